@@ -1,14 +1,37 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! keyfleet-api: the Bitwarden wire protocol as serde types, and the error envelope.
+//!
+//! Names mirror the official models (`*Request`, `*Response`). The API service speaks camelCase;
+//! the identity service answers OAuth snake_case plus PascalCase Bitwarden extras, because the
+//! stock clients read those exact keys (see shared/protocol/core-api.md). This crate depends on
+//! no other Keyfleet crate and holds no logic beyond (de)serialisation.
+
+pub mod accounts;
+pub mod config;
+pub mod error;
+pub mod identity;
+pub mod vault;
+
+pub use error::ErrorModel;
+
+/// `{"object":"list","data":[…],"continuationToken":null}` — every list endpoint's envelope.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListResponse<T> {
+    /// Always `"list"`.
+    pub object: String,
+    /// The items.
+    pub data: Vec<T>,
+    /// Paging cursor; `null` when everything was returned.
+    pub continuation_token: Option<String>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl<T> ListResponse<T> {
+    /// A complete (unpaged) list.
+    pub fn new(data: Vec<T>) -> Self {
+        ListResponse {
+            object: "list".into(),
+            data,
+            continuation_token: None,
+        }
     }
 }

@@ -1,14 +1,112 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! keyfleet-domain: Keyfleet's use cases and their rules — accounts, login and tokens, the
+//! personal vault — plus the `Store` trait that `keyfleet-storage` implements. It decides *who may
+//! do what*; it knows nothing of HTTP (no axum) or SQL (no sqlx).
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod password;
+pub mod store;
+pub mod throttle;
+pub mod tokens;
+pub mod vault;
+
+pub use auth::{Caller, DeviceInfo, LoginOutcome};
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use error::DomainError;
+pub use store::{Store, StoreError};
+
+use password::PasswordHasher;
+use std::sync::Arc;
+use throttle::{Limit, Throttle};
+use tokens::TokenIssuer;
+
+/// Operator choices the domain needs.
+#[derive(Debug, Clone)]
+pub struct DomainSettings {
+    /// Whether anyone may create an account.
+    pub registration_open: bool,
+    /// Token issuer (the server's public URL).
+    pub issuer: String,
+    /// Failed logins allowed per account in the window.
+    pub account_failures: Limit,
+    /// Failed logins allowed per client IP in the window.
+    pub ip_failures: Limit,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl DomainSettings {
+    /// Production defaults: 10 failures per account and 50 per IP in 15 minutes.
+    pub fn new(issuer: String) -> Self {
+        DomainSettings {
+            registration_open: true,
+            issuer,
+            account_failures: Limit {
+                max_failures: 10,
+                window_secs: 15 * 60,
+            },
+            ip_failures: Limit {
+                max_failures: 50,
+                window_secs: 15 * 60,
+            },
+        }
+    }
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// Every use case, sharing the store, the clock and the secrets.
+pub struct Domain {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    hasher: PasswordHasher,
+    tokens: TokenIssuer,
+    account_throttle: Throttle,
+    ip_throttle: Throttle,
+    settings: DomainSettings,
+}
+
+/// Settings key of the token signing secret (generated on first start, shared by all instances).
+const JWT_SECRET_SETTING: &str = "jwt_secret";
+
+impl Domain {
+    /// Builds the domain, creating the token signing secret on first start.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: DomainSettings,
+    ) -> Result<Self, DomainError> {
+        let candidate = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            rand::random::<[u8; 32]>(),
+        );
+        let secret = store.setting_init(JWT_SECRET_SETTING, &candidate).await?;
+        let secret = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, secret)
+            .map_err(|_| DomainError::Internal("stored token secret is not base64".into()))?;
+        Ok(Domain {
+            tokens: TokenIssuer::new(&secret, settings.issuer.clone()),
+            hasher: PasswordHasher::new()?,
+            account_throttle: Throttle::new(settings.account_failures),
+            ip_throttle: Throttle::new(settings.ip_failures),
+            store,
+            clock,
+            settings,
+        })
+    }
+
+    /// The store, for the few edge concerns that stream straight from it (sync).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Current time from the domain clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
+
+impl Domain {
+    /// Whether new accounts may be created.
+    pub fn registration_open(&self) -> bool {
+        self.settings.registration_open
     }
 }

@@ -3,19 +3,37 @@
 //! call one domain service and map the result.
 
 pub mod config;
+mod error;
+mod extract;
+mod routes;
+mod state;
+mod tls;
+mod views;
 
 pub use config::{Config, TlsMode};
 
+use keyfleet_domain::{Domain, DomainSettings, SystemClock};
+use keyfleet_storage::SqlStore;
+use state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// Bad or inconsistent configuration.
     #[error("configuration: {0}")]
     Config(String),
+    /// Files or sockets.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Storage(#[from] keyfleet_storage::OpenError),
+    /// The domain could not be initialised.
+    #[error("startup: {0}")]
+    Domain(#[from] keyfleet_domain::DomainError),
 }
 
 /// A server started in this process; dropping it does not stop it, call [`RunningServer::shutdown`].
@@ -26,22 +44,102 @@ pub struct RunningServer {
     pub base_url: String,
     /// PEM file of the CA that signed the self-signed certificate, when one was generated.
     pub ca_cert_path: Option<PathBuf>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: axum_server::Handle,
     task: tokio::task::JoinHandle<()>,
+    store: SqlStore,
 }
 
 impl RunningServer {
-    /// Stops accepting connections and waits for the server task to end.
-    pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.task).await;
+    /// Stops accepting connections, lets in-flight requests finish, and closes the database.
+    pub async fn shutdown(self) {
+        self.shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+        let _ = self.task.await;
+        self.store.close().await;
     }
 }
 
 /// Opens storage (running migrations), binds `config.bind`, and serves until shut down.
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
-    let _ = config;
-    Err(ServerError::Config("not implemented yet".into()))
+    // Both ring and the platform may offer a provider; pick ours explicitly once per process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    std::fs::create_dir_all(&config.data_dir)?;
+    let database_url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", config.data_dir.join("keyfleet.sqlite3").display()),
+    };
+    let store = SqlStore::open(&database_url).await?;
+
+    let listener = std::net::TcpListener::bind(config.bind)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let scheme = if matches!(config.tls, TlsMode::InsecureHttp) { "http" } else { "https" };
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let base_url = format!("{scheme}://{host}:{}", addr.port());
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| base_url.clone())
+        .trim_end_matches('/')
+        .to_string();
+
+    let mut settings = DomainSettings::new(public_url.clone());
+    settings.registration_open = !config.disable_registration;
+    let domain = Domain::new(Arc::new(store.clone()), Arc::new(SystemClock), settings).await?;
+    let state = AppState {
+        domain: Arc::new(domain),
+        public_url: public_url.clone().into(),
+    };
+    let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
+
+    let handle = axum_server::Handle::new();
+    let (task, ca_cert_path) = match &config.tls {
+        TlsMode::InsecureHttp => {
+            let server = axum_server::from_tcp(listener).handle(handle.clone());
+            (tokio::spawn(async move { log_exit(server.serve(app).await) }), None)
+        }
+        mode => {
+            let files = match mode {
+                TlsMode::Files { cert, key } => tls::TlsFiles {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                    ca: None,
+                },
+                _ => tls::self_signed(&config.data_dir, &public_host(&public_url))?,
+            };
+            let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+                .await
+                .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
+            let server = axum_server::from_tcp_rustls(listener, rustls).handle(handle.clone());
+            (tokio::spawn(async move { log_exit(server.serve(app).await) }), files.ca)
+        }
+    };
+    tracing::info!(%base_url, "keyfleet listening");
+    Ok(RunningServer {
+        addr,
+        base_url,
+        ca_cert_path,
+        shutdown: handle,
+        task,
+        store,
+    })
+}
+
+fn public_host(public_url: &str) -> Vec<String> {
+    let rest = public_url.split("://").nth(1).unwrap_or("");
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = host_port.rsplit_once(':').map(|(h, _)| h).unwrap_or(host_port);
+    match host {
+        "" | "localhost" | "127.0.0.1" => vec![],
+        h => vec![h.trim_matches(|c| c == '[' || c == ']').to_string()],
+    }
+}
+
+fn log_exit(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        tracing::error!(error = %e, "server stopped with an error");
+    }
 }

@@ -1,5 +1,140 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! keyfleet-storage: the one implementation of the domain's `Store` trait, for SQLite and
+//! PostgreSQL. Each method is written once; `on_pool!` runs its body on whichever driver is live,
+//! so the body is type-checked against both. Migrations for both backends live side by side with
+//! the same version numbers. This crate is the only one that names sqlx.
+
+mod records;
+mod users;
+mod vault;
+
+use keyfleet_domain::StoreError;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A live connection pool on one of the two supported backends.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    /// SQLite (default; a file under the data directory).
+    Sqlite(sqlx::SqlitePool),
+    /// PostgreSQL.
+    Postgres(sqlx::PgPool),
+}
+
+/// Runs one body against the live driver; the body is type-checked for both.
+macro_rules! on_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            $crate::Pool::Sqlite($p) => $body,
+            $crate::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which backend a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite:` URLs.
+    Sqlite,
+    /// `postgres:` / `postgresql:` URLs.
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a database URL.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Maps a driver error to the domain's storage error.
+pub(crate) fn db(e: sqlx::Error) -> StoreError {
+    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+        return StoreError::Conflict;
+    }
+    StoreError::Db(Box::new(e))
+}
+
+/// Why storage could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL (use sqlite:… or postgres://…)")]
+    UnsupportedUrl,
+    /// Could not connect.
+    #[error("could not connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    /// Migrations failed, or the database was written by a newer Keyfleet.
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+/// The SQL-backed `Store`.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: Pool,
+}
+
+impl SqlStore {
+    /// Connects and applies pending migrations. A database whose schema is newer than this
+    /// binary is refused (sqlx reports the applied-but-unknown version) rather than misread.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        let pool = match Backend::of_url(url).ok_or(OpenError::UnsupportedUrl)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(OpenError::Connect)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await
+                    .map_err(OpenError::Connect)?;
+                SQLITE_MIGRATIONS.run(&pool).await.map_err(OpenError::Migrate)?;
+                Pool::Sqlite(pool)
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url).map_err(OpenError::Connect)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .connect_with(options)
+                    .await
+                    .map_err(OpenError::Connect)?;
+                POSTGRES_MIGRATIONS.run(&pool).await.map_err(OpenError::Migrate)?;
+                Pool::Postgres(pool)
+            }
+        };
+        Ok(SqlStore { pool })
+    }
+
+    /// The pool (for tests and tools).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        on_pool!(&self.pool, p => p.close().await)
+    }
+}
+
+/// `$from, $from+1, …` placeholders for an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -7,8 +142,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn both_backends_have_the_same_migration_versions() {
+        let versions = |m: &sqlx::migrate::Migrator| m.iter().map(|x| x.version).collect::<Vec<_>>();
+        assert_eq!(versions(&SQLITE_MIGRATIONS), versions(&POSTGRES_MIGRATIONS));
+        assert!(!versions(&SQLITE_MIGRATIONS).is_empty());
+    }
+
+    #[test]
+    fn placeholders_are_numbered_from_the_given_index() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(1, 0), "");
     }
 }

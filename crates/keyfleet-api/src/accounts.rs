@@ -1,0 +1,173 @@
+//! Account endpoints and the sync payload's profile.
+
+use crate::identity::{AccountKeys, KdfSettings};
+use serde::{Deserialize, Serialize};
+
+/// Body of every "verify it is you" call: the current master password hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretVerificationRequest {
+    /// Current master password hash.
+    #[serde(alias = "MasterPasswordHash", default)]
+    pub master_password_hash: Option<String>,
+}
+
+/// `POST /api/accounts/password`: change the master password (flat form).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordRequest {
+    /// Current hash.
+    pub master_password_hash: String,
+    /// New hash.
+    pub new_master_password_hash: String,
+    /// New hint.
+    #[serde(default)]
+    pub master_password_hint: Option<String>,
+    /// User key re-wrapped under the new stretched master key.
+    pub key: String,
+}
+
+/// `POST /api/accounts/kdf`: change KDF (flat form).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KdfRequest {
+    /// New KDF type.
+    pub kdf: i32,
+    /// New iterations.
+    pub kdf_iterations: i32,
+    /// New memory.
+    #[serde(default)]
+    pub kdf_memory: Option<i32>,
+    /// New parallelism.
+    #[serde(default)]
+    pub kdf_parallelism: Option<i32>,
+    /// Current hash.
+    pub master_password_hash: String,
+    /// Hash under the new KDF.
+    pub new_master_password_hash: String,
+    /// User key re-wrapped.
+    pub key: String,
+}
+
+/// `PUT /api/accounts/profile`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProfileRequest {
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Locale.
+    #[serde(default)]
+    pub culture: Option<String>,
+    /// Hint.
+    #[serde(default)]
+    pub master_password_hint: Option<String>,
+}
+
+/// `POST /api/accounts/key-management/user-key-id`: the SDK's one-time key id backfill.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserKeyIdRequest {
+    /// 32 hex characters derived by the client.
+    pub user_key_id: String,
+}
+
+/// `POST /api/accounts/api-key` / `rotate-api-key` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyResponse {
+    /// The client secret for `client_id = user.<id>`.
+    pub api_key: String,
+    /// When it was issued.
+    pub revision_date: String,
+    /// `"apiKey"`.
+    pub object: String,
+}
+
+/// `GET /api/users/{id}/public-key`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserKeyResponse {
+    /// The user.
+    pub user_id: String,
+    /// Base64 SPKI.
+    pub public_key: String,
+    /// `"userKey"`.
+    pub object: String,
+}
+
+/// `ProfileResponse` (also `sync.profile`). The client logs out if `securityStamp` changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileResponse {
+    /// User id.
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Email.
+    pub email: String,
+    /// Always true (no mail verification needed to use the vault).
+    pub email_verified: bool,
+    /// Premium features are on for everyone on a self-hosted server.
+    pub premium: bool,
+    /// False.
+    pub premium_from_organization: bool,
+    /// Locale.
+    pub culture: String,
+    /// Whether any second factor is enabled.
+    pub two_factor_enabled: bool,
+    /// User key under the stretched master key.
+    pub key: String,
+    /// Deprecated copy of the wrapped private key.
+    pub private_key: Option<String>,
+    /// The SDK refreshes its crypto state from this.
+    pub account_keys: Option<AccountKeys>,
+    /// Must stay stable between syncs unless credentials changed.
+    pub security_stamp: String,
+    /// False.
+    pub force_password_reset: bool,
+    /// False.
+    pub uses_key_connector: bool,
+    /// Null.
+    pub avatar_color: Option<String>,
+    /// ISO date.
+    pub creation_date: String,
+    /// False: a mail-less server never asks for new-device OTPs.
+    pub verify_devices: bool,
+    /// Confirmed memberships.
+    pub organizations: Vec<serde_json::Value>,
+    /// Provider memberships.
+    pub providers: Vec<serde_json::Value>,
+    /// Organizations reachable through providers.
+    pub provider_organizations: Vec<serde_json::Value>,
+    /// `"profile"`.
+    pub object: String,
+}
+
+/// `sync.userDecryption`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncUserDecryption {
+    /// Unlock data.
+    pub master_password_unlock: Option<SyncMasterPasswordUnlock>,
+    /// Null.
+    pub web_authn_prf_options: Option<serde_json::Value>,
+    /// Null.
+    pub v2_upgrade_token: Option<serde_json::Value>,
+    /// The backfilled key id; once present the SDK stops re-posting it.
+    pub user_key_id: Option<String>,
+}
+
+/// `sync.userDecryption.masterPasswordUnlock`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncMasterPasswordUnlock {
+    /// KDF.
+    pub kdf: KdfSettings,
+    /// User key under the stretched master key.
+    pub master_key_encrypted_user_key: String,
+    /// The KDF salt.
+    pub salt: String,
+    /// The user key id, when known.
+    pub contained_key_id: Option<String>,
+}

@@ -1,0 +1,202 @@
+//! Folders and ciphers. The server treats every encrypted field as an opaque EncString and the
+//! type-specific objects (`login`, `card`, …) as opaque JSON it validates and echoes back.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `POST/PUT /api/folders` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderRequest {
+    /// EncString under the user key.
+    pub name: String,
+}
+
+/// A folder (`object: "folder"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderResponse {
+    /// Folder id.
+    pub id: String,
+    /// EncString.
+    pub name: String,
+    /// ISO date.
+    pub revision_date: String,
+    /// `"folder"`.
+    pub object: String,
+}
+
+/// `CipherRequestModel`, as `bw create/edit item` sends it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherRequest {
+    /// Login 1, SecureNote 2, Card 3, Identity 4, SshKey 5.
+    #[serde(rename = "type")]
+    pub cipher_type: i32,
+    /// Owning organization, when shared.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    /// Per-user folder.
+    #[serde(default)]
+    pub folder_id: Option<String>,
+    /// Per-user favorite.
+    #[serde(default)]
+    pub favorite: Option<bool>,
+    /// 0 none, 1 ask for master password.
+    #[serde(default)]
+    pub reprompt: Option<i32>,
+    /// Per-item key (type 2).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// EncString.
+    pub name: String,
+    /// EncString.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Custom fields.
+    #[serde(default)]
+    pub fields: Option<Value>,
+    /// Previous passwords.
+    #[serde(default)]
+    pub password_history: Option<Value>,
+    /// Login data.
+    #[serde(default)]
+    pub login: Option<Value>,
+    /// Card data.
+    #[serde(default)]
+    pub card: Option<Value>,
+    /// Identity data.
+    #[serde(default)]
+    pub identity: Option<Value>,
+    /// Secure note data.
+    #[serde(default)]
+    pub secure_note: Option<Value>,
+    /// SSH key data.
+    #[serde(default)]
+    pub ssh_key: Option<Value>,
+    /// The revision the client edited; stale edits are refused.
+    #[serde(default)]
+    pub last_known_revision_date: Option<String>,
+    /// Archive date.
+    #[serde(default)]
+    pub archived_date: Option<String>,
+    /// The acting user id the client encrypted for.
+    #[serde(default)]
+    pub encrypted_for: Option<String>,
+}
+
+/// `POST /api/ciphers/create`: an org cipher with its collections.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherCreateRequest {
+    /// The cipher.
+    pub cipher: CipherRequest,
+    /// Collections it goes into.
+    #[serde(default)]
+    pub collection_ids: Vec<String>,
+}
+
+/// `PUT /api/ciphers/{id}/partial`: per-user fields only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherPartialRequest {
+    /// Folder.
+    #[serde(default)]
+    pub folder_id: Option<String>,
+    /// Favorite.
+    #[serde(default)]
+    pub favorite: bool,
+}
+
+/// Bulk delete/restore body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherBulkRequest {
+    /// Cipher ids.
+    pub ids: Vec<String>,
+    /// Organization (admin bulk operations).
+    #[serde(default)]
+    pub organization_id: Option<String>,
+}
+
+/// `PUT /api/ciphers/move` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherBulkMoveRequest {
+    /// Cipher ids.
+    pub ids: Vec<String>,
+    /// Target folder (null = no folder).
+    #[serde(default)]
+    pub folder_id: Option<String>,
+}
+
+/// Bulk folder delete body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdsRequest {
+    /// Ids.
+    pub ids: Vec<String>,
+}
+
+/// A cipher as clients read it (`CipherDetailsResponse`); the server writes this shape directly
+/// from stored JSON, clients and tests parse it with this type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherDetailsResponse {
+    /// `"cipherDetails"` (or `"cipher"`, `"cipherMini"`).
+    pub object: String,
+    /// Id.
+    pub id: String,
+    /// Owning organization.
+    pub organization_id: Option<String>,
+    /// Folder for this user.
+    #[serde(default)]
+    pub folder_id: Option<String>,
+    /// Type.
+    #[serde(rename = "type")]
+    pub cipher_type: i32,
+    /// EncString.
+    pub name: String,
+    /// EncString.
+    pub notes: Option<String>,
+    /// Favorite for this user.
+    #[serde(default)]
+    pub favorite: bool,
+    /// Reprompt.
+    pub reprompt: i32,
+    /// Per-item key.
+    pub key: Option<String>,
+    /// Login.
+    pub login: Option<Value>,
+    /// Card.
+    pub card: Option<Value>,
+    /// Identity.
+    pub identity: Option<Value>,
+    /// Secure note.
+    pub secure_note: Option<Value>,
+    /// SSH key.
+    pub ssh_key: Option<Value>,
+    /// Fields.
+    pub fields: Option<Value>,
+    /// Password history.
+    pub password_history: Option<Value>,
+    /// Attachments.
+    pub attachments: Option<Value>,
+    /// ISO.
+    pub creation_date: String,
+    /// ISO.
+    pub revision_date: String,
+    /// ISO or null.
+    pub deleted_date: Option<String>,
+    /// ISO or null.
+    pub archived_date: Option<String>,
+    /// Whether the caller may edit.
+    #[serde(default)]
+    pub edit: bool,
+    /// Whether the caller may see the password.
+    #[serde(default)]
+    pub view_password: bool,
+    /// Collections.
+    #[serde(default)]
+    pub collection_ids: Vec<String>,
+}

@@ -1,0 +1,351 @@
+//! Accounts: prelogin, registration, profile, credential changes, API key, key-id backfill.
+
+use crate::auth::Caller;
+use crate::clock::Timestamp;
+use crate::error::DomainError;
+use crate::ids::UserId;
+use crate::store::{CredentialUpdate, KdfParams, StoreError, UserRow};
+use crate::tokens::{new_api_key, new_security_stamp};
+use crate::Domain;
+use keyfleet_crypto::{normalize_email, validate_enc_string, Kdf};
+
+/// How long a registration token from `send-verification-email` stays valid.
+const REGISTRATION_TOKEN_SECS: i64 = 30 * 60;
+const MAX_EMAIL_LEN: usize = 256;
+const MAX_NAME_LEN: usize = 100;
+const MAX_HINT_LEN: usize = 50;
+const MAX_KEY_LEN: usize = 10_000;
+
+/// Everything a client sends to create an account (already-parsed wire fields).
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Email as typed.
+    pub email: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Client master password hash.
+    pub master_password_hash: String,
+    /// Hint.
+    pub hint: Option<String>,
+    /// User key under the stretched master key.
+    pub key: String,
+    /// Base64 SPKI.
+    pub public_key: Option<String>,
+    /// Private key under the user key.
+    pub encrypted_private_key: Option<String>,
+    /// KDF the client used.
+    pub kdf: KdfParams,
+}
+
+/// What prelogin tells a client.
+#[derive(Debug, Clone)]
+pub struct PreloginInfo {
+    /// KDF to use.
+    pub kdf: KdfParams,
+    /// KDF salt (the normalised email).
+    pub salt: String,
+}
+
+/// Default KDF, also answered for unknown emails so prelogin does not reveal accounts.
+pub const DEFAULT_KDF: KdfParams = KdfParams {
+    kdf_type: 0,
+    iterations: 600_000,
+    memory: None,
+    parallelism: None,
+};
+
+/// Parses an email: trimmed, lower-cased, one `@` with text on both sides.
+pub fn parse_email(raw: &str) -> Result<String, DomainError> {
+    let email = normalize_email(raw);
+    let valid = email.len() <= MAX_EMAIL_LEN
+        && email.split('@').count() == 2
+        && email.split('@').all(|part| !part.is_empty())
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(email)
+    } else {
+        Err(DomainError::invalid("email", "The Email field is not a valid e-mail address."))
+    }
+}
+
+/// Checks a KDF a user is choosing (registration or KDF change).
+pub fn check_new_kdf(kdf: KdfParams) -> Result<KdfParams, DomainError> {
+    let parsed = Kdf::from_wire(kdf.kdf_type, kdf.iterations, kdf.memory, kdf.parallelism)
+        .map_err(|_| DomainError::invalid("kdf", "Invalid KDF settings."))?;
+    parsed
+        .check_allowed_for_new_setting()
+        .map_err(|_| DomainError::invalid("kdf", "KDF settings are outside the allowed range."))?;
+    Ok(kdf)
+}
+
+/// Checks that `value` is an EncString of the expected shape (never plaintext).
+pub fn check_enc_string(field: &'static str, value: &str, max_len: usize) -> Result<(), DomainError> {
+    if value.len() > max_len {
+        return Err(DomainError::invalid(field, format!("The field {field} is too long.")));
+    }
+    validate_enc_string(value)
+        .map_err(|_| DomainError::invalid(field, format!("The field {field} is not a valid encrypted string.")))
+}
+
+fn check_public_key(value: &str) -> Result<(), DomainError> {
+    let ok = value.len() <= MAX_KEY_LEN
+        && base64::Engine::decode(&base64::engine::general_purpose::STANDARD, value)
+            .is_ok_and(|der| !der.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("publicKey", "The public key is not valid base64."))
+    }
+}
+
+fn check_len(field: &'static str, value: Option<&str>, max: usize) -> Result<(), DomainError> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(DomainError::invalid(
+            field,
+            format!("The field {field} must be at most {max} characters."),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Domain {
+    /// KDF settings for an email; unknown emails get the default so accounts cannot be probed.
+    pub async fn prelogin(&self, email: &str) -> Result<PreloginInfo, DomainError> {
+        let salt = normalize_email(email);
+        let kdf = match self.store.user_by_email(&salt).await? {
+            Some(user) => user.kdf,
+            None => DEFAULT_KDF,
+        };
+        Ok(PreloginInfo { kdf, salt })
+    }
+
+    /// `send-verification-email` with no mail configured: returns the registration token directly.
+    pub async fn start_registration(&self, email: &str) -> Result<String, DomainError> {
+        if !self.settings.registration_open {
+            return Err(DomainError::RegistrationDisabled);
+        }
+        let email = parse_email(email)?;
+        self.tokens
+            .issue_purpose_token("register", &email, REGISTRATION_TOKEN_SECS, self.now())
+    }
+
+    /// Creates an account. `registration_token` comes from [`Domain::start_registration`]; the
+    /// legacy endpoint passes `None`.
+    pub async fn register(
+        &self,
+        registration_token: Option<&str>,
+        account: NewAccount,
+    ) -> Result<UserRow, DomainError> {
+        if !self.settings.registration_open {
+            return Err(DomainError::RegistrationDisabled);
+        }
+        let email = parse_email(&account.email)?;
+        if let Some(token) = registration_token {
+            if !self.tokens.check_purpose_token(token, "register", &email, self.now()) {
+                return Err(DomainError::invalid(
+                    "emailVerificationToken",
+                    "Expired link. Please restart registration or try logging in. You may already have an account",
+                ));
+            }
+        }
+        check_len("name", account.name.as_deref(), MAX_NAME_LEN)?;
+        check_len("masterPasswordHint", account.hint.as_deref(), MAX_HINT_LEN)?;
+        let kdf = check_new_kdf(account.kdf)?;
+        check_enc_string("key", &account.key, MAX_KEY_LEN)?;
+        if let Some(pk) = &account.public_key {
+            check_public_key(pk)?;
+        }
+        if let Some(sk) = &account.encrypted_private_key {
+            check_enc_string("encryptedPrivateKey", sk, MAX_KEY_LEN)?;
+        }
+        if account.public_key.is_some() != account.encrypted_private_key.is_some() {
+            return Err(DomainError::bad_request("Both halves of the key pair are required."));
+        }
+        let password_hash = self.hasher.hash(account.master_password_hash).await?;
+        let now = self.now();
+        let user = UserRow {
+            id: UserId::new(),
+            name: account.name.filter(|n| !n.trim().is_empty()),
+            email,
+            password_hash,
+            password_hint: account.hint.filter(|h| !h.is_empty()),
+            kdf,
+            key: account.key,
+            public_key: account.public_key,
+            private_key: account.encrypted_private_key,
+            security_stamp: new_security_stamp(),
+            user_key_id: None,
+            api_key: new_api_key(),
+            culture: "en-US".into(),
+            creation_date: now,
+            revision_date: now,
+        };
+        match self.store.insert_user(&user).await {
+            Ok(()) => Ok(user),
+            Err(StoreError::Conflict) => Err(DomainError::invalid("email", "Email is already taken.")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Re-checks the caller's master password hash for a sensitive action.
+    pub async fn verify_master_password(&self, user: &UserRow, client_hash: Option<&str>) -> Result<(), DomainError> {
+        let Some(client_hash) = client_hash else {
+            return Err(DomainError::InvalidPassword);
+        };
+        if self
+            .hasher
+            .verify(Some(user.password_hash.clone()), client_hash.to_string())
+            .await
+        {
+            Ok(())
+        } else {
+            Err(DomainError::InvalidPassword)
+        }
+    }
+
+    /// Changes the master password: new hash and re-wrapped user key; every session ends.
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        current_hash: &str,
+        new_hash: String,
+        hint: Option<String>,
+        key: String,
+    ) -> Result<(), DomainError> {
+        self.verify_master_password(&caller.user, Some(current_hash)).await?;
+        check_len("masterPasswordHint", hint.as_deref(), MAX_HINT_LEN)?;
+        check_enc_string("key", &key, MAX_KEY_LEN)?;
+        let update = CredentialUpdate {
+            password_hash: self.hasher.hash(new_hash).await?,
+            password_hint: hint.filter(|h| !h.is_empty()),
+            replace_hint: true,
+            key,
+            kdf: caller.user.kdf,
+            security_stamp: new_security_stamp(),
+        };
+        Ok(self.store.update_credentials(caller.user.id, &update, self.now()).await?)
+    }
+
+    /// Changes KDF settings (with the hash and key recomputed client-side); every session ends.
+    pub async fn change_kdf(
+        &self,
+        caller: &Caller,
+        current_hash: &str,
+        new_hash: String,
+        kdf: KdfParams,
+        key: String,
+    ) -> Result<(), DomainError> {
+        self.verify_master_password(&caller.user, Some(current_hash)).await?;
+        let kdf = check_new_kdf(kdf)?;
+        check_enc_string("key", &key, MAX_KEY_LEN)?;
+        let update = CredentialUpdate {
+            password_hash: self.hasher.hash(new_hash).await?,
+            password_hint: None,
+            replace_hint: false,
+            key,
+            kdf,
+            security_stamp: new_security_stamp(),
+        };
+        Ok(self.store.update_credentials(caller.user.id, &update, self.now()).await?)
+    }
+
+    /// Shows the personal API key after a master password re-check.
+    pub async fn api_key(&self, caller: &Caller, client_hash: Option<&str>) -> Result<(String, Timestamp), DomainError> {
+        self.verify_master_password(&caller.user, client_hash).await?;
+        Ok((caller.user.api_key.clone(), caller.user.revision_date))
+    }
+
+    /// Replaces the personal API key after a master password re-check.
+    pub async fn rotate_api_key(&self, caller: &Caller, client_hash: Option<&str>) -> Result<(String, Timestamp), DomainError> {
+        self.verify_master_password(&caller.user, client_hash).await?;
+        let key = new_api_key();
+        let now = self.now();
+        self.store.set_api_key(caller.user.id, &key, now).await?;
+        Ok((key, now))
+    }
+
+    /// Stores the SDK's user key id (32 hex characters in bw 2026.9).
+    pub async fn set_user_key_id(&self, caller: &Caller, key_id: &str) -> Result<(), DomainError> {
+        let ok = !key_id.is_empty()
+            && key_id.len() <= 64
+            && key_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        if !ok {
+            return Err(DomainError::invalid("userKeyId", "The user key id is not valid."));
+        }
+        Ok(self.store.set_user_key_id(caller.user.id, key_id).await?)
+    }
+
+    /// Updates the caller's name, culture and hint.
+    pub async fn update_profile(
+        &self,
+        caller: &Caller,
+        name: Option<String>,
+        culture: Option<String>,
+        hint: Option<String>,
+    ) -> Result<UserRow, DomainError> {
+        check_len("name", name.as_deref(), MAX_NAME_LEN)?;
+        check_len("masterPasswordHint", hint.as_deref(), MAX_HINT_LEN)?;
+        let culture = culture
+            .filter(|c| !c.is_empty() && c.len() <= 10)
+            .unwrap_or_else(|| caller.user.culture.clone());
+        let name = name.filter(|n| !n.trim().is_empty());
+        let hint = hint.filter(|h| !h.is_empty());
+        let now = self.now();
+        self.store
+            .update_profile(caller.user.id, name.as_deref(), &culture, hint.as_deref(), now)
+            .await?;
+        self.store.user_by_id(caller.user.id).await?.ok_or(DomainError::NotFound)
+    }
+
+    /// Another user's public key (needed to share keys with them). Any signed-in user may read
+    /// public keys, as in the official server; the key is public by construction.
+    pub async fn user_public_key(&self, _caller: &Caller, user_id: UserId) -> Result<(UserId, String), DomainError> {
+        let user = self.store.user_by_id(user_id).await?.ok_or(DomainError::NotFound)?;
+        let key = user.public_key.ok_or(DomainError::NotFound)?;
+        Ok((user.id, key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(parse_email("  Alice@Example.COM ").unwrap(), "alice@example.com");
+        assert!(parse_email("no-at-sign").is_err());
+        assert!(parse_email("two@@example.com").is_err());
+        assert!(parse_email("@example.com").is_err());
+        assert!(parse_email("a b@example.com").is_err());
+    }
+
+    #[test]
+    fn new_kdf_settings_must_be_in_the_allowed_range() {
+        assert!(check_new_kdf(DEFAULT_KDF).is_ok());
+        let weak = KdfParams { iterations: 5000, ..DEFAULT_KDF };
+        assert!(check_new_kdf(weak).is_err());
+        let argon = KdfParams { kdf_type: 1, iterations: 3, memory: Some(64), parallelism: Some(4) };
+        assert!(check_new_kdf(argon).is_ok());
+        let argon_no_memory = KdfParams { memory: None, ..argon };
+        assert!(check_new_kdf(argon_no_memory).is_err());
+    }
+}
+
+impl Domain {
+    /// Whether a registration token is still good for `email`.
+    pub fn check_registration_token(&self, email: &str, token: &str) -> Result<(), DomainError> {
+        let email = parse_email(email)?;
+        if self.tokens.check_purpose_token(token, "register", &email, self.now()) {
+            Ok(())
+        } else {
+            Err(DomainError::bad_request(
+                "Expired link. Please restart registration or try logging in. You may already have an account",
+            ))
+        }
+    }
+}
+
+/// The KDF salt clients must use for `email` (trimmed, lower-cased).
+pub fn salt_for(email: &str) -> String {
+    normalize_email(email)
+}

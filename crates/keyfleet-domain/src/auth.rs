@@ -1,0 +1,221 @@
+//! Login grants, refresh-token rotation with reuse detection, and bearer authentication.
+
+use crate::clock::Timestamp;
+use crate::error::DomainError;
+use crate::ids::UserId;
+use crate::store::{RefreshTokenRow, UserRow};
+use crate::tokens::{hash_opaque_token, new_refresh_token, AccessClaims, AccessToken, REFRESH_TOKEN_SECS};
+use crate::Domain;
+use keyfleet_crypto::normalize_email;
+use subtle::ConstantTimeEq;
+
+/// Scopes of a password login.
+const PASSWORD_SCOPES: &[&str] = &["api", "offline_access"];
+/// Scope of an API-key login (no refresh token, as the official server).
+const API_KEY_SCOPES: &[&str] = &["api"];
+
+/// The device fields of a grant.
+#[derive(Debug, Clone)]
+pub struct DeviceInfo {
+    /// Stable per install.
+    pub identifier: String,
+    /// DeviceType number.
+    pub device_type: i32,
+    /// Device name.
+    pub name: String,
+}
+
+impl DeviceInfo {
+    /// Builds device info from optional form fields; all three are required.
+    pub fn from_form(identifier: Option<&str>, device_type: Option<&str>, name: Option<&str>) -> Result<Self, DomainError> {
+        let (Some(identifier), Some(device_type), Some(name)) = (identifier, device_type, name) else {
+            return Err(DomainError::MissingDeviceInfo);
+        };
+        let device_type: i32 = device_type.trim().parse().map_err(|_| DomainError::MissingDeviceInfo)?;
+        if identifier.is_empty() || identifier.len() > 128 || name.len() > 128 || !(0..=100).contains(&device_type) {
+            return Err(DomainError::MissingDeviceInfo);
+        }
+        Ok(DeviceInfo {
+            identifier: identifier.to_string(),
+            device_type,
+            name: name.to_string(),
+        })
+    }
+}
+
+/// A successful grant.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// The user (with keys and KDF the token response carries).
+    pub user: UserRow,
+    /// Access token.
+    pub access: AccessToken,
+    /// Refresh token (password and refresh grants).
+    pub refresh: Option<String>,
+    /// Granted scope, space separated.
+    pub scope: String,
+}
+
+/// An authenticated API caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user, freshly loaded for this request.
+    pub user: UserRow,
+    /// The token's claims.
+    pub claims: AccessClaims,
+}
+
+impl Domain {
+    fn throttle_check(&self, account_key: &str, ip: &str, now: Timestamp) -> Result<(), DomainError> {
+        for result in [self.account_throttle.check(account_key, now), self.ip_throttle.check(ip, now)] {
+            if let Err(retry_after_secs) = result {
+                return Err(DomainError::RateLimited { retry_after_secs });
+            }
+        }
+        Ok(())
+    }
+
+    fn throttle_fail(&self, account_key: &str, ip: &str, now: Timestamp) {
+        self.account_throttle.record_failure(account_key, now);
+        self.ip_throttle.record_failure(ip, now);
+    }
+
+    /// Password grant. Unknown users and wrong passwords fail identically and take the same time.
+    pub async fn login_password(
+        &self,
+        username: &str,
+        client_hash: &str,
+        client_id: &str,
+        device: DeviceInfo,
+        ip: &str,
+    ) -> Result<LoginOutcome, DomainError> {
+        let email = normalize_email(username);
+        let now = self.now();
+        self.throttle_check(&email, ip, now)?;
+        let user = self.store.user_by_email(&email).await?;
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        if !self.hasher.verify(stored, client_hash.to_string()).await {
+            self.throttle_fail(&email, ip, now);
+            return Err(DomainError::InvalidCredentials);
+        }
+        let user = user.ok_or(DomainError::InvalidCredentials)?;
+        self.account_throttle.clear(&email);
+        self.issue_tokens(user, client_id, Some(device), PASSWORD_SCOPES, None, now).await
+    }
+
+    /// client_credentials grant with a personal API key (`client_id = user.<id>`).
+    pub async fn login_api_key(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        device: DeviceInfo,
+        ip: &str,
+    ) -> Result<LoginOutcome, DomainError> {
+        let now = self.now();
+        let key = client_id.to_ascii_lowercase();
+        self.throttle_check(&key, ip, now)?;
+        let user_id = client_id
+            .strip_prefix("user.")
+            .and_then(|id| id.parse::<UserId>().ok());
+        let user = match user_id {
+            Some(id) => self.store.user_by_id(id).await?,
+            None => None,
+        };
+        let valid = user
+            .as_ref()
+            .is_some_and(|u| bool::from(u.api_key.as_bytes().ct_eq(client_secret.as_bytes())));
+        let Some(user) = user.filter(|_| valid) else {
+            self.throttle_fail(&key, ip, now);
+            return Err(DomainError::InvalidCredentials);
+        };
+        self.account_throttle.clear(&key);
+        let mut outcome = self.issue_tokens(user, client_id, Some(device), API_KEY_SCOPES, None, now).await?;
+        outcome.refresh = None;
+        Ok(outcome)
+    }
+
+    async fn issue_tokens(
+        &self,
+        user: UserRow,
+        client_id: &str,
+        device: Option<DeviceInfo>,
+        scopes: &[&str],
+        rotate_from: Option<&RefreshTokenRow>,
+        now: Timestamp,
+    ) -> Result<LoginOutcome, DomainError> {
+        let device_row = match &device {
+            Some(d) => Some(
+                self.store
+                    .upsert_device(user.id, &d.identifier, d.device_type, &d.name, now)
+                    .await?,
+            ),
+            None => None,
+        };
+        let device_identifier = device_row.as_ref().map(|d| d.identifier.clone());
+        let access = self
+            .tokens
+            .issue(&user, client_id, device_identifier.as_deref(), scopes, now)?;
+        let refresh = new_refresh_token();
+        let row = RefreshTokenRow {
+            token_hash: hash_opaque_token(&refresh),
+            family: rotate_from.map(|r| r.family).unwrap_or_default(),
+            user_id: user.id,
+            device_id: device_row.map(|d| d.id).or(rotate_from.and_then(|r| r.device_id)),
+            client_id: client_id.to_string(),
+            security_stamp: user.security_stamp.clone(),
+            created: now,
+            expires: now.plus_secs(REFRESH_TOKEN_SECS),
+            used: None,
+            revoked: false,
+        };
+        match rotate_from {
+            None => self.store.insert_refresh_token(&row).await?,
+            Some(old) => {
+                if !self.store.rotate_refresh_token(&old.token_hash, &row, now).await? {
+                    // Lost a race with another use of the same token: that is reuse.
+                    self.store.revoke_token_family(old.family).await?;
+                    return Err(DomainError::InvalidGrant);
+                }
+            }
+        }
+        Ok(LoginOutcome {
+            user,
+            access,
+            refresh: Some(refresh),
+            scope: scopes.join(" "),
+        })
+    }
+
+    /// refresh_token grant: rotates the token. Presenting an already-used token revokes its whole
+    /// family (a stolen token and its legitimate twin both stop working).
+    pub async fn refresh(&self, refresh_token: &str) -> Result<LoginOutcome, DomainError> {
+        let now = self.now();
+        let hash = hash_opaque_token(refresh_token);
+        let row = self.store.refresh_token(&hash).await?.ok_or(DomainError::InvalidGrant)?;
+        if row.revoked || row.expires <= now {
+            return Err(DomainError::InvalidGrant);
+        }
+        if row.used.is_some() {
+            tracing::warn!(user = %row.user_id, "refresh token reused; revoking its family");
+            self.store.revoke_token_family(row.family).await?;
+            return Err(DomainError::InvalidGrant);
+        }
+        let user = self.store.user_by_id(row.user_id).await?.ok_or(DomainError::InvalidGrant)?;
+        if user.security_stamp != row.security_stamp {
+            return Err(DomainError::InvalidGrant);
+        }
+        let client_id = row.client_id.clone();
+        self.issue_tokens(user, &client_id, None, PASSWORD_SCOPES, Some(&row), now).await
+    }
+
+    /// Authenticates a bearer token: signature, expiry, and the user's current security stamp.
+    pub async fn authenticate(&self, bearer: &str) -> Result<Caller, DomainError> {
+        let now = self.now();
+        let (user_id, claims) = self.tokens.verify(bearer, now).ok_or(DomainError::Unauthorized)?;
+        let user = self.store.user_by_id(user_id).await?.ok_or(DomainError::Unauthorized)?;
+        if user.security_stamp != claims.sstamp {
+            return Err(DomainError::Unauthorized);
+        }
+        Ok(Caller { user, claims })
+    }
+}

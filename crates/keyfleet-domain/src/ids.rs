@@ -1,0 +1,73 @@
+//! ID newtypes. All ids travel as lowercase hyphenated UUID strings; parsing one that is not a
+//! UUID is a 404 at the edge, since a malformed id can never name an existing object.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id (UUIDv7 keeps B-tree inserts local, like the official COMB GUIDs).
+            pub fn new() -> Self {
+                $name(Uuid::now_v7())
+            }
+            /// The underlying UUID.
+            pub fn uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(u: Uuid) -> Self {
+                $name(u)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map($name)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A user account.
+    UserId
+);
+id_type!(
+    /// A folder (personal, per user).
+    FolderId
+);
+id_type!(
+    /// A vault item.
+    CipherId
+);
+id_type!(
+    /// A device a user logged in from.
+    DeviceId
+);
+id_type!(
+    /// A refresh-token family: every rotation of one login shares it.
+    TokenFamilyId
+);

@@ -1,0 +1,114 @@
+//! Server-side storage of the client's master password hash. The value clients send is itself a
+//! bearer secret (anyone holding it can log in), so it is stored only as an Argon2id hash. Work runs
+//! on the blocking pool, and an unknown user costs the same as a wrong password.
+
+use crate::error::DomainError;
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::rngs::OsRng;
+
+/// Longest master password hash we accept (a real one is 44 base64 characters).
+const MAX_CLIENT_HASH_LEN: usize = 512;
+
+/// Hashes and verifies client master password hashes.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    params: Params,
+    /// A hash of a random value, verified against when the user does not exist.
+    dummy: String,
+}
+
+impl PasswordHasher {
+    /// Argon2id with OWASP's minimum profile (19 MiB, t=2, p=1): the input is already a
+    /// 600,000-iteration PBKDF2 output, so this only has to stop offline guessing of a leaked DB.
+    pub fn new() -> Result<Self, DomainError> {
+        let params = Params::new(19 * 1024, 2, 1, Some(32))
+            .map_err(|e| DomainError::Internal(format!("argon2 params: {e}")))?;
+        let mut hasher = PasswordHasher {
+            params,
+            dummy: String::new(),
+        };
+        let random = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            rand::random::<[u8; 32]>(),
+        );
+        hasher.dummy = hasher.hash_blocking(&random)?;
+        Ok(hasher)
+    }
+
+    fn argon(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    fn hash_blocking(&self, client_hash: &str) -> Result<String, DomainError> {
+        let salt = SaltString::generate(&mut OsRng);
+        self.argon()
+            .hash_password(client_hash.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| DomainError::Internal(format!("argon2 hash: {e}")))
+    }
+
+    /// Checks the shape of a client hash before any work is spent on it.
+    pub fn check_client_hash(client_hash: &str) -> Result<(), DomainError> {
+        if client_hash.is_empty() || client_hash.len() > MAX_CLIENT_HASH_LEN {
+            return Err(DomainError::invalid(
+                "masterPasswordHash",
+                "The master password hash is missing or too long.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Hashes a client master password hash for storage.
+    pub async fn hash(&self, client_hash: String) -> Result<String, DomainError> {
+        Self::check_client_hash(&client_hash)?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.hash_blocking(&client_hash))
+            .await
+            .map_err(|e| DomainError::Internal(format!("hash task: {e}")))?
+    }
+
+    /// Verifies `client_hash` against `stored`; with no stored hash it verifies against a dummy
+    /// so the time taken does not reveal whether the account exists.
+    pub async fn verify(&self, stored: Option<String>, client_hash: String) -> bool {
+        if client_hash.len() > MAX_CLIENT_HASH_LEN {
+            return false;
+        }
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| self.dummy.clone());
+        let this = self.clone();
+        let ok = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&stored)
+                .map(|parsed| {
+                    this.argon()
+                        .verify_password(client_hash.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false);
+        ok && known
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stored_hash_verifies_only_the_same_client_hash() {
+        let h = PasswordHasher::new().unwrap();
+        let stored = h.hash("kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into()).await.unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(!stored.contains("kE9E2kViqaDqA4F0"));
+        assert!(h.verify(Some(stored.clone()), "kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into()).await);
+        assert!(!h.verify(Some(stored), "wrong".into()).await);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_never_verifies_even_with_the_dummy_input() {
+        let h = PasswordHasher::new().unwrap();
+        assert!(!h.verify(None, "anything".into()).await);
+    }
+}

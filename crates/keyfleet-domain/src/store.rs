@@ -1,0 +1,318 @@
+//! The `Store` trait: everything the domain needs from persistence. `keyfleet-storage` implements
+//! it once for SQLite and PostgreSQL. Every method that touches vault data takes the owning user,
+//! and every multi-row write is one transaction inside the implementation; writes that change
+//! what a sync returns also bump the account revision date in that same transaction.
+
+use crate::clock::Timestamp;
+use crate::ids::{CipherId, DeviceId, FolderId, TokenFamilyId, UserId};
+use futures::stream::BoxStream;
+
+/// Storage failed. Lookups that find nothing return `Ok(None)`, not an error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was violated (e.g. email taken).
+    #[error("already exists")]
+    Conflict,
+    /// The database said no; the source is logged at the edge, never sent to clients.
+    #[error("database error")]
+    Db(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A stored value could not be decoded (corrupt row or schema drift).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+/// KDF settings as stored and sent on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    /// 0 PBKDF2, 1 Argon2id.
+    pub kdf_type: i32,
+    /// Iterations / time cost.
+    pub iterations: i32,
+    /// Argon2 memory in MiB.
+    pub memory: Option<i32>,
+    /// Argon2 parallelism.
+    pub parallelism: Option<i32>,
+}
+
+/// A user account.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    /// Id.
+    pub id: UserId,
+    /// Normalised (trimmed, lower-cased) email.
+    pub email: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Server-side slow hash (Argon2id PHC string) of the client's master password hash.
+    pub password_hash: String,
+    /// Hint, as the user typed it.
+    pub password_hint: Option<String>,
+    /// KDF the client uses.
+    pub kdf: KdfParams,
+    /// User key under the stretched master key (type-2 EncString).
+    pub key: String,
+    /// Base64 SPKI.
+    pub public_key: Option<String>,
+    /// Private key under the user key.
+    pub private_key: Option<String>,
+    /// Rotated on credential changes; tokens carry it.
+    pub security_stamp: String,
+    /// The SDK's backfilled user key id.
+    pub user_key_id: Option<String>,
+    /// Personal API key secret (client_credentials).
+    pub api_key: String,
+    /// Locale.
+    pub culture: String,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Account revision: bumped whenever sync output changes.
+    pub revision_date: Timestamp,
+}
+
+/// Credential changes applied atomically (password or KDF change).
+#[derive(Debug, Clone)]
+pub struct CredentialUpdate {
+    /// New server-side hash.
+    pub password_hash: String,
+    /// New hint (`None` keeps the old one unless `replace_hint`).
+    pub password_hint: Option<String>,
+    /// Whether to overwrite the hint.
+    pub replace_hint: bool,
+    /// New wrapped user key.
+    pub key: String,
+    /// New KDF.
+    pub kdf: KdfParams,
+    /// New security stamp (invalidates every token issued before).
+    pub security_stamp: String,
+}
+
+/// A stored refresh token (only its hash is kept).
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRow {
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// Rotation family.
+    pub family: TokenFamilyId,
+    /// Owner.
+    pub user_id: UserId,
+    /// Device the login came from.
+    pub device_id: Option<DeviceId>,
+    /// OAuth client id (`cli`, `web`, …), echoed into new access tokens.
+    pub client_id: String,
+    /// The user's security stamp when issued; a different current stamp revokes it.
+    pub security_stamp: String,
+    /// Issued.
+    pub created: Timestamp,
+    /// Expiry.
+    pub expires: Timestamp,
+    /// Set once it has been exchanged; a second use is reuse.
+    pub used: Option<Timestamp>,
+    /// Set when its family was revoked.
+    pub revoked: bool,
+}
+
+/// A device seen at login.
+#[derive(Debug, Clone)]
+pub struct DeviceRow {
+    /// Id.
+    pub id: DeviceId,
+    /// Owner.
+    pub user_id: UserId,
+    /// Client-chosen identifier (stable per install).
+    pub identifier: String,
+    /// DeviceType number.
+    pub device_type: i32,
+    /// Name (`linux`, `chrome`, …).
+    pub name: String,
+}
+
+/// A folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderRow {
+    /// Id.
+    pub id: FolderId,
+    /// Encrypted name.
+    pub name: String,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// A vault item as stored: the encrypted content is one canonical JSON object (`data`) so that
+/// sync can splice it into the response without parsing it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CipherRow {
+    /// Id.
+    pub id: CipherId,
+    /// Owner of a personal item.
+    pub user_id: Option<UserId>,
+    /// Cipher type number.
+    pub cipher_type: i32,
+    /// Canonical JSON object with the encrypted fields (`name`, `notes`, `login`, …).
+    pub data: String,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Last change.
+    pub revision_date: Timestamp,
+    /// Soft-deleted at.
+    pub deleted_date: Option<Timestamp>,
+    /// Archived at.
+    pub archived_date: Option<Timestamp>,
+}
+
+/// A cipher together with the reading user's own settings for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CipherView {
+    /// The item.
+    pub cipher: CipherRow,
+    /// This user's folder for it.
+    pub folder_id: Option<FolderId>,
+    /// This user's favorite flag.
+    pub favorite: bool,
+}
+
+/// What to do to a set of ciphers in one bulk write.
+#[derive(Debug, Clone, Copy)]
+pub enum BulkCipherChange {
+    /// Set `deleted_date` (soft delete).
+    SoftDelete(Timestamp),
+    /// Clear `deleted_date`.
+    Restore,
+    /// Remove the rows.
+    Purge,
+}
+
+/// Persistence as the domain needs it: the sum of the per-area traits.
+pub trait Store: AccountStore + VaultStore {}
+impl<T: AccountStore + VaultStore> Store for T {}
+
+/// Accounts, devices, refresh tokens and server settings.
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
+    // --- users
+    /// Inserts a new user; `Conflict` when the email is taken.
+    async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError>;
+    /// Looks a user up by normalised email.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Looks a user up by id.
+    async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, StoreError>;
+    /// Replaces credentials and revokes every refresh token of the user, in one transaction.
+    async fn update_credentials(
+        &self,
+        id: UserId,
+        update: &CredentialUpdate,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Records the SDK's user key id.
+    async fn set_user_key_id(&self, id: UserId, key_id: &str) -> Result<(), StoreError>;
+    /// Replaces the personal API key.
+    async fn set_api_key(&self, id: UserId, api_key: &str, now: Timestamp) -> Result<(), StoreError>;
+    /// Updates name, culture and hint.
+    async fn update_profile(
+        &self,
+        id: UserId,
+        name: Option<&str>,
+        culture: &str,
+        hint: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    // --- devices and refresh tokens
+    /// Finds or creates the device with this identifier for the user, updating its name/type.
+    async fn upsert_device(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+        device_type: i32,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<DeviceRow, StoreError>;
+    /// Stores a new refresh token.
+    async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;
+    /// Looks a refresh token up by hash.
+    async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshTokenRow>, StoreError>;
+    /// Marks `old_hash` used and stores `new`, atomically. Returns false (and stores nothing)
+    /// when `old_hash` was already used — the caller treats that as reuse.
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new: &RefreshTokenRow,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Revokes every token of a family (reuse detected).
+    async fn revoke_token_family(&self, family: TokenFamilyId) -> Result<(), StoreError>;
+
+    // --- server settings
+    /// Reads a server-wide setting (e.g. the token signing secret).
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores a setting unless one exists; returns the value now stored (first writer wins).
+    async fn setting_init(&self, key: &str, value: &str) -> Result<String, StoreError>;
+}
+
+/// Folders and ciphers; every method is scoped to the owning user.
+#[async_trait::async_trait]
+pub trait VaultStore: Send + Sync {
+    // --- folders
+    /// The user's folders.
+    async fn folders(&self, user_id: UserId) -> Result<Vec<FolderRow>, StoreError>;
+    /// One of the user's folders.
+    async fn folder(&self, user_id: UserId, id: FolderId) -> Result<Option<FolderRow>, StoreError>;
+    /// Creates a folder.
+    async fn insert_folder(&self, user_id: UserId, folder: &FolderRow) -> Result<(), StoreError>;
+    /// Renames a folder; `None` when it is not the user's.
+    async fn rename_folder(
+        &self,
+        user_id: UserId,
+        id: FolderId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Option<FolderRow>, StoreError>;
+    /// Deletes folders (all of the user's when `ids` is `None`), unfiling their ciphers.
+    async fn delete_folders(
+        &self,
+        user_id: UserId,
+        ids: Option<&[FolderId]>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    // --- ciphers
+    /// One cipher the user can read.
+    async fn cipher(&self, user_id: UserId, id: CipherId) -> Result<Option<CipherView>, StoreError>;
+    /// Every cipher the user can read, streamed in id order so a 10,000-item sync never sits in memory.
+    fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>>;
+    /// Stores a new personal cipher with the owner's folder/favorite.
+    async fn insert_cipher(&self, view: &CipherView) -> Result<(), StoreError>;
+    /// Replaces a cipher's content if its revision is still `expected_revision`; `false` when it
+    /// is not the user's or changed meanwhile.
+    async fn update_cipher(
+        &self,
+        user_id: UserId,
+        view: &CipherView,
+        expected_revision: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Sets the user's own folder/favorite for a cipher they can read; `false` if they cannot.
+    async fn set_cipher_user_state(
+        &self,
+        user_id: UserId,
+        id: CipherId,
+        folder_id: Option<FolderId>,
+        favorite: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Moves the user's ciphers into a folder (or none).
+    async fn move_ciphers(
+        &self,
+        user_id: UserId,
+        ids: &[CipherId],
+        folder_id: Option<FolderId>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// Applies a bulk change to the user's ciphers; returns how many rows changed.
+    async fn change_ciphers(
+        &self,
+        user_id: UserId,
+        ids: &[CipherId],
+        change: BulkCipherChange,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+}

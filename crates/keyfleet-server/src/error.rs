@@ -1,0 +1,126 @@
+//! `ApiError`: the one place domain errors become HTTP responses with Bitwarden's error JSON.
+//! Permission failures are 404 (clients log out on 401/403, and 404 hides what exists).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use keyfleet_api::error::IdentityErrorResponse;
+use keyfleet_api::ErrorModel;
+use keyfleet_domain::DomainError;
+
+/// An error from an API (`/api/…`) handler.
+#[derive(Debug)]
+pub struct ApiError(pub DomainError);
+
+impl<E: Into<DomainError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl ApiError {
+    fn status_and_body(&self) -> (StatusCode, ErrorModel) {
+        use DomainError as E;
+        match &self.0 {
+            E::NotFound => (StatusCode::NOT_FOUND, ErrorModel::new("Resource not found.")),
+            E::Invalid { field: Some(f), message } => (StatusCode::BAD_REQUEST, ErrorModel::validation(f, message.clone())),
+            E::Invalid { field: None, message } => (StatusCode::BAD_REQUEST, ErrorModel::new(message.clone())),
+            E::InvalidPassword => (
+                StatusCode::BAD_REQUEST,
+                ErrorModel::validation("MasterPasswordHash", "Invalid password."),
+            ),
+            E::InvalidCredentials => (
+                StatusCode::BAD_REQUEST,
+                ErrorModel::new("Username or password is incorrect. Try again."),
+            ),
+            E::InvalidGrant => (StatusCode::BAD_REQUEST, ErrorModel::new("invalid_grant")),
+            E::RateLimited { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorModel::new(format!("Too many attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60))),
+            ),
+            E::StaleRevision => (
+                StatusCode::BAD_REQUEST,
+                ErrorModel::new("The client copy of this cipher is out of date. Resync the client and try again."),
+            ),
+            E::RegistrationDisabled => (
+                StatusCode::BAD_REQUEST,
+                ErrorModel::new("Open registration has been disabled by the system administrator."),
+            ),
+            E::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorModel::new("Unauthorized.")),
+            E::MissingDeviceInfo => (StatusCode::BAD_REQUEST, ErrorModel::new("no device information provided")),
+            E::Store(_) | E::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorModel::new("An unhandled server error has occurred."),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
+        if status.is_server_error() {
+            tracing::error!(error = ?self.0, "request failed");
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+/// An error from `/identity/connect/token`: OAuth shape with a PascalCase `ErrorModel`.
+#[derive(Debug)]
+pub struct IdentityError(pub DomainError);
+
+impl<E: Into<DomainError>> From<E> for IdentityError {
+    fn from(e: E) -> Self {
+        IdentityError(e.into())
+    }
+}
+
+impl IntoResponse for IdentityError {
+    fn into_response(self) -> Response {
+        use DomainError as E;
+        let (status, body) = match &self.0 {
+            E::InvalidCredentials => (
+                StatusCode::BAD_REQUEST,
+                IdentityErrorResponse::new(
+                    "invalid_grant",
+                    "invalid_username_or_password",
+                    "Username or password is incorrect. Try again.",
+                ),
+            ),
+            // Clients log the user out on this: the session is over.
+            E::InvalidGrant => (StatusCode::BAD_REQUEST, IdentityErrorResponse {
+                error: "invalid_grant".into(),
+                error_description: None,
+                error_model: None,
+                two_factor_providers2: None,
+                two_factor_providers: None,
+            }),
+            E::MissingDeviceInfo => (
+                StatusCode::BAD_REQUEST,
+                IdentityErrorResponse::new("device_error", "no device information provided", "no device information provided"),
+            ),
+            E::RateLimited { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                IdentityErrorResponse::new(
+                    "invalid_grant",
+                    "too_many_attempts",
+                    &format!(
+                        "Too many failed login attempts. Try again in {} minute(s).",
+                        retry_after_secs.div_ceil(60)
+                    ),
+                ),
+            ),
+            E::Invalid { message, .. } => (
+                StatusCode::BAD_REQUEST,
+                IdentityErrorResponse::new("invalid_request", message, message),
+            ),
+            other => {
+                let api = ApiError(DomainError::Internal(other.to_string()));
+                tracing::error!(error = ?self.0, "token request failed");
+                return api.into_response();
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

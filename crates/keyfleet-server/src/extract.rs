@@ -1,0 +1,115 @@
+//! Extractors: the authenticated `Caller`, JSON and form bodies whose rejections answer in
+//! Bitwarden's error JSON, and the client IP used for login throttling.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use keyfleet_api::ErrorModel;
+use keyfleet_domain::{Caller, DomainError};
+use std::net::SocketAddr;
+
+/// The signed-in user behind `Authorization: Bearer …`. Anything wrong with the token is a 401.
+pub struct Authed(pub Caller);
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .ok_or(ApiError(DomainError::Unauthorized))?;
+        Ok(Authed(state.domain.authenticate(token.trim()).await?))
+    }
+}
+
+/// A rejected body: 400 (or 413 / 415) with the Bitwarden envelope.
+pub struct BodyRejection(StatusCode, String);
+
+impl IntoResponse for BodyRejection {
+    fn into_response(self) -> Response {
+        (self.0, axum::Json(ErrorModel::new(self.1))).into_response()
+    }
+}
+
+impl From<JsonRejection> for BodyRejection {
+    fn from(r: JsonRejection) -> Self {
+        let status = match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        let message = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large.".to_string(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Expected a JSON body (Content-Type: application/json).".to_string(),
+            // serde's message names the field and position, never the value.
+            _ => format!("The request body is not valid: {}", r.body_text()),
+        };
+        BodyRejection(status, message)
+    }
+}
+
+impl From<FormRejection> for BodyRejection {
+    fn from(r: FormRejection) -> Self {
+        let status = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        BodyRejection(status, "The form body is not valid.".into())
+    }
+}
+
+/// A JSON body; malformed input is a Bitwarden-shaped 400.
+pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = BodyRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Json(v))
+    }
+}
+
+/// A form body (the token endpoint); malformed input is a Bitwarden-shaped 400.
+pub struct Form<T>(pub T);
+
+impl<T, S> FromRequest<S> for Form<T>
+where
+    axum::Form<T>: FromRequest<S, Rejection = FormRejection>,
+    S: Send + Sync,
+{
+    type Rejection = BodyRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Form(v) = axum::Form::<T>::from_request(req, state).await?;
+        Ok(Form(v))
+    }
+}
+
+/// The peer address (no proxy headers are trusted by default: they are trivially forged).
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientIp(ip))
+    }
+}

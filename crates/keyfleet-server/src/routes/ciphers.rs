@@ -1,0 +1,151 @@
+//! `/api/ciphers`: personal vault items. Organization items arrive with #3.
+
+use crate::error::ApiError;
+use crate::extract::{Authed, Json};
+use crate::routes::path_id;
+use crate::routes::sync::stream_ciphers;
+use crate::state::AppState;
+use crate::views::{cipher_list_response, cipher_response};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::Router;
+use keyfleet_api::vault::{CipherBulkMoveRequest, CipherBulkRequest, CipherCreateRequest, CipherPartialRequest, CipherRequest};
+use keyfleet_domain::store::BulkCipherChange;
+use keyfleet_domain::DomainError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/ciphers", get(list_ciphers).post(create_cipher).delete(purge_ciphers))
+        .route("/api/ciphers/create", post(create_cipher_with_collections))
+        .route("/api/ciphers/delete", put(soft_delete_ciphers).post(purge_ciphers))
+        .route("/api/ciphers/restore", put(restore_ciphers))
+        .route("/api/ciphers/move", put(move_ciphers).post(move_ciphers))
+        .route(
+            "/api/ciphers/{id}",
+            get(get_cipher).put(update_cipher).post(update_cipher).delete(purge_cipher),
+        )
+        .route("/api/ciphers/{id}/details", get(get_cipher_details))
+        .route("/api/ciphers/{id}/full-details", get(get_cipher_details))
+        .route("/api/ciphers/{id}/partial", put(update_partial).post(update_partial))
+        .route("/api/ciphers/{id}/delete", put(soft_delete_cipher).post(purge_cipher))
+        .route("/api/ciphers/{id}/restore", put(restore_cipher))
+}
+
+/// `GET /api/ciphers`: every item the caller can read, streamed like sync.
+async fn list_ciphers(State(app): State<AppState>, Authed(caller): Authed) -> Response {
+    stream_ciphers(
+        app.domain.clone(),
+        caller,
+        b"{\"object\":\"list\",\"data\":[".to_vec(),
+        b"],\"continuationToken\":null}",
+    )
+}
+
+/// `GET /api/ciphers/{id}`.
+async fn get_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = app.domain.cipher(&caller, path_id(&id)?).await?;
+    Ok(cipher_response(&view, "cipher"))
+}
+
+/// `GET /api/ciphers/{id}/details`.
+async fn get_cipher_details(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = app.domain.cipher(&caller, path_id(&id)?).await?;
+    Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `POST /api/ciphers`.
+async fn create_cipher(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherRequest>) -> Result<Response, ApiError> {
+    let view = app.domain.create_cipher(&caller, &req).await?;
+    Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `POST /api/ciphers/create`: the organization form; personal items are accepted without collections.
+async fn create_cipher_with_collections(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherCreateRequest>,
+) -> Result<Response, ApiError> {
+    if !req.collection_ids.is_empty() {
+        return Err(ApiError(DomainError::invalid(
+            "collectionIds",
+            "Organization items are not supported by this server yet.",
+        )));
+    }
+    let view = app.domain.create_cipher(&caller, &req.cipher).await?;
+    Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `PUT /api/ciphers/{id}`: refused when the client's copy is stale.
+async fn update_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherRequest>,
+) -> Result<Response, ApiError> {
+    let view = app.domain.update_cipher(&caller, path_id(&id)?, &req).await?;
+    Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `PUT /api/ciphers/{id}/partial`: folder and favorite only.
+async fn update_partial(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherPartialRequest>,
+) -> Result<Response, ApiError> {
+    let view = app
+        .domain
+        .set_cipher_folder_and_favorite(&caller, path_id(&id)?, req.folder_id.as_deref(), req.favorite)
+        .await?;
+    Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `PUT /api/ciphers/{id}/delete`: soft delete (to the trash).
+async fn soft_delete_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<(), ApiError> {
+    let change = app.domain.soft_delete_now();
+    Ok(app.domain.change_cipher(&caller, path_id(&id)?, change).await?)
+}
+
+/// `PUT /api/ciphers/{id}/restore`: out of the trash.
+async fn restore_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = path_id(&id)?;
+    app.domain.change_cipher(&caller, id, BulkCipherChange::Restore).await?;
+    let view = app.domain.cipher(&caller, id).await?;
+    Ok(cipher_response(&view, "cipher"))
+}
+
+/// `DELETE /api/ciphers/{id}`: permanent.
+async fn purge_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<(), ApiError> {
+    Ok(app.domain.change_cipher(&caller, path_id(&id)?, BulkCipherChange::Purge).await?)
+}
+
+/// `PUT /api/ciphers/delete` with `{ids}`: bulk soft delete.
+async fn soft_delete_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkRequest>) -> Result<(), ApiError> {
+    let change = app.domain.soft_delete_now();
+    app.domain.change_ciphers(&caller, &req.ids, change).await?;
+    Ok(())
+}
+
+/// `PUT /api/ciphers/restore` with `{ids}`: answers the restored items.
+async fn restore_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkRequest>) -> Result<Response, ApiError> {
+    let ids = app.domain.change_ciphers(&caller, &req.ids, BulkCipherChange::Restore).await?;
+    let mut views = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Ok(v) = app.domain.cipher(&caller, id).await {
+            views.push(v);
+        }
+    }
+    Ok(cipher_list_response(&views, "cipherMini"))
+}
+
+/// `DELETE /api/ciphers` with `{ids}`: bulk permanent delete.
+async fn purge_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkRequest>) -> Result<(), ApiError> {
+    app.domain.change_ciphers(&caller, &req.ids, BulkCipherChange::Purge).await?;
+    Ok(())
+}
+
+/// `PUT /api/ciphers/move` with `{ids, folderId}`.
+async fn move_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkMoveRequest>) -> Result<(), ApiError> {
+    Ok(app.domain.move_ciphers(&caller, &req.ids, req.folder_id.as_deref()).await?)
+}

@@ -1,0 +1,43 @@
+//! The router: one module per resource, following the URL.
+
+mod accounts;
+mod ciphers;
+mod folders;
+mod identity;
+mod meta;
+mod sync;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use keyfleet_domain::DomainError;
+use std::str::FromStr;
+
+/// Largest request body accepted (a vault item with long notes is well under this).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Parses an id from the path; a malformed id names nothing, so it is a 404.
+pub(crate) fn path_id<T: FromStr>(raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError(DomainError::NotFound))
+}
+
+/// Every route, with the body limit and request tracing (method and path only: never bodies,
+/// headers or query strings, which may carry secrets).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(meta::routes())
+        .merge(identity::routes())
+        .merge(accounts::routes())
+        .merge(sync::routes())
+        .merge(folders::routes())
+        .merge(ciphers::routes())
+        .fallback(meta::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}

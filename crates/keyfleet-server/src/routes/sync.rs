@@ -1,0 +1,106 @@
+//! `GET /api/sync`: the whole vault, streamed. The head (profile, folders, …) is small and built
+//! up front; ciphers are written from a database cursor in 64 KiB chunks, so memory stays flat
+//! however large the vault is.
+
+use crate::extract::Authed;
+use crate::state::AppState;
+use crate::views;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use futures::StreamExt;
+use keyfleet_domain::{Caller, Domain};
+use serde::Deserialize;
+use std::sync::Arc;
+use serde_json::json;
+
+const CHUNK_BYTES: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/sync", get(sync))
+        .route("/api/settings/domains", get(|| async { axum::Json(empty_domains()) }))
+}
+
+fn empty_domains() -> serde_json::Value {
+    json!({ "equivalentDomains": [], "globalEquivalentDomains": [], "object": "domains" })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncQuery {
+    #[serde(default)]
+    exclude_domains: Option<bool>,
+}
+
+/// `GET /api/sync?excludeDomains=…`.
+async fn sync(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Query(q): Query<SyncQuery>,
+) -> Result<Response, crate::error::ApiError> {
+    let folders: Vec<_> = app.domain.list_folders(&caller).await?.iter().map(views::folder).collect();
+    let domains = if q.exclude_domains.unwrap_or(false) {
+        serde_json::Value::Null
+    } else {
+        empty_domains()
+    };
+    let head = json!({
+        "object": "sync",
+        "profile": views::profile(&caller.user),
+        "folders": folders,
+        "collections": [],
+        "policies": [],
+        "sends": [],
+        "domains": domains,
+        "userDecryption": views::sync_user_decryption(&caller.user),
+    });
+    let mut first_chunk = serde_json::to_vec(&head).map_err(|e| keyfleet_domain::DomainError::Internal(e.to_string()))?;
+    // Re-open the object to append `ciphers` last, after everything that is not streamed.
+    first_chunk.pop();
+    first_chunk.extend_from_slice(b",\"ciphers\":[");
+
+    Ok(stream_ciphers(app.domain.clone(), caller, first_chunk, b"]}"))
+}
+
+/// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.
+pub(crate) fn stream_ciphers(domain: Arc<Domain>, caller: Caller, head: Vec<u8>, tail: &'static [u8]) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        tokio::spawn(async move {
+        let mut buf = head;
+        let mut ciphers = domain.cipher_stream(&caller);
+        let mut first = true;
+        while let Some(item) = ciphers.next().await {
+            match item {
+                Ok(view) => {
+                    if !first {
+                        buf.push(b',');
+                    }
+                    first = false;
+                    views::write_cipher(&mut buf, &view, "cipherDetails");
+                    if buf.len() >= CHUNK_BYTES {
+                        let chunk = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK_BYTES + 4096));
+                        if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                            return; // client went away
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, "sync stream failed");
+                    let _ = tx.send(Err(std::io::Error::other("storage error"))).await;
+                    return;
+                }
+            }
+        }
+        buf.extend_from_slice(tail);
+        let _ = tx.send(Ok(Bytes::from(buf))).await;
+    });
+    let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }));
+    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+}

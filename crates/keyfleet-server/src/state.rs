@@ -1,0 +1,13 @@
+//! Shared state handed to every handler.
+
+use keyfleet_domain::Domain;
+use std::sync::Arc;
+
+/// What handlers can reach: the domain, and the public URL for `/api/config`.
+#[derive(Clone)]
+pub struct AppState {
+    /// Every use case.
+    pub domain: Arc<Domain>,
+    /// The base URL clients use.
+    pub public_url: Arc<str>,
+}

@@ -1,0 +1,220 @@
+//! Domain rows → wire models. Ciphers are written straight into a byte buffer: their encrypted
+//! content is stored as canonical JSON, so it is spliced in rather than parsed and re-encoded.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use keyfleet_api::accounts::{ProfileResponse, SyncMasterPasswordUnlock, SyncUserDecryption};
+use keyfleet_api::identity::{
+    AccountKeys, IdentityKdf, IdentityMasterPasswordUnlock, KdfSettings, TokenResponse, UserDecryptionOptions,
+};
+use keyfleet_api::vault::FolderResponse;
+use keyfleet_domain::store::{CipherView, FolderRow, KdfParams, UserRow};
+use keyfleet_domain::LoginOutcome;
+use std::io::Write;
+
+/// KDF in the nested camelCase form.
+pub fn kdf_settings(k: KdfParams) -> KdfSettings {
+    KdfSettings {
+        kdf_type: k.kdf_type,
+        iterations: k.iterations,
+        memory: k.memory,
+        parallelism: k.parallelism,
+    }
+}
+
+fn account_keys(u: &UserRow) -> Option<AccountKeys> {
+    match (&u.private_key, &u.public_key) {
+        (Some(private), Some(public)) => Some(AccountKeys::v1(private.clone(), public.clone())),
+        _ => None,
+    }
+}
+
+/// `ProfileResponse` for a user.
+pub fn profile(u: &UserRow) -> ProfileResponse {
+    ProfileResponse {
+        id: u.id.to_string(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        email_verified: true,
+        premium: true,
+        premium_from_organization: false,
+        culture: u.culture.clone(),
+        two_factor_enabled: false,
+        key: u.key.clone(),
+        private_key: u.private_key.clone(),
+        account_keys: account_keys(u),
+        security_stamp: u.security_stamp.clone(),
+        force_password_reset: false,
+        uses_key_connector: false,
+        avatar_color: None,
+        creation_date: u.creation_date.to_iso(),
+        verify_devices: false,
+        organizations: vec![],
+        providers: vec![],
+        provider_organizations: vec![],
+        object: "profile".into(),
+    }
+}
+
+/// `sync.userDecryption`.
+pub fn sync_user_decryption(u: &UserRow) -> SyncUserDecryption {
+    SyncUserDecryption {
+        master_password_unlock: Some(SyncMasterPasswordUnlock {
+            kdf: kdf_settings(u.kdf),
+            master_key_encrypted_user_key: u.key.clone(),
+            salt: u.email.clone(),
+            contained_key_id: u.user_key_id.clone(),
+        }),
+        web_authn_prf_options: None,
+        v2_upgrade_token: None,
+        user_key_id: u.user_key_id.clone(),
+    }
+}
+
+/// The token endpoint's success body.
+pub fn token_response(o: &LoginOutcome) -> TokenResponse {
+    let u = &o.user;
+    TokenResponse {
+        access_token: o.access.token.clone(),
+        expires_in: o.access.expires_in,
+        token_type: "Bearer".into(),
+        refresh_token: o.refresh.clone(),
+        scope: o.scope.clone(),
+        key: u.key.clone(),
+        private_key: u.private_key.clone(),
+        account_keys: account_keys(u),
+        kdf: u.kdf.kdf_type,
+        kdf_iterations: u.kdf.iterations,
+        kdf_memory: u.kdf.memory,
+        kdf_parallelism: u.kdf.parallelism,
+        reset_master_password: false,
+        force_password_reset: false,
+        master_password_policy: Some(serde_json::json!({ "Object": "masterPasswordPolicy" })),
+        user_decryption_options: UserDecryptionOptions {
+            has_master_password: true,
+            master_password_unlock: Some(IdentityMasterPasswordUnlock {
+                kdf: IdentityKdf {
+                    kdf_type: u.kdf.kdf_type,
+                    iterations: u.kdf.iterations,
+                    memory: u.kdf.memory,
+                    parallelism: u.kdf.parallelism,
+                },
+                master_key_encrypted_user_key: u.key.clone(),
+                master_key_wrapped_user_key: u.key.clone(),
+                salt: u.email.clone(),
+            }),
+            object: "userDecryptionOptions".into(),
+        },
+        two_factor_token: None,
+    }
+}
+
+/// A folder.
+pub fn folder(f: &FolderRow) -> FolderResponse {
+    FolderResponse {
+        id: f.id.to_string(),
+        name: f.name.clone(),
+        revision_date: f.revision_date.to_iso(),
+        object: "folder".into(),
+    }
+}
+
+fn json_opt_str(out: &mut Vec<u8>, v: Option<String>) {
+    match v {
+        Some(s) => {
+            let _ = write!(out, "\"{s}\"");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends one cipher as `object` (`cipherDetails`, `cipher`, `cipherMini`) to `out`.
+/// Everything written besides `data` is ids, numbers and ISO dates, which need no escaping.
+pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
+    let c = &v.cipher;
+    let _ = write!(
+        out,
+        "{{\"object\":\"{object}\",\"id\":\"{}\",\"organizationId\":null,\"folderId\":",
+        c.id
+    );
+    json_opt_str(out, v.folder_id.map(|f| f.to_string()));
+    let _ = write!(
+        out,
+        ",\"type\":{},\"favorite\":{},\"edit\":true,\"viewPassword\":true,\
+         \"permissions\":{{\"delete\":true,\"restore\":true}},\"organizationUseTotp\":true,\
+         \"collectionIds\":[],\"attachments\":null,\"creationDate\":\"{}\",\"revisionDate\":\"{}\",\"deletedDate\":",
+        c.cipher_type,
+        v.favorite,
+        c.creation_date.to_iso(),
+        c.revision_date.to_iso()
+    );
+    json_opt_str(out, c.deleted_date.map(|t| t.to_iso()));
+    out.extend_from_slice(b",\"archivedDate\":");
+    json_opt_str(out, c.archived_date.map(|t| t.to_iso()));
+    match c.data.strip_prefix('{') {
+        Some(rest) if rest.trim() != "}" => {
+            out.push(b',');
+            out.extend_from_slice(rest.as_bytes());
+        }
+        _ => out.push(b'}'),
+    }
+}
+
+/// A JSON response from bytes already serialised.
+pub fn raw_json(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+}
+
+/// One cipher as a response.
+pub fn cipher_response(v: &CipherView, object: &str) -> Response {
+    let mut out = Vec::with_capacity(v.cipher.data.len() + 512);
+    write_cipher(&mut out, v, object);
+    raw_json(out)
+}
+
+/// Several ciphers as a list response.
+pub fn cipher_list_response(views: &[CipherView], object: &str) -> Response {
+    let mut out = b"{\"object\":\"list\",\"data\":[".to_vec();
+    for (i, v) in views.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_cipher(&mut out, v, object);
+    }
+    out.extend_from_slice(b"],\"continuationToken\":null}");
+    raw_json(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyfleet_domain::ids::CipherId;
+    use keyfleet_domain::store::CipherRow;
+    use keyfleet_domain::Timestamp;
+
+    #[test]
+    fn a_written_cipher_is_valid_json_with_its_stored_content() {
+        let v = CipherView {
+            cipher: CipherRow {
+                id: CipherId::new(),
+                user_id: None,
+                cipher_type: 1,
+                data: r#"{"name":"2.a|b|c","login":{"username":"x\"y"}}"#.into(),
+                creation_date: Timestamp(0),
+                revision_date: Timestamp(1000),
+                deleted_date: None,
+                archived_date: None,
+            },
+            folder_id: None,
+            favorite: true,
+        };
+        let mut out = Vec::new();
+        write_cipher(&mut out, &v, "cipherDetails");
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["id"], v.cipher.id.to_string());
+        assert_eq!(json["login"]["username"], "x\"y");
+        assert_eq!(json["favorite"], true);
+        assert_eq!(json["revisionDate"], "1970-01-01T00:00:01.000Z");
+        assert_eq!(json["deletedDate"], serde_json::Value::Null);
+    }
+}

@@ -1,0 +1,177 @@
+//! Row records as the drivers decode them (plain column types), and their conversion into the
+//! domain's rows. Both backends store ids as TEXT and times as BIGINT milliseconds.
+
+use keyfleet_domain::store::{CipherRow, CipherView, DeviceRow, FolderRow, KdfParams, RefreshTokenRow, UserRow};
+use keyfleet_domain::{StoreError, Timestamp};
+use std::str::FromStr;
+
+pub(crate) fn id<T: FromStr>(s: &str) -> Result<T, StoreError> {
+    s.parse().map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+}
+
+fn opt_id<T: FromStr>(s: Option<&str>) -> Result<Option<T>, StoreError> {
+    s.map(id).transpose()
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRecord {
+    id: String,
+    email: String,
+    name: Option<String>,
+    password_hash: String,
+    password_hint: Option<String>,
+    kdf_type: i32,
+    kdf_iterations: i32,
+    kdf_memory: Option<i32>,
+    kdf_parallelism: Option<i32>,
+    user_key: String,
+    public_key: Option<String>,
+    private_key: Option<String>,
+    security_stamp: String,
+    user_key_id: Option<String>,
+    api_key: String,
+    culture: String,
+    creation_date: i64,
+    revision_date: i64,
+}
+
+pub(crate) const USER_COLUMNS: &str = "id, email, name, password_hash, password_hint, kdf_type, \
+    kdf_iterations, kdf_memory, kdf_parallelism, user_key, public_key, private_key, \
+    security_stamp, user_key_id, api_key, culture, creation_date, revision_date";
+
+impl TryFrom<UserRecord> for UserRow {
+    type Error = StoreError;
+    fn try_from(r: UserRecord) -> Result<Self, StoreError> {
+        Ok(UserRow {
+            id: id(&r.id)?,
+            email: r.email,
+            name: r.name,
+            password_hash: r.password_hash,
+            password_hint: r.password_hint,
+            kdf: KdfParams {
+                kdf_type: r.kdf_type,
+                iterations: r.kdf_iterations,
+                memory: r.kdf_memory,
+                parallelism: r.kdf_parallelism,
+            },
+            key: r.user_key,
+            public_key: r.public_key,
+            private_key: r.private_key,
+            security_stamp: r.security_stamp,
+            user_key_id: r.user_key_id,
+            api_key: r.api_key,
+            culture: r.culture,
+            creation_date: Timestamp(r.creation_date),
+            revision_date: Timestamp(r.revision_date),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DeviceRecord {
+    id: String,
+    user_id: String,
+    identifier: String,
+    device_type: i32,
+    name: String,
+}
+
+impl TryFrom<DeviceRecord> for DeviceRow {
+    type Error = StoreError;
+    fn try_from(r: DeviceRecord) -> Result<Self, StoreError> {
+        Ok(DeviceRow {
+            id: id(&r.id)?,
+            user_id: id(&r.user_id)?,
+            identifier: r.identifier,
+            device_type: r.device_type,
+            name: r.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RefreshTokenRecord {
+    token_hash: String,
+    family: String,
+    user_id: String,
+    device_id: Option<String>,
+    client_id: String,
+    security_stamp: String,
+    created: i64,
+    expires: i64,
+    used: Option<i64>,
+    revoked: bool,
+}
+
+pub(crate) const REFRESH_COLUMNS: &str =
+    "token_hash, family, user_id, device_id, client_id, security_stamp, created, expires, used, revoked";
+
+impl TryFrom<RefreshTokenRecord> for RefreshTokenRow {
+    type Error = StoreError;
+    fn try_from(r: RefreshTokenRecord) -> Result<Self, StoreError> {
+        Ok(RefreshTokenRow {
+            token_hash: r.token_hash,
+            family: id(&r.family)?,
+            user_id: id(&r.user_id)?,
+            device_id: opt_id(r.device_id.as_deref())?,
+            client_id: r.client_id,
+            security_stamp: r.security_stamp,
+            created: Timestamp(r.created),
+            expires: Timestamp(r.expires),
+            used: r.used.map(Timestamp),
+            revoked: r.revoked,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct FolderRecord {
+    id: String,
+    name: String,
+    revision_date: i64,
+}
+
+impl TryFrom<FolderRecord> for FolderRow {
+    type Error = StoreError;
+    fn try_from(r: FolderRecord) -> Result<Self, StoreError> {
+        Ok(FolderRow {
+            id: id(&r.id)?,
+            name: r.name,
+            revision_date: Timestamp(r.revision_date),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CipherRecord {
+    id: String,
+    user_id: Option<String>,
+    cipher_type: i32,
+    data: String,
+    creation_date: i64,
+    revision_date: i64,
+    deleted_date: Option<i64>,
+    archived_date: Option<i64>,
+    folder_id: Option<String>,
+    favorite: Option<bool>,
+}
+
+impl TryFrom<CipherRecord> for CipherView {
+    type Error = StoreError;
+    fn try_from(r: CipherRecord) -> Result<Self, StoreError> {
+        Ok(CipherView {
+            cipher: CipherRow {
+                id: id(&r.id)?,
+                user_id: opt_id(r.user_id.as_deref())?,
+                cipher_type: r.cipher_type,
+                data: r.data,
+                creation_date: Timestamp(r.creation_date),
+                revision_date: Timestamp(r.revision_date),
+                deleted_date: r.deleted_date.map(Timestamp),
+                archived_date: r.archived_date.map(Timestamp),
+            },
+            folder_id: opt_id(r.folder_id.as_deref())?,
+            favorite: r.favorite.unwrap_or(false),
+        })
+    }
+}

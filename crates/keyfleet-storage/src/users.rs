@@ -1,0 +1,234 @@
+//! Users, devices, refresh tokens and server settings.
+
+use crate::records::{DeviceRecord, RefreshTokenRecord, UserRecord, REFRESH_COLUMNS, USER_COLUMNS};
+use crate::{db, on_pool, SqlStore};
+use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
+use keyfleet_domain::store::{AccountStore, CredentialUpdate, DeviceRow, RefreshTokenRow, UserRow};
+use keyfleet_domain::{StoreError, Timestamp};
+
+/// Inserts a refresh token with a pool or a transaction of either driver (a macro rather than a
+/// generic fn: sqlx's executor bounds do not survive `async_trait`'s `Send` requirement).
+macro_rules! insert_token {
+    ($exec:expr, $t:expr) => {{
+        let t: &RefreshTokenRow = $t;
+        sqlx::query(
+            "INSERT INTO refresh_tokens (token_hash, family, user_id, device_id, client_id, \
+             security_stamp, created, expires, used, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(t.token_hash.clone())
+        .bind(t.family.to_string())
+        .bind(t.user_id.to_string())
+        .bind(t.device_id.map(|d| d.to_string()))
+        .bind(t.client_id.clone())
+        .bind(t.security_stamp.clone())
+        .bind(t.created.0)
+        .bind(t.expires.0)
+        .bind(t.used.map(|u| u.0))
+        .bind(t.revoked)
+        .execute($exec)
+        .await
+        .map(|_| ())
+        .map_err(db)
+    }};
+}
+
+#[async_trait::async_trait]
+impl AccountStore for SqlStore {
+    async fn insert_user(&self, u: &UserRow) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO users (id, email, name, password_hash, password_hint, kdf_type, \
+            kdf_iterations, kdf_memory, kdf_parallelism, user_key, public_key, private_key, \
+            security_stamp, user_key_id, api_key, culture, creation_date, revision_date) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+        on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(u.id.to_string())
+            .bind(&u.email)
+            .bind(&u.name)
+            .bind(&u.password_hash)
+            .bind(&u.password_hint)
+            .bind(u.kdf.kdf_type)
+            .bind(u.kdf.iterations)
+            .bind(u.kdf.memory)
+            .bind(u.kdf.parallelism)
+            .bind(&u.key)
+            .bind(&u.public_key)
+            .bind(&u.private_key)
+            .bind(&u.security_stamp)
+            .bind(&u.user_key_id)
+            .bind(&u.api_key)
+            .bind(&u.culture)
+            .bind(u.creation_date.0)
+            .bind(u.revision_date.0)
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let rec: Option<UserRecord> =
+            on_pool!(&self.pool, p => sqlx::query_as(&sql).bind(email).fetch_optional(p).await).map_err(db)?;
+        rec.map(UserRow::try_from).transpose()
+    }
+
+    async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let rec: Option<UserRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(UserRow::try_from).transpose()
+    }
+
+    async fn update_credentials(&self, id: UserId, u: &CredentialUpdate, now: Timestamp) -> Result<(), StoreError> {
+        const USER: &str = "UPDATE users SET password_hash = $2, \
+            password_hint = CASE WHEN $3 THEN $4 ELSE password_hint END, user_key = $5, kdf_type = $6, \
+            kdf_iterations = $7, kdf_memory = $8, kdf_parallelism = $9, security_stamp = $10, \
+            revision_date = $11 WHERE id = $1";
+        const TOKENS: &str = "UPDATE refresh_tokens SET revoked = TRUE WHERE user_id = $1";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(USER)
+                .bind(id.to_string())
+                .bind(&u.password_hash)
+                .bind(u.replace_hint)
+                .bind(&u.password_hint)
+                .bind(&u.key)
+                .bind(u.kdf.kdf_type)
+                .bind(u.kdf.iterations)
+                .bind(u.kdf.memory)
+                .bind(u.kdf.parallelism)
+                .bind(&u.security_stamp)
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query(TOKENS).bind(id.to_string()).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn set_user_key_id(&self, id: UserId, key_id: &str) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE users SET user_key_id = $2 WHERE id = $1";
+        on_pool!(&self.pool, p => sqlx::query(SQL).bind(id.to_string()).bind(key_id).execute(p).await.map(|_| ()))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn set_api_key(&self, id: UserId, api_key: &str, now: Timestamp) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE users SET api_key = $2, revision_date = $3 WHERE id = $1";
+        on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(id.to_string())
+            .bind(api_key)
+            .bind(now.0)
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn update_profile(
+        &self,
+        id: UserId,
+        name: Option<&str>,
+        culture: &str,
+        hint: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        const SQL: &str =
+            "UPDATE users SET name = $2, culture = $3, password_hint = $4, revision_date = $5 WHERE id = $1";
+        on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(id.to_string())
+            .bind(name)
+            .bind(culture)
+            .bind(hint)
+            .bind(now.0)
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn upsert_device(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+        device_type: i32,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<DeviceRow, StoreError> {
+        const SQL: &str = "INSERT INTO devices (id, user_id, identifier, device_type, name, creation_date, last_seen) \
+            VALUES ($1, $2, $3, $4, $5, $6, $6) \
+            ON CONFLICT (user_id, identifier) DO UPDATE SET device_type = excluded.device_type, \
+            name = excluded.name, last_seen = excluded.last_seen \
+            RETURNING id, user_id, identifier, device_type, name";
+        let rec: DeviceRecord = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            .bind(DeviceId::new().to_string())
+            .bind(user_id.to_string())
+            .bind(identifier)
+            .bind(device_type)
+            .bind(name)
+            .bind(now.0)
+            .fetch_one(p)
+            .await)
+        .map_err(db)?;
+        DeviceRow::try_from(rec)
+    }
+
+    async fn insert_refresh_token(&self, t: &RefreshTokenRow) -> Result<(), StoreError> {
+        on_pool!(&self.pool, p => insert_token!(p, t))
+    }
+
+    async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshTokenRow>, StoreError> {
+        let sql = format!("SELECT {REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = $1");
+        let rec: Option<RefreshTokenRecord> =
+            on_pool!(&self.pool, p => sqlx::query_as(&sql).bind(token_hash).fetch_optional(p).await).map_err(db)?;
+        rec.map(RefreshTokenRow::try_from).transpose()
+    }
+
+    async fn rotate_refresh_token(&self, old_hash: &str, new: &RefreshTokenRow, now: Timestamp) -> Result<bool, StoreError> {
+        // Marking the old token used is the compare-and-set: of two racing uses, one sees 0 rows.
+        const MARK: &str =
+            "UPDATE refresh_tokens SET used = $2 WHERE token_hash = $1 AND used IS NULL AND revoked = FALSE";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let marked = sqlx::query(MARK)
+                .bind(old_hash)
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if marked != 1 {
+                return Ok(false);
+            }
+            insert_token!(&mut *tx, new)?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn revoke_token_family(&self, family: TokenFamilyId) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE refresh_tokens SET revoked = TRUE WHERE family = $1";
+        on_pool!(&self.pool, p => sqlx::query(SQL).bind(family.to_string()).execute(p).await.map(|_| ())).map_err(db)?;
+        Ok(())
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        const SQL: &str = "SELECT value FROM server_settings WHERE key = $1";
+        on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(key).fetch_optional(p).await).map_err(db)
+    }
+
+    async fn setting_init(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        const INSERT: &str = "INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+        on_pool!(&self.pool, p => sqlx::query(INSERT).bind(key).bind(value).execute(p).await.map(|_| ())).map_err(db)?;
+        self.setting(key)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("setting {key} vanished")))
+    }
+}
+

@@ -1,0 +1,292 @@
+//! Folders and ciphers. Every statement filters on the owning user; every write that changes
+//! what a sync returns bumps the user's revision date in the same transaction.
+
+use crate::records::{CipherRecord, FolderRecord};
+use crate::{db, on_pool, placeholders, SqlStore};
+use futures::stream::{BoxStream, StreamExt};
+use keyfleet_domain::ids::{CipherId, FolderId, UserId};
+use keyfleet_domain::store::{BulkCipherChange, CipherView, FolderRow, VaultStore};
+use keyfleet_domain::{StoreError, Timestamp};
+
+const BUMP_REVISION: &str = "UPDATE users SET revision_date = $2 WHERE id = $1";
+
+/// Ciphers with the reading user's state; `$1` is the reading user.
+const CIPHER_SELECT: &str = "SELECT c.id, c.user_id, c.cipher_type, c.data, c.creation_date, \
+    c.revision_date, c.deleted_date, c.archived_date, s.folder_id, s.favorite \
+    FROM ciphers c LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
+    WHERE c.user_id = $1";
+
+const UPSERT_STATE: &str = "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
+    VALUES ($1, $2, $3, $4) ON CONFLICT (cipher_id, user_id) DO UPDATE \
+    SET folder_id = excluded.folder_id, favorite = excluded.favorite";
+
+fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
+}
+
+#[async_trait::async_trait]
+impl VaultStore for SqlStore {
+    async fn folders(&self, user_id: UserId) -> Result<Vec<FolderRow>, StoreError> {
+        const SQL: &str = "SELECT id, name, revision_date FROM folders WHERE user_id = $1 ORDER BY id";
+        let recs: Vec<FolderRecord> =
+            on_pool!(&self.pool, p => sqlx::query_as(SQL).bind(user_id.to_string()).fetch_all(p).await).map_err(db)?;
+        recs.into_iter().map(FolderRow::try_from).collect()
+    }
+
+    async fn folder(&self, user_id: UserId, id: FolderId) -> Result<Option<FolderRow>, StoreError> {
+        const SQL: &str = "SELECT id, name, revision_date FROM folders WHERE id = $1 AND user_id = $2";
+        let rec: Option<FolderRecord> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            .bind(id.to_string())
+            .bind(user_id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(FolderRow::try_from).transpose()
+    }
+
+    async fn insert_folder(&self, user_id: UserId, f: &FolderRow) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO folders (id, user_id, name, revision_date) VALUES ($1, $2, $3, $4)";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(SQL)
+                .bind(f.id.to_string())
+                .bind(user_id.to_string())
+                .bind(&f.name)
+                .bind(f.revision_date.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(f.revision_date.0).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn rename_folder(&self, user_id: UserId, id: FolderId, name: &str, now: Timestamp) -> Result<Option<FolderRow>, StoreError> {
+        const SQL: &str = "UPDATE folders SET name = $3, revision_date = $4 WHERE id = $1 AND user_id = $2 \
+            RETURNING id, name, revision_date";
+        let rec: Option<FolderRecord> = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let rec: Option<FolderRecord> = sqlx::query_as(SQL)
+                .bind(id.to_string())
+                .bind(user_id.to_string())
+                .bind(name)
+                .bind(now.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+            if rec.is_some() {
+                sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            }
+            tx.commit().await.map_err(db)?;
+            rec
+        });
+        rec.map(FolderRow::try_from).transpose()
+    }
+
+    async fn delete_folders(&self, user_id: UserId, ids: Option<&[FolderId]>, now: Timestamp) -> Result<u64, StoreError> {
+        let ids = ids.map(ids_to_strings);
+        let sql = match &ids {
+            Some(ids) if ids.is_empty() => return Ok(0),
+            Some(ids) => format!("DELETE FROM folders WHERE user_id = $1 AND id IN ({})", placeholders(2, ids.len())),
+            None => "DELETE FROM folders WHERE user_id = $1".to_string(),
+        };
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let mut q = sqlx::query(&sql).bind(user_id.to_string());
+            for id in ids.iter().flatten() {
+                q = q.bind(id);
+            }
+            // cipher_user_state.folder_id is ON DELETE SET NULL: the items stay, unfiled.
+            let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
+            if n > 0 {
+                sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(n)
+        })
+    }
+
+    async fn cipher(&self, user_id: UserId, id: CipherId) -> Result<Option<CipherView>, StoreError> {
+        let sql = format!("{CIPHER_SELECT} AND c.id = $2");
+        let rec: Option<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(CipherView::try_from).transpose()
+    }
+
+    fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>> {
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| format!("{CIPHER_SELECT} ORDER BY c.id"));
+        let convert = |r: Result<CipherRecord, sqlx::Error>| r.map_err(db).and_then(CipherView::try_from);
+        match &self.pool {
+            crate::Pool::Sqlite(p) => sqlx::query_as(sql).bind(user_id.to_string()).fetch(p).map(convert).boxed(),
+            crate::Pool::Postgres(p) => sqlx::query_as(sql).bind(user_id.to_string()).fetch(p).map(convert).boxed(),
+        }
+    }
+
+    async fn insert_cipher(&self, v: &CipherView) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, revision_date, \
+            deleted_date, archived_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let c = &v.cipher;
+        let owner = c.user_id.ok_or_else(|| StoreError::Corrupt("personal cipher without owner".into()))?;
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(SQL)
+                .bind(c.id.to_string())
+                .bind(owner.to_string())
+                .bind(c.cipher_type)
+                .bind(&c.data)
+                .bind(c.creation_date.0)
+                .bind(c.revision_date.0)
+                .bind(c.deleted_date.map(|t| t.0))
+                .bind(c.archived_date.map(|t| t.0))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            if v.folder_id.is_some() || v.favorite {
+                sqlx::query(UPSERT_STATE)
+                    .bind(c.id.to_string())
+                    .bind(owner.to_string())
+                    .bind(v.folder_id.map(|f| f.to_string()))
+                    .bind(v.favorite)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            sqlx::query(BUMP_REVISION).bind(owner.to_string()).bind(c.revision_date.0).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn update_cipher(&self, user_id: UserId, v: &CipherView, expected: Timestamp) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE ciphers SET data = $3, revision_date = $4, archived_date = $5 \
+            WHERE id = $1 AND user_id = $2 AND revision_date = $6";
+        let c = &v.cipher;
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(SQL)
+                .bind(c.id.to_string())
+                .bind(user_id.to_string())
+                .bind(&c.data)
+                .bind(c.revision_date.0)
+                .bind(c.archived_date.map(|t| t.0))
+                .bind(expected.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            sqlx::query(UPSERT_STATE)
+                .bind(c.id.to_string())
+                .bind(user_id.to_string())
+                .bind(v.folder_id.map(|f| f.to_string()))
+                .bind(v.favorite)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(c.revision_date.0).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn set_cipher_user_state(
+        &self,
+        user_id: UserId,
+        id: CipherId,
+        folder_id: Option<FolderId>,
+        favorite: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const OWNS: &str = "SELECT COUNT(*) FROM ciphers WHERE id = $1 AND user_id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let owned: i64 = sqlx::query_scalar(OWNS)
+                .bind(id.to_string())
+                .bind(user_id.to_string())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            if owned == 0 {
+                return Ok(false);
+            }
+            sqlx::query(UPSERT_STATE)
+                .bind(id.to_string())
+                .bind(user_id.to_string())
+                .bind(folder_id.map(|f| f.to_string()))
+                .bind(favorite)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn move_ciphers(&self, user_id: UserId, ids: &[CipherId], folder_id: Option<FolderId>, now: Timestamp) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
+             SELECT id, $1, $2, FALSE FROM ciphers WHERE user_id = $1 AND id IN ({}) \
+             ON CONFLICT (cipher_id, user_id) DO UPDATE SET folder_id = excluded.folder_id",
+            placeholders(3, ids.len())
+        );
+        let ids = ids_to_strings(ids);
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let mut q = sqlx::query(&sql).bind(user_id.to_string()).bind(folder_id.map(|f| f.to_string()));
+            for id in &ids {
+                q = q.bind(id);
+            }
+            let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
+            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            Ok(n)
+        })
+    }
+
+    async fn change_ciphers(&self, user_id: UserId, ids: &[CipherId], change: BulkCipherChange, now: Timestamp) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let list = placeholders(3, ids.len());
+        let sql = match change {
+            BulkCipherChange::SoftDelete(_) => format!(
+                "UPDATE ciphers SET deleted_date = $2, revision_date = $2 \
+                 WHERE user_id = $1 AND deleted_date IS NULL AND id IN ({list})"
+            ),
+            BulkCipherChange::Restore => format!(
+                "UPDATE ciphers SET deleted_date = NULL, revision_date = $2 \
+                 WHERE user_id = $1 AND deleted_date IS NOT NULL AND id IN ({list})"
+            ),
+            // $2 is unused here but bound for every variant, so it appears in a no-op comparison.
+            BulkCipherChange::Purge => format!("DELETE FROM ciphers WHERE user_id = $1 AND $2 = $2 AND id IN ({list})"),
+        };
+        let stamp = match change {
+            BulkCipherChange::SoftDelete(at) => at.0,
+            _ => now.0,
+        };
+        let ids = ids_to_strings(ids);
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let mut q = sqlx::query(&sql).bind(user_id.to_string()).bind(stamp);
+            for id in &ids {
+                q = q.bind(id);
+            }
+            let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
+            if n > 0 {
+                sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(n)
+        })
+    }
+}
