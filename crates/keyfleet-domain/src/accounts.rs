@@ -64,7 +64,10 @@ pub fn parse_email(raw: &str) -> Result<String, DomainError> {
     if valid {
         Ok(email)
     } else {
-        Err(DomainError::invalid("email", "The Email field is not a valid e-mail address."))
+        Err(DomainError::invalid(
+            "email",
+            "The Email field is not a valid e-mail address.",
+        ))
     }
 }
 
@@ -79,12 +82,23 @@ pub fn check_new_kdf(kdf: KdfParams) -> Result<KdfParams, DomainError> {
 }
 
 /// Checks that `value` is an EncString of the expected shape (never plaintext).
-pub fn check_enc_string(field: &'static str, value: &str, max_len: usize) -> Result<(), DomainError> {
+pub fn check_enc_string(
+    field: &'static str,
+    value: &str,
+    max_len: usize,
+) -> Result<(), DomainError> {
     if value.len() > max_len {
-        return Err(DomainError::invalid(field, format!("The field {field} is too long.")));
+        return Err(DomainError::invalid(
+            field,
+            format!("The field {field} is too long."),
+        ));
     }
-    validate_enc_string(value)
-        .map_err(|_| DomainError::invalid(field, format!("The field {field} is not a valid encrypted string.")))
+    validate_enc_string(value).map_err(|_| {
+        DomainError::invalid(
+            field,
+            format!("The field {field} is not a valid encrypted string."),
+        )
+    })
 }
 
 fn check_public_key(value: &str) -> Result<(), DomainError> {
@@ -94,7 +108,10 @@ fn check_public_key(value: &str) -> Result<(), DomainError> {
     if ok {
         Ok(())
     } else {
-        Err(DomainError::invalid("publicKey", "The public key is not valid base64."))
+        Err(DomainError::invalid(
+            "publicKey",
+            "The public key is not valid base64.",
+        ))
     }
 }
 
@@ -141,7 +158,10 @@ impl Domain {
         }
         let email = parse_email(&account.email)?;
         if let Some(token) = registration_token {
-            if !self.tokens.check_purpose_token(token, "register", &email, self.now()) {
+            if !self
+                .tokens
+                .check_purpose_token(token, "register", &email, self.now())
+            {
                 return Err(DomainError::invalid(
                     "emailVerificationToken",
                     "Expired link. Please restart registration or try logging in. You may already have an account",
@@ -159,7 +179,9 @@ impl Domain {
             check_enc_string("encryptedPrivateKey", sk, MAX_KEY_LEN)?;
         }
         if account.public_key.is_some() != account.encrypted_private_key.is_some() {
-            return Err(DomainError::bad_request("Both halves of the key pair are required."));
+            return Err(DomainError::bad_request(
+                "Both halves of the key pair are required.",
+            ));
         }
         let password_hash = self.hasher.hash(account.master_password_hash).await?;
         let now = self.now();
@@ -182,13 +204,19 @@ impl Domain {
         };
         match self.store.insert_user(&user).await {
             Ok(()) => Ok(user),
-            Err(StoreError::Conflict) => Err(DomainError::invalid("email", "Email is already taken.")),
+            Err(StoreError::Conflict) => {
+                Err(DomainError::invalid("email", "Email is already taken."))
+            }
             Err(e) => Err(e.into()),
         }
     }
 
     /// Re-checks the caller's master password hash for a sensitive action.
-    pub async fn verify_master_password(&self, user: &UserRow, client_hash: Option<&str>) -> Result<(), DomainError> {
+    pub async fn verify_master_password(
+        &self,
+        user: &UserRow,
+        client_hash: Option<&str>,
+    ) -> Result<(), DomainError> {
         let Some(client_hash) = client_hash else {
             return Err(DomainError::InvalidPassword);
         };
@@ -212,7 +240,8 @@ impl Domain {
         hint: Option<String>,
         key: String,
     ) -> Result<(), DomainError> {
-        self.verify_master_password(&caller.user, Some(current_hash)).await?;
+        self.verify_master_password(&caller.user, Some(current_hash))
+            .await?;
         check_len("masterPasswordHint", hint.as_deref(), MAX_HINT_LEN)?;
         check_enc_string("key", &key, MAX_KEY_LEN)?;
         let update = CredentialUpdate {
@@ -223,7 +252,10 @@ impl Domain {
             kdf: caller.user.kdf,
             security_stamp: new_security_stamp(),
         };
-        Ok(self.store.update_credentials(caller.user.id, &update, self.now()).await?)
+        Ok(self
+            .store
+            .update_credentials(caller.user.id, &update, self.now())
+            .await?)
     }
 
     /// Changes KDF settings (with the hash and key recomputed client-side); every session ends.
@@ -235,7 +267,8 @@ impl Domain {
         kdf: KdfParams,
         key: String,
     ) -> Result<(), DomainError> {
-        self.verify_master_password(&caller.user, Some(current_hash)).await?;
+        self.verify_master_password(&caller.user, Some(current_hash))
+            .await?;
         let kdf = check_new_kdf(kdf)?;
         check_enc_string("key", &key, MAX_KEY_LEN)?;
         let update = CredentialUpdate {
@@ -246,18 +279,31 @@ impl Domain {
             kdf,
             security_stamp: new_security_stamp(),
         };
-        Ok(self.store.update_credentials(caller.user.id, &update, self.now()).await?)
+        Ok(self
+            .store
+            .update_credentials(caller.user.id, &update, self.now())
+            .await?)
     }
 
     /// Shows the personal API key after a master password re-check.
-    pub async fn api_key(&self, caller: &Caller, client_hash: Option<&str>) -> Result<(String, Timestamp), DomainError> {
-        self.verify_master_password(&caller.user, client_hash).await?;
+    pub async fn api_key(
+        &self,
+        caller: &Caller,
+        client_hash: Option<&str>,
+    ) -> Result<(String, Timestamp), DomainError> {
+        self.verify_master_password(&caller.user, client_hash)
+            .await?;
         Ok((caller.user.api_key.clone(), caller.user.revision_date))
     }
 
     /// Replaces the personal API key after a master password re-check.
-    pub async fn rotate_api_key(&self, caller: &Caller, client_hash: Option<&str>) -> Result<(String, Timestamp), DomainError> {
-        self.verify_master_password(&caller.user, client_hash).await?;
+    pub async fn rotate_api_key(
+        &self,
+        caller: &Caller,
+        client_hash: Option<&str>,
+    ) -> Result<(String, Timestamp), DomainError> {
+        self.verify_master_password(&caller.user, client_hash)
+            .await?;
         let key = new_api_key();
         let now = self.now();
         self.store.set_api_key(caller.user.id, &key, now).await?;
@@ -270,7 +316,10 @@ impl Domain {
             && key_id.len() <= 64
             && key_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
         if !ok {
-            return Err(DomainError::invalid("userKeyId", "The user key id is not valid."));
+            return Err(DomainError::invalid(
+                "userKeyId",
+                "The user key id is not valid.",
+            ));
         }
         Ok(self.store.set_user_key_id(caller.user.id, key_id).await?)
     }
@@ -292,15 +341,32 @@ impl Domain {
         let hint = hint.filter(|h| !h.is_empty());
         let now = self.now();
         self.store
-            .update_profile(caller.user.id, name.as_deref(), &culture, hint.as_deref(), now)
+            .update_profile(
+                caller.user.id,
+                name.as_deref(),
+                &culture,
+                hint.as_deref(),
+                now,
+            )
             .await?;
-        self.store.user_by_id(caller.user.id).await?.ok_or(DomainError::NotFound)
+        self.store
+            .user_by_id(caller.user.id)
+            .await?
+            .ok_or(DomainError::NotFound)
     }
 
     /// Another user's public key (needed to share keys with them). Any signed-in user may read
     /// public keys, as in the official server; the key is public by construction.
-    pub async fn user_public_key(&self, _caller: &Caller, user_id: UserId) -> Result<(UserId, String), DomainError> {
-        let user = self.store.user_by_id(user_id).await?.ok_or(DomainError::NotFound)?;
+    pub async fn user_public_key(
+        &self,
+        _caller: &Caller,
+        user_id: UserId,
+    ) -> Result<(UserId, String), DomainError> {
+        let user = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         let key = user.public_key.ok_or(DomainError::NotFound)?;
         Ok((user.id, key))
     }
@@ -312,7 +378,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(parse_email("  Alice@Example.COM ").unwrap(), "alice@example.com");
+        assert_eq!(
+            parse_email("  Alice@Example.COM ").unwrap(),
+            "alice@example.com"
+        );
         assert!(parse_email("no-at-sign").is_err());
         assert!(parse_email("two@@example.com").is_err());
         assert!(parse_email("@example.com").is_err());
@@ -322,11 +391,22 @@ mod tests {
     #[test]
     fn new_kdf_settings_must_be_in_the_allowed_range() {
         assert!(check_new_kdf(DEFAULT_KDF).is_ok());
-        let weak = KdfParams { iterations: 5000, ..DEFAULT_KDF };
+        let weak = KdfParams {
+            iterations: 5000,
+            ..DEFAULT_KDF
+        };
         assert!(check_new_kdf(weak).is_err());
-        let argon = KdfParams { kdf_type: 1, iterations: 3, memory: Some(64), parallelism: Some(4) };
+        let argon = KdfParams {
+            kdf_type: 1,
+            iterations: 3,
+            memory: Some(64),
+            parallelism: Some(4),
+        };
         assert!(check_new_kdf(argon).is_ok());
-        let argon_no_memory = KdfParams { memory: None, ..argon };
+        let argon_no_memory = KdfParams {
+            memory: None,
+            ..argon
+        };
         assert!(check_new_kdf(argon_no_memory).is_err());
     }
 }
@@ -335,7 +415,10 @@ impl Domain {
     /// Whether a registration token is still good for `email`.
     pub fn check_registration_token(&self, email: &str, token: &str) -> Result<(), DomainError> {
         let email = parse_email(email)?;
-        if self.tokens.check_purpose_token(token, "register", &email, self.now()) {
+        if self
+            .tokens
+            .check_purpose_token(token, "register", &email, self.now())
+        {
             Ok(())
         } else {
             Err(DomainError::bad_request(

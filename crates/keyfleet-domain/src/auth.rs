@@ -4,7 +4,9 @@ use crate::clock::Timestamp;
 use crate::error::DomainError;
 use crate::ids::UserId;
 use crate::store::{RefreshTokenRow, UserRow};
-use crate::tokens::{hash_opaque_token, new_refresh_token, AccessClaims, AccessToken, REFRESH_TOKEN_SECS};
+use crate::tokens::{
+    hash_opaque_token, new_refresh_token, AccessClaims, AccessToken, REFRESH_TOKEN_SECS,
+};
 use crate::Domain;
 use keyfleet_crypto::normalize_email;
 use subtle::ConstantTimeEq;
@@ -27,12 +29,24 @@ pub struct DeviceInfo {
 
 impl DeviceInfo {
     /// Builds device info from optional form fields; all three are required.
-    pub fn from_form(identifier: Option<&str>, device_type: Option<&str>, name: Option<&str>) -> Result<Self, DomainError> {
-        let (Some(identifier), Some(device_type), Some(name)) = (identifier, device_type, name) else {
+    pub fn from_form(
+        identifier: Option<&str>,
+        device_type: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Self, DomainError> {
+        let (Some(identifier), Some(device_type), Some(name)) = (identifier, device_type, name)
+        else {
             return Err(DomainError::MissingDeviceInfo);
         };
-        let device_type: i32 = device_type.trim().parse().map_err(|_| DomainError::MissingDeviceInfo)?;
-        if identifier.is_empty() || identifier.len() > 128 || name.len() > 128 || !(0..=100).contains(&device_type) {
+        let device_type: i32 = device_type
+            .trim()
+            .parse()
+            .map_err(|_| DomainError::MissingDeviceInfo)?;
+        if identifier.is_empty()
+            || identifier.len() > 128
+            || name.len() > 128
+            || !(0..=100).contains(&device_type)
+        {
             return Err(DomainError::MissingDeviceInfo);
         }
         Ok(DeviceInfo {
@@ -66,8 +80,16 @@ pub struct Caller {
 }
 
 impl Domain {
-    fn throttle_check(&self, account_key: &str, ip: &str, now: Timestamp) -> Result<(), DomainError> {
-        for result in [self.account_throttle.check(account_key, now), self.ip_throttle.check(ip, now)] {
+    fn throttle_check(
+        &self,
+        account_key: &str,
+        ip: &str,
+        now: Timestamp,
+    ) -> Result<(), DomainError> {
+        for result in [
+            self.account_throttle.check(account_key, now),
+            self.ip_throttle.check(ip, now),
+        ] {
             if let Err(retry_after_secs) = result {
                 return Err(DomainError::RateLimited { retry_after_secs });
             }
@@ -100,7 +122,8 @@ impl Domain {
         }
         let user = user.ok_or(DomainError::InvalidCredentials)?;
         self.account_throttle.clear(&email);
-        self.issue_tokens(user, client_id, Some(device), PASSWORD_SCOPES, None, now).await
+        self.issue_tokens(user, client_id, Some(device), PASSWORD_SCOPES, None, now)
+            .await
     }
 
     /// client_credentials grant with a personal API key (`client_id = user.<id>`).
@@ -129,7 +152,9 @@ impl Domain {
             return Err(DomainError::InvalidCredentials);
         };
         self.account_throttle.clear(&key);
-        let mut outcome = self.issue_tokens(user, client_id, Some(device), API_KEY_SCOPES, None, now).await?;
+        let mut outcome = self
+            .issue_tokens(user, client_id, Some(device), API_KEY_SCOPES, None, now)
+            .await?;
         outcome.refresh = None;
         Ok(outcome)
     }
@@ -152,15 +177,17 @@ impl Domain {
             None => None,
         };
         let device_identifier = device_row.as_ref().map(|d| d.identifier.clone());
-        let access = self
-            .tokens
-            .issue(&user, client_id, device_identifier.as_deref(), scopes, now)?;
+        let access =
+            self.tokens
+                .issue(&user, client_id, device_identifier.as_deref(), scopes, now)?;
         let refresh = new_refresh_token();
         let row = RefreshTokenRow {
             token_hash: hash_opaque_token(&refresh),
             family: rotate_from.map(|r| r.family).unwrap_or_default(),
             user_id: user.id,
-            device_id: device_row.map(|d| d.id).or(rotate_from.and_then(|r| r.device_id)),
+            device_id: device_row
+                .map(|d| d.id)
+                .or(rotate_from.and_then(|r| r.device_id)),
             client_id: client_id.to_string(),
             security_stamp: user.security_stamp.clone(),
             created: now,
@@ -171,7 +198,11 @@ impl Domain {
         match rotate_from {
             None => self.store.insert_refresh_token(&row).await?,
             Some(old) => {
-                if !self.store.rotate_refresh_token(&old.token_hash, &row, now).await? {
+                if !self
+                    .store
+                    .rotate_refresh_token(&old.token_hash, &row, now)
+                    .await?
+                {
                     // Lost a race with another use of the same token: that is reuse.
                     self.store.revoke_token_family(old.family).await?;
                     return Err(DomainError::InvalidGrant);
@@ -191,7 +222,11 @@ impl Domain {
     pub async fn refresh(&self, refresh_token: &str) -> Result<LoginOutcome, DomainError> {
         let now = self.now();
         let hash = hash_opaque_token(refresh_token);
-        let row = self.store.refresh_token(&hash).await?.ok_or(DomainError::InvalidGrant)?;
+        let row = self
+            .store
+            .refresh_token(&hash)
+            .await?
+            .ok_or(DomainError::InvalidGrant)?;
         if row.revoked || row.expires <= now {
             return Err(DomainError::InvalidGrant);
         }
@@ -200,19 +235,31 @@ impl Domain {
             self.store.revoke_token_family(row.family).await?;
             return Err(DomainError::InvalidGrant);
         }
-        let user = self.store.user_by_id(row.user_id).await?.ok_or(DomainError::InvalidGrant)?;
+        let user = self
+            .store
+            .user_by_id(row.user_id)
+            .await?
+            .ok_or(DomainError::InvalidGrant)?;
         if user.security_stamp != row.security_stamp {
             return Err(DomainError::InvalidGrant);
         }
         let client_id = row.client_id.clone();
-        self.issue_tokens(user, &client_id, None, PASSWORD_SCOPES, Some(&row), now).await
+        self.issue_tokens(user, &client_id, None, PASSWORD_SCOPES, Some(&row), now)
+            .await
     }
 
     /// Authenticates a bearer token: signature, expiry, and the user's current security stamp.
     pub async fn authenticate(&self, bearer: &str) -> Result<Caller, DomainError> {
         let now = self.now();
-        let (user_id, claims) = self.tokens.verify(bearer, now).ok_or(DomainError::Unauthorized)?;
-        let user = self.store.user_by_id(user_id).await?.ok_or(DomainError::Unauthorized)?;
+        let (user_id, claims) = self
+            .tokens
+            .verify(bearer, now)
+            .ok_or(DomainError::Unauthorized)?;
+        let user = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(DomainError::Unauthorized)?;
         if user.security_stamp != claims.sstamp {
             return Err(DomainError::Unauthorized);
         }

@@ -99,10 +99,19 @@ mod tests {
     #[tokio::test]
     async fn a_stored_hash_verifies_only_the_same_client_hash() {
         let h = PasswordHasher::new().unwrap();
-        let stored = h.hash("kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into()).await.unwrap();
+        let stored = h
+            .hash("kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into())
+            .await
+            .unwrap();
         assert!(stored.starts_with("$argon2id$"));
         assert!(!stored.contains("kE9E2kViqaDqA4F0"));
-        assert!(h.verify(Some(stored.clone()), "kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into()).await);
+        assert!(
+            h.verify(
+                Some(stored.clone()),
+                "kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into()
+            )
+            .await
+        );
         assert!(!h.verify(Some(stored), "wrong".into()).await);
     }
 

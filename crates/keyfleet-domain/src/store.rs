@@ -205,7 +205,12 @@ pub trait AccountStore: Send + Sync {
     /// Records the SDK's user key id.
     async fn set_user_key_id(&self, id: UserId, key_id: &str) -> Result<(), StoreError>;
     /// Replaces the personal API key.
-    async fn set_api_key(&self, id: UserId, api_key: &str, now: Timestamp) -> Result<(), StoreError>;
+    async fn set_api_key(
+        &self,
+        id: UserId,
+        api_key: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Updates name, culture and hint.
     async fn update_profile(
         &self,
@@ -276,7 +281,8 @@ pub trait VaultStore: Send + Sync {
 
     // --- ciphers
     /// One cipher the user can read.
-    async fn cipher(&self, user_id: UserId, id: CipherId) -> Result<Option<CipherView>, StoreError>;
+    async fn cipher(&self, user_id: UserId, id: CipherId)
+        -> Result<Option<CipherView>, StoreError>;
     /// Every cipher the user can read, streamed in id order so a 10,000-item sync never sits in memory.
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>>;
     /// Stores a new personal cipher with the owner's folder/favorite.
@@ -314,5 +320,4 @@ pub trait VaultStore: Send + Sync {
         change: BulkCipherChange,
         now: Timestamp,
     ) -> Result<u64, StoreError>;
-
 }

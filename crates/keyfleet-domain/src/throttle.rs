@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn a_key_is_locked_after_its_limit_and_unlocked_when_the_window_passes() {
-        let t = Throttle::new(Limit { max_failures: 3, window_secs: 60 });
+        let t = Throttle::new(Limit {
+            max_failures: 3,
+            window_secs: 60,
+        });
         let now = Timestamp(1_000_000);
         for _ in 0..3 {
             assert!(t.check("a", now).is_ok());
@@ -92,7 +95,10 @@ mod tests {
 
     #[test]
     fn clearing_a_key_unlocks_it() {
-        let t = Throttle::new(Limit { max_failures: 1, window_secs: 60 });
+        let t = Throttle::new(Limit {
+            max_failures: 1,
+            window_secs: 60,
+        });
         let now = Timestamp(0);
         t.record_failure("a", now);
         assert!(t.check("a", now).is_err());

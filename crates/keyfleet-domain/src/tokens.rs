@@ -185,7 +185,13 @@ impl TokenIssuer {
     }
 
     /// True when `token` is an unexpired `purpose` token for `subject`.
-    pub fn check_purpose_token(&self, token: &str, purpose: &str, subject: &str, now: Timestamp) -> bool {
+    pub fn check_purpose_token(
+        &self,
+        token: &str,
+        purpose: &str,
+        subject: &str,
+        now: Timestamp,
+    ) -> bool {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
@@ -209,7 +215,12 @@ mod tests {
             name: None,
             password_hash: String::new(),
             password_hint: None,
-            kdf: KdfParams { kdf_type: 0, iterations: 600_000, memory: None, parallelism: None },
+            kdf: KdfParams {
+                kdf_type: 0,
+                iterations: 600_000,
+                memory: None,
+                parallelism: None,
+            },
             key: String::new(),
             public_key: None,
             private_key: None,
@@ -231,7 +242,9 @@ mod tests {
         let (id, claims) = issuer.verify(&t.token, now).unwrap();
         assert_eq!(id, u.id);
         assert_eq!(claims.client_id, "cli");
-        assert!(issuer.verify(&t.token, now.plus_secs(ACCESS_TOKEN_SECS)).is_none());
+        assert!(issuer
+            .verify(&t.token, now.plus_secs(ACCESS_TOKEN_SECS))
+            .is_none());
     }
 
     #[test]
@@ -247,7 +260,9 @@ mod tests {
     fn a_purpose_token_is_not_an_access_token_and_is_bound_to_its_subject() {
         let a = TokenIssuer::new(b"secret-a-secret-a-secret-a-12345", "https://k".into());
         let now = Timestamp(1_800_000_000_000);
-        let t = a.issue_purpose_token("register", "x@example.com", 60, now).unwrap();
+        let t = a
+            .issue_purpose_token("register", "x@example.com", 60, now)
+            .unwrap();
         assert!(a.check_purpose_token(&t, "register", "x@example.com", now));
         assert!(!a.check_purpose_token(&t, "register", "y@example.com", now));
         assert!(!a.check_purpose_token(&t, "invite", "x@example.com", now));

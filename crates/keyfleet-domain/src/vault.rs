@@ -25,7 +25,12 @@ const REVISION_TOLERANCE_MS: i64 = 1_000;
 
 /// Keys inside cipher objects whose values are plain by protocol (dates, flags, the legacy
 /// `response` placeholder); every other string must be an EncString.
-const PLAIN_STRING_KEYS: &[&str] = &["passwordRevisionDate", "lastUsedDate", "creationDate", "response"];
+const PLAIN_STRING_KEYS: &[&str] = &[
+    "passwordRevisionDate",
+    "lastUsedDate",
+    "creationDate",
+    "response",
+];
 
 /// The cipher types Keyfleet stores, with the name of their type-specific object.
 fn type_object_key(cipher_type: i32) -> Option<&'static str> {
@@ -41,16 +46,24 @@ fn type_object_key(cipher_type: i32) -> Option<&'static str> {
 
 fn check_leaves(field: &'static str, value: &Value, depth: usize) -> Result<(), DomainError> {
     if depth > MAX_DEPTH {
-        return Err(DomainError::invalid(field, format!("The field {field} is nested too deeply.")));
+        return Err(DomainError::invalid(
+            field,
+            format!("The field {field} is nested too deeply."),
+        ));
     }
     match value {
         Value::String(s) if s.is_empty() => Ok(()),
         Value::String(s) => check_enc_string(field, s, MAX_LEAF_LEN),
         Value::Array(items) => {
             if items.len() > MAX_LIST_LEN {
-                return Err(DomainError::invalid(field, format!("The field {field} has too many entries.")));
+                return Err(DomainError::invalid(
+                    field,
+                    format!("The field {field} has too many entries."),
+                ));
             }
-            items.iter().try_for_each(|v| check_leaves(field, v, depth + 1))
+            items
+                .iter()
+                .try_for_each(|v| check_leaves(field, v, depth + 1))
         }
         Value::Object(map) => map
             .iter()
@@ -70,14 +83,21 @@ fn opt_enc(field: &'static str, value: &Option<String>, max: usize) -> Result<Va
     }
 }
 
-fn opt_object(field: &'static str, value: &Option<Value>, must_be: fn(&Value) -> bool) -> Result<Value, DomainError> {
+fn opt_object(
+    field: &'static str,
+    value: &Option<Value>,
+    must_be: fn(&Value) -> bool,
+) -> Result<Value, DomainError> {
     match value {
         None | Some(Value::Null) => Ok(Value::Null),
         Some(v) if must_be(v) => {
             check_leaves(field, v, 0)?;
             Ok(v.clone())
         }
-        Some(_) => Err(DomainError::invalid(field, format!("The field {field} has the wrong type."))),
+        Some(_) => Err(DomainError::invalid(
+            field,
+            format!("The field {field} has the wrong type."),
+        )),
     }
 }
 
@@ -98,7 +118,10 @@ pub fn cipher_content_json(req: &CipherRequest) -> Result<String, DomainError> {
     data.insert("notes".into(), opt_enc("notes", &req.notes, MAX_NOTES_LEN)?);
     data.insert("key".into(), opt_enc("key", &req.key, MAX_NAME_LEN)?);
     data.insert("reprompt".into(), Value::from(reprompt));
-    data.insert("fields".into(), opt_object("fields", &req.fields, Value::is_array)?);
+    data.insert(
+        "fields".into(),
+        opt_object("fields", &req.fields, Value::is_array)?,
+    );
     data.insert(
         "passwordHistory".into(),
         opt_object("passwordHistory", &req.password_history, Value::is_array)?,
@@ -115,7 +138,10 @@ pub fn cipher_content_json(req: &CipherRequest) -> Result<String, DomainError> {
             match opt_object(key, value, Value::is_object)? {
                 Value::Null if key == "secureNote" => serde_json::json!({ "type": 0 }),
                 Value::Null => {
-                    return Err(DomainError::invalid(key, format!("The field {key} is required for this item type.")))
+                    return Err(DomainError::invalid(
+                        key,
+                        format!("The field {key} is required for this item type."),
+                    ))
                 }
                 v => v,
             }
@@ -124,7 +150,8 @@ pub fn cipher_content_json(req: &CipherRequest) -> Result<String, DomainError> {
         };
         data.insert(key.into(), v);
     }
-    serde_json::to_string(&Value::Object(data)).map_err(|e| DomainError::Internal(format!("cipher json: {e}")))
+    serde_json::to_string(&Value::Object(data))
+        .map_err(|e| DomainError::Internal(format!("cipher json: {e}")))
 }
 
 fn parse_folder_id(raw: Option<&str>) -> Result<Option<FolderId>, DomainError> {
@@ -139,7 +166,10 @@ fn parse_folder_id(raw: Option<&str>) -> Result<Option<FolderId>, DomainError> {
 
 fn parse_ids(ids: &[String]) -> Result<Vec<CipherId>, DomainError> {
     if ids.len() > MAX_BULK_IDS {
-        return Err(DomainError::invalid("ids", format!("At most {MAX_BULK_IDS} items per request.")));
+        return Err(DomainError::invalid(
+            "ids",
+            format!("At most {MAX_BULK_IDS} items per request."),
+        ));
     }
     // An id that is not a UUID cannot name anything the caller owns: skip it, as for unknown ids.
     Ok(ids.iter().filter_map(|s| s.parse().ok()).collect())
@@ -147,23 +177,36 @@ fn parse_ids(ids: &[String]) -> Result<Vec<CipherId>, DomainError> {
 
 impl Domain {
     fn refuse_organization_items(req: &CipherRequest) -> Result<(), DomainError> {
-        if req.organization_id.as_deref().is_some_and(|o| !o.is_empty()) {
-            return Err(DomainError::invalid("organizationId", "Organization items are not supported by this server yet."));
+        if req
+            .organization_id
+            .as_deref()
+            .is_some_and(|o| !o.is_empty())
+        {
+            return Err(DomainError::invalid(
+                "organizationId",
+                "Organization items are not supported by this server yet.",
+            ));
         }
         Ok(())
     }
 
     fn check_encrypted_for(caller: &Caller, req: &CipherRequest) -> Result<(), DomainError> {
         match req.encrypted_for.as_deref() {
-            Some(id) if !id.eq_ignore_ascii_case(&caller.user.id.to_string()) => Err(DomainError::invalid(
-                "encryptedFor",
-                "This item was encrypted for another user. Resync the client and try again.",
-            )),
+            Some(id) if !id.eq_ignore_ascii_case(&caller.user.id.to_string()) => {
+                Err(DomainError::invalid(
+                    "encryptedFor",
+                    "This item was encrypted for another user. Resync the client and try again.",
+                ))
+            }
             _ => Ok(()),
         }
     }
 
-    async fn check_folder(&self, caller: &Caller, folder: Option<FolderId>) -> Result<(), DomainError> {
+    async fn check_folder(
+        &self,
+        caller: &Caller,
+        folder: Option<FolderId>,
+    ) -> Result<(), DomainError> {
         if let Some(id) = folder {
             if self.store.folder(caller.user.id, id).await?.is_none() {
                 return Err(DomainError::invalid("folderId", "Invalid folder."));
@@ -181,11 +224,18 @@ impl Domain {
 
     /// One of the caller's folders.
     pub async fn folder(&self, caller: &Caller, id: FolderId) -> Result<FolderRow, DomainError> {
-        self.store.folder(caller.user.id, id).await?.ok_or(DomainError::NotFound)
+        self.store
+            .folder(caller.user.id, id)
+            .await?
+            .ok_or(DomainError::NotFound)
     }
 
     /// Creates a folder with an encrypted name.
-    pub async fn create_folder(&self, caller: &Caller, name: &str) -> Result<FolderRow, DomainError> {
+    pub async fn create_folder(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<FolderRow, DomainError> {
         check_enc_string("name", name, MAX_NAME_LEN)?;
         let folder = FolderRow {
             id: FolderId::new(),
@@ -197,7 +247,12 @@ impl Domain {
     }
 
     /// Renames one of the caller's folders.
-    pub async fn rename_folder(&self, caller: &Caller, id: FolderId, name: &str) -> Result<FolderRow, DomainError> {
+    pub async fn rename_folder(
+        &self,
+        caller: &Caller,
+        id: FolderId,
+        name: &str,
+    ) -> Result<FolderRow, DomainError> {
         check_enc_string("name", name, MAX_NAME_LEN)?;
         self.store
             .rename_folder(caller.user.id, id, name, self.now())
@@ -207,22 +262,35 @@ impl Domain {
 
     /// Deletes one folder; its items stay, unfiled.
     pub async fn delete_folder(&self, caller: &Caller, id: FolderId) -> Result<(), DomainError> {
-        match self.store.delete_folders(caller.user.id, Some(&[id]), self.now()).await? {
+        match self
+            .store
+            .delete_folders(caller.user.id, Some(&[id]), self.now())
+            .await?
+        {
             0 => Err(DomainError::NotFound),
             _ => Ok(()),
         }
     }
 
     /// Deletes several folders (or all with `None`).
-    pub async fn delete_folders(&self, caller: &Caller, ids: Option<&[String]>) -> Result<(), DomainError> {
+    pub async fn delete_folders(
+        &self,
+        caller: &Caller,
+        ids: Option<&[String]>,
+    ) -> Result<(), DomainError> {
         let ids: Option<Vec<FolderId>> = match ids {
             Some(ids) if ids.len() > MAX_BULK_IDS => {
-                return Err(DomainError::invalid("ids", format!("At most {MAX_BULK_IDS} folders per request.")))
+                return Err(DomainError::invalid(
+                    "ids",
+                    format!("At most {MAX_BULK_IDS} folders per request."),
+                ))
             }
             Some(ids) => Some(ids.iter().filter_map(|s| s.parse().ok()).collect()),
             None => None,
         };
-        self.store.delete_folders(caller.user.id, ids.as_deref(), self.now()).await?;
+        self.store
+            .delete_folders(caller.user.id, ids.as_deref(), self.now())
+            .await?;
         Ok(())
     }
 
@@ -230,11 +298,18 @@ impl Domain {
 
     /// One cipher the caller can read.
     pub async fn cipher(&self, caller: &Caller, id: CipherId) -> Result<CipherView, DomainError> {
-        self.store.cipher(caller.user.id, id).await?.ok_or(DomainError::NotFound)
+        self.store
+            .cipher(caller.user.id, id)
+            .await?
+            .ok_or(DomainError::NotFound)
     }
 
     /// Creates a personal cipher.
-    pub async fn create_cipher(&self, caller: &Caller, req: &CipherRequest) -> Result<CipherView, DomainError> {
+    pub async fn create_cipher(
+        &self,
+        caller: &Caller,
+        req: &CipherRequest,
+    ) -> Result<CipherView, DomainError> {
         Self::refuse_organization_items(req)?;
         Self::check_encrypted_for(caller, req)?;
         let data = cipher_content_json(req)?;
@@ -260,7 +335,12 @@ impl Domain {
     }
 
     /// Replaces a cipher's content; refused when the client's copy is older than the stored one.
-    pub async fn update_cipher(&self, caller: &Caller, id: CipherId, req: &CipherRequest) -> Result<CipherView, DomainError> {
+    pub async fn update_cipher(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+        req: &CipherRequest,
+    ) -> Result<CipherView, DomainError> {
         Self::refuse_organization_items(req)?;
         Self::check_encrypted_for(caller, req)?;
         let current = self.cipher(caller, id).await?;
@@ -272,7 +352,10 @@ impl Domain {
             }
         }
         if req.cipher_type != current.cipher.cipher_type {
-            return Err(DomainError::invalid("type", "The item type cannot be changed."));
+            return Err(DomainError::invalid(
+                "type",
+                "The item type cannot be changed.",
+            ));
         }
         let data = cipher_content_json(req)?;
         let folder_id = parse_folder_id(req.folder_id.as_deref())?;
@@ -320,25 +403,46 @@ impl Domain {
     }
 
     /// Moves ciphers into one of the caller's folders (or out of any folder).
-    pub async fn move_ciphers(&self, caller: &Caller, ids: &[String], folder_id: Option<&str>) -> Result<(), DomainError> {
+    pub async fn move_ciphers(
+        &self,
+        caller: &Caller,
+        ids: &[String],
+        folder_id: Option<&str>,
+    ) -> Result<(), DomainError> {
         let ids = parse_ids(ids)?;
         let folder_id = parse_folder_id(folder_id)?;
         self.check_folder(caller, folder_id).await?;
-        self.store.move_ciphers(caller.user.id, &ids, folder_id, self.now()).await?;
+        self.store
+            .move_ciphers(caller.user.id, &ids, folder_id, self.now())
+            .await?;
         Ok(())
     }
 
     /// Soft-deletes, restores or purges one cipher; `NotFound` when the caller has no such cipher.
-    pub async fn change_cipher(&self, caller: &Caller, id: CipherId, change: BulkCipherChange) -> Result<(), DomainError> {
+    pub async fn change_cipher(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+        change: BulkCipherChange,
+    ) -> Result<(), DomainError> {
         self.cipher(caller, id).await?;
-        self.store.change_ciphers(caller.user.id, &[id], change, self.now()).await?;
+        self.store
+            .change_ciphers(caller.user.id, &[id], change, self.now())
+            .await?;
         Ok(())
     }
 
     /// The bulk form of [`Domain::change_cipher`]; ids the caller does not own are ignored.
-    pub async fn change_ciphers(&self, caller: &Caller, ids: &[String], change: BulkCipherChange) -> Result<Vec<CipherId>, DomainError> {
+    pub async fn change_ciphers(
+        &self,
+        caller: &Caller,
+        ids: &[String],
+        change: BulkCipherChange,
+    ) -> Result<Vec<CipherId>, DomainError> {
         let ids = parse_ids(ids)?;
-        self.store.change_ciphers(caller.user.id, &ids, change, self.now()).await?;
+        self.store
+            .change_ciphers(caller.user.id, &ids, change, self.now())
+            .await?;
         Ok(ids)
     }
 
@@ -363,7 +467,9 @@ mod tests {
         CipherRequest {
             cipher_type: 1,
             name: ENC.into(),
-            login: Some(serde_json::json!({"username": ENC, "password": ENC, "uris": [{"uri": ENC, "match": null}], "passwordRevisionDate": "2026-01-01T00:00:00Z"})),
+            login: Some(
+                serde_json::json!({"username": ENC, "password": ENC, "uris": [{"uri": ENC, "match": null}], "passwordRevisionDate": "2026-01-01T00:00:00Z"}),
+            ),
             ..Default::default()
         }
     }
@@ -396,21 +502,32 @@ mod tests {
         let mut req = login_request();
         req.login = None;
         assert!(cipher_content_json(&req).is_err());
-        let note = CipherRequest { cipher_type: 2, name: ENC.into(), ..Default::default() };
+        let note = CipherRequest {
+            cipher_type: 2,
+            name: ENC.into(),
+            ..Default::default()
+        };
         let json: Value = serde_json::from_str(&cipher_content_json(&note).unwrap()).unwrap();
         assert_eq!(json["secureNote"]["type"], 0);
     }
 
     #[test]
     fn unknown_types_are_refused() {
-        let req = CipherRequest { cipher_type: 42, name: ENC.into(), ..Default::default() };
+        let req = CipherRequest {
+            cipher_type: 42,
+            name: ENC.into(),
+            ..Default::default()
+        };
         assert!(cipher_content_json(&req).is_err());
     }
 }
 
 impl Domain {
     /// Every cipher the caller can read, as a stream (for sync).
-    pub fn cipher_stream(&self, caller: &Caller) -> futures::stream::BoxStream<'_, Result<CipherView, crate::StoreError>> {
+    pub fn cipher_stream(
+        &self,
+        caller: &Caller,
+    ) -> futures::stream::BoxStream<'_, Result<CipherView, crate::StoreError>> {
         self.store.ciphers_stream(caller.user.id)
     }
 }

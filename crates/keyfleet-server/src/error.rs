@@ -89,16 +89,23 @@ impl IntoResponse for IdentityError {
                 ),
             ),
             // Clients log the user out on this: the session is over.
-            E::InvalidGrant => (StatusCode::BAD_REQUEST, IdentityErrorResponse {
-                error: "invalid_grant".into(),
-                error_description: None,
-                error_model: None,
-                two_factor_providers2: None,
-                two_factor_providers: None,
-            }),
+            E::InvalidGrant => (
+                StatusCode::BAD_REQUEST,
+                IdentityErrorResponse {
+                    error: "invalid_grant".into(),
+                    error_description: None,
+                    error_model: None,
+                    two_factor_providers2: None,
+                    two_factor_providers: None,
+                },
+            ),
             E::MissingDeviceInfo => (
                 StatusCode::BAD_REQUEST,
-                IdentityErrorResponse::new("device_error", "no device information provided", "no device information provided"),
+                IdentityErrorResponse::new(
+                    "device_error",
+                    "no device information provided",
+                    "no device information provided",
+                ),
             ),
             E::RateLimited { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -18,12 +18,18 @@ pub struct Authed(pub Caller);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .ok_or(ApiError(DomainError::Unauthorized))?;
         Ok(Authed(state.domain.authenticate(token.trim()).await?))
     }
@@ -47,7 +53,9 @@ impl From<JsonRejection> for BodyRejection {
         };
         let message = match status {
             StatusCode::PAYLOAD_TOO_LARGE => "The request body is too large.".to_string(),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Expected a JSON body (Content-Type: application/json).".to_string(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                "Expected a JSON body (Content-Type: application/json).".to_string()
+            }
             // serde's message names the field and position, never the value.
             _ => format!("The request body is not valid: {}", r.body_text()),
         };

@@ -52,7 +52,8 @@ pub struct RunningServer {
 impl RunningServer {
     /// Stops accepting connections, lets in-flight requests finish, and closes the database.
     pub async fn shutdown(self) {
-        self.shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+        self.shutdown
+            .graceful_shutdown(Some(std::time::Duration::from_secs(10)));
         let _ = self.task.await;
         self.store.close().await;
     }
@@ -65,14 +66,21 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     std::fs::create_dir_all(&config.data_dir)?;
     let database_url = match &config.database_url {
         Some(url) => url.clone(),
-        None => format!("sqlite://{}", config.data_dir.join("keyfleet.sqlite3").display()),
+        None => format!(
+            "sqlite://{}",
+            config.data_dir.join("keyfleet.sqlite3").display()
+        ),
     };
     let store = SqlStore::open(&database_url).await?;
 
     let listener = std::net::TcpListener::bind(config.bind)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let scheme = if matches!(config.tls, TlsMode::InsecureHttp) { "http" } else { "https" };
+    let scheme = if matches!(config.tls, TlsMode::InsecureHttp) {
+        "http"
+    } else {
+        "https"
+    };
     let host = match addr.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
@@ -99,7 +107,10 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let (task, ca_cert_path) = match &config.tls {
         TlsMode::InsecureHttp => {
             let server = axum_server::from_tcp(listener).handle(handle.clone());
-            (tokio::spawn(async move { log_exit(server.serve(app).await) }), None)
+            (
+                tokio::spawn(async move { log_exit(server.serve(app).await) }),
+                None,
+            )
         }
         mode => {
             let files = match mode {
@@ -110,11 +121,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
                 },
                 _ => tls::self_signed(&config.data_dir, &public_host(&public_url))?,
             };
-            let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
-                .await
-                .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
+            let rustls =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+                    .await
+                    .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
             let server = axum_server::from_tcp_rustls(listener, rustls).handle(handle.clone());
-            (tokio::spawn(async move { log_exit(server.serve(app).await) }), files.ca)
+            (
+                tokio::spawn(async move { log_exit(server.serve(app).await) }),
+                files.ca,
+            )
         }
     };
     tracing::info!(%base_url, "keyfleet listening");
@@ -131,7 +146,10 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
 fn public_host(public_url: &str) -> Vec<String> {
     let rest = public_url.split("://").nth(1).unwrap_or("");
     let host_port = rest.split('/').next().unwrap_or("");
-    let host = host_port.rsplit_once(':').map(|(h, _)| h).unwrap_or(host_port);
+    let host = host_port
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or(host_port);
     match host {
         "" | "localhost" | "127.0.0.1" => vec![],
         h => vec![h.trim_matches(|c| c == '[' || c == ']').to_string()],

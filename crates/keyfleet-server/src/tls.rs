@@ -3,7 +3,10 @@
 //! refuse plain HTTP — can be pointed at it by trusting the CA file.
 
 use crate::ServerError;
-use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    KeyUsagePurpose,
+};
 use std::path::{Path, PathBuf};
 
 /// Paths of a certificate chain and key, plus the CA that signed it when we generated it.
@@ -17,7 +20,9 @@ pub struct TlsFiles {
 }
 
 fn cert_error(e: rcgen::Error) -> ServerError {
-    ServerError::Config(format!("could not generate the self-signed certificate: {e}"))
+    ServerError::Config(format!(
+        "could not generate the self-signed certificate: {e}"
+    ))
 }
 
 /// Returns the self-signed material under `data_dir/tls`, generating it if missing.
@@ -36,19 +41,30 @@ pub fn self_signed(data_dir: &Path, extra_names: &[String]) -> Result<TlsFiles, 
 
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(cert_error)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "Keyfleet local CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Keyfleet local CA");
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let ca_key = KeyPair::generate().map_err(cert_error)?;
     let ca_cert = ca_params.self_signed(&ca_key).map_err(cert_error)?;
 
-    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
+    let mut names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
     names.extend(extra_names.iter().cloned());
     let mut leaf = CertificateParams::new(names).map_err(cert_error)?;
     leaf.distinguished_name.push(DnType::CommonName, "Keyfleet");
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    leaf.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     let leaf_key = KeyPair::generate().map_err(cert_error)?;
-    let leaf_cert = leaf.signed_by(&leaf_key, &ca_cert, &ca_key).map_err(cert_error)?;
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &ca_cert, &ca_key)
+        .map_err(cert_error)?;
 
     write_private(&files.key, leaf_key.serialize_pem().as_bytes())?;
     std::fs::write(&files.cert, format!("{}{}", leaf_cert.pem(), ca_cert.pem()))?;

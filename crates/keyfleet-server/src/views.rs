@@ -5,7 +5,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use keyfleet_api::accounts::{ProfileResponse, SyncMasterPasswordUnlock, SyncUserDecryption};
 use keyfleet_api::identity::{
-    AccountKeys, IdentityKdf, IdentityMasterPasswordUnlock, KdfSettings, TokenResponse, UserDecryptionOptions,
+    AccountKeys, IdentityKdf, IdentityMasterPasswordUnlock, KdfSettings, TokenResponse,
+    UserDecryptionOptions,
 };
 use keyfleet_api::vault::FolderResponse;
 use keyfleet_domain::store::{CipherView, FolderRow, KdfParams, UserRow};
@@ -162,7 +163,11 @@ pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
 
 /// A JSON response from bytes already serialised.
 pub fn raw_json(body: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// One cipher as a response.

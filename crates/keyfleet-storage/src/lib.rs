@@ -60,7 +60,9 @@ impl Backend {
 
 /// Maps a driver error to the domain's storage error.
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
-    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
         return StoreError::Conflict;
     }
     StoreError::Db(Box::new(e))
@@ -104,7 +106,10 @@ impl SqlStore {
                     .connect_with(options)
                     .await
                     .map_err(OpenError::Connect)?;
-                SQLITE_MIGRATIONS.run(&pool).await.map_err(OpenError::Migrate)?;
+                SQLITE_MIGRATIONS
+                    .run(&pool)
+                    .await
+                    .map_err(OpenError::Migrate)?;
                 Pool::Sqlite(pool)
             }
             Backend::Postgres => {
@@ -114,7 +119,10 @@ impl SqlStore {
                     .connect_with(options)
                     .await
                     .map_err(OpenError::Connect)?;
-                POSTGRES_MIGRATIONS.run(&pool).await.map_err(OpenError::Migrate)?;
+                POSTGRES_MIGRATIONS
+                    .run(&pool)
+                    .await
+                    .map_err(OpenError::Migrate)?;
                 Pool::Postgres(pool)
             }
         };
@@ -134,7 +142,10 @@ impl SqlStore {
 
 /// `$from, $from+1, …` placeholders for an `IN (…)` list of `n` values.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -143,7 +154,8 @@ mod tests {
 
     #[test]
     fn both_backends_have_the_same_migration_versions() {
-        let versions = |m: &sqlx::migrate::Migrator| m.iter().map(|x| x.version).collect::<Vec<_>>();
+        let versions =
+            |m: &sqlx::migrate::Migrator| m.iter().map(|x| x.version).collect::<Vec<_>>();
         assert_eq!(versions(&SQLITE_MIGRATIONS), versions(&POSTGRES_MIGRATIONS));
         assert!(!versions(&SQLITE_MIGRATIONS).is_empty());
     }

@@ -1,12 +1,15 @@
 //! Row records as the drivers decode them (plain column types), and their conversion into the
 //! domain's rows. Both backends store ids as TEXT and times as BIGINT milliseconds.
 
-use keyfleet_domain::store::{CipherRow, CipherView, DeviceRow, FolderRow, KdfParams, RefreshTokenRow, UserRow};
+use keyfleet_domain::store::{
+    CipherRow, CipherView, DeviceRow, FolderRow, KdfParams, RefreshTokenRow, UserRow,
+};
 use keyfleet_domain::{StoreError, Timestamp};
 use std::str::FromStr;
 
 pub(crate) fn id<T: FromStr>(s: &str) -> Result<T, StoreError> {
-    s.parse().map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
 }
 
 fn opt_id<T: FromStr>(s: Option<&str>) -> Result<Option<T>, StoreError> {

@@ -68,7 +68,8 @@ impl AccountStore for SqlStore {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
         let rec: Option<UserRecord> =
-            on_pool!(&self.pool, p => sqlx::query_as(&sql).bind(email).fetch_optional(p).await).map_err(db)?;
+            on_pool!(&self.pool, p => sqlx::query_as(&sql).bind(email).fetch_optional(p).await)
+                .map_err(db)?;
         rec.map(UserRow::try_from).transpose()
     }
 
@@ -82,7 +83,12 @@ impl AccountStore for SqlStore {
         rec.map(UserRow::try_from).transpose()
     }
 
-    async fn update_credentials(&self, id: UserId, u: &CredentialUpdate, now: Timestamp) -> Result<(), StoreError> {
+    async fn update_credentials(
+        &self,
+        id: UserId,
+        u: &CredentialUpdate,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         const USER: &str = "UPDATE users SET password_hash = $2, \
             password_hint = CASE WHEN $3 THEN $4 ELSE password_hint END, user_key = $5, kdf_type = $6, \
             kdf_iterations = $7, kdf_memory = $8, kdf_parallelism = $9, security_stamp = $10, \
@@ -117,7 +123,12 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
-    async fn set_api_key(&self, id: UserId, api_key: &str, now: Timestamp) -> Result<(), StoreError> {
+    async fn set_api_key(
+        &self,
+        id: UserId,
+        api_key: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE users SET api_key = $2, revision_date = $3 WHERE id = $1";
         on_pool!(&self.pool, p => sqlx::query(SQL)
             .bind(id.to_string())
@@ -190,7 +201,12 @@ impl AccountStore for SqlStore {
         rec.map(RefreshTokenRow::try_from).transpose()
     }
 
-    async fn rotate_refresh_token(&self, old_hash: &str, new: &RefreshTokenRow, now: Timestamp) -> Result<bool, StoreError> {
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new: &RefreshTokenRow,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
         // Marking the old token used is the compare-and-set: of two racing uses, one sees 0 rows.
         const MARK: &str =
             "UPDATE refresh_tokens SET used = $2 WHERE token_hash = $1 AND used IS NULL AND revoked = FALSE";
@@ -220,15 +236,16 @@ impl AccountStore for SqlStore {
 
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         const SQL: &str = "SELECT value FROM server_settings WHERE key = $1";
-        on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(key).fetch_optional(p).await).map_err(db)
+        on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(key).fetch_optional(p).await)
+            .map_err(db)
     }
 
     async fn setting_init(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        const INSERT: &str = "INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+        const INSERT: &str =
+            "INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
         on_pool!(&self.pool, p => sqlx::query(INSERT).bind(key).bind(value).execute(p).await.map(|_| ())).map_err(db)?;
         self.setting(key)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("setting {key} vanished")))
     }
 }
-

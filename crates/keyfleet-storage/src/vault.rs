@@ -16,7 +16,8 @@ const CIPHER_SELECT: &str = "SELECT c.id, c.user_id, c.cipher_type, c.data, c.cr
     FROM ciphers c LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
     WHERE c.user_id = $1";
 
-const UPSERT_STATE: &str = "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
+const UPSERT_STATE: &str =
+    "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
     VALUES ($1, $2, $3, $4) ON CONFLICT (cipher_id, user_id) DO UPDATE \
     SET folder_id = excluded.folder_id, favorite = excluded.favorite";
 
@@ -27,14 +28,16 @@ fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
 #[async_trait::async_trait]
 impl VaultStore for SqlStore {
     async fn folders(&self, user_id: UserId) -> Result<Vec<FolderRow>, StoreError> {
-        const SQL: &str = "SELECT id, name, revision_date FROM folders WHERE user_id = $1 ORDER BY id";
+        const SQL: &str =
+            "SELECT id, name, revision_date FROM folders WHERE user_id = $1 ORDER BY id";
         let recs: Vec<FolderRecord> =
             on_pool!(&self.pool, p => sqlx::query_as(SQL).bind(user_id.to_string()).fetch_all(p).await).map_err(db)?;
         recs.into_iter().map(FolderRow::try_from).collect()
     }
 
     async fn folder(&self, user_id: UserId, id: FolderId) -> Result<Option<FolderRow>, StoreError> {
-        const SQL: &str = "SELECT id, name, revision_date FROM folders WHERE id = $1 AND user_id = $2";
+        const SQL: &str =
+            "SELECT id, name, revision_date FROM folders WHERE id = $1 AND user_id = $2";
         let rec: Option<FolderRecord> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
             .bind(id.to_string())
             .bind(user_id.to_string())
@@ -45,7 +48,8 @@ impl VaultStore for SqlStore {
     }
 
     async fn insert_folder(&self, user_id: UserId, f: &FolderRow) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO folders (id, user_id, name, revision_date) VALUES ($1, $2, $3, $4)";
+        const SQL: &str =
+            "INSERT INTO folders (id, user_id, name, revision_date) VALUES ($1, $2, $3, $4)";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(SQL)
@@ -61,8 +65,15 @@ impl VaultStore for SqlStore {
         })
     }
 
-    async fn rename_folder(&self, user_id: UserId, id: FolderId, name: &str, now: Timestamp) -> Result<Option<FolderRow>, StoreError> {
-        const SQL: &str = "UPDATE folders SET name = $3, revision_date = $4 WHERE id = $1 AND user_id = $2 \
+    async fn rename_folder(
+        &self,
+        user_id: UserId,
+        id: FolderId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Option<FolderRow>, StoreError> {
+        const SQL: &str =
+            "UPDATE folders SET name = $3, revision_date = $4 WHERE id = $1 AND user_id = $2 \
             RETURNING id, name, revision_date";
         let rec: Option<FolderRecord> = on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
@@ -83,11 +94,19 @@ impl VaultStore for SqlStore {
         rec.map(FolderRow::try_from).transpose()
     }
 
-    async fn delete_folders(&self, user_id: UserId, ids: Option<&[FolderId]>, now: Timestamp) -> Result<u64, StoreError> {
+    async fn delete_folders(
+        &self,
+        user_id: UserId,
+        ids: Option<&[FolderId]>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
         let ids = ids.map(ids_to_strings);
         let sql = match &ids {
             Some(ids) if ids.is_empty() => return Ok(0),
-            Some(ids) => format!("DELETE FROM folders WHERE user_id = $1 AND id IN ({})", placeholders(2, ids.len())),
+            Some(ids) => format!(
+                "DELETE FROM folders WHERE user_id = $1 AND id IN ({})",
+                placeholders(2, ids.len())
+            ),
             None => "DELETE FROM folders WHERE user_id = $1".to_string(),
         };
         on_pool!(&self.pool, p => {
@@ -106,7 +125,11 @@ impl VaultStore for SqlStore {
         })
     }
 
-    async fn cipher(&self, user_id: UserId, id: CipherId) -> Result<Option<CipherView>, StoreError> {
+    async fn cipher(
+        &self,
+        user_id: UserId,
+        id: CipherId,
+    ) -> Result<Option<CipherView>, StoreError> {
         let sql = format!("{CIPHER_SELECT} AND c.id = $2");
         let rec: Option<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
             .bind(user_id.to_string())
@@ -120,18 +143,30 @@ impl VaultStore for SqlStore {
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>> {
         static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let sql = SQL.get_or_init(|| format!("{CIPHER_SELECT} ORDER BY c.id"));
-        let convert = |r: Result<CipherRecord, sqlx::Error>| r.map_err(db).and_then(CipherView::try_from);
+        let convert =
+            |r: Result<CipherRecord, sqlx::Error>| r.map_err(db).and_then(CipherView::try_from);
         match &self.pool {
-            crate::Pool::Sqlite(p) => sqlx::query_as(sql).bind(user_id.to_string()).fetch(p).map(convert).boxed(),
-            crate::Pool::Postgres(p) => sqlx::query_as(sql).bind(user_id.to_string()).fetch(p).map(convert).boxed(),
+            crate::Pool::Sqlite(p) => sqlx::query_as(sql)
+                .bind(user_id.to_string())
+                .fetch(p)
+                .map(convert)
+                .boxed(),
+            crate::Pool::Postgres(p) => sqlx::query_as(sql)
+                .bind(user_id.to_string())
+                .fetch(p)
+                .map(convert)
+                .boxed(),
         }
     }
 
     async fn insert_cipher(&self, v: &CipherView) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, revision_date, \
+        const SQL: &str =
+            "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, revision_date, \
             deleted_date, archived_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
         let c = &v.cipher;
-        let owner = c.user_id.ok_or_else(|| StoreError::Corrupt("personal cipher without owner".into()))?;
+        let owner = c
+            .user_id
+            .ok_or_else(|| StoreError::Corrupt("personal cipher without owner".into()))?;
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(SQL)
@@ -161,7 +196,12 @@ impl VaultStore for SqlStore {
         })
     }
 
-    async fn update_cipher(&self, user_id: UserId, v: &CipherView, expected: Timestamp) -> Result<bool, StoreError> {
+    async fn update_cipher(
+        &self,
+        user_id: UserId,
+        v: &CipherView,
+        expected: Timestamp,
+    ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE ciphers SET data = $3, revision_date = $4, archived_date = $5 \
             WHERE id = $1 AND user_id = $2 AND revision_date = $6";
         let c = &v.cipher;
@@ -229,7 +269,13 @@ impl VaultStore for SqlStore {
         })
     }
 
-    async fn move_ciphers(&self, user_id: UserId, ids: &[CipherId], folder_id: Option<FolderId>, now: Timestamp) -> Result<u64, StoreError> {
+    async fn move_ciphers(
+        &self,
+        user_id: UserId,
+        ids: &[CipherId],
+        folder_id: Option<FolderId>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
         if ids.is_empty() {
             return Ok(0);
         }
@@ -253,7 +299,13 @@ impl VaultStore for SqlStore {
         })
     }
 
-    async fn change_ciphers(&self, user_id: UserId, ids: &[CipherId], change: BulkCipherChange, now: Timestamp) -> Result<u64, StoreError> {
+    async fn change_ciphers(
+        &self,
+        user_id: UserId,
+        ids: &[CipherId],
+        change: BulkCipherChange,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
         if ids.is_empty() {
             return Ok(0);
         }
@@ -268,7 +320,9 @@ impl VaultStore for SqlStore {
                  WHERE user_id = $1 AND deleted_date IS NOT NULL AND id IN ({list})"
             ),
             // $2 is unused here but bound for every variant, so it appears in a no-op comparison.
-            BulkCipherChange::Purge => format!("DELETE FROM ciphers WHERE user_id = $1 AND $2 = $2 AND id IN ({list})"),
+            BulkCipherChange::Purge => {
+                format!("DELETE FROM ciphers WHERE user_id = $1 AND $2 = $2 AND id IN ({list})")
+            }
         };
         let stamp = match change {
             BulkCipherChange::SoftDelete(at) => at.0,

@@ -5,8 +5,8 @@
 use futures::StreamExt;
 use keyfleet_domain::ids::{CipherId, FolderId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, KdfParams, RefreshTokenRow,
-    UserRow, VaultStore,
+    AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, KdfParams,
+    RefreshTokenRow, UserRow, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
@@ -19,7 +19,12 @@ fn user(email: &str) -> UserRow {
         name: Some("N".into()),
         password_hash: "$argon2id$x".into(),
         password_hint: None,
-        kdf: KdfParams { kdf_type: 0, iterations: 600_000, memory: None, parallelism: None },
+        kdf: KdfParams {
+            kdf_type: 0,
+            iterations: 600_000,
+            memory: None,
+            parallelism: None,
+        },
         key: "2.a|b|c".into(),
         public_key: Some("pk".into()),
         private_key: Some("2.d|e|f".into()),
@@ -71,7 +76,9 @@ where
 {
     for backend in backends() {
         let (url, _guard) = fresh_database_url(backend).await;
-        let store = SqlStore::open(&url).await.unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        let store = SqlStore::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
         story(store.clone()).await;
         store.close().await;
     }
@@ -82,7 +89,10 @@ async fn users_are_unique_by_email_and_round_trip() {
     each_backend(|s| async move {
         let u = user("a@example.com");
         s.insert_user(&u).await.unwrap();
-        assert!(matches!(s.insert_user(&user("a@example.com")).await, Err(StoreError::Conflict)));
+        assert!(matches!(
+            s.insert_user(&user("a@example.com")).await,
+            Err(StoreError::Conflict)
+        ));
         let back = s.user_by_email("a@example.com").await.unwrap().unwrap();
         assert_eq!(back.id, u.id);
         assert_eq!(back.kdf, u.kdf);
@@ -98,11 +108,27 @@ async fn refresh_tokens_rotate_once_and_credential_changes_revoke_them() {
         let u = user("t@example.com");
         s.insert_user(&u).await.unwrap();
         let family = TokenFamilyId::new();
-        s.insert_refresh_token(&token(&u, family, "h1")).await.unwrap();
-        assert!(s.rotate_refresh_token("h1", &token(&u, family, "h2"), Timestamp(5)).await.unwrap());
-        assert!(!s.rotate_refresh_token("h1", &token(&u, family, "h3"), Timestamp(6)).await.unwrap(), "second use of h1 must fail");
-        assert!(s.refresh_token("h3").await.unwrap().is_none(), "a failed rotation stores nothing");
-        assert_eq!(s.refresh_token("h1").await.unwrap().unwrap().used, Some(Timestamp(5)));
+        s.insert_refresh_token(&token(&u, family, "h1"))
+            .await
+            .unwrap();
+        assert!(s
+            .rotate_refresh_token("h1", &token(&u, family, "h2"), Timestamp(5))
+            .await
+            .unwrap());
+        assert!(
+            !s.rotate_refresh_token("h1", &token(&u, family, "h3"), Timestamp(6))
+                .await
+                .unwrap(),
+            "second use of h1 must fail"
+        );
+        assert!(
+            s.refresh_token("h3").await.unwrap().is_none(),
+            "a failed rotation stores nothing"
+        );
+        assert_eq!(
+            s.refresh_token("h1").await.unwrap().unwrap().used,
+            Some(Timestamp(5))
+        );
 
         let update = CredentialUpdate {
             password_hash: "new".into(),
@@ -112,7 +138,9 @@ async fn refresh_tokens_rotate_once_and_credential_changes_revoke_them() {
             kdf: u.kdf,
             security_stamp: "s2".into(),
         };
-        s.update_credentials(u.id, &update, Timestamp(7)).await.unwrap();
+        s.update_credentials(u.id, &update, Timestamp(7))
+            .await
+            .unwrap();
         assert!(s.refresh_token("h2").await.unwrap().unwrap().revoked);
         let back = s.user_by_id(u.id).await.unwrap().unwrap();
         assert_eq!(back.security_stamp, "s2");
@@ -129,7 +157,11 @@ async fn a_users_vault_is_invisible_to_another_user() {
         let mallory = user("mallory@example.com");
         s.insert_user(&alice).await.unwrap();
         s.insert_user(&mallory).await.unwrap();
-        let folder = FolderRow { id: FolderId::new(), name: "2.f|o|l".into(), revision_date: Timestamp(2) };
+        let folder = FolderRow {
+            id: FolderId::new(),
+            name: "2.f|o|l".into(),
+            revision_date: Timestamp(2),
+        };
         s.insert_folder(alice.id, &folder).await.unwrap();
         let mut c = cipher(alice.id, 3);
         c.folder_id = Some(folder.id);
@@ -139,10 +171,32 @@ async fn a_users_vault_is_invisible_to_another_user() {
         assert_eq!(s.cipher(alice.id, c.cipher.id).await.unwrap().unwrap(), c);
         assert!(s.cipher(mallory.id, c.cipher.id).await.unwrap().is_none());
         assert!(s.folder(mallory.id, folder.id).await.unwrap().is_none());
-        assert!(s.rename_folder(mallory.id, folder.id, "2.x|x|x", Timestamp(4)).await.unwrap().is_none());
-        assert!(!s.update_cipher(mallory.id, &c, c.cipher.revision_date).await.unwrap());
-        assert_eq!(s.change_ciphers(mallory.id, &[c.cipher.id], BulkCipherChange::Purge, Timestamp(5)).await.unwrap(), 0);
-        assert_eq!(s.delete_folders(mallory.id, Some(&[folder.id]), Timestamp(5)).await.unwrap(), 0);
+        assert!(s
+            .rename_folder(mallory.id, folder.id, "2.x|x|x", Timestamp(4))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(!s
+            .update_cipher(mallory.id, &c, c.cipher.revision_date)
+            .await
+            .unwrap());
+        assert_eq!(
+            s.change_ciphers(
+                mallory.id,
+                &[c.cipher.id],
+                BulkCipherChange::Purge,
+                Timestamp(5)
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        assert_eq!(
+            s.delete_folders(mallory.id, Some(&[folder.id]), Timestamp(5))
+                .await
+                .unwrap(),
+            0
+        );
         assert_eq!(s.ciphers_stream(mallory.id).count().await, 0);
         assert_eq!(s.ciphers_stream(alice.id).count().await, 1);
     })
@@ -160,10 +214,16 @@ async fn cipher_updates_are_compare_and_set_on_the_revision() {
         edited.cipher.data = r#"{"name":"2.n|e|w"}"#.into();
         edited.cipher.revision_date = Timestamp(20);
         assert!(s.update_cipher(u.id, &edited, Timestamp(10)).await.unwrap());
-        assert!(!s.update_cipher(u.id, &edited, Timestamp(10)).await.unwrap(), "stale expected revision");
+        assert!(
+            !s.update_cipher(u.id, &edited, Timestamp(10)).await.unwrap(),
+            "stale expected revision"
+        );
         let back = s.cipher(u.id, c.cipher.id).await.unwrap().unwrap();
         assert_eq!(back.cipher.data, edited.cipher.data);
-        assert_eq!(s.user_by_id(u.id).await.unwrap().unwrap().revision_date, Timestamp(20));
+        assert_eq!(
+            s.user_by_id(u.id).await.unwrap().unwrap().revision_date,
+            Timestamp(20)
+        );
     })
     .await;
 }
@@ -173,25 +233,90 @@ async fn soft_delete_restore_purge_and_folder_deletion_unfiles_items() {
     each_backend(|s| async move {
         let u = user("d@example.com");
         s.insert_user(&u).await.unwrap();
-        let folder = FolderRow { id: FolderId::new(), name: "2.f|o|l".into(), revision_date: Timestamp(2) };
+        let folder = FolderRow {
+            id: FolderId::new(),
+            name: "2.f|o|l".into(),
+            revision_date: Timestamp(2),
+        };
         s.insert_folder(u.id, &folder).await.unwrap();
         let a = cipher(u.id, 3);
         let b = cipher(u.id, 4);
         s.insert_cipher(&a).await.unwrap();
         s.insert_cipher(&b).await.unwrap();
         let ids = [a.cipher.id, b.cipher.id];
-        assert_eq!(s.move_ciphers(u.id, &ids, Some(folder.id), Timestamp(5)).await.unwrap(), 2);
-        assert_eq!(s.cipher(u.id, a.cipher.id).await.unwrap().unwrap().folder_id, Some(folder.id));
+        assert_eq!(
+            s.move_ciphers(u.id, &ids, Some(folder.id), Timestamp(5))
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            s.cipher(u.id, a.cipher.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .folder_id,
+            Some(folder.id)
+        );
 
-        assert_eq!(s.change_ciphers(u.id, &ids, BulkCipherChange::SoftDelete(Timestamp(6)), Timestamp(6)).await.unwrap(), 2);
-        assert_eq!(s.cipher(u.id, a.cipher.id).await.unwrap().unwrap().cipher.deleted_date, Some(Timestamp(6)));
-        assert_eq!(s.change_ciphers(u.id, &[a.cipher.id], BulkCipherChange::Restore, Timestamp(7)).await.unwrap(), 1);
-        assert_eq!(s.cipher(u.id, a.cipher.id).await.unwrap().unwrap().cipher.deleted_date, None);
+        assert_eq!(
+            s.change_ciphers(
+                u.id,
+                &ids,
+                BulkCipherChange::SoftDelete(Timestamp(6)),
+                Timestamp(6)
+            )
+            .await
+            .unwrap(),
+            2
+        );
+        assert_eq!(
+            s.cipher(u.id, a.cipher.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .cipher
+                .deleted_date,
+            Some(Timestamp(6))
+        );
+        assert_eq!(
+            s.change_ciphers(
+                u.id,
+                &[a.cipher.id],
+                BulkCipherChange::Restore,
+                Timestamp(7)
+            )
+            .await
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            s.cipher(u.id, a.cipher.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .cipher
+                .deleted_date,
+            None
+        );
 
         assert_eq!(s.delete_folders(u.id, None, Timestamp(8)).await.unwrap(), 1);
-        assert_eq!(s.cipher(u.id, a.cipher.id).await.unwrap().unwrap().folder_id, None, "items stay, unfiled");
+        assert_eq!(
+            s.cipher(u.id, a.cipher.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .folder_id,
+            None,
+            "items stay, unfiled"
+        );
 
-        assert_eq!(s.change_ciphers(u.id, &ids, BulkCipherChange::Purge, Timestamp(9)).await.unwrap(), 2);
+        assert_eq!(
+            s.change_ciphers(u.id, &ids, BulkCipherChange::Purge, Timestamp(9))
+                .await
+                .unwrap(),
+            2
+        );
         assert!(s.cipher(u.id, a.cipher.id).await.unwrap().is_none());
     })
     .await;

@@ -9,16 +9,22 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::Router;
 use keyfleet_api::accounts::{
-    ApiKeyResponse, KdfRequest, PasswordRequest, ProfileResponse, SecretVerificationRequest, UpdateProfileRequest,
-    UserKeyIdRequest, UserKeyResponse,
+    ApiKeyResponse, KdfRequest, PasswordRequest, ProfileResponse, SecretVerificationRequest,
+    UpdateProfileRequest, UserKeyIdRequest, UserKeyResponse,
 };
 use keyfleet_domain::store::KdfParams;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/accounts/profile", get(get_profile).put(update_profile).post(update_profile))
+        .route(
+            "/api/accounts/profile",
+            get(get_profile).put(update_profile).post(update_profile),
+        )
         .route("/api/accounts/revision-date", get(revision_date))
-        .route("/api/accounts/key-management/user-key-id", post(set_user_key_id))
+        .route(
+            "/api/accounts/key-management/user-key-id",
+            post(set_user_key_id),
+        )
         .route("/api/accounts/api-key", post(view_api_key))
         .route("/api/accounts/rotate-api-key", post(rotate_api_key))
         .route("/api/accounts/password", post(change_password))
@@ -56,10 +62,15 @@ async fn set_user_key_id(
     Authed(caller): Authed,
     Json(req): Json<UserKeyIdRequest>,
 ) -> Result<(), ApiError> {
-    Ok(app.domain.set_user_key_id(&caller, &req.user_key_id).await?)
+    Ok(app
+        .domain
+        .set_user_key_id(&caller, &req.user_key_id)
+        .await?)
 }
 
-fn api_key_response((api_key, at): (String, keyfleet_domain::Timestamp)) -> axum::Json<ApiKeyResponse> {
+fn api_key_response(
+    (api_key, at): (String, keyfleet_domain::Timestamp),
+) -> axum::Json<ApiKeyResponse> {
     axum::Json(ApiKeyResponse {
         api_key,
         revision_date: at.to_iso(),
@@ -73,7 +84,10 @@ async fn view_api_key(
     Authed(caller): Authed,
     Json(req): Json<SecretVerificationRequest>,
 ) -> Result<axum::Json<ApiKeyResponse>, ApiError> {
-    let key = app.domain.api_key(&caller, req.master_password_hash.as_deref()).await?;
+    let key = app
+        .domain
+        .api_key(&caller, req.master_password_hash.as_deref())
+        .await?;
     Ok(api_key_response(key))
 }
 
@@ -83,7 +97,10 @@ async fn rotate_api_key(
     Authed(caller): Authed,
     Json(req): Json<SecretVerificationRequest>,
 ) -> Result<axum::Json<ApiKeyResponse>, ApiError> {
-    let key = app.domain.rotate_api_key(&caller, req.master_password_hash.as_deref()).await?;
+    let key = app
+        .domain
+        .rotate_api_key(&caller, req.master_password_hash.as_deref())
+        .await?;
     Ok(api_key_response(key))
 }
 
@@ -95,12 +112,22 @@ async fn change_password(
 ) -> Result<(), ApiError> {
     Ok(app
         .domain
-        .change_password(&caller, &req.master_password_hash, req.new_master_password_hash, req.master_password_hint, req.key)
+        .change_password(
+            &caller,
+            &req.master_password_hash,
+            req.new_master_password_hash,
+            req.master_password_hint,
+            req.key,
+        )
         .await?)
 }
 
 /// `POST /api/accounts/kdf`.
-async fn change_kdf(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<KdfRequest>) -> Result<(), ApiError> {
+async fn change_kdf(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<KdfRequest>,
+) -> Result<(), ApiError> {
     let kdf = KdfParams {
         kdf_type: req.kdf,
         iterations: req.kdf_iterations,
@@ -109,7 +136,13 @@ async fn change_kdf(State(app): State<AppState>, Authed(caller): Authed, Json(re
     };
     Ok(app
         .domain
-        .change_kdf(&caller, &req.master_password_hash, req.new_master_password_hash, kdf, req.key)
+        .change_kdf(
+            &caller,
+            &req.master_password_hash,
+            req.new_master_password_hash,
+            kdf,
+            req.key,
+        )
         .await?)
 }
 

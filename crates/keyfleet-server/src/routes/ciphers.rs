@@ -10,25 +10,43 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use keyfleet_api::vault::{CipherBulkMoveRequest, CipherBulkRequest, CipherCreateRequest, CipherPartialRequest, CipherRequest};
+use keyfleet_api::vault::{
+    CipherBulkMoveRequest, CipherBulkRequest, CipherCreateRequest, CipherPartialRequest,
+    CipherRequest,
+};
 use keyfleet_domain::store::BulkCipherChange;
 use keyfleet_domain::DomainError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/ciphers", get(list_ciphers).post(create_cipher).delete(purge_ciphers))
+        .route(
+            "/api/ciphers",
+            get(list_ciphers).post(create_cipher).delete(purge_ciphers),
+        )
         .route("/api/ciphers/create", post(create_cipher_with_collections))
-        .route("/api/ciphers/delete", put(soft_delete_ciphers).post(purge_ciphers))
+        .route(
+            "/api/ciphers/delete",
+            put(soft_delete_ciphers).post(purge_ciphers),
+        )
         .route("/api/ciphers/restore", put(restore_ciphers))
         .route("/api/ciphers/move", put(move_ciphers).post(move_ciphers))
         .route(
             "/api/ciphers/{id}",
-            get(get_cipher).put(update_cipher).post(update_cipher).delete(purge_cipher),
+            get(get_cipher)
+                .put(update_cipher)
+                .post(update_cipher)
+                .delete(purge_cipher),
         )
         .route("/api/ciphers/{id}/details", get(get_cipher_details))
         .route("/api/ciphers/{id}/full-details", get(get_cipher_details))
-        .route("/api/ciphers/{id}/partial", put(update_partial).post(update_partial))
-        .route("/api/ciphers/{id}/delete", put(soft_delete_cipher).post(purge_cipher))
+        .route(
+            "/api/ciphers/{id}/partial",
+            put(update_partial).post(update_partial),
+        )
+        .route(
+            "/api/ciphers/{id}/delete",
+            put(soft_delete_cipher).post(purge_cipher),
+        )
         .route("/api/ciphers/{id}/restore", put(restore_cipher))
 }
 
@@ -43,19 +61,31 @@ async fn list_ciphers(State(app): State<AppState>, Authed(caller): Authed) -> Re
 }
 
 /// `GET /api/ciphers/{id}`.
-async fn get_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let view = app.domain.cipher(&caller, path_id(&id)?).await?;
     Ok(cipher_response(&view, "cipher"))
 }
 
 /// `GET /api/ciphers/{id}/details`.
-async fn get_cipher_details(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_cipher_details(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let view = app.domain.cipher(&caller, path_id(&id)?).await?;
     Ok(cipher_response(&view, "cipherDetails"))
 }
 
 /// `POST /api/ciphers`.
-async fn create_cipher(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherRequest>) -> Result<Response, ApiError> {
+async fn create_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherRequest>,
+) -> Result<Response, ApiError> {
     let view = app.domain.create_cipher(&caller, &req).await?;
     Ok(cipher_response(&view, "cipherDetails"))
 }
@@ -83,7 +113,10 @@ async fn update_cipher(
     Path(id): Path<String>,
     Json(req): Json<CipherRequest>,
 ) -> Result<Response, ApiError> {
-    let view = app.domain.update_cipher(&caller, path_id(&id)?, &req).await?;
+    let view = app
+        .domain
+        .update_cipher(&caller, path_id(&id)?, &req)
+        .await?;
     Ok(cipher_response(&view, "cipherDetails"))
 }
 
@@ -96,40 +129,76 @@ async fn update_partial(
 ) -> Result<Response, ApiError> {
     let view = app
         .domain
-        .set_cipher_folder_and_favorite(&caller, path_id(&id)?, req.folder_id.as_deref(), req.favorite)
+        .set_cipher_folder_and_favorite(
+            &caller,
+            path_id(&id)?,
+            req.folder_id.as_deref(),
+            req.favorite,
+        )
         .await?;
     Ok(cipher_response(&view, "cipherDetails"))
 }
 
 /// `PUT /api/ciphers/{id}/delete`: soft delete (to the trash).
-async fn soft_delete_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<(), ApiError> {
+async fn soft_delete_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<(), ApiError> {
     let change = app.domain.soft_delete_now();
-    Ok(app.domain.change_cipher(&caller, path_id(&id)?, change).await?)
+    Ok(app
+        .domain
+        .change_cipher(&caller, path_id(&id)?, change)
+        .await?)
 }
 
 /// `PUT /api/ciphers/{id}/restore`: out of the trash.
-async fn restore_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn restore_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    app.domain.change_cipher(&caller, id, BulkCipherChange::Restore).await?;
+    app.domain
+        .change_cipher(&caller, id, BulkCipherChange::Restore)
+        .await?;
     let view = app.domain.cipher(&caller, id).await?;
     Ok(cipher_response(&view, "cipher"))
 }
 
 /// `DELETE /api/ciphers/{id}`: permanent.
-async fn purge_cipher(State(app): State<AppState>, Authed(caller): Authed, Path(id): Path<String>) -> Result<(), ApiError> {
-    Ok(app.domain.change_cipher(&caller, path_id(&id)?, BulkCipherChange::Purge).await?)
+async fn purge_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .change_cipher(&caller, path_id(&id)?, BulkCipherChange::Purge)
+        .await?)
 }
 
 /// `PUT /api/ciphers/delete` with `{ids}`: bulk soft delete.
-async fn soft_delete_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkRequest>) -> Result<(), ApiError> {
+async fn soft_delete_ciphers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherBulkRequest>,
+) -> Result<(), ApiError> {
     let change = app.domain.soft_delete_now();
     app.domain.change_ciphers(&caller, &req.ids, change).await?;
     Ok(())
 }
 
 /// `PUT /api/ciphers/restore` with `{ids}`: answers the restored items.
-async fn restore_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkRequest>) -> Result<Response, ApiError> {
-    let ids = app.domain.change_ciphers(&caller, &req.ids, BulkCipherChange::Restore).await?;
+async fn restore_ciphers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherBulkRequest>,
+) -> Result<Response, ApiError> {
+    let ids = app
+        .domain
+        .change_ciphers(&caller, &req.ids, BulkCipherChange::Restore)
+        .await?;
     let mut views = Vec::with_capacity(ids.len());
     for id in ids {
         if let Ok(v) = app.domain.cipher(&caller, id).await {
@@ -140,12 +209,25 @@ async fn restore_ciphers(State(app): State<AppState>, Authed(caller): Authed, Js
 }
 
 /// `DELETE /api/ciphers` with `{ids}`: bulk permanent delete.
-async fn purge_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkRequest>) -> Result<(), ApiError> {
-    app.domain.change_ciphers(&caller, &req.ids, BulkCipherChange::Purge).await?;
+async fn purge_ciphers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherBulkRequest>,
+) -> Result<(), ApiError> {
+    app.domain
+        .change_ciphers(&caller, &req.ids, BulkCipherChange::Purge)
+        .await?;
     Ok(())
 }
 
 /// `PUT /api/ciphers/move` with `{ids, folderId}`.
-async fn move_ciphers(State(app): State<AppState>, Authed(caller): Authed, Json(req): Json<CipherBulkMoveRequest>) -> Result<(), ApiError> {
-    Ok(app.domain.move_ciphers(&caller, &req.ids, req.folder_id.as_deref()).await?)
+async fn move_ciphers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherBulkMoveRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .move_ciphers(&caller, &req.ids, req.folder_id.as_deref())
+        .await?)
 }

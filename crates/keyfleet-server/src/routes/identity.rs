@@ -8,11 +8,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use keyfleet_api::identity::{
-    PreloginRequest, PreloginResponse, RegisterFinishRequest, RegisterFinishResponse, RegisterRequest,
-    SendVerificationEmailRequest,
-};
 use keyfleet_api::identity::RefreshResponse;
+use keyfleet_api::identity::{
+    PreloginRequest, PreloginResponse, RegisterFinishRequest, RegisterFinishResponse,
+    RegisterRequest, SendVerificationEmailRequest,
+};
 use keyfleet_domain::accounts::NewAccount;
 use keyfleet_domain::store::KdfParams;
 use keyfleet_domain::{DeviceInfo, DomainError};
@@ -23,8 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/identity/accounts/prelogin", post(prelogin))
         .route("/identity/accounts/prelogin/password", post(prelogin))
         .route("/api/accounts/prelogin", post(prelogin))
-        .route("/identity/accounts/register/send-verification-email", post(send_verification_email))
-        .route("/identity/accounts/register/verification-email-clicked", post(verification_email_clicked))
+        .route(
+            "/identity/accounts/register/send-verification-email",
+            post(send_verification_email),
+        )
+        .route(
+            "/identity/accounts/register/verification-email-clicked",
+            post(verification_email_clicked),
+        )
         .route("/identity/accounts/register/finish", post(register_finish))
         .route("/identity/accounts/register", post(register_legacy))
         .route("/api/accounts/register", post(register_legacy))
@@ -32,7 +38,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `POST /identity/accounts/prelogin[/password]`.
-async fn prelogin(State(app): State<AppState>, Json(req): Json<PreloginRequest>) -> Result<axum::Json<PreloginResponse>, ApiError> {
+async fn prelogin(
+    State(app): State<AppState>,
+    Json(req): Json<PreloginRequest>,
+) -> Result<axum::Json<PreloginResponse>, ApiError> {
     let info = app.domain.prelogin(&req.email).await?;
     Ok(axum::Json(PreloginResponse {
         kdf: info.kdf.kdf_type,
@@ -70,7 +79,12 @@ async fn verification_email_clicked(
         .map_err(ApiError)
 }
 
-fn kdf_from_flat(kdf: Option<i32>, iterations: Option<i32>, memory: Option<i32>, parallelism: Option<i32>) -> Result<KdfParams, ApiError> {
+fn kdf_from_flat(
+    kdf: Option<i32>,
+    iterations: Option<i32>,
+    memory: Option<i32>,
+    parallelism: Option<i32>,
+) -> Result<KdfParams, ApiError> {
     match (kdf, iterations) {
         (Some(kdf_type), Some(iterations)) => Ok(KdfParams {
             kdf_type,
@@ -78,7 +92,10 @@ fn kdf_from_flat(kdf: Option<i32>, iterations: Option<i32>, memory: Option<i32>,
             memory,
             parallelism,
         }),
-        _ => Err(ApiError(DomainError::invalid("kdf", "KDF settings are required."))),
+        _ => Err(ApiError(DomainError::invalid(
+            "kdf",
+            "KDF settings are required.",
+        ))),
     }
 }
 
@@ -98,16 +115,29 @@ async fn register_finish(
             },
         ),
         None => (
-            req.master_password_hash
-                .clone()
-                .ok_or_else(|| ApiError(DomainError::invalid("masterPasswordHash", "The master password hash is required.")))?,
-            kdf_from_flat(req.kdf, req.kdf_iterations, req.kdf_memory, req.kdf_parallelism)?,
+            req.master_password_hash.clone().ok_or_else(|| {
+                ApiError(DomainError::invalid(
+                    "masterPasswordHash",
+                    "The master password hash is required.",
+                ))
+            })?,
+            kdf_from_flat(
+                req.kdf,
+                req.kdf_iterations,
+                req.kdf_memory,
+                req.kdf_parallelism,
+            )?,
         ),
     };
     let key = match (&req.master_password_unlock, &req.user_symmetric_key) {
         (Some(unlock), _) => unlock.master_key_wrapped_user_key.clone(),
         (None, Some(key)) => key.clone(),
-        (None, None) => return Err(ApiError(DomainError::invalid("userSymmetricKey", "The user key is required."))),
+        (None, None) => {
+            return Err(ApiError(DomainError::invalid(
+                "userSymmetricKey",
+                "The user key is required.",
+            )))
+        }
     };
     let email_lower = keyfleet_domain::accounts::salt_for(&req.email);
     for salt in [
@@ -118,11 +148,17 @@ async fn register_finish(
     .flatten()
     {
         if *salt != email_lower {
-            return Err(ApiError(DomainError::invalid("salt", "The salt must be the normalised email.")));
+            return Err(ApiError(DomainError::invalid(
+                "salt",
+                "The salt must be the normalised email.",
+            )));
         }
     }
     let token = req.email_verification_token.as_deref().ok_or_else(|| {
-        ApiError(DomainError::invalid("emailVerificationToken", "A registration token is required."))
+        ApiError(DomainError::invalid(
+            "emailVerificationToken",
+            "A registration token is required.",
+        ))
     })?;
     let keys = req.user_asymmetric_keys.clone();
     app.domain
@@ -186,7 +222,11 @@ struct TokenForm {
     refresh_token: Option<String>,
     #[serde(rename = "deviceType", alias = "devicetype", alias = "DeviceType")]
     device_type: Option<String>,
-    #[serde(rename = "deviceIdentifier", alias = "deviceidentifier", alias = "DeviceIdentifier")]
+    #[serde(
+        rename = "deviceIdentifier",
+        alias = "deviceidentifier",
+        alias = "DeviceIdentifier"
+    )]
     device_identifier: Option<String>,
     #[serde(rename = "deviceName", alias = "devicename", alias = "DeviceName")]
     device_name: Option<String>,
@@ -208,7 +248,11 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, Identi
 }
 
 /// `POST /identity/connect/token`: password, refresh_token and client_credentials grants.
-async fn token(State(app): State<AppState>, ClientIp(ip): ClientIp, Form(form): Form<TokenForm>) -> Result<Response, IdentityError> {
+async fn token(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, IdentityError> {
     match form.grant_type.as_str() {
         "password" => {
             let username = required(&form.username, "username")?;
@@ -223,13 +267,19 @@ async fn token(State(app): State<AppState>, ClientIp(ip): ClientIp, Form(form): 
         "client_credentials" => {
             let client_id = required(&form.client_id, "client_id")?;
             let secret = required(&form.client_secret, "client_secret")?;
-            let outcome = app.domain.login_api_key(client_id, secret, device(&form)?, &ip).await?;
+            let outcome = app
+                .domain
+                .login_api_key(client_id, secret, device(&form)?, &ip)
+                .await?;
             Ok(axum::Json(views::token_response(&outcome)).into_response())
         }
         "refresh_token" => {
             let refresh = required(&form.refresh_token, "refresh_token")?;
             let outcome = app.domain.refresh(refresh).await?;
-            let refresh_token = outcome.refresh.clone().ok_or(IdentityError(DomainError::InvalidGrant))?;
+            let refresh_token = outcome
+                .refresh
+                .clone()
+                .ok_or(IdentityError(DomainError::InvalidGrant))?;
             Ok(axum::Json(RefreshResponse {
                 access_token: outcome.access.token,
                 expires_in: outcome.access.expires_in,
@@ -239,6 +289,8 @@ async fn token(State(app): State<AppState>, ClientIp(ip): ClientIp, Form(form): 
             })
             .into_response())
         }
-        _ => Err(IdentityError(DomainError::bad_request("Unsupported grant_type."))),
+        _ => Err(IdentityError(DomainError::bad_request(
+            "Unsupported grant_type.",
+        ))),
     }
 }

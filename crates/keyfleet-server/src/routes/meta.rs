@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use keyfleet_api::config::{ConfigResponse, ConfigSettings, EnvironmentUrls, PushSettings, ServerInfo};
+use keyfleet_api::config::{
+    ConfigResponse, ConfigSettings, EnvironmentUrls, PushSettings, ServerInfo,
+};
 use keyfleet_api::ErrorModel;
 
 /// The protocol version we implement; clients gate features on it (must be semver).
@@ -58,5 +60,8 @@ async fn alive(State(app): State<AppState>) -> Json<String> {
 
 /// Unknown routes: 404 in the Bitwarden envelope.
 pub async fn not_found() -> (StatusCode, Json<ErrorModel>) {
-    (StatusCode::NOT_FOUND, Json(ErrorModel::new("Resource not found.")))
+    (
+        StatusCode::NOT_FOUND,
+        Json(ErrorModel::new("Resource not found.")),
+    )
 }

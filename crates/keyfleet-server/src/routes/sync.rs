@@ -15,15 +15,16 @@ use bytes::Bytes;
 use futures::StreamExt;
 use keyfleet_domain::{Caller, Domain};
 use serde::Deserialize;
-use std::sync::Arc;
 use serde_json::json;
+use std::sync::Arc;
 
 const CHUNK_BYTES: usize = 64 * 1024;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/sync", get(sync))
-        .route("/api/settings/domains", get(|| async { axum::Json(empty_domains()) }))
+    Router::new().route("/api/sync", get(sync)).route(
+        "/api/settings/domains",
+        get(|| async { axum::Json(empty_domains()) }),
+    )
 }
 
 fn empty_domains() -> serde_json::Value {
@@ -43,7 +44,13 @@ async fn sync(
     Authed(caller): Authed,
     Query(q): Query<SyncQuery>,
 ) -> Result<Response, crate::error::ApiError> {
-    let folders: Vec<_> = app.domain.list_folders(&caller).await?.iter().map(views::folder).collect();
+    let folders: Vec<_> = app
+        .domain
+        .list_folders(&caller)
+        .await?
+        .iter()
+        .map(views::folder)
+        .collect();
     let domains = if q.exclude_domains.unwrap_or(false) {
         serde_json::Value::Null
     } else {
@@ -59,18 +66,29 @@ async fn sync(
         "domains": domains,
         "userDecryption": views::sync_user_decryption(&caller.user),
     });
-    let mut first_chunk = serde_json::to_vec(&head).map_err(|e| keyfleet_domain::DomainError::Internal(e.to_string()))?;
+    let mut first_chunk = serde_json::to_vec(&head)
+        .map_err(|e| keyfleet_domain::DomainError::Internal(e.to_string()))?;
     // Re-open the object to append `ciphers` last, after everything that is not streamed.
     first_chunk.pop();
     first_chunk.extend_from_slice(b",\"ciphers\":[");
 
-    Ok(stream_ciphers(app.domain.clone(), caller, first_chunk, b"]}"))
+    Ok(stream_ciphers(
+        app.domain.clone(),
+        caller,
+        first_chunk,
+        b"]}",
+    ))
 }
 
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.
-pub(crate) fn stream_ciphers(domain: Arc<Domain>, caller: Caller, head: Vec<u8>, tail: &'static [u8]) -> Response {
+pub(crate) fn stream_ciphers(
+    domain: Arc<Domain>,
+    caller: Caller,
+    head: Vec<u8>,
+    tail: &'static [u8],
+) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-        tokio::spawn(async move {
+    tokio::spawn(async move {
         let mut buf = head;
         let mut ciphers = domain.cipher_stream(&caller);
         let mut first = true;
@@ -83,7 +101,8 @@ pub(crate) fn stream_ciphers(domain: Arc<Domain>, caller: Caller, head: Vec<u8>,
                     first = false;
                     views::write_cipher(&mut buf, &view, "cipherDetails");
                     if buf.len() >= CHUNK_BYTES {
-                        let chunk = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK_BYTES + 4096));
+                        let chunk =
+                            std::mem::replace(&mut buf, Vec::with_capacity(CHUNK_BYTES + 4096));
                         if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
                             return; // client went away
                         }
@@ -102,5 +121,9 @@ pub(crate) fn stream_ciphers(domain: Arc<Domain>, caller: Caller, head: Vec<u8>,
     let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     }));
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
