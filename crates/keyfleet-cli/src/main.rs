@@ -1,1 +1,143 @@
-fn main() {}
+//! `keyfleet`: runs the server (`serve`) and is the admin tool for what the Bitwarden apps cannot
+//! do (creating accounts). Output is human text or `--json`; exit codes: 0 ok, 1 server or API
+//! error, 2 usage, 3 authentication failed. Nothing secret is ever printed.
+
+mod account;
+mod serve;
+mod session_file;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "keyfleet",
+    version,
+    about = "Keyfleet: a Bitwarden-compatible password server for MSPs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(serve::ServeArgs),
+    /// Create an account, log in, show the session.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
+}
+
+/// An error with the exit code it maps to.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Exit code 1: the server refused or could not be reached.
+    pub fn server(e: impl std::fmt::Display) -> Self {
+        Failure {
+            code: 1,
+            message: e.to_string(),
+        }
+    }
+    /// Exit code 2: bad usage or input.
+    pub fn usage(e: impl std::fmt::Display) -> Self {
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
+    }
+    /// Exit code 3: authentication failed.
+    pub fn auth(e: impl std::fmt::Display) -> Self {
+        Failure {
+            code: 3,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<keyfleet_client::ClientError> for Failure {
+    fn from(e: keyfleet_client::ClientError) -> Self {
+        use keyfleet_client::ClientError as E;
+        match &e {
+            E::Api {
+                status: 400,
+                oauth_error: Some(_),
+                ..
+            }
+            | E::Api { status: 401, .. }
+            | E::Crypto(_) => Failure::auth(e),
+            E::Io(_) => Failure::usage(e),
+            _ => Failure::server(e),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Account(cmd) => account::run(cmd).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_flags_parse_and_tls_flags_conflict_with_insecure_http() {
+        let cli = Cli::try_parse_from([
+            "keyfleet",
+            "serve",
+            "--bind",
+            "0.0.0.0:9000",
+            "--data-dir",
+            "/tmp/x",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Command::Serve(_)));
+        assert!(Cli::try_parse_from([
+            "keyfleet",
+            "serve",
+            "--insecure-http",
+            "--tls-cert",
+            "a.pem",
+            "--tls-key",
+            "b.pem"
+        ])
+        .is_err());
+        assert!(
+            Cli::try_parse_from(["keyfleet", "serve", "--tls-cert", "a.pem"]).is_err(),
+            "cert needs key"
+        );
+    }
+
+    #[test]
+    fn account_register_needs_server_and_email() {
+        assert!(
+            Cli::try_parse_from(["keyfleet", "account", "register", "--email", "a@b.c"]).is_err()
+        );
+        assert!(Cli::try_parse_from([
+            "keyfleet",
+            "account",
+            "register",
+            "--server",
+            "https://x",
+            "--email",
+            "a@b.c"
+        ])
+        .is_ok());
+    }
+}

@@ -1,5 +1,361 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! keyfleet-client: a typed HTTP client for a Keyfleet (or any Bitwarden-compatible) server that
+//! does the client-side crypto itself — key generation at registration, the master password hash
+//! at login, encryption of vault fields. The `keyfleet` CLI and the integration tests both use it,
+//! so tests exercise the same code path as users.
+
+mod session;
+
+pub use session::Session;
+
+use keyfleet_api::identity::{
+    KeysRequest, PreloginResponse, RefreshResponse, RegisterFinishRequest, TokenResponse,
+};
+use keyfleet_api::ErrorModel;
+use keyfleet_crypto::{
+    derive_master_key, make_account_keys, master_password_hash, unlock_private_key,
+    unlock_user_key, CryptoError, Kdf,
+};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+pub use reqwest::Method;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// The device type this client reports (SDK).
+const DEVICE_TYPE: &str = "21";
+
+/// What went wrong talking to the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Connection, TLS or protocol failure.
+    #[error("cannot reach the server: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The server answered with an error.
+    #[error("server error {status}: {message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// What the server said (Bitwarden `message`, or the identity `ErrorModel.Message`).
+        message: String,
+        /// The OAuth `error` code on identity errors (`invalid_grant`, …).
+        oauth_error: Option<String>,
+    },
+    /// Local crypto failed (e.g. the password does not unlock the vault).
+    #[error("crypto: {0}")]
+    Crypto(#[from] CryptoError),
+    /// The answer was not what the protocol says.
+    #[error("unexpected answer: {0}")]
+    Decode(String),
+    /// Reading the CA file failed.
+    #[error("cannot read {0}")]
+    Io(String),
+}
+
+impl ClientError {
+    /// The HTTP status, when the server answered with an error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// A body for [`Client::raw`].
+pub enum RawBody {
+    /// No body.
+    Empty,
+    /// JSON.
+    Json(serde_json::Value),
+    /// Arbitrary bytes with a content type (for malformed and oversized bodies).
+    Bytes(Vec<u8>, &'static str),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<(String, String)>),
+}
+
+/// A response from [`Client::raw`], whatever its status.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Body text.
+    pub body: String,
+}
+
+impl RawResponse {
+    /// The body as JSON (`Null` when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// An unauthenticated connection to one server.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    device_id: String,
+}
+
+impl Client {
+    /// A client for `base_url`, trusting `extra_ca_pem` in addition to the system roots.
+    pub fn new(base_url: &str, extra_ca_pem: Option<&Path>) -> Result<Client, ClientError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "Bitwarden-Client-Name",
+            HeaderValue::from_static("keyfleet-cli"),
+        );
+        headers.insert(
+            "Bitwarden-Client-Version",
+            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+        );
+        headers.insert("Device-Type", HeaderValue::from_static(DEVICE_TYPE));
+        let mut builder = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("Keyfleet-CLI/", env!("CARGO_PKG_VERSION")))
+            .use_rustls_tls();
+        if let Some(path) = extra_ca_pem {
+            let pem =
+                std::fs::read(path).map_err(|_| ClientError::Io(path.display().to_string()))?;
+            let cert = reqwest::Certificate::from_pem(&pem)?;
+            builder = builder.add_root_certificate(cert);
+        }
+        Ok(Client {
+            http: builder.build()?,
+            base: base_url.trim_end_matches('/').to_string(),
+            device_id: uuid::Uuid::new_v4().to_string(),
+        })
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends any request and returns the status and body without judging them (for tests).
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: RawBody,
+    ) -> Result<RawResponse, ClientError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req = match body {
+            RawBody::Empty => req,
+            RawBody::Json(v) => req.json(&v),
+            RawBody::Bytes(b, content_type) => req.header(CONTENT_TYPE, content_type).body(b),
+            RawBody::Form(f) => req.form(&f),
+        };
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let body = resp.text().await?;
+        Ok(RawResponse { status, body })
+    }
+
+    /// Sends a request and decodes a successful JSON answer, or turns an error answer into
+    /// [`ClientError::Api`].
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: RawBody,
+    ) -> Result<T, ClientError> {
+        let resp = self.raw(method, path, token, body).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(api_error(resp.status, &resp.body));
+        }
+        let text = if resp.body.trim().is_empty() {
+            "null"
+        } else {
+            resp.body.as_str()
+        };
+        serde_json::from_str(text).map_err(|e| ClientError::Decode(format!("{path}: {e}")))
+    }
+
+    /// Prelogin: the account's KDF settings.
+    pub async fn prelogin(&self, email: &str) -> Result<Kdf, ClientError> {
+        let body = serde_json::json!({ "email": email });
+        let p: PreloginResponse = self
+            .call(
+                Method::POST,
+                "/identity/accounts/prelogin/password",
+                None,
+                RawBody::Json(body),
+            )
+            .await?;
+        let s = p.kdf_settings;
+        let kdf = Kdf::from_wire(s.kdf_type, s.iterations, s.memory, s.parallelism)?;
+        // Refuse a server that asks for a weak KDF: it could be trying to make the hash guessable.
+        kdf.check_minimums()?;
+        Ok(kdf)
+    }
+
+    /// Creates an account: keys are generated here; the server only sees wrapped keys and a hash.
+    pub async fn register(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+        kdf: Kdf,
+    ) -> Result<(), ClientError> {
+        let keys = make_account_keys(email, password, &kdf)?;
+        let body =
+            serde_json::json!({ "email": email, "name": name, "receiveMarketingEmails": false });
+        let token: String = self
+            .call(
+                Method::POST,
+                "/identity/accounts/register/send-verification-email",
+                None,
+                RawBody::Json(body),
+            )
+            .await?;
+        let req = RegisterFinishRequest {
+            email: email.to_string(),
+            email_verification_token: Some(token),
+            name: name.map(str::to_string),
+            master_password_hash: Some(keys.master_password_hash.clone()),
+            master_password_hint: None,
+            user_symmetric_key: Some(keys.encrypted_user_key.clone()),
+            user_asymmetric_keys: Some(KeysRequest {
+                public_key: keys.public_key_b64.clone(),
+                encrypted_private_key: keys.encrypted_private_key.clone(),
+            }),
+            kdf: Some(kdf.kdf_type()),
+            kdf_iterations: Some(kdf.iterations()),
+            kdf_memory: kdf.memory(),
+            kdf_parallelism: kdf.parallelism(),
+            master_password_authentication: None,
+            master_password_unlock: None,
+        };
+        let body = serde_json::to_value(&req).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let _: serde_json::Value = self
+            .call(
+                Method::POST,
+                "/identity/accounts/register/finish",
+                None,
+                RawBody::Json(body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    fn device_fields(&self) -> Vec<(String, String)> {
+        vec![
+            ("deviceType".into(), DEVICE_TYPE.into()),
+            ("deviceIdentifier".into(), self.device_id.clone()),
+            ("deviceName".into(), "keyfleet".into()),
+        ]
+    }
+
+    /// The master password hash for `email`/`password` under the account's KDF.
+    pub async fn password_hash(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<(String, Kdf), ClientError> {
+        let kdf = self.prelogin(email).await?;
+        let master_key = derive_master_key(password, email, &kdf)?;
+        Ok((master_password_hash(&master_key, password), kdf))
+    }
+
+    /// Password grant, then unlocks the user key locally.
+    pub async fn login_password(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Session, ClientError> {
+        let (hash, kdf) = self.password_hash(email, password).await?;
+        let mut form = vec![
+            ("grant_type".to_string(), "password".to_string()),
+            ("username".into(), email.to_string()),
+            ("password".into(), hash),
+            ("scope".into(), "api offline_access".into()),
+            ("client_id".into(), "cli".into()),
+        ];
+        form.extend(self.device_fields());
+        let token: TokenResponse = self
+            .call(
+                Method::POST,
+                "/identity/connect/token",
+                None,
+                RawBody::Form(form),
+            )
+            .await?;
+        let user_key = unlock_user_key(email, password, &kdf, &token.key)?;
+        let private_key = match &token.private_key {
+            Some(p) => Some(unlock_private_key(&user_key, p)?),
+            None => None,
+        };
+        Session::new(self.clone(), email, token, user_key, private_key)
+    }
+
+    /// client_credentials grant with a personal API key (no refresh token, no unlock).
+    pub async fn login_api_key(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<TokenResponse, ClientError> {
+        let mut form = vec![
+            ("grant_type".to_string(), "client_credentials".to_string()),
+            ("client_id".into(), client_id.to_string()),
+            ("client_secret".into(), client_secret.to_string()),
+            ("scope".into(), "api".into()),
+        ];
+        form.extend(self.device_fields());
+        self.call(
+            Method::POST,
+            "/identity/connect/token",
+            None,
+            RawBody::Form(form),
+        )
+        .await
+    }
+
+    /// refresh_token grant.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<RefreshResponse, ClientError> {
+        let form = vec![
+            ("grant_type".to_string(), "refresh_token".to_string()),
+            ("client_id".into(), "cli".into()),
+            ("refresh_token".into(), refresh_token.to_string()),
+        ];
+        self.call(
+            Method::POST,
+            "/identity/connect/token",
+            None,
+            RawBody::Form(form),
+        )
+        .await
+    }
+}
+
+/// Turns an error body (API envelope or identity shape) into a [`ClientError::Api`].
+pub fn api_error(status: u16, body: &str) -> ClientError {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    let oauth_error = json
+        .get("error")
+        .and_then(|e| e.as_str())
+        .map(str::to_string);
+    let message = json
+        .get("ErrorModel")
+        .and_then(|m| m.get("Message"))
+        .and_then(|m| m.as_str())
+        .map(str::to_string)
+        .or_else(|| {
+            serde_json::from_value::<ErrorModel>(json.clone())
+                .ok()
+                .map(|m| m.single_message().to_string())
+        })
+        .or_else(|| oauth_error.clone())
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    ClientError::Api {
+        status,
+        message,
+        oauth_error,
+    }
 }
 
 #[cfg(test)]
@@ -7,8 +363,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn identity_errors_expose_their_error_model_message() {
+        let e = api_error(
+            400,
+            r#"{"error":"invalid_grant","error_description":"x","ErrorModel":{"Message":"Username or password is incorrect. Try again.","Object":"error"}}"#,
+        );
+        let ClientError::Api {
+            status,
+            message,
+            oauth_error,
+        } = e
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (status, message.as_str(), oauth_error.as_deref()),
+            (
+                400,
+                "Username or password is incorrect. Try again.",
+                Some("invalid_grant")
+            )
+        );
+    }
+
+    #[test]
+    fn api_errors_prefer_the_first_validation_message() {
+        let e = api_error(
+            400,
+            r#"{"message":"The model state is invalid.","validationErrors":{"name":["The field name is not a valid encrypted string."]},"object":"error"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "server error 400: The field name is not a valid encrypted string."
+        );
+        let e = api_error(404, r#"{"message":"Resource not found.","object":"error"}"#);
+        assert_eq!(e.status(), Some(404));
+        assert!(
+            matches!(api_error(502, "<html>"), ClientError::Api { message, .. } if message == "HTTP 502")
+        );
     }
 }

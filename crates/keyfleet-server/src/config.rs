@@ -27,6 +27,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// When true, `/identity/accounts/register*` answer 400.
     pub disable_registration: bool,
+    /// Tests only: a clock the test can move (token expiry, throttling windows). `None` = real time.
+    pub clock: Option<keyfleet_domain::ManualClock>,
 }
 
 impl Config {
@@ -39,6 +41,7 @@ impl Config {
             tls: TlsMode::SelfSigned,
             public_url: None,
             disable_registration: false,
+            clock: None,
         }
     }
 }

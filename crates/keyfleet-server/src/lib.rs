@@ -96,7 +96,11 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
 
     let mut settings = DomainSettings::new(public_url.clone());
     settings.registration_open = !config.disable_registration;
-    let domain = Domain::new(Arc::new(store.clone()), Arc::new(SystemClock), settings).await?;
+    let clock: Arc<dyn keyfleet_domain::Clock> = match &config.clock {
+        Some(manual) => Arc::new(manual.clone()),
+        None => Arc::new(SystemClock),
+    };
+    let domain = Domain::new(Arc::new(store.clone()), clock, settings).await?;
     let state = AppState {
         domain: Arc::new(domain),
         public_url: public_url.clone().into(),

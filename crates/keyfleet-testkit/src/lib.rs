@@ -1,14 +1,118 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! keyfleet-testkit (dev-dependency only): start the real server over TLS on SQLite or on a
+//! throwaway PostgreSQL cluster, and drive the pinned official `bw` CLI against it.
+//!
+//! Every test gets its own data directory or its own PostgreSQL database; no fixed ports, no
+//! shared state between tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
+
+mod bw;
+mod postgres;
+
+pub use bw::{Bw, BwOutput};
+pub use postgres::PgDatabase;
+
+use keyfleet_server::{Config, RunningServer};
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+/// A storage backend under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh database in the throwaway cluster.
+    Postgres,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// The backends this machine can test: SQLite always, PostgreSQL when its server binaries exist.
+/// With `KEYFLEET_REQUIRE_POSTGRES=1` (CI) missing binaries are a failure, not a silent skip.
+pub fn backends() -> Vec<Backend> {
+    if postgres::bin_dir().is_some() {
+        return vec![Backend::Sqlite, Backend::Postgres];
     }
+    if std::env::var("KEYFLEET_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        panic!("KEYFLEET_REQUIRE_POSTGRES=1 but no PostgreSQL server binaries were found (install postgresql, or set KEYFLEET_PG_BIN)");
+    }
+    eprintln!("note: PostgreSQL binaries not found; testing SQLite only");
+    vec![Backend::Sqlite]
+}
+
+/// Keeps a test database alive; dropping it removes the database.
+pub enum DbGuard {
+    /// The directory holding the SQLite file.
+    Sqlite(TempDir),
+    /// A database in the shared cluster.
+    Postgres(PgDatabase),
+}
+
+/// A fresh, empty database URL for `backend`.
+pub async fn fresh_database_url(backend: Backend) -> (String, DbGuard) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("test.sqlite3").display());
+            (url, DbGuard::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let db = tokio::task::spawn_blocking(PgDatabase::create)
+                .await
+                .unwrap();
+            (db.url.clone(), DbGuard::Postgres(db))
+        }
+    }
+}
+
+/// The real server, started in this process over TLS with a throwaway CA.
+pub struct TestServer {
+    /// The running server.
+    pub server: RunningServer,
+    /// `https://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The CA that signed the server's certificate.
+    pub ca_pem: PathBuf,
+    /// Which backend it stores into.
+    pub backend: Backend,
+    _db: DbGuard,
+    _data: TempDir,
+}
+
+/// Starts a server on a random loopback port with a fresh database.
+pub async fn spawn_server(backend: Backend) -> TestServer {
+    spawn_server_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_server`], letting the test adjust the configuration first.
+pub async fn spawn_server_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestServer {
+    let data = tempfile::tempdir().unwrap();
+    let (url, db) = fresh_database_url(backend).await;
+    let mut config = Config::for_tests(data.path().to_path_buf());
+    config.database_url = Some(url);
+    adjust(&mut config);
+    let server = keyfleet_server::start(config)
+        .await
+        .unwrap_or_else(|e| panic!("server did not start on {backend:?}: {e}"));
+    TestServer {
+        base_url: server.base_url.clone(),
+        ca_pem: server.ca_cert_path.clone().expect("self-signed CA"),
+        server,
+        backend,
+        _db: db,
+        _data: data,
+    }
+}
+
+impl TestServer {
+    /// Stops the server and closes its database before the database is dropped.
+    pub async fn stop(self) {
+        let TestServer {
+            server, _db, _data, ..
+        } = self;
+        server.shutdown().await;
+        drop(_db);
+    }
+}
+
+/// The workspace root (for `.tools/`).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

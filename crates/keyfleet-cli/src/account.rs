@@ -1,0 +1,222 @@
+//! `keyfleet account register|login|status|logout`.
+
+use crate::session_file::{self, SavedSession};
+use crate::Failure;
+use clap::{Args, Subcommand, ValueEnum};
+use keyfleet_client::Client;
+use keyfleet_crypto::Kdf;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Create an account (keys are generated here; the bw CLI cannot do this).
+    Register(RegisterArgs),
+    /// Log in and save the session (tokens only) for later commands.
+    Login(LoginArgs),
+    /// Show the saved session and whether it still works.
+    Status(StatusArgs),
+    /// Forget the saved session.
+    Logout,
+}
+
+#[derive(Args)]
+pub struct ServerArgs {
+    /// Server URL, e.g. https://127.0.0.1:8443.
+    #[arg(long)]
+    server: String,
+    /// Extra CA certificate (PEM) to trust, e.g. data/tls/ca.pem of a self-signed server.
+    #[arg(long)]
+    ca_cert: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KdfChoice {
+    Pbkdf2,
+    Argon2id,
+}
+
+#[derive(Args)]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    server: ServerArgs,
+    /// Email of the new account.
+    #[arg(long)]
+    email: String,
+    /// Display name.
+    #[arg(long)]
+    name: Option<String>,
+    /// Read the master password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Key derivation function.
+    #[arg(long, value_enum, default_value = "pbkdf2")]
+    kdf: KdfChoice,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    server: ServerArgs,
+    /// Account email.
+    #[arg(long)]
+    email: String,
+    /// Read the master password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn read_password(from_stdin: bool, confirm: bool) -> Result<String, Failure> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(Failure::usage)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        let p = rpassword::prompt_password("Master password: ").map_err(Failure::usage)?;
+        if confirm
+            && rpassword::prompt_password("Repeat master password: ").map_err(Failure::usage)? != p
+        {
+            return Err(Failure::usage("the passwords do not match"));
+        }
+        p
+    };
+    if password.is_empty() {
+        return Err(Failure::usage("the master password must not be empty"));
+    }
+    Ok(password)
+}
+
+fn client(server: &ServerArgs) -> Result<Client, Failure> {
+    Client::new(&server.server, server.ca_cert.as_deref()).map_err(Failure::from)
+}
+
+fn print(json: bool, value: serde_json::Value, text: String) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
+    match cmd {
+        AccountCommand::Register(a) => {
+            if a.password_stdin && a.email.is_empty() {
+                return Err(Failure::usage("--email is required"));
+            }
+            let password = read_password(a.password_stdin, true)?;
+            let kdf = match a.kdf {
+                KdfChoice::Pbkdf2 => Kdf::default_pbkdf2(),
+                KdfChoice::Argon2id => Kdf::default_argon2id(),
+            };
+            client(&a.server)?
+                .register(&a.email, &password, a.name.as_deref(), kdf)
+                .await?;
+            print(
+                a.json,
+                serde_json::json!({ "registered": true, "email": a.email, "server": a.server.server }),
+                format!("Account {} created on {}.", a.email, a.server.server),
+            );
+            Ok(())
+        }
+        AccountCommand::Login(a) => {
+            let password = read_password(a.password_stdin, false)?;
+            let session = client(&a.server)?
+                .login_password(&a.email, &password)
+                .await?;
+            let saved = SavedSession {
+                server: a.server.server.clone(),
+                ca_cert: a.server.ca_cert.clone(),
+                email: session.email.clone(),
+                user_id: session.user_id.clone(),
+                access_token: session.access_token.clone(),
+                refresh_token: session.refresh_token.clone(),
+            };
+            let path = session_file::default_path();
+            session_file::save(&path, &saved).map_err(Failure::usage)?;
+            print(
+                a.json,
+                serde_json::json!({ "loggedIn": true, "email": saved.email, "userId": saved.user_id, "server": saved.server }),
+                format!("Logged in as {} ({}).", saved.email, saved.user_id),
+            );
+            Ok(())
+        }
+        AccountCommand::Status(a) => {
+            let path = session_file::default_path();
+            let Some(mut saved) = session_file::load(&path).map_err(Failure::usage)? else {
+                print(
+                    a.json,
+                    serde_json::json!({ "loggedIn": false }),
+                    "Not logged in.".into(),
+                );
+                return Err(Failure::auth("not logged in"));
+            };
+            let c = Client::new(&saved.server, saved.ca_cert.as_deref())?;
+            let mut ok = c
+                .raw(
+                    keyfleet_client::Method::GET,
+                    "/api/accounts/revision-date",
+                    Some(&saved.access_token),
+                    keyfleet_client::RawBody::Empty,
+                )
+                .await?
+                .status
+                == 200;
+            if !ok {
+                if let Some(refresh) = saved.refresh_token.clone() {
+                    if let Ok(r) = c.refresh(&refresh).await {
+                        saved.access_token = r.access_token;
+                        saved.refresh_token = Some(r.refresh_token);
+                        session_file::save(&path, &saved).map_err(Failure::usage)?;
+                        ok = true;
+                    }
+                }
+            }
+            print(
+                a.json,
+                serde_json::json!({ "loggedIn": ok, "email": saved.email, "userId": saved.user_id, "server": saved.server }),
+                format!(
+                    "Server: {}\nEmail: {}\nUser id: {}\nSession: {}",
+                    saved.server,
+                    saved.email,
+                    saved.user_id,
+                    if ok {
+                        "valid"
+                    } else {
+                        "expired (log in again)"
+                    }
+                ),
+            );
+            if ok {
+                Ok(())
+            } else {
+                Err(Failure::auth("the saved session has expired"))
+            }
+        }
+        AccountCommand::Logout => {
+            let path = session_file::default_path();
+            match std::fs::remove_file(&path) {
+                Ok(()) => println!("Logged out."),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => println!("Not logged in."),
+                Err(e) => return Err(Failure::usage(e)),
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! `keyfleet serve`: flags and `KEYFLEET_*` variables → server configuration.
+
+use crate::Failure;
+use clap::{Args, ValueEnum};
+use keyfleet_server::{Config, TlsMode};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "KEYFLEET_BIND", default_value = "127.0.0.1:8443")]
+    bind: SocketAddr,
+    /// Directory for the SQLite file and generated TLS material.
+    #[arg(long, env = "KEYFLEET_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…` (default: SQLite in the data directory).
+    #[arg(long, env = "KEYFLEET_DATABASE_URL")]
+    database_url: Option<String>,
+    /// PEM certificate chain (with --tls-key); default: a self-signed certificate.
+    #[arg(long, env = "KEYFLEET_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key (with --tls-cert).
+    #[arg(long, env = "KEYFLEET_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve plain HTTP: only behind a TLS-terminating reverse proxy.
+    #[arg(long, env = "KEYFLEET_INSECURE_HTTP", conflicts_with_all = ["tls_cert", "tls_key"])]
+    insecure_http: bool,
+    /// The URL clients use to reach this server.
+    #[arg(long, env = "KEYFLEET_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Refuse new accounts.
+    #[arg(long, env = "KEYFLEET_DISABLE_REGISTRATION")]
+    disable_registration: bool,
+    /// Log output format (level via RUST_LOG, default info).
+    #[arg(long, env = "KEYFLEET_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+pub async fn run(args: ServeArgs) -> Result<(), Failure> {
+    init_logging(args.log_format);
+    let tls = match (args.insecure_http, args.tls_cert, args.tls_key) {
+        (true, _, _) => TlsMode::InsecureHttp,
+        (false, Some(cert), Some(key)) => TlsMode::Files { cert, key },
+        _ => TlsMode::SelfSigned,
+    };
+    let config = Config {
+        bind: args.bind,
+        data_dir: args.data_dir,
+        database_url: args.database_url,
+        tls,
+        public_url: args.public_url,
+        disable_registration: args.disable_registration,
+        clock: None,
+    };
+    let server = keyfleet_server::start(config)
+        .await
+        .map_err(Failure::server)?;
+    eprintln!("Keyfleet is listening on {}", server.base_url);
+    if let Some(ca) = &server.ca_cert_path {
+        eprintln!(
+            "Self-signed TLS. Trust this CA in clients: {}",
+            ca.display()
+        );
+        eprintln!(
+            "  e.g.  NODE_EXTRA_CA_CERTS={} bw config server {}",
+            ca.display(),
+            server.base_url
+        );
+    }
+    wait_for_shutdown_signal().await;
+    eprintln!("shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,233 @@
+//! A signed-in session: tokens plus the unlocked user key, and the vault calls made with them.
+
+use crate::{Client, ClientError, RawBody};
+use keyfleet_api::accounts::ApiKeyResponse;
+use keyfleet_api::identity::TokenResponse;
+use keyfleet_api::vault::{CipherDetailsResponse, FolderResponse};
+use keyfleet_crypto::{
+    derive_master_key, master_password_hash, stretch_master_key, EncString, PrivateKey,
+    SymmetricKey,
+};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// A logged-in, unlocked user.
+pub struct Session {
+    client: Client,
+    /// The user's id (from the access token).
+    pub user_id: String,
+    /// The email used to log in.
+    pub email: String,
+    /// Current access token.
+    pub access_token: String,
+    /// Current refresh token.
+    pub refresh_token: Option<String>,
+    user_key: SymmetricKey,
+    private_key: Option<PrivateKey>,
+}
+
+fn jwt_subject(token: &str) -> Result<String, ClientError> {
+    use base64::Engine as _;
+    let payload = token
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| ClientError::Decode("access token is not a JWT".into()))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| ClientError::Decode("access token payload is not base64url".into()))?;
+    let claims: Value =
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))?;
+    claims["sub"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| ClientError::Decode("access token has no sub".into()))
+}
+
+impl Session {
+    pub(crate) fn new(
+        client: Client,
+        email: &str,
+        token: TokenResponse,
+        user_key: SymmetricKey,
+        private_key: Option<PrivateKey>,
+    ) -> Result<Session, ClientError> {
+        Ok(Session {
+            user_id: jwt_subject(&token.access_token)?,
+            client,
+            email: email.to_string(),
+            access_token: token.access_token,
+            refresh_token: token.refresh_token,
+            user_key,
+            private_key,
+        })
+    }
+
+    /// The connection this session uses.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The unlocked user key.
+    pub fn user_key(&self) -> &SymmetricKey {
+        &self.user_key
+    }
+
+    /// The unlocked RSA private key, when the account has one.
+    pub fn private_key(&self) -> Option<&PrivateKey> {
+        self.private_key.as_ref()
+    }
+
+    /// An authenticated call decoding JSON.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<T, ClientError> {
+        let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
+        self.client
+            .call(method, path, Some(&self.access_token), body)
+            .await
+    }
+
+    /// Exchanges the refresh token for new tokens (rotation).
+    pub async fn refresh(&mut self) -> Result<(), ClientError> {
+        let refresh = self
+            .refresh_token
+            .clone()
+            .ok_or_else(|| ClientError::Decode("this session has no refresh token".into()))?;
+        let r = self.client.refresh(&refresh).await?;
+        self.access_token = r.access_token;
+        self.refresh_token = Some(r.refresh_token);
+        Ok(())
+    }
+
+    /// Encrypts a string under the user key.
+    pub fn encrypt(&self, plaintext: &str) -> String {
+        EncString::encrypt_str(&self.user_key, plaintext)
+    }
+
+    /// Decrypts a type-2 string under the user key.
+    pub fn decrypt(&self, enc: &str) -> Result<String, ClientError> {
+        Ok(EncString::decrypt_str(enc, &self.user_key)?)
+    }
+
+    /// `GET /api/sync`.
+    pub async fn sync(&self) -> Result<Value, ClientError> {
+        self.call(Method::GET, "/api/sync?excludeDomains=true", None)
+            .await
+    }
+
+    /// `GET /api/accounts/revision-date`.
+    pub async fn revision_date(&self) -> Result<i64, ClientError> {
+        self.call(Method::GET, "/api/accounts/revision-date", None)
+            .await
+    }
+
+    /// Creates a folder named `name` (encrypted here).
+    pub async fn create_folder(&self, name: &str) -> Result<FolderResponse, ClientError> {
+        self.call(
+            Method::POST,
+            "/api/folders",
+            Some(json!({ "name": self.encrypt(name) })),
+        )
+        .await
+    }
+
+    /// The request body bw sends for a login item.
+    pub fn login_item_body(&self, name: &str, username: &str, password: &str) -> Value {
+        json!({
+            "type": 1,
+            "name": self.encrypt(name),
+            "notes": null,
+            "favorite": false,
+            "reprompt": 0,
+            "encryptedFor": self.user_id,
+            "lastKnownRevisionDate": null,
+            "login": {
+                "username": self.encrypt(username),
+                "password": self.encrypt(password),
+                "uris": [],
+                "totp": null,
+            },
+            "fields": [],
+        })
+    }
+
+    /// Creates a login item.
+    pub async fn create_login(
+        &self,
+        name: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<CipherDetailsResponse, ClientError> {
+        let body = self.login_item_body(name, username, password);
+        self.call(Method::POST, "/api/ciphers", Some(body)).await
+    }
+
+    /// Reads one item.
+    pub async fn get_cipher(&self, id: &str) -> Result<CipherDetailsResponse, ClientError> {
+        self.call(Method::GET, &format!("/api/ciphers/{id}"), None)
+            .await
+    }
+
+    async fn verify_body(&self, password: &str) -> Result<Value, ClientError> {
+        let (hash, _) = self.client.password_hash(&self.email, password).await?;
+        Ok(json!({ "masterPasswordHash": hash }))
+    }
+
+    /// Shows the personal API key (password re-check).
+    pub async fn api_key(&self, password: &str) -> Result<ApiKeyResponse, ClientError> {
+        let body = self.verify_body(password).await?;
+        self.call(Method::POST, "/api/accounts/api-key", Some(body))
+            .await
+    }
+
+    /// Rotates the personal API key (password re-check).
+    pub async fn rotate_api_key(&self, password: &str) -> Result<ApiKeyResponse, ClientError> {
+        let body = self.verify_body(password).await?;
+        self.call(Method::POST, "/api/accounts/rotate-api-key", Some(body))
+            .await
+    }
+
+    /// Changes the master password: the user key stays, re-wrapped under the new master key.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ClientError> {
+        let (current_hash, kdf) = self.client.password_hash(&self.email, current).await?;
+        let new_master = derive_master_key(new, &self.email, &kdf)?;
+        let wrapped =
+            EncString::encrypt_aes(&stretch_master_key(&new_master), &self.user_key.to_bytes())
+                .to_string();
+        let body = json!({
+            "masterPasswordHash": current_hash,
+            "newMasterPasswordHash": master_password_hash(&new_master, new),
+            "masterPasswordHint": null,
+            "key": wrapped,
+        });
+        self.client
+            .raw(
+                Method::POST,
+                "/api/accounts/password",
+                Some(&self.access_token),
+                RawBody::Json(body),
+            )
+            .await
+            .and_then(|r| {
+                if (200..300).contains(&r.status) {
+                    Ok(())
+                } else {
+                    Err(crate::api_error(r.status, &r.body))
+                }
+            })
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Tokens and keys are credentials: never in debug output.
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}

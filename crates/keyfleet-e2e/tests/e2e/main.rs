@@ -1,0 +1,7 @@
+//! End-to-end tests: the real server over TLS on SQLite and PostgreSQL, driven by the official
+//! bw CLI and by keyfleet-client. One binary for all of them, to keep link times down.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bw_cli;
+mod errors;
+mod support;
