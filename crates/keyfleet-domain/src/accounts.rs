@@ -372,6 +372,28 @@ impl Domain {
     }
 }
 
+impl Domain {
+    /// Whether a registration token is still good for `email`.
+    pub fn check_registration_token(&self, email: &str, token: &str) -> Result<(), DomainError> {
+        let email = parse_email(email)?;
+        if self
+            .tokens
+            .check_purpose_token(token, "register", &email, self.now())
+        {
+            Ok(())
+        } else {
+            Err(DomainError::bad_request(
+                "Expired link. Please restart registration or try logging in. You may already have an account",
+            ))
+        }
+    }
+}
+
+/// The KDF salt clients must use for `email` (trimmed, lower-cased).
+pub fn salt_for(email: &str) -> String {
+    normalize_email(email)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,26 +431,4 @@ mod tests {
         };
         assert!(check_new_kdf(argon_no_memory).is_err());
     }
-}
-
-impl Domain {
-    /// Whether a registration token is still good for `email`.
-    pub fn check_registration_token(&self, email: &str, token: &str) -> Result<(), DomainError> {
-        let email = parse_email(email)?;
-        if self
-            .tokens
-            .check_purpose_token(token, "register", &email, self.now())
-        {
-            Ok(())
-        } else {
-            Err(DomainError::bad_request(
-                "Expired link. Please restart registration or try logging in. You may already have an account",
-            ))
-        }
-    }
-}
-
-/// The KDF salt clients must use for `email` (trimmed, lower-cased).
-pub fn salt_for(email: &str) -> String {
-    normalize_email(email)
 }

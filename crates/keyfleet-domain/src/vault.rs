@@ -457,6 +457,16 @@ pub fn is_enc_string(s: &str) -> bool {
     validate_enc_string(s).is_ok()
 }
 
+impl Domain {
+    /// Every cipher the caller can read, as a stream (for sync).
+    pub fn cipher_stream(
+        &self,
+        caller: &Caller,
+    ) -> futures::stream::BoxStream<'_, Result<CipherView, crate::StoreError>> {
+        self.store.ciphers_stream(caller.user.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,15 +529,5 @@ mod tests {
             ..Default::default()
         };
         assert!(cipher_content_json(&req).is_err());
-    }
-}
-
-impl Domain {
-    /// Every cipher the caller can read, as a stream (for sync).
-    pub fn cipher_stream(
-        &self,
-        caller: &Caller,
-    ) -> futures::stream::BoxStream<'_, Result<CipherView, crate::StoreError>> {
-        self.store.ciphers_stream(caller.user.id)
     }
 }
