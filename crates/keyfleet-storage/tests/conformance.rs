@@ -332,3 +332,30 @@ async fn the_first_stored_setting_wins() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_database_written_by_a_newer_keyfleet_is_refused() {
+    for backend in backends() {
+        let (url, _guard) = fresh_database_url(backend).await;
+        let store = SqlStore::open(&url).await.unwrap();
+        // Pretend a future binary applied migration 9999.
+        const FUTURE: &str = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                              VALUES (9999, 'from the future', TRUE, x'00', 0)";
+        const FUTURE_PG: &str = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                                 VALUES (9999, 'from the future', TRUE, '\\x00'::bytea, 0)";
+        match store.pool() {
+            keyfleet_storage::Pool::Sqlite(p) => sqlx::query(FUTURE).execute(p).await.map(|_| ()),
+            keyfleet_storage::Pool::Postgres(p) => {
+                sqlx::query(FUTURE_PG).execute(p).await.map(|_| ())
+            }
+        }
+        .unwrap();
+        store.close().await;
+        let err = SqlStore::open(&url).await.unwrap_err();
+        assert!(err.to_string().contains("migrate"), "{backend:?}: {err}");
+        // Reopening a current database is fine.
+        let (url, _guard2) = fresh_database_url(backend).await;
+        SqlStore::open(&url).await.unwrap().close().await;
+        SqlStore::open(&url).await.unwrap().close().await;
+    }
+}
