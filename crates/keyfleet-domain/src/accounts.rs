@@ -240,22 +240,10 @@ impl Domain {
         hint: Option<String>,
         key: String,
     ) -> Result<(), DomainError> {
-        self.verify_master_password(&caller.user, Some(current_hash))
-            .await?;
         check_len("masterPasswordHint", hint.as_deref(), MAX_HINT_LEN)?;
-        check_enc_string("key", &key, MAX_KEY_LEN)?;
-        let update = CredentialUpdate {
-            password_hash: self.hasher.hash(new_hash).await?,
-            password_hint: hint.filter(|h| !h.is_empty()),
-            replace_hint: true,
-            key,
-            kdf: caller.user.kdf,
-            security_stamp: new_security_stamp(),
-        };
-        Ok(self
-            .store
-            .update_credentials(caller.user.id, &update, self.now())
-            .await?)
+        let hint = Some(hint.filter(|h| !h.is_empty()));
+        self.replace_credentials(caller, current_hash, new_hash, caller.user.kdf, key, hint)
+            .await
     }
 
     /// Changes KDF settings (with the hash and key recomputed client-side); every session ends.
@@ -267,14 +255,29 @@ impl Domain {
         kdf: KdfParams,
         key: String,
     ) -> Result<(), DomainError> {
+        let kdf = check_new_kdf(kdf)?;
+        self.replace_credentials(caller, current_hash, new_hash, kdf, key, None)
+            .await
+    }
+
+    /// Re-checks the current password, then stores the new hash, wrapped key and KDF with a new
+    /// security stamp (`hint: None` keeps the old hint).
+    async fn replace_credentials(
+        &self,
+        caller: &Caller,
+        current_hash: &str,
+        new_hash: String,
+        kdf: KdfParams,
+        key: String,
+        hint: Option<Option<String>>,
+    ) -> Result<(), DomainError> {
         self.verify_master_password(&caller.user, Some(current_hash))
             .await?;
-        let kdf = check_new_kdf(kdf)?;
         check_enc_string("key", &key, MAX_KEY_LEN)?;
         let update = CredentialUpdate {
             password_hash: self.hasher.hash(new_hash).await?,
-            password_hint: None,
-            replace_hint: false,
+            replace_hint: hint.is_some(),
+            password_hint: hint.flatten(),
             key,
             kdf,
             security_stamp: new_security_stamp(),

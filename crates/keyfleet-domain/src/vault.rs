@@ -202,6 +202,20 @@ impl Domain {
         }
     }
 
+    /// Validates a cipher request for the caller: its content JSON and the caller's folder.
+    async fn prepare_cipher(
+        &self,
+        caller: &Caller,
+        req: &CipherRequest,
+    ) -> Result<(String, Option<FolderId>), DomainError> {
+        Self::refuse_organization_items(req)?;
+        Self::check_encrypted_for(caller, req)?;
+        let data = cipher_content_json(req)?;
+        let folder_id = parse_folder_id(req.folder_id.as_deref())?;
+        self.check_folder(caller, folder_id).await?;
+        Ok((data, folder_id))
+    }
+
     async fn check_folder(
         &self,
         caller: &Caller,
@@ -310,11 +324,7 @@ impl Domain {
         caller: &Caller,
         req: &CipherRequest,
     ) -> Result<CipherView, DomainError> {
-        Self::refuse_organization_items(req)?;
-        Self::check_encrypted_for(caller, req)?;
-        let data = cipher_content_json(req)?;
-        let folder_id = parse_folder_id(req.folder_id.as_deref())?;
-        self.check_folder(caller, folder_id).await?;
+        let (data, folder_id) = self.prepare_cipher(caller, req).await?;
         let now = self.now();
         let view = CipherView {
             cipher: CipherRow {
@@ -341,8 +351,6 @@ impl Domain {
         id: CipherId,
         req: &CipherRequest,
     ) -> Result<CipherView, DomainError> {
-        Self::refuse_organization_items(req)?;
-        Self::check_encrypted_for(caller, req)?;
         let current = self.cipher(caller, id).await?;
         if let Some(known) = req.last_known_revision_date.as_deref() {
             let known = Timestamp::parse_iso(known)
@@ -357,9 +365,7 @@ impl Domain {
                 "The item type cannot be changed.",
             ));
         }
-        let data = cipher_content_json(req)?;
-        let folder_id = parse_folder_id(req.folder_id.as_deref())?;
-        self.check_folder(caller, folder_id).await?;
+        let (data, folder_id) = self.prepare_cipher(caller, req).await?;
         let now = self.now();
         let view = CipherView {
             cipher: CipherRow {

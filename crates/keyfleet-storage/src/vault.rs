@@ -8,7 +8,17 @@ use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{BulkCipherChange, CipherView, FolderRow, VaultStore};
 use keyfleet_domain::{StoreError, Timestamp};
 
-const BUMP_REVISION: &str = "UPDATE users SET revision_date = $2 WHERE id = $1";
+/// Bumps the user's account revision inside the current transaction, so clients re-sync.
+macro_rules! bump_revision {
+    ($tx:expr, $user:expr, $at:expr) => {
+        sqlx::query("UPDATE users SET revision_date = $2 WHERE id = $1")
+            .bind($user.to_string())
+            .bind($at)
+            .execute($tx)
+            .await
+            .map_err(db)?
+    };
+}
 
 /// Ciphers with the reading user's state; `$1` is the reading user.
 const CIPHER_SELECT: &str = "SELECT c.id, c.user_id, c.cipher_type, c.data, c.creation_date, \
@@ -60,7 +70,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(f.revision_date.0).execute(&mut *tx).await.map_err(db)?;
+            bump_revision!(&mut *tx, user_id, f.revision_date.0);
             tx.commit().await.map_err(db)
         })
     }
@@ -86,7 +96,7 @@ impl VaultStore for SqlStore {
                 .await
                 .map_err(db)?;
             if rec.is_some() {
-                sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+                bump_revision!(&mut *tx, user_id, now.0);
             }
             tx.commit().await.map_err(db)?;
             rec
@@ -118,7 +128,7 @@ impl VaultStore for SqlStore {
             // cipher_user_state.folder_id is ON DELETE SET NULL: the items stay, unfiled.
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
-                sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+                bump_revision!(&mut *tx, user_id, now.0);
             }
             tx.commit().await.map_err(db)?;
             Ok(n)
@@ -191,7 +201,7 @@ impl VaultStore for SqlStore {
                     .await
                     .map_err(db)?;
             }
-            sqlx::query(BUMP_REVISION).bind(owner.to_string()).bind(c.revision_date.0).execute(&mut *tx).await.map_err(db)?;
+            bump_revision!(&mut *tx, owner, c.revision_date.0);
             tx.commit().await.map_err(db)
         })
     }
@@ -229,7 +239,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(c.revision_date.0).execute(&mut *tx).await.map_err(db)?;
+            bump_revision!(&mut *tx, user_id, c.revision_date.0);
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -263,7 +273,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            bump_revision!(&mut *tx, user_id, now.0);
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -293,7 +303,7 @@ impl VaultStore for SqlStore {
                 q = q.bind(id);
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
-            sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            bump_revision!(&mut *tx, user_id, now.0);
             tx.commit().await.map_err(db)?;
             Ok(n)
         })
@@ -337,7 +347,7 @@ impl VaultStore for SqlStore {
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
-                sqlx::query(BUMP_REVISION).bind(user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+                bump_revision!(&mut *tx, user_id, now.0);
             }
             tx.commit().await.map_err(db)?;
             Ok(n)
