@@ -126,6 +126,11 @@ impl Client {
         })
     }
 
+    /// The device identifier this client sends at login (stable for the life of the client).
+    pub fn device_identifier(&self) -> &str {
+        &self.device_id
+    }
+
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
         &self.base
@@ -139,7 +144,22 @@ impl Client {
         token: Option<&str>,
         body: RawBody,
     ) -> Result<RawResponse, ClientError> {
+        self.raw_with_headers(method, path, token, body, &[]).await
+    }
+
+    /// [`Client::raw`] with extra request headers.
+    pub async fn raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: RawBody,
+        headers: &[(&str, &str)],
+    ) -> Result<RawResponse, ClientError> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }

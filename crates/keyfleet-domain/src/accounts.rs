@@ -358,6 +358,31 @@ impl Domain {
             .ok_or(DomainError::NotFound)
     }
 
+    /// Whether `email` has logged in from `device_identifier` before (browser extensions ask
+    /// before login). Unknown emails are simply "not known".
+    pub async fn is_known_device(
+        &self,
+        email: &str,
+        device_identifier: &str,
+    ) -> Result<bool, DomainError> {
+        let Some(user) = self.store.user_by_email(&normalize_email(email)).await? else {
+            return Ok(false);
+        };
+        Ok(self.store.device_exists(user.id, device_identifier).await?)
+    }
+
+    /// Deletes the caller's account and everything it owns, after a master password re-check.
+    pub async fn delete_account(
+        &self,
+        caller: &Caller,
+        client_hash: Option<&str>,
+    ) -> Result<(), DomainError> {
+        self.verify_master_password(&caller.user, client_hash)
+            .await?;
+        tracing::info!(user = %caller.user.id, "account deleted by its owner");
+        Ok(self.store.delete_user(caller.user.id).await?)
+    }
+
     /// Another user's public key (needed to share keys with them). Any signed-in user may read
     /// public keys, as in the official server; the key is public by construction.
     pub async fn user_public_key(

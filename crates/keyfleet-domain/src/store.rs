@@ -231,6 +231,10 @@ pub trait AccountStore: Send + Sync {
         name: &str,
         now: Timestamp,
     ) -> Result<DeviceRow, StoreError>;
+    /// Whether the user has logged in from a device with this identifier.
+    async fn device_exists(&self, user_id: UserId, identifier: &str) -> Result<bool, StoreError>;
+    /// Deletes a user and, by cascade, their devices, tokens, folders and personal items.
+    async fn delete_user(&self, id: UserId) -> Result<(), StoreError>;
     /// Stores a new refresh token.
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;
     /// Looks a refresh token up by hash.

@@ -190,6 +190,23 @@ impl AccountStore for SqlStore {
         DeviceRow::try_from(rec)
     }
 
+    async fn device_exists(&self, user_id: UserId, identifier: &str) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM devices WHERE user_id = $1 AND identifier = $2";
+        let n: i64 = on_pool!(&self.pool, p => sqlx::query_scalar(SQL)
+            .bind(user_id.to_string())
+            .bind(identifier)
+            .fetch_one(p)
+            .await)
+        .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
+        // Foreign keys cascade to devices, refresh tokens, folders, ciphers and per-user state.
+        const SQL: &str = "DELETE FROM users WHERE id = $1";
+        on_pool!(&self.pool, p => sqlx::query(SQL).bind(id.to_string()).execute(p).await.map(|_| ())).map_err(db)
+    }
+
     async fn insert_refresh_token(&self, t: &RefreshTokenRow) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => insert_token!(p, t))
     }

@@ -31,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/accounts/kdf", post(change_kdf))
         .route("/api/accounts/verify-password", post(verify_password))
         .route("/api/users/{id}/public-key", get(user_public_key))
+        .route("/api/accounts", axum::routing::delete(delete_account))
+        .route("/api/accounts/delete", post(delete_account))
+        .route("/api/devices/knowndevice", get(known_device))
 }
 
 /// `GET /api/accounts/profile`.
@@ -170,4 +173,45 @@ async fn user_public_key(
         public_key,
         object: "userKey".into(),
     }))
+}
+
+/// `DELETE /api/accounts`: the caller deletes their own account (password re-check).
+async fn delete_account(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<SecretVerificationRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .delete_account(&caller, req.master_password_hash.as_deref())
+        .await?)
+}
+
+/// `GET /api/devices/knowndevice` with `X-Request-Email` (base64url) and `X-Device-Identifier`.
+async fn known_device(
+    State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::Json<bool>, ApiError> {
+    use base64::Engine as _;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let email = header("X-Request-Email")
+        .and_then(|e| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(e.trim_end_matches('='))
+                .ok()
+        })
+        .and_then(|b| String::from_utf8(b).ok());
+    let (Some(email), Some(device)) = (email, header("X-Device-Identifier")) else {
+        return Err(ApiError(keyfleet_domain::DomainError::bad_request(
+            "X-Request-Email and X-Device-Identifier are required.",
+        )));
+    };
+    Ok(axum::Json(
+        app.domain.is_known_device(&email, device).await?,
+    ))
 }
