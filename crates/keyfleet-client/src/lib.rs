@@ -7,6 +7,17 @@ mod session;
 
 pub use session::Session;
 
+/// A second factor presented at login.
+#[derive(Debug, Clone)]
+pub struct SecondFactor {
+    /// Provider type: 0 authenticator, 5 remembered device, 8 recovery code.
+    pub provider: i32,
+    /// The code or remember token.
+    pub token: String,
+    /// Ask the server to remember this device.
+    pub remember: bool,
+}
+
 use keyfleet_api::identity::{
     KeysRequest, PreloginResponse, RefreshResponse, RegisterFinishRequest, TokenResponse,
 };
@@ -45,6 +56,9 @@ pub enum ClientError {
     /// The answer was not what the protocol says.
     #[error("unexpected answer: {0}")]
     Decode(String),
+    /// The password was right and the server asks for a second factor of these types.
+    #[error("two-step login required")]
+    TwoFactorRequired(Vec<i32>),
     /// Reading the CA file failed.
     #[error("cannot read {0}")]
     Io(String),
@@ -288,6 +302,17 @@ impl Client {
         email: &str,
         password: &str,
     ) -> Result<Session, ClientError> {
+        self.login_password_with(email, password, None).await
+    }
+
+    /// Password grant with a second factor, then unlocks the user key locally. A server that
+    /// wants a second factor answers [`ClientError::TwoFactorRequired`].
+    pub async fn login_password_with(
+        &self,
+        email: &str,
+        password: &str,
+        second_factor: Option<&SecondFactor>,
+    ) -> Result<Session, ClientError> {
         let (hash, kdf) = self.password_hash(email, password).await?;
         let mut form = vec![
             ("grant_type".to_string(), "password".to_string()),
@@ -296,6 +321,14 @@ impl Client {
             ("scope".into(), "api offline_access".into()),
             ("client_id".into(), "cli".into()),
         ];
+        if let Some(f) = second_factor {
+            form.push(("twoFactorProvider".into(), f.provider.to_string()));
+            form.push(("twoFactorToken".into(), f.token.clone()));
+            form.push((
+                "twoFactorRemember".into(),
+                if f.remember { "1" } else { "0" }.into(),
+            ));
+        }
         form.extend(self.device_fields());
         let token: TokenResponse = self
             .call(
@@ -355,6 +388,15 @@ impl Client {
 /// Turns an error body (API envelope or identity shape) into a [`ClientError::Api`].
 pub fn api_error(status: u16, body: &str) -> ClientError {
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    if let Some(providers) = json
+        .get("TwoFactorProviders2")
+        .and_then(|p| p.as_object())
+        .filter(|p| !p.is_empty())
+    {
+        return ClientError::TwoFactorRequired(
+            providers.keys().filter_map(|k| k.parse().ok()).collect(),
+        );
+    }
     let oauth_error = json
         .get("error")
         .and_then(|e| e.as_str())

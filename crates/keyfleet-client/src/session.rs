@@ -23,6 +23,8 @@ pub struct Session {
     pub access_token: String,
     /// Current refresh token.
     pub refresh_token: Option<String>,
+    /// The "remember this device" token, when the login asked for one.
+    pub two_factor_token: Option<String>,
     user_key: SymmetricKey,
     private_key: Option<PrivateKey>,
 }
@@ -58,6 +60,7 @@ impl Session {
             email: email.to_string(),
             access_token: token.access_token,
             refresh_token: token.refresh_token,
+            two_factor_token: token.two_factor_token,
             user_key,
             private_key,
         })
@@ -189,6 +192,78 @@ impl Session {
         let body = self.verify_body(password).await?;
         self.call(Method::POST, "/api/accounts/rotate-api-key", Some(body))
             .await
+    }
+
+    /// The key the authenticator app should use (a fresh one until enabled) and whether it is on.
+    pub async fn authenticator_setup(&self, password: &str) -> Result<(bool, String), ClientError> {
+        let body = self.verify_body(password).await?;
+        let v: Value = self
+            .call(
+                Method::POST,
+                "/api/two-factor/get-authenticator",
+                Some(body),
+            )
+            .await?;
+        let key = v["key"]
+            .as_str()
+            .ok_or_else(|| ClientError::Decode("no authenticator key".into()))?;
+        Ok((v["enabled"].as_bool().unwrap_or(false), key.to_string()))
+    }
+
+    /// Turns the authenticator on with `key` and the app's current `code`.
+    pub async fn enable_authenticator(
+        &self,
+        password: &str,
+        key: &str,
+        code: &str,
+    ) -> Result<(), ClientError> {
+        let mut body = self.verify_body(password).await?;
+        body["key"] = json!(key);
+        body["token"] = json!(code);
+        let _: Value = self
+            .call(Method::PUT, "/api/two-factor/authenticator", Some(body))
+            .await?;
+        Ok(())
+    }
+
+    /// Turns the authenticator off.
+    pub async fn disable_authenticator(&self, password: &str) -> Result<(), ClientError> {
+        let mut body = self.verify_body(password).await?;
+        body["type"] = json!(0);
+        let _: Value = self
+            .call(Method::PUT, "/api/two-factor/disable", Some(body))
+            .await?;
+        Ok(())
+    }
+
+    /// A new recovery code (the previous one stops working).
+    pub async fn recovery_code(&self, password: &str) -> Result<String, ClientError> {
+        let body = self.verify_body(password).await?;
+        let v: Value = self
+            .call(Method::POST, "/api/two-factor/get-recover", Some(body))
+            .await?;
+        v["code"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| ClientError::Decode("no recovery code".into()))
+    }
+
+    /// `(provider type, enabled)` for each two-step login provider.
+    pub async fn two_factor_status(&self) -> Result<Vec<(i64, bool)>, ClientError> {
+        let v: Value = self.call(Method::GET, "/api/two-factor", None).await?;
+        Ok(v["data"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        (
+                            p["type"].as_i64().unwrap_or(-1),
+                            p["enabled"].as_bool().unwrap_or(false),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Changes the master password: the user key stays, re-wrapped under the new master key.

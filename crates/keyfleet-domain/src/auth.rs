@@ -7,6 +7,7 @@ use crate::store::{RefreshTokenRow, UserRow};
 use crate::tokens::{
     hash_opaque_token, new_refresh_token, AccessClaims, AccessToken, REFRESH_TOKEN_SECS,
 };
+use crate::two_factor::SecondFactor;
 use crate::Domain;
 use keyfleet_crypto::normalize_email;
 use subtle::ConstantTimeEq;
@@ -68,6 +69,10 @@ pub struct LoginOutcome {
     pub refresh: Option<String>,
     /// Granted scope, space separated.
     pub scope: String,
+    /// A "remember this device" token for the next logins, when one was asked for.
+    pub two_factor_token: Option<String>,
+    /// The device the login came from.
+    pub device_id: Option<crate::ids::DeviceId>,
 }
 
 /// An authenticated API caller.
@@ -109,6 +114,7 @@ impl Domain {
         client_hash: &str,
         client_id: &str,
         device: DeviceInfo,
+        second_factor: Option<&SecondFactor>,
         ip: &str,
     ) -> Result<LoginOutcome, DomainError> {
         let email = normalize_email(username);
@@ -122,8 +128,22 @@ impl Domain {
         }
         let user = user.ok_or(DomainError::InvalidCredentials)?;
         self.account_throttle.clear(&email);
-        self.issue_tokens(user, client_id, Some(device), PASSWORD_SCOPES, None, now)
-            .await
+        // Only a caller who knows the password learns that a second factor is needed.
+        let remember = self
+            .check_second_factor(&user, &device.identifier, second_factor)
+            .await?;
+        let mut outcome = self
+            .issue_tokens(user, client_id, Some(device), PASSWORD_SCOPES, None, now)
+            .await?;
+        if let (true, Some(device_id)) = (remember, outcome.device_id) {
+            let token = new_refresh_token();
+            let expires = now.plus_secs(crate::two_factor::REMEMBER_DEVICE_SECS);
+            self.store
+                .remember_device(device_id, &hash_opaque_token(&token), expires)
+                .await?;
+            outcome.two_factor_token = Some(token);
+        }
+        Ok(outcome)
     }
 
     /// client_credentials grant with a personal API key (`client_id = user.<id>`).
@@ -177,6 +197,7 @@ impl Domain {
             None => None,
         };
         let device_identifier = device_row.as_ref().map(|d| d.identifier.clone());
+        let device_id = device_row.as_ref().map(|d| d.id);
         let access =
             self.tokens
                 .issue(&user, client_id, device_identifier.as_deref(), scopes, now)?;
@@ -214,6 +235,8 @@ impl Domain {
             access,
             refresh: Some(refresh),
             scope: scopes.join(" "),
+            two_factor_token: None,
+            device_id,
         })
     }
 

@@ -40,6 +40,15 @@ pub enum DomainError {
     /// Device fields are missing from a grant that needs them.
     #[error("no device information provided")]
     MissingDeviceInfo,
+    /// The password was right; a second factor is needed (these provider types are enabled).
+    #[error("two-step login required")]
+    TwoFactorRequired {
+        /// Enabled provider types.
+        providers: Vec<i32>,
+    },
+    /// The second factor was wrong, expired or already used.
+    #[error("invalid two-step token")]
+    InvalidTwoFactor,
     /// Registration is switched off.
     #[error("registration disabled")]
     RegistrationDisabled,

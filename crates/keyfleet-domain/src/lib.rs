@@ -11,12 +11,14 @@ pub mod password;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 pub mod vault;
 
 pub use auth::{Caller, DeviceInfo, LoginOutcome};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use error::DomainError;
 pub use store::{Store, StoreError};
+pub use two_factor::SecondFactor;
 
 use password::PasswordHasher;
 use std::sync::Arc;
@@ -34,6 +36,8 @@ pub struct DomainSettings {
     pub account_failures: Limit,
     /// Failed logins allowed per client IP in the window.
     pub ip_failures: Limit,
+    /// Wrong second-factor codes allowed per account in the window.
+    pub two_factor_failures: Limit,
 }
 
 impl DomainSettings {
@@ -50,6 +54,10 @@ impl DomainSettings {
                 max_failures: 50,
                 window_secs: 15 * 60,
             },
+            two_factor_failures: Limit {
+                max_failures: 5,
+                window_secs: 15 * 60,
+            },
         }
     }
 }
@@ -62,6 +70,7 @@ pub struct Domain {
     tokens: TokenIssuer,
     account_throttle: Throttle,
     ip_throttle: Throttle,
+    two_factor_throttle: Throttle,
     settings: DomainSettings,
 }
 
@@ -87,6 +96,7 @@ impl Domain {
             hasher: PasswordHasher::new()?,
             account_throttle: Throttle::new(settings.account_failures),
             ip_throttle: Throttle::new(settings.ip_failures),
+            two_factor_throttle: Throttle::new(settings.two_factor_failures),
             store,
             clock,
             settings,

@@ -182,8 +182,62 @@ pub enum BulkCipherChange {
 }
 
 /// Persistence as the domain needs it: the sum of the per-area traits.
-pub trait Store: AccountStore + VaultStore {}
-impl<T: AccountStore + VaultStore> Store for T {}
+pub trait Store: AccountStore + VaultStore + TwoFactorStore {}
+impl<T: AccountStore + VaultStore + TwoFactorStore> Store for T {}
+
+/// One two-step login provider of a user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwoFactorRow {
+    /// Provider type (Authenticator 0, WebAuthn 7, …).
+    pub provider: i32,
+    /// Whether login requires it (a pending setup is stored disabled).
+    pub enabled: bool,
+    /// Provider data as JSON (for the authenticator: the Base32 secret).
+    pub data: String,
+    /// Last TOTP time step accepted, so a code is never accepted twice.
+    pub last_used_step: Option<i64>,
+}
+
+/// Two-step login state: providers, recovery code, remembered devices.
+#[async_trait::async_trait]
+pub trait TwoFactorStore: Send + Sync {
+    /// The user's providers (enabled or pending).
+    async fn two_factors(&self, user_id: UserId) -> Result<Vec<TwoFactorRow>, StoreError>;
+    /// Creates or replaces one provider and sets the recovery code hash, in one transaction.
+    async fn save_two_factor(
+        &self,
+        user_id: UserId,
+        row: &TwoFactorRow,
+        recovery_code_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Removes one provider (all with `None`); when none stays enabled, also forgets the
+    /// recovery code and every remembered device. Returns how many providers were removed.
+    async fn remove_two_factor(
+        &self,
+        user_id: UserId,
+        provider: Option<i32>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// Records `step` as used if it is newer than the last one used (compare-and-set): false
+    /// means the code was already used.
+    async fn use_totp_step(&self, user_id: UserId, step: i64) -> Result<bool, StoreError>;
+    /// The hash of the user's recovery code.
+    async fn recovery_code_hash(&self, user_id: UserId) -> Result<Option<String>, StoreError>;
+    /// Remembers a device for two-step login until `expires`.
+    async fn remember_device(
+        &self,
+        device: DeviceId,
+        token_hash: &str,
+        expires: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The remember token of a user's device (hash and expiry).
+    async fn remembered_device(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+    ) -> Result<Option<(String, Timestamp)>, StoreError>;
+}
 
 /// Accounts, devices, refresh tokens and server settings.
 #[async_trait::async_trait]

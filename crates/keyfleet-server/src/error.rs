@@ -48,6 +48,11 @@ impl ApiError {
             ),
             E::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorModel::new("Unauthorized.")),
             E::MissingDeviceInfo => (StatusCode::BAD_REQUEST, ErrorModel::new("no device information provided")),
+            E::TwoFactorRequired { .. } => (StatusCode::BAD_REQUEST, ErrorModel::new("Two factor required.")),
+            E::InvalidTwoFactor => (
+                StatusCode::BAD_REQUEST,
+                ErrorModel::new("Two-step token is invalid. Try again."),
+            ),
             E::Store(_) | E::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorModel::new("An unhandled server error has occurred."),
@@ -121,6 +126,28 @@ impl IntoResponse for IdentityError {
             E::Invalid { message, .. } => (
                 StatusCode::BAD_REQUEST,
                 IdentityErrorResponse::new("invalid_request", message, message),
+            ),
+            // Clients recognise the challenge only from a 400 with a non-empty TwoFactorProviders2.
+            E::TwoFactorRequired { providers } => {
+                let body = serde_json::json!({
+                    "error": "invalid_grant",
+                    "error_description": "Two factor required.",
+                    "TwoFactorProviders": providers.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+                    "TwoFactorProviders2": providers
+                        .iter()
+                        .map(|p| (p.to_string(), serde_json::Value::Null))
+                        .collect::<serde_json::Map<_, _>>(),
+                    "MasterPasswordPolicy": { "Object": "masterPasswordPolicy" },
+                });
+                return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+            }
+            E::InvalidTwoFactor => (
+                StatusCode::BAD_REQUEST,
+                IdentityErrorResponse::new(
+                    "invalid_grant",
+                    "invalid_two_factor_token",
+                    "Two-step token is invalid. Try again.",
+                ),
             ),
             other => {
                 let api = ApiError(DomainError::Internal(other.to_string()));

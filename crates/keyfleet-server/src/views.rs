@@ -31,7 +31,7 @@ fn account_keys(u: &UserRow) -> Option<AccountKeys> {
 }
 
 /// `ProfileResponse` for a user.
-pub fn profile(u: &UserRow) -> ProfileResponse {
+pub fn profile(u: &UserRow, two_factor_enabled: bool) -> ProfileResponse {
     ProfileResponse {
         id: u.id.to_string(),
         name: u.name.clone(),
@@ -40,7 +40,7 @@ pub fn profile(u: &UserRow) -> ProfileResponse {
         premium: true,
         premium_from_organization: false,
         culture: u.culture.clone(),
-        two_factor_enabled: false,
+        two_factor_enabled,
         key: u.key.clone(),
         private_key: u.private_key.clone(),
         account_keys: account_keys(u),
@@ -106,7 +106,7 @@ pub fn token_response(o: &LoginOutcome) -> TokenResponse {
             }),
             object: "userDecryptionOptions".into(),
         },
-        two_factor_token: None,
+        two_factor_token: o.two_factor_token.clone(),
     }
 }
 

@@ -4,6 +4,7 @@
 //! the same version numbers. This crate is the only one that names sqlx.
 
 mod records;
+mod two_factor;
 mod users;
 mod vault;
 

@@ -112,6 +112,11 @@ impl AccountStore for SqlStore {
                 .await
                 .map_err(db)?;
             sqlx::query(TOKENS).bind(id.to_string()).execute(&mut *tx).await.map_err(db)?;
+            sqlx::query(crate::two_factor::FORGET_REMEMBERED_DEVICES)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
             tx.commit().await.map_err(db)
         })
     }

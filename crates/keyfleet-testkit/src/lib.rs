@@ -116,3 +116,18 @@ impl TestServer {
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// What an authenticator app shows for a Base32 `secret` at `unix_secs` (RFC 6238, SHA-1, 6 digits, 30 s).
+pub fn totp_code(secret_b32: &str, unix_secs: i64) -> String {
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(secret_b32.trim_end_matches('=').as_bytes())
+        .unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .build()
+        .unwrap();
+    totp.generate(u64::try_from(unix_secs).unwrap()).to_string()
+}

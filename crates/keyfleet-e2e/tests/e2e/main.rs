@@ -6,3 +6,4 @@ mod accounts;
 mod bw_cli;
 mod errors;
 mod support;
+mod two_factor;

@@ -37,8 +37,12 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/accounts/profile`.
-async fn get_profile(Authed(caller): Authed) -> axum::Json<ProfileResponse> {
-    axum::Json(views::profile(&caller.user))
+async fn get_profile(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+) -> Result<axum::Json<ProfileResponse>, ApiError> {
+    let two_factor = app.domain.two_factor_enabled(&caller.user).await?;
+    Ok(axum::Json(views::profile(&caller.user, two_factor)))
 }
 
 /// `PUT /api/accounts/profile`.
@@ -51,7 +55,8 @@ async fn update_profile(
         .domain
         .update_profile(&caller, req.name, req.culture, req.master_password_hint)
         .await?;
-    Ok(axum::Json(views::profile(&user)))
+    let two_factor = app.domain.two_factor_enabled(&user).await?;
+    Ok(axum::Json(views::profile(&user, two_factor)))
 }
 
 /// `GET /api/accounts/revision-date`: a bare number, epoch milliseconds.

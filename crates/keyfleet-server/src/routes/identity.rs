@@ -15,7 +15,7 @@ use keyfleet_api::identity::{
 };
 use keyfleet_domain::accounts::NewAccount;
 use keyfleet_domain::store::KdfParams;
-use keyfleet_domain::{DeviceInfo, DomainError};
+use keyfleet_domain::{DeviceInfo, DomainError, SecondFactor};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -230,6 +230,27 @@ struct TokenForm {
     device_identifier: Option<String>,
     #[serde(rename = "deviceName", alias = "devicename", alias = "DeviceName")]
     device_name: Option<String>,
+    #[serde(rename = "twoFactorToken", alias = "TwoFactorToken")]
+    two_factor_token: Option<String>,
+    #[serde(rename = "twoFactorProvider", alias = "TwoFactorProvider")]
+    two_factor_provider: Option<String>,
+    #[serde(rename = "twoFactorRemember", alias = "TwoFactorRemember")]
+    two_factor_remember: Option<String>,
+}
+
+fn second_factor(form: &TokenForm) -> Result<Option<SecondFactor>, DomainError> {
+    let (Some(token), Some(provider)) = (&form.two_factor_token, &form.two_factor_provider) else {
+        return Ok(None);
+    };
+    let provider = provider
+        .trim()
+        .parse()
+        .map_err(|_| DomainError::bad_request("twoFactorProvider must be a number."))?;
+    Ok(Some(SecondFactor {
+        provider,
+        token: token.clone(),
+        remember: form.two_factor_remember.as_deref() == Some("1"),
+    }))
 }
 
 fn device(form: &TokenForm) -> Result<DeviceInfo, DomainError> {
@@ -260,7 +281,14 @@ async fn token(
             let client_id = required(&form.client_id, "client_id")?;
             let outcome = app
                 .domain
-                .login_password(username, password, client_id, device(&form)?, &ip)
+                .login_password(
+                    username,
+                    password,
+                    client_id,
+                    device(&form)?,
+                    second_factor(&form)?.as_ref(),
+                    &ip,
+                )
                 .await?;
             Ok(axum::Json(views::token_response(&outcome)).into_response())
         }

@@ -6,6 +6,7 @@ mod folders;
 mod identity;
 mod meta;
 mod sync;
+mod two_factor;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sync::routes())
         .merge(folders::routes())
         .merge(ciphers::routes())
+        .merge(two_factor::routes())
         .fallback(meta::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(

@@ -58,7 +58,7 @@ async fn sync(
     };
     let head = json!({
         "object": "sync",
-        "profile": views::profile(&caller.user),
+        "profile": views::profile(&caller.user, app.domain.two_factor_enabled(&caller.user).await?),
         "folders": folders,
         "collections": [],
         "policies": [],

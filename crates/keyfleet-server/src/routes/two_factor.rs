@@ -1,0 +1,180 @@
+//! `/api/two-factor/…`: the authenticator app, recovery code and disabling, as the Bitwarden
+//! clients call them (both the current `userVerificationToken` form and the older password form).
+
+use crate::error::ApiError;
+use crate::extract::{Authed, Json};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::{get, post, put};
+use axum::Router;
+use keyfleet_api::ListResponse;
+use keyfleet_domain::two_factor::provider;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/two-factor", get(list_providers))
+        .route("/api/two-factor/get-authenticator", post(get_authenticator))
+        .route(
+            "/api/two-factor/authenticator",
+            put(enable_authenticator)
+                .post(enable_authenticator)
+                .delete(disable_authenticator),
+        )
+        .route(
+            "/api/two-factor/disable",
+            put(disable_provider).post(disable_provider),
+        )
+        .route("/api/two-factor/get-recover", post(get_recovery_code))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Verification {
+    #[serde(default, alias = "MasterPasswordHash")]
+    master_password_hash: Option<String>,
+    #[serde(default)]
+    user_verification_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthenticatorRequest {
+    #[serde(flatten)]
+    verification: Verification,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DisableRequest {
+    #[serde(flatten)]
+    verification: Verification,
+    #[serde(rename = "type")]
+    provider: i32,
+}
+
+/// `GET /api/two-factor`.
+async fn list_providers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+) -> Result<axum::Json<ListResponse<Value>>, ApiError> {
+    let rows = app.domain.two_factor_providers(&caller.user).await?;
+    let data = rows
+        .iter()
+        .map(|r| json!({ "enabled": r.enabled, "type": r.provider, "object": "twoFactorProvider" }))
+        .collect();
+    Ok(axum::Json(ListResponse::new(data)))
+}
+
+fn authenticator_body(enabled: bool, key: &str, token: Option<&str>, object: &str) -> Value {
+    // Older clients read enabled/key at the top level, newer ones under `authenticator`.
+    json!({
+        "enabled": enabled,
+        "key": key,
+        "authenticator": { "enabled": enabled, "key": key },
+        "userVerificationToken": token,
+        "object": object,
+    })
+}
+
+/// `POST /api/two-factor/get-authenticator`: the key to show (a fresh one until enabled).
+async fn get_authenticator(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<Verification>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let setup = app
+        .domain
+        .authenticator_setup(&caller, req.master_password_hash.as_deref())
+        .await?;
+    Ok(axum::Json(authenticator_body(
+        setup.enabled,
+        &setup.key,
+        Some(&setup.user_verification_token),
+        "twoFactorAuthenticator",
+    )))
+}
+
+/// `PUT /api/two-factor/authenticator`: turns it on when `token` is the app's current code.
+async fn enable_authenticator(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<AuthenticatorRequest>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let v = &req.verification;
+    app.domain
+        .enable_authenticator(
+            &caller,
+            v.master_password_hash.as_deref(),
+            v.user_verification_token.as_deref(),
+            &req.key,
+            &req.token,
+        )
+        .await?;
+    Ok(axum::Json(authenticator_body(
+        true,
+        &req.key,
+        None,
+        "twoFactorAuthenticator",
+    )))
+}
+
+/// `DELETE /api/two-factor/authenticator`.
+async fn disable_authenticator(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<AuthenticatorRequest>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let v = &req.verification;
+    app.domain
+        .disable_two_factor(
+            &caller,
+            v.master_password_hash.as_deref(),
+            v.user_verification_token.as_deref(),
+            Some(provider::AUTHENTICATOR),
+        )
+        .await?;
+    Ok(axum::Json(
+        json!({ "enabled": false, "type": provider::AUTHENTICATOR, "object": "twoFactorProvider" }),
+    ))
+}
+
+/// `PUT /api/two-factor/disable` (older clients): `{type, masterPasswordHash}`.
+async fn disable_provider(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<DisableRequest>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let v = &req.verification;
+    app.domain
+        .disable_two_factor(
+            &caller,
+            v.master_password_hash.as_deref(),
+            v.user_verification_token.as_deref(),
+            Some(req.provider),
+        )
+        .await?;
+    Ok(axum::Json(
+        json!({ "enabled": false, "type": req.provider, "object": "twoFactorProvider" }),
+    ))
+}
+
+/// `POST /api/two-factor/get-recover`: a new recovery code, shown this once.
+async fn get_recovery_code(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<Verification>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let code = app
+        .domain
+        .new_recovery_code(&caller, req.master_password_hash.as_deref())
+        .await?;
+    Ok(axum::Json(
+        json!({ "code": code, "object": "twoFactorRecover" }),
+    ))
+}
