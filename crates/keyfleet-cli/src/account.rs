@@ -3,7 +3,7 @@
 use crate::session_file::{self, SavedSession};
 use crate::Failure;
 use clap::{Args, Subcommand, ValueEnum};
-use keyfleet_client::Client;
+use keyfleet_client::{Client, SecondFactor};
 use keyfleet_crypto::Kdf;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -18,6 +18,9 @@ pub enum AccountCommand {
     Status(StatusArgs),
     /// Forget the saved session.
     Logout,
+    /// Two-step login: authenticator app and recovery code.
+    #[command(name = "2fa", subcommand)]
+    TwoFactor(crate::two_factor::TwoFactorCommand),
 }
 
 #[derive(Args)]
@@ -67,6 +70,12 @@ pub struct LoginArgs {
     /// Read the master password from the first line of standard input.
     #[arg(long)]
     password_stdin: bool,
+    /// The authenticator app's current code, when two-step login is on.
+    #[arg(long, conflicts_with = "recovery_code")]
+    code: Option<String>,
+    /// A recovery code instead (this turns two-step login off).
+    #[arg(long)]
+    recovery_code: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -79,7 +88,7 @@ pub struct StatusArgs {
     json: bool,
 }
 
-fn read_password(from_stdin: bool, confirm: bool) -> Result<String, Failure> {
+pub(crate) fn read_password(from_stdin: bool, confirm: bool) -> Result<String, Failure> {
     let password = if from_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -137,9 +146,30 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
         }
         AccountCommand::Login(a) => {
             let password = read_password(a.password_stdin, false)?;
-            let session = client(&a.server)?
-                .login_password(&a.email, &password)
-                .await?;
+            let factor = match (&a.code, &a.recovery_code) {
+                (Some(code), _) => Some(SecondFactor {
+                    provider: 0,
+                    token: code.clone(),
+                    remember: false,
+                }),
+                (None, Some(code)) => Some(SecondFactor {
+                    provider: 8,
+                    token: code.clone(),
+                    remember: false,
+                }),
+                (None, None) => None,
+            };
+            let session = match client(&a.server)?
+                .login_password_with(&a.email, &password, factor.as_ref())
+                .await
+            {
+                Err(keyfleet_client::ClientError::TwoFactorRequired(_)) => {
+                    return Err(Failure::auth(
+                        "two-step login is on: add --code with your authenticator's code",
+                    ))
+                }
+                other => other?,
+            };
             let saved = SavedSession {
                 server: a.server.server.clone(),
                 ca_cert: a.server.ca_cert.clone(),
@@ -209,6 +239,7 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                 Err(Failure::auth("the saved session has expired"))
             }
         }
+        AccountCommand::TwoFactor(cmd) => crate::two_factor::run(cmd).await,
         AccountCommand::Logout => {
             let path = session_file::default_path();
             match std::fs::remove_file(&path) {

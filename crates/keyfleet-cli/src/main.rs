@@ -5,6 +5,7 @@
 mod account;
 mod serve;
 mod session_file;
+mod two_factor;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

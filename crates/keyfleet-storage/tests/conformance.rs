@@ -359,3 +359,56 @@ async fn a_database_written_by_a_newer_keyfleet_is_refused() {
         SqlStore::open(&url).await.unwrap().close().await;
     }
 }
+
+#[tokio::test]
+async fn totp_steps_are_used_once_and_turning_two_step_off_forgets_its_secrets() {
+    use keyfleet_domain::store::{TwoFactorRow, TwoFactorStore};
+    each_backend(|s| async move {
+        let u = user("f@example.com");
+        s.insert_user(&u).await.unwrap();
+        let device = s
+            .upsert_device(u.id, "dev-1", 25, "linux", Timestamp(1))
+            .await
+            .unwrap();
+        let row = TwoFactorRow {
+            provider: 0,
+            enabled: true,
+            data: r#"{"key":"K"}"#.into(),
+            last_used_step: Some(10),
+        };
+        s.save_two_factor(u.id, &row, Some("recovery-hash"), Timestamp(2))
+            .await
+            .unwrap();
+        assert_eq!(s.two_factors(u.id).await.unwrap(), vec![row]);
+        assert!(
+            !s.use_totp_step(u.id, 10).await.unwrap(),
+            "the enabling step is spent"
+        );
+        assert!(s.use_totp_step(u.id, 11).await.unwrap());
+        assert!(!s.use_totp_step(u.id, 11).await.unwrap(), "each step once");
+        assert!(!s.use_totp_step(u.id, 9).await.unwrap(), "never backwards");
+
+        s.remember_device(device.id, "remember-hash", Timestamp(100))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.remembered_device(u.id, "dev-1").await.unwrap(),
+            Some(("remember-hash".into(), Timestamp(100)))
+        );
+        assert_eq!(
+            s.recovery_code_hash(u.id).await.unwrap().as_deref(),
+            Some("recovery-hash")
+        );
+
+        assert_eq!(
+            s.remove_two_factor(u.id, Some(0), Timestamp(3))
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(s.two_factors(u.id).await.unwrap().is_empty());
+        assert_eq!(s.recovery_code_hash(u.id).await.unwrap(), None);
+        assert_eq!(s.remembered_device(u.id, "dev-1").await.unwrap(), None);
+    })
+    .await;
+}

@@ -1,0 +1,258 @@
+//! `keyfleet account 2fa status|setup-totp|enable-totp|recovery-code|disable`, using the saved
+//! session's tokens plus the master password for the server's re-check.
+
+use crate::session_file::{self, SavedSession};
+use crate::Failure;
+use clap::{Args, Subcommand};
+use keyfleet_client::{Client, Method, RawBody};
+use serde_json::{json, Value};
+use std::io::BufRead;
+
+#[derive(Subcommand)]
+pub enum TwoFactorCommand {
+    /// Show which two-step login methods are on.
+    Status(JsonFlag),
+    /// Propose an authenticator key (shows it and an otpauth:// URI for a QR code).
+    SetupTotp(PasswordArgs),
+    /// Turn the authenticator on. Without --key/--code: shows a key, then asks for a code.
+    EnableTotp(EnableArgs),
+    /// Make a new recovery code (shown once; the previous one stops working).
+    RecoveryCode(PasswordArgs),
+    /// Turn the authenticator off.
+    Disable(PasswordArgs),
+}
+
+#[derive(Args)]
+pub struct JsonFlag {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct PasswordArgs {
+    /// Read the master password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct EnableArgs {
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// A key from `setup-totp`.
+    #[arg(long, requires = "code")]
+    key: Option<String>,
+    /// The authenticator's current 6-digit code for that key.
+    #[arg(long, requires = "key")]
+    code: Option<String>,
+}
+
+/// The saved session, refreshed if its access token expired.
+async fn session() -> Result<(Client, SavedSession), Failure> {
+    let path = session_file::default_path();
+    let mut saved = session_file::load(&path)
+        .map_err(Failure::usage)?
+        .ok_or_else(|| Failure::auth("not logged in: run `keyfleet account login` first"))?;
+    let client = Client::new(&saved.server, saved.ca_cert.as_deref())?;
+    let probe = client
+        .raw(
+            Method::GET,
+            "/api/accounts/revision-date",
+            Some(&saved.access_token),
+            RawBody::Empty,
+        )
+        .await?;
+    if probe.status == 401 {
+        let refresh = saved
+            .refresh_token
+            .clone()
+            .ok_or_else(|| Failure::auth("the saved session has expired"))?;
+        let r = client
+            .refresh(&refresh)
+            .await
+            .map_err(|_| Failure::auth("the saved session has expired"))?;
+        saved.access_token = r.access_token;
+        saved.refresh_token = Some(r.refresh_token);
+        session_file::save(&path, &saved).map_err(Failure::usage)?;
+    }
+    Ok((client, saved))
+}
+
+async fn call(
+    client: &Client,
+    saved: &SavedSession,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Result<Value, Failure> {
+    let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
+    let r = client
+        .raw(method, path, Some(&saved.access_token), body)
+        .await?;
+    if !(200..300).contains(&r.status) {
+        return Err(keyfleet_client::api_error(r.status, &r.body).into());
+    }
+    Ok(r.json())
+}
+
+async fn verification(
+    client: &Client,
+    saved: &SavedSession,
+    args: &PasswordArgs,
+) -> Result<Value, Failure> {
+    let password = crate::account::read_password(args.password_stdin, false)?;
+    let (hash, _) = client.password_hash(&saved.email, &password).await?;
+    Ok(json!({ "masterPasswordHash": hash }))
+}
+
+fn read_code() -> Result<String, Failure> {
+    eprint!("Code from your authenticator app: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(Failure::usage)?;
+    Ok(line.trim().to_string())
+}
+
+fn otpauth_uri(email: &str, key: &str) -> String {
+    let label: String = email
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "@.-_".contains(c) {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32)
+            }
+        })
+        .collect();
+    format!("otpauth://totp/Keyfleet:{label}?secret={key}&issuer=Keyfleet")
+}
+
+fn print(json: bool, value: Value, text: String) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
+    let (client, saved) = session().await?;
+    match cmd {
+        TwoFactorCommand::Status(a) => {
+            let v = call(&client, &saved, Method::GET, "/api/two-factor", None).await?;
+            let on = v["data"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|p| p["type"] == 0 && p["enabled"] == true));
+            print(
+                a.json,
+                json!({ "authenticator": on }),
+                format!("Authenticator app: {}", if on { "on" } else { "off" }),
+            );
+        }
+        TwoFactorCommand::SetupTotp(a) => {
+            let body = verification(&client, &saved, &a).await?;
+            let v = call(
+                &client,
+                &saved,
+                Method::POST,
+                "/api/two-factor/get-authenticator",
+                Some(body),
+            )
+            .await?;
+            let key = v["key"].as_str().unwrap_or_default();
+            let uri = otpauth_uri(&saved.email, key);
+            print(
+                a.json,
+                json!({ "enabled": v["enabled"], "key": key, "uri": uri }),
+                format!("Key: {key}\nURI: {uri}"),
+            );
+        }
+        TwoFactorCommand::EnableTotp(a) => {
+            let mut body = verification(&client, &saved, &a.password).await?;
+            let (key, code) = match (a.key, a.code) {
+                (Some(key), Some(code)) => (key, code),
+                _ => {
+                    let v = call(
+                        &client,
+                        &saved,
+                        Method::POST,
+                        "/api/two-factor/get-authenticator",
+                        Some(body.clone()),
+                    )
+                    .await?;
+                    let key = v["key"].as_str().unwrap_or_default().to_string();
+                    eprintln!(
+                        "Add this key to your authenticator app: {key}\n{}",
+                        otpauth_uri(&saved.email, &key)
+                    );
+                    (key, read_code()?)
+                }
+            };
+            body["key"] = json!(key);
+            body["token"] = json!(code);
+            call(
+                &client,
+                &saved,
+                Method::PUT,
+                "/api/two-factor/authenticator",
+                Some(body.clone()),
+            )
+            .await?;
+            let recovery = call(
+                &client,
+                &saved,
+                Method::POST,
+                "/api/two-factor/get-recover",
+                Some(body),
+            )
+            .await?;
+            let recovery = recovery["code"].as_str().unwrap_or_default();
+            print(
+                a.password.json,
+                json!({ "enabled": true, "recoveryCode": recovery }),
+                format!("Two-step login is on.\nRecovery code (store it safely; it is shown only now): {recovery}"),
+            );
+        }
+        TwoFactorCommand::RecoveryCode(a) => {
+            let body = verification(&client, &saved, &a).await?;
+            let v = call(
+                &client,
+                &saved,
+                Method::POST,
+                "/api/two-factor/get-recover",
+                Some(body),
+            )
+            .await?;
+            let code = v["code"].as_str().unwrap_or_default();
+            print(
+                a.json,
+                json!({ "recoveryCode": code }),
+                format!("Recovery code (shown only now): {code}"),
+            );
+        }
+        TwoFactorCommand::Disable(a) => {
+            let mut body = verification(&client, &saved, &a).await?;
+            body["type"] = json!(0);
+            call(
+                &client,
+                &saved,
+                Method::PUT,
+                "/api/two-factor/disable",
+                Some(body),
+            )
+            .await?;
+            print(
+                a.json,
+                json!({ "enabled": false }),
+                "Two-step login is off.".into(),
+            );
+        }
+    }
+    Ok(())
+}
