@@ -149,8 +149,8 @@ fn start_cluster() -> Cluster {
     }
 }
 
-fn psql(cluster: &Cluster, sql: &str) {
-    let out = pg_command(&cluster.bin, "psql", false)
+fn run_psql(cluster: &Cluster, sql: &str) -> std::process::Output {
+    pg_command(&cluster.bin, "psql", false)
         .args([
             "-h",
             "127.0.0.1",
@@ -160,14 +160,14 @@ fn psql(cluster: &Cluster, sql: &str) {
             "postgres",
             "-d",
             "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-q",
-            "-c",
-            sql,
         ])
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn psql(cluster: &Cluster, sql: &str) {
+    let out = run_psql(cluster, sql);
     assert!(
         out.status.success(),
         "psql {sql:?} failed: {}",
@@ -198,24 +198,11 @@ impl PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Some(cluster) = CLUSTER.get() {
-            let _ = pg_command(&cluster.bin, "psql", false)
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &cluster.port.to_string(),
-                    "-U",
-                    "postgres",
-                    "-d",
-                    "postgres",
-                    "-q",
-                    "-c",
-                ])
-                .arg(format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ))
-                .output();
+            // Best effort: the whole cluster is removed when the test process exits anyway.
+            let _ = run_psql(
+                cluster,
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            );
         }
     }
 }

@@ -9,6 +9,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use keyfleet_api::ListResponse;
 use keyfleet_domain::two_factor::provider;
+use keyfleet_domain::Caller;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -130,18 +131,7 @@ async fn disable_authenticator(
     Authed(caller): Authed,
     Json(req): Json<AuthenticatorRequest>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let v = &req.verification;
-    app.domain
-        .disable_two_factor(
-            &caller,
-            v.master_password_hash.as_deref(),
-            v.user_verification_token.as_deref(),
-            Some(provider::AUTHENTICATOR),
-        )
-        .await?;
-    Ok(axum::Json(
-        json!({ "enabled": false, "type": provider::AUTHENTICATOR, "object": "twoFactorProvider" }),
-    ))
+    disable(&app, &caller, &req.verification, provider::AUTHENTICATOR).await
 }
 
 /// `PUT /api/two-factor/disable` (older clients): `{type, masterPasswordHash}`.
@@ -150,17 +140,25 @@ async fn disable_provider(
     Authed(caller): Authed,
     Json(req): Json<DisableRequest>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let v = &req.verification;
+    disable(&app, &caller, &req.verification, req.provider).await
+}
+
+async fn disable(
+    app: &AppState,
+    caller: &Caller,
+    v: &Verification,
+    provider: i32,
+) -> Result<axum::Json<Value>, ApiError> {
     app.domain
         .disable_two_factor(
-            &caller,
+            caller,
             v.master_password_hash.as_deref(),
             v.user_verification_token.as_deref(),
-            Some(req.provider),
+            Some(provider),
         )
         .await?;
     Ok(axum::Json(
-        json!({ "enabled": false, "type": req.provider, "object": "twoFactorProvider" }),
+        json!({ "enabled": false, "type": provider, "object": "twoFactorProvider" }),
     ))
 }
 
