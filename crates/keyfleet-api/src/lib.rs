@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod config;
 pub mod error;
 pub mod identity;
+pub mod orgs;
 pub mod vault;
 
 pub use error::ErrorModel;

@@ -3,8 +3,10 @@
 //! at login, encryption of vault fields. The `keyfleet` CLI and the integration tests both use it,
 //! so tests exercise the same code path as users.
 
+mod orgs;
 mod session;
 
+pub use orgs::{Access, CreatedOrg};
 pub use session::Session;
 
 /// A second factor presented at login.

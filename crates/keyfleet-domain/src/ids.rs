@@ -71,3 +71,27 @@ id_type!(
     /// A refresh-token family: every rotation of one login shares it.
     TokenFamilyId
 );
+id_type!(
+    /// An organization (a client company's shared vault).
+    OrgId
+);
+id_type!(
+    /// A membership of a user (or an invited email) in an organization.
+    OrgUserId
+);
+id_type!(
+    /// A collection of org items.
+    CollectionId
+);
+id_type!(
+    /// A group of org members.
+    GroupId
+);
+id_type!(
+    /// An organization policy.
+    PolicyId
+);
+id_type!(
+    /// One audit event.
+    EventId
+);

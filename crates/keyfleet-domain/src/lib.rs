@@ -7,6 +7,8 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod org_store;
+pub mod orgs;
 pub mod password;
 pub mod store;
 pub mod throttle;

@@ -4,7 +4,8 @@
 //! what a sync returns also bump the account revision date in that same transaction.
 
 use crate::clock::Timestamp;
-use crate::ids::{CipherId, DeviceId, FolderId, TokenFamilyId, UserId};
+use crate::ids::{CipherId, CollectionId, DeviceId, FolderId, OrgId, TokenFamilyId, UserId};
+pub use crate::org_store::*;
 use futures::stream::BoxStream;
 
 /// Storage failed. Lookups that find nothing return `Ok(None)`, not an error.
@@ -145,6 +146,8 @@ pub struct CipherRow {
     pub id: CipherId,
     /// Owner of a personal item.
     pub user_id: Option<UserId>,
+    /// Organization of an org item (then `user_id` is `None`).
+    pub org_id: Option<OrgId>,
     /// Cipher type number.
     pub cipher_type: i32,
     /// Canonical JSON object with the encrypted fields (`name`, `notes`, `login`, …).
@@ -168,6 +171,31 @@ pub struct CipherView {
     pub folder_id: Option<FolderId>,
     /// This user's favorite flag.
     pub favorite: bool,
+    /// Collections of an org item that this user reaches.
+    pub collection_ids: Vec<CollectionId>,
+    /// What this user may do with it.
+    pub access: ItemAccess,
+}
+
+/// A user's rights on one item: all of them for personal items; for org items the most generous
+/// of the user's role and their collections' access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemAccess {
+    /// May change or delete it.
+    pub edit: bool,
+    /// May see its passwords.
+    pub view_password: bool,
+    /// May manage it (its collections).
+    pub manage: bool,
+}
+
+impl ItemAccess {
+    /// Every right (personal items, org owners and admins).
+    pub const FULL: ItemAccess = ItemAccess {
+        edit: true,
+        view_password: true,
+        manage: true,
+    };
 }
 
 /// What to do to a set of ciphers in one bulk write.
@@ -182,8 +210,20 @@ pub enum BulkCipherChange {
 }
 
 /// Persistence as the domain needs it: the sum of the per-area traits.
-pub trait Store: AccountStore + VaultStore + TwoFactorStore {}
-impl<T: AccountStore + VaultStore + TwoFactorStore> Store for T {}
+pub trait Store:
+    AccountStore + VaultStore + TwoFactorStore + OrgStore + CollectionStore + OrgItemStore + AuditStore
+{
+}
+impl<T> Store for T where
+    T: AccountStore
+        + VaultStore
+        + TwoFactorStore
+        + OrgStore
+        + CollectionStore
+        + OrgItemStore
+        + AuditStore
+{
+}
 
 /// One two-step login provider of a user.
 #[derive(Debug, Clone, PartialEq)]

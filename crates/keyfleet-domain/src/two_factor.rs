@@ -218,7 +218,7 @@ impl Domain {
             .save_two_factor(caller.user.id, &row, None, self.now())
             .await?;
         tracing::info!(user = %caller.user.id, "authenticator enabled");
-        Ok(())
+        self.restore_after_two_factor_enabled(caller.user.id).await
     }
 
     /// Turns one provider off (all with `None`).

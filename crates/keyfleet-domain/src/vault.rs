@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::error::DomainError;
 use crate::ids::{CipherId, FolderId};
-use crate::store::{BulkCipherChange, CipherRow, CipherView, FolderRow};
+use crate::store::{BulkCipherChange, CipherRow, CipherView, FolderRow, ItemAccess};
 use crate::Domain;
 use keyfleet_api::vault::CipherRequest;
 use keyfleet_crypto::validate_enc_string;
@@ -184,7 +184,7 @@ impl Domain {
         {
             return Err(DomainError::invalid(
                 "organizationId",
-                "Organization items are not supported by this server yet.",
+                "Organization items are created with their collections (POST /api/ciphers/create).",
             ));
         }
         Ok(())
@@ -330,6 +330,7 @@ impl Domain {
             cipher: CipherRow {
                 id: CipherId::new(),
                 user_id: Some(caller.user.id),
+                org_id: None,
                 cipher_type: req.cipher_type,
                 data,
                 creation_date: now,
@@ -339,6 +340,8 @@ impl Domain {
             },
             folder_id,
             favorite: req.favorite.unwrap_or(false),
+            collection_ids: vec![],
+            access: ItemAccess::FULL,
         };
         self.store.insert_cipher(&view).await?;
         Ok(view)
@@ -365,6 +368,9 @@ impl Domain {
                 "The item type cannot be changed.",
             ));
         }
+        if current.cipher.org_id.is_some() {
+            return self.update_org_cipher(caller, current, req).await;
+        }
         let (data, folder_id) = self.prepare_cipher(caller, req).await?;
         let now = self.now();
         let view = CipherView {
@@ -376,6 +382,8 @@ impl Domain {
             },
             folder_id,
             favorite: req.favorite.unwrap_or(false),
+            collection_ids: vec![],
+            access: ItemAccess::FULL,
         };
         if !self
             .store
@@ -431,14 +439,17 @@ impl Domain {
         id: CipherId,
         change: BulkCipherChange,
     ) -> Result<(), DomainError> {
-        self.cipher(caller, id).await?;
+        let view = self.cipher(caller, id).await?;
+        if view.cipher.org_id.is_some() {
+            return self.change_org_cipher(caller, &view, change).await;
+        }
         self.store
             .change_ciphers(caller.user.id, &[id], change, self.now())
             .await?;
         Ok(())
     }
 
-    /// The bulk form of [`Domain::change_cipher`]; ids the caller does not own are ignored.
+    /// The bulk form of [`Domain::change_cipher`]; ids the caller cannot change are ignored.
     pub async fn change_ciphers(
         &self,
         caller: &Caller,
@@ -446,9 +457,20 @@ impl Domain {
         change: BulkCipherChange,
     ) -> Result<Vec<CipherId>, DomainError> {
         let ids = parse_ids(ids)?;
-        self.store
+        let personal = self
+            .store
             .change_ciphers(caller.user.id, &ids, change, self.now())
             .await?;
+        if personal < ids.len() as u64 {
+            // The rest may be org items the caller can edit; each is checked on its own.
+            for id in &ids {
+                if let Ok(view) = self.cipher(caller, *id).await {
+                    if view.cipher.org_id.is_some() && view.access.edit {
+                        self.change_org_cipher(caller, &view, change).await?;
+                    }
+                }
+            }
+        }
         Ok(ids)
     }
 

@@ -5,6 +5,7 @@
 pub mod config;
 mod error;
 mod extract;
+mod org_views;
 mod routes;
 mod state;
 mod tls;

@@ -31,7 +31,11 @@ fn account_keys(u: &UserRow) -> Option<AccountKeys> {
 }
 
 /// `ProfileResponse` for a user.
-pub fn profile(u: &UserRow, two_factor_enabled: bool) -> ProfileResponse {
+pub fn profile(
+    u: &UserRow,
+    two_factor_enabled: bool,
+    organizations: Vec<serde_json::Value>,
+) -> ProfileResponse {
     ProfileResponse {
         id: u.id.to_string(),
         name: u.name.clone(),
@@ -50,7 +54,7 @@ pub fn profile(u: &UserRow, two_factor_enabled: bool) -> ProfileResponse {
         avatar_color: None,
         creation_date: u.creation_date.to_iso(),
         verify_devices: false,
-        organizations: vec![],
+        organizations,
         providers: vec![],
         provider_organizations: vec![],
         object: "profile".into(),
@@ -135,17 +139,29 @@ pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
     let c = &v.cipher;
     let _ = write!(
         out,
-        "{{\"object\":\"{object}\",\"id\":\"{}\",\"organizationId\":null,\"folderId\":",
+        "{{\"object\":\"{object}\",\"id\":\"{}\",\"organizationId\":",
         c.id
     );
+    json_opt_str(out, c.org_id.map(|o| o.to_string()));
+    out.extend_from_slice(b",\"folderId\":");
     json_opt_str(out, v.folder_id.map(|f| f.to_string()));
+    let a = v.access;
     let _ = write!(
         out,
-        ",\"type\":{},\"favorite\":{},\"edit\":true,\"viewPassword\":true,\
-         \"permissions\":{{\"delete\":true,\"restore\":true}},\"organizationUseTotp\":true,\
-         \"collectionIds\":[],\"attachments\":null,\"creationDate\":\"{}\",\"revisionDate\":\"{}\",\"deletedDate\":",
-        c.cipher_type,
-        v.favorite,
+        ",\"type\":{},\"favorite\":{},\"edit\":{},\"viewPassword\":{},\
+         \"permissions\":{{\"delete\":{},\"restore\":{}}},\"organizationUseTotp\":true,\
+         \"collectionIds\":[",
+        c.cipher_type, v.favorite, a.edit, a.view_password, a.edit, a.edit
+    );
+    for (i, id) in v.collection_ids.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = write!(out, "\"{id}\"");
+    }
+    let _ = write!(
+        out,
+        "],\"attachments\":null,\"creationDate\":\"{}\",\"revisionDate\":\"{}\",\"deletedDate\":",
         c.creation_date.to_iso(),
         c.revision_date.to_iso()
     );
@@ -203,6 +219,7 @@ mod tests {
             cipher: CipherRow {
                 id: CipherId::new(),
                 user_id: None,
+                org_id: None,
                 cipher_type: 1,
                 data: r#"{"name":"2.a|b|c","login":{"username":"x\"y"}}"#.into(),
                 creation_date: Timestamp(0),
@@ -212,6 +229,8 @@ mod tests {
             },
             folder_id: None,
             favorite: true,
+            collection_ids: vec![],
+            access: keyfleet_domain::store::ItemAccess::FULL,
         };
         let mut out = Vec::new();
         write_cipher(&mut out, &v, "cipherDetails");

@@ -3,6 +3,11 @@
 //! so the body is type-checked against both. Migrations for both backends live side by side with
 //! the same version numbers. This crate is the only one that names sqlx.
 
+mod audit;
+mod collections;
+mod org_items;
+mod org_records;
+mod orgs;
 mod records;
 mod two_factor;
 mod users;
@@ -128,6 +133,14 @@ impl SqlStore {
             }
         };
         Ok(SqlStore { pool })
+    }
+
+    /// Which backend is live.
+    pub(crate) fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// The pool (for tests and tools).

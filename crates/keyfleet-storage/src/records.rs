@@ -2,7 +2,7 @@
 //! domain's rows. Both backends store ids as TEXT and times as BIGINT milliseconds.
 
 use keyfleet_domain::store::{
-    CipherRow, CipherView, DeviceRow, FolderRow, KdfParams, RefreshTokenRow, UserRow,
+    CipherRow, CipherView, DeviceRow, FolderRow, ItemAccess, KdfParams, RefreshTokenRow, UserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use std::str::FromStr;
@@ -149,12 +149,17 @@ impl TryFrom<FolderRecord> for FolderRow {
 pub(crate) struct CipherRecord {
     id: String,
     user_id: Option<String>,
+    org_id: Option<String>,
     cipher_type: i32,
     data: String,
     creation_date: i64,
     revision_date: i64,
     deleted_date: Option<i64>,
     archived_date: Option<i64>,
+    can_edit: i32,
+    can_view: i32,
+    can_manage: i32,
+    collection_ids: Option<String>,
     folder_id: Option<String>,
     favorite: Option<bool>,
 }
@@ -166,6 +171,7 @@ impl TryFrom<CipherRecord> for CipherView {
             cipher: CipherRow {
                 id: id(&r.id)?,
                 user_id: opt_id(r.user_id.as_deref())?,
+                org_id: opt_id(r.org_id.as_deref())?,
                 cipher_type: r.cipher_type,
                 data: r.data,
                 creation_date: Timestamp(r.creation_date),
@@ -175,6 +181,19 @@ impl TryFrom<CipherRecord> for CipherView {
             },
             folder_id: opt_id(r.folder_id.as_deref())?,
             favorite: r.favorite.unwrap_or(false),
+            collection_ids: r
+                .collection_ids
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(id)
+                .collect::<Result<_, _>>()?,
+            access: ItemAccess {
+                edit: r.can_edit != 0,
+                view_password: r.can_view != 0,
+                manage: r.can_manage != 0,
+            },
         })
     }
 }

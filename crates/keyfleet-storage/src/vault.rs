@@ -1,6 +1,7 @@
 //! Folders and ciphers. Every statement filters on the owning user; every write that changes
 //! what a sync returns bumps the user's revision date in the same transaction.
 
+use crate::org_items::{readable_ciphers, Reach};
 use crate::records::{CipherRecord, FolderRecord};
 use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt};
@@ -19,12 +20,6 @@ macro_rules! bump_revision {
             .map_err(db)?
     };
 }
-
-/// Ciphers with the reading user's state; `$1` is the reading user.
-const CIPHER_SELECT: &str = "SELECT c.id, c.user_id, c.cipher_type, c.data, c.creation_date, \
-    c.revision_date, c.deleted_date, c.archived_date, s.folder_id, s.favorite \
-    FROM ciphers c LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
-    WHERE c.user_id = $1";
 
 const UPSERT_STATE: &str =
     "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
@@ -140,8 +135,8 @@ impl VaultStore for SqlStore {
         user_id: UserId,
         id: CipherId,
     ) -> Result<Option<CipherView>, StoreError> {
-        let sql = format!("{CIPHER_SELECT} AND c.id = $2");
-        let rec: Option<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+        let sql = readable_ciphers(self.backend(), Reach::One);
+        let rec: Option<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(sql)
             .bind(user_id.to_string())
             .bind(id.to_string())
             .fetch_optional(p)
@@ -151,8 +146,7 @@ impl VaultStore for SqlStore {
     }
 
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>> {
-        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let sql = SQL.get_or_init(|| format!("{CIPHER_SELECT} ORDER BY c.id"));
+        let sql = readable_ciphers(self.backend(), Reach::All);
         let convert =
             |r: Result<CipherRecord, sqlx::Error>| r.map_err(db).and_then(CipherView::try_from);
         match &self.pool {
@@ -253,12 +247,15 @@ impl VaultStore for SqlStore {
         favorite: bool,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        const OWNS: &str = "SELECT COUNT(*) FROM ciphers WHERE id = $1 AND user_id = $2";
+        let readable = format!(
+            "SELECT COUNT(*) FROM ({}) q",
+            readable_ciphers(self.backend(), Reach::One)
+        );
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            let owned: i64 = sqlx::query_scalar(OWNS)
-                .bind(id.to_string())
+            let owned: i64 = sqlx::query_scalar(&readable)
                 .bind(user_id.to_string())
+                .bind(id.to_string())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db)?;

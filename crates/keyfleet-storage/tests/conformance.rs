@@ -5,8 +5,8 @@
 use futures::StreamExt;
 use keyfleet_domain::ids::{CipherId, FolderId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, KdfParams,
-    RefreshTokenRow, UserRow, VaultStore,
+    AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, ItemAccess,
+    KdfParams, RefreshTokenRow, UserRow, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
@@ -42,6 +42,7 @@ fn cipher(owner: UserId, at: i64) -> CipherView {
         cipher: CipherRow {
             id: CipherId::new(),
             user_id: Some(owner),
+            org_id: None,
             cipher_type: 1,
             data: r#"{"name":"2.a|b|c"}"#.into(),
             creation_date: Timestamp(at),
@@ -51,6 +52,8 @@ fn cipher(owner: UserId, at: i64) -> CipherView {
         },
         folder_id: None,
         favorite: false,
+        collection_ids: vec![],
+        access: ItemAccess::FULL,
     }
 }
 

@@ -195,9 +195,13 @@ impl Bw {
 
     /// `bw edit OBJECT ID <base64 json>`.
     pub fn edit(&self, object: &str, id: &str, value: &serde_json::Value) -> serde_json::Value {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(value.to_string());
-        self.json(&["edit", object, id, &encoded])
+        self.json(&["edit", object, id, &encode(value)])
     }
+}
+
+/// A JSON value as the base64 argument `bw create`/`bw edit`/`bw move` take.
+pub fn encode(value: &serde_json::Value) -> String {
+    base64::engine::general_purpose::STANDARD.encode(value.to_string())
 }
 
 fn read_all(r: &mut impl std::io::Read) -> String {

@@ -8,7 +8,7 @@
 mod bw;
 mod postgres;
 
-pub use bw::{Bw, BwOutput};
+pub use bw::{encode, Bw, BwOutput};
 pub use postgres::PgDatabase;
 
 use keyfleet_server::{Config, RunningServer};

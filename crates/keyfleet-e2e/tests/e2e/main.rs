@@ -5,5 +5,6 @@
 mod accounts;
 mod bw_cli;
 mod errors;
+mod orgs;
 mod support;
 mod two_factor;

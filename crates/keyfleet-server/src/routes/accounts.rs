@@ -4,7 +4,6 @@ use crate::error::ApiError;
 use crate::extract::{Authed, Json};
 use crate::routes::path_id;
 use crate::state::AppState;
-use crate::views;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::Router;
@@ -41,8 +40,9 @@ async fn get_profile(
     State(app): State<AppState>,
     Authed(caller): Authed,
 ) -> Result<axum::Json<ProfileResponse>, ApiError> {
-    let two_factor = app.domain.two_factor_enabled(&caller.user).await?;
-    Ok(axum::Json(views::profile(&caller.user, two_factor)))
+    Ok(axum::Json(
+        crate::routes::sync::full_profile(&app, &caller, &caller.user).await?,
+    ))
 }
 
 /// `PUT /api/accounts/profile`.
@@ -55,8 +55,9 @@ async fn update_profile(
         .domain
         .update_profile(&caller, req.name, req.culture, req.master_password_hint)
         .await?;
-    let two_factor = app.domain.two_factor_enabled(&user).await?;
-    Ok(axum::Json(views::profile(&user, two_factor)))
+    Ok(axum::Json(
+        crate::routes::sync::full_profile(&app, &caller, &user).await?,
+    ))
 }
 
 /// `GET /api/accounts/revision-date`: a bare number, epoch milliseconds.

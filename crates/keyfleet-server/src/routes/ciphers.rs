@@ -1,15 +1,16 @@
-//! `/api/ciphers`: personal vault items. Organization items arrive with #3.
+//! `/api/ciphers`: vault items, personal and organizational.
 
 use crate::error::ApiError;
 use crate::extract::{Authed, Json};
 use crate::routes::path_id;
 use crate::routes::sync::stream_ciphers;
 use crate::state::AppState;
-use crate::views::{cipher_list_response, cipher_response};
-use axum::extract::{Path, State};
+use crate::views::{cipher_list_response, cipher_response, raw_json, write_cipher};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
+use keyfleet_api::orgs::{CipherCollectionsRequest, CipherShareRequest};
 use keyfleet_api::vault::{
     CipherBulkMoveRequest, CipherBulkRequest, CipherCreateRequest, CipherPartialRequest,
     CipherRequest,
@@ -48,6 +49,35 @@ pub fn routes() -> Router<AppState> {
             put(soft_delete_cipher).post(purge_cipher),
         )
         .route("/api/ciphers/{id}/restore", put(restore_cipher))
+        .route(
+            "/api/ciphers/{id}/share",
+            put(share_cipher).post(share_cipher),
+        )
+        .route(
+            "/api/ciphers/{id}/collections",
+            put(set_collections).post(set_collections),
+        )
+        .route(
+            "/api/ciphers/{id}/collections_v2",
+            put(set_collections_v2).post(set_collections_v2),
+        )
+        .route(
+            "/api/ciphers/{id}/collections-admin",
+            put(set_collections).post(set_collections),
+        )
+        .route("/api/ciphers/organization-details", get(org_cipher_details))
+        .route("/api/ciphers/admin", post(create_cipher_with_collections))
+        .route(
+            "/api/ciphers/{id}/admin",
+            put(update_cipher)
+                .post(update_cipher)
+                .delete(admin_purge_cipher),
+        )
+        .route(
+            "/api/ciphers/{id}/delete-admin",
+            put(admin_soft_delete_cipher).post(admin_purge_cipher),
+        )
+        .route("/api/ciphers/{id}/restore-admin", put(admin_restore_cipher))
 }
 
 /// `GET /api/ciphers`: every item the caller can read, streamed like sync.
@@ -86,7 +116,15 @@ async fn create_cipher(
     Authed(caller): Authed,
     Json(req): Json<CipherRequest>,
 ) -> Result<Response, ApiError> {
-    let view = app.domain.create_cipher(&caller, &req).await?;
+    let view = if req
+        .organization_id
+        .as_deref()
+        .is_some_and(|o| !o.is_empty())
+    {
+        app.domain.create_org_cipher(&caller, &req, &[]).await?
+    } else {
+        app.domain.create_cipher(&caller, &req).await?
+    };
     Ok(cipher_response(&view, "cipherDetails"))
 }
 
@@ -96,13 +134,27 @@ async fn create_cipher_with_collections(
     Authed(caller): Authed,
     Json(req): Json<CipherCreateRequest>,
 ) -> Result<Response, ApiError> {
-    if !req.collection_ids.is_empty() {
-        return Err(ApiError(DomainError::invalid(
-            "collectionIds",
-            "Organization items are not supported by this server yet.",
-        )));
-    }
-    let view = app.domain.create_cipher(&caller, &req.cipher).await?;
+    let org = req
+        .cipher
+        .organization_id
+        .as_deref()
+        .filter(|o| !o.is_empty());
+    let view = match org {
+        Some(_) => {
+            app.domain
+                .create_org_cipher(&caller, &req.cipher, &req.collection_ids)
+                .await?
+        }
+        None if req.collection_ids.is_empty() => {
+            app.domain.create_cipher(&caller, &req.cipher).await?
+        }
+        None => {
+            return Err(ApiError(DomainError::invalid(
+                "collectionIds",
+                "Collections belong to organization items: set organizationId.",
+            )))
+        }
+    };
     Ok(cipher_response(&view, "cipherDetails"))
 }
 
@@ -230,4 +282,129 @@ async fn move_ciphers(
         .domain
         .move_ciphers(&caller, &req.ids, req.folder_id.as_deref())
         .await?)
+}
+
+/// `PUT /api/ciphers/{id}/share` `{cipher, collectionIds}`: a personal item into an organization.
+async fn share_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherShareRequest>,
+) -> Result<Response, ApiError> {
+    let view = app
+        .domain
+        .share_cipher(&caller, path_id(&id)?, &req.cipher, &req.collection_ids)
+        .await?;
+    Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `PUT /api/ciphers/{id}/collections` `{collectionIds}`: answers the item.
+async fn set_collections(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherCollectionsRequest>,
+) -> Result<Response, ApiError> {
+    let id = path_id(&id)?;
+    match app
+        .domain
+        .set_cipher_collections(&caller, id, &req.collection_ids)
+        .await?
+    {
+        Some(view) => Ok(cipher_response(&view, "cipherDetails")),
+        None => Ok(raw_json(b"{}".to_vec())),
+    }
+}
+
+/// `PUT /api/ciphers/{id}/collections_v2`: `{unavailable, cipher}` (the caller may have moved
+/// the item out of their own reach).
+async fn set_collections_v2(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherCollectionsRequest>,
+) -> Result<Response, ApiError> {
+    let view = app
+        .domain
+        .set_cipher_collections(&caller, path_id(&id)?, &req.collection_ids)
+        .await?;
+    let mut out = b"{\"object\":\"optionalCipherDetails\",\"unavailable\":".to_vec();
+    match view {
+        Some(view) => {
+            out.extend_from_slice(b"false,\"cipher\":");
+            write_cipher(&mut out, &view, "cipherDetails");
+        }
+        None => out.extend_from_slice(b"true,\"cipher\":null"),
+    }
+    out.push(b'}');
+    Ok(raw_json(out))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrgQuery {
+    organization_id: String,
+}
+
+/// `GET /api/ciphers/organization-details?organizationId=`: the admin vault view.
+async fn org_cipher_details(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Query(q): Query<OrgQuery>,
+) -> Result<Response, ApiError> {
+    let views = app
+        .domain
+        .org_cipher_details(&caller, path_id(&q.organization_id)?)
+        .await?;
+    Ok(cipher_list_response(&views, "cipherMiniDetails"))
+}
+
+/// Runs an admin change on one org item found through the admin view.
+async fn admin_change(
+    app: &AppState,
+    caller: &keyfleet_domain::Caller,
+    id: &str,
+    change: BulkCipherChange,
+) -> Result<(), ApiError> {
+    let id: keyfleet_domain::ids::CipherId = path_id(id)?;
+    let view = app.domain.cipher(caller, id).await?;
+    let org = view.cipher.org_id.ok_or(ApiError(DomainError::NotFound))?;
+    match app
+        .domain
+        .admin_change_org_ciphers(caller, org, &[id], change)
+        .await?
+    {
+        0 => Err(ApiError(DomainError::NotFound)),
+        _ => Ok(()),
+    }
+}
+
+/// `DELETE /api/ciphers/{id}/admin`.
+async fn admin_purge_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<(), ApiError> {
+    admin_change(&app, &caller, &id, BulkCipherChange::Purge).await
+}
+
+/// `PUT /api/ciphers/{id}/delete-admin`.
+async fn admin_soft_delete_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<(), ApiError> {
+    let change = app.domain.soft_delete_now();
+    admin_change(&app, &caller, &id, change).await
+}
+
+/// `PUT /api/ciphers/{id}/restore-admin`.
+async fn admin_restore_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    admin_change(&app, &caller, &id, BulkCipherChange::Restore).await?;
+    let view = app.domain.cipher(&caller, path_id(&id)?).await?;
+    Ok(cipher_response(&view, "cipherMini"))
 }

@@ -2,10 +2,13 @@
 
 mod accounts;
 mod ciphers;
+mod collections;
 mod folders;
 mod identity;
 mod meta;
-mod sync;
+mod org_audit;
+mod organizations;
+pub(crate) mod sync;
 mod two_factor;
 
 use crate::error::ApiError;
@@ -34,6 +37,9 @@ pub fn router(state: AppState) -> Router {
         .merge(folders::routes())
         .merge(ciphers::routes())
         .merge(two_factor::routes())
+        .merge(organizations::routes())
+        .merge(collections::routes())
+        .merge(org_audit::routes())
         .fallback(meta::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(

@@ -4,7 +4,7 @@
 
 use crate::extract::Authed;
 use crate::state::AppState;
-use crate::views;
+use crate::{org_views, views};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -56,12 +56,26 @@ async fn sync(
     } else {
         empty_domains()
     };
+    let collections: Vec<_> = app
+        .domain
+        .my_collections(&caller)
+        .await?
+        .iter()
+        .map(org_views::collection_details)
+        .collect();
+    let policies: Vec<_> = app
+        .domain
+        .my_policies(&caller)
+        .await?
+        .iter()
+        .map(org_views::policy)
+        .collect();
     let head = json!({
         "object": "sync",
-        "profile": views::profile(&caller.user, app.domain.two_factor_enabled(&caller.user).await?),
+        "profile": full_profile(&app, &caller, &caller.user).await?,
         "folders": folders,
-        "collections": [],
-        "policies": [],
+        "collections": collections,
+        "policies": policies,
         "sends": [],
         "domains": domains,
         "userDecryption": views::sync_user_decryption(&caller.user),
@@ -78,6 +92,23 @@ async fn sync(
         first_chunk,
         b"]}",
     ))
+}
+
+/// The profile with the caller's organizations (sync and `GET /api/accounts/profile`).
+pub(crate) async fn full_profile(
+    app: &AppState,
+    caller: &Caller,
+    user: &keyfleet_domain::store::UserRow,
+) -> Result<keyfleet_api::accounts::ProfileResponse, crate::error::ApiError> {
+    let two_factor = app.domain.two_factor_enabled(user).await?;
+    let organizations = app
+        .domain
+        .my_orgs(caller)
+        .await?
+        .iter()
+        .map(|(o, m)| org_views::profile_organization(o, m))
+        .collect();
+    Ok(views::profile(user, two_factor, organizations))
 }
 
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.

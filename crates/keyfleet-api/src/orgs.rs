@@ -1,0 +1,252 @@
+//! Organization wire types: organizations, members, collections, groups, policies, events.
+//! Requests are typed (clients send camelCase; unknown fields are ignored as the official server
+//! does). Large responses that clients only read are built by the server's views.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `{publicKey, encryptedPrivateKey}`: the org key pair (private key under the org key).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationKeysRequest {
+    /// Base64 SPKI.
+    pub public_key: String,
+    /// Type-2 EncString under the org key.
+    pub encrypted_private_key: String,
+}
+
+/// `POST /api/organizations`: the web vault's create form (billing fields ignored).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationCreateRequest {
+    /// Display name.
+    pub name: String,
+    /// Business name.
+    #[serde(default)]
+    pub business_name: Option<String>,
+    /// Billing contact.
+    pub billing_email: String,
+    /// PlanType number.
+    #[serde(default)]
+    pub plan_type: i32,
+    /// The org key wrapped to the creator's public key (type 4).
+    pub key: String,
+    /// The org key pair.
+    #[serde(default)]
+    pub keys: Option<OrganizationKeysRequest>,
+    /// Name of the first collection, under the org key.
+    #[serde(default)]
+    pub collection_name: Option<String>,
+    /// Seats bought on top of the plan's base (Keyfleet: the seat count of paid plans).
+    #[serde(default)]
+    pub additional_seats: Option<i32>,
+}
+
+/// `PUT /api/organizations/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUpdateRequest {
+    /// Display name.
+    pub name: String,
+    /// Business name.
+    #[serde(default)]
+    pub business_name: Option<String>,
+    /// Billing contact.
+    #[serde(default)]
+    pub billing_email: Option<String>,
+    /// Keys, for an org created without them.
+    #[serde(default)]
+    pub keys: Option<OrganizationKeysRequest>,
+}
+
+/// `POST /api/organizations/{id}/subscription`: change the seat count by a delta.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationSeatRequest {
+    /// Seats to add (negative to remove).
+    pub seat_adjustment: i32,
+}
+
+/// `{id, readOnly, hidePasswords, manage}` (`SelectionReadOnlyRequestModel`): access of a member
+/// or group to a collection, or of a collection for a member/group.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionReadOnly {
+    /// Collection, member or group id.
+    pub id: String,
+    /// May not change items.
+    #[serde(default)]
+    pub read_only: bool,
+    /// May not see passwords.
+    #[serde(default)]
+    pub hide_passwords: bool,
+    /// May manage.
+    #[serde(default)]
+    pub manage: bool,
+}
+
+/// `POST /api/organizations/{id}/users/invite`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserInviteRequest {
+    /// Addresses to invite.
+    pub emails: Vec<String>,
+    /// OrganizationUserType number.
+    #[serde(rename = "type")]
+    pub member_type: i32,
+    /// Custom permissions.
+    #[serde(default)]
+    pub permissions: Option<Value>,
+    /// Direct collection access.
+    #[serde(default)]
+    pub collections: Vec<SelectionReadOnly>,
+    /// Groups.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// `PUT /api/organizations/{id}/users/{orgUserId}`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserUpdateRequest {
+    /// OrganizationUserType number.
+    #[serde(rename = "type")]
+    pub member_type: i32,
+    /// Custom permissions.
+    #[serde(default)]
+    pub permissions: Option<Value>,
+    /// Direct collection access.
+    #[serde(default)]
+    pub collections: Vec<SelectionReadOnly>,
+    /// Groups.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// `POST …/users/{orgUserId}/accept`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserAcceptRequest {
+    /// The invitation token from the link.
+    pub token: String,
+}
+
+/// `POST …/users/{orgUserId}/confirm`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserConfirmRequest {
+    /// The org key wrapped to the member's public key (type 4).
+    pub key: String,
+    /// Name of the member's default collection (unused by Keyfleet; accepted).
+    #[serde(default)]
+    pub default_user_collection_name: Option<String>,
+}
+
+/// One `{id, key}` of a bulk confirm.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyedId {
+    /// Member id.
+    pub id: String,
+    /// Wrapped key.
+    pub key: String,
+}
+
+/// `POST …/users/confirm`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserBulkConfirmRequest {
+    /// Members and their wrapped keys.
+    pub keys: Vec<KeyedId>,
+}
+
+/// `{ids}` for bulk member calls (reinvite, revoke, restore, remove, public-keys).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserBulkRequest {
+    /// Member ids.
+    pub ids: Vec<String>,
+}
+
+/// `POST/PUT /api/organizations/{id}/collections[/{id}]`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionRequest {
+    /// Name under the org key.
+    pub name: String,
+    /// Directory id.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Group access.
+    #[serde(default)]
+    pub groups: Vec<SelectionReadOnly>,
+    /// Member access.
+    #[serde(default)]
+    pub users: Vec<SelectionReadOnly>,
+}
+
+/// `POST/PUT /api/organizations/{id}/groups[/{id}]`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRequest {
+    /// Name (plain text by protocol).
+    pub name: String,
+    /// Directory id.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Collection access.
+    #[serde(default)]
+    pub collections: Vec<SelectionReadOnly>,
+    /// Member ids.
+    #[serde(default)]
+    pub users: Vec<String>,
+}
+
+/// `PUT /api/organizations/{id}/policies/{type}`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyRequest {
+    /// On or off.
+    pub enabled: bool,
+    /// Type-specific settings.
+    #[serde(default)]
+    pub data: Option<Value>,
+}
+
+/// `PUT /api/ciphers/{id}/share`: a personal item re-encrypted with the org key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherShareRequest {
+    /// The item, `organizationId` set.
+    pub cipher: crate::vault::CipherRequest,
+    /// Collections it goes into.
+    #[serde(default)]
+    pub collection_ids: Vec<String>,
+}
+
+/// `PUT /api/ciphers/{id}/collections[_v2]`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherCollectionsRequest {
+    /// The collections the item should be in.
+    #[serde(default)]
+    pub collection_ids: Vec<String>,
+}
+
+/// One client-reported event for `POST /events/collect`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCollectRequest {
+    /// EventType number.
+    #[serde(rename = "type")]
+    pub event_type: i32,
+    /// Item concerned.
+    #[serde(default)]
+    pub cipher_id: Option<String>,
+    /// When (client clock).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Organization concerned.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+}

@@ -1,0 +1,280 @@
+//! Organization calls with their client-side crypto: the org key is made here, wrapped to each
+//! member's public key, and every org item and collection name is encrypted under it.
+
+use crate::{ClientError, Session};
+use keyfleet_api::vault::CipherDetailsResponse;
+use keyfleet_crypto::{generate_rsa_keypair, EncString, PublicKey, SymmetricKey};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Access of a member or group to a collection, as the org calls take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// May not change items.
+    pub read_only: bool,
+    /// May not see passwords.
+    pub hide_passwords: bool,
+    /// May manage the collection.
+    pub manage: bool,
+}
+
+impl Access {
+    /// Read and write, no management.
+    pub const EDIT: Access = Access {
+        read_only: false,
+        hide_passwords: false,
+        manage: false,
+    };
+    /// Read only.
+    pub const READ_ONLY: Access = Access {
+        read_only: true,
+        hide_passwords: false,
+        manage: false,
+    };
+    /// Everything.
+    pub const MANAGE: Access = Access {
+        read_only: false,
+        hide_passwords: false,
+        manage: true,
+    };
+
+    /// `{id, readOnly, hidePasswords, manage}`.
+    pub fn selection(self, id: &str) -> Value {
+        json!({
+            "id": id,
+            "readOnly": self.read_only,
+            "hidePasswords": self.hide_passwords,
+            "manage": self.manage,
+        })
+    }
+}
+
+/// A new organization as the server answered it, with its key.
+pub struct CreatedOrg {
+    /// The `organization` response.
+    pub org: Value,
+    /// The org key (kept client side).
+    pub key: SymmetricKey,
+}
+
+impl Session {
+    fn private_key_required(&self) -> Result<&keyfleet_crypto::PrivateKey, ClientError> {
+        self.private_key()
+            .ok_or_else(|| ClientError::Decode("this account has no key pair".into()))
+    }
+
+    /// Creates an organization owned by this user: a fresh org key and key pair, the org key
+    /// wrapped to the user's own public key, and a first collection.
+    pub async fn create_org(
+        &self,
+        name: &str,
+        billing_email: &str,
+        plan_type: i32,
+        seats: Option<i32>,
+        first_collection: &str,
+    ) -> Result<CreatedOrg, ClientError> {
+        let my_public = self.private_key_required()?.public_key();
+        let key = SymmetricKey::generate();
+        let (org_private, org_public) = generate_rsa_keypair()?;
+        let wrapped = EncString::encrypt_rsa(&my_public, &key.to_bytes())?.to_string();
+        let encrypted_private =
+            EncString::encrypt_aes(&key, &org_private.to_pkcs8_der()?).to_string();
+        let body = json!({
+            "name": name,
+            "billingEmail": billing_email,
+            "planType": plan_type,
+            "additionalSeats": seats,
+            "key": wrapped,
+            "keys": {
+                "publicKey": org_public.to_spki_der_b64()?,
+                "encryptedPrivateKey": encrypted_private,
+            },
+            "collectionName": EncString::encrypt_str(&key, first_collection),
+        });
+        let org: Value = self
+            .call(Method::POST, "/api/organizations", Some(body))
+            .await?;
+        Ok(CreatedOrg { org, key })
+    }
+
+    /// The org key of an organization this user is a confirmed member of (from sync).
+    pub async fn org_key(&self, org_id: &str) -> Result<SymmetricKey, ClientError> {
+        let sync = self.sync().await?;
+        let wrapped = sync["profile"]["organizations"]
+            .as_array()
+            .and_then(|orgs| orgs.iter().find(|o| o["id"] == org_id))
+            .and_then(|o| o["key"].as_str())
+            .ok_or_else(|| {
+                ClientError::Decode("no key for that organization (not a confirmed member?)".into())
+            })?;
+        let raw = wrapped
+            .parse::<EncString>()?
+            .decrypt_rsa(self.private_key_required()?)?;
+        Ok(SymmetricKey::from_bytes(&raw)?)
+    }
+
+    /// Invites addresses with a member type and direct collection access; answers the
+    /// invitations (with their links).
+    pub async fn invite_members(
+        &self,
+        org_id: &str,
+        emails: &[&str],
+        member_type: i32,
+        collections: &[(String, Access)],
+    ) -> Result<Value, ClientError> {
+        let body = json!({
+            "emails": emails,
+            "type": member_type,
+            "collections": collections.iter().map(|(id, a)| a.selection(id)).collect::<Vec<_>>(),
+            "groups": [],
+            "permissions": {},
+            "accessSecretsManager": false,
+        });
+        self.call(
+            Method::POST,
+            &format!("/api/organizations/{org_id}/users/invite"),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Accepts an invitation with the token from its link.
+    pub async fn accept_invite(
+        &self,
+        org_id: &str,
+        org_user_id: &str,
+        token: &str,
+    ) -> Result<(), ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/api/organizations/{org_id}/users/{org_user_id}/accept"),
+            Some(json!({ "token": token })),
+        )
+        .await
+    }
+
+    /// The organization's members.
+    pub async fn org_members(&self, org_id: &str) -> Result<Vec<Value>, ClientError> {
+        let v: Value = self
+            .call(
+                Method::GET,
+                &format!("/api/organizations/{org_id}/users"),
+                None,
+            )
+            .await?;
+        Ok(v["data"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// The public key of an accepted member and its fingerprint phrase (to compare out of band).
+    pub async fn member_public_key(
+        &self,
+        org_id: &str,
+        org_user_id: &str,
+    ) -> Result<(PublicKey, String), ClientError> {
+        let member: Value = self
+            .call(
+                Method::GET,
+                &format!("/api/organizations/{org_id}/users/{org_user_id}"),
+                None,
+            )
+            .await?;
+        let user_id = member["userId"]
+            .as_str()
+            .ok_or_else(|| ClientError::Decode("the member has not accepted yet".into()))?;
+        let key: Value = self
+            .call(
+                Method::GET,
+                &format!("/api/users/{user_id}/public-key"),
+                None,
+            )
+            .await?;
+        let public = PublicKey::from_spki_der_b64(key["publicKey"].as_str().unwrap_or(""))?;
+        let fingerprint = public.fingerprint()?;
+        Ok((public, fingerprint))
+    }
+
+    /// Confirms an accepted member: wraps the org key to their public key.
+    pub async fn confirm_member(
+        &self,
+        org_id: &str,
+        org_user_id: &str,
+        org_key: &SymmetricKey,
+    ) -> Result<String, ClientError> {
+        let (public, fingerprint) = self.member_public_key(org_id, org_user_id).await?;
+        let wrapped = EncString::encrypt_rsa(&public, &org_key.to_bytes())?.to_string();
+        self.call::<Value>(
+            Method::POST,
+            &format!("/api/organizations/{org_id}/users/{org_user_id}/confirm"),
+            Some(json!({ "key": wrapped })),
+        )
+        .await?;
+        Ok(fingerprint)
+    }
+
+    /// Creates a collection named `name` (encrypted under the org key) with member access.
+    pub async fn create_collection(
+        &self,
+        org_id: &str,
+        org_key: &SymmetricKey,
+        name: &str,
+        users: &[(String, Access)],
+    ) -> Result<Value, ClientError> {
+        let body = json!({
+            "name": EncString::encrypt_str(org_key, name),
+            "users": users.iter().map(|(id, a)| a.selection(id)).collect::<Vec<_>>(),
+            "groups": [],
+        });
+        self.call(
+            Method::POST,
+            &format!("/api/organizations/{org_id}/collections"),
+            Some(body),
+        )
+        .await
+    }
+
+    /// The body of a login item encrypted under `key` for an organization.
+    pub fn org_login_item_body(
+        &self,
+        org_id: &str,
+        key: &SymmetricKey,
+        name: &str,
+        username: &str,
+        password: &str,
+    ) -> Value {
+        json!({
+            "type": 1,
+            "organizationId": org_id,
+            "name": EncString::encrypt_str(key, name),
+            "notes": null,
+            "favorite": false,
+            "reprompt": 0,
+            "encryptedFor": self.user_id,
+            "lastKnownRevisionDate": null,
+            "login": {
+                "username": EncString::encrypt_str(key, username),
+                "password": EncString::encrypt_str(key, password),
+                "uris": [],
+                "totp": null,
+            },
+            "fields": [],
+        })
+    }
+
+    /// Creates a login item in org collections.
+    pub async fn create_org_login(
+        &self,
+        org_id: &str,
+        key: &SymmetricKey,
+        collection_ids: &[&str],
+        name: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<CipherDetailsResponse, ClientError> {
+        let body = json!({
+            "cipher": self.org_login_item_body(org_id, key, name, username, password),
+            "collectionIds": collection_ids,
+        });
+        self.call(Method::POST, "/api/ciphers/create", Some(body))
+            .await
+    }
+}

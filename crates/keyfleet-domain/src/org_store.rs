@@ -1,0 +1,439 @@
+//! What the organization use cases need from persistence: organizations, memberships,
+//! collections, groups, org items, policies and events. Every method takes the organization it
+//! works in and filters on it; every write is one transaction that also stores the write's audit
+//! events and bumps the revision date of each member whose sync output changes.
+
+use crate::clock::Timestamp;
+use crate::ids::{CipherId, CollectionId, EventId, GroupId, OrgId, OrgUserId, PolicyId, UserId};
+use crate::store::{BulkCipherChange, CipherRow, StoreError};
+
+/// An organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgRow {
+    /// Id.
+    pub id: OrgId,
+    /// Display name (plain text, as in the official server).
+    pub name: String,
+    /// Business name.
+    pub business_name: Option<String>,
+    /// Billing contact.
+    pub billing_email: String,
+    /// Bitwarden PlanType number.
+    pub plan_type: i32,
+    /// Seats: members that are not revoked (invited ones included) may not exceed it.
+    pub seats: i32,
+    /// Most collections (Free plan), `None` for no limit.
+    pub max_collections: Option<i32>,
+    /// The org's RSA public key (base64 SPKI).
+    pub public_key: Option<String>,
+    /// The org's private key under the org key.
+    pub private_key: Option<String>,
+    /// Secret of the organization API key (client_credentials `organization.<id>`).
+    pub api_key: String,
+    /// Whether members can use it.
+    pub enabled: bool,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// A membership (or an invitation) in an organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgUserRow {
+    /// Id ("organizationUserId").
+    pub id: OrgUserId,
+    /// Organization.
+    pub org_id: OrgId,
+    /// The member's account; `None` while invited.
+    pub user_id: Option<UserId>,
+    /// The invited address; cleared once accepted.
+    pub email: Option<String>,
+    /// OrganizationUserType number (Owner 0, Admin 1, User 2, Manager 3, Custom 4).
+    pub member_type: i32,
+    /// OrganizationUserStatusType number (Revoked -1, Invited 0, Accepted 1, Confirmed 2).
+    pub status: i32,
+    /// The org key wrapped to the member's public key (type 4), set on confirm.
+    pub key: Option<String>,
+    /// Custom permissions as a JSON object.
+    pub permissions: String,
+    /// Directory id.
+    pub external_id: Option<String>,
+    /// When the current invitation was issued; a reinvite replaces it, voiding older links.
+    pub invited_at: Option<Timestamp>,
+    /// Why the member is revoked: `None` by an admin, or a policy (see `orgs::revocation`).
+    pub revocation_reason: Option<i32>,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// A member with what the admin views show of the account behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgMemberDetails {
+    /// The membership.
+    pub member: OrgUserRow,
+    /// The account's name.
+    pub name: Option<String>,
+    /// The account's email, or the invited email.
+    pub email: String,
+    /// Whether the account has two-step login on.
+    pub two_factor_enabled: bool,
+    /// Direct collection access.
+    pub collections: Vec<AccessSelection>,
+    /// Groups the member is in.
+    pub groups: Vec<GroupId>,
+}
+
+/// Access to a collection, for a member or a group (`id` is the member's or group's id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessSelection {
+    /// Member, group or collection id, by context.
+    pub id: uuid::Uuid,
+    /// May not change items.
+    pub read_only: bool,
+    /// May not see passwords.
+    pub hide_passwords: bool,
+    /// May manage the collection (its access and items).
+    pub manage: bool,
+}
+
+/// A collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectionRow {
+    /// Id.
+    pub id: CollectionId,
+    /// Organization.
+    pub org_id: OrgId,
+    /// Name, an EncString under the org key.
+    pub name: String,
+    /// Directory id.
+    pub external_id: Option<String>,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// A collection with one user's access to it (sync `collections`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCollection {
+    /// The collection.
+    pub collection: CollectionRow,
+    /// The user's combined access (direct and through groups).
+    pub access: AccessSelection,
+}
+
+/// Who can reach a collection.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CollectionAccess {
+    /// Members (`id` = org user id).
+    pub users: Vec<AccessSelection>,
+    /// Groups (`id` = group id).
+    pub groups: Vec<AccessSelection>,
+}
+
+/// A group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRow {
+    /// Id.
+    pub id: GroupId,
+    /// Organization.
+    pub org_id: OrgId,
+    /// Name (plain text by protocol).
+    pub name: String,
+    /// Directory id.
+    pub external_id: Option<String>,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// An organization policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyRow {
+    /// Id.
+    pub id: PolicyId,
+    /// Organization.
+    pub org_id: OrgId,
+    /// PolicyType number.
+    pub policy_type: i32,
+    /// On or off.
+    pub enabled: bool,
+    /// Settings as a JSON object, when the type has any.
+    pub data: Option<String>,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// One audit event (Bitwarden event type numbers).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventRow {
+    /// Id (time-ordered; also the continuation cursor).
+    pub id: EventId,
+    /// EventType number.
+    pub event_type: i32,
+    /// When.
+    pub date: Timestamp,
+    /// Organization concerned.
+    pub org_id: Option<OrgId>,
+    /// User concerned (user events).
+    pub user_id: Option<UserId>,
+    /// Who did it.
+    pub acting_user_id: Option<UserId>,
+    /// Member concerned.
+    pub org_user_id: Option<OrgUserId>,
+    /// Item concerned.
+    pub cipher_id: Option<CipherId>,
+    /// Collection concerned.
+    pub collection_id: Option<CollectionId>,
+    /// Group concerned.
+    pub group_id: Option<GroupId>,
+    /// Policy concerned.
+    pub policy_id: Option<PolicyId>,
+    /// Provider concerned (provider events).
+    pub provider_id: Option<uuid::Uuid>,
+    /// Provider member concerned.
+    pub provider_user_id: Option<uuid::Uuid>,
+    /// Provider–organization link concerned.
+    pub provider_org_id: Option<uuid::Uuid>,
+    /// Device type of the acting client.
+    pub device_type: Option<i32>,
+    /// Acting client's IP.
+    pub ip_address: Option<String>,
+}
+
+/// Which events to read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventQuery {
+    /// Organization (always set for org queries).
+    pub org_id: Option<OrgId>,
+    /// Only events about or by this member's account.
+    pub user_id: Option<UserId>,
+    /// Only events about this member.
+    pub org_user_id: Option<OrgUserId>,
+    /// Only events about this item.
+    pub cipher_id: Option<CipherId>,
+    /// From (inclusive).
+    pub start: Timestamp,
+    /// To (inclusive).
+    pub end: Timestamp,
+    /// Continue after this event (newest first).
+    pub before: Option<(Timestamp, EventId)>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// Organizations and their memberships.
+#[async_trait::async_trait]
+pub trait OrgStore: Send + Sync {
+    // --- organizations
+    /// Creates an organization with its first owner and first collection (owner-managed).
+    async fn insert_org(
+        &self,
+        org: &OrgRow,
+        owner: &OrgUserRow,
+        collection: Option<&CollectionRow>,
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
+    /// One organization.
+    async fn org(&self, id: OrgId) -> Result<Option<OrgRow>, StoreError>;
+    /// Replaces name, business name, billing email, seats and keys.
+    async fn update_org(&self, org: &OrgRow, events: &[EventRow]) -> Result<(), StoreError>;
+    /// Deletes an organization with everything in it.
+    async fn delete_org(&self, id: OrgId, now: Timestamp) -> Result<(), StoreError>;
+    /// Members that use a seat (everyone not revoked).
+    async fn seats_used(&self, org_id: OrgId) -> Result<i64, StoreError>;
+    /// Confirmed owners (the last one may not leave, be removed, revoked or demoted).
+    async fn confirmed_owners(&self, org_id: OrgId) -> Result<i64, StoreError>;
+    /// Collections in the organization.
+    async fn collection_count(&self, org_id: OrgId) -> Result<i64, StoreError>;
+
+    // --- memberships
+    /// The user's membership in an organization, whatever its status.
+    async fn membership(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+    ) -> Result<Option<OrgUserRow>, StoreError>;
+    /// Every membership of a user with its organization (sync, organization list).
+    async fn memberships_of_user(
+        &self,
+        user_id: UserId,
+    ) -> Result<Vec<(OrgRow, OrgUserRow)>, StoreError>;
+    /// One member of an organization.
+    async fn org_user(
+        &self,
+        org_id: OrgId,
+        id: OrgUserId,
+    ) -> Result<Option<OrgUserRow>, StoreError>;
+    /// A membership by id alone (accepting an invitation, before the caller belongs anywhere).
+    async fn org_user_unscoped_for_accept(
+        &self,
+        id: OrgUserId,
+    ) -> Result<Option<OrgUserRow>, StoreError>;
+    /// Every member with account details, direct collection access and groups.
+    async fn org_member_details(
+        &self,
+        org_id: OrgId,
+        only: Option<OrgUserId>,
+    ) -> Result<Vec<OrgMemberDetails>, StoreError>;
+    /// Creates invitations with their collection access and groups.
+    async fn insert_org_users(
+        &self,
+        rows: &[OrgUserRow],
+        collections: &[AccessSelection],
+        groups: &[GroupId],
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
+    /// Writes a membership's type, status, key, account, email, permissions and invite time.
+    /// `access` (when given) replaces its direct collection access and groups.
+    async fn update_org_user(
+        &self,
+        row: &OrgUserRow,
+        access: Option<(&[AccessSelection], &[GroupId])>,
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
+    /// Removes a membership.
+    async fn delete_org_user(
+        &self,
+        org_id: OrgId,
+        id: OrgUserId,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+}
+
+/// Collections and groups of an organization.
+#[async_trait::async_trait]
+pub trait CollectionStore: Send + Sync {
+    /// Every collection of the organization.
+    async fn collections(&self, org_id: OrgId) -> Result<Vec<CollectionRow>, StoreError>;
+    /// One collection.
+    async fn collection(
+        &self,
+        org_id: OrgId,
+        id: CollectionId,
+    ) -> Result<Option<CollectionRow>, StoreError>;
+    /// Who can reach each given collection (all of the org's with `None`).
+    async fn collection_access(
+        &self,
+        org_id: OrgId,
+        ids: Option<&[CollectionId]>,
+    ) -> Result<Vec<(CollectionId, CollectionAccess)>, StoreError>;
+    /// The collections a user reaches, with their combined access: every collection of orgs
+    /// where they are a confirmed owner or admin, else through direct or group assignments.
+    async fn user_collections(&self, user_id: UserId) -> Result<Vec<UserCollection>, StoreError>;
+    /// Creates or updates a collection and replaces its access lists.
+    async fn save_collection(
+        &self,
+        row: &CollectionRow,
+        access: &CollectionAccess,
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
+    /// Deletes collections (their items stay in the org, unassigned).
+    async fn delete_collections(
+        &self,
+        org_id: OrgId,
+        ids: &[CollectionId],
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    /// Every group of the organization.
+    async fn groups(&self, org_id: OrgId) -> Result<Vec<GroupRow>, StoreError>;
+    /// One group.
+    async fn group(&self, org_id: OrgId, id: GroupId) -> Result<Option<GroupRow>, StoreError>;
+    /// A group's collection access and members.
+    async fn group_details(
+        &self,
+        org_id: OrgId,
+        id: GroupId,
+    ) -> Result<(Vec<AccessSelection>, Vec<OrgUserId>), StoreError>;
+    /// Creates or updates a group, replacing its collection access and members.
+    async fn save_group(
+        &self,
+        row: &GroupRow,
+        collections: &[AccessSelection],
+        members: &[OrgUserId],
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
+    /// Deletes a group.
+    async fn delete_group(
+        &self,
+        org_id: OrgId,
+        id: GroupId,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Items owned by organizations.
+#[async_trait::async_trait]
+pub trait OrgItemStore: Send + Sync {
+    /// Creates an org item in the given collections.
+    async fn insert_org_cipher(
+        &self,
+        cipher: &CipherRow,
+        collections: &[CollectionId],
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
+    /// Moves a personal item of `owner` into an organization with new content, if its revision
+    /// is still `expected`; the caller's folder and favorite stay with them.
+    async fn share_cipher(
+        &self,
+        owner: UserId,
+        cipher: &CipherRow,
+        collections: &[CollectionId],
+        expected: Timestamp,
+        events: &[EventRow],
+    ) -> Result<bool, StoreError>;
+    /// Replaces an org item's content if its revision is still `expected`.
+    async fn update_org_cipher(
+        &self,
+        cipher: &CipherRow,
+        expected: Timestamp,
+        events: &[EventRow],
+    ) -> Result<bool, StoreError>;
+    /// Replaces the collections of an org item.
+    async fn set_cipher_collections(
+        &self,
+        org_id: OrgId,
+        id: CipherId,
+        collections: &[CollectionId],
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Applies a bulk change to org items of one organization.
+    async fn change_org_ciphers(
+        &self,
+        org_id: OrgId,
+        ids: &[CipherId],
+        change: BulkCipherChange,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// Every item of an organization with its collections (admin vault view).
+    async fn org_ciphers(
+        &self,
+        org_id: OrgId,
+    ) -> Result<Vec<(CipherRow, Vec<CollectionId>)>, StoreError>;
+}
+
+/// Policies and the audit log.
+#[async_trait::async_trait]
+pub trait AuditStore: Send + Sync {
+    /// The organization's policies.
+    async fn policies(&self, org_id: OrgId) -> Result<Vec<PolicyRow>, StoreError>;
+    /// Policies of every organization the user is a confirmed or accepted member of.
+    async fn policies_of_user(&self, user_id: UserId) -> Result<Vec<PolicyRow>, StoreError>;
+    /// Creates or replaces the organization's policy of that type.
+    async fn save_policy(&self, row: &PolicyRow, events: &[EventRow]) -> Result<(), StoreError>;
+
+    /// Stores events on their own (client-reported events, launches).
+    async fn insert_events(&self, events: &[EventRow]) -> Result<(), StoreError>;
+    /// Reads events, newest first.
+    async fn events(&self, query: &EventQuery) -> Result<Vec<EventRow>, StoreError>;
+}

@@ -1,0 +1,468 @@
+//! Collections and groups: who reaches which org items, directly or through a group.
+
+use super::{event_type, parse_id, OrgActor, OrgCapability};
+use crate::accounts::check_enc_string;
+use crate::auth::Caller;
+use crate::error::DomainError;
+use crate::ids::{CollectionId, GroupId, OrgId, OrgUserId};
+use crate::org_store::{
+    AccessSelection, CollectionAccess, CollectionRow, EventRow, GroupRow, UserCollection,
+};
+use crate::Domain;
+use keyfleet_api::orgs::{CollectionRequest, GroupRequest, SelectionReadOnly};
+use std::collections::HashSet;
+
+/// Longest encrypted collection name.
+pub const MAX_COLLECTION_NAME_LEN: usize = 1_000;
+const MAX_GROUP_NAME_LEN: usize = 100;
+const MAX_ACCESS_ENTRIES: usize = 1_000;
+const MAX_EXTERNAL_ID_LEN: usize = 300;
+
+fn check_external_id(raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) if s.len() <= MAX_EXTERNAL_ID_LEN => Ok(Some(s.to_string())),
+        Some(_) => Err(DomainError::invalid(
+            "externalId",
+            "The external id is too long.",
+        )),
+    }
+}
+
+impl Domain {
+    /// The caller's own access to the organization's collections.
+    async fn my_collection_access(
+        &self,
+        actor: &OrgActor,
+    ) -> Result<Vec<UserCollection>, DomainError> {
+        Ok(self
+            .store
+            .user_collections(actor.user_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.collection.org_id == actor.org.id)
+            .collect())
+    }
+
+    /// Whether the actor may change (`delete` = remove) one collection: by role, or because
+    /// they manage it.
+    async fn may_manage_collection(
+        &self,
+        actor: &OrgActor,
+        id: CollectionId,
+        delete: bool,
+    ) -> Result<bool, DomainError> {
+        let by_role = if delete {
+            actor.can(OrgCapability::DeleteAnyCollection)
+        } else {
+            actor.can(OrgCapability::EditAnyCollection)
+        };
+        if by_role {
+            return Ok(true);
+        }
+        Ok(self
+            .my_collection_access(actor)
+            .await?
+            .iter()
+            .any(|c| c.collection.id == id && c.access.manage))
+    }
+
+    async fn parse_member_selections(
+        &self,
+        org_id: OrgId,
+        raw: &[SelectionReadOnly],
+    ) -> Result<Vec<AccessSelection>, DomainError> {
+        if raw.len() > MAX_ACCESS_ENTRIES {
+            return Err(DomainError::invalid("users", "Too many entries."));
+        }
+        if raw.is_empty() {
+            return Ok(vec![]);
+        }
+        let known: HashSet<_> = self
+            .store
+            .org_member_details(org_id, None)
+            .await?
+            .into_iter()
+            .map(|m| m.member.id.uuid())
+            .collect();
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|s| {
+                let id: uuid::Uuid = parse_id("users", &s.id)?;
+                if !known.contains(&id) || !seen.insert(id) {
+                    return Err(DomainError::invalid(
+                        "users",
+                        "A member is not part of this organization.",
+                    ));
+                }
+                Ok(AccessSelection {
+                    id,
+                    read_only: s.read_only,
+                    hide_passwords: s.hide_passwords,
+                    manage: s.manage,
+                })
+            })
+            .collect()
+    }
+
+    async fn parse_group_selections(
+        &self,
+        org_id: OrgId,
+        raw: &[SelectionReadOnly],
+    ) -> Result<Vec<AccessSelection>, DomainError> {
+        if raw.len() > MAX_ACCESS_ENTRIES {
+            return Err(DomainError::invalid("groups", "Too many entries."));
+        }
+        let ids: Vec<String> = raw.iter().map(|s| s.id.clone()).collect();
+        self.parse_group_ids(org_id, &ids).await?;
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|s| {
+                let id: uuid::Uuid = parse_id("groups", &s.id)?;
+                if !seen.insert(id) {
+                    return Err(DomainError::invalid("groups", "A group is listed twice."));
+                }
+                Ok(AccessSelection {
+                    id,
+                    read_only: s.read_only,
+                    hide_passwords: s.hide_passwords,
+                    manage: s.manage,
+                })
+            })
+            .collect()
+    }
+
+    async fn parse_collection_request(
+        &self,
+        org_id: OrgId,
+        req: &CollectionRequest,
+    ) -> Result<(String, Option<String>, CollectionAccess), DomainError> {
+        check_enc_string("name", &req.name, MAX_COLLECTION_NAME_LEN)?;
+        let external_id = check_external_id(req.external_id.as_deref())?;
+        let access = CollectionAccess {
+            users: self.parse_member_selections(org_id, &req.users).await?,
+            groups: self.parse_group_selections(org_id, &req.groups).await?,
+        };
+        Ok((req.name.clone(), external_id, access))
+    }
+
+    // ------------------------------------------------------------------ collections
+
+    /// The organization's collections: all of them for those who edit any collection, else the
+    /// ones the caller is assigned to.
+    pub async fn org_collections(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+    ) -> Result<Vec<CollectionRow>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        if actor.can(OrgCapability::EditAnyCollection) {
+            return Ok(self.store.collections(org_id).await?);
+        }
+        Ok(self
+            .my_collection_access(&actor)
+            .await?
+            .into_iter()
+            .map(|c| c.collection)
+            .collect())
+    }
+
+    /// Collections with their access lists, and the caller's own access to each.
+    pub async fn org_collection_details(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        only: Option<CollectionId>,
+    ) -> Result<Vec<(CollectionRow, CollectionAccess, Option<AccessSelection>)>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let mine = self.my_collection_access(&actor).await?;
+        let all = actor.can(OrgCapability::EditAnyCollection);
+        let collections: Vec<CollectionRow> = if all {
+            self.store.collections(org_id).await?
+        } else {
+            mine.iter().map(|c| c.collection.clone()).collect()
+        };
+        let collections: Vec<_> = collections
+            .into_iter()
+            .filter(|c| only.is_none_or(|id| c.id == id))
+            .collect();
+        if only.is_some() && collections.is_empty() {
+            return Err(DomainError::NotFound);
+        }
+        let ids: Vec<CollectionId> = collections.iter().map(|c| c.id).collect();
+        let mut access = self.store.collection_access(org_id, Some(&ids)).await?;
+        Ok(collections
+            .into_iter()
+            .map(|c| {
+                let a = access
+                    .iter()
+                    .position(|(id, _)| *id == c.id)
+                    .map(|i| access.swap_remove(i).1)
+                    .unwrap_or_default();
+                let my = mine
+                    .iter()
+                    .find(|m| m.collection.id == c.id)
+                    .map(|m| m.access);
+                // Access lists are for those who manage; others see only their own row.
+                let a = if all || my.is_some_and(|m| m.manage) {
+                    a
+                } else {
+                    CollectionAccess::default()
+                };
+                (c, a, my)
+            })
+            .collect())
+    }
+
+    /// Creates a collection with its access; a creator who is not an admin manages it.
+    pub async fn create_collection(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        req: &CollectionRequest,
+    ) -> Result<CollectionRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::CreateCollections)?;
+        if let Some(max) = actor.org.max_collections {
+            if self.store.collection_count(org_id).await? >= i64::from(max) {
+                return Err(DomainError::bad_request(format!(
+                    "This organization's plan allows {max} collection(s). Upgrade to add more."
+                )));
+            }
+        }
+        let (name, external_id, mut access) = self.parse_collection_request(org_id, req).await?;
+        if !actor.can(OrgCapability::EditAnyCollection)
+            && !access.users.iter().any(|u| u.id == actor.member.id.uuid())
+        {
+            access.users.push(AccessSelection {
+                id: actor.member.id.uuid(),
+                read_only: false,
+                hide_passwords: false,
+                manage: true,
+            });
+        }
+        let now = self.now();
+        let row = CollectionRow {
+            id: CollectionId::new(),
+            org_id,
+            name,
+            external_id,
+            creation_date: now,
+            revision_date: now,
+        };
+        let events = [EventRow {
+            collection_id: Some(row.id),
+            ..self.org_event(&actor, event_type::COLLECTION_CREATED)
+        }];
+        self.store.save_collection(&row, &access, &events).await?;
+        Ok(row)
+    }
+
+    /// Renames a collection and replaces its access.
+    pub async fn update_collection(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: CollectionId,
+        req: &CollectionRequest,
+    ) -> Result<CollectionRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let current = self
+            .store
+            .collection(org_id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if !self.may_manage_collection(&actor, id, false).await? {
+            return Err(DomainError::NotFound);
+        }
+        let (name, external_id, access) = self.parse_collection_request(org_id, req).await?;
+        let row = CollectionRow {
+            name,
+            external_id,
+            revision_date: self.now(),
+            ..current
+        };
+        let events = [EventRow {
+            collection_id: Some(id),
+            ..self.org_event(&actor, event_type::COLLECTION_UPDATED)
+        }];
+        self.store.save_collection(&row, &access, &events).await?;
+        Ok(row)
+    }
+
+    /// Deletes collections the caller may delete; its items stay in the organization.
+    pub async fn delete_collections(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        ids: &[String],
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        if ids.len() > MAX_ACCESS_ENTRIES {
+            return Err(DomainError::invalid("ids", "Too many collections."));
+        }
+        let mut allowed = Vec::new();
+        for id in ids.iter().filter_map(|s| s.parse::<CollectionId>().ok()) {
+            let exists = self.store.collection(org_id, id).await?.is_some();
+            if exists && self.may_manage_collection(&actor, id, true).await? {
+                allowed.push(id);
+            }
+        }
+        if allowed.is_empty() {
+            return Err(DomainError::NotFound);
+        }
+        let events: Vec<EventRow> = allowed
+            .iter()
+            .map(|id| EventRow {
+                collection_id: Some(*id),
+                ..self.org_event(&actor, event_type::COLLECTION_DELETED)
+            })
+            .collect();
+        self.store
+            .delete_collections(org_id, &allowed, &events, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// The collections the caller reaches in every organization (sync, `GET /api/collections`).
+    pub async fn my_collections(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<UserCollection>, DomainError> {
+        Ok(self.store.user_collections(caller.user.id).await?)
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    /// The organization's groups (those who manage groups or members).
+    pub async fn org_groups(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+    ) -> Result<Vec<GroupRow>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        if !actor.can(OrgCapability::ManageGroups) && !actor.can(OrgCapability::ManageUsers) {
+            return Err(DomainError::NotFound);
+        }
+        Ok(self.store.groups(org_id).await?)
+    }
+
+    /// One group with its collection access and members.
+    pub async fn org_group(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: GroupId,
+    ) -> Result<(GroupRow, Vec<AccessSelection>, Vec<OrgUserId>), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        if !actor.can(OrgCapability::ManageGroups) && !actor.can(OrgCapability::ManageUsers) {
+            return Err(DomainError::NotFound);
+        }
+        let group = self
+            .store
+            .group(org_id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let (collections, members) = self.store.group_details(org_id, id).await?;
+        Ok((group, collections, members))
+    }
+
+    /// Creates (`id` = `None`) or updates a group, replacing its access and members.
+    pub async fn save_group(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: Option<GroupId>,
+        req: &GroupRequest,
+    ) -> Result<GroupRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageGroups)?;
+        let name = req.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_GROUP_NAME_LEN {
+            return Err(DomainError::invalid(
+                "name",
+                format!("The group name must be 1 to {MAX_GROUP_NAME_LEN} characters."),
+            ));
+        }
+        let external_id = check_external_id(req.external_id.as_deref())?;
+        let collections = self
+            .parse_collection_selections(org_id, &req.collections)
+            .await?;
+        let member_sel: Vec<SelectionReadOnly> = req
+            .users
+            .iter()
+            .map(|u| SelectionReadOnly {
+                id: u.clone(),
+                ..SelectionReadOnly::default()
+            })
+            .collect();
+        let members: Vec<OrgUserId> = self
+            .parse_member_selections(org_id, &member_sel)
+            .await?
+            .into_iter()
+            .map(|s| OrgUserId::from(s.id))
+            .collect();
+        let now = self.now();
+        let (row, t) = match id {
+            Some(id) => {
+                let current = self
+                    .store
+                    .group(org_id, id)
+                    .await?
+                    .ok_or(DomainError::NotFound)?;
+                (
+                    GroupRow {
+                        name: name.to_string(),
+                        external_id,
+                        revision_date: now,
+                        ..current
+                    },
+                    event_type::GROUP_UPDATED,
+                )
+            }
+            None => (
+                GroupRow {
+                    id: GroupId::new(),
+                    org_id,
+                    name: name.to_string(),
+                    external_id,
+                    creation_date: now,
+                    revision_date: now,
+                },
+                event_type::GROUP_CREATED,
+            ),
+        };
+        let events = [EventRow {
+            group_id: Some(row.id),
+            ..self.org_event(&actor, t)
+        }];
+        self.store
+            .save_group(&row, &collections, &members, &events)
+            .await?;
+        Ok(row)
+    }
+
+    /// Deletes a group.
+    pub async fn delete_group(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: GroupId,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageGroups)?;
+        let events = [EventRow {
+            group_id: Some(id),
+            ..self.org_event(&actor, event_type::GROUP_DELETED)
+        }];
+        if self
+            .store
+            .delete_group(org_id, id, &events, self.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The organization event log: reading it (per organization, per member, per item, with a date
+//! range and a continuation token) and storing the events clients report themselves.
+
+use super::{OrgActor, OrgCapability};
+use crate::auth::Caller;
+use crate::clock::Timestamp;
+use crate::error::DomainError;
+use crate::ids::{CipherId, EventId, OrgId, OrgUserId};
+use crate::org_store::{EventQuery, EventRow};
+use crate::Domain;
+use keyfleet_api::orgs::EventCollectRequest;
+
+/// EventType numbers (the official list; Keyfleet records the ones it has actions for).
+pub mod event_type {
+    /// An item was created.
+    pub const CIPHER_CREATED: i32 = 1100;
+    /// An item was changed.
+    pub const CIPHER_UPDATED: i32 = 1101;
+    /// An item was deleted for good.
+    pub const CIPHER_DELETED: i32 = 1102;
+    /// A personal item moved into the organization.
+    pub const CIPHER_SHARED: i32 = 1105;
+    /// An item's collections changed.
+    pub const CIPHER_UPDATED_COLLECTIONS: i32 = 1106;
+    /// A client showed an item.
+    pub const CIPHER_CLIENT_VIEWED: i32 = 1107;
+    /// An item went to the trash.
+    pub const CIPHER_SOFT_DELETED: i32 = 1115;
+    /// An item came back from the trash.
+    pub const CIPHER_RESTORED: i32 = 1116;
+    /// A collection was created.
+    pub const COLLECTION_CREATED: i32 = 1300;
+    /// A collection was changed.
+    pub const COLLECTION_UPDATED: i32 = 1301;
+    /// A collection was deleted.
+    pub const COLLECTION_DELETED: i32 = 1302;
+    /// A group was created.
+    pub const GROUP_CREATED: i32 = 1400;
+    /// A group was changed.
+    pub const GROUP_UPDATED: i32 = 1401;
+    /// A group was deleted.
+    pub const GROUP_DELETED: i32 = 1402;
+    /// A member was invited.
+    pub const ORG_USER_INVITED: i32 = 1500;
+    /// A member was confirmed.
+    pub const ORG_USER_CONFIRMED: i32 = 1501;
+    /// A member's role or access changed.
+    pub const ORG_USER_UPDATED: i32 = 1502;
+    /// A member was removed.
+    pub const ORG_USER_REMOVED: i32 = 1503;
+    /// A member's groups changed.
+    pub const ORG_USER_UPDATED_GROUPS: i32 = 1504;
+    /// A member was revoked.
+    pub const ORG_USER_REVOKED: i32 = 1511;
+    /// A member was restored.
+    pub const ORG_USER_RESTORED: i32 = 1512;
+    /// A member left.
+    pub const ORG_USER_LEFT: i32 = 1516;
+    /// The organization's settings changed.
+    pub const ORGANIZATION_UPDATED: i32 = 1600;
+    /// A policy changed.
+    pub const POLICY_UPDATED: i32 = 1700;
+
+    /// Events clients may report through `/events/collect` (views, copies, autofill, exports).
+    pub fn client_reportable(t: i32) -> bool {
+        matches!(t, 1007 | 1107..=1114 | 1117 | 1118 | 1602)
+    }
+}
+
+/// Most events one page returns.
+pub const EVENT_PAGE_SIZE: u32 = 100;
+/// Most events one `/events/collect` call may carry.
+pub const MAX_COLLECTED_EVENTS: usize = 200;
+const DEFAULT_RANGE_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// A date range and paging position as the client sends them.
+#[derive(Debug, Clone, Default)]
+pub struct EventRange<'a> {
+    /// `start` (ISO).
+    pub start: Option<&'a str>,
+    /// `end` (ISO).
+    pub end: Option<&'a str>,
+    /// The token of the previous page.
+    pub continuation_token: Option<&'a str>,
+}
+
+/// A page of events and the token for the next one.
+#[derive(Debug, Clone)]
+pub struct EventPage {
+    /// Newest first.
+    pub events: Vec<EventRow>,
+    /// Present when more may follow.
+    pub continuation_token: Option<String>,
+}
+
+fn parse_range(range: &EventRange<'_>, now: Timestamp) -> Result<EventQuery, DomainError> {
+    let date = |field: &'static str, raw: Option<&str>| -> Result<Option<Timestamp>, DomainError> {
+        raw.filter(|s| !s.is_empty())
+            .map(|s| {
+                Timestamp::parse_iso(s).ok_or_else(|| DomainError::invalid(field, "Invalid date."))
+            })
+            .transpose()
+    };
+    let end = date("end", range.end)?.unwrap_or(now);
+    let start = date("start", range.start)?.unwrap_or(Timestamp(end.0 - DEFAULT_RANGE_MS));
+    if start > end {
+        return Err(DomainError::bad_request(
+            "Start date must be before end date.",
+        ));
+    }
+    let before = match range.continuation_token.filter(|s| !s.is_empty()) {
+        None => None,
+        Some(token) => {
+            let (ms, id) = token
+                .split_once('_')
+                .and_then(|(ms, id)| Some((ms.parse().ok()?, id.parse::<EventId>().ok()?)))
+                .ok_or_else(|| DomainError::invalid("continuationToken", "Invalid token."))?;
+            Some((Timestamp(ms), id))
+        }
+    };
+    Ok(EventQuery {
+        org_id: None,
+        user_id: None,
+        org_user_id: None,
+        cipher_id: None,
+        start,
+        end,
+        before,
+        limit: EVENT_PAGE_SIZE,
+    })
+}
+
+impl Domain {
+    async fn event_page(&self, query: EventQuery) -> Result<EventPage, DomainError> {
+        let events = self.store.events(&query).await?;
+        let continuation_token = (events.len() == query.limit as usize)
+            .then(|| events.last().map(|e| format!("{}_{}", e.date.0, e.id)))
+            .flatten();
+        Ok(EventPage {
+            events,
+            continuation_token,
+        })
+    }
+
+    /// The organization's event log (owners, admins, custom with the permission).
+    pub async fn org_events(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        range: &EventRange<'_>,
+    ) -> Result<EventPage, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::AccessEventLogs)?;
+        let mut query = parse_range(range, self.now())?;
+        query.org_id = Some(org_id);
+        self.event_page(query).await
+    }
+
+    /// Events by or about one member.
+    pub async fn org_member_events(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        member_id: OrgUserId,
+        range: &EventRange<'_>,
+    ) -> Result<EventPage, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::AccessEventLogs)?;
+        let member = self
+            .store
+            .org_user(org_id, member_id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let mut query = parse_range(range, self.now())?;
+        query.org_id = Some(org_id);
+        query.org_user_id = Some(member.id);
+        query.user_id = member.user_id;
+        self.event_page(query).await
+    }
+
+    /// Events about one org item the caller can read, for those who may read the log.
+    pub async fn cipher_events(
+        &self,
+        caller: &Caller,
+        cipher_id: CipherId,
+        range: &EventRange<'_>,
+    ) -> Result<EventPage, DomainError> {
+        let view = self.cipher(caller, cipher_id).await?;
+        let org_id = view.cipher.org_id.ok_or(DomainError::NotFound)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::AccessEventLogs)?;
+        let mut query = parse_range(range, self.now())?;
+        query.org_id = Some(org_id);
+        query.cipher_id = Some(cipher_id);
+        self.event_page(query).await
+    }
+
+    /// Stores events a client reports (item viewed, password copied, …) for organizations the
+    /// caller belongs to; others are dropped silently, as the official server does.
+    pub async fn collect_events(
+        &self,
+        caller: &Caller,
+        reported: &[EventCollectRequest],
+    ) -> Result<(), DomainError> {
+        if reported.len() > MAX_COLLECTED_EVENTS {
+            return Err(DomainError::bad_request(format!(
+                "At most {MAX_COLLECTED_EVENTS} events per request."
+            )));
+        }
+        let mut events = Vec::new();
+        let mut actors: Vec<OrgActor> = Vec::new();
+        for r in reported {
+            if !event_type::client_reportable(r.event_type) {
+                continue;
+            }
+            let cipher_id = r
+                .cipher_id
+                .as_deref()
+                .and_then(|s| s.parse::<CipherId>().ok());
+            // The organization is taken from the item when there is one, never trusted from the body.
+            let org_id = match cipher_id {
+                Some(id) => match self.cipher(caller, id).await {
+                    Ok(view) => view.cipher.org_id,
+                    Err(_) => None,
+                },
+                None => r.organization_id.as_deref().and_then(|s| s.parse().ok()),
+            };
+            let Some(org_id) = org_id else { continue };
+            let actor = match actors.iter().find(|a| a.org.id == org_id) {
+                Some(a) => a.clone(),
+                None => match self.org_actor(caller, org_id).await {
+                    Ok(a) => {
+                        actors.push(a.clone());
+                        a
+                    }
+                    Err(_) => continue,
+                },
+            };
+            events.push(EventRow {
+                cipher_id,
+                ..self.org_event(&actor, r.event_type)
+            });
+        }
+        if !events.is_empty() {
+            self.store.insert_events(&events).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_defaults_to_the_last_thirty_days_and_refuses_reversed_dates() {
+        let now = Timestamp(DEFAULT_RANGE_MS * 2);
+        let q = parse_range(&EventRange::default(), now).unwrap();
+        assert_eq!(q.end, now);
+        assert_eq!(q.start, Timestamp(DEFAULT_RANGE_MS));
+        let reversed = EventRange {
+            start: Some("2026-02-01T00:00:00Z"),
+            end: Some("2026-01-01T00:00:00Z"),
+            continuation_token: None,
+        };
+        assert!(parse_range(&reversed, now).is_err());
+    }
+
+    #[test]
+    fn a_continuation_token_must_name_a_position() {
+        let id = EventId::new();
+        let good = format!("1234_{id}");
+        let range = EventRange {
+            continuation_token: Some(&good),
+            ..EventRange::default()
+        };
+        assert_eq!(
+            parse_range(&range, Timestamp(0)).unwrap().before,
+            Some((Timestamp(1234), id))
+        );
+        let bad = EventRange {
+            continuation_token: Some("garbage"),
+            ..EventRange::default()
+        };
+        assert!(parse_range(&bad, Timestamp(0)).is_err());
+    }
+}

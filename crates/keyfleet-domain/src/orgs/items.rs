@@ -1,0 +1,330 @@
+//! Org items: create into collections, share a personal item into an organization, edit with the
+//! rights the caller's collections give, change collections, delete/restore, and the admin view.
+
+use super::{event_type, parse_id, OrgActor, OrgCapability};
+use crate::auth::Caller;
+use crate::error::DomainError;
+use crate::ids::{CipherId, CollectionId, OrgId};
+use crate::org_store::EventRow;
+use crate::store::{BulkCipherChange, CipherRow, CipherView, ItemAccess};
+use crate::vault::{cipher_content_json, MAX_BULK_IDS};
+use crate::Domain;
+use keyfleet_api::vault::CipherRequest;
+use std::collections::HashSet;
+
+fn org_of(req: &CipherRequest) -> Result<OrgId, DomainError> {
+    match req.organization_id.as_deref() {
+        Some(s) if !s.is_empty() => parse_id("organizationId", s),
+        _ => Err(DomainError::invalid(
+            "organizationId",
+            "An organization item needs its organization.",
+        )),
+    }
+}
+
+impl Domain {
+    fn cipher_event(&self, actor: &OrgActor, t: i32, id: CipherId) -> EventRow {
+        EventRow {
+            cipher_id: Some(id),
+            ..self.org_event(actor, t)
+        }
+    }
+
+    /// Parses collection ids and checks the actor may put items into each: by role, or because
+    /// a collection grants them write access.
+    async fn writable_collections(
+        &self,
+        actor: &OrgActor,
+        raw: &[String],
+    ) -> Result<Vec<CollectionId>, DomainError> {
+        if raw.len() > MAX_BULK_IDS {
+            return Err(DomainError::invalid(
+                "collectionIds",
+                "Too many collections.",
+            ));
+        }
+        let ids: Vec<CollectionId> = raw
+            .iter()
+            .map(|s| parse_id("collectionIds", s))
+            .collect::<Result<HashSet<_>, _>>()?
+            .into_iter()
+            .collect();
+        let writable: HashSet<CollectionId> = if actor.can(OrgCapability::ManageAllItems) {
+            self.store
+                .collections(actor.org.id)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        } else {
+            self.store
+                .user_collections(actor.user_id)
+                .await?
+                .into_iter()
+                .filter(|c| c.collection.org_id == actor.org.id && !c.access.read_only)
+                .map(|c| c.collection.id)
+                .collect()
+        };
+        if ids.iter().any(|id| !writable.contains(id)) {
+            return Err(DomainError::invalid(
+                "collectionIds",
+                "You do not have permission to add items to one of these collections.",
+            ));
+        }
+        Ok(ids)
+    }
+
+    /// Creates an org item in collections the caller may write to (at least one).
+    pub async fn create_org_cipher(
+        &self,
+        caller: &Caller,
+        req: &CipherRequest,
+        collection_ids: &[String],
+    ) -> Result<CipherView, DomainError> {
+        let org_id = org_of(req)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        let collections = self.writable_collections(&actor, collection_ids).await?;
+        if collections.is_empty() && !actor.can(OrgCapability::ManageAllItems) {
+            return Err(DomainError::invalid(
+                "collectionIds",
+                "You must select at least one collection.",
+            ));
+        }
+        let data = cipher_content_json(req)?;
+        let now = self.now();
+        let cipher = CipherRow {
+            id: CipherId::new(),
+            user_id: None,
+            org_id: Some(org_id),
+            cipher_type: req.cipher_type,
+            data,
+            creation_date: now,
+            revision_date: now,
+            deleted_date: None,
+            archived_date: None,
+        };
+        let events = [self.cipher_event(&actor, event_type::CIPHER_CREATED, cipher.id)];
+        self.store
+            .insert_org_cipher(&cipher, &collections, &events)
+            .await?;
+        self.cipher(caller, cipher.id).await
+    }
+
+    /// Moves one of the caller's personal items into an organization, re-encrypted with the org
+    /// key, into collections the caller may write to.
+    pub async fn share_cipher(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+        req: &CipherRequest,
+        collection_ids: &[String],
+    ) -> Result<CipherView, DomainError> {
+        let current = self.cipher(caller, id).await?;
+        if current.cipher.user_id != Some(caller.user.id) {
+            return Err(DomainError::bad_request(
+                "This item already belongs to an organization.",
+            ));
+        }
+        let org_id = org_of(req)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        let collections = self.writable_collections(&actor, collection_ids).await?;
+        if collections.is_empty() {
+            return Err(DomainError::invalid(
+                "collectionIds",
+                "You must select at least one collection.",
+            ));
+        }
+        if req.cipher_type != current.cipher.cipher_type {
+            return Err(DomainError::invalid(
+                "type",
+                "The item type cannot be changed.",
+            ));
+        }
+        let data = cipher_content_json(req)?;
+        let cipher = CipherRow {
+            user_id: None,
+            org_id: Some(org_id),
+            data,
+            revision_date: self
+                .now()
+                .max(crate::clock::Timestamp(current.cipher.revision_date.0 + 1)),
+            ..current.cipher.clone()
+        };
+        let events = [self.cipher_event(&actor, event_type::CIPHER_SHARED, id)];
+        if !self
+            .store
+            .share_cipher(
+                caller.user.id,
+                &cipher,
+                &collections,
+                current.cipher.revision_date,
+                &events,
+            )
+            .await?
+        {
+            return Err(DomainError::StaleRevision);
+        }
+        self.cipher(caller, id).await
+    }
+
+    /// Replaces an org item's content (edit rights needed); `current` was read for the caller.
+    pub(crate) async fn update_org_cipher(
+        &self,
+        caller: &Caller,
+        current: CipherView,
+        req: &CipherRequest,
+    ) -> Result<CipherView, DomainError> {
+        let org_id = current.cipher.org_id.ok_or(DomainError::NotFound)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        if !current.access.edit {
+            return Err(DomainError::bad_request(
+                "You do not have permission to edit this item.",
+            ));
+        }
+        if org_of(req).ok() != Some(org_id) {
+            return Err(DomainError::invalid(
+                "organizationId",
+                "An item cannot change organization.",
+            ));
+        }
+        let data = cipher_content_json(req)?;
+        let cipher = CipherRow {
+            data,
+            revision_date: self
+                .now()
+                .max(crate::clock::Timestamp(current.cipher.revision_date.0 + 1)),
+            archived_date: req
+                .archived_date
+                .as_deref()
+                .and_then(crate::clock::Timestamp::parse_iso),
+            ..current.cipher.clone()
+        };
+        let events = [self.cipher_event(&actor, event_type::CIPHER_UPDATED, cipher.id)];
+        if !self
+            .store
+            .update_org_cipher(&cipher, current.cipher.revision_date, &events)
+            .await?
+        {
+            return Err(DomainError::StaleRevision);
+        }
+        // The caller's folder and favorite are theirs, not the item's.
+        let folder = req.folder_id.as_deref().filter(|s| !s.is_empty());
+        self.set_cipher_folder_and_favorite(
+            caller,
+            cipher.id,
+            folder,
+            req.favorite.unwrap_or(false),
+        )
+        .await
+    }
+
+    /// Replaces the collections of an org item (those who manage it, or admins).
+    pub async fn set_cipher_collections(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+        collection_ids: &[String],
+    ) -> Result<Option<CipherView>, DomainError> {
+        let current = self.cipher(caller, id).await?;
+        let org_id = current.cipher.org_id.ok_or(DomainError::NotFound)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        if !current.access.manage && !actor.can(OrgCapability::ManageAllItems) {
+            return Err(DomainError::bad_request(
+                "You do not have permission to change this item's collections.",
+            ));
+        }
+        let collections = self.writable_collections(&actor, collection_ids).await?;
+        if collections.is_empty() && !actor.can(OrgCapability::ManageAllItems) {
+            return Err(DomainError::invalid(
+                "collectionIds",
+                "You must select at least one collection.",
+            ));
+        }
+        let events = [self.cipher_event(&actor, event_type::CIPHER_UPDATED_COLLECTIONS, id)];
+        self.store
+            .set_cipher_collections(org_id, id, &collections, &events, self.now())
+            .await?;
+        // The caller may no longer reach the item through the collections left.
+        Ok(self.cipher(caller, id).await.ok())
+    }
+
+    /// Soft-deletes, restores or purges an org item (edit rights needed).
+    pub(crate) async fn change_org_cipher(
+        &self,
+        caller: &Caller,
+        view: &CipherView,
+        change: BulkCipherChange,
+    ) -> Result<(), DomainError> {
+        let org_id = view.cipher.org_id.ok_or(DomainError::NotFound)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        if !view.access.edit {
+            return Err(DomainError::bad_request(
+                "You do not have permission to delete this item.",
+            ));
+        }
+        let t = match change {
+            BulkCipherChange::SoftDelete(_) => event_type::CIPHER_SOFT_DELETED,
+            BulkCipherChange::Restore => event_type::CIPHER_RESTORED,
+            BulkCipherChange::Purge => event_type::CIPHER_DELETED,
+        };
+        let events = [self.cipher_event(&actor, t, view.cipher.id)];
+        self.store
+            .change_org_ciphers(org_id, &[view.cipher.id], change, &events, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Every item of the organization with its collections (the admin vault view).
+    pub async fn org_cipher_details(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+    ) -> Result<Vec<CipherView>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageAllItems)?;
+        Ok(self
+            .store
+            .org_ciphers(org_id)
+            .await?
+            .into_iter()
+            .map(|(cipher, collection_ids)| CipherView {
+                cipher,
+                folder_id: None,
+                favorite: false,
+                collection_ids,
+                access: ItemAccess::FULL,
+            })
+            .collect())
+    }
+
+    /// An admin's change to any item of the organization (`*-admin` endpoints).
+    pub async fn admin_change_org_ciphers(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        ids: &[CipherId],
+        change: BulkCipherChange,
+    ) -> Result<u64, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageAllItems)?;
+        if ids.len() > MAX_BULK_IDS {
+            return Err(DomainError::invalid(
+                "ids",
+                format!("At most {MAX_BULK_IDS} items per request."),
+            ));
+        }
+        let t = match change {
+            BulkCipherChange::SoftDelete(_) => event_type::CIPHER_SOFT_DELETED,
+            BulkCipherChange::Restore => event_type::CIPHER_RESTORED,
+            BulkCipherChange::Purge => event_type::CIPHER_DELETED,
+        };
+        let events: Vec<EventRow> = ids
+            .iter()
+            .map(|id| self.cipher_event(&actor, t, *id))
+            .collect();
+        Ok(self
+            .store
+            .change_org_ciphers(org_id, ids, change, &events, self.now())
+            .await?)
+    }
+}

@@ -1,0 +1,671 @@
+//! Members: invite (signed, single-use, 5-day links), accept, confirm (the org key wrapped to the
+//! member's public key), change role and access, revoke/restore, remove, leave.
+
+use super::{
+    check_member_key, event_type, member_status, member_type, parse_id, OrgActor, OrgCapability,
+    Permissions,
+};
+use crate::accounts::parse_email;
+use crate::auth::Caller;
+use crate::error::DomainError;
+use crate::ids::{GroupId, OrgId, OrgUserId, UserId};
+use crate::org_store::{AccessSelection, EventRow, OrgMemberDetails, OrgRow, OrgUserRow};
+use crate::Domain;
+use keyfleet_api::orgs::{
+    OrganizationUserInviteRequest, OrganizationUserUpdateRequest, SelectionReadOnly,
+};
+use std::collections::HashSet;
+
+/// How long an invitation link stays valid.
+pub const INVITE_TTL_SECS: i64 = 5 * 24 * 3600;
+/// Most addresses one invite call may carry.
+pub const MAX_INVITES_PER_CALL: usize = 100;
+const INVITE_PURPOSE: &str = "org-invite";
+
+/// One invitation as the inviting admin gets it back (the link is theirs to pass on when no mail
+/// server is configured).
+#[derive(Debug, Clone)]
+pub struct InviteOutcome {
+    /// The new membership.
+    pub member: OrgUserRow,
+    /// The signed invitation token.
+    pub token: String,
+    /// The link to the web vault's accept page.
+    pub link: String,
+}
+
+fn invite_subject(member: &OrgUserRow) -> String {
+    format!(
+        "{}:{}:{}",
+        member.id,
+        member.email.as_deref().unwrap_or(""),
+        member.invited_at.map_or(0, |t| t.0)
+    )
+}
+
+/// Status a restored member returns to: what their row shows they had reached.
+pub(crate) fn restored_status(member: &OrgUserRow) -> i32 {
+    if member.key.is_some() {
+        member_status::CONFIRMED
+    } else if member.user_id.is_some() {
+        member_status::ACCEPTED
+    } else {
+        member_status::INVITED
+    }
+}
+
+fn check_member_type(t: i32) -> Result<(), DomainError> {
+    if (0..=4).contains(&t) {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("type", "Invalid member type."))
+    }
+}
+
+/// Admin-level roles (Owner, Admin) may only be granted or touched by an owner or admin, and
+/// owners only by an owner.
+fn check_may_manage_role(actor: &OrgActor, target_type: i32) -> Result<(), DomainError> {
+    if target_type == member_type::OWNER && !actor.is_owner() {
+        return Err(DomainError::bad_request(
+            "Only an owner can manage another owner's membership.",
+        ));
+    }
+    if target_type == member_type::ADMIN && !actor.can(OrgCapability::ManageOrganization) {
+        return Err(DomainError::bad_request(
+            "Custom users can not manage admins or owners.",
+        ));
+    }
+    Ok(())
+}
+
+fn permissions_json(member_type_: i32, raw: Option<&serde_json::Value>) -> String {
+    match (member_type_, raw) {
+        (member_type::CUSTOM, Some(v)) => {
+            serde_json::from_value::<Permissions>(v.clone()).unwrap_or_default()
+        }
+        _ => Permissions::default(),
+    }
+    .to_json()
+}
+
+impl Domain {
+    /// Checks collection selections belong to the organization.
+    pub(crate) async fn parse_collection_selections(
+        &self,
+        org_id: OrgId,
+        raw: &[SelectionReadOnly],
+    ) -> Result<Vec<AccessSelection>, DomainError> {
+        if raw.is_empty() {
+            return Ok(vec![]);
+        }
+        let known: HashSet<_> = self
+            .store
+            .collections(org_id)
+            .await?
+            .into_iter()
+            .map(|c| c.id.uuid())
+            .collect();
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|s| {
+                let id: uuid::Uuid = parse_id("collections", &s.id)?;
+                if !known.contains(&id) || !seen.insert(id) {
+                    return Err(DomainError::invalid(
+                        "collections",
+                        "A collection is not part of this organization.",
+                    ));
+                }
+                Ok(AccessSelection {
+                    id,
+                    read_only: s.read_only,
+                    hide_passwords: s.hide_passwords,
+                    manage: s.manage,
+                })
+            })
+            .collect()
+    }
+
+    /// Checks group ids belong to the organization.
+    pub(crate) async fn parse_group_ids(
+        &self,
+        org_id: OrgId,
+        raw: &[String],
+    ) -> Result<Vec<GroupId>, DomainError> {
+        if raw.is_empty() {
+            return Ok(vec![]);
+        }
+        let known: HashSet<_> = self
+            .store
+            .groups(org_id)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        let ids = raw
+            .iter()
+            .map(|s| parse_id::<GroupId>("groups", s))
+            .collect::<Result<HashSet<_>, _>>()?;
+        if ids.iter().any(|g| !known.contains(g)) {
+            return Err(DomainError::invalid(
+                "groups",
+                "A group is not part of this organization.",
+            ));
+        }
+        Ok(ids.into_iter().collect())
+    }
+
+    async fn check_seats(&self, org: &OrgRow, adding: usize) -> Result<(), DomainError> {
+        let used = self.store.seats_used(org.id).await?;
+        let wanted = used + i64::try_from(adding).unwrap_or(i64::MAX);
+        if wanted > i64::from(org.seats) {
+            return Err(DomainError::bad_request(format!(
+                "Seat limit reached: this organization's plan has {} seat(s) and {used} are in use. \
+                 Add seats or remove members first.",
+                org.seats
+            )));
+        }
+        Ok(())
+    }
+
+    async fn guard_last_owner(&self, member: &OrgUserRow) -> Result<(), DomainError> {
+        if member.member_type == member_type::OWNER
+            && member.status == member_status::CONFIRMED
+            && self.store.confirmed_owners(member.org_id).await? <= 1
+        {
+            return Err(DomainError::bad_request(
+                "The organization must keep at least one confirmed owner.",
+            ));
+        }
+        Ok(())
+    }
+
+    fn invite_link(&self, org: &OrgRow, member: &OrgUserRow, token: &str) -> String {
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        format!(
+            "{}/#/accept-organization?organizationId={}&organizationUserId={}&email={}&organizationName={}&token={}",
+            self.settings.issuer,
+            org.id,
+            member.id,
+            enc(member.email.as_deref().unwrap_or("")),
+            enc(&org.name),
+            enc(token)
+        )
+    }
+
+    fn issue_invite(
+        &self,
+        org: &OrgRow,
+        member: &OrgUserRow,
+    ) -> Result<InviteOutcome, DomainError> {
+        let token = self.tokens.issue_purpose_token(
+            INVITE_PURPOSE,
+            &invite_subject(member),
+            INVITE_TTL_SECS,
+            self.now(),
+        )?;
+        Ok(InviteOutcome {
+            link: self.invite_link(org, member, &token),
+            token,
+            member: member.clone(),
+        })
+    }
+
+    fn member_event(&self, actor: &OrgActor, t: i32, member: &OrgUserRow) -> EventRow {
+        EventRow {
+            org_user_id: Some(member.id),
+            user_id: member.user_id,
+            ..self.org_event(actor, t)
+        }
+    }
+
+    /// The member `id` of the organization `actor` manages members of.
+    async fn managed_member(
+        &self,
+        actor: &OrgActor,
+        id: OrgUserId,
+    ) -> Result<OrgUserRow, DomainError> {
+        actor.require(OrgCapability::ManageUsers)?;
+        self.store
+            .org_user(actor.org.id, id)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /// Every member with details (those who manage members), or one with `only`.
+    pub async fn org_members(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        only: Option<OrgUserId>,
+    ) -> Result<Vec<OrgMemberDetails>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageUsers)?;
+        let members = self.store.org_member_details(org_id, only).await?;
+        if only.is_some() && members.is_empty() {
+            return Err(DomainError::NotFound);
+        }
+        Ok(members)
+    }
+
+    /// Public keys of accepted members, to wrap the org key for them.
+    pub async fn org_member_public_keys(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        ids: &[String],
+    ) -> Result<Vec<(OrgUserId, UserId, String)>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageUsers)?;
+        if ids.len() > MAX_INVITES_PER_CALL {
+            return Err(DomainError::bad_request(format!(
+                "At most {MAX_INVITES_PER_CALL} members per request."
+            )));
+        }
+        let mut out = Vec::new();
+        for id in ids.iter().filter_map(|s| s.parse::<OrgUserId>().ok()) {
+            let Some(m) = self.store.org_user(org_id, id).await? else {
+                continue;
+            };
+            let Some(user_id) = m.user_id else { continue };
+            if let Some(key) = self
+                .store
+                .user_by_id(user_id)
+                .await?
+                .and_then(|u| u.public_key)
+            {
+                out.push((m.id, user_id, key));
+            }
+        }
+        Ok(out)
+    }
+
+    // ------------------------------------------------------------------ inviting
+
+    /// Invites addresses with a role and access; refused beyond the plan's seats.
+    pub async fn invite_members(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        req: &OrganizationUserInviteRequest,
+    ) -> Result<Vec<InviteOutcome>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageUsers)?;
+        check_member_type(req.member_type)?;
+        check_may_manage_role(&actor, req.member_type)?;
+        if req.emails.is_empty() || req.emails.len() > MAX_INVITES_PER_CALL {
+            return Err(DomainError::invalid(
+                "emails",
+                format!("Invite between 1 and {MAX_INVITES_PER_CALL} addresses at a time."),
+            ));
+        }
+        let mut emails = Vec::new();
+        for raw in &req.emails {
+            let email = parse_email(raw)?;
+            if !emails.contains(&email) {
+                emails.push(email);
+            }
+        }
+        let collections = self
+            .parse_collection_selections(org_id, &req.collections)
+            .await?;
+        let groups = self.parse_group_ids(org_id, &req.groups).await?;
+        // Addresses already invited or belonging to a member are skipped, as the official server does.
+        let existing = self.store.org_member_details(org_id, None).await?;
+        emails.retain(|e| !existing.iter().any(|m| &m.email == e));
+        if emails.is_empty() {
+            return Ok(vec![]);
+        }
+        self.check_seats(&actor.org, emails.len()).await?;
+        let now = self.now();
+        let permissions = permissions_json(req.member_type, req.permissions.as_ref());
+        let rows: Vec<OrgUserRow> = emails
+            .into_iter()
+            .map(|email| OrgUserRow {
+                id: OrgUserId::new(),
+                org_id,
+                user_id: None,
+                email: Some(email),
+                member_type: req.member_type,
+                status: member_status::INVITED,
+                key: None,
+                permissions: permissions.clone(),
+                external_id: None,
+                invited_at: Some(now),
+                revocation_reason: None,
+                creation_date: now,
+                revision_date: now,
+            })
+            .collect();
+        let events: Vec<EventRow> = rows
+            .iter()
+            .map(|m| self.member_event(&actor, event_type::ORG_USER_INVITED, m))
+            .collect();
+        self.store
+            .insert_org_users(&rows, &collections, &groups, &events)
+            .await?;
+        rows.iter()
+            .map(|m| self.issue_invite(&actor.org, m))
+            .collect()
+    }
+
+    /// Issues fresh links for invited members; older links stop working.
+    pub async fn reinvite_members(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        ids: &[String],
+    ) -> Result<Vec<(String, Result<InviteOutcome, DomainError>)>, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageUsers)?;
+        let mut out = Vec::new();
+        for raw in ids.iter().take(MAX_INVITES_PER_CALL) {
+            let result = async {
+                let id: OrgUserId = raw.parse().map_err(|_| DomainError::NotFound)?;
+                let mut m = self.managed_member(&actor, id).await?;
+                if m.status != member_status::INVITED {
+                    return Err(DomainError::bad_request("User invalid."));
+                }
+                m.invited_at = Some(self.now());
+                m.revision_date = self.now();
+                self.store.update_org_user(&m, None, &[]).await?;
+                self.issue_invite(&actor.org, &m)
+            }
+            .await;
+            out.push((raw.clone(), result));
+        }
+        Ok(out)
+    }
+
+    /// Accepts an invitation for the signed-in caller (whose email must be the invited one).
+    pub async fn accept_invite(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+        token: &str,
+    ) -> Result<(), DomainError> {
+        let mut m = self
+            .store
+            .org_user_unscoped_for_accept(id)
+            .await?
+            .filter(|m| m.org_id == org_id)
+            .ok_or_else(|| DomainError::bad_request("User invalid."))?;
+        if m.status != member_status::INVITED {
+            return Err(DomainError::bad_request("Already accepted."));
+        }
+        let valid =
+            self.tokens
+                .check_purpose_token(token, INVITE_PURPOSE, &invite_subject(&m), self.now());
+        if !valid {
+            return Err(DomainError::bad_request(
+                "Invalid or expired invitation. Ask an administrator to invite you again.",
+            ));
+        }
+        if m.email.as_deref() != Some(caller.user.email.as_str()) {
+            return Err(DomainError::bad_request(
+                "User email does not match invite.",
+            ));
+        }
+        if self
+            .store
+            .membership(org_id, caller.user.id)
+            .await?
+            .is_some()
+        {
+            return Err(DomainError::bad_request(
+                "You are already a member of this organization.",
+            ));
+        }
+        let org = self.store.org(org_id).await?.ok_or(DomainError::NotFound)?;
+        self.check_policies_on_join(caller, &org).await?;
+        m.status = member_status::ACCEPTED;
+        m.user_id = Some(caller.user.id);
+        m.email = None;
+        m.invited_at = None;
+        m.revision_date = self.now();
+        self.store.update_org_user(&m, None, &[]).await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ managing
+
+    /// Confirms an accepted member with the org key wrapped to their public key.
+    pub async fn confirm_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+        key: &str,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let mut m = self.managed_member(&actor, id).await?;
+        check_may_manage_role(&actor, m.member_type)?;
+        if m.status != member_status::ACCEPTED {
+            return Err(DomainError::bad_request("User not valid."));
+        }
+        check_member_key(key)?;
+        let user_id = m.user_id.ok_or(DomainError::NotFound)?;
+        self.check_policies_on_confirm(&actor.org, user_id).await?;
+        m.status = member_status::CONFIRMED;
+        m.key = Some(key.to_string());
+        m.revision_date = self.now();
+        let events = [self.member_event(&actor, event_type::ORG_USER_CONFIRMED, &m)];
+        self.store.update_org_user(&m, None, &events).await?;
+        Ok(())
+    }
+
+    /// Changes a member's role, permissions, collection access and groups.
+    pub async fn update_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+        req: &OrganizationUserUpdateRequest,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let mut m = self.managed_member(&actor, id).await?;
+        check_member_type(req.member_type)?;
+        check_may_manage_role(&actor, m.member_type)?;
+        check_may_manage_role(&actor, req.member_type)?;
+        if m.member_type == member_type::OWNER && req.member_type != member_type::OWNER {
+            self.guard_last_owner(&m).await?;
+        }
+        let collections = self
+            .parse_collection_selections(org_id, &req.collections)
+            .await?;
+        let groups = self.parse_group_ids(org_id, &req.groups).await?;
+        m.member_type = req.member_type;
+        m.permissions = permissions_json(req.member_type, req.permissions.as_ref());
+        m.revision_date = self.now();
+        let events = [self.member_event(&actor, event_type::ORG_USER_UPDATED, &m)];
+        self.store
+            .update_org_user(&m, Some((&collections, &groups)), &events)
+            .await?;
+        Ok(())
+    }
+
+    /// Revokes a member: they keep their row (and key) but lose every access at once.
+    pub async fn revoke_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let mut m = self.managed_member(&actor, id).await?;
+        if m.user_id == Some(caller.user.id) {
+            return Err(DomainError::bad_request("You cannot revoke yourself."));
+        }
+        check_may_manage_role(&actor, m.member_type)?;
+        if m.status == member_status::REVOKED {
+            return Err(DomainError::bad_request("Already revoked."));
+        }
+        self.guard_last_owner(&m).await?;
+        m.status = member_status::REVOKED;
+        m.revocation_reason = None;
+        m.revision_date = self.now();
+        let events = [self.member_event(&actor, event_type::ORG_USER_REVOKED, &m)];
+        self.store.update_org_user(&m, None, &events).await?;
+        Ok(())
+    }
+
+    /// Restores a revoked member to the status they had reached (seats permitting).
+    pub async fn restore_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let mut m = self.managed_member(&actor, id).await?;
+        check_may_manage_role(&actor, m.member_type)?;
+        if m.status != member_status::REVOKED {
+            return Err(DomainError::bad_request("Already active."));
+        }
+        self.check_seats(&actor.org, 1).await?;
+        if let Some(user_id) = m.user_id {
+            self.check_policies_on_confirm(&actor.org, user_id).await?;
+        }
+        m.status = restored_status(&m);
+        m.revocation_reason = None;
+        m.revision_date = self.now();
+        let events = [self.member_event(&actor, event_type::ORG_USER_RESTORED, &m)];
+        self.store.update_org_user(&m, None, &events).await?;
+        Ok(())
+    }
+
+    /// Removes a member (their items stay with the organization).
+    pub async fn remove_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        let m = self.managed_member(&actor, id).await?;
+        if m.user_id == Some(caller.user.id) {
+            return Err(DomainError::bad_request(
+                "You cannot remove yourself. Leave the organization instead.",
+            ));
+        }
+        check_may_manage_role(&actor, m.member_type)?;
+        self.guard_last_owner(&m).await?;
+        let events = [self.member_event(&actor, event_type::ORG_USER_REMOVED, &m)];
+        self.store
+            .delete_org_user(org_id, id, &events, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// The caller leaves the organization (not its last owner).
+    pub async fn leave_org(&self, caller: &Caller, org_id: OrgId) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        self.guard_last_owner(&actor.member).await?;
+        let events = [self.member_event(&actor, event_type::ORG_USER_LEFT, &actor.member)];
+        self.store
+            .delete_org_user(org_id, actor.member.id, &events, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Runs `op` for each id of a bulk member call, collecting per-id errors as the protocol's
+    /// `[{id, error}]` does.
+    pub async fn for_each_member<'a, F, Fut>(
+        &'a self,
+        ids: &'a [String],
+        op: F,
+    ) -> Result<Vec<(String, Option<String>)>, DomainError>
+    where
+        F: Fn(OrgUserId) -> Fut,
+        Fut: std::future::Future<Output = Result<(), DomainError>>,
+    {
+        if ids.len() > MAX_INVITES_PER_CALL {
+            return Err(DomainError::bad_request(format!(
+                "At most {MAX_INVITES_PER_CALL} members per request."
+            )));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for raw in ids {
+            let result = match raw.parse::<OrgUserId>() {
+                Ok(id) => op(id).await,
+                Err(_) => Err(DomainError::NotFound),
+            };
+            let error = match result {
+                Ok(()) => None,
+                Err(DomainError::Invalid { message, .. }) => Some(message),
+                Err(DomainError::NotFound) => Some("User invalid.".to_string()),
+                Err(e) => return Err(e),
+            };
+            out.push((raw.clone(), error));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+
+    fn member(key: Option<&str>, user: bool) -> OrgUserRow {
+        OrgUserRow {
+            id: OrgUserId::new(),
+            org_id: OrgId::new(),
+            user_id: user.then(UserId::new),
+            email: None,
+            member_type: member_type::USER,
+            status: member_status::REVOKED,
+            key: key.map(str::to_string),
+            permissions: "{}".into(),
+            external_id: None,
+            invited_at: None,
+            revocation_reason: None,
+            creation_date: Timestamp(0),
+            revision_date: Timestamp(0),
+        }
+    }
+
+    #[test]
+    fn a_restored_member_returns_to_the_status_they_had_reached() {
+        assert_eq!(
+            restored_status(&member(Some("4.x"), true)),
+            member_status::CONFIRMED
+        );
+        assert_eq!(
+            restored_status(&member(None, true)),
+            member_status::ACCEPTED
+        );
+        assert_eq!(
+            restored_status(&member(None, false)),
+            member_status::INVITED
+        );
+    }
+
+    #[test]
+    fn a_reinvite_changes_the_token_subject() {
+        let mut m = member(None, false);
+        m.email = Some("a@example.com".into());
+        m.invited_at = Some(Timestamp(1));
+        let first = invite_subject(&m);
+        m.invited_at = Some(Timestamp(2));
+        assert_ne!(first, invite_subject(&m));
+    }
+
+    #[test]
+    fn only_custom_members_keep_permissions() {
+        let v = serde_json::json!({"manageUsers": true});
+        assert!(Permissions::parse(&permissions_json(member_type::CUSTOM, Some(&v))).manage_users);
+        assert!(!Permissions::parse(&permissions_json(member_type::USER, Some(&v))).manage_users);
+    }
+}

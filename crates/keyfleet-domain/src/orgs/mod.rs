@@ -1,0 +1,648 @@
+//! Organizations: each client company's shared vault. This module owns the access model — who
+//! acts in an organization and what their role lets them do — computed in one place
+//! ([`OrgActor::can`]) and used by every org use case; the submodules hold the use cases.
+//!
+//! Anything the caller may not reach answers `NotFound`, whether it exists or not.
+
+mod collections;
+mod events;
+mod items;
+mod members;
+mod policies;
+
+pub use events::{event_type, EventPage, EventRange};
+pub use members::InviteOutcome;
+pub use policies::policy_type;
+
+use crate::accounts::{check_enc_string, parse_email};
+use crate::auth::Caller;
+use crate::clock::Timestamp;
+use crate::error::DomainError;
+use crate::ids::{CollectionId, EventId, OrgId, OrgUserId};
+use crate::org_store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
+use crate::tokens::new_api_key;
+use crate::Domain;
+use keyfleet_api::orgs::{OrganizationCreateRequest, OrganizationUpdateRequest};
+use serde::{Deserialize, Serialize};
+
+/// OrganizationUserType numbers.
+pub mod member_type {
+    /// Owner: everything, including deleting the organization and its API key.
+    pub const OWNER: i32 = 0;
+    /// Admin: everything but owner-only actions.
+    pub const ADMIN: i32 = 1;
+    /// User: items of the collections granted to them.
+    pub const USER: i32 = 2;
+    /// Manager (older clients): a user who may create collections and manages the ones assigned.
+    pub const MANAGER: i32 = 3;
+    /// Custom: a user with chosen admin permissions.
+    pub const CUSTOM: i32 = 4;
+}
+
+/// OrganizationUserStatusType numbers.
+pub mod member_status {
+    /// Access suspended by an admin.
+    pub const REVOKED: i32 = -1;
+    /// Invitation sent, not accepted.
+    pub const INVITED: i32 = 0;
+    /// Accepted; waiting for an admin to share the org key.
+    pub const ACCEPTED: i32 = 1;
+    /// Has the org key.
+    pub const CONFIRMED: i32 = 2;
+}
+
+/// PlanType numbers Keyfleet offers, with their product tier.
+pub mod plan {
+    /// Free: two seats, two collections.
+    pub const FREE: i32 = 0;
+    /// Teams (monthly).
+    pub const TEAMS_MONTHLY: i32 = 17;
+    /// Teams (annually).
+    pub const TEAMS_ANNUALLY: i32 = 18;
+    /// Enterprise (monthly).
+    pub const ENTERPRISE_MONTHLY: i32 = 19;
+    /// Enterprise (annually).
+    pub const ENTERPRISE_ANNUALLY: i32 = 20;
+
+    /// ProductTierType (Free 0, Families 1, Teams 2, Enterprise 3, TeamsStarter 4) of a plan.
+    pub fn product_tier(plan_type: i32) -> i32 {
+        match plan_type {
+            0 => 0,
+            1 | 7 | 22 => 1,
+            2 | 3 | 8 | 9 | 12 | 13 | 17 | 18 => 2,
+            16 | 21 => 4,
+            _ => 3,
+        }
+    }
+
+    /// The plan's display name.
+    pub fn name(plan_type: i32) -> &'static str {
+        match product_tier(plan_type) {
+            0 => "Free",
+            1 => "Families",
+            2 => "Teams",
+            4 => "Teams Starter",
+            _ => "Enterprise",
+        }
+    }
+}
+
+/// Seats and collections of the Free plan.
+const FREE_SEATS: i32 = 2;
+const FREE_MAX_COLLECTIONS: i32 = 2;
+/// Seats of a paid plan when the request names none.
+const DEFAULT_PAID_SEATS: i32 = 10;
+/// Most seats one organization may have (a guard against typos, not a licence).
+pub const MAX_SEATS: i32 = 100_000;
+const MAX_ORG_NAME_LEN: usize = 50;
+const MAX_KEY_LEN: usize = 10_000;
+
+/// Custom permissions (`permissions` on the wire); only meaningful for Custom members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Permissions {
+    /// Read the event log.
+    pub access_event_logs: bool,
+    /// Import and export.
+    pub access_import_export: bool,
+    /// Reports.
+    pub access_reports: bool,
+    /// Create collections.
+    pub create_new_collections: bool,
+    /// Edit every collection.
+    pub edit_any_collection: bool,
+    /// Delete every collection.
+    pub delete_any_collection: bool,
+    /// Manage groups.
+    pub manage_groups: bool,
+    /// Manage policies.
+    pub manage_policies: bool,
+    /// Manage SSO.
+    pub manage_sso: bool,
+    /// Manage members.
+    pub manage_users: bool,
+    /// Account recovery.
+    pub manage_reset_password: bool,
+    /// SCIM.
+    pub manage_scim: bool,
+}
+
+impl Permissions {
+    /// Parses stored or sent permissions; anything unreadable means no permissions.
+    pub fn parse(json: &str) -> Permissions {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    /// As stored.
+    pub fn to_json(self) -> String {
+        serde_json::to_string(&self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// Something an org use case needs the actor to be allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgCapability {
+    /// Change the organization's settings and seats.
+    ManageOrganization,
+    /// Owner-only: delete the organization, its API key, owners' memberships.
+    OwnerOnly,
+    /// Invite, confirm, change, revoke and remove members.
+    ManageUsers,
+    /// Manage groups.
+    ManageGroups,
+    /// Manage policies.
+    ManagePolicies,
+    /// Read the event log.
+    AccessEventLogs,
+    /// Create collections.
+    CreateCollections,
+    /// Edit any collection (and its access).
+    EditAnyCollection,
+    /// Delete any collection.
+    DeleteAnyCollection,
+    /// See and manage every item (the admin vault view).
+    ManageAllItems,
+}
+
+/// Who acts in an organization, with which role: the one place rights are decided.
+#[derive(Debug, Clone)]
+pub struct OrgActor {
+    /// The organization.
+    pub org: OrgRow,
+    /// The acting user.
+    pub user_id: crate::ids::UserId,
+    /// The actor's confirmed membership.
+    pub member: OrgUserRow,
+    /// Effective role (OrganizationUserType).
+    pub role: i32,
+    /// Custom permissions (Custom role only).
+    pub permissions: Permissions,
+}
+
+impl OrgActor {
+    /// Whether the actor's role grants `cap`.
+    pub fn can(&self, cap: OrgCapability) -> bool {
+        use member_type::*;
+        use OrgCapability as C;
+        let p = self.permissions;
+        match self.role {
+            OWNER => true,
+            ADMIN => cap != C::OwnerOnly,
+            MANAGER => cap == C::CreateCollections,
+            CUSTOM => match cap {
+                C::ManageOrganization | C::OwnerOnly => false,
+                C::ManageUsers => p.manage_users,
+                C::ManageGroups => p.manage_groups,
+                C::ManagePolicies => p.manage_policies,
+                C::AccessEventLogs => p.access_event_logs,
+                C::CreateCollections => p.create_new_collections,
+                C::EditAnyCollection | C::ManageAllItems => p.edit_any_collection,
+                C::DeleteAnyCollection => p.delete_any_collection,
+            },
+            _ => false,
+        }
+    }
+
+    /// `NotFound` unless the actor's role grants `cap` (permission failures never say 403).
+    pub fn require(&self, cap: OrgCapability) -> Result<(), DomainError> {
+        if self.can(cap) {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound)
+        }
+    }
+
+    /// Whether the actor is an owner.
+    pub fn is_owner(&self) -> bool {
+        self.role == member_type::OWNER
+    }
+}
+
+/// Parses an id from a request field; an unparsable one names nothing the caller can reach.
+pub(crate) fn parse_id<T: std::str::FromStr>(
+    field: &'static str,
+    raw: &str,
+) -> Result<T, DomainError> {
+    raw.parse()
+        .map_err(|_| DomainError::invalid(field, format!("The field {field} is not a valid id.")))
+}
+
+fn check_org_name(name: &str) -> Result<String, DomainError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid("name", "The Name field is required."));
+    }
+    if name.chars().count() > MAX_ORG_NAME_LEN || name.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            "name",
+            format!("The Name field must be at most {MAX_ORG_NAME_LEN} characters."),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn check_business_name(name: Option<&str>) -> Result<Option<String>, DomainError> {
+    match name.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) => check_org_name(n).map(Some),
+    }
+}
+
+/// Seats of a new organization: fixed on Free, chosen (or a default) on paid plans.
+fn initial_seats(plan_type: i32, requested: Option<i32>) -> Result<i32, DomainError> {
+    if plan::product_tier(plan_type) == 0 {
+        return Ok(FREE_SEATS);
+    }
+    match requested {
+        None | Some(0) => Ok(DEFAULT_PAID_SEATS),
+        Some(n) if (1..=MAX_SEATS).contains(&n) => Ok(n),
+        Some(_) => Err(DomainError::invalid(
+            "additionalSeats",
+            format!("Seats must be between 1 and {MAX_SEATS}."),
+        )),
+    }
+}
+
+fn check_plan(plan_type: i32) -> Result<(), DomainError> {
+    match plan_type {
+        plan::FREE
+        | plan::TEAMS_MONTHLY
+        | plan::TEAMS_ANNUALLY
+        | plan::ENTERPRISE_MONTHLY
+        | plan::ENTERPRISE_ANNUALLY => Ok(()),
+        _ => Err(DomainError::invalid(
+            "planType",
+            "Choose the Free, Teams or Enterprise plan.",
+        )),
+    }
+}
+
+fn check_public_key(value: &str) -> Result<(), DomainError> {
+    let ok = value.len() <= MAX_KEY_LEN
+        && base64::Engine::decode(&base64::engine::general_purpose::STANDARD, value)
+            .is_ok_and(|der| !der.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "publicKey",
+            "The public key is not valid base64.",
+        ))
+    }
+}
+
+/// Checks a wrapped org key for a member (type 4, RSA-OAEP to their public key).
+pub(crate) fn check_member_key(key: &str) -> Result<(), DomainError> {
+    check_enc_string("key", key, MAX_KEY_LEN)?;
+    if key.starts_with("4.") || key.starts_with("3.") || key.starts_with("6.") {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "key",
+            "The key must be encrypted to the member's public key.",
+        ))
+    }
+}
+
+impl Domain {
+    /// The caller acting in `org_id`: a confirmed member of an enabled organization, else
+    /// `NotFound`.
+    pub async fn org_actor(&self, caller: &Caller, org_id: OrgId) -> Result<OrgActor, DomainError> {
+        let org = self
+            .store
+            .org(org_id)
+            .await?
+            .filter(|o| o.enabled)
+            .ok_or(DomainError::NotFound)?;
+        let member = self
+            .store
+            .membership(org_id, caller.user.id)
+            .await?
+            .filter(|m| m.status == member_status::CONFIRMED)
+            .ok_or(DomainError::NotFound)?;
+        Ok(OrgActor {
+            permissions: Permissions::parse(&member.permissions),
+            role: member.member_type,
+            user_id: caller.user.id,
+            org,
+            member,
+        })
+    }
+
+    /// A new event by `actor`, at now.
+    pub(crate) fn org_event(&self, actor: &OrgActor, event_type: i32) -> EventRow {
+        EventRow {
+            id: EventId::new(),
+            event_type,
+            date: self.now(),
+            org_id: Some(actor.org.id),
+            acting_user_id: Some(actor.user_id),
+            ..EventRow::default()
+        }
+    }
+
+    /// Creates an organization: the caller becomes its confirmed owner (the org key wrapped to
+    /// their public key), with a first collection they manage.
+    pub async fn create_org(
+        &self,
+        caller: &Caller,
+        req: &OrganizationCreateRequest,
+    ) -> Result<(OrgRow, OrgUserRow), DomainError> {
+        let name = check_org_name(&req.name)?;
+        let business_name = check_business_name(req.business_name.as_deref())?;
+        let billing_email = parse_email(&req.billing_email)
+            .map_err(|_| DomainError::invalid("billingEmail", "The billing email is not valid."))?;
+        check_plan(req.plan_type)?;
+        let seats = initial_seats(req.plan_type, req.additional_seats)?;
+        check_member_key(&req.key)?;
+        let (public_key, private_key) = match &req.keys {
+            Some(k) => {
+                check_public_key(&k.public_key)?;
+                check_enc_string("encryptedPrivateKey", &k.encrypted_private_key, MAX_KEY_LEN)?;
+                (
+                    Some(k.public_key.clone()),
+                    Some(k.encrypted_private_key.clone()),
+                )
+            }
+            None => (None, None),
+        };
+        let now = self.now();
+        let org = OrgRow {
+            id: OrgId::new(),
+            name,
+            business_name,
+            billing_email,
+            plan_type: req.plan_type,
+            seats,
+            max_collections: (plan::product_tier(req.plan_type) == 0)
+                .then_some(FREE_MAX_COLLECTIONS),
+            public_key,
+            private_key,
+            api_key: new_api_key(),
+            enabled: true,
+            creation_date: now,
+            revision_date: now,
+        };
+        let owner = OrgUserRow {
+            id: OrgUserId::new(),
+            org_id: org.id,
+            user_id: Some(caller.user.id),
+            email: None,
+            member_type: member_type::OWNER,
+            status: member_status::CONFIRMED,
+            key: Some(req.key.clone()),
+            permissions: Permissions::default().to_json(),
+            external_id: None,
+            invited_at: None,
+            revocation_reason: None,
+            creation_date: now,
+            revision_date: now,
+        };
+        let collection = match req.collection_name.as_deref() {
+            Some(n) if !n.is_empty() => {
+                check_enc_string("collectionName", n, collections::MAX_COLLECTION_NAME_LEN)?;
+                Some(CollectionRow {
+                    id: CollectionId::new(),
+                    org_id: org.id,
+                    name: n.to_string(),
+                    external_id: None,
+                    creation_date: now,
+                    revision_date: now,
+                })
+            }
+            _ => None,
+        };
+        let actor = OrgActor {
+            org: org.clone(),
+            user_id: caller.user.id,
+            member: owner.clone(),
+            role: member_type::OWNER,
+            permissions: Permissions::default(),
+        };
+        let mut events = vec![self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        if let Some(c) = &collection {
+            events.push(EventRow {
+                collection_id: Some(c.id),
+                ..self.org_event(&actor, event_type::COLLECTION_CREATED)
+            });
+        }
+        self.store
+            .insert_org(&org, &owner, collection.as_ref(), &events)
+            .await?;
+        Ok((org, owner))
+    }
+
+    /// The organization, for any confirmed member.
+    pub async fn get_org(&self, caller: &Caller, org_id: OrgId) -> Result<OrgActor, DomainError> {
+        self.org_actor(caller, org_id).await
+    }
+
+    /// Every confirmed membership of the caller with its organization (enabled ones only).
+    pub async fn my_orgs(&self, caller: &Caller) -> Result<Vec<(OrgRow, OrgUserRow)>, DomainError> {
+        Ok(self
+            .store
+            .memberships_of_user(caller.user.id)
+            .await?
+            .into_iter()
+            .filter(|(o, m)| o.enabled && m.status == member_status::CONFIRMED)
+            .collect())
+    }
+
+    /// Renames the organization and changes its billing contact (owners and admins).
+    pub async fn update_org(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        req: &OrganizationUpdateRequest,
+    ) -> Result<OrgRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageOrganization)?;
+        let mut org = actor.org.clone();
+        org.name = check_org_name(&req.name)?;
+        org.business_name = check_business_name(req.business_name.as_deref())?;
+        if let Some(email) = req.billing_email.as_deref().filter(|e| !e.is_empty()) {
+            org.billing_email = parse_email(email).map_err(|_| {
+                DomainError::invalid("billingEmail", "The billing email is not valid.")
+            })?;
+        }
+        if let (Some(k), None) = (&req.keys, &org.public_key) {
+            check_public_key(&k.public_key)?;
+            check_enc_string("encryptedPrivateKey", &k.encrypted_private_key, MAX_KEY_LEN)?;
+            org.public_key = Some(k.public_key.clone());
+            org.private_key = Some(k.encrypted_private_key.clone());
+        }
+        org.revision_date = self.now();
+        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        self.store.update_org(&org, &events).await?;
+        Ok(org)
+    }
+
+    /// Changes the seat count by `delta` (owners and admins); never below the seats in use.
+    pub async fn adjust_seats(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        delta: i32,
+    ) -> Result<OrgRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageOrganization)?;
+        let mut org = actor.org.clone();
+        if plan::product_tier(org.plan_type) == 0 {
+            return Err(DomainError::bad_request(
+                "The Free plan has a fixed number of seats. Upgrade to Teams or Enterprise.",
+            ));
+        }
+        let seats = i64::from(org.seats) + i64::from(delta);
+        let used = self.store.seats_used(org_id).await?;
+        if seats < used.max(1) {
+            return Err(DomainError::bad_request(format!(
+                "Seats cannot go below the {used} seat(s) in use. Remove or revoke members first."
+            )));
+        }
+        org.seats = i32::try_from(seats)
+            .ok()
+            .filter(|s| *s <= MAX_SEATS)
+            .ok_or_else(|| {
+                DomainError::bad_request(format!("An organization has at most {MAX_SEATS} seats."))
+            })?;
+        org.revision_date = self.now();
+        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        self.store.update_org(&org, &events).await?;
+        Ok(org)
+    }
+
+    /// Deletes the organization and everything in it (owners, after a master password re-check).
+    pub async fn delete_org(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        master_password_hash: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::OwnerOnly)?;
+        self.verify_master_password(&caller.user, master_password_hash)
+            .await?;
+        tracing::info!(org = %org_id, user = %caller.user.id, "organization deleted by an owner");
+        Ok(self.store.delete_org(org_id, self.now()).await?)
+    }
+
+    /// The organization API key (owners only, after a master password re-check); `rotate`
+    /// replaces it first.
+    pub async fn org_api_key(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        master_password_hash: Option<&str>,
+        rotate: bool,
+    ) -> Result<(String, Timestamp), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::OwnerOnly)?;
+        self.verify_master_password(&caller.user, master_password_hash)
+            .await?;
+        let mut org = actor.org.clone();
+        if rotate {
+            org.api_key = new_api_key();
+            org.revision_date = self.now();
+            let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+            self.store.update_org(&org, &events).await?;
+        }
+        Ok((org.api_key, org.revision_date))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::UserId;
+
+    fn actor(role: i32, permissions: Permissions) -> OrgActor {
+        let now = Timestamp(0);
+        let org = OrgRow {
+            id: OrgId::new(),
+            name: "Acme".into(),
+            business_name: None,
+            billing_email: "b@example.com".into(),
+            plan_type: plan::TEAMS_MONTHLY,
+            seats: 10,
+            max_collections: None,
+            public_key: None,
+            private_key: None,
+            api_key: "k".into(),
+            enabled: true,
+            creation_date: now,
+            revision_date: now,
+        };
+        OrgActor {
+            member: OrgUserRow {
+                id: OrgUserId::new(),
+                org_id: org.id,
+                user_id: Some(UserId::new()),
+                email: None,
+                member_type: role,
+                status: member_status::CONFIRMED,
+                key: None,
+                permissions: permissions.to_json(),
+                external_id: None,
+                invited_at: None,
+                revocation_reason: None,
+                creation_date: now,
+                revision_date: now,
+            },
+            user_id: UserId::new(),
+            org,
+            role,
+            permissions,
+        }
+    }
+
+    #[test]
+    fn roles_grant_what_the_protocol_says() {
+        use OrgCapability as C;
+        let owner = actor(member_type::OWNER, Permissions::default());
+        let admin = actor(member_type::ADMIN, Permissions::default());
+        let user = actor(member_type::USER, Permissions::default());
+        let manager = actor(member_type::MANAGER, Permissions::default());
+        assert!(owner.can(C::OwnerOnly));
+        assert!(!admin.can(C::OwnerOnly));
+        assert!(admin.can(C::ManageUsers) && admin.can(C::ManageAllItems));
+        assert!(!user.can(C::ManageUsers) && !user.can(C::CreateCollections));
+        assert!(manager.can(C::CreateCollections) && !manager.can(C::ManageUsers));
+    }
+
+    #[test]
+    fn a_custom_member_gets_exactly_the_permissions_granted() {
+        use OrgCapability as C;
+        let none = actor(member_type::CUSTOM, Permissions::default());
+        assert!(!none.can(C::ManageUsers) && !none.can(C::AccessEventLogs));
+        let users = actor(
+            member_type::CUSTOM,
+            Permissions {
+                manage_users: true,
+                ..Permissions::default()
+            },
+        );
+        assert!(users.can(C::ManageUsers));
+        assert!(!users.can(C::ManageGroups) && !users.can(C::OwnerOnly));
+        assert!(!users.can(C::ManageOrganization));
+    }
+
+    #[test]
+    fn permissions_parse_leniently_and_round_trip() {
+        let p = Permissions::parse(r#"{"manageUsers":true,"unknownFlag":true}"#);
+        assert!(p.manage_users && !p.manage_groups);
+        assert_eq!(Permissions::parse(&p.to_json()), p);
+        assert_eq!(Permissions::parse("not json"), Permissions::default());
+    }
+
+    #[test]
+    fn free_orgs_get_two_seats_and_paid_ones_what_they_ask() {
+        assert_eq!(initial_seats(plan::FREE, Some(50)).unwrap(), FREE_SEATS);
+        assert_eq!(initial_seats(plan::TEAMS_MONTHLY, Some(25)).unwrap(), 25);
+        assert_eq!(
+            initial_seats(plan::ENTERPRISE_ANNUALLY, None).unwrap(),
+            DEFAULT_PAID_SEATS
+        );
+        assert!(initial_seats(plan::TEAMS_MONTHLY, Some(-1)).is_err());
+        assert!(check_plan(1).is_err());
+    }
+}

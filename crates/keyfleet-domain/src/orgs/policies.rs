@@ -1,0 +1,361 @@
+//! Organization policies: stored and served per the protocol, and enforced where the server can
+//! enforce them — two-step login (members without it are revoked, and restored once they turn it
+//! on), single organization (on accept), master password requirements (sent at login).
+
+use super::members::restored_status;
+use super::{event_type, member_status, member_type, OrgCapability};
+use crate::auth::Caller;
+use crate::error::DomainError;
+use crate::ids::{OrgId, PolicyId, UserId};
+use crate::org_store::{EventRow, OrgRow, PolicyRow};
+use crate::Domain;
+use keyfleet_api::orgs::PolicyRequest;
+use serde_json::{Map, Value};
+
+/// PolicyType numbers.
+pub mod policy_type {
+    /// Members must use two-step login.
+    pub const TWO_FACTOR_AUTHENTICATION: i32 = 0;
+    /// Master password requirements.
+    pub const MASTER_PASSWORD: i32 = 1;
+    /// Password generator defaults.
+    pub const PASSWORD_GENERATOR: i32 = 2;
+    /// Members may belong to no other organization.
+    pub const SINGLE_ORG: i32 = 3;
+    /// Log in with SSO.
+    pub const REQUIRE_SSO: i32 = 4;
+    /// Remove individual vault (items must belong to the organization).
+    pub const PERSONAL_OWNERSHIP: i32 = 5;
+    /// Disable Send.
+    pub const DISABLE_SEND: i32 = 6;
+    /// Send options.
+    pub const SEND_OPTIONS: i32 = 7;
+    /// Account recovery administration.
+    pub const RESET_PASSWORD: i32 = 8;
+    /// Vault timeout.
+    pub const MAXIMUM_VAULT_TIMEOUT: i32 = 9;
+    /// Remove individual vault export.
+    pub const DISABLE_PERSONAL_VAULT_EXPORT: i32 = 10;
+    /// Activate autofill.
+    pub const ACTIVATE_AUTOFILL: i32 = 11;
+
+    /// Whether Keyfleet stores this type.
+    pub fn is_known(t: i32) -> bool {
+        (0..=11).contains(&t)
+    }
+}
+
+/// Why a member was revoked by a policy rather than by an admin.
+pub mod revocation {
+    /// The two-step login policy: undone when the member turns two-step login on.
+    pub const TWO_FACTOR_POLICY: i32 = 1;
+}
+
+const MAX_POLICY_DATA_LEN: usize = 10_000;
+
+/// Owners and admins are exempt from most policies, as in the official server.
+fn exempt(member_type_: i32) -> bool {
+    member_type_ == member_type::OWNER || member_type_ == member_type::ADMIN
+}
+
+/// The combined master password requirements of several policies (the strictest of each).
+pub fn combine_master_password_policies(policies: &[PolicyRow]) -> Option<Value> {
+    let mut out: Option<Map<String, Value>> = None;
+    for p in policies
+        .iter()
+        .filter(|p| p.enabled && p.policy_type == policy_type::MASTER_PASSWORD)
+    {
+        let data: Map<String, Value> = p
+            .data
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or_default();
+        let acc = out.get_or_insert_with(Map::new);
+        for (k, v) in data {
+            let merged = match (acc.get(&k), &v) {
+                (Some(Value::Number(a)), Value::Number(b)) => {
+                    if a.as_i64() >= b.as_i64() {
+                        acc[&k].clone()
+                    } else {
+                        v.clone()
+                    }
+                }
+                (Some(Value::Bool(a)), Value::Bool(b)) => Value::Bool(*a || *b),
+                _ => v.clone(),
+            };
+            acc.insert(k, merged);
+        }
+    }
+    out.map(Value::Object)
+}
+
+impl Domain {
+    /// The organization's policies (any confirmed member may read them).
+    pub async fn org_policies(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+    ) -> Result<Vec<PolicyRow>, DomainError> {
+        self.org_actor(caller, org_id).await?;
+        Ok(self.store.policies(org_id).await?)
+    }
+
+    /// One policy type of the organization (a disabled default when never set).
+    pub async fn org_policy(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        policy_type_: i32,
+    ) -> Result<PolicyRow, DomainError> {
+        if !policy_type::is_known(policy_type_) {
+            return Err(DomainError::NotFound);
+        }
+        let policies = self.org_policies(caller, org_id).await?;
+        Ok(policies
+            .into_iter()
+            .find(|p| p.policy_type == policy_type_)
+            .unwrap_or(PolicyRow {
+                id: PolicyId::new(),
+                org_id,
+                policy_type: policy_type_,
+                enabled: false,
+                data: None,
+                revision_date: self.now(),
+            }))
+    }
+
+    /// Policies that apply to the caller (sync): those of organizations they have joined.
+    pub async fn my_policies(&self, caller: &Caller) -> Result<Vec<PolicyRow>, DomainError> {
+        Ok(self.store.policies_of_user(caller.user.id).await?)
+    }
+
+    /// Turns a policy on or off with its settings; turning on two-step login revokes members
+    /// without it.
+    pub async fn save_policy(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        policy_type_: i32,
+        req: &PolicyRequest,
+    ) -> Result<PolicyRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManagePolicies)?;
+        if !policy_type::is_known(policy_type_) {
+            return Err(DomainError::invalid("type", "Unknown policy type."));
+        }
+        let data = match &req.data {
+            None | Some(Value::Null) => None,
+            Some(v @ Value::Object(_)) => {
+                let s = v.to_string();
+                if s.len() > MAX_POLICY_DATA_LEN {
+                    return Err(DomainError::invalid(
+                        "data",
+                        "The policy settings are too long.",
+                    ));
+                }
+                Some(s)
+            }
+            Some(_) => {
+                return Err(DomainError::invalid(
+                    "data",
+                    "The policy settings must be an object.",
+                ))
+            }
+        };
+        let existing = self.store.policies(org_id).await?;
+        let id = existing
+            .iter()
+            .find(|p| p.policy_type == policy_type_)
+            .map_or_else(PolicyId::new, |p| p.id);
+        let row = PolicyRow {
+            id,
+            org_id,
+            policy_type: policy_type_,
+            enabled: req.enabled,
+            data,
+            revision_date: self.now(),
+        };
+        let events = [EventRow {
+            policy_id: Some(id),
+            ..self.org_event(&actor, event_type::POLICY_UPDATED)
+        }];
+        self.store.save_policy(&row, &events).await?;
+        if row.enabled && policy_type_ == policy_type::TWO_FACTOR_AUTHENTICATION {
+            self.revoke_members_without_two_factor(&actor, caller.user.id)
+                .await?;
+        }
+        Ok(row)
+    }
+
+    async fn revoke_members_without_two_factor(
+        &self,
+        actor: &super::OrgActor,
+        saving_user: UserId,
+    ) -> Result<(), DomainError> {
+        let members = self.store.org_member_details(actor.org.id, None).await?;
+        for d in members {
+            let m = d.member;
+            let affected = !exempt(m.member_type)
+                && (m.status == member_status::ACCEPTED || m.status == member_status::CONFIRMED)
+                && m.user_id != Some(saving_user)
+                && !d.two_factor_enabled;
+            if affected {
+                let mut revoked = m.clone();
+                revoked.status = member_status::REVOKED;
+                revoked.revocation_reason = Some(revocation::TWO_FACTOR_POLICY);
+                revoked.revision_date = self.now();
+                let events = [EventRow {
+                    org_user_id: Some(m.id),
+                    user_id: m.user_id,
+                    ..self.org_event(actor, event_type::ORG_USER_REVOKED)
+                }];
+                self.store.update_org_user(&revoked, None, &events).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Restores memberships the two-step login policy revoked, once the user has turned it on.
+    pub async fn restore_after_two_factor_enabled(
+        &self,
+        user_id: UserId,
+    ) -> Result<(), DomainError> {
+        for (_, m) in self.store.memberships_of_user(user_id).await? {
+            if m.status == member_status::REVOKED
+                && m.revocation_reason == Some(revocation::TWO_FACTOR_POLICY)
+            {
+                let mut restored = m.clone();
+                restored.status = restored_status(&m);
+                restored.revocation_reason = None;
+                restored.revision_date = self.now();
+                let events = [EventRow {
+                    id: crate::ids::EventId::new(),
+                    event_type: event_type::ORG_USER_RESTORED,
+                    date: self.now(),
+                    org_id: Some(m.org_id),
+                    org_user_id: Some(m.id),
+                    user_id: Some(user_id),
+                    acting_user_id: Some(user_id),
+                    ..EventRow::default()
+                }];
+                self.store.update_org_user(&restored, None, &events).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn enabled_policy(&self, org_id: OrgId, t: i32) -> Result<bool, DomainError> {
+        Ok(self
+            .store
+            .policies(org_id)
+            .await?
+            .iter()
+            .any(|p| p.policy_type == t && p.enabled))
+    }
+
+    /// Refuses joining `org` when a policy forbids it: two-step login required and not on, or a
+    /// single-organization policy on either side.
+    pub(crate) async fn check_policies_on_join(
+        &self,
+        caller: &Caller,
+        org: &OrgRow,
+    ) -> Result<(), DomainError> {
+        if self
+            .enabled_policy(org.id, policy_type::TWO_FACTOR_AUTHENTICATION)
+            .await?
+            && !self.two_factor_enabled(&caller.user).await?
+        {
+            return Err(DomainError::bad_request(
+                "You cannot join this organization until you enable two-step login on your user account.",
+            ));
+        }
+        let others: Vec<_> = self
+            .store
+            .memberships_of_user(caller.user.id)
+            .await?
+            .into_iter()
+            .filter(|(o, m)| o.id != org.id && m.status != member_status::INVITED)
+            .collect();
+        if !others.is_empty() && self.enabled_policy(org.id, policy_type::SINGLE_ORG).await? {
+            return Err(DomainError::bad_request(
+                "You may not join this organization until you leave or remove all other organizations.",
+            ));
+        }
+        for (o, m) in &others {
+            if !exempt(m.member_type) && self.enabled_policy(o.id, policy_type::SINGLE_ORG).await? {
+                return Err(DomainError::bad_request(
+                    "You cannot join this organization because you are a member of an organization which forbids it.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses confirming (or restoring) a member a policy would shut out.
+    pub(crate) async fn check_policies_on_confirm(
+        &self,
+        org: &OrgRow,
+        user_id: UserId,
+    ) -> Result<(), DomainError> {
+        if self
+            .enabled_policy(org.id, policy_type::TWO_FACTOR_AUTHENTICATION)
+            .await?
+        {
+            let user = self
+                .store
+                .user_by_id(user_id)
+                .await?
+                .ok_or(DomainError::NotFound)?;
+            if !self.two_factor_enabled(&user).await? {
+                return Err(DomainError::bad_request(
+                    "User does not have two-step login enabled, which this organization requires.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The master password requirements that apply to a user, for the login response.
+    pub async fn master_password_policy_for(
+        &self,
+        user_id: UserId,
+    ) -> Result<Option<Value>, DomainError> {
+        let policies = self.store.policies_of_user(user_id).await?;
+        Ok(combine_master_password_policies(&policies))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+
+    fn mp(data: &str) -> PolicyRow {
+        PolicyRow {
+            id: PolicyId::new(),
+            org_id: OrgId::new(),
+            policy_type: policy_type::MASTER_PASSWORD,
+            enabled: true,
+            data: Some(data.into()),
+            revision_date: Timestamp(0),
+        }
+    }
+
+    #[test]
+    fn master_password_policies_combine_to_the_strictest() {
+        let a = mp(r#"{"minLength":12,"requireUpper":false,"enforceOnLogin":true}"#);
+        let b = mp(r#"{"minLength":16,"requireUpper":true,"minComplexity":3}"#);
+        let combined = combine_master_password_policies(&[a, b]).unwrap();
+        assert_eq!(combined["minLength"], 16);
+        assert_eq!(combined["requireUpper"], true);
+        assert_eq!(combined["enforceOnLogin"], true);
+        assert_eq!(combined["minComplexity"], 3);
+    }
+
+    #[test]
+    fn no_enabled_master_password_policy_means_none() {
+        let mut off = mp(r#"{"minLength":12}"#);
+        off.enabled = false;
+        assert!(combine_master_password_policies(&[off]).is_none());
+    }
+}

@@ -1,0 +1,325 @@
+//! Organizations end to end: an owner sets one up with keyfleet-client, invites two members who
+//! accept and are confirmed (one by the stock bw CLI), and each member's bw CLI sees exactly the
+//! collections granted to them — editing where they may, refused where they may not.
+
+use crate::support::{self, PASSWORD};
+use keyfleet_client::{Access, Session};
+use keyfleet_crypto::SymmetricKey;
+use keyfleet_testkit::{backends, encode, spawn_server, Backend, Bw, TestServer};
+use serde_json::{json, Value};
+
+/// What the Rust-client part of the story set up.
+struct Fixture {
+    org_id: String,
+    general: String,
+    finance: String,
+    carol_member: String,
+    org_key: SymmetricKey,
+}
+
+fn names(items: &Value) -> Vec<String> {
+    let mut v: Vec<String> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn invite_token(invites: &Value) -> (String, String) {
+    let first = &invites["data"][0];
+    (
+        first["id"].as_str().unwrap().to_string(),
+        first["token"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn set_up(alice: &Session, bob: &Session, carol: &Session) -> Fixture {
+    let created = alice
+        .create_org("Acme Corp", "billing@acme.example", 17, Some(5), "General")
+        .await
+        .unwrap();
+    let org_id = created.org["id"].as_str().unwrap().to_string();
+    assert_eq!(created.org["seats"], 5);
+    let org_key = alice.org_key(&org_id).await.unwrap();
+    let collections: Value = alice
+        .call(
+            keyfleet_client::Method::GET,
+            &format!("/api/organizations/{org_id}/collections"),
+            None,
+        )
+        .await
+        .unwrap();
+    let general = collections["data"][0]["id"].as_str().unwrap().to_string();
+    let finance = alice
+        .create_collection(&org_id, &org_key, "Finance", &[])
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Bob may edit Finance; Carol may only read General.
+    let invite = alice
+        .invite_members(
+            &org_id,
+            &["bob@example.com"],
+            2,
+            &[(finance.clone(), Access::MANAGE)],
+        )
+        .await
+        .unwrap();
+    let (bob_member, token) = invite_token(&invite);
+    bob.accept_invite(&org_id, &bob_member, &token)
+        .await
+        .unwrap();
+    // An invitation is good once.
+    assert!(bob
+        .accept_invite(&org_id, &bob_member, &token)
+        .await
+        .is_err());
+    let invite = alice
+        .invite_members(
+            &org_id,
+            &["carol@example.com"],
+            2,
+            &[(general.clone(), Access::READ_ONLY)],
+        )
+        .await
+        .unwrap();
+    let (carol_member, token) = invite_token(&invite);
+    // Someone else cannot use Carol's link.
+    assert!(bob
+        .accept_invite(&org_id, &carol_member, &token)
+        .await
+        .is_err());
+    carol
+        .accept_invite(&org_id, &carol_member, &token)
+        .await
+        .unwrap();
+    alice
+        .confirm_member(&org_id, &bob_member, &org_key)
+        .await
+        .unwrap();
+
+    alice
+        .create_org_login(
+            &org_id,
+            &org_key,
+            &[&finance],
+            "Bank",
+            "treasurer",
+            "s3cret-bank",
+        )
+        .await
+        .unwrap();
+    alice
+        .create_org_login(
+            &org_id,
+            &org_key,
+            &[&general],
+            "Wifi",
+            "guest",
+            "s3cret-wifi",
+        )
+        .await
+        .unwrap();
+    Fixture {
+        org_id,
+        general,
+        finance,
+        carol_member,
+        org_key,
+    }
+}
+
+fn owner_story(server: &TestServer, f: &Fixture) {
+    let mut bw = Bw::new(server);
+    bw.login("alice@example.com", PASSWORD);
+    let orgs = bw.json(&["list", "organizations"]);
+    assert_eq!(orgs[0]["id"], f.org_id.as_str());
+    assert_eq!(orgs[0]["name"], "Acme Corp");
+    assert_eq!(
+        names(&bw.json(&["list", "collections"])),
+        ["Finance", "General"]
+    );
+    assert_eq!(
+        names(&bw.json(&["list", "org-collections", "--organizationid", &f.org_id])),
+        ["Finance", "General"]
+    );
+    assert_eq!(names(&bw.json(&["list", "items"])), ["Bank", "Wifi"]);
+
+    // A collection made with the bw CLI.
+    let mut collection = bw.json(&["get", "template", "org-collection"]);
+    collection["organizationId"] = json!(f.org_id);
+    collection["name"] = json!("Ops");
+    collection["groups"] = json!([]);
+    collection["users"] = json!([]);
+    let ops = bw.json(&[
+        "create",
+        "org-collection",
+        &encode(&collection),
+        "--organizationid",
+        &f.org_id,
+    ]);
+    assert_eq!(ops["name"], "Ops");
+    let ops_id = ops["id"].as_str().unwrap().to_string();
+
+    // An item created straight into a collection, and a personal one moved into the org.
+    let mut item = bw.json(&["get", "template", "item"]);
+    let mut login = bw.json(&["get", "template", "item.login"]);
+    login["username"] = json!("root");
+    login["password"] = json!("ops-password");
+    item["name"] = json!("Server");
+    item["type"] = json!(1);
+    item["login"] = login;
+    item["organizationId"] = json!(f.org_id);
+    item["collectionIds"] = json!([ops_id]);
+    item["notes"] = Value::Null;
+    let server_item = bw.create("item", &item);
+    assert_eq!(server_item["organizationId"], f.org_id.as_str());
+    let mut note = bw.json(&["get", "template", "item"]);
+    note["name"] = json!("Runbook");
+    note["type"] = json!(2);
+    note["secureNote"] = json!({ "type": 0 });
+    note["login"] = Value::Null;
+    note["notes"] = json!("restart the thing");
+    let note = bw.create("item", &note);
+    let note_id = note["id"].as_str().unwrap().to_string();
+    bw.run(&["move", &note_id, &f.org_id, &encode(&json!([f.general]))])
+        .expect_ok();
+    bw.run(&["sync"]).expect_ok();
+    let moved = bw.json(&["get", "item", &note_id]);
+    assert_eq!(moved["organizationId"], f.org_id.as_str());
+    assert_eq!(moved["notes"], "restart the thing");
+
+    // Members, and Carol confirmed with the stock CLI.
+    let members = bw.json(&["list", "org-members", "--organizationid", &f.org_id]);
+    let emails: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails.len(), 3, "{members}");
+    assert!(emails.contains(&"carol@example.com"));
+    bw.run(&[
+        "confirm",
+        "org-member",
+        &f.carol_member,
+        "--organizationid",
+        &f.org_id,
+    ])
+    .expect_ok();
+    let members = bw.json(&["list", "org-members", "--organizationid", &f.org_id]);
+    let carol = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "carol@example.com")
+        .unwrap();
+    assert_eq!(carol["status"], 2, "confirmed");
+}
+
+fn bob_story(server: &TestServer, f: &Fixture) {
+    let mut bw = Bw::new(server);
+    bw.login("bob@example.com", PASSWORD);
+    assert_eq!(names(&bw.json(&["list", "collections"])), ["Finance"]);
+    let items = bw.json(&["list", "items"]);
+    assert_eq!(names(&items), ["Bank"]);
+    let bank = items[0].clone();
+    assert_eq!(bank["login"]["password"], "s3cret-bank");
+    let mut edited = bank.clone();
+    edited["login"]["password"] = json!("rotated-by-bob");
+    let saved = bw.edit("item", bank["id"].as_str().unwrap(), &edited);
+    assert_eq!(saved["login"]["password"], "rotated-by-bob");
+    // Nothing of General, where Bob has no access, by id either.
+    assert!(bw
+        .json(&["list", "items", "--collectionid", &f.general])
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+fn carol_story(server: &TestServer, f: &Fixture) {
+    let mut bw = Bw::new(server);
+    bw.login("carol@example.com", PASSWORD);
+    assert_eq!(names(&bw.json(&["list", "collections"])), ["General"]);
+    let items = bw.json(&["list", "items"]);
+    assert_eq!(names(&items), ["Runbook", "Wifi"]);
+    let wifi = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "Wifi")
+        .unwrap()
+        .clone();
+    assert_eq!(wifi["organizationId"], f.org_id.as_str());
+    let mut edited = wifi.clone();
+    edited["login"]["password"] = json!("carol-was-here");
+    let encoded = encode(&edited);
+    bw.run(&["edit", "item", wifi["id"].as_str().unwrap(), &encoded])
+        .expect_err();
+    bw.run(&["sync"]).expect_ok();
+    assert_eq!(
+        bw.json(&["get", "item", wifi["id"].as_str().unwrap()])["login"]["password"],
+        "s3cret-wifi"
+    );
+}
+
+fn stranger_story(server: &TestServer) {
+    let mut bw = Bw::new(server);
+    bw.login("mallory@example.com", PASSWORD);
+    assert_eq!(names(&bw.json(&["list", "organizations"])), ["Mallory Inc"]);
+    assert!(bw.json(&["list", "items"]).as_array().unwrap().is_empty());
+    assert!(bw.json(&["list", "collections"]).as_array().unwrap().len() == 1);
+}
+
+async fn org_story(backend: Backend) {
+    let server = spawn_server(backend).await;
+    let alice = support::user(&server, "alice@example.com").await;
+    let bob = support::user(&server, "bob@example.com").await;
+    let carol = support::user(&server, "carol@example.com").await;
+    let mallory = support::user(&server, "mallory@example.com").await;
+    mallory
+        .create_org("Mallory Inc", "m@example.com", 0, None, "Loot")
+        .await
+        .unwrap();
+    let f = set_up(&alice, &bob, &carol).await;
+    tokio::task::block_in_place(|| {
+        owner_story(&server, &f);
+        bob_story(&server, &f);
+        carol_story(&server, &f);
+        stranger_story(&server);
+    });
+    // The item Bob edited decrypts for the owner with the same org key.
+    let sync = alice.sync().await.unwrap();
+    let bank = sync["ciphers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["collectionIds"][0] == f.finance.as_str())
+        .unwrap();
+    let password = keyfleet_crypto::EncString::decrypt_str(
+        bank["login"]["password"].as_str().unwrap(),
+        &f.org_key,
+    )
+    .unwrap();
+    assert_eq!(password, "rotated-by-bob");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_see_exactly_their_collections_in_the_bw_cli_on_sqlite() {
+    org_story(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_see_exactly_their_collections_in_the_bw_cli_on_postgres() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    org_story(Backend::Postgres).await;
+}

@@ -1,0 +1,605 @@
+//! `/api/organizations` and `/api/organizations/{id}/users`: organizations and their members.
+
+use crate::error::ApiError;
+use crate::extract::{Authed, Json};
+use crate::org_views as v;
+use crate::routes::path_id;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::routing::{get, post, put};
+use axum::Router;
+use keyfleet_api::orgs::{
+    KeyedId, OrganizationCreateRequest, OrganizationSeatRequest, OrganizationUpdateRequest,
+    OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest, OrganizationUserBulkRequest,
+    OrganizationUserConfirmRequest, OrganizationUserInviteRequest, OrganizationUserUpdateRequest,
+};
+use keyfleet_domain::orgs::InviteOutcome;
+use keyfleet_domain::{Caller, DomainError};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+type Answer = Result<axum::Json<Value>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/organizations", get(list_orgs).post(create_org))
+        .route(
+            "/api/organizations/create-without-payment",
+            post(create_org),
+        )
+        .route(
+            "/api/organizations/{org}",
+            get(get_org)
+                .put(update_org)
+                .post(update_org)
+                .delete(delete_org),
+        )
+        .route("/api/organizations/{org}/delete", post(delete_org))
+        .route("/api/organizations/{org}/leave", post(leave_org))
+        .route("/api/organizations/{org}/subscription", post(adjust_seats))
+        .route("/api/organizations/{org}/public-key", get(org_public_key))
+        .route("/api/organizations/{org}/keys", get(org_keys))
+        .route("/api/organizations/{org}/api-key", post(org_api_key))
+        .route(
+            "/api/organizations/{org}/rotate-api-key",
+            post(rotate_org_api_key),
+        )
+        .route(
+            "/api/organizations/{org}/users",
+            get(list_members).delete(remove_members),
+        )
+        .route(
+            "/api/organizations/{org}/users/mini-details",
+            get(list_members_mini),
+        )
+        .route(
+            "/api/organizations/{org}/users/invite",
+            post(invite_members),
+        )
+        .route(
+            "/api/organizations/{org}/users/reinvite",
+            post(reinvite_members),
+        )
+        .route(
+            "/api/organizations/{org}/users/public-keys",
+            post(member_public_keys),
+        )
+        .route(
+            "/api/organizations/{org}/users/confirm",
+            post(confirm_members),
+        )
+        .route("/api/organizations/{org}/users/revoke", put(revoke_members))
+        .route(
+            "/api/organizations/{org}/users/restore",
+            put(restore_members),
+        )
+        .route(
+            "/api/organizations/{org}/users/remove",
+            post(remove_members),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}",
+            get(get_member)
+                .put(update_member)
+                .post(update_member)
+                .delete(remove_member),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/remove",
+            post(remove_member),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/reinvite",
+            post(reinvite_member),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/accept",
+            post(accept_invite),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/confirm",
+            post(confirm_member),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/revoke",
+            put(revoke_member),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/restore",
+            put(restore_member),
+        )
+        .route(
+            "/api/organizations/{org}/users/{id}/restore/vnext",
+            put(restore_member),
+        )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PasswordBody {
+    #[serde(default, alias = "MasterPasswordHash")]
+    master_password_hash: Option<String>,
+}
+
+fn invites_json(invites: &[InviteOutcome]) -> Value {
+    // Returned to the inviting admin: with no mail server, the link is theirs to pass on.
+    v::list(
+        invites
+            .iter()
+            .map(|i| {
+                json!({
+                    "id": i.member.id.to_string(),
+                    "email": i.member.email,
+                    "token": i.token,
+                    "inviteUrl": i.link,
+                    "object": "organizationUserInvite",
+                })
+            })
+            .collect(),
+        None,
+    )
+}
+
+fn bulk_json(results: Vec<(String, Option<String>)>) -> Value {
+    v::list(
+        results
+            .into_iter()
+            .map(|(id, error)| {
+                json!({ "id": id, "error": error.unwrap_or_default(), "object": "OrganizationBulkConfirmResponseModel" })
+            })
+            .collect(),
+        None,
+    )
+}
+
+// ------------------------------------------------------------------ organizations
+
+/// `GET /api/organizations`: the caller's organizations.
+async fn list_orgs(State(app): State<AppState>, Authed(caller): Authed) -> Answer {
+    let orgs = app.domain.my_orgs(&caller).await?;
+    Ok(axum::Json(v::list(
+        orgs.iter()
+            .map(|(o, m)| v::profile_organization(o, m))
+            .collect(),
+        None,
+    )))
+}
+
+/// `POST /api/organizations`: the caller becomes the owner.
+async fn create_org(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<OrganizationCreateRequest>,
+) -> Answer {
+    let (org, _) = app.domain.create_org(&caller, &req).await?;
+    Ok(axum::Json(v::organization(&org)))
+}
+
+/// `GET /api/organizations/{org}`.
+async fn get_org(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Answer {
+    let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
+    Ok(axum::Json(v::organization(&actor.org)))
+}
+
+/// `PUT /api/organizations/{org}`.
+async fn update_org(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUpdateRequest>,
+) -> Answer {
+    let org = app.domain.update_org(&caller, path_id(&org)?, &req).await?;
+    Ok(axum::Json(v::organization(&org)))
+}
+
+/// `POST /api/organizations/{org}/subscription` `{seatAdjustment}`.
+async fn adjust_seats(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationSeatRequest>,
+) -> Answer {
+    let org = app
+        .domain
+        .adjust_seats(&caller, path_id(&org)?, req.seat_adjustment)
+        .await?;
+    Ok(axum::Json(v::organization(&org)))
+}
+
+/// `DELETE /api/organizations/{org}` `{masterPasswordHash}`.
+async fn delete_org(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<PasswordBody>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .delete_org(&caller, path_id(&org)?, req.master_password_hash.as_deref())
+        .await?)
+}
+
+/// `POST /api/organizations/{org}/leave`.
+async fn leave_org(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Result<(), ApiError> {
+    Ok(app.domain.leave_org(&caller, path_id(&org)?).await?)
+}
+
+/// `GET /api/organizations/{org}/public-key`.
+async fn org_public_key(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Answer {
+    let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
+    Ok(axum::Json(json!({
+        "publicKey": actor.org.public_key,
+        "object": "organizationPublicKey",
+    })))
+}
+
+/// `GET /api/organizations/{org}/keys` (legacy): the key pair, private half under the org key.
+async fn org_keys(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Answer {
+    let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
+    Ok(axum::Json(json!({
+        "publicKey": actor.org.public_key,
+        "privateKey": actor.org.private_key,
+        "object": "organizationKeys",
+    })))
+}
+
+async fn api_key_answer(
+    app: &AppState,
+    caller: &Caller,
+    org: &str,
+    body: PasswordBody,
+    rotate: bool,
+) -> Answer {
+    let (key, revision) = app
+        .domain
+        .org_api_key(
+            caller,
+            path_id(org)?,
+            body.master_password_hash.as_deref(),
+            rotate,
+        )
+        .await?;
+    Ok(axum::Json(json!({
+        "apiKey": key,
+        "revisionDate": revision.to_iso(),
+        "object": "apiKey",
+    })))
+}
+
+/// `POST /api/organizations/{org}/api-key` `{masterPasswordHash}` (owners only).
+async fn org_api_key(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(body): Json<PasswordBody>,
+) -> Answer {
+    api_key_answer(&app, &caller, &org, body, false).await
+}
+
+/// `POST /api/organizations/{org}/rotate-api-key` (owners only).
+async fn rotate_org_api_key(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(body): Json<PasswordBody>,
+) -> Answer {
+    api_key_answer(&app, &caller, &org, body, true).await
+}
+
+// ------------------------------------------------------------------ members
+
+/// `GET /api/organizations/{org}/users` (`bw list org-members`).
+async fn list_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Answer {
+    let members = app
+        .domain
+        .org_members(&caller, path_id(&org)?, None)
+        .await?;
+    Ok(axum::Json(v::list(
+        members
+            .iter()
+            .map(|d| v::member(d, "organizationUserUserDetails"))
+            .collect(),
+        None,
+    )))
+}
+
+/// `GET /api/organizations/{org}/users/mini-details`.
+async fn list_members_mini(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Answer {
+    let members = app
+        .domain
+        .org_members(&caller, path_id(&org)?, None)
+        .await?;
+    Ok(axum::Json(v::list(
+        members.iter().map(v::member_mini).collect(),
+        None,
+    )))
+}
+
+/// `GET /api/organizations/{org}/users/{id}`.
+async fn get_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+) -> Answer {
+    let members = app
+        .domain
+        .org_members(&caller, path_id(&org)?, Some(path_id(&id)?))
+        .await?;
+    let member = members.first().ok_or(ApiError(DomainError::NotFound))?;
+    Ok(axum::Json(v::member(member, "organizationUserDetails")))
+}
+
+/// `POST /api/organizations/{org}/users/invite`.
+async fn invite_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserInviteRequest>,
+) -> Answer {
+    let invites = app
+        .domain
+        .invite_members(&caller, path_id(&org)?, &req)
+        .await?;
+    Ok(axum::Json(invites_json(&invites)))
+}
+
+/// `POST /api/organizations/{org}/users/reinvite` `{ids}`.
+async fn reinvite_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Answer {
+    let results = app
+        .domain
+        .reinvite_members(&caller, path_id(&org)?, &req.ids)
+        .await?;
+    Ok(axum::Json(v::list(
+        results
+            .into_iter()
+            .map(|(id, r)| match r {
+                Ok(i) => json!({ "id": id, "error": "", "inviteUrl": i.link, "token": i.token, "object": "OrganizationBulkConfirmResponseModel" }),
+                Err(e) => json!({ "id": id, "error": public_error(&e), "object": "OrganizationBulkConfirmResponseModel" }),
+            })
+            .collect(),
+        None,
+    )))
+}
+
+fn public_error(e: &DomainError) -> String {
+    match e {
+        DomainError::Invalid { message, .. } => message.clone(),
+        _ => "User invalid.".into(),
+    }
+}
+
+/// `POST /api/organizations/{org}/users/{id}/reinvite`.
+async fn reinvite_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+) -> Answer {
+    let mut results = app
+        .domain
+        .reinvite_members(&caller, path_id(&org)?, &[id])
+        .await?;
+    match results.pop() {
+        Some((_, Ok(invite))) => Ok(axum::Json(invites_json(&[invite]))),
+        Some((_, Err(e))) => Err(ApiError(e)),
+        None => Err(ApiError(DomainError::NotFound)),
+    }
+}
+
+/// `POST /api/organizations/{org}/users/{id}/accept` `{token}`.
+async fn accept_invite(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+    Json(req): Json<OrganizationUserAcceptRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .accept_invite(&caller, path_id(&org)?, path_id(&id)?, &req.token)
+        .await?)
+}
+
+/// `POST /api/organizations/{org}/users/public-keys` `{ids}`.
+async fn member_public_keys(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Answer {
+    let keys = app
+        .domain
+        .org_member_public_keys(&caller, path_id(&org)?, &req.ids)
+        .await?;
+    Ok(axum::Json(v::list(
+        keys.into_iter()
+            .map(|(id, user_id, key)| {
+                json!({
+                    "id": id.to_string(),
+                    "userId": user_id.to_string(),
+                    "key": key,
+                    "object": "organizationUserPublicKeyResponseModel",
+                })
+            })
+            .collect(),
+        None,
+    )))
+}
+
+/// `POST /api/organizations/{org}/users/{id}/confirm` `{key}` (`bw confirm org-member`).
+async fn confirm_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+    Json(req): Json<OrganizationUserConfirmRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .confirm_member(&caller, path_id(&org)?, path_id(&id)?, &req.key)
+        .await?)
+}
+
+/// `POST /api/organizations/{org}/users/confirm` `{keys:[{id,key}]}`.
+async fn confirm_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkConfirmRequest>,
+) -> Answer {
+    let org_id = path_id(&org)?;
+    let ids: Vec<String> = req.keys.iter().map(|k| k.id.clone()).collect();
+    let keys: &[KeyedId] = &req.keys;
+    let results = app
+        .domain
+        .for_each_member(&ids, |id| {
+            let key = keys
+                .iter()
+                .find(|k| k.id.parse().ok() == Some(id))
+                .map(|k| k.key.clone())
+                .unwrap_or_default();
+            let domain = app.domain.clone();
+            let caller = caller.clone();
+            async move { domain.confirm_member(&caller, org_id, id, &key).await }
+        })
+        .await?;
+    Ok(axum::Json(bulk_json(results)))
+}
+
+/// `PUT /api/organizations/{org}/users/{id}`: role, permissions, access.
+async fn update_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+    Json(req): Json<OrganizationUserUpdateRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .update_member(&caller, path_id(&org)?, path_id(&id)?, &req)
+        .await?)
+}
+
+/// `PUT /api/organizations/{org}/users/{id}/revoke`.
+async fn revoke_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .revoke_member(&caller, path_id(&org)?, path_id(&id)?)
+        .await?)
+}
+
+/// `PUT /api/organizations/{org}/users/{id}/restore`.
+async fn restore_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .restore_member(&caller, path_id(&org)?, path_id(&id)?)
+        .await?)
+}
+
+/// `DELETE /api/organizations/{org}/users/{id}`.
+async fn remove_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .remove_member(&caller, path_id(&org)?, path_id(&id)?)
+        .await?)
+}
+
+/// Which bulk member change to run.
+#[derive(Clone, Copy)]
+enum BulkChange {
+    Revoke,
+    Restore,
+    Remove,
+}
+
+async fn bulk_members(
+    app: &AppState,
+    caller: &Caller,
+    org: &str,
+    ids: &[String],
+    change: BulkChange,
+) -> Answer {
+    let org_id = path_id(org)?;
+    let results = app
+        .domain
+        .for_each_member(ids, |id| {
+            let domain = app.domain.clone();
+            let caller = caller.clone();
+            async move {
+                match change {
+                    BulkChange::Revoke => domain.revoke_member(&caller, org_id, id).await,
+                    BulkChange::Restore => domain.restore_member(&caller, org_id, id).await,
+                    BulkChange::Remove => domain.remove_member(&caller, org_id, id).await,
+                }
+            }
+        })
+        .await?;
+    Ok(axum::Json(bulk_json(results)))
+}
+
+/// `PUT /api/organizations/{org}/users/revoke` `{ids}`.
+async fn revoke_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Answer {
+    bulk_members(&app, &caller, &org, &req.ids, BulkChange::Revoke).await
+}
+
+/// `PUT /api/organizations/{org}/users/restore` `{ids}`.
+async fn restore_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Answer {
+    bulk_members(&app, &caller, &org, &req.ids, BulkChange::Restore).await
+}
+
+/// `DELETE /api/organizations/{org}/users` `{ids}`.
+async fn remove_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Answer {
+    bulk_members(&app, &caller, &org, &req.ids, BulkChange::Remove).await
+}

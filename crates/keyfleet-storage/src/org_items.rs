@@ -1,0 +1,318 @@
+//! Org items, and the one query that decides which items a user reads and with which rights:
+//! their personal items, every item of organizations they own or administer, and the items of
+//! collections granted to them directly or through groups.
+
+use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
+use crate::orgs::{bump_org_members, insert_events};
+use crate::records::CipherRecord;
+use crate::{db, on_pool, placeholders, Backend, SqlStore};
+use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
+use keyfleet_domain::store::{BulkCipherChange, CipherRow, EventRow, OrgItemStore};
+use keyfleet_domain::{StoreError, Timestamp};
+use std::collections::HashMap;
+
+/// Which ciphers a readable-ciphers query returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Every cipher user `$1` can read, in id order.
+    All,
+    /// Only cipher `$2`.
+    One,
+}
+
+/// The readable-ciphers query for `backend` (only the collection-id aggregate differs).
+pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
+    let agg = match backend {
+        Backend::Sqlite => "group_concat(DISTINCT g.collection_id)",
+        Backend::Postgres => "string_agg(DISTINCT g.collection_id, ',')",
+    };
+    let (one_c, one_cc) = match reach {
+        Reach::All => ("", ""),
+        Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2"),
+    };
+    const COLS: &str = "c.id, c.user_id, c.org_id, c.cipher_type, c.data, c.creation_date, \
+        c.revision_date, c.deleted_date, c.archived_date";
+    format!(
+        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, \
+         g AS (\
+           SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
+             JOIN ciphers c ON c.org_id = m.org_id \
+             LEFT JOIN cipher_collections cc ON cc.cipher_id = c.id \
+             WHERE m.member_type IN (0, 1){one_c} \
+           UNION ALL \
+           SELECT cc.cipher_id, cc.collection_id, CASE WHEN a.read_only THEN 0 ELSE 1 END, \
+             CASE WHEN a.hide_passwords THEN 0 ELSE 1 END, \
+             CASE WHEN a.manage OR a.member_type = 3 THEN 1 ELSE 0 END \
+             FROM a JOIN cipher_collections cc ON cc.collection_id = a.collection_id{one_cc}), \
+         acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
+           {agg} AS collection_ids FROM g GROUP BY cipher_id) \
+         SELECT x.*, s.folder_id, s.favorite FROM (\
+           SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
+             CAST(NULL AS TEXT) AS collection_ids FROM ciphers c WHERE c.user_id = $1{one_c} \
+           UNION ALL \
+           SELECT {COLS}, acc.e, acc.v, acc.mg, acc.collection_ids \
+             FROM acc JOIN ciphers c ON c.id = acc.cipher_id) x \
+         LEFT JOIN cipher_user_state s ON s.cipher_id = x.id AND s.user_id = $1 \
+         ORDER BY x.id"
+    )
+}
+
+/// Stores an item's collections (after clearing them when `replace`).
+macro_rules! write_cipher_collections {
+    ($tx:expr, $cipher:expr, $collections:expr) => {
+        sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1")
+            .bind($cipher.to_string())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?;
+        for c in $collections.iter() {
+            sqlx::query(
+                "INSERT INTO cipher_collections (cipher_id, collection_id) VALUES ($1, $2)",
+            )
+            .bind($cipher.to_string())
+            .bind(c.to_string())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?;
+        }
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct CipherCollectionRecord {
+    cipher_id: String,
+    collection_id: String,
+}
+
+#[async_trait::async_trait]
+impl OrgItemStore for SqlStore {
+    async fn insert_org_cipher(
+        &self,
+        c: &CipherRow,
+        collections: &[CollectionId],
+        events: &[EventRow],
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO ciphers (id, user_id, org_id, cipher_type, data, \
+            creation_date, revision_date, deleted_date, archived_date) \
+            VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8)";
+        let org = c
+            .org_id
+            .ok_or_else(|| StoreError::Corrupt("org cipher without organization".into()))?;
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(SQL)
+                .bind(c.id.to_string())
+                .bind(org.to_string())
+                .bind(c.cipher_type)
+                .bind(&c.data)
+                .bind(c.creation_date.0)
+                .bind(c.revision_date.0)
+                .bind(c.deleted_date.map(|t| t.0))
+                .bind(c.archived_date.map(|t| t.0))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            write_cipher_collections!(tx, c.id, collections);
+            insert_events!(tx, events);
+            bump_org_members!(tx, org, c.revision_date.0);
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn share_cipher(
+        &self,
+        owner: UserId,
+        c: &CipherRow,
+        collections: &[CollectionId],
+        expected: Timestamp,
+        events: &[EventRow],
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE ciphers SET user_id = NULL, org_id = $3, data = $4, \
+            revision_date = $5 WHERE id = $1 AND user_id = $2 AND revision_date = $6";
+        let org = c
+            .org_id
+            .ok_or_else(|| StoreError::Corrupt("shared cipher without organization".into()))?;
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(SQL)
+                .bind(c.id.to_string())
+                .bind(owner.to_string())
+                .bind(org.to_string())
+                .bind(&c.data)
+                .bind(c.revision_date.0)
+                .bind(expected.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            write_cipher_collections!(tx, c.id, collections);
+            insert_events!(tx, events);
+            bump_org_members!(tx, org, c.revision_date.0);
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn update_org_cipher(
+        &self,
+        c: &CipherRow,
+        expected: Timestamp,
+        events: &[EventRow],
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE ciphers SET data = $3, revision_date = $4, archived_date = $5 \
+            WHERE id = $1 AND org_id = $2 AND revision_date = $6";
+        let org = c
+            .org_id
+            .ok_or_else(|| StoreError::Corrupt("org cipher without organization".into()))?;
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(SQL)
+                .bind(c.id.to_string())
+                .bind(org.to_string())
+                .bind(&c.data)
+                .bind(c.revision_date.0)
+                .bind(c.archived_date.map(|t| t.0))
+                .bind(expected.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            insert_events!(tx, events);
+            bump_org_members!(tx, org, c.revision_date.0);
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn set_cipher_collections(
+        &self,
+        org_id: OrgId,
+        id: CipherId,
+        collections: &[CollectionId],
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        const TOUCH: &str = "UPDATE ciphers SET revision_date = $3 WHERE id = $1 AND org_id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(TOUCH)
+                .bind(id.to_string())
+                .bind(org_id.to_string())
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Err(StoreError::Conflict);
+            }
+            write_cipher_collections!(tx, id, collections);
+            insert_events!(tx, events);
+            bump_org_members!(tx, org_id, now.0);
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn change_org_ciphers(
+        &self,
+        org_id: OrgId,
+        ids: &[CipherId],
+        change: BulkCipherChange,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let list = placeholders(3, ids.len());
+        let sql = match change {
+            BulkCipherChange::SoftDelete(_) => format!(
+                "UPDATE ciphers SET deleted_date = $2, revision_date = $2 \
+                 WHERE org_id = $1 AND deleted_date IS NULL AND id IN ({list})"
+            ),
+            BulkCipherChange::Restore => format!(
+                "UPDATE ciphers SET deleted_date = NULL, revision_date = $2 \
+                 WHERE org_id = $1 AND deleted_date IS NOT NULL AND id IN ({list})"
+            ),
+            BulkCipherChange::Purge => {
+                format!("DELETE FROM ciphers WHERE org_id = $1 AND $2 = $2 AND id IN ({list})")
+            }
+        };
+        let stamp = match change {
+            BulkCipherChange::SoftDelete(at) => at.0,
+            _ => now.0,
+        };
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let mut q = sqlx::query(&sql).bind(org_id.to_string()).bind(stamp);
+            for id in ids {
+                q = q.bind(id.to_string());
+            }
+            let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
+            if n > 0 {
+                insert_events!(tx, events);
+                bump_org_members!(tx, org_id, now.0);
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(n)
+        })
+    }
+
+    async fn org_ciphers(
+        &self,
+        org_id: OrgId,
+    ) -> Result<Vec<(CipherRow, Vec<CollectionId>)>, StoreError> {
+        const CIPHERS: &str = "SELECT c.id, c.user_id, c.org_id, c.cipher_type, c.data, \
+            c.creation_date, c.revision_date, c.deleted_date, c.archived_date, 1 AS can_edit, \
+            1 AS can_view, 1 AS can_manage, CAST(NULL AS TEXT) AS collection_ids, \
+            CAST(NULL AS TEXT) AS folder_id, CAST(NULL AS BOOLEAN) AS favorite \
+            FROM ciphers c WHERE c.org_id = $1 ORDER BY c.id";
+        const LINKS: &str = "SELECT cc.cipher_id, cc.collection_id FROM cipher_collections cc \
+            JOIN ciphers c ON c.id = cc.cipher_id WHERE c.org_id = $1";
+        let (ciphers, links): (Vec<CipherRecord>, Vec<CipherCollectionRecord>) = on_pool!(&self.pool, p => (
+            sqlx::query_as(CIPHERS).bind(org_id.to_string()).fetch_all(p).await.map_err(db)?,
+            sqlx::query_as(LINKS).bind(org_id.to_string()).fetch_all(p).await.map_err(db)?,
+        ));
+        let mut by_cipher: HashMap<String, Vec<CollectionId>> = HashMap::new();
+        for l in links {
+            by_cipher
+                .entry(l.cipher_id)
+                .or_default()
+                .push(crate::records::id(&l.collection_id)?);
+        }
+        ciphers
+            .into_iter()
+            .map(|r| {
+                let view = keyfleet_domain::store::CipherView::try_from(r)?;
+                let collections = by_cipher
+                    .remove(&view.cipher.id.to_string())
+                    .unwrap_or_default();
+                Ok((view.cipher, collections))
+            })
+            .collect()
+    }
+}
+
+/// [`readable_ciphers_sql`], built once per backend and reach.
+pub(crate) fn readable_ciphers(backend: Backend, reach: Reach) -> &'static str {
+    use std::sync::OnceLock;
+    static CACHE: [OnceLock<String>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let slot = match (backend, reach) {
+        (Backend::Sqlite, Reach::All) => 0,
+        (Backend::Sqlite, Reach::One) => 1,
+        (Backend::Postgres, Reach::All) => 2,
+        (Backend::Postgres, Reach::One) => 3,
+    };
+    CACHE[slot].get_or_init(|| readable_ciphers_sql(backend, reach))
+}

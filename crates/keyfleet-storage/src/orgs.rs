@@ -1,0 +1,514 @@
+//! Organizations and memberships. Every statement filters on the organization; each write is one
+//! transaction with its audit events and the revision bumps of the members whose sync changes.
+
+use crate::org_records::{
+    MemberDetailsRecord, MembershipRecord, OrgRecord, OrgUserRecord, ORG_COLUMNS, ORG_USER_COLUMNS,
+};
+use crate::{db, on_pool, SqlStore};
+use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
+use keyfleet_domain::store::{
+    AccessSelection, CollectionRow, EventRow, OrgMemberDetails, OrgRow, OrgStore, OrgUserRow,
+};
+use keyfleet_domain::{StoreError, Timestamp};
+use std::collections::HashMap;
+
+/// Inserts audit events inside the current transaction.
+macro_rules! insert_events {
+    ($tx:expr, $events:expr) => {
+        for e in $events.iter() {
+            sqlx::query(
+                "INSERT INTO events (id, event_type, date, org_id, user_id, acting_user_id, \
+                 org_user_id, cipher_id, collection_id, group_id, policy_id, provider_id, \
+                 provider_user_id, provider_org_id, device_type, ip_address) VALUES \
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            )
+            .bind(e.id.to_string())
+            .bind(e.event_type)
+            .bind(e.date.0)
+            .bind(e.org_id.map(|v| v.to_string()))
+            .bind(e.user_id.map(|v| v.to_string()))
+            .bind(e.acting_user_id.map(|v| v.to_string()))
+            .bind(e.org_user_id.map(|v| v.to_string()))
+            .bind(e.cipher_id.map(|v| v.to_string()))
+            .bind(e.collection_id.map(|v| v.to_string()))
+            .bind(e.group_id.map(|v| v.to_string()))
+            .bind(e.policy_id.map(|v| v.to_string()))
+            .bind(e.provider_id.map(|v| v.to_string()))
+            .bind(e.provider_user_id.map(|v| v.to_string()))
+            .bind(e.provider_org_id.map(|v| v.to_string()))
+            .bind(e.device_type)
+            .bind(e.ip_address.clone())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?;
+        }
+    };
+}
+pub(crate) use insert_events;
+
+/// Bumps the revision of every account in an organization, so each member's client re-syncs.
+macro_rules! bump_org_members {
+    ($tx:expr, $org:expr, $at:expr) => {
+        sqlx::query(
+            "UPDATE users SET revision_date = $2 WHERE id IN \
+             (SELECT user_id FROM org_users WHERE org_id = $1 AND user_id IS NOT NULL)",
+        )
+        .bind($org.to_string())
+        .bind($at)
+        .execute(&mut *$tx)
+        .await
+        .map_err(db)?
+    };
+}
+pub(crate) use bump_org_members;
+
+/// Bumps one account's revision.
+macro_rules! bump_user {
+    ($tx:expr, $user:expr, $at:expr) => {
+        sqlx::query("UPDATE users SET revision_date = $2 WHERE id = $1")
+            .bind($user.to_string())
+            .bind($at)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?
+    };
+}
+
+const INSERT_ORG_USER: &str = "INSERT INTO org_users (id, org_id, user_id, email, member_type, \
+    status, org_key, permissions, external_id, invited_at, revocation_reason, creation_date, \
+    revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+const INSERT_COLLECTION_USER: &str = "INSERT INTO collection_users (collection_id, org_user_id, \
+    read_only, hide_passwords, manage) VALUES ($1, $2, $3, $4, $5)";
+
+/// Binds an org user row to [`INSERT_ORG_USER`] and runs it.
+macro_rules! insert_org_user {
+    ($tx:expr, $m:expr) => {
+        sqlx::query(INSERT_ORG_USER)
+            .bind($m.id.to_string())
+            .bind($m.org_id.to_string())
+            .bind($m.user_id.map(|v| v.to_string()))
+            .bind($m.email.clone())
+            .bind($m.member_type)
+            .bind($m.status)
+            .bind($m.key.clone())
+            .bind($m.permissions.clone())
+            .bind($m.external_id.clone())
+            .bind($m.invited_at.map(|t| t.0))
+            .bind($m.revocation_reason)
+            .bind($m.creation_date.0)
+            .bind($m.revision_date.0)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?
+    };
+}
+
+/// Replaces one member's direct collection access and groups.
+macro_rules! replace_member_access {
+    ($tx:expr, $member:expr, $collections:expr, $groups:expr) => {
+        sqlx::query("DELETE FROM collection_users WHERE org_user_id = $1")
+            .bind($member.to_string())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("DELETE FROM group_users WHERE org_user_id = $1")
+            .bind($member.to_string())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?;
+        for c in $collections.iter() {
+            sqlx::query(INSERT_COLLECTION_USER)
+                .bind(c.id.to_string())
+                .bind($member.to_string())
+                .bind(c.read_only)
+                .bind(c.hide_passwords)
+                .bind(c.manage)
+                .execute(&mut *$tx)
+                .await
+                .map_err(db)?;
+        }
+        for g in $groups.iter() {
+            sqlx::query("INSERT INTO group_users (group_id, org_user_id) VALUES ($1, $2)")
+                .bind(g.to_string())
+                .bind($member.to_string())
+                .execute(&mut *$tx)
+                .await
+                .map_err(db)?;
+        }
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessRecord {
+    org_user_id: String,
+    collection_id: String,
+    read_only: bool,
+    hide_passwords: bool,
+    manage: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct GroupMemberRecord {
+    org_user_id: String,
+    group_id: String,
+}
+
+#[async_trait::async_trait]
+impl OrgStore for SqlStore {
+    async fn insert_org(
+        &self,
+        org: &OrgRow,
+        owner: &OrgUserRow,
+        collection: Option<&CollectionRow>,
+        events: &[EventRow],
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO organizations (id, name, business_name, billing_email, \
+            plan_type, seats, max_collections, public_key, private_key, api_key, enabled, \
+            creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+        const COLLECTION: &str = "INSERT INTO collections (id, org_id, name, external_id, \
+            creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6)";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(SQL)
+                .bind(org.id.to_string())
+                .bind(&org.name)
+                .bind(&org.business_name)
+                .bind(&org.billing_email)
+                .bind(org.plan_type)
+                .bind(org.seats)
+                .bind(org.max_collections)
+                .bind(&org.public_key)
+                .bind(&org.private_key)
+                .bind(&org.api_key)
+                .bind(org.enabled)
+                .bind(org.creation_date.0)
+                .bind(org.revision_date.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            insert_org_user!(tx, owner);
+            if let Some(c) = collection {
+                sqlx::query(COLLECTION)
+                    .bind(c.id.to_string())
+                    .bind(c.org_id.to_string())
+                    .bind(&c.name)
+                    .bind(&c.external_id)
+                    .bind(c.creation_date.0)
+                    .bind(c.revision_date.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            insert_events!(tx, events);
+            if let Some(user) = owner.user_id {
+                bump_user!(tx, user, org.revision_date.0);
+            }
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn org(&self, id: OrgId) -> Result<Option<OrgRow>, StoreError> {
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations o WHERE o.id = $1");
+        let rec: Option<OrgRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(OrgRow::try_from).transpose()
+    }
+
+    async fn update_org(&self, org: &OrgRow, events: &[EventRow]) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE organizations SET name = $2, business_name = $3, \
+            billing_email = $4, seats = $5, public_key = $6, private_key = $7, api_key = $8, \
+            enabled = $9, revision_date = $10 WHERE id = $1";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(SQL)
+                .bind(org.id.to_string())
+                .bind(&org.name)
+                .bind(&org.business_name)
+                .bind(&org.billing_email)
+                .bind(org.seats)
+                .bind(&org.public_key)
+                .bind(&org.private_key)
+                .bind(&org.api_key)
+                .bind(org.enabled)
+                .bind(org.revision_date.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            insert_events!(tx, events);
+            bump_org_members!(tx, org.id, org.revision_date.0);
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn delete_org(&self, id: OrgId, now: Timestamp) -> Result<(), StoreError> {
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            bump_org_members!(tx, id, now.0);
+            sqlx::query("DELETE FROM organizations WHERE id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn seats_used(&self, org_id: OrgId) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND status <> -1";
+        on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(org_id.to_string()).fetch_one(p).await)
+            .map_err(db)
+    }
+
+    async fn confirmed_owners(&self, org_id: OrgId) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND status = 2 \
+            AND member_type = 0";
+        on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(org_id.to_string()).fetch_one(p).await)
+            .map_err(db)
+    }
+
+    async fn collection_count(&self, org_id: OrgId) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM collections WHERE org_id = $1";
+        on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(org_id.to_string()).fetch_one(p).await)
+            .map_err(db)
+    }
+
+    async fn membership(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+    ) -> Result<Option<OrgUserRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ORG_USER_COLUMNS} FROM org_users ou WHERE ou.org_id = $1 AND ou.user_id = $2"
+        );
+        let rec: Option<OrgUserRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(org_id.to_string())
+            .bind(user_id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(OrgUserRow::try_from).transpose()
+    }
+
+    async fn memberships_of_user(
+        &self,
+        user_id: UserId,
+    ) -> Result<Vec<(OrgRow, OrgUserRow)>, StoreError> {
+        let sql = format!(
+            "SELECT {ORG_COLUMNS}, {ORG_USER_COLUMNS} FROM org_users ou \
+             JOIN organizations o ON o.id = ou.org_id WHERE ou.user_id = $1 ORDER BY o.name, o.id"
+        );
+        let recs: Vec<MembershipRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        recs.into_iter()
+            .map(|r| Ok((OrgRow::try_from(r.org)?, OrgUserRow::try_from(r.member)?)))
+            .collect()
+    }
+
+    async fn org_user(
+        &self,
+        org_id: OrgId,
+        id: OrgUserId,
+    ) -> Result<Option<OrgUserRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ORG_USER_COLUMNS} FROM org_users ou WHERE ou.org_id = $1 AND ou.id = $2"
+        );
+        let rec: Option<OrgUserRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(org_id.to_string())
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(OrgUserRow::try_from).transpose()
+    }
+
+    async fn org_user_unscoped_for_accept(
+        &self,
+        id: OrgUserId,
+    ) -> Result<Option<OrgUserRow>, StoreError> {
+        let sql = format!("SELECT {ORG_USER_COLUMNS} FROM org_users ou WHERE ou.id = $1");
+        let rec: Option<OrgUserRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(OrgUserRow::try_from).transpose()
+    }
+
+    async fn org_member_details(
+        &self,
+        org_id: OrgId,
+        only: Option<OrgUserId>,
+    ) -> Result<Vec<OrgMemberDetails>, StoreError> {
+        let filter = if only.is_some() {
+            " AND ou.id = $2"
+        } else {
+            ""
+        };
+        let members_sql = format!(
+            "SELECT {ORG_USER_COLUMNS}, u.name AS user_name, u.email AS user_email, \
+             EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = ou.user_id AND t.enabled) AS two_factor \
+             FROM org_users ou LEFT JOIN users u ON u.id = ou.user_id \
+             WHERE ou.org_id = $1{filter} ORDER BY ou.creation_date, ou.id"
+        );
+        let access_sql = format!(
+            "SELECT cu.org_user_id, cu.collection_id, cu.read_only, cu.hide_passwords, cu.manage \
+             FROM collection_users cu JOIN org_users ou ON ou.id = cu.org_user_id \
+             WHERE ou.org_id = $1{filter}"
+        );
+        let groups_sql = format!(
+            "SELECT gu.org_user_id, gu.group_id FROM group_users gu \
+             JOIN org_users ou ON ou.id = gu.org_user_id WHERE ou.org_id = $1{filter}"
+        );
+        let only = only.map(|id| id.to_string());
+        let (members, access, groups): (
+            Vec<MemberDetailsRecord>,
+            Vec<AccessRecord>,
+            Vec<GroupMemberRecord>,
+        ) = on_pool!(&self.pool, p => {
+            let mut q1 = sqlx::query_as(&members_sql).bind(org_id.to_string());
+            let mut q2 = sqlx::query_as(&access_sql).bind(org_id.to_string());
+            let mut q3 = sqlx::query_as(&groups_sql).bind(org_id.to_string());
+            if let Some(id) = &only {
+                q1 = q1.bind(id.clone());
+                q2 = q2.bind(id.clone());
+                q3 = q3.bind(id.clone());
+            }
+            (
+                q1.fetch_all(p).await.map_err(db)?,
+                q2.fetch_all(p).await.map_err(db)?,
+                q3.fetch_all(p).await.map_err(db)?,
+            )
+        });
+        let mut by_member: HashMap<String, (Vec<AccessSelection>, Vec<GroupId>)> = HashMap::new();
+        for a in access {
+            by_member
+                .entry(a.org_user_id)
+                .or_default()
+                .0
+                .push(AccessSelection {
+                    id: crate::records::id(&a.collection_id)?,
+                    read_only: a.read_only,
+                    hide_passwords: a.hide_passwords,
+                    manage: a.manage,
+                });
+        }
+        for g in groups {
+            by_member
+                .entry(g.org_user_id)
+                .or_default()
+                .1
+                .push(crate::records::id(&g.group_id)?);
+        }
+        members
+            .into_iter()
+            .map(|r| {
+                let member = OrgUserRow::try_from(r.member)?;
+                let (collections, groups) =
+                    by_member.remove(&member.id.to_string()).unwrap_or_default();
+                Ok(OrgMemberDetails {
+                    email: r
+                        .user_email
+                        .or_else(|| member.email.clone())
+                        .unwrap_or_default(),
+                    name: r.user_name,
+                    two_factor_enabled: r.two_factor,
+                    collections,
+                    groups,
+                    member,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_org_users(
+        &self,
+        rows: &[OrgUserRow],
+        collections: &[AccessSelection],
+        groups: &[GroupId],
+        events: &[EventRow],
+    ) -> Result<(), StoreError> {
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            for m in rows {
+                insert_org_user!(tx, m);
+                replace_member_access!(tx, m.id, collections, groups);
+            }
+            insert_events!(tx, events);
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn update_org_user(
+        &self,
+        row: &OrgUserRow,
+        access: Option<(&[AccessSelection], &[GroupId])>,
+        events: &[EventRow],
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE org_users SET user_id = $3, email = $4, member_type = $5, \
+            status = $6, org_key = $7, permissions = $8, invited_at = $9, revocation_reason = $10, \
+            revision_date = $11 WHERE id = $1 AND org_id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(SQL)
+                .bind(row.id.to_string())
+                .bind(row.org_id.to_string())
+                .bind(row.user_id.map(|v| v.to_string()))
+                .bind(&row.email)
+                .bind(row.member_type)
+                .bind(row.status)
+                .bind(&row.key)
+                .bind(&row.permissions)
+                .bind(row.invited_at.map(|t| t.0))
+                .bind(row.revocation_reason)
+                .bind(row.revision_date.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            if let Some((collections, groups)) = access {
+                replace_member_access!(tx, row.id, collections, groups);
+            }
+            insert_events!(tx, events);
+            if let Some(user) = row.user_id {
+                bump_user!(tx, user, row.revision_date.0);
+            }
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn delete_org_user(
+        &self,
+        org_id: OrgId,
+        id: OrgUserId,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(
+                "UPDATE users SET revision_date = $3 WHERE id IN \
+                 (SELECT user_id FROM org_users WHERE id = $1 AND org_id = $2)",
+            )
+            .bind(id.to_string())
+            .bind(org_id.to_string())
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            sqlx::query("DELETE FROM org_users WHERE id = $1 AND org_id = $2")
+                .bind(id.to_string())
+                .bind(org_id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            insert_events!(tx, events);
+            tx.commit().await.map_err(db)
+        })
+    }
+}
