@@ -581,8 +581,11 @@ impl Domain {
 
     /// Runs `op` for each id of a bulk member call, collecting per-id errors as the protocol's
     /// `[{id, error}]` does.
+    /// Those who may not manage members get `NotFound` for the whole call, not per id.
     pub async fn for_each_member<'a, F, Fut>(
         &'a self,
+        caller: &Caller,
+        org_id: OrgId,
         ids: &'a [String],
         op: F,
     ) -> Result<Vec<(String, Option<String>)>, DomainError>
@@ -590,6 +593,9 @@ impl Domain {
         F: Fn(OrgUserId) -> Fut,
         Fut: std::future::Future<Output = Result<(), DomainError>>,
     {
+        self.org_actor(caller, org_id)
+            .await?
+            .require(OrgCapability::ManageUsers)?;
         if ids.len() > MAX_INVITES_PER_CALL {
             return Err(DomainError::bad_request(format!(
                 "At most {MAX_INVITES_PER_CALL} members per request."

@@ -5,6 +5,7 @@
 mod accounts;
 mod bw_cli;
 mod errors;
+mod org_matrix;
 mod orgs;
 mod support;
 mod two_factor;

@@ -478,7 +478,7 @@ async fn confirm_members(
     let keys: &[KeyedId] = &req.keys;
     let results = app
         .domain
-        .for_each_member(&ids, |id| {
+        .for_each_member(&caller, org_id, &ids, |id| {
             let key = keys
                 .iter()
                 .find(|k| k.id.parse().ok() == Some(id))
@@ -559,7 +559,7 @@ async fn bulk_members(
     let org_id = path_id(org)?;
     let results = app
         .domain
-        .for_each_member(ids, |id| {
+        .for_each_member(caller, org_id, ids, |id| {
             let domain = app.domain.clone();
             let caller = caller.clone();
             async move {
