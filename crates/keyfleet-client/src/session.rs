@@ -25,6 +25,8 @@ pub struct Session {
     pub refresh_token: Option<String>,
     /// The "remember this device" token, when the login asked for one.
     pub two_factor_token: Option<String>,
+    /// The organizations' master password requirements the login answered.
+    pub master_password_policy: Option<Value>,
     user_key: SymmetricKey,
     private_key: Option<PrivateKey>,
 }
@@ -61,6 +63,7 @@ impl Session {
             access_token: token.access_token,
             refresh_token: token.refresh_token,
             two_factor_token: token.two_factor_token,
+            master_password_policy: token.master_password_policy,
             user_key,
             private_key,
         })

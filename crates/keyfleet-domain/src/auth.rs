@@ -73,6 +73,8 @@ pub struct LoginOutcome {
     pub two_factor_token: Option<String>,
     /// The device the login came from.
     pub device_id: Option<crate::ids::DeviceId>,
+    /// The combined master password requirements of the user's organizations.
+    pub master_password_policy: Option<serde_json::Value>,
 }
 
 /// An authenticated API caller.
@@ -188,19 +190,27 @@ impl Domain {
         rotate_from: Option<&RefreshTokenRow>,
         now: Timestamp,
     ) -> Result<LoginOutcome, DomainError> {
-        let device_row = match &device {
-            Some(d) => Some(
+        let device_row = match (&device, rotate_from.and_then(|r| r.device_id)) {
+            (Some(d), _) => Some(
                 self.store
                     .upsert_device(user.id, &d.identifier, d.device_type, &d.name, now)
                     .await?,
             ),
-            None => None,
+            // A refresh keeps the device of the login it continues.
+            (None, Some(id)) => self.store.device(id).await?,
+            (None, None) => None,
         };
-        let device_identifier = device_row.as_ref().map(|d| d.identifier.clone());
         let device_id = device_row.as_ref().map(|d| d.id);
-        let access =
-            self.tokens
-                .issue(&user, client_id, device_identifier.as_deref(), scopes, now)?;
+        let access = self.tokens.issue(
+            &user,
+            client_id,
+            device_row
+                .as_ref()
+                .map(|d| (d.identifier.as_str(), d.device_type)),
+            scopes,
+            now,
+        )?;
+        let master_password_policy = self.master_password_policy_for(user.id).await?;
         let refresh = new_refresh_token();
         let row = RefreshTokenRow {
             token_hash: hash_opaque_token(&refresh),
@@ -237,6 +247,7 @@ impl Domain {
             scope: scopes.join(" "),
             two_factor_token: None,
             device_id,
+            master_password_policy,
         })
     }
 

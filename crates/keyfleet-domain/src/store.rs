@@ -327,6 +327,8 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<DeviceRow, StoreError>;
     /// Whether the user has logged in from a device with this identifier.
     async fn device_exists(&self, user_id: UserId, identifier: &str) -> Result<bool, StoreError>;
+    /// A device by id (to keep its identity in refreshed tokens).
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRow>, StoreError>;
     /// Deletes a user and, by cascade, their devices, tokens, folders and personal items.
     async fn delete_user(&self, id: UserId) -> Result<(), StoreError>;
     /// Stores a new refresh token.

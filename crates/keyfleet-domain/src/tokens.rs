@@ -44,6 +44,9 @@ pub struct AccessClaims {
     /// Device identifier, when the login had one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub device: Option<String>,
+    /// DeviceType number of that device (recorded with audit events).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub devicetype: Option<i32>,
     /// Granted scopes.
     pub scope: Vec<String>,
     /// Authentication methods.
@@ -84,7 +87,7 @@ impl TokenIssuer {
         &self,
         user: &UserRow,
         client_id: &str,
-        device: Option<&str>,
+        device: Option<(&str, i32)>,
         scope: &[&str],
         now: Timestamp,
     ) -> Result<AccessToken, DomainError> {
@@ -100,7 +103,8 @@ impl TokenIssuer {
             iss: self.issuer.clone(),
             client_id: client_id.to_string(),
             sstamp: user.security_stamp.clone(),
-            device: device.map(str::to_string),
+            device: device.map(|(id, _)| id.to_string()),
+            devicetype: device.map(|(_, t)| t),
             scope: scope.iter().map(|s| s.to_string()).collect(),
             amr: vec!["Application".into()],
             jti: uuid::Uuid::new_v4().to_string(),
@@ -238,7 +242,9 @@ mod tests {
         let issuer = TokenIssuer::new(b"secret-secret-secret-secret-1234", "https://k".into());
         let u = user();
         let now = Timestamp(1_800_000_000_000);
-        let t = issuer.issue(&u, "cli", Some("dev"), &["api"], now).unwrap();
+        let t = issuer
+            .issue(&u, "cli", Some(("dev", 25)), &["api"], now)
+            .unwrap();
         let (id, claims) = issuer.verify(&t.token, now).unwrap();
         assert_eq!(id, u.id);
         assert_eq!(claims.client_id, "cli");

@@ -94,7 +94,7 @@ pub fn token_response(o: &LoginOutcome) -> TokenResponse {
         kdf_parallelism: u.kdf.parallelism,
         reset_master_password: false,
         force_password_reset: false,
-        master_password_policy: Some(serde_json::json!({ "Object": "masterPasswordPolicy" })),
+        master_password_policy: Some(master_password_policy(o.master_password_policy.as_ref())),
         user_decryption_options: UserDecryptionOptions {
             has_master_password: true,
             master_password_unlock: Some(IdentityMasterPasswordUnlock {
@@ -112,6 +112,17 @@ pub fn token_response(o: &LoginOutcome) -> TokenResponse {
         },
         two_factor_token: o.two_factor_token.clone(),
     }
+}
+
+/// `MasterPasswordPolicy` of the token response: the organizations' combined requirements
+/// (clients check the password against them and, with `enforceOnLogin`, ask for a change).
+fn master_password_policy(policy: Option<&serde_json::Value>) -> serde_json::Value {
+    let mut v = match policy {
+        Some(serde_json::Value::Object(m)) => serde_json::Value::Object(m.clone()),
+        _ => serde_json::json!({}),
+    };
+    v["object"] = serde_json::json!("masterPasswordPolicy");
+    v
 }
 
 /// A folder.

@@ -206,6 +206,17 @@ impl AccountStore for SqlStore {
         Ok(n > 0)
     }
 
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRow>, StoreError> {
+        const SQL: &str =
+            "SELECT id, user_id, identifier, device_type, name FROM devices WHERE id = $1";
+        let rec: Option<DeviceRecord> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(DeviceRow::try_from).transpose()
+    }
+
     async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
         // Foreign keys cascade to devices, refresh tokens, folders, ciphers and per-user state.
         const SQL: &str = "DELETE FROM users WHERE id = $1";

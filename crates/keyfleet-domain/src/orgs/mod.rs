@@ -177,6 +177,8 @@ pub struct OrgActor {
     pub role: i32,
     /// Custom permissions (Custom role only).
     pub permissions: Permissions,
+    /// The acting client's DeviceType, for the audit log.
+    pub device_type: Option<i32>,
 }
 
 impl OrgActor {
@@ -324,6 +326,7 @@ impl Domain {
             permissions: Permissions::parse(&member.permissions),
             role: member.member_type,
             user_id: caller.user.id,
+            device_type: caller.claims.devicetype,
             org,
             member,
         })
@@ -337,6 +340,7 @@ impl Domain {
             date: self.now(),
             org_id: Some(actor.org.id),
             acting_user_id: Some(actor.user_id),
+            device_type: actor.device_type,
             ..EventRow::default()
         }
     }
@@ -418,6 +422,7 @@ impl Domain {
             member: owner.clone(),
             role: member_type::OWNER,
             permissions: Permissions::default(),
+            device_type: caller.claims.devicetype,
         };
         let mut events = vec![self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
         if let Some(c) = &collection {
@@ -592,6 +597,7 @@ mod tests {
             org,
             role,
             permissions,
+            device_type: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod accounts;
 mod bw_cli;
 mod errors;
 mod org_matrix;
+mod org_rules;
 mod orgs;
 mod support;
 mod two_factor;

@@ -1,0 +1,475 @@
+//! Organization rules through the Rust client, on both databases: seats, the last owner,
+//! invitation expiry, the two-step login and single-organization policies, master password
+//! requirements at login, and the event log.
+
+use crate::support::{self, client, PASSWORD};
+use keyfleet_client::{Access, ClientError, Method, Session};
+use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
+use keyfleet_testkit::{backends, spawn_server_with, totp_code, Backend, TestServer};
+use serde_json::{json, Value};
+
+async fn server_with_clock(backend: Backend) -> (TestServer, ManualClock) {
+    let now = SystemClock.now();
+    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
+    let moved = clock.clone();
+    (
+        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
+        clock,
+    )
+}
+
+fn status(e: &ClientError) -> u16 {
+    match e {
+        ClientError::Api { status, .. } => *status,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+fn message(e: &ClientError) -> String {
+    format!("{e}")
+}
+
+async fn call(
+    s: &Session,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Result<Value, ClientError> {
+    s.call(method, path, body).await
+}
+
+/// Invites `member` with edit access to `collection`, accepts, and confirms; answers the member id.
+async fn add_member(
+    owner: &Session,
+    org: &str,
+    member: &Session,
+    member_type: i32,
+    collection: &str,
+) -> String {
+    let invite = owner
+        .invite_members(
+            org,
+            &[&member.email],
+            member_type,
+            &[(collection.to_string(), Access::EDIT)],
+        )
+        .await
+        .unwrap();
+    let id = invite["data"][0]["id"].as_str().unwrap().to_string();
+    member
+        .accept_invite(org, &id, invite["data"][0]["token"].as_str().unwrap())
+        .await
+        .unwrap();
+    let key = owner.org_key(org).await.unwrap();
+    owner.confirm_member(org, &id, &key).await.unwrap();
+    id
+}
+
+async fn first_collection(owner: &Session, org: &str) -> String {
+    let v = call(
+        owner,
+        Method::GET,
+        &format!("/api/organizations/{org}/collections"),
+        None,
+    )
+    .await
+    .unwrap();
+    v["data"][0]["id"].as_str().unwrap().to_string()
+}
+
+async fn seats_and_owners(server: &TestServer) {
+    let owner = support::user(server, "owner@example.com").await;
+    let bob = support::user(server, "bob@example.com").await;
+    let free = owner
+        .create_org("Free Co", "b@example.com", 0, None, "Stuff")
+        .await
+        .unwrap();
+    let org = free.org["id"].as_str().unwrap().to_string();
+    assert_eq!(free.org["seats"], 2);
+    owner
+        .invite_members(&org, &["one@example.com"], 2, &[])
+        .await
+        .unwrap();
+    let full = owner
+        .invite_members(&org, &["two@example.com"], 2, &[])
+        .await
+        .unwrap_err();
+    assert_eq!(status(&full), 400);
+    assert!(message(&full).contains("Seat limit"), "{full}");
+    let adjust = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/subscription"),
+        Some(json!({ "seatAdjustment": 5 })),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status(&adjust), 400);
+
+    let teams = owner
+        .create_org("Teams Co", "b@example.com", 17, Some(3), "General")
+        .await
+        .unwrap();
+    let org = teams.org["id"].as_str().unwrap().to_string();
+    let general = first_collection(&owner, &org).await;
+    let bob_id = add_member(&owner, &org, &bob, 1, &general).await;
+    let below = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/subscription"),
+        Some(json!({ "seatAdjustment": -2 })),
+    )
+    .await
+    .unwrap_err();
+    assert!(message(&below).contains("in use"), "{below}");
+    let raised = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/subscription"),
+        Some(json!({ "seatAdjustment": 7 })),
+    )
+    .await
+    .unwrap();
+    assert_eq!(raised["seats"], 10);
+
+    // The last owner stays; an admin cannot touch an owner.
+    let owner_member = owner.org_members(&org).await.unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let leave = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/leave"),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        message(&leave).contains("at least one confirmed owner"),
+        "{leave}"
+    );
+    let revoke = call(
+        &bob,
+        Method::PUT,
+        &format!("/api/organizations/{org}/users/{owner_member}/revoke"),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(message(&revoke).contains("Only an owner"), "{revoke}");
+    let demote_self = call(
+        &owner,
+        Method::PUT,
+        &format!("/api/organizations/{org}/users/{owner_member}"),
+        Some(json!({ "type": 1, "collections": [], "groups": [] })),
+    )
+    .await
+    .unwrap_err();
+    assert!(message(&demote_self).contains("at least one confirmed owner"));
+    // With a second owner, the first may step down.
+    call(
+        &owner,
+        Method::PUT,
+        &format!("/api/organizations/{org}/users/{bob_id}"),
+        Some(json!({ "type": 0, "collections": [], "groups": [] })),
+    )
+    .await
+    .unwrap();
+    call(
+        &owner,
+        Method::PUT,
+        &format!("/api/organizations/{org}/users/{owner_member}"),
+        Some(json!({ "type": 1, "collections": [], "groups": [] })),
+    )
+    .await
+    .unwrap();
+}
+
+async fn invitations_expire(server: &TestServer, clock: &ManualClock) {
+    let mut owner = support::user(server, "inviter@example.com").await;
+    let mut late = support::user(server, "late@example.com").await;
+    let created = owner
+        .create_org("Slow Co", "b@example.com", 17, Some(5), "General")
+        .await
+        .unwrap();
+    let org = created.org["id"].as_str().unwrap();
+    let invite = owner
+        .invite_members(org, &["late@example.com"], 2, &[])
+        .await
+        .unwrap();
+    let id = invite["data"][0]["id"].as_str().unwrap();
+    let token = invite["data"][0]["token"].as_str().unwrap();
+    clock.advance_secs(5 * 24 * 3600 + 60);
+    // Access tokens live an hour; the sessions refresh as clients do.
+    owner.refresh().await.unwrap();
+    late.refresh().await.unwrap();
+    let expired = late.accept_invite(org, id, token).await.unwrap_err();
+    assert!(message(&expired).contains("expired"), "{expired}");
+    // A reinvite gives a fresh link; the old one stays dead.
+    let again = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/users/{id}/reinvite"),
+        None,
+    )
+    .await
+    .unwrap();
+    let fresh = again["data"][0]["token"].as_str().unwrap();
+    assert!(late.accept_invite(org, id, token).await.is_err());
+    late.accept_invite(org, id, fresh).await.unwrap();
+}
+
+async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
+    let owner = support::user(server, "boss@example.com").await;
+    let worker = support::user(server, "worker@example.com").await;
+    let created = owner
+        .create_org("Strict Co", "b@example.com", 19, Some(10), "General")
+        .await
+        .unwrap();
+    let org = created.org["id"].as_str().unwrap().to_string();
+    let general = first_collection(&owner, &org).await;
+    let worker_id = add_member(&owner, &org, &worker, 2, &general).await;
+    assert_eq!(
+        worker.sync().await.unwrap()["profile"]["organizations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    call(
+        &owner,
+        Method::PUT,
+        &format!("/api/organizations/{org}/policies/0"),
+        Some(json!({ "enabled": true })),
+    )
+    .await
+    .unwrap();
+    let members = owner.org_members(&org).await.unwrap();
+    let w = members
+        .iter()
+        .find(|m| m["id"] == worker_id.as_str())
+        .unwrap();
+    assert_eq!(w["status"], -1, "revoked for lack of two-step login");
+    assert!(worker.sync().await.unwrap()["profile"]["organizations"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // A newcomer without two-step login cannot join.
+    let newcomer = support::user(server, "newcomer@example.com").await;
+    let invite = owner
+        .invite_members(&org, &["newcomer@example.com"], 2, &[])
+        .await
+        .unwrap();
+    let refused = newcomer
+        .accept_invite(
+            &org,
+            invite["data"][0]["id"].as_str().unwrap(),
+            invite["data"][0]["token"].as_str().unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert!(message(&refused).contains("two-step login"), "{refused}");
+
+    // Turning it on restores the membership.
+    let (_, key) = worker.authenticator_setup(PASSWORD).await.unwrap();
+    worker
+        .enable_authenticator(PASSWORD, &key, &totp_code(&key, clock.now().unix_secs()))
+        .await
+        .unwrap();
+    let orgs = worker.sync().await.unwrap()["profile"]["organizations"].clone();
+    assert_eq!(orgs[0]["id"], org.as_str());
+    assert_eq!(orgs[0]["status"], 2);
+
+    // Master password requirements reach the login response.
+    call(
+        &owner,
+        Method::PUT,
+        &format!("/api/organizations/{org}/policies/1"),
+        Some(json!({ "enabled": true, "data": { "minLength": 16, "enforceOnLogin": true } })),
+    )
+    .await
+    .unwrap();
+    let again = client(server)
+        .login_password("worker@example.com", PASSWORD)
+        .await;
+    // The worker has two-step login now; the owner's login shows the policy too.
+    assert!(again.is_err());
+    let policy = client(server)
+        .login_password("boss@example.com", PASSWORD)
+        .await
+        .unwrap()
+        .master_password_policy
+        .unwrap();
+    assert_eq!(policy["minLength"], 16);
+    assert_eq!(policy["enforceOnLogin"], true);
+    assert_eq!(policy["object"], "masterPasswordPolicy");
+
+    // Every step is in the log, newest first, with the acting user.
+    let events = call(
+        &owner,
+        Method::GET,
+        &format!("/api/organizations/{org}/events"),
+        None,
+    )
+    .await
+    .unwrap();
+    let types: Vec<i64> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_i64().unwrap())
+        .collect();
+    for t in [1500, 1501, 1511, 1512, 1700] {
+        assert!(types.contains(&t), "event {t} missing from {types:?}");
+    }
+    let invited = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == 1500)
+        .unwrap();
+    assert_eq!(invited["actingUserId"], owner.user_id.as_str());
+    let member_log = call(
+        &owner,
+        Method::GET,
+        &format!("/api/organizations/{org}/users/{worker_id}/events"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(member_log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["organizationUserId"] == worker_id.as_str()
+            || e["userId"] == worker.user_id.as_str()
+            || e["actingUserId"] == worker.user_id.as_str()));
+}
+
+async fn single_org_policy(server: &TestServer) {
+    let a_owner = support::user(server, "a-owner@example.com").await;
+    let b_owner = support::user(server, "b-owner@example.com").await;
+    let dual = support::user(server, "dual@example.com").await;
+    let a = a_owner
+        .create_org("A", "a@example.com", 17, Some(5), "G")
+        .await
+        .unwrap();
+    let a_id = a.org["id"].as_str().unwrap().to_string();
+    let b = b_owner
+        .create_org("B", "b@example.com", 17, Some(5), "G")
+        .await
+        .unwrap();
+    let b_id = b.org["id"].as_str().unwrap().to_string();
+    let general = first_collection(&a_owner, &a_id).await;
+    add_member(&a_owner, &a_id, &dual, 2, &general).await;
+    call(
+        &b_owner,
+        Method::PUT,
+        &format!("/api/organizations/{b_id}/policies/3"),
+        Some(json!({ "enabled": true })),
+    )
+    .await
+    .unwrap();
+    let invite = b_owner
+        .invite_members(&b_id, &["dual@example.com"], 2, &[])
+        .await
+        .unwrap();
+    let refused = dual
+        .accept_invite(
+            &b_id,
+            invite["data"][0]["id"].as_str().unwrap(),
+            invite["data"][0]["token"].as_str().unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        message(&refused).contains("leave or remove all other organizations"),
+        "{refused}"
+    );
+}
+
+async fn client_events(server: &TestServer) {
+    let owner = support::user(server, "viewer@example.com").await;
+    let created = owner
+        .create_org("Seen Co", "b@example.com", 17, Some(5), "General")
+        .await
+        .unwrap();
+    let org = created.org["id"].as_str().unwrap().to_string();
+    let general = first_collection(&owner, &org).await;
+    let item = owner
+        .create_org_login(&org, &created.key, &[&general], "Shared", "u", "p")
+        .await
+        .unwrap();
+    let personal = owner.create_login("Mine", "u", "p").await.unwrap();
+    let body = json!([
+        { "type": 1107, "cipherId": item.id, "date": "2026-01-01T00:00:00Z" },
+        { "type": 1107, "cipherId": personal.id, "date": "2026-01-01T00:00:00Z" },
+        { "type": 1500, "organizationId": org },
+    ]);
+    call(&owner, Method::POST, "/events/collect", Some(body))
+        .await
+        .unwrap();
+    let log = call(
+        &owner,
+        Method::GET,
+        &format!("/api/ciphers/{}/events", item.id),
+        None,
+    )
+    .await
+    .unwrap();
+    let types: Vec<i64> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_i64().unwrap())
+        .collect();
+    assert!(types.contains(&1107) && types.contains(&1100), "{types:?}");
+    let all = call(
+        &owner,
+        Method::GET,
+        &format!("/api/organizations/{org}/events"),
+        None,
+    )
+    .await
+    .unwrap();
+    let viewed = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == 1107)
+        .count();
+    assert_eq!(viewed, 1, "the personal item's view is not an org event");
+    assert!(
+        !all["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == 1500 && e["organizationUserId"].is_null()),
+        "clients cannot forge admin events"
+    );
+}
+
+async fn rules(backend: Backend) {
+    let (server, clock) = server_with_clock(backend).await;
+    seats_and_owners(&server).await;
+    two_step_policy(&server, &clock).await;
+    single_org_policy(&server).await;
+    client_events(&server).await;
+    invitations_expire(&server, &clock).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn organization_rules_hold_on_sqlite() {
+    rules(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn organization_rules_hold_on_postgres() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    rules(Backend::Postgres).await;
+}
