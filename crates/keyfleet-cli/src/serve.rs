@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use clap::{Args, ValueEnum};
-use keyfleet_server::{Config, TlsMode};
+use keyfleet_server::{Config, SmtpConfig, SmtpSecurity, TlsMode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -10,6 +10,16 @@ use std::path::PathBuf;
 pub enum LogFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SmtpSecurityArg {
+    /// STARTTLS on the submission port (refused if the server cannot upgrade).
+    Starttls,
+    /// Implicit TLS.
+    Tls,
+    /// Plain text, for a relay on a trusted local network only.
+    None,
 }
 
 #[derive(Args)]
@@ -38,6 +48,29 @@ pub struct ServeArgs {
     /// Refuse new accounts.
     #[arg(long, env = "KEYFLEET_DISABLE_REGISTRATION")]
     disable_registration: bool,
+    /// SMTP server for invitation mail (without one, invitation links go to the inviting admin).
+    #[arg(long, env = "KEYFLEET_SMTP_HOST", requires = "smtp_from")]
+    smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "KEYFLEET_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// SMTP connection protection.
+    #[arg(
+        long,
+        env = "KEYFLEET_SMTP_SECURITY",
+        value_enum,
+        default_value = "starttls"
+    )]
+    smtp_security: SmtpSecurityArg,
+    /// SMTP login.
+    #[arg(long, env = "KEYFLEET_SMTP_USERNAME", requires = "smtp_password")]
+    smtp_username: Option<String>,
+    /// SMTP password (prefer the environment variable to the flag).
+    #[arg(long, env = "KEYFLEET_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// Sender address of invitation mail, e.g. "Keyfleet <keyfleet@msp.example>".
+    #[arg(long, env = "KEYFLEET_SMTP_FROM")]
+    smtp_from: Option<String>,
     /// Log output format (level via RUST_LOG, default info).
     #[arg(long, env = "KEYFLEET_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
@@ -62,6 +95,18 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         (false, Some(cert), Some(key)) => TlsMode::Files { cert, key },
         _ => TlsMode::SelfSigned,
     };
+    let smtp = args.smtp_host.map(|host| SmtpConfig {
+        host,
+        port: args.smtp_port,
+        security: match args.smtp_security {
+            SmtpSecurityArg::Starttls => SmtpSecurity::Starttls,
+            SmtpSecurityArg::Tls => SmtpSecurity::Tls,
+            SmtpSecurityArg::None => SmtpSecurity::None,
+        },
+        username: args.smtp_username,
+        password: args.smtp_password,
+        from: args.smtp_from.unwrap_or_default(),
+    });
     let config = Config {
         bind: args.bind,
         data_dir: args.data_dir,
@@ -69,6 +114,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         tls,
         public_url: args.public_url,
         disable_registration: args.disable_registration,
+        smtp,
         clock: None,
     };
     let server = keyfleet_server::start(config)

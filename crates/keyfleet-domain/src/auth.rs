@@ -87,7 +87,7 @@ pub struct Caller {
 }
 
 impl Domain {
-    fn throttle_check(
+    pub(crate) fn throttle_check(
         &self,
         account_key: &str,
         ip: &str,
@@ -104,7 +104,7 @@ impl Domain {
         Ok(())
     }
 
-    fn throttle_fail(&self, account_key: &str, ip: &str, now: Timestamp) {
+    pub(crate) fn throttle_fail(&self, account_key: &str, ip: &str, now: Timestamp) {
         self.account_throttle.record_failure(account_key, now);
         self.ip_throttle.record_failure(ip, now);
     }
@@ -288,6 +288,7 @@ impl Domain {
         let (user_id, claims) = self
             .tokens
             .verify(bearer, now)
+            .filter(|(_, c)| !c.scope.iter().any(|s| s == crate::tokens::ORG_API_SCOPE))
             .ok_or(DomainError::Unauthorized)?;
         let user = self
             .store

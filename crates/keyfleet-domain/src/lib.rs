@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod mail;
 pub mod org_store;
 pub mod orgs;
 pub mod password;
@@ -74,6 +75,7 @@ pub struct Domain {
     ip_throttle: Throttle,
     two_factor_throttle: Throttle,
     settings: DomainSettings,
+    mailer: Option<Arc<dyn mail::Mailer>>,
 }
 
 /// Settings key of the token signing secret (generated on first start, shared by all instances).
@@ -102,7 +104,14 @@ impl Domain {
             store,
             clock,
             settings,
+            mailer: None,
         })
+    }
+
+    /// Sends invitations and notices through `mailer` from now on.
+    pub fn with_mailer(mut self, mailer: Arc<dyn mail::Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
     }
 
     /// The store, for the few edge concerns that stream straight from it (sync).

@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 
 /// Lifetime of an access token; clients refresh about five minutes before `exp`.
 pub const ACCESS_TOKEN_SECS: i64 = 3600;
+/// Scope of an organization API key token (the public API only).
+pub const ORG_API_SCOPE: &str = "api.organization";
 /// Lifetime of a refresh token (renewed on every rotation).
 pub const REFRESH_TOKEN_SECS: i64 = 30 * 24 * 3600;
 
@@ -106,6 +108,41 @@ impl TokenIssuer {
             device: device.map(|(id, _)| id.to_string()),
             devicetype: device.map(|(_, t)| t),
             scope: scope.iter().map(|s| s.to_string()).collect(),
+            amr: vec!["Application".into()],
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| DomainError::Internal(format!("jwt encode: {e}")))?;
+        Ok(AccessToken {
+            token,
+            expires_in: ACCESS_TOKEN_SECS,
+        })
+    }
+
+    /// An access token for an organization API key (`sub` = the org id, scope
+    /// `api.organization`); `stamp` is derived from the key so rotating it revokes the token.
+    pub fn issue_for_org(
+        &self,
+        org_id: &str,
+        client_id: &str,
+        stamp: &str,
+        now: Timestamp,
+    ) -> Result<AccessToken, DomainError> {
+        let claims = AccessClaims {
+            sub: org_id.to_string(),
+            email: String::new(),
+            email_verified: false,
+            name: None,
+            premium: false,
+            nbf: now.unix_secs(),
+            iat: now.unix_secs(),
+            exp: now.plus_secs(ACCESS_TOKEN_SECS).unix_secs(),
+            iss: self.issuer.clone(),
+            client_id: client_id.to_string(),
+            sstamp: stamp.to_string(),
+            device: None,
+            devicetype: None,
+            scope: vec![ORG_API_SCOPE.to_string()],
             amr: vec!["Application".into()],
             jti: uuid::Uuid::new_v4().to_string(),
         };

@@ -15,6 +15,47 @@ pub enum TlsMode {
     InsecureHttp,
 }
 
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Implicit TLS (port 465).
+    Tls,
+    /// STARTTLS, refused if the server cannot upgrade (port 587).
+    Starttls,
+    /// Plain text: only for a relay on a trusted local network.
+    None,
+}
+
+/// The mail server invitations go through.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    /// Host name (also checked against its TLS certificate).
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Protection.
+    pub security: SmtpSecurity,
+    /// Login, when the server wants one.
+    pub username: Option<String>,
+    /// Password for that login.
+    pub password: Option<String>,
+    /// Sender address, e.g. `Keyfleet <keyfleet@msp.example>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
 /// Everything `keyfleet serve` needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -27,6 +68,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// When true, `/identity/accounts/register*` answer 400.
     pub disable_registration: bool,
+    /// Mail server for invitations; `None` hands invitation links to the inviting admin.
+    pub smtp: Option<SmtpConfig>,
     /// Tests only: a clock the test can move (token expiry, throttling windows). `None` = real time.
     pub clock: Option<keyfleet_domain::ManualClock>,
 }
@@ -41,6 +84,7 @@ impl Config {
             tls: TlsMode::SelfSigned,
             public_url: None,
             disable_registration: false,
+            smtp: None,
             clock: None,
         }
     }

@@ -22,17 +22,36 @@ impl FromRequestParts<AppState> for Authed {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .ok_or(ApiError(DomainError::Unauthorized))?;
-        Ok(Authed(state.domain.authenticate(token.trim()).await?))
+        let token = bearer(parts).ok_or(ApiError(DomainError::Unauthorized))?;
+        Ok(Authed(state.domain.authenticate(token).await?))
     }
+}
+
+/// The organization behind an organization API key token (`Authorization: Bearer …`).
+pub struct OrgAuthed(pub keyfleet_domain::orgs::OrgApiCaller);
+
+impl FromRequestParts<AppState> for OrgAuthed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(ApiError(DomainError::Unauthorized))?;
+        Ok(OrgAuthed(state.domain.authenticate_org(token).await?))
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
 }
 
 /// A rejected body: 400 (or 413 / 415) with the Bitwarden envelope.

@@ -5,13 +5,14 @@
 pub mod config;
 mod error;
 mod extract;
+mod mail;
 mod org_views;
 mod routes;
 mod state;
 mod tls;
 mod views;
 
-pub use config::{Config, TlsMode};
+pub use config::{Config, SmtpConfig, SmtpSecurity, TlsMode};
 
 use keyfleet_domain::{Domain, DomainSettings, SystemClock};
 use keyfleet_storage::SqlStore;
@@ -101,7 +102,11 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         Some(manual) => Arc::new(manual.clone()),
         None => Arc::new(SystemClock),
     };
-    let domain = Domain::new(Arc::new(store.clone()), clock, settings).await?;
+    let mut domain = Domain::new(Arc::new(store.clone()), clock, settings).await?;
+    if let Some(smtp) = &config.smtp {
+        let mailer = mail::SmtpMailer::new(smtp).map_err(ServerError::Config)?;
+        domain = domain.with_mailer(Arc::new(mailer));
+    }
     let state = AppState {
         domain: Arc::new(domain),
         public_url: public_url.clone().into(),

@@ -7,9 +7,11 @@
 
 mod bw;
 mod postgres;
+mod smtp;
 
 pub use bw::{encode, Bw, BwOutput};
 pub use postgres::PgDatabase;
+pub use smtp::{ReceivedMail, SmtpSink};
 
 use keyfleet_server::{Config, RunningServer};
 use std::path::PathBuf;

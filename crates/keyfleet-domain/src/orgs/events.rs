@@ -151,6 +151,15 @@ impl Domain {
     ) -> Result<EventPage, DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         actor.require(OrgCapability::AccessEventLogs)?;
+        self.org_event_page(org_id, range).await
+    }
+
+    /// One page of an organization's log; the caller's right to read it is already checked.
+    pub(crate) async fn org_event_page(
+        &self,
+        org_id: OrgId,
+        range: &EventRange<'_>,
+    ) -> Result<EventPage, DomainError> {
         let mut query = parse_range(range, self.now())?;
         query.org_id = Some(org_id);
         self.event_page(query).await

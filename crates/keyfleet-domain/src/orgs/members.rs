@@ -32,6 +32,8 @@ pub struct InviteOutcome {
     pub token: String,
     /// The link to the web vault's accept page.
     pub link: String,
+    /// Whether the invitation went out by mail (then the link is not handed back).
+    pub mailed: bool,
 }
 
 fn invite_subject(member: &OrgUserRow) -> String {
@@ -216,7 +218,39 @@ impl Domain {
             link: self.invite_link(org, member, &token),
             token,
             member: member.clone(),
+            mailed: false,
         })
+    }
+
+    /// Mails each invitation when a mail server is configured. A refused message is logged and
+    /// its link handed back to the admin instead: the invitation itself stands either way.
+    async fn deliver_invites(
+        &self,
+        org: &OrgRow,
+        mut invites: Vec<InviteOutcome>,
+    ) -> Vec<InviteOutcome> {
+        let Some(mailer) = &self.mailer else {
+            return invites;
+        };
+        for invite in &mut invites {
+            let Some(to) = invite.member.email.clone() else {
+                continue;
+            };
+            let subject = format!("Join {} on Keyfleet", org.name);
+            let body = format!(
+                "You have been invited to join the organization \"{}\" on Keyfleet.\n\n\
+                 Accept the invitation (the link works once and expires in 5 days):\n{}\n\n\
+                 If you did not expect this, ignore this message.\n",
+                org.name, invite.link
+            );
+            match mailer.send(&to, &subject, &body).await {
+                Ok(()) => invite.mailed = true,
+                Err(e) => {
+                    tracing::warn!(org = %org.id, member = %invite.member.id, error = %e, "invitation mail not sent")
+                }
+            }
+        }
+        invites
     }
 
     fn member_event(&self, actor: &OrgActor, t: i32, member: &OrgUserRow) -> EventRow {
@@ -354,9 +388,11 @@ impl Domain {
         self.store
             .insert_org_users(&rows, &collections, &groups, &events)
             .await?;
-        rows.iter()
+        let invites = rows
+            .iter()
             .map(|m| self.issue_invite(&actor.org, m))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.deliver_invites(&actor.org, invites).await)
     }
 
     /// Issues fresh links for invited members; older links stop working.
@@ -379,7 +415,11 @@ impl Domain {
                 m.invited_at = Some(self.now());
                 m.revision_date = self.now();
                 self.store.update_org_user(&m, None, &[]).await?;
-                self.issue_invite(&actor.org, &m)
+                let invite = self.issue_invite(&actor.org, &m)?;
+                Ok(self
+                    .deliver_invites(&actor.org, vec![invite])
+                    .await
+                    .remove(0))
             }
             .await;
             out.push((raw.clone(), result));

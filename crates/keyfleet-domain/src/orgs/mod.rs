@@ -9,10 +9,12 @@ mod events;
 mod items;
 mod members;
 mod policies;
+mod public_api;
 
 pub use events::{event_type, EventPage, EventRange};
 pub use members::InviteOutcome;
 pub use policies::policy_type;
+pub use public_api::OrgApiCaller;
 
 use crate::accounts::{check_enc_string, parse_email};
 use crate::auth::Caller;

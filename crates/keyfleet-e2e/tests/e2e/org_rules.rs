@@ -3,7 +3,7 @@
 //! requirements at login, and the event log.
 
 use crate::support::{self, client, PASSWORD};
-use keyfleet_client::{Access, ClientError, Method, Session};
+use keyfleet_client::{Access, ClientError, Method, RawBody, Session};
 use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
 use keyfleet_testkit::{backends, spawn_server_with, totp_code, Backend, TestServer};
 use serde_json::{json, Value};
@@ -451,13 +451,151 @@ async fn client_events(server: &TestServer) {
     );
 }
 
+async fn org_token(server: &TestServer, org: &str, secret: &str) -> (u16, Value) {
+    let form = vec![
+        ("grant_type".to_string(), "client_credentials".to_string()),
+        ("client_id".into(), format!("organization.{org}")),
+        ("client_secret".into(), secret.to_string()),
+        ("scope".into(), "api.organization".into()),
+    ];
+    let res = client(server)
+        .raw(
+            Method::POST,
+            "/identity/connect/token",
+            None,
+            RawBody::Form(form),
+        )
+        .await
+        .unwrap();
+    (
+        res.status,
+        serde_json::from_str(&res.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn org_api_key(server: &TestServer) {
+    let owner = support::user(server, "scripter@example.com").await;
+    let created = owner
+        .create_org("Scripted Co", "b@example.com", 17, Some(5), "General")
+        .await
+        .unwrap();
+    let org = created.org["id"].as_str().unwrap().to_string();
+    let (hash, _) = owner
+        .client()
+        .password_hash("scripter@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let key = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/api-key"),
+        Some(json!({ "masterPasswordHash": hash })),
+    )
+    .await
+    .unwrap();
+    let secret = key["apiKey"].as_str().unwrap().to_string();
+    let (status, wrong) = org_token(server, &org, "not-the-secret").await;
+    assert_eq!(
+        (status, wrong["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let (status, token) = org_token(server, &org, &secret).await;
+    assert_eq!(status, 200, "{token}");
+    assert_eq!(token["scope"], "api.organization");
+    let bearer = token["access_token"].as_str().unwrap().to_string();
+    let get = |path: &'static str, bearer: String| async move {
+        client(server)
+            .raw(Method::GET, path, Some(&bearer), RawBody::Empty)
+            .await
+            .unwrap()
+    };
+    let members = get("/api/public/members", bearer.clone()).await;
+    assert_eq!(members.status, 200);
+    let members: Value = serde_json::from_str(&members.body).unwrap();
+    assert_eq!(members["data"][0]["email"], "scripter@example.com");
+    assert_eq!(
+        get("/api/public/collections", bearer.clone()).await.status,
+        200
+    );
+    assert_eq!(get("/api/public/events", bearer.clone()).await.status, 200);
+    // An org token is no user's token, and a user's token is no org token.
+    assert_eq!(get("/api/sync", bearer.clone()).await.status, 401);
+    assert_eq!(
+        get("/api/public/members", owner.access_token.clone())
+            .await
+            .status,
+        401
+    );
+    // Rotating the key ends the tokens issued with the old one.
+    call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/rotate-api-key"),
+        Some(json!({ "masterPasswordHash": hash })),
+    )
+    .await
+    .unwrap();
+    assert_eq!(get("/api/public/members", bearer).await.status, 401);
+    assert_eq!(org_token(server, &org, &secret).await.0, 400);
+}
+
 async fn rules(backend: Backend) {
     let (server, clock) = server_with_clock(backend).await;
     seats_and_owners(&server).await;
     two_step_policy(&server, &clock).await;
     single_org_policy(&server).await;
     client_events(&server).await;
+    org_api_key(&server).await;
     invitations_expire(&server, &clock).await;
+    server.stop().await;
+}
+
+/// With a mail server configured, an invitation is mailed (and never handed to the admin), and
+/// the link in the mail works.
+#[tokio::test]
+async fn invitations_are_mailed_when_smtp_is_configured() {
+    let sink = keyfleet_testkit::SmtpSink::start().await;
+    let port = sink.port;
+    let server = keyfleet_testkit::spawn_server_with(Backend::Sqlite, |c| {
+        c.smtp = Some(keyfleet_server::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: keyfleet_server::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Keyfleet <keyfleet@msp.example>".into(),
+        })
+    })
+    .await;
+    let owner = support::user(&server, "mailer@example.com").await;
+    let guest = support::user(&server, "guest@example.com").await;
+    let created = owner
+        .create_org("Mail Co", "b@example.com", 17, Some(5), "General")
+        .await
+        .unwrap();
+    let org = created.org["id"].as_str().unwrap().to_string();
+    let invite = owner
+        .invite_members(&org, &["guest@example.com"], 2, &[])
+        .await
+        .unwrap();
+    assert_eq!(invite["data"][0]["mailed"], true);
+    assert!(invite["data"][0]["token"].is_null() && invite["data"][0]["inviteUrl"].is_null());
+    let member = invite["data"][0]["id"].as_str().unwrap();
+    let mail = sink.received();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, ["guest@example.com"]);
+    let text = mail[0].decoded();
+    assert!(text.contains("Subject: Join Mail Co on Keyfleet"), "{text}");
+    let token = text
+        .split("&token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap();
+    let token = token
+        .replace("%2E", ".")
+        .replace("%2D", "-")
+        .replace("%5F", "_");
+    guest.accept_invite(&org, member, &token).await.unwrap();
     server.stop().await;
 }
 

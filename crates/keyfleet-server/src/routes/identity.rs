@@ -295,6 +295,17 @@ async fn token(
         "client_credentials" => {
             let client_id = required(&form.client_id, "client_id")?;
             let secret = required(&form.client_secret, "client_secret")?;
+            if client_id.starts_with("organization.") {
+                // The organization API key: a token for the public API, no user behind it.
+                let token = app.domain.login_org_api_key(client_id, secret, &ip).await?;
+                return Ok(axum::Json(serde_json::json!({
+                    "access_token": token.token,
+                    "expires_in": token.expires_in,
+                    "token_type": "Bearer",
+                    "scope": keyfleet_domain::tokens::ORG_API_SCOPE,
+                }))
+                .into_response());
+            }
             let outcome = app
                 .domain
                 .login_api_key(client_id, secret, device(&form)?, &ip)

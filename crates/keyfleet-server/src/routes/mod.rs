@@ -6,8 +6,9 @@ mod collections;
 mod folders;
 mod identity;
 mod meta;
-mod org_audit;
+pub(crate) mod org_audit;
 mod organizations;
+mod public_api;
 pub(crate) mod sync;
 mod two_factor;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(organizations::routes())
         .merge(collections::routes())
         .merge(org_audit::routes())
+        .merge(public_api::routes())
         .fallback(meta::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(

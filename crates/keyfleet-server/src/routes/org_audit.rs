@@ -33,9 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/events/collect", post(collect_events))
 }
 
+/// `?start&end&continuationToken` of the event endpoints.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct RangeQuery {
+pub(crate) struct RangeQuery {
     #[serde(default)]
     start: Option<String>,
     #[serde(default)]
@@ -45,7 +46,7 @@ struct RangeQuery {
 }
 
 impl RangeQuery {
-    fn range(&self) -> EventRange<'_> {
+    pub(crate) fn range(&self) -> EventRange<'_> {
         EventRange {
             start: self.start.as_deref(),
             end: self.end.as_deref(),

@@ -122,16 +122,22 @@ struct PasswordBody {
 }
 
 fn invites_json(invites: &[InviteOutcome]) -> Value {
-    // Returned to the inviting admin: with no mail server, the link is theirs to pass on.
+    // With no mail server (or a refused message) the link goes to the inviting admin to pass
+    // on; a mailed link is never shown to anyone but its recipient.
     v::list(
         invites
             .iter()
             .map(|i| {
+                let (token, link) = match i.mailed {
+                    true => (None, None),
+                    false => (Some(i.token.as_str()), Some(i.link.as_str())),
+                };
                 json!({
                     "id": i.member.id.to_string(),
                     "email": i.member.email,
-                    "token": i.token,
-                    "inviteUrl": i.link,
+                    "mailed": i.mailed,
+                    "token": token,
+                    "inviteUrl": link,
                     "object": "organizationUserInvite",
                 })
             })
@@ -382,7 +388,8 @@ async fn reinvite_members(
         results
             .into_iter()
             .map(|(id, r)| match r {
-                Ok(i) => json!({ "id": id, "error": "", "inviteUrl": i.link, "token": i.token, "object": "OrganizationBulkConfirmResponseModel" }),
+                Ok(i) if i.mailed => json!({ "id": id, "error": "", "mailed": true, "object": "OrganizationBulkConfirmResponseModel" }),
+                Ok(i) => json!({ "id": id, "error": "", "mailed": false, "inviteUrl": i.link, "token": i.token, "object": "OrganizationBulkConfirmResponseModel" }),
                 Err(e) => json!({ "id": id, "error": public_error(&e), "object": "OrganizationBulkConfirmResponseModel" }),
             })
             .collect(),

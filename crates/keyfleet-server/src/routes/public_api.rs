@@ -1,0 +1,68 @@
+//! `/api/public/…`: the read-only public API an organization API key reaches (members,
+//! collections, events of that organization), shaped like the official public API's models.
+
+use crate::error::ApiError;
+use crate::extract::OrgAuthed;
+use crate::org_views as v;
+use crate::routes::org_audit::RangeQuery;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+
+type Answer = Result<axum::Json<Value>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/public/members", get(members))
+        .route("/api/public/collections", get(collections))
+        .route("/api/public/events", get(events))
+}
+
+/// `GET /api/public/members`.
+async fn members(State(app): State<AppState>, OrgAuthed(org): OrgAuthed) -> Answer {
+    let members = app.domain.public_members(&org).await?;
+    Ok(axum::Json(v::list(
+        members
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.member.id.to_string(),
+                    "userId": d.member.user_id.map(|u| u.to_string()),
+                    "name": d.name,
+                    "email": d.email,
+                    "type": d.member.member_type,
+                    "status": d.member.status,
+                    "twoFactorEnabled": d.two_factor_enabled,
+                    "externalId": d.member.external_id,
+                    "collections": d.collections.iter().map(v::selection).collect::<Vec<_>>(),
+                    "object": "member",
+                })
+            })
+            .collect(),
+        None,
+    )))
+}
+
+/// `GET /api/public/collections`.
+async fn collections(State(app): State<AppState>, OrgAuthed(org): OrgAuthed) -> Answer {
+    let collections = app.domain.public_collections(&org).await?;
+    Ok(axum::Json(v::list(
+        collections.iter().map(v::collection).collect(),
+        None,
+    )))
+}
+
+/// `GET /api/public/events?start&end&continuationToken`.
+async fn events(
+    State(app): State<AppState>,
+    OrgAuthed(org): OrgAuthed,
+    Query(q): Query<RangeQuery>,
+) -> Answer {
+    let page = app.domain.public_events(&org, &q.range()).await?;
+    Ok(axum::Json(v::list(
+        page.events.iter().map(v::event).collect(),
+        page.continuation_token,
+    )))
+}
