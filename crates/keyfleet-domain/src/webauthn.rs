@@ -21,8 +21,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use webauthn_rs::prelude::{
-    PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey, SecurityKeyAuthentication,
-    SecurityKeyRegistration, Url, Webauthn, WebauthnBuilder,
+    Credential, PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey,
+    SecurityKeyAuthentication, SecurityKeyRegistration, Url, Webauthn, WebauthnBuilder,
 };
 
 /// Highest key slot: Bitwarden stores keys as `Key1`…`Key5`.
@@ -484,6 +484,14 @@ impl Domain {
         else {
             return Ok(false);
         };
+        // webauthn-rs checked the signature counter against the keys as they were when this
+        // challenge was issued; another login may have moved it on since. An answer that does
+        // not go past the stored counter is what a cloned key looks like (WebAuthn §6.1.1).
+        let stored_counter = Credential::from(key.credential.clone()).counter;
+        if (result.counter() > 0 || stored_counter > 0) && result.counter() <= stored_counter {
+            tracing::warn!(user = %user.id, "WebAuthn counter did not advance: possible cloned key");
+            return Ok(false);
+        }
         if key.credential.update_credential(&result) == Some(true) {
             let updated = serde_json::to_string(&data).map_err(|e| internal("keys", e))?;
             // Compare-and-set against the data this login read: if another login moved the

@@ -7,3 +7,4 @@ mod bw_cli;
 mod errors;
 mod support;
 mod two_factor;
+mod webauthn;
