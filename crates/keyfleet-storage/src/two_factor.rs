@@ -183,6 +183,8 @@ impl TwoFactorStore for SqlStore {
         const INSERT: &str =
             "INSERT INTO webauthn_challenges (user_id, purpose, challenge, state, expires) \
             VALUES ($1, $2, $3, $4, $5)";
+        const OVERFLOW: &str = "DELETE FROM webauthn_challenges WHERE user_id = $1 AND challenge NOT IN \
+            (SELECT challenge FROM webauthn_challenges WHERE user_id = $1 ORDER BY expires DESC LIMIT $2)";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(EXPIRED).bind(c.user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
@@ -195,6 +197,8 @@ impl TwoFactorStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
+            // Each password-verified login attempt makes a challenge; cap what one user can pile up.
+            sqlx::query(OVERFLOW).bind(c.user_id.to_string()).bind(MAX_OPEN_CHALLENGES).execute(&mut *tx).await.map_err(db)?;
             tx.commit().await.map_err(db)
         })
     }
@@ -222,6 +226,9 @@ impl TwoFactorStore for SqlStore {
             .map(|(state, _)| state))
     }
 }
+
+/// Most WebAuthn ceremonies one user may have open at once; the oldest go first.
+const MAX_OPEN_CHALLENGES: i64 = 20;
 
 /// Used by credential changes: a new password forgets every remembered device.
 pub(crate) const FORGET_REMEMBERED_DEVICES: &str = FORGET_REMEMBERED;

@@ -477,6 +477,20 @@ async fn webauthn_challenges_are_taken_once_and_expire() {
             .await
             .unwrap()
             .is_some());
+
+        // Only the newest 20 open ceremonies are kept.
+        for i in 0..25 {
+            s.put_webauthn_challenge(&challenge(&format!("c{i}"), 1_000 + i), Timestamp(3))
+                .await
+                .unwrap();
+        }
+        for (i, kept) in [(0, false), (4, false), (5, true), (24, true)] {
+            let got = s
+                .take_webauthn_challenge(u.id, "login", &format!("c{i}"), Timestamp(4))
+                .await
+                .unwrap();
+            assert_eq!(got.is_some(), kept, "c{i}");
+        }
     })
     .await;
 }
