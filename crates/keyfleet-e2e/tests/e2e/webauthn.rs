@@ -268,6 +268,70 @@ async fn wrong_replayed_and_cloned_assertions_are_refused() {
 }
 
 #[tokio::test]
+async fn with_an_authenticator_app_too_the_client_may_pick_either() {
+    use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
+    use keyfleet_testkit::totp_code;
+    let now = SystemClock.now();
+    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
+    let moved = clock.clone();
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.public_url = Some(PUBLIC_URL.into());
+        c.clock = Some(moved);
+    })
+    .await;
+    let alice = support::user(&server, EMAIL).await;
+    let mut key = SoftPasskey::new(true);
+    register_key(&alice, &mut key, 1, "Soft key").await;
+    let (_, secret) = alice.authenticator_setup(PASSWORD).await.unwrap();
+    alice
+        .enable_authenticator(
+            PASSWORD,
+            &secret,
+            &totp_code(&secret, clock.now().unix_secs()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        alice.two_factor_status().await.unwrap(),
+        vec![(0, true), (7, true)]
+    );
+
+    let c = client(&server);
+    let Err(ClientError::TwoFactorRequired { providers, params }) =
+        c.login_password(EMAIL, PASSWORD).await
+    else {
+        panic!("expected a two-step challenge");
+    };
+    assert_eq!(providers, vec![0, 7]);
+    assert_eq!(params["0"], Value::Null);
+    c.login_password_with(
+        EMAIL,
+        PASSWORD,
+        Some(&webauthn(sign(&mut key, &params["7"]))),
+    )
+    .await
+    .unwrap();
+    clock.advance_secs(30);
+    let code = totp_code(&secret, clock.now().unix_secs());
+    c.login_password_with(
+        EMAIL,
+        PASSWORD,
+        Some(&SecondFactor {
+            provider: 0,
+            token: code,
+            remember: false,
+        }),
+    )
+    .await
+    .unwrap();
+
+    // Turning the authenticator off leaves WebAuthn on.
+    alice.disable_authenticator(PASSWORD).await.unwrap();
+    assert_eq!(login_challenge(&c).await["rpId"], "localhost");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn key_management_needs_the_password_or_a_verification_token() {
     let server = server(Backend::Sqlite).await;
     let alice = support::user(&server, EMAIL).await;
@@ -310,6 +374,24 @@ async fn key_management_needs_the_password_or_a_verification_token() {
             .unwrap_err();
         assert_eq!(err.status(), Some(400), "slot {slot}");
     }
+    let raw = client(&server)
+        .raw(
+            Method::PUT,
+            "/api/two-factor/webauthn",
+            Some(&alice.access_token),
+            keyfleet_client::RawBody::Json(
+                json!({ "id": 1, "name": "Key", "masterPasswordHash": "x" }),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(raw.status, 400);
+    assert_eq!(
+        raw.json()["object"],
+        "error",
+        "Bitwarden's error envelope: {}",
+        raw.body
+    );
     let err = alice.delete_webauthn_key(PASSWORD, 2).await.unwrap_err();
     assert_eq!(err.status(), Some(400), "no key in that slot");
 
