@@ -163,7 +163,16 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                 .login_password_with(&a.email, &password, factor.as_ref())
                 .await
             {
-                Err(keyfleet_client::ClientError::TwoFactorRequired(_)) => {
+                Err(keyfleet_client::ClientError::TwoFactorRequired { providers, .. })
+                    if !providers.contains(&0) =>
+                {
+                    // WebAuthn needs a browser talking to the key; the CLI cannot do it.
+                    return Err(Failure::auth(
+                        "two-step login needs a security key (WebAuthn), which the CLI cannot use: \
+                         log in from a browser, or use --recovery-code",
+                    ));
+                }
+                Err(keyfleet_client::ClientError::TwoFactorRequired { .. }) => {
                     return Err(Failure::auth(
                         "two-step login is on: add --code with your authenticator's code",
                     ))

@@ -1,5 +1,7 @@
-//! `keyfleet account 2fa status|setup-totp|enable-totp|recovery-code|disable`, using the saved
-//! session's tokens plus the master password for the server's re-check.
+//! `keyfleet account 2fa status|setup-totp|enable-totp|recovery-code|disable|keys|remove-key`,
+//! using the saved session's tokens plus the master password for the server's re-check.
+//! WebAuthn keys are registered from a browser (the web vault); here they can be listed and
+//! removed.
 
 use crate::session_file::{self, SavedSession};
 use crate::Failure;
@@ -20,6 +22,19 @@ pub enum TwoFactorCommand {
     RecoveryCode(PasswordArgs),
     /// Turn the authenticator off.
     Disable(PasswordArgs),
+    /// List the WebAuthn security keys / passkeys registered for two-step login.
+    Keys(PasswordArgs),
+    /// Remove a WebAuthn key by slot (removing the last one turns WebAuthn off).
+    RemoveKey(RemoveKeyArgs),
+}
+
+#[derive(Args)]
+pub struct RemoveKeyArgs {
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// The key's slot (1–5), as `keys` lists it.
+    #[arg(long)]
+    slot: i32,
 }
 
 #[derive(Args)]
@@ -133,6 +148,27 @@ fn otpauth_uri(email: &str, key: &str) -> String {
     format!("otpauth://totp/Keyfleet:{label}?secret={key}&issuer=Keyfleet")
 }
 
+/// The WebAuthn answer without its one-time verification token.
+fn webauthn_json(v: &Value) -> Value {
+    json!({ "enabled": v["enabled"], "keys": v["keys"] })
+}
+
+fn webauthn_text(v: &Value) -> String {
+    let keys = v["keys"].as_array().cloned().unwrap_or_default();
+    let mut text = format!(
+        "Security keys (WebAuthn): {}",
+        if v["enabled"] == true { "on" } else { "off" }
+    );
+    for k in keys {
+        text.push_str(&format!(
+            "\n  slot {}: {}",
+            k["id"],
+            k["name"].as_str().unwrap_or_default()
+        ));
+    }
+    text
+}
+
 fn print(json: bool, value: Value, text: String) {
     if json {
         println!("{value}");
@@ -146,13 +182,27 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
     match cmd {
         TwoFactorCommand::Status(a) => {
             let v = call(&client, &saved, Method::GET, "/api/two-factor", None).await?;
-            let on = v["data"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|p| p["type"] == 0 && p["enabled"] == true));
+            let enabled = |provider: i64| {
+                v["data"].as_array().is_some_and(|d| {
+                    d.iter()
+                        .any(|p| p["type"] == provider && p["enabled"] == true)
+                })
+            };
+            let (totp, webauthn) = (enabled(0), enabled(7));
+            let word = |on: bool| if on { "on" } else { "off" };
             print(
                 a.json,
-                json!({ "authenticator": on }),
-                format!("Authenticator app: {}", if on { "on" } else { "off" }),
+                json!({ "authenticator": totp, "webauthn": webauthn }),
+                format!(
+                    "Authenticator app: {}\nSecurity keys (WebAuthn): {}{}",
+                    word(totp),
+                    word(webauthn),
+                    if webauthn {
+                        " (list them with `keyfleet account 2fa keys`)"
+                    } else {
+                        ""
+                    }
+                ),
             );
         }
         TwoFactorCommand::SetupTotp(a) => {
@@ -252,6 +302,31 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
                 json!({ "enabled": false }),
                 "Two-step login is off.".into(),
             );
+        }
+        TwoFactorCommand::Keys(a) => {
+            let body = verification(&client, &saved, &a).await?;
+            let v = call(
+                &client,
+                &saved,
+                Method::POST,
+                "/api/two-factor/get-webauthn",
+                Some(body),
+            )
+            .await?;
+            print(a.json, webauthn_json(&v), webauthn_text(&v));
+        }
+        TwoFactorCommand::RemoveKey(a) => {
+            let mut body = verification(&client, &saved, &a.password).await?;
+            body["id"] = json!(a.slot);
+            let v = call(
+                &client,
+                &saved,
+                Method::DELETE,
+                "/api/two-factor/webauthn",
+                Some(body),
+            )
+            .await?;
+            print(a.password.json, webauthn_json(&v), webauthn_text(&v));
         }
     }
     Ok(())

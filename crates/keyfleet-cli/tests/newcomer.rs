@@ -163,9 +163,18 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
         .to_string();
     assert!(recovery.len() >= 32);
     let (_, out, _) = keyfleet(&["account", "2fa", "status", "--json"], "", &home);
+    let status = serde_json::from_str::<serde_json::Value>(&out).unwrap();
+    assert_eq!(status["authenticator"], true);
+    assert_eq!(status["webauthn"], false);
+    let (code, out, err) = keyfleet(
+        &["account", "2fa", "keys", "--password-stdin", "--json"],
+        pw,
+        &home,
+    );
+    assert_eq!(code, 0, "{out}{err}");
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&out).unwrap()["authenticator"],
-        true
+        serde_json::from_str::<serde_json::Value>(&out).unwrap(),
+        serde_json::json!({ "enabled": false, "keys": [] })
     );
 
     let (code, _, err) = keyfleet(&login, pw, &home);

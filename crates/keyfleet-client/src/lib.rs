@@ -60,7 +60,13 @@ pub enum ClientError {
     Decode(String),
     /// The password was right and the server asks for a second factor of these types.
     #[error("two-step login required")]
-    TwoFactorRequired(Vec<i32>),
+    TwoFactorRequired {
+        /// Enabled provider types.
+        providers: Vec<i32>,
+        /// `TwoFactorProviders2`: per provider type (as a string), what the client needs to use
+        /// it (for WebAuthn, `"7"`, the assertion options).
+        params: serde_json::Map<String, serde_json::Value>,
+    },
     /// Reading the CA file failed.
     #[error("cannot read {0}")]
     Io(String),
@@ -395,9 +401,10 @@ pub fn api_error(status: u16, body: &str) -> ClientError {
         .and_then(|p| p.as_object())
         .filter(|p| !p.is_empty())
     {
-        return ClientError::TwoFactorRequired(
-            providers.keys().filter_map(|k| k.parse().ok()).collect(),
-        );
+        return ClientError::TwoFactorRequired {
+            providers: providers.keys().filter_map(|k| k.parse().ok()).collect(),
+            params: providers.clone(),
+        };
     }
     let oauth_error = json
         .get("error")

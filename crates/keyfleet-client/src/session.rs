@@ -251,6 +251,71 @@ impl Session {
             .ok_or_else(|| ClientError::Decode("no recovery code".into()))
     }
 
+    /// WebAuthn's state: whether it is on and the registered keys as `(slot, name)`.
+    pub async fn webauthn_keys(
+        &self,
+        password: &str,
+    ) -> Result<(bool, Vec<(i64, String)>), ClientError> {
+        let body = self.verify_body(password).await?;
+        let v: Value = self
+            .call(Method::POST, "/api/two-factor/get-webauthn", Some(body))
+            .await?;
+        let keys = v["keys"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|k| {
+                        (
+                            k["id"].as_i64().unwrap_or(-1),
+                            k["name"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((v["enabled"].as_bool().unwrap_or(false), keys))
+    }
+
+    /// Starts registering a WebAuthn key: the options for `navigator.credentials.create`.
+    pub async fn webauthn_challenge(&self, password: &str) -> Result<Value, ClientError> {
+        let body = self.verify_body(password).await?;
+        self.call(
+            Method::POST,
+            "/api/two-factor/get-webauthn-challenge",
+            Some(body),
+        )
+        .await
+    }
+
+    /// Registers the key whose attestation is `device_response` (shaped as the web vault sends
+    /// it) into `slot` (1–5).
+    pub async fn register_webauthn_key(
+        &self,
+        password: &str,
+        slot: i32,
+        name: &str,
+        device_response: Value,
+    ) -> Result<Value, ClientError> {
+        let mut body = self.verify_body(password).await?;
+        body["id"] = json!(slot);
+        body["name"] = json!(name);
+        body["deviceResponse"] = device_response;
+        self.call(Method::PUT, "/api/two-factor/webauthn", Some(body))
+            .await
+    }
+
+    /// Removes the WebAuthn key in `slot`; the last one turns WebAuthn off.
+    pub async fn delete_webauthn_key(
+        &self,
+        password: &str,
+        slot: i32,
+    ) -> Result<Value, ClientError> {
+        let mut body = self.verify_body(password).await?;
+        body["id"] = json!(slot);
+        self.call(Method::DELETE, "/api/two-factor/webauthn", Some(body))
+            .await
+    }
+
     /// `(provider type, enabled)` for each two-step login provider.
     pub async fn two_factor_status(&self) -> Result<Vec<(i64, bool)>, ClientError> {
         let v: Value = self.call(Method::GET, "/api/two-factor", None).await?;

@@ -43,8 +43,8 @@ pub enum DomainError {
     /// The password was right; a second factor is needed (these provider types are enabled).
     #[error("two-step login required")]
     TwoFactorRequired {
-        /// Enabled provider types.
-        providers: Vec<i32>,
+        /// Enabled providers, each with what the client needs to use it.
+        providers: Vec<crate::two_factor::ProviderChallenge>,
     },
     /// The second factor was wrong, expired or already used.
     #[error("invalid two-step token")]

@@ -16,6 +16,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod two_factor;
 pub mod vault;
+pub mod webauthn;
 
 pub use auth::{Caller, DeviceInfo, LoginOutcome};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
@@ -76,6 +77,8 @@ pub struct Domain {
     two_factor_throttle: Throttle,
     settings: DomainSettings,
     mailer: Option<Arc<dyn mail::Mailer>>,
+    /// The WebAuthn relying party; `None` when the public URL's host is not a domain name.
+    webauthn: Option<webauthn_rs::Webauthn>,
 }
 
 /// Settings key of the token signing secret (generated on first start, shared by all instances).
@@ -95,7 +98,15 @@ impl Domain {
         let secret = store.setting_init(JWT_SECRET_SETTING, &candidate).await?;
         let secret = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, secret)
             .map_err(|_| DomainError::Internal("stored token secret is not base64".into()))?;
+        let webauthn = webauthn::relying_party(&settings.issuer);
+        if webauthn.is_none() {
+            tracing::info!(
+                public_url = %settings.issuer,
+                "WebAuthn two-step login is unavailable: the public URL's host is not a domain name"
+            );
+        }
         Ok(Domain {
+            webauthn,
             tokens: TokenIssuer::new(&secret, settings.issuer.clone()),
             hasher: PasswordHasher::new()?,
             account_throttle: Throttle::new(settings.account_failures),

@@ -277,6 +277,44 @@ pub trait TwoFactorStore: Send + Sync {
         user_id: UserId,
         identifier: &str,
     ) -> Result<Option<(String, Timestamp)>, StoreError>;
+    /// Replaces a provider's data only if it still equals `expected` (compare-and-set, no
+    /// revision bump): false means another request changed it first.
+    async fn replace_two_factor_data(
+        &self,
+        user_id: UserId,
+        provider: i32,
+        expected: &str,
+        data: &str,
+    ) -> Result<bool, StoreError>;
+    /// Keeps the state of a WebAuthn ceremony until `expires`, and drops the user's expired ones.
+    async fn put_webauthn_challenge(
+        &self,
+        challenge: &WebauthnChallengeRow,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Removes and returns a ceremony's state (so it can be used once), if it has not expired.
+    async fn take_webauthn_challenge(
+        &self,
+        user_id: UserId,
+        purpose: &str,
+        challenge: &str,
+        now: Timestamp,
+    ) -> Result<Option<String>, StoreError>;
+}
+
+/// The server-side state of one WebAuthn ceremony (registration or login) in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebauthnChallengeRow {
+    /// Whose ceremony it is.
+    pub user_id: UserId,
+    /// `register` or `login`: a registration challenge never satisfies a login.
+    pub purpose: String,
+    /// The challenge as the browser echoes it in `clientDataJSON` (base64url, no padding).
+    pub challenge: String,
+    /// The relying-party library's state, serialised.
+    pub state: String,
+    /// When it stops being accepted.
+    pub expires: Timestamp,
 }
 
 /// Accounts, devices, refresh tokens and server settings.

@@ -1,7 +1,7 @@
 //! Two-step login: the authenticator app (RFC 6238 TOTP: SHA-1, 30 s, 6 digits, ±1 step, each
 //! code accepted once), a recovery code (shown once, stored hashed; using it turns two-step login
 //! off), remembered devices (30 days; revoked with the password or when two-step login goes off),
-//! and throttling of wrong codes.
+//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`].
 
 use crate::auth::Caller;
 use crate::error::DomainError;
@@ -17,6 +17,8 @@ pub mod provider {
     pub const AUTHENTICATOR: i32 = 0;
     /// A remembered device's token.
     pub const REMEMBER: i32 = 5;
+    /// A WebAuthn security key or passkey.
+    pub const WEBAUTHN: i32 = 7;
     /// The recovery code.
     pub const RECOVERY_CODE: i32 = 8;
 }
@@ -34,6 +36,16 @@ pub struct SecondFactor {
     pub token: String,
     /// Whether to remember this device.
     pub remember: bool,
+}
+
+/// One enabled provider in a "second factor needed" answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderChallenge {
+    /// Provider type.
+    pub provider: i32,
+    /// What the client needs to use it (`TwoFactorProviders2` value): WebAuthn's assertion
+    /// options; `None` for the authenticator app.
+    pub params: Option<serde_json::Value>,
 }
 
 /// The authenticator's state as the setup screen shows it.
@@ -136,7 +148,7 @@ impl Domain {
         })
     }
 
-    async fn verify_setup_secret(
+    pub(crate) async fn verify_setup_secret(
         &self,
         caller: &Caller,
         hash: Option<&str>,
@@ -259,6 +271,27 @@ impl Domain {
         Ok(code)
     }
 
+    /// The "second factor needed" answer: each enabled provider, with what the client needs to
+    /// use it (for WebAuthn a fresh, stored challenge).
+    async fn two_factor_required(&self, user: &UserRow, enabled: &[TwoFactorRow]) -> DomainError {
+        let mut providers = Vec::with_capacity(enabled.len());
+        for row in enabled {
+            let params = if row.provider == provider::WEBAUTHN {
+                match self.webauthn_login_options(user, row).await {
+                    Ok(params) => params,
+                    Err(e) => return e,
+                }
+            } else {
+                None
+            };
+            providers.push(ProviderChallenge {
+                provider: row.provider,
+                params,
+            });
+        }
+        DomainError::TwoFactorRequired { providers }
+    }
+
     /// Checks the second factor of a login whose password already verified. `Ok(true)` when the
     /// device should be remembered.
     pub(crate) async fn check_second_factor(
@@ -277,11 +310,8 @@ impl Domain {
         if enabled.is_empty() {
             return Ok(false);
         }
-        let required = || DomainError::TwoFactorRequired {
-            providers: enabled.iter().map(|r| r.provider).collect(),
-        };
         let Some(factor) = factor else {
-            return Err(required());
+            return Err(self.two_factor_required(user, &enabled).await);
         };
         let now = self.now();
         let key = format!("2fa:{}", user.id);
@@ -302,7 +332,11 @@ impl Domain {
                         )
                 });
                 // A stale remember token is not an attack signal: just ask for a code.
-                return if valid { Ok(false) } else { Err(required()) };
+                return if valid {
+                    Ok(false)
+                } else {
+                    Err(self.two_factor_required(user, &enabled).await)
+                };
             }
             provider::AUTHENTICATOR => match enabled
                 .iter()
@@ -315,6 +349,13 @@ impl Domain {
                         Some(step) => self.store.use_totp_step(user.id, step).await?,
                         None => false,
                     }
+                }
+                None => false,
+            },
+            provider::WEBAUTHN => match enabled.iter().find(|r| r.provider == provider::WEBAUTHN) {
+                Some(row) => {
+                    self.verify_webauthn_assertion(user, row, &factor.token)
+                        .await?
                 }
                 None => false,
             },

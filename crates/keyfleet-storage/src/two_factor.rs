@@ -1,8 +1,9 @@
-//! Two-step login state: providers, the recovery code hash, remembered devices.
+//! Two-step login state: providers, the recovery code hash, remembered devices, and the state of
+//! WebAuthn ceremonies in progress.
 
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, UserId};
-use keyfleet_domain::store::{TwoFactorRow, TwoFactorStore};
+use keyfleet_domain::store::{TwoFactorRow, TwoFactorStore, WebauthnChallengeRow};
 use keyfleet_domain::{StoreError, Timestamp};
 
 #[derive(sqlx::FromRow)]
@@ -150,7 +151,84 @@ impl TwoFactorStore for SqlStore {
         .map_err(db)?;
         Ok(row.map(|(h, e)| (h, Timestamp(e))))
     }
+
+    async fn replace_two_factor_data(
+        &self,
+        user_id: UserId,
+        provider: i32,
+        expected: &str,
+        data: &str,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str =
+            "UPDATE two_factor SET data = $4 WHERE user_id = $1 AND provider = $2 AND data = $3";
+        let n = on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(user_id.to_string())
+            .bind(provider)
+            .bind(expected)
+            .bind(data)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    async fn put_webauthn_challenge(
+        &self,
+        c: &WebauthnChallengeRow,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        const EXPIRED: &str =
+            "DELETE FROM webauthn_challenges WHERE user_id = $1 AND expires <= $2";
+        const INSERT: &str =
+            "INSERT INTO webauthn_challenges (user_id, purpose, challenge, state, expires) \
+            VALUES ($1, $2, $3, $4, $5)";
+        const OVERFLOW: &str = "DELETE FROM webauthn_challenges WHERE user_id = $1 AND challenge NOT IN \
+            (SELECT challenge FROM webauthn_challenges WHERE user_id = $1 ORDER BY expires DESC LIMIT $2)";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            sqlx::query(EXPIRED).bind(c.user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
+            sqlx::query(INSERT)
+                .bind(c.user_id.to_string())
+                .bind(&c.purpose)
+                .bind(&c.challenge)
+                .bind(&c.state)
+                .bind(c.expires.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            // Each password-verified login attempt makes a challenge; cap what one user can pile up.
+            sqlx::query(OVERFLOW).bind(c.user_id.to_string()).bind(MAX_OPEN_CHALLENGES).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn take_webauthn_challenge(
+        &self,
+        user_id: UserId,
+        purpose: &str,
+        challenge: &str,
+        now: Timestamp,
+    ) -> Result<Option<String>, StoreError> {
+        // DELETE … RETURNING is atomic on both backends: of two requests answering the same
+        // challenge, only one gets the state back.
+        const SQL: &str = "DELETE FROM webauthn_challenges WHERE user_id = $1 AND purpose = $2 \
+            AND challenge = $3 RETURNING state, expires";
+        let row: Option<(String, i64)> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            .bind(user_id.to_string())
+            .bind(purpose)
+            .bind(challenge)
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        Ok(row
+            .filter(|(_, expires)| *expires > now.0)
+            .map(|(state, _)| state))
+    }
 }
+
+/// Most WebAuthn ceremonies one user may have open at once; the oldest go first.
+const MAX_OPEN_CHALLENGES: i64 = 20;
 
 /// Used by credential changes: a new password forgets every remembered device.
 pub(crate) const FORGET_REMEMBERED_DEVICES: &str = FORGET_REMEMBERED;

@@ -415,3 +415,113 @@ async fn totp_steps_are_used_once_and_turning_two_step_off_forgets_its_secrets()
     })
     .await;
 }
+
+#[tokio::test]
+async fn webauthn_challenges_are_taken_once_and_expire() {
+    use keyfleet_domain::store::{TwoFactorStore, WebauthnChallengeRow};
+    each_backend(|s| async move {
+        let u = user("w@example.com");
+        s.insert_user(&u).await.unwrap();
+        let challenge = |c: &str, expires: i64| WebauthnChallengeRow {
+            user_id: u.id,
+            purpose: "login".into(),
+            challenge: c.into(),
+            state: format!("state-{c}"),
+            expires: Timestamp(expires),
+        };
+        s.put_webauthn_challenge(&challenge("a", 100), Timestamp(1))
+            .await
+            .unwrap();
+        s.put_webauthn_challenge(&challenge("b", 100), Timestamp(1))
+            .await
+            .unwrap();
+        s.put_webauthn_challenge(&challenge("old", 50), Timestamp(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.take_webauthn_challenge(u.id, "register", "a", Timestamp(2))
+                .await
+                .unwrap(),
+            None,
+            "a login challenge is not a registration challenge"
+        );
+        assert_eq!(
+            s.take_webauthn_challenge(u.id, "login", "a", Timestamp(2))
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("state-a")
+        );
+        assert_eq!(
+            s.take_webauthn_challenge(u.id, "login", "a", Timestamp(2))
+                .await
+                .unwrap(),
+            None,
+            "once only"
+        );
+        assert_eq!(
+            s.take_webauthn_challenge(u.id, "login", "old", Timestamp(60))
+                .await
+                .unwrap(),
+            None,
+            "expired"
+        );
+        let other = user("x@example.com");
+        s.insert_user(&other).await.unwrap();
+        assert_eq!(
+            s.take_webauthn_challenge(other.id, "login", "b", Timestamp(2))
+                .await
+                .unwrap(),
+            None,
+            "another user's challenge"
+        );
+        assert!(s
+            .take_webauthn_challenge(u.id, "login", "b", Timestamp(2))
+            .await
+            .unwrap()
+            .is_some());
+
+        // Only the newest 20 open ceremonies are kept.
+        for i in 0..25 {
+            s.put_webauthn_challenge(&challenge(&format!("c{i}"), 1_000 + i), Timestamp(3))
+                .await
+                .unwrap();
+        }
+        for (i, kept) in [(0, false), (4, false), (5, true), (24, true)] {
+            let got = s
+                .take_webauthn_challenge(u.id, "login", &format!("c{i}"), Timestamp(4))
+                .await
+                .unwrap();
+            assert_eq!(got.is_some(), kept, "c{i}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_factor_data_is_replaced_only_from_the_expected_value() {
+    use keyfleet_domain::store::{TwoFactorRow, TwoFactorStore};
+    each_backend(|s| async move {
+        let u = user("c@example.com");
+        s.insert_user(&u).await.unwrap();
+        let row = TwoFactorRow {
+            provider: 7,
+            enabled: true,
+            data: r#"{"n":1}"#.into(),
+            last_used_step: None,
+        };
+        s.save_two_factor(u.id, &row, None, Timestamp(2))
+            .await
+            .unwrap();
+        assert!(s
+            .replace_two_factor_data(u.id, 7, r#"{"n":1}"#, r#"{"n":2}"#)
+            .await
+            .unwrap());
+        assert!(!s
+            .replace_two_factor_data(u.id, 7, r#"{"n":1}"#, r#"{"n":3}"#)
+            .await
+            .unwrap());
+        assert_eq!(s.two_factors(u.id).await.unwrap()[0].data, r#"{"n":2}"#);
+    })
+    .await;
+}

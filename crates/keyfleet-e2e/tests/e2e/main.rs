@@ -10,3 +10,4 @@ mod org_rules;
 mod orgs;
 mod support;
 mod two_factor;
+mod webauthn;

@@ -142,7 +142,7 @@ async fn a_remembered_device_skips_the_code_until_the_password_changes() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, ClientError::TwoFactorRequired(ref p) if p == &vec![0]),
+            matches!(err, ClientError::TwoFactorRequired { ref providers, .. } if providers == &vec![0]),
             "{err}"
         );
 
@@ -172,7 +172,10 @@ async fn a_remembered_device_skips_the_code_until_the_password_changes() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, ClientError::TwoFactorRequired(_)), "{err}");
+        assert!(
+            matches!(err, ClientError::TwoFactorRequired { .. }),
+            "{err}"
+        );
 
         first
             .change_password(PASSWORD, "a new passphrase")
@@ -187,7 +190,7 @@ async fn a_remembered_device_skips_the_code_until_the_password_changes() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, ClientError::TwoFactorRequired(_)),
+            matches!(err, ClientError::TwoFactorRequired { .. }),
             "a password change forgets remembered devices: {err}"
         );
         server.stop().await;
