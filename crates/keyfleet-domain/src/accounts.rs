@@ -101,7 +101,7 @@ pub fn check_enc_string(
     })
 }
 
-fn check_public_key(value: &str) -> Result<(), DomainError> {
+pub(crate) fn check_public_key(value: &str) -> Result<(), DomainError> {
     let ok = value.len() <= MAX_KEY_LEN
         && base64::Engine::decode(&base64::engine::general_purpose::STANDARD, value)
             .is_ok_and(|der| !der.is_empty());

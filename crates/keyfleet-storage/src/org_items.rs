@@ -5,7 +5,8 @@
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::records::CipherRecord;
-use crate::{db, on_pool, placeholders, Backend, SqlStore};
+use crate::vault::bulk_change_sql;
+use crate::{db, on_pool, Backend, SqlStore};
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
 use keyfleet_domain::store::{BulkCipherChange, CipherRow, EventRow, OrgItemStore};
 use keyfleet_domain::{StoreError, Timestamp};
@@ -230,24 +231,7 @@ impl OrgItemStore for SqlStore {
         if ids.is_empty() {
             return Ok(0);
         }
-        let list = placeholders(3, ids.len());
-        let sql = match change {
-            BulkCipherChange::SoftDelete(_) => format!(
-                "UPDATE ciphers SET deleted_date = $2, revision_date = $2 \
-                 WHERE org_id = $1 AND deleted_date IS NULL AND id IN ({list})"
-            ),
-            BulkCipherChange::Restore => format!(
-                "UPDATE ciphers SET deleted_date = NULL, revision_date = $2 \
-                 WHERE org_id = $1 AND deleted_date IS NOT NULL AND id IN ({list})"
-            ),
-            BulkCipherChange::Purge => {
-                format!("DELETE FROM ciphers WHERE org_id = $1 AND $2 = $2 AND id IN ({list})")
-            }
-        };
-        let stamp = match change {
-            BulkCipherChange::SoftDelete(at) => at.0,
-            _ => now.0,
-        };
+        let (sql, stamp) = bulk_change_sql("org_id", change, ids.len(), now);
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             let mut q = sqlx::query(&sql).bind(org_id.to_string()).bind(stamp);

@@ -26,6 +26,36 @@ const UPSERT_STATE: &str =
     VALUES ($1, $2, $3, $4) ON CONFLICT (cipher_id, user_id) DO UPDATE \
     SET folder_id = excluded.folder_id, favorite = excluded.favorite";
 
+/// The statement of a bulk soft delete / restore / purge of the items whose `scope_column`
+/// (`user_id` or `org_id`) is `$1`, with the time it stamps as `$2` and the ids from `$3`.
+pub(crate) fn bulk_change_sql(
+    scope_column: &str,
+    change: BulkCipherChange,
+    n: usize,
+    now: Timestamp,
+) -> (String, i64) {
+    let list = placeholders(3, n);
+    let sql = match change {
+        BulkCipherChange::SoftDelete(_) => format!(
+            "UPDATE ciphers SET deleted_date = $2, revision_date = $2 \
+             WHERE {scope_column} = $1 AND deleted_date IS NULL AND id IN ({list})"
+        ),
+        BulkCipherChange::Restore => format!(
+            "UPDATE ciphers SET deleted_date = NULL, revision_date = $2 \
+             WHERE {scope_column} = $1 AND deleted_date IS NOT NULL AND id IN ({list})"
+        ),
+        // $2 is unused here but bound for every variant, so it appears in a no-op comparison.
+        BulkCipherChange::Purge => {
+            format!("DELETE FROM ciphers WHERE {scope_column} = $1 AND $2 = $2 AND id IN ({list})")
+        }
+    };
+    let stamp = match change {
+        BulkCipherChange::SoftDelete(at) => at.0,
+        _ => now.0,
+    };
+    (sql, stamp)
+}
+
 fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
     ids.iter().map(ToString::to_string).collect()
 }
@@ -316,25 +346,7 @@ impl VaultStore for SqlStore {
         if ids.is_empty() {
             return Ok(0);
         }
-        let list = placeholders(3, ids.len());
-        let sql = match change {
-            BulkCipherChange::SoftDelete(_) => format!(
-                "UPDATE ciphers SET deleted_date = $2, revision_date = $2 \
-                 WHERE user_id = $1 AND deleted_date IS NULL AND id IN ({list})"
-            ),
-            BulkCipherChange::Restore => format!(
-                "UPDATE ciphers SET deleted_date = NULL, revision_date = $2 \
-                 WHERE user_id = $1 AND deleted_date IS NOT NULL AND id IN ({list})"
-            ),
-            // $2 is unused here but bound for every variant, so it appears in a no-op comparison.
-            BulkCipherChange::Purge => {
-                format!("DELETE FROM ciphers WHERE user_id = $1 AND $2 = $2 AND id IN ({list})")
-            }
-        };
-        let stamp = match change {
-            BulkCipherChange::SoftDelete(at) => at.0,
-            _ => now.0,
-        };
+        let (sql, stamp) = bulk_change_sql("user_id", change, ids.len(), now);
         let ids = ids_to_strings(ids);
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;

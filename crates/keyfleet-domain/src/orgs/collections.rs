@@ -1,6 +1,7 @@
 //! Collections and groups: who reaches which org items, directly or through a group.
 
-use super::{event_type, parse_id, OrgActor, OrgCapability};
+use super::members::selections;
+use super::{event_type, OrgActor, OrgCapability};
 use crate::accounts::check_enc_string;
 use crate::auth::Caller;
 use crate::error::DomainError;
@@ -85,24 +86,12 @@ impl Domain {
             .into_iter()
             .map(|m| m.member.id.uuid())
             .collect();
-        let mut seen = HashSet::new();
-        raw.iter()
-            .map(|s| {
-                let id: uuid::Uuid = parse_id("users", &s.id)?;
-                if !known.contains(&id) || !seen.insert(id) {
-                    return Err(DomainError::invalid(
-                        "users",
-                        "A member is not part of this organization.",
-                    ));
-                }
-                Ok(AccessSelection {
-                    id,
-                    read_only: s.read_only,
-                    hide_passwords: s.hide_passwords,
-                    manage: s.manage,
-                })
-            })
-            .collect()
+        selections(
+            "users",
+            raw,
+            &known,
+            "A member is not part of this organization.",
+        )
     }
 
     async fn parse_group_selections(
@@ -114,22 +103,13 @@ impl Domain {
             return Err(DomainError::invalid("groups", "Too many entries."));
         }
         let ids: Vec<String> = raw.iter().map(|s| s.id.clone()).collect();
-        self.parse_group_ids(org_id, &ids).await?;
-        let mut seen = HashSet::new();
-        raw.iter()
-            .map(|s| {
-                let id: uuid::Uuid = parse_id("groups", &s.id)?;
-                if !seen.insert(id) {
-                    return Err(DomainError::invalid("groups", "A group is listed twice."));
-                }
-                Ok(AccessSelection {
-                    id,
-                    read_only: s.read_only,
-                    hide_passwords: s.hide_passwords,
-                    manage: s.manage,
-                })
-            })
-            .collect()
+        let known: HashSet<uuid::Uuid> = self
+            .parse_group_ids(org_id, &ids)
+            .await?
+            .iter()
+            .map(|g| g.uuid())
+            .collect();
+        selections("groups", raw, &known, "A group is listed twice.")
     }
 
     async fn parse_collection_request(

@@ -16,6 +16,17 @@ use keyfleet_api::orgs::{
 };
 use std::collections::HashSet;
 
+/// A change of a member's standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    /// Suspend every access, keeping the membership.
+    Revoke,
+    /// Undo a revocation.
+    Restore,
+    /// End the membership.
+    Remove,
+}
+
 /// How long an invitation link stays valid.
 pub const INVITE_TTL_SECS: i64 = 5 * 24 * 3600;
 /// Most addresses one invite call may carry.
@@ -54,6 +65,30 @@ pub(crate) fn restored_status(member: &OrgUserRow) -> i32 {
     } else {
         member_status::INVITED
     }
+}
+
+/// Parses access selections whose ids must be among `known` (each at most once).
+pub(crate) fn selections(
+    field: &'static str,
+    raw: &[SelectionReadOnly],
+    known: &HashSet<uuid::Uuid>,
+    unknown_message: &str,
+) -> Result<Vec<AccessSelection>, DomainError> {
+    let mut seen = HashSet::new();
+    raw.iter()
+        .map(|s| {
+            let id: uuid::Uuid = parse_id(field, &s.id)?;
+            if !known.contains(&id) || !seen.insert(id) {
+                return Err(DomainError::invalid(field, unknown_message));
+            }
+            Ok(AccessSelection {
+                id,
+                read_only: s.read_only,
+                hide_passwords: s.hide_passwords,
+                manage: s.manage,
+            })
+        })
+        .collect()
 }
 
 fn check_member_type(t: i32) -> Result<(), DomainError> {
@@ -107,24 +142,12 @@ impl Domain {
             .into_iter()
             .map(|c| c.id.uuid())
             .collect();
-        let mut seen = HashSet::new();
-        raw.iter()
-            .map(|s| {
-                let id: uuid::Uuid = parse_id("collections", &s.id)?;
-                if !known.contains(&id) || !seen.insert(id) {
-                    return Err(DomainError::invalid(
-                        "collections",
-                        "A collection is not part of this organization.",
-                    ));
-                }
-                Ok(AccessSelection {
-                    id,
-                    read_only: s.read_only,
-                    hide_passwords: s.hide_passwords,
-                    manage: s.manage,
-                })
-            })
-            .collect()
+        selections(
+            "collections",
+            raw,
+            &known,
+            "A collection is not part of this organization.",
+        )
     }
 
     /// Checks group ids belong to the organization.
@@ -617,6 +640,21 @@ impl Domain {
             .delete_org_user(org_id, actor.member.id, &events, self.now())
             .await?;
         Ok(())
+    }
+
+    /// Revokes, restores or removes one member (the single and bulk endpoints share it).
+    pub async fn change_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: OrgUserId,
+        change: MemberChange,
+    ) -> Result<(), DomainError> {
+        match change {
+            MemberChange::Revoke => self.revoke_member(caller, org_id, id).await,
+            MemberChange::Restore => self.restore_member(caller, org_id, id).await,
+            MemberChange::Remove => self.remove_member(caller, org_id, id).await,
+        }
     }
 
     /// Runs `op` for each id of a bulk member call, collecting per-id errors as the protocol's

@@ -12,11 +12,11 @@ mod policies;
 mod public_api;
 
 pub use events::{event_type, EventPage, EventRange};
-pub use members::InviteOutcome;
+pub use members::{InviteOutcome, MemberChange};
 pub use policies::policy_type;
 pub use public_api::OrgApiCaller;
 
-use crate::accounts::{check_enc_string, parse_email};
+use crate::accounts::{check_enc_string, check_public_key, parse_email};
 use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::error::DomainError;
@@ -278,20 +278,6 @@ fn check_plan(plan_type: i32) -> Result<(), DomainError> {
             "planType",
             "Choose the Free, Teams or Enterprise plan.",
         )),
-    }
-}
-
-fn check_public_key(value: &str) -> Result<(), DomainError> {
-    let ok = value.len() <= MAX_KEY_LEN
-        && base64::Engine::decode(&base64::engine::general_purpose::STANDARD, value)
-            .is_ok_and(|der| !der.is_empty());
-    if ok {
-        Ok(())
-    } else {
-        Err(DomainError::invalid(
-            "publicKey",
-            "The public key is not valid base64.",
-        ))
     }
 }
 

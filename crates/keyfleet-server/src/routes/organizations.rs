@@ -13,7 +13,7 @@ use keyfleet_api::orgs::{
     OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest, OrganizationUserBulkRequest,
     OrganizationUserConfirmRequest, OrganizationUserInviteRequest, OrganizationUserUpdateRequest,
 };
-use keyfleet_domain::orgs::InviteOutcome;
+use keyfleet_domain::orgs::{InviteOutcome, MemberChange};
 use keyfleet_domain::{Caller, DomainError};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -518,10 +518,7 @@ async fn revoke_member(
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<(), ApiError> {
-    Ok(app
-        .domain
-        .revoke_member(&caller, path_id(&org)?, path_id(&id)?)
-        .await?)
+    change_member(&app, &caller, &org, &id, MemberChange::Revoke).await
 }
 
 /// `PUT /api/organizations/{org}/users/{id}/restore`.
@@ -530,10 +527,7 @@ async fn restore_member(
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<(), ApiError> {
-    Ok(app
-        .domain
-        .restore_member(&caller, path_id(&org)?, path_id(&id)?)
-        .await?)
+    change_member(&app, &caller, &org, &id, MemberChange::Restore).await
 }
 
 /// `DELETE /api/organizations/{org}/users/{id}`.
@@ -542,18 +536,20 @@ async fn remove_member(
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<(), ApiError> {
-    Ok(app
-        .domain
-        .remove_member(&caller, path_id(&org)?, path_id(&id)?)
-        .await?)
+    change_member(&app, &caller, &org, &id, MemberChange::Remove).await
 }
 
-/// Which bulk member change to run.
-#[derive(Clone, Copy)]
-enum BulkChange {
-    Revoke,
-    Restore,
-    Remove,
+async fn change_member(
+    app: &AppState,
+    caller: &Caller,
+    org: &str,
+    id: &str,
+    change: MemberChange,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .change_member(caller, path_id(org)?, path_id(id)?, change)
+        .await?)
 }
 
 async fn bulk_members(
@@ -561,7 +557,7 @@ async fn bulk_members(
     caller: &Caller,
     org: &str,
     ids: &[String],
-    change: BulkChange,
+    change: MemberChange,
 ) -> Answer {
     let org_id = path_id(org)?;
     let results = app
@@ -569,13 +565,7 @@ async fn bulk_members(
         .for_each_member(caller, org_id, ids, |id| {
             let domain = app.domain.clone();
             let caller = caller.clone();
-            async move {
-                match change {
-                    BulkChange::Revoke => domain.revoke_member(&caller, org_id, id).await,
-                    BulkChange::Restore => domain.restore_member(&caller, org_id, id).await,
-                    BulkChange::Remove => domain.remove_member(&caller, org_id, id).await,
-                }
-            }
+            async move { domain.change_member(&caller, org_id, id, change).await }
         })
         .await?;
     Ok(axum::Json(bulk_json(results)))
@@ -588,7 +578,7 @@ async fn revoke_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer {
-    bulk_members(&app, &caller, &org, &req.ids, BulkChange::Revoke).await
+    bulk_members(&app, &caller, &org, &req.ids, MemberChange::Revoke).await
 }
 
 /// `PUT /api/organizations/{org}/users/restore` `{ids}`.
@@ -598,7 +588,7 @@ async fn restore_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer {
-    bulk_members(&app, &caller, &org, &req.ids, BulkChange::Restore).await
+    bulk_members(&app, &caller, &org, &req.ids, MemberChange::Restore).await
 }
 
 /// `DELETE /api/organizations/{org}/users` `{ids}`.
@@ -608,5 +598,5 @@ async fn remove_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer {
-    bulk_members(&app, &caller, &org, &req.ids, BulkChange::Remove).await
+    bulk_members(&app, &caller, &org, &req.ids, MemberChange::Remove).await
 }
