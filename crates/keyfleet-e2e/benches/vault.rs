@@ -1,11 +1,13 @@
 //! Benchmark (not a test): seed a 10,000-item vault through the API and measure cipher-create
-//! throughput and `/api/sync` latency on SQLite and PostgreSQL. Run with
+//! throughput and `/api/sync` latency on SQLite and PostgreSQL — for a personal vault, and for an
+//! organization whose items a member reaches through a collection. Run with
 //! `cargo bench -p keyfleet-e2e --bench vault` (optionally `-- ITEMS SYNCS`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-use keyfleet_client::{Client, Method, RawBody};
+use keyfleet_client::{Access, Client, Method, RawBody, Session};
 use keyfleet_crypto::Kdf;
 use keyfleet_testkit::{backends, spawn_server, Backend};
+use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -38,31 +40,9 @@ fn peak_rss_mib() -> f64 {
         .unwrap_or(0.0)
 }
 
-async fn run(backend: Backend, items: usize, syncs: usize) {
-    let server = spawn_server(backend).await;
-    let client = Client::new(&server.base_url, Some(&server.ca_pem)).unwrap();
-    client
-        .register("bench@example.com", PASSWORD, None, Kdf::default_pbkdf2())
-        .await
-        .unwrap();
-    let session = Arc::new(
-        client
-            .login_password("bench@example.com", PASSWORD)
-            .await
-            .unwrap(),
-    );
-
-    // Encrypt up front so the timing measures the server, not client-side AES.
-    let bodies: Vec<_> = (0..items)
-        .map(|i| {
-            session.login_item_body(
-                &format!("Item {i}"),
-                &format!("user{i}@example.com"),
-                &format!("password-{i}"),
-            )
-        })
-        .collect();
-    let per_writer = items.div_ceil(WRITERS);
+/// Posts every body to `path` with `WRITERS` concurrent writers; answers the elapsed time.
+async fn create_all(session: &Arc<Session>, path: &'static str, bodies: Vec<Value>) -> Duration {
+    let per_writer = bodies.len().div_ceil(WRITERS).max(1);
     let chunks: Vec<Vec<_>> = bodies.chunks(per_writer).map(|c| c.to_vec()).collect();
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -74,7 +54,7 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
                     .client()
                     .raw(
                         Method::POST,
-                        "/api/ciphers",
+                        path,
                         Some(&session.access_token),
                         RawBody::Json(body),
                     )
@@ -87,10 +67,13 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
     for t in tasks {
         t.await.unwrap();
     }
-    let create_elapsed = started.elapsed();
+    started.elapsed()
+}
 
+/// Times `syncs` full syncs; answers "p50 … p99 …", the body size and the item count.
+async fn measure_sync(session: &Session, syncs: usize) -> (String, f64, usize) {
     let mut latencies = Vec::with_capacity(syncs);
-    let mut size = 0;
+    let mut body = String::new();
     for _ in 0..syncs {
         let t = Instant::now();
         let r = session
@@ -105,31 +88,108 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
             .unwrap();
         latencies.push(t.elapsed());
         assert_eq!(r.status, 200);
-        size = r.body.len();
+        body = r.body;
     }
-    let check: serde_json::Value = serde_json::from_str(
-        &session
-            .client()
-            .raw(
-                Method::GET,
-                "/api/sync?excludeDomains=true",
-                Some(&session.access_token),
-                RawBody::Empty,
-            )
-            .await
-            .unwrap()
-            .body,
-    )
-    .unwrap();
-    assert_eq!(check["ciphers"].as_array().unwrap().len(), items);
     latencies.sort();
+    let parsed: Value = serde_json::from_str(&body).unwrap();
+    (
+        format!(
+            "p50 {} p99 {} (n={syncs})",
+            ms(percentile(&latencies, 0.5)),
+            ms(percentile(&latencies, 0.99))
+        ),
+        body.len() as f64 / 1024.0 / 1024.0,
+        parsed["ciphers"].as_array().unwrap().len(),
+    )
+}
+
+async fn user(client: &Client, email: &str) -> Arc<Session> {
+    client
+        .register(email, PASSWORD, None, Kdf::default_pbkdf2())
+        .await
+        .unwrap();
+    Arc::new(client.login_password(email, PASSWORD).await.unwrap())
+}
+
+async fn run(backend: Backend, items: usize, syncs: usize) {
+    let server = spawn_server(backend).await;
+    let client = Client::new(&server.base_url, Some(&server.ca_pem)).unwrap();
+    let session = user(&client, "bench@example.com").await;
+
+    // Encrypt up front so the timing measures the server, not client-side AES.
+    let bodies: Vec<_> = (0..items)
+        .map(|i| {
+            session.login_item_body(
+                &format!("Item {i}"),
+                &format!("user{i}@example.com"),
+                &format!("password-{i}"),
+            )
+        })
+        .collect();
+    let create_elapsed = create_all(&session, "/api/ciphers", bodies).await;
+    let (sync, size, count) = measure_sync(&session, syncs).await;
+    assert_eq!(count, items);
     println!(
-        "{backend:?}: create {items} items with {WRITERS} writers: {:.0} items/s ({:.2} ms/item) | sync of {items} items ({:.1} MiB): p50 {} p99 {} (n={syncs}) | peak RSS of bench process {:.0} MiB",
+        "{backend:?} personal: create {items} items with {WRITERS} writers: {:.0} items/s ({:.2} ms/item) | sync of {items} items ({size:.1} MiB): {sync} | peak RSS of bench process {:.0} MiB",
         items as f64 / create_elapsed.as_secs_f64(),
         create_elapsed.as_secs_f64() * 1000.0 / items as f64,
-        size as f64 / 1024.0 / 1024.0,
-        ms(percentile(&latencies, 0.5)),
-        ms(percentile(&latencies, 0.99)),
+        peak_rss_mib(),
+    );
+
+    // The same volume in an organization: a member reaches it through a collection grant.
+    let org = session
+        .create_org("Bench Co", "b@example.com", 19, Some(10), "Shared")
+        .await
+        .unwrap();
+    let org_id = org.org["id"].as_str().unwrap().to_string();
+    let collections: Value = session
+        .call(
+            Method::GET,
+            &format!("/api/organizations/{org_id}/collections"),
+            None,
+        )
+        .await
+        .unwrap();
+    let shared = collections["data"][0]["id"].as_str().unwrap().to_string();
+    let member = user(&client, "member@example.com").await;
+    let invite = session
+        .invite_members(
+            &org_id,
+            &["member@example.com"],
+            2,
+            &[(shared.clone(), Access::EDIT)],
+        )
+        .await
+        .unwrap();
+    let member_id = invite["data"][0]["id"].as_str().unwrap();
+    member
+        .accept_invite(
+            &org_id,
+            member_id,
+            invite["data"][0]["token"].as_str().unwrap(),
+        )
+        .await
+        .unwrap();
+    session
+        .confirm_member(&org_id, member_id, &org.key)
+        .await
+        .unwrap();
+    let bodies: Vec<_> = (0..items)
+        .map(|i| {
+            json!({
+                "cipher": session.org_login_item_body(&org_id, &org.key, &format!("Org item {i}"), "u", "p"),
+                "collectionIds": [shared],
+            })
+        })
+        .collect();
+    let create_elapsed = create_all(&session, "/api/ciphers/create", bodies).await;
+    let (member_sync, size, count) = measure_sync(&member, syncs).await;
+    assert_eq!(count, items);
+    let (owner_sync, owner_size, owner_count) = measure_sync(&session, syncs).await;
+    assert_eq!(owner_count, 2 * items);
+    println!(
+        "{backend:?} organization: create {items} org items: {:.0} items/s | member sync of {items} items via a collection ({size:.1} MiB): {member_sync} | owner sync of {owner_count} items ({owner_size:.1} MiB): {owner_sync} | peak RSS {:.0} MiB",
+        items as f64 / create_elapsed.as_secs_f64(),
         peak_rss_mib(),
     );
     server.stop().await;
