@@ -224,6 +224,28 @@ pub struct CipherShareRequest {
     pub collection_ids: Vec<String>,
 }
 
+/// One item of a bulk share: the item and its id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherWithIdRequest {
+    /// The item's id.
+    pub id: String,
+    /// The item, re-encrypted with the org key.
+    #[serde(flatten)]
+    pub cipher: crate::vault::CipherRequest,
+}
+
+/// `PUT /api/ciphers/share`: several personal items into an organization at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherBulkShareRequest {
+    /// The items.
+    pub ciphers: Vec<CipherWithIdRequest>,
+    /// Collections they all go into.
+    #[serde(default)]
+    pub collection_ids: Vec<String>,
+}
+
 /// `PUT /api/ciphers/{id}/collections[_v2]`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

@@ -325,6 +325,7 @@ impl Domain {
         req: &CipherRequest,
     ) -> Result<CipherView, DomainError> {
         let (data, folder_id) = self.prepare_cipher(caller, req).await?;
+        self.check_personal_ownership(caller).await?;
         let now = self.now();
         let view = CipherView {
             cipher: CipherRow {

@@ -316,10 +316,12 @@ impl VaultStore for SqlStore {
         if ids.is_empty() {
             return Ok(0);
         }
+        // Folders are per user: any item the user reads (personal or org) can be filed.
         let sql = format!(
             "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
-             SELECT id, $1, $2, FALSE FROM ciphers WHERE user_id = $1 AND id IN ({}) \
+             SELECT r.id, $1, $2, FALSE FROM ({}) r WHERE r.id IN ({}) \
              ON CONFLICT (cipher_id, user_id) DO UPDATE SET folder_id = excluded.folder_id",
+            readable_ciphers(self.backend(), Reach::All),
             placeholders(3, ids.len())
         );
         let ids = ids_to_strings(ids);

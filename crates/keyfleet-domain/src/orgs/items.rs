@@ -167,6 +167,28 @@ impl Domain {
         self.cipher(caller, id).await
     }
 
+    /// Shares several personal items at once; stops at the first that cannot be shared (those
+    /// before it stay shared: each share is its own transaction, as in the official server).
+    pub async fn share_ciphers(
+        &self,
+        caller: &Caller,
+        items: &[(String, CipherRequest)],
+        collection_ids: &[String],
+    ) -> Result<Vec<CipherView>, DomainError> {
+        if items.len() > MAX_BULK_IDS {
+            return Err(DomainError::invalid(
+                "ciphers",
+                format!("At most {MAX_BULK_IDS} items per request."),
+            ));
+        }
+        let mut shared = Vec::with_capacity(items.len());
+        for (id, req) in items {
+            let id: CipherId = id.parse().map_err(|_| DomainError::NotFound)?;
+            shared.push(self.share_cipher(caller, id, req, collection_ids).await?);
+        }
+        Ok(shared)
+    }
+
     /// Replaces an org item's content (edit rights needed); `current` was read for the caller.
     pub(crate) async fn update_org_cipher(
         &self,

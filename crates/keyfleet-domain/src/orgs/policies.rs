@@ -315,6 +315,30 @@ impl Domain {
         Ok(())
     }
 
+    /// Refuses a new personal item when an organization the caller belongs to (other than as an
+    /// owner or admin) removes the individual vault.
+    pub(crate) async fn check_personal_ownership(
+        &self,
+        caller: &Caller,
+    ) -> Result<(), DomainError> {
+        for (org, m) in self.store.memberships_of_user(caller.user.id).await? {
+            let bound = (m.status == member_status::ACCEPTED
+                || m.status == member_status::CONFIRMED)
+                && !exempt(m.member_type)
+                && org.enabled;
+            if bound
+                && self
+                    .enabled_policy(org.id, policy_type::PERSONAL_OWNERSHIP)
+                    .await?
+            {
+                return Err(DomainError::bad_request(
+                    "Due to an Enterprise Policy, you are restricted from saving items to your personal vault. Change the ownership option to an organization.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The master password requirements that apply to a user, for the login response.
     pub async fn master_password_policy_for(
         &self,

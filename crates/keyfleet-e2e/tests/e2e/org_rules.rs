@@ -451,6 +451,74 @@ async fn client_events(server: &TestServer) {
     );
 }
 
+async fn item_rules(server: &TestServer) {
+    let owner = support::user(server, "keeper@example.com").await;
+    let member = support::user(server, "filer@example.com").await;
+    let created = owner
+        .create_org("Items Co", "b@example.com", 17, Some(5), "General")
+        .await
+        .unwrap();
+    let org = created.org["id"].as_str().unwrap().to_string();
+    let general = first_collection(&owner, &org).await;
+    add_member(&owner, &org, &member, 2, &general).await;
+
+    // Two personal items shared in one call, re-encrypted under the org key.
+    let a = owner.create_login("A", "u", "p").await.unwrap();
+    let b = owner.create_login("B", "u", "p").await.unwrap();
+    let mut body_a = owner.org_login_item_body(&org, &created.key, "A", "u", "p");
+    body_a["id"] = json!(a.id);
+    let mut body_b = owner.org_login_item_body(&org, &created.key, "B", "u", "p");
+    body_b["id"] = json!(b.id);
+    let shared = call(
+        &owner,
+        Method::PUT,
+        "/api/ciphers/share",
+        Some(json!({ "ciphers": [body_a, body_b], "collectionIds": [general] })),
+    )
+    .await
+    .unwrap();
+    assert_eq!(shared["data"].as_array().unwrap().len(), 2);
+    assert!(shared["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["organizationId"] == org.as_str()));
+
+    // A member files an org item in their own folder; nobody else sees that folder.
+    let folder = member.create_folder("Mine").await.unwrap();
+    call(
+        &member,
+        Method::PUT,
+        "/api/ciphers/move",
+        Some(json!({ "ids": [a.id], "folderId": folder.id })),
+    )
+    .await
+    .unwrap();
+    let sync = member.sync().await.unwrap();
+    let filed = sync["ciphers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == a.id.as_str())
+        .unwrap();
+    assert_eq!(filed["folderId"], folder.id.as_str());
+    let owner_view = owner.get_cipher(&a.id).await.unwrap();
+    assert!(owner_view.folder_id.is_none());
+
+    // Removing the individual vault stops personal items for members, not for owners.
+    call(
+        &owner,
+        Method::PUT,
+        &format!("/api/organizations/{org}/policies/5"),
+        Some(json!({ "enabled": true })),
+    )
+    .await
+    .unwrap();
+    let refused = member.create_login("Private", "u", "p").await.unwrap_err();
+    assert!(message(&refused).contains("personal vault"), "{refused}");
+    owner.create_login("Still mine", "u", "p").await.unwrap();
+}
+
 async fn org_token(server: &TestServer, org: &str, secret: &str) -> (u16, Value) {
     let form = vec![
         ("grant_type".to_string(), "client_credentials".to_string()),
@@ -546,6 +614,7 @@ async fn rules(backend: Backend) {
     single_org_policy(&server).await;
     client_events(&server).await;
     org_api_key(&server).await;
+    item_rules(&server).await;
     invitations_expire(&server, &clock).await;
     server.stop().await;
 }

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use keyfleet_api::orgs::{CipherCollectionsRequest, CipherShareRequest};
+use keyfleet_api::orgs::{CipherBulkShareRequest, CipherCollectionsRequest, CipherShareRequest};
 use keyfleet_api::vault::{
     CipherBulkMoveRequest, CipherBulkRequest, CipherCreateRequest, CipherPartialRequest,
     CipherRequest,
@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/ciphers/restore", put(restore_ciphers))
         .route("/api/ciphers/move", put(move_ciphers).post(move_ciphers))
+        .route("/api/ciphers/share", put(share_ciphers).post(share_ciphers))
         .route(
             "/api/ciphers/{id}",
             get(get_cipher)
@@ -296,6 +297,21 @@ async fn share_cipher(
         .share_cipher(&caller, path_id(&id)?, &req.cipher, &req.collection_ids)
         .await?;
     Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `PUT /api/ciphers/share` `{ciphers:[…+id], collectionIds}`: answers the shared items.
+async fn share_ciphers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherBulkShareRequest>,
+) -> Result<Response, ApiError> {
+    let items: Vec<(String, CipherRequest)> =
+        req.ciphers.into_iter().map(|c| (c.id, c.cipher)).collect();
+    let views = app
+        .domain
+        .share_ciphers(&caller, &items, &req.collection_ids)
+        .await?;
+    Ok(cipher_list_response(&views, "cipherMini"))
 }
 
 /// `PUT /api/ciphers/{id}/collections` `{collectionIds}`: answers the item.
