@@ -77,14 +77,20 @@ impl Remote {
     /// Unlocks the vault keys with the master password (asked here) for client-side crypto.
     pub async fn unlock(&self, password_stdin: bool) -> Result<Session, Failure> {
         let password = crate::account::read_password(password_stdin, false)?;
-        Ok(self
-            .client
+        self.client
             .resume(
                 &self.saved.email,
                 &password,
                 &self.saved.access_token,
                 self.saved.refresh_token.as_deref(),
             )
-            .await?)
+            .await
+            .map_err(|e| match e {
+                // The wrapped user key failed its MAC check: nothing else points there.
+                keyfleet_client::ClientError::Crypto(_) => {
+                    Failure::auth("the master password is wrong")
+                }
+                other => other.into(),
+            })
     }
 }

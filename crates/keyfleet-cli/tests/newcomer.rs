@@ -317,6 +317,13 @@ fn an_msp_admin_sets_up_an_organization_and_a_technician_joins_it() {
         &admin,
     );
     assert_eq!(confirmed["confirmed"], true);
+    // What the technician reads out, computed from their own private key, is what the admin saw.
+    let theirs = run(
+        &["org", "fingerprint", "--password-stdin", "--json"],
+        "the technician's passphrase\n",
+        &tech,
+    );
+    assert_eq!(theirs["fingerprint"], confirmed["fingerprint"]);
 
     let members = run(&["org", "members", "Acme Ltd", "--json"], "", &admin);
     let tech_row = members
@@ -414,6 +421,13 @@ fn an_msp_admin_sets_up_an_organization_and_a_technician_joins_it() {
         "invited and confirmed: {events}"
     );
 
+    let (code, _, err) = keyfleet(
+        &["org", "collections", "Acme Ltd", "--password-stdin"],
+        "not the admin's passphrase\n",
+        &admin,
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("master password is wrong"), "{err}");
     let (code, _, err) = keyfleet(&["org", "members", "No Such Org"], "", &admin);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("no organization \"No Such Org\""), "{err}");

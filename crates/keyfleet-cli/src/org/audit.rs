@@ -204,7 +204,9 @@ pub async fn events(ctx: &Ctx, a: EventsArgs) -> Result<(), Failure> {
     };
     let mut text = format!("Events of {} (newest first):\n", org.name);
     for e in &events {
+        // A removed member is no longer listed: show their member id instead.
         let about = member_email(&e["organizationUserId"])
+            .or_else(|| e["organizationUserId"].as_str().map(str::to_string))
             .map(|m| format!(" member {m}"))
             .unwrap_or_default();
         text.push_str(&format!(

@@ -265,7 +265,7 @@ pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
     let org_key = session.org_key(&org.id).await?;
     let (public, fingerprint) = session.member_public_key(&org.id, &member_id).await?;
     eprintln!(
-        "Fingerprint of {}'s key: {fingerprint}\nAsk them to read theirs out (another channel than mail) before you go on.",
+        "Fingerprint of {}'s key: {fingerprint}\nAsk them to run `keyfleet org fingerprint` and read theirs out, over another channel than mail.",
         str_of(&member, "email")
     );
     if !a.yes {

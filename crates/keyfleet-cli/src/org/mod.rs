@@ -31,6 +31,8 @@ pub enum OrgCommand {
     Members(OrgArgs),
     /// Confirm an accepted member: check their fingerprint, then give them the org key.
     Confirm(members::ConfirmArgs),
+    /// Show your own key's fingerprint, for the admin who confirms you to compare.
+    Fingerprint(FingerprintArgs),
     /// Revoke a member's access (keeps the membership).
     Revoke(MemberArgs),
     /// Restore a revoked member.
@@ -94,6 +96,15 @@ pub struct Unlock {
     /// Read the master password from the first line of standard input.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+/// `org fingerprint`.
+#[derive(Args)]
+pub struct FingerprintArgs {
+    #[command(flatten)]
+    unlock: Unlock,
+    #[command(flatten)]
+    out: Output,
 }
 
 /// One organization the caller belongs to.
@@ -207,6 +218,26 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_default()
 }
 
+/// The fingerprint of the caller's public key, computed from their own (unlocked) private key
+/// rather than fetched, so a server that swapped the key would show a different one.
+async fn fingerprint(ctx: &Ctx, a: FingerprintArgs) -> Result<(), Failure> {
+    let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
+    let fingerprint = session
+        .private_key()
+        .ok_or_else(|| Failure::server("this account has no key pair"))?
+        .public_key()
+        .fingerprint()
+        .map_err(Failure::server)?;
+    ctx.print(
+        &serde_json::json!({ "email": ctx.remote.saved.email, "fingerprint": fingerprint }),
+        format!(
+            "Fingerprint of {}'s key: {fingerprint}",
+            ctx.remote.saved.email
+        ),
+    );
+    Ok(())
+}
+
 fn output_flag(cmd: &OrgCommand) -> bool {
     use OrgCommand as C;
     match cmd {
@@ -217,6 +248,7 @@ fn output_flag(cmd: &OrgCommand) -> bool {
         C::Accept(a) => a.out.json,
         C::Members(a) | C::Groups(a) | C::Policies(a) => a.out.json,
         C::Confirm(a) => a.member.out.json,
+        C::Fingerprint(a) => a.out.json,
         C::Revoke(a) | C::Restore(a) | C::Remove(a) => a.out.json,
         C::MemberRole(a) => a.member.out.json,
         C::Collections(a) => a.org.out.json,
@@ -243,6 +275,7 @@ pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
         C::Accept(a) => members::accept(&ctx, a).await,
         C::Members(a) => members::list(&ctx, &a.org).await,
         C::Confirm(a) => members::confirm(&ctx, a).await,
+        C::Fingerprint(a) => fingerprint(&ctx, a).await,
         C::Revoke(a) => members::change_status(&ctx, a, members::StatusChange::Revoke).await,
         C::Restore(a) => members::change_status(&ctx, a, members::StatusChange::Restore).await,
         C::Remove(a) => members::change_status(&ctx, a, members::StatusChange::Remove).await,
