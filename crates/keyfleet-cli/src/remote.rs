@@ -9,7 +9,9 @@ use serde_json::Value;
 
 /// The server connection and the saved session's tokens.
 pub struct Remote {
+    /// The connection.
     pub client: Client,
+    /// Server, email and the current tokens.
     pub saved: SavedSession,
 }
 

@@ -73,6 +73,7 @@ pub struct ApiKeyArgs {
     unlock: Unlock,
 }
 
+/// `org create`: the org key and key pair are made here.
 pub async fn create(ctx: &Ctx, a: CreateArgs) -> Result<(), Failure> {
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
     let created = session
@@ -99,6 +100,7 @@ pub async fn create(ctx: &Ctx, a: CreateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org list`.
 pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
     let orgs = ctx.orgs().await?;
     let view: Vec<_> = orgs
@@ -127,6 +129,7 @@ pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org seats`: shows seats and seats in use, after an adjustment if one was asked.
 pub async fn seats(ctx: &Ctx, a: SeatsArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let delta = match (a.add, a.remove) {
@@ -163,6 +166,7 @@ pub async fn seats(ctx: &Ctx, a: SeatsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org api-key`: shows or rotates it after the master password re-check.
 pub async fn api_key(ctx: &Ctx, a: ApiKeyArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let body = ctx.remote.verification(a.unlock.password_stdin).await?;

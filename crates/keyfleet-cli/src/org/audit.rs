@@ -59,6 +59,7 @@ pub struct EventsArgs {
     all: bool,
 }
 
+/// `org policies`: every known type, set or not.
 pub async fn list_policies(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     let org = ctx.resolve(org).await?;
     let v = ctx
@@ -98,6 +99,7 @@ pub async fn list_policies(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org policy set`.
 pub async fn run_policy(ctx: &Ctx, cmd: PolicyCommand) -> Result<(), Failure> {
     let PolicyCommand::Set(a) = cmd;
     let t = spec::policy_type(&a.policy).map_err(Failure::usage)?;
@@ -154,6 +156,7 @@ fn query(start: Option<&str>, end: Option<&str>, token: Option<&str>) -> String 
     }
 }
 
+/// `org events`: one page, or every page with `--all`.
 pub async fn events(ctx: &Ctx, a: EventsArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let members = ctx.members(&org.id).await?;

@@ -63,10 +63,10 @@ pub struct CreateCollectionArgs {
     org: String,
     /// The collection's name (encrypted before it is sent).
     name: String,
-    /// Member access (repeatable): MEMBER_ID_OR_EMAIL[:MODE].
+    /// Member access (repeatable): `MEMBER_ID_OR_EMAIL[:MODE]`.
     #[arg(long = "member", value_name = "ID[:MODE]")]
     members: Vec<String>,
-    /// Group access (repeatable): GROUP_ID[:MODE].
+    /// Group access (repeatable): `GROUP_ID[:MODE]`.
     #[arg(long = "group", value_name = "ID[:MODE]")]
     groups: Vec<String>,
     #[command(flatten)]
@@ -81,10 +81,10 @@ pub struct CollectionAccessArgs {
     org: String,
     /// Collection id.
     collection: String,
-    /// Member access (repeatable): MEMBER_ID_OR_EMAIL[:MODE]. Members not listed lose access.
+    /// Member access (repeatable): `MEMBER_ID_OR_EMAIL[:MODE]`. Members not listed lose access.
     #[arg(long = "member", value_name = "ID[:MODE]")]
     members: Vec<String>,
-    /// Group access (repeatable): GROUP_ID[:MODE]. Groups not listed lose access.
+    /// Group access (repeatable): `GROUP_ID[:MODE]`. Groups not listed lose access.
     #[arg(long = "group", value_name = "ID[:MODE]")]
     groups: Vec<String>,
     #[command(flatten)]
@@ -110,7 +110,7 @@ pub struct CreateGroupArgs {
     /// A member (repeatable): member id or email.
     #[arg(long = "member", value_name = "ID")]
     members: Vec<String>,
-    /// Collection access (repeatable): COLLECTION_ID[:MODE].
+    /// Collection access (repeatable): `COLLECTION_ID[:MODE]`.
     #[arg(long = "collection", value_name = "ID[:MODE]")]
     collections: Vec<String>,
     #[command(flatten)]
@@ -147,6 +147,7 @@ fn decrypt_name(name: &str, key: &SymmetricKey) -> String {
     EncString::decrypt_str(name, key).unwrap_or_else(|_| "(cannot decrypt)".into())
 }
 
+/// `org collections`: the names decrypted with the org key.
 pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
@@ -182,6 +183,7 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org collection create|access|delete`.
 pub async fn run_collection(ctx: &Ctx, cmd: CollectionCommand) -> Result<(), Failure> {
     match cmd {
         CollectionCommand::Create(a) => {
@@ -255,6 +257,7 @@ pub async fn run_collection(ctx: &Ctx, cmd: CollectionCommand) -> Result<(), Fai
     Ok(())
 }
 
+/// `org groups`, with member emails and collection access.
 pub async fn list_groups(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     let org = ctx.resolve(org).await?;
     let v = ctx
@@ -306,6 +309,7 @@ pub async fn list_groups(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org group create|delete`.
 pub async fn run_group(ctx: &Ctx, cmd: GroupCommand) -> Result<(), Failure> {
     match cmd {
         GroupCommand::Create(a) => {

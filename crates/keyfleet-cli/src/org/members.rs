@@ -21,7 +21,7 @@ pub struct InviteArgs {
     /// A custom permission (repeatable; with --role custom), e.g. manageUsers.
     #[arg(long = "permission", value_name = "NAME")]
     permissions: Vec<String>,
-    /// Collection access (repeatable): ID[:read-only|:hide-passwords|:edit-hide-passwords|:manage].
+    /// Collection access (repeatable): `ID[:read-only|:hide-passwords|:edit-hide-passwords|:manage]`.
     #[arg(long = "collection", value_name = "ID[:MODE]")]
     collections: Vec<String>,
     /// Group to add them to (repeatable).
@@ -86,6 +86,7 @@ pub enum StatusChange {
     Remove,
 }
 
+/// `org invite`: prints each invitation link, since no mail is sent.
 pub async fn invite(ctx: &Ctx, a: InviteArgs) -> Result<(), Failure> {
     let permissions = spec::permissions(a.role, &a.permissions).map_err(Failure::usage)?;
     let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;
@@ -176,6 +177,7 @@ fn link_params(link: &str) -> Result<(String, String, String, String), String> {
     ))
 }
 
+/// `org accept`, from the ids and token or from the pasted link.
 pub async fn accept(ctx: &Ctx, a: AcceptArgs) -> Result<(), Failure> {
     let (org_id, member_id, token, email) = match (a.link, a.org, a.member, a.token) {
         (Some(link), ..) => link_params(link.trim()).map_err(Failure::usage)?,
@@ -205,6 +207,7 @@ pub async fn accept(ctx: &Ctx, a: AcceptArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org members`.
 pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     let org = ctx.resolve(org).await?;
     let members = ctx.members(&org.id).await?;
@@ -250,6 +253,8 @@ fn ask_yes(question: &str) -> Result<bool, Failure> {
     Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
+/// `org confirm`: shows the member key's fingerprint, asks (unless `--yes`), then wraps the
+/// org key to exactly that key.
 pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.member.org).await?;
     let member = ctx.resolve_member(&org, &a.member.member).await?;
@@ -292,6 +297,7 @@ pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `org revoke|restore|remove`.
 pub async fn change_status(ctx: &Ctx, a: MemberArgs, change: StatusChange) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org).await?;
     let member = ctx.resolve_member(&org, &a.member).await?;
@@ -310,6 +316,7 @@ pub async fn change_status(ctx: &Ctx, a: MemberArgs, change: StatusChange) -> Re
     Ok(())
 }
 
+/// `org member-role` (`PUT` member): access and groups are kept unless new ones are given.
 pub async fn set_role(ctx: &Ctx, a: RoleArgs) -> Result<(), Failure> {
     let permissions = spec::permissions(a.role, &a.permissions).map_err(Failure::usage)?;
     let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;

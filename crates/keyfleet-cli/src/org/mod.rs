@@ -15,6 +15,7 @@ use clap::{Args, Subcommand};
 use keyfleet_client::Method;
 use serde_json::Value;
 
+/// `keyfleet org …`.
 #[derive(Subcommand)]
 pub enum OrgCommand {
     /// Create an organization you own (keys are made here).
@@ -117,7 +118,9 @@ pub struct OrgRef {
 
 /// The connection plus how to print.
 pub struct Ctx {
+    /// The resumed session.
     pub remote: Remote,
+    /// `--json` was given.
     pub json: bool,
 }
 
@@ -260,6 +263,7 @@ fn output_flag(cmd: &OrgCommand) -> bool {
     }
 }
 
+/// Runs one `org` command with the saved session.
 pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
     let ctx = Ctx {
         remote: Remote::connect().await?,
