@@ -1,8 +1,10 @@
 //! `keyfleet`: runs the server (`serve`) and is the admin tool for what the Bitwarden apps cannot
-//! do (creating accounts). Output is human text or `--json`; exit codes: 0 ok, 1 server or API
+//! do (creating accounts, administering organizations). Output is human text or `--json`; exit codes: 0 ok, 1 server or API
 //! error, 2 usage, 3 authentication failed. Nothing secret is ever printed.
 
 mod account;
+mod org;
+mod remote;
 mod serve;
 mod session_file;
 mod two_factor;
@@ -28,6 +30,9 @@ enum Command {
     /// Create an account, log in, show the session.
     #[command(subcommand)]
     Account(account::AccountCommand),
+    /// Organizations: members, collections, groups, policies, events (admin tool).
+    #[command(subcommand)]
+    Org(org::OrgCommand),
 }
 
 /// An error with the exit code it maps to.
@@ -83,6 +88,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args).await,
         Command::Account(cmd) => account::run(cmd).await,
+        Command::Org(cmd) => org::run(cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

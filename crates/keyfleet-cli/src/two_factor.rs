@@ -3,7 +3,7 @@
 //! WebAuthn keys are registered from a browser (the web vault); here they can be listed and
 //! removed.
 
-use crate::session_file::{self, SavedSession};
+use crate::session_file::SavedSession;
 use crate::Failure;
 use clap::{Args, Subcommand};
 use keyfleet_client::{Client, Method, RawBody};
@@ -68,33 +68,8 @@ pub struct EnableArgs {
 
 /// The saved session, refreshed if its access token expired.
 async fn session() -> Result<(Client, SavedSession), Failure> {
-    let path = session_file::default_path();
-    let mut saved = session_file::load(&path)
-        .map_err(Failure::usage)?
-        .ok_or_else(|| Failure::auth("not logged in: run `keyfleet account login` first"))?;
-    let client = Client::new(&saved.server, saved.ca_cert.as_deref())?;
-    let probe = client
-        .raw(
-            Method::GET,
-            "/api/accounts/revision-date",
-            Some(&saved.access_token),
-            RawBody::Empty,
-        )
-        .await?;
-    if probe.status == 401 {
-        let refresh = saved
-            .refresh_token
-            .clone()
-            .ok_or_else(|| Failure::auth("the saved session has expired"))?;
-        let r = client
-            .refresh(&refresh)
-            .await
-            .map_err(|_| Failure::auth("the saved session has expired"))?;
-        saved.access_token = r.access_token;
-        saved.refresh_token = Some(r.refresh_token);
-        session_file::save(&path, &saved).map_err(Failure::usage)?;
-    }
-    Ok((client, saved))
+    let remote = crate::remote::Remote::connect().await?;
+    Ok((remote.client, remote.saved))
 }
 
 async fn call(

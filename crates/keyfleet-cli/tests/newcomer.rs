@@ -1,5 +1,6 @@
 //! The README's path, run as a newcomer would: start `keyfleet serve` (SQLite, self-signed TLS,
-//! no other set-up), then create an account, log in and check the session with the same binary.
+//! no other set-up), then create an account, log in and check the session with the same binary;
+//! and the README's organization flow, driven by an MSP admin and a technician.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -191,4 +192,269 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
     assert_eq!(code, 0);
     let (code, _, _) = keyfleet(&["account", "status", "--json"], "", &home);
     assert_eq!(code, 3, "logged out");
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+/// `keyfleet account register` then `account login`, both with the password on stdin.
+fn register_and_login(server: &[&str], email: &str, password: &str, home: &std::path::Path) {
+    let stdin = format!("{password}\n");
+    for command in ["register", "login"] {
+        let mut args = vec!["account", command, "--email", email, "--password-stdin"];
+        args.extend(server);
+        let (code, out, err) = keyfleet(&args, &stdin, home);
+        assert_eq!(code, 0, "{command} {email}: {out}{err}");
+    }
+}
+
+#[test]
+fn an_msp_admin_sets_up_an_organization_and_a_technician_joins_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (_server, url) = serve(&data);
+    let ca = data.join("tls/ca.pem");
+    let server = ["--server", url.as_str(), "--ca-cert", ca.to_str().unwrap()];
+    let admin = dir.path().join("admin");
+    let tech = dir.path().join("tech");
+    let admin_pw = "the admin's long passphrase\n";
+    register_and_login(&server, "admin@msp.example", admin_pw.trim_end(), &admin);
+    register_and_login(
+        &server,
+        "tech@msp.example",
+        "the technician's passphrase",
+        &tech,
+    );
+    let run = |args: &[&str], stdin: &str, home: &std::path::Path| {
+        let (code, out, err) = keyfleet(args, stdin, home);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        json(&out)
+    };
+
+    let org = run(
+        &[
+            "org",
+            "create",
+            "--name",
+            "Acme Ltd",
+            "--billing-email",
+            "billing@acme.example",
+            "--plan",
+            "teams",
+            "--seats",
+            "5",
+            "--collection",
+            "Servers",
+            "--password-stdin",
+            "--json",
+        ],
+        admin_pw,
+        &admin,
+    );
+    let org_id = org["id"].as_str().unwrap().to_string();
+    assert_eq!(org["seats"], 5);
+
+    // Collection names are decrypted here, with the org key unwrapped from the admin's sync.
+    let collections = run(
+        &[
+            "org",
+            "collections",
+            "acme ltd",
+            "--password-stdin",
+            "--json",
+        ],
+        admin_pw,
+        &admin,
+    );
+    assert_eq!(collections[0]["name"], "Servers", "{collections}");
+    let servers = collections[0]["id"].as_str().unwrap().to_string();
+
+    let invited = run(
+        &[
+            "org",
+            "invite",
+            "Acme Ltd",
+            "tech@msp.example",
+            "--role",
+            "user",
+            "--collection",
+            &format!("{servers}:read-only"),
+            "--json",
+        ],
+        "",
+        &admin,
+    );
+    let link = invited[0]["link"].as_str().unwrap().to_string();
+    let member_id = invited[0]["id"].as_str().unwrap().to_string();
+    assert!(
+        link.contains("accept-organization") && link.contains(&member_id),
+        "{link}"
+    );
+
+    let accepted = run(&["org", "accept", "--link", &link, "--json"], "", &tech);
+    assert_eq!(accepted["accepted"], true);
+
+    // Without a terminal, confirming needs --yes; the fingerprint is shown either way.
+    let (code, _, err) = keyfleet(
+        &[
+            "org",
+            "confirm",
+            &org_id,
+            "tech@msp.example",
+            "--password-stdin",
+        ],
+        admin_pw,
+        &admin,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("Fingerprint") && err.contains("--yes"),
+        "{err}"
+    );
+    let confirmed = run(
+        &[
+            "org",
+            "confirm",
+            &org_id,
+            &member_id,
+            "--yes",
+            "--password-stdin",
+            "--json",
+        ],
+        admin_pw,
+        &admin,
+    );
+    assert_eq!(confirmed["confirmed"], true);
+    // What the technician reads out, computed from their own private key, is what the admin saw.
+    let theirs = run(
+        &["org", "fingerprint", "--password-stdin", "--json"],
+        "the technician's passphrase\n",
+        &tech,
+    );
+    assert_eq!(theirs["fingerprint"], confirmed["fingerprint"]);
+
+    let members = run(&["org", "members", "Acme Ltd", "--json"], "", &admin);
+    let tech_row = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "tech@msp.example")
+        .unwrap_or_else(|| panic!("{members}"));
+    assert_eq!(tech_row["status"], 2, "confirmed: {tech_row}");
+    assert_eq!(tech_row["collections"][0]["readOnly"], true);
+    // The technician now sees the organization in their own list.
+    let mine = run(&["org", "list", "--json"], "", &tech);
+    assert_eq!(mine[0]["name"], "Acme Ltd", "{mine}");
+
+    let created = run(
+        &[
+            "org",
+            "collection",
+            "create",
+            "Acme Ltd",
+            "Network",
+            "--member",
+            "tech@msp.example:manage",
+            "--password-stdin",
+            "--json",
+        ],
+        admin_pw,
+        &admin,
+    );
+    assert_eq!(created["name"], "Network");
+    let collections = run(
+        &["org", "collections", &org_id, "--password-stdin", "--json"],
+        admin_pw,
+        &admin,
+    );
+    let names: Vec<&str> = collections
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Network") && names.contains(&"Servers"),
+        "{names:?}"
+    );
+
+    let policy = run(
+        &[
+            "org",
+            "policy",
+            "set",
+            "Acme Ltd",
+            "single-org",
+            "--enabled",
+            "true",
+            "--json",
+        ],
+        "",
+        &admin,
+    );
+    assert_eq!(
+        (policy["type"].as_i64(), policy["enabled"].as_bool()),
+        (Some(3), Some(true))
+    );
+    let policies = run(&["org", "policies", "Acme Ltd", "--json"], "", &admin);
+    assert!(
+        policies
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["type"] == 3 && p["enabled"] == true),
+        "{policies}"
+    );
+
+    let seats = run(&["org", "seats", "Acme Ltd", "--json"], "", &admin);
+    assert_eq!(
+        (seats["seats"].as_i64(), seats["used"].as_i64()),
+        (Some(5), Some(2))
+    );
+
+    let events = run(
+        &["org", "events", "Acme Ltd", "--all", "--json"],
+        "",
+        &admin,
+    );
+    let types: Vec<i64> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["organizationUserId"] == member_id.as_str())
+        .filter_map(|e| e["type"].as_i64())
+        .collect();
+    assert!(
+        types.contains(&1500) && types.contains(&1501),
+        "invited and confirmed: {events}"
+    );
+
+    let (code, _, err) = keyfleet(
+        &["org", "collections", "Acme Ltd", "--password-stdin"],
+        "not the admin's passphrase\n",
+        &admin,
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("master password is wrong"), "{err}");
+    let (code, _, err) = keyfleet(&["org", "members", "No Such Org"], "", &admin);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no organization \"No Such Org\""), "{err}");
+    let (code, _, err) = keyfleet(&["org", "members", "Acme Ltd", "--bogus"], "", &admin);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = keyfleet(
+        &[
+            "org",
+            "invite",
+            "Acme Ltd",
+            "x@example.com",
+            "--role",
+            "emperor",
+        ],
+        "",
+        &admin,
+    );
+    assert_eq!(code, 2, "an unknown role is a usage error");
+    let (code, _, err) = keyfleet(&["org", "members", "Acme Ltd"], "", &tech);
+    assert_eq!(code, 1, "a plain user may not list members: {err}");
 }

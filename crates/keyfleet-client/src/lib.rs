@@ -354,6 +354,43 @@ impl Client {
         Session::new(self.clone(), email, token, user_key, private_key)
     }
 
+    /// Unlocks a saved session (its tokens) with the master password, without a new login: the
+    /// wrapped user and private keys come from sync, so no second factor is asked again.
+    pub async fn resume(
+        &self,
+        email: &str,
+        password: &str,
+        access_token: &str,
+        refresh_token: Option<&str>,
+    ) -> Result<Session, ClientError> {
+        let kdf = self.prelogin(email).await?;
+        let sync: serde_json::Value = self
+            .call(
+                Method::GET,
+                "/api/sync?excludeDomains=true",
+                Some(access_token),
+                RawBody::Empty,
+            )
+            .await?;
+        let profile = &sync["profile"];
+        let wrapped = profile["key"]
+            .as_str()
+            .ok_or_else(|| ClientError::Decode("sync has no user key".into()))?;
+        let user_key = unlock_user_key(email, password, &kdf, wrapped)?;
+        let private_key = match profile["privateKey"].as_str() {
+            Some(p) => Some(unlock_private_key(&user_key, p)?),
+            None => None,
+        };
+        Session::resumed(
+            self.clone(),
+            email,
+            access_token,
+            refresh_token,
+            user_key,
+            private_key,
+        )
+    }
+
     /// client_credentials grant with a personal API key (no refresh token, no unlock).
     pub async fn login_api_key(
         &self,

@@ -201,14 +201,28 @@ impl Session {
         org_key: &SymmetricKey,
     ) -> Result<String, ClientError> {
         let (public, fingerprint) = self.member_public_key(org_id, org_user_id).await?;
-        let wrapped = EncString::encrypt_rsa(&public, &org_key.to_bytes())?.to_string();
+        self.confirm_member_with_key(org_id, org_user_id, org_key, &public)
+            .await?;
+        Ok(fingerprint)
+    }
+
+    /// Confirms an accepted member with the public key the admin already checked (its
+    /// fingerprint shown), so the key wrapped is exactly the one that was verified.
+    pub async fn confirm_member_with_key(
+        &self,
+        org_id: &str,
+        org_user_id: &str,
+        org_key: &SymmetricKey,
+        public: &PublicKey,
+    ) -> Result<(), ClientError> {
+        let wrapped = EncString::encrypt_rsa(public, &org_key.to_bytes())?.to_string();
         self.call::<Value>(
             Method::POST,
             &format!("/api/organizations/{org_id}/users/{org_user_id}/confirm"),
             Some(json!({ "key": wrapped })),
         )
         .await?;
-        Ok(fingerprint)
+        Ok(())
     }
 
     /// Creates a collection named `name` (encrypted under the org key) with member access.

@@ -69,6 +69,27 @@ impl Session {
         })
     }
 
+    pub(crate) fn resumed(
+        client: Client,
+        email: &str,
+        access_token: &str,
+        refresh_token: Option<&str>,
+        user_key: SymmetricKey,
+        private_key: Option<PrivateKey>,
+    ) -> Result<Session, ClientError> {
+        Ok(Session {
+            user_id: jwt_subject(access_token)?,
+            client,
+            email: email.to_string(),
+            access_token: access_token.to_string(),
+            refresh_token: refresh_token.map(str::to_string),
+            two_factor_token: None,
+            master_password_policy: None,
+            user_key,
+            private_key,
+        })
+    }
+
     /// The connection this session uses.
     pub fn client(&self) -> &Client {
         &self.client

@@ -1,0 +1,389 @@
+//! `org invite|accept|members|confirm|revoke|restore|remove|member-role`.
+
+use super::spec::{self, Role};
+use super::{str_of, Ctx, MemberArgs, OrgRef, Output, Unlock};
+use crate::Failure;
+use clap::Args;
+use keyfleet_client::Method;
+use serde_json::{json, Value};
+use std::io::{BufRead, IsTerminal};
+
+#[derive(Args)]
+pub struct InviteArgs {
+    /// Organization id or name.
+    org: String,
+    /// Email addresses to invite.
+    #[arg(required = true)]
+    emails: Vec<String>,
+    /// Their role.
+    #[arg(long, value_enum)]
+    role: Role,
+    /// A custom permission (repeatable; with --role custom), e.g. manageUsers.
+    #[arg(long = "permission", value_name = "NAME")]
+    permissions: Vec<String>,
+    /// Collection access (repeatable): `ID[:read-only|:hide-passwords|:edit-hide-passwords|:manage]`.
+    #[arg(long = "collection", value_name = "ID[:MODE]")]
+    collections: Vec<String>,
+    /// Group to add them to (repeatable).
+    #[arg(long = "group", value_name = "ID")]
+    groups: Vec<String>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+#[derive(Args)]
+pub struct AcceptArgs {
+    /// Organization id (from the invitation).
+    #[arg(requires = "member", required_unless_present = "link")]
+    org: Option<String>,
+    /// Your member id (from the invitation).
+    #[arg(requires = "token")]
+    member: Option<String>,
+    /// The invitation token.
+    #[arg(long, requires = "org")]
+    token: Option<String>,
+    /// The whole invitation link instead (…/#/accept-organization?organizationId=…&token=…).
+    #[arg(long, conflicts_with_all = ["org", "member", "token"])]
+    link: Option<String>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+#[derive(Args)]
+pub struct ConfirmArgs {
+    #[command(flatten)]
+    pub member: MemberArgs,
+    /// Confirm without asking (check the fingerprint phrase with the member first).
+    #[arg(long)]
+    yes: bool,
+    #[command(flatten)]
+    unlock: Unlock,
+}
+
+#[derive(Args)]
+pub struct RoleArgs {
+    #[command(flatten)]
+    pub member: MemberArgs,
+    /// The new role.
+    #[arg(long, value_enum)]
+    role: Role,
+    /// A custom permission (repeatable; with --role custom).
+    #[arg(long = "permission", value_name = "NAME")]
+    permissions: Vec<String>,
+    /// Replace the collection access (repeatable; kept as it is when omitted).
+    #[arg(long = "collection", value_name = "ID[:MODE]")]
+    collections: Vec<String>,
+    /// Replace the groups (repeatable; kept as they are when omitted).
+    #[arg(long = "group", value_name = "ID")]
+    groups: Vec<String>,
+}
+
+/// What `revoke`, `restore` and `remove` do.
+#[derive(Clone, Copy)]
+pub enum StatusChange {
+    Revoke,
+    Restore,
+    Remove,
+}
+
+/// `org invite`: prints each invitation link, since no mail is sent.
+pub async fn invite(ctx: &Ctx, a: InviteArgs) -> Result<(), Failure> {
+    let permissions = spec::permissions(a.role, &a.permissions).map_err(Failure::usage)?;
+    let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;
+    let org = ctx.resolve(&a.org).await?;
+    let body = json!({
+        "emails": a.emails,
+        "type": a.role.number(),
+        "permissions": permissions,
+        "collections": spec::selections(&collections),
+        "groups": a.groups,
+        "accessSecretsManager": false,
+    });
+    let v = ctx
+        .call(
+            Method::POST,
+            &format!("/api/organizations/{}/users/invite", org.id),
+            Some(body),
+        )
+        .await?;
+    let invites: Vec<Value> = super::data(&v)
+        .iter()
+        .map(|i| {
+            json!({ "id": i["id"], "email": i["email"], "mailed": i["mailed"], "link": i["inviteUrl"] })
+        })
+        .collect();
+    let mut text = format!("Invited to {}:\n", org.name);
+    for i in &invites {
+        // With SMTP configured the server mails the link and never shows it to the admin.
+        let delivery = match i["mailed"].as_bool() {
+            Some(true) => "sent by mail".to_string(),
+            _ => format!("no mail server: pass this link on\n  {}", str_of(i, "link")),
+        };
+        text.push_str(&format!(
+            "{}  member {}\n  {delivery}\n",
+            str_of(i, "email"),
+            str_of(i, "id"),
+        ));
+    }
+    ctx.print(&json!(invites), text.trim_end());
+    Ok(())
+}
+
+/// Decodes `%XX` escapes (and `+` as a space) of a query value; a malformed escape stays.
+fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?)))
+            .flatten();
+        match (escaped, bytes[i]) {
+            (Some((hi, lo)), _) => {
+                out.push(hi * 16 + lo);
+                i += 3;
+                continue;
+            }
+            (None, b'+') => out.push(b' '),
+            (None, b) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query parameters of an invitation link (they sit after `#/accept-organization?`).
+fn link_params(link: &str) -> Result<(String, String, String, String), String> {
+    let query = link
+        .split_once('?')
+        .map(|(_, q)| q)
+        .ok_or("the link has no query (expected …/#/accept-organization?organizationId=…)")?;
+    let get = |key: &str| {
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| percent_decode(v))
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("the link has no {key}"))
+    };
+    Ok((
+        get("organizationId")?,
+        get("organizationUserId")?,
+        get("token")?,
+        get("email").unwrap_or_default(),
+    ))
+}
+
+/// `org accept`, from the ids and token or from the pasted link.
+pub async fn accept(ctx: &Ctx, a: AcceptArgs) -> Result<(), Failure> {
+    let (org_id, member_id, token, email) = match (a.link, a.org, a.member, a.token) {
+        (Some(link), ..) => link_params(link.trim()).map_err(Failure::usage)?,
+        (None, Some(org), Some(member), Some(token)) => (org, member, token, String::new()),
+        _ => {
+            return Err(Failure::usage(
+                "give ORG MEMBER_ID --token T, or --link URL",
+            ))
+        }
+    };
+    let me = &ctx.remote.saved.email;
+    if !email.is_empty() && !email.eq_ignore_ascii_case(me) {
+        return Err(Failure::server(format!(
+            "this invitation is for {email}, but you are logged in as {me}"
+        )));
+    }
+    ctx.call(
+        Method::POST,
+        &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
+        Some(json!({ "token": token })),
+    )
+    .await?;
+    ctx.print(
+        &json!({ "accepted": true, "organizationId": org_id, "memberId": member_id }),
+        format!("Invitation accepted. An administrator must now confirm you (member {member_id})."),
+    );
+    Ok(())
+}
+
+/// `org members`.
+pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
+    let org = ctx.resolve(org).await?;
+    let members = ctx.members(&org.id).await?;
+    let view: Vec<Value> = members
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m["id"], "userId": m["userId"], "email": m["email"], "name": m["name"],
+                "type": m["type"], "role": spec::role_name(m["type"].as_i64().unwrap_or(-9)),
+                "status": m["status"], "statusName": spec::status_name(m["status"].as_i64().unwrap_or(-9)),
+                "twoFactorEnabled": m["twoFactorEnabled"], "permissions": m["permissions"],
+                "collections": m["collections"], "groups": m["groups"],
+            })
+        })
+        .collect();
+    let mut text = format!("Members of {}:\n", org.name);
+    for m in &view {
+        text.push_str(&format!(
+            "{}  {:<30} {:<8} {:<9} 2fa:{} collections:{}\n",
+            str_of(m, "id"),
+            str_of(m, "email"),
+            str_of(m, "role"),
+            str_of(m, "statusName"),
+            if m["twoFactorEnabled"] == true {
+                "on"
+            } else {
+                "off"
+            },
+            m["collections"].as_array().map_or(0, Vec::len)
+        ));
+    }
+    ctx.print(&json!(view), text.trim_end());
+    Ok(())
+}
+
+fn ask_yes(question: &str) -> Result<bool, Failure> {
+    eprint!("{question} [y/N] ");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(Failure::usage)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// `org confirm`: shows the member key's fingerprint, asks (unless `--yes`), then wraps the
+/// org key to exactly that key.
+pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
+    let org = ctx.resolve(&a.member.org).await?;
+    let member = ctx.resolve_member(&org, &a.member.member).await?;
+    let member_id = str_of(&member, "id").to_string();
+    if member["status"].as_i64() != Some(1) {
+        return Err(Failure::server(format!(
+            "{} is {}, not accepted: only accepted members can be confirmed",
+            str_of(&member, "email"),
+            spec::status_name(member["status"].as_i64().unwrap_or(-9))
+        )));
+    }
+    let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
+    let org_key = session.org_key(&org.id).await?;
+    let (public, fingerprint) = session.member_public_key(&org.id, &member_id).await?;
+    eprintln!(
+        "Fingerprint of {}'s key: {fingerprint}\nAsk them to run `keyfleet org fingerprint` and read theirs out, over another channel than mail.",
+        str_of(&member, "email")
+    );
+    if !a.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(
+                "standard input is not a terminal: check the fingerprint, then re-run with --yes",
+            ));
+        }
+        if !ask_yes("Does it match? Confirm the member")? {
+            return Err(Failure::usage("not confirmed"));
+        }
+    }
+    session
+        .confirm_member_with_key(&org.id, &member_id, &org_key, &public)
+        .await?;
+    ctx.print(
+        &json!({ "confirmed": true, "id": member_id, "email": member["email"], "fingerprint": fingerprint }),
+        format!(
+            "{} is confirmed in {} and can now open its items.",
+            str_of(&member, "email"),
+            org.name
+        ),
+    );
+    Ok(())
+}
+
+/// `org revoke|restore|remove`.
+pub async fn change_status(ctx: &Ctx, a: MemberArgs, change: StatusChange) -> Result<(), Failure> {
+    let org = ctx.resolve(&a.org).await?;
+    let member = ctx.resolve_member(&org, &a.member).await?;
+    let id = str_of(&member, "id");
+    let path = format!("/api/organizations/{}/users/{id}", org.id);
+    let (method, path, done) = match change {
+        StatusChange::Revoke => (Method::PUT, format!("{path}/revoke"), "revoked"),
+        StatusChange::Restore => (Method::PUT, format!("{path}/restore"), "restored"),
+        StatusChange::Remove => (Method::DELETE, path, "removed"),
+    };
+    ctx.call(method, &path, None).await?;
+    ctx.print(
+        &json!({ "id": id, "email": member["email"], done: true }),
+        format!("{} is {done} ({}).", str_of(&member, "email"), org.name),
+    );
+    Ok(())
+}
+
+/// `org member-role` (`PUT` member): access and groups are kept unless new ones are given.
+pub async fn set_role(ctx: &Ctx, a: RoleArgs) -> Result<(), Failure> {
+    let permissions = spec::permissions(a.role, &a.permissions).map_err(Failure::usage)?;
+    let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;
+    let org: OrgRef = ctx.resolve(&a.member.org).await?;
+    let member = ctx.resolve_member(&org, &a.member.member).await?;
+    let id = str_of(&member, "id");
+    // PUT replaces access and groups: keep what the member has unless new ones were given.
+    let collections = if a.collections.is_empty() {
+        member["collections"].clone()
+    } else {
+        spec::selections(&collections)
+    };
+    let groups = if a.groups.is_empty() {
+        member["groups"].clone()
+    } else {
+        json!(a.groups)
+    };
+    let body = json!({
+        "type": a.role.number(),
+        "permissions": permissions,
+        "collections": collections,
+        "groups": groups,
+        "accessSecretsManager": false,
+    });
+    ctx.call(
+        Method::PUT,
+        &format!("/api/organizations/{}/users/{id}", org.id),
+        Some(body),
+    )
+    .await?;
+    ctx.print(
+        &json!({ "id": id, "email": member["email"], "type": a.role.number(), "role": spec::role_name(a.role.number().into()) }),
+        format!(
+            "{} is now {} in {}.",
+            str_of(&member, "email"),
+            spec::role_name(a.role.number().into()),
+            org.name
+        ),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invitation_link_yields_its_ids_and_decoded_token() {
+        let link = "https://h:8443/#/accept-organization?organizationId=o1&organizationUserId=m1\
+                    &email=a%2Bb%40example.com&organizationName=Acme%20Ltd&token=t.k%3D";
+        let (org, member, token, email) = link_params(link).unwrap();
+        assert_eq!(
+            (org.as_str(), member.as_str(), token.as_str()),
+            ("o1", "m1", "t.k=")
+        );
+        assert_eq!(email, "a+b@example.com");
+        assert!(link_params("https://h/#/accept-organization").is_err());
+        assert!(link_params("https://h/#/x?organizationId=o1&token=t").is_err());
+    }
+
+    #[test]
+    fn percent_decoding_keeps_malformed_escapes() {
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("a+b%21"), "a b!");
+    }
+}

@@ -1,0 +1,295 @@
+//! `keyfleet org …`: the MSP admin's organization commands until a web console exists. They
+//! reuse the session saved by `keyfleet account login`. Every secret stays here: the org key is
+//! unwrapped from the caller's sync with their private key, which needs the master password, so
+//! only the commands that encrypt or decrypt (create, confirm, collection names) ask for it.
+
+mod admin;
+mod audit;
+mod collections;
+mod members;
+mod spec;
+
+use crate::remote::Remote;
+use crate::Failure;
+use clap::{Args, Subcommand};
+use keyfleet_client::Method;
+use serde_json::Value;
+
+/// `keyfleet org …`.
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Create an organization you own (keys are made here).
+    Create(admin::CreateArgs),
+    /// List your organizations.
+    List(Output),
+    /// Show seats and seats in use, or add/remove seats.
+    Seats(admin::SeatsArgs),
+    /// Invite people by email; prints each invitation link to pass on.
+    Invite(members::InviteArgs),
+    /// Accept an invitation (as the invited user).
+    Accept(members::AcceptArgs),
+    /// List the members.
+    Members(OrgArgs),
+    /// Confirm an accepted member: check their fingerprint, then give them the org key.
+    Confirm(members::ConfirmArgs),
+    /// Show your own key's fingerprint, for the admin who confirms you to compare.
+    Fingerprint(FingerprintArgs),
+    /// Revoke a member's access (keeps the membership).
+    Revoke(MemberArgs),
+    /// Restore a revoked member.
+    Restore(MemberArgs),
+    /// Remove a member.
+    Remove(MemberArgs),
+    /// Change a member's role, permissions and collection access.
+    MemberRole(members::RoleArgs),
+    /// List collections with their names decrypted (asks for the master password).
+    Collections(collections::ListArgs),
+    /// Create, change access of, or delete a collection.
+    #[command(subcommand)]
+    Collection(collections::CollectionCommand),
+    /// List groups with their members and collections.
+    Groups(OrgArgs),
+    /// Create or delete a group.
+    #[command(subcommand)]
+    Group(collections::GroupCommand),
+    /// List the policies.
+    Policies(OrgArgs),
+    /// Turn a policy on or off.
+    #[command(subcommand)]
+    Policy(audit::PolicyCommand),
+    /// Show the event log.
+    Events(audit::EventsArgs),
+    /// Show or rotate the organization's API key (owners; asks for the master password).
+    ApiKey(admin::ApiKeyArgs),
+}
+
+/// `--json`.
+#[derive(Args)]
+pub struct Output {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// An organization by id or name.
+#[derive(Args)]
+pub struct OrgArgs {
+    /// Organization id or name.
+    pub org: String,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+/// One member of an organization.
+#[derive(Args)]
+pub struct MemberArgs {
+    /// Organization id or name.
+    pub org: String,
+    /// Member id (from `org members`) or the member's email.
+    pub member: String,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+/// How the master password is read when a command needs the vault keys.
+#[derive(Args)]
+pub struct Unlock {
+    /// Read the master password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `org fingerprint`.
+#[derive(Args)]
+pub struct FingerprintArgs {
+    #[command(flatten)]
+    unlock: Unlock,
+    #[command(flatten)]
+    out: Output,
+}
+
+/// One organization the caller belongs to.
+pub struct OrgRef {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// The connection plus how to print.
+pub struct Ctx {
+    /// The resumed session.
+    pub remote: Remote,
+    /// `--json` was given.
+    pub json: bool,
+}
+
+impl Ctx {
+    /// An authenticated call (see [`Remote::call`]).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
+        self.remote.call(method, path, body).await
+    }
+
+    /// Prints `value` with `--json`, else `text`.
+    pub fn print(&self, value: &Value, text: impl AsRef<str>) {
+        if self.json {
+            println!("{value}");
+        } else {
+            println!("{}", text.as_ref());
+        }
+    }
+
+    /// The caller's organizations (confirmed memberships).
+    pub async fn orgs(&self) -> Result<Vec<Value>, Failure> {
+        let v = self.call(Method::GET, "/api/organizations", None).await?;
+        Ok(data(&v))
+    }
+
+    /// Finds ORG among the caller's organizations by id or (case-insensitive) name.
+    pub async fn resolve(&self, org: &str) -> Result<OrgRef, Failure> {
+        let orgs = self.orgs().await?;
+        let by_id = orgs
+            .iter()
+            .find(|o| str_of(o, "id").eq_ignore_ascii_case(org));
+        let by_name: Vec<&Value> = orgs
+            .iter()
+            .filter(|o| str_of(o, "name").eq_ignore_ascii_case(org))
+            .collect();
+        let found: &Value = match (by_id, by_name.as_slice()) {
+            (Some(o), _) => o,
+            (None, [o]) => o,
+            (None, []) => {
+                return Err(Failure::server(format!(
+                    "no organization {org:?} among yours (by id or name); `keyfleet org list` shows them"
+                )))
+            }
+            (None, many) => {
+                return Err(Failure::usage(format!(
+                    "{} of your organizations are named {org:?}: give its id instead",
+                    many.len()
+                )))
+            }
+        };
+        Ok(OrgRef {
+            id: str_of(found, "id").to_string(),
+            name: str_of(found, "name").to_string(),
+        })
+    }
+
+    /// The organization's members.
+    pub async fn members(&self, org_id: &str) -> Result<Vec<Value>, Failure> {
+        let v = self
+            .call(
+                Method::GET,
+                &format!("/api/organizations/{org_id}/users"),
+                None,
+            )
+            .await?;
+        Ok(data(&v))
+    }
+
+    /// Finds a member by id or email.
+    pub async fn resolve_member(&self, org: &OrgRef, member: &str) -> Result<Value, Failure> {
+        self.members(&org.id)
+            .await?
+            .into_iter()
+            .find(|m| {
+                str_of(m, "id").eq_ignore_ascii_case(member)
+                    || str_of(m, "email").eq_ignore_ascii_case(member)
+            })
+            .ok_or_else(|| {
+                Failure::server(format!(
+                    "no member {member:?} in {} (by id or email); `keyfleet org members` lists them",
+                    org.name
+                ))
+            })
+    }
+}
+
+/// The `data` array of a list answer.
+pub fn data(v: &Value) -> Vec<Value> {
+    v["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// A string field, or "".
+pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_default()
+}
+
+/// The fingerprint of the caller's public key, computed from their own (unlocked) private key
+/// rather than fetched, so a server that swapped the key would show a different one.
+async fn fingerprint(ctx: &Ctx, a: FingerprintArgs) -> Result<(), Failure> {
+    let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
+    let fingerprint = session
+        .private_key()
+        .ok_or_else(|| Failure::server("this account has no key pair"))?
+        .public_key()
+        .fingerprint()
+        .map_err(Failure::server)?;
+    ctx.print(
+        &serde_json::json!({ "email": ctx.remote.saved.email, "fingerprint": fingerprint }),
+        format!(
+            "Fingerprint of {}'s key: {fingerprint}",
+            ctx.remote.saved.email
+        ),
+    );
+    Ok(())
+}
+
+fn output_flag(cmd: &OrgCommand) -> bool {
+    use OrgCommand as C;
+    match cmd {
+        C::Create(a) => a.out.json,
+        C::List(o) => o.json,
+        C::Seats(a) => a.org.out.json,
+        C::Invite(a) => a.out.json,
+        C::Accept(a) => a.out.json,
+        C::Members(a) | C::Groups(a) | C::Policies(a) => a.out.json,
+        C::Confirm(a) => a.member.out.json,
+        C::Fingerprint(a) => a.out.json,
+        C::Revoke(a) | C::Restore(a) | C::Remove(a) => a.out.json,
+        C::MemberRole(a) => a.member.out.json,
+        C::Collections(a) => a.org.out.json,
+        C::Collection(c) => c.json(),
+        C::Group(c) => c.json(),
+        C::Policy(c) => c.json(),
+        C::Events(a) => a.org.out.json,
+        C::ApiKey(a) => a.org.out.json,
+    }
+}
+
+/// Runs one `org` command with the saved session.
+pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
+    let ctx = Ctx {
+        remote: Remote::connect().await?,
+        json: output_flag(&cmd),
+    };
+    use OrgCommand as C;
+    match cmd {
+        C::Create(a) => admin::create(&ctx, a).await,
+        C::List(_) => admin::list(&ctx).await,
+        C::Seats(a) => admin::seats(&ctx, a).await,
+        C::ApiKey(a) => admin::api_key(&ctx, a).await,
+        C::Invite(a) => members::invite(&ctx, a).await,
+        C::Accept(a) => members::accept(&ctx, a).await,
+        C::Members(a) => members::list(&ctx, &a.org).await,
+        C::Confirm(a) => members::confirm(&ctx, a).await,
+        C::Fingerprint(a) => fingerprint(&ctx, a).await,
+        C::Revoke(a) => members::change_status(&ctx, a, members::StatusChange::Revoke).await,
+        C::Restore(a) => members::change_status(&ctx, a, members::StatusChange::Restore).await,
+        C::Remove(a) => members::change_status(&ctx, a, members::StatusChange::Remove).await,
+        C::MemberRole(a) => members::set_role(&ctx, a).await,
+        C::Collections(a) => collections::list(&ctx, a).await,
+        C::Collection(c) => collections::run_collection(&ctx, c).await,
+        C::Groups(a) => collections::list_groups(&ctx, &a.org).await,
+        C::Group(c) => collections::run_group(&ctx, c).await,
+        C::Policies(a) => audit::list_policies(&ctx, &a.org).await,
+        C::Policy(c) => audit::run_policy(&ctx, c).await,
+        C::Events(a) => audit::events(&ctx, a).await,
+    }
+}

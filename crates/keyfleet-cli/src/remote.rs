@@ -1,0 +1,98 @@
+//! A connection resumed from the saved session (`keyfleet account login`): the tokens are
+//! refreshed when the access token expired, and the vault keys are unlocked only for commands
+//! that need them, with the master password, never stored.
+
+use crate::session_file::{self, SavedSession};
+use crate::Failure;
+use keyfleet_client::{Client, Method, RawBody, Session};
+use serde_json::Value;
+
+/// The server connection and the saved session's tokens.
+pub struct Remote {
+    /// The connection.
+    pub client: Client,
+    /// Server, email and the current tokens.
+    pub saved: SavedSession,
+}
+
+impl Remote {
+    /// The saved session, refreshed if its access token expired (exit code 3 if there is none
+    /// or it cannot be refreshed).
+    pub async fn connect() -> Result<Remote, Failure> {
+        let path = session_file::default_path();
+        let mut saved = session_file::load(&path)
+            .map_err(Failure::usage)?
+            .ok_or_else(|| Failure::auth("not logged in: run `keyfleet account login` first"))?;
+        let client = Client::new(&saved.server, saved.ca_cert.as_deref())?;
+        let probe = client
+            .raw(
+                Method::GET,
+                "/api/accounts/revision-date",
+                Some(&saved.access_token),
+                RawBody::Empty,
+            )
+            .await?;
+        if probe.status == 401 {
+            let refresh = saved
+                .refresh_token
+                .clone()
+                .ok_or_else(|| Failure::auth("the saved session has expired"))?;
+            let r = client
+                .refresh(&refresh)
+                .await
+                .map_err(|_| Failure::auth("the saved session has expired"))?;
+            saved.access_token = r.access_token;
+            saved.refresh_token = Some(r.refresh_token);
+            session_file::save(&path, &saved).map_err(Failure::usage)?;
+        }
+        Ok(Remote { client, saved })
+    }
+
+    /// An authenticated call; a non-2xx answer becomes a [`Failure`] with the server's message.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Failure> {
+        let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
+        let r = self
+            .client
+            .raw(method, path, Some(&self.saved.access_token), body)
+            .await?;
+        if !(200..300).contains(&r.status) {
+            return Err(keyfleet_client::api_error(r.status, &r.body).into());
+        }
+        Ok(r.json())
+    }
+
+    /// The master password hash for the server's re-check of sensitive actions.
+    pub async fn verification(&self, password_stdin: bool) -> Result<Value, Failure> {
+        let password = crate::account::read_password(password_stdin, false)?;
+        let (hash, _) = self
+            .client
+            .password_hash(&self.saved.email, &password)
+            .await?;
+        Ok(serde_json::json!({ "masterPasswordHash": hash }))
+    }
+
+    /// Unlocks the vault keys with the master password (asked here) for client-side crypto.
+    pub async fn unlock(&self, password_stdin: bool) -> Result<Session, Failure> {
+        let password = crate::account::read_password(password_stdin, false)?;
+        self.client
+            .resume(
+                &self.saved.email,
+                &password,
+                &self.saved.access_token,
+                self.saved.refresh_token.as_deref(),
+            )
+            .await
+            .map_err(|e| match e {
+                // The wrapped user key failed its MAC check: nothing else points there.
+                keyfleet_client::ClientError::Crypto(_) => {
+                    Failure::auth("the master password is wrong")
+                }
+                other => other.into(),
+            })
+    }
+}
