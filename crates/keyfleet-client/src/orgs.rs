@@ -165,7 +165,8 @@ impl Session {
         Ok(v["data"].as_array().cloned().unwrap_or_default())
     }
 
-    /// The public key of an accepted member and its fingerprint phrase (to compare out of band).
+    /// The public key of an accepted member and its account fingerprint phrase (to compare out
+    /// of band with the one the member's app shows).
     pub async fn member_public_key(
         &self,
         org_id: &str,
@@ -189,7 +190,8 @@ impl Session {
             )
             .await?;
         let public = PublicKey::from_spki_der_b64(key["publicKey"].as_str().unwrap_or(""))?;
-        let fingerprint = public.fingerprint()?;
+        // The same phrase the member's own Bitwarden app shows under "fingerprint phrase".
+        let fingerprint = public.fingerprint_phrase(user_id)?;
         Ok((public, fingerprint))
     }
 

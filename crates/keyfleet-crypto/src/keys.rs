@@ -117,6 +117,18 @@ impl PublicKey {
             .map_err(|_| CryptoError::InvalidKey("public key is not RSA SPKI"))
     }
 
+    /// The account fingerprint phrase Bitwarden apps show for this key and `user_id`.
+    pub fn fingerprint_phrase(&self, user_id: &str) -> Result<String, CryptoError> {
+        let der = self
+            .0
+            .to_public_key_der()
+            .map_err(|_| CryptoError::InvalidKey("cannot encode public key"))?;
+        Ok(crate::fingerprint::fingerprint_phrase(
+            der.as_bytes(),
+            user_id,
+        ))
+    }
+
     /// A short fingerprint to compare out of band before confirming someone: hex SHA-256 of the
     /// SPKI DER, grouped in fours.
     pub fn fingerprint(&self) -> Result<String, CryptoError> {

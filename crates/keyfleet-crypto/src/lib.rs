@@ -5,11 +5,13 @@
 
 mod account;
 mod enc_string;
+mod fingerprint;
 mod kdf;
 mod keys;
 
 pub use account::{make_account_keys, unlock_private_key, unlock_user_key, NewAccountKeys};
 pub use enc_string::{validate_enc_string, EncString};
+pub use fingerprint::fingerprint_phrase;
 pub use kdf::{
     derive_master_key, master_password_hash, normalize_email, stretch_master_key, Kdf, MasterKey,
 };

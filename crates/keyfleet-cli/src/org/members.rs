@@ -86,7 +86,7 @@ pub enum StatusChange {
     Remove,
 }
 
-/// `org invite`: prints each invitation link, since no mail is sent.
+/// `org invite`: says whether each invitation was mailed, else prints its link to pass on.
 pub async fn invite(ctx: &Ctx, a: InviteArgs) -> Result<(), Failure> {
     let permissions = spec::permissions(a.role, &a.permissions).map_err(Failure::usage)?;
     let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;

@@ -221,15 +221,16 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_default()
 }
 
-/// The fingerprint of the caller's public key, computed from their own (unlocked) private key
-/// rather than fetched, so a server that swapped the key would show a different one.
+/// The caller's account fingerprint phrase (as the Bitwarden apps show it), computed from their
+/// own unlocked private key rather than fetched, so a server that swapped the key would show a
+/// different one.
 async fn fingerprint(ctx: &Ctx, a: FingerprintArgs) -> Result<(), Failure> {
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
     let fingerprint = session
         .private_key()
         .ok_or_else(|| Failure::server("this account has no key pair"))?
         .public_key()
-        .fingerprint()
+        .fingerprint_phrase(&session.user_id)
         .map_err(Failure::server)?;
     ctx.print(
         &serde_json::json!({ "email": ctx.remote.saved.email, "fingerprint": fingerprint }),
