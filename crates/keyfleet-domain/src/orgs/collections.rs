@@ -422,6 +422,37 @@ impl Domain {
         Ok(row)
     }
 
+    /// Takes one member out of a group.
+    pub async fn remove_group_member(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        id: GroupId,
+        member: OrgUserId,
+    ) -> Result<(), DomainError> {
+        let (group, collections, mut members) = self.org_group(caller, org_id, id).await?;
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageGroups)?;
+        let before = members.len();
+        members.retain(|m| *m != member);
+        if members.len() == before {
+            return Err(DomainError::NotFound);
+        }
+        let events = [EventRow {
+            group_id: Some(id),
+            org_user_id: Some(member),
+            ..self.org_event(&actor, event_type::ORG_USER_UPDATED_GROUPS)
+        }];
+        let row = GroupRow {
+            revision_date: self.now(),
+            ..group
+        };
+        self.store
+            .save_group(&row, &collections, &members, &events)
+            .await?;
+        Ok(())
+    }
+
     /// Deletes a group.
     pub async fn delete_group(
         &self,

@@ -64,6 +64,8 @@ enum Target {
     Collection,
     /// A group.
     Group,
+    /// A group with the fixture's user in it.
+    GroupWithUser,
     /// An org item in collection A.
     Item,
 }
@@ -209,6 +211,7 @@ fn rows() -> Vec<Row> {
         r("GET", "/api/organizations/{org}/groups/{target}/users", T::Group, none, ADMINS, NOBODY),
         r("PUT", "/api/organizations/{org}/groups/{target}", T::Group, group, ADMINS, NOBODY),
         r("POST", "/api/organizations/{org}/groups/{target}", T::Group, group, ADMINS, NOBODY),
+        r("DELETE", "/api/organizations/{org}/groups/{target}/user/{member}", T::GroupWithUser, none, ADMINS, NOBODY),
         r("DELETE", "/api/organizations/{org}/groups/{target}", T::Group, none, ADMINS, NOBODY),
         r("GET", "/api/organizations/{org}/policies", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/policies/{type}", T::None, none, MEMBERS, NOBODY),
@@ -481,12 +484,16 @@ async fn make_target(
                 .unwrap()
                 .to_string()
         }
-        Target::Group => {
+        Target::Group | Target::GroupWithUser => {
+            let users = match target {
+                Target::GroupWithUser => json!([f.user_member]),
+                _ => json!([]),
+            };
             let v: Value = owner
                 .call(
                     Method::POST,
                     &format!("/api/organizations/{org}/groups"),
-                    Some(json!({ "name": "G", "collections": [], "users": [] })),
+                    Some(json!({ "name": "G", "collections": [], "users": users })),
                 )
                 .await
                 .unwrap();
@@ -522,7 +529,8 @@ async fn run_matrix(backend: Backend) {
                 .path
                 .replace("{org}", &f.org_id)
                 .replace("{target}", &target)
-                .replace("{type}", "2");
+                .replace("{type}", "2")
+                .replace("{member}", &f.user_member);
             let body = match (row.body)(&f, &target) {
                 Value::Null => RawBody::Empty,
                 v => RawBody::Json(v),

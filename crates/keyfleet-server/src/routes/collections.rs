@@ -70,6 +70,10 @@ pub fn routes() -> Router<AppState> {
             "/api/organizations/{org}/groups/{id}/users",
             get(group_members),
         )
+        .route(
+            "/api/organizations/{org}/groups/{id}/user/{member}",
+            axum::routing::delete(remove_group_member).post(remove_group_member),
+        )
 }
 
 /// `GET /api/collections`: every collection the caller reaches, across organizations.
@@ -307,6 +311,18 @@ async fn update_group(
         .save_group(&caller, org_id, Some(path_id(&id)?), &req)
         .await?;
     group_answer(&app, &caller, org_id, g.id).await
+}
+
+/// `DELETE /api/organizations/{org}/groups/{id}/user/{member}`.
+async fn remove_group_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id, member)): Path<(String, String, String)>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .remove_group_member(&caller, path_id(&org)?, path_id(&id)?, path_id(&member)?)
+        .await?)
 }
 
 /// `DELETE /api/organizations/{org}/groups/{id}`.
