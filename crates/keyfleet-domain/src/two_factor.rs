@@ -1,7 +1,8 @@
 //! Two-step login: the authenticator app (RFC 6238 TOTP: SHA-1, 30 s, 6 digits, ±1 step, each
 //! code accepted once), a recovery code (shown once, stored hashed; using it turns two-step login
 //! off), remembered devices (30 days; revoked with the password or when two-step login goes off),
-//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`].
+//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`], mailed
+//! codes (provider 1) in [`crate::email_two_factor`].
 
 use crate::auth::Caller;
 use crate::error::DomainError;
