@@ -266,7 +266,7 @@ async fn email_codes_are_set_up_and_log_in_once_on_postgres() {
 #[tokio::test]
 async fn code_mails_are_limited_per_account() {
     let (server, clock, sink) = mailing_server(Backend::Sqlite).await;
-    let alice = support::user(&server, "alice@example.com").await;
+    let mut alice = support::user(&server, "alice@example.com").await;
     enable_email(&alice, &sink).await;
     let c = client(&server);
     // The set-up mail counts: a minute must pass.
@@ -297,6 +297,23 @@ async fn code_mails_are_limited_per_account() {
         .await
         .unwrap();
     assert_eq!(sink.received().len(), 6);
+
+    // The older clients' generic disable turns it off too (after an hour: a fresh access token).
+    alice.refresh().await.unwrap();
+    let (hash, _) = c
+        .password_hash("alice@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let off: serde_json::Value = alice
+        .call(
+            Method::PUT,
+            "/api/two-factor/disable",
+            Some(serde_json::json!({ "type": 1, "masterPasswordHash": hash })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(off["enabled"], false);
+    assert!(alice.two_factor_status().await.unwrap().is_empty());
     server.stop().await;
 }
 
