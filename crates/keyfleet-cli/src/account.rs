@@ -18,7 +18,7 @@ pub enum AccountCommand {
     Status(StatusArgs),
     /// Forget the saved session.
     Logout,
-    /// Two-step login: authenticator app and recovery code.
+    /// Two-step login: authenticator app, codes by email, security keys and recovery code.
     #[command(name = "2fa", subcommand)]
     TwoFactor(crate::two_factor::TwoFactorCommand),
 }
@@ -70,15 +70,38 @@ pub struct LoginArgs {
     /// Read the master password from the first line of standard input.
     #[arg(long)]
     password_stdin: bool,
-    /// The authenticator app's current code, when two-step login is on.
+    /// The two-step login code: the authenticator app's (default) or, with `--method email`, the
+    /// mailed one.
     #[arg(long, conflicts_with = "recovery_code")]
     code: Option<String>,
+    /// Which two-step login method `--code` is for. Without `--code`, `email` mails a code and
+    /// asks for it (so does a login whose only method is email).
+    #[arg(long, value_enum)]
+    method: Option<CodeMethod>,
     /// A recovery code instead (this turns two-step login off).
     #[arg(long)]
     recovery_code: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// Two-step login methods a code can be typed for.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CodeMethod {
+    /// Authenticator app (TOTP).
+    Authenticator,
+    /// A code mailed by the server.
+    Email,
+}
+
+impl CodeMethod {
+    fn provider(self) -> i32 {
+        match self {
+            CodeMethod::Authenticator => 0,
+            CodeMethod::Email => 1,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -148,7 +171,7 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
             let password = read_password(a.password_stdin, false)?;
             let factor = match (&a.code, &a.recovery_code) {
                 (Some(code), _) => Some(SecondFactor {
-                    provider: 0,
+                    provider: a.method.unwrap_or(CodeMethod::Authenticator).provider(),
                     token: code.clone(),
                     remember: false,
                 }),
@@ -159,10 +182,28 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                 }),
                 (None, None) => None,
             };
-            let session = match client(&a.server)?
+            let c = client(&a.server)?;
+            let session = match c
                 .login_password_with(&a.email, &password, factor.as_ref())
                 .await
             {
+                Err(keyfleet_client::ClientError::TwoFactorRequired { providers, params })
+                    if providers.contains(&1)
+                        && (a.method == Some(CodeMethod::Email) || !providers.contains(&0)) =>
+                {
+                    c.send_email_login_code(&a.email, &password).await?;
+                    let to = params["1"]["Email"].as_str().unwrap_or("your address");
+                    let code = crate::two_factor::read_line_after(&format!(
+                        "Code from the mail sent to {to}: "
+                    ))?;
+                    let factor = SecondFactor {
+                        provider: 1,
+                        token: code,
+                        remember: false,
+                    };
+                    c.login_password_with(&a.email, &password, Some(&factor))
+                        .await?
+                }
                 Err(keyfleet_client::ClientError::TwoFactorRequired { providers, .. })
                     if !providers.contains(&0) =>
                 {
@@ -172,10 +213,13 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                          log in from a browser, or use --recovery-code",
                     ));
                 }
-                Err(keyfleet_client::ClientError::TwoFactorRequired { .. }) => {
-                    return Err(Failure::auth(
-                        "two-step login is on: add --code with your authenticator's code",
-                    ))
+                Err(keyfleet_client::ClientError::TwoFactorRequired { providers, .. }) => {
+                    return Err(Failure::auth(if providers.contains(&1) {
+                        "two-step login is on: add --code with your authenticator's code, or \
+                         --method email to get a code by mail"
+                    } else {
+                        "two-step login is on: add --code with your authenticator's code"
+                    }))
                 }
                 other => other?,
             };

@@ -1,4 +1,5 @@
-//! `keyfleet account 2fa status|setup-totp|enable-totp|recovery-code|disable|keys|remove-key`,
+//! `keyfleet account 2fa status|setup-totp|enable-totp|enable-email|disable-email|recovery-code|
+//! disable|keys|remove-key`,
 //! using the saved session's tokens plus the master password for the server's re-check.
 //! WebAuthn keys are registered from a browser (the web vault); here they can be listed and
 //! removed.
@@ -18,6 +19,10 @@ pub enum TwoFactorCommand {
     SetupTotp(PasswordArgs),
     /// Turn the authenticator on. Without --key/--code: shows a key, then asks for a code.
     EnableTotp(EnableArgs),
+    /// Turn on codes by email (needs SMTP on the server): mails a code, then asks for it.
+    EnableEmail(EnableEmailArgs),
+    /// Turn codes by email off.
+    DisableEmail(PasswordArgs),
     /// Make a new recovery code (shown once; the previous one stops working).
     RecoveryCode(PasswordArgs),
     /// Turn the authenticator off.
@@ -66,6 +71,18 @@ pub struct EnableArgs {
     code: Option<String>,
 }
 
+#[derive(Args)]
+pub struct EnableEmailArgs {
+    #[command(flatten)]
+    password: PasswordArgs,
+    /// Where codes go (default: the account's email).
+    #[arg(long)]
+    email: Option<String>,
+    /// The code from a mail already received (skips sending a new one).
+    #[arg(long)]
+    code: Option<String>,
+}
+
 /// The saved session, refreshed if its access token expired.
 async fn session() -> Result<(Client, SavedSession), Failure> {
     let remote = crate::remote::Remote::connect().await?;
@@ -100,7 +117,12 @@ async fn verification(
 }
 
 fn read_code() -> Result<String, Failure> {
-    eprint!("Code from your authenticator app: ");
+    read_line_after("Code from your authenticator app: ")
+}
+
+/// Prompts on stderr and reads one line from standard input (after a `--password-stdin` line).
+pub(crate) fn read_line_after(prompt: &str) -> Result<String, Failure> {
+    eprint!("{prompt}");
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -163,14 +185,15 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
                         .any(|p| p["type"] == provider && p["enabled"] == true)
                 })
             };
-            let (totp, webauthn) = (enabled(0), enabled(7));
+            let (totp, email, webauthn) = (enabled(0), enabled(1), enabled(7));
             let word = |on: bool| if on { "on" } else { "off" };
             print(
                 a.json,
-                json!({ "authenticator": totp, "webauthn": webauthn }),
+                json!({ "authenticator": totp, "email": email, "webauthn": webauthn }),
                 format!(
-                    "Authenticator app: {}\nSecurity keys (WebAuthn): {}{}",
+                    "Authenticator app: {}\nCodes by email: {}\nSecurity keys (WebAuthn): {}{}",
                     word(totp),
+                    word(email),
                     word(webauthn),
                     if webauthn {
                         " (list them with `keyfleet account 2fa keys`)"
@@ -242,6 +265,55 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
                 a.password.json,
                 json!({ "enabled": true, "recoveryCode": recovery }),
                 format!("Two-step login is on.\nRecovery code (store it safely; it is shown only now): {recovery}"),
+            );
+        }
+        TwoFactorCommand::EnableEmail(a) => {
+            let mut body = verification(&client, &saved, &a.password).await?;
+            let email = a.email.unwrap_or_else(|| saved.email.clone());
+            body["email"] = json!(email);
+            let code = match a.code {
+                Some(code) => code,
+                None => {
+                    call(
+                        &client,
+                        &saved,
+                        Method::POST,
+                        "/api/two-factor/send-email",
+                        Some(body.clone()),
+                    )
+                    .await?;
+                    read_line_after(&format!("Code from the mail sent to {email}: "))?
+                }
+            };
+            body["token"] = json!(code);
+            call(
+                &client,
+                &saved,
+                Method::PUT,
+                "/api/two-factor/email",
+                Some(body),
+            )
+            .await?;
+            print(
+                a.password.json,
+                json!({ "enabled": true, "email": email }),
+                format!("Two-step login by email is on: codes go to {email}."),
+            );
+        }
+        TwoFactorCommand::DisableEmail(a) => {
+            let body = verification(&client, &saved, &a).await?;
+            call(
+                &client,
+                &saved,
+                Method::DELETE,
+                "/api/two-factor/email",
+                Some(body),
+            )
+            .await?;
+            print(
+                a.json,
+                json!({ "email": false }),
+                "Two-step login by email is off.".into(),
             );
         }
         TwoFactorCommand::RecoveryCode(a) => {

@@ -458,3 +458,149 @@ fn an_msp_admin_sets_up_an_organization_and_a_technician_joins_it() {
     let (code, _, err) = keyfleet(&["org", "members", "Acme Ltd"], "", &tech);
     assert_eq!(code, 1, "a plain user may not list members: {err}");
 }
+
+/// Runs the CLI with the password on standard input, waits for its prompt for a mailed code, and
+/// answers with `code()` (called once the prompt shows, so the mail has been sent).
+fn keyfleet_answering_mailed_code(
+    args: &[&str],
+    password_line: &str,
+    cli_home: &std::path::Path,
+    code: impl FnOnce() -> String,
+) -> (i32, String, String) {
+    use std::io::Read;
+    let mut child = Command::new(KEYFLEET)
+        .args(args)
+        .env("KEYFLEET_CLI_HOME", cli_home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(password_line.as_bytes()).unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    let prompted = loop {
+        match stderr.read(&mut byte) {
+            Ok(1) => {
+                seen.push(byte[0]);
+                let text = String::from_utf8_lossy(&seen);
+                if text.contains("Code from the mail sent to ") && text.ends_with(": ") {
+                    break true;
+                }
+            }
+            _ => break false,
+        }
+    };
+    if prompted {
+        stdin.write_all(format!("{}\n", code()).as_bytes()).unwrap();
+    }
+    drop(stdin);
+    stderr.read_to_end(&mut seen).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&seen).into_owned(),
+    )
+}
+
+/// The six-digit code in the newest mail the sink received.
+fn mailed_code(sink: &keyfleet_testkit::SmtpSink) -> String {
+    let text = sink.received().last().expect("a mail").decoded();
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.len() == 6 && l.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyfleet_binary_turns_on_email_codes_and_logs_in_with_one() {
+    use keyfleet_domain::{Clock, ManualClock, SystemClock};
+    let sink = keyfleet_testkit::SmtpSink::start().await;
+    let clock = ManualClock::new(SystemClock.now());
+    let (moved, port) = (clock.clone(), sink.port);
+    let server = keyfleet_testkit::spawn_server_with(keyfleet_testkit::Backend::Sqlite, |c| {
+        c.clock = Some(moved);
+        c.smtp = Some(keyfleet_server::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: keyfleet_server::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Keyfleet <keyfleet@msp.example>".into(),
+        });
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("cli");
+    let ca = server.ca_pem.to_str().unwrap().to_string();
+    let url = server.base_url.clone();
+    let pw = "a long master passphrase\n";
+    tokio::task::block_in_place(|| {
+        let target = ["--server", url.as_str(), "--ca-cert", ca.as_str()];
+        let mut register = vec!["account", "register", "--email", "mail@example.com"];
+        register.extend(["--password-stdin", "--json"]);
+        register.extend(target);
+        assert_eq!(keyfleet(&register, pw, &home).0, 0);
+        let mut login = vec!["account", "login", "--email", "mail@example.com"];
+        login.extend(["--password-stdin", "--json"]);
+        login.extend(target);
+        assert_eq!(keyfleet(&login, pw, &home).0, 0);
+
+        let enable = [
+            "account",
+            "2fa",
+            "enable-email",
+            "--password-stdin",
+            "--json",
+        ];
+        let (code, out, err) =
+            keyfleet_answering_mailed_code(&enable, pw, &home, || mailed_code(&sink));
+        assert_eq!(code, 0, "{out}{err}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&out).unwrap(),
+            serde_json::json!({ "enabled": true, "email": "mail@example.com" })
+        );
+        let (_, out, _) = keyfleet(&["account", "2fa", "status", "--json"], "", &home);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&out).unwrap()["email"],
+            true
+        );
+
+        // Email is the only method: login mails a code and asks for it.
+        clock.advance_secs(61);
+        let mails = sink.received().len();
+        let (code, out, err) =
+            keyfleet_answering_mailed_code(&login, pw, &home, || mailed_code(&sink));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            err.contains("m***@example.com"),
+            "the masked address: {err}"
+        );
+        assert_eq!(sink.received().len(), mails + 1);
+        // The code was used; with --code it is refused.
+        let used = mailed_code(&sink);
+        let mut again = login.clone();
+        again.extend(["--method", "email", "--code", used.as_str()]);
+        let (code, _, err) = keyfleet(&again, pw, &home);
+        assert_eq!(code, 3, "a code works once: {err}");
+
+        let (code, out, err) = keyfleet(
+            &[
+                "account",
+                "2fa",
+                "disable-email",
+                "--password-stdin",
+                "--json",
+            ],
+            pw,
+            &home,
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        assert_eq!(keyfleet(&login, pw, &home).0, 0, "no code needed any more");
+    });
+    server.stop().await;
+}

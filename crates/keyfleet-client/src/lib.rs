@@ -12,7 +12,8 @@ pub use session::Session;
 /// A second factor presented at login.
 #[derive(Debug, Clone)]
 pub struct SecondFactor {
-    /// Provider type: 0 authenticator, 5 remembered device, 8 recovery code.
+    /// Provider type: 0 authenticator, 1 mailed code, 5 remembered device, 7 WebAuthn, 8 recovery
+    /// code.
     pub provider: i32,
     /// The code or remember token.
     pub token: String,
@@ -389,6 +390,26 @@ impl Client {
             user_key,
             private_key,
         )
+    }
+
+    /// Asks the server to mail a login code (two-step login by email), proving the password as
+    /// the Bitwarden clients do (`send-email-login`).
+    pub async fn send_email_login_code(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<(), ClientError> {
+        let (hash, _) = self.password_hash(email, password).await?;
+        let body = serde_json::json!({ "email": email, "masterPasswordHash": hash });
+        let _: serde_json::Value = self
+            .call(
+                Method::POST,
+                "/api/two-factor/send-email-login",
+                None,
+                RawBody::Json(body),
+            )
+            .await?;
+        Ok(())
     }
 
     /// client_credentials grant with a personal API key (no refresh token, no unlock).

@@ -272,6 +272,60 @@ impl Session {
             .ok_or_else(|| ClientError::Decode("no recovery code".into()))
     }
 
+    /// Email codes: whether they are on and the address they go to (`get-email`).
+    pub async fn email_two_factor(
+        &self,
+        password: &str,
+    ) -> Result<(bool, Option<String>), ClientError> {
+        let body = self.verify_body(password).await?;
+        let v: Value = self
+            .call(Method::POST, "/api/two-factor/get-email", Some(body))
+            .await?;
+        Ok((
+            v["email"]["enabled"].as_bool().unwrap_or(false),
+            v["email"]["email"].as_str().map(str::to_string),
+        ))
+    }
+
+    /// Asks the server to mail a setup code to `email` (`send-email`).
+    pub async fn send_email_setup_code(
+        &self,
+        password: &str,
+        email: &str,
+    ) -> Result<(), ClientError> {
+        let mut body = self.verify_body(password).await?;
+        body["email"] = json!(email);
+        let _: Value = self
+            .call(Method::POST, "/api/two-factor/send-email", Some(body))
+            .await?;
+        Ok(())
+    }
+
+    /// Turns email codes on for `email` with the mailed setup `code` (`PUT /two-factor/email`).
+    pub async fn enable_email_two_factor(
+        &self,
+        password: &str,
+        email: &str,
+        code: &str,
+    ) -> Result<(), ClientError> {
+        let mut body = self.verify_body(password).await?;
+        body["email"] = json!(email);
+        body["token"] = json!(code);
+        let _: Value = self
+            .call(Method::PUT, "/api/two-factor/email", Some(body))
+            .await?;
+        Ok(())
+    }
+
+    /// Turns email codes off (`DELETE /two-factor/email`).
+    pub async fn disable_email_two_factor(&self, password: &str) -> Result<(), ClientError> {
+        let body = self.verify_body(password).await?;
+        let _: Value = self
+            .call(Method::DELETE, "/api/two-factor/email", Some(body))
+            .await?;
+        Ok(())
+    }
+
     /// WebAuthn's state: whether it is on and the registered keys as `(slot, name)`.
     pub async fn webauthn_keys(
         &self,

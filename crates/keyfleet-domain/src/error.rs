@@ -45,6 +45,8 @@ pub enum DomainError {
     TwoFactorRequired {
         /// Enabled providers, each with what the client needs to use it.
         providers: Vec<crate::two_factor::ProviderChallenge>,
+        /// Set when email codes are offered: lets the client ask for another code.
+        email_login: Option<crate::email_two_factor::EmailLoginHint>,
     },
     /// The second factor was wrong, expired or already used.
     #[error("invalid two-step token")]

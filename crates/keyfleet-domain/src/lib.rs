@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod clock;
+pub mod email_two_factor;
 pub mod error;
 pub mod ids;
 pub mod mail;
@@ -75,6 +76,10 @@ pub struct Domain {
     account_throttle: Throttle,
     ip_throttle: Throttle,
     two_factor_throttle: Throttle,
+    /// Code mails per account: one a minute …
+    mail_interval: Throttle,
+    /// … and a handful an hour.
+    mail_hourly: Throttle,
     settings: DomainSettings,
     mailer: Option<Arc<dyn mail::Mailer>>,
     /// The WebAuthn relying party; `None` when the public URL's host is not a domain name.
@@ -112,6 +117,14 @@ impl Domain {
             account_throttle: Throttle::new(settings.account_failures),
             ip_throttle: Throttle::new(settings.ip_failures),
             two_factor_throttle: Throttle::new(settings.two_factor_failures),
+            mail_interval: Throttle::new(Limit {
+                max_failures: 1,
+                window_secs: email_two_factor::MAIL_INTERVAL_SECS,
+            }),
+            mail_hourly: Throttle::new(Limit {
+                max_failures: email_two_factor::MAILS_PER_HOUR,
+                window_secs: 3600,
+            }),
             store,
             clock,
             settings,
@@ -119,7 +132,8 @@ impl Domain {
         })
     }
 
-    /// Sends invitations and notices through `mailer` from now on.
+    /// Sends invitations, notices and two-step login codes through `mailer` from now on (email
+    /// two-step login is offered only then).
     pub fn with_mailer(mut self, mailer: Arc<dyn mail::Mailer>) -> Self {
         self.mailer = Some(mailer);
         self

@@ -63,6 +63,8 @@ pub struct TokenIssuer {
     encoding: EncodingKey,
     decoding: DecodingKey,
     issuer: String,
+    /// Keys [`TokenIssuer::keyed_digest`]; derived from the signing secret, never used to sign.
+    digest_key: [u8; 32],
 }
 
 /// A signed access token and its lifetime.
@@ -81,7 +83,29 @@ impl TokenIssuer {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             issuer,
+            digest_key: Sha256::new()
+                .chain_update(b"keyfleet short code digest\0")
+                .chain_update(secret)
+                .finalize()
+                .into(),
         }
+    }
+
+    /// HMAC-SHA256 of `input` under a server secret, hex: how low-entropy secrets (six-digit
+    /// mailed codes) are stored. A plain hash of a 6-digit code is reversed by trying a million
+    /// candidates; without the server's secret a copy of the database does not reveal the code.
+    pub fn keyed_digest(&self, purpose: &str, input: &str) -> String {
+        use hmac::Mac as _;
+        let mut mac = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(&self.digest_key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(input.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Issues an access token for `user`.

@@ -1,7 +1,8 @@
 //! Two-step login: the authenticator app (RFC 6238 TOTP: SHA-1, 30 s, 6 digits, ±1 step, each
 //! code accepted once), a recovery code (shown once, stored hashed; using it turns two-step login
 //! off), remembered devices (30 days; revoked with the password or when two-step login goes off),
-//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`].
+//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`], mailed
+//! codes (provider 1) in [`crate::email_two_factor`].
 
 use crate::auth::Caller;
 use crate::error::DomainError;
@@ -15,6 +16,8 @@ use totp_rs::{Algorithm, Builder, Totp};
 pub mod provider {
     /// Authenticator app (TOTP).
     pub const AUTHENTICATOR: i32 = 0;
+    /// A code mailed to the user (only with a mailer configured).
+    pub const EMAIL: i32 = 1;
     /// A remembered device's token.
     pub const REMEMBER: i32 = 5;
     /// A WebAuthn security key or passkey.
@@ -44,7 +47,7 @@ pub struct ProviderChallenge {
     /// Provider type.
     pub provider: i32,
     /// What the client needs to use it (`TwoFactorProviders2` value): WebAuthn's assertion
-    /// options; `None` for the authenticator app.
+    /// options, email's masked address; `None` for the authenticator app.
     pub params: Option<serde_json::Value>,
 }
 
@@ -284,25 +287,36 @@ impl Domain {
         Ok(code)
     }
 
-    /// The "second factor needed" answer: each enabled provider, with what the client needs to
-    /// use it (for WebAuthn a fresh, stored challenge).
-    async fn two_factor_required(&self, user: &UserRow, enabled: &[TwoFactorRow]) -> DomainError {
-        let mut providers = Vec::with_capacity(enabled.len());
-        for row in enabled {
-            let params = if row.provider == provider::WEBAUTHN {
-                match self.webauthn_login_options(user, row).await {
+    /// The "second factor needed" answer: each usable provider, with what the client needs to
+    /// use it (for WebAuthn a fresh, stored challenge; for email the masked address).
+    async fn two_factor_required(&self, user: &UserRow, usable: &[TwoFactorRow]) -> DomainError {
+        let mut providers = Vec::with_capacity(usable.len());
+        let mut email_login = None;
+        for row in usable {
+            let params = match row.provider {
+                provider::WEBAUTHN => match self.webauthn_login_options(user, row).await {
                     Ok(params) => params,
                     Err(e) => return e,
-                }
-            } else {
-                None
+                },
+                provider::EMAIL => match self.email_challenge(user, row) {
+                    Ok(Some((params, hint))) => {
+                        email_login = Some(hint);
+                        Some(params)
+                    }
+                    Ok(None) => continue,
+                    Err(e) => return e,
+                },
+                _ => None,
             };
             providers.push(ProviderChallenge {
                 provider: row.provider,
                 params,
             });
         }
-        DomainError::TwoFactorRequired { providers }
+        DomainError::TwoFactorRequired {
+            providers,
+            email_login,
+        }
     }
 
     /// Checks the second factor of a login whose password already verified. `Ok(true)` when the
@@ -323,8 +337,23 @@ impl Domain {
         if enabled.is_empty() {
             return Ok(false);
         }
+        // Email codes need a mailer: without one (SMTP removed after the user turned them on)
+        // they are not offered, and a user with no other provider is told so — never let in.
+        let usable: Vec<TwoFactorRow> = enabled
+            .iter()
+            .filter(|r| r.provider != provider::EMAIL || self.email_two_factor_available())
+            .cloned()
+            .collect();
+        let recovering = factor.is_some_and(|f| f.provider == provider::RECOVERY_CODE);
+        if usable.is_empty() && !recovering {
+            return Err(DomainError::bad_request(
+                "Two-step login by email is on for this account, but this server cannot send mail \
+                 (no SMTP configured). Ask the operator to configure SMTP, or log in with your \
+                 recovery code.",
+            ));
+        }
         let Some(factor) = factor else {
-            return Err(self.two_factor_required(user, &enabled).await);
+            return Err(self.two_factor_required(user, &usable).await);
         };
         let now = self.now();
         let key = format!("2fa:{}", user.id);
@@ -348,7 +377,7 @@ impl Domain {
                 return if valid {
                     Ok(false)
                 } else {
-                    Err(self.two_factor_required(user, &enabled).await)
+                    Err(self.two_factor_required(user, &usable).await)
                 };
             }
             provider::AUTHENTICATOR => match enabled
@@ -362,6 +391,13 @@ impl Domain {
                         Some(step) => self.store.use_totp_step(user.id, step).await?,
                         None => false,
                     }
+                }
+                None => false,
+            },
+            provider::EMAIL => match usable.iter().find(|r| r.provider == provider::EMAIL) {
+                Some(row) => {
+                    self.verify_email_login_code(user, row, &factor.token)
+                        .await?
                 }
                 None => false,
             },

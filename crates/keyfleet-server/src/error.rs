@@ -36,7 +36,11 @@ impl ApiError {
             E::InvalidGrant => (StatusCode::BAD_REQUEST, ErrorModel::new("invalid_grant")),
             E::RateLimited { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                ErrorModel::new(format!("Too many attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60))),
+                ErrorModel::new(if *retry_after_secs < 90 {
+                    format!("Too many attempts. Try again in {retry_after_secs} seconds.")
+                } else {
+                    format!("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60))
+                }),
             ),
             E::StaleRevision => (
                 StatusCode::BAD_REQUEST,
@@ -128,8 +132,11 @@ impl IntoResponse for IdentityError {
                 IdentityErrorResponse::new("invalid_request", message, message),
             ),
             // Clients recognise the challenge only from a 400 with a non-empty TwoFactorProviders2.
-            E::TwoFactorRequired { providers } => {
-                let body = serde_json::json!({
+            E::TwoFactorRequired {
+                providers,
+                email_login,
+            } => {
+                let mut body = serde_json::json!({
                     "error": "invalid_grant",
                     "error_description": "Two factor required.",
                     "TwoFactorProviders": providers.iter().map(|p| p.provider.to_string()).collect::<Vec<_>>(),
@@ -139,6 +146,12 @@ impl IntoResponse for IdentityError {
                         .collect::<serde_json::Map<_, _>>(),
                     "MasterPasswordPolicy": { "Object": "masterPasswordPolicy" },
                 });
+                // As the official server: with email codes offered, a token that lets the client
+                // ask for another code (`send-email-login`) and the account's email.
+                if let Some(hint) = email_login {
+                    body["SsoEmail2faSessionToken"] = hint.session_token.clone().into();
+                    body["Email"] = hint.email.clone().into();
+                }
                 return (StatusCode::BAD_REQUEST, Json(body)).into_response();
             }
             E::InvalidTwoFactor => (

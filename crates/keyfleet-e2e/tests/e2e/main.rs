@@ -4,6 +4,7 @@
 
 mod accounts;
 mod bw_cli;
+mod email_two_factor;
 mod errors;
 mod org_matrix;
 mod org_rules;

@@ -1,14 +1,16 @@
-//! `/api/two-factor/…`: the authenticator app, WebAuthn keys, recovery code and disabling, as the
-//! Bitwarden clients call them (both the current `userVerificationToken` form and the older
-//! password form).
+//! `/api/two-factor/…`: the authenticator app, email codes, WebAuthn keys, recovery code and
+//! disabling, as the Bitwarden clients call them (both the current `userVerificationToken` form and
+//! the older password form).
 
 use crate::error::ApiError;
-use crate::extract::{Authed, Json};
+use crate::extract::{Authed, ClientIp, Json};
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Router;
 use keyfleet_api::ListResponse;
+use keyfleet_domain::email_two_factor::EmailSetup;
 use keyfleet_domain::two_factor::provider;
 use keyfleet_domain::webauthn::WebauthnSetup;
 use keyfleet_domain::{Caller, DomainError};
@@ -30,6 +32,13 @@ pub fn routes() -> Router<AppState> {
             put(disable_provider).post(disable_provider),
         )
         .route("/api/two-factor/get-recover", post(get_recovery_code))
+        .route("/api/two-factor/get-email", post(get_email))
+        .route("/api/two-factor/send-email", post(send_email_setup_code))
+        .route(
+            "/api/two-factor/email",
+            put(enable_email).post(enable_email).delete(disable_email),
+        )
+        .route("/api/two-factor/send-email-login", post(send_email_login))
         .route("/api/two-factor/get-webauthn", post(get_webauthn))
         .route(
             "/api/two-factor/get-webauthn-challenge",
@@ -74,6 +83,33 @@ struct DisableRequest {
     verification: Verification,
     #[serde(rename = "type")]
     provider: i32,
+}
+
+/// `POST /api/two-factor/send-email` and `PUT /api/two-factor/email` (`token` is the mailed
+/// code; absent on `send-email`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EmailRequest {
+    #[serde(flatten)]
+    verification: Verification,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// `POST /api/two-factor/send-email-login` (anonymous): Bitwarden's `TwoFactorEmailLoginRequest`.
+/// `authRequestAccessCode`/`authRequestId` (login with a device) are not supported: such a
+/// request needs the password like any other.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EmailLoginRequest {
+    #[serde(default)]
+    email: String,
+    #[serde(default, alias = "MasterPasswordHash")]
+    master_password_hash: Option<String>,
+    #[serde(default, alias = "ssoEmail2faSessionToken")]
+    sso_email2_fa_session_token: Option<String>,
 }
 
 /// `PUT/POST/DELETE /api/two-factor/webauthn`: `id` is the key slot (1–5); `deviceResponse` is
@@ -311,4 +347,107 @@ async fn disable_webauthn(
     Json(req): Json<Verification>,
 ) -> Result<axum::Json<Value>, ApiError> {
     disable(&app, &caller, &req, provider::WEBAUTHN).await
+}
+
+/// Bitwarden's `TwoFactorEmailDetails`: current clients read `email.enabled`/`email.email`.
+fn email_details(enabled: bool, email: Option<&str>) -> Value {
+    json!({ "enabled": enabled, "email": email })
+}
+
+/// `POST /api/two-factor/get-email`: whether email codes are on, and a verification token for
+/// the next calls. (Older web vaults read `email` as a string; the current shape wins.)
+async fn get_email(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<Verification>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let EmailSetup {
+        enabled,
+        email,
+        user_verification_token,
+    } = app
+        .domain
+        .email_two_factor_setup(
+            &caller,
+            req.master_password_hash.as_deref(),
+            req.user_verification_token.as_deref(),
+        )
+        .await?;
+    Ok(axum::Json(json!({
+        "enabled": enabled,
+        "email": email_details(enabled, email.as_deref()),
+        "userVerificationToken": user_verification_token,
+        "object": "twoFactorEmail",
+    })))
+}
+
+/// `POST /api/two-factor/send-email`: mails a setup code to `email`.
+async fn send_email_setup_code(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<EmailRequest>,
+) -> Result<(), ApiError> {
+    let v = &req.verification;
+    app.domain
+        .send_email_setup_code(
+            &caller,
+            v.master_password_hash.as_deref(),
+            v.user_verification_token.as_deref(),
+            &req.email,
+        )
+        .await?;
+    Ok(())
+}
+
+/// `PUT /api/two-factor/email` (`POST` too): turns email codes on when `token` is the code mailed
+/// to `email`.
+async fn enable_email(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<EmailRequest>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let v = &req.verification;
+    let email = app
+        .domain
+        .enable_email_two_factor(
+            &caller,
+            v.master_password_hash.as_deref(),
+            v.user_verification_token.as_deref(),
+            &req.email,
+            &req.token,
+        )
+        .await?;
+    Ok(axum::Json(json!({
+        "enabled": true,
+        "email": email_details(true, Some(&email)),
+        "object": "twoFactorEmailUpdate",
+    })))
+}
+
+/// `DELETE /api/two-factor/email`: turns email codes off (204, as the official server).
+async fn disable_email(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<Verification>,
+) -> Result<StatusCode, ApiError> {
+    let _ = disable(&app, &caller, &req, provider::EMAIL).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/two-factor/send-email-login`: mails a login code (the password or the challenge's
+/// session token proves the caller; failures do not tell whether the account exists).
+async fn send_email_login(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(req): Json<EmailLoginRequest>,
+) -> Result<(), ApiError> {
+    app.domain
+        .send_email_login_code(
+            &req.email,
+            req.master_password_hash.as_deref(),
+            req.sso_email2_fa_session_token.as_deref(),
+            &ip,
+        )
+        .await?;
+    Ok(())
 }
