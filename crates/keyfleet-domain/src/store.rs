@@ -421,7 +421,8 @@ pub trait VaultStore: Send + Sync {
     /// One cipher the user can read.
     async fn cipher(&self, user_id: UserId, id: CipherId)
         -> Result<Option<CipherView>, StoreError>;
-    /// Every cipher the user can read, streamed in id order so a 10,000-item sync never sits in memory.
+    /// Every cipher the user can read (personal, then org), streamed so a 10,000-item sync never
+    /// sits in memory.
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>>;
     /// Stores a new personal cipher with the owner's folder/favorite.
     async fn insert_cipher(&self, view: &CipherView) -> Result<(), StoreError>;

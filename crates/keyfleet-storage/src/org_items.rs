@@ -12,10 +12,12 @@ use keyfleet_domain::store::{BulkCipherChange, CipherRow, EventRow, OrgItemStore
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
-/// Which ciphers a readable-ciphers query returns.
+/// Which ciphers a readable-ciphers query returns. No ORDER BY: personal items stream straight
+/// from their index, then org items, so the database never sorts a whole vault (sync does not
+/// need an order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reach {
-    /// Every cipher user `$1` can read, in id order.
+    /// Every cipher user `$1` can read.
     All,
     /// Only cipher `$2`.
     One,
@@ -47,14 +49,14 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
              FROM a JOIN cipher_collections cc ON cc.collection_id = a.collection_id{one_cc}), \
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
            {agg} AS collection_ids FROM g GROUP BY cipher_id) \
-         SELECT x.*, s.folder_id, s.favorite FROM (\
-           SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
-             CAST(NULL AS TEXT) AS collection_ids FROM ciphers c WHERE c.user_id = $1{one_c} \
-           UNION ALL \
-           SELECT {COLS}, acc.e, acc.v, acc.mg, acc.collection_ids \
-             FROM acc JOIN ciphers c ON c.id = acc.cipher_id) x \
-         LEFT JOIN cipher_user_state s ON s.cipher_id = x.id AND s.user_id = $1 \
-         ORDER BY x.id"
+         SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
+           CAST(NULL AS TEXT) AS collection_ids, s.folder_id, s.favorite \
+           FROM ciphers c LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
+           WHERE c.user_id = $1{one_c} \
+         UNION ALL \
+         SELECT {COLS}, acc.e, acc.v, acc.mg, acc.collection_ids, s.folder_id, s.favorite \
+           FROM acc JOIN ciphers c ON c.id = acc.cipher_id \
+           LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1"
     )
 }
 
