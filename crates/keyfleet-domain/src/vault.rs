@@ -463,14 +463,18 @@ impl Domain {
             .change_ciphers(caller.user.id, &ids, change, self.now())
             .await?;
         if personal < ids.len() as u64 {
-            // The rest may be org items the caller can edit; each is checked on its own.
+            // The rest may be org items the caller can edit: read for the caller, then changed
+            // with one write per organization.
+            let mut editable = Vec::new();
             for id in &ids {
                 if let Ok(view) = self.cipher(caller, *id).await {
                     if view.cipher.org_id.is_some() && view.access.edit {
-                        self.change_org_cipher(caller, &view, change).await?;
+                        editable.push(view);
                     }
                 }
             }
+            self.change_editable_org_ciphers(caller, &editable, change)
+                .await?;
         }
         Ok(ids)
     }

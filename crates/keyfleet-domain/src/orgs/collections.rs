@@ -45,27 +45,33 @@ impl Domain {
             .collect())
     }
 
-    /// Whether the actor may change (`delete` = remove) one collection: by role, or because
-    /// they manage it.
-    async fn may_manage_collection(
+    /// The collections the actor may change (`delete` = remove): every one of the organization
+    /// by role, else those they manage. Computed once per call, whatever the number of ids.
+    async fn manageable_collections(
         &self,
         actor: &OrgActor,
-        id: CollectionId,
         delete: bool,
-    ) -> Result<bool, DomainError> {
+    ) -> Result<HashSet<CollectionId>, DomainError> {
         let by_role = if delete {
             actor.can(OrgCapability::DeleteAnyCollection)
         } else {
             actor.can(OrgCapability::EditAnyCollection)
         };
-        if by_role {
-            return Ok(true);
-        }
-        Ok(self
-            .my_collection_access(actor)
-            .await?
-            .iter()
-            .any(|c| c.collection.id == id && c.access.manage))
+        Ok(if by_role {
+            self.store
+                .collections(actor.org.id)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        } else {
+            self.my_collection_access(actor)
+                .await?
+                .into_iter()
+                .filter(|c| c.access.manage)
+                .map(|c| c.collection.id)
+                .collect()
+        })
     }
 
     async fn parse_member_selections(
@@ -252,7 +258,11 @@ impl Domain {
             .collection(org_id, id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if !self.may_manage_collection(&actor, id, false).await? {
+        if !self
+            .manageable_collections(&actor, false)
+            .await?
+            .contains(&id)
+        {
             return Err(DomainError::NotFound);
         }
         let (name, external_id, access) = self.parse_collection_request(org_id, req).await?;
@@ -281,13 +291,14 @@ impl Domain {
         if ids.len() > MAX_ACCESS_ENTRIES {
             return Err(DomainError::invalid("ids", "Too many collections."));
         }
-        let mut allowed = Vec::new();
-        for id in ids.iter().filter_map(|s| s.parse::<CollectionId>().ok()) {
-            let exists = self.store.collection(org_id, id).await?.is_some();
-            if exists && self.may_manage_collection(&actor, id, true).await? {
-                allowed.push(id);
-            }
-        }
+        let manageable = self.manageable_collections(&actor, true).await?;
+        let allowed: Vec<CollectionId> = ids
+            .iter()
+            .filter_map(|s| s.parse::<CollectionId>().ok())
+            .filter(|id| manageable.contains(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         if allowed.is_empty() {
             return Err(DomainError::NotFound);
         }
@@ -430,9 +441,14 @@ impl Domain {
         id: GroupId,
         member: OrgUserId,
     ) -> Result<(), DomainError> {
-        let (group, collections, mut members) = self.org_group(caller, org_id, id).await?;
         let actor = self.org_actor(caller, org_id).await?;
         actor.require(OrgCapability::ManageGroups)?;
+        let group = self
+            .store
+            .group(org_id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let (collections, mut members) = self.store.group_details(org_id, id).await?;
         let before = members.len();
         members.retain(|m| *m != member);
         if members.len() == before {

@@ -12,6 +12,15 @@ use crate::Domain;
 use keyfleet_api::vault::CipherRequest;
 use std::collections::HashSet;
 
+/// The event a bulk change records for each item.
+fn change_event(change: BulkCipherChange) -> i32 {
+    match change {
+        BulkCipherChange::SoftDelete(_) => event_type::CIPHER_SOFT_DELETED,
+        BulkCipherChange::Restore => event_type::CIPHER_RESTORED,
+        BulkCipherChange::Purge => event_type::CIPHER_DELETED,
+    }
+}
+
 fn org_of(req: &CipherRequest) -> Result<OrgId, DomainError> {
     match req.organization_id.as_deref() {
         Some(s) if !s.is_empty() => parse_id("organizationId", s),
@@ -277,22 +286,41 @@ impl Domain {
         view: &CipherView,
         change: BulkCipherChange,
     ) -> Result<(), DomainError> {
-        let org_id = view.cipher.org_id.ok_or(DomainError::NotFound)?;
-        let actor = self.org_actor(caller, org_id).await?;
         if !view.access.edit {
             return Err(DomainError::bad_request(
                 "You do not have permission to delete this item.",
             ));
         }
-        let t = match change {
-            BulkCipherChange::SoftDelete(_) => event_type::CIPHER_SOFT_DELETED,
-            BulkCipherChange::Restore => event_type::CIPHER_RESTORED,
-            BulkCipherChange::Purge => event_type::CIPHER_DELETED,
-        };
-        let events = [self.cipher_event(&actor, t, view.cipher.id)];
-        self.store
-            .change_org_ciphers(org_id, &[view.cipher.id], change, &events, self.now())
-            .await?;
+        self.change_editable_org_ciphers(caller, std::slice::from_ref(view), change)
+            .await
+    }
+
+    /// Applies `change` to org items already read for the caller with edit rights: one actor
+    /// check and one write per organization, however many items.
+    pub(crate) async fn change_editable_org_ciphers(
+        &self,
+        caller: &Caller,
+        views: &[CipherView],
+        change: BulkCipherChange,
+    ) -> Result<(), DomainError> {
+        let mut orgs: Vec<OrgId> = views.iter().filter_map(|v| v.cipher.org_id).collect();
+        orgs.sort();
+        orgs.dedup();
+        for org_id in orgs {
+            let actor = self.org_actor(caller, org_id).await?;
+            let ids: Vec<CipherId> = views
+                .iter()
+                .filter(|v| v.cipher.org_id == Some(org_id) && v.access.edit)
+                .map(|v| v.cipher.id)
+                .collect();
+            let events: Vec<EventRow> = ids
+                .iter()
+                .map(|id| self.cipher_event(&actor, change_event(change), *id))
+                .collect();
+            self.store
+                .change_org_ciphers(org_id, &ids, change, &events, self.now())
+                .await?;
+        }
         Ok(())
     }
 
@@ -335,14 +363,9 @@ impl Domain {
                 format!("At most {MAX_BULK_IDS} items per request."),
             ));
         }
-        let t = match change {
-            BulkCipherChange::SoftDelete(_) => event_type::CIPHER_SOFT_DELETED,
-            BulkCipherChange::Restore => event_type::CIPHER_RESTORED,
-            BulkCipherChange::Purge => event_type::CIPHER_DELETED,
-        };
         let events: Vec<EventRow> = ids
             .iter()
-            .map(|id| self.cipher_event(&actor, t, *id))
+            .map(|id| self.cipher_event(&actor, change_event(change), *id))
             .collect();
         Ok(self
             .store

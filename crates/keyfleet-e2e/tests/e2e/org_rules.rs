@@ -516,7 +516,69 @@ async fn item_rules(server: &TestServer) {
     .unwrap();
     let refused = member.create_login("Private", "u", "p").await.unwrap_err();
     assert!(message(&refused).contains("personal vault"), "{refused}");
-    owner.create_login("Still mine", "u", "p").await.unwrap();
+    let mine = owner.create_login("Still mine", "u", "p").await.unwrap();
+    // Nobody shares another user's personal item.
+    let mut theirs = member.org_login_item_body(&org, &created.key, "Stolen", "u", "p");
+    theirs["id"] = json!(mine.id);
+    let refused = call(
+        &member,
+        Method::PUT,
+        "/api/ciphers/share",
+        Some(json!({ "ciphers": [theirs], "collectionIds": [general] })),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status(&refused), 404);
+
+    // Bulk trash and restore reach org items the member may edit, in one call with the rest.
+    call(
+        &member,
+        Method::PUT,
+        "/api/ciphers/delete",
+        Some(json!({ "ids": [a.id, b.id, mine.id] })),
+    )
+    .await
+    .unwrap();
+    let trashed = |sync: &Value, id: &str| {
+        !sync["ciphers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["deletedDate"]
+            .is_null()
+    };
+    let sync = owner.sync().await.unwrap();
+    assert!(trashed(&sync, &a.id) && trashed(&sync, &b.id));
+    assert!(
+        !trashed(&sync, &mine.id),
+        "the owner's personal item is out of the member's reach"
+    );
+    call(
+        &member,
+        Method::PUT,
+        "/api/ciphers/restore",
+        Some(json!({ "ids": [a.id, b.id] })),
+    )
+    .await
+    .unwrap();
+    let sync = owner.sync().await.unwrap();
+    assert!(!trashed(&sync, &a.id) && !trashed(&sync, &b.id));
+    let log = call(
+        &owner,
+        Method::GET,
+        &format!("/api/organizations/{org}/events"),
+        None,
+    )
+    .await
+    .unwrap();
+    let soft_deleted = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == 1115)
+        .count();
+    assert_eq!(soft_deleted, 2, "one event per item");
 }
 
 async fn org_token(server: &TestServer, org: &str, secret: &str) -> (u16, Value) {
