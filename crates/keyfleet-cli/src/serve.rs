@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// Sender address of invitation mail, e.g. "Keyfleet <keyfleet@msp.example>".
     #[arg(long, env = "KEYFLEET_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// The operator's secret for `keyfleet admin …` (creating providers); without it the admin
+    /// API is off. Prefer the environment variable to the flag.
+    #[arg(long, env = "KEYFLEET_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
     /// Log output format (level via RUST_LOG, default info).
     #[arg(long, env = "KEYFLEET_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
@@ -115,6 +119,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         public_url: args.public_url,
         disable_registration: args.disable_registration,
         smtp,
+        admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
         clock: None,
     };
     let server = keyfleet_server::start(config)

@@ -72,6 +72,22 @@ id_type!(
     TokenFamilyId
 );
 id_type!(
+    /// A provider (an MSP).
+    ProviderId
+);
+id_type!(
+    /// A membership of a user (or an invited email) in a provider.
+    ProviderUserId
+);
+id_type!(
+    /// The link between a provider and one client organization.
+    ProviderOrgId
+);
+id_type!(
+    /// A provider's custom role.
+    ProviderRoleId
+);
+id_type!(
     /// An organization (a client company's shared vault).
     OrgId
 );

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod org_store;
 pub mod orgs;
 pub mod password;
+pub mod provider_store;
 pub mod store;
 pub mod throttle;
 pub mod tokens;

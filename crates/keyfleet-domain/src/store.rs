@@ -6,6 +6,7 @@
 use crate::clock::Timestamp;
 use crate::ids::{CipherId, CollectionId, DeviceId, FolderId, OrgId, TokenFamilyId, UserId};
 pub use crate::org_store::*;
+pub use crate::provider_store::*;
 use futures::stream::BoxStream;
 
 /// Storage failed. Lookups that find nothing return `Ok(None)`, not an error.
@@ -211,7 +212,14 @@ pub enum BulkCipherChange {
 
 /// Persistence as the domain needs it: the sum of the per-area traits.
 pub trait Store:
-    AccountStore + VaultStore + TwoFactorStore + OrgStore + CollectionStore + OrgItemStore + AuditStore
+    AccountStore
+    + VaultStore
+    + TwoFactorStore
+    + OrgStore
+    + CollectionStore
+    + OrgItemStore
+    + AuditStore
+    + ProviderStore
 {
 }
 impl<T> Store for T where
@@ -222,6 +230,7 @@ impl<T> Store for T where
         + CollectionStore
         + OrgItemStore
         + AuditStore
+        + ProviderStore
 {
 }
 

@@ -70,6 +70,8 @@ pub struct Config {
     pub disable_registration: bool,
     /// Mail server for invitations; `None` hands invitation links to the inviting admin.
     pub smtp: Option<SmtpConfig>,
+    /// The operator's secret for `/admin` (creating providers); `None` turns `/admin` off.
+    pub admin_token: Option<String>,
     /// Tests only: a clock the test can move (token expiry, throttling windows). `None` = real time.
     pub clock: Option<keyfleet_domain::ManualClock>,
 }
@@ -85,6 +87,7 @@ impl Config {
             public_url: None,
             disable_registration: false,
             smtp: None,
+            admin_token: None,
             clock: None,
         }
     }

@@ -78,6 +78,9 @@ pub struct TestServer {
     _data: TempDir,
 }
 
+/// The operator admin token every test server is started with.
+pub const TEST_ADMIN_TOKEN: &str = "test-operator-admin-token-0123456789";
+
 /// Starts a server on a random loopback port with a fresh database.
 pub async fn spawn_server(backend: Backend) -> TestServer {
     spawn_server_with(backend, |_| {}).await
@@ -89,6 +92,7 @@ pub async fn spawn_server_with(backend: Backend, adjust: impl FnOnce(&mut Config
     let (url, db) = fresh_database_url(backend).await;
     let mut config = Config::for_tests(data.path().to_path_buf());
     config.database_url = Some(url);
+    config.admin_token = Some(TEST_ADMIN_TOKEN.to_string());
     adjust(&mut config);
     let server = keyfleet_server::start(config)
         .await
