@@ -13,6 +13,7 @@ pub mod org_store;
 pub mod orgs;
 pub mod password;
 pub mod provider_store;
+pub mod providers;
 pub mod store;
 pub mod throttle;
 pub mod tokens;

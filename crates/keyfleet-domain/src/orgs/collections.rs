@@ -217,11 +217,12 @@ impl Domain {
             }
         }
         let (name, external_id, mut access) = self.parse_collection_request(org_id, req).await?;
-        if !actor.can(OrgCapability::EditAnyCollection)
-            && !access.users.iter().any(|u| u.id == actor.member.id.uuid())
-        {
+        if let Some(member) = actor.member.as_ref().filter(|m| {
+            !actor.can(OrgCapability::EditAnyCollection)
+                && !access.users.iter().any(|u| u.id == m.id.uuid())
+        }) {
             access.users.push(AccessSelection {
-                id: actor.member.id.uuid(),
+                id: member.id.uuid(),
                 read_only: false,
                 hide_passwords: false,
                 manage: true,

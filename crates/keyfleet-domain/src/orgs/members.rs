@@ -226,7 +226,7 @@ impl Domain {
         )
     }
 
-    fn issue_invite(
+    pub(crate) fn issue_invite(
         &self,
         org: &OrgRow,
         member: &OrgUserRow,
@@ -247,7 +247,7 @@ impl Domain {
 
     /// Mails each invitation when a mail server is configured. A refused message is logged and
     /// its link handed back to the admin instead: the invitation itself stands either way.
-    async fn deliver_invites(
+    pub(crate) async fn deliver_invites(
         &self,
         org: &OrgRow,
         mut invites: Vec<InviteOutcome>,
@@ -634,10 +634,12 @@ impl Domain {
     /// The caller leaves the organization (not its last owner).
     pub async fn leave_org(&self, caller: &Caller, org_id: OrgId) -> Result<(), DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
-        self.guard_last_owner(&actor.member).await?;
-        let events = [self.member_event(&actor, event_type::ORG_USER_LEFT, &actor.member)];
+        // A provider member is not a member: there is nothing to leave.
+        let member = actor.member.clone().ok_or(DomainError::NotFound)?;
+        self.guard_last_owner(&member).await?;
+        let events = [self.member_event(&actor, event_type::ORG_USER_LEFT, &member)];
         self.store
-            .delete_org_user(org_id, actor.member.id, &events, self.now())
+            .delete_org_user(org_id, member.id, &events, self.now())
             .await?;
         Ok(())
     }

@@ -20,7 +20,9 @@ use crate::accounts::{check_enc_string, check_public_key, parse_email};
 use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::error::DomainError;
-use crate::ids::{CollectionId, EventId, OrgId, OrgUserId};
+use crate::ids::{
+    CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId,
+};
 use crate::org_store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
 use crate::tokens::new_api_key;
 use crate::Domain;
@@ -173,8 +175,11 @@ pub struct OrgActor {
     pub org: OrgRow,
     /// The acting user.
     pub user_id: crate::ids::UserId,
-    /// The actor's confirmed membership.
-    pub member: OrgUserRow,
+    /// The actor's confirmed membership; `None` when they act through the provider managing
+    /// the organization.
+    pub member: Option<OrgUserRow>,
+    /// Set when the actor launched in from the provider that manages the organization.
+    pub via_provider: Option<ProviderSource>,
     /// Effective role (OrganizationUserType).
     pub role: i32,
     /// Custom permissions (Custom role only).
@@ -183,12 +188,28 @@ pub struct OrgActor {
     pub device_type: Option<i32>,
 }
 
+/// A provider member acting in a client organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderSource {
+    /// The managing provider.
+    pub provider_id: ProviderId,
+    /// The acting provider member.
+    pub provider_user_id: ProviderUserId,
+    /// The provider's link to this organization.
+    pub provider_org_id: ProviderOrgId,
+}
+
 impl OrgActor {
     /// Whether the actor's role grants `cap`.
     pub fn can(&self, cap: OrgCapability) -> bool {
         use member_type::*;
         use OrgCapability as C;
         let p = self.permissions;
+        // A provider member administers the client fully, but the client's own secrets (its API
+        // key) and its existence (deletion) stay with the client's owners.
+        if self.via_provider.is_some() && cap == C::OwnerOnly {
+            return false;
+        }
         match self.role {
             OWNER => true,
             ADMIN => cap != C::OwnerOnly,
@@ -231,7 +252,7 @@ pub(crate) fn parse_id<T: std::str::FromStr>(
         .map_err(|_| DomainError::invalid(field, format!("The field {field} is not a valid id.")))
 }
 
-fn check_org_name(name: &str) -> Result<String, DomainError> {
+pub(crate) fn check_org_name(name: &str) -> Result<String, DomainError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(DomainError::invalid("name", "The Name field is required."));
@@ -253,7 +274,7 @@ fn check_business_name(name: Option<&str>) -> Result<Option<String>, DomainError
 }
 
 /// Seats of a new organization: fixed on Free, chosen (or a default) on paid plans.
-fn initial_seats(plan_type: i32, requested: Option<i32>) -> Result<i32, DomainError> {
+pub(crate) fn initial_seats(plan_type: i32, requested: Option<i32>) -> Result<i32, DomainError> {
     if plan::product_tier(plan_type) == 0 {
         return Ok(FREE_SEATS);
     }
@@ -267,7 +288,7 @@ fn initial_seats(plan_type: i32, requested: Option<i32>) -> Result<i32, DomainEr
     }
 }
 
-fn check_plan(plan_type: i32) -> Result<(), DomainError> {
+pub(crate) fn check_plan(plan_type: i32) -> Result<(), DomainError> {
     match plan_type {
         plan::FREE
         | plan::TEAMS_MONTHLY
@@ -295,8 +316,10 @@ pub(crate) fn check_member_key(key: &str) -> Result<(), DomainError> {
 }
 
 impl Domain {
-    /// The caller acting in `org_id`: a confirmed member of an enabled organization, else
-    /// `NotFound`.
+    /// The caller acting in `org_id`: a confirmed member of an enabled organization, or a
+    /// member of the provider managing it who may launch into it (see
+    /// `Domain::provider_launch_actor`), else `NotFound`. Owners and admins act as members;
+    /// anyone else with both routes acts through the provider, whose rights are wider.
     pub async fn org_actor(&self, caller: &Caller, org_id: OrgId) -> Result<OrgActor, DomainError> {
         let org = self
             .store
@@ -308,19 +331,36 @@ impl Domain {
             .store
             .membership(org_id, caller.user.id)
             .await?
-            .filter(|m| m.status == member_status::CONFIRMED)
-            .ok_or(DomainError::NotFound)?;
-        Ok(OrgActor {
+            .filter(|m| m.status == member_status::CONFIRMED);
+        if let Some(m) = member
+            .as_ref()
+            .filter(|m| matches!(m.member_type, member_type::OWNER | member_type::ADMIN))
+        {
+            return Ok(self.member_actor(caller, org, m.clone()));
+        }
+        if let Some(actor) = self
+            .provider_launch_actor(caller, &org, member.is_some())
+            .await?
+        {
+            return Ok(actor);
+        }
+        let member = member.ok_or(DomainError::NotFound)?;
+        Ok(self.member_actor(caller, org, member))
+    }
+
+    fn member_actor(&self, caller: &Caller, org: OrgRow, member: OrgUserRow) -> OrgActor {
+        OrgActor {
             permissions: Permissions::parse(&member.permissions),
             role: member.member_type,
             user_id: caller.user.id,
             device_type: caller.claims.devicetype,
             org,
-            member,
-        })
+            member: Some(member),
+            via_provider: None,
+        }
     }
 
-    /// A new event by `actor`, at now.
+    /// A new event by `actor`, at now (naming the provider when they launched in from one).
     pub(crate) fn org_event(&self, actor: &OrgActor, event_type: i32) -> EventRow {
         EventRow {
             id: EventId::new(),
@@ -329,6 +369,9 @@ impl Domain {
             org_id: Some(actor.org.id),
             acting_user_id: Some(actor.user_id),
             device_type: actor.device_type,
+            provider_id: actor.via_provider.map(|p| p.provider_id.uuid()),
+            provider_user_id: actor.via_provider.map(|p| p.provider_user_id.uuid()),
+            provider_org_id: actor.via_provider.map(|p| p.provider_org_id.uuid()),
             ..EventRow::default()
         }
     }
@@ -407,7 +450,8 @@ impl Domain {
         let actor = OrgActor {
             org: org.clone(),
             user_id: caller.user.id,
-            member: owner.clone(),
+            member: Some(owner.clone()),
+            via_provider: None,
             role: member_type::OWNER,
             permissions: Permissions::default(),
             device_type: caller.claims.devicetype,
@@ -566,7 +610,8 @@ mod tests {
             revision_date: now,
         };
         OrgActor {
-            member: OrgUserRow {
+            via_provider: None,
+            member: Some(OrgUserRow {
                 id: OrgUserId::new(),
                 org_id: org.id,
                 user_id: Some(UserId::new()),
@@ -580,7 +625,7 @@ mod tests {
                 revocation_reason: None,
                 creation_date: now,
                 revision_date: now,
-            },
+            }),
             user_id: UserId::new(),
             org,
             role,

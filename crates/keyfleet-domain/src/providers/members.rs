@@ -1,0 +1,693 @@
+//! Provider members: invite (signed, single-use, 5-day links) → accept → confirm (the provider
+//! key wrapped to the member's public key), role changes, client assignments, suspend/restore
+//! (reversible), delete (permanent: the wrapped key goes with the row) and ownership transfer.
+
+use super::{
+    member_status, provider_event, require_account_keys, role, Permission, ProviderActor,
+    ProviderRights,
+};
+use crate::accounts::parse_email;
+use crate::auth::Caller;
+use crate::error::DomainError;
+use crate::ids::{ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId};
+use crate::orgs::check_member_key;
+use crate::provider_store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
+use crate::store::EventRow;
+use crate::Domain;
+use std::collections::HashSet;
+
+/// How long an invitation link stays valid.
+const INVITE_TTL_SECS: i64 = 5 * 24 * 3600;
+/// Most addresses one invite call may carry.
+pub const MAX_INVITES_PER_CALL: usize = 100;
+const INVITE_PURPOSE: &str = "provider-invite";
+
+/// One invitation as the inviting member (or the operator) gets it back.
+#[derive(Debug, Clone)]
+pub struct ProviderInvite {
+    /// The new membership.
+    pub member: ProviderUserRow,
+    /// The signed invitation token.
+    pub token: String,
+    /// The link to the accept (or, for the owner, setup) page.
+    pub link: String,
+    /// Whether it went out by mail.
+    pub mailed: bool,
+}
+
+fn invite_subject(member: &ProviderUserRow) -> String {
+    format!(
+        "{}:{}:{}",
+        member.id,
+        member.email.as_deref().unwrap_or(""),
+        member.invited_at.map_or(0, |t| t.0)
+    )
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The role a request names: `role` ("admin", "technician", "custom") or else Bitwarden's `type`.
+pub(crate) fn parse_role(
+    role_name: Option<&str>,
+    wire_type: Option<i32>,
+    role_id: Option<&str>,
+) -> Result<(i32, Option<ProviderRoleId>), DomainError> {
+    let kind = match (role_name.map(str::trim), wire_type) {
+        (Some("admin"), _) => role::ADMIN,
+        (Some("technician"), _) => role::TECHNICIAN,
+        (Some("custom"), _) => role::CUSTOM,
+        (Some("owner"), _) => {
+            return Err(DomainError::invalid(
+                "role",
+                "There is exactly one owner: transfer ownership instead.",
+            ))
+        }
+        (Some(other), _) => {
+            return Err(DomainError::invalid(
+                "role",
+                format!("Unknown role \"{other}\". Choose admin, technician or custom."),
+            ))
+        }
+        (None, Some(0)) => role::ADMIN,
+        (None, Some(1)) | (None, None) if role_id.is_some() => role::CUSTOM,
+        (None, Some(1)) => role::TECHNICIAN,
+        (None, _) => return Err(DomainError::invalid("type", "Choose a role.")),
+    };
+    let role_id = match (kind, role_id) {
+        (role::CUSTOM, Some(id)) => Some(
+            id.parse()
+                .map_err(|_| DomainError::invalid("roleId", "The roleId is not a valid id."))?,
+        ),
+        (role::CUSTOM, None) => {
+            return Err(DomainError::invalid(
+                "roleId",
+                "A custom role needs a roleId.",
+            ))
+        }
+        _ => None,
+    };
+    Ok((kind, role_id))
+}
+
+impl Domain {
+    pub(crate) fn issue_provider_invite(
+        &self,
+        provider: &ProviderRow,
+        member: &ProviderUserRow,
+    ) -> Result<ProviderInvite, DomainError> {
+        let token = self.tokens.issue_purpose_token(
+            INVITE_PURPOSE,
+            &invite_subject(member),
+            INVITE_TTL_SECS,
+            self.now(),
+        )?;
+        let email = url_encode(member.email.as_deref().unwrap_or(""));
+        let link = if member.role == role::OWNER {
+            format!(
+                "{}/#/providers/setup-provider?providerId={}&email={email}&token={}",
+                self.settings.issuer,
+                provider.id,
+                url_encode(&token)
+            )
+        } else {
+            format!(
+                "{}/#/providers/accept-provider?providerId={}&providerUserId={}&email={email}&providerName={}&token={}",
+                self.settings.issuer,
+                provider.id,
+                member.id,
+                url_encode(&provider.name),
+                url_encode(&token)
+            )
+        };
+        Ok(ProviderInvite {
+            member: member.clone(),
+            token,
+            link,
+            mailed: false,
+        })
+    }
+
+    pub(crate) fn check_provider_invite_token(
+        &self,
+        member: &ProviderUserRow,
+        token: &str,
+    ) -> bool {
+        self.tokens
+            .check_purpose_token(token, INVITE_PURPOSE, &invite_subject(member), self.now())
+    }
+
+    /// Mails each invitation when a mail server is configured; a refused message leaves the link
+    /// with the inviter.
+    pub(crate) async fn deliver_provider_invites(
+        &self,
+        provider: &ProviderRow,
+        mut invites: Vec<ProviderInvite>,
+    ) -> Vec<ProviderInvite> {
+        let Some(mailer) = &self.mailer else {
+            return invites;
+        };
+        for invite in &mut invites {
+            let Some(to) = invite.member.email.clone() else {
+                continue;
+            };
+            let (subject, what) = if invite.member.role == role::OWNER {
+                (
+                    format!("Set up {} on Keyfleet", provider.name),
+                    "You have been made the owner of the provider",
+                )
+            } else {
+                (
+                    format!("Join {} on Keyfleet", provider.name),
+                    "You have been invited to join the provider",
+                )
+            };
+            let body = format!(
+                "{what} \"{}\" on Keyfleet.\n\nOpen this link (it works once and expires in 5 days):\n{}\n\n\
+                 Provider members must turn on two-step login before they can use it.\n\
+                 If you did not expect this, ignore this message.\n",
+                provider.name, invite.link
+            );
+            match mailer.send(&to, &subject, &body).await {
+                Ok(()) => invite.mailed = true,
+                Err(e) => {
+                    tracing::warn!(provider = %provider.id, member = %invite.member.id, error = %e, "provider invitation mail not sent")
+                }
+            }
+        }
+        invites
+    }
+
+    /// Resolves a role request against the provider's custom roles and checks the actor may
+    /// hand it out: admins only by the owner or admins, and nobody grants more than they hold.
+    async fn grantable_role(
+        &self,
+        actor: &ProviderActor,
+        kind: i32,
+        role_id: Option<ProviderRoleId>,
+    ) -> Result<(), DomainError> {
+        let custom = match role_id {
+            Some(id) => Some(
+                self.store
+                    .provider_role(actor.provider.id, id)
+                    .await?
+                    .ok_or_else(|| {
+                        DomainError::invalid("roleId", "No such role in this provider.")
+                    })?,
+            ),
+            None => None,
+        };
+        let wanted = ProviderRights::of(kind, custom.as_ref());
+        if !actor.rights.is_admin() && (kind == role::ADMIN || !actor.rights.covers(&wanted)) {
+            return Err(DomainError::bad_request(
+                "You cannot give a role with more rights than your own.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The clients named in a request, each a client of this provider within the actor's scope.
+    async fn grantable_clients(
+        &self,
+        actor: &ProviderActor,
+        raw: &[String],
+    ) -> Result<Vec<ProviderOrgId>, DomainError> {
+        if raw.len() > 10_000 {
+            return Err(DomainError::invalid("clientIds", "Too many clients."));
+        }
+        if raw.is_empty() {
+            return Ok(vec![]);
+        }
+        let reachable: HashSet<ProviderOrgId> = self
+            .store
+            .provider_clients(actor.provider.id, actor.assigned_filter())
+            .await?
+            .into_iter()
+            .map(|c| c.link.id)
+            .collect();
+        let mut out = Vec::with_capacity(raw.len());
+        for r in raw {
+            let id: ProviderOrgId = r
+                .parse()
+                .map_err(|_| DomainError::invalid("clientIds", "A client id is not valid."))?;
+            if !reachable.contains(&id) {
+                return Err(DomainError::invalid(
+                    "clientIds",
+                    "A client is not one of this provider's clients you manage.",
+                ));
+            }
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A member the actor may manage: `manage_members`, never the owner, never themselves, and
+    /// admins only by the owner or an admin.
+    async fn managed_provider_member(
+        &self,
+        actor: &ProviderActor,
+        id: ProviderUserId,
+    ) -> Result<ProviderUserRow, DomainError> {
+        actor.require(Permission::ManageMembers, None)?;
+        let m = self
+            .store
+            .provider_user(actor.provider.id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if m.role == role::OWNER {
+            return Err(DomainError::bad_request(
+                "The owner cannot be changed, suspended or removed. The owner can transfer ownership.",
+            ));
+        }
+        if m.id == actor.member.id {
+            return Err(DomainError::bad_request(
+                "You cannot change your own membership.",
+            ));
+        }
+        if m.role == role::ADMIN && !actor.rights.is_admin() {
+            return Err(DomainError::bad_request(
+                "Only the owner and admins manage admins.",
+            ));
+        }
+        Ok(m)
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /// Every member (or one), for members with `manage_members`.
+    pub async fn provider_members(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        only: Option<ProviderUserId>,
+    ) -> Result<Vec<ProviderMemberDetails>, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ManageMembers, None)?;
+        let members = self.store.provider_members(provider_id, only).await?;
+        if only.is_some() && members.is_empty() {
+            return Err(DomainError::NotFound);
+        }
+        Ok(members)
+    }
+
+    /// Public keys of members to confirm.
+    pub async fn provider_member_public_keys(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        ids: &[String],
+    ) -> Result<Vec<(ProviderUserId, UserId, Option<String>)>, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ManageMembers, None)?;
+        if ids.len() > MAX_INVITES_PER_CALL {
+            return Err(DomainError::invalid("ids", "Too many ids."));
+        }
+        let ids: Vec<ProviderUserId> = ids.iter().filter_map(|i| i.parse().ok()).collect();
+        Ok(self
+            .store
+            .provider_member_public_keys(provider_id, &ids)
+            .await?)
+    }
+
+    // ------------------------------------------------------------------ invitations
+
+    /// Invites addresses with a role and (optionally) assigned clients.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn invite_provider_members(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        emails: &[String],
+        role_name: Option<&str>,
+        wire_type: Option<i32>,
+        role_id: Option<&str>,
+        client_ids: &[String],
+    ) -> Result<Vec<ProviderInvite>, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ManageMembers, None)?;
+        if emails.is_empty() || emails.len() > MAX_INVITES_PER_CALL {
+            return Err(DomainError::invalid(
+                "emails",
+                format!("Invite between 1 and {MAX_INVITES_PER_CALL} addresses at a time."),
+            ));
+        }
+        let (kind, role_id) = parse_role(role_name, wire_type, role_id)?;
+        self.grantable_role(&actor, kind, role_id).await?;
+        let clients = self.grantable_clients(&actor, client_ids).await?;
+        let existing: HashSet<String> = self
+            .store
+            .provider_members(provider_id, None)
+            .await?
+            .into_iter()
+            .map(|d| d.email.to_lowercase())
+            .collect();
+        let mut seen = HashSet::new();
+        let now = self.now();
+        let mut rows = Vec::new();
+        for e in emails {
+            let email = parse_email(e).map_err(|_| {
+                DomainError::invalid("emails", format!("\"{e}\" is not a valid email."))
+            })?;
+            if existing.contains(&email) {
+                return Err(DomainError::bad_request(format!(
+                    "{email} is already a member of this provider."
+                )));
+            }
+            if !seen.insert(email.clone()) {
+                continue;
+            }
+            rows.push(ProviderUserRow {
+                id: ProviderUserId::new(),
+                provider_id,
+                user_id: None,
+                email: Some(email),
+                role: kind,
+                role_id,
+                status: member_status::INVITED,
+                suspended: false,
+                key: None,
+                invited_at: Some(now),
+                creation_date: now,
+                revision_date: now,
+            });
+        }
+        let assignments: Vec<_> = rows
+            .iter()
+            .flat_map(|r| clients.iter().map(move |c| (r.id, *c)))
+            .collect();
+        let events: Vec<EventRow> = rows
+            .iter()
+            .map(|r| self.member_event_of(&actor, provider_event::USER_INVITED, r))
+            .collect();
+        self.store
+            .insert_provider_users(&rows, &assignments, &events)
+            .await?;
+        let invites = rows
+            .iter()
+            .map(|r| self.issue_provider_invite(&actor.provider, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self
+            .deliver_provider_invites(&actor.provider, invites)
+            .await)
+    }
+
+    /// Sends a fresh invitation (older links stop working).
+    pub async fn reinvite_provider_member(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+    ) -> Result<ProviderInvite, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ManageMembers, None)?;
+        let mut m = self
+            .store
+            .provider_user(provider_id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if m.status != member_status::INVITED || m.role == role::OWNER {
+            return Err(DomainError::bad_request("User invalid."));
+        }
+        m.invited_at = Some(self.now());
+        m.revision_date = self.now();
+        self.store.update_provider_users(&[m.clone()], &[]).await?;
+        let invite = self.issue_provider_invite(&actor.provider, &m)?;
+        let mut out = self
+            .deliver_provider_invites(&actor.provider, vec![invite])
+            .await;
+        Ok(out.remove(0))
+    }
+
+    /// Accepts an invitation for the signed-in caller (whose email must be the invited one).
+    pub async fn accept_provider_invite(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+        token: &str,
+    ) -> Result<(), DomainError> {
+        let mut m = self
+            .store
+            .provider_user(provider_id, id)
+            .await?
+            .filter(|m| m.role != role::OWNER)
+            .ok_or_else(|| DomainError::bad_request("User invalid."))?;
+        if m.status != member_status::INVITED {
+            return Err(DomainError::bad_request("Already accepted."));
+        }
+        if !self.check_provider_invite_token(&m, token) {
+            return Err(DomainError::bad_request(
+                "Invalid token. The invitation may have expired or been replaced: ask for a new one.",
+            ));
+        }
+        if m.email.as_deref() != Some(caller.user.email.as_str()) {
+            return Err(DomainError::bad_request(
+                "User email does not match invite.",
+            ));
+        }
+        if self
+            .store
+            .provider_membership(provider_id, caller.user.id)
+            .await?
+            .is_some()
+        {
+            return Err(DomainError::bad_request(
+                "You are already a member of this provider.",
+            ));
+        }
+        m.status = member_status::ACCEPTED;
+        m.user_id = Some(caller.user.id);
+        m.email = None;
+        m.invited_at = None;
+        m.revision_date = self.now();
+        self.store.update_provider_users(&[m], &[]).await?;
+        Ok(())
+    }
+
+    /// Confirms an accepted member with the provider key wrapped to their public key.
+    pub async fn confirm_provider_member(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+        key: &str,
+    ) -> Result<(), DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        let mut m = self.managed_provider_member(&actor, id).await?;
+        if m.status != member_status::ACCEPTED {
+            return Err(DomainError::bad_request("Invalid user."));
+        }
+        check_member_key(key)?;
+        let user_id = m.user_id.ok_or(DomainError::NotFound)?;
+        let user = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        require_account_keys(&user).map_err(|_| {
+            DomainError::bad_request(
+                "This member has no master password yet and cannot be confirmed.",
+            )
+        })?;
+        m.status = member_status::CONFIRMED;
+        m.key = Some(key.to_string());
+        m.revision_date = self.now();
+        let events = [self.member_event_of(&actor, provider_event::USER_CONFIRMED, &m)];
+        self.store.update_provider_users(&[m], &events).await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ managing
+
+    /// Changes a member's role.
+    pub async fn update_provider_member_role(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+        role_name: Option<&str>,
+        wire_type: Option<i32>,
+        role_id: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        let mut m = self.managed_provider_member(&actor, id).await?;
+        let (kind, role_id) = parse_role(role_name, wire_type, role_id)?;
+        self.grantable_role(&actor, kind, role_id).await?;
+        m.role = kind;
+        m.role_id = role_id;
+        m.revision_date = self.now();
+        let events = [self.member_event_of(&actor, provider_event::USER_UPDATED, &m)];
+        self.store.update_provider_users(&[m], &events).await?;
+        Ok(())
+    }
+
+    /// Replaces the clients a member is assigned to. An actor whose own scope is "assigned"
+    /// changes only assignments among their own clients; others stay.
+    pub async fn assign_member_clients(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+        client_ids: &[String],
+    ) -> Result<(), DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ManageMembers, None)?;
+        let target = self
+            .store
+            .provider_members(provider_id, Some(id))
+            .await?
+            .pop()
+            .ok_or(DomainError::NotFound)?;
+        if target.member.role == role::OWNER && !actor.is_owner() {
+            return Err(DomainError::bad_request(
+                "Only the owner changes the owner's assignments.",
+            ));
+        }
+        let mut wanted = self.grantable_clients(&actor, client_ids).await?;
+        if actor.assigned_filter().is_some() {
+            let mine: HashSet<ProviderOrgId> = self
+                .store
+                .provider_clients(provider_id, Some(actor.member.id))
+                .await?
+                .into_iter()
+                .map(|c| c.link.id)
+                .collect();
+            wanted.extend(target.assigned.iter().filter(|c| !mine.contains(c)));
+        }
+        let events =
+            [self.member_event_of(&actor, provider_event::ASSIGNMENT_CHANGED, &target.member)];
+        self.store
+            .set_member_assignments(provider_id, id, &wanted, &events)
+            .await?;
+        Ok(())
+    }
+
+    /// Suspends (every access stops at once, tokens included) or restores a member.
+    pub async fn set_provider_member_suspended(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+        suspended: bool,
+    ) -> Result<(), DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        let mut m = self.managed_provider_member(&actor, id).await?;
+        if m.suspended == suspended {
+            return Ok(());
+        }
+        m.suspended = suspended;
+        m.revision_date = self.now();
+        let t = if suspended {
+            provider_event::USER_SUSPENDED
+        } else {
+            provider_event::USER_RESTORED
+        };
+        let events = [self.member_event_of(&actor, t, &m)];
+        self.store.update_provider_users(&[m], &events).await?;
+        Ok(())
+    }
+
+    /// Deletes a member for good: the row, its assignments and its wrapped provider key.
+    pub async fn delete_provider_member(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        id: ProviderUserId,
+    ) -> Result<(), DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        let m = self.managed_provider_member(&actor, id).await?;
+        let events = [self.member_event_of(&actor, provider_event::USER_REMOVED, &m)];
+        if !self
+            .store
+            .delete_provider_user(provider_id, id, &events)
+            .await?
+        {
+            return Err(DomainError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The owner hands ownership to a confirmed, active member (after a master password
+    /// re-check) and becomes an admin.
+    pub async fn transfer_provider_ownership(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        to: ProviderUserId,
+        master_password_hash: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        if !actor.is_owner() {
+            return Err(DomainError::NotFound);
+        }
+        self.verify_master_password(&caller.user, master_password_hash)
+            .await?;
+        let mut target = self
+            .store
+            .provider_user(provider_id, to)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if target.id == actor.member.id {
+            return Err(DomainError::bad_request("You already own this provider."));
+        }
+        if target.status != member_status::CONFIRMED || target.suspended {
+            return Err(DomainError::bad_request(
+                "Ownership can only go to a confirmed, active member.",
+            ));
+        }
+        let target_user = self
+            .store
+            .user_by_id(target.user_id.ok_or(DomainError::NotFound)?)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if !self.two_factor_enabled(&target_user).await? {
+            return Err(DomainError::bad_request(
+                "The new owner must have two-step login turned on.",
+            ));
+        }
+        let now = self.now();
+        let mut me = actor.member.clone();
+        me.role = role::ADMIN;
+        me.role_id = None;
+        me.revision_date = now;
+        target.role = role::OWNER;
+        target.role_id = None;
+        target.revision_date = now;
+        let events = [self.member_event_of(&actor, provider_event::OWNERSHIP_TRANSFERRED, &target)];
+        self.store
+            .update_provider_users(&[me, target], &events)
+            .await?;
+        tracing::info!(provider = %provider_id, "provider ownership transferred");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_read_from_the_name_or_the_protocol_type() {
+        assert_eq!(
+            parse_role(Some("admin"), None, None).unwrap().0,
+            role::ADMIN
+        );
+        assert_eq!(parse_role(None, Some(1), None).unwrap().0, role::TECHNICIAN);
+        assert_eq!(parse_role(None, Some(0), None).unwrap().0, role::ADMIN);
+        let id = ProviderRoleId::new().to_string();
+        assert_eq!(parse_role(None, None, Some(&id)).unwrap().0, role::CUSTOM);
+        assert!(parse_role(Some("owner"), None, None).is_err());
+        assert!(parse_role(Some("custom"), None, None).is_err());
+        assert!(parse_role(Some("root"), None, None).is_err());
+    }
+}

@@ -1,0 +1,919 @@
+//! Providers (MSPs): staff with roles, custom roles from a permission catalog, client
+//! organizations, launching into a client, the provider event log and usage report.
+//!
+//! A member's effective rights are computed in one place ([`ProviderRights::of`]) and checked by
+//! [`ProviderActor::can`] for every provider call and every launch into a client. Everything is
+//! read from the database on each request, so suspension, deletion, a role or assignment change
+//! or a disabled provider applies to the very next request, tokens already issued included.
+//! Anything the caller may not reach answers `NotFound`; a member without two-step login gets a
+//! 400 saying so.
+
+mod clients;
+mod members;
+mod reports;
+mod roles;
+
+pub use clients::{ClientCreated, ClientEdit, ClientView, NewClient};
+pub use members::ProviderInvite;
+pub use reports::{ProviderEventFilter, ProviderEventPage, ProviderSync};
+
+use crate::accounts::parse_email;
+use crate::auth::Caller;
+use crate::error::DomainError;
+use crate::ids::{EventId, ProviderId, ProviderOrgId, ProviderUserId, UserId};
+use crate::orgs::{member_type, OrgActor, Permissions, ProviderSource};
+use crate::provider_store::{
+    ProviderClient, ProviderMembership, ProviderRoleRow, ProviderRow, ProviderUserRow,
+};
+use crate::store::{EventRow, OrgRow, UserRow};
+use crate::Domain;
+
+/// Keyfleet provider roles (`provider_users.role`).
+pub mod role {
+    /// Exactly one; everything, and the only one who transfers ownership.
+    pub const OWNER: i32 = 0;
+    /// Everything but transferring ownership.
+    pub const ADMIN: i32 = 1;
+    /// Views and launches into assigned clients.
+    pub const TECHNICIAN: i32 = 2;
+    /// A custom role's permissions and scope.
+    pub const CUSTOM: i32 = 3;
+
+    /// The role's name on the wire.
+    pub fn name(role: i32) -> &'static str {
+        match role {
+            OWNER => "owner",
+            ADMIN => "admin",
+            TECHNICIAN => "technician",
+            _ => "custom",
+        }
+    }
+
+    /// Bitwarden's ProviderUserType for the role: ProviderAdmin (0) or ServiceUser (1).
+    pub fn wire_type(role: i32) -> i32 {
+        match role {
+            OWNER | ADMIN => 0,
+            _ => 1,
+        }
+    }
+}
+
+/// ProviderUserStatusType numbers.
+pub mod member_status {
+    /// Invitation sent.
+    pub const INVITED: i32 = 0;
+    /// Accepted; waiting for the provider key.
+    pub const ACCEPTED: i32 = 1;
+    /// Has the provider key.
+    pub const CONFIRMED: i32 = 2;
+}
+
+/// ProviderStatusType numbers.
+pub mod provider_status {
+    /// Created by the operator; the owner has not set it up.
+    pub const PENDING: i32 = 0;
+    /// Set up.
+    pub const CREATED: i32 = 1;
+}
+
+/// Provider event types: the protocol's and Keyfleet's own.
+pub mod provider_event {
+    /// Member invited.
+    pub const USER_INVITED: i32 = 1800;
+    /// Member confirmed.
+    pub const USER_CONFIRMED: i32 = 1801;
+    /// Member's role changed.
+    pub const USER_UPDATED: i32 = 1802;
+    /// Member deleted.
+    pub const USER_REMOVED: i32 = 1803;
+    /// Custom role created (Keyfleet).
+    pub const ROLE_CREATED: i32 = 1850;
+    /// Custom role changed (Keyfleet).
+    pub const ROLE_UPDATED: i32 = 1851;
+    /// Custom role deleted (Keyfleet).
+    pub const ROLE_DELETED: i32 = 1852;
+    /// Member suspended (Keyfleet).
+    pub const USER_SUSPENDED: i32 = 1853;
+    /// Member restored (Keyfleet).
+    pub const USER_RESTORED: i32 = 1854;
+    /// Ownership transferred (Keyfleet).
+    pub const OWNERSHIP_TRANSFERRED: i32 = 1855;
+    /// Client assignments changed (Keyfleet).
+    pub const ASSIGNMENT_CHANGED: i32 = 1856;
+    /// Provider settings changed (Keyfleet).
+    pub const PROVIDER_UPDATED: i32 = 1857;
+    /// Provider set up by its owner (Keyfleet).
+    pub const PROVIDER_SET_UP: i32 = 1858;
+    /// Client organization created by the provider.
+    pub const CLIENT_CREATED: i32 = 1900;
+    /// Existing organization linked.
+    pub const CLIENT_ADDED: i32 = 1901;
+    /// Client unlinked.
+    pub const CLIENT_REMOVED: i32 = 1902;
+    /// A member launched into a client's vault.
+    pub const CLIENT_VAULT_ACCESSED: i32 = 1903;
+    /// Client details changed (Keyfleet).
+    pub const CLIENT_UPDATED: i32 = 1904;
+    /// Organization event: vault accessed (written to the client's log on a launch).
+    pub const ORG_VAULT_ACCESSED: i32 = 1603;
+
+    /// A short English name for exports.
+    pub fn name(t: i32) -> &'static str {
+        match t {
+            USER_INVITED => "Member invited",
+            USER_CONFIRMED => "Member confirmed",
+            USER_UPDATED => "Member role changed",
+            USER_REMOVED => "Member deleted",
+            ROLE_CREATED => "Role created",
+            ROLE_UPDATED => "Role changed",
+            ROLE_DELETED => "Role deleted",
+            USER_SUSPENDED => "Member suspended",
+            USER_RESTORED => "Member restored",
+            OWNERSHIP_TRANSFERRED => "Ownership transferred",
+            ASSIGNMENT_CHANGED => "Client assignments changed",
+            PROVIDER_UPDATED => "Provider updated",
+            PROVIDER_SET_UP => "Provider set up",
+            CLIENT_CREATED => "Client created",
+            CLIENT_ADDED => "Client linked",
+            CLIENT_REMOVED => "Client unlinked",
+            CLIENT_VAULT_ACCESSED => "Launched into client",
+            CLIENT_UPDATED => "Client details changed",
+            ORG_VAULT_ACCESSED => "Client vault accessed",
+            1000..=1099 => "Account event",
+            1100..=1199 => "Item event",
+            1300..=1399 => "Collection event",
+            1400..=1499 => "Group event",
+            1500..=1599 => "Client member event",
+            1600..=1699 => "Client organization event",
+            1700..=1799 => "Client policy event",
+            _ => "Event",
+        }
+    }
+}
+
+/// One entry of the permission catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See clients (list, details).
+    ViewClients,
+    /// Create client organizations and link existing ones.
+    AddOrLinkClient,
+    /// Unlink clients.
+    UnlinkClient,
+    /// Act as an administrator inside a client organization.
+    LaunchIntoClient,
+    /// Change a client's name, website, region, notes and seats.
+    EditClientInfo,
+    /// Invite, confirm, change, assign, suspend and delete members.
+    ManageMembers,
+    /// Create, change and delete custom roles.
+    ManageRoles,
+    /// The usage report.
+    ViewUsageAndBilling,
+    /// Integrations (reserved: Keyfleet has none to manage yet).
+    ManageIntegrations,
+    /// The provider event log.
+    ViewEvents,
+}
+
+impl Permission {
+    /// The whole catalog.
+    pub const ALL: [Permission; 10] = [
+        Permission::ViewClients,
+        Permission::AddOrLinkClient,
+        Permission::UnlinkClient,
+        Permission::LaunchIntoClient,
+        Permission::EditClientInfo,
+        Permission::ManageMembers,
+        Permission::ManageRoles,
+        Permission::ViewUsageAndBilling,
+        Permission::ManageIntegrations,
+        Permission::ViewEvents,
+    ];
+
+    /// The catalog name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::ViewClients => "view_clients",
+            Permission::AddOrLinkClient => "add_or_link_client",
+            Permission::UnlinkClient => "unlink_client",
+            Permission::LaunchIntoClient => "launch_into_client",
+            Permission::EditClientInfo => "edit_client_info",
+            Permission::ManageMembers => "manage_members",
+            Permission::ManageRoles => "manage_roles",
+            Permission::ViewUsageAndBilling => "view_usage_and_billing",
+            Permission::ManageIntegrations => "manage_integrations",
+            Permission::ViewEvents => "view_events",
+        }
+    }
+
+    /// Parses a catalog name.
+    pub fn parse(name: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A set of catalog permissions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PermissionSet(u16);
+
+impl PermissionSet {
+    /// Every permission.
+    pub fn all() -> Self {
+        PermissionSet::of(&Permission::ALL)
+    }
+
+    /// These permissions.
+    pub fn of(perms: &[Permission]) -> Self {
+        PermissionSet(perms.iter().fold(0, |acc, p| acc | p.bit()))
+    }
+
+    /// Whether `p` is in the set.
+    pub fn contains(self, p: Permission) -> bool {
+        self.0 & p.bit() != 0
+    }
+
+    /// Whether every permission of `other` is in the set.
+    pub fn covers(self, other: PermissionSet) -> bool {
+        other.0 & !self.0 == 0
+    }
+
+    /// The names, in catalog order.
+    pub fn names(self) -> Vec<&'static str> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.contains(*p))
+            .map(Permission::name)
+            .collect()
+    }
+
+    /// Parses names (each known, duplicates ignored).
+    pub fn parse(names: &[String]) -> Result<Self, DomainError> {
+        let mut set = PermissionSet::default();
+        for n in names {
+            let p = Permission::parse(n.trim()).ok_or_else(|| {
+                DomainError::invalid(
+                    "permissions",
+                    format!(
+                        "Unknown permission \"{n}\". Choose from: {}.",
+                        PermissionSet::all().names().join(", ")
+                    ),
+                )
+            })?;
+            set.0 |= p.bit();
+        }
+        Ok(set)
+    }
+
+    /// As stored (a JSON array of names).
+    pub fn to_json(self) -> String {
+        serde_json::to_string(&self.names()).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// From storage; anything unreadable means no permissions.
+    pub fn from_json(json: &str) -> Self {
+        let names: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+        PermissionSet::parse(&names).unwrap_or_default()
+    }
+}
+
+/// Which clients a member's permissions cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every client of the provider.
+    All,
+    /// Only the clients the member is assigned to.
+    Assigned,
+}
+
+impl Scope {
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::Assigned => "assigned",
+        }
+    }
+}
+
+/// A member's effective rights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderRights {
+    /// Keyfleet role.
+    pub role: i32,
+    /// What they may do.
+    pub permissions: PermissionSet,
+    /// On which clients.
+    pub scope: Scope,
+}
+
+impl ProviderRights {
+    /// The rights a role (and, for custom, its stored role) grants. The one place they are
+    /// decided.
+    pub fn of(role_kind: i32, custom: Option<&ProviderRoleRow>) -> ProviderRights {
+        let (permissions, scope) = match role_kind {
+            role::OWNER | role::ADMIN => (PermissionSet::all(), Scope::All),
+            role::TECHNICIAN => (
+                PermissionSet::of(&[Permission::ViewClients, Permission::LaunchIntoClient]),
+                Scope::Assigned,
+            ),
+            _ => match custom {
+                Some(r) => (
+                    PermissionSet::from_json(&r.permissions),
+                    if r.assigned_only {
+                        Scope::Assigned
+                    } else {
+                        Scope::All
+                    },
+                ),
+                None => (PermissionSet::default(), Scope::Assigned),
+            },
+        };
+        ProviderRights {
+            role: role_kind,
+            permissions,
+            scope,
+        }
+    }
+
+    /// Whether these rights include everything `other` grants (no one hands out more than they
+    /// hold).
+    pub fn covers(&self, other: &ProviderRights) -> bool {
+        self.permissions.covers(other.permissions)
+            && (self.scope == Scope::All || other.scope == Scope::Assigned)
+    }
+
+    /// Owner or admin.
+    pub fn is_admin(&self) -> bool {
+        matches!(self.role, role::OWNER | role::ADMIN)
+    }
+}
+
+/// A confirmed, active provider member acting in their provider.
+#[derive(Debug, Clone)]
+pub struct ProviderActor {
+    /// The provider.
+    pub provider: ProviderRow,
+    /// Their membership.
+    pub member: ProviderUserRow,
+    /// Their effective rights.
+    pub rights: ProviderRights,
+    /// The acting account.
+    pub user_id: UserId,
+    /// The acting client's DeviceType, for the audit log.
+    pub device_type: Option<i32>,
+}
+
+impl ProviderActor {
+    /// Whether the actor may do `p` — on `client` when given (their scope must include it),
+    /// else at provider level (lists are filtered by scope separately).
+    pub fn can(&self, p: Permission, client: Option<&ProviderClient>) -> bool {
+        self.rights.permissions.contains(p)
+            && match client {
+                None => true,
+                Some(c) => self.rights.scope == Scope::All || c.assigned.contains(&self.member.id),
+            }
+    }
+
+    /// `NotFound` unless the actor may do `p` (on `client`).
+    pub fn require(
+        &self,
+        p: Permission,
+        client: Option<&ProviderClient>,
+    ) -> Result<(), DomainError> {
+        if self.can(p, client) {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound)
+        }
+    }
+
+    /// Whom list views are limited to: `Some(me)` with an assigned scope.
+    pub fn assigned_filter(&self) -> Option<ProviderUserId> {
+        (self.rights.scope == Scope::Assigned).then_some(self.member.id)
+    }
+
+    /// Whether the actor is the owner.
+    pub fn is_owner(&self) -> bool {
+        self.rights.role == role::OWNER
+    }
+}
+
+const MAX_PROVIDER_NAME_LEN: usize = 50;
+const MAX_TEXT_LEN: usize = 1000;
+
+/// The message a provider member without two-step login gets.
+pub const TWO_STEP_REQUIRED: &str = "Two-step login is required for provider members. Turn it on \
+     (for example `keyfleet account 2fa enable-totp`) and try again.";
+
+pub(crate) fn check_name(field: &'static str, name: &str) -> Result<String, DomainError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid(
+            field,
+            format!("The {field} field is required."),
+        ));
+    }
+    if name.chars().count() > MAX_PROVIDER_NAME_LEN || name.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            field,
+            format!("The {field} field must be at most {MAX_PROVIDER_NAME_LEN} characters."),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Optional free text (website, region, notes): trimmed, bounded; empty means none.
+pub(crate) fn check_text(
+    field: &'static str,
+    text: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if t.chars().count() > max.min(MAX_TEXT_LEN) => Err(DomainError::invalid(
+            field,
+            format!(
+                "The {field} field must be at most {} characters.",
+                max.min(MAX_TEXT_LEN)
+            ),
+        )),
+        Some(t) => Ok(Some(t.to_string())),
+    }
+}
+
+pub(crate) fn check_optional_email(
+    field: &'static str,
+    email: Option<&str>,
+) -> Result<Option<String>, DomainError> {
+    match email.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(e) => parse_email(e).map(Some).map_err(|_| {
+            DomainError::invalid(field, format!("The {field} field is not a valid email."))
+        }),
+    }
+}
+
+/// What `POST /admin/providers` asks for.
+#[derive(Debug, Clone)]
+pub struct NewProvider {
+    /// Display name.
+    pub name: String,
+    /// The owner to invite.
+    pub owner_email: String,
+    /// Business name.
+    pub business_name: Option<String>,
+    /// Billing contact.
+    pub billing_email: Option<String>,
+}
+
+/// What the owner sends to set the provider up.
+#[derive(Debug, Clone)]
+pub struct ProviderSetup {
+    /// Display name.
+    pub name: String,
+    /// Business name.
+    pub business_name: Option<String>,
+    /// Billing contact.
+    pub billing_email: String,
+    /// The setup token from the invitation.
+    pub token: String,
+    /// The provider key wrapped to the owner's public key (type 4).
+    pub key: String,
+}
+
+impl Domain {
+    /// The caller acting in provider `id`: a confirmed, unsuspended member of an enabled, set-up
+    /// provider (else `NotFound`) who has two-step login on (else a 400 saying so).
+    pub async fn provider_actor(
+        &self,
+        caller: &Caller,
+        id: ProviderId,
+    ) -> Result<ProviderActor, DomainError> {
+        let m = self
+            .store
+            .provider_membership(id, caller.user.id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let actor = self.active_provider_actor(caller, m)?;
+        self.require_provider_two_step(&caller.user).await?;
+        Ok(actor)
+    }
+
+    fn active_provider_actor(
+        &self,
+        caller: &Caller,
+        m: ProviderMembership,
+    ) -> Result<ProviderActor, DomainError> {
+        let active = m.provider.enabled
+            && m.provider.status != provider_status::PENDING
+            && m.member.status == member_status::CONFIRMED
+            && !m.member.suspended;
+        if !active {
+            return Err(DomainError::NotFound);
+        }
+        Ok(ProviderActor {
+            rights: ProviderRights::of(m.member.role, m.role.as_ref()),
+            provider: m.provider,
+            member: m.member,
+            user_id: caller.user.id,
+            device_type: caller.claims.devicetype,
+        })
+    }
+
+    pub(crate) async fn require_provider_two_step(
+        &self,
+        user: &UserRow,
+    ) -> Result<(), DomainError> {
+        if self.two_factor_enabled(user).await? {
+            Ok(())
+        } else {
+            Err(DomainError::bad_request(TWO_STEP_REQUIRED))
+        }
+    }
+
+    /// The caller acting in `org` through the provider that manages it, when they are an active
+    /// member allowed to launch into this client. Without two-step login that is a 400 — unless
+    /// they also belong to the org themselves (`has_membership`), who then act as that member.
+    pub(crate) async fn provider_launch_actor(
+        &self,
+        caller: &Caller,
+        org: &OrgRow,
+        has_membership: bool,
+    ) -> Result<Option<OrgActor>, DomainError> {
+        let Some(reach) = self.store.provider_reach(org.id, caller.user.id).await? else {
+            return Ok(None);
+        };
+        let link = reach.link.clone();
+        let assigned = reach.assigned;
+        let Ok(actor) = self.active_provider_actor(caller, reach.membership) else {
+            return Ok(None);
+        };
+        let may_launch = actor
+            .rights
+            .permissions
+            .contains(Permission::LaunchIntoClient)
+            && (actor.rights.scope == Scope::All || assigned);
+        if !may_launch {
+            return Ok(None);
+        }
+        if !self.two_factor_enabled(&caller.user).await? {
+            return if has_membership {
+                Ok(None)
+            } else {
+                Err(DomainError::bad_request(TWO_STEP_REQUIRED))
+            };
+        }
+        Ok(Some(OrgActor {
+            org: org.clone(),
+            user_id: caller.user.id,
+            member: None,
+            via_provider: Some(ProviderSource {
+                provider_id: actor.provider.id,
+                provider_user_id: actor.member.id,
+                provider_org_id: link.id,
+            }),
+            // Provider members administer client organizations as owners do (the protocol's
+            // "provider users behave like owners"), minus the org's own secrets: see OrgActor::can.
+            role: member_type::OWNER,
+            permissions: Permissions::default(),
+            device_type: caller.claims.devicetype,
+        }))
+    }
+
+    /// A provider event by `actor`, at now.
+    pub(crate) fn provider_event(&self, actor: &ProviderActor, event_type: i32) -> EventRow {
+        EventRow {
+            id: EventId::new(),
+            event_type,
+            date: self.now(),
+            provider_id: Some(actor.provider.id.uuid()),
+            acting_user_id: Some(actor.user_id),
+            device_type: actor.device_type,
+            ..EventRow::default()
+        }
+    }
+
+    /// A provider event about a client.
+    pub(crate) fn client_event(
+        &self,
+        actor: &ProviderActor,
+        event_type: i32,
+        client: ProviderOrgId,
+    ) -> EventRow {
+        EventRow {
+            provider_org_id: Some(client.uuid()),
+            ..self.provider_event(actor, event_type)
+        }
+    }
+
+    /// A provider event about a member.
+    pub(crate) fn member_event_of(
+        &self,
+        actor: &ProviderActor,
+        event_type: i32,
+        member: &ProviderUserRow,
+    ) -> EventRow {
+        EventRow {
+            provider_user_id: Some(member.id.uuid()),
+            user_id: member.user_id,
+            ..self.provider_event(actor, event_type)
+        }
+    }
+
+    // ------------------------------------------------------------------ operator
+
+    /// Creates a provider and invites its owner (the operator's call; the server checks the
+    /// admin token).
+    pub async fn admin_create_provider(
+        &self,
+        req: &NewProvider,
+    ) -> Result<(ProviderRow, ProviderInvite), DomainError> {
+        let name = check_name("name", &req.name)?;
+        let owner_email = parse_email(&req.owner_email)
+            .map_err(|_| DomainError::invalid("ownerEmail", "The owner email is not valid."))?;
+        let business_name = match req.business_name.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(n) => Some(check_name("businessName", n)?),
+        };
+        let billing_email = check_optional_email("billingEmail", req.billing_email.as_deref())?;
+        let now = self.now();
+        let provider = ProviderRow {
+            id: ProviderId::new(),
+            name,
+            business_name,
+            billing_email,
+            status: provider_status::PENDING,
+            enabled: true,
+            creation_date: now,
+            revision_date: now,
+        };
+        let owner = ProviderUserRow {
+            id: ProviderUserId::new(),
+            provider_id: provider.id,
+            user_id: None,
+            email: Some(owner_email),
+            role: role::OWNER,
+            role_id: None,
+            status: member_status::INVITED,
+            suspended: false,
+            key: None,
+            invited_at: Some(now),
+            creation_date: now,
+            revision_date: now,
+        };
+        let event = EventRow {
+            id: EventId::new(),
+            event_type: provider_event::USER_INVITED,
+            date: now,
+            provider_id: Some(provider.id.uuid()),
+            provider_user_id: Some(owner.id.uuid()),
+            ..EventRow::default()
+        };
+        self.store
+            .insert_provider(&provider, &owner, &[event])
+            .await?;
+        tracing::info!(provider = %provider.id, "provider created by the operator");
+        let invite = self.issue_provider_invite(&provider, &owner)?;
+        let mut invites = self.deliver_provider_invites(&provider, vec![invite]).await;
+        Ok((provider, invites.remove(0)))
+    }
+
+    /// Every provider with its member and client counts (operator view).
+    pub async fn admin_providers(&self) -> Result<Vec<(ProviderRow, i64, i64)>, DomainError> {
+        Ok(self.store.providers().await?)
+    }
+
+    /// Turns a provider off or on (operator). Off, no member reaches it or any client through it.
+    pub async fn admin_set_provider_enabled(
+        &self,
+        id: ProviderId,
+        enabled: bool,
+    ) -> Result<ProviderRow, DomainError> {
+        let mut p = self
+            .store
+            .provider(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if p.enabled != enabled {
+            p.enabled = enabled;
+            p.revision_date = self.now();
+            let event = EventRow {
+                id: EventId::new(),
+                event_type: provider_event::PROVIDER_UPDATED,
+                date: p.revision_date,
+                provider_id: Some(p.id.uuid()),
+                ..EventRow::default()
+            };
+            self.store.update_provider(&p, &[event]).await?;
+            tracing::info!(provider = %p.id, enabled, "provider enabled changed by the operator");
+        }
+        Ok(p)
+    }
+
+    // ------------------------------------------------------------------ the provider
+
+    /// The invited owner sets the provider up: names it and stores the provider key wrapped to
+    /// their own public key; they become its confirmed owner.
+    pub async fn setup_provider(
+        &self,
+        caller: &Caller,
+        id: ProviderId,
+        req: &ProviderSetup,
+    ) -> Result<ProviderRow, DomainError> {
+        let mut provider = self
+            .store
+            .provider(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if provider.status != provider_status::PENDING {
+            return Err(DomainError::bad_request("Provider is already setup."));
+        }
+        let name = check_name("name", &req.name)?;
+        let business_name = match req.business_name.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(n) => Some(check_name("businessName", n)?),
+        };
+        let billing_email = check_optional_email("billingEmail", Some(&req.billing_email))?
+            .ok_or_else(|| {
+                DomainError::invalid("billingEmail", "The billingEmail field is required.")
+            })?;
+        let mut owner = self
+            .store
+            .provider_members(id, None)
+            .await?
+            .into_iter()
+            .map(|d| d.member)
+            .find(|m| m.role == role::OWNER)
+            .ok_or_else(|| DomainError::bad_request("Invalid owner."))?;
+        // A retry after a failure between the two writes below finds the owner already bound.
+        let already_bound = owner.user_id == Some(caller.user.id);
+        if !already_bound {
+            if owner.status != member_status::INVITED
+                || !self.check_provider_invite_token(&owner, &req.token)
+            {
+                return Err(DomainError::bad_request("Invalid token."));
+            }
+            if owner.email.as_deref() != Some(caller.user.email.as_str()) {
+                return Err(DomainError::bad_request("Invalid owner."));
+            }
+        }
+        require_account_keys(&caller.user)?;
+        self.require_provider_two_step(&caller.user).await?;
+        crate::orgs::check_member_key(&req.key)?;
+        let now = self.now();
+        owner.user_id = Some(caller.user.id);
+        owner.email = None;
+        owner.status = member_status::CONFIRMED;
+        owner.key = Some(req.key.clone());
+        owner.invited_at = None;
+        owner.revision_date = now;
+        self.store
+            .update_provider_users(&[owner.clone()], &[])
+            .await?;
+        provider.name = name;
+        provider.business_name = business_name;
+        provider.billing_email = Some(billing_email);
+        provider.status = provider_status::CREATED;
+        provider.revision_date = now;
+        let event = EventRow {
+            id: EventId::new(),
+            event_type: provider_event::PROVIDER_SET_UP,
+            date: now,
+            provider_id: Some(provider.id.uuid()),
+            provider_user_id: Some(owner.id.uuid()),
+            acting_user_id: Some(caller.user.id),
+            device_type: caller.claims.devicetype,
+            ..EventRow::default()
+        };
+        self.store.update_provider(&provider, &[event]).await?;
+        Ok(provider)
+    }
+
+    /// The provider, for any active member.
+    pub async fn get_provider(
+        &self,
+        caller: &Caller,
+        id: ProviderId,
+    ) -> Result<ProviderActor, DomainError> {
+        self.provider_actor(caller, id).await
+    }
+
+    /// Renames the provider and changes its billing contact (owner and admins).
+    pub async fn update_provider(
+        &self,
+        caller: &Caller,
+        id: ProviderId,
+        name: &str,
+        business_name: Option<&str>,
+        billing_email: Option<&str>,
+    ) -> Result<ProviderRow, DomainError> {
+        let actor = self.provider_actor(caller, id).await?;
+        if !actor.rights.is_admin() {
+            return Err(DomainError::NotFound);
+        }
+        let mut p = actor.provider.clone();
+        p.name = check_name("name", name)?;
+        p.business_name = match business_name.map(str::trim) {
+            None | Some("") => None,
+            Some(n) => Some(check_name("businessName", n)?),
+        };
+        if let Some(e) = check_optional_email("billingEmail", billing_email)? {
+            p.billing_email = Some(e);
+        }
+        p.revision_date = self.now();
+        let events = [self.provider_event(&actor, provider_event::PROVIDER_UPDATED)];
+        self.store.update_provider(&p, &events).await?;
+        Ok(p)
+    }
+}
+
+/// A member must have a master password (and so account keys) before any access.
+pub(crate) fn require_account_keys(user: &UserRow) -> Result<(), DomainError> {
+    if user.public_key.is_none() || user.private_key.is_none() || user.key.is_empty() {
+        return Err(DomainError::bad_request(
+            "This account has no master password and keys yet. Finish setting up the account first.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn custom(perms: &[Permission], assigned_only: bool) -> ProviderRoleRow {
+        ProviderRoleRow {
+            id: crate::ids::ProviderRoleId::new(),
+            provider_id: ProviderId::new(),
+            name: "r".into(),
+            permissions: PermissionSet::of(perms).to_json(),
+            assigned_only,
+            creation_date: crate::clock::Timestamp(0),
+            revision_date: crate::clock::Timestamp(0),
+        }
+    }
+
+    #[test]
+    fn built_in_roles_grant_what_the_issue_says() {
+        let owner = ProviderRights::of(role::OWNER, None);
+        let admin = ProviderRights::of(role::ADMIN, None);
+        let tech = ProviderRights::of(role::TECHNICIAN, None);
+        assert_eq!(owner.permissions, PermissionSet::all());
+        assert_eq!(admin.permissions, PermissionSet::all());
+        assert_eq!(tech.scope, Scope::Assigned);
+        assert!(tech.permissions.contains(Permission::LaunchIntoClient));
+        assert!(tech.permissions.contains(Permission::ViewClients));
+        for p in [
+            Permission::ManageMembers,
+            Permission::ViewUsageAndBilling,
+            Permission::ManageIntegrations,
+            Permission::AddOrLinkClient,
+        ] {
+            assert!(!tech.permissions.contains(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn custom_roles_take_their_permissions_and_scope() {
+        let r = custom(
+            &[Permission::AddOrLinkClient, Permission::UnlinkClient],
+            false,
+        );
+        let rights = ProviderRights::of(role::CUSTOM, Some(&r));
+        assert!(rights.permissions.contains(Permission::UnlinkClient));
+        assert!(!rights.permissions.contains(Permission::LaunchIntoClient));
+        assert_eq!(rights.scope, Scope::All);
+        // A custom member whose role vanished holds nothing.
+        assert_eq!(
+            ProviderRights::of(role::CUSTOM, None).permissions,
+            PermissionSet::default()
+        );
+    }
+
+    #[test]
+    fn nobody_hands_out_more_than_they_hold() {
+        let tech = ProviderRights::of(role::TECHNICIAN, None);
+        let admin = ProviderRights::of(role::ADMIN, None);
+        let wide = ProviderRights::of(
+            role::CUSTOM,
+            Some(&custom(&[Permission::ViewClients], false)),
+        );
+        assert!(admin.covers(&tech));
+        assert!(!tech.covers(&admin));
+        // Same permission, wider scope: not covered.
+        assert!(!tech.covers(&wide));
+    }
+
+    #[test]
+    fn permission_names_round_trip_and_unknown_names_are_refused() {
+        let set = PermissionSet::of(&[Permission::ViewEvents, Permission::ManageRoles]);
+        assert_eq!(PermissionSet::from_json(&set.to_json()), set);
+        assert!(PermissionSet::parse(&["fly".to_string()]).is_err());
+        assert_eq!(PermissionSet::all().names().len(), 10);
+    }
+}

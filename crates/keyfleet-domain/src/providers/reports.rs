@@ -1,0 +1,206 @@
+//! What providers read: the event log (filters, paging, export), the usage report, and the
+//! provider part of a member's sync.
+
+use super::{member_status, provider_status, Permission, ProviderRights, Scope};
+use crate::auth::Caller;
+use crate::clock::Timestamp;
+use crate::error::DomainError;
+use crate::ids::{EventId, ProviderId, ProviderOrgId, ProviderUserId};
+use crate::provider_store::{ClientUsage, ProviderClient, ProviderEventQuery, ProviderMembership};
+use crate::store::EventRow;
+use crate::Domain;
+
+/// Events per page.
+const PAGE: u32 = 100;
+/// Most events one export holds.
+pub const MAX_EXPORT_EVENTS: u32 = 100_000;
+
+/// Filters of the provider event log.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderEventFilter {
+    /// From (inclusive); default 30 days ago.
+    pub start: Option<Timestamp>,
+    /// To (inclusive); default now.
+    pub end: Option<Timestamp>,
+    /// Continuation token from the previous page.
+    pub continuation: Option<String>,
+    /// Only this member (providerUserId).
+    pub member: Option<String>,
+    /// Only this client (providerOrganizationId).
+    pub client: Option<String>,
+    /// Only this event type.
+    pub event_type: Option<i32>,
+}
+
+/// One page of provider events with the acting account's email.
+#[derive(Debug, Clone)]
+pub struct ProviderEventPage {
+    /// Newest first.
+    pub events: Vec<(EventRow, Option<String>)>,
+    /// Token for the next page.
+    pub continuation: Option<String>,
+}
+
+/// The provider part of a member's sync: memberships and the clients each lets them launch into.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderSync {
+    /// Active memberships (with their provider key).
+    pub memberships: Vec<ProviderMembership>,
+    /// Launchable clients, with the membership's provider.
+    pub clients: Vec<(ProviderMembership, ProviderClient)>,
+}
+
+fn bad_filter(field: &'static str) -> DomainError {
+    DomainError::invalid(field, format!("The {field} filter is not valid."))
+}
+
+fn encode_cursor(e: &EventRow) -> String {
+    format!("{}_{}", e.date.0, e.id)
+}
+
+fn decode_cursor(raw: &str) -> Result<(Timestamp, EventId), DomainError> {
+    let (d, id) = raw
+        .split_once('_')
+        .ok_or_else(|| bad_filter("continuationToken"))?;
+    Ok((
+        Timestamp(d.parse().map_err(|_| bad_filter("continuationToken"))?),
+        id.parse().map_err(|_| bad_filter("continuationToken"))?,
+    ))
+}
+
+impl Domain {
+    /// A page of the provider's event log (`limit` events at most), filtered; members with an
+    /// assigned scope see only events about their clients.
+    pub async fn provider_events(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        filter: &ProviderEventFilter,
+        export: bool,
+    ) -> Result<ProviderEventPage, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ViewEvents, None)?;
+        let now = self.now();
+        let end = filter.end.unwrap_or(now);
+        let start = filter
+            .start
+            .unwrap_or(Timestamp(end.0 - 30 * 24 * 3600 * 1000));
+        if start > end {
+            return Err(DomainError::invalid(
+                "start",
+                "The start must not be after the end.",
+            ));
+        }
+        let member = match filter.member.as_deref() {
+            None | Some("") => None,
+            Some(raw) => {
+                let id: ProviderUserId = raw.parse().map_err(|_| bad_filter("member"))?;
+                let m = self
+                    .store
+                    .provider_user(provider_id, id)
+                    .await?
+                    .ok_or(DomainError::NotFound)?;
+                Some((m.id, m.user_id))
+            }
+        };
+        let mut clients: Option<Vec<ProviderOrgId>> = match filter.client.as_deref() {
+            None | Some("") => None,
+            Some(raw) => Some(vec![raw.parse().map_err(|_| bad_filter("client"))?]),
+        };
+        if let Some(me) = actor.assigned_filter() {
+            let mine: Vec<ProviderOrgId> = self
+                .store
+                .provider_clients(provider_id, Some(me))
+                .await?
+                .into_iter()
+                .map(|c| c.link.id)
+                .collect();
+            clients = Some(match clients {
+                Some(asked) => asked.into_iter().filter(|c| mine.contains(c)).collect(),
+                None => mine,
+            });
+        }
+        let before = match filter.continuation.as_deref() {
+            None | Some("") => None,
+            Some(raw) => Some(decode_cursor(raw)?),
+        };
+        let limit = if export { MAX_EXPORT_EVENTS } else { PAGE };
+        let events = self
+            .store
+            .provider_events(&ProviderEventQuery {
+                provider_id,
+                member,
+                clients,
+                event_type: filter.event_type,
+                start,
+                end,
+                before,
+                limit: limit + 1,
+            })
+            .await?;
+        let mut events = events;
+        let continuation = if events.len() > limit as usize {
+            events.truncate(limit as usize);
+            events.last().map(|(e, _)| encode_cursor(e))
+        } else {
+            None
+        };
+        Ok(ProviderEventPage {
+            events,
+            continuation: if export { None } else { continuation },
+        })
+    }
+
+    /// Usage per client (seats, members by status, items, two-step login, last activity),
+    /// within the caller's scope.
+    pub async fn provider_usage(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+    ) -> Result<Vec<ClientUsage>, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ViewUsageAndBilling, None)?;
+        Ok(self
+            .store
+            .client_usage(provider_id, actor.assigned_filter())
+            .await?)
+    }
+
+    /// The caller's active provider memberships and the clients they may launch into — empty
+    /// without two-step login (nothing reaches a member who has not turned it on).
+    pub async fn my_providers(&self, caller: &Caller) -> Result<ProviderSync, DomainError> {
+        let memberships: Vec<ProviderMembership> = self
+            .store
+            .provider_memberships_of_user(caller.user.id)
+            .await?
+            .into_iter()
+            .filter(|m| {
+                m.provider.enabled
+                    && m.provider.status != provider_status::PENDING
+                    && m.member.status == member_status::CONFIRMED
+                    && !m.member.suspended
+                    && m.member.key.is_some()
+            })
+            .collect();
+        if memberships.is_empty() || !self.two_factor_enabled(&caller.user).await? {
+            return Ok(ProviderSync::default());
+        }
+        let mut clients = Vec::new();
+        for m in &memberships {
+            let rights = ProviderRights::of(m.member.role, m.role.as_ref());
+            if !rights.permissions.contains(Permission::LaunchIntoClient) {
+                continue;
+            }
+            let assigned = (rights.scope == Scope::Assigned).then_some(m.member.id);
+            for c in self.store.provider_clients(m.provider.id, assigned).await? {
+                if c.org.enabled {
+                    clients.push((m.clone(), c));
+                }
+            }
+        }
+        Ok(ProviderSync {
+            memberships,
+            clients,
+        })
+    }
+}
