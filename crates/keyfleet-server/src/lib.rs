@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod mail;
 mod org_views;
+mod provider_views;
 mod routes;
 mod state;
 mod tls;
@@ -110,6 +111,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let state = AppState {
         domain: Arc::new(domain),
         public_url: public_url.clone().into(),
+        admin_token: config.admin_token.as_deref().map(Arc::from),
     };
     let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
 

@@ -10,4 +10,6 @@ pub struct AppState {
     pub domain: Arc<Domain>,
     /// The base URL clients use.
     pub public_url: Arc<str>,
+    /// The operator's secret for `/admin`; `None` turns `/admin` off.
+    pub admin_token: Option<Arc<str>>,
 }

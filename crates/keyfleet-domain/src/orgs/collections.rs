@@ -161,6 +161,10 @@ impl Domain {
         only: Option<CollectionId>,
     ) -> Result<Vec<(CollectionRow, CollectionAccess, Option<AccessSelection>)>, DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
+        if only.is_none() {
+            // The protocol's "vault accessed" moment for provider members.
+            self.note_provider_vault_access(&actor).await?;
+        }
         let mine = self.my_collection_access(&actor).await?;
         let all = actor.can(OrgCapability::EditAnyCollection);
         let collections: Vec<CollectionRow> = if all {

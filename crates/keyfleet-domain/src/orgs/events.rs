@@ -93,7 +93,10 @@ pub struct EventPage {
     pub continuation_token: Option<String>,
 }
 
-fn parse_range(range: &EventRange<'_>, now: Timestamp) -> Result<EventQuery, DomainError> {
+pub(crate) fn parse_range(
+    range: &EventRange<'_>,
+    now: Timestamp,
+) -> Result<EventQuery, DomainError> {
     let date = |field: &'static str, raw: Option<&str>| -> Result<Option<Timestamp>, DomainError> {
         raw.filter(|s| !s.is_empty())
             .map(|s| {

@@ -11,6 +11,7 @@ mod members;
 mod policies;
 mod public_api;
 
+pub(crate) use events::parse_range;
 pub use events::{event_type, EventPage, EventRange};
 pub use members::{InviteOutcome, MemberChange};
 pub use policies::policy_type;

@@ -3,9 +3,9 @@
 
 use super::{member_status, provider_status, Permission, ProviderRights, Scope};
 use crate::auth::Caller;
-use crate::clock::Timestamp;
 use crate::error::DomainError;
-use crate::ids::{EventId, ProviderId, ProviderOrgId, ProviderUserId};
+use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId};
+use crate::orgs::{parse_range, EventRange};
 use crate::provider_store::{ClientUsage, ProviderClient, ProviderEventQuery, ProviderMembership};
 use crate::store::EventRow;
 use crate::Domain;
@@ -17,17 +17,13 @@ pub const MAX_EXPORT_EVENTS: u32 = 100_000;
 
 /// Filters of the provider event log.
 #[derive(Debug, Clone, Default)]
-pub struct ProviderEventFilter {
-    /// From (inclusive); default 30 days ago.
-    pub start: Option<Timestamp>,
-    /// To (inclusive); default now.
-    pub end: Option<Timestamp>,
-    /// Continuation token from the previous page.
-    pub continuation: Option<String>,
+pub struct ProviderEventFilter<'a> {
+    /// Date range and continuation token, as for organization events.
+    pub range: EventRange<'a>,
     /// Only this member (providerUserId).
-    pub member: Option<String>,
+    pub member: Option<&'a str>,
     /// Only this client (providerOrganizationId).
-    pub client: Option<String>,
+    pub client: Option<&'a str>,
     /// Only this event type.
     pub event_type: Option<i32>,
 }
@@ -54,20 +50,6 @@ fn bad_filter(field: &'static str) -> DomainError {
     DomainError::invalid(field, format!("The {field} filter is not valid."))
 }
 
-fn encode_cursor(e: &EventRow) -> String {
-    format!("{}_{}", e.date.0, e.id)
-}
-
-fn decode_cursor(raw: &str) -> Result<(Timestamp, EventId), DomainError> {
-    let (d, id) = raw
-        .split_once('_')
-        .ok_or_else(|| bad_filter("continuationToken"))?;
-    Ok((
-        Timestamp(d.parse().map_err(|_| bad_filter("continuationToken"))?),
-        id.parse().map_err(|_| bad_filter("continuationToken"))?,
-    ))
-}
-
 impl Domain {
     /// A page of the provider's event log (`limit` events at most), filtered; members with an
     /// assigned scope see only events about their clients.
@@ -75,23 +57,13 @@ impl Domain {
         &self,
         caller: &Caller,
         provider_id: ProviderId,
-        filter: &ProviderEventFilter,
+        filter: &ProviderEventFilter<'_>,
         export: bool,
     ) -> Result<ProviderEventPage, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::ViewEvents, None)?;
-        let now = self.now();
-        let end = filter.end.unwrap_or(now);
-        let start = filter
-            .start
-            .unwrap_or(Timestamp(end.0 - 30 * 24 * 3600 * 1000));
-        if start > end {
-            return Err(DomainError::invalid(
-                "start",
-                "The start must not be after the end.",
-            ));
-        }
-        let member = match filter.member.as_deref() {
+        let range = parse_range(&filter.range, self.now())?;
+        let member = match filter.member {
             None | Some("") => None,
             Some(raw) => {
                 let id: ProviderUserId = raw.parse().map_err(|_| bad_filter("member"))?;
@@ -103,7 +75,7 @@ impl Domain {
                 Some((m.id, m.user_id))
             }
         };
-        let mut clients: Option<Vec<ProviderOrgId>> = match filter.client.as_deref() {
+        let mut clients: Option<Vec<ProviderOrgId>> = match filter.client {
             None | Some("") => None,
             Some(raw) => Some(vec![raw.parse().map_err(|_| bad_filter("client"))?]),
         };
@@ -120,10 +92,6 @@ impl Domain {
                 None => mine,
             });
         }
-        let before = match filter.continuation.as_deref() {
-            None | Some("") => None,
-            Some(raw) => Some(decode_cursor(raw)?),
-        };
         let limit = if export { MAX_EXPORT_EVENTS } else { PAGE };
         let events = self
             .store
@@ -132,16 +100,16 @@ impl Domain {
                 member,
                 clients,
                 event_type: filter.event_type,
-                start,
-                end,
-                before,
+                start: range.start,
+                end: range.end,
+                before: if export { None } else { range.before },
                 limit: limit + 1,
             })
             .await?;
         let mut events = events;
         let continuation = if events.len() > limit as usize {
             events.truncate(limit as usize);
-            events.last().map(|(e, _)| encode_cursor(e))
+            events.last().map(|(e, _)| format!("{}_{}", e.date.0, e.id))
         } else {
             None
         };

@@ -1,6 +1,7 @@
 //! The router: one module per resource, following the URL.
 
 mod accounts;
+mod admin;
 mod ciphers;
 mod collections;
 mod folders;
@@ -8,6 +9,7 @@ mod identity;
 mod meta;
 pub(crate) mod org_audit;
 mod organizations;
+mod providers;
 mod public_api;
 pub(crate) mod sync;
 mod two_factor;
@@ -27,6 +29,15 @@ pub(crate) fn path_id<T: FromStr>(raw: &str) -> Result<T, ApiError> {
     raw.parse().map_err(|_| ApiError(DomainError::NotFound))
 }
 
+/// The public text of one id's failure in a bulk answer: a refusal's own message, else
+/// `fallback` (never whether something the caller cannot reach exists).
+pub(crate) fn bulk_error(e: &DomainError, fallback: &str) -> String {
+    match e {
+        DomainError::Invalid { message, .. } => message.clone(),
+        _ => fallback.into(),
+    }
+}
+
 /// Every route, with the body limit and request tracing (method and path only: never bodies,
 /// headers or query strings, which may carry secrets).
 pub fn router(state: AppState) -> Router {
@@ -42,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .merge(collections::routes())
         .merge(org_audit::routes())
         .merge(public_api::routes())
+        .merge(providers::routes())
+        .merge(admin::routes())
         .fallback(meta::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(

@@ -398,10 +398,7 @@ async fn reinvite_members(
 }
 
 fn public_error(e: &DomainError) -> String {
-    match e {
-        DomainError::Invalid { message, .. } => message.clone(),
-        _ => "User invalid.".into(),
-    }
+    crate::routes::bulk_error(e, "User invalid.")
 }
 
 /// `POST /api/organizations/{org}/users/{id}/reinvite`.

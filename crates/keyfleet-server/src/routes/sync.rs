@@ -4,7 +4,7 @@
 
 use crate::extract::Authed;
 use crate::state::AppState;
-use crate::{org_views, views};
+use crate::{org_views, provider_views, views};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -108,7 +108,21 @@ pub(crate) async fn full_profile(
         .iter()
         .map(|(o, m)| org_views::profile_organization(o, m))
         .collect();
-    Ok(views::profile(user, two_factor, organizations))
+    let mut profile = views::profile(user, two_factor, organizations);
+    let providers = app.domain.my_providers(caller).await?;
+    profile.providers = providers
+        .memberships
+        .iter()
+        .map(provider_views::profile_provider)
+        .collect();
+    profile.provider_organizations = providers
+        .clients
+        .iter()
+        .map(|(m, c)| {
+            provider_views::profile_provider_organization(&m.provider, &c.org, &c.link.key, user.id)
+        })
+        .collect();
+    Ok(profile)
 }
 
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.

@@ -1,0 +1,347 @@
+//! Provider rows → JSON: Bitwarden's provider shapes where they exist
+//! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
+
+use crate::org_views;
+use keyfleet_domain::ids::{OrgUserId, UserId};
+use keyfleet_domain::orgs::{member_status, member_type, plan, Permissions};
+use keyfleet_domain::provider_store::{
+    ClientUsage, ProviderMemberDetails, ProviderMembership, ProviderRoleRow, ProviderRow,
+    ProviderUserRow,
+};
+use keyfleet_domain::providers::{provider_event, role, ClientView, PermissionSet, ProviderInvite};
+use keyfleet_domain::store::{EventRow, OrgRow, OrgUserRow};
+use keyfleet_domain::Timestamp;
+use serde_json::{json, Value};
+
+fn opt<T: ToString>(v: Option<T>) -> Value {
+    v.map_or(Value::Null, |v| Value::String(v.to_string()))
+}
+
+/// `provider`.
+pub fn provider(p: &ProviderRow) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "name": p.name,
+        "businessName": p.business_name,
+        "businessAddress1": null,
+        "businessAddress2": null,
+        "businessAddress3": null,
+        "businessCountry": null,
+        "businessTaxNumber": null,
+        "billingEmail": p.billing_email,
+        "creationDate": p.creation_date.to_iso(),
+        "status": p.status,
+        "enabled": p.enabled,
+        "type": 0,
+        "useEvents": true,
+        "object": "provider",
+    })
+}
+
+/// The operator's view of a provider.
+pub fn admin_provider(p: &ProviderRow, members: i64, clients: i64) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "name": p.name,
+        "businessName": p.business_name,
+        "billingEmail": p.billing_email,
+        "status": p.status,
+        "enabled": p.enabled,
+        "creationDate": p.creation_date.to_iso(),
+        "members": members,
+        "clients": clients,
+        "object": "adminProvider",
+    })
+}
+
+/// An invitation as the inviter gets it back, link included (scripts onboarding a client need
+/// it even when a mail went out; the inviter is entitled to it).
+pub fn invite(i: &ProviderInvite) -> Value {
+    json!({
+        "id": i.member.id.to_string(),
+        "email": i.member.email,
+        "mailed": i.mailed,
+        "token": i.token,
+        "inviteUrl": i.link,
+    })
+}
+
+fn member_fields(m: &ProviderUserRow) -> serde_json::Map<String, Value> {
+    let Value::Object(map) = json!({
+        "id": m.id.to_string(),
+        "userId": opt(m.user_id),
+        "type": role::wire_type(m.role),
+        "status": m.status,
+        "permissions": Permissions::default(),
+        "role": role::name(m.role),
+        "roleId": opt(m.role_id),
+        "suspended": m.suspended,
+    }) else {
+        unreachable!("a JSON object literal")
+    };
+    map
+}
+
+/// `providerUserUserDetails` with Keyfleet's role, suspension, two-step and assignments.
+pub fn member(d: &ProviderMemberDetails) -> Value {
+    let mut m = member_fields(&d.member);
+    let extra = json!({
+        "name": d.name,
+        "email": d.email,
+        "roleName": d.role_name,
+        "twoFactorEnabled": d.two_factor_enabled,
+        "assignedClients": d.assigned.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "object": "providerUserUserDetails",
+    });
+    if let Value::Object(e) = extra {
+        m.extend(e);
+    }
+    Value::Object(m)
+}
+
+/// A custom role.
+pub fn provider_role(r: &ProviderRoleRow, members: i64) -> Value {
+    json!({
+        "id": r.id.to_string(),
+        "name": r.name,
+        "permissions": PermissionSet::from_json(&r.permissions).names(),
+        "scope": if r.assigned_only { "assigned" } else { "all" },
+        "members": members,
+        "creationDate": r.creation_date.to_iso(),
+        "revisionDate": r.revision_date.to_iso(),
+        "object": "providerRole",
+    })
+}
+
+/// `providerOrganizationOrganizationDetail` with Keyfleet's client details; the wrapped key
+/// only for members who may launch into the client.
+pub fn client(v: &ClientView) -> Value {
+    let c = &v.client;
+    json!({
+        "id": c.link.id.to_string(),
+        "providerId": c.link.provider_id.to_string(),
+        "organizationId": c.org.id.to_string(),
+        "key": if v.launchable { Value::String(c.link.key.clone()) } else { Value::Null },
+        "settings": null,
+        "creationDate": c.link.creation_date.to_iso(),
+        "revisionDate": c.link.revision_date.to_iso(),
+        "userCount": c.user_count,
+        "seats": c.org.seats,
+        "occupiedSeats": c.seats_used,
+        "remainingSeats": i64::from(c.org.seats) - c.seats_used,
+        "plan": plan::name(c.org.plan_type),
+        "planType": c.org.plan_type,
+        "organizationName": c.org.name,
+        "enabled": c.org.enabled,
+        "website": c.link.website,
+        "region": c.link.region,
+        "notes": c.link.notes,
+        "assignedMembers": c.assigned.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "object": "providerOrganizationOrganizationDetail",
+    })
+}
+
+/// `profileProvider` (sync).
+pub fn profile_provider(m: &ProviderMembership) -> Value {
+    json!({
+        "id": m.provider.id.to_string(),
+        "name": m.provider.name,
+        "key": m.member.key,
+        "status": m.member.status,
+        "type": role::wire_type(m.member.role),
+        "enabled": m.provider.enabled,
+        "permissions": Permissions::default(),
+        "userId": opt(m.member.user_id),
+        "useEvents": true,
+        "providerStatus": m.provider.status,
+        "providerType": 0,
+        "object": "profileProvider",
+    })
+}
+
+/// `profileProviderOrganization` (sync): the client org as an owner sees it, its key wrapped
+/// with the provider key, not a membership.
+pub fn profile_provider_organization(
+    provider: &ProviderRow,
+    org: &OrgRow,
+    wrapped_key: &str,
+    user_id: UserId,
+) -> Value {
+    let as_owner = OrgUserRow {
+        id: OrgUserId::new(),
+        org_id: org.id,
+        user_id: Some(user_id),
+        email: None,
+        member_type: member_type::OWNER,
+        status: member_status::CONFIRMED,
+        key: Some(wrapped_key.to_string()),
+        permissions: Permissions::default().to_json(),
+        external_id: None,
+        invited_at: None,
+        revocation_reason: None,
+        creation_date: org.creation_date,
+        revision_date: org.revision_date,
+    };
+    let mut v = org_views::profile_organization(org, &as_owner);
+    if let Value::Object(m) = &mut v {
+        m.insert("organizationUserId".into(), Value::Null);
+        m.insert("providerId".into(), Value::String(provider.id.to_string()));
+        m.insert("providerName".into(), Value::String(provider.name.clone()));
+        m.insert("providerType".into(), json!(0));
+        m.insert("object".into(), json!("profileProviderOrganization"));
+    }
+    v
+}
+
+/// A provider event with the acting account's email.
+pub fn event(e: &EventRow, acting_email: Option<&str>) -> Value {
+    let mut v = org_views::event(e);
+    if let Value::Object(m) = &mut v {
+        m.insert("actingUserEmail".into(), json!(acting_email));
+        m.insert(
+            "eventName".into(),
+            json!(provider_event::name(e.event_type)),
+        );
+    }
+    v
+}
+
+/// RFC 4180 field: quoted when it holds a comma, quote or line break; formula-looking cells are
+/// prefixed so spreadsheets don't run them.
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn csv_line(fields: &[String]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// The event log as CSV.
+pub fn events_csv(events: &[(EventRow, Option<String>)]) -> String {
+    let mut out = csv_line(
+        &[
+            "date",
+            "type",
+            "event",
+            "actingUserId",
+            "actingUserEmail",
+            "providerUserId",
+            "providerOrganizationId",
+            "organizationId",
+        ]
+        .map(String::from),
+    );
+    let s = |v: Option<uuid::Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
+    for (e, email) in events {
+        out.push_str(&csv_line(&[
+            e.date.to_iso(),
+            e.event_type.to_string(),
+            provider_event::name(e.event_type).to_string(),
+            e.acting_user_id.map(|u| u.to_string()).unwrap_or_default(),
+            email.clone().unwrap_or_default(),
+            s(e.provider_user_id),
+            s(e.provider_org_id),
+            e.org_id.map(|o| o.to_string()).unwrap_or_default(),
+        ]));
+    }
+    out
+}
+
+/// One client's usage.
+pub fn usage(u: &ClientUsage) -> Value {
+    json!({
+        "providerOrganizationId": u.link.id.to_string(),
+        "organizationId": u.org.id.to_string(),
+        "name": u.org.name,
+        "plan": plan::name(u.org.plan_type),
+        "planType": u.org.plan_type,
+        "seats": u.org.seats,
+        "seatsUsed": u.confirmed + u.accepted + u.invited,
+        "membersConfirmed": u.confirmed,
+        "membersAccepted": u.accepted,
+        "membersInvited": u.invited,
+        "membersRevoked": u.revoked,
+        "items": u.items,
+        "membersWithTwoStepLogin": u.two_factor_members,
+        "lastActivity": u.last_activity.map(Timestamp::to_iso),
+        "object": "providerClientUsage",
+    })
+}
+
+/// The usage report as CSV, with a TOTAL row.
+pub fn usage_csv(rows: &[ClientUsage]) -> String {
+    let mut out = csv_line(
+        &[
+            "client",
+            "organizationId",
+            "plan",
+            "seats",
+            "seatsUsed",
+            "confirmed",
+            "accepted",
+            "invited",
+            "revoked",
+            "items",
+            "twoStepLogin",
+            "lastActivity",
+        ]
+        .map(String::from),
+    );
+    let mut total = [0i64; 8];
+    for u in rows {
+        let n = [
+            i64::from(u.org.seats),
+            u.confirmed + u.accepted + u.invited,
+            u.confirmed,
+            u.accepted,
+            u.invited,
+            u.revoked,
+            u.items,
+            u.two_factor_members,
+        ];
+        for (t, v) in total.iter_mut().zip(n) {
+            *t += v;
+        }
+        let mut fields = vec![
+            u.org.name.clone(),
+            u.org.id.to_string(),
+            plan::name(u.org.plan_type).to_string(),
+        ];
+        fields.extend(n.iter().map(ToString::to_string));
+        fields.push(u.last_activity.map(Timestamp::to_iso).unwrap_or_default());
+        out.push_str(&csv_line(&fields));
+    }
+    let mut fields = vec!["TOTAL".to_string(), String::new(), String::new()];
+    fields.extend(total.iter().map(ToString::to_string));
+    fields.push(String::new());
+    out.push_str(&csv_line(&fields));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+    }
+}

@@ -1,0 +1,150 @@
+//! `/admin`: the operator's API (creating providers), authorised by the admin token from the
+//! configuration. Off (404) when no token is configured. No Bitwarden app calls these routes, so
+//! a wrong token may answer 401.
+
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::provider_views as pv;
+use crate::routes::path_id;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use keyfleet_api::ErrorModel;
+use keyfleet_domain::providers::NewProvider;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
+
+type Answer = Result<axum::Json<Value>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/providers",
+            get(list_providers).post(create_provider),
+        )
+        .route("/admin/providers/{id}/disable", post(disable_provider))
+        .route("/admin/providers/{id}/enable", post(enable_provider))
+}
+
+/// The operator, proven by `Authorization: Bearer <admin token>`.
+pub struct Operator;
+
+/// Why an admin call was refused.
+pub enum AdminRejection {
+    /// No admin token configured: the admin API does not exist.
+    Off,
+    /// Missing or wrong token.
+    BadToken,
+}
+
+impl IntoResponse for AdminRejection {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            AdminRejection::Off => (StatusCode::NOT_FOUND, "Resource not found."),
+            AdminRejection::BadToken => (StatusCode::UNAUTHORIZED, "Invalid admin token."),
+        };
+        (status, axum::Json(ErrorModel::new(message))).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = AdminRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let expected = state.admin_token.as_deref().ok_or(AdminRejection::Off)?;
+        let given = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or("");
+        if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+            Ok(Operator)
+        } else {
+            Err(AdminRejection::BadToken)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateProvider {
+    name: String,
+    owner_email: String,
+    #[serde(default)]
+    business_name: Option<String>,
+    #[serde(default)]
+    billing_email: Option<String>,
+}
+
+/// `POST /admin/providers` `{name, ownerEmail, businessName?, billingEmail?}`.
+async fn create_provider(
+    State(app): State<AppState>,
+    _op: Operator,
+    Json(req): Json<CreateProvider>,
+) -> Answer {
+    let (p, invite) = app
+        .domain
+        .admin_create_provider(&NewProvider {
+            name: req.name,
+            owner_email: req.owner_email,
+            business_name: req.business_name,
+            billing_email: req.billing_email,
+        })
+        .await?;
+    let mut v = pv::admin_provider(&p, 1, 0);
+    if let Value::Object(m) = &mut v {
+        m.insert("ownerEmail".into(), json!(invite.member.email));
+        m.insert("ownerId".into(), json!(invite.member.id.to_string()));
+        m.insert("setupUrl".into(), json!(invite.link));
+        m.insert("token".into(), json!(invite.token));
+        m.insert("mailed".into(), json!(invite.mailed));
+    }
+    Ok(axum::Json(v))
+}
+
+/// `GET /admin/providers`.
+async fn list_providers(State(app): State<AppState>, _op: Operator) -> Answer {
+    let rows = app.domain.admin_providers().await?;
+    Ok(axum::Json(crate::org_views::list(
+        rows.iter()
+            .map(|(p, m, c)| pv::admin_provider(p, *m, *c))
+            .collect(),
+        None,
+    )))
+}
+
+async fn set_enabled(app: AppState, id: &str, enabled: bool) -> Answer {
+    let p = app
+        .domain
+        .admin_set_provider_enabled(path_id(id)?, enabled)
+        .await?;
+    Ok(axum::Json(pv::provider(&p)))
+}
+
+/// `POST /admin/providers/{id}/disable`.
+async fn disable_provider(
+    State(app): State<AppState>,
+    _op: Operator,
+    Path(id): Path<String>,
+) -> Answer {
+    set_enabled(app, &id, false).await
+}
+
+/// `POST /admin/providers/{id}/enable`.
+async fn enable_provider(
+    State(app): State<AppState>,
+    _op: Operator,
+    Path(id): Path<String>,
+) -> Answer {
+    set_enabled(app, &id, true).await
+}

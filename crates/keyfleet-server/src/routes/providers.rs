@@ -1,0 +1,1019 @@
+//! `/api/providers/{provider}/…`: the provider (MSP) layer — the provider, its members, custom
+//! roles, client companies, launching into a client, events and the usage report
+//! (docs/provider-api.md). Bitwarden's paths where they exist, Keyfleet's additions beside them.
+
+use crate::error::ApiError;
+use crate::extract::{Authed, Json};
+use crate::org_views::list;
+use crate::provider_views as pv;
+use crate::routes::org_audit::RangeQuery;
+use crate::routes::path_id;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use keyfleet_domain::providers::{ClientEdit, NewClient, ProviderEventFilter, ProviderSetup};
+use keyfleet_domain::DomainError;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+type Answer = Result<axum::Json<Value>, ApiError>;
+
+const P: &str = "/api/providers/{provider}";
+
+pub fn routes() -> Router<AppState> {
+    let r = |path: &str| format!("{P}{path}");
+    Router::new()
+        .route(
+            P,
+            get(get_provider).put(update_provider).post(update_provider),
+        )
+        .route(&r("/setup"), post(setup_provider))
+        // members
+        .route(&r("/users"), get(list_members).delete(delete_members))
+        .route(&r("/users/invite"), post(invite_members))
+        .route(&r("/users/reinvite"), post(reinvite_members))
+        .route(&r("/users/public-keys"), post(member_public_keys))
+        .route(&r("/users/confirm"), post(confirm_members))
+        .route(&r("/users/delete"), post(delete_members))
+        .route(
+            &r("/users/{member}"),
+            get(get_member)
+                .put(update_member)
+                .post(update_member)
+                .delete(delete_member),
+        )
+        .route(&r("/users/{member}/delete"), post(delete_member))
+        .route(&r("/users/{member}/reinvite"), post(reinvite_member))
+        .route(&r("/users/{member}/accept"), post(accept_invite))
+        .route(&r("/users/{member}/confirm"), post(confirm_member))
+        .route(&r("/users/{member}/clients"), put(assign_member_clients))
+        .route(&r("/users/{member}/suspend"), post(suspend_member))
+        .route(&r("/users/{member}/restore"), post(restore_member))
+        .route(
+            &r("/users/{member}/transfer-ownership"),
+            post(transfer_ownership),
+        )
+        .route(&r("/users/{member}/events"), get(member_events))
+        // custom roles
+        .route(&r("/roles"), get(list_roles).post(create_role))
+        .route(&r("/roles/{role}"), put(update_role).delete(delete_role))
+        .route(&r("/roles/{role}/clone"), post(clone_role))
+        // clients
+        .route(&r("/organizations"), get(list_clients).post(create_client))
+        .route(&r("/organizations/add"), post(link_client))
+        .route(&r("/organizations/{client}"), delete(unlink_client))
+        .route(&r("/organizations/{client}/delete"), post(unlink_client))
+        .route(&r("/clients"), get(list_clients).post(create_client))
+        .route(&r("/clients/addable"), get(addable_orgs))
+        .route(&r("/clients/existing"), post(link_client))
+        .route(
+            &r("/clients/{client}"),
+            get(get_client).put(edit_client).delete(unlink_client),
+        )
+        .route(&r("/clients/{client}/members"), put(assign_client_members))
+        .route(&r("/clients/{client}/launch"), post(launch_client))
+        // reports
+        .route(&r("/events"), get(provider_events))
+        .route(&r("/reports/usage"), get(usage_report))
+}
+
+fn bulk_error(e: &DomainError) -> String {
+    crate::routes::bulk_error(e, "Invalid user.")
+}
+
+// ------------------------------------------------------------------ the provider
+
+async fn get_provider(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+) -> Answer {
+    let actor = app
+        .domain
+        .get_provider(&caller, path_id(&provider)?)
+        .await?;
+    Ok(axum::Json(pv::provider(&actor.provider)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderUpdate {
+    name: String,
+    #[serde(default)]
+    business_name: Option<String>,
+    #[serde(default)]
+    billing_email: Option<String>,
+}
+
+async fn update_provider(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<ProviderUpdate>,
+) -> Answer {
+    let p = app
+        .domain
+        .update_provider(
+            &caller,
+            path_id(&provider)?,
+            &req.name,
+            req.business_name.as_deref(),
+            req.billing_email.as_deref(),
+        )
+        .await?;
+    Ok(axum::Json(pv::provider(&p)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupRequest {
+    name: String,
+    #[serde(default)]
+    business_name: Option<String>,
+    billing_email: String,
+    token: String,
+    key: String,
+}
+
+async fn setup_provider(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<SetupRequest>,
+) -> Answer {
+    let p = app
+        .domain
+        .setup_provider(
+            &caller,
+            path_id(&provider)?,
+            &ProviderSetup {
+                name: req.name,
+                business_name: req.business_name,
+                billing_email: req.billing_email,
+                token: req.token,
+                key: req.key,
+            },
+        )
+        .await?;
+    Ok(axum::Json(pv::provider(&p)))
+}
+
+// ------------------------------------------------------------------ members
+
+async fn list_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+) -> Answer {
+    let members = app
+        .domain
+        .provider_members(&caller, path_id(&provider)?, None)
+        .await?;
+    Ok(axum::Json(list(
+        members.iter().map(pv::member).collect(),
+        None,
+    )))
+}
+
+async fn get_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+) -> Answer {
+    let mut members = app
+        .domain
+        .provider_members(&caller, path_id(&provider)?, Some(path_id(&member)?))
+        .await?;
+    let m = members.pop().ok_or(DomainError::NotFound)?;
+    Ok(axum::Json(pv::member(&m)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InviteRequest {
+    emails: Vec<String>,
+    #[serde(default, rename = "type")]
+    wire_type: Option<i32>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    role_id: Option<String>,
+    #[serde(default)]
+    client_ids: Vec<String>,
+}
+
+async fn invite_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<InviteRequest>,
+) -> Answer {
+    let invites = app
+        .domain
+        .invite_provider_members(
+            &caller,
+            path_id(&provider)?,
+            &req.emails,
+            req.role.as_deref(),
+            req.wire_type,
+            req.role_id.as_deref(),
+            &req.client_ids,
+        )
+        .await?;
+    Ok(axum::Json(list(
+        invites.iter().map(pv::invite).collect(),
+        None,
+    )))
+}
+
+#[derive(Deserialize)]
+struct IdsRequest {
+    ids: Vec<String>,
+}
+
+const MAX_BULK: usize = 100;
+
+fn check_bulk(n: usize) -> Result<(), ApiError> {
+    if n > MAX_BULK {
+        return Err(
+            DomainError::invalid("ids", format!("At most {MAX_BULK} ids at a time.")).into(),
+        );
+    }
+    Ok(())
+}
+
+async fn reinvite_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<IdsRequest>,
+) -> Answer {
+    check_bulk(req.ids.len())?;
+    let pid = path_id(&provider)?;
+    // The caller must manage members at all: otherwise the whole call is a 404.
+    app.domain
+        .provider_members(&caller, pid, None)
+        .await
+        .map(|_| ())?;
+    let mut out = Vec::new();
+    for id in &req.ids {
+        let r = match id.parse() {
+            Ok(mid) => app.domain.reinvite_provider_member(&caller, pid, mid).await,
+            Err(_) => Err(DomainError::NotFound),
+        };
+        out.push(match r {
+            Ok(i) => {
+                let mut v = pv::invite(&i);
+                v["error"] = json!("");
+                v["object"] = json!("providerBulkConfirmResponseModel");
+                v
+            }
+            Err(e) => json!({ "id": id, "error": bulk_error(&e), "object": "providerBulkConfirmResponseModel" }),
+        });
+    }
+    Ok(axum::Json(list(out, None)))
+}
+
+async fn reinvite_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+) -> Answer {
+    let i = app
+        .domain
+        .reinvite_provider_member(&caller, path_id(&provider)?, path_id(&member)?)
+        .await?;
+    Ok(axum::Json(pv::invite(&i)))
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    token: String,
+}
+
+async fn accept_invite(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+    Json(req): Json<TokenRequest>,
+) -> Result<(), ApiError> {
+    app.domain
+        .accept_provider_invite(&caller, path_id(&provider)?, path_id(&member)?, &req.token)
+        .await?;
+    Ok(())
+}
+
+async fn member_public_keys(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<IdsRequest>,
+) -> Answer {
+    check_bulk(req.ids.len())?;
+    let keys = app
+        .domain
+        .provider_member_public_keys(&caller, path_id(&provider)?, &req.ids)
+        .await?;
+    Ok(axum::Json(list(
+        keys.iter()
+            .map(|(id, user, key)| {
+                json!({
+                    "id": id.to_string(),
+                    "userId": user.to_string(),
+                    "key": key,
+                    "object": "providerUserPublicKeyResponseModel",
+                })
+            })
+            .collect(),
+        None,
+    )))
+}
+
+#[derive(Deserialize)]
+struct KeyRequest {
+    key: String,
+}
+
+async fn confirm_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+    Json(req): Json<KeyRequest>,
+) -> Result<(), ApiError> {
+    app.domain
+        .confirm_provider_member(&caller, path_id(&provider)?, path_id(&member)?, &req.key)
+        .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct KeyedId {
+    id: String,
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct BulkConfirm {
+    keys: Vec<KeyedId>,
+}
+
+async fn confirm_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<BulkConfirm>,
+) -> Answer {
+    check_bulk(req.keys.len())?;
+    let pid = path_id(&provider)?;
+    app.domain
+        .provider_members(&caller, pid, None)
+        .await
+        .map(|_| ())?;
+    let mut out = Vec::new();
+    for k in &req.keys {
+        let r = match k.id.parse() {
+            Ok(mid) => {
+                app.domain
+                    .confirm_provider_member(&caller, pid, mid, &k.key)
+                    .await
+            }
+            Err(_) => Err(DomainError::NotFound),
+        };
+        out.push(json!({
+            "id": k.id,
+            "error": r.err().map(|e| bulk_error(&e)).unwrap_or_default(),
+            "object": "providerBulkConfirmResponseModel",
+        }));
+    }
+    Ok(axum::Json(list(out, None)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleChange {
+    #[serde(default, rename = "type")]
+    wire_type: Option<i32>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    role_id: Option<String>,
+}
+
+async fn update_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+    Json(req): Json<RoleChange>,
+) -> Answer {
+    let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
+    app.domain
+        .update_provider_member_role(
+            &caller,
+            pid,
+            mid,
+            req.role.as_deref(),
+            req.wire_type,
+            req.role_id.as_deref(),
+        )
+        .await?;
+    member_json(&app, &caller, pid, mid).await
+}
+
+async fn member_json(
+    app: &AppState,
+    caller: &keyfleet_domain::Caller,
+    pid: keyfleet_domain::ids::ProviderId,
+    mid: keyfleet_domain::ids::ProviderUserId,
+) -> Answer {
+    let m = app
+        .domain
+        .provider_members(caller, pid, Some(mid))
+        .await?
+        .pop()
+        .ok_or(DomainError::NotFound)?;
+    Ok(axum::Json(pv::member(&m)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ClientIds {
+    client_ids: Vec<String>,
+}
+
+async fn assign_member_clients(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+    Json(req): Json<ClientIds>,
+) -> Answer {
+    let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
+    app.domain
+        .assign_member_clients(&caller, pid, mid, &req.client_ids)
+        .await?;
+    member_json(&app, &caller, pid, mid).await
+}
+
+async fn suspend_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+) -> Answer {
+    let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
+    app.domain
+        .set_provider_member_suspended(&caller, pid, mid, true)
+        .await?;
+    member_json(&app, &caller, pid, mid).await
+}
+
+async fn restore_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+) -> Answer {
+    let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
+    app.domain
+        .set_provider_member_suspended(&caller, pid, mid, false)
+        .await?;
+    member_json(&app, &caller, pid, mid).await
+}
+
+async fn delete_member(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+) -> Result<(), ApiError> {
+    app.domain
+        .delete_provider_member(&caller, path_id(&provider)?, path_id(&member)?)
+        .await?;
+    Ok(())
+}
+
+async fn delete_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<IdsRequest>,
+) -> Answer {
+    check_bulk(req.ids.len())?;
+    let pid = path_id(&provider)?;
+    app.domain
+        .provider_members(&caller, pid, None)
+        .await
+        .map(|_| ())?;
+    let mut out = Vec::new();
+    for id in &req.ids {
+        let r = match id.parse() {
+            Ok(mid) => app.domain.delete_provider_member(&caller, pid, mid).await,
+            Err(_) => Err(DomainError::NotFound),
+        };
+        out.push(json!({
+            "id": id,
+            "error": r.err().map(|e| bulk_error(&e)).unwrap_or_default(),
+            "object": "providerBulkConfirmResponseModel",
+        }));
+    }
+    Ok(axum::Json(list(out, None)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordCheck {
+    #[serde(default)]
+    master_password_hash: Option<String>,
+}
+
+async fn transfer_ownership(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+    Json(req): Json<PasswordCheck>,
+) -> Result<(), ApiError> {
+    app.domain
+        .transfer_provider_ownership(
+            &caller,
+            path_id(&provider)?,
+            path_id(&member)?,
+            req.master_password_hash.as_deref(),
+        )
+        .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ custom roles
+
+async fn list_roles(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+) -> Answer {
+    let roles = app
+        .domain
+        .provider_roles(&caller, path_id(&provider)?)
+        .await?;
+    Ok(axum::Json(list(
+        roles
+            .iter()
+            .map(|(r, n)| pv::provider_role(r, *n))
+            .collect(),
+        None,
+    )))
+}
+
+#[derive(Deserialize)]
+struct RoleRequest {
+    name: String,
+    #[serde(default)]
+    permissions: Vec<String>,
+    #[serde(default)]
+    scope: Option<String>,
+}
+
+async fn create_role(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<RoleRequest>,
+) -> Answer {
+    let r = app
+        .domain
+        .save_provider_role(
+            &caller,
+            path_id(&provider)?,
+            None,
+            &req.name,
+            &req.permissions,
+            req.scope.as_deref(),
+        )
+        .await?;
+    Ok(axum::Json(pv::provider_role(&r, 0)))
+}
+
+async fn update_role(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, role)): Path<(String, String)>,
+    Json(req): Json<RoleRequest>,
+) -> Answer {
+    let pid = path_id(&provider)?;
+    let r = app
+        .domain
+        .save_provider_role(
+            &caller,
+            pid,
+            Some(path_id(&role)?),
+            &req.name,
+            &req.permissions,
+            req.scope.as_deref(),
+        )
+        .await?;
+    let members = app
+        .domain
+        .provider_roles(&caller, pid)
+        .await?
+        .into_iter()
+        .find(|(x, _)| x.id == r.id)
+        .map_or(0, |(_, n)| n);
+    Ok(axum::Json(pv::provider_role(&r, members)))
+}
+
+#[derive(Deserialize)]
+struct NameRequest {
+    name: String,
+}
+
+async fn clone_role(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, role)): Path<(String, String)>,
+    Json(req): Json<NameRequest>,
+) -> Answer {
+    let r = app
+        .domain
+        .clone_provider_role(&caller, path_id(&provider)?, path_id(&role)?, &req.name)
+        .await?;
+    Ok(axum::Json(pv::provider_role(&r, 0)))
+}
+
+async fn delete_role(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, role)): Path<(String, String)>,
+) -> Result<(), ApiError> {
+    app.domain
+        .delete_provider_role(&caller, path_id(&provider)?, path_id(&role)?)
+        .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ clients
+
+async fn list_clients(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+) -> Answer {
+    let clients = app
+        .domain
+        .provider_clients(&caller, path_id(&provider)?)
+        .await?;
+    Ok(axum::Json(list(
+        clients.iter().map(pv::client).collect(),
+        None,
+    )))
+}
+
+async fn get_client(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, client)): Path<(String, String)>,
+) -> Answer {
+    let c = app
+        .domain
+        .provider_client(&caller, path_id(&provider)?, path_id(&client)?)
+        .await?;
+    Ok(axum::Json(pv::client(&c)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyPair {
+    public_key: String,
+    encrypted_private_key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateClient {
+    name: String,
+    #[serde(default, alias = "clientOwnerEmail")]
+    owner_email: Option<String>,
+    plan_type: i32,
+    #[serde(default)]
+    seats: Option<i32>,
+    key: String,
+    key_pair: KeyPair,
+    #[serde(default)]
+    collection_name: Option<String>,
+    #[serde(default)]
+    billing_email: Option<String>,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+async fn create_client(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<CreateClient>,
+) -> Answer {
+    let created = app
+        .domain
+        .create_provider_client(
+            &caller,
+            path_id(&provider)?,
+            &NewClient {
+                name: req.name,
+                owner_email: req.owner_email,
+                plan_type: req.plan_type,
+                seats: req.seats,
+                key: req.key,
+                public_key: req.key_pair.public_key,
+                encrypted_private_key: req.key_pair.encrypted_private_key,
+                collection_name: req.collection_name,
+                billing_email: req.billing_email,
+                website: req.website,
+                region: req.region,
+                notes: req.notes,
+            },
+        )
+        .await?;
+    let mut v = pv::client(&created.client);
+    v["ownerInvite"] = match &created.owner_invite {
+        Some(i) => json!({
+            "id": i.member.id.to_string(),
+            "email": i.member.email,
+            "mailed": i.mailed,
+            "token": i.token,
+            "inviteUrl": i.link,
+        }),
+        None => Value::Null,
+    };
+    Ok(axum::Json(v))
+}
+
+async fn addable_orgs(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+) -> Answer {
+    let orgs = app
+        .domain
+        .addable_orgs(&caller, path_id(&provider)?)
+        .await?;
+    Ok(axum::Json(Value::Array(
+        orgs.iter()
+            .map(|o| {
+                json!({
+                    "id": o.id.to_string(),
+                    "name": o.name,
+                    "plan": keyfleet_domain::orgs::plan::name(o.plan_type),
+                    "seats": o.seats,
+                    "disabled": !o.enabled,
+                })
+            })
+            .collect(),
+    )))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkRequest {
+    organization_id: String,
+    key: String,
+    #[serde(default)]
+    master_password_hash: Option<String>,
+}
+
+async fn link_client(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Json(req): Json<LinkRequest>,
+) -> Answer {
+    let c = app
+        .domain
+        .link_provider_client(
+            &caller,
+            path_id(&provider)?,
+            &req.organization_id,
+            &req.key,
+            req.master_password_hash.as_deref(),
+        )
+        .await?;
+    Ok(axum::Json(pv::client(&c)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EditClient {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default, alias = "assignedSeats")]
+    seats: Option<i32>,
+}
+
+async fn edit_client(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, client)): Path<(String, String)>,
+    Json(req): Json<EditClient>,
+) -> Answer {
+    let c = app
+        .domain
+        .edit_provider_client(
+            &caller,
+            path_id(&provider)?,
+            path_id(&client)?,
+            &ClientEdit {
+                name: req.name,
+                website: req.website,
+                region: req.region,
+                notes: req.notes,
+                seats: req.seats,
+            },
+        )
+        .await?;
+    Ok(axum::Json(pv::client(&c)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MemberIds {
+    member_ids: Vec<String>,
+}
+
+async fn assign_client_members(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, client)): Path<(String, String)>,
+    Json(req): Json<MemberIds>,
+) -> Answer {
+    let c = app
+        .domain
+        .assign_client_members(
+            &caller,
+            path_id(&provider)?,
+            path_id(&client)?,
+            &req.member_ids,
+        )
+        .await?;
+    Ok(axum::Json(pv::client(&c)))
+}
+
+async fn unlink_client(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, client)): Path<(String, String)>,
+) -> Result<(), ApiError> {
+    app.domain
+        .unlink_provider_client(&caller, path_id(&provider)?, path_id(&client)?)
+        .await?;
+    Ok(())
+}
+
+async fn launch_client(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, client)): Path<(String, String)>,
+) -> Answer {
+    let c = app
+        .domain
+        .launch_into_client(&caller, path_id(&provider)?, path_id(&client)?)
+        .await?;
+    Ok(axum::Json(json!({
+        "providerId": c.link.provider_id.to_string(),
+        "providerOrganizationId": c.link.id.to_string(),
+        "organizationId": c.org.id.to_string(),
+        "organizationName": c.org.name,
+        "key": c.link.key,
+        "object": "providerClientLaunch",
+    })))
+}
+
+// ------------------------------------------------------------------ reports
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct EventsQuery {
+    #[serde(flatten)]
+    range: RangeQuery,
+    #[serde(default)]
+    member: Option<String>,
+    #[serde(default)]
+    client: Option<String>,
+    #[serde(default, rename = "type")]
+    event_type: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("") | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => Err(DomainError::invalid("format", "Choose json or csv.").into()),
+    }
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn events_answer(
+    app: &AppState,
+    caller: &keyfleet_domain::Caller,
+    provider: &str,
+    q: &EventsQuery,
+    member: Option<&str>,
+) -> Result<Response, ApiError> {
+    let csv = wants_csv(q.format.as_deref())?;
+    let event_type = match q.event_type.as_deref() {
+        None | Some("") => None,
+        Some(t) => Some(
+            t.parse()
+                .map_err(|_| DomainError::invalid("type", "The type filter is not a number."))?,
+        ),
+    };
+    let page = app
+        .domain
+        .provider_events(
+            caller,
+            path_id(provider)?,
+            &ProviderEventFilter {
+                range: q.range.range(),
+                member: member.or(q.member.as_deref()),
+                client: q.client.as_deref(),
+                event_type,
+            },
+            csv,
+        )
+        .await?;
+    if csv {
+        return Ok(csv_response(
+            "provider-events.csv",
+            pv::events_csv(&page.events),
+        ));
+    }
+    Ok(axum::Json(list(
+        page.events
+            .iter()
+            .map(|(e, email)| pv::event(e, email.as_deref()))
+            .collect(),
+        page.continuation,
+    ))
+    .into_response())
+}
+
+async fn provider_events(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Query(q): Query<EventsQuery>,
+) -> Result<Response, ApiError> {
+    events_answer(&app, &caller, &provider, &q, None).await
+}
+
+async fn member_events(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((provider, member)): Path<(String, String)>,
+    Query(q): Query<EventsQuery>,
+) -> Result<Response, ApiError> {
+    events_answer(&app, &caller, &provider, &q, Some(&member)).await
+}
+
+#[derive(Deserialize, Default)]
+struct FormatQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+async fn usage_report(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let csv = wants_csv(q.format.as_deref())?;
+    let rows = app
+        .domain
+        .provider_usage(&caller, path_id(&provider)?)
+        .await?;
+    if csv {
+        return Ok(csv_response("client-usage.csv", pv::usage_csv(&rows)));
+    }
+    Ok(axum::Json(list(rows.iter().map(pv::usage).collect(), None)).into_response())
+}
