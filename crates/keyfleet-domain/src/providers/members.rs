@@ -293,9 +293,22 @@ impl Domain {
     ) -> Result<Vec<ProviderMemberDetails>, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::ManageMembers, None)?;
-        let members = self.store.provider_members(provider_id, only).await?;
+        let mut members = self.store.provider_members(provider_id, only).await?;
         if only.is_some() && members.is_empty() {
             return Err(DomainError::NotFound);
+        }
+        // An assigned-scope manager learns nothing about clients outside their scope.
+        if let Some(me) = actor.assigned_filter() {
+            let mine: HashSet<ProviderOrgId> = self
+                .store
+                .provider_clients(provider_id, Some(me))
+                .await?
+                .into_iter()
+                .map(|c| c.link.id)
+                .collect();
+            for m in &mut members {
+                m.assigned.retain(|c| mine.contains(c));
+            }
         }
         Ok(members)
     }
