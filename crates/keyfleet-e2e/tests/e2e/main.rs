@@ -9,6 +9,8 @@ mod errors;
 mod org_matrix;
 mod org_rules;
 mod orgs;
+mod provider_matrix;
+mod provider_support;
 mod support;
 mod two_factor;
 mod webauthn;
