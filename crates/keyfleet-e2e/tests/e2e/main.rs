@@ -10,6 +10,7 @@ mod org_matrix;
 mod org_rules;
 mod orgs;
 mod provider_matrix;
+mod provider_rules;
 mod provider_support;
 mod support;
 mod two_factor;
