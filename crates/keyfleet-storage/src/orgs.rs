@@ -4,6 +4,7 @@
 use crate::org_records::{
     MemberDetailsRecord, MembershipRecord, OrgRecord, OrgUserRecord, ORG_COLUMNS, ORG_USER_COLUMNS,
 };
+use crate::providers::bump_managing_provider_members;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
 use keyfleet_domain::store::{
@@ -265,6 +266,7 @@ impl OrgStore for SqlStore {
                 .map_err(db)?;
             insert_events!(tx, events);
             bump_org_members!(tx, org.id, org.revision_date.0);
+            bump_managing_provider_members!(tx, org.id, org.revision_date.0);
             tx.commit().await.map_err(db)
         })
     }
@@ -273,6 +275,7 @@ impl OrgStore for SqlStore {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             bump_org_members!(tx, id, now.0);
+            bump_managing_provider_members!(tx, id, now.0);
             sqlx::query("DELETE FROM organizations WHERE id = $1")
                 .bind(id.to_string())
                 .execute(&mut *tx)

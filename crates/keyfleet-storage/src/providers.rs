@@ -41,6 +41,24 @@ macro_rules! bump_provider_members {
 }
 pub(crate) use bump_provider_members;
 
+/// Bumps the revision of the confirmed members of the provider managing an organization (if
+/// any): their sync lists the client with its name and whether it is enabled.
+macro_rules! bump_managing_provider_members {
+    ($tx:expr, $org:expr, $at:expr) => {
+        sqlx::query(
+            "UPDATE users SET revision_date = $2 WHERE id IN (SELECT pu.user_id \
+             FROM provider_orgs po JOIN provider_users pu ON pu.provider_id = po.provider_id \
+             WHERE po.org_id = $1 AND pu.status = 2 AND pu.user_id IS NOT NULL)",
+        )
+        .bind($org.to_string())
+        .bind($at)
+        .execute(&mut *$tx)
+        .await
+        .map_err(db)?
+    };
+}
+pub(crate) use bump_managing_provider_members;
+
 /// Bumps the revision of the account behind one membership (if it has one).
 macro_rules! bump_provider_user {
     ($tx:expr, $provider:expr, $member:expr, $at:expr) => {

@@ -763,6 +763,33 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
     .await;
 }
 
+#[tokio::test]
+async fn a_client_organization_renamed_or_deleted_bumps_its_providers_members() {
+    each_backend(|s| async move {
+        let alice = account(&s, "alice@msp.example").await;
+        let (p, _) = new_provider(&s, "MSP", &alice).await;
+        let o = own_org(&s, "Acme").await;
+        s.insert_provider_link(&link(&p, &o), &[]).await.unwrap();
+        let unmanaged = own_org(&s, "Solo").await;
+
+        let mut renamed = o.clone();
+        renamed.name = "Acme Ltd".into();
+        renamed.revision_date = Timestamp(1_000);
+        s.update_org(&renamed, &[]).await.unwrap();
+        assert_eq!(revision(&s, &alice).await, Timestamp(1_000));
+
+        let mut other = unmanaged.clone();
+        other.revision_date = Timestamp(2_000);
+        s.update_org(&other, &[]).await.unwrap();
+        assert_eq!(revision(&s, &alice).await, Timestamp(1_000));
+
+        s.delete_org(o.id, Timestamp(3_000)).await.unwrap();
+        assert_eq!(revision(&s, &alice).await, Timestamp(3_000));
+        assert!(s.provider_clients(p.id, None).await.unwrap().is_empty());
+    })
+    .await;
+}
+
 fn all_events(p: &ProviderRow) -> ProviderEventQuery {
     ProviderEventQuery {
         provider_id: p.id,
