@@ -116,6 +116,17 @@ impl Domain {
         self.store
             .insert_org_cipher(&cipher, &collections, &events)
             .await?;
+        if actor.via_provider.is_some() {
+            // A provider member is no member of the client: the per-user read below would not
+            // find the item they just created. They hold owner rights on all of it.
+            return Ok(CipherView {
+                cipher,
+                folder_id: None,
+                favorite: false,
+                collection_ids: collections,
+                access: ItemAccess::FULL,
+            });
+        }
         self.cipher(caller, cipher.id).await
     }
 
