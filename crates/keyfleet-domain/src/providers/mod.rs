@@ -731,7 +731,15 @@ impl Domain {
             .await?
             .ok_or(DomainError::NotFound)?;
         if provider.status != provider_status::PENDING {
-            return Err(DomainError::bad_request("Provider is already setup."));
+            // Only the provider's own administrators learn that it is set up; to anyone else it
+            // is not there (what a caller may not reach answers 404), and a member without
+            // two-step login is told to turn it on, as on every provider call.
+            let actor = self.provider_actor(caller, id).await?;
+            return Err(if actor.rights.is_admin() {
+                DomainError::bad_request("Provider is already setup.")
+            } else {
+                DomainError::NotFound
+            });
         }
         let name = check_name("name", &req.name)?;
         let business_name = match req.business_name.as_deref().map(str::trim) {
