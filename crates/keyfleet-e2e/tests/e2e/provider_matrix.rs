@@ -13,7 +13,7 @@ use crate::provider_support::{
     account, ok, operator, own_org, send, Account, Provider, Role, TwoStep, World,
 };
 use crate::support::client;
-use keyfleet_client::{Access, Method, RawBody};
+use keyfleet_client::{Access, Method, RawBody, Session};
 use keyfleet_crypto::{EncString, SymmetricKey};
 use keyfleet_domain::SystemClock;
 use keyfleet_testkit::{
@@ -271,6 +271,11 @@ enum Target {
     /// A confirmed member with two-step login, able to take ownership (technician A for denied
     /// calls).
     Transferee,
+    /// An item in client 1's default collection, made by its plain User (the fixture's item for
+    /// denied calls).
+    Item,
+    /// Such an item, in the trash.
+    TrashedItem,
 }
 
 #[derive(Default)]
@@ -360,6 +365,15 @@ fn client1_members(f: &Fx, _: &Made, _: Option<&Account>) -> Value {
 fn org_invite(_: &Fx, _: &Made, _: Option<&Account>) -> Value {
     json!({ "emails": [format!("{}@client.example", unique("u"))], "type": 2, "collections": [], "groups": [], "permissions": {} })
 }
+fn item(f: &Fx, _: &Made, _: Option<&Account>) -> Value {
+    let c = &f.w.client1;
+    f.w.owner
+        .s()
+        .org_login_item_body(&c.org_id, &c.key, "Matrix item", "u", "p")
+}
+fn item_with_collection(f: &Fx, t: &Made, a: Option<&Account>) -> Value {
+    json!({ "cipher": item(f, t, a), "collectionIds": [f.w.client1.collection] })
+}
 fn collection(f: &Fx, _: &Made, _: Option<&Account>) -> Value {
     json!({ "name": EncString::encrypt_str(&f.w.client1.key, "Made in the matrix"), "users": [], "groups": [] })
 }
@@ -430,6 +444,12 @@ fn rows() -> Vec<Row> {
         r("GET", "/api/organizations/{org}/policies", T::None, none, InClient(true), NOBODY),
         r("GET", "/api/organizations/{org}/events", T::None, none, InClient(false), NOBODY),
         r("GET", "/api/ciphers/organization-details?organizationId={org}", T::None, none, InClient(false), NOBODY),
+        r("POST", "/api/ciphers/create", T::None, item_with_collection, InClient(true), NOBODY),
+        r("POST", "/api/ciphers/admin", T::None, item_with_collection, InClient(true), NOBODY),
+        r("PUT", "/api/ciphers/{item}/admin", T::Item, item, InClient(true), NOBODY),
+        r("PUT", "/api/ciphers/{item}/delete-admin", T::Item, none, InClient(false), NOBODY),
+        r("PUT", "/api/ciphers/{item}/restore-admin", T::TrashedItem, none, InClient(false), NOBODY),
+        r("DELETE", "/api/ciphers/{item}/admin", T::Item, none, InClient(false), NOBODY),
         r("POST", "/api/organizations/{org}/api-key", T::None, own_password, Never(false), NOBODY),
         r("POST", "/api/organizations/{org}/rotate-api-key", T::None, own_password, Never(false), NOBODY),
         // Destructive rows last: the plain User leaves; deleting the org must fail for everyone;
@@ -453,6 +473,8 @@ struct Fx {
     /// Members assigned to client 1 (and to every fresh client made for unlink rows).
     client1_group: Vec<String>,
     create_client_body: Value,
+    /// A trashed item of client 1, for denied restores.
+    trashed_item: String,
 }
 
 impl Fx {
@@ -614,6 +636,8 @@ async fn fixture(server: &TestServer) -> Fx {
         extra.push((who, acc));
     }
     let spare_client = fresh_client(&w, &group).await;
+    let client_user = &extra.iter().find(|(w, _)| *w == ClientUser).unwrap().1;
+    let trashed_item = client_item(&w, &client_user.session, true).await;
     let create_client_body = p.client_body("Matrix client", &SymmetricKey::generate(), &w.pair);
     Fx {
         w,
@@ -625,7 +649,28 @@ async fn fixture(server: &TestServer) -> Fx {
         accepted_wrapped: accepted.1,
         client1_group: group,
         create_client_body,
+        trashed_item,
     }
+}
+
+/// An item client 1's plain User makes in the default collection (and trashes, when asked).
+async fn client_item(w: &World, user: &Session, trashed: bool) -> String {
+    let c = &w.client1;
+    let id = user
+        .create_org_login(&c.org_id, &c.key, &[&c.collection], "Matrix item", "u", "p")
+        .await
+        .unwrap()
+        .id;
+    if trashed {
+        ok(
+            user,
+            Method::PUT,
+            &format!("/api/ciphers/{id}/delete"),
+            None,
+        )
+        .await;
+    }
+    id
 }
 
 /// Makes the row's fresh target and returns it. Calls that will be refused leave their target as
@@ -696,6 +741,12 @@ async fn make_target(server: &TestServer, f: &Fx, target: Target, who: Who, allo
             }
             None => id(&f.w.client2.org_id),
         },
+        Target::Item if !allowed => id(&f.w.item),
+        Target::TrashedItem if !allowed => id(&f.trashed_item),
+        Target::Item | Target::TrashedItem => {
+            let user = &f.account(ClientUser).unwrap().session;
+            id(&client_item(&f.w, user, target == Target::TrashedItem).await)
+        }
         Target::Transferee if !allowed => id(&f.w.tech_a.puid),
         Target::Transferee => {
             let email = format!("{}@heir.example", unique("h"));
@@ -731,6 +782,7 @@ async fn run_matrix(backend: Backend) {
                 .replace("{member}", &made.id)
                 .replace("{role}", &made.id)
                 .replace("{client}", &made.id)
+                .replace("{item}", &made.id)
                 .replace("{org}", &f.w.client1.org_id);
             let body = match (row.body)(&f, &made, caller) {
                 Value::Null => None,
@@ -751,7 +803,8 @@ async fn run_matrix(backend: Backend) {
             };
             let good = match expected {
                 0 => (200..300).contains(&res.status),
-                400 if who == NoTwoStep => {
+                // Accepting an invitation needs no two-step login: that refusal is the token's.
+                400 if who == NoTwoStep && !matches!(row.need, RefusedForAll) => {
                     res.status == 400 && res.body.contains("Two-step login is required")
                 }
                 e => res.status == e,

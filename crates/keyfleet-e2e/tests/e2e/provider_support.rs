@@ -341,7 +341,8 @@ impl Provider {
         json!({
             "name": name,
             "planType": 19,
-            "seats": 10,
+            // Room for every invitation the matrix sends into a client.
+            "seats": 1000,
             "key": EncString::encrypt_aes(&self.key, &org_key.to_bytes()).to_string(),
             "keyPair": pair.wire(org_key),
             "collectionName": EncString::encrypt_str(org_key, "Default collection"),
