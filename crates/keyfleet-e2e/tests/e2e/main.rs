@@ -9,6 +9,7 @@ mod errors;
 mod org_matrix;
 mod org_rules;
 mod orgs;
+mod provider_bw;
 mod provider_matrix;
 mod provider_rules;
 mod provider_support;

@@ -93,10 +93,19 @@ pub async fn account(
     two_step: TwoStep,
     clock: &dyn Clock,
 ) -> Account {
+    account_with_kdf(server, email, two_step, clock, FAST_KDF).await
+}
+
+/// [`account`] with a chosen KDF (the stock bw CLI's stories use the default one).
+pub async fn account_with_kdf(
+    server: &TestServer,
+    email: &str,
+    two_step: TwoStep,
+    clock: &dyn Clock,
+    kdf: Kdf,
+) -> Account {
     let c = client(server);
-    c.register(email, PASSWORD, Some(email), FAST_KDF)
-        .await
-        .unwrap();
+    c.register(email, PASSWORD, Some(email), kdf).await.unwrap();
     let session = c.login_password(email, PASSWORD).await.unwrap();
     let (hash, _) = c.password_hash(email, PASSWORD).await.unwrap();
     let totp = match two_step {
