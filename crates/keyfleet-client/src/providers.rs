@@ -544,6 +544,18 @@ pub trait ProviderCalls {
         send(self, Method::DELETE, &path, None).await
     }
 
+    /// `POST /providers/{pid}/clients/{poid}/launch` (logged in the provider's and the
+    /// client's event logs): `{organizationId, organizationName, key, …}`, the key still
+    /// wrapped with the provider key ([`Session::launch_into_client`] unwraps it).
+    async fn launch_client(
+        &self,
+        provider_id: &str,
+        client_id: &str,
+    ) -> Result<Value, ClientError> {
+        let path = format!("{}/clients/{client_id}/launch", provider_path(provider_id));
+        send(self, Method::POST, &path, None).await
+    }
+
     /// `GET /providers/{pid}/events`: `{data, continuationToken}`.
     async fn provider_events(
         &self,
@@ -702,16 +714,15 @@ impl Session {
         self.call(Method::POST, &path, Some(body)).await
     }
 
-    /// Launches into a client (`POST …/clients/{poid}/launch`, logged in both event logs):
-    /// the organization id and its key, unwrapped with the provider key.
+    /// Launches into a client ([`ProviderCalls::launch_client`]): the organization id and its
+    /// key, unwrapped with the provider key.
     pub async fn launch_into_client(
         &self,
         provider_id: &str,
         client_id: &str,
     ) -> Result<LaunchedClient, ClientError> {
         let provider_key = self.provider_key(provider_id).await?;
-        let path = format!("{}/clients/{client_id}/launch", provider_path(provider_id));
-        let v: Value = self.call(Method::POST, &path, None).await?;
+        let v = self.launch_client(provider_id, client_id).await?;
         let field = |k: &str| {
             v[k].as_str()
                 .map(str::to_string)
