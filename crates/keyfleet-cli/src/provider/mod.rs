@@ -203,14 +203,14 @@ impl PCtx {
         let clients = self.clients(provider).await?;
         which
             .iter()
-            .map(|w| find_client(&clients, w, provider).map(|c| str_of(c, "id").to_string()))
+            .map(|w| find_client(&clients, w, provider).map(|c| str_of(&c, "id").to_string()))
             .collect()
     }
 
     /// One client by link id, organization id or organization name.
     pub async fn client(&self, provider: &ProviderRef, which: &str) -> Result<Value, Failure> {
         let clients = self.clients(provider).await?;
-        find_client(&clients, which, provider).cloned()
+        find_client(&clients, which, provider)
     }
 
     /// A custom role by id or name.
@@ -243,13 +243,15 @@ fn find_member<'a>(
     }
 }
 
-fn find_client<'a>(
-    clients: &'a [Value],
-    which: &str,
-    provider: &ProviderRef,
-) -> Result<&'a Value, Failure> {
+/// A client from the list; an id that is not in it is passed on as a link id, so the server
+/// decides (404 for a client out of the caller's reach).
+fn find_client(clients: &[Value], which: &str, provider: &ProviderRef) -> Result<Value, Failure> {
     match pick(clients, which, &["id", "organizationId"], "organizationName") {
-        Pick::One(c) => Ok(c),
+        Pick::One(c) => Ok(c.clone()),
+        Pick::Nothing if looks_like_id(which) => Ok(serde_json::json!({
+            "id": which.to_ascii_lowercase(),
+            "organizationName": which,
+        })),
         Pick::Nothing => Err(Failure::server(format!(
             "no client {which:?} in your reach at {} (by id or name); `keyfleet provider clients` lists them",
             provider.name
