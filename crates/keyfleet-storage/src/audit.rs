@@ -4,8 +4,14 @@ use crate::org_records::{EventRecord, PolicyRecord, EVENT_COLUMNS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{OrgId, UserId};
+use keyfleet_domain::provider_store::ProviderEventQuery;
 use keyfleet_domain::store::{AuditStore, EventQuery, EventRow, PolicyRow};
 use keyfleet_domain::StoreError;
+
+/// `(date, id) < ($n, $n+1)`: the page after the last one, newest first.
+fn after_cursor(n: usize) -> String {
+    format!(" AND (date < ${n} OR (date = ${n} AND id < ${}))", n + 1)
+}
 
 const POLICY_COLUMNS: &str = "p.id, p.org_id, p.policy_type, p.enabled, p.data, p.revision_date";
 
@@ -97,12 +103,7 @@ impl AuditStore for SqlStore {
         }
         let before = q.before.map(|(date, id)| (date.0, id.to_string()));
         if before.is_some() {
-            // (date, id) < (before.date, before.id): the page after the last one, newest first.
-            let n = binds.len() + 3;
-            sql.push_str(&format!(
-                " AND (date < ${n} OR (date = ${n} AND id < ${}))",
-                n + 1
-            ));
+            sql.push_str(&after_cursor(binds.len() + 3));
         }
         sql.push_str(&format!(" ORDER BY date DESC, id DESC LIMIT {}", q.limit));
         let recs: Vec<EventRecord> = on_pool!(&self.pool, p => {
@@ -116,5 +117,90 @@ impl AuditStore for SqlStore {
             query.fetch_all(p).await.map_err(db)?
         });
         recs.into_iter().map(EventRow::try_from).collect()
+    }
+}
+
+/// An event with the acting account's email.
+#[derive(sqlx::FromRow)]
+struct ProviderEventRecord {
+    #[sqlx(flatten)]
+    event: EventRecord,
+    acting_email: Option<String>,
+}
+
+impl SqlStore {
+    /// A page of a provider's event log (`ProviderStore::provider_events`): the filters and the
+    /// keyset run on `events` alone (the `events_provider` index), and only the page is joined
+    /// to `users` for the acting account's email.
+    pub(crate) async fn read_provider_events(
+        &self,
+        q: &ProviderEventQuery,
+    ) -> Result<Vec<(EventRow, Option<String>)>, StoreError> {
+        if q.clients.as_ref().is_some_and(Vec::is_empty) {
+            // No client in scope: nothing, not everything.
+            return Ok(vec![]);
+        }
+        let mut sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE provider_id = $1 AND date >= $2 AND date <= $3"
+        );
+        let mut binds: Vec<String> = Vec::new();
+        // Each `?` is the placeholder of the value bound with its clause ($4 onwards).
+        let mut next = |sql: &mut String, clause: &str, value: String| {
+            binds.push(value);
+            sql.push_str(&clause.replace('?', &format!("${}", binds.len() + 3)));
+        };
+        match q.member {
+            Some((member, Some(user))) => {
+                next(&mut sql, " AND (provider_user_id = ?", member.to_string());
+                next(&mut sql, " OR acting_user_id = ?)", user.to_string());
+            }
+            Some((member, None)) => next(&mut sql, " AND provider_user_id = ?", member.to_string()),
+            None => {}
+        }
+        if let Some(clients) = &q.clients {
+            for (i, c) in clients.iter().enumerate() {
+                let clause = if i == 0 {
+                    " AND provider_org_id IN (?"
+                } else {
+                    ", ?"
+                };
+                next(&mut sql, clause, c.to_string());
+            }
+            sql.push(')');
+        }
+        let mut n = binds.len() + 4;
+        if q.event_type.is_some() {
+            sql.push_str(&format!(" AND event_type = ${n}"));
+            n += 1;
+        }
+        let before = q.before.map(|(date, id)| (date.0, id.to_string()));
+        if before.is_some() {
+            sql.push_str(&after_cursor(n));
+        }
+        let sql = format!(
+            "SELECT ev.*, u.email AS acting_email FROM \
+             ({sql} ORDER BY date DESC, id DESC LIMIT {}) ev \
+             LEFT JOIN users u ON u.id = ev.acting_user_id ORDER BY ev.date DESC, ev.id DESC",
+            q.limit
+        );
+        let recs: Vec<ProviderEventRecord> = on_pool!(&self.pool, p => {
+            let mut query = sqlx::query_as(&sql)
+                .bind(q.provider_id.to_string())
+                .bind(q.start.0)
+                .bind(q.end.0);
+            for b in &binds {
+                query = query.bind(b.clone());
+            }
+            if let Some(t) = q.event_type {
+                query = query.bind(t);
+            }
+            if let Some((date, id)) = &before {
+                query = query.bind(*date).bind(id.clone());
+            }
+            query.fetch_all(p).await.map_err(db)?
+        });
+        recs.into_iter()
+            .map(|r| Ok((EventRow::try_from(r.event)?, r.acting_email)))
+            .collect()
     }
 }

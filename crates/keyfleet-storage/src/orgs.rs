@@ -4,6 +4,7 @@
 use crate::org_records::{
     MemberDetailsRecord, MembershipRecord, OrgRecord, OrgUserRecord, ORG_COLUMNS, ORG_USER_COLUMNS,
 };
+use crate::providers::bump_managing_provider_members;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
 use keyfleet_domain::store::{
@@ -73,18 +74,21 @@ macro_rules! bump_user {
             .map_err(db)?
     };
 }
+pub(crate) use bump_user;
 
-const INSERT_ORG_USER: &str = "INSERT INTO org_users (id, org_id, user_id, email, member_type, \
+pub(crate) const INSERT_ORG_USER: &str =
+    "INSERT INTO org_users (id, org_id, user_id, email, member_type, \
     status, org_key, permissions, external_id, invited_at, revocation_reason, creation_date, \
     revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
-const INSERT_COLLECTION_USER: &str = "INSERT INTO collection_users (collection_id, org_user_id, \
+pub(crate) const INSERT_COLLECTION_USER: &str =
+    "INSERT INTO collection_users (collection_id, org_user_id, \
     read_only, hide_passwords, manage) VALUES ($1, $2, $3, $4, $5)";
 
 /// Binds an org user row to [`INSERT_ORG_USER`] and runs it.
 macro_rules! insert_org_user {
     ($tx:expr, $m:expr) => {
-        sqlx::query(INSERT_ORG_USER)
+        sqlx::query($crate::orgs::INSERT_ORG_USER)
             .bind($m.id.to_string())
             .bind($m.org_id.to_string())
             .bind($m.user_id.map(|v| v.to_string()))
@@ -103,6 +107,7 @@ macro_rules! insert_org_user {
             .map_err(db)?
     };
 }
+pub(crate) use insert_org_user;
 
 /// Replaces one member's direct collection access and groups.
 macro_rules! replace_member_access {
@@ -118,7 +123,7 @@ macro_rules! replace_member_access {
             .await
             .map_err(db)?;
         for c in $collections.iter() {
-            sqlx::query(INSERT_COLLECTION_USER)
+            sqlx::query($crate::orgs::INSERT_COLLECTION_USER)
                 .bind(c.id.to_string())
                 .bind($member.to_string())
                 .bind(c.read_only)
@@ -138,6 +143,57 @@ macro_rules! replace_member_access {
         }
     };
 }
+pub(crate) use replace_member_access;
+
+pub(crate) const INSERT_ORG: &str =
+    "INSERT INTO organizations (id, name, business_name, billing_email, \
+    plan_type, seats, max_collections, public_key, private_key, api_key, enabled, \
+    creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+pub(crate) const INSERT_COLLECTION: &str =
+    "INSERT INTO collections (id, org_id, name, external_id, \
+    creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// Inserts an organization row (an org created by its owner or by a provider).
+macro_rules! insert_org_row {
+    ($tx:expr, $org:expr) => {
+        sqlx::query($crate::orgs::INSERT_ORG)
+            .bind($org.id.to_string())
+            .bind(&$org.name)
+            .bind(&$org.business_name)
+            .bind(&$org.billing_email)
+            .bind($org.plan_type)
+            .bind($org.seats)
+            .bind($org.max_collections)
+            .bind(&$org.public_key)
+            .bind(&$org.private_key)
+            .bind(&$org.api_key)
+            .bind($org.enabled)
+            .bind($org.creation_date.0)
+            .bind($org.revision_date.0)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?
+    };
+}
+pub(crate) use insert_org_row;
+
+/// Inserts a collection row (without access rows).
+macro_rules! insert_collection_row {
+    ($tx:expr, $c:expr) => {
+        sqlx::query($crate::orgs::INSERT_COLLECTION)
+            .bind($c.id.to_string())
+            .bind($c.org_id.to_string())
+            .bind(&$c.name)
+            .bind(&$c.external_id)
+            .bind($c.creation_date.0)
+            .bind($c.revision_date.0)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?
+    };
+}
+pub(crate) use insert_collection_row;
 
 #[derive(sqlx::FromRow)]
 struct AccessRecord {
@@ -163,42 +219,12 @@ impl OrgStore for SqlStore {
         collection: Option<&CollectionRow>,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO organizations (id, name, business_name, billing_email, \
-            plan_type, seats, max_collections, public_key, private_key, api_key, enabled, \
-            creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-        const COLLECTION: &str = "INSERT INTO collections (id, org_id, name, external_id, \
-            creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6)";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            sqlx::query(SQL)
-                .bind(org.id.to_string())
-                .bind(&org.name)
-                .bind(&org.business_name)
-                .bind(&org.billing_email)
-                .bind(org.plan_type)
-                .bind(org.seats)
-                .bind(org.max_collections)
-                .bind(&org.public_key)
-                .bind(&org.private_key)
-                .bind(&org.api_key)
-                .bind(org.enabled)
-                .bind(org.creation_date.0)
-                .bind(org.revision_date.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            insert_org_row!(tx, org);
             insert_org_user!(tx, owner);
             if let Some(c) = collection {
-                sqlx::query(COLLECTION)
-                    .bind(c.id.to_string())
-                    .bind(c.org_id.to_string())
-                    .bind(&c.name)
-                    .bind(&c.external_id)
-                    .bind(c.creation_date.0)
-                    .bind(c.revision_date.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
+                insert_collection_row!(tx, c);
             }
             insert_events!(tx, events);
             if let Some(user) = owner.user_id {
@@ -240,6 +266,7 @@ impl OrgStore for SqlStore {
                 .map_err(db)?;
             insert_events!(tx, events);
             bump_org_members!(tx, org.id, org.revision_date.0);
+            bump_managing_provider_members!(tx, org.id, org.revision_date.0);
             tx.commit().await.map_err(db)
         })
     }
@@ -248,6 +275,7 @@ impl OrgStore for SqlStore {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             bump_org_members!(tx, id, now.0);
+            bump_managing_provider_members!(tx, id, now.0);
             sqlx::query("DELETE FROM organizations WHERE id = $1")
                 .bind(id.to_string())
                 .execute(&mut *tx)

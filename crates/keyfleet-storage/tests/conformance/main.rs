@@ -2,6 +2,8 @@
 //! cannot drift apart unnoticed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod providers;
+
 use futures::StreamExt;
 use keyfleet_domain::ids::{CipherId, FolderId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
