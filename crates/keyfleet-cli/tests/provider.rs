@@ -460,7 +460,22 @@ fn story(url: &str, ca: &str, dir: &Path) {
         assert!(types.contains(&t), "{what} ({t}) missing: {types:?}");
     }
     let invited = admin.ok(&["provider", "events", "--type", "1800", "--all", "--json"]);
-    assert_eq!(invited["data"].as_array().unwrap().len(), 4, "{invited}");
+    let by: Vec<&Value> = invited["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["actingUserEmail"])
+        .collect();
+    assert_eq!(
+        by.iter().filter(|e| **e == owner.email).count(),
+        4,
+        "the owner invited four staff: {invited}"
+    );
+    assert_eq!(
+        by.iter().filter(|e| e.is_null()).count(),
+        1,
+        "the operator invited the owner: {invited}"
+    );
     let about_tech1 = admin.ok(&[
         "provider",
         "events",
@@ -469,11 +484,19 @@ fn story(url: &str, ca: &str, dir: &Path) {
         "--all",
         "--json",
     ]);
-    assert!(about_tech1["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["providerUserId"] == tech1_id.as_str()));
+    // A member's events: those about them and those they acted in.
+    let about: Vec<&Value> = about_tech1["data"].as_array().unwrap().iter().collect();
+    assert!(
+        about.iter().all(
+            |e| e["providerUserId"] == tech1_id.as_str() || e["actingUserEmail"] == tech1.email
+        ),
+        "{about_tech1}"
+    );
+    let kinds: BTreeSet<i64> = about.iter().filter_map(|e| e["type"].as_i64()).collect();
+    assert!(
+        [1800, 1801, 1856, 1903].iter().all(|t| kinds.contains(t)),
+        "invited, confirmed, assigned, launched: {kinds:?}"
+    );
     let csv = admin.text(&["provider", "events", "--csv"]);
     assert!(
         csv.starts_with("date,type,event,actingUserId,actingUserEmail,"),
