@@ -7,7 +7,7 @@ mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
-use support::{json, keyfleet, now_secs, register_and_login, KEYFLEET};
+use support::{enable_totp, json, keyfleet, now_secs, register_and_login, KEYFLEET};
 
 struct Server(Child);
 
@@ -103,35 +103,8 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
 
     // Two-step login with the authenticator app, set up from the same binary.
     let pw = "a long master passphrase\n";
-    let (code, out, err) = keyfleet(
-        &["account", "2fa", "setup-totp", "--password-stdin", "--json"],
-        pw,
-        &home,
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let key = serde_json::from_str::<serde_json::Value>(&out).unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let now = now_secs;
-    let totp = keyfleet_testkit::totp_code(&key, now());
-    let enable = [
-        "account",
-        "2fa",
-        "enable-totp",
-        "--password-stdin",
-        "--json",
-        "--key",
-        key.as_str(),
-        "--code",
-        totp.as_str(),
-    ];
-    let (code, out, err) = keyfleet(&enable, pw, &home);
-    assert_eq!(code, 0, "{out}{err}");
-    let recovery = serde_json::from_str::<serde_json::Value>(&out).unwrap()["recoveryCode"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (key, enabled) = enable_totp(pw.trim_end(), &home);
+    let recovery = enabled["recoveryCode"].as_str().unwrap().to_string();
     assert!(recovery.len() >= 32);
     let (_, out, _) = keyfleet(&["account", "2fa", "status", "--json"], "", &home);
     let status = serde_json::from_str::<serde_json::Value>(&out).unwrap();
@@ -152,7 +125,7 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
     assert_eq!(code, 3, "a code is now required: {err}");
     assert!(err.contains("--code"), "{err}");
     // The code used to enable was spent; the next step's code is accepted (±1 step of drift).
-    let next = keyfleet_testkit::totp_code(&key, now() + 30);
+    let next = keyfleet_testkit::totp_code(&key, now_secs() + 30);
     let mut with_code = login.clone();
     with_code.extend(["--code", next.as_str()]);
     let (code, out, err) = keyfleet(&with_code, pw, &home);

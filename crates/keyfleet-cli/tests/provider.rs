@@ -224,26 +224,14 @@ fn story(url: &str, ca: &str, dir: &Path) {
         "Acme",
         "--json",
     ]);
-    owner.ok(&[
-        "provider",
-        "client",
-        "technicians",
-        "Globex",
-        "--member",
-        &tech1_id,
-        "--member",
-        "tech2@msp.example",
-        "--json",
-    ]);
-    owner.ok(&[
-        "provider",
-        "client",
-        "technicians",
-        "Globex",
-        "--member",
-        "tech2@msp.example",
-        "--json",
-    ]);
+    // Replacing who manages a client: both technicians, then the second alone.
+    for managers in [vec![tech1_id.as_str(), tech2.email], vec![tech2.email]] {
+        let mut args = vec!["provider", "client", "technicians", "Globex", "--json"];
+        for m in managers {
+            args.extend(["--member", m]);
+        }
+        owner.ok(&args);
+    }
     owner.ok(&[
         "provider",
         "client",

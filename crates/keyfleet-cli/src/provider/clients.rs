@@ -52,6 +52,21 @@ pub struct CreateArgs {
     /// Invite this address as the client's owner.
     #[arg(long)]
     owner_email: Option<String>,
+    #[command(flatten)]
+    details: Details,
+    /// Billing email (the provider's by default).
+    #[arg(long)]
+    billing_email: Option<String>,
+    /// Name of the first collection.
+    #[arg(long, default_value = "Default collection")]
+    collection: String,
+    #[command(flatten)]
+    unlock: Unlock,
+}
+
+/// A client's own details, for the MSP's records.
+#[derive(Args)]
+pub struct Details {
     /// Website.
     #[arg(long)]
     website: Option<String>,
@@ -61,14 +76,6 @@ pub struct CreateArgs {
     /// Notes.
     #[arg(long)]
     notes: Option<String>,
-    /// Billing email (the provider's by default).
-    #[arg(long)]
-    billing_email: Option<String>,
-    /// Name of the first collection.
-    #[arg(long, default_value = "Default collection")]
-    collection: String,
-    #[command(flatten)]
-    unlock: Unlock,
 }
 
 #[derive(Args)]
@@ -86,15 +93,8 @@ pub struct EditArgs {
     /// New name.
     #[arg(long)]
     name: Option<String>,
-    /// New website.
-    #[arg(long)]
-    website: Option<String>,
-    /// New region.
-    #[arg(long)]
-    region: Option<String>,
-    /// New notes.
-    #[arg(long)]
-    notes: Option<String>,
+    #[command(flatten)]
+    details: Details,
     /// New seat count.
     #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
     seats: Option<i32>,
@@ -194,9 +194,9 @@ async fn create(p: &PCtx, provider: &ProviderRef, a: CreateArgs) -> Result<(), F
                 owner_email: a.owner_email,
                 collection_name: Some(a.collection),
                 billing_email: a.billing_email,
-                website: a.website,
-                region: a.region,
-                notes: a.notes,
+                website: a.details.website,
+                region: a.details.region,
+                notes: a.details.notes,
             },
         )
         .await?;
@@ -246,9 +246,9 @@ pub async fn run(p: &PCtx, cmd: ClientCommand) -> Result<(), Failure> {
             let c = p.client(&provider, &a.client).await?;
             let edit = ClientEdit {
                 name: a.name,
-                website: a.website,
-                region: a.region,
-                notes: a.notes,
+                website: a.details.website,
+                region: a.details.region,
+                notes: a.details.notes,
                 seats: a.seats,
             };
             let c = r

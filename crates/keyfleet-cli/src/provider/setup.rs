@@ -55,17 +55,30 @@ pub struct AcceptArgs {
     link: Option<String>,
 }
 
+/// The `keys` of a set-up or invitation link, once its email is checked against the session's.
+fn link_fields<const N: usize>(
+    p: &PCtx,
+    link: &str,
+    keys: [&str; N],
+) -> Result<[String; N], Failure> {
+    let link = link.trim();
+    check_invited_email(
+        &link_param(link, "email").unwrap_or_default(),
+        &p.remote().saved.email,
+    )?;
+    let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    for (slot, key) in out.iter_mut().zip(keys) {
+        *slot = link_param(link, key).map_err(Failure::usage)?;
+    }
+    Ok(out)
+}
+
 /// `provider setup`: the provider key is made here and wrapped to your own public key.
 pub async fn setup(p: &PCtx, a: SetupArgs) -> Result<(), Failure> {
     let (provider_id, token) = match (&a.link, &a.token) {
         (Some(link), _) => {
-            let link = link.trim();
-            let param = |k: &str| link_param(link, k).map_err(Failure::usage);
-            check_invited_email(
-                &link_param(link, "email").unwrap_or_default(),
-                &p.remote().saved.email,
-            )?;
-            (param("providerId")?, param("token")?)
+            let [provider, token] = link_fields(p, link, ["providerId", "token"])?;
+            (provider, token)
         }
         (None, Some(token)) => (
             p.provider_arg()
@@ -191,17 +204,9 @@ pub async fn update(p: &PCtx, a: UpdateArgs) -> Result<(), Failure> {
 pub async fn accept(p: &PCtx, a: AcceptArgs) -> Result<(), Failure> {
     let (provider_id, member_id, token) = match (a.link, a.member, a.token) {
         (Some(link), ..) => {
-            let link = link.trim();
-            let param = |k: &str| link_param(link, k).map_err(Failure::usage);
-            check_invited_email(
-                &link_param(link, "email").unwrap_or_default(),
-                &p.remote().saved.email,
-            )?;
-            (
-                param("providerId")?,
-                param("providerUserId")?,
-                param("token")?,
-            )
+            let [provider, member, token] =
+                link_fields(p, &link, ["providerId", "providerUserId", "token"])?;
+            (provider, member, token)
         }
         (None, Some(member), Some(token)) => (
             p.provider_arg()

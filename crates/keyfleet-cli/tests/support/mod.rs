@@ -69,8 +69,9 @@ pub fn now_secs() -> i64 {
     .unwrap()
 }
 
-/// Turns the authenticator app (TOTP) on with `keyfleet account 2fa setup-totp|enable-totp`.
-pub fn enable_totp(password: &str, home: &Path) {
+/// Turns the authenticator app (TOTP) on with `keyfleet account 2fa setup-totp|enable-totp`:
+/// the authenticator key and `enable-totp`'s answer (with the recovery code).
+pub fn enable_totp(password: &str, home: &Path) -> (String, serde_json::Value) {
     let pw = format!("{password}\n");
     let (code, out, err) = keyfleet(
         &["account", "2fa", "setup-totp", "--password-stdin", "--json"],
@@ -96,4 +97,5 @@ pub fn enable_totp(password: &str, home: &Path) {
         home,
     );
     assert_eq!(code, 0, "{out}{err}");
+    (key, json(&out))
 }
