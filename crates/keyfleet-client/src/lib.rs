@@ -10,8 +10,8 @@ mod session;
 
 pub use orgs::{Access, CreatedOrg};
 pub use providers::{
-    ClientEdit, CreatedClient, LaunchedClient, MemberRole, NewClient, ProviderCalls,
-    ProviderEventFilter, RoleScope,
+    new_client_body, ClientEdit, CreatedClient, LaunchedClient, MemberRole, NewClient,
+    ProviderCalls, ProviderEventFilter, RoleScope,
 };
 pub use session::Session;
 
