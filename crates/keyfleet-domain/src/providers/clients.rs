@@ -1,7 +1,9 @@
 //! Client companies: organizations created under the provider or linked from an existing one,
 //! their details, technician assignments, unlinking, and launching into one.
 
-use super::{check_optional_email, check_text, provider_event, Permission, ProviderActor};
+use super::{
+    changed_meanwhile, check_optional_email, check_text, provider_event, Permission, ProviderActor,
+};
 use crate::accounts::{check_enc_string, check_public_key, parse_email};
 use crate::auth::Caller;
 use crate::error::DomainError;
@@ -513,7 +515,8 @@ impl Domain {
         }
         self.store
             .update_provider_link(&link, org_changed.then_some(&org), &events)
-            .await?;
+            .await
+            .map_err(changed_meanwhile)?;
         let client = self
             .store
             .provider_client(provider_id, id)

@@ -3,8 +3,8 @@
 //! (reversible), delete (permanent: the wrapped key goes with the row) and ownership transfer.
 
 use super::{
-    member_status, provider_event, require_account_keys, role, Permission, ProviderActor,
-    ProviderRights,
+    changed_meanwhile, member_status, provider_event, require_account_keys, role, Permission,
+    ProviderActor, ProviderRights,
 };
 use crate::accounts::parse_email;
 use crate::auth::Caller;
@@ -404,7 +404,8 @@ impl Domain {
             .collect();
         self.store
             .insert_provider_users(&rows, &assignments, &events)
-            .await?;
+            .await
+            .map_err(changed_meanwhile)?;
         let invites = rows
             .iter()
             .map(|r| self.issue_provider_invite(&actor.provider, r))
@@ -433,7 +434,10 @@ impl Domain {
         }
         m.invited_at = Some(self.now());
         m.revision_date = self.now();
-        self.store.update_provider_users(&[m.clone()], &[]).await?;
+        self.store
+            .update_provider_users(&[m.clone()], &[])
+            .await
+            .map_err(changed_meanwhile)?;
         let invite = self.issue_provider_invite(&actor.provider, &m)?;
         let mut out = self
             .deliver_provider_invites(&actor.provider, vec![invite])
@@ -483,7 +487,10 @@ impl Domain {
         m.email = None;
         m.invited_at = None;
         m.revision_date = self.now();
-        self.store.update_provider_users(&[m], &[]).await?;
+        self.store
+            .update_provider_users(&[m], &[])
+            .await
+            .map_err(changed_meanwhile)?;
         Ok(())
     }
 
@@ -516,7 +523,10 @@ impl Domain {
         m.key = Some(key.to_string());
         m.revision_date = self.now();
         let events = [self.member_event_of(&actor, provider_event::USER_CONFIRMED, &m)];
-        self.store.update_provider_users(&[m], &events).await?;
+        self.store
+            .update_provider_users(&[m], &events)
+            .await
+            .map_err(changed_meanwhile)?;
         Ok(())
     }
 
@@ -540,7 +550,10 @@ impl Domain {
         m.role_id = role_id;
         m.revision_date = self.now();
         let events = [self.member_event_of(&actor, provider_event::USER_UPDATED, &m)];
-        self.store.update_provider_users(&[m], &events).await?;
+        self.store
+            .update_provider_users(&[m], &events)
+            .await
+            .map_err(changed_meanwhile)?;
         Ok(())
     }
 
@@ -606,7 +619,10 @@ impl Domain {
             provider_event::USER_RESTORED
         };
         let events = [self.member_event_of(&actor, t, &m)];
-        self.store.update_provider_users(&[m], &events).await?;
+        self.store
+            .update_provider_users(&[m], &events)
+            .await
+            .map_err(changed_meanwhile)?;
         Ok(())
     }
 
@@ -679,7 +695,8 @@ impl Domain {
         let events = [self.member_event_of(&actor, provider_event::OWNERSHIP_TRANSFERRED, &target)];
         self.store
             .update_provider_users(&[me, target], &events)
-            .await?;
+            .await
+            .map_err(changed_meanwhile)?;
         tracing::info!(provider = %provider_id, "provider ownership transferred");
         Ok(())
     }

@@ -774,7 +774,8 @@ impl Domain {
         owner.revision_date = now;
         self.store
             .update_provider_users(&[owner.clone()], &[])
-            .await?;
+            .await
+            .map_err(changed_meanwhile)?;
         provider.name = name;
         provider.business_name = business_name;
         provider.billing_email = Some(billing_email);
@@ -829,6 +830,17 @@ impl Domain {
         let events = [self.provider_event(&actor, provider_event::PROVIDER_UPDATED)];
         self.store.update_provider(&p, &events).await?;
         Ok(p)
+    }
+}
+
+/// A store `Conflict` on a provider write: someone changed (or removed) the row meanwhile, or a
+/// unique name/address was taken between the check and the write.
+pub(crate) fn changed_meanwhile(e: crate::store::StoreError) -> DomainError {
+    match e {
+        crate::store::StoreError::Conflict => DomainError::bad_request(
+            "This changed in the meantime (or the name or address is taken). Reload and try again.",
+        ),
+        other => other.into(),
     }
 }
 
