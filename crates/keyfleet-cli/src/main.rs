@@ -155,4 +155,39 @@ mod tests {
         ])
         .is_ok());
     }
+
+    #[test]
+    fn provider_flags_go_anywhere_and_admin_needs_a_token() {
+        for args in [
+            ["keyfleet", "provider", "--json", "members"].as_slice(),
+            &[
+                "keyfleet",
+                "provider",
+                "members",
+                "--json",
+                "--provider",
+                "p",
+            ],
+            &["keyfleet", "provider", "client", "unlink", "Acme", "--json"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+        assert!(Cli::try_parse_from([
+            "keyfleet", "provider", "invite", "a@b.c", "--role", "owner"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from([
+            "keyfleet", "provider", "assign", "m", "--client", "c", "--clear"
+        ])
+        .is_err());
+        let with_token = [
+            "keyfleet",
+            "admin",
+            "provider",
+            "list",
+            "--admin-token",
+            "t",
+        ];
+        assert!(Cli::try_parse_from(with_token).is_ok());
+    }
 }

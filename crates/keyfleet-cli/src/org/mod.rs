@@ -351,3 +351,38 @@ pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
         C::Events(a) => audit::events(&ctx, a).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lookups_prefer_ids_then_a_single_name() {
+        let items = vec![
+            json!({ "id": "a1", "name": "Acme" }),
+            json!({ "id": "b2", "name": "Twin", "organizationId": "o2" }),
+            json!({ "id": "c3", "name": "twin" }),
+        ];
+        assert!(matches!(pick(&items, "ACME", &["id"], "name"), Pick::One(v) if v["id"] == "a1"));
+        assert!(
+            matches!(pick(&items, "o2", &["id", "organizationId"], "name"), Pick::One(v) if v["id"] == "b2")
+        );
+        assert!(matches!(
+            pick(&items, "twin", &["id"], "name"),
+            Pick::Many(2)
+        ));
+        assert!(matches!(
+            pick(&items, "nobody", &["id"], "name"),
+            Pick::Nothing
+        ));
+    }
+
+    #[test]
+    fn only_guid_shaped_strings_pass_as_ids() {
+        assert!(looks_like_id("01a20cfe-df4b-7574-bb42-4e1abae1f703"));
+        assert!(!looks_like_id("Acme Ltd"));
+        assert!(!looks_like_id("01a20cfe-df4b-7574-bb42-4e1abae1f70"));
+        assert!(!looks_like_id("01a20cfe-df4b-7574-bb42-4e1abae1f70z"));
+    }
+}
