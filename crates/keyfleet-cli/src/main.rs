@@ -1,9 +1,10 @@
 //! `keyfleet`: runs the server (`serve`) and is the admin tool for what the Bitwarden apps cannot
-//! do (creating accounts, administering organizations). Output is human text or `--json`; exit codes: 0 ok, 1 server or API
+//! do (creating accounts, administering organizations and providers). Output is human text or `--json`; exit codes: 0 ok, 1 server or API
 //! error, 2 usage, 3 authentication failed. Nothing secret is ever printed.
 
 mod account;
 mod org;
+mod provider;
 mod remote;
 mod serve;
 mod session_file;
@@ -33,6 +34,11 @@ enum Command {
     /// Organizations: members, collections, groups, policies, events (admin tool).
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// Providers (MSPs): staff, roles, client companies, launching into a client, reports.
+    Provider(provider::ProviderArgs),
+    /// The operator's commands (admin token): create, list, disable and enable providers.
+    #[command(subcommand)]
+    Admin(provider::operator::AdminCommand),
 }
 
 /// An error with the exit code it maps to.
@@ -89,6 +95,8 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).await,
         Command::Account(cmd) => account::run(cmd).await,
         Command::Org(cmd) => org::run(cmd).await,
+        Command::Provider(args) => provider::run(args).await,
+        Command::Admin(cmd) => provider::operator::run(cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,5 +154,40 @@ mod tests {
             "a@b.c"
         ])
         .is_ok());
+    }
+
+    #[test]
+    fn provider_flags_go_anywhere_and_admin_needs_a_token() {
+        for args in [
+            ["keyfleet", "provider", "--json", "members"].as_slice(),
+            &[
+                "keyfleet",
+                "provider",
+                "members",
+                "--json",
+                "--provider",
+                "p",
+            ],
+            &["keyfleet", "provider", "client", "unlink", "Acme", "--json"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+        assert!(Cli::try_parse_from([
+            "keyfleet", "provider", "invite", "a@b.c", "--role", "owner"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from([
+            "keyfleet", "provider", "assign", "m", "--client", "c", "--clear"
+        ])
+        .is_err());
+        let with_token = [
+            "keyfleet",
+            "admin",
+            "provider",
+            "list",
+            "--admin-token",
+            "t",
+        ];
+        assert!(Cli::try_parse_from(with_token).is_ok());
     }
 }

@@ -79,10 +79,16 @@ impl Remote {
     /// Unlocks the vault keys with the master password (asked here) for client-side crypto.
     pub async fn unlock(&self, password_stdin: bool) -> Result<Session, Failure> {
         let password = crate::account::read_password(password_stdin, false)?;
+        self.unlock_with(&password).await
+    }
+
+    /// Unlocks the vault keys with a master password already read (for commands that also
+    /// send its hash for the server's re-check, so it is asked once).
+    pub async fn unlock_with(&self, password: &str) -> Result<Session, Failure> {
         self.client
             .resume(
                 &self.saved.email,
-                &password,
+                password,
                 &self.saved.access_token,
                 self.saved.refresh_token.as_deref(),
             )
@@ -94,5 +100,12 @@ impl Remote {
                 }
                 other => other.into(),
             })
+    }
+}
+
+/// The provider calls that need no vault key run on the saved tokens alone.
+impl keyfleet_client::ProviderCalls for Remote {
+    fn bearer(&self) -> (&Client, &str) {
+        (&self.client, &self.saved.access_token)
     }
 }

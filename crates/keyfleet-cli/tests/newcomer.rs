@@ -3,10 +3,11 @@
 //! and the README's organization flow, driven by an MSP admin and a technician.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
-
-const KEYFLEET: &str = env!("CARGO_BIN_EXE_keyfleet");
+use support::{enable_totp, json, keyfleet, now_secs, register_and_login, KEYFLEET};
 
 struct Server(Child);
 
@@ -41,29 +42,6 @@ fn serve(data_dir: &std::path::Path) -> (Server, String) {
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (Server(child), url)
-}
-
-fn keyfleet(args: &[&str], stdin: &str, cli_home: &std::path::Path) -> (i32, String, String) {
-    let mut child = Command::new(KEYFLEET)
-        .args(args)
-        .env("KEYFLEET_CLI_HOME", cli_home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -125,43 +103,8 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
 
     // Two-step login with the authenticator app, set up from the same binary.
     let pw = "a long master passphrase\n";
-    let (code, out, err) = keyfleet(
-        &["account", "2fa", "setup-totp", "--password-stdin", "--json"],
-        pw,
-        &home,
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let key = serde_json::from_str::<serde_json::Value>(&out).unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let now = || {
-        i64::try_from(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_secs(),
-        )
-        .unwrap()
-    };
-    let totp = keyfleet_testkit::totp_code(&key, now());
-    let enable = [
-        "account",
-        "2fa",
-        "enable-totp",
-        "--password-stdin",
-        "--json",
-        "--key",
-        key.as_str(),
-        "--code",
-        totp.as_str(),
-    ];
-    let (code, out, err) = keyfleet(&enable, pw, &home);
-    assert_eq!(code, 0, "{out}{err}");
-    let recovery = serde_json::from_str::<serde_json::Value>(&out).unwrap()["recoveryCode"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (key, enabled) = enable_totp(pw.trim_end(), &home);
+    let recovery = enabled["recoveryCode"].as_str().unwrap().to_string();
     assert!(recovery.len() >= 32);
     let (_, out, _) = keyfleet(&["account", "2fa", "status", "--json"], "", &home);
     let status = serde_json::from_str::<serde_json::Value>(&out).unwrap();
@@ -182,7 +125,7 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
     assert_eq!(code, 3, "a code is now required: {err}");
     assert!(err.contains("--code"), "{err}");
     // The code used to enable was spent; the next step's code is accepted (±1 step of drift).
-    let next = keyfleet_testkit::totp_code(&key, now() + 30);
+    let next = keyfleet_testkit::totp_code(&key, now_secs() + 30);
     let mut with_code = login.clone();
     with_code.extend(["--code", next.as_str()]);
     let (code, out, err) = keyfleet(&with_code, pw, &home);
@@ -192,21 +135,6 @@ fn a_newcomer_starts_the_server_registers_and_logs_in_with_the_keyfleet_binary()
     assert_eq!(code, 0);
     let (code, _, _) = keyfleet(&["account", "status", "--json"], "", &home);
     assert_eq!(code, 3, "logged out");
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
-
-/// `keyfleet account register` then `account login`, both with the password on stdin.
-fn register_and_login(server: &[&str], email: &str, password: &str, home: &std::path::Path) {
-    let stdin = format!("{password}\n");
-    for command in ["register", "login"] {
-        let mut args = vec!["account", command, "--email", email, "--password-stdin"];
-        args.extend(server);
-        let (code, out, err) = keyfleet(&args, &stdin, home);
-        assert_eq!(code, 0, "{command} {email}: {out}{err}");
-    }
 }
 
 #[test]

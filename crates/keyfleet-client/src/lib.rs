@@ -3,10 +3,16 @@
 //! at login, encryption of vault fields. The `keyfleet` CLI and the integration tests both use it,
 //! so tests exercise the same code path as users.
 
+pub mod keys;
 mod orgs;
+mod providers;
 mod session;
 
 pub use orgs::{Access, CreatedOrg};
+pub use providers::{
+    new_client_body, ClientEdit, CreatedClient, LaunchedClient, MemberRole, NewClient,
+    ProviderCalls, ProviderEventFilter, RoleScope,
+};
 pub use session::Session;
 
 /// A second factor presented at login.
@@ -217,6 +223,20 @@ impl Client {
             resp.body.as_str()
         };
         serde_json::from_str(text).map_err(|e| ClientError::Decode(format!("{path}: {e}")))
+    }
+
+    /// Like [`Client::call`] for answers that are text, not JSON (CSV exports).
+    pub(crate) async fn call_text(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<String, ClientError> {
+        let resp = self.raw(method, path, token, RawBody::Empty).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(api_error(resp.status, &resp.body));
+        }
+        Ok(resp.body)
     }
 
     /// Prelogin: the account's KDF settings.
@@ -451,6 +471,31 @@ impl Client {
     }
 }
 
+/// `?k=v&…` from the parameters that are set, each value percent-encoded (ISO times carry `:`
+/// and `+`); empty when none is set.
+pub fn query_string(params: &[(&str, Option<&str>)]) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    let parts: Vec<String> = params
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", enc(v))))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
 /// Turns an error body (API envelope or identity shape) into a [`ClientError::Api`].
 pub fn api_error(status: u16, body: &str) -> ClientError {
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
@@ -490,6 +535,19 @@ pub fn api_error(status: u16, body: &str) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_strings_keep_set_parameters_and_escape_iso_times() {
+        assert_eq!(query_string(&[("start", None)]), "");
+        assert_eq!(
+            query_string(&[
+                ("start", Some("2026-01-01T00:00:00+01:00")),
+                ("end", None),
+                ("type", Some("1800")),
+            ]),
+            "?start=2026-01-01T00%3A00%3A00%2B01%3A00&type=1800"
+        );
+    }
 
     #[test]
     fn identity_errors_expose_their_error_model_message() {

@@ -1,9 +1,10 @@
 //! Organization calls with their client-side crypto: the org key is made here, wrapped to each
 //! member's public key, and every org item and collection name is encrypted under it.
 
+use crate::keys::{org_key_in_profile, wrap_to_public, NewOrgKeys};
 use crate::{ClientError, Session};
 use keyfleet_api::vault::CipherDetailsResponse;
-use keyfleet_crypto::{generate_rsa_keypair, EncString, PublicKey, SymmetricKey};
+use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -58,7 +59,7 @@ pub struct CreatedOrg {
 }
 
 impl Session {
-    fn private_key_required(&self) -> Result<&keyfleet_crypto::PrivateKey, ClientError> {
+    pub(crate) fn private_key_required(&self) -> Result<&keyfleet_crypto::PrivateKey, ClientError> {
         self.private_key()
             .ok_or_else(|| ClientError::Decode("this account has no key pair".into()))
     }
@@ -74,43 +75,27 @@ impl Session {
         first_collection: &str,
     ) -> Result<CreatedOrg, ClientError> {
         let my_public = self.private_key_required()?.public_key();
-        let key = SymmetricKey::generate();
-        let (org_private, org_public) = generate_rsa_keypair()?;
-        let wrapped = EncString::encrypt_rsa(&my_public, &key.to_bytes())?.to_string();
-        let encrypted_private =
-            EncString::encrypt_aes(&key, &org_private.to_pkcs8_der()?).to_string();
+        let keys = NewOrgKeys::generate()?;
         let body = json!({
             "name": name,
             "billingEmail": billing_email,
             "planType": plan_type,
             "additionalSeats": seats,
-            "key": wrapped,
-            "keys": {
-                "publicKey": org_public.to_spki_der_b64()?,
-                "encryptedPrivateKey": encrypted_private,
-            },
-            "collectionName": EncString::encrypt_str(&key, first_collection),
+            "key": wrap_to_public(&my_public, &keys.key)?,
+            "keys": keys.key_pair_json(),
+            "collectionName": EncString::encrypt_str(&keys.key, first_collection),
         });
         let org: Value = self
             .call(Method::POST, "/api/organizations", Some(body))
             .await?;
-        Ok(CreatedOrg { org, key })
+        Ok(CreatedOrg { org, key: keys.key })
     }
 
-    /// The org key of an organization this user is a confirmed member of (from sync).
+    /// The org key of an organization this user is a confirmed member of, or reaches as a
+    /// provider member who may launch into it (from sync).
     pub async fn org_key(&self, org_id: &str) -> Result<SymmetricKey, ClientError> {
         let sync = self.sync().await?;
-        let wrapped = sync["profile"]["organizations"]
-            .as_array()
-            .and_then(|orgs| orgs.iter().find(|o| o["id"] == org_id))
-            .and_then(|o| o["key"].as_str())
-            .ok_or_else(|| {
-                ClientError::Decode("no key for that organization (not a confirmed member?)".into())
-            })?;
-        let raw = wrapped
-            .parse::<EncString>()?
-            .decrypt_rsa(self.private_key_required()?)?;
-        Ok(SymmetricKey::from_bytes(&raw)?)
+        org_key_in_profile(&sync["profile"], org_id, self.private_key_required()?)
     }
 
     /// Invites addresses with a member type and direct collection access; answers the
@@ -217,7 +202,7 @@ impl Session {
         org_key: &SymmetricKey,
         public: &PublicKey,
     ) -> Result<(), ClientError> {
-        let wrapped = EncString::encrypt_rsa(public, &org_key.to_bytes())?.to_string();
+        let wrapped = wrap_to_public(public, org_key)?;
         self.call::<Value>(
             Method::POST,
             &format!("/api/organizations/{org_id}/users/{org_user_id}/confirm"),

@@ -199,7 +199,7 @@ impl Session {
             .await
     }
 
-    async fn verify_body(&self, password: &str) -> Result<Value, ClientError> {
+    pub(crate) async fn verify_body(&self, password: &str) -> Result<Value, ClientError> {
         let (hash, _) = self.client.password_hash(&self.email, password).await?;
         Ok(json!({ "masterPasswordHash": hash }))
     }

@@ -155,6 +155,9 @@ pub fn profile_provider(m: &ProviderMembership) -> Value {
         "useEvents": true,
         "providerStatus": m.provider.status,
         "providerType": 0,
+        // Keyfleet's own fields (the Bitwarden apps ignore them): the member's role.
+        "role": role::name(m.member.role),
+        "roleId": opt(m.member.role_id),
         "object": "profileProvider",
     })
 }

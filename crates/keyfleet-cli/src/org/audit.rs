@@ -133,27 +133,7 @@ pub async fn run_policy(ctx: &Ctx, cmd: PolicyCommand) -> Result<(), Failure> {
 }
 
 fn query(start: Option<&str>, end: Option<&str>, token: Option<&str>) -> String {
-    // ISO timestamps carry ':' and '+': escape everything outside the unreserved set.
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
-    let parts: Vec<String> = [("start", start), ("end", end), ("continuationToken", token)]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", enc(v))))
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
+    keyfleet_client::query_string(&[("start", start), ("end", end), ("continuationToken", token)])
 }
 
 /// `org events`: one page, or every page with `--all`.

@@ -157,27 +157,40 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The query parameters of an invitation link (they sit after `#/accept-organization?`).
-fn link_params(link: &str) -> Result<(String, String, String, String), String> {
+/// One query parameter of an invitation link (they sit after `#/…?`), decoded.
+pub(crate) fn link_param(link: &str, key: &str) -> Result<String, String> {
     let query = link
         .split_once('?')
         .map(|(_, q)| q)
-        .ok_or("the link has no query (expected …/#/accept-organization?organizationId=…)")?;
-    let get = |key: &str| {
-        query
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| percent_decode(v))
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| format!("the link has no {key}"))
-    };
+        .ok_or("the link has no query (expected …/#/…?…&token=…)")?;
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| percent_decode(v))
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| format!("the link has no {key}"))
+}
+
+/// The ids, token and email of an organization invitation link
+/// (`…/#/accept-organization?organizationId=…`).
+fn link_params(link: &str) -> Result<(String, String, String, String), String> {
     Ok((
-        get("organizationId")?,
-        get("organizationUserId")?,
-        get("token")?,
-        get("email").unwrap_or_default(),
+        link_param(link, "organizationId")?,
+        link_param(link, "organizationUserId")?,
+        link_param(link, "token")?,
+        link_param(link, "email").unwrap_or_default(),
     ))
+}
+
+/// Refuses an invitation link meant for another account than the logged-in one.
+pub(crate) fn check_invited_email(email: &str, me: &str) -> Result<(), Failure> {
+    if !email.is_empty() && !email.eq_ignore_ascii_case(me) {
+        return Err(Failure::server(format!(
+            "this invitation is for {email}, but you are logged in as {me}"
+        )));
+    }
+    Ok(())
 }
 
 /// `org accept`, from the ids and token or from the pasted link.
@@ -191,12 +204,7 @@ pub async fn accept(ctx: &Ctx, a: AcceptArgs) -> Result<(), Failure> {
             ))
         }
     };
-    let me = &ctx.remote.saved.email;
-    if !email.is_empty() && !email.eq_ignore_ascii_case(me) {
-        return Err(Failure::server(format!(
-            "this invitation is for {email}, but you are logged in as {me}"
-        )));
-    }
+    check_invited_email(&email, &ctx.remote.saved.email)?;
     ctx.call(
         Method::POST,
         &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
@@ -256,6 +264,26 @@ fn ask_yes(question: &str) -> Result<bool, Failure> {
     Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
+/// Shows a member key's fingerprint phrase and, unless `yes`, asks whether it matches the one
+/// the member reads out; a script must pass `yes` (no terminal to ask on).
+pub(crate) fn check_fingerprint(email: &str, fingerprint: &str, yes: bool) -> Result<(), Failure> {
+    eprintln!(
+        "Fingerprint of {email}'s key: {fingerprint}\nAsk them to run `keyfleet org fingerprint` and read theirs out, over another channel than mail."
+    );
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "standard input is not a terminal: check the fingerprint, then re-run with --yes",
+        ));
+    }
+    if !ask_yes("Does it match? Confirm the member")? {
+        return Err(Failure::usage("not confirmed"));
+    }
+    Ok(())
+}
+
 /// `org confirm`: shows the member key's fingerprint, asks (unless `--yes`), then wraps the
 /// org key to exactly that key.
 pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
@@ -272,20 +300,7 @@ pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
     let org_key = session.org_key(&org.id).await?;
     let (public, fingerprint) = session.member_public_key(&org.id, &member_id).await?;
-    eprintln!(
-        "Fingerprint of {}'s key: {fingerprint}\nAsk them to run `keyfleet org fingerprint` and read theirs out, over another channel than mail.",
-        str_of(&member, "email")
-    );
-    if !a.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::usage(
-                "standard input is not a terminal: check the fingerprint, then re-run with --yes",
-            ));
-        }
-        if !ask_yes("Does it match? Confirm the member")? {
-            return Err(Failure::usage("not confirmed"));
-        }
-    }
+    check_fingerprint(str_of(&member, "email"), &fingerprint, a.yes)?;
     session
         .confirm_member_with_key(&org.id, &member_id, &org_key, &public)
         .await?;

@@ -6,7 +6,7 @@
 mod admin;
 mod audit;
 mod collections;
-mod members;
+pub mod members;
 mod spec;
 
 use crate::remote::Remote;
@@ -150,35 +150,37 @@ impl Ctx {
         Ok(data(&v))
     }
 
-    /// Finds ORG among the caller's organizations by id or (case-insensitive) name.
+    /// Clients the caller reaches as a provider member without a membership: sync's
+    /// `providerOrganizations` (the clients they may launch into).
+    pub async fn provider_orgs(&self) -> Result<Vec<Value>, Failure> {
+        let sync = self
+            .call(Method::GET, "/api/sync?excludeDomains=true", None)
+            .await?;
+        Ok(sync["profile"]["providerOrganizations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// Finds ORG by id or (case-insensitive) name among the caller's organizations, then among
+    /// the clients they reach through a provider. An id found in neither is passed on as it is,
+    /// so the server decides (and answers 404 for an organization out of reach).
     pub async fn resolve(&self, org: &str) -> Result<OrgRef, Failure> {
-        let orgs = self.orgs().await?;
-        let by_id = orgs
-            .iter()
-            .find(|o| str_of(o, "id").eq_ignore_ascii_case(org));
-        let by_name: Vec<&Value> = orgs
-            .iter()
-            .filter(|o| str_of(o, "name").eq_ignore_ascii_case(org))
-            .collect();
-        let found: &Value = match (by_id, by_name.as_slice()) {
-            (Some(o), _) => o,
-            (None, [o]) => o,
-            (None, []) => {
-                return Err(Failure::server(format!(
-                    "no organization {org:?} among yours (by id or name); `keyfleet org list` shows them"
-                )))
-            }
-            (None, many) => {
-                return Err(Failure::usage(format!(
-                    "{} of your organizations are named {org:?}: give its id instead",
-                    many.len()
-                )))
-            }
-        };
-        Ok(OrgRef {
-            id: str_of(found, "id").to_string(),
-            name: str_of(found, "name").to_string(),
-        })
+        if let Some(found) = pick_org(&self.orgs().await?, org)? {
+            return Ok(found);
+        }
+        if let Some(found) = pick_org(&self.provider_orgs().await?, org)? {
+            return Ok(found);
+        }
+        if looks_like_id(org) {
+            return Ok(OrgRef {
+                id: org.to_ascii_lowercase(),
+                name: org.to_string(),
+            });
+        }
+        Err(Failure::server(format!(
+            "no organization {org:?} among yours (by id or name); `keyfleet org list` shows them"
+        )))
     }
 
     /// The organization's members.
@@ -209,6 +211,61 @@ impl Ctx {
                 ))
             })
     }
+}
+
+/// What [`pick`] found.
+pub enum Pick<'a> {
+    /// Exactly one item (an id match wins over names).
+    One(&'a Value),
+    /// No item.
+    Nothing,
+    /// This many items share the name.
+    Many(usize),
+}
+
+/// The item of `items` whose id (any of `id_keys`) or name (`name_key`) is `wanted`, ignoring
+/// case.
+pub fn pick<'a>(items: &'a [Value], wanted: &str, id_keys: &[&str], name_key: &str) -> Pick<'a> {
+    if let Some(found) = items.iter().find(|v| {
+        id_keys
+            .iter()
+            .any(|k| str_of(v, k).eq_ignore_ascii_case(wanted))
+    }) {
+        return Pick::One(found);
+    }
+    let by_name: Vec<&Value> = items
+        .iter()
+        .filter(|v| str_of(v, name_key).eq_ignore_ascii_case(wanted))
+        .collect();
+    match by_name.as_slice() {
+        [] => Pick::Nothing,
+        [one] => Pick::One(one),
+        many => Pick::Many(many.len()),
+    }
+}
+
+/// ORG by id or name in `orgs`; several with that name is a usage error.
+fn pick_org(orgs: &[Value], org: &str) -> Result<Option<OrgRef>, Failure> {
+    match pick(orgs, org, &["id"], "name") {
+        Pick::One(found) => Ok(Some(OrgRef {
+            id: str_of(found, "id").to_string(),
+            name: str_of(found, "name").to_string(),
+        })),
+        Pick::Nothing => Ok(None),
+        Pick::Many(n) => Err(Failure::usage(format!(
+            "{n} organizations are named {org:?}: give its id instead"
+        ))),
+    }
+}
+
+/// Whether `s` has the shape of a GUID (`8-4-4-4-12` hex digits).
+pub fn looks_like_id(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The `data` array of a list answer.
@@ -292,5 +349,40 @@ pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
         C::Policies(a) => audit::list_policies(&ctx, &a.org).await,
         C::Policy(c) => audit::run_policy(&ctx, c).await,
         C::Events(a) => audit::events(&ctx, a).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lookups_prefer_ids_then_a_single_name() {
+        let items = vec![
+            json!({ "id": "a1", "name": "Acme" }),
+            json!({ "id": "b2", "name": "Twin", "organizationId": "o2" }),
+            json!({ "id": "c3", "name": "twin" }),
+        ];
+        assert!(matches!(pick(&items, "ACME", &["id"], "name"), Pick::One(v) if v["id"] == "a1"));
+        assert!(
+            matches!(pick(&items, "o2", &["id", "organizationId"], "name"), Pick::One(v) if v["id"] == "b2")
+        );
+        assert!(matches!(
+            pick(&items, "twin", &["id"], "name"),
+            Pick::Many(2)
+        ));
+        assert!(matches!(
+            pick(&items, "nobody", &["id"], "name"),
+            Pick::Nothing
+        ));
+    }
+
+    #[test]
+    fn only_guid_shaped_strings_pass_as_ids() {
+        assert!(looks_like_id("01a20cfe-df4b-7574-bb42-4e1abae1f703"));
+        assert!(!looks_like_id("Acme Ltd"));
+        assert!(!looks_like_id("01a20cfe-df4b-7574-bb42-4e1abae1f70"));
+        assert!(!looks_like_id("01a20cfe-df4b-7574-bb42-4e1abae1f70z"));
     }
 }

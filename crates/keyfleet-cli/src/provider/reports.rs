@@ -1,0 +1,154 @@
+//! `provider events`, `provider usage`.
+
+use super::PCtx;
+use crate::org::str_of;
+use crate::Failure;
+use clap::Args;
+use keyfleet_client::{ProviderCalls, ProviderEventFilter};
+use serde_json::{json, Value};
+
+#[derive(Args)]
+pub struct EventsArgs {
+    /// Only events about this member (id or email).
+    #[arg(long)]
+    member: Option<String>,
+    /// Only events about this client (id, organization id or name).
+    #[arg(long)]
+    client: Option<String>,
+    /// Only this event type (e.g. 1800 member invited, 1903 launched into a client).
+    #[arg(long = "type", value_name = "N")]
+    event_type: Option<i32>,
+    /// From this time (ISO 8601; the server's default is 30 days ago).
+    #[arg(long)]
+    start: Option<String>,
+    /// Until this time (ISO 8601; default now).
+    #[arg(long)]
+    end: Option<String>,
+    /// Print the server's CSV export instead.
+    #[arg(long, conflicts_with = "all")]
+    csv: bool,
+    /// Follow every page instead of showing the first.
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Args)]
+pub struct UsageArgs {
+    /// Print the server's CSV export (with its TOTAL row) instead.
+    #[arg(long)]
+    csv: bool,
+}
+
+/// `provider events`: newest first, one page or every page with `--all`.
+pub async fn events(p: &PCtx, a: EventsArgs) -> Result<(), Failure> {
+    let provider = p.provider().await?;
+    let member = match &a.member {
+        Some(m) => Some(str_of(&p.member(&provider, m).await?, "id").to_string()),
+        None => None,
+    };
+    let client = match &a.client {
+        Some(c) => Some(str_of(&p.client(&provider, c).await?, "id").to_string()),
+        None => None,
+    };
+    let mut filter = ProviderEventFilter {
+        start: a.start,
+        end: a.end,
+        member,
+        client,
+        event_type: a.event_type,
+        continuation_token: None,
+    };
+    let r = p.remote();
+    if a.csv {
+        print!("{}", r.provider_events_csv(&provider.id, &filter).await?);
+        return Ok(());
+    }
+    let mut events = Vec::new();
+    loop {
+        let page = r.provider_events(&provider.id, &filter).await?;
+        events.extend(page["data"].as_array().cloned().unwrap_or_default());
+        filter.continuation_token = page["continuationToken"].as_str().map(str::to_string);
+        if !a.all || filter.continuation_token.is_none() {
+            break;
+        }
+    }
+    let mut text = format!("Events of {} (newest first):\n", provider.name);
+    for e in &events {
+        let mut about = String::new();
+        for (key, label) in [
+            ("providerUserId", "member"),
+            ("providerOrganizationId", "client"),
+        ] {
+            if let Some(id) = e[key].as_str() {
+                about.push_str(&format!(" {label} {id}"));
+            }
+        }
+        text.push_str(&format!(
+            "{}  {:<5} {:<28} by {}{about}\n",
+            str_of(e, "date"),
+            e["type"],
+            str_of(e, "eventName"),
+            e["actingUserEmail"]
+                .as_str()
+                .or(e["actingUserId"].as_str())
+                .unwrap_or("-"),
+        ));
+    }
+    if let Some(t) = &filter.continuation_token {
+        text.push_str(&format!("(more: --all, or continuationToken {t})\n"));
+    }
+    p.print(
+        &json!({ "data": events, "continuationToken": filter.continuation_token }),
+        text.trim_end(),
+    );
+    Ok(())
+}
+
+/// `provider usage`.
+pub async fn usage(p: &PCtx, a: UsageArgs) -> Result<(), Failure> {
+    let provider = p.provider().await?;
+    if a.csv {
+        print!("{}", p.remote().provider_usage_csv(&provider.id).await?);
+        return Ok(());
+    }
+    let rows = p.remote().provider_usage(&provider.id).await?;
+    let n = |r: &Value, k: &str| r[k].as_i64().unwrap_or(0);
+    let mut text = format!(
+        "Usage of {}'s clients:\n{:<28} {:<11} {:>5} {:>5} {:>9} {:>7} {:>7} {:>6} {:>4}  last activity\n",
+        provider.name, "client", "plan", "seats", "used", "confirmed", "invited", "revoked", "items", "2fa"
+    );
+    let keys = [
+        "seats",
+        "seatsUsed",
+        "membersConfirmed",
+        "membersInvited",
+        "membersRevoked",
+        "items",
+        "membersWithTwoStepLogin",
+    ];
+    let mut total = [0i64; 7];
+    for r in &rows {
+        for (t, k) in total.iter_mut().zip(keys) {
+            *t += n(r, k);
+        }
+        text.push_str(&format!(
+            "{:<28} {:<11} {:>5} {:>5} {:>9} {:>7} {:>7} {:>6} {:>4}  {}\n",
+            str_of(r, "name"),
+            str_of(r, "plan"),
+            n(r, "seats"),
+            n(r, "seatsUsed"),
+            n(r, "membersConfirmed"),
+            n(r, "membersInvited"),
+            n(r, "membersRevoked"),
+            n(r, "items"),
+            n(r, "membersWithTwoStepLogin"),
+            r["lastActivity"].as_str().unwrap_or("-"),
+        ));
+    }
+    text.push_str(&format!(
+        "{:<28} {:<11} {:>5} {:>5} {:>9} {:>7} {:>7} {:>6} {:>4}",
+        "TOTAL", "", total[0], total[1], total[2], total[3], total[4], total[5], total[6]
+    ));
+    p.print(&json!(rows), text);
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! `provider setup|list|show|update|accept`.
+
+use super::PCtx;
+use crate::org::members::{check_invited_email, link_param};
+use crate::org::{str_of, Unlock};
+use crate::Failure;
+use clap::Args;
+use keyfleet_client::ProviderCalls;
+use serde_json::{json, Value};
+
+#[derive(Args)]
+pub struct SetupArgs {
+    /// The setup token the operator passed on (with --provider ID).
+    #[arg(long, conflicts_with = "link", required_unless_present = "link")]
+    token: Option<String>,
+    /// The whole setup link instead (…/#/providers/setup-provider?providerId=…&token=…).
+    #[arg(long)]
+    link: Option<String>,
+    /// The provider's name (e.g. your MSP's).
+    #[arg(long)]
+    name: String,
+    /// Business name.
+    #[arg(long)]
+    business_name: Option<String>,
+    /// Billing email.
+    #[arg(long)]
+    billing_email: String,
+    #[command(flatten)]
+    unlock: Unlock,
+}
+
+#[derive(Args)]
+pub struct UpdateArgs {
+    /// New name.
+    #[arg(long)]
+    name: Option<String>,
+    /// New business name.
+    #[arg(long)]
+    business_name: Option<String>,
+    /// New billing email.
+    #[arg(long)]
+    billing_email: Option<String>,
+}
+
+#[derive(Args)]
+pub struct AcceptArgs {
+    /// Your member id (from the invitation; with --provider ID and --token).
+    #[arg(long, requires = "token", conflicts_with = "link")]
+    member: Option<String>,
+    /// The invitation token.
+    #[arg(long, requires = "member")]
+    token: Option<String>,
+    /// The whole invitation link instead (…/#/providers/accept-provider?providerId=…).
+    #[arg(long, required_unless_present = "member")]
+    link: Option<String>,
+}
+
+/// The `keys` of a set-up or invitation link, once its email is checked against the session's.
+fn link_fields<const N: usize>(
+    p: &PCtx,
+    link: &str,
+    keys: [&str; N],
+) -> Result<[String; N], Failure> {
+    let link = link.trim();
+    check_invited_email(
+        &link_param(link, "email").unwrap_or_default(),
+        &p.remote().saved.email,
+    )?;
+    let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    for (slot, key) in out.iter_mut().zip(keys) {
+        *slot = link_param(link, key).map_err(Failure::usage)?;
+    }
+    Ok(out)
+}
+
+/// `provider setup`: the provider key is made here and wrapped to your own public key.
+pub async fn setup(p: &PCtx, a: SetupArgs) -> Result<(), Failure> {
+    let (provider_id, token) = match (&a.link, &a.token) {
+        (Some(link), _) => {
+            let [provider, token] = link_fields(p, link, ["providerId", "token"])?;
+            (provider, token)
+        }
+        (None, Some(token)) => (
+            p.provider_arg()
+                .ok_or_else(|| Failure::usage("--token goes with --provider ID (or give --link)"))?
+                .to_string(),
+            token.clone(),
+        ),
+        (None, None) => {
+            return Err(Failure::usage(
+                "give --provider ID --token T, or --link URL",
+            ))
+        }
+    };
+    let session = p.unlock(&a.unlock).await?;
+    let (provider, _key) = session
+        .setup_provider(
+            &provider_id,
+            &token,
+            &a.name,
+            a.business_name.as_deref(),
+            &a.billing_email,
+        )
+        .await?;
+    p.print(
+        &provider,
+        format!(
+            "Provider {} is set up (id {}); you are its owner.\nInvite your staff with `keyfleet provider invite`.",
+            str_of(&provider, "name"),
+            str_of(&provider, "id")
+        ),
+    );
+    Ok(())
+}
+
+/// `provider list`: from sync, so only memberships that are active now.
+pub async fn list(p: &PCtx) -> Result<(), Failure> {
+    let providers = p.remote().my_providers().await?;
+    let view: Vec<Value> = providers
+        .iter()
+        .map(|v| {
+            json!({
+                "id": v["id"], "name": v["name"], "type": v["type"],
+                "kind": if v["type"] == 0 { "owner or admin" } else { "technician or custom role" },
+                "enabled": v["enabled"], "providerStatus": v["providerStatus"],
+            })
+        })
+        .collect();
+    let mut text = String::new();
+    for v in &view {
+        text.push_str(&format!(
+            "{}  {}  ({})\n",
+            str_of(v, "id"),
+            str_of(v, "name"),
+            str_of(v, "kind")
+        ));
+    }
+    if view.is_empty() {
+        text.push_str(
+            "You are no active member of a provider (an invitation must be accepted and \
+             confirmed, and two-step login must be on).\n",
+        );
+    }
+    p.print(&json!(view), text.trim_end());
+    Ok(())
+}
+
+fn describe(v: &Value) -> String {
+    format!(
+        "{} (id {})\nBusiness name: {}\nBilling email: {}\nStatus: {}{}\nCreated: {}",
+        str_of(v, "name"),
+        str_of(v, "id"),
+        v["businessName"].as_str().unwrap_or("-"),
+        v["billingEmail"].as_str().unwrap_or("-"),
+        if v["status"] == 0 {
+            "waiting for set-up"
+        } else {
+            "set up"
+        },
+        if v["enabled"] == false {
+            ", disabled by the operator"
+        } else {
+            ""
+        },
+        str_of(v, "creationDate"),
+    )
+}
+
+/// `provider show`.
+pub async fn show(p: &PCtx) -> Result<(), Failure> {
+    let provider = p.provider().await?;
+    let v = p.remote().provider(&provider.id).await?;
+    p.print(&v, describe(&v));
+    Ok(())
+}
+
+/// `provider update`: fields not given keep their value.
+pub async fn update(p: &PCtx, a: UpdateArgs) -> Result<(), Failure> {
+    if a.name.is_none() && a.business_name.is_none() && a.billing_email.is_none() {
+        return Err(Failure::usage(
+            "nothing to change: give --name, --business-name or --billing-email",
+        ));
+    }
+    let provider = p.provider().await?;
+    let current = p.remote().provider(&provider.id).await?;
+    let name = a
+        .name
+        .unwrap_or_else(|| str_of(&current, "name").to_string());
+    let business = a
+        .business_name
+        .or_else(|| current["businessName"].as_str().map(str::to_string));
+    let billing = a
+        .billing_email
+        .unwrap_or_else(|| str_of(&current, "billingEmail").to_string());
+    let v = p
+        .remote()
+        .update_provider(&provider.id, &name, business.as_deref(), &billing)
+        .await?;
+    p.print(&v, describe(&v));
+    Ok(())
+}
+
+/// `provider accept`, from the ids and token or from the pasted link.
+pub async fn accept(p: &PCtx, a: AcceptArgs) -> Result<(), Failure> {
+    let (provider_id, member_id, token) = match (a.link, a.member, a.token) {
+        (Some(link), ..) => {
+            let [provider, member, token] =
+                link_fields(p, &link, ["providerId", "providerUserId", "token"])?;
+            (provider, member, token)
+        }
+        (None, Some(member), Some(token)) => (
+            p.provider_arg()
+                .ok_or_else(|| Failure::usage("--member goes with --provider ID"))?
+                .to_string(),
+            member,
+            token,
+        ),
+        _ => {
+            return Err(Failure::usage(
+                "give --provider ID --member ID --token T, or --link URL",
+            ))
+        }
+    };
+    p.remote()
+        .accept_provider_invite(&provider_id, &member_id, &token)
+        .await?;
+    p.print(
+        &json!({ "accepted": true, "providerId": provider_id, "memberId": member_id }),
+        format!(
+            "Invitation accepted. A provider admin must now confirm you (member {member_id}); \
+             read them your fingerprint from `keyfleet org fingerprint`. Provider members need \
+             two-step login on (`keyfleet account 2fa enable-totp`)."
+        ),
+    );
+    Ok(())
+}

@@ -1,0 +1,403 @@
+//! Provider (MSP) calls, as `docs/provider-api.md` describes them, with their client-side crypto:
+//! the provider key is made here at setup and wrapped to each member's public key; each client's
+//! org key is made here (or unwrapped from the linking owner's membership) and kept on the server
+//! only wrapped with the provider key.
+//!
+//! Calls that need no vault key are the [`ProviderCalls`] trait, implemented for [`Session`] and
+//! for anything else holding an access token (the CLI's saved session, which only unlocks the
+//! keys with the master password for the commands that encrypt or decrypt). Calls that do need a
+//! key are methods of [`Session`]. The operator's calls (admin token) are methods of [`Client`].
+
+use crate::keys::{
+    org_key_in_profile, provider_key_in_profile, unwrap_with, wrap_to_public, wrap_with, NewOrgKeys,
+};
+use crate::{query_string, ClientError, Session};
+use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+mod calls;
+mod operator;
+
+pub use calls::ProviderCalls;
+
+fn provider_path(provider_id: &str) -> String {
+    format!("/api/providers/{provider_id}")
+}
+
+/// The `data` array of a list answer.
+fn list_data(v: Value) -> Vec<Value> {
+    match v {
+        Value::Object(mut m) => match m.remove("data") {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A provider member's role as invitations and role changes give it (the owner is made by the
+/// operator and by transferring ownership, never by these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberRole {
+    /// Everything but transferring ownership, on all clients.
+    Admin,
+    /// Views and launches into the clients assigned to them.
+    Technician,
+    /// The permissions and scope of the custom role with this id.
+    Custom(String),
+}
+
+impl MemberRole {
+    /// `{role, roleId}` as the member calls take it.
+    fn fields(&self) -> Value {
+        match self {
+            MemberRole::Admin => json!({ "role": "admin", "roleId": null }),
+            MemberRole::Technician => json!({ "role": "technician", "roleId": null }),
+            MemberRole::Custom(id) => json!({ "role": "custom", "roleId": id }),
+        }
+    }
+}
+
+/// Which clients a custom role's permissions reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleScope {
+    /// Every client of the provider.
+    All,
+    /// Only the clients the member is assigned to.
+    Assigned,
+}
+
+impl RoleScope {
+    /// The wire word.
+    pub fn name(self) -> &'static str {
+        match self {
+            RoleScope::All => "all",
+            RoleScope::Assigned => "assigned",
+        }
+    }
+}
+
+/// Filters of the provider event log (all optional; the server's default range is the last
+/// 30 days).
+#[derive(Debug, Clone, Default)]
+pub struct ProviderEventFilter {
+    /// From (ISO 8601).
+    pub start: Option<String>,
+    /// Until (ISO 8601).
+    pub end: Option<String>,
+    /// Only events about this provider member (id).
+    pub member: Option<String>,
+    /// Only events about this client (provider-organization id).
+    pub client: Option<String>,
+    /// Only this event type.
+    pub event_type: Option<i32>,
+    /// The next page of an earlier answer.
+    pub continuation_token: Option<String>,
+}
+
+impl ProviderEventFilter {
+    fn query(&self, csv: bool) -> String {
+        let event_type = self.event_type.map(|t| t.to_string());
+        query_string(&[
+            ("start", self.start.as_deref()),
+            ("end", self.end.as_deref()),
+            ("member", self.member.as_deref()),
+            ("client", self.client.as_deref()),
+            ("type", event_type.as_deref()),
+            ("continuationToken", self.continuation_token.as_deref()),
+            ("format", csv.then_some("csv")),
+        ])
+    }
+}
+
+/// A client company to create under a provider.
+#[derive(Debug, Clone, Default)]
+pub struct NewClient {
+    /// The organization's name.
+    pub name: String,
+    /// Plan type: 17 Teams (monthly), 18, 19 Enterprise (monthly), 20.
+    pub plan_type: i32,
+    /// Seats.
+    pub seats: Option<i32>,
+    /// Invite this address as the client's owner.
+    pub owner_email: Option<String>,
+    /// The first collection's name (encrypted here).
+    pub collection_name: Option<String>,
+    /// Billing email (the server's default otherwise).
+    pub billing_email: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Free-form notes.
+    pub notes: Option<String>,
+}
+
+/// Changes to a client's details; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientEdit {
+    /// New name.
+    pub name: Option<String>,
+    /// New website.
+    pub website: Option<String>,
+    /// New region.
+    pub region: Option<String>,
+    /// New notes.
+    pub notes: Option<String>,
+    /// New seat count.
+    pub seats: Option<i32>,
+}
+
+/// A client created under a provider, with its org key.
+pub struct CreatedClient {
+    /// The client JSON (`providerOrganizationOrganizationDetail` plus `ownerInvite`).
+    pub client: Value,
+    /// The new org key (kept client side).
+    pub key: SymmetricKey,
+}
+
+/// What launching into a client gives: the organization and its key, usable with the
+/// organization calls (`org_members`, `create_collection`, `confirm_member`, …).
+pub struct LaunchedClient {
+    /// The client's organization id.
+    pub organization_id: String,
+    /// Its name.
+    pub organization_name: String,
+    /// The link's id (`providerOrganizationId`).
+    pub provider_organization_id: String,
+    /// The org key, unwrapped with the provider key.
+    pub key: SymmetricKey,
+}
+
+/// The body of `POST /providers/{pid}/clients` and the new org key: the org key wrapped with
+/// the provider key (type 2), a fresh org key pair whose private half is wrapped with the org
+/// key, and the first collection's name encrypted with the org key.
+pub fn new_client_body(
+    provider_key: &SymmetricKey,
+    client: &NewClient,
+) -> Result<(Value, SymmetricKey), ClientError> {
+    let keys = NewOrgKeys::generate()?;
+    let body = json!({
+        "name": client.name,
+        "ownerEmail": client.owner_email,
+        "planType": client.plan_type,
+        "seats": client.seats,
+        "key": wrap_with(provider_key, &keys.key),
+        "keyPair": keys.key_pair_json(),
+        "collectionName": client
+            .collection_name
+            .as_deref()
+            .map(|n| EncString::encrypt_str(&keys.key, n)),
+        "billingEmail": client.billing_email,
+        "website": client.website,
+        "region": client.region,
+        "notes": client.notes,
+    });
+    Ok((body, keys.key))
+}
+/// The provider calls that need the caller's keys.
+impl Session {
+    /// Sets up a provider the operator created for this user: a fresh 64-byte provider key,
+    /// wrapped to the caller's own public key, sent with the setup token. Answers the provider
+    /// and its key.
+    pub async fn setup_provider(
+        &self,
+        provider_id: &str,
+        token: &str,
+        name: &str,
+        business_name: Option<&str>,
+        billing_email: &str,
+    ) -> Result<(Value, SymmetricKey), ClientError> {
+        let my_public = self.private_key_required()?.public_key();
+        let key = SymmetricKey::generate();
+        let body = json!({
+            "name": name,
+            "businessName": business_name,
+            "billingEmail": billing_email,
+            "token": token,
+            "key": wrap_to_public(&my_public, &key)?,
+        });
+        let path = format!("{}/setup", provider_path(provider_id));
+        let provider: Value = self.call(Method::POST, &path, Some(body)).await?;
+        Ok((provider, key))
+    }
+
+    /// The provider key, unwrapped from this user's sync with their private key.
+    pub async fn provider_key(&self, provider_id: &str) -> Result<SymmetricKey, ClientError> {
+        let sync = self.sync().await?;
+        provider_key_in_profile(&sync["profile"], provider_id, self.private_key_required()?)
+    }
+
+    /// Confirms an accepted provider member: wraps the provider key to their public key.
+    /// Answers the member's fingerprint phrase (check it with them before trusting the result;
+    /// [`Session::confirm_provider_member_with_key`] confirms a key already checked).
+    pub async fn confirm_provider_member(
+        &self,
+        provider_id: &str,
+        member_id: &str,
+    ) -> Result<String, ClientError> {
+        let provider_key = self.provider_key(provider_id).await?;
+        let (public, fingerprint) = self
+            .provider_member_public_key(provider_id, member_id)
+            .await?;
+        self.confirm_provider_member_with_key(provider_id, member_id, &provider_key, &public)
+            .await?;
+        Ok(fingerprint)
+    }
+
+    /// Confirms an accepted provider member with the public key whose fingerprint was checked.
+    pub async fn confirm_provider_member_with_key(
+        &self,
+        provider_id: &str,
+        member_id: &str,
+        provider_key: &SymmetricKey,
+        public: &PublicKey,
+    ) -> Result<(), ClientError> {
+        let path = format!("{}/users/{member_id}/confirm", provider_path(provider_id));
+        let body = json!({ "key": wrap_to_public(public, provider_key)? });
+        self.call(Method::POST, &path, Some(body)).await
+    }
+
+    /// Creates a client company under the provider (keys made here, see [`new_client_body`]).
+    pub async fn create_provider_client(
+        &self,
+        provider_id: &str,
+        client: &NewClient,
+    ) -> Result<CreatedClient, ClientError> {
+        let provider_key = self.provider_key(provider_id).await?;
+        let (body, key) = new_client_body(&provider_key, client)?;
+        let path = format!("{}/clients", provider_path(provider_id));
+        let client: Value = self.call(Method::POST, &path, Some(body)).await?;
+        Ok(CreatedClient { client, key })
+    }
+
+    /// Links an organization this user owns to the provider: the org key, unwrapped from the
+    /// user's membership, wrapped with the provider key; the server re-checks the master
+    /// password.
+    pub async fn link_org_to_provider(
+        &self,
+        provider_id: &str,
+        organization_id: &str,
+        password: &str,
+    ) -> Result<Value, ClientError> {
+        let sync = self.sync().await?;
+        let private = self.private_key_required()?;
+        let provider_key = provider_key_in_profile(&sync["profile"], provider_id, private)?;
+        let org_key = org_key_in_profile(&sync["profile"], organization_id, private)?;
+        let mut body = self.verify_body(password).await?;
+        body["organizationId"] = json!(organization_id);
+        body["key"] = json!(wrap_with(&provider_key, &org_key));
+        let path = format!("{}/clients/existing", provider_path(provider_id));
+        self.call(Method::POST, &path, Some(body)).await
+    }
+
+    /// Launches into a client ([`ProviderCalls::launch_client`]): the organization id and its
+    /// key, unwrapped with the provider key.
+    pub async fn launch_into_client(
+        &self,
+        provider_id: &str,
+        client_id: &str,
+    ) -> Result<LaunchedClient, ClientError> {
+        let provider_key = self.provider_key(provider_id).await?;
+        let v = self.launch_client(provider_id, client_id).await?;
+        let field = |k: &str| {
+            v[k].as_str()
+                .map(str::to_string)
+                .ok_or_else(|| ClientError::Decode(format!("the launch answer has no {k}")))
+        };
+        Ok(LaunchedClient {
+            key: unwrap_with(&provider_key, &field("key")?)?,
+            organization_id: field("organizationId")?,
+            organization_name: v["organizationName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            provider_organization_id: v["providerOrganizationId"]
+                .as_str()
+                .unwrap_or(client_id)
+                .to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyfleet_crypto::PrivateKey;
+
+    #[test]
+    fn a_client_create_payload_decrypts_with_the_provider_key() {
+        let provider_key = SymmetricKey::generate();
+        let (body, org_key) = new_client_body(
+            &provider_key,
+            &NewClient {
+                name: "Acme".into(),
+                plan_type: 17,
+                seats: Some(5),
+                owner_email: Some("it@acme.example".into()),
+                collection_name: Some("Servers".into()),
+                ..NewClient::default()
+            },
+        )
+        .unwrap();
+        let wrapped = body["key"].as_str().unwrap();
+        assert!(wrapped.starts_with("2."), "type 2 under the provider key");
+        assert_eq!(unwrap_with(&provider_key, wrapped).unwrap(), org_key);
+        let private_der = body["keyPair"]["encryptedPrivateKey"]
+            .as_str()
+            .unwrap()
+            .parse::<EncString>()
+            .unwrap()
+            .decrypt_aes(&org_key)
+            .unwrap();
+        let private = PrivateKey::from_pkcs8_der(&private_der).unwrap();
+        assert_eq!(
+            private.public_key().to_spki_der_b64().unwrap(),
+            body["keyPair"]["publicKey"].as_str().unwrap()
+        );
+        assert_eq!(
+            EncString::decrypt_str(body["collectionName"].as_str().unwrap(), &org_key).unwrap(),
+            "Servers"
+        );
+        assert_eq!(
+            (
+                &body["name"],
+                &body["planType"],
+                &body["seats"],
+                &body["ownerEmail"]
+            ),
+            (
+                &json!("Acme"),
+                &json!(17),
+                &json!(5),
+                &json!("it@acme.example")
+            )
+        );
+        assert!(
+            !body.to_string().contains("Servers"),
+            "no clear collection name"
+        );
+    }
+
+    #[test]
+    fn member_roles_and_event_filters_take_their_wire_forms() {
+        assert_eq!(
+            MemberRole::Custom("r1".into()).fields(),
+            json!({ "role": "custom", "roleId": "r1" })
+        );
+        assert_eq!(MemberRole::Technician.fields()["role"], "technician");
+        let filter = ProviderEventFilter {
+            member: Some("m1".into()),
+            event_type: Some(1800),
+            ..ProviderEventFilter::default()
+        };
+        assert_eq!(filter.query(false), "?member=m1&type=1800");
+        assert_eq!(ProviderEventFilter::default().query(true), "?format=csv");
+        assert_eq!(
+            list_data(json!({ "data": [1, 2], "object": "list" })),
+            vec![json!(1), json!(2)]
+        );
+        assert!(list_data(json!([1])).is_empty());
+    }
+}
