@@ -3,9 +3,9 @@
 //! `profile.providers[].key`, then `profile.providerOrganizations[].key`; providers.md §6) —
 //! never the unassigned client's, and nothing at all once the technician is suspended.
 
-use crate::provider_support::{account_with_kdf, ok, Member, Role, TwoStep, World};
+use crate::provider_support::{account_with_kdf, ok, Member, TwoStep, World};
 use crate::support::PASSWORD;
-use keyfleet_client::Method;
+use keyfleet_client::{MemberRole, Method};
 use keyfleet_crypto::{EncString, Kdf};
 use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
 use keyfleet_testkit::{backends, encode, spawn_server_with, totp_code, Backend, Bw, TestServer};
@@ -57,7 +57,7 @@ async fn story(backend: Backend) {
         .join(
             w.owner.s(),
             &account.session,
-            Role::Technician,
+            MemberRole::Technician,
             &[&w.client1.poid],
         )
         .await;

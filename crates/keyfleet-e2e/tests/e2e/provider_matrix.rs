@@ -10,11 +10,11 @@
 //! scope "all", "assigned" (to client 1) and "assigned" elsewhere (client 2).
 
 use crate::provider_support::{
-    account, ok, operator, own_org, send, Account, Provider, Role, TwoStep, World,
+    account, client_request, ok, operator, own_org, send, Account, Provider, TwoStep, World,
 };
 use crate::support::client;
-use keyfleet_client::{Access, Method, RawBody, Session};
-use keyfleet_crypto::{EncString, SymmetricKey};
+use keyfleet_client::{new_client_body, Access, MemberRole, Method, RawBody, RoleScope, Session};
+use keyfleet_crypto::EncString;
 use keyfleet_domain::SystemClock;
 use keyfleet_testkit::{
     backends, spawn_server, spawn_server_with, Backend, TestServer, TEST_ADMIN_TOKEN,
@@ -503,7 +503,7 @@ async fn joined(
     server: &TestServer,
     w: &World,
     email: &str,
-    role: Role<'_>,
+    role: MemberRole,
     clients: &[&str],
 ) -> (Account, String) {
     let m = w.member(server, &SystemClock, email, role, clients).await;
@@ -513,8 +513,8 @@ async fn joined(
 /// A client linked from an org the owner owns (so it has a confirmed owner of its own and can
 /// be unlinked), assigned like client 1.
 async fn fresh_client(w: &World, group: &[String]) -> String {
-    let (org_id, key) = own_org(w.owner.s(), &w.pair, "Linked client").await;
-    let poid = w.provider.link(&w.owner.account, &org_id, &key).await;
+    let (org_id, _) = own_org(w.owner.s(), &w.pair, "Linked client").await;
+    let poid = w.provider.link(w.owner.s(), &org_id).await;
     let group: Vec<&str> = group.iter().map(String::as_str).collect();
     w.provider.assign(w.owner.s(), &poid, &group).await;
     poid
@@ -526,11 +526,17 @@ async fn fixture(server: &TestServer) -> Fx {
     let owner = w.owner.s();
     let p = &w.provider;
     let all: Vec<&str> = CATALOG.iter().map(|p| p.name()).collect();
-    let nothing_role = p.create_role(owner, "Nothing", &[], "assigned").await;
-    let spare_role = p.create_role(owner, "Spare", &[], "assigned").await;
-    let all_all = p.create_role(owner, "Everything", &all, "all").await;
+    let nothing_role = p
+        .create_role(owner, "Nothing", &[], RoleScope::Assigned)
+        .await;
+    let spare_role = p
+        .create_role(owner, "Spare", &[], RoleScope::Assigned)
+        .await;
+    let all_all = p
+        .create_role(owner, "Everything", &all, RoleScope::All)
+        .await;
     let all_assigned = p
-        .create_role(owner, "Everything, assigned", &all, "assigned")
+        .create_role(owner, "Everything, assigned", &all, RoleScope::Assigned)
         .await;
     let c1 = w.client1.poid.clone();
     let c2 = w.client2.poid.clone();
@@ -541,32 +547,62 @@ async fn fixture(server: &TestServer) -> Fx {
         let email = email_of(who);
         let (acc, puid) = match who {
             Owner | Admin | TechA | TechB | Anonymous => continue,
-            CustomAll => joined(server, &w, &email, Role::Custom(&all_all), &[]).await,
-            CustomAssigned => joined(server, &w, &email, Role::Custom(&all_assigned), &[&c1]).await,
-            CustomElsewhere => {
-                joined(server, &w, &email, Role::Custom(&all_assigned), &[&c2]).await
+            CustomAll => joined(server, &w, &email, MemberRole::Custom(all_all.clone()), &[]).await,
+            CustomAssigned => {
+                joined(
+                    server,
+                    &w,
+                    &email,
+                    MemberRole::Custom(all_assigned.clone()),
+                    &[&c1],
+                )
+                .await
             }
-            CustomNone => joined(server, &w, &email, Role::Custom(&nothing_role), &[]).await,
+            CustomElsewhere => {
+                joined(
+                    server,
+                    &w,
+                    &email,
+                    MemberRole::Custom(all_assigned.clone()),
+                    &[&c2],
+                )
+                .await
+            }
+            CustomNone => {
+                joined(
+                    server,
+                    &w,
+                    &email,
+                    MemberRole::Custom(nothing_role.clone()),
+                    &[],
+                )
+                .await
+            }
             Only(perm) => {
                 let role = p
                     .create_role(
                         owner,
                         &format!("Only {}", perm.name()),
                         &[perm.name()],
-                        "all",
+                        RoleScope::All,
                     )
                     .await;
-                joined(server, &w, &email, Role::Custom(&role), &[]).await
+                joined(server, &w, &email, MemberRole::Custom(role.clone()), &[]).await
             }
             AllBut(perm) => {
                 let rest: Vec<&str> = all.iter().copied().filter(|n| *n != perm.name()).collect();
                 let role = p
-                    .create_role(owner, &format!("All but {}", perm.name()), &rest, "all")
+                    .create_role(
+                        owner,
+                        &format!("All but {}", perm.name()),
+                        &rest,
+                        RoleScope::All,
+                    )
                     .await;
-                joined(server, &w, &email, Role::Custom(&role), &[]).await
+                joined(server, &w, &email, MemberRole::Custom(role.clone()), &[]).await
             }
             Suspended => {
-                let (acc, puid) = joined(server, &w, &email, Role::Technician, &[&c1]).await;
+                let (acc, puid) = joined(server, &w, &email, MemberRole::Technician, &[&c1]).await;
                 ok(
                     owner,
                     Method::POST,
@@ -577,7 +613,7 @@ async fn fixture(server: &TestServer) -> Fx {
                 (acc, puid)
             }
             Deleted => {
-                let (acc, puid) = joined(server, &w, &email, Role::Technician, &[&c1]).await;
+                let (acc, puid) = joined(server, &w, &email, MemberRole::Technician, &[&c1]).await;
                 ok(
                     owner,
                     Method::DELETE,
@@ -589,14 +625,18 @@ async fn fixture(server: &TestServer) -> Fx {
             }
             Accepted => {
                 let acc = account(server, &email, TwoStep::On, &clock).await;
-                let (puid, token) = p.invite(owner, &email, Role::Technician, &[&c1]).await;
+                let (puid, token) = p
+                    .invite(owner, &email, MemberRole::Technician, &[&c1])
+                    .await;
                 p.accept(&acc.session, &puid, &token).await;
                 accepted = (puid.clone(), p.wrapped_for(owner, &puid).await);
                 (acc, puid)
             }
             NoTwoStep => {
                 let acc = account(server, &email, TwoStep::Off, &clock).await;
-                let puid = p.join(owner, &acc.session, Role::Technician, &[&c1]).await;
+                let puid = p
+                    .join(owner, &acc.session, MemberRole::Technician, &[&c1])
+                    .await;
                 (acc, puid)
             }
             OtherProvider => {
@@ -638,7 +678,8 @@ async fn fixture(server: &TestServer) -> Fx {
     let spare_client = fresh_client(&w, &group).await;
     let client_user = &extra.iter().find(|(w, _)| *w == ClientUser).unwrap().1;
     let trashed_item = client_item(&w, &client_user.session, true).await;
-    let create_client_body = p.client_body("Matrix client", &SymmetricKey::generate(), &w.pair);
+    let (create_client_body, _) =
+        new_client_body(&p.key, &client_request("Matrix client")).unwrap();
     Fx {
         w,
         extra,
@@ -681,9 +722,14 @@ async fn make_target(server: &TestServer, f: &Fx, target: Target, who: Who, allo
     let clock = SystemClock;
     let invite = || async {
         let email = format!("{}@invited.example", unique("t"));
-        p.invite(owner, &email, Role::Custom(&f.nothing_role), &[])
-            .await
-            .0
+        p.invite(
+            owner,
+            &email,
+            MemberRole::Custom(f.nothing_role.clone()),
+            &[],
+        )
+        .await
+        .0
     };
     let id = |id: &str| Made {
         id: id.to_string(),
@@ -715,7 +761,12 @@ async fn make_target(server: &TestServer, f: &Fx, target: Target, who: Who, allo
             let email = format!("{}@accepted.example", unique("a"));
             let acc = account(server, &email, TwoStep::Off, &clock).await;
             let (puid, token) = p
-                .invite(owner, &email, Role::Custom(&f.nothing_role), &[])
+                .invite(
+                    owner,
+                    &email,
+                    MemberRole::Custom(f.nothing_role.clone()),
+                    &[],
+                )
                 .await;
             p.accept(&acc.session, &puid, &token).await;
             Made {
@@ -726,7 +777,7 @@ async fn make_target(server: &TestServer, f: &Fx, target: Target, who: Who, allo
         Target::TechA => id(&f.w.tech_a.puid),
         Target::Role if !allowed => id(&f.spare_role),
         Target::Role => id(&p
-            .create_role(owner, &unique("target"), &[], "assigned")
+            .create_role(owner, &unique("target"), &[], RoleScope::Assigned)
             .await),
         Target::Client1 => id(&f.w.client1.poid),
         Target::FreshClient if !allowed => id(&f.spare_client),
@@ -736,7 +787,7 @@ async fn make_target(server: &TestServer, f: &Fx, target: Target, who: Who, allo
                 let (org_id, key) = own_org(&a.session, &f.w.pair, "Own org").await;
                 Made {
                     id: org_id,
-                    key: EncString::encrypt_aes(&p.key, &key.to_bytes()).to_string(),
+                    key: p.wrap(&key),
                 }
             }
             None => id(&f.w.client2.org_id),
@@ -752,7 +803,7 @@ async fn make_target(server: &TestServer, f: &Fx, target: Target, who: Who, allo
             let email = format!("{}@heir.example", unique("h"));
             id(&f
                 .w
-                .member(server, &clock, &email, Role::Technician, &[])
+                .member(server, &clock, &email, MemberRole::Technician, &[])
                 .await
                 .puid)
         }

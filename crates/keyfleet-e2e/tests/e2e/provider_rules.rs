@@ -5,11 +5,11 @@
 //! about a client they are not assigned to.
 
 use crate::provider_support::{
-    account, client_key_from_sync, create_client_item, ok, operator, own_org, send, Account, Role,
+    account, client_key_from_sync, create_client_item, ok, operator, own_org, send, Account,
     TwoStep, World, ITEM_NAME, ITEM_PASSWORD,
 };
 use crate::support::{client, PASSWORD};
-use keyfleet_client::{Access, Method, SecondFactor, Session};
+use keyfleet_client::{Access, MemberRole, Method, RoleScope, SecondFactor, Session};
 use keyfleet_crypto::EncString;
 use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
 use keyfleet_testkit::{
@@ -86,6 +86,7 @@ async fn a_technician_decrypts_a_client_item(_: &TestServer, _: &ManualClock, w:
         "a technician is a ServiceUser"
     );
     assert_eq!(profile["providers"][0]["status"], 2);
+    assert_eq!(profile["providers"][0]["role"], "technician");
     assert_eq!(
         ids_of(&profile["providerOrganizations"], "id"),
         [w.client1.org_id.as_str()],
@@ -130,7 +131,7 @@ async fn two_step_login_is_required(server: &TestServer, clock: &ManualClock, w:
         .join(
             w.owner.s(),
             &a.session,
-            Role::Technician,
+            MemberRole::Technician,
             &[&w.client1.poid],
         )
         .await;
@@ -176,7 +177,7 @@ async fn a_deleted_member_keeps_nothing(server: &TestServer, clock: &ManualClock
             server,
             clock,
             "gone@msp.example",
-            Role::Technician,
+            MemberRole::Technician,
             &[&w.client1.poid],
         )
         .await;
@@ -453,14 +454,14 @@ async fn a_role_in_use_stays(server: &TestServer, clock: &ManualClock, w: &World
     let owner = w.owner.s();
     let role = w
         .provider
-        .create_role(owner, "Helpdesk", &["view_clients"], "assigned")
+        .create_role(owner, "Helpdesk", &["view_clients"], RoleScope::Assigned)
         .await;
     let m = w
         .member(
             server,
             clock,
             "helpdesk@msp.example",
-            Role::Custom(&role),
+            MemberRole::Custom(role.clone()),
             &[],
         )
         .await;
@@ -536,7 +537,7 @@ async fn unlinking(_: &TestServer, _: &ManualClock, w: &World) {
         .await;
         assert_eq!(res.status, 400, "linking without consent: {}", res.body);
     }
-    let poid = w.provider.link(admin, &org, &key).await;
+    let poid = w.provider.link(&admin.session, &org).await;
     let res = send(
         &admin.session,
         Method::POST,
@@ -814,7 +815,7 @@ async fn unassigned_clients_never_leak(server: &TestServer, clock: &ManualClock,
                 "manage_members",
                 "edit_client_info",
             ],
-            "assigned",
+            RoleScope::Assigned,
         )
         .await;
     let manager = w
@@ -822,7 +823,7 @@ async fn unassigned_clients_never_leak(server: &TestServer, clock: &ManualClock,
             server,
             clock,
             "manager@msp.example",
-            Role::Custom(&role),
+            MemberRole::Custom(role.clone()),
             &[&w.client1.poid],
         )
         .await;

@@ -4,11 +4,15 @@
 //! wrapped to their own public key (type 4), members are confirmed with the provider key wrapped
 //! to theirs, and each client's org key travels wrapped with the provider key (type 2).
 //!
-//! Kept local and small on purpose: typed provider calls in keyfleet-client are being written
-//! elsewhere; until they land these helpers speak raw JSON.
+//! The calls themselves are keyfleet-client's typed provider calls (`ProviderCalls`, the keyed
+//! `Session` methods, the operator's `Client` methods); raw requests remain where a test needs
+//! the exact status of an answer.
 
 use crate::support::{client, PASSWORD};
-use keyfleet_client::{Method, RawBody, RawResponse, Session};
+use keyfleet_client::keys::{provider_key_in_profile, unwrap_with, wrap_to_public, wrap_with};
+use keyfleet_client::{
+    MemberRole, Method, NewClient, ProviderCalls, RawBody, RawResponse, RoleScope, Session,
+};
 use keyfleet_crypto::{generate_rsa_keypair, EncString, Kdf, PrivateKey, PublicKey, SymmetricKey};
 use keyfleet_domain::Clock;
 use keyfleet_testkit::{totp_code, TestServer, TEST_ADMIN_TOKEN};
@@ -128,27 +132,6 @@ pub async fn enable_totp(s: &Session, clock: &dyn Clock) -> String {
     key
 }
 
-/// The role a member joins with.
-#[derive(Debug, Clone, Copy)]
-pub enum Role<'a> {
-    /// `admin` (ProviderAdmin).
-    Admin,
-    /// `technician` (ServiceUser, assigned clients).
-    Technician,
-    /// `custom` with this custom role id.
-    Custom(&'a str),
-}
-
-impl Role<'_> {
-    fn fields(self) -> Value {
-        match self {
-            Role::Admin => json!({ "role": "admin", "type": 0 }),
-            Role::Technician => json!({ "role": "technician", "type": 1 }),
-            Role::Custom(id) => json!({ "role": "custom", "type": 1, "roleId": id }),
-        }
-    }
-}
-
 /// A client company: its link id, its organization, and the org key (client side only).
 pub struct ClientOrg {
     /// providerOrganizationId.
@@ -218,39 +201,28 @@ impl Provider {
     /// The operator creates a provider for `owner`, who sets it up with a fresh provider key
     /// wrapped to their own public key. Answers the provider and the owner's member id.
     pub async fn set_up(server: &TestServer, name: &str, owner: &Session) -> (Provider, String) {
-        let created = operator(
-            server,
-            Method::POST,
-            "/admin/providers",
-            Some(TEST_ADMIN_TOKEN),
-            Some(json!({ "name": name, "ownerEmail": owner.email })),
-        )
-        .await;
-        assert_eq!(created.status, 200, "create provider: {}", created.body);
-        let created = created.json();
+        let created = client(server)
+            .admin_create_provider(TEST_ADMIN_TOKEN, name, &owner.email, None, None)
+            .await
+            .unwrap();
         assert_eq!(created["status"], 0);
         let id = created["id"].as_str().unwrap().to_string();
-        let key = SymmetricKey::generate();
-        let me = owner.private_key().unwrap().public_key();
-        let p = Provider { id, key };
-        let body = json!({
-            "name": name,
-            "businessName": format!("{name} Ltd"),
-            "billingEmail": owner.email,
-            "token": created["token"],
-            "key": EncString::encrypt_rsa(&me, &p.key.to_bytes()).unwrap().to_string(),
-        });
-        let set_up = ok(owner, Method::POST, &p.path("/setup"), Some(body)).await;
+        let (set_up, key) = owner
+            .setup_provider(
+                &id,
+                created["token"].as_str().unwrap(),
+                name,
+                Some(&format!("{name} Ltd")),
+                &owner.email,
+            )
+            .await
+            .unwrap();
         assert_eq!(set_up["status"], 1);
-        let members = ok(owner, Method::GET, &p.path("/users"), None).await;
-        let owner_puid = members["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["userId"] == owner.user_id.as_str())
-            .map(|m| m["id"].as_str().unwrap().to_string())
-            .expect("the owner is listed");
-        (p, owner_puid)
+        let owner_puid = created["ownerId"].as_str().unwrap().to_string();
+        let me = owner.provider_member(&id, &owner_puid).await.unwrap();
+        assert_eq!(me["role"], "owner");
+        assert_eq!(me["userId"], owner.user_id.as_str());
+        (Provider { id, key }, owner_puid)
     }
 
     /// Invites `email` with `role` and assigned clients; answers the member id and token.
@@ -258,58 +230,38 @@ impl Provider {
         &self,
         by: &Session,
         email: &str,
-        role: Role<'_>,
+        role: MemberRole,
         clients: &[&str],
     ) -> (String, String) {
-        let mut body = role.fields();
-        body["emails"] = json!([email]);
-        body["clientIds"] = json!(clients);
-        let v = ok(by, Method::POST, &self.path("/users/invite"), Some(body)).await;
-        let first = &v["data"][0];
+        let clients: Vec<String> = clients.iter().map(|c| c.to_string()).collect();
+        let invites = by
+            .invite_provider_members(&self.id, &[email.to_string()], &role, &clients)
+            .await
+            .unwrap();
         (
-            first["id"].as_str().unwrap().to_string(),
-            first["token"].as_str().unwrap().to_string(),
+            invites[0]["id"].as_str().unwrap().to_string(),
+            invites[0]["token"].as_str().unwrap().to_string(),
         )
     }
 
     /// `member` accepts invitation `puid`.
     pub async fn accept(&self, member: &Session, puid: &str, token: &str) {
-        ok(
-            member,
-            Method::POST,
-            &self.path(&format!("/users/{puid}/accept")),
-            Some(json!({ "token": token })),
-        )
-        .await;
+        member
+            .accept_provider_invite(&self.id, puid, token)
+            .await
+            .unwrap();
     }
 
     /// The provider key wrapped (type 4) to accepted member `puid`'s public key, read through
     /// `POST /users/public-keys` by `by`.
     pub async fn wrapped_for(&self, by: &Session, puid: &str) -> String {
-        let keys = ok(
-            by,
-            Method::POST,
-            &self.path("/users/public-keys"),
-            Some(json!({ "ids": [puid] })),
-        )
-        .await;
-        let public = keys["data"][0]["key"].as_str().unwrap();
-        let public = PublicKey::from_spki_der_b64(public).unwrap();
-        EncString::encrypt_rsa(&public, &self.key.to_bytes())
-            .unwrap()
-            .to_string()
+        let (public, _) = by.provider_member_public_key(&self.id, puid).await.unwrap();
+        wrap_to_public(&public, &self.key).unwrap()
     }
 
-    /// Confirms accepted member `puid`.
+    /// Confirms accepted member `puid`, with the provider key `by`'s own sync holds.
     pub async fn confirm(&self, by: &Session, puid: &str) {
-        let key = self.wrapped_for(by, puid).await;
-        ok(
-            by,
-            Method::POST,
-            &self.path(&format!("/users/{puid}/confirm")),
-            Some(json!({ "key": key })),
-        )
-        .await;
+        by.confirm_provider_member(&self.id, puid).await.unwrap();
     }
 
     /// Invite, accept and confirm; answers the member id.
@@ -317,7 +269,7 @@ impl Provider {
         &self,
         by: &Session,
         member: &Session,
-        role: Role<'_>,
+        role: MemberRole,
         clients: &[&str],
     ) -> String {
         let (puid, token) = self.invite(by, &member.email, role, clients).await;
@@ -332,47 +284,33 @@ impl Provider {
         by: &Session,
         name: &str,
         permissions: &[&str],
-        scope: &str,
+        scope: RoleScope,
     ) -> String {
-        let v = ok(
-            by,
-            Method::POST,
-            &self.path("/roles"),
-            Some(json!({ "name": name, "permissions": permissions, "scope": scope })),
-        )
-        .await;
-        v["id"].as_str().unwrap().to_string()
+        let permissions: Vec<String> = permissions.iter().map(|p| p.to_string()).collect();
+        let role = by
+            .create_provider_role(&self.id, name, &permissions, scope)
+            .await
+            .unwrap();
+        role["id"].as_str().unwrap().to_string()
     }
 
-    /// The body creating client `name` whose org key is `org_key`: the key wrapped with the
-    /// provider key (type 2), the org pair, the default collection's name under the org key.
-    pub fn client_body(&self, name: &str, org_key: &SymmetricKey, pair: &OrgKeyPair) -> Value {
-        json!({
-            "name": name,
-            "planType": 19,
-            // Room for every invitation the matrix sends into a client.
-            "seats": 1000,
-            "key": EncString::encrypt_aes(&self.key, &org_key.to_bytes()).to_string(),
-            "keyPair": pair.wire(org_key),
-            "collectionName": EncString::encrypt_str(org_key, "Default collection"),
-            "website": "https://client.example",
-            "region": "EU",
-        })
-    }
-
-    /// Creates a client company (by a member with `add_or_link_client`).
-    pub async fn create_client(&self, by: &Session, name: &str, pair: &OrgKeyPair) -> ClientOrg {
-        let key = SymmetricKey::generate();
-        let v = ok(
-            by,
-            Method::POST,
-            &self.path("/clients"),
-            Some(self.client_body(name, &key, pair)),
-        )
-        .await;
-        let poid = v["id"].as_str().unwrap().to_string();
-        let org_id = v["organizationId"].as_str().unwrap().to_string();
+    /// Creates a client company (by a member with `add_or_link_client`): its org key made and
+    /// wrapped with the provider key from `by`'s own sync.
+    pub async fn create_client(&self, by: &Session, name: &str) -> ClientOrg {
+        let created = by
+            .create_provider_client(&self.id, &client_request(name))
+            .await
+            .unwrap();
+        let v = created.client;
         assert_eq!(v["organizationName"], name);
+        assert_eq!(
+            *unwrap_with(&self.key, v["key"].as_str().unwrap())
+                .unwrap()
+                .to_bytes(),
+            *created.key.to_bytes(),
+            "the client's key is the org key wrapped with the provider key"
+        );
+        let org_id = v["organizationId"].as_str().unwrap().to_string();
         let collections = ok(
             by,
             Method::GET,
@@ -380,53 +318,58 @@ impl Provider {
             None,
         )
         .await;
-        let collection = collections["data"][0]["id"].as_str().unwrap().to_string();
         ClientOrg {
-            poid,
+            poid: v["id"].as_str().unwrap().to_string(),
+            collection: collections["data"][0]["id"].as_str().unwrap().to_string(),
             org_id,
-            key,
-            collection,
+            key: created.key,
         }
     }
 
-    /// Links an organization `by` owns (with their master password), its key wrapped with the
-    /// provider key; answers the client's link id.
-    pub async fn link(&self, by: &Account, org_id: &str, org_key: &SymmetricKey) -> String {
-        let v = ok(
-            &by.session,
-            Method::POST,
-            &self.path("/clients/existing"),
-            Some(json!({
-                "organizationId": org_id,
-                "key": EncString::encrypt_aes(&self.key, &org_key.to_bytes()).to_string(),
-                "masterPasswordHash": by.hash,
-            })),
-        )
-        .await;
-        v["id"].as_str().unwrap().to_string()
+    /// Links an organization `by` owns (consenting with their master password); answers the
+    /// client's link id.
+    pub async fn link(&self, by: &Session, org_id: &str) -> String {
+        let client = by
+            .link_org_to_provider(&self.id, org_id, PASSWORD)
+            .await
+            .unwrap();
+        client["id"].as_str().unwrap().to_string()
     }
 
     /// Replaces the members assigned to client `poid`.
     pub async fn assign(&self, by: &Session, poid: &str, members: &[&str]) {
-        ok(
-            by,
-            Method::PUT,
-            &self.path(&format!("/clients/{poid}/members")),
-            Some(json!({ "memberIds": members })),
-        )
-        .await;
+        let members: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+        by.assign_client_members(&self.id, poid, &members)
+            .await
+            .unwrap();
+    }
+
+    /// The org key wrapped with this provider's key, as a link request carries it.
+    pub fn wrap(&self, org_key: &SymmetricKey) -> String {
+        wrap_with(&self.key, org_key)
+    }
+}
+
+/// What the fixtures create a client with: Enterprise, room for every invitation a test sends.
+pub fn client_request(name: &str) -> NewClient {
+    NewClient {
+        name: name.to_string(),
+        plan_type: 19,
+        seats: Some(1000),
+        collection_name: Some("Default collection".into()),
+        website: Some("https://client.example".into()),
+        region: Some("EU".into()),
+        ..NewClient::default()
     }
 }
 
 /// Creates a login item in `c`'s default collection through `/api/ciphers/create`, as a member
 /// acting in the client (launched in through the provider); answers its id.
 pub async fn create_client_item(s: &Session, c: &ClientOrg, name: &str, password: &str) -> String {
-    let body = json!({
-        "cipher": s.org_login_item_body(&c.org_id, &c.key, name, "admin", password),
-        "collectionIds": [c.collection],
-    });
-    let v = ok(s, Method::POST, "/api/ciphers/create", Some(body)).await;
-    v["id"].as_str().unwrap().to_string()
+    s.create_org_login(&c.org_id, &c.key, &[&c.collection], name, "admin", password)
+        .await
+        .unwrap()
+        .id
 }
 
 /// The org key of client `org_id` the way the apps find it: the provider key from
@@ -438,24 +381,10 @@ pub fn client_key_from_sync(s: &Session, sync: &Value, org_id: &str) -> Option<S
         .as_array()?
         .iter()
         .find(|o| o["id"] == org_id)?;
-    let provider = profile["providers"]
-        .as_array()?
-        .iter()
-        .find(|p| p["id"] == entry["providerId"])?;
-    let provider_key = provider["key"]
-        .as_str()?
-        .parse::<EncString>()
-        .unwrap()
-        .decrypt_rsa(s.private_key().unwrap())
-        .unwrap();
-    let provider_key = SymmetricKey::from_bytes(&provider_key).unwrap();
-    let org_key = entry["key"]
-        .as_str()?
-        .parse::<EncString>()
-        .unwrap()
-        .decrypt_aes(&provider_key)
-        .unwrap();
-    Some(SymmetricKey::from_bytes(&org_key).unwrap())
+    let private = s.private_key().unwrap();
+    let provider_key =
+        provider_key_in_profile(profile, entry["providerId"].as_str()?, private).ok()?;
+    Some(unwrap_with(&provider_key, entry["key"].as_str()?).unwrap())
 }
 
 /// A provider member of the standard fixture.
@@ -509,19 +438,15 @@ impl World {
         let owner = account(server, "owner@msp.example", TwoStep::On, clock).await;
         let (provider, owner_puid) = Provider::set_up(server, "Acme MSP", &owner.session).await;
         let pair = OrgKeyPair::generate();
-        let client1 = provider
-            .create_client(&owner.session, "Client One", &pair)
-            .await;
-        let client2 = provider
-            .create_client(&owner.session, "Client Two", &pair)
-            .await;
+        let client1 = provider.create_client(&owner.session, "Client One").await;
+        let client2 = provider.create_client(&owner.session, "Client Two").await;
         let admin = World::add(
             server,
             clock,
             &provider,
             &owner.session,
             "admin@msp.example",
-            Role::Admin,
+            MemberRole::Admin,
             &[],
         )
         .await;
@@ -531,7 +456,7 @@ impl World {
             &provider,
             &owner.session,
             "tech-a@msp.example",
-            Role::Technician,
+            MemberRole::Technician,
             &[&client1.poid],
         )
         .await;
@@ -541,17 +466,17 @@ impl World {
             &provider,
             &owner.session,
             "tech-b@msp.example",
-            Role::Technician,
+            MemberRole::Technician,
             &[&client2.poid],
         )
         .await;
-        ok(
-            tech_a.s(),
-            Method::POST,
-            &provider.path(&format!("/clients/{}/launch", client1.poid)),
-            None,
-        )
-        .await;
+        let launched = tech_a
+            .s()
+            .launch_into_client(&provider.id, &client1.poid)
+            .await
+            .unwrap();
+        assert_eq!(launched.organization_id, client1.org_id);
+        assert_eq!(*launched.key.to_bytes(), *client1.key.to_bytes());
         let item = create_client_item(tech_a.s(), &client1, ITEM_NAME, ITEM_PASSWORD).await;
         World {
             provider,
@@ -576,7 +501,7 @@ impl World {
         provider: &Provider,
         by: &Session,
         email: &str,
-        role: Role<'_>,
+        role: MemberRole,
         clients: &[&str],
     ) -> Member {
         let account = account(server, email, TwoStep::On, clock).await;
@@ -590,7 +515,7 @@ impl World {
         server: &TestServer,
         clock: &dyn Clock,
         email: &str,
-        role: Role<'_>,
+        role: MemberRole,
         clients: &[&str],
     ) -> Member {
         World::add(
