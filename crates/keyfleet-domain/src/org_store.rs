@@ -420,6 +420,15 @@ pub trait OrgItemStore: Send + Sync {
         &self,
         org_id: OrgId,
     ) -> Result<Vec<(CipherRow, Vec<CollectionId>)>, StoreError>;
+    /// One item of an organization with its collections (the `*-admin` endpoints).
+    async fn org_cipher(
+        &self,
+        org_id: OrgId,
+        id: CipherId,
+    ) -> Result<Option<(CipherRow, Vec<CollectionId>)>, StoreError>;
+    /// The organization owning an item, whoever asks: the `*-admin` endpoints name only the
+    /// item, and the caller's rights in that organization are checked right after.
+    async fn org_of_cipher_unscoped(&self, id: CipherId) -> Result<Option<OrgId>, StoreError>;
 }
 
 /// Policies and the audit log.

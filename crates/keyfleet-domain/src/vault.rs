@@ -21,7 +21,7 @@ const MAX_LEAF_LEN: usize = 100_000;
 const MAX_LIST_LEN: usize = 1_000;
 const MAX_DEPTH: usize = 6;
 /// Clients' clocks and rounding differ; the official server also tolerates about a second.
-const REVISION_TOLERANCE_MS: i64 = 1_000;
+pub(crate) const REVISION_TOLERANCE_MS: i64 = 1_000;
 
 /// Keys inside cipher objects whose values are plain by protocol (dates, flags, the legacy
 /// `response` placeholder); every other string must be an EncString.

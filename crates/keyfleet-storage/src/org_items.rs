@@ -254,16 +254,51 @@ impl OrgItemStore for SqlStore {
         &self,
         org_id: OrgId,
     ) -> Result<Vec<(CipherRow, Vec<CollectionId>)>, StoreError> {
+        self.org_ciphers_with_collections(org_id, None).await
+    }
+
+    async fn org_cipher(
+        &self,
+        org_id: OrgId,
+        id: CipherId,
+    ) -> Result<Option<(CipherRow, Vec<CollectionId>)>, StoreError> {
+        Ok(self
+            .org_ciphers_with_collections(org_id, Some(id))
+            .await?
+            .pop())
+    }
+
+    async fn org_of_cipher_unscoped(&self, id: CipherId) -> Result<Option<OrgId>, StoreError> {
+        const SQL: &str = "SELECT org_id FROM ciphers WHERE id = $1 AND org_id IS NOT NULL";
+        let org: Option<String> = on_pool!(&self.pool, p => sqlx::query_scalar(SQL)
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        org.map(|o| crate::records::id(&o)).transpose()
+    }
+}
+
+impl SqlStore {
+    /// Items of an organization (all, or one) with their collections, as admins see them.
+    async fn org_ciphers_with_collections(
+        &self,
+        org_id: OrgId,
+        only: Option<CipherId>,
+    ) -> Result<Vec<(CipherRow, Vec<CollectionId>)>, StoreError> {
         const CIPHERS: &str = "SELECT c.id, c.user_id, c.org_id, c.cipher_type, c.data, \
             c.creation_date, c.revision_date, c.deleted_date, c.archived_date, 1 AS can_edit, \
             1 AS can_view, 1 AS can_manage, CAST(NULL AS TEXT) AS collection_ids, \
             CAST(NULL AS TEXT) AS folder_id, CAST(NULL AS BOOLEAN) AS favorite \
-            FROM ciphers c WHERE c.org_id = $1 ORDER BY c.id";
+            FROM ciphers c WHERE c.org_id = $1 AND (CAST($2 AS TEXT) IS NULL OR c.id = $2) \
+            ORDER BY c.id";
         const LINKS: &str = "SELECT cc.cipher_id, cc.collection_id FROM cipher_collections cc \
-            JOIN ciphers c ON c.id = cc.cipher_id WHERE c.org_id = $1";
+            JOIN ciphers c ON c.id = cc.cipher_id \
+            WHERE c.org_id = $1 AND (CAST($2 AS TEXT) IS NULL OR c.id = $2)";
+        let only = only.map(|id| id.to_string());
         let (ciphers, links): (Vec<CipherRecord>, Vec<CipherCollectionRecord>) = on_pool!(&self.pool, p => (
-            sqlx::query_as(CIPHERS).bind(org_id.to_string()).fetch_all(p).await.map_err(db)?,
-            sqlx::query_as(LINKS).bind(org_id.to_string()).fetch_all(p).await.map_err(db)?,
+            sqlx::query_as(CIPHERS).bind(org_id.to_string()).bind(only.clone()).fetch_all(p).await.map_err(db)?,
+            sqlx::query_as(LINKS).bind(org_id.to_string()).bind(only.clone()).fetch_all(p).await.map_err(db)?,
         ));
         let mut by_cipher: HashMap<String, Vec<CollectionId>> = HashMap::new();
         for l in links {

@@ -223,32 +223,7 @@ impl Domain {
                 "You do not have permission to edit this item.",
             ));
         }
-        if org_of(req).ok() != Some(org_id) {
-            return Err(DomainError::invalid(
-                "organizationId",
-                "An item cannot change organization.",
-            ));
-        }
-        let data = cipher_content_json(req)?;
-        let cipher = CipherRow {
-            data,
-            revision_date: self
-                .now()
-                .max(crate::clock::Timestamp(current.cipher.revision_date.0 + 1)),
-            archived_date: req
-                .archived_date
-                .as_deref()
-                .and_then(crate::clock::Timestamp::parse_iso),
-            ..current.cipher.clone()
-        };
-        let events = [self.cipher_event(&actor, event_type::CIPHER_UPDATED, cipher.id)];
-        if !self
-            .store
-            .update_org_cipher(&cipher, current.cipher.revision_date, &events)
-            .await?
-        {
-            return Err(DomainError::StaleRevision);
-        }
+        let cipher = self.write_org_cipher(&actor, &current.cipher, req).await?;
         // The caller's folder and favorite are theirs, not the item's.
         let folder = req.folder_id.as_deref().filter(|s| !s.is_empty());
         self.set_cipher_folder_and_favorite(
@@ -258,6 +233,121 @@ impl Domain {
             req.favorite.unwrap_or(false),
         )
         .await
+    }
+
+    /// Writes new content over `current` (same organization, revision compare-and-set).
+    async fn write_org_cipher(
+        &self,
+        actor: &OrgActor,
+        current: &CipherRow,
+        req: &CipherRequest,
+    ) -> Result<CipherRow, DomainError> {
+        if org_of(req).ok() != Some(actor.org.id) {
+            return Err(DomainError::invalid(
+                "organizationId",
+                "An item cannot change organization.",
+            ));
+        }
+        if req.cipher_type != current.cipher_type {
+            return Err(DomainError::invalid(
+                "type",
+                "The item type cannot be changed.",
+            ));
+        }
+        let data = cipher_content_json(req)?;
+        let cipher = CipherRow {
+            data,
+            revision_date: self
+                .now()
+                .max(crate::clock::Timestamp(current.revision_date.0 + 1)),
+            archived_date: req
+                .archived_date
+                .as_deref()
+                .and_then(crate::clock::Timestamp::parse_iso),
+            ..current.clone()
+        };
+        let events = [self.cipher_event(actor, event_type::CIPHER_UPDATED, cipher.id)];
+        if !self
+            .store
+            .update_org_cipher(&cipher, current.revision_date, &events)
+            .await?
+        {
+            return Err(DomainError::StaleRevision);
+        }
+        Ok(cipher)
+    }
+
+    /// The organization of an item named by a `*-admin` endpoint, with the caller acting there
+    /// with the right to manage every item (members and provider members alike).
+    pub async fn admin_item_actor(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+    ) -> Result<OrgActor, DomainError> {
+        let org_id = self
+            .store
+            .org_of_cipher_unscoped(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageAllItems)?;
+        Ok(actor)
+    }
+
+    /// An item as the admin vault view shows it, for a caller who manages every item.
+    pub async fn admin_org_cipher(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+    ) -> Result<CipherView, DomainError> {
+        let actor = self.admin_item_actor(caller, id).await?;
+        let (cipher, collection_ids) = self
+            .store
+            .org_cipher(actor.org.id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        Ok(CipherView {
+            cipher,
+            folder_id: None,
+            favorite: false,
+            collection_ids,
+            access: ItemAccess::FULL,
+        })
+    }
+
+    /// An admin's edit of any item of the organization (`PUT /ciphers/{id}/admin`); a member
+    /// who may edit the item through a collection keeps editing it here as before.
+    pub async fn admin_update_org_cipher(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+        req: &CipherRequest,
+    ) -> Result<CipherView, DomainError> {
+        let actor = match self.admin_item_actor(caller, id).await {
+            Ok(actor) => actor,
+            Err(DomainError::NotFound) => return self.update_cipher(caller, id, req).await,
+            Err(e) => return Err(e),
+        };
+        let (current, collection_ids) = self
+            .store
+            .org_cipher(actor.org.id, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if let Some(known) = req.last_known_revision_date.as_deref() {
+            let known = crate::clock::Timestamp::parse_iso(known)
+                .ok_or_else(|| DomainError::invalid("lastKnownRevisionDate", "Invalid date."))?;
+            if current.revision_date.0 - known.0 > crate::vault::REVISION_TOLERANCE_MS {
+                return Err(DomainError::StaleRevision);
+            }
+        }
+        let cipher = self.write_org_cipher(&actor, &current, req).await?;
+        Ok(CipherView {
+            cipher,
+            folder_id: None,
+            favorite: false,
+            collection_ids,
+            access: ItemAccess::FULL,
+        })
     }
 
     /// Replaces the collections of an org item (those who manage it, or admins).

@@ -70,8 +70,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/ciphers/admin", post(create_cipher_with_collections))
         .route(
             "/api/ciphers/{id}/admin",
-            put(update_cipher)
-                .post(update_cipher)
+            put(admin_update_cipher)
+                .post(admin_update_cipher)
                 .delete(admin_purge_cipher),
         )
         .route(
@@ -171,6 +171,21 @@ async fn update_cipher(
         .update_cipher(&caller, path_id(&id)?, &req)
         .await?;
     Ok(cipher_response(&view, "cipherDetails"))
+}
+
+/// `PUT /api/ciphers/{id}/admin`: an admin (or a provider member launched into the client)
+/// edits any item of the organization.
+async fn admin_update_cipher(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherRequest>,
+) -> Result<Response, ApiError> {
+    let view = app
+        .domain
+        .admin_update_org_cipher(&caller, path_id(&id)?, &req)
+        .await?;
+    Ok(cipher_response(&view, "cipherMiniDetails"))
 }
 
 /// `PUT /api/ciphers/{id}/partial`: folder and favorite only.
@@ -383,8 +398,7 @@ async fn admin_change(
     change: BulkCipherChange,
 ) -> Result<(), ApiError> {
     let id: keyfleet_domain::ids::CipherId = path_id(id)?;
-    let view = app.domain.cipher(caller, id).await?;
-    let org = view.cipher.org_id.ok_or(ApiError(DomainError::NotFound))?;
+    let org = app.domain.admin_item_actor(caller, id).await?.org.id;
     match app
         .domain
         .admin_change_org_ciphers(caller, org, &[id], change)
@@ -421,6 +435,6 @@ async fn admin_restore_cipher(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     admin_change(&app, &caller, &id, BulkCipherChange::Restore).await?;
-    let view = app.domain.cipher(&caller, path_id(&id)?).await?;
+    let view = app.domain.admin_org_cipher(&caller, path_id(&id)?).await?;
     Ok(cipher_response(&view, "cipherMini"))
 }
