@@ -81,6 +81,19 @@ pub fn check_new_kdf(kdf: KdfParams) -> Result<KdfParams, DomainError> {
     Ok(kdf)
 }
 
+/// Percent-encodes a query value (everything but RFC 3986's unreserved characters), for the
+/// links the server mails.
+pub(crate) fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Checks that `value` is an EncString of the expected shape (never plaintext).
 pub fn check_enc_string(
     field: &'static str,

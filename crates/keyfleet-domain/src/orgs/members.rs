@@ -205,16 +205,7 @@ impl Domain {
     }
 
     fn invite_link(&self, org: &OrgRow, member: &OrgUserRow, token: &str) -> String {
-        let enc = |s: &str| {
-            s.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect::<String>()
-        };
+        let enc = crate::accounts::url_encode;
         format!(
             "{}/#/accept-organization?organizationId={}&organizationUserId={}&email={}&organizationName={}&token={}",
             self.settings.issuer,

@@ -6,7 +6,7 @@ use super::{
     changed_meanwhile, member_status, provider_event, require_account_keys, role, Permission,
     ProviderActor, ProviderRights,
 };
-use crate::accounts::parse_email;
+use crate::accounts::{parse_email, url_encode};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId};
@@ -42,17 +42,6 @@ fn invite_subject(member: &ProviderUserRow) -> String {
         member.email.as_deref().unwrap_or(""),
         member.invited_at.map_or(0, |t| t.0)
     )
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The role a request names: `role` ("admin", "technician", "custom") or else Bitwarden's `type`.
