@@ -222,7 +222,8 @@ fn rows() -> Vec<Row> {
         r("PUT", "/api/ciphers/{target}", T::Item, item, EDIT_ITEM_A, NOBODY),
         r("PUT", "/api/ciphers/{target}/collections_v2", T::Item, item_collections, MANAGE_OR_ADMIN_ITEM, &[User]),
         r("PUT", "/api/ciphers/{target}/delete", T::Item, none, EDIT_ITEM_A, NOBODY),
-        r("DELETE", "/api/ciphers/{target}/admin", T::Item, none, OWNER_ADMIN, NOBODY),
+        // Whoever sees every item in the admin vault view (custom: edit any collection) may purge one.
+        r("DELETE", "/api/ciphers/{target}/admin", T::Item, none, ADMINS, NOBODY),
         // Destructive rows last: after `leave`, members are gone; `delete` ends the org.
         r("POST", "/api/organizations/{org}/leave", T::None, none, &[Admin, Manager, User, CustomWith, CustomWithout], ONLY_OWNER),
         r("POST", "/api/organizations/{org}/delete", T::None, wrong_password, NOBODY, ONLY_OWNER),
