@@ -266,6 +266,14 @@ pub trait ProviderStore: Send + Sync {
         assignments: &[(ProviderUserId, ProviderOrgId)],
         events: &[EventRow],
     ) -> Result<(), StoreError>;
+    /// Completes a provider's setup: its new details and its owner's confirmed membership,
+    /// written together.
+    async fn complete_provider_setup(
+        &self,
+        provider: &ProviderRow,
+        owner: &ProviderUserRow,
+        events: &[EventRow],
+    ) -> Result<(), StoreError>;
     /// Writes memberships (role, status, suspension, key, account, email, invite time) together.
     async fn update_provider_users(
         &self,
@@ -341,20 +349,24 @@ pub trait ProviderStore: Send + Sync {
         org_id: OrgId,
     ) -> Result<Option<ProviderOrgRow>, StoreError>;
     /// Creates a client organization managed by the provider: no member yet, its first
-    /// collection, the link, and (optionally) its own owner's invitation with access to that
-    /// collection.
+    /// collection, the link, (optionally) its own owner's invitation with access to that
+    /// collection, and (optionally) the member it is assigned to.
+    #[allow(clippy::too_many_arguments)]
     async fn insert_provider_client(
         &self,
         org: &OrgRow,
         link: &ProviderOrgRow,
         collection: Option<&CollectionRow>,
         owner_invite: Option<(&OrgUserRow, &[AccessSelection])>,
+        assign_to: Option<ProviderUserId>,
         events: &[EventRow],
     ) -> Result<(), StoreError>;
-    /// Links an existing organization (a second provider is `Conflict`).
+    /// Links an existing organization (a second provider is `Conflict`), assigned to
+    /// `assign_to` when given.
     async fn insert_provider_link(
         &self,
         link: &ProviderOrgRow,
+        assign_to: Option<ProviderUserId>,
         events: &[EventRow],
     ) -> Result<(), StoreError>;
     /// Writes a link's details and, when given, its organization's name and seats.

@@ -83,6 +83,24 @@ fn assignments_by_client(
     Ok(out)
 }
 
+/// Assigns a just-linked client to the member who added it (one of the provider's), inside `$tx`.
+macro_rules! assign_new_client {
+    ($tx:ident, $link:expr, $member:expr) => {{
+        if let Some(member) = $member {
+            sqlx::query(
+                "INSERT INTO provider_assignments (provider_user_id, provider_org_id) \
+                 SELECT pu.id, $2 FROM provider_users pu WHERE pu.id = $1 AND pu.provider_id = $3",
+            )
+            .bind(member.to_string())
+            .bind($link.id.to_string())
+            .bind($link.provider_id.to_string())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db)?;
+        }
+    }};
+}
+
 impl SqlStore {
     /// Clients with their organization, seat counts and assigned members: one query for the
     /// rows (member counts from one grouped join over the provider's clients) and one for every
@@ -158,6 +176,7 @@ impl SqlStore {
         link: &ProviderOrgRow,
         collection: Option<&CollectionRow>,
         owner_invite: Option<(&OrgUserRow, &[AccessSelection])>,
+        assign_to: Option<ProviderUserId>,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         let no_groups: &[GroupId] = &[];
@@ -168,6 +187,7 @@ impl SqlStore {
                 insert_collection_row!(tx, c);
             }
             insert_link!(tx, link);
+            assign_new_client!(tx, link, assign_to);
             if let Some((owner, access)) = owner_invite {
                 insert_org_user!(tx, owner);
                 replace_member_access!(tx, owner.id, access, no_groups);
@@ -185,11 +205,13 @@ impl SqlStore {
     pub(crate) async fn link_client(
         &self,
         link: &ProviderOrgRow,
+        assign_to: Option<ProviderUserId>,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             insert_link!(tx, link);
+            assign_new_client!(tx, link, assign_to);
             insert_events!(tx, events);
             bump_provider_members!(tx, link.provider_id, link.revision_date.0);
             tx.commit().await.map_err(db)

@@ -145,6 +145,58 @@ pub(crate) fn write_time(events: &[EventRow]) -> Option<i64> {
     events.iter().map(|e| e.date.0).max()
 }
 
+/// Writes a provider's details inside `$tx`.
+macro_rules! write_provider {
+    ($tx:ident, $row:expr) => {{
+        let row = $row;
+        sqlx::query(
+            "UPDATE providers SET name = $2, business_name = $3, billing_email = $4, \
+             status = $5, enabled = $6, revision_date = $7 WHERE id = $1",
+        )
+        .bind(row.id.to_string())
+        .bind(&row.name)
+        .bind(&row.business_name)
+        .bind(&row.billing_email)
+        .bind(row.status)
+        .bind(row.enabled)
+        .bind(row.revision_date.0)
+        .execute(&mut *$tx)
+        .await
+        .map_err(db)?;
+    }};
+}
+
+/// Writes one membership inside `$tx`; a row that is gone is `Conflict` (the caller's
+/// transaction then writes nothing).
+macro_rules! write_provider_user {
+    ($tx:ident, $m:expr) => {{
+        let m = $m;
+        let n = sqlx::query(
+            "UPDATE provider_users SET user_id = $3, email = $4, role = $5, role_id = $6, \
+             status = $7, suspended = $8, provider_key = $9, invited_at = $10, \
+             revision_date = $11 WHERE id = $1 AND provider_id = $2",
+        )
+        .bind(m.id.to_string())
+        .bind(m.provider_id.to_string())
+        .bind(m.user_id.map(|v| v.to_string()))
+        .bind(&m.email)
+        .bind(m.role)
+        .bind(m.role_id.map(|v| v.to_string()))
+        .bind(m.status)
+        .bind(m.suspended)
+        .bind(&m.key)
+        .bind(m.invited_at.map(|t| t.0))
+        .bind(m.revision_date.0)
+        .execute(&mut *$tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict);
+        }
+    }};
+}
+
 #[async_trait::async_trait]
 impl ProviderStore for SqlStore {
     async fn insert_provider(
@@ -210,21 +262,9 @@ impl ProviderStore for SqlStore {
         row: &ProviderRow,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE providers SET name = $2, business_name = $3, \
-            billing_email = $4, status = $5, enabled = $6, revision_date = $7 WHERE id = $1";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            sqlx::query(SQL)
-                .bind(row.id.to_string())
-                .bind(&row.name)
-                .bind(&row.business_name)
-                .bind(&row.billing_email)
-                .bind(row.status)
-                .bind(row.enabled)
-                .bind(row.revision_date.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            write_provider!(tx, row);
             insert_events!(tx, events);
             bump_provider_members!(tx, row.id, row.revision_date.0);
             tx.commit().await.map_err(db)
@@ -450,38 +490,33 @@ impl ProviderStore for SqlStore {
         })
     }
 
+    async fn complete_provider_setup(
+        &self,
+        provider: &ProviderRow,
+        owner: &ProviderUserRow,
+        events: &[EventRow],
+    ) -> Result<(), StoreError> {
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            write_provider_user!(tx, owner);
+            write_provider!(tx, provider);
+            insert_events!(tx, events);
+            bump_provider_members!(tx, provider.id, provider.revision_date.0);
+            tx.commit().await.map_err(db)
+        })
+    }
+
     async fn update_provider_users(
         &self,
         rows: &[ProviderUserRow],
         events: &[EventRow],
     ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE provider_users SET user_id = $3, email = $4, role = $5, \
-            role_id = $6, status = $7, suspended = $8, provider_key = $9, invited_at = $10, \
-            revision_date = $11 WHERE id = $1 AND provider_id = $2";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             for m in rows {
-                let n = sqlx::query(SQL)
-                    .bind(m.id.to_string())
-                    .bind(m.provider_id.to_string())
-                    .bind(m.user_id.map(|v| v.to_string()))
-                    .bind(&m.email)
-                    .bind(m.role)
-                    .bind(m.role_id.map(|v| v.to_string()))
-                    .bind(m.status)
-                    .bind(m.suspended)
-                    .bind(&m.key)
-                    .bind(m.invited_at.map(|t| t.0))
-                    .bind(m.revision_date.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?
-                    .rows_affected();
                 // A membership deleted since it was read: write none of the rows (an ownership
                 // transfer must not demote the owner when the new owner is gone).
-                if n != 1 {
-                    return Err(StoreError::Conflict);
-                }
+                write_provider_user!(tx, m);
             }
             insert_events!(tx, events);
             for m in rows {
@@ -728,18 +763,20 @@ impl ProviderStore for SqlStore {
         link: &ProviderOrgRow,
         collection: Option<&CollectionRow>,
         owner_invite: Option<(&OrgUserRow, &[AccessSelection])>,
+        assign_to: Option<ProviderUserId>,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
-        self.create_client(org, link, collection, owner_invite, events)
+        self.create_client(org, link, collection, owner_invite, assign_to, events)
             .await
     }
 
     async fn insert_provider_link(
         &self,
         link: &ProviderOrgRow,
+        assign_to: Option<ProviderUserId>,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
-        self.link_client(link, events).await
+        self.link_client(link, assign_to, events).await
     }
 
     async fn update_provider_link(

@@ -177,30 +177,6 @@ impl Domain {
         Ok(self.view(&actor, c))
     }
 
-    /// Assigns a client just added by an assigned-scope member to them (they would not see it
-    /// otherwise).
-    async fn assign_to_creator(
-        &self,
-        actor: &ProviderActor,
-        client: ProviderOrgId,
-    ) -> Result<(), DomainError> {
-        if actor.assigned_filter().is_none() {
-            return Ok(());
-        }
-        let mut mine: Vec<ProviderOrgId> = self
-            .store
-            .provider_clients(actor.provider.id, Some(actor.member.id))
-            .await?
-            .into_iter()
-            .map(|c| c.link.id)
-            .collect();
-        mine.push(client);
-        self.store
-            .set_member_assignments(actor.provider.id, actor.member.id, &mine, &[])
-            .await?;
-        Ok(())
-    }
-
     /// Creates a client organization under the provider: the org key arrives wrapped with the
     /// provider key; no provider member becomes an org member; the client's own owner (when
     /// named) is invited as its owner with access to the first collection.
@@ -336,10 +312,11 @@ impl Domain {
                 &link,
                 collection.as_ref(),
                 owner.as_ref().map(|o| (o, owner_access.as_slice())),
+                // An assigned-scope member would not see the client they just added otherwise.
+                actor.assigned_filter(),
                 &events,
             )
             .await?;
-        self.assign_to_creator(&actor, link.id).await?;
         let owner_invite = match &owner {
             Some(o) => {
                 let invite = self.issue_invite(&org, o)?;
@@ -444,7 +421,11 @@ impl Domain {
             self.client_event(&actor, provider_event::CLIENT_ADDED, link.id),
             self.org_event(&org_actor, event_type::ORGANIZATION_UPDATED),
         ];
-        match self.store.insert_provider_link(&link, &events).await {
+        match self
+            .store
+            .insert_provider_link(&link, actor.assigned_filter(), &events)
+            .await
+        {
             Err(StoreError::Conflict) => {
                 return Err(DomainError::bad_request(
                     "Organization already belongs to a provider.",
@@ -452,7 +433,6 @@ impl Domain {
             }
             r => r?,
         }
-        self.assign_to_creator(&actor, link.id).await?;
         let client = self
             .store
             .provider_client(provider_id, link.id)

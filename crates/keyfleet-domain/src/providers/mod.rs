@@ -758,17 +758,13 @@ impl Domain {
             .map(|d| d.member)
             .find(|m| m.role == role::OWNER)
             .ok_or_else(|| DomainError::bad_request("Invalid owner."))?;
-        // A retry after a failure between the two writes below finds the owner already bound.
-        let already_bound = owner.user_id == Some(caller.user.id);
-        if !already_bound {
-            if owner.status != member_status::INVITED
-                || !self.check_provider_invite_token(&owner, &req.token)
-            {
-                return Err(DomainError::bad_request("Invalid token."));
-            }
-            if owner.email.as_deref() != Some(caller.user.email.as_str()) {
-                return Err(DomainError::bad_request("Invalid owner."));
-            }
+        if owner.status != member_status::INVITED
+            || !self.check_provider_invite_token(&owner, &req.token)
+        {
+            return Err(DomainError::bad_request("Invalid token."));
+        }
+        if owner.email.as_deref() != Some(caller.user.email.as_str()) {
+            return Err(DomainError::bad_request("Invalid owner."));
         }
         require_account_keys(&caller.user)?;
         self.require_provider_two_step(&caller.user).await?;
@@ -780,10 +776,6 @@ impl Domain {
         owner.key = Some(req.key.clone());
         owner.invited_at = None;
         owner.revision_date = now;
-        self.store
-            .update_provider_users(&[owner.clone()], &[])
-            .await
-            .map_err(changed_meanwhile)?;
         provider.name = name;
         provider.business_name = business_name;
         provider.billing_email = Some(billing_email);
@@ -799,7 +791,10 @@ impl Domain {
             device_type: caller.claims.devicetype,
             ..EventRow::default()
         };
-        self.store.update_provider(&provider, &[event]).await?;
+        self.store
+            .complete_provider_setup(&provider, &owner, &[event])
+            .await
+            .map_err(changed_meanwhile)?;
         Ok(provider)
     }
 

@@ -201,8 +201,8 @@ async fn provider_reach_reports_membership_role_and_assignment_whatever_their_st
         let b = own_org(&s, "Bolt").await;
         let unmanaged = own_org(&s, "Solo").await;
         let (la, lb) = (link(&p, &a), link(&p, &b));
-        s.insert_provider_link(&la, &[]).await.unwrap();
-        s.insert_provider_link(&lb, &[]).await.unwrap();
+        s.insert_provider_link(&la, None, &[]).await.unwrap();
+        s.insert_provider_link(&lb, None, &[]).await.unwrap();
         s.set_member_assignments(p.id, tech.id, &[la.id], &[])
             .await
             .unwrap();
@@ -344,11 +344,11 @@ async fn an_organization_is_managed_by_one_provider_at_most() {
         let (p2, _) = new_provider(&s, "Second MSP", &bob).await;
         let o = own_org(&s, "Acme").await;
         let first = link(&p1, &o);
-        s.insert_provider_link(&first, &[provider_event(&p1, 1901, 10)])
+        s.insert_provider_link(&first, None, &[provider_event(&p1, 1901, 10)])
             .await
             .unwrap();
         assert!(matches!(
-            s.insert_provider_link(&link(&p2, &o), &[provider_event(&p2, 1901, 11)])
+            s.insert_provider_link(&link(&p2, &o), None, &[provider_event(&p2, 1901, 11)])
                 .await,
             Err(StoreError::Conflict)
         ));
@@ -379,7 +379,9 @@ async fn an_organization_is_managed_by_one_provider_at_most() {
             .await
             .unwrap());
         assert!(s.provider_link_of_org(o.id).await.unwrap().is_none());
-        s.insert_provider_link(&link(&p2, &o), &[]).await.unwrap();
+        s.insert_provider_link(&link(&p2, &o), None, &[])
+            .await
+            .unwrap();
     })
     .await;
 }
@@ -423,6 +425,7 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
             &zeta_link,
             Some(&collection),
             Some((&invite, &access)),
+            None,
             &[created],
         )
         .await
@@ -440,7 +443,7 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
         // "Acme": linked, with members in every state, items and activity.
         let acme = own_org(&s, "Acme").await; // its owner: confirmed, no two-step login
         let acme_link = link(&p, &acme);
-        s.insert_provider_link(&acme_link, &[]).await.unwrap();
+        s.insert_provider_link(&acme_link, None, &[]).await.unwrap();
         let two_step = account(&s, "u1@acme.example").await;
         let plain = account(&s, "u2@acme.example").await;
         let revoked_2fa = account(&s, "u3@acme.example").await;
@@ -583,8 +586,8 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
         let a = own_org(&s, "Acme").await;
         let b = own_org(&s, "Bolt").await;
         let (la, lb) = (link(&p, &a), link(&p, &b));
-        s.insert_provider_link(&la, &[]).await.unwrap();
-        s.insert_provider_link(&lb, &[]).await.unwrap();
+        s.insert_provider_link(&la, None, &[]).await.unwrap();
+        s.insert_provider_link(&lb, None, &[]).await.unwrap();
 
         let mut helpdesk = member(&p, Some(&bob), CUSTOM, ACCEPTED);
         helpdesk.role_id = Some(r.id);
@@ -645,7 +648,9 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
         // Assignments across providers are never written.
         let foreign = own_org(&s, "Foreign").await;
         let foreign_link = link(&other, &foreign);
-        s.insert_provider_link(&foreign_link, &[]).await.unwrap();
+        s.insert_provider_link(&foreign_link, None, &[])
+            .await
+            .unwrap();
         s.set_member_assignments(p.id, helpdesk.id, &[lb.id, foreign_link.id], &[])
             .await
             .unwrap();
@@ -720,7 +725,7 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
         let o = own_org(&s, "Acme").await;
         let mut l = link(&p, &o);
         l.revision_date = Timestamp(2_000);
-        s.insert_provider_link(&l, &[]).await.unwrap();
+        s.insert_provider_link(&l, None, &[]).await.unwrap();
         assert_eq!(revision(&s, &bob).await, Timestamp(2_000));
 
         // One member's assignment or membership: that member only.
@@ -769,7 +774,9 @@ async fn a_client_organization_renamed_or_deleted_bumps_its_providers_members() 
         let alice = account(&s, "alice@msp.example").await;
         let (p, _) = new_provider(&s, "MSP", &alice).await;
         let o = own_org(&s, "Acme").await;
-        s.insert_provider_link(&link(&p, &o), &[]).await.unwrap();
+        s.insert_provider_link(&link(&p, &o), None, &[])
+            .await
+            .unwrap();
         let unmanaged = own_org(&s, "Solo").await;
 
         let mut renamed = o.clone();
@@ -969,6 +976,68 @@ async fn provider_events_are_filtered_and_paged_newest_first() {
                 ids(&[&about_tech]),
             ]
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_linked_client_is_assigned_to_its_adder_in_the_same_write_and_setup_completes_at_once() {
+    each_backend(|s| async move {
+        let alice = account(&s, "alice@msp.example").await;
+        let bob = account(&s, "bob@msp.example").await;
+        let (p, _) = new_provider(&s, "MSP", &alice).await;
+        let tech = member(&p, Some(&bob), TECHNICIAN, CONFIRMED);
+        s.insert_provider_users(std::slice::from_ref(&tech), &[], &[])
+            .await
+            .unwrap();
+        let o = own_org(&s, "Acme").await;
+        let l = link(&p, &o);
+        s.insert_provider_link(&l, Some(tech.id), &[])
+            .await
+            .unwrap();
+        let mine = s.provider_clients(p.id, Some(tech.id)).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].link.id, l.id);
+        assert_eq!(mine[0].assigned, vec![tech.id]);
+        // A member of another provider is never assigned, even if named.
+        let (_, other_owner) = new_provider(&s, "Other MSP", &bob).await;
+        let o2 = own_org(&s, "Beta").await;
+        let l2 = link(&p, &o2);
+        s.insert_provider_link(&l2, Some(other_owner.id), &[])
+            .await
+            .unwrap();
+        let beta = s.provider_client(p.id, l2.id).await.unwrap().unwrap();
+        assert!(beta.assigned.is_empty());
+
+        // Setup writes the owner's membership and the provider's status together; a vanished
+        // owner row leaves the provider untouched.
+        let mut pending = provider("Pending MSP");
+        pending.status = 0;
+        let invite = member(&pending, None, OWNER, INVITED);
+        s.insert_provider(&pending, &invite, &[]).await.unwrap();
+        let mut ghost = invite.clone();
+        ghost.id = keyfleet_domain::ids::ProviderUserId::new();
+        pending.status = 1;
+        assert!(matches!(
+            s.complete_provider_setup(&pending, &ghost, &[]).await,
+            Err(StoreError::Conflict)
+        ));
+        assert_eq!(s.provider(pending.id).await.unwrap().unwrap().status, 0);
+        let mut owner = invite.clone();
+        owner.user_id = Some(alice.id);
+        owner.email = None;
+        owner.status = CONFIRMED;
+        owner.key = Some("4.wrapped".into());
+        s.complete_provider_setup(&pending, &owner, &[])
+            .await
+            .unwrap();
+        assert_eq!(s.provider(pending.id).await.unwrap().unwrap().status, 1);
+        let m = s
+            .provider_membership(pending.id, alice.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.member.status, CONFIRMED);
     })
     .await;
 }
