@@ -335,7 +335,9 @@ impl Domain {
         })
     }
 
-    fn launched_actor(
+    /// `actor` acting in a client organization through the provider (owner rights, minus the
+    /// client's own secrets: see `OrgActor::can`).
+    pub(super) fn launched_actor(
         &self,
         actor: &ProviderActor,
         org: &OrgRow,
@@ -602,31 +604,14 @@ impl Domain {
                 "This client organization is disabled.",
             ));
         }
-        let org_actor = self.launched_actor(&actor, &c.org, &c.link);
-        self.record_vault_access(&actor, &org_actor).await?;
+        self.note_provider_vault_access(&self.launched_actor(&actor, &c.org, &c.link))
+            .await?;
         Ok(c)
     }
 
-    async fn record_vault_access(
-        &self,
-        actor: &ProviderActor,
-        org_actor: &OrgActor,
-    ) -> Result<(), DomainError> {
-        let via = org_actor.via_provider.ok_or(DomainError::NotFound)?;
-        let events = [
-            self.client_event(
-                actor,
-                provider_event::CLIENT_VAULT_ACCESSED,
-                via.provider_org_id,
-            ),
-            self.org_event(org_actor, provider_event::ORG_VAULT_ACCESSED),
-        ];
-        self.store.insert_events(&events).await?;
-        Ok(())
-    }
-
-    /// Records a vault access when a provider member opens a client's admin vault view (the
-    /// protocol logs it on `collections/details`).
+    /// Records a provider member's access to a client's vault — a launch, or opening the admin
+    /// vault view (the protocol logs it on `collections/details`): 1903 in the provider's log
+    /// (without providerUserId, as in the protocol), 1603 in the client's.
     pub async fn note_provider_vault_access(
         &self,
         org_actor: &OrgActor,
@@ -640,7 +625,6 @@ impl Domain {
                 event_type: provider_event::CLIENT_VAULT_ACCESSED,
                 date: self.now(),
                 provider_id: Some(via.provider_id.uuid()),
-                provider_user_id: Some(via.provider_user_id.uuid()),
                 provider_org_id: Some(via.provider_org_id.uuid()),
                 acting_user_id: Some(org_actor.user_id),
                 device_type: org_actor.device_type,

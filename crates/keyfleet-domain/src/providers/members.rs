@@ -35,6 +35,17 @@ pub struct ProviderInvite {
     pub mailed: bool,
 }
 
+/// What a bulk member call does to each member.
+#[derive(Debug, Clone, Copy)]
+pub enum BulkMemberAction<'a> {
+    /// Send fresh invitations.
+    Reinvite(&'a [String]),
+    /// Confirm with these wrapped provider keys (`(member id, key)`).
+    Confirm(&'a [(String, String)]),
+    /// Delete for good.
+    Delete(&'a [String]),
+}
+
 fn invite_subject(member: &ProviderUserRow) -> String {
     format!(
         "{}:{}:{}",
@@ -412,10 +423,18 @@ impl Domain {
         id: ProviderUserId,
     ) -> Result<ProviderInvite, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
+        self.reinvite_as(&actor, id).await
+    }
+
+    async fn reinvite_as(
+        &self,
+        actor: &ProviderActor,
+        id: ProviderUserId,
+    ) -> Result<ProviderInvite, DomainError> {
         actor.require(Permission::ManageMembers, None)?;
         let mut m = self
             .store
-            .provider_user(provider_id, id)
+            .provider_user(actor.provider.id, id)
             .await?
             .ok_or(DomainError::NotFound)?;
         if m.status != member_status::INVITED || m.role == role::OWNER {
@@ -432,6 +451,51 @@ impl Domain {
             .deliver_provider_invites(&actor.provider, vec![invite])
             .await;
         Ok(out.remove(0))
+    }
+
+    /// A bulk member call (`reinvite`, `confirm`, `delete`): the caller is resolved once and must
+    /// manage members (else the whole call is `NotFound`); each id then gets its own outcome
+    /// (an invitation for reinvites).
+    pub async fn bulk_provider_members(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+        action: BulkMemberAction<'_>,
+    ) -> Result<Vec<(String, Result<Option<ProviderInvite>, DomainError>)>, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        actor.require(Permission::ManageMembers, None)?;
+        let items: Vec<(&str, Option<&str>)> = match &action {
+            BulkMemberAction::Reinvite(ids) | BulkMemberAction::Delete(ids) => {
+                ids.iter().map(|i| (i.as_str(), None)).collect()
+            }
+            BulkMemberAction::Confirm(keys) => keys
+                .iter()
+                .map(|(i, k)| (i.as_str(), Some(k.as_str())))
+                .collect(),
+        };
+        if items.len() > MAX_INVITES_PER_CALL {
+            return Err(DomainError::invalid(
+                "ids",
+                format!("At most {MAX_INVITES_PER_CALL} ids at a time."),
+            ));
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (raw, key) in items {
+            let r = match raw.parse::<ProviderUserId>() {
+                Err(_) => Err(DomainError::NotFound),
+                Ok(id) => match (&action, key) {
+                    (BulkMemberAction::Reinvite(_), _) => {
+                        self.reinvite_as(&actor, id).await.map(Some)
+                    }
+                    (BulkMemberAction::Confirm(_), Some(k)) => {
+                        self.confirm_as(&actor, id, k).await.map(|_| None)
+                    }
+                    _ => self.delete_as(&actor, id).await.map(|_| None),
+                },
+            };
+            out.push((raw.to_string(), r));
+        }
+        Ok(out)
     }
 
     /// Accepts an invitation for the signed-in caller (whose email must be the invited one).
@@ -492,7 +556,16 @@ impl Domain {
         key: &str,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        let mut m = self.managed_provider_member(&actor, id).await?;
+        self.confirm_as(&actor, id, key).await
+    }
+
+    async fn confirm_as(
+        &self,
+        actor: &ProviderActor,
+        id: ProviderUserId,
+        key: &str,
+    ) -> Result<(), DomainError> {
+        let mut m = self.managed_provider_member(actor, id).await?;
         if m.status != member_status::ACCEPTED {
             return Err(DomainError::bad_request("Invalid user."));
         }
@@ -511,7 +584,7 @@ impl Domain {
         m.status = member_status::CONFIRMED;
         m.key = Some(key.to_string());
         m.revision_date = self.now();
-        let events = [self.member_event_of(&actor, provider_event::USER_CONFIRMED, &m)];
+        let events = [self.member_event_of(actor, provider_event::USER_CONFIRMED, &m)];
         self.store
             .update_provider_users(&[m], &events)
             .await
@@ -623,11 +696,19 @@ impl Domain {
         id: ProviderUserId,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        let m = self.managed_provider_member(&actor, id).await?;
-        let events = [self.member_event_of(&actor, provider_event::USER_REMOVED, &m)];
+        self.delete_as(&actor, id).await
+    }
+
+    async fn delete_as(
+        &self,
+        actor: &ProviderActor,
+        id: ProviderUserId,
+    ) -> Result<(), DomainError> {
+        let m = self.managed_provider_member(actor, id).await?;
+        let events = [self.member_event_of(actor, provider_event::USER_REMOVED, &m)];
         if !self
             .store
-            .delete_provider_user(provider_id, id, &events)
+            .delete_provider_user(actor.provider.id, id, &events)
             .await?
         {
             return Err(DomainError::NotFound);

@@ -14,14 +14,14 @@ mod reports;
 mod roles;
 
 pub use clients::{ClientCreated, ClientEdit, ClientView, NewClient};
-pub use members::ProviderInvite;
+pub use members::{BulkMemberAction, ProviderInvite};
 pub use reports::{ProviderEventFilter, ProviderEventPage, ProviderSync};
 
 use crate::accounts::parse_email;
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{EventId, ProviderId, ProviderOrgId, ProviderUserId, UserId};
-use crate::orgs::{member_type, OrgActor, Permissions, ProviderSource};
+use crate::orgs::OrgActor;
 use crate::provider_store::{
     ProviderClient, ProviderMembership, ProviderRoleRow, ProviderRow, ProviderUserRow,
 };
@@ -568,21 +568,7 @@ impl Domain {
                 Err(DomainError::bad_request(TWO_STEP_REQUIRED))
             };
         }
-        Ok(Some(OrgActor {
-            org: org.clone(),
-            user_id: caller.user.id,
-            member: None,
-            via_provider: Some(ProviderSource {
-                provider_id: actor.provider.id,
-                provider_user_id: actor.member.id,
-                provider_org_id: link.id,
-            }),
-            // Provider members administer client organizations as owners do (the protocol's
-            // "provider users behave like owners"), minus the org's own secrets: see OrgActor::can.
-            role: member_type::OWNER,
-            permissions: Permissions::default(),
-            device_type: caller.claims.devicetype,
-        }))
+        Ok(Some(self.launched_actor(&actor, org, &link)))
     }
 
     /// A provider event by `actor`, at now.

@@ -7,17 +7,13 @@ use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{ProviderId, ProviderRoleId};
 use crate::provider_store::ProviderRoleRow;
-use crate::store::{EventRow, StoreError};
+use crate::store::StoreError;
 use crate::Domain;
 
 /// Most custom roles per provider.
 const MAX_ROLES: usize = 200;
 
 impl Domain {
-    fn role_event(&self, actor: &ProviderActor, t: i32) -> EventRow {
-        self.provider_event(actor, t)
-    }
-
     /// Checks the actor may define a role with these rights.
     fn check_role_grant(
         actor: &ProviderActor,
@@ -125,7 +121,7 @@ impl Domain {
                 )
             }
         };
-        let events = [self.role_event(&actor, event)];
+        let events = [self.provider_event(&actor, event)];
         match self.store.save_provider_role(&row, &events).await {
             Err(StoreError::Conflict) => Err(DomainError::bad_request(format!(
                 "A role named \"{}\" already exists.",
@@ -188,7 +184,7 @@ impl Domain {
         if in_use > 0 {
             return Err(refused());
         }
-        let events = [self.role_event(&actor, provider_event::ROLE_DELETED)];
+        let events = [self.provider_event(&actor, provider_event::ROLE_DELETED)];
         if !self
             .store
             .delete_provider_role(provider_id, id, &events)

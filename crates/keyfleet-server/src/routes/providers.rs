@@ -14,7 +14,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
-use keyfleet_domain::providers::{ClientEdit, NewClient, ProviderEventFilter, ProviderSetup};
+use keyfleet_domain::providers::{
+    BulkMemberAction, ClientEdit, NewClient, ProviderEventFilter, ProviderInvite, ProviderSetup,
+};
 use keyfleet_domain::DomainError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -234,47 +236,21 @@ struct IdsRequest {
     ids: Vec<String>,
 }
 
-const MAX_BULK: usize = 100;
-
-fn check_bulk(n: usize) -> Result<(), ApiError> {
-    if n > MAX_BULK {
-        return Err(
-            DomainError::invalid("ids", format!("At most {MAX_BULK} ids at a time.")).into(),
-        );
-    }
-    Ok(())
-}
-
 async fn reinvite_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
 ) -> Answer {
-    check_bulk(req.ids.len())?;
-    let pid = path_id(&provider)?;
-    // The caller must manage members at all: otherwise the whole call is a 404.
-    app.domain
-        .provider_members(&caller, pid, None)
-        .await
-        .map(|_| ())?;
-    let mut out = Vec::new();
-    for id in &req.ids {
-        let r = match id.parse() {
-            Ok(mid) => app.domain.reinvite_provider_member(&caller, pid, mid).await,
-            Err(_) => Err(DomainError::NotFound),
-        };
-        out.push(match r {
-            Ok(i) => {
-                let mut v = pv::invite(&i);
-                v["error"] = json!("");
-                v["object"] = json!("providerBulkConfirmResponseModel");
-                v
-            }
-            Err(e) => json!({ "id": id, "error": bulk_error(&e), "object": "providerBulkConfirmResponseModel" }),
-        });
-    }
-    Ok(axum::Json(list(out, None)))
+    let results = app
+        .domain
+        .bulk_provider_members(
+            &caller,
+            path_id(&provider)?,
+            BulkMemberAction::Reinvite(&req.ids),
+        )
+        .await?;
+    Ok(axum::Json(bulk_answer(results)))
 }
 
 async fn reinvite_member(
@@ -312,7 +288,6 @@ async fn member_public_keys(
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
 ) -> Answer {
-    check_bulk(req.ids.len())?;
     let keys = app
         .domain
         .provider_member_public_keys(&caller, path_id(&provider)?, &req.ids)
@@ -366,29 +341,16 @@ async fn confirm_members(
     Path(provider): Path<String>,
     Json(req): Json<BulkConfirm>,
 ) -> Answer {
-    check_bulk(req.keys.len())?;
-    let pid = path_id(&provider)?;
-    app.domain
-        .provider_members(&caller, pid, None)
-        .await
-        .map(|_| ())?;
-    let mut out = Vec::new();
-    for k in &req.keys {
-        let r = match k.id.parse() {
-            Ok(mid) => {
-                app.domain
-                    .confirm_provider_member(&caller, pid, mid, &k.key)
-                    .await
-            }
-            Err(_) => Err(DomainError::NotFound),
-        };
-        out.push(json!({
-            "id": k.id,
-            "error": r.err().map(|e| bulk_error(&e)).unwrap_or_default(),
-            "object": "providerBulkConfirmResponseModel",
-        }));
-    }
-    Ok(axum::Json(list(out, None)))
+    let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
+    let results = app
+        .domain
+        .bulk_provider_members(
+            &caller,
+            path_id(&provider)?,
+            BulkMemberAction::Confirm(&keys),
+        )
+        .await?;
+    Ok(axum::Json(bulk_answer(results)))
 }
 
 #[derive(Deserialize)]
@@ -497,25 +459,34 @@ async fn delete_members(
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
 ) -> Answer {
-    check_bulk(req.ids.len())?;
-    let pid = path_id(&provider)?;
-    app.domain
-        .provider_members(&caller, pid, None)
-        .await
-        .map(|_| ())?;
-    let mut out = Vec::new();
-    for id in &req.ids {
-        let r = match id.parse() {
-            Ok(mid) => app.domain.delete_provider_member(&caller, pid, mid).await,
-            Err(_) => Err(DomainError::NotFound),
-        };
-        out.push(json!({
-            "id": id,
-            "error": r.err().map(|e| bulk_error(&e)).unwrap_or_default(),
-            "object": "providerBulkConfirmResponseModel",
-        }));
-    }
-    Ok(axum::Json(list(out, None)))
+    let results = app
+        .domain
+        .bulk_provider_members(
+            &caller,
+            path_id(&provider)?,
+            BulkMemberAction::Delete(&req.ids),
+        )
+        .await?;
+    Ok(axum::Json(bulk_answer(results)))
+}
+
+/// `{id, error}` per member (and the new link for reinvites).
+fn bulk_answer(results: Vec<(String, Result<Option<ProviderInvite>, DomainError>)>) -> Value {
+    list(
+        results
+            .into_iter()
+            .map(|(id, r)| {
+                let mut v = match &r {
+                    Ok(Some(invite)) => pv::invite(invite),
+                    _ => json!({ "id": id }),
+                };
+                v["error"] = json!(r.err().map(|e| bulk_error(&e)).unwrap_or_default());
+                v["object"] = json!("providerBulkConfirmResponseModel");
+                v
+            })
+            .collect(),
+        None,
+    )
 }
 
 #[derive(Deserialize)]
