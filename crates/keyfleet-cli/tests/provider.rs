@@ -289,10 +289,25 @@ fn story(url: &str, ca: &str, dir: &Path) {
         "--password-stdin",
         "--json",
     ]);
-    // The client's owner joins; the technician confirms them with the org key from the provider.
+    // The client's owner joins. A technician may not make anyone the client's owner; the
+    // provider's admin (who may add clients, with their owners) confirms them with the org key
+    // from the provider.
     let client_owner = Person::new(dir, &target, "it@acme.example");
     client_owner.ok(&["org", "accept", "--link", &owner_invite, "--json"]);
-    let confirmed = tech1.ok(&[
+    let refused = tech1.fails(
+        1,
+        &[
+            "org",
+            "confirm",
+            &acme_org,
+            "it@acme.example",
+            "--yes",
+            "--password-stdin",
+            "--json",
+        ],
+    );
+    assert!(refused.contains("client's own owners"), "{refused}");
+    let confirmed = admin.ok(&[
         "org",
         "confirm",
         &acme_org,

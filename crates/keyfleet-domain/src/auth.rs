@@ -77,13 +77,26 @@ pub struct LoginOutcome {
     pub master_password_policy: Option<serde_json::Value>,
 }
 
-/// An authenticated API caller.
+/// An authenticated API caller. Built only by [`Domain::authenticate`], which proves the token;
+/// its fields are not public.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The user, freshly loaded for this request.
-    pub user: UserRow,
+    pub(crate) user: UserRow,
     /// The token's claims.
-    pub claims: AccessClaims,
+    pub(crate) claims: AccessClaims,
+}
+
+impl Caller {
+    /// The user, freshly loaded for this request.
+    pub fn user(&self) -> &UserRow {
+        &self.user
+    }
+
+    /// The token's claims.
+    pub fn claims(&self) -> &AccessClaims {
+        &self.claims
+    }
 }
 
 impl Domain {

@@ -141,11 +141,6 @@ impl Domain {
         self
     }
 
-    /// The store, for the few edge concerns that stream straight from it (sync).
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
     /// Current time from the domain clock.
     pub fn now(&self) -> Timestamp {
         self.clock.now()

@@ -1,5 +1,6 @@
 //! Collections and groups: who reaches which org items, directly or through a group.
 
+use super::grants::Manageable;
 use super::members::selections;
 use super::{event_type, OrgActor, OrgCapability};
 use crate::accounts::check_enc_string;
@@ -45,6 +46,29 @@ impl Domain {
             .collect())
     }
 
+    /// The collections the actor may hand out access to: every one by role (edit any
+    /// collection), else those they manage.
+    pub(crate) async fn manageable(&self, actor: &OrgActor) -> Result<Manageable, DomainError> {
+        if actor.can(OrgCapability::EditAnyCollection) {
+            return Ok(Manageable::All);
+        }
+        Ok(Manageable::Only(self.managed_through_access(actor).await?))
+    }
+
+    /// The collections the actor manages through their own access (Can manage).
+    async fn managed_through_access(
+        &self,
+        actor: &OrgActor,
+    ) -> Result<HashSet<CollectionId>, DomainError> {
+        Ok(self
+            .my_collection_access(actor)
+            .await?
+            .into_iter()
+            .filter(|c| c.access.manage)
+            .map(|c| c.collection.id)
+            .collect())
+    }
+
     /// The collections the actor may change (`delete` = remove): every one of the organization
     /// by role, else those they manage. Computed once per call, whatever the number of ids.
     async fn manageable_collections(
@@ -65,13 +89,23 @@ impl Domain {
                 .map(|c| c.id)
                 .collect()
         } else {
-            self.my_collection_access(actor)
-                .await?
-                .into_iter()
-                .filter(|c| c.access.manage)
-                .map(|c| c.collection.id)
-                .collect()
+            self.managed_through_access(actor).await?
         })
+    }
+
+    /// The groups the actor's own membership belongs to (only needed for a provider member
+    /// with a membership of their own: see `OrgActor::check_own_access`).
+    async fn own_groups(&self, actor: &OrgActor) -> Result<Vec<GroupId>, DomainError> {
+        match (actor.own_member, actor.via_provider) {
+            (Some(me), Some(_)) => Ok(self
+                .store
+                .org_member_details(actor.org.id, Some(me))
+                .await?
+                .pop()
+                .map(|d| d.groups)
+                .unwrap_or_default()),
+            _ => Ok(vec![]),
+        }
     }
 
     async fn parse_member_selections(
@@ -221,6 +255,8 @@ impl Domain {
             }
         }
         let (name, external_id, mut access) = self.parse_collection_request(org_id, req).await?;
+        let own_groups = self.own_groups(&actor).await?;
+        actor.check_own_access(&own_groups, &CollectionAccess::default(), &access, true)?;
         if let Some(member) = actor.member.as_ref().filter(|m| {
             !actor.can(OrgCapability::EditAnyCollection)
                 && !access.users.iter().any(|u| u.id == m.id.uuid())
@@ -271,6 +307,15 @@ impl Domain {
             return Err(DomainError::NotFound);
         }
         let (name, external_id, access) = self.parse_collection_request(org_id, req).await?;
+        let before = self
+            .store
+            .collection_access(org_id, Some(&[id]))
+            .await?
+            .pop()
+            .map(|(_, a)| a)
+            .unwrap_or_default();
+        let own_groups = self.own_groups(&actor).await?;
+        actor.check_own_access(&own_groups, &before, &access, false)?;
         let row = CollectionRow {
             name,
             external_id,
@@ -399,13 +444,14 @@ impl Domain {
             .map(|s| OrgUserId::from(s.id))
             .collect();
         let now = self.now();
-        let (row, t) = match id {
+        let (row, t, before_collections, before_members) = match id {
             Some(id) => {
                 let current = self
                     .store
                     .group(org_id, id)
                     .await?
                     .ok_or(DomainError::NotFound)?;
+                let (collections, members) = self.store.group_details(org_id, id).await?;
                 (
                     GroupRow {
                         name: name.to_string(),
@@ -414,6 +460,8 @@ impl Domain {
                         ..current
                     },
                     event_type::GROUP_UPDATED,
+                    collections,
+                    members,
                 )
             }
             None => (
@@ -426,8 +474,23 @@ impl Domain {
                     revision_date: now,
                 },
                 event_type::GROUP_CREATED,
+                vec![],
+                vec![],
             ),
         };
+        // What the group may hold and who may join it: see `orgs::grants`.
+        actor.check_group_members(&before_members, &members)?;
+        let manageable = self.manageable(&actor).await?;
+        let collections = actor.grant_access(&manageable, &before_collections, &collections)?;
+        if members.iter().any(|m| !before_members.contains(m)) {
+            actor.check_group_join(&manageable, &collections)?;
+        }
+        if actor
+            .own_member
+            .is_some_and(|me| before_members.contains(&me))
+        {
+            actor.check_own_group_access(&before_collections, &collections)?;
+        }
         let events = [EventRow {
             group_id: Some(row.id),
             ..self.org_event(&actor, t)

@@ -1,6 +1,7 @@
 //! Members: invite (signed, single-use, 5-day links), accept, confirm (the org key wrapped to the
 //! member's public key), change role and access, revoke/restore, remove, leave.
 
+use super::grants::{refusal, Manageable, MemberSubject};
 use super::{
     check_member_key, event_type, member_status, member_type, parse_id, OrgActor, OrgCapability,
     Permissions,
@@ -99,33 +100,173 @@ fn check_member_type(t: i32) -> Result<(), DomainError> {
     }
 }
 
-/// Admin-level roles (Owner, Admin) may only be granted or touched by an owner or admin, and
-/// owners only by an owner.
-fn check_may_manage_role(actor: &OrgActor, target_type: i32) -> Result<(), DomainError> {
-    if target_type == member_type::OWNER && !actor.is_owner() {
-        return Err(DomainError::bad_request(
-            "Only an owner can manage another owner's membership.",
-        ));
-    }
-    if target_type == member_type::ADMIN && !actor.can(OrgCapability::ManageOrganization) {
-        return Err(DomainError::bad_request(
-            "Custom users can not manage admins or owners.",
-        ));
-    }
-    Ok(())
-}
-
-fn permissions_json(member_type_: i32, raw: Option<&serde_json::Value>) -> String {
+/// The permissions a request asks for: only a Custom member keeps any.
+fn requested_permissions(member_type_: i32, raw: Option<&serde_json::Value>) -> Permissions {
     match (member_type_, raw) {
         (member_type::CUSTOM, Some(v)) => {
             serde_json::from_value::<Permissions>(v.clone()).unwrap_or_default()
         }
         _ => Permissions::default(),
     }
-    .to_json()
+}
+
+/// The accounts and addresses of a provider's members (invitations included): whose memberships
+/// in a client only the client's own owners and admins make.
+#[derive(Debug, Default)]
+pub(crate) struct ProviderPeople {
+    users: HashSet<UserId>,
+    emails: HashSet<String>,
+}
+
+impl ProviderPeople {
+    fn includes(&self, user: Option<UserId>, email: Option<&str>) -> bool {
+        user.is_some_and(|u| self.users.contains(&u))
+            || email.is_some_and(|e| self.emails.contains(&e.to_lowercase()))
+    }
 }
 
 impl Domain {
+    /// The members of the provider `actor` launched in from (nobody for organization members).
+    pub(crate) async fn provider_people(
+        &self,
+        actor: &OrgActor,
+    ) -> Result<ProviderPeople, DomainError> {
+        let Some(via) = actor.via_provider else {
+            return Ok(ProviderPeople::default());
+        };
+        let mut people = ProviderPeople::default();
+        for d in self.store.provider_members(via.provider_id, None).await? {
+            if let Some(u) = d.member.user_id {
+                people.users.insert(u);
+            }
+            people.emails.insert(d.email.to_lowercase());
+        }
+        Ok(people)
+    }
+
+    /// Whether an Owner membership not yet confirmed is the client's first owner: the actor
+    /// launched in from the provider and the organization has no confirmed owner.
+    async fn is_first_owner(
+        &self,
+        actor: &OrgActor,
+        member_type_: i32,
+        confirmed: bool,
+    ) -> Result<bool, DomainError> {
+        Ok(actor.via_provider.is_some()
+            && member_type_ == member_type::OWNER
+            && !confirmed
+            && self.store.confirmed_owners(actor.org.id).await? == 0)
+    }
+
+    /// The facts the grant rules need about the membership `m` (see `orgs::grants`).
+    pub(crate) async fn member_subject(
+        &self,
+        actor: &OrgActor,
+        m: &OrgUserRow,
+        people: &ProviderPeople,
+    ) -> Result<MemberSubject, DomainError> {
+        let own = m.user_id == Some(actor.user_id)
+            || m.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&actor.email));
+        let provider_member = actor.via_provider.is_some() && {
+            // An accepted member's address is their account's: an invitation to the provider
+            // under that address counts too.
+            let email = match (&m.email, m.user_id) {
+                (Some(e), _) => Some(e.clone()),
+                (None, Some(u)) => self.store.user_by_id(u).await?.map(|u| u.email),
+                (None, None) => None,
+            };
+            people.includes(m.user_id, email.as_deref())
+        };
+        Ok(MemberSubject {
+            member_type: m.member_type,
+            permissions: Permissions::parse(&m.permissions),
+            own,
+            provider_member,
+            first_owner: self
+                .is_first_owner(actor, m.member_type, m.key.is_some())
+                .await?,
+        })
+    }
+
+    /// `m`, checked as a membership `actor` may confirm, reinvite, revoke, restore or remove.
+    async fn check_touch(&self, actor: &OrgActor, m: &OrgUserRow) -> Result<(), DomainError> {
+        let people = self.provider_people(actor).await?;
+        let subject = self.member_subject(actor, m, &people).await?;
+        actor.check_member_write(&subject, None)
+    }
+
+    /// Checks that every group in `groups` may take a new member from `actor`: each of its
+    /// collections is one the actor may hand out.
+    async fn check_group_joins(
+        &self,
+        actor: &OrgActor,
+        manageable: &Manageable,
+        groups: &[GroupId],
+    ) -> Result<(), DomainError> {
+        if *manageable == Manageable::All {
+            return Ok(());
+        }
+        for g in groups {
+            let (collections, _) = self.store.group_details(actor.org.id, *g).await?;
+            actor.check_group_join(manageable, &collections)?;
+        }
+        Ok(())
+    }
+
+    /// Tells the client's confirmed owners (by mail, when a mail server is configured) that an
+    /// owner or admin was added to their organization while a provider manages it — whoever did.
+    async fn notify_new_admin(&self, actor: &OrgActor, m: &OrgUserRow) -> Result<(), DomainError> {
+        if !matches!(m.member_type, member_type::OWNER | member_type::ADMIN)
+            || m.status != member_status::CONFIRMED
+        {
+            return Ok(());
+        }
+        let Some(mailer) = &self.mailer else {
+            return Ok(());
+        };
+        if self
+            .store
+            .provider_link_of_org(actor.org.id)
+            .await?
+            .is_none()
+        {
+            return Ok(());
+        }
+        let members = self.store.org_member_details(actor.org.id, None).await?;
+        let who = members
+            .iter()
+            .find(|d| d.member.id == m.id)
+            .map_or_else(String::new, |d| d.email.clone());
+        let (role, title) = if m.member_type == member_type::OWNER {
+            ("an owner", "owner")
+        } else {
+            ("an admin", "admin")
+        };
+        let by = match actor.via_provider {
+            Some(_) => format!("{} (through your managed service provider)", actor.email),
+            None => actor.email.clone(),
+        };
+        let subject = format!("New {title} of {}", actor.org.name);
+        let body = format!(
+            "{who} is now {role} of the organization \"{}\" on Keyfleet, added by {by}.\n\n\
+             If you did not expect this, review the organization's members and event log.\n",
+            actor.org.name
+        );
+        for owner in members.iter().filter(|d| {
+            d.member.member_type == member_type::OWNER
+                && d.member.status == member_status::CONFIRMED
+                && d.member.id != m.id
+                && d.member.user_id != Some(actor.user_id)
+        }) {
+            if let Err(e) = mailer.send(&owner.email, &subject, &body).await {
+                tracing::warn!(org = %actor.org.id, error = %e, "owner notice not sent");
+            }
+        }
+        Ok(())
+    }
+
     /// Checks collection selections belong to the organization.
     pub(crate) async fn parse_collection_selections(
         &self,
@@ -350,7 +491,7 @@ impl Domain {
         let actor = self.org_actor(caller, org_id).await?;
         actor.require(OrgCapability::ManageUsers)?;
         check_member_type(req.member_type)?;
-        check_may_manage_role(&actor, req.member_type)?;
+        let permissions = requested_permissions(req.member_type, req.permissions.as_ref());
         if req.emails.is_empty() || req.emails.len() > MAX_INVITES_PER_CALL {
             return Err(DomainError::invalid(
                 "emails",
@@ -364,10 +505,28 @@ impl Domain {
                 emails.push(email);
             }
         }
+        let people = self.provider_people(&actor).await?;
+        let first_owner = self.is_first_owner(&actor, req.member_type, false).await?;
+        for email in &emails {
+            let subject = MemberSubject {
+                member_type: req.member_type,
+                permissions,
+                own: email.eq_ignore_ascii_case(&actor.email),
+                provider_member: people.includes(None, Some(email)),
+                first_owner,
+            };
+            if subject.own {
+                return Err(DomainError::bad_request(refusal::INVITE_SELF));
+            }
+            actor.check_member_write(&subject, Some((req.member_type, permissions)))?;
+        }
+        let manageable = self.manageable(&actor).await?;
         let collections = self
             .parse_collection_selections(org_id, &req.collections)
             .await?;
+        let collections = actor.grant_access(&manageable, &[], &collections)?;
         let groups = self.parse_group_ids(org_id, &req.groups).await?;
+        self.check_group_joins(&actor, &manageable, &groups).await?;
         // Addresses already invited or belonging to a member are skipped, as the official server does.
         let existing = self.store.org_member_details(org_id, None).await?;
         emails.retain(|e| !existing.iter().any(|m| &m.email == e));
@@ -376,7 +535,7 @@ impl Domain {
         }
         self.check_seats(&actor.org, emails.len()).await?;
         let now = self.now();
-        let permissions = permissions_json(req.member_type, req.permissions.as_ref());
+        let permissions = permissions.to_json();
         let rows: Vec<OrgUserRow> = emails
             .into_iter()
             .map(|email| OrgUserRow {
@@ -426,6 +585,7 @@ impl Domain {
                 if m.status != member_status::INVITED {
                     return Err(DomainError::bad_request("User invalid."));
                 }
+                self.check_touch(&actor, &m).await?;
                 m.invited_at = Some(self.now());
                 m.revision_date = self.now();
                 self.store.update_org_user(&m, None, &[]).await?;
@@ -504,10 +664,10 @@ impl Domain {
     ) -> Result<(), DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         let mut m = self.managed_member(&actor, id).await?;
-        check_may_manage_role(&actor, m.member_type)?;
         if m.status != member_status::ACCEPTED {
             return Err(DomainError::bad_request("User not valid."));
         }
+        self.check_touch(&actor, &m).await?;
         check_member_key(key)?;
         let user_id = m.user_id.ok_or(DomainError::NotFound)?;
         self.check_policies_on_confirm(&actor.org, user_id).await?;
@@ -516,7 +676,7 @@ impl Domain {
         m.revision_date = self.now();
         let events = [self.member_event(&actor, event_type::ORG_USER_CONFIRMED, &m)];
         self.store.update_org_user(&m, None, &events).await?;
-        Ok(())
+        self.notify_new_admin(&actor, &m).await
     }
 
     /// Changes a member's role, permissions, collection access and groups.
@@ -530,22 +690,41 @@ impl Domain {
         let actor = self.org_actor(caller, org_id).await?;
         let mut m = self.managed_member(&actor, id).await?;
         check_member_type(req.member_type)?;
-        check_may_manage_role(&actor, m.member_type)?;
-        check_may_manage_role(&actor, req.member_type)?;
+        let permissions = requested_permissions(req.member_type, req.permissions.as_ref());
+        let people = self.provider_people(&actor).await?;
+        let subject = self.member_subject(&actor, &m, &people).await?;
+        actor.check_member_write(&subject, Some((req.member_type, permissions)))?;
         if m.member_type == member_type::OWNER && req.member_type != member_type::OWNER {
             self.guard_last_owner(&m).await?;
         }
+        let current = self
+            .store
+            .org_member_details(org_id, Some(id))
+            .await?
+            .pop()
+            .ok_or(DomainError::NotFound)?;
+        let manageable = self.manageable(&actor).await?;
         let collections = self
             .parse_collection_selections(org_id, &req.collections)
             .await?;
+        let collections = actor.grant_access(&manageable, &current.collections, &collections)?;
         let groups = self.parse_group_ids(org_id, &req.groups).await?;
+        let joined: Vec<GroupId> = groups
+            .iter()
+            .copied()
+            .filter(|g| !current.groups.contains(g))
+            .collect();
+        self.check_group_joins(&actor, &manageable, &joined).await?;
         m.member_type = req.member_type;
-        m.permissions = permissions_json(req.member_type, req.permissions.as_ref());
+        m.permissions = permissions.to_json();
         m.revision_date = self.now();
         let events = [self.member_event(&actor, event_type::ORG_USER_UPDATED, &m)];
         self.store
             .update_org_user(&m, Some((&collections, &groups)), &events)
             .await?;
+        if current.member.member_type != m.member_type {
+            self.notify_new_admin(&actor, &m).await?;
+        }
         Ok(())
     }
 
@@ -561,7 +740,7 @@ impl Domain {
         if m.user_id == Some(caller.user.id) {
             return Err(DomainError::bad_request("You cannot revoke yourself."));
         }
-        check_may_manage_role(&actor, m.member_type)?;
+        self.check_touch(&actor, &m).await?;
         if m.status == member_status::REVOKED {
             return Err(DomainError::bad_request("Already revoked."));
         }
@@ -583,7 +762,7 @@ impl Domain {
     ) -> Result<(), DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         let mut m = self.managed_member(&actor, id).await?;
-        check_may_manage_role(&actor, m.member_type)?;
+        self.check_touch(&actor, &m).await?;
         if m.status != member_status::REVOKED {
             return Err(DomainError::bad_request("Already active."));
         }
@@ -613,7 +792,7 @@ impl Domain {
                 "You cannot remove yourself. Leave the organization instead.",
             ));
         }
-        check_may_manage_role(&actor, m.member_type)?;
+        self.check_touch(&actor, &m).await?;
         self.guard_last_owner(&m).await?;
         let events = [self.member_event(&actor, event_type::ORG_USER_REMOVED, &m)];
         self.store
@@ -742,7 +921,7 @@ mod tests {
     #[test]
     fn only_custom_members_keep_permissions() {
         let v = serde_json::json!({"manageUsers": true});
-        assert!(Permissions::parse(&permissions_json(member_type::CUSTOM, Some(&v))).manage_users);
-        assert!(!Permissions::parse(&permissions_json(member_type::USER, Some(&v))).manage_users);
+        assert!(requested_permissions(member_type::CUSTOM, Some(&v)).manage_users);
+        assert!(!requested_permissions(member_type::USER, Some(&v)).manage_users);
     }
 }

@@ -6,6 +6,7 @@
 
 mod collections;
 mod events;
+mod grants;
 mod items;
 mod members;
 mod policies;
@@ -142,6 +143,31 @@ impl Permissions {
     pub fn to_json(self) -> String {
         serde_json::to_string(&self).unwrap_or_else(|_| "{}".into())
     }
+
+    fn flags(self) -> [bool; 12] {
+        [
+            self.access_event_logs,
+            self.access_import_export,
+            self.access_reports,
+            self.create_new_collections,
+            self.edit_any_collection,
+            self.delete_any_collection,
+            self.manage_groups,
+            self.manage_policies,
+            self.manage_sso,
+            self.manage_users,
+            self.manage_reset_password,
+            self.manage_scim,
+        ]
+    }
+
+    /// Whether every permission in `other` is also in `self` (nobody hands out more).
+    pub fn covers(self, other: Permissions) -> bool {
+        self.flags()
+            .into_iter()
+            .zip(other.flags())
+            .all(|(mine, theirs)| mine || !theirs)
+    }
 }
 
 /// Something an org use case needs the actor to be allowed.
@@ -169,24 +195,33 @@ pub enum OrgCapability {
     ManageAllItems,
 }
 
-/// Who acts in an organization, with which role: the one place rights are decided.
+/// Who acts in an organization, with which role: the one place rights are decided — what the
+/// actor may call ([`OrgActor::can`]) and what they may hand out (the `grants` module).
+///
+/// Built only by [`Domain::org_actor`] (or the provider launch), which proves the caller reaches
+/// the organization; its fields are not public, so no use case can forge or widen one.
 #[derive(Debug, Clone)]
 pub struct OrgActor {
     /// The organization.
-    pub org: OrgRow,
+    pub(crate) org: OrgRow,
     /// The acting user.
-    pub user_id: crate::ids::UserId,
+    pub(crate) user_id: crate::ids::UserId,
+    /// The acting user's address (to recognise invitations to themselves).
+    pub(crate) email: String,
     /// The actor's confirmed membership; `None` when they act through the provider managing
     /// the organization.
-    pub member: Option<OrgUserRow>,
+    pub(crate) member: Option<OrgUserRow>,
+    /// The actor's own membership of this organization in any status — also when they act
+    /// through the provider, so no write can touch it either way.
+    pub(crate) own_member: Option<OrgUserId>,
     /// Set when the actor launched in from the provider that manages the organization.
-    pub via_provider: Option<ProviderSource>,
+    pub(crate) via_provider: Option<ProviderSource>,
     /// Effective role (OrganizationUserType).
-    pub role: i32,
+    pub(crate) role: i32,
     /// Custom permissions (Custom role only).
-    pub permissions: Permissions,
+    pub(crate) permissions: Permissions,
     /// The acting client's DeviceType, for the audit log.
-    pub device_type: Option<i32>,
+    pub(crate) device_type: Option<i32>,
 }
 
 /// A provider member acting in a client organization.
@@ -198,6 +233,9 @@ pub struct ProviderSource {
     pub provider_user_id: ProviderUserId,
     /// The provider's link to this organization.
     pub provider_org_id: ProviderOrgId,
+    /// The member may add clients (`add_or_link_client`), and so bring in the first owner of a
+    /// client that has none.
+    pub onboards_owners: bool,
 }
 
 impl OrgActor {
@@ -238,9 +276,24 @@ impl OrgActor {
         }
     }
 
-    /// Whether the actor is an owner.
-    pub fn is_owner(&self) -> bool {
-        self.role == member_type::OWNER
+    /// The organization acted in.
+    pub fn org(&self) -> &OrgRow {
+        &self.org
+    }
+
+    /// The actor's confirmed membership (`None` when acting through the provider).
+    pub fn member(&self) -> Option<&OrgUserRow> {
+        self.member.as_ref()
+    }
+
+    /// The provider the actor launched in from, if any.
+    pub fn via_provider(&self) -> Option<ProviderSource> {
+        self.via_provider
+    }
+
+    /// Effective role (OrganizationUserType).
+    pub fn role(&self) -> i32 {
+        self.role
     }
 }
 
@@ -328,21 +381,20 @@ impl Domain {
             .await?
             .filter(|o| o.enabled)
             .ok_or(DomainError::NotFound)?;
-        let member = self
-            .store
-            .membership(org_id, caller.user.id)
-            .await?
-            .filter(|m| m.status == member_status::CONFIRMED);
+        let own = self.store.membership(org_id, caller.user.id).await?;
+        let own_member = own.as_ref().map(|m| m.id);
+        let member = own.filter(|m| m.status == member_status::CONFIRMED);
         if let Some(m) = member
             .as_ref()
             .filter(|m| matches!(m.member_type, member_type::OWNER | member_type::ADMIN))
         {
             return Ok(self.member_actor(caller, org, m.clone()));
         }
-        if let Some(actor) = self
+        if let Some(mut actor) = self
             .provider_launch_actor(caller, &org, member.is_some())
             .await?
         {
+            actor.own_member = own_member;
             return Ok(actor);
         }
         let member = member.ok_or(DomainError::NotFound)?;
@@ -354,8 +406,10 @@ impl Domain {
             permissions: Permissions::parse(&member.permissions),
             role: member.member_type,
             user_id: caller.user.id,
+            email: caller.user.email.clone(),
             device_type: caller.claims.devicetype,
             org,
+            own_member: Some(member.id),
             member: Some(member),
             via_provider: None,
         }
@@ -451,7 +505,9 @@ impl Domain {
         let actor = OrgActor {
             org: org.clone(),
             user_id: caller.user.id,
+            email: caller.user.email.clone(),
             member: Some(owner.clone()),
+            own_member: Some(owner.id),
             via_provider: None,
             role: member_type::OWNER,
             permissions: Permissions::default(),
@@ -589,11 +645,12 @@ impl Domain {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ids::UserId;
 
-    fn actor(role: i32, permissions: Permissions) -> OrgActor {
+    /// A confirmed member of a fresh Teams organization acting with `role`.
+    pub(crate) fn actor(role: i32, permissions: Permissions) -> OrgActor {
         let now = Timestamp(0);
         let org = OrgRow {
             id: OrgId::new(),
@@ -610,10 +667,13 @@ mod tests {
             creation_date: now,
             revision_date: now,
         };
+        let member_id = OrgUserId::new();
         OrgActor {
             via_provider: None,
+            email: "actor@example.com".into(),
+            own_member: Some(member_id),
             member: Some(OrgUserRow {
-                id: OrgUserId::new(),
+                id: member_id,
                 org_id: org.id,
                 user_id: Some(UserId::new()),
                 email: None,

@@ -10,11 +10,19 @@ use crate::tokens::{hash_opaque_token, AccessToken, ORG_API_SCOPE};
 use crate::Domain;
 use subtle::ConstantTimeEq;
 
-/// A caller authenticated with an organization API key.
+/// A caller authenticated with an organization API key. Built only by the check of its token;
+/// its field is not public.
 #[derive(Debug, Clone)]
 pub struct OrgApiCaller {
     /// The organization the key belongs to.
-    pub org: OrgRow,
+    pub(crate) org: OrgRow,
+}
+
+impl OrgApiCaller {
+    /// The organization the key belongs to.
+    pub fn org(&self) -> &OrgRow {
+        &self.org
+    }
 }
 
 /// A short stamp of the current key: tokens carry it, so a rotated key revokes them.

@@ -1,6 +1,7 @@
 //! Client companies: organizations created under the provider or linked from an existing one,
 //! their details, technician assignments, unlinking, and launching into one.
 
+use super::members::assignment_changes;
 use super::{
     changed_meanwhile, check_optional_email, check_text, provider_event, Permission, ProviderActor,
 };
@@ -8,7 +9,7 @@ use crate::accounts::{check_enc_string, check_public_key, parse_email};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{
-    CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId,
+    CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId, UserId,
 };
 use crate::orgs::{
     check_org_name, check_plan, event_type, initial_seats, member_status, member_type, plan,
@@ -18,7 +19,7 @@ use crate::provider_store::{ProviderClient, ProviderOrgRow};
 use crate::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, StoreError};
 use crate::tokens::new_api_key;
 use crate::Domain;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 const MAX_KEY_LEN: usize = 10_000;
 const MAX_WEBSITE_LEN: usize = 200;
@@ -306,6 +307,7 @@ impl Domain {
                 ..self.org_event(&org_actor, event_type::ORG_USER_INVITED)
             });
         }
+        events.extend(self.self_assignment_event(&actor, link.id));
         self.store
             .insert_provider_client(
                 &org,
@@ -335,6 +337,24 @@ impl Domain {
         })
     }
 
+    /// An assigned-scope member who adds a client is assigned to it (else they would not see
+    /// it): the event of that assignment.
+    fn self_assignment_event(
+        &self,
+        actor: &ProviderActor,
+        client: ProviderOrgId,
+    ) -> Option<EventRow> {
+        actor.assigned_filter().map(|me| {
+            self.assignment_event(
+                actor,
+                provider_event::CLIENT_ASSIGNED,
+                me,
+                Some(actor.user_id),
+                client,
+            )
+        })
+    }
+
     /// `actor` acting in a client organization through the provider (owner rights, minus the
     /// client's own secrets: see `OrgActor::can`).
     pub(super) fn launched_actor(
@@ -346,11 +366,14 @@ impl Domain {
         OrgActor {
             org: org.clone(),
             user_id: actor.user_id,
+            email: actor.email.clone(),
             member: None,
+            own_member: None,
             via_provider: Some(ProviderSource {
                 provider_id: actor.provider.id,
                 provider_user_id: actor.member.id,
                 provider_org_id: link.id,
+                onboards_owners: actor.can(Permission::AddOrLinkClient, None),
             }),
             role: member_type::OWNER,
             permissions: Permissions::default(),
@@ -419,10 +442,11 @@ impl Domain {
             revision_date: now,
         };
         let org_actor = self.launched_actor(&actor, &org, &link);
-        let events = [
+        let mut events = vec![
             self.client_event(&actor, provider_event::CLIENT_ADDED, link.id),
             self.org_event(&org_actor, event_type::ORGANIZATION_UPDATED),
         ];
+        events.extend(self.self_assignment_event(&actor, link.id));
         match self
             .store
             .insert_provider_link(&link, actor.assigned_filter(), &events)
@@ -523,27 +547,37 @@ impl Domain {
         if member_ids.len() > 10_000 {
             return Err(DomainError::invalid("memberIds", "Too many members."));
         }
-        let known: HashSet<ProviderUserId> = self
+        let known: HashMap<ProviderUserId, Option<UserId>> = self
             .store
             .provider_members(provider_id, None)
             .await?
             .into_iter()
-            .map(|d| d.member.id)
+            .map(|d| (d.member.id, d.member.user_id))
             .collect();
         let mut wanted: Vec<ProviderUserId> = Vec::new();
         for raw in member_ids {
-            let m: ProviderUserId =
-                raw.parse()
-                    .ok()
-                    .filter(|m| known.contains(m))
-                    .ok_or_else(|| {
-                        DomainError::invalid("memberIds", "A member is not part of this provider.")
-                    })?;
+            let m: ProviderUserId = raw
+                .parse()
+                .ok()
+                .filter(|m| known.contains_key(m))
+                .ok_or_else(|| {
+                    DomainError::invalid("memberIds", "A member is not part of this provider.")
+                })?;
             if !wanted.contains(&m) {
                 wanted.push(m);
             }
         }
-        let events = [self.client_event(&actor, provider_event::ASSIGNMENT_CHANGED, c.link.id)];
+        if wanted.contains(&actor.member.id) != c.assigned.contains(&actor.member.id) {
+            return Err(DomainError::bad_request(
+                "You cannot change your own membership.",
+            ));
+        }
+        let events: Vec<EventRow> = assignment_changes(&c.assigned, &wanted)
+            .map(|(member, t)| {
+                let user = known.get(&member).copied().flatten();
+                self.assignment_event(&actor, t, member, user, c.link.id)
+            })
+            .collect();
         self.store
             .set_client_assignments(provider_id, id, &wanted, &events)
             .await?;

@@ -4,7 +4,7 @@
 
 use super::{
     changed_meanwhile, member_status, provider_event, require_account_keys, role, Permission,
-    ProviderActor, ProviderRights,
+    ProviderAction, ProviderActor, ProviderRights,
 };
 use crate::accounts::{parse_email, url_encode};
 use crate::auth::Caller;
@@ -98,7 +98,41 @@ pub(crate) fn parse_role(
     Ok((kind, role_id))
 }
 
+/// The assignments a change from `before` to `after` adds and ends, each with its event type.
+pub(crate) fn assignment_changes<'a, T: PartialEq + Copy + 'a>(
+    before: &'a [T],
+    after: &'a [T],
+) -> impl Iterator<Item = (T, i32)> + 'a {
+    let added = after
+        .iter()
+        .filter(|x| !before.contains(x))
+        .map(|x| (*x, provider_event::CLIENT_ASSIGNED));
+    let ended = before
+        .iter()
+        .filter(|x| !after.contains(x))
+        .map(|x| (*x, provider_event::CLIENT_UNASSIGNED));
+    added.chain(ended)
+}
+
 impl Domain {
+    /// The event of one (member, client) assignment added or ended, naming both, so the log
+    /// filtered by either finds it.
+    pub(crate) fn assignment_event(
+        &self,
+        actor: &ProviderActor,
+        event_type: i32,
+        member: ProviderUserId,
+        user: Option<UserId>,
+        client: ProviderOrgId,
+    ) -> EventRow {
+        EventRow {
+            provider_user_id: Some(member.uuid()),
+            user_id: user,
+            provider_org_id: Some(client.uuid()),
+            ..self.provider_event(actor, event_type)
+        }
+    }
+
     pub(crate) fn issue_provider_invite(
         &self,
         provider: &ProviderRow,
@@ -206,7 +240,7 @@ impl Domain {
             None => None,
         };
         let wanted = ProviderRights::of(kind, custom.as_ref());
-        if !actor.rights.is_admin() && (kind == role::ADMIN || !actor.rights.covers(&wanted)) {
+        if !actor.rights.covers(&wanted) {
             return Err(DomainError::bad_request(
                 "You cannot give a role with more rights than your own.",
             ));
@@ -274,7 +308,7 @@ impl Domain {
                 "You cannot change your own membership.",
             ));
         }
-        if m.role == role::ADMIN && !actor.rights.is_admin() {
+        if m.role == role::ADMIN && !actor.rights.allows_action(ProviderAction::ManageAdmins) {
             return Err(DomainError::bad_request(
                 "Only the owner and admins manage admins.",
             ));
@@ -398,10 +432,19 @@ impl Domain {
             .iter()
             .flat_map(|r| clients.iter().map(move |c| (r.id, *c)))
             .collect();
-        let events: Vec<EventRow> = rows
+        let mut events: Vec<EventRow> = rows
             .iter()
             .map(|r| self.member_event_of(&actor, provider_event::USER_INVITED, r))
             .collect();
+        events.extend(assignments.iter().map(|(member, client)| {
+            self.assignment_event(
+                &actor,
+                provider_event::CLIENT_ASSIGNED,
+                *member,
+                None,
+                *client,
+            )
+        }));
         self.store
             .insert_provider_users(&rows, &assignments, &events)
             .await
@@ -636,9 +679,23 @@ impl Domain {
             .await?
             .pop()
             .ok_or(DomainError::NotFound)?;
-        if target.member.role == role::OWNER && !actor.is_owner() {
+        if target.member.id == actor.member.id {
+            return Err(DomainError::bad_request(
+                "You cannot change your own membership.",
+            ));
+        }
+        if target.member.role == role::OWNER
+            && !actor.rights.allows_action(ProviderAction::ManageOwner)
+        {
             return Err(DomainError::bad_request(
                 "Only the owner changes the owner's assignments.",
+            ));
+        }
+        if target.member.role == role::ADMIN
+            && !actor.rights.allows_action(ProviderAction::ManageAdmins)
+        {
+            return Err(DomainError::bad_request(
+                "Only the owner and admins manage admins.",
             ));
         }
         let mut wanted = self.grantable_clients(&actor, client_ids).await?;
@@ -652,8 +709,11 @@ impl Domain {
                 .collect();
             wanted.extend(target.assigned.iter().filter(|c| !mine.contains(c)));
         }
-        let events =
-            [self.member_event_of(&actor, provider_event::ASSIGNMENT_CHANGED, &target.member)];
+        let events: Vec<EventRow> = assignment_changes(&target.assigned, &wanted)
+            .map(|(client, t)| {
+                self.assignment_event(&actor, t, target.member.id, target.member.user_id, client)
+            })
+            .collect();
         self.store
             .set_member_assignments(provider_id, id, &wanted, &events)
             .await?;
@@ -726,9 +786,7 @@ impl Domain {
         master_password_hash: Option<&str>,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        if !actor.is_owner() {
-            return Err(DomainError::NotFound);
-        }
+        actor.require_action(ProviderAction::TransferOwnership)?;
         self.verify_master_password(&caller.user, master_password_hash)
             .await?;
         let mut target = self

@@ -98,12 +98,15 @@ pub mod provider_event {
     pub const USER_RESTORED: i32 = 1854;
     /// Ownership transferred (Keyfleet).
     pub const OWNERSHIP_TRANSFERRED: i32 = 1855;
-    /// Client assignments changed (Keyfleet).
-    pub const ASSIGNMENT_CHANGED: i32 = 1856;
+    /// A member assigned to a client: one event per (member, client) pair, naming both
+    /// (Keyfleet).
+    pub const CLIENT_ASSIGNED: i32 = 1856;
     /// Provider settings changed (Keyfleet).
     pub const PROVIDER_UPDATED: i32 = 1857;
     /// Provider set up by its owner (Keyfleet).
     pub const PROVIDER_SET_UP: i32 = 1858;
+    /// A member's assignment to a client ended: one event per (member, client) pair (Keyfleet).
+    pub const CLIENT_UNASSIGNED: i32 = 1859;
     /// Client organization created by the provider.
     pub const CLIENT_CREATED: i32 = 1900;
     /// Existing organization linked.
@@ -130,7 +133,8 @@ pub mod provider_event {
             USER_SUSPENDED => "Member suspended",
             USER_RESTORED => "Member restored",
             OWNERSHIP_TRANSFERRED => "Ownership transferred",
-            ASSIGNMENT_CHANGED => "Client assignments changed",
+            CLIENT_ASSIGNED => "Member assigned to client",
+            CLIENT_UNASSIGNED => "Member unassigned from client",
             PROVIDER_UPDATED => "Provider updated",
             PROVIDER_SET_UP => "Provider set up",
             CLIENT_CREATED => "Client created",
@@ -300,6 +304,20 @@ impl Scope {
     }
 }
 
+/// Decisions only the owner or admins make. They are not in the permission catalog, so no custom
+/// role can hold them; [`ProviderRights::allows_action`] decides them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderAction {
+    /// Rename the provider, change its billing contact, learn that it is set up.
+    EditProvider,
+    /// Hand out the admin role, or change, suspend or delete an admin.
+    ManageAdmins,
+    /// Change the owner's client assignments.
+    ManageOwner,
+    /// Hand ownership to another member.
+    TransferOwnership,
+}
+
 /// A member's effective rights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderRights {
@@ -340,43 +358,66 @@ impl ProviderRights {
         }
     }
 
+    /// Whether these rights allow `p` on a client the member is (`assigned`) or is not assigned
+    /// to — launching into a client included: every launch decision comes through here.
+    pub fn allows(&self, p: Permission, assigned: bool) -> bool {
+        self.permissions.contains(p) && (self.scope == Scope::All || assigned)
+    }
+
+    /// Whether these rights allow an owner/admin-only `action`.
+    pub fn allows_action(&self, action: ProviderAction) -> bool {
+        match action {
+            ProviderAction::EditProvider | ProviderAction::ManageAdmins => {
+                matches!(self.role, role::OWNER | role::ADMIN)
+            }
+            ProviderAction::ManageOwner | ProviderAction::TransferOwnership => {
+                self.role == role::OWNER
+            }
+        }
+    }
+
     /// Whether these rights include everything `other` grants (no one hands out more than they
-    /// hold).
+    /// hold). The admin role is granted only with [`ProviderAction::ManageAdmins`].
     pub fn covers(&self, other: &ProviderRights) -> bool {
-        self.permissions.covers(other.permissions)
+        let admin_ok = !matches!(other.role, role::OWNER | role::ADMIN)
+            || self.allows_action(ProviderAction::ManageAdmins);
+        admin_ok
+            && self.permissions.covers(other.permissions)
             && (self.scope == Scope::All || other.scope == Scope::Assigned)
     }
 
-    /// Owner or admin.
-    pub fn is_admin(&self) -> bool {
-        matches!(self.role, role::OWNER | role::ADMIN)
+    /// Whom list views are limited to for `member`: `Some(member)` with an assigned scope.
+    pub fn assigned_filter(&self, member: ProviderUserId) -> Option<ProviderUserId> {
+        (self.scope == Scope::Assigned).then_some(member)
     }
 }
 
-/// A confirmed, active provider member acting in their provider.
+/// A confirmed, active provider member acting in their provider. Built only by
+/// [`Domain::provider_actor`], which proves it; its fields are not public.
 #[derive(Debug, Clone)]
 pub struct ProviderActor {
     /// The provider.
-    pub provider: ProviderRow,
+    pub(crate) provider: ProviderRow,
     /// Their membership.
-    pub member: ProviderUserRow,
+    pub(crate) member: ProviderUserRow,
     /// Their effective rights.
-    pub rights: ProviderRights,
+    pub(crate) rights: ProviderRights,
     /// The acting account.
-    pub user_id: UserId,
+    pub(crate) user_id: UserId,
+    /// The acting account's address.
+    pub(crate) email: String,
     /// The acting client's DeviceType, for the audit log.
-    pub device_type: Option<i32>,
+    pub(crate) device_type: Option<i32>,
 }
 
 impl ProviderActor {
     /// Whether the actor may do `p` — on `client` when given (their scope must include it),
     /// else at provider level (lists are filtered by scope separately).
     pub fn can(&self, p: Permission, client: Option<&ProviderClient>) -> bool {
-        self.rights.permissions.contains(p)
-            && match client {
-                None => true,
-                Some(c) => self.rights.scope == Scope::All || c.assigned.contains(&self.member.id),
-            }
+        match client {
+            None => self.rights.permissions.contains(p),
+            Some(c) => self.rights.allows(p, c.assigned.contains(&self.member.id)),
+        }
     }
 
     /// `NotFound` unless the actor may do `p` (on `client`).
@@ -392,14 +433,33 @@ impl ProviderActor {
         }
     }
 
-    /// Whom list views are limited to: `Some(me)` with an assigned scope.
-    pub fn assigned_filter(&self) -> Option<ProviderUserId> {
-        (self.rights.scope == Scope::Assigned).then_some(self.member.id)
+    /// `NotFound` unless the actor may take the owner/admin-only `action`.
+    pub fn require_action(&self, action: ProviderAction) -> Result<(), DomainError> {
+        if self.rights.allows_action(action) {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound)
+        }
     }
 
-    /// Whether the actor is the owner.
-    pub fn is_owner(&self) -> bool {
-        self.rights.role == role::OWNER
+    /// Whom list views are limited to: `Some(me)` with an assigned scope.
+    pub fn assigned_filter(&self) -> Option<ProviderUserId> {
+        self.rights.assigned_filter(self.member.id)
+    }
+
+    /// The provider.
+    pub fn provider(&self) -> &ProviderRow {
+        &self.provider
+    }
+
+    /// The actor's membership.
+    pub fn member(&self) -> &ProviderUserRow {
+        &self.member
+    }
+
+    /// The actor's effective rights.
+    pub fn rights(&self) -> ProviderRights {
+        self.rights
     }
 }
 
@@ -521,6 +581,7 @@ impl Domain {
             provider: m.provider,
             member: m.member,
             user_id: caller.user.id,
+            email: caller.user.email.clone(),
             device_type: caller.claims.devicetype,
         })
     }
@@ -553,12 +614,7 @@ impl Domain {
         let Ok(actor) = self.active_provider_actor(caller, reach.membership) else {
             return Ok(None);
         };
-        let may_launch = actor
-            .rights
-            .permissions
-            .contains(Permission::LaunchIntoClient)
-            && (actor.rights.scope == Scope::All || assigned);
-        if !may_launch {
+        if !actor.rights.allows(Permission::LaunchIntoClient, assigned) {
             return Ok(None);
         }
         if !self.two_factor_enabled(&caller.user).await? {
@@ -721,11 +777,13 @@ impl Domain {
             // is not there (what a caller may not reach answers 404), and a member without
             // two-step login is told to turn it on, as on every provider call.
             let actor = self.provider_actor(caller, id).await?;
-            return Err(if actor.rights.is_admin() {
-                DomainError::bad_request("Provider is already setup.")
-            } else {
-                DomainError::NotFound
-            });
+            return Err(
+                if actor.rights.allows_action(ProviderAction::EditProvider) {
+                    DomainError::bad_request("Provider is already setup.")
+                } else {
+                    DomainError::NotFound
+                },
+            );
         }
         let name = check_name("name", &req.name)?;
         let business_name = match req.business_name.as_deref().map(str::trim) {
@@ -803,9 +861,7 @@ impl Domain {
         billing_email: Option<&str>,
     ) -> Result<ProviderRow, DomainError> {
         let actor = self.provider_actor(caller, id).await?;
-        if !actor.rights.is_admin() {
-            return Err(DomainError::NotFound);
-        }
+        actor.require_action(ProviderAction::EditProvider)?;
         let mut p = actor.provider.clone();
         p.name = check_name("name", name)?;
         p.business_name = match business_name.map(str::trim) {

@@ -1,7 +1,7 @@
 //! What providers read: the event log (filters, paging, export), the usage report, and the
 //! provider part of a member's sync.
 
-use super::{member_status, provider_status, Permission, ProviderRights, Scope};
+use super::{member_status, provider_status, Permission, ProviderRights};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId};
@@ -159,9 +159,14 @@ impl Domain {
             if !rights.permissions.contains(Permission::LaunchIntoClient) {
                 continue;
             }
-            let assigned = (rights.scope == Scope::Assigned).then_some(m.member.id);
-            for c in self.store.provider_clients(m.provider.id, assigned).await? {
-                if c.org.enabled {
+            let only_assigned = rights.assigned_filter(m.member.id);
+            for c in self
+                .store
+                .provider_clients(m.provider.id, only_assigned)
+                .await?
+            {
+                let assigned = c.assigned.contains(&m.member.id);
+                if c.org.enabled && rights.allows(Permission::LaunchIntoClient, assigned) {
                     clients.push((m.clone(), c));
                 }
             }

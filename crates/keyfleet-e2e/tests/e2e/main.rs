@@ -6,6 +6,7 @@ mod accounts;
 mod bw_cli;
 mod email_two_factor;
 mod errors;
+mod escalation;
 mod org_matrix;
 mod org_rules;
 mod orgs;

@@ -884,6 +884,182 @@ async fn unassigned_clients_never_leak(server: &TestServer, clock: &ManualClock,
     assert_eq!(tech_b["assignedClients"], json!([]));
 }
 
+/// Who gave whom access to which client, and when: every assignment change — from the client's
+/// side ("Managed by") or the member's, and at invitation — logs one event per (member, client)
+/// pair naming both, so the log filtered by either finds it.
+async fn assignments_are_logged_per_pair(_: &TestServer, _: &ManualClock, w: &World) {
+    let owner = w.owner.s();
+    let admin = w.admin.s();
+    let (c1, c2) = (&w.client1.poid, &w.client2.poid);
+    ok(
+        owner,
+        Method::PUT,
+        &w.path(&format!("/clients/{c1}/members")),
+        Some(json!({ "memberIds": [w.tech_a.puid, w.tech_b.puid] })),
+    )
+    .await;
+    ok(
+        admin,
+        Method::PUT,
+        &w.path(&format!("/users/{}/clients", w.tech_a.puid)),
+        Some(json!({ "clientIds": [c2] })),
+    )
+    .await;
+    let events = |query: String| async move {
+        ok(
+            owner,
+            Method::GET,
+            &w.path(&format!("/events?{query}")),
+            None,
+        )
+        .await["data"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let pair = |list: &[Value], t: i64, member: &str, client: &str, by: &Session| {
+        list.iter()
+            .filter(|e| {
+                e["type"] == t
+                    && e["providerUserId"] == member
+                    && e["providerOrganizationId"] == client
+                    && e["actingUserId"] == by.user_id.as_str()
+                    && e["date"].is_string()
+            })
+            .count()
+    };
+    // Technician B was given client 1 by the owner: found by member and by client.
+    for list in [
+        events(format!("member={}", w.tech_b.puid)).await,
+        events(format!("client={c1}")).await,
+    ] {
+        assert_eq!(pair(&list, 1856, &w.tech_b.puid, c1, owner), 1, "{list:?}");
+    }
+    // Technician A: client 1 at invitation (the owner), client 2 given and client 1 taken by the
+    // admin — each pair once, from either filter.
+    let by_member = events(format!("member={}", w.tech_a.puid)).await;
+    assert_eq!(pair(&by_member, 1856, &w.tech_a.puid, c1, owner), 1);
+    assert_eq!(pair(&by_member, 1856, &w.tech_a.puid, c2, admin), 1);
+    assert_eq!(pair(&by_member, 1859, &w.tech_a.puid, c1, admin), 1);
+    let by_client = events(format!("client={c2}")).await;
+    assert_eq!(pair(&by_client, 1856, &w.tech_a.puid, c2, admin), 1);
+    assert_eq!(
+        pair(&by_client, 1856, &w.tech_b.puid, c2, owner),
+        1,
+        "B's invitation"
+    );
+    // Unchanged assignments log nothing.
+    let before = events(format!("client={c2}")).await.len();
+    ok(
+        admin,
+        Method::PUT,
+        &w.path(&format!("/users/{}/clients", w.tech_a.puid)),
+        Some(json!({ "clientIds": [c2] })),
+    )
+    .await;
+    assert_eq!(events(format!("client={c2}")).await.len(), before);
+}
+
+/// The token of the invitation mail sent to `to`, the newest one.
+fn mailed_token(sink: &keyfleet_testkit::SmtpSink, to: &str) -> String {
+    let mail = sink.received();
+    let text = mail
+        .iter()
+        .rev()
+        .find(|m| m.to == [to])
+        .map(keyfleet_testkit::ReceivedMail::decoded)
+        .unwrap_or_else(|| panic!("no mail to {to}"));
+    text.split("&token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .replace("%2E", ".")
+        .replace("%2D", "-")
+        .replace("%5F", "_")
+}
+
+/// When an owner or admin is added to a client a provider manages, the client's other confirmed
+/// owners are told by mail (and the event is in the client's log).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_owner_or_admin_of_a_managed_client_is_announced_to_its_owners() {
+    let sink = keyfleet_testkit::SmtpSink::start().await;
+    let port = sink.port;
+    let now = SystemClock.now();
+    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
+    let moved = clock.clone();
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.clock = Some(moved);
+        c.smtp = Some(keyfleet_server::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: keyfleet_server::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Keyfleet <keyfleet@msp.example>".into(),
+        });
+    })
+    .await;
+    let owner = account(&server, "owner@msp.example", TwoStep::On, &clock).await;
+    let (provider, _) =
+        crate::provider_support::Provider::set_up(&server, "Mail MSP", &owner.session).await;
+    let o = &owner.session;
+    let pair = crate::provider_support::OrgKeyPair::generate();
+    let (org, key) = own_org(o, &pair, "Managed Co").await;
+    provider.link(o, &org).await;
+    let join = |email: &'static str, t: i32| {
+        let (org, key) = (org.clone(), key.clone());
+        let server = &server;
+        let sink = &sink;
+        async move {
+            let s = crate::support::user(server, email).await;
+            let invited = o.invite_members(&org, &[email], t, &[]).await.unwrap();
+            let id = invited["data"][0]["id"].as_str().unwrap().to_string();
+            s.accept_invite(&org, &id, &mailed_token(sink, email))
+                .await
+                .unwrap();
+            o.confirm_member(&org, &id, &key).await.unwrap();
+            (s, id)
+        }
+    };
+    let (second, _) = join("second-owner@managed.example", 0).await;
+    let (_, helper) = join("helper@managed.example", 2).await;
+    let mails_before = sink.received().len();
+    // The second owner makes the helper an admin: the first owner hears of it.
+    ok(
+        &second,
+        Method::PUT,
+        &format!("/api/organizations/{org}/users/{helper}"),
+        Some(json!({ "type": 1, "collections": [], "groups": [] })),
+    )
+    .await;
+    let mails = sink.received();
+    let notices: Vec<_> = mails[mails_before..]
+        .iter()
+        .filter(|m| m.decoded().contains("Subject: New admin of Managed Co"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{mails:?}");
+    assert_eq!(notices[0].to, [o.email.as_str()]);
+    let text = notices[0].decoded();
+    assert!(
+        text.contains("helper@managed.example is now an admin")
+            && text.contains("added by second-owner@managed.example"),
+        "{text}"
+    );
+    let events = ok(
+        o,
+        Method::GET,
+        &format!("/api/organizations/{org}/events"),
+        None,
+    )
+    .await;
+    assert!(events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["type"] == 1502 && e["organizationUserId"] == helper.as_str()));
+    server.stop().await;
+}
+
 macro_rules! on_both_backends {
     ($($story:ident => $sqlite:ident, $postgres:ident;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -919,4 +1095,5 @@ on_both_backends! {
     events_on_both_sides => launches_and_client_actions_are_logged_on_both_sides_on_sqlite, launches_and_client_actions_are_logged_on_both_sides_on_postgres;
     usage_adds_up => the_usage_report_adds_up_on_sqlite, the_usage_report_adds_up_on_postgres;
     unassigned_clients_never_leak => a_technician_never_receives_an_unassigned_client_on_sqlite, a_technician_never_receives_an_unassigned_client_on_postgres;
+    assignments_are_logged_per_pair => assignments_are_logged_per_member_and_client_on_sqlite, assignments_are_logged_per_member_and_client_on_postgres;
 }

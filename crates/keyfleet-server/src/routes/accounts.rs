@@ -41,7 +41,7 @@ async fn get_profile(
     Authed(caller): Authed,
 ) -> Result<axum::Json<ProfileResponse>, ApiError> {
     Ok(axum::Json(
-        crate::routes::sync::full_profile(&app, &caller, &caller.user).await?,
+        crate::routes::sync::full_profile(&app, &caller, caller.user()).await?,
     ))
 }
 
@@ -62,7 +62,7 @@ async fn update_profile(
 
 /// `GET /api/accounts/revision-date`: a bare number, epoch milliseconds.
 async fn revision_date(Authed(caller): Authed) -> axum::Json<i64> {
-    axum::Json(caller.user.revision_date.0)
+    axum::Json(caller.user().revision_date.0)
 }
 
 /// `POST /api/accounts/key-management/user-key-id`: bw 2026.9 fails login without it.
@@ -163,7 +163,7 @@ async fn verify_password(
 ) -> Result<(), ApiError> {
     Ok(app
         .domain
-        .verify_master_password(&caller.user, req.master_password_hash.as_deref())
+        .verify_master_password(caller.user(), req.master_password_hash.as_deref())
         .await?)
 }
 

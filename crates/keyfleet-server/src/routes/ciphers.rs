@@ -398,7 +398,7 @@ async fn admin_change(
     change: BulkCipherChange,
 ) -> Result<(), ApiError> {
     let id: keyfleet_domain::ids::CipherId = path_id(id)?;
-    let org = app.domain.admin_item_actor(caller, id).await?.org.id;
+    let org = app.domain.admin_item_actor(caller, id).await?.org().id;
     match app
         .domain
         .admin_change_org_ciphers(caller, org, &[id], change)

@@ -188,7 +188,7 @@ async fn get_org(
     Path(org): Path<String>,
 ) -> Answer {
     let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
-    Ok(axum::Json(v::organization(&actor.org)))
+    Ok(axum::Json(v::organization(actor.org())))
 }
 
 /// `PUT /api/organizations/{org}`.
@@ -246,7 +246,7 @@ async fn org_public_key(
 ) -> Answer {
     let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
     Ok(axum::Json(json!({
-        "publicKey": actor.org.public_key,
+        "publicKey": actor.org().public_key,
         "object": "organizationPublicKey",
     })))
 }
@@ -259,8 +259,8 @@ async fn org_keys(
 ) -> Answer {
     let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
     Ok(axum::Json(json!({
-        "publicKey": actor.org.public_key,
-        "privateKey": actor.org.private_key,
+        "publicKey": actor.org().public_key,
+        "privateKey": actor.org().private_key,
         "object": "organizationKeys",
     })))
 }

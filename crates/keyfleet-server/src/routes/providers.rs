@@ -97,7 +97,7 @@ async fn get_provider(
         .domain
         .get_provider(&caller, path_id(&provider)?)
         .await?;
-    Ok(axum::Json(pv::provider(&actor.provider)))
+    Ok(axum::Json(pv::provider(actor.provider())))
 }
 
 #[derive(Deserialize)]

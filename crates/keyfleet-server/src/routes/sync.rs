@@ -72,13 +72,13 @@ async fn sync(
         .collect();
     let head = json!({
         "object": "sync",
-        "profile": full_profile(&app, &caller, &caller.user).await?,
+        "profile": full_profile(&app, &caller, caller.user()).await?,
         "folders": folders,
         "collections": collections,
         "policies": policies,
         "sends": [],
         "domains": domains,
-        "userDecryption": views::sync_user_decryption(&caller.user),
+        "userDecryption": views::sync_user_decryption(caller.user()),
     });
     let mut first_chunk = serde_json::to_vec(&head)
         .map_err(|e| keyfleet_domain::DomainError::Internal(e.to_string()))?;

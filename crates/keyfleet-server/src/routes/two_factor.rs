@@ -139,7 +139,7 @@ async fn list_providers(
     State(app): State<AppState>,
     Authed(caller): Authed,
 ) -> Result<axum::Json<ListResponse<Value>>, ApiError> {
-    let rows = app.domain.two_factor_providers(&caller.user).await?;
+    let rows = app.domain.two_factor_providers(caller.user()).await?;
     let data = rows
         .iter()
         .map(|r| json!({ "enabled": r.enabled, "type": r.provider, "object": "twoFactorProvider" }))
