@@ -66,6 +66,8 @@ enum Who {
     Removed,
     /// The technician assigned to client one, which the provider created without an owner.
     OwnerlessTech,
+    /// A provider member whose custom role manages roles (scope: assigned, client one).
+    RoleManager,
 }
 
 use Who::*;
@@ -115,6 +117,12 @@ struct Fx {
     rich_member: String,
     revoked_owner_member: String,
     pending_owner: (String, String),
+    /// An Owner invitation (not accepted) and its link's token.
+    invited_owner: (String, String),
+    /// Custom roles: one wider than anyone but admins, one narrow, the role manager's own.
+    wide_role: String,
+    narrow_role: String,
+    role_managers_role: String,
     pending_rich: (String, String),
     tech_pending: (String, String),
     item_b: String,
@@ -322,6 +330,17 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
     )
     .await;
     let pending_rich_key = wrapped_for(b, &org, &pending_rich_id, &key).await;
+    let invited = ok(
+        b,
+        Method::POST,
+        &o("/users/invite"),
+        Some(json!({ "emails": ["ceo@acme.example"], "type": 0, "collections": [], "groups": [] })),
+    )
+    .await;
+    let invited_owner = (
+        invited["data"][0]["id"].as_str().unwrap().to_string(),
+        invited["data"][0]["token"].as_str().unwrap().to_string(),
+    );
 
     // Provider members.
     let add = |email: &'static str, role: MemberRole, clients: Vec<String>| {
@@ -370,6 +389,39 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
         vec![w.client1.poid.clone()],
     )
     .await;
+    let role_managers_role = w
+        .provider
+        .create_role(
+            powner,
+            "Role managers",
+            &["manage_roles", "view_clients"],
+            RoleScope::Assigned,
+        )
+        .await;
+    let role_manager = add(
+        "role-manager@msp.example",
+        MemberRole::Custom(role_managers_role.clone()),
+        vec![w.client1.poid.clone()],
+    )
+    .await;
+    let wide_role = w
+        .provider
+        .create_role(
+            powner,
+            "Wide",
+            &[
+                "view_clients",
+                "launch_into_client",
+                "manage_roles",
+                "view_events",
+            ],
+            RoleScope::All,
+        )
+        .await;
+    let narrow_role = w
+        .provider
+        .create_role(powner, "Narrow", &["view_clients"], RoleScope::Assigned)
+        .await;
     // The client's owner makes one technician a User of the client (in group T, no collection)
     // and invites another, who accepts.
     let tm_member = join(
@@ -446,6 +498,7 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
         puid: Some(w.admin.puid.clone()),
     });
     callers.push(provider_caller(ProviderManager, manager, None));
+    callers.push(provider_caller(RoleManager, role_manager, None));
     callers.push(Caller {
         who: OwnerlessTech,
         own_session: None,
@@ -471,6 +524,10 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
         rich_member,
         revoked_owner_member,
         pending_owner: (pending_owner_id, pending_owner_key),
+        invited_owner,
+        wide_role,
+        narrow_role,
+        role_managers_role,
         pending_rich: (pending_rich_id, pending_rich_key),
         tech_pending: (tech_pending_id, tech_pending_key),
         item_b,
@@ -608,6 +665,9 @@ fn attempts(f: &Fx) -> Vec<Attempt> {
         a("bring an owner into a client that has none", Method::POST,
           format!("/api/organizations/{}/users/invite", f.w.client1.org_id),
           Some(invite(0, json!({}), json!([]), json!([]))), vec![OwnerlessTech, Tech]),
+        a("accept someone else's invitation with its link", Method::POST, o(&format!("/users/{}/accept", f.invited_owner.0)),
+          Some(json!({ "token": f.invited_owner.1 })),
+          { let mut v = everyone_in_org.clone(); v.extend(LAUNCHED); v.extend(GONE); v }),
         a("invite a fellow provider member", Method::POST, o("/users/invite"),
           Some(json!({ "emails": [f.w.tech_b.s().email], "type": 2, "collections": [], "groups": [] })),
           vec![Tech, TechMember, ProviderAdmin]),
@@ -635,6 +695,18 @@ fn attempts(f: &Fx) -> Vec<Attempt> {
         a("create a role wider than own", Method::POST, p("/roles"),
           Some(json!({ "name": "Everything", "permissions": ["view_clients", "launch_into_client", "manage_members", "manage_roles"], "scope": "all" })),
           vec![Tech, ProviderManager]),
+        a("widen a role", Method::PUT, p(&format!("/roles/{}", f.narrow_role)),
+          Some(json!({ "name": "Narrow", "permissions": ["view_clients", "manage_roles", "launch_into_client"], "scope": "all" })),
+          vec![RoleManager, ProviderManager, Tech]),
+        a("widen the role one holds", Method::PUT, p(&format!("/roles/{}", f.role_managers_role)),
+          Some(json!({ "name": "Role managers", "permissions": ["manage_roles", "view_clients", "manage_members"], "scope": "all" })),
+          vec![RoleManager]),
+        a("clone a role wider than own", Method::POST, p(&format!("/roles/{}/clone", f.wide_role)),
+          Some(json!({ "name": "Wide too" })), vec![RoleManager, ProviderManager, Tech]),
+        a("delete the role one holds", Method::DELETE, p(&format!("/roles/{}", f.role_managers_role)),
+          None, vec![RoleManager]),
+        a("give oneself a custom role", Method::PUT, p("/users/{me_puid}"),
+          Some(json!({ "role": "custom", "roleId": f.wide_role })), vec![RoleManager, ProviderManager]),
         a("suspend the provider owner", Method::POST, p(&format!("/users/{}/suspend", f.w.owner.puid)),
           None, vec![ProviderAdmin, ProviderManager, Tech]),
         a("delete the provider owner", Method::DELETE, p(&format!("/users/{}", f.w.owner.puid)),
