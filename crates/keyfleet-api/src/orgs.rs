@@ -118,9 +118,10 @@ pub struct OrganizationUserUpdateRequest {
     /// Direct collection access.
     #[serde(default)]
     pub collections: Vec<SelectionReadOnly>,
-    /// Groups.
+    /// Groups; absent means "leave them as they are" (the web vault leaves them out when its
+    /// user may not change them), unlike an empty list.
     #[serde(default)]
-    pub groups: Vec<String>,
+    pub groups: Option<Vec<String>>,
 }
 
 /// `POST …/users/{orgUserId}/accept`.
@@ -202,15 +203,91 @@ pub struct GroupRequest {
     pub users: Vec<String>,
 }
 
-/// `PUT /api/organizations/{id}/policies/{type}`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+/// `PUT /api/organizations/{id}/policies/{type}`. The current web vault and SDK send Bitwarden's
+/// `SavePolicyRequest`, `{"policy": {"enabled", "data"}, "metadata": null | {…}}` (the official
+/// server takes only that since 2026-04); older tools send the flat `{"enabled", "data"}` (with
+/// a `type` the path already gives). Both read into this one value; it is written in the
+/// current shape.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyRequest {
     /// On or off.
     pub enabled: bool,
     /// Type-specific settings.
-    #[serde(default)]
     pub data: Option<Value>,
+    /// `SavePolicyRequest.metadata` (only the organization data ownership policy sends any).
+    pub metadata: Option<Value>,
+}
+
+/// The policy itself, as both shapes carry it.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PolicyFields {
+    enabled: bool,
+    #[serde(default)]
+    data: Option<Value>,
+}
+
+/// `SavePolicyRequest`.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SavePolicyRequest {
+    policy: PolicyFields,
+    #[serde(default)]
+    metadata: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for PolicyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut body = serde_json::Map::<String, Value>::deserialize(d)?;
+        // The current shape names its one policy `policy`; the older one has `enabled` at the top.
+        if body.contains_key("policy") {
+            let saved: SavePolicyRequest =
+                serde_json::from_value(Value::Object(body)).map_err(D::Error::custom)?;
+            return Ok(PolicyRequest {
+                enabled: saved.policy.enabled,
+                data: saved.policy.data,
+                metadata: saved.metadata,
+            });
+        }
+        body.remove("type");
+        let flat: PolicyFields =
+            serde_json::from_value(Value::Object(body)).map_err(D::Error::custom)?;
+        Ok(PolicyRequest {
+            enabled: flat.enabled,
+            data: flat.data,
+            metadata: None,
+        })
+    }
+}
+
+impl Serialize for PolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SavePolicyRequest {
+            policy: PolicyFields {
+                enabled: self.enabled,
+                data: self.data.clone(),
+            },
+            metadata: self.metadata.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+/// `POST /api/ciphers/bulk-collections` (`CipherBulkUpdateCollectionsRequestModel`): the admin
+/// console's "assign to collections" for many items.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherBulkUpdateCollectionsRequest {
+    /// The organization of every item.
+    pub organization_id: String,
+    /// The items.
+    pub cipher_ids: Vec<String>,
+    /// The collections to add (or take away).
+    pub collection_ids: Vec<String>,
+    /// Take the collections away instead of adding them.
+    #[serde(default)]
+    pub remove_collections: bool,
 }
 
 /// `PUT /api/ciphers/{id}/share`: a personal item re-encrypted with the org key.

@@ -139,3 +139,32 @@ fn the_token_response_has_the_exact_keys_the_cli_requires() {
         "absent unless a device was remembered"
     );
 }
+
+#[test]
+fn policy_writes_read_in_both_shapes_and_are_written_in_the_current_one() {
+    use keyfleet_api::orgs::PolicyRequest;
+    let nested: PolicyRequest = serde_json::from_str(
+        r#"{"policy":{"enabled":true,"data":{"minLength":14}},"metadata":null}"#,
+    )
+    .unwrap();
+    let flat: PolicyRequest =
+        serde_json::from_str(r#"{"type":1,"enabled":true,"data":{"minLength":14}}"#).unwrap();
+    assert_eq!(nested, flat);
+    assert!(nested.enabled && nested.data.as_ref().unwrap()["minLength"] == 14);
+    let owned: PolicyRequest = serde_json::from_str(
+        r#"{"policy":{"enabled":false,"data":null},"metadata":{"defaultUserCollectionName":"2.x|y|z"}}"#,
+    )
+    .unwrap();
+    assert!(!owned.enabled && owned.metadata.unwrap()["defaultUserCollectionName"] == "2.x|y|z");
+    for bad in [r#"{"policy":{"data":null}}"#, r#"{"data":null}"#, r#"[]"#] {
+        let e = serde_json::from_str::<PolicyRequest>(bad).unwrap_err();
+        assert!(
+            bad == "[]" || e.to_string().contains("enabled"),
+            "{bad}: {e}"
+        );
+    }
+    assert_eq!(
+        serde_json::to_value(&flat).unwrap(),
+        serde_json::json!({ "policy": { "enabled": true, "data": { "minLength": 14 } }, "metadata": null })
+    );
+}

@@ -360,14 +360,14 @@ pub trait CollectionStore: Send + Sync {
         members: &[OrgUserId],
         events: &[EventRow],
     ) -> Result<(), StoreError>;
-    /// Deletes a group.
-    async fn delete_group(
+    /// Deletes groups of the organization in one transaction; answers how many there were.
+    async fn delete_groups(
         &self,
         org_id: OrgId,
-        id: GroupId,
+        ids: &[GroupId],
         events: &[EventRow],
         now: Timestamp,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<u64, StoreError>;
 }
 
 /// Items owned by organizations.
@@ -401,8 +401,7 @@ pub trait OrgItemStore: Send + Sync {
     async fn set_cipher_collections(
         &self,
         org_id: OrgId,
-        id: CipherId,
-        collections: &[CollectionId],
+        changes: &[(CipherId, Vec<CollectionId>)],
         events: &[EventRow],
         now: Timestamp,
     ) -> Result<(), StoreError>;

@@ -377,29 +377,32 @@ impl CollectionStore for SqlStore {
         })
     }
 
-    async fn delete_group(
+    async fn delete_groups(
         &self,
         org_id: OrgId,
-        id: GroupId,
+        ids: &[GroupId],
         events: &[EventRow],
         now: Timestamp,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<u64, StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            let n = sqlx::query("DELETE FROM org_groups WHERE org_id = $1 AND id = $2")
-                .bind(org_id.to_string())
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?
-                .rows_affected();
+            let mut n = 0;
+            for id in ids {
+                n += sqlx::query("DELETE FROM org_groups WHERE org_id = $1 AND id = $2")
+                    .bind(org_id.to_string())
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+            }
             if n == 0 {
-                return Ok(false);
+                return Ok(0);
             }
             insert_events!(tx, events);
             bump_org_members!(tx, org_id, now.0);
             tx.commit().await.map_err(db)?;
-            Ok(true)
+            Ok(n)
         })
     }
 }

@@ -196,26 +196,27 @@ impl OrgItemStore for SqlStore {
     async fn set_cipher_collections(
         &self,
         org_id: OrgId,
-        id: CipherId,
-        collections: &[CollectionId],
+        changes: &[(CipherId, Vec<CollectionId>)],
         events: &[EventRow],
         now: Timestamp,
     ) -> Result<(), StoreError> {
         const TOUCH: &str = "UPDATE ciphers SET revision_date = $3 WHERE id = $1 AND org_id = $2";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            let n = sqlx::query(TOUCH)
-                .bind(id.to_string())
-                .bind(org_id.to_string())
-                .bind(now.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?
-                .rows_affected();
-            if n != 1 {
-                return Err(StoreError::Conflict);
+            for (id, collections) in changes {
+                let n = sqlx::query(TOUCH)
+                    .bind(id.to_string())
+                    .bind(org_id.to_string())
+                    .bind(now.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                if n != 1 {
+                    return Err(StoreError::Conflict);
+                }
+                write_cipher_collections!(tx, id, collections);
             }
-            write_cipher_collections!(tx, id, collections);
             insert_events!(tx, events);
             bump_org_members!(tx, org_id, now.0);
             tx.commit().await.map_err(db)

@@ -117,7 +117,9 @@ pub async fn run_policy(ctx: &Ctx, cmd: PolicyCommand) -> Result<(), Failure> {
         .call(
             Method::PUT,
             &format!("/api/organizations/{}/policies/{t}", org.id),
-            Some(json!({ "enabled": a.enabled, "data": data })),
+            // The shape the current official clients send (the server reads the older flat
+            // one too).
+            Some(json!({ "policy": { "enabled": a.enabled, "data": data }, "metadata": null })),
         )
         .await?;
     let name = spec::policy_name(t.into());

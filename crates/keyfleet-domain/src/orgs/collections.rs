@@ -537,6 +537,39 @@ impl Domain {
         Ok(())
     }
 
+    /// Deletes groups (the admin console's bulk delete): all of them or none (`NotFound` when
+    /// one is not a group of the organization).
+    pub async fn delete_groups(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        ids: &[String],
+    ) -> Result<(), DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageGroups)?;
+        if ids.is_empty() || ids.len() > MAX_ACCESS_ENTRIES {
+            return Err(DomainError::invalid(
+                "ids",
+                format!("Delete between 1 and {MAX_ACCESS_ENTRIES} groups at a time."),
+            ));
+        }
+        let ids = self
+            .parse_group_ids(org_id, ids)
+            .await
+            .map_err(|_| DomainError::NotFound)?;
+        let events: Vec<EventRow> = ids
+            .iter()
+            .map(|id| EventRow {
+                group_id: Some(*id),
+                ..self.org_event(&actor, event_type::GROUP_DELETED)
+            })
+            .collect();
+        self.store
+            .delete_groups(org_id, &ids, &events, self.now())
+            .await?;
+        Ok(())
+    }
+
     /// Deletes a group.
     pub async fn delete_group(
         &self,
@@ -552,8 +585,9 @@ impl Domain {
         }];
         if self
             .store
-            .delete_group(org_id, id, &events, self.now())
+            .delete_groups(org_id, &[id], &events, self.now())
             .await?
+            > 0
         {
             Ok(())
         } else {

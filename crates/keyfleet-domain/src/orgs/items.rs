@@ -9,6 +9,7 @@ use crate::org_store::EventRow;
 use crate::store::{BulkCipherChange, CipherRow, CipherView, ItemAccess};
 use crate::vault::{cipher_content_json, MAX_BULK_IDS};
 use crate::Domain;
+use keyfleet_api::orgs::CipherBulkUpdateCollectionsRequest;
 use keyfleet_api::vault::CipherRequest;
 use std::collections::HashSet;
 
@@ -374,10 +375,80 @@ impl Domain {
         }
         let events = [self.cipher_event(&actor, event_type::CIPHER_UPDATED_COLLECTIONS, id)];
         self.store
-            .set_cipher_collections(org_id, id, &collections, &events, self.now())
+            .set_cipher_collections(org_id, &[(id, collections)], &events, self.now())
             .await?;
         // The caller may no longer reach the item through the collections left.
         Ok(self.cipher(caller, id).await.ok())
+    }
+
+    /// Adds collections to many org items at once, or (`remove`) takes them away — the admin
+    /// console's "assign to collections". Every item must be one the actor manages (or they
+    /// manage every item) and every collection one they may put items into; all or nothing.
+    pub async fn bulk_update_cipher_collections(
+        &self,
+        caller: &Caller,
+        req: &CipherBulkUpdateCollectionsRequest,
+    ) -> Result<(), DomainError> {
+        let org_id: OrgId = parse_id("organizationId", &req.organization_id)?;
+        let actor = self.org_actor(caller, org_id).await?;
+        if req.cipher_ids.is_empty() || req.cipher_ids.len() > MAX_BULK_IDS {
+            return Err(DomainError::invalid(
+                "cipherIds",
+                format!("Choose between 1 and {MAX_BULK_IDS} items."),
+            ));
+        }
+        let collections = self
+            .writable_collections(&actor, &req.collection_ids)
+            .await?;
+        if collections.is_empty() {
+            return Err(DomainError::invalid(
+                "collectionIds",
+                "You must select at least one collection.",
+            ));
+        }
+        let all_items = actor.can(OrgCapability::ManageAllItems);
+        let mut changes = Vec::with_capacity(req.cipher_ids.len());
+        for raw in &req.cipher_ids {
+            let id: CipherId = parse_id("cipherIds", raw)?;
+            let current = if all_items {
+                self.store
+                    .org_cipher(org_id, id)
+                    .await?
+                    .ok_or(DomainError::NotFound)?
+                    .1
+            } else {
+                let view = self.cipher(caller, id).await?;
+                if view.cipher.org_id != Some(org_id) {
+                    return Err(DomainError::NotFound);
+                }
+                if !view.access.manage {
+                    return Err(DomainError::bad_request(
+                        "You do not have permission to change this item's collections.",
+                    ));
+                }
+                view.collection_ids
+            };
+            let mut next: Vec<CollectionId> = current
+                .into_iter()
+                .filter(|c| !(req.remove_collections && collections.contains(c)))
+                .collect();
+            if !req.remove_collections {
+                for c in &collections {
+                    if !next.contains(c) {
+                        next.push(*c);
+                    }
+                }
+            }
+            changes.push((id, next));
+        }
+        let events: Vec<EventRow> = changes
+            .iter()
+            .map(|(id, _)| self.cipher_event(&actor, event_type::CIPHER_UPDATED_COLLECTIONS, *id))
+            .collect();
+        self.store
+            .set_cipher_collections(org_id, &changes, &events, self.now())
+            .await?;
+        Ok(())
     }
 
     /// Soft-deletes, restores or purges an org item (edit rights needed).

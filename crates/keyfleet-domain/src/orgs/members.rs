@@ -708,7 +708,10 @@ impl Domain {
             .parse_collection_selections(org_id, &req.collections)
             .await?;
         let collections = actor.grant_access(&manageable, &current.collections, &collections)?;
-        let groups = self.parse_group_ids(org_id, &req.groups).await?;
+        let groups = match &req.groups {
+            Some(raw) => self.parse_group_ids(org_id, raw).await?,
+            None => current.groups.clone(),
+        };
         let joined: Vec<GroupId> = groups
             .iter()
             .copied()

@@ -28,7 +28,9 @@ use crate::ids::{
 use crate::org_store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
 use crate::tokens::new_api_key;
 use crate::Domain;
-use keyfleet_api::orgs::{OrganizationCreateRequest, OrganizationUpdateRequest};
+use keyfleet_api::orgs::{
+    OrganizationCreateRequest, OrganizationKeysRequest, OrganizationUpdateRequest,
+};
 use serde::{Deserialize, Serialize};
 
 /// OrganizationUserType numbers.
@@ -565,6 +567,34 @@ impl Domain {
             org.public_key = Some(k.public_key.clone());
             org.private_key = Some(k.encrypted_private_key.clone());
         }
+        org.revision_date = self.now();
+        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        self.store.update_org(&org, &events).await?;
+        Ok(org)
+    }
+
+    /// Gives an organization made without a key pair its pair (owners and admins); one it
+    /// already has stays (answered as it is).
+    pub async fn set_org_keys(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        req: &OrganizationKeysRequest,
+    ) -> Result<OrgRow, DomainError> {
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageOrganization)?;
+        let mut org = actor.org.clone();
+        if org.public_key.is_some() {
+            return Ok(org);
+        }
+        check_public_key(&req.public_key)?;
+        check_enc_string(
+            "encryptedPrivateKey",
+            &req.encrypted_private_key,
+            MAX_KEY_LEN,
+        )?;
+        org.public_key = Some(req.public_key.clone());
+        org.private_key = Some(req.encrypted_private_key.clone());
         org.revision_date = self.now();
         let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
         self.store.update_org(&org, &events).await?;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod bw_cli;
+mod client_requests;
 mod email_two_factor;
 mod errors;
 mod escalation;

@@ -143,6 +143,13 @@ fn wrong_password(_: &Fixture, _: &str) -> Value {
 fn create_org(f: &Fixture, _: &str) -> Value {
     f.create_body.clone()
 }
+fn org_keys(f: &Fixture, _: &str) -> Value {
+    // The org has its pair already: the answer is that pair, unchanged.
+    f.create_body["keys"].clone()
+}
+fn bulk_collections(f: &Fixture, t: &str) -> Value {
+    json!({ "organizationId": f.org_id, "cipherIds": [t], "collectionIds": [f.collection_a], "removeCollections": false })
+}
 fn item_collections(f: &Fixture, _: &str) -> Value {
     json!({ "collectionIds": [f.collection_a] })
 }
@@ -168,6 +175,7 @@ fn rows() -> Vec<Row> {
         r("POST", "/api/organizations/{org}/subscription", T::None, seats, OWNER_ADMIN, NOBODY),
         r("GET", "/api/organizations/{org}/public-key", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/keys", T::None, none, MEMBERS, NOBODY),
+        r("POST", "/api/organizations/{org}/keys", T::None, org_keys, OWNER_ADMIN, NOBODY),
         r("POST", "/api/organizations/{org}/api-key", T::None, owner_password, ONLY_OWNER, NOBODY),
         r("POST", "/api/organizations/{org}/rotate-api-key", T::None, owner_password, ONLY_OWNER, NOBODY),
         r("GET", "/api/organizations/{org}/users", T::None, none, ADMINS, NOBODY),
@@ -213,6 +221,9 @@ fn rows() -> Vec<Row> {
         r("POST", "/api/organizations/{org}/groups/{target}", T::Group, group, ADMINS, NOBODY),
         r("DELETE", "/api/organizations/{org}/groups/{target}/user/{member}", T::GroupWithUser, none, ADMINS, NOBODY),
         r("DELETE", "/api/organizations/{org}/groups/{target}", T::Group, none, ADMINS, NOBODY),
+        r("DELETE", "/api/organizations/{org}/groups", T::Group, ids, ADMINS, NOBODY),
+        r("POST", "/api/organizations/{org}/groups/delete", T::Group, ids, ADMINS, NOBODY),
+        r("POST", "/api/ciphers/bulk-collections", T::Item, bulk_collections, MANAGE_OR_ADMIN_ITEM_ALL, &[User, CustomWithout]),
         r("GET", "/api/organizations/{org}/policies", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/policies/{type}", T::None, none, MEMBERS, NOBODY),
         r("PUT", "/api/organizations/{org}/policies/{type}", T::None, policy, ADMINS, NOBODY),
@@ -233,6 +244,8 @@ fn rows() -> Vec<Row> {
 
 /// Items' collections change with manage rights on the item, or by role.
 const MANAGE_OR_ADMIN_ITEM: &[Role] = &[Owner, Admin, Manager];
+/// The same for many items at once, where a custom member managing every item counts too.
+const MANAGE_OR_ADMIN_ITEM_ALL: &[Role] = &[Owner, Admin, Manager, CustomWith];
 
 struct Fixture {
     org_id: String,

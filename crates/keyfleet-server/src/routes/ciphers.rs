@@ -10,7 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use keyfleet_api::orgs::{CipherBulkShareRequest, CipherCollectionsRequest, CipherShareRequest};
+use keyfleet_api::orgs::{
+    CipherBulkShareRequest, CipherBulkUpdateCollectionsRequest, CipherCollectionsRequest,
+    CipherShareRequest,
+};
 use keyfleet_api::vault::{
     CipherBulkMoveRequest, CipherBulkRequest, CipherCreateRequest, CipherPartialRequest,
     CipherRequest,
@@ -67,6 +70,10 @@ pub fn routes() -> Router<AppState> {
             put(set_collections).post(set_collections),
         )
         .route("/api/ciphers/organization-details", get(org_cipher_details))
+        .route(
+            "/api/ciphers/bulk-collections",
+            post(bulk_update_collections),
+        )
         .route("/api/ciphers/admin", post(create_cipher_with_collections))
         .route(
             "/api/ciphers/{id}/admin",
@@ -345,6 +352,18 @@ async fn set_collections(
         Some(view) => Ok(cipher_response(&view, "cipherDetails")),
         None => Ok(raw_json(b"{}".to_vec())),
     }
+}
+
+/// `POST /api/ciphers/bulk-collections`: collections added to (or taken from) many org items.
+async fn bulk_update_collections(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<CipherBulkUpdateCollectionsRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .bulk_update_cipher_collections(&caller, &req)
+        .await?)
 }
 
 /// `PUT /api/ciphers/{id}/collections_v2`: `{unavailable, cipher}` (the caller may have moved

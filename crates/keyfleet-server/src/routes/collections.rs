@@ -49,7 +49,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/organizations/{org}/groups",
-            get(list_groups).post(create_group),
+            get(list_groups).post(create_group).delete(delete_groups),
+        )
+        .route(
+            "/api/organizations/{org}/groups/delete",
+            post(delete_groups),
         )
         .route(
             "/api/organizations/{org}/groups/details",
@@ -326,6 +330,20 @@ async fn remove_group_member(
 }
 
 /// `DELETE /api/organizations/{org}/groups/{id}`.
+/// `DELETE /api/organizations/{org}/groups` (and `POST …/groups/delete`), `{ids}`: the admin
+/// console's bulk delete.
+async fn delete_groups(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .delete_groups(&caller, path_id(&org)?, &req.ids)
+        .await?)
+}
+
 async fn delete_group(
     State(app): State<AppState>,
     Authed(caller): Authed,

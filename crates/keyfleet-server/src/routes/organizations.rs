@@ -9,9 +9,10 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::Router;
 use keyfleet_api::orgs::{
-    KeyedId, OrganizationCreateRequest, OrganizationSeatRequest, OrganizationUpdateRequest,
-    OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest, OrganizationUserBulkRequest,
-    OrganizationUserConfirmRequest, OrganizationUserInviteRequest, OrganizationUserUpdateRequest,
+    KeyedId, OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
+    OrganizationUpdateRequest, OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest,
+    OrganizationUserBulkRequest, OrganizationUserConfirmRequest, OrganizationUserInviteRequest,
+    OrganizationUserUpdateRequest,
 };
 use keyfleet_domain::orgs::{InviteOutcome, MemberChange};
 use keyfleet_domain::{Caller, DomainError};
@@ -38,7 +39,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/organizations/{org}/leave", post(leave_org))
         .route("/api/organizations/{org}/subscription", post(adjust_seats))
         .route("/api/organizations/{org}/public-key", get(org_public_key))
-        .route("/api/organizations/{org}/keys", get(org_keys))
+        // `GET …/keys` is the older name of `…/public-key`: the official server answers only the
+        // public key there since 2023.8, and the current clients read only that.
+        .route(
+            "/api/organizations/{org}/keys",
+            get(org_public_key).post(set_org_keys),
+        )
         .route("/api/organizations/{org}/api-key", post(org_api_key))
         .route(
             "/api/organizations/{org}/rotate-api-key",
@@ -251,16 +257,21 @@ async fn org_public_key(
     })))
 }
 
-/// `GET /api/organizations/{org}/keys` (legacy): the key pair, private half under the org key.
-async fn org_keys(
+/// `POST /api/organizations/{org}/keys`: an organization made without a key pair gets one (the
+/// private half under the org key, made by the client); answers the pair.
+async fn set_org_keys(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
+    Json(req): Json<OrganizationKeysRequest>,
 ) -> Answer {
-    let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
+    let org = app
+        .domain
+        .set_org_keys(&caller, path_id(&org)?, &req)
+        .await?;
     Ok(axum::Json(json!({
-        "publicKey": actor.org().public_key,
-        "privateKey": actor.org().private_key,
+        "publicKey": org.public_key,
+        "privateKey": org.private_key,
         "object": "organizationKeys",
     })))
 }
