@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use clap::{Args, ValueEnum};
-use keyfleet_server::{Config, SmtpConfig, SmtpSecurity, TlsMode};
+use keyfleet_server::{Config, Limits, SmtpConfig, SmtpSecurity, TlsMode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -120,6 +120,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         disable_registration: args.disable_registration,
         smtp,
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
+        limits: Limits::default(),
         clock: None,
     };
     let server = keyfleet_server::start(config)

@@ -54,6 +54,12 @@ pub enum DomainError {
     /// Registration is switched off.
     #[error("registration disabled")]
     RegistrationDisabled,
+    /// The server is at its limit for this kind of work; retry after this many seconds (503).
+    #[error("busy")]
+    Busy {
+        /// Seconds to wait before retrying.
+        retry_after_secs: u64,
+    },
     /// Storage failed.
     #[error("storage")]
     Store(#[from] StoreError),

@@ -21,6 +21,10 @@ pub enum StoreError {
     /// A stored value could not be decoded (corrupt row or schema drift).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// No database connection came free in time: the server is overloaded (a 503 to retry,
+    /// not a failure).
+    #[error("database busy")]
+    Busy,
 }
 
 /// KDF settings as stored and sent on the wire.

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// How the server speaks to clients.
 #[derive(Debug, Clone)]
@@ -56,6 +57,44 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
+/// Bounds on connections, time and concurrent work: what keeps one client (or one attacker
+/// with an account) from taking the server from every other tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Most database connections (`None`: 8 on SQLite, 16 on PostgreSQL).
+    pub db_connections: Option<u32>,
+    /// How long a request waits for a database connection before a 503.
+    pub db_acquire_timeout: Duration,
+    /// Sync (and item list) responses open at once, overall.
+    pub open_syncs: usize,
+    /// … and for one account.
+    pub open_syncs_per_user: usize,
+    /// Time a client has to send a request's headers once it started (or between requests).
+    pub header_read_timeout: Duration,
+    /// A connection on which no byte moves either way for this long is closed (a streamed
+    /// response the client stopped reading included).
+    pub idle_timeout: Duration,
+    /// Longest a handler may take to produce its answer.
+    pub request_timeout: Duration,
+    /// Most client connections at once; further ones are closed as they are accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            db_connections: None,
+            db_acquire_timeout: Duration::from_secs(5),
+            open_syncs: 256,
+            open_syncs_per_user: 2,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+        }
+    }
+}
+
 /// Everything `keyfleet serve` needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -72,6 +111,8 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The operator's secret for `/admin` (creating providers); `None` turns `/admin` off.
     pub admin_token: Option<String>,
+    /// Bounds on connections, time and concurrent work.
+    pub limits: Limits,
     /// Tests only: a clock the test can move (token expiry, throttling windows). `None` = real time.
     pub clock: Option<keyfleet_domain::ManualClock>,
 }
@@ -88,6 +129,7 @@ impl Config {
             disable_registration: false,
             smtp: None,
             admin_token: None,
+            limits: Limits::default(),
             clock: None,
         }
     }

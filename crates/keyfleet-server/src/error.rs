@@ -57,6 +57,16 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 ErrorModel::new("Two-step token is invalid. Try again."),
             ),
+            E::Busy { retry_after_secs } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorModel::new(format!(
+                    "The server is busy. Try again in {retry_after_secs} seconds."
+                )),
+            ),
+            E::Store(keyfleet_domain::StoreError::Busy) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorModel::new("The server is busy. Try again in a few seconds."),
+            ),
             E::Store(_) | E::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorModel::new("An unhandled server error has occurred."),
@@ -68,10 +78,29 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = self.status_and_body();
-        if status.is_server_error() {
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = ?self.0, "request refused: busy");
+        } else if status.is_server_error() {
             tracing::error!(error = ?self.0, "request failed");
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after(&self.0) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
+}
+
+/// How long a refused client should wait (`Retry-After`), for throttles and overload.
+pub(crate) fn retry_after(e: &DomainError) -> Option<u64> {
+    match e {
+        DomainError::RateLimited { retry_after_secs } | DomainError::Busy { retry_after_secs } => {
+            Some(*retry_after_secs)
+        }
+        DomainError::Store(keyfleet_domain::StoreError::Busy) => Some(2),
+        _ => None,
     }
 }
 
@@ -162,12 +191,21 @@ impl IntoResponse for IdentityError {
                     "Two-step token is invalid. Try again.",
                 ),
             ),
+            E::Busy { .. } | E::Store(keyfleet_domain::StoreError::Busy) => {
+                return ApiError(self.0).into_response();
+            }
             other => {
                 let api = ApiError(DomainError::Internal(other.to_string()));
                 tracing::error!(error = ?self.0, "token request failed");
                 return api.into_response();
             }
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after(&self.0) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -3,8 +3,10 @@
 //! call one domain service and map the result.
 
 pub mod config;
+mod conn;
 mod error;
 mod extract;
+mod limits;
 mod mail;
 mod org_views;
 mod provider_views;
@@ -13,9 +15,9 @@ mod state;
 mod tls;
 mod views;
 
-pub use config::{Config, SmtpConfig, SmtpSecurity, TlsMode};
+pub use config::{Config, Limits, SmtpConfig, SmtpSecurity, TlsMode};
 
-use axum_server::accept::NoDelayAcceptor;
+use conn::GuardAcceptor;
 use keyfleet_domain::{Domain, DomainSettings, SystemClock};
 use keyfleet_storage::SqlStore;
 use state::AppState;
@@ -75,7 +77,14 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             config.data_dir.join("keyfleet.sqlite3").display()
         ),
     };
-    let store = SqlStore::open(&database_url).await?;
+    let store = SqlStore::open_with(
+        &database_url,
+        keyfleet_storage::PoolSettings {
+            max_connections: config.limits.db_connections,
+            acquire_timeout: config.limits.db_acquire_timeout,
+        },
+    )
+    .await?;
 
     let listener = std::net::TcpListener::bind(config.bind)?;
     listener.set_nonblocking(true)?;
@@ -113,15 +122,22 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         domain: Arc::new(domain),
         public_url: public_url.clone().into(),
         admin_token: config.admin_token.as_deref().map(Arc::from),
+        sync_slots: limits::SyncSlots::new(
+            config.limits.open_syncs,
+            config.limits.open_syncs_per_user,
+        ),
     };
-    let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = routes::router(state, config.limits.request_timeout)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let guard = GuardAcceptor::new(config.limits.max_connections, config.limits.idle_timeout);
 
     let handle = axum_server::Handle::new();
     let (task, ca_cert_path) = match &config.tls {
         TlsMode::InsecureHttp => {
-            let server = axum_server::from_tcp(listener)
-                .acceptor(NoDelayAcceptor::new())
+            let mut server = axum_server::from_tcp(listener)
+                .acceptor(guard)
                 .handle(handle.clone());
+            tune_http(server.http_builder(), &config.limits);
             (
                 tokio::spawn(async move { log_exit(server.serve(app).await) }),
                 None,
@@ -140,13 +156,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
                 axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
                     .await
                     .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
-            // TCP_NODELAY: a streamed response (sync) is written in several pieces; without it
-            // the last piece waits for the client's delayed ACK (~40 ms on Linux).
+            // Below TLS: the connection cap, TCP_NODELAY and the idle timeout (see `conn`);
+            // the TLS handshake itself has its own timeout in the rustls acceptor.
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
-                .acceptor(NoDelayAcceptor::new());
-            let server = axum_server::from_tcp(listener)
+                .handshake_timeout(config.limits.header_read_timeout)
+                .acceptor(guard);
+            let mut server = axum_server::from_tcp(listener)
                 .acceptor(acceptor)
                 .handle(handle.clone());
+            tune_http(server.http_builder(), &config.limits);
             (
                 tokio::spawn(async move { log_exit(server.serve(app).await) }),
                 files.ca,
@@ -162,6 +180,26 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         task,
         store,
     })
+}
+
+/// HTTP-level bounds: a client has `header_read_timeout` to send a request's headers, HTTP/2
+/// connections are pinged and dropped when the peer stops answering, and a client cannot open
+/// more than 100 concurrent streams on one connection.
+fn tune_http(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    limits: &Limits,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .keep_alive_interval(Some(std::time::Duration::from_secs(30)))
+        .keep_alive_timeout(std::time::Duration::from_secs(10))
+        .max_concurrent_streams(100);
 }
 
 fn public_host(public_url: &str) -> Vec<String> {

@@ -12,4 +12,6 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// The operator's secret for `/admin`; `None` turns `/admin` off.
     pub admin_token: Option<Arc<str>>,
+    /// Open sync responses, per user and overall.
+    pub sync_slots: Arc<crate::limits::SyncSlots>,
 }

@@ -69,6 +69,9 @@ impl Backend {
 
 /// Maps a driver error to the domain's storage error.
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
+    if matches!(e, sqlx::Error::PoolTimedOut) {
+        return StoreError::Busy;
+    }
     if e.as_database_error()
         .is_some_and(|d| d.is_unique_violation())
     {
@@ -97,10 +100,35 @@ pub struct SqlStore {
     pool: Pool,
 }
 
+/// How many database connections the store keeps and how long a request waits for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most open connections; `None`: 8 on SQLite (one writer at a time anyway), 16 on
+    /// PostgreSQL.
+    pub max_connections: Option<u32>,
+    /// How long a request waits for a free connection before it is answered "busy" (503)
+    /// instead of piling up.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: None,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
 impl SqlStore {
+    /// [`SqlStore::open_with`] the default pool settings.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        Self::open_with(url, PoolSettings::default()).await
+    }
+
     /// Connects and applies pending migrations. A database whose schema is newer than this
     /// binary is refused (sqlx reports the applied-but-unknown version) rather than misread.
-    pub async fn open(url: &str) -> Result<Self, OpenError> {
+    pub async fn open_with(url: &str, settings: PoolSettings) -> Result<Self, OpenError> {
         let pool = match Backend::of_url(url).ok_or(OpenError::UnsupportedUrl)? {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
@@ -111,7 +139,8 @@ impl SqlStore {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(settings.max_connections.unwrap_or(8))
+                    .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
                     .map_err(OpenError::Connect)?;
@@ -124,7 +153,8 @@ impl SqlStore {
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url).map_err(OpenError::Connect)?;
                 let pool = PgPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(settings.max_connections.unwrap_or(16))
+                    .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
                     .map_err(OpenError::Connect)?;

@@ -12,15 +12,21 @@ use keyfleet_domain::store::{BulkCipherChange, CipherRow, EventRow, OrgItemStore
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
-/// Which ciphers a readable-ciphers query returns. No ORDER BY: personal items stream straight
-/// from their index, then org items, so the database never sorts a whole vault (sync does not
-/// need an order).
+/// Which ciphers a readable-ciphers query returns. `All` and `One` have no ORDER BY: personal
+/// items stream straight from their index, then org items, so the database never sorts a whole
+/// vault. Sync reads in pages instead (`PersonalPage`, then `SharedPage`): each is ordered by id
+/// and starts after the last id of the page before (`$2`, keyset), `$3` rows at most, so no
+/// connection is held while the client reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reach {
     /// Every cipher user `$1` can read.
     All,
     /// Only cipher `$2`.
     One,
+    /// The user's own items with an id after `$2`, by id, `$3` at most.
+    PersonalPage,
+    /// The org items they read with an id after `$2`, by id, `$3` at most.
+    SharedPage,
 }
 
 /// The readable-ciphers query for `backend` (only the collection-id aggregate differs).
@@ -32,10 +38,11 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     let (one_c, one_cc) = match reach {
         Reach::All => ("", ""),
         Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2"),
+        Reach::PersonalPage | Reach::SharedPage => (" AND c.id > $2", " AND cc.cipher_id > $2"),
     };
     const COLS: &str = "c.id, c.user_id, c.org_id, c.cipher_type, c.data, c.creation_date, \
         c.revision_date, c.deleted_date, c.archived_date";
-    format!(
+    let ctes = format!(
         "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, \
          g AS (\
            SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
@@ -48,16 +55,25 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
              CASE WHEN a.manage OR a.member_type = 3 THEN 1 ELSE 0 END \
              FROM a JOIN cipher_collections cc ON cc.collection_id = a.collection_id{one_cc}), \
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
-           {agg} AS collection_ids FROM g GROUP BY cipher_id) \
-         SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
+           {agg} AS collection_ids FROM g GROUP BY cipher_id)"
+    );
+    let personal = format!(
+        "SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
            CAST(NULL AS TEXT) AS collection_ids, s.folder_id, s.favorite \
            FROM ciphers c LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
-           WHERE c.user_id = $1{one_c} \
-         UNION ALL \
-         SELECT {COLS}, acc.e, acc.v, acc.mg, acc.collection_ids, s.folder_id, s.favorite \
+           WHERE c.user_id = $1{one_c}"
+    );
+    let shared = format!(
+        "SELECT {COLS}, acc.e AS can_edit, acc.v AS can_view, acc.mg AS can_manage, \
+           acc.collection_ids, s.folder_id, s.favorite \
            FROM acc JOIN ciphers c ON c.id = acc.cipher_id \
            LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1"
-    )
+    );
+    match reach {
+        Reach::All | Reach::One => format!("{ctes} {personal} UNION ALL {shared}"),
+        Reach::PersonalPage => format!("{personal} ORDER BY c.id LIMIT $3"),
+        Reach::SharedPage => format!("{ctes} {shared} ORDER BY c.id LIMIT $3"),
+    }
 }
 
 /// Stores an item's collections (after clearing them when `replace`).
@@ -324,17 +340,15 @@ impl SqlStore {
 /// [`readable_ciphers_sql`], built once per backend and reach.
 pub(crate) fn readable_ciphers(backend: Backend, reach: Reach) -> &'static str {
     use std::sync::OnceLock;
-    static CACHE: [OnceLock<String>; 4] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
-    let slot = match (backend, reach) {
-        (Backend::Sqlite, Reach::All) => 0,
-        (Backend::Sqlite, Reach::One) => 1,
-        (Backend::Postgres, Reach::All) => 2,
-        (Backend::Postgres, Reach::One) => 3,
+    static CACHE: [OnceLock<String>; 8] = [const { OnceLock::new() }; 8];
+    let slot = match backend {
+        Backend::Sqlite => 0,
+        Backend::Postgres => 4,
+    } + match reach {
+        Reach::All => 0,
+        Reach::One => 1,
+        Reach::PersonalPage => 2,
+        Reach::SharedPage => 3,
     };
     CACHE[slot].get_or_init(|| readable_ciphers_sql(backend, reach))
 }

@@ -4,7 +4,7 @@
 use crate::org_items::{readable_ciphers, Reach};
 use crate::records::{CipherRecord, FolderRecord};
 use crate::{db, on_pool, placeholders, SqlStore};
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{BulkCipherChange, CipherView, FolderRow, VaultStore};
 use keyfleet_domain::{StoreError, Timestamp};
@@ -58,6 +58,30 @@ pub(crate) fn bulk_change_sql(
 
 fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
     ids.iter().map(ToString::to_string).collect()
+}
+
+/// Items per sync page: a 10,000-item vault is twenty reads, and a page in memory stays under
+/// a megabyte or so.
+pub(crate) const SYNC_PAGE: usize = 500;
+
+impl SqlStore {
+    /// One page of what `user_id` reads (see [`Reach::PersonalPage`]).
+    async fn cipher_page(
+        &self,
+        user_id: UserId,
+        reach: Reach,
+        after: &str,
+    ) -> Result<Vec<CipherView>, StoreError> {
+        let sql = readable_ciphers(self.backend(), reach);
+        let recs: Vec<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(sql)
+            .bind(user_id.to_string())
+            .bind(after)
+            .bind(SYNC_PAGE as i64)
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        recs.into_iter().map(CipherView::try_from).collect()
+    }
 }
 
 #[async_trait::async_trait]
@@ -176,21 +200,31 @@ impl VaultStore for SqlStore {
     }
 
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>> {
-        let sql = readable_ciphers(self.backend(), Reach::All);
-        let convert =
-            |r: Result<CipherRecord, sqlx::Error>| r.map_err(db).and_then(CipherView::try_from);
-        match &self.pool {
-            crate::Pool::Sqlite(p) => sqlx::query_as(sql)
-                .bind(user_id.to_string())
-                .fetch(p)
-                .map(convert)
-                .boxed(),
-            crate::Pool::Postgres(p) => sqlx::query_as(sql)
-                .bind(user_id.to_string())
-                .fetch(p)
-                .map(convert)
-                .boxed(),
-        }
+        // Pages, each read with a connection taken from the pool and given back before the page
+        // is handed on: a client that reads slowly (or never) holds memory for one page, never
+        // a database connection. Personal items first, then org items, each by id.
+        let start = (Some(Reach::PersonalPage), String::new());
+        futures::stream::try_unfold(start, move |(reach, after)| async move {
+            let Some(reach) = reach else {
+                return Ok(None);
+            };
+            let page = self.cipher_page(user_id, reach, &after).await?;
+            let next = if page.len() < SYNC_PAGE {
+                // The last page of this part: on to the next part, from its start.
+                let next = (reach == Reach::PersonalPage).then_some(Reach::SharedPage);
+                (next, String::new())
+            } else {
+                let last = page
+                    .last()
+                    .map(|v| v.cipher.id.to_string())
+                    .unwrap_or_default();
+                (Some(reach), last)
+            };
+            Ok(Some((page, next)))
+        })
+        .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
     }
 
     async fn insert_cipher(&self, v: &CipherView) -> Result<(), StoreError> {

@@ -15,6 +15,7 @@ mod provider_bw;
 mod provider_matrix;
 mod provider_rules;
 mod provider_support;
+mod robustness;
 mod support;
 mod two_factor;
 mod webauthn;

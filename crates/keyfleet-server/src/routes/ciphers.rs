@@ -89,13 +89,18 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/ciphers`: every item the caller can read, streamed like sync.
-async fn list_ciphers(State(app): State<AppState>, Authed(caller): Authed) -> Response {
-    stream_ciphers(
+async fn list_ciphers(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+) -> Result<Response, ApiError> {
+    let slot = app.sync_slots.acquire(caller.user().id)?;
+    Ok(stream_ciphers(
         app.domain.clone(),
         caller,
+        slot,
         b"{\"object\":\"list\",\"data\":[".to_vec(),
         b"],\"continuationToken\":null}",
-    )
+    ))
 }
 
 /// `GET /api/ciphers/{id}`.

@@ -17,6 +17,7 @@ mod two_factor;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::Router;
 use keyfleet_domain::DomainError;
 use std::str::FromStr;
@@ -40,7 +41,7 @@ pub(crate) fn bulk_error(e: &DomainError, fallback: &str) -> String {
 
 /// Every route, with the body limit and request tracing (method and path only: never bodies,
 /// headers or query strings, which may carry secrets).
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
     Router::new()
         .merge(meta::routes())
         .merge(identity::routes())
@@ -57,6 +58,23 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .fallback(meta::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A handler that takes longer than this is cut off with a 503 (its transaction, if
+        // any, rolls back). A streamed answer's body is not counted: its handler returns at once
+        // and the idle timeout bounds the rest.
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                match tokio::time::timeout(request_timeout, next.run(req)).await {
+                    Ok(response) => response,
+                    Err(_) => {
+                        tracing::warn!("request timed out");
+                        crate::error::ApiError(keyfleet_domain::DomainError::Busy {
+                            retry_after_secs: 5,
+                        })
+                        .into_response()
+                    }
+                }
+            },
+        ))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path())

@@ -3,6 +3,7 @@
 //! however large the vault is.
 
 use crate::extract::Authed;
+use crate::limits::SyncSlot;
 use crate::state::AppState;
 use crate::{org_views, provider_views, views};
 use axum::body::Body;
@@ -19,6 +20,8 @@ use serde_json::json;
 use std::sync::Arc;
 
 const CHUNK_BYTES: usize = 64 * 1024;
+/// How long a chunk may wait for the client to take it before the response is abandoned.
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/sync", get(sync)).route(
@@ -44,6 +47,7 @@ async fn sync(
     Authed(caller): Authed,
     Query(q): Query<SyncQuery>,
 ) -> Result<Response, crate::error::ApiError> {
+    let slot = app.sync_slots.acquire(caller.user().id)?;
     let folders: Vec<_> = app
         .domain
         .list_folders(&caller)
@@ -89,6 +93,7 @@ async fn sync(
     Ok(stream_ciphers(
         app.domain.clone(),
         caller,
+        slot,
         first_chunk,
         b"]}",
     ))
@@ -126,14 +131,28 @@ pub(crate) async fn full_profile(
 }
 
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.
+/// `slot` (one of the caller's open syncs) is held until the stream ends; a client that stops
+/// reading for `SEND_TIMEOUT` ends it, so a stalled response holds neither a connection to the
+/// database (the store reads in pages) nor memory for long.
 pub(crate) fn stream_ciphers(
     domain: Arc<Domain>,
     caller: Caller,
+    slot: SyncSlot,
     head: Vec<u8>,
     tail: &'static [u8],
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
+        let _slot = slot;
+        let send = |chunk: Result<Bytes, std::io::Error>| {
+            let tx = &tx;
+            async move {
+                matches!(
+                    tokio::time::timeout(SEND_TIMEOUT, tx.send(chunk)).await,
+                    Ok(Ok(()))
+                )
+            }
+        };
         let mut buf = head;
         let mut ciphers = domain.cipher_stream(&caller);
         let mut first = true;
@@ -148,20 +167,20 @@ pub(crate) fn stream_ciphers(
                     if buf.len() >= CHUNK_BYTES {
                         let chunk =
                             std::mem::replace(&mut buf, Vec::with_capacity(CHUNK_BYTES + 4096));
-                        if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
-                            return; // client went away
+                        if !send(Ok(Bytes::from(chunk))).await {
+                            return; // the client went away or stopped reading
                         }
                     }
                 }
                 Err(e) => {
                     tracing::error!(error = ?e, "sync stream failed");
-                    let _ = tx.send(Err(std::io::Error::other("storage error"))).await;
+                    send(Err(std::io::Error::other("storage error"))).await;
                     return;
                 }
             }
         }
         buf.extend_from_slice(tail);
-        let _ = tx.send(Ok(Bytes::from(buf))).await;
+        send(Ok(Bytes::from(buf))).await;
     });
     let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))

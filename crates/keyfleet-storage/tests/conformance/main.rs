@@ -527,3 +527,35 @@ async fn two_factor_data_is_replaced_only_from_the_expected_value() {
     })
     .await;
 }
+
+/// Sync reads in pages (connection released in between): every item comes exactly once,
+/// however many pages the vault spans, and nothing of another user's.
+#[tokio::test]
+async fn a_sync_reads_every_item_once_across_pages() {
+    each_backend(|s| async move {
+        let alice = user("pages@example.com");
+        let bob = user("other-pages@example.com");
+        s.insert_user(&alice).await.unwrap();
+        s.insert_user(&bob).await.unwrap();
+        let mut ids = std::collections::BTreeSet::new();
+        for i in 0..1_234 {
+            let c = cipher(alice.id, 2_000 + i);
+            ids.insert(c.cipher.id);
+            s.insert_cipher(&c).await.unwrap();
+        }
+        s.insert_cipher(&cipher(bob.id, 9_000)).await.unwrap();
+        let read: Vec<CipherId> = s
+            .ciphers_stream(alice.id)
+            .map(|r| r.unwrap().cipher.id)
+            .collect()
+            .await;
+        assert_eq!(read.len(), ids.len());
+        assert_eq!(
+            read.iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>(),
+            ids
+        );
+    })
+    .await;
+}

@@ -1041,3 +1041,90 @@ async fn a_linked_client_is_assigned_to_its_adder_in_the_same_write_and_setup_co
     })
     .await;
 }
+
+/// Sync's pages of org items (read through ownership, and through a collection) come each
+/// exactly once, with the rights of the way they are reached, after the personal items.
+#[tokio::test]
+async fn a_sync_reads_every_org_item_once_across_pages() {
+    use futures::StreamExt;
+    use keyfleet_domain::store::VaultStore;
+    each_backend(|s| async move {
+        let o = own_org(&s, "Paged").await;
+        let owner = s
+            .org_member_details(o.id, None)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        let owner_id = owner.member.user_id.unwrap();
+        let reader = account(&s, "paged-reader@example.com").await;
+        let mut m = org_member(&o, Some(&reader), CONFIRMED);
+        m.key = Some("4.k".into());
+        let collection = CollectionRow {
+            id: CollectionId::new(),
+            org_id: o.id,
+            name: "2.c|c|c".into(),
+            external_id: None,
+            creation_date: Timestamp(100),
+            revision_date: Timestamp(100),
+        };
+        s.save_collection(&collection, &Default::default(), &[])
+            .await
+            .unwrap();
+        let read_only = AccessSelection {
+            id: collection.id.uuid(),
+            read_only: true,
+            hide_passwords: false,
+            manage: false,
+        };
+        s.insert_org_users(&[m], &[read_only], &[], &[])
+            .await
+            .unwrap();
+        let mut in_collection = std::collections::BTreeSet::new();
+        for i in 0..1_100 {
+            let c = CipherRow {
+                id: CipherId::new(),
+                user_id: None,
+                org_id: Some(o.id),
+                cipher_type: 1,
+                data: r#"{"name":"2.a|b|c"}"#.into(),
+                creation_date: Timestamp(200 + i),
+                revision_date: Timestamp(200 + i),
+                deleted_date: None,
+                archived_date: None,
+            };
+            // Two of three in the collection; the rest only the owner reads.
+            let collections = if i % 3 == 0 {
+                vec![]
+            } else {
+                vec![collection.id]
+            };
+            if i % 3 != 0 {
+                in_collection.insert(c.id);
+            }
+            s.insert_org_cipher(&c, &collections, &[]).await.unwrap();
+        }
+        let owner_reads: Vec<_> = s
+            .ciphers_stream(owner_id)
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        assert_eq!(owner_reads.len(), 1_100);
+        let distinct: std::collections::BTreeSet<_> =
+            owner_reads.iter().map(|v| v.cipher.id).collect();
+        assert_eq!(distinct.len(), 1_100);
+        assert!(owner_reads.iter().all(|v| v.access.edit && v.access.manage));
+        let reader_reads: Vec<_> = s
+            .ciphers_stream(reader.id)
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        let ids: std::collections::BTreeSet<_> = reader_reads.iter().map(|v| v.cipher.id).collect();
+        assert_eq!(ids, in_collection);
+        assert_eq!(reader_reads.len(), in_collection.len());
+        assert!(reader_reads
+            .iter()
+            .all(|v| !v.access.edit && v.collection_ids == [collection.id]));
+    })
+    .await;
+}

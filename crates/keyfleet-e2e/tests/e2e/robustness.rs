@@ -1,0 +1,283 @@
+//! Holding up under abuse, tried as an attacker with ordinary accounts would: sync responses
+//! that are never read, connections that never finish their headers or their TLS handshake,
+//! more connections than the server takes. Every other user must keep being answered, and every
+//! refusal must be Bitwarden's JSON error with a `Retry-After`.
+
+use crate::provider_support::{account, ok, OrgKeyPair, TwoStep};
+use keyfleet_client::{Access, Method, Session};
+use keyfleet_crypto::EncString;
+use keyfleet_domain::SystemClock;
+use keyfleet_testkit::{backends, spawn_server_with, Backend, TestServer};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A plain HTTP client trusting the test CA, with a connection of its own.
+fn raw_client(server: &TestServer) -> reqwest::Client {
+    let ca = std::fs::read(&server.ca_pem).unwrap();
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// Items in the organization every hog reads.
+const ITEMS: usize = 200;
+
+/// Starts `GET /api/sync` as `s` on a connection of its own and keeps the answer unread.
+async fn unread_sync(server: &TestServer, s: &Session) -> reqwest::Response {
+    raw_client(server)
+        .get(format!("{}/api/sync", server.base_url))
+        .bearer_auth(&s.access_token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Nine users each leave syncs of a large vault unread (ten each: ninety in all) on a server
+/// with only four database connections. Each account keeps two open — the rest are refused at
+/// once with 503 and `Retry-After` — and none holds a database connection while it waits: a
+/// tenth user's requests, database-backed, are answered, their own sync included.
+async fn unread_syncs_starve_nobody(backend: Backend) {
+    let server = spawn_server_with(backend, |c| {
+        c.limits.db_connections = Some(4);
+        c.limits.db_acquire_timeout = Duration::from_secs(3);
+    })
+    .await;
+    let clock = SystemClock;
+    // One organization whose items (200 × ~80 KB) every hog reads: a sync of about 16 MB, far
+    // more than socket buffers and HTTP/2 windows take while the client does not read.
+    let owner = account(&server, "owner@big.example", TwoStep::Off, &clock).await;
+    let pair = OrgKeyPair::generate();
+    let (org, key) = crate::provider_support::own_org(&owner.session, &pair, "Big Co").await;
+    ok(
+        &owner.session,
+        Method::POST,
+        &format!("/api/organizations/{org}/subscription"),
+        Some(json!({ "seatAdjustment": 20 })),
+    )
+    .await;
+    let collections = ok(
+        &owner.session,
+        Method::GET,
+        &format!("/api/organizations/{org}/collections"),
+        None,
+    )
+    .await;
+    let collection = collections["data"][0]["id"].as_str().unwrap().to_string();
+    let big = EncString::encrypt_str(&key, &"n".repeat(60_000)).to_string();
+    for i in 0..ITEMS {
+        let mut body =
+            owner
+                .session
+                .org_login_item_body(&org, &key, &format!("Item {i}"), "u", "p");
+        body["fields"] = json!([{ "type": 0, "name": big.clone(), "value": null }]);
+        ok(
+            &owner.session,
+            Method::POST,
+            "/api/ciphers/create",
+            Some(json!({ "cipher": body, "collectionIds": [collection] })),
+        )
+        .await;
+    }
+    let mut hogs = Vec::new();
+    for i in 0..9 {
+        let s = account(
+            &server,
+            &format!("hog{i}@big.example"),
+            TwoStep::Off,
+            &clock,
+        )
+        .await
+        .session;
+        let invited = owner
+            .session
+            .invite_members(
+                &org,
+                &[&s.email],
+                2,
+                &[(collection.clone(), Access::READ_ONLY)],
+            )
+            .await
+            .unwrap();
+        let id = invited["data"][0]["id"].as_str().unwrap();
+        s.accept_invite(&org, id, invited["data"][0]["token"].as_str().unwrap())
+            .await
+            .unwrap();
+        owner.session.confirm_member(&org, id, &key).await.unwrap();
+        hogs.push(s);
+    }
+    let bystander = account(&server, "bystander@big.example", TwoStep::Off, &clock)
+        .await
+        .session;
+
+    // Read in full, a hog's sync has every item (pages of personal, then org items).
+    let full = hogs[0].sync().await.unwrap();
+    assert_eq!(full["ciphers"].as_array().unwrap().len(), ITEMS);
+    let mut held = Vec::new();
+    let (mut open, mut refused) = (0, 0);
+    for s in &hogs {
+        for _ in 0..10 {
+            let res = unread_sync(&server, s).await;
+            match res.status().as_u16() {
+                200 => {
+                    open += 1;
+                    held.push(res);
+                }
+                503 => {
+                    refused += 1;
+                    assert!(res.headers().contains_key("retry-after"));
+                    let body: Value = res.json().await.unwrap();
+                    assert_eq!(body["object"], "error", "{body}");
+                }
+                other => panic!("unread sync answered {other}"),
+            }
+        }
+    }
+    assert_eq!((open, refused), (18, 72), "two open syncs per account");
+
+    // Meanwhile every database-backed request of another user is answered — with 200, not a
+    // "busy" 503 after waiting for a connection the stalled syncs would hold.
+    for _ in 0..10 {
+        for path in [
+            "/api/accounts/profile",
+            "/api/folders",
+            "/api/accounts/revision-date",
+        ] {
+            let res = crate::provider_support::send(&bystander, Method::GET, path, None).await;
+            assert_eq!(res.status, 200, "{path}: {}", res.body);
+        }
+    }
+    let sync = bystander.sync().await.unwrap();
+    assert_eq!(sync["object"], "sync");
+    // A hog's own stalled syncs cost the hog, not the others: the organization's owner syncs
+    // its items while they wait.
+    let owner_sync = owner.session.sync().await.unwrap();
+    assert_eq!(owner_sync["ciphers"].as_array().unwrap().len(), ITEMS);
+
+    // Closing them frees the slots.
+    drop(held);
+    let mut freed = false;
+    for _ in 0..50 {
+        let res = unread_sync(&server, &hogs[0]).await;
+        if res.status() == 200 {
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["ciphers"].as_array().unwrap().len(), ITEMS);
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(freed, "slots of closed syncs are given back");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_syncs_starve_nobody_on_sqlite() {
+    unread_syncs_starve_nobody(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_syncs_starve_nobody_on_postgres() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    unread_syncs_starve_nobody(Backend::Postgres).await;
+}
+
+/// Reads until the peer closes; `true` when it did within `within` (an error counts: the
+/// server reset the connection).
+async fn closed_by_server<S: tokio::io::AsyncRead + Unpin>(s: &mut S, within: Duration) -> bool {
+    let mut buf = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, s.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+fn tls_connector(server: &TestServer) -> tokio_rustls::TlsConnector {
+    use rustls::pki_types::pem::PemObject;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls::pki_types::CertificateDer::pem_file_iter(&server.ca_pem).unwrap() {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+/// Slow and idle connections are closed, and the server takes no more connections than its
+/// limit: a socket that never starts TLS, one that sends half its headers, one that sends a
+/// request and then nothing — closed within their timeouts; past the connection limit, new
+/// sockets are closed at once, and a freed slot takes the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_idle_and_surplus_connections_are_closed() {
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.limits.header_read_timeout = Duration::from_secs(1);
+        c.limits.idle_timeout = Duration::from_secs(2);
+        c.limits.max_connections = 4;
+    })
+    .await;
+    let addr = server.server.addr;
+    let connector = tls_connector(&server);
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    // Never starts TLS: closed after the handshake timeout.
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    assert!(closed_by_server(&mut silent, Duration::from_secs(5)).await);
+    // Half the headers, then nothing: closed after the header timeout.
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let mut half = connector.connect(name.clone(), tcp).await.unwrap();
+    half.write_all(b"GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    assert!(closed_by_server(&mut half, Duration::from_secs(5)).await);
+    // A full request, then idle: answered, then closed after the idle timeout.
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let mut idle = connector.connect(name.clone(), tcp).await.unwrap();
+    idle.write_all(b"GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let mut head = vec![0u8; 64];
+    let n = idle.read(&mut head).await.unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"));
+    assert!(closed_by_server(&mut idle, Duration::from_secs(8)).await);
+
+    // Four connections fill the server; a fifth is closed as it is accepted.
+    let mut full = Vec::new();
+    for _ in 0..4 {
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        full.push(connector.connect(name.clone(), tcp).await.unwrap());
+    }
+    let mut surplus = TcpStream::connect(addr).await.unwrap();
+    assert!(closed_by_server(&mut surplus, Duration::from_secs(1)).await);
+    drop(full.pop());
+    let mut answered = false;
+    for _ in 0..20 {
+        let res = reqwest::Client::builder()
+            .add_root_certificate(
+                reqwest::Certificate::from_pem(&std::fs::read(&server.ca_pem).unwrap()).unwrap(),
+            )
+            .build()
+            .unwrap()
+            .get(format!("{}/api/config", server.base_url))
+            .send()
+            .await;
+        if res.is_ok_and(|r| r.status() == 200) {
+            answered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(answered, "a freed slot takes the next connection");
+    drop(full);
+    server.stop().await;
+}
