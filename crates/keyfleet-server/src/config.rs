@@ -86,7 +86,7 @@ impl Default for Limits {
             db_connections: None,
             db_acquire_timeout: Duration::from_secs(5),
             open_syncs: 256,
-            open_syncs_per_user: 2,
+            open_syncs_per_user: 4,
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),

@@ -38,7 +38,7 @@ async fn unread_sync(server: &TestServer, s: &Session) -> reqwest::Response {
 }
 
 /// Nine users each leave syncs of a large vault unread (ten each: ninety in all) on a server
-/// with only four database connections. Each account keeps two open — the rest are refused at
+/// with only four database connections. Each account keeps four open — the rest are refused at
 /// once with 503 and `Retry-After` — and none holds a database connection while it waits: a
 /// tenth user's requests, database-backed, are answered, their own sync included.
 async fn unread_syncs_starve_nobody(backend: Backend) {
@@ -137,7 +137,7 @@ async fn unread_syncs_starve_nobody(backend: Backend) {
             }
         }
     }
-    assert_eq!((open, refused), (18, 72), "two open syncs per account");
+    assert_eq!((open, refused), (36, 54), "four open syncs per account");
 
     // Meanwhile every database-backed request of another user is answered — with 200, not a
     // "busy" 503 after waiting for a connection the stalled syncs would hold.
