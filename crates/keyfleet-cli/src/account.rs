@@ -138,6 +138,33 @@ fn client(server: &ServerArgs) -> Result<Client, Failure> {
     Client::new(&server.server, server.ca_cert.as_deref()).map_err(Failure::from)
 }
 
+/// Shortest master password accepted for a new account (as the official clients).
+const MIN_MASTER_PASSWORD_CHARS: usize = 12;
+
+/// A new master password must be at least 12 characters; a weak one (zxcvbn score below 3, as
+/// the official clients rate it) is accepted with a warning — the vault's only protection is
+/// this password.
+fn check_new_master_password(password: &str, email: &str) -> Result<(), Failure> {
+    if password.chars().count() < MIN_MASTER_PASSWORD_CHARS {
+        return Err(Failure::usage(format!(
+            "the master password must be at least {MIN_MASTER_PASSWORD_CHARS} characters long"
+        )));
+    }
+    let user_inputs: Vec<&str> = email.split(['@', '.']).filter(|p| !p.is_empty()).collect();
+    let estimate = zxcvbn::zxcvbn(password, &user_inputs);
+    if u8::from(estimate.score()) < 3 {
+        let advice = estimate
+            .feedback()
+            .and_then(|f| f.warning().map(|w| format!(" ({w})")))
+            .unwrap_or_default();
+        eprintln!(
+            "Warning: this master password is weak{advice}. Anyone who guesses it reads the \
+             whole vault; a long passphrase of unrelated words is stronger."
+        );
+    }
+    Ok(())
+}
+
 fn print(json: bool, value: serde_json::Value, text: String) {
     if json {
         println!("{value}");
@@ -153,6 +180,7 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                 return Err(Failure::usage("--email is required"));
             }
             let password = read_password(a.password_stdin, true)?;
+            check_new_master_password(&password, &a.email)?;
             let kdf = match a.kdf {
                 KdfChoice::Pbkdf2 => Kdf::default_pbkdf2(),
                 KdfChoice::Argon2id => Kdf::default_argon2id(),
@@ -302,5 +330,15 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn new_master_passwords_need_twelve_characters() {
+        assert!(super::check_new_master_password("short", "a@example.com").is_err());
+        assert!(super::check_new_master_password("elevenchars", "a@example.com").is_err());
+        assert!(super::check_new_master_password("twelve chars", "a@example.com").is_ok());
     }
 }

@@ -23,14 +23,18 @@ const MAX_DEPTH: usize = 6;
 /// Clients' clocks and rounding differ; the official server also tolerates about a second.
 pub(crate) const REVISION_TOLERANCE_MS: i64 = 1_000;
 
-/// Keys inside cipher objects whose values are plain by protocol (dates, flags, the legacy
-/// `response` placeholder); every other string must be an EncString.
-const PLAIN_STRING_KEYS: &[&str] = &[
-    "passwordRevisionDate",
-    "lastUsedDate",
-    "creationDate",
-    "response",
-];
+/// Whether `key`, directly inside the object found under `container` (an array's items count as
+/// under the array's key), holds a plain value by protocol: dates at the places the protocol
+/// puts them. Anywhere else every string must be an EncString — the legacy `response`
+/// placeholder included, which clients send as `null`.
+fn plain_by_protocol(container: &str, key: &str) -> bool {
+    matches!(
+        (container, key),
+        ("login", "passwordRevisionDate")
+            | ("passwordHistory", "lastUsedDate")
+            | ("fido2Credentials", "creationDate")
+    )
+}
 
 /// The cipher types Keyfleet stores, with the name of their type-specific object.
 fn type_object_key(cipher_type: i32) -> Option<&'static str> {
@@ -44,7 +48,12 @@ fn type_object_key(cipher_type: i32) -> Option<&'static str> {
     }
 }
 
-fn check_leaves(field: &'static str, value: &Value, depth: usize) -> Result<(), DomainError> {
+fn check_leaves(
+    field: &'static str,
+    container: &str,
+    value: &Value,
+    depth: usize,
+) -> Result<(), DomainError> {
     if depth > MAX_DEPTH {
         return Err(DomainError::invalid(
             field,
@@ -63,12 +72,12 @@ fn check_leaves(field: &'static str, value: &Value, depth: usize) -> Result<(), 
             }
             items
                 .iter()
-                .try_for_each(|v| check_leaves(field, v, depth + 1))
+                .try_for_each(|v| check_leaves(field, container, v, depth + 1))
         }
         Value::Object(map) => map
             .iter()
-            .filter(|(k, _)| !PLAIN_STRING_KEYS.contains(&k.as_str()))
-            .try_for_each(|(_, v)| check_leaves(field, v, depth + 1)),
+            .filter(|(k, _)| !plain_by_protocol(container, k))
+            .try_for_each(|(k, v)| check_leaves(field, k, v, depth + 1)),
         Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
     }
 }
@@ -91,7 +100,7 @@ fn opt_object(
     match value {
         None | Some(Value::Null) => Ok(Value::Null),
         Some(v) if must_be(v) => {
-            check_leaves(field, v, 0)?;
+            check_leaves(field, field, v, 0)?;
             Ok(v.clone())
         }
         Some(_) => Err(DomainError::invalid(
@@ -538,6 +547,46 @@ mod tests {
         let mut req = login_request();
         req.fields = Some(serde_json::json!([{"name": ENC, "value": "secret", "type": 0}]));
         assert!(cipher_content_json(&req).is_err());
+    }
+
+    #[test]
+    fn plain_values_pass_only_where_the_protocol_puts_them() {
+        let with_login = |login: Value| CipherRequest {
+            login: Some(login),
+            ..login_request()
+        };
+        // Where they belong: fine (and the `response` placeholder as null).
+        let fine = with_login(serde_json::json!({
+            "username": ENC, "passwordRevisionDate": "2026-01-01T00:00:00Z", "response": null,
+            "uris": [{"uri": ENC, "response": null}],
+            "fido2Credentials": [{"credentialId": ENC, "creationDate": "2026-01-01T00:00:00Z"}],
+        }));
+        assert!(cipher_content_json(&fine).is_ok());
+        let mut history = login_request();
+        history.password_history =
+            Some(serde_json::json!([{"password": ENC, "lastUsedDate": "2026-01-01T00:00:00Z"}]));
+        assert!(cipher_content_json(&history).is_ok());
+        // The same keys anywhere else carry plaintext: refused.
+        let mut field = login_request();
+        field.fields = Some(
+            serde_json::json!([{"name": ENC, "value": ENC, "type": 0, "response": "my PIN 1234"}]),
+        );
+        assert!(cipher_content_json(&field).is_err());
+        let mut field = login_request();
+        field.fields = Some(
+            serde_json::json!([{"name": ENC, "value": ENC, "type": 0, "passwordRevisionDate": "hunter2"}]),
+        );
+        assert!(cipher_content_json(&field).is_err());
+        for login in [
+            serde_json::json!({"username": ENC, "response": "plain"}),
+            serde_json::json!({"username": ENC, "lastUsedDate": "plain"}),
+            serde_json::json!({"uris": [{"uri": ENC, "passwordRevisionDate": "plain"}]}),
+        ] {
+            assert!(
+                cipher_content_json(&with_login(login.clone())).is_err(),
+                "{login}"
+            );
+        }
     }
 
     #[test]

@@ -209,3 +209,60 @@ impl IntoResponse for IdentityError {
         response
     }
 }
+
+/// The last word on every response, whatever produced it: an error status always carries
+/// Bitwarden's JSON envelope — axum's own answers (a method the path does not take, a malformed
+/// query string or path, a body over the limit) come as text or empty, which the apps cannot
+/// read — and every answer carries the headers a password manager's API owes its clients:
+/// `nosniff`, `no-store` (tokens and vault data are never to be cached), and HSTS when Keyfleet
+/// itself terminates TLS.
+pub async fn finish_response(
+    hsts: bool,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::header::{self, HeaderValue};
+    let mut res = next.run(req).await;
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !json {
+        let (mut parts, body) = res.into_parts();
+        let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        let message = match status {
+            StatusCode::NOT_FOUND => "Resource not found.".to_string(),
+            StatusCode::METHOD_NOT_ALLOWED => "Method not allowed.".to_string(),
+            StatusCode::PAYLOAD_TOO_LARGE => "The request is too large.".to_string(),
+            s if s.is_client_error() && !text.trim().is_empty() => {
+                format!("The request is not valid: {}", text.trim())
+            }
+            s => s.canonical_reason().unwrap_or("Error").to_string() + ".",
+        };
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        let body = serde_json::to_vec(&ErrorModel::new(message)).unwrap_or_default();
+        res = Response::from_parts(parts, axum::body::Body::from(body));
+    }
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    if hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    res
+}

@@ -127,7 +127,8 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             config.limits.open_syncs_per_user,
         ),
     };
-    let app = routes::router(state, config.limits.request_timeout)
+    let hsts = !matches!(config.tls, TlsMode::InsecureHttp);
+    let app = routes::router(state, config.limits.request_timeout, hsts)
         .into_make_service_with_connect_info::<SocketAddr>();
     let guard = GuardAcceptor::new(config.limits.max_connections, config.limits.idle_timeout);
 

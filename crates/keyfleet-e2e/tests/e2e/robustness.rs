@@ -281,3 +281,88 @@ async fn slow_idle_and_surplus_connections_are_closed() {
     drop(full);
     server.stop().await;
 }
+
+/// Every error status answers Bitwarden's JSON envelope — also those axum produces itself (a
+/// method the path does not take, a malformed query string, a path that is not UTF-8, a body
+/// over the limit, a path nothing serves) — and every answer carries `nosniff`, `no-store`
+/// (the token response above all) and, over Keyfleet's own TLS, HSTS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_error_is_json_and_every_answer_carries_the_security_headers() {
+    let server = spawn_server_with(Backend::Sqlite, |_| {}).await;
+    let s = account(&server, "headers@example.com", TwoStep::Off, &SystemClock)
+        .await
+        .session;
+    let http = raw_client(&server);
+    let url = |path: &str| format!("{}{path}", server.base_url);
+    let cases = [
+        (reqwest::Method::DELETE, "/api/config", None, 405),
+        (
+            reqwest::Method::GET,
+            "/api/sync?excludeDomains=maybe",
+            None,
+            400,
+        ),
+        (reqwest::Method::GET, "/api/ciphers/%FF%FE", None, 400),
+        (reqwest::Method::GET, "/api/nothing-here", None, 404),
+        (
+            reqwest::Method::POST,
+            "/api/folders",
+            Some(vec![b'{'; 3 * 1024 * 1024]),
+            413,
+        ),
+    ];
+    for (method, path, body, expected) in cases {
+        let mut req = http
+            .request(method.clone(), url(path))
+            .bearer_auth(&s.access_token);
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, expected, "{method} {path}: {text}");
+        let json: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{method} {path} answered no JSON: {text:?}"));
+        assert_eq!(json["object"], "error", "{method} {path}: {json}");
+        assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+    }
+    // The token response, a success and an error: no caching, no sniffing, HSTS.
+    let token = http
+        .post(url("/identity/connect/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "headers@example.com"),
+            ("password", "d3Jvbmc="),
+            ("scope", "api offline_access"),
+            ("client_id", "cli"),
+            ("deviceType", "25"),
+            ("deviceIdentifier", "3b6d1a3c-0000-4000-8000-000000000009"),
+            ("deviceName", "linux"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let config = http.get(url("/api/config")).send().await.unwrap();
+    let profile = http
+        .get(url("/api/accounts/profile"))
+        .bearer_auth(&s.access_token)
+        .send()
+        .await
+        .unwrap();
+    for res in [token, config, profile] {
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{}", res.url());
+        assert_eq!(h["cache-control"], "no-store", "{}", res.url());
+        assert!(h["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age="));
+    }
+    server.stop().await;
+}

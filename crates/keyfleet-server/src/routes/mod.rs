@@ -41,7 +41,7 @@ pub(crate) fn bulk_error(e: &DomainError, fallback: &str) -> String {
 
 /// Every route, with the body limit and request tracing (method and path only: never bodies,
 /// headers or query strings, which may carry secrets).
-pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
+pub fn router(state: AppState, request_timeout: std::time::Duration, hsts: bool) -> Router {
     Router::new()
         .merge(meta::routes())
         .merge(identity::routes())
@@ -75,6 +75,9 @@ pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
                 }
             },
         ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::error::finish_response(hsts, req, next)
+        }))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
