@@ -75,6 +75,15 @@ pub struct ServeArgs {
     /// API is off. Prefer the environment variable to the flag.
     #[arg(long, env = "KEYFLEET_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// A reverse proxy (address or CIDR block, repeatable or comma separated) whose `Forwarded` /
+    /// `X-Forwarded-For` headers name the client: login throttles then count each client by
+    /// its own address instead of the proxy's.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KEYFLEET_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
     /// Log output format (level via RUST_LOG, default info).
     #[arg(long, env = "KEYFLEET_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
@@ -121,6 +130,11 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         smtp,
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
         limits: Limits::default(),
+        trusted_proxies: args
+            .trusted_proxies
+            .iter()
+            .map(|c| c.parse().map_err(Failure::usage))
+            .collect::<Result<_, _>>()?,
         clock: None,
     };
     let server = keyfleet_server::start(config)

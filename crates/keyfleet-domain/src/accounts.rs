@@ -1,6 +1,6 @@
 //! Accounts: prelogin, registration, profile, credential changes, API key, key-id backfill.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
 use crate::clock::Timestamp;
 use crate::error::DomainError;
 use crate::ids::UserId;
@@ -233,11 +233,17 @@ impl Domain {
         let Some(client_hash) = client_hash else {
             return Err(DomainError::InvalidPassword);
         };
+        // A stolen access token must not become a master password oracle.
+        let key = user.id.to_string();
+        self.throttle_one(ThrottleKind::Reverify, &key, self.now())
+            .await?;
         if self
             .hasher
             .verify(Some(user.password_hash.clone()), client_hash.to_string())
-            .await
+            .await?
         {
+            self.throttle_done(ThrottleKind::Reverify, &key, ThrottleOutcome::Clear)
+                .await?;
             Ok(())
         } else {
             Err(DomainError::InvalidPassword)

@@ -77,6 +77,28 @@ pub struct LoginOutcome {
     pub master_password_policy: Option<serde_json::Value>,
 }
 
+/// The throttles other than login's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ThrottleKind {
+    /// Second-factor codes per account.
+    TwoStep,
+    /// Master password re-checks per account.
+    Reverify,
+    /// Code mails per account, per minute …
+    MailMinute,
+    /// … and per hour.
+    MailHour,
+}
+
+/// How a throttled attempt ended, when not by failing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ThrottleOutcome {
+    /// Succeeded: wipe the key's failures.
+    Clear,
+    /// Was not judged (e.g. a stale remember-device token): give its hit back.
+    Release,
+}
+
 /// An authenticated API caller. Built only by [`Domain::authenticate`], which proves the token;
 /// its fields are not public.
 #[derive(Debug, Clone)]
@@ -100,26 +122,97 @@ impl Caller {
 }
 
 impl Domain {
-    pub(crate) fn throttle_check(
+    /// Counts a login attempt under the address and account throttles before its secret is
+    /// verified; refused (`RateLimited`) when either is at its limit, attempts in flight
+    /// included. A refused attempt gives the address's hit back (it never ran). A failed attempt
+    /// leaves both counted; a successful one calls [`Domain::throttle_succeeded`].
+    pub(crate) async fn throttle_reserve(
         &self,
         account_key: &str,
         ip: &str,
         now: Timestamp,
     ) -> Result<(), DomainError> {
-        for result in [
-            self.account_throttle.check(account_key, now),
-            self.ip_throttle.check(ip, now),
-        ] {
-            if let Err(retry_after_secs) = result {
-                return Err(DomainError::RateLimited { retry_after_secs });
-            }
+        let store = self.store.as_ref();
+        if let Err(retry_after_secs) = self.ip_throttle.reserve(store, ip, now).await? {
+            return Err(DomainError::RateLimited { retry_after_secs });
+        }
+        if let Err(retry_after_secs) = self
+            .account_throttle
+            .reserve(store, account_key, now)
+            .await?
+        {
+            self.ip_throttle.release(store, ip).await?;
+            return Err(DomainError::RateLimited { retry_after_secs });
         }
         Ok(())
     }
 
-    pub(crate) fn throttle_fail(&self, account_key: &str, ip: &str, now: Timestamp) {
-        self.account_throttle.record_failure(account_key, now);
-        self.ip_throttle.record_failure(ip, now);
+    /// The attempt reserved with [`Domain::throttle_reserve`] succeeded: the account's failures
+    /// are wiped and the address gets its hit back.
+    pub(crate) async fn throttle_succeeded(
+        &self,
+        account_key: &str,
+        ip: &str,
+    ) -> Result<(), DomainError> {
+        let store = self.store.as_ref();
+        self.account_throttle.clear(store, account_key).await?;
+        self.ip_throttle.release(store, ip).await?;
+        Ok(())
+    }
+
+    /// The attempt reserved with [`Domain::throttle_reserve`] was not judged (the server was
+    /// too busy to verify it): both hits are given back.
+    pub(crate) async fn throttle_abandoned(
+        &self,
+        account_key: &str,
+        ip: &str,
+    ) -> Result<(), DomainError> {
+        let store = self.store.as_ref();
+        self.account_throttle.release(store, account_key).await?;
+        self.ip_throttle.release(store, ip).await?;
+        Ok(())
+    }
+
+    /// A second factor or a master password re-check, throttled per `key` by `throttle`.
+    pub(crate) async fn throttle_one(
+        &self,
+        throttle: ThrottleKind,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<(), DomainError> {
+        match self
+            .throttle_of(throttle)
+            .reserve(self.store.as_ref(), key, now)
+            .await?
+        {
+            Ok(()) => Ok(()),
+            Err(retry_after_secs) => Err(DomainError::RateLimited { retry_after_secs }),
+        }
+    }
+
+    /// The attempt reserved with [`Domain::throttle_one`] ended: `Clear` after a success (the
+    /// failures are wiped), `Release` when it was not judged (its hit given back).
+    pub(crate) async fn throttle_done(
+        &self,
+        throttle: ThrottleKind,
+        key: &str,
+        outcome: ThrottleOutcome,
+    ) -> Result<(), DomainError> {
+        let t = self.throttle_of(throttle);
+        match outcome {
+            ThrottleOutcome::Clear => t.clear(self.store.as_ref(), key).await?,
+            ThrottleOutcome::Release => t.release(self.store.as_ref(), key).await?,
+        }
+        Ok(())
+    }
+
+    fn throttle_of(&self, kind: ThrottleKind) -> &crate::throttle::Throttle {
+        match kind {
+            ThrottleKind::TwoStep => &self.two_factor_throttle,
+            ThrottleKind::Reverify => &self.reverify_throttle,
+            ThrottleKind::MailMinute => &self.mail_interval,
+            ThrottleKind::MailHour => &self.mail_hourly,
+        }
     }
 
     /// Password grant. Unknown users and wrong passwords fail identically and take the same time.
@@ -134,15 +227,21 @@ impl Domain {
     ) -> Result<LoginOutcome, DomainError> {
         let email = normalize_email(username);
         let now = self.now();
-        self.throttle_check(&email, ip, now)?;
+        self.throttle_reserve(&email, ip, now).await?;
         let user = self.store.user_by_email(&email).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
-        if !self.hasher.verify(stored, client_hash.to_string()).await {
-            self.throttle_fail(&email, ip, now);
+        let verified = match self.hasher.verify(stored, client_hash.to_string()).await {
+            Ok(v) => v,
+            Err(busy) => {
+                self.throttle_abandoned(&email, ip).await?;
+                return Err(busy);
+            }
+        };
+        if !verified {
             return Err(DomainError::InvalidCredentials);
         }
         let user = user.ok_or(DomainError::InvalidCredentials)?;
-        self.account_throttle.clear(&email);
+        self.throttle_succeeded(&email, ip).await?;
         // Only a caller who knows the password learns that a second factor is needed.
         let remember = self
             .check_second_factor(&user, &device.identifier, second_factor)
@@ -171,7 +270,7 @@ impl Domain {
     ) -> Result<LoginOutcome, DomainError> {
         let now = self.now();
         let key = client_id.to_ascii_lowercase();
-        self.throttle_check(&key, ip, now)?;
+        self.throttle_reserve(&key, ip, now).await?;
         let user_id = client_id
             .strip_prefix("user.")
             .and_then(|id| id.parse::<UserId>().ok());
@@ -183,10 +282,9 @@ impl Domain {
             .as_ref()
             .is_some_and(|u| bool::from(u.api_key.as_bytes().ct_eq(client_secret.as_bytes())));
         let Some(user) = user.filter(|_| valid) else {
-            self.throttle_fail(&key, ip, now);
             return Err(DomainError::InvalidCredentials);
         };
-        self.account_throttle.clear(&key);
+        self.throttle_succeeded(&key, ip).await?;
         let mut outcome = self
             .issue_tokens(user, client_id, Some(device), API_KEY_SCOPES, None, now)
             .await?;

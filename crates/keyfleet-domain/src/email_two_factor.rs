@@ -6,7 +6,7 @@
 //! cannot be used to flood a mailbox; wrong codes at login count toward the same lock-out as the
 //! other providers.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
 use crate::error::DomainError;
 use crate::store::{TwoFactorRow, UserRow};
 use crate::two_factor::provider;
@@ -206,9 +206,7 @@ impl Domain {
         let now = self.now();
         // Its own key: a logged-in user guessing setup codes must not lock their own logins.
         let key = format!("2fa-setup:{}", user.id);
-        if let Err(retry_after_secs) = self.two_factor_throttle.check(&key, now) {
-            return Err(DomainError::RateLimited { retry_after_secs });
-        }
+        self.throttle_one(ThrottleKind::TwoStep, &key, now).await?;
         let row = self.email_row(user).await?;
         let mut data = parse_data(row.as_ref())?;
         let valid = data.code.as_ref().is_some_and(|c| {
@@ -223,10 +221,10 @@ impl Domain {
                 )
         });
         if !valid {
-            self.two_factor_throttle.record_failure(&key, now);
             return Err(DomainError::invalid("token", "Invalid token."));
         }
-        self.two_factor_throttle.clear(&key);
+        self.throttle_done(ThrottleKind::TwoStep, &key, ThrottleOutcome::Clear)
+            .await?;
         data.code = None;
         data.email = Some(email.clone());
         let row = TwoFactorRow {
@@ -254,7 +252,7 @@ impl Domain {
         const REFUSED: &str = "Cannot send two-factor email.";
         let email = normalize_email(email);
         let now = self.now();
-        self.throttle_check(&email, ip, now)?;
+        self.throttle_reserve(&email, ip, now).await?;
         let user = self.store.user_by_email(&email).await?;
         let by_session = match (session_token, &user) {
             (Some(t), Some(u)) if !t.is_empty() => {
@@ -267,12 +265,12 @@ impl Domain {
             let stored = user.as_ref().map(|u| u.password_hash.clone());
             self.hasher
                 .verify(stored, hash.unwrap_or_default().to_string())
-                .await
+                .await?
         };
         let Some(user) = user.filter(|_| verified) else {
-            self.throttle_fail(&email, ip, now);
             return Err(DomainError::bad_request(REFUSED));
         };
+        self.throttle_succeeded(&email, ip).await?;
         self.require_mailer()?;
         let row = self.email_row(&user).await?.filter(|r| r.enabled);
         let to = parse_data(row.as_ref())?.email;
@@ -297,10 +295,14 @@ impl Domain {
         };
         let now = self.now();
         let key = user.id.to_string();
-        for throttle in [&self.mail_interval, &self.mail_hourly] {
-            if let Err(retry_after_secs) = throttle.check(&key, now) {
-                return Err(DomainError::RateLimited { retry_after_secs });
-            }
+        // Counted before sending, so a failing mail server is not hammered either; a mail the
+        // hourly limit refuses gives the minute's hit back.
+        self.throttle_one(ThrottleKind::MailMinute, &key, now)
+            .await?;
+        if let Err(e) = self.throttle_one(ThrottleKind::MailHour, &key, now).await {
+            self.throttle_done(ThrottleKind::MailMinute, &key, ThrottleOutcome::Release)
+                .await?;
+            return Err(e);
         }
         let code = new_code();
         let pending = PendingCode {
@@ -337,9 +339,6 @@ impl Domain {
                 self.store.save_two_factor(user.id, &row, None, now).await?;
             }
         }
-        // Counted before sending, so a failing mail server is not hammered either.
-        self.mail_interval.record_failure(&key, now);
-        self.mail_hourly.record_failure(&key, now);
         let (subject, intro) = match purpose {
             CodePurpose::Setup => (
                 "Keyfleet: confirm two-step login by email",

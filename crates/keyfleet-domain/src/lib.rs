@@ -78,6 +78,8 @@ pub struct Domain {
     account_throttle: Throttle,
     ip_throttle: Throttle,
     two_factor_throttle: Throttle,
+    /// Wrong master passwords on calls that re-check it (API key, ownership transfer, …).
+    reverify_throttle: Throttle,
     /// Code mails per account: one a minute …
     mail_interval: Throttle,
     /// … and a handful an hour.
@@ -116,17 +118,24 @@ impl Domain {
             webauthn,
             tokens: TokenIssuer::new(&secret, settings.issuer.clone()),
             hasher: PasswordHasher::new()?,
-            account_throttle: Throttle::new(settings.account_failures),
-            ip_throttle: Throttle::new(settings.ip_failures),
-            two_factor_throttle: Throttle::new(settings.two_factor_failures),
-            mail_interval: Throttle::new(Limit {
-                max_failures: 1,
-                window_secs: email_two_factor::MAIL_INTERVAL_SECS,
-            }),
-            mail_hourly: Throttle::new(Limit {
-                max_failures: email_two_factor::MAILS_PER_HOUR,
-                window_secs: 3600,
-            }),
+            account_throttle: Throttle::new("account", settings.account_failures),
+            ip_throttle: Throttle::new("address", settings.ip_failures),
+            two_factor_throttle: Throttle::new("two-step", settings.two_factor_failures),
+            reverify_throttle: Throttle::new("reverify", settings.account_failures),
+            mail_interval: Throttle::new(
+                "mail-minute",
+                Limit {
+                    max_failures: 1,
+                    window_secs: email_two_factor::MAIL_INTERVAL_SECS,
+                },
+            ),
+            mail_hourly: Throttle::new(
+                "mail-hour",
+                Limit {
+                    max_failures: email_two_factor::MAILS_PER_HOUR,
+                    window_secs: 3600,
+                },
+            ),
             store,
             clock,
             settings,

@@ -1,11 +1,21 @@
 //! Server-side storage of the client's master password hash. The value clients send is itself a
 //! bearer secret (anyone holding it can log in), so it is stored only as an Argon2id hash. Work runs
 //! on the blocking pool, and an unknown user costs the same as a wrong password.
+//!
+//! Each Argon2id run takes 19 MiB and a core: at most about two per core run at once, so a flood
+//! of logins (which needs no account) costs a bounded amount of memory. A run that cannot start
+//! within a second is answered "busy" (503 with `Retry-After`) instead of queueing without end.
 
 use crate::error::DomainError;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How long a hash waits for a free slot before the request is answered "busy".
+const SLOT_WAIT: Duration = Duration::from_secs(1);
 
 /// Longest master password hash we accept (a real one is 44 base64 characters).
 const MAX_CLIENT_HASH_LEN: usize = 512;
@@ -16,6 +26,8 @@ pub struct PasswordHasher {
     params: Params,
     /// A hash of a random value, verified against when the user does not exist.
     dummy: String,
+    /// Argon2id runs allowed at once.
+    slots: Arc<Semaphore>,
 }
 
 impl PasswordHasher {
@@ -24,9 +36,11 @@ impl PasswordHasher {
     pub fn new() -> Result<Self, DomainError> {
         let params = Params::new(19 * 1024, 2, 1, Some(32))
             .map_err(|e| DomainError::Internal(format!("argon2 params: {e}")))?;
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut hasher = PasswordHasher {
             params,
             dummy: String::new(),
+            slots: Arc::new(Semaphore::new(2 * cores)),
         };
         let random = base64::Engine::encode(
             &base64::engine::general_purpose::STANDARD,
@@ -59,25 +73,49 @@ impl PasswordHasher {
         Ok(())
     }
 
+    /// A slot to run one Argon2id in, or `Busy` when none frees up in time.
+    async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, DomainError> {
+        match tokio::time::timeout(SLOT_WAIT, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => {
+                tracing::warn!("password hashing at capacity: request refused");
+                Err(DomainError::Busy {
+                    retry_after_secs: 2,
+                })
+            }
+        }
+    }
+
     /// Hashes a client master password hash for storage.
     pub async fn hash(&self, client_hash: String) -> Result<String, DomainError> {
         Self::check_client_hash(&client_hash)?;
+        let slot = self.slot().await?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.hash_blocking(&client_hash))
-            .await
-            .map_err(|e| DomainError::Internal(format!("hash task: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            this.hash_blocking(&client_hash)
+        })
+        .await
+        .map_err(|e| DomainError::Internal(format!("hash task: {e}")))?
     }
 
     /// Verifies `client_hash` against `stored`; with no stored hash it verifies against a dummy
     /// so the time taken does not reveal whether the account exists.
-    pub async fn verify(&self, stored: Option<String>, client_hash: String) -> bool {
+    /// `Busy` when no hashing slot frees up in time.
+    pub async fn verify(
+        &self,
+        stored: Option<String>,
+        client_hash: String,
+    ) -> Result<bool, DomainError> {
         if client_hash.len() > MAX_CLIENT_HASH_LEN {
-            return false;
+            return Ok(false);
         }
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| self.dummy.clone());
+        let slot = self.slot().await?;
         let this = self.clone();
         let ok = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             PasswordHash::new(&stored)
                 .map(|parsed| {
                     this.argon()
@@ -88,7 +126,7 @@ impl PasswordHasher {
         })
         .await
         .unwrap_or(false);
-        ok && known
+        Ok(ok && known)
     }
 }
 
@@ -105,19 +143,34 @@ mod tests {
             .unwrap();
         assert!(stored.starts_with("$argon2id$"));
         assert!(!stored.contains("kE9E2kViqaDqA4F0"));
-        assert!(
-            h.verify(
+        assert!(h
+            .verify(
                 Some(stored.clone()),
                 "kE9E2kViqaDqA4F0hBdTOpXvsgIbbwHV3PIbQGiuV3I=".into()
             )
             .await
-        );
-        assert!(!h.verify(Some(stored), "wrong".into()).await);
+            .unwrap());
+        assert!(!h.verify(Some(stored), "wrong".into()).await.unwrap());
     }
 
     #[tokio::test]
     async fn an_unknown_user_never_verifies_even_with_the_dummy_input() {
         let h = PasswordHasher::new().unwrap();
-        assert!(!h.verify(None, "anything".into()).await);
+        assert!(!h.verify(None, "anything".into()).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashing_runs_at_most_its_slots_at_once_and_a_flood_is_told_to_wait() {
+        let h = PasswordHasher::new().unwrap();
+        let slots = h.slots.available_permits();
+        assert!(slots >= 2);
+        // Hold every slot: the next verification is refused "busy" after the wait, not queued.
+        let held: Vec<_> = (0..slots)
+            .map(|_| h.slots.clone().try_acquire_owned().unwrap())
+            .collect();
+        let refused = h.verify(None, "x".into()).await.unwrap_err();
+        assert!(matches!(refused, DomainError::Busy { .. }));
+        drop(held);
+        assert!(!h.verify(None, "x".into()).await.unwrap());
     }
 }

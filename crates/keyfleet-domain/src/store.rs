@@ -224,6 +224,7 @@ pub trait Store:
     + OrgItemStore
     + AuditStore
     + ProviderStore
+    + ThrottleStore
 {
 }
 impl<T> Store for T where
@@ -235,7 +236,30 @@ impl<T> Store for T where
         + OrgItemStore
         + AuditStore
         + ProviderStore
+        + ThrottleStore
 {
+}
+
+/// Throttle counters (login, two-step codes, mail): fixed windows per `(scope, key)` that start
+/// with their first hit, kept where every instance sees them and a restart does not clear them.
+#[async_trait::async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// Counts one hit for `(scope, key)` — in the current window, or in a new one of
+    /// `window_secs` when the last is over — and answers the window's hits and its end, in one
+    /// atomic step.
+    async fn throttle_hit(
+        &self,
+        scope: &str,
+        key: &str,
+        window_secs: i64,
+        now: Timestamp,
+    ) -> Result<(i64, Timestamp), StoreError>;
+    /// Takes one hit back (an attempt that did not fail).
+    async fn throttle_release(&self, scope: &str, key: &str) -> Result<(), StoreError>;
+    /// Forgets `(scope, key)` (a success that wipes earlier failures).
+    async fn throttle_clear(&self, scope: &str, key: &str) -> Result<(), StoreError>;
+    /// Drops windows that ended by `now`; answers how many.
+    async fn throttle_sweep(&self, now: Timestamp) -> Result<u64, StoreError>;
 }
 
 /// One two-step login provider of a user.

@@ -1,108 +1,68 @@
-//! In-memory failure counters for login: per account and per client IP. A sliding window of
-//! failures; once a key reaches its limit, attempts are refused until the oldest failure ages out.
+//! Throttles: attempts per key (an account, an address, a second factor) within a fixed window
+//! that starts with the key's first attempt, counted in the store — so a restart clears no
+//! lock-out and every instance on one database shares one budget. An attempt is counted
+//! *before* it is judged (one atomic step: "refuse when failures plus attempts in flight reach
+//! the limit"), so a burst of concurrent attempts cannot all be judged against a count that has
+//! not seen the others. A success then gives its hit back (or wipes the key).
 
 use crate::clock::Timestamp;
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use crate::store::{Store, StoreError};
 
 /// Limits for one kind of key.
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
-    /// Failures allowed inside the window.
+    /// Attempts allowed inside the window (failures and attempts in flight).
     pub max_failures: usize,
     /// Window length in seconds.
     pub window_secs: i64,
 }
 
-/// Counts failures per key (an email or an IP address).
-#[derive(Debug)]
+/// One kind of throttle: a scope in the store and its limit.
+#[derive(Debug, Clone, Copy)]
 pub struct Throttle {
+    scope: &'static str,
     limit: Limit,
-    failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
 }
 
-/// Entries above which expired keys are swept, so memory stays bounded under a spray attack.
-const SWEEP_ABOVE: usize = 10_000;
+/// One store write in this many sweeps windows that are over, so the table stays small under a
+/// spray of keys without a background task.
+const SWEEP_ONE_IN: u32 = 256;
 
 impl Throttle {
-    /// A throttle with these limits.
-    pub fn new(limit: Limit) -> Self {
-        Throttle {
-            limit,
-            failures: Mutex::new(HashMap::new()),
-        }
+    /// A throttle named `scope` (its keys are apart from other scopes') with `limit`.
+    pub const fn new(scope: &'static str, limit: Limit) -> Self {
+        Throttle { scope, limit }
     }
 
-    /// `Err(retry_after_secs)` when `key` is locked out at `now`.
-    pub fn check(&self, key: &str, now: Timestamp) -> Result<(), u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = map.get_mut(key) else {
-            return Ok(());
-        };
-        let cutoff = now.plus_secs(-self.limit.window_secs);
-        while q.front().is_some_and(|t| *t <= cutoff) {
-            q.pop_front();
+    /// Counts an attempt for `key` before it is judged. `Ok(Err(retry_after_secs))` when the key
+    /// has reached its limit (this attempt must not go on).
+    pub async fn reserve(
+        &self,
+        store: &dyn Store,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Result<(), u64>, StoreError> {
+        if rand::random::<u32>().is_multiple_of(SWEEP_ONE_IN) {
+            store.throttle_sweep(now).await?;
         }
-        if q.len() >= self.limit.max_failures {
-            let oldest = q.front().copied().unwrap_or(now);
-            let retry_ms = oldest.plus_secs(self.limit.window_secs).0 - now.0;
-            return Err(u64::try_from(retry_ms.max(1000) / 1000).unwrap_or(1));
+        let (hits, reset_at) = store
+            .throttle_hit(self.scope, key, self.limit.window_secs, now)
+            .await?;
+        let max = i64::try_from(self.limit.max_failures).unwrap_or(i64::MAX);
+        if hits > max {
+            let retry_ms = (reset_at.0 - now.0).max(1000);
+            return Ok(Err(u64::try_from(retry_ms / 1000).unwrap_or(1)));
         }
-        Ok(())
+        Ok(Ok(()))
     }
 
-    /// Records one failure for `key`.
-    pub fn record_failure(&self, key: &str, now: Timestamp) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > SWEEP_ABOVE {
-            let cutoff = now.plus_secs(-self.limit.window_secs);
-            map.retain(|_, q| q.back().is_some_and(|t| *t > cutoff));
-        }
-        let q = map.entry(key.to_string()).or_default();
-        q.push_back(now);
-        while q.len() > self.limit.max_failures {
-            q.pop_front();
-        }
+    /// Gives back the hit of an attempt that did not fail.
+    pub async fn release(&self, store: &dyn Store, key: &str) -> Result<(), StoreError> {
+        store.throttle_release(self.scope, key).await
     }
 
-    /// Forgets `key`'s failures (after a successful login).
-    pub fn clear(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(key);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_locked_after_its_limit_and_unlocked_when_the_window_passes() {
-        let t = Throttle::new(Limit {
-            max_failures: 3,
-            window_secs: 60,
-        });
-        let now = Timestamp(1_000_000);
-        for _ in 0..3 {
-            assert!(t.check("a", now).is_ok());
-            t.record_failure("a", now);
-        }
-        let retry = t.check("a", now).unwrap_err();
-        assert_eq!(retry, 60);
-        assert!(t.check("b", now).is_ok(), "other keys are unaffected");
-        assert!(t.check("a", now.plus_secs(61)).is_ok());
-    }
-
-    #[test]
-    fn clearing_a_key_unlocks_it() {
-        let t = Throttle::new(Limit {
-            max_failures: 1,
-            window_secs: 60,
-        });
-        let now = Timestamp(0);
-        t.record_failure("a", now);
-        assert!(t.check("a", now).is_err());
-        t.clear("a");
-        assert!(t.check("a", now).is_ok());
+    /// Forgets `key`'s attempts (a success that wipes earlier failures).
+    pub async fn clear(&self, store: &dyn Store, key: &str) -> Result<(), StoreError> {
+        store.throttle_clear(self.scope, key).await
     }
 }

@@ -4,7 +4,7 @@
 //! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`], mailed
 //! codes (provider 1) in [`crate::email_two_factor`].
 
-use crate::auth::Caller;
+use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
 use crate::error::DomainError;
 use crate::store::{TwoFactorRow, UserRow};
 use crate::tokens::hash_opaque_token;
@@ -357,9 +357,7 @@ impl Domain {
         };
         let now = self.now();
         let key = format!("2fa:{}", user.id);
-        if let Err(retry_after_secs) = self.two_factor_throttle.check(&key, now) {
-            return Err(DomainError::RateLimited { retry_after_secs });
-        }
+        self.throttle_one(ThrottleKind::TwoStep, &key, now).await?;
         let ok = match factor.provider {
             provider::REMEMBER => {
                 let remembered = self
@@ -373,7 +371,10 @@ impl Domain {
                                 .ct_eq(hash_opaque_token(&factor.token).as_bytes()),
                         )
                 });
-                // A stale remember token is not an attack signal: just ask for a code.
+                // A stale remember token is not an attack signal: just ask for a code (and give
+                // its hit back).
+                self.throttle_done(ThrottleKind::TwoStep, &key, ThrottleOutcome::Release)
+                    .await?;
                 return if valid {
                     Ok(false)
                 } else {
@@ -422,10 +423,10 @@ impl Domain {
             _ => false,
         };
         if !ok {
-            self.two_factor_throttle.record_failure(&key, now);
             return Err(DomainError::InvalidTwoFactor);
         }
-        self.two_factor_throttle.clear(&key);
+        self.throttle_done(ThrottleKind::TwoStep, &key, ThrottleOutcome::Clear)
+            .await?;
         Ok(factor.remember && factor.provider != provider::RECOVERY_CODE)
     }
 }

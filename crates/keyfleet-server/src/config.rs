@@ -113,6 +113,9 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Bounds on connections, time and concurrent work.
     pub limits: Limits,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client (the login
+    /// throttles count by client address); empty: the socket's peer is the client.
+    pub trusted_proxies: Vec<crate::client_ip::Cidr>,
     /// Tests only: a clock the test can move (token expiry, throttling windows). `None` = real time.
     pub clock: Option<keyfleet_domain::ManualClock>,
 }
@@ -130,6 +133,7 @@ impl Config {
             smtp: None,
             admin_token: None,
             limits: Limits::default(),
+            trusted_proxies: vec![],
             clock: None,
         }
     }

@@ -125,18 +125,39 @@ where
     }
 }
 
-/// The peer address (no proxy headers are trusted by default: they are trivially forged).
+/// The client's address as the login throttles key it (see `client_ip`): the socket's peer, or
+/// what a trusted proxy says; IPv6 by /64.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientIp(ip))
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientIp("unknown".into()));
+        };
+        let header = |name: &str| {
+            let values: Vec<&str> = parts
+                .headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            (!values.is_empty()).then(|| values.join(","))
+        };
+        let ip = crate::client_ip::client_address(
+            peer,
+            header("forwarded").as_deref(),
+            header("x-forwarded-for").as_deref(),
+            &state.trusted_proxies,
+        );
+        Ok(ClientIp(crate::client_ip::throttle_key(ip)))
     }
 }

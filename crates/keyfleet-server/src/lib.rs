@@ -2,6 +2,7 @@
 //! error JSON mapping, TLS and configuration. It must not contain SQL or crypto: handlers parse,
 //! call one domain service and map the result.
 
+pub mod client_ip;
 pub mod config;
 mod conn;
 mod error;
@@ -122,6 +123,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         domain: Arc::new(domain),
         public_url: public_url.clone().into(),
         admin_token: config.admin_token.as_deref().map(Arc::from),
+        trusted_proxies: config.trusted_proxies.clone().into(),
         sync_slots: limits::SyncSlots::new(
             config.limits.open_syncs,
             config.limits.open_syncs_per_user,

@@ -12,6 +12,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// The operator's secret for `/admin`; `None` turns `/admin` off.
     pub admin_token: Option<Arc<str>>,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: Arc<[crate::client_ip::Cidr]>,
     /// Open sync responses, per user and overall.
     pub sync_slots: Arc<crate::limits::SyncSlots>,
 }

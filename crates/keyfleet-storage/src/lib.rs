@@ -12,6 +12,7 @@ mod provider_clients;
 mod provider_records;
 mod providers;
 mod records;
+mod throttles;
 mod two_factor;
 mod users;
 mod vault;

@@ -40,7 +40,7 @@ impl Domain {
     ) -> Result<AccessToken, DomainError> {
         let now = self.now();
         let throttle_key = client_id.to_ascii_lowercase();
-        self.throttle_check(&throttle_key, ip, now)?;
+        self.throttle_reserve(&throttle_key, ip, now).await?;
         let org_id = client_id
             .strip_prefix("organization.")
             .and_then(|id| id.parse::<OrgId>().ok());
@@ -52,10 +52,9 @@ impl Domain {
             o.enabled && bool::from(o.api_key.as_bytes().ct_eq(client_secret.as_bytes()))
         });
         let Some(org) = org.filter(|_| valid) else {
-            self.throttle_fail(&throttle_key, ip, now);
             return Err(DomainError::InvalidCredentials);
         };
-        self.account_throttle.clear(&throttle_key);
+        self.throttle_succeeded(&throttle_key, ip).await?;
         self.tokens.issue_for_org(
             &org.id.to_string(),
             client_id,

@@ -366,3 +366,235 @@ async fn every_error_is_json_and_every_answer_carries_the_security_headers() {
     }
     server.stop().await;
 }
+
+/// `POST /identity/connect/token` with a password grant, as the bw CLI sends it, optionally
+/// through a proxy naming the client.
+async fn token_attempt(
+    http: &reqwest::Client,
+    base: &str,
+    email: &str,
+    hash: &str,
+    forwarded_for: Option<&str>,
+) -> u16 {
+    let mut req = http.post(format!("{base}/identity/connect/token")).form(&[
+        ("grant_type", "password"),
+        ("username", email),
+        ("password", hash),
+        ("scope", "api offline_access"),
+        ("client_id", "cli"),
+        ("deviceType", "25"),
+        ("deviceIdentifier", "3b6d1a3c-0000-4000-8000-00000000000a"),
+        ("deviceName", "linux"),
+    ]);
+    if let Some(f) = forwarded_for {
+        req = req.header("x-forwarded-for", f);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+const WRONG: &str = "bm90IHRoZSBwYXNzd29yZA==";
+
+/// A hundred concurrent wrong passwords for one account: each attempt is counted before its
+/// password is verified, so exactly ten are judged (400) and the rest refused (429); the right
+/// password is then refused too, until the window ends.
+async fn concurrent_guesses_are_judged_ten_times(backend: Backend) {
+    let server = spawn_server_with(backend, |_| {}).await;
+    let victim = account(&server, "victim@example.com", TwoStep::Off, &SystemClock).await;
+    let http = raw_client(&server);
+    let attempts = (0..100).map(|_| {
+        let (http, base) = (http.clone(), server.base_url.clone());
+        tokio::spawn(
+            async move { token_attempt(&http, &base, "victim@example.com", WRONG, None).await },
+        )
+    });
+    let mut judged = 0;
+    let mut refused = 0;
+    for a in attempts.collect::<Vec<_>>() {
+        match a.await.unwrap() {
+            400 => judged += 1,
+            429 => refused += 1,
+            other => panic!("a guess answered {other}"),
+        }
+    }
+    assert_eq!(
+        (judged, refused),
+        (10, 90),
+        "judged against the limit of 10"
+    );
+    let right = token_attempt(
+        &http,
+        &server.base_url,
+        "victim@example.com",
+        &victim.hash,
+        None,
+    )
+    .await;
+    assert_eq!(right, 429, "locked for the window, right password or not");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_guesses_are_judged_ten_times_on_sqlite() {
+    concurrent_guesses_are_judged_ten_times(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_guesses_are_judged_ten_times_on_postgres() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    concurrent_guesses_are_judged_ten_times(Backend::Postgres).await;
+}
+
+/// Behind a trusted proxy, each client is throttled by its own address: fifty failures from
+/// one lock out that address only. Without the proxy configured, the header is ignored (anyone
+/// could send it) and the peer is the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_one_address_locks_out_only_itself() {
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let http = raw_client(&server);
+    let base = &server.base_url;
+    // Fifty failures from one client address, spread over accounts (so no account is locked).
+    for i in 0..50 {
+        let status = token_attempt(
+            &http,
+            base,
+            &format!("nobody{}@example.com", i % 10),
+            WRONG,
+            Some("203.0.113.7"),
+        )
+        .await;
+        assert_eq!(status, 400, "attempt {i}");
+    }
+    let locked = token_attempt(
+        &http,
+        base,
+        "someone@example.com",
+        WRONG,
+        Some("203.0.113.7"),
+    )
+    .await;
+    assert_eq!(locked, 429, "that address is locked out");
+    // A forged earlier hop does not help the locked client: the proxy's hop counts.
+    let forged = token_attempt(
+        &http,
+        base,
+        "someone@example.com",
+        WRONG,
+        Some("198.51.100.1, 203.0.113.7"),
+    )
+    .await;
+    assert_eq!(forged, 429);
+    // Another client behind the same proxy is judged as usual.
+    let other = token_attempt(
+        &http,
+        base,
+        "someone@example.com",
+        WRONG,
+        Some("203.0.113.8"),
+    )
+    .await;
+    assert_eq!(other, 400, "other addresses are not locked out");
+    server.stop().await;
+
+    // Not configured: the header names nobody, the proxy's own address counts.
+    let server = spawn_server_with(Backend::Sqlite, |_| {}).await;
+    let http = raw_client(&server);
+    for i in 0..50 {
+        let from = format!("203.0.113.{i}");
+        let status = token_attempt(
+            &http,
+            &server.base_url,
+            &format!("nobody{}@example.com", i % 10),
+            WRONG,
+            Some(&from),
+        )
+        .await;
+        assert_eq!(status, 400);
+    }
+    let from_anywhere = token_attempt(
+        &http,
+        &server.base_url,
+        "someone@example.com",
+        WRONG,
+        Some("198.51.100.99"),
+    )
+    .await;
+    assert_eq!(from_anywhere, 429, "an untrusted header is ignored");
+    server.stop().await;
+}
+
+/// Lock-outs live in the database: a restarted server keeps them, and a second instance on the
+/// same database shares them.
+async fn lockouts_survive_restarts_and_are_shared(backend: Backend) {
+    let data = tempfile_dir();
+    let (url, _db) = keyfleet_testkit::fresh_database_url(backend).await;
+    let start = |port_dir: std::path::PathBuf| {
+        let url = url.clone();
+        async move {
+            let mut config = keyfleet_server::Config::for_tests(port_dir);
+            config.database_url = Some(url);
+            keyfleet_server::start(config).await.unwrap()
+        }
+    };
+    let first = start(data.join("a")).await;
+    let ca = first.ca_cert_path.clone().unwrap();
+    let http = |ca: &std::path::Path| {
+        reqwest::Client::builder()
+            .add_root_certificate(
+                reqwest::Certificate::from_pem(&std::fs::read(ca).unwrap()).unwrap(),
+            )
+            .build()
+            .unwrap()
+    };
+    let h = http(&ca);
+    for _ in 0..10 {
+        assert_eq!(
+            token_attempt(&h, &first.base_url, "locked@example.com", WRONG, None).await,
+            400
+        );
+    }
+    assert_eq!(
+        token_attempt(&h, &first.base_url, "locked@example.com", WRONG, None).await,
+        429
+    );
+    // A second instance on the same database: the same lock-out.
+    let second = start(data.join("b")).await;
+    let h2 = http(second.ca_cert_path.as_deref().unwrap());
+    assert_eq!(
+        token_attempt(&h2, &second.base_url, "locked@example.com", WRONG, None).await,
+        429
+    );
+    second.shutdown().await;
+    // The first restarted: still locked.
+    first.shutdown().await;
+    let again = start(data.join("a")).await;
+    assert_eq!(
+        token_attempt(&h, &again.base_url, "locked@example.com", WRONG, None).await,
+        429
+    );
+    again.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("keyfleet-restart-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lockouts_survive_restarts_and_are_shared_on_sqlite() {
+    lockouts_survive_restarts_and_are_shared(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lockouts_survive_restarts_and_are_shared_on_postgres() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    lockouts_survive_restarts_and_are_shared(Backend::Postgres).await;
+}
