@@ -75,6 +75,10 @@ pub struct ServeArgs {
     /// API is off. Prefer the environment variable to the flag.
     #[arg(long, env = "KEYFLEET_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// Serve the operator API (`/admin`) only on this address (e.g. 127.0.0.1:8444), not on
+    /// --bind.
+    #[arg(long, env = "KEYFLEET_ADMIN_BIND")]
+    admin_bind: Option<SocketAddr>,
     /// A reverse proxy (address or CIDR block, repeatable or comma separated) whose `Forwarded` /
     /// `X-Forwarded-For` headers name the client: login throttles then count each client by
     /// its own address instead of the proxy's.
@@ -129,6 +133,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         disable_registration: args.disable_registration,
         smtp,
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
+        admin_bind: args.admin_bind,
         limits: Limits::default(),
         trusted_proxies: args
             .trusted_proxies
@@ -141,6 +146,9 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(Failure::server)?;
     eprintln!("Keyfleet is listening on {}", server.base_url);
+    if let Some(admin) = server.admin_addr {
+        eprintln!("The operator API (/admin) listens on {admin} only.");
+    }
     if let Some(ca) = &server.ca_cert_path {
         eprintln!(
             "Self-signed TLS. Trust this CA in clients: {}",

@@ -9,6 +9,7 @@ pub mod email_two_factor;
 pub mod error;
 pub mod ids;
 pub mod mail;
+pub mod operator;
 pub mod org_store;
 pub mod orgs;
 pub mod password;

@@ -111,6 +111,9 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The operator's secret for `/admin` (creating providers); `None` turns `/admin` off.
     pub admin_token: Option<String>,
+    /// Serve `/admin` only on this address (e.g. loopback or a management network), not on
+    /// `bind`; `None`: on `bind` with everything else.
+    pub admin_bind: Option<SocketAddr>,
     /// Bounds on connections, time and concurrent work.
     pub limits: Limits,
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client (the login
@@ -132,6 +135,7 @@ impl Config {
             disable_registration: false,
             smtp: None,
             admin_token: None,
+            admin_bind: None,
             limits: Limits::default(),
             trusted_proxies: vec![],
             clock: None,

@@ -5,6 +5,7 @@
 pub mod client_ip;
 pub mod config;
 mod conn;
+mod data_dir;
 mod error;
 mod extract;
 mod limits;
@@ -51,17 +52,22 @@ pub struct RunningServer {
     pub base_url: String,
     /// PEM file of the CA that signed the self-signed certificate, when one was generated.
     pub ca_cert_path: Option<PathBuf>,
-    shutdown: axum_server::Handle,
-    task: tokio::task::JoinHandle<()>,
+    /// The operator API's own address, when `/admin` is served apart (`admin_bind`).
+    pub admin_addr: Option<SocketAddr>,
+    listeners: Vec<Listening>,
     store: SqlStore,
 }
 
 impl RunningServer {
     /// Stops accepting connections, lets in-flight requests finish, and closes the database.
     pub async fn shutdown(self) {
-        self.shutdown
-            .graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-        let _ = self.task.await;
+        for l in &self.listeners {
+            l.handle
+                .graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+        }
+        for l in self.listeners {
+            let _ = l.task.await;
+        }
         self.store.close().await;
     }
 }
@@ -70,7 +76,7 @@ impl RunningServer {
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     // Both ring and the platform may offer a provider; pick ours explicitly once per process.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    std::fs::create_dir_all(&config.data_dir)?;
+    data_dir::ensure_private_dir(&config.data_dir)?;
     let database_url = match &config.database_url {
         Some(url) => url.clone(),
         None => format!(
@@ -78,6 +84,16 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             config.data_dir.join("keyfleet.sqlite3").display()
         ),
     };
+    if let Some(file) = data_dir::sqlite_file(&database_url) {
+        data_dir::ensure_private_file(file)?;
+    }
+    let admin_token = config
+        .admin_token
+        .as_deref()
+        .map(keyfleet_domain::operator::OperatorToken::parse)
+        .transpose()
+        .map_err(ServerError::Config)?
+        .map(Arc::new);
     let store = SqlStore::open_with(
         &database_url,
         keyfleet_storage::PoolSettings {
@@ -122,7 +138,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let state = AppState {
         domain: Arc::new(domain),
         public_url: public_url.clone().into(),
-        admin_token: config.admin_token.as_deref().map(Arc::from),
+        admin_token,
         trusted_proxies: config.trusted_proxies.clone().into(),
         sync_slots: limits::SyncSlots::new(
             config.limits.open_syncs,
@@ -130,22 +146,17 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         ),
     };
     let hsts = !matches!(config.tls, TlsMode::InsecureHttp);
-    let app = routes::router(state, config.limits.request_timeout, hsts)
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let guard = GuardAcceptor::new(config.limits.max_connections, config.limits.idle_timeout);
-
-    let handle = axum_server::Handle::new();
-    let (task, ca_cert_path) = match &config.tls {
-        TlsMode::InsecureHttp => {
-            let mut server = axum_server::from_tcp(listener)
-                .acceptor(guard)
-                .handle(handle.clone());
-            tune_http(server.http_builder(), &config.limits);
-            (
-                tokio::spawn(async move { log_exit(server.serve(app).await) }),
-                None,
-            )
+    let timeout = config.limits.request_timeout;
+    let (main_surface, admin_listener) = match config.admin_bind {
+        Some(bind) => {
+            let l = std::net::TcpListener::bind(bind)?;
+            l.set_nonblocking(true)?;
+            (routes::Surface::Clients, Some(l))
         }
+        None => (routes::Surface::All, None),
+    };
+    let tls = match &config.tls {
+        TlsMode::InsecureHttp => None,
         mode => {
             let files = match mode {
                 TlsMode::Files { cert, key } => tls::TlsFiles {
@@ -159,30 +170,83 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
                 axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
                     .await
                     .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
-            // Below TLS: the connection cap, TCP_NODELAY and the idle timeout (see `conn`);
-            // the TLS handshake itself has its own timeout in the rustls acceptor.
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
-                .handshake_timeout(config.limits.header_read_timeout)
-                .acceptor(guard);
-            let mut server = axum_server::from_tcp(listener)
-                .acceptor(acceptor)
-                .handle(handle.clone());
-            tune_http(server.http_builder(), &config.limits);
-            (
-                tokio::spawn(async move { log_exit(server.serve(app).await) }),
-                files.ca,
-            )
+            Some((rustls, files.ca))
         }
+    };
+    let ca_cert_path = tls.as_ref().and_then(|(_, ca)| ca.clone());
+    let rustls = tls.map(|(r, _)| r);
+    let main = serve_on(
+        listener,
+        routes::router(state.clone(), main_surface, timeout, hsts),
+        rustls.clone(),
+        &config.limits,
+    );
+    let admin = match admin_listener {
+        Some(l) => {
+            let admin_addr = l.local_addr()?;
+            tracing::info!(%admin_addr, "operator API (/admin) listening on its own address");
+            Some((
+                admin_addr,
+                serve_on(
+                    l,
+                    routes::router(state, routes::Surface::Operator, timeout, hsts),
+                    rustls,
+                    &config.limits,
+                ),
+            ))
+        }
+        None => None,
     };
     tracing::info!(%base_url, "keyfleet listening");
     Ok(RunningServer {
         addr,
         base_url,
         ca_cert_path,
-        shutdown: handle,
-        task,
+        admin_addr: admin.as_ref().map(|(a, _)| *a),
+        listeners: std::iter::once(main).chain(admin.map(|(_, l)| l)).collect(),
         store,
     })
+}
+
+/// One listener being served: its shutdown handle and task.
+struct Listening {
+    handle: axum_server::Handle,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Serves `app` on `listener` — over TLS with `rustls`, plain HTTP without — behind the
+/// connection guard (see `conn`) and the HTTP bounds.
+fn serve_on(
+    listener: std::net::TcpListener,
+    app: axum::Router,
+    rustls: Option<axum_server::tls_rustls::RustlsConfig>,
+    limits: &Limits,
+) -> Listening {
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let guard = GuardAcceptor::new(limits.max_connections, limits.idle_timeout);
+    let handle = axum_server::Handle::new();
+    let task = match rustls {
+        None => {
+            let mut server = axum_server::from_tcp(listener)
+                .acceptor(guard)
+                .handle(handle.clone());
+            tune_http(server.http_builder(), limits);
+            tokio::spawn(async move { log_exit(server.serve(app).await) })
+        }
+        Some(rustls) => {
+            // Below TLS: the connection cap, TCP_NODELAY and the idle timeout (see `conn`); the
+            // TLS handshake itself has its own timeout in the rustls acceptor.
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
+                .handshake_timeout(limits.header_read_timeout)
+                .acceptor(guard);
+            let mut server = axum_server::from_tcp(listener)
+                .acceptor(acceptor)
+                .handle(handle.clone());
+            tune_http(server.http_builder(), limits);
+            tokio::spawn(async move { log_exit(server.serve(app).await) })
+        }
+    };
+    Listening { handle, task }
 }
 
 /// HTTP-level bounds: a client has `header_read_timeout` to send a request's headers, HTTP/2

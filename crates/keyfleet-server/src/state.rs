@@ -11,7 +11,7 @@ pub struct AppState {
     /// The base URL clients use.
     pub public_url: Arc<str>,
     /// The operator's secret for `/admin`; `None` turns `/admin` off.
-    pub admin_token: Option<Arc<str>>,
+    pub admin_token: Option<Arc<keyfleet_domain::operator::OperatorToken>>,
     /// Proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<[crate::client_ip::Cidr]>,
     /// Open sync responses, per user and overall.

@@ -598,3 +598,138 @@ async fn lockouts_survive_restarts_and_are_shared_on_postgres() {
     }
     lockouts_survive_restarts_and_are_shared(Backend::Postgres).await;
 }
+
+/// The operator's token: a short one stops the server from starting; wrong ones are refused
+/// (401) until the address has sent thirty, then the address is locked out (429, JSON,
+/// `Retry-After`) — the right token included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_tokens_are_long_and_guessing_them_is_throttled() {
+    let data = tempfile_dir();
+    let mut config = keyfleet_server::Config::for_tests(data.clone());
+    config.admin_token = Some("short-token".into());
+    let err = keyfleet_server::start(config).await.err().unwrap();
+    assert!(err.to_string().contains("at least 32 characters"), "{err}");
+    let _ = std::fs::remove_dir_all(&data);
+
+    let server = spawn_server_with(Backend::Sqlite, |_| {}).await;
+    let http = raw_client(&server);
+    let list = |token: &'static str| {
+        http.get(format!("{}/admin/providers", server.base_url))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        list(keyfleet_testkit::TEST_ADMIN_TOKEN)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    for i in 0..30 {
+        let res = list("not-the-admin-token-but-long-enough-0000")
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "wrong token {i}");
+    }
+    for token in [
+        "not-the-admin-token-but-long-enough-0000",
+        keyfleet_testkit::TEST_ADMIN_TOKEN,
+    ] {
+        let res = list(token).await.unwrap();
+        assert_eq!(res.status(), 429);
+        assert!(res.headers().contains_key("retry-after"));
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["object"], "error");
+    }
+    server.stop().await;
+}
+
+/// With `admin_bind`, the operator API answers only on its own address: the clients' address
+/// does not know `/admin` (404), and the operator's serves nothing else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_api_can_listen_apart() {
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.admin_bind = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    let http = raw_client(&server);
+    let admin = server.server.admin_addr.unwrap();
+    let on = |base: String, path: &'static str| {
+        http.get(format!("{base}{path}"))
+            .bearer_auth(keyfleet_testkit::TEST_ADMIN_TOKEN)
+            .send()
+    };
+    let admin_base = format!("https://127.0.0.1:{}", admin.port());
+    assert_eq!(
+        on(server.base_url.clone(), "/admin/providers")
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        on(admin_base.clone(), "/admin/providers")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(on(admin_base, "/api/config").await.unwrap().status(), 404);
+    assert_eq!(
+        on(server.base_url.clone(), "/api/config")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    server.stop().await;
+}
+
+/// A fresh data directory is the server's alone: the directory 0700, the database and its
+/// journal files and the TLS key 0600.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile_dir();
+    let data = root.join("data");
+    let server = keyfleet_server::start(keyfleet_server::Config::for_tests(data.clone()))
+        .await
+        .unwrap();
+    // A write, so the journal files exist.
+    let http = reqwest::Client::builder()
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(
+                &std::fs::read(server.ca_cert_path.as_ref().unwrap()).unwrap(),
+            )
+            .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let _ = token_attempt(&http, &server.base_url, "x@example.com", WRONG, None).await;
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&data), 0o700);
+    for file in [
+        "keyfleet.sqlite3",
+        "keyfleet.sqlite3-wal",
+        "keyfleet.sqlite3-shm",
+    ] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    let keys: Vec<_> = std::fs::read_dir(data.join("tls"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains("key"))
+        .collect();
+    assert!(!keys.is_empty());
+    for k in keys {
+        assert_eq!(mode(&k), 0o600, "{}", k.display());
+    }
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -3,7 +3,7 @@
 //! a wrong token may answer 401.
 
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{ClientIp, Json};
 use crate::provider_views as pv;
 use crate::routes::path_id;
 use crate::state::AppState;
@@ -17,7 +17,6 @@ use keyfleet_api::ErrorModel;
 use keyfleet_domain::providers::NewProvider;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use subtle::ConstantTimeEq;
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 
@@ -40,6 +39,8 @@ pub enum AdminRejection {
     Off,
     /// Missing or wrong token.
     BadToken,
+    /// Too many wrong tokens from this address, or the check itself failed.
+    Refused(ApiError),
 }
 
 impl IntoResponse for AdminRejection {
@@ -47,6 +48,7 @@ impl IntoResponse for AdminRejection {
         let (status, message) = match self {
             AdminRejection::Off => (StatusCode::NOT_FOUND, "Resource not found."),
             AdminRejection::BadToken => (StatusCode::UNAUTHORIZED, "Invalid admin token."),
+            AdminRejection::Refused(e) => return e.into_response(),
         };
         (status, axum::Json(ErrorModel::new(message))).into_response()
     }
@@ -66,11 +68,17 @@ impl FromRequestParts<AppState> for Operator {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .unwrap_or("");
-        if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-            Ok(Operator)
-        } else {
-            Err(AdminRejection::BadToken)
+            .unwrap_or("")
+            .to_string();
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        match state
+            .domain
+            .authenticate_operator(expected, &given, &ip)
+            .await
+        {
+            Ok(()) => Ok(Operator),
+            Err(keyfleet_domain::DomainError::Unauthorized) => Err(AdminRejection::BadToken),
+            Err(e) => Err(AdminRejection::Refused(ApiError(e))),
         }
     }
 }

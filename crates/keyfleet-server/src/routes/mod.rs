@@ -39,9 +39,8 @@ pub(crate) fn bulk_error(e: &DomainError, fallback: &str) -> String {
     }
 }
 
-/// Every route, with the body limit and request tracing (method and path only: never bodies,
-/// headers or query strings, which may carry secrets).
-pub fn router(state: AppState, request_timeout: std::time::Duration, hsts: bool) -> Router {
+/// What the Bitwarden apps, Keyfleet's CLI and the provider layer use.
+fn clients() -> Router<AppState> {
     Router::new()
         .merge(meta::routes())
         .merge(identity::routes())
@@ -55,7 +54,34 @@ pub fn router(state: AppState, request_timeout: std::time::Duration, hsts: bool)
         .merge(org_audit::routes())
         .merge(public_api::routes())
         .merge(providers::routes())
-        .merge(admin::routes())
+}
+
+/// Which routes a listener serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// Everything (the operator's `/admin` included).
+    All,
+    /// Everything but `/admin` (served on a listener of its own).
+    Clients,
+    /// Only `/admin`.
+    Operator,
+}
+
+/// The routes of `surface`, with the body limit, the request timeout, the response finish
+/// (JSON errors, security headers) and request tracing (method and path only: never bodies,
+/// headers or query strings, which may carry secrets).
+pub fn router(
+    state: AppState,
+    surface: Surface,
+    request_timeout: std::time::Duration,
+    hsts: bool,
+) -> Router {
+    let routes = match surface {
+        Surface::Operator => Router::new().merge(admin::routes()),
+        Surface::Clients => clients(),
+        Surface::All => clients().merge(admin::routes()),
+    };
+    routes
         .fallback(meta::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A handler that takes longer than this is cut off with a 503 (its transaction, if
