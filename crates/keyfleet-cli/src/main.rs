@@ -3,6 +3,7 @@
 //! error, 2 usage, 3 authentication failed. Nothing secret is ever printed.
 
 mod account;
+mod backup;
 mod org;
 mod provider;
 mod remote;
@@ -39,6 +40,8 @@ enum Command {
     /// The operator's commands (admin token): create, list, disable and enable providers.
     #[command(subcommand)]
     Admin(provider::operator::AdminCommand),
+    /// Copy the SQLite database to a file, consistently, while the server runs.
+    Backup(backup::BackupArgs),
 }
 
 /// An error with the exit code it maps to.
@@ -97,6 +100,7 @@ async fn main() -> ExitCode {
         Command::Org(cmd) => org::run(cmd).await,
         Command::Provider(args) => provider::run(args).await,
         Command::Admin(cmd) => provider::operator::run(cmd).await,
+        Command::Backup(args) => backup::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

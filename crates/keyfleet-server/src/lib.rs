@@ -249,6 +249,29 @@ fn serve_on(
     Listening { handle, task }
 }
 
+/// `keyfleet backup`: an online, consistent copy of the SQLite database at `database_url` into
+/// the new file `out` (readable by its owner only). PostgreSQL: use `pg_dump`.
+pub async fn backup(database_url: &str, out: &std::path::Path) -> Result<(), ServerError> {
+    use std::os::unix::fs::PermissionsExt;
+    if out.exists() {
+        return Err(ServerError::Config(format!(
+            "{} exists already: choose a new file",
+            out.display()
+        )));
+    }
+    if keyfleet_storage::Backend::of_url(database_url) != Some(keyfleet_storage::Backend::Sqlite) {
+        return Err(ServerError::Config(
+            "only SQLite is backed up by Keyfleet; for PostgreSQL use pg_dump (see README)".into(),
+        ));
+    }
+    let store = SqlStore::open(database_url).await?;
+    let copied = store.backup_sqlite(out).await;
+    store.close().await;
+    copied.map_err(|e| ServerError::Config(format!("backup failed: {e:?}")))?;
+    std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
+}
+
 /// HTTP-level bounds: a client has `header_read_timeout` to send a request's headers, HTTP/2
 /// connections are pinged and dropped when the peer stops answering, and a client cannot open
 /// more than 100 concurrent streams on one connection.

@@ -186,6 +186,59 @@ impl SqlStore {
     pub async fn close(&self) {
         on_pool!(&self.pool, p => p.close().await)
     }
+
+    /// A consistent copy of a SQLite database into the new file `out`, taken online
+    /// (`VACUUM INTO`: readers and writers go on meanwhile; the copy is one snapshot). PostgreSQL
+    /// is backed up with its own tools (`pg_dump`).
+    pub async fn backup_sqlite(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        let Pool::Sqlite(p) = &self.pool else {
+            return Err(StoreError::Db(
+                "PostgreSQL is backed up with pg_dump, not by Keyfleet".into(),
+            ));
+        };
+        let out = out
+            .to_str()
+            .ok_or_else(|| StoreError::Db("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(out)
+            .execute(p)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// The database's own consistency check: SQLite's `PRAGMA integrity_check` ("ok" when
+    /// sound); on PostgreSQL, which checks pages itself, that every table reads.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
+                    .fetch_all(p)
+                    .await
+                    .map_err(db)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(r,)| r)
+                    .collect::<Vec<_>>()
+                    .join("; "))
+            }
+            Pool::Postgres(p) => {
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+                )
+                .fetch_all(p)
+                .await
+                .map_err(db)?;
+                for (t,) in tables {
+                    sqlx::query(&format!("SELECT count(*) FROM \"{t}\""))
+                        .execute(p)
+                        .await
+                        .map_err(db)?;
+                }
+                Ok("ok".into())
+            }
+        }
+    }
 }
 
 /// `$from, $from+1, …` placeholders for an `IN (…)` list of `n` values.

@@ -10,7 +10,7 @@ mod postgres;
 mod smtp;
 
 pub use bw::{encode, Bw, BwOutput};
-pub use postgres::PgDatabase;
+pub use postgres::{pg_tool, PgDatabase};
 pub use smtp::{ReceivedMail, SmtpSink};
 
 use keyfleet_server::{Config, RunningServer};

@@ -175,6 +175,11 @@ fn psql(cluster: &Cluster, sql: &str) {
     );
 }
 
+/// A PostgreSQL client tool (`pg_dump`, `psql`) of the installed server binaries.
+pub fn pg_tool(name: &str) -> PathBuf {
+    bin_dir().expect("PostgreSQL binaries not found").join(name)
+}
+
 /// A uniquely named database in the process's cluster; dropped when this value is.
 pub struct PgDatabase {
     /// `postgres://postgres@127.0.0.1:PORT/NAME`.
