@@ -55,9 +55,20 @@ pub struct RegisterArgs {
     /// Key derivation function.
     #[arg(long, value_enum, default_value = "pbkdf2")]
     kdf: KdfChoice,
+    /// The link from the verification mail (servers with a mail server send one first).
+    #[arg(long)]
+    link: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// The token of a verification link (`…/finish-signup?token=…&email=…`), or the token itself.
+fn registration_token(link: &str) -> String {
+    let raw = link
+        .split_once("token=")
+        .map_or(link, |(_, rest)| rest.split('&').next().unwrap_or(rest));
+    crate::org::members::percent_decode(raw.trim())
 }
 
 #[derive(Args)]
@@ -185,9 +196,35 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                 KdfChoice::Pbkdf2 => Kdf::default_pbkdf2(),
                 KdfChoice::Argon2id => Kdf::default_argon2id(),
             };
-            client(&a.server)?
-                .register(&a.email, &password, a.name.as_deref(), kdf)
-                .await?;
+            let c = client(&a.server)?;
+            let registered = match &a.link {
+                Some(link) => {
+                    c.finish_registration(
+                        &a.email,
+                        &password,
+                        a.name.as_deref(),
+                        kdf,
+                        &registration_token(link),
+                    )
+                    .await
+                }
+                None => {
+                    c.register(&a.email, &password, a.name.as_deref(), kdf)
+                        .await
+                }
+            };
+            if let Err(keyfleet_client::ClientError::VerificationMailed) = registered {
+                print(
+                    a.json,
+                    serde_json::json!({ "registered": false, "verificationMailed": true, "email": a.email }),
+                    format!(
+                        "A link to finish was mailed to {}. Run this again with --link '<the link>'.",
+                        a.email
+                    ),
+                );
+                return Ok(());
+            }
+            registered?;
             print(
                 a.json,
                 serde_json::json!({ "registered": true, "email": a.email, "server": a.server.server }),

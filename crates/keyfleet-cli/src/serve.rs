@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// Refuse new accounts.
     #[arg(long, env = "KEYFLEET_DISABLE_REGISTRATION")]
     disable_registration: bool,
+    /// With SMTP configured, still accept the legacy registration endpoint, which proves no
+    /// email address (old apps).
+    #[arg(long, env = "KEYFLEET_ALLOW_UNVERIFIED_REGISTRATION")]
+    allow_unverified_registration: bool,
     /// SMTP server for invitation mail (without one, invitation links go to the inviting admin).
     #[arg(long, env = "KEYFLEET_SMTP_HOST", requires = "smtp_from")]
     smtp_host: Option<String>,
@@ -131,6 +135,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         tls,
         public_url: args.public_url,
         disable_registration: args.disable_registration,
+        allow_unverified_registration: args.allow_unverified_registration,
         smtp,
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
         admin_bind: args.admin_bind,

@@ -469,10 +469,27 @@ async fn the_keyfleet_binary_turns_on_email_codes_and_logs_in_with_one() {
     let pw = "a long master passphrase\n";
     tokio::task::block_in_place(|| {
         let target = ["--server", url.as_str(), "--ca-cert", ca.as_str()];
+        // With mail, the address is proven first: the link goes there, and finishes the account.
         let mut register = vec!["account", "register", "--email", "mail@example.com"];
         register.extend(["--password-stdin", "--json"]);
         register.extend(target);
-        assert_eq!(keyfleet(&register, pw, &home).0, 0);
+        let (code, out, err) = keyfleet(&register, pw, &home);
+        assert_eq!(code, 0, "{out}{err}");
+        assert_eq!(json(&out)["verificationMailed"], true, "{out}");
+        let link = sink
+            .received()
+            .iter()
+            .map(keyfleet_testkit::ReceivedMail::decoded)
+            .find_map(|m| {
+                m.split_whitespace()
+                    .find(|w| w.contains("finish-signup?token="))
+                    .map(str::to_string)
+            })
+            .expect("a verification mail");
+        register.extend(["--link", link.as_str()]);
+        let (code, out, err) = keyfleet(&register, pw, &home);
+        assert_eq!(code, 0, "{out}{err}");
+        assert_eq!(json(&out)["registered"], true);
         let mut login = vec!["account", "login", "--email", "mail@example.com"];
         login.extend(["--password-stdin", "--json"]);
         login.extend(target);

@@ -65,6 +65,9 @@ pub enum ClientError {
     /// The answer was not what the protocol says.
     #[error("unexpected answer: {0}")]
     Decode(String),
+    /// The server verifies email addresses: it mailed a link to finish registering with.
+    #[error("a verification link was mailed to the address: finish registering with it")]
+    VerificationMailed,
     /// The password was right and the server asks for a second factor of these types.
     #[error("two-step login required")]
     TwoFactorRequired {
@@ -258,6 +261,8 @@ impl Client {
     }
 
     /// Creates an account: keys are generated here; the server only sees wrapped keys and a hash.
+    /// A server that verifies addresses answers [`ClientError::VerificationMailed`]: finish with
+    /// [`Client::finish_registration`] and the token of the mailed link.
     pub async fn register(
         &self,
         email: &str,
@@ -265,17 +270,59 @@ impl Client {
         name: Option<&str>,
         kdf: Kdf,
     ) -> Result<(), ClientError> {
-        let keys = make_account_keys(email, password, &kdf)?;
+        match self.start_registration(email, name).await? {
+            Some(token) => {
+                self.finish_registration(email, password, name, kdf, &token)
+                    .await
+            }
+            None => Err(ClientError::VerificationMailed),
+        }
+    }
+
+    /// `send-verification-email`: the registration token when the server hands it out (it has
+    /// no mail server), `None` when it mailed a link to `email` instead.
+    pub async fn start_registration(
+        &self,
+        email: &str,
+        name: Option<&str>,
+    ) -> Result<Option<String>, ClientError> {
         let body =
             serde_json::json!({ "email": email, "name": name, "receiveMarketingEmails": false });
-        let token: String = self
-            .call(
+        let res = self
+            .raw(
                 Method::POST,
                 "/identity/accounts/register/send-verification-email",
                 None,
                 RawBody::Json(body),
             )
             .await?;
+        match res.status {
+            204 => Ok(None),
+            200 => serde_json::from_str::<String>(&res.body)
+                .map(Some)
+                .map_err(|e| ClientError::Decode(e.to_string())),
+            status => Err(ClientError::Api {
+                status,
+                message: res.json()["message"]
+                    .as_str()
+                    .unwrap_or(&res.body)
+                    .to_string(),
+                oauth_error: None,
+            }),
+        }
+    }
+
+    /// Finishes a registration with `token` (handed out by the server, or from the mailed link).
+    pub async fn finish_registration(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+        kdf: Kdf,
+        token: &str,
+    ) -> Result<(), ClientError> {
+        let keys = make_account_keys(email, password, &kdf)?;
+        let token = token.to_string();
         let req = RegisterFinishRequest {
             email: email.to_string(),
             email_verification_token: Some(token),

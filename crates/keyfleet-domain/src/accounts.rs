@@ -138,6 +138,15 @@ fn check_len(field: &'static str, value: Option<&str>, max: usize) -> Result<(),
     }
 }
 
+/// How a registration goes on after `send-verification-email`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistrationStart {
+    /// No mail server: the token, for the client to finish with right away.
+    Token(String),
+    /// The link went to the address; its owner finishes with it.
+    Mailed,
+}
+
 impl Domain {
     /// KDF settings for an email; unknown emails get the default so accounts cannot be probed.
     pub async fn prelogin(&self, email: &str) -> Result<PreloginInfo, DomainError> {
@@ -149,14 +158,51 @@ impl Domain {
         Ok(PreloginInfo { kdf, salt })
     }
 
-    /// `send-verification-email` with no mail configured: returns the registration token directly.
-    pub async fn start_registration(&self, email: &str) -> Result<String, DomainError> {
+    /// `send-verification-email`. With a mail server, the registration link goes to the address
+    /// (only its owner can finish); without one there is no way to check ownership and the token
+    /// is handed back (the README tells operators what that means).
+    pub async fn start_registration(&self, email: &str) -> Result<RegistrationStart, DomainError> {
         if !self.settings.registration_open {
             return Err(DomainError::RegistrationDisabled);
         }
         let email = parse_email(email)?;
-        self.tokens
-            .issue_purpose_token("register", &email, REGISTRATION_TOKEN_SECS, self.now())
+        let token = self.tokens.issue_purpose_token(
+            "register",
+            &email,
+            REGISTRATION_TOKEN_SECS,
+            self.now(),
+        )?;
+        let Some(mailer) = &self.mailer else {
+            return Ok(RegistrationStart::Token(token));
+        };
+        // The same sending limits as code mails, per address: nobody floods an inbox.
+        let key = format!("register:{email}");
+        let now = self.now();
+        self.throttle_one(ThrottleKind::MailMinute, &key, now)
+            .await?;
+        self.throttle_one(ThrottleKind::MailHour, &key, now).await?;
+        let link = format!(
+            "{}/#/finish-signup?token={}&email={}&fromEmail=true",
+            self.settings.issuer,
+            url_encode(&token),
+            url_encode(&email)
+        );
+        let body = format!(
+            "Finish creating your Keyfleet account with this link (it expires in {} hours):\n{link}\n\n\
+             With the keyfleet CLI: keyfleet account register --email {email} --link '<the link>'\n\n\
+             If you did not ask for this, ignore this message: no account is created without it.\n",
+            REGISTRATION_TOKEN_SECS / 3600
+        );
+        mailer
+            .send(&email, "Keyfleet: verify your email address", &body)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "registration mail not sent");
+                DomainError::bad_request(
+                    "The verification email could not be sent. Try again later.",
+                )
+            })?;
+        Ok(RegistrationStart::Mailed)
     }
 
     /// Creates an account. `registration_token` comes from [`Domain::start_registration`]; the
@@ -170,6 +216,15 @@ impl Domain {
             return Err(DomainError::RegistrationDisabled);
         }
         let email = parse_email(&account.email)?;
+        if registration_token.is_none()
+            && self.mailer.is_some()
+            && !self.settings.unverified_registration
+        {
+            // The legacy endpoint carries no proof of the address; with mail, every account proves it.
+            return Err(DomainError::bad_request(
+                "This server verifies email addresses: register with a current app, which asks for the link mailed to you.",
+            ));
+        }
         if let Some(token) = registration_token {
             if !self
                 .tokens

@@ -38,6 +38,8 @@ use tokens::TokenIssuer;
 pub struct DomainSettings {
     /// Whether anyone may create an account.
     pub registration_open: bool,
+    /// With a mail server, still take registrations that prove no address (the legacy endpoint).
+    pub unverified_registration: bool,
     /// Token issuer (the server's public URL).
     pub issuer: String,
     /// Failed logins allowed per account in the window.
@@ -53,6 +55,7 @@ impl DomainSettings {
     pub fn new(issuer: String) -> Self {
         DomainSettings {
             registration_open: true,
+            unverified_registration: false,
             issuer,
             account_failures: Limit {
                 max_failures: 10,

@@ -107,6 +107,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// When true, `/identity/accounts/register*` answer 400.
     pub disable_registration: bool,
+    /// With SMTP, still accept the legacy registration that proves no address.
+    pub allow_unverified_registration: bool,
     /// Mail server for invitations; `None` hands invitation links to the inviting admin.
     pub smtp: Option<SmtpConfig>,
     /// The operator's secret for `/admin` (creating providers); `None` turns `/admin` off.
@@ -133,6 +135,7 @@ impl Config {
             tls: TlsMode::SelfSigned,
             public_url: None,
             disable_registration: false,
+            allow_unverified_registration: false,
             smtp: None,
             admin_token: None,
             admin_bind: None,

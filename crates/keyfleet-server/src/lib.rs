@@ -126,6 +126,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
 
     let mut settings = DomainSettings::new(public_url.clone());
     settings.registration_open = !config.disable_registration;
+    settings.unverified_registration = config.allow_unverified_registration;
     let clock: Arc<dyn keyfleet_domain::Clock> = match &config.clock {
         Some(manual) => Arc::new(manual.clone()),
         None => Arc::new(SystemClock),

@@ -130,7 +130,7 @@ pub async fn invite(ctx: &Ctx, a: InviteArgs) -> Result<(), Failure> {
 }
 
 /// Decodes `%XX` escapes (and `+` as a space) of a query value; a malformed escape stays.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let hex = |b: u8| {
         char::from(b)
             .to_digit(16)

@@ -999,10 +999,11 @@ async fn a_new_owner_or_admin_of_a_managed_client_is_announced_to_its_owners() {
         });
     })
     .await;
-    let owner = account(&server, "owner@msp.example", TwoStep::On, &clock).await;
+    let owner_session = crate::support::user_via_mail(&server, &sink, "owner@msp.example").await;
+    crate::provider_support::enable_totp(&owner_session, &clock).await;
     let (provider, _) =
-        crate::provider_support::Provider::set_up(&server, "Mail MSP", &owner.session).await;
-    let o = &owner.session;
+        crate::provider_support::Provider::set_up(&server, "Mail MSP", &owner_session).await;
+    let o = &owner_session;
     let pair = crate::provider_support::OrgKeyPair::generate();
     let (org, key) = own_org(o, &pair, "Managed Co").await;
     provider.link(o, &org).await;
@@ -1011,7 +1012,7 @@ async fn a_new_owner_or_admin_of_a_managed_client_is_announced_to_its_owners() {
         let server = &server;
         let sink = &sink;
         async move {
-            let s = crate::support::user(server, email).await;
+            let s = crate::support::user_via_mail(server, sink, email).await;
             let invited = o.invite_members(&org, &[email], t, &[]).await.unwrap();
             let id = invited["data"][0]["id"].as_str().unwrap().to_string();
             s.accept_invite(&org, &id, &mailed_token(sink, email))

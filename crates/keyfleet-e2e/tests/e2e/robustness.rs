@@ -733,3 +733,85 @@ async fn a_fresh_data_directory_is_private() {
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// With a mail server, an address is proven before it gets an account: the registration token
+/// goes to the address (the request answers 204 and no token), finishing needs it, and the
+/// legacy tokenless registration is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_smtp_registration_needs_the_mailed_token() {
+    let sink = keyfleet_testkit::SmtpSink::start().await;
+    let port = sink.port;
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.smtp = Some(keyfleet_server::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: keyfleet_server::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Keyfleet <keyfleet@msp.example>".into(),
+        });
+    })
+    .await;
+    let http = raw_client(&server);
+    let res = http
+        .post(format!(
+            "{}/identity/accounts/register/send-verification-email",
+            server.base_url
+        ))
+        .json(&json!({ "email": "someone@victim.example", "receiveMarketingEmails": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(
+        res.text().await.unwrap().is_empty(),
+        "no token for the asker"
+    );
+    // Without the mailed token (a made-up one, or none on the legacy endpoint): refused.
+    let c = crate::support::client(&server);
+    let forged = c
+        .finish_registration(
+            "someone@victim.example",
+            "a long enough passphrase",
+            None,
+            keyfleet_crypto::Kdf::default_pbkdf2(),
+            "not-the-token",
+        )
+        .await
+        .unwrap_err();
+    assert!(forged.to_string().contains("Expired link"), "{forged}");
+    let legacy = http
+        .post(format!("{}/identity/accounts/register", server.base_url))
+        .json(&json!({
+            "email": "someone@victim.example", "masterPasswordHash": "aGFzaA==",
+            "key": "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "kdf": 0, "kdfIterations": 600000,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(legacy.status(), 400);
+    let body: Value = legacy.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("verifies email addresses"),
+        "{body}"
+    );
+    // The owner of the address finishes with the mailed link.
+    let token = crate::support::mailed_registration_token(&sink, "someone@victim.example");
+    c.finish_registration(
+        "someone@victim.example",
+        "a long enough passphrase",
+        None,
+        keyfleet_crypto::Kdf::default_pbkdf2(),
+        &token,
+    )
+    .await
+    .unwrap();
+    c.login_password("someone@victim.example", "a long enough passphrase")
+        .await
+        .unwrap();
+    server.stop().await;
+}

@@ -19,3 +19,69 @@ pub async fn user(server: &TestServer, email: &str) -> Session {
         .unwrap();
     c.login_password(email, PASSWORD).await.unwrap()
 }
+
+/// Percent-decodes a URL query value.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], s.get(i + 1..i + 3)) {
+            (b'%', Some(hex)) if u8::from_str_radix(hex, 16).is_ok() => {
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The registration token of the newest verification mail `sink` got for `email`.
+pub fn mailed_registration_token(sink: &keyfleet_testkit::SmtpSink, email: &str) -> String {
+    let mail = sink.received();
+    let text = mail
+        .iter()
+        .rev()
+        .find(|m| m.to == [email] && m.decoded().contains("finish-signup?token="))
+        .map(keyfleet_testkit::ReceivedMail::decoded)
+        .unwrap_or_else(|| panic!("no verification mail to {email}"));
+    let raw = text
+        .split("finish-signup?token=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap();
+    percent_decode(raw)
+}
+
+/// Registers `email` on a server that verifies addresses (SMTP configured): the link goes to
+/// `sink`, the account is finished with its token; then logs in.
+pub async fn user_via_mail(
+    server: &TestServer,
+    sink: &keyfleet_testkit::SmtpSink,
+    email: &str,
+) -> Session {
+    let c = client(server);
+    let started = c
+        .start_registration(email, Some("Test User"))
+        .await
+        .unwrap();
+    assert!(
+        started.is_none(),
+        "the server mailed the link, not the token"
+    );
+    let token = mailed_registration_token(sink, email);
+    c.finish_registration(
+        email,
+        PASSWORD,
+        Some("Test User"),
+        Kdf::default_pbkdf2(),
+        &token,
+    )
+    .await
+    .unwrap();
+    c.login_password(email, PASSWORD).await.unwrap()
+}

@@ -13,7 +13,7 @@ use keyfleet_api::identity::{
     PreloginRequest, PreloginResponse, RegisterFinishRequest, RegisterFinishResponse,
     RegisterRequest, SendVerificationEmailRequest,
 };
-use keyfleet_domain::accounts::NewAccount;
+use keyfleet_domain::accounts::{NewAccount, RegistrationStart};
 use keyfleet_domain::store::KdfParams;
 use keyfleet_domain::{DeviceInfo, DomainError, SecondFactor};
 use serde::Deserialize;
@@ -53,13 +53,18 @@ async fn prelogin(
     }))
 }
 
-/// `POST …/register/send-verification-email`: with no mail configured, answers the registration
-/// token itself (a JSON string), which clients pass straight to `finish`.
+/// `POST …/register/send-verification-email`: with a mail server, mails the link and answers 204
+/// (as the official server); without one, answers the registration token itself (a JSON
+/// string), which clients pass straight to `finish`.
 async fn send_verification_email(
     State(app): State<AppState>,
     Json(req): Json<SendVerificationEmailRequest>,
-) -> Result<axum::Json<String>, ApiError> {
-    Ok(axum::Json(app.domain.start_registration(&req.email).await?))
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    Ok(match app.domain.start_registration(&req.email).await? {
+        RegistrationStart::Token(token) => axum::Json(token).into_response(),
+        RegistrationStart::Mailed => axum::http::StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 #[derive(Deserialize)]
