@@ -5,8 +5,9 @@
 //! intended 429/503), p50/p99, and the server's peak RSS and open file descriptors, sampled
 //! every 100 ms from /proc. Loopback only.
 //!
-//! `cargo bench -p keyfleet-cli --bench soak -- [USERS] [MINUTES] [ITEMS] [sqlite|postgres|both]`
-//! (defaults: 20 users, 2 minutes, 300 items each, both databases).
+//! `cargo bench -p keyfleet-cli --bench soak -- [USERS] [SECONDS] [ITEMS] [sqlite|postgres|both]`
+//! (defaults: 20 users, 120 seconds, 300 items each, both databases). `cargo test --all-targets`
+//! runs it briefly (2 users, 5 s, 20 items) to prove it still works.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 use keyfleet_client::{Client, Method, RawBody, Session};
@@ -129,7 +130,7 @@ struct User {
     items: Vec<String>,
 }
 
-async fn soak(backend: Backend, users: usize, minutes: u64, items: usize) {
+async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
     let dir = tempfile::tempdir().unwrap();
     let (db_url, _db) = match backend {
         Backend::Sqlite => (None, None),
@@ -187,7 +188,7 @@ async fn soak(backend: Backend, users: usize, minutes: u64, items: usize) {
         })
     };
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(minutes * 60);
+    let deadline = started + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for (n, u) in people.into_iter().enumerate() {
         let stats = stats.clone();
@@ -321,14 +322,20 @@ async fn soak(backend: Backend, users: usize, minutes: u64, items: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let users = args.first().and_then(|a| a.parse().ok()).unwrap_or(20);
-    let minutes = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2);
-    let items = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(300);
-    let which = args.get(3).map(String::as_str).unwrap_or("both");
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo test --all-targets` runs this once without `--bench`: a brief pass that proves it
+    // still works; `cargo bench` soaks.
+    let measuring = raw.iter().any(|a| a == "--bench");
+    let args: Vec<&String> = raw.iter().filter(|a| !a.starts_with("--")).collect();
+    let (users, seconds, items) = if measuring {
+        (20, 120, 300)
+    } else {
+        (2, 5, 20)
+    };
+    let users = args.first().and_then(|a| a.parse().ok()).unwrap_or(users);
+    let seconds = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(seconds);
+    let items = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(items);
+    let which = args.get(3).map_or("both", |a| a.as_str());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -337,7 +344,7 @@ fn main() {
     for backend in backends() {
         let name = format!("{backend:?}").to_lowercase();
         if which == "both" || which == name {
-            rt.block_on(soak(backend, users, minutes, items));
+            rt.block_on(soak(backend, users, seconds, items));
         }
     }
 }

@@ -449,17 +449,10 @@ async fn the_keyfleet_binary_turns_on_email_codes_and_logs_in_with_one() {
     use keyfleet_domain::{Clock, ManualClock, SystemClock};
     let sink = keyfleet_testkit::SmtpSink::start().await;
     let clock = ManualClock::new(SystemClock.now());
-    let (moved, port) = (clock.clone(), sink.port);
+    let moved = clock.clone();
     let server = keyfleet_testkit::spawn_server_with(keyfleet_testkit::Backend::Sqlite, |c| {
         c.clock = Some(moved);
-        c.smtp = Some(keyfleet_server::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
-            security: keyfleet_server::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Keyfleet <keyfleet@msp.example>".into(),
-        });
+        c.smtp = Some(sink.config());
     })
     .await;
     let dir = tempfile::tempdir().unwrap();

@@ -197,12 +197,20 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let items = args.first().and_then(|a| a.parse().ok()).unwrap_or(10_000);
-    let syncs = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo test --all-targets` runs this once without `--bench`: a quick pass that proves it
+    // still works; `cargo bench` measures.
+    let measuring = raw.iter().any(|a| a == "--bench");
+    let args: Vec<&String> = raw.iter().filter(|a| !a.starts_with("--")).collect();
+    let (default_items, default_syncs) = if measuring { (10_000, 50) } else { (500, 3) };
+    let items = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default_items);
+    let syncs = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default_syncs);
     for backend in backends() {
         run(backend, items, syncs).await;
     }

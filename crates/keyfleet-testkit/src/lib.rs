@@ -86,6 +86,21 @@ pub async fn spawn_server(backend: Backend) -> TestServer {
     spawn_server_with(backend, |_| {}).await
 }
 
+/// A server whose clock the test moves, started in the middle of a 30 s step (so "now" and
+/// "now + 30 s" are distinct authenticator steps).
+pub async fn spawn_server_with_clock(
+    backend: Backend,
+) -> (TestServer, keyfleet_domain::ManualClock) {
+    use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
+    let now = SystemClock.now();
+    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
+    let moved = clock.clone();
+    (
+        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
+        clock,
+    )
+}
+
 /// Like [`spawn_server`], letting the test adjust the configuration first.
 pub async fn spawn_server_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestServer {
     let data = tempfile::tempdir().unwrap();

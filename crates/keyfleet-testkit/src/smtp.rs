@@ -66,6 +66,18 @@ impl SmtpSink {
         SmtpSink { port, received }
     }
 
+    /// The server configuration that sends to this receiver (plain SMTP on loopback).
+    pub fn config(&self) -> keyfleet_server::SmtpConfig {
+        keyfleet_server::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            security: keyfleet_server::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Keyfleet <keyfleet@msp.example>".into(),
+        }
+    }
+
     /// Everything received so far.
     pub fn received(&self) -> Vec<ReceivedMail> {
         self.received.lock().unwrap().clone()

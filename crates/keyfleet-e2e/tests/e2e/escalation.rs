@@ -18,8 +18,9 @@ use crate::provider_support::{account, client_request, ok, send, Account, Member
 use keyfleet_client::keys::wrap_to_public;
 use keyfleet_client::{Access, MemberRole, Method, NewClient, RoleScope, Session};
 use keyfleet_crypto::{EncString, SymmetricKey};
-use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
-use keyfleet_testkit::{backends, spawn_server_with, Backend, TestServer};
+use keyfleet_domain::ManualClock;
+use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
+use keyfleet_testkit::{backends, Backend, TestServer};
 use serde_json::{json, Value};
 
 /// The custom permissions, one Custom member holding each alone.
@@ -146,16 +147,6 @@ impl Fx {
     fn o(&self, rest: &str) -> String {
         format!("/api/organizations/{}{rest}", self.org)
     }
-}
-
-async fn server_with_clock(backend: Backend) -> (TestServer, ManualClock) {
-    let now = SystemClock.now();
-    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
-    let moved = clock.clone();
-    (
-        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
-        clock,
-    )
 }
 
 /// The org key wrapped to accepted member `id`'s public key, as the confirming app sends it.

@@ -4,19 +4,10 @@
 
 use crate::support::{self, client, PASSWORD};
 use keyfleet_client::{Access, ClientError, Method, RawBody, Session};
-use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
-use keyfleet_testkit::{backends, spawn_server_with, totp_code, Backend, TestServer};
+use keyfleet_domain::{Clock, ManualClock};
+use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
+use keyfleet_testkit::{backends, totp_code, Backend, TestServer};
 use serde_json::{json, Value};
-
-async fn server_with_clock(backend: Backend) -> (TestServer, ManualClock) {
-    let now = SystemClock.now();
-    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
-    let moved = clock.clone();
-    (
-        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
-        clock,
-    )
-}
 
 fn status(e: &ClientError) -> u16 {
     match e {
@@ -693,18 +684,9 @@ async fn rules(backend: Backend) {
 #[tokio::test]
 async fn invitations_are_mailed_when_smtp_is_configured() {
     let sink = keyfleet_testkit::SmtpSink::start().await;
-    let port = sink.port;
-    let server = keyfleet_testkit::spawn_server_with(Backend::Sqlite, |c| {
-        c.smtp = Some(keyfleet_server::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
-            security: keyfleet_server::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Keyfleet <keyfleet@msp.example>".into(),
-        })
-    })
-    .await;
+    let server =
+        keyfleet_testkit::spawn_server_with(Backend::Sqlite, |c| c.smtp = Some(sink.config()))
+            .await;
     let owner = support::user_via_mail(&server, &sink, "mailer@example.com").await;
     let guest = support::user_via_mail(&server, &sink, "guest@example.com").await;
     let before = sink.received().len();

@@ -7,19 +7,10 @@ use crate::provider_support::{account_with_kdf, ok, Member, TwoStep, World};
 use crate::support::PASSWORD;
 use keyfleet_client::{MemberRole, Method};
 use keyfleet_crypto::{EncString, Kdf};
-use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
-use keyfleet_testkit::{backends, encode, spawn_server_with, totp_code, Backend, Bw, TestServer};
+use keyfleet_domain::{Clock, ManualClock, SystemClock};
+use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
+use keyfleet_testkit::{backends, encode, totp_code, Backend, Bw};
 use serde_json::Value;
-
-async fn server_with_clock(backend: Backend) -> (TestServer, ManualClock) {
-    let now = SystemClock.now();
-    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
-    let moved = clock.clone();
-    (
-        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
-        clock,
-    )
-}
 
 /// Moves the server's clock past the wall clock: bw's `sync` skips when the account's revision
 /// date is not newer than its own last sync (wall time), so a change the CLI must notice has to

@@ -12,21 +12,11 @@ use crate::support::{client, PASSWORD};
 use keyfleet_client::{Access, MemberRole, Method, RoleScope, SecondFactor, Session};
 use keyfleet_crypto::EncString;
 use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
+use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
 use keyfleet_testkit::{
     backends, spawn_server_with, totp_code, Backend, TestServer, TEST_ADMIN_TOKEN,
 };
 use serde_json::{json, Value};
-
-async fn server_with_clock(backend: Backend) -> (TestServer, ManualClock) {
-    // Mid-step, so "now" and "now + 30 s" are distinct authenticator steps.
-    let now = SystemClock.now();
-    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
-    let moved = clock.clone();
-    (
-        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
-        clock,
-    )
-}
 
 /// A fresh login with password and authenticator code (a new step, so the code is unused).
 async fn login_afresh(server: &TestServer, clock: &ManualClock, a: &Account) -> Session {
@@ -983,20 +973,12 @@ fn mailed_token(sink: &keyfleet_testkit::SmtpSink, to: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_owner_or_admin_of_a_managed_client_is_announced_to_its_owners() {
     let sink = keyfleet_testkit::SmtpSink::start().await;
-    let port = sink.port;
     let now = SystemClock.now();
     let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
     let moved = clock.clone();
     let server = spawn_server_with(Backend::Sqlite, |c| {
         c.clock = Some(moved);
-        c.smtp = Some(keyfleet_server::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
-            security: keyfleet_server::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Keyfleet <keyfleet@msp.example>".into(),
-        });
+        c.smtp = Some(sink.config());
     })
     .await;
     let owner_session = crate::support::user_via_mail(&server, &sink, "owner@msp.example").await;

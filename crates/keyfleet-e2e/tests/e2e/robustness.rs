@@ -740,16 +740,8 @@ async fn a_fresh_data_directory_is_private() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_smtp_registration_needs_the_mailed_token() {
     let sink = keyfleet_testkit::SmtpSink::start().await;
-    let port = sink.port;
     let server = spawn_server_with(Backend::Sqlite, |c| {
-        c.smtp = Some(keyfleet_server::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
-            security: keyfleet_server::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Keyfleet <keyfleet@msp.example>".into(),
-        });
+        c.smtp = Some(sink.config());
     })
     .await;
     let http = raw_client(&server);

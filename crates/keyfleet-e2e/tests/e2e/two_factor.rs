@@ -4,19 +4,9 @@
 
 use crate::support::{self, client, PASSWORD};
 use keyfleet_client::{ClientError, SecondFactor, Session};
-use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
-use keyfleet_testkit::{backends, spawn_server_with, totp_code, Backend, Bw, TestServer};
-
-async fn server_with_clock(backend: Backend) -> (TestServer, ManualClock) {
-    // Start in the middle of a 30 s step so "now" and "now + 30 s" are distinct steps.
-    let now = SystemClock.now();
-    let clock = ManualClock::new(Timestamp(now.0 - now.0.rem_euclid(30_000) + 15_000));
-    let moved = clock.clone();
-    (
-        spawn_server_with(backend, |c| c.clock = Some(moved)).await,
-        clock,
-    )
-}
+use keyfleet_domain::{Clock, ManualClock};
+use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
+use keyfleet_testkit::{backends, totp_code, Backend, Bw};
 
 async fn enable_totp(alice: &Session, clock: &ManualClock) -> String {
     let (enabled, key) = alice.authenticator_setup(PASSWORD).await.unwrap();
