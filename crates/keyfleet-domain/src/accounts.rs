@@ -4,8 +4,13 @@ use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
 use crate::clock::Timestamp;
 use crate::error::DomainError;
 use crate::ids::UserId;
+use crate::store::ApiKeyWrite;
 use crate::store::{CredentialUpdate, KdfParams, StoreError, UserRow};
-use crate::tokens::{new_api_key, new_security_stamp};
+use crate::tokens::{api_key_digest, new_api_key, new_security_stamp};
+
+/// Why "View API key" is refused once a key has been shown (personal and organization keys).
+pub const API_KEY_SHOWN: &str = "Keyfleet keeps only a fingerprint of an API key, so a key is \
+    shown once, when it is made. Rotate the API key to get a new one.";
 use crate::Domain;
 use keyfleet_crypto::{normalize_email, validate_enc_string, Kdf};
 
@@ -265,7 +270,7 @@ impl Domain {
             private_key: account.encrypted_private_key,
             security_stamp: new_security_stamp(),
             user_key_id: None,
-            api_key: new_api_key(),
+            api_key_digest: String::new(),
             culture: "en-US".into(),
             creation_date: now,
             revision_date: now,
@@ -362,7 +367,9 @@ impl Domain {
             .await?)
     }
 
-    /// Shows the personal API key after a master password re-check.
+    /// "View API key", after a master password re-check. Only a digest of the key is stored,
+    /// so a key is shown once: the first view issues it; later views are refused with
+    /// [`API_KEY_SHOWN`] and only [`Domain::rotate_api_key`] shows a (new) key.
     pub async fn api_key(
         &self,
         caller: &Caller,
@@ -370,10 +377,10 @@ impl Domain {
     ) -> Result<(String, Timestamp), DomainError> {
         self.verify_master_password(&caller.user, client_hash)
             .await?;
-        Ok((caller.user.api_key.clone(), caller.user.revision_date))
+        self.write_api_key(caller, ApiKeyWrite::Issue).await
     }
 
-    /// Replaces the personal API key after a master password re-check.
+    /// Replaces the personal API key after a master password re-check and shows the new one.
     pub async fn rotate_api_key(
         &self,
         caller: &Caller,
@@ -381,9 +388,27 @@ impl Domain {
     ) -> Result<(String, Timestamp), DomainError> {
         self.verify_master_password(&caller.user, client_hash)
             .await?;
+        self.write_api_key(caller, ApiKeyWrite::Rotate).await
+    }
+
+    async fn write_api_key(
+        &self,
+        caller: &Caller,
+        write: ApiKeyWrite,
+    ) -> Result<(String, Timestamp), DomainError> {
+        if write == ApiKeyWrite::Issue && !caller.user.api_key_digest.is_empty() {
+            return Err(DomainError::bad_request(API_KEY_SHOWN));
+        }
         let key = new_api_key();
         let now = self.now();
-        self.store.set_api_key(caller.user.id, &key, now).await?;
+        let digest = api_key_digest(&key);
+        if !self
+            .store
+            .set_api_key(caller.user.id, &digest, write, now)
+            .await?
+        {
+            return Err(DomainError::bad_request(API_KEY_SHOWN));
+        }
         Ok((key, now))
     }
 

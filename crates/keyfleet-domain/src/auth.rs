@@ -5,12 +5,12 @@ use crate::error::DomainError;
 use crate::ids::UserId;
 use crate::store::{RefreshTokenRow, UserRow};
 use crate::tokens::{
-    hash_opaque_token, new_refresh_token, AccessClaims, AccessToken, REFRESH_TOKEN_SECS,
+    api_key_matches, hash_opaque_token, new_refresh_token, AccessClaims, AccessToken,
+    REFRESH_TOKEN_SECS,
 };
 use crate::two_factor::SecondFactor;
 use crate::Domain;
 use keyfleet_crypto::normalize_email;
-use subtle::ConstantTimeEq;
 
 /// Scopes of a password login.
 const PASSWORD_SCOPES: &[&str] = &["api", "offline_access"];
@@ -280,7 +280,7 @@ impl Domain {
         };
         let valid = user
             .as_ref()
-            .is_some_and(|u| bool::from(u.api_key.as_bytes().ct_eq(client_secret.as_bytes())));
+            .is_some_and(|u| api_key_matches(&u.api_key_digest, client_secret));
         let Some(user) = user.filter(|_| valid) else {
             return Err(DomainError::InvalidCredentials);
         };

@@ -28,8 +28,8 @@ pub struct OrgRow {
     pub public_key: Option<String>,
     /// The org's private key under the org key.
     pub private_key: Option<String>,
-    /// Secret of the organization API key (client_credentials `organization.<id>`).
-    pub api_key: String,
+    /// The digest of its API key (`tokens::api_key_digest`), empty until one is issued.
+    pub api_key_digest: String,
     /// Whether members can use it.
     pub enabled: bool,
     /// Created.
@@ -242,6 +242,17 @@ pub trait OrgStore: Send + Sync {
     async fn org(&self, id: OrgId) -> Result<Option<OrgRow>, StoreError>;
     /// Replaces name, business name, billing email, seats and keys.
     async fn update_org(&self, org: &OrgRow, events: &[EventRow]) -> Result<(), StoreError>;
+    /// Stores the digest of the organization's API key with its events (`update_org` never
+    /// writes the key); false when `write` is `Issue` and a key was issued already (nothing
+    /// written).
+    async fn set_org_api_key(
+        &self,
+        org_id: OrgId,
+        digest: &str,
+        write: crate::store::ApiKeyWrite,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
     /// Deletes an organization with everything in it.
     async fn delete_org(&self, id: OrgId, now: Timestamp) -> Result<(), StoreError>;
     /// Members that use a seat (everyone not revoked).

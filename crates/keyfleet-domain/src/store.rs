@@ -65,14 +65,23 @@ pub struct UserRow {
     pub security_stamp: String,
     /// The SDK's backfilled user key id.
     pub user_key_id: Option<String>,
-    /// Personal API key secret (client_credentials).
-    pub api_key: String,
+    /// The digest of its API key (`tokens::api_key_digest`), empty until one is issued.
+    pub api_key_digest: String,
     /// Locale.
     pub culture: String,
     /// Created.
     pub creation_date: Timestamp,
     /// Account revision: bumped whenever sync output changes.
     pub revision_date: Timestamp,
+}
+
+/// How an API key digest is written (personal and organization keys alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyWrite {
+    /// The first key: written only while none is stored (two first views cannot both win).
+    Issue,
+    /// Replaces whatever key is stored.
+    Rotate,
 }
 
 /// Credential changes applied atomically (password or KDF change).
@@ -373,13 +382,15 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Records the SDK's user key id.
     async fn set_user_key_id(&self, id: UserId, key_id: &str) -> Result<(), StoreError>;
-    /// Replaces the personal API key.
+    /// Stores the digest of a personal API key; false when `write` is `Issue` and a key was
+    /// issued already (nothing written).
     async fn set_api_key(
         &self,
         id: UserId,
-        api_key: &str,
+        digest: &str,
+        write: ApiKeyWrite,
         now: Timestamp,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     /// Updates name, culture and hint.
     async fn update_profile(
         &self,

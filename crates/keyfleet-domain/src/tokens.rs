@@ -217,6 +217,28 @@ pub fn new_api_key() -> String {
         .collect()
 }
 
+/// How an API key is stored: `sha256:` and the hex SHA-256 of the key (the key is 30 random
+/// alphanumerics, ~178 bits, so a fast digest is enough). The key itself is only ever in the
+/// answer that issues it. An empty stored value means no key has been issued yet.
+pub fn api_key_digest(key: &str) -> String {
+    format!("{API_KEY_DIGEST_PREFIX}{}", hash_opaque_token(key))
+}
+
+/// The prefix of a stored API key digest (values without it are keys stored in clear by an
+/// older Keyfleet, digested when storage opens).
+pub const API_KEY_DIGEST_PREFIX: &str = "sha256:";
+
+/// Whether `presented` is the key whose digest is `stored`, in constant time.
+pub fn api_key_matches(stored: &str, presented: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !stored.is_empty()
+        && bool::from(
+            stored
+                .as_bytes()
+                .ct_eq(api_key_digest(presented).as_bytes()),
+        )
+}
+
 /// A new security stamp.
 pub fn new_security_stamp() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -291,7 +313,7 @@ mod tests {
             private_key: None,
             security_stamp: "stamp".into(),
             user_key_id: None,
-            api_key: String::new(),
+            api_key_digest: String::new(),
             culture: "en-US".into(),
             creation_date: Timestamp(0),
             revision_date: Timestamp(0),

@@ -93,6 +93,9 @@ pub enum OpenError {
     /// Migrations failed, or the database was written by a newer Keyfleet.
     #[error("could not migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    /// Bringing data written by an older Keyfleet up to date failed.
+    #[error("could not upgrade stored data: {0}")]
+    Upgrade(#[source] StoreError),
 }
 
 /// The SQL-backed `Store`.
@@ -166,7 +169,43 @@ impl SqlStore {
                 Pool::Postgres(pool)
             }
         };
-        Ok(SqlStore { pool })
+        let store = SqlStore { pool };
+        store
+            .digest_clear_api_keys()
+            .await
+            .map_err(OpenError::Upgrade)?;
+        Ok(store)
+    }
+
+    /// Keyfleet before stop 9 stored API keys in clear; they are replaced by their digests
+    /// (the keys keep working, they can no longer be shown). Idempotent; a no-op once done.
+    async fn digest_clear_api_keys(&self) -> Result<(), StoreError> {
+        use keyfleet_domain::tokens::{api_key_digest, API_KEY_DIGEST_PREFIX};
+        for table in ["users", "organizations"] {
+            let select = format!(
+                "SELECT id, api_key FROM {table} WHERE api_key <> '' AND api_key NOT LIKE $1"
+            );
+            let update = format!("UPDATE {table} SET api_key = $2 WHERE id = $1 AND api_key = $3");
+            let pattern = format!("{API_KEY_DIGEST_PREFIX}%");
+            on_pool!(&self.pool, p => {
+                let clear: Vec<(String, String)> = sqlx::query_as(&select)
+                    .bind(&pattern)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db)?;
+                for (id, key) in clear {
+                    sqlx::query(&update)
+                        .bind(&id)
+                        .bind(api_key_digest(&key))
+                        .bind(&key)
+                        .execute(p)
+                        .await
+                        .map_err(db)?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
+        }
+        Ok(())
     }
 
     /// Which backend is live.

@@ -43,7 +43,7 @@ impl TryFrom<OrgRecord> for OrgRow {
             max_collections: r.max_collections,
             public_key: r.public_key,
             private_key: r.private_key,
-            api_key: r.api_key,
+            api_key_digest: r.api_key,
             enabled: r.enabled,
             creation_date: Timestamp(r.creation_date),
             revision_date: Timestamp(r.revision_date),

@@ -8,7 +8,8 @@ use crate::providers::bump_managing_provider_members;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
 use keyfleet_domain::store::{
-    AccessSelection, CollectionRow, EventRow, OrgMemberDetails, OrgRow, OrgStore, OrgUserRow,
+    AccessSelection, ApiKeyWrite, CollectionRow, EventRow, OrgMemberDetails, OrgRow, OrgStore,
+    OrgUserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
@@ -167,7 +168,7 @@ macro_rules! insert_org_row {
             .bind($org.max_collections)
             .bind(&$org.public_key)
             .bind(&$org.private_key)
-            .bind(&$org.api_key)
+            .bind(&$org.api_key_digest)
             .bind($org.enabled)
             .bind($org.creation_date.0)
             .bind($org.revision_date.0)
@@ -246,8 +247,8 @@ impl OrgStore for SqlStore {
 
     async fn update_org(&self, org: &OrgRow, events: &[EventRow]) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE organizations SET name = $2, business_name = $3, \
-            billing_email = $4, seats = $5, public_key = $6, private_key = $7, api_key = $8, \
-            enabled = $9, revision_date = $10 WHERE id = $1";
+            billing_email = $4, seats = $5, public_key = $6, private_key = $7, enabled = $8, \
+            revision_date = $9 WHERE id = $1";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(SQL)
@@ -258,7 +259,6 @@ impl OrgStore for SqlStore {
                 .bind(org.seats)
                 .bind(&org.public_key)
                 .bind(&org.private_key)
-                .bind(&org.api_key)
                 .bind(org.enabled)
                 .bind(org.revision_date.0)
                 .execute(&mut *tx)
@@ -268,6 +268,42 @@ impl OrgStore for SqlStore {
             bump_org_members!(tx, org.id, org.revision_date.0);
             bump_managing_provider_members!(tx, org.id, org.revision_date.0);
             tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn set_org_api_key(
+        &self,
+        org_id: OrgId,
+        digest: &str,
+        write: ApiKeyWrite,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        // Not in sync: the members' revision dates stay as they are.
+        const ROTATE: &str =
+            "UPDATE organizations SET api_key = $2, revision_date = $3 WHERE id = $1";
+        const ISSUE: &str = "UPDATE organizations SET api_key = $2, revision_date = $3 \
+            WHERE id = $1 AND api_key = ''";
+        let sql = match write {
+            ApiKeyWrite::Issue => ISSUE,
+            ApiKeyWrite::Rotate => ROTATE,
+        };
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let done = sqlx::query(sql)
+                .bind(org_id.to_string())
+                .bind(digest)
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if done != 1 {
+                return Ok(false);
+            }
+            insert_events!(tx, events);
+            tx.commit().await.map_err(db)?;
+            Ok(true)
         })
     }
 

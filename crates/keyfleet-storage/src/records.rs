@@ -62,7 +62,7 @@ impl TryFrom<UserRecord> for UserRow {
             private_key: r.private_key,
             security_stamp: r.security_stamp,
             user_key_id: r.user_key_id,
-            api_key: r.api_key,
+            api_key_digest: r.api_key,
             culture: r.culture,
             creation_date: Timestamp(r.creation_date),
             revision_date: Timestamp(r.revision_date),

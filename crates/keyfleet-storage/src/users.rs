@@ -3,7 +3,9 @@
 use crate::records::{DeviceRecord, RefreshTokenRecord, UserRecord, REFRESH_COLUMNS, USER_COLUMNS};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
-use keyfleet_domain::store::{AccountStore, CredentialUpdate, DeviceRow, RefreshTokenRow, UserRow};
+use keyfleet_domain::store::{
+    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceRow, RefreshTokenRow, UserRow,
+};
 use keyfleet_domain::{StoreError, Timestamp};
 
 /// Inserts a refresh token with a pool or a transaction of either driver (a macro rather than a
@@ -54,7 +56,7 @@ impl AccountStore for SqlStore {
             .bind(&u.private_key)
             .bind(&u.security_stamp)
             .bind(&u.user_key_id)
-            .bind(&u.api_key)
+            .bind(&u.api_key_digest)
             .bind(&u.culture)
             .bind(u.creation_date.0)
             .bind(u.revision_date.0)
@@ -131,19 +133,26 @@ impl AccountStore for SqlStore {
     async fn set_api_key(
         &self,
         id: UserId,
-        api_key: &str,
+        digest: &str,
+        write: ApiKeyWrite,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE users SET api_key = $2, revision_date = $3 WHERE id = $1";
-        on_pool!(&self.pool, p => sqlx::query(SQL)
+    ) -> Result<bool, StoreError> {
+        const ROTATE: &str = "UPDATE users SET api_key = $2, revision_date = $3 WHERE id = $1";
+        const ISSUE: &str =
+            "UPDATE users SET api_key = $2, revision_date = $3 WHERE id = $1 AND api_key = ''";
+        let sql = match write {
+            ApiKeyWrite::Issue => ISSUE,
+            ApiKeyWrite::Rotate => ROTATE,
+        };
+        let done = on_pool!(&self.pool, p => sqlx::query(sql)
             .bind(id.to_string())
-            .bind(api_key)
+            .bind(digest)
             .bind(now.0)
             .execute(p)
             .await
-            .map(|_| ()))
+            .map(|r| r.rows_affected()))
         .map_err(db)?;
-        Ok(())
+        Ok(done == 1)
     }
 
     async fn update_profile(

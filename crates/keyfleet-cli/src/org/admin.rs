@@ -166,7 +166,8 @@ pub async fn seats(ctx: &Ctx, a: SeatsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `org api-key`: shows or rotates it after the master password re-check.
+/// `org api-key`: shows it (the first time only: the server keeps a digest) or rotates it, after
+/// the master password re-check.
 pub async fn api_key(ctx: &Ctx, a: ApiKeyArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let body = ctx.remote.verification(a.unlock.password_stdin).await?;
@@ -191,7 +192,7 @@ pub async fn api_key(ctx: &Ctx, a: ApiKeyArgs) -> Result<(), Failure> {
             if a.rotate {
                 "The previous key no longer works."
             } else {
-                "Store it like a password."
+                "Store it like a password: it is shown only this once."
             }
         ),
     );

@@ -59,7 +59,7 @@ pub enum OrgCommand {
     Policy(audit::PolicyCommand),
     /// Show the event log.
     Events(audit::EventsArgs),
-    /// Show or rotate the organization's API key (owners; asks for the master password).
+    /// Show (once) or rotate the organization's API key (owners; asks for the master password).
     ApiKey(admin::ApiKeyArgs),
 }
 

@@ -26,7 +26,8 @@ use crate::ids::{
     CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId,
 };
 use crate::org_store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
-use crate::tokens::new_api_key;
+use crate::store::ApiKeyWrite;
+use crate::tokens::{api_key_digest, new_api_key};
 use crate::Domain;
 use keyfleet_api::orgs::{
     OrganizationCreateRequest, OrganizationKeysRequest, OrganizationUpdateRequest,
@@ -470,7 +471,7 @@ impl Domain {
                 .then_some(FREE_MAX_COLLECTIONS),
             public_key,
             private_key,
-            api_key: new_api_key(),
+            api_key_digest: String::new(),
             enabled: true,
             creation_date: now,
             revision_date: now,
@@ -650,8 +651,9 @@ impl Domain {
         Ok(self.store.delete_org(org_id, self.now()).await?)
     }
 
-    /// The organization API key (owners only, after a master password re-check); `rotate`
-    /// replaces it first.
+    /// The organization API key (owners only, after a master password re-check). Only its
+    /// digest is stored: without `rotate`, the first call issues the key and later ones are
+    /// refused ([`crate::accounts::API_KEY_SHOWN`]); `rotate` replaces it and shows the new one.
     pub async fn org_api_key(
         &self,
         caller: &Caller,
@@ -663,14 +665,27 @@ impl Domain {
         actor.require(OrgCapability::OwnerOnly)?;
         self.verify_master_password(&caller.user, master_password_hash)
             .await?;
-        let mut org = actor.org.clone();
-        if rotate {
-            org.api_key = new_api_key();
-            org.revision_date = self.now();
-            let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
-            self.store.update_org(&org, &events).await?;
+        let write = if rotate {
+            ApiKeyWrite::Rotate
+        } else {
+            ApiKeyWrite::Issue
+        };
+        let shown = || DomainError::bad_request(crate::accounts::API_KEY_SHOWN);
+        if write == ApiKeyWrite::Issue && !actor.org.api_key_digest.is_empty() {
+            return Err(shown());
         }
-        Ok((org.api_key, org.revision_date))
+        let key = new_api_key();
+        let now = self.now();
+        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        let digest = api_key_digest(&key);
+        if !self
+            .store
+            .set_org_api_key(actor.org.id, &digest, write, &events, now)
+            .await?
+        {
+            return Err(shown());
+        }
+        Ok((key, now))
     }
 }
 
@@ -692,7 +707,7 @@ pub(crate) mod tests {
             max_collections: None,
             public_key: None,
             private_key: None,
-            api_key: "k".into(),
+            api_key_digest: "k".into(),
             enabled: true,
             creation_date: now,
             revision_date: now,

@@ -6,9 +6,8 @@ use super::EventPage;
 use crate::error::DomainError;
 use crate::ids::OrgId;
 use crate::org_store::{CollectionRow, OrgMemberDetails, OrgRow};
-use crate::tokens::{hash_opaque_token, AccessToken, ORG_API_SCOPE};
+use crate::tokens::{api_key_matches, hash_opaque_token, AccessToken, ORG_API_SCOPE};
 use crate::Domain;
-use subtle::ConstantTimeEq;
 
 /// A caller authenticated with an organization API key. Built only by the check of its token;
 /// its field is not public.
@@ -48,9 +47,9 @@ impl Domain {
             Some(id) => self.store.org(id).await?,
             None => None,
         };
-        let valid = org.as_ref().is_some_and(|o| {
-            o.enabled && bool::from(o.api_key.as_bytes().ct_eq(client_secret.as_bytes()))
-        });
+        let valid = org
+            .as_ref()
+            .is_some_and(|o| o.enabled && api_key_matches(&o.api_key_digest, client_secret));
         let Some(org) = org.filter(|_| valid) else {
             return Err(DomainError::InvalidCredentials);
         };
@@ -58,7 +57,7 @@ impl Domain {
         self.tokens.issue_for_org(
             &org.id.to_string(),
             client_id,
-            &key_stamp(&org.api_key),
+            &key_stamp(&org.api_key_digest),
             now,
         )
     }
@@ -78,7 +77,7 @@ impl Domain {
             .store
             .org(org_id)
             .await?
-            .filter(|o| o.enabled && key_stamp(&o.api_key) == claims.sstamp)
+            .filter(|o| o.enabled && key_stamp(&o.api_key_digest) == claims.sstamp)
             .ok_or(DomainError::Unauthorized)?;
         Ok(OrgApiCaller { org })
     }

@@ -17,7 +17,6 @@ use crate::orgs::{
 };
 use crate::provider_store::{ProviderClient, ProviderOrgRow};
 use crate::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, StoreError};
-use crate::tokens::new_api_key;
 use crate::Domain;
 use std::collections::HashMap;
 
@@ -235,7 +234,7 @@ impl Domain {
             max_collections: None,
             public_key: Some(req.public_key.clone()),
             private_key: Some(req.encrypted_private_key.clone()),
-            api_key: new_api_key(),
+            api_key_digest: String::new(),
             enabled: true,
             creation_date: now,
             revision_date: now,

@@ -517,6 +517,10 @@ async fn the_api_key_needs_the_master_password_and_rotation_invalidates_the_old_
     );
     let old = alice.api_key(PASSWORD).await.unwrap().api_key;
     assert_eq!(old.len(), 30);
+    // Only a digest is kept: the key is shown once, and "view" says how to get another.
+    let again = alice.api_key(PASSWORD).await.unwrap_err();
+    assert_eq!(again.status(), Some(400));
+    assert!(again.to_string().contains("Rotate the API key"), "{again}");
     let c = client(&server);
     let client_id = format!("user.{}", alice.user_id);
     let token = c.login_api_key(&client_id, &old).await.unwrap();

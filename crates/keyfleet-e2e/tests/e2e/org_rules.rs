@@ -622,6 +622,16 @@ async fn org_api_key(server: &TestServer) {
     .await
     .unwrap();
     let secret = key["apiKey"].as_str().unwrap().to_string();
+    // Only a digest is kept: the key is shown once.
+    let again = call(
+        &owner,
+        Method::POST,
+        &format!("/api/organizations/{org}/api-key"),
+        Some(json!({ "masterPasswordHash": hash })),
+    )
+    .await
+    .unwrap_err();
+    assert!(again.to_string().contains("Rotate the API key"), "{again}");
     let (status, wrong) = org_token(server, &org, "not-the-secret").await;
     assert_eq!(
         (status, wrong["error"].as_str()),

@@ -32,7 +32,7 @@ fn user(email: &str) -> UserRow {
         private_key: Some("2.d|e|f".into()),
         security_stamp: "s1".into(),
         user_key_id: None,
-        api_key: "apikey".into(),
+        api_key_digest: String::new(),
         culture: "en-US".into(),
         creation_date: Timestamp(1_000),
         revision_date: Timestamp(1_000),
@@ -558,4 +558,69 @@ async fn a_sync_reads_every_item_once_across_pages() {
         );
     })
     .await;
+}
+
+#[tokio::test]
+async fn api_keys_are_stored_as_digests_issued_once_and_clear_ones_are_digested_on_open() {
+    use keyfleet_domain::store::ApiKeyWrite;
+    use keyfleet_domain::tokens::{api_key_digest, api_key_matches};
+    for backend in backends() {
+        let (url, _guard) = fresh_database_url(backend).await;
+        let s = SqlStore::open(&url).await.unwrap();
+        let u = user("k@example.com");
+        s.insert_user(&u).await.unwrap();
+        let first = api_key_digest("first-key");
+        assert!(s
+            .set_api_key(u.id, &first, ApiKeyWrite::Issue, Timestamp(2))
+            .await
+            .unwrap());
+        // A second first issue writes nothing: two concurrent views cannot both win.
+        assert!(!s
+            .set_api_key(u.id, &api_key_digest("x"), ApiKeyWrite::Issue, Timestamp(3))
+            .await
+            .unwrap());
+        assert_eq!(
+            s.user_by_id(u.id).await.unwrap().unwrap().api_key_digest,
+            first
+        );
+        let rotated = api_key_digest("rotated-key");
+        assert!(s
+            .set_api_key(u.id, &rotated, ApiKeyWrite::Rotate, Timestamp(4))
+            .await
+            .unwrap());
+        assert_eq!(
+            s.user_by_id(u.id).await.unwrap().unwrap().api_key_digest,
+            rotated
+        );
+        // A key an older Keyfleet kept in clear is replaced by its digest when storage opens.
+        let legacy = user("legacy@example.com");
+        s.insert_user(&legacy).await.unwrap();
+        let sql = "UPDATE users SET api_key = 'OldClearKey0123456789abcdefghi' WHERE id = $1";
+        let id = legacy.id.to_string();
+        match s.pool() {
+            keyfleet_storage::Pool::Sqlite(p) => {
+                sqlx::query(sql).bind(id).execute(p).await.map(|_| ())
+            }
+            keyfleet_storage::Pool::Postgres(p) => {
+                sqlx::query(sql).bind(id).execute(p).await.map(|_| ())
+            }
+        }
+        .unwrap();
+        s.close().await;
+        let s = SqlStore::open(&url).await.unwrap();
+        let stored = s
+            .user_by_id(legacy.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .api_key_digest;
+        assert!(
+            api_key_matches(&stored, "OldClearKey0123456789abcdefghi"),
+            "{backend:?}"
+        );
+        assert!(!stored.contains("OldClearKey"), "{backend:?}");
+        let untouched = s.user_by_id(u.id).await.unwrap().unwrap().api_key_digest;
+        assert_eq!(untouched, rotated, "{backend:?}");
+        s.close().await;
+    }
 }

@@ -81,7 +81,7 @@ fn org(name: &str) -> OrgRow {
         max_collections: None,
         public_key: Some("pub".into()),
         private_key: Some("2.p|r|v".into()),
-        api_key: "org-api-key".into(),
+        api_key_digest: String::new(),
         enabled: true,
         creation_date: Timestamp(100),
         revision_date: Timestamp(100),
