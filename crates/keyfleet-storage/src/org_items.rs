@@ -35,15 +35,30 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
         Backend::Sqlite => "group_concat(DISTINCT g.collection_id)",
         Backend::Postgres => "string_agg(DISTINCT g.collection_id, ',')",
     };
-    let (one_c, one_cc) = match reach {
-        Reach::All => ("", ""),
-        Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2"),
-        Reach::PersonalPage | Reach::SharedPage => (" AND c.id > $2", " AND cc.cipher_id > $2"),
+    // A shared page first picks its cipher ids (ids only, from the indexes), then aggregates
+    // rights and collections for those alone: aggregating everything after `$2` on every page
+    // would make a sync quadratic in the vault's size.
+    const PAGE: &str = "page AS (SELECT id FROM (\
+           SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
+             WHERE m.member_type IN (0, 1) AND c.id > $2 \
+           UNION \
+           SELECT cc.cipher_id AS id FROM a \
+             JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
+             WHERE cc.cipher_id > $2) ids ORDER BY id LIMIT $3), ";
+    let (one_c, one_cc, page) = match reach {
+        Reach::All => ("", "", ""),
+        Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2", ""),
+        Reach::PersonalPage => (" AND c.id > $2", "", ""),
+        Reach::SharedPage => (
+            " AND c.id IN (SELECT id FROM page)",
+            " AND cc.cipher_id IN (SELECT id FROM page)",
+            PAGE,
+        ),
     };
     const COLS: &str = "c.id, c.user_id, c.org_id, c.cipher_type, c.data, c.creation_date, \
         c.revision_date, c.deleted_date, c.archived_date";
     let ctes = format!(
-        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, \
+        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, {page}\
          g AS (\
            SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
              JOIN ciphers c ON c.org_id = m.org_id \
@@ -72,7 +87,7 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     match reach {
         Reach::All | Reach::One => format!("{ctes} {personal} UNION ALL {shared}"),
         Reach::PersonalPage => format!("{personal} ORDER BY c.id LIMIT $3"),
-        Reach::SharedPage => format!("{ctes} {shared} ORDER BY c.id LIMIT $3"),
+        Reach::SharedPage => format!("{ctes} {shared} ORDER BY c.id"),
     }
 }
 
