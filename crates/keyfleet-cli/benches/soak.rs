@@ -3,7 +3,8 @@
 //! from an address of its own behind a trusted proxy — plus attackers guessing passwords from
 //! other addresses. Reports per operation the count, unexpected errors (anything but the
 //! intended 429/503), p50/p99, and the server's peak RSS and open file descriptors, sampled
-//! every 100 ms from /proc. Loopback only.
+//! every 100 ms from /proc; then a burst of 200 concurrent wrong passwords from 200 addresses and
+//! the server's RSS before it and at its peak. Loopback only.
 //!
 //! `cargo bench -p keyfleet-cli --bench soak -- [USERS] [SECONDS] [ITEMS] [sqlite|postgres|both]`
 //! (defaults: 20 users, 120 seconds, 300 items each, both databases). `cargo test --all-targets`
@@ -31,6 +32,7 @@ const FAST: Kdf = Kdf::Argon2id {
 struct Server {
     child: Child,
     url: String,
+    ca: std::path::PathBuf,
 }
 
 impl Drop for Server {
@@ -67,7 +69,8 @@ fn serve(data: &Path, database_url: Option<&str>) -> Server {
         }
     };
     std::thread::spawn(move || for _ in lines {});
-    Server { child, url }
+    let ca = data.join("tls/ca.pem");
+    Server { child, url, ca }
 }
 
 /// (RSS MiB, open descriptors) of a process.
@@ -142,7 +145,7 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
     let data = dir.path().join("data");
     let server = serve(&data, db_url.as_deref());
     let pid = server.child.id();
-    let ca = data.join("tls/ca.pem");
+    let ca = server.ca.clone();
     let idle = sample(pid);
 
     // Users, each with a vault.
@@ -318,7 +321,60 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
             println!("  errors by status: {kinds:?}");
         }
     }
+    burst(&server, pid, users).await;
     drop(server);
+}
+
+/// 200 concurrent wrong-password logins from 200 addresses, each for an account that exists
+/// (so every one would reach Argon2id): the server's RSS before and at its peak, and how the
+/// attempts were answered (400 judged, 503 busy beyond the hashing pool).
+async fn burst(server: &Server, pid: u32, users: usize) {
+    const GUESSES: usize = 200;
+    let before = sample(pid).0;
+    let stop = Arc::new(AtomicBool::new(false));
+    let peak = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let (stop, peak) = (stop.clone(), peak.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                peak.fetch_max((sample(pid).0 * 10.0) as u64, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for g in 0..GUESSES {
+        let url = server.url.clone();
+        let ca = server.ca.clone();
+        tasks.push(tokio::spawn(async move {
+            let c = Client::new(&url, Some(&ca)).unwrap();
+            let address = format!("198.18.{}.{}", g / 250, g % 250 + 1);
+            let email = format!("user{}@soak.example", g % users.max(1));
+            let device = format!("5b6d1a3c-0000-4000-9000-{g:012}");
+            c.raw_with_headers(
+                Method::POST,
+                "/identity/connect/token",
+                None,
+                token_form(&email, "d3Jvbmc=", &device),
+                &[("x-forwarded-for", address.as_str())],
+            )
+            .await
+            .map_or(0, |r| r.status)
+        }));
+    }
+    let mut answers: BTreeMap<u16, usize> = BTreeMap::new();
+    for t in tasks {
+        *answers.entry(t.await.unwrap()).or_default() += 1;
+    }
+    let took = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    sampler.await.unwrap();
+    println!(
+        "{GUESSES} concurrent wrong passwords from {GUESSES} addresses: answered {answers:?} in {:.1} s; server RSS {before:.0} MiB before, peak {:.0} MiB",
+        took.as_secs_f64(),
+        peak.load(Ordering::Relaxed) as f64 / 10.0
+    );
 }
 
 fn main() {
