@@ -185,12 +185,10 @@ impl Bw {
         self.session = None;
     }
 
-    /// `bw create OBJECT <base64 json>` through `bw encode`, returning the created object.
+    /// `bw create OBJECT <base64 json>`, returning the created object. The argument is encoded
+    /// here (`bw encode` is plain base64 of the JSON; a node start saved per create).
     pub fn create(&self, object: &str, value: &serde_json::Value) -> serde_json::Value {
-        let encoded = self
-            .run_with_stdin(&["encode"], Some(&value.to_string()))
-            .expect_ok();
-        self.json(&["create", object, encoded.trim()])
+        self.json(&["create", object, &encode(value)])
     }
 
     /// `bw edit OBJECT ID <base64 json>`.
@@ -218,5 +216,24 @@ mod tests {
     fn the_pinned_bw_cli_is_installed() {
         let out = Command::new(bw_bin()).arg("--version").output().unwrap();
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2026.9.0");
+    }
+
+    #[test]
+    fn encode_is_what_bw_encode_prints() {
+        let value = serde_json::json!({ "name": "ünïcode & \"quotes\"", "n": [1, 2] });
+        let mut child = Command::new(bw_bin())
+            .arg("encode")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(value.to_string().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), encode(&value));
     }
 }
