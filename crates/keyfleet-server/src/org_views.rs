@@ -290,3 +290,192 @@ pub fn event(e: &EventRow) -> Value {
 pub fn list(data: Vec<Value>, continuation_token: Option<String>) -> Value {
     json!({ "object": "list", "data": data, "continuationToken": continuation_token })
 }
+
+/// Golden tests: each org view for fixed rows, compared field for field (key order aside) with
+/// `tests/fixtures/views/*.json`, so a drift of the wire shape is a failing test.
+/// `KEYFLEET_BLESS=1` rewrites the fixtures (then review the diff).
+#[cfg(test)]
+pub(crate) mod golden {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use keyfleet_domain::Timestamp;
+
+    /// Compares `actual` with fixture `name`, or writes it under `KEYFLEET_BLESS=1`.
+    pub(crate) fn check(name: &str, actual: &Value) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/views")
+            .join(format!("{name}.json"));
+        if std::env::var_os("KEYFLEET_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let text = serde_json::to_string_pretty(actual).unwrap();
+            std::fs::write(&path, text + "\n").unwrap();
+            return;
+        }
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (KEYFLEET_BLESS=1 writes it)", path.display()));
+        let expected: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            actual,
+            &expected,
+            "{name}: the view drifted from {}",
+            path.display()
+        );
+    }
+
+    fn id<T: std::str::FromStr>(n: u8) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
+        format!("00000000-0000-4000-8000-0000000000{n:02x}")
+            .parse()
+            .unwrap()
+    }
+
+    pub(crate) fn org() -> OrgRow {
+        OrgRow {
+            id: id(1),
+            name: "Acme Co".into(),
+            business_name: Some("Acme Inc.".into()),
+            billing_email: "billing@acme.example".into(),
+            plan_type: plan::TEAMS_ANNUALLY,
+            seats: 25,
+            max_collections: None,
+            public_key: Some("pk".into()),
+            private_key: Some("2.a|b|c".into()),
+            api_key_digest: String::new(),
+            enabled: true,
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_100_000),
+        }
+    }
+
+    fn sel(n: u8, read_only: bool, hide_passwords: bool, manage: bool) -> AccessSelection {
+        AccessSelection {
+            id: id(n),
+            read_only,
+            hide_passwords,
+            manage,
+        }
+    }
+
+    pub(crate) fn member_row() -> OrgUserRow {
+        OrgUserRow {
+            id: id(2),
+            org_id: id(1),
+            user_id: Some(id(3)),
+            email: None,
+            member_type: 4,
+            status: 2,
+            key: Some("4.wrapped".into()),
+            permissions: r#"{"manageUsers":true,"accessEventLogs":true}"#.into(),
+            external_id: Some("ext-1".into()),
+            invited_at: None,
+            revocation_reason: None,
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_100_000),
+        }
+    }
+
+    fn details() -> OrgMemberDetails {
+        OrgMemberDetails {
+            member: member_row(),
+            name: Some("Casey".into()),
+            email: "casey@acme.example".into(),
+            two_factor_enabled: true,
+            collections: vec![sel(4, true, false, false)],
+            groups: vec![id(5)],
+        }
+    }
+
+    fn collection_row() -> CollectionRow {
+        CollectionRow {
+            id: id(4),
+            org_id: id(1),
+            name: "2.name|iv|mac".into(),
+            external_id: None,
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_000_000),
+        }
+    }
+
+    fn group_row() -> GroupRow {
+        GroupRow {
+            id: id(5),
+            org_id: id(1),
+            name: "Helpdesk".into(),
+            external_id: Some("g-ext".into()),
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_000_000),
+        }
+    }
+
+    #[test]
+    fn org_views_keep_their_wire_shape() {
+        check("organization", &organization(&org()));
+        check(
+            "profile_organization",
+            &profile_organization(&org(), &member_row()),
+        );
+        check(
+            "member_details",
+            &member(&details(), "organizationUserDetails"),
+        );
+        check("member_mini", &member_mini(&details()));
+        check("collection", &collection(&collection_row()));
+        check(
+            "collection_details",
+            &collection_details(&UserCollection {
+                collection: collection_row(),
+                access: sel(4, false, true, true),
+            }),
+        );
+        let access = CollectionAccess {
+            users: vec![sel(2, false, false, true)],
+            groups: vec![sel(5, true, true, false)],
+        };
+        check(
+            "collection_access_details",
+            &collection_access_details(
+                &collection_row(),
+                &access,
+                Some(&sel(4, false, false, true)),
+            ),
+        );
+        check("group", &group(&group_row()));
+        check(
+            "group_details",
+            &group_details(
+                &group_row(),
+                &[sel(4, true, false, false)],
+                &[id::<keyfleet_domain::ids::OrgUserId>(2).to_string()],
+            ),
+        );
+        let policy_row = PolicyRow {
+            id: id(6),
+            org_id: id(1),
+            policy_type: 1,
+            enabled: true,
+            data: Some(r#"{"minLength":14,"requireUpper":true}"#.into()),
+            revision_date: Timestamp(1_700_000_000_000),
+        };
+        check("policy", &policy(&policy_row));
+        let event_row = EventRow {
+            id: id(7),
+            event_type: 1500,
+            date: Timestamp(1_700_000_200_000),
+            org_id: Some(id(1)),
+            user_id: Some(id(3)),
+            acting_user_id: Some(id(8)),
+            org_user_id: Some(id(2)),
+            provider_id: Some(id(9)),
+            device_type: Some(14),
+            ip_address: Some("198.51.100.7".into()),
+            ..Default::default()
+        };
+        check("event", &event(&event_row));
+        check(
+            "list",
+            &list(vec![group(&group_row())], Some("token".into())),
+        );
+    }
+}
