@@ -135,11 +135,11 @@ pub struct ProfileResponse {
     /// False: a mail-less server never asks for new-device OTPs.
     pub verify_devices: bool,
     /// Confirmed memberships.
-    pub organizations: Vec<serde_json::Value>,
+    pub organizations: Vec<crate::org_responses::ProfileOrganizationResponse>,
     /// Provider memberships.
     pub providers: Vec<serde_json::Value>,
     /// Organizations reachable through providers.
-    pub provider_organizations: Vec<serde_json::Value>,
+    pub provider_organizations: Vec<crate::org_responses::ProfileOrganizationResponse>,
     /// `"profile"`.
     pub object: String,
 }

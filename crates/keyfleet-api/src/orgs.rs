@@ -349,3 +349,70 @@ pub struct EventCollectRequest {
     #[serde(default)]
     pub organization_id: Option<String>,
 }
+
+/// Custom permissions (`permissions` on the wire); only meaningful for Custom members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Permissions {
+    /// Read the event log.
+    pub access_event_logs: bool,
+    /// Import and export.
+    pub access_import_export: bool,
+    /// Reports.
+    pub access_reports: bool,
+    /// Create collections.
+    pub create_new_collections: bool,
+    /// Edit every collection.
+    pub edit_any_collection: bool,
+    /// Delete every collection.
+    pub delete_any_collection: bool,
+    /// Manage groups.
+    pub manage_groups: bool,
+    /// Manage policies.
+    pub manage_policies: bool,
+    /// Manage SSO.
+    pub manage_sso: bool,
+    /// Manage members.
+    pub manage_users: bool,
+    /// Account recovery.
+    pub manage_reset_password: bool,
+    /// SCIM.
+    pub manage_scim: bool,
+}
+
+impl Permissions {
+    /// Parses stored or sent permissions; anything unreadable means no permissions.
+    pub fn parse(json: &str) -> Permissions {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    /// As stored.
+    pub fn to_json(self) -> String {
+        serde_json::to_string(&self).unwrap_or_else(|_| "{}".into())
+    }
+
+    fn flags(self) -> [bool; 12] {
+        [
+            self.access_event_logs,
+            self.access_import_export,
+            self.access_reports,
+            self.create_new_collections,
+            self.edit_any_collection,
+            self.delete_any_collection,
+            self.manage_groups,
+            self.manage_policies,
+            self.manage_sso,
+            self.manage_users,
+            self.manage_reset_password,
+            self.manage_scim,
+        ]
+    }
+
+    /// Whether every permission in `other` is also in `self` (nobody hands out more).
+    pub fn covers(self, other: Permissions) -> bool {
+        self.flags()
+            .into_iter()
+            .zip(other.flags())
+            .all(|(mine, theirs)| mine || !theirs)
+    }
+}

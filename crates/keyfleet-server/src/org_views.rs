@@ -1,208 +1,180 @@
-//! Organization rows → the JSON the Bitwarden clients read (field names and `object` values as
-//! the official server sends them; see shared/protocol/core-api.md §6, §9–§13).
+//! Organization rows → the typed answers of `keyfleet_api::org_responses` (field names and
+//! `object` values as the official server sends them; see shared/protocol/core-api.md §6,
+//! §9–§13).
 
+use keyfleet_api::org_responses::{
+    CollectionAccessDetailsResponse, CollectionDetailsResponse, CollectionLimits,
+    CollectionResponse, EventResponse, GroupDetailsResponse, GroupResponse, OrganizationFeatures,
+    OrganizationResponse, OrganizationUserDetailsResponse, OrganizationUserMiniDetailsResponse,
+    PolicyResponse, ProfileOrganizationResponse, SelectionResponse,
+};
+use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{plan, Permissions};
 use keyfleet_domain::store::{
     AccessSelection, CollectionAccess, CollectionRow, EventRow, GroupRow, OrgMemberDetails, OrgRow,
     OrgUserRow, PolicyRow, UserCollection,
 };
-use serde_json::{json, Value};
+#[cfg(test)]
+use serde_json::Value;
 
-fn opt<T: ToString>(v: Option<T>) -> Value {
-    v.map_or(Value::Null, |v| Value::String(v.to_string()))
+fn opt<T: ToString>(v: Option<T>) -> Option<String> {
+    v.map(|v| v.to_string())
 }
 
 /// `{id, readOnly, hidePasswords, manage}`.
-pub fn selection(s: &AccessSelection) -> Value {
-    json!({
-        "id": s.id.to_string(),
-        "readOnly": s.read_only,
-        "hidePasswords": s.hide_passwords,
-        "manage": s.manage,
-    })
+pub fn selection(s: &AccessSelection) -> SelectionResponse {
+    SelectionResponse {
+        id: s.id.to_string(),
+        read_only: s.read_only,
+        hide_passwords: s.hide_passwords,
+        manage: s.manage,
+    }
 }
 
-/// Feature flags every Keyfleet organization has (self-hosted: nothing is sold separately).
-fn features(org: &OrgRow) -> serde_json::Map<String, Value> {
-    let paid = plan::product_tier(org.plan_type) >= 2;
-    let mut m = serde_json::Map::new();
-    for (k, v) in [
-        ("usePolicies", paid),
-        ("useGroups", paid),
-        ("useDirectory", false),
-        ("useEvents", paid),
-        ("useTotp", true),
-        ("use2fa", true),
-        ("useApi", true),
-        ("useSso", false),
-        ("useOrganizationDomains", false),
-        ("useKeyConnector", false),
-        ("useScim", false),
-        ("useCustomPermissions", paid),
-        ("useResetPassword", false),
-        ("useSecretsManager", false),
-        ("usePasswordManager", true),
-        ("usePam", false),
-        ("useActivateAutofillPolicy", false),
-        ("useAutomaticUserConfirmation", false),
-        ("useRiskInsights", false),
-        ("useAdminSponsoredFamilies", false),
-        ("useDisableSMAdsForUsers", true),
-        ("usePhishingBlocker", false),
-        ("useMyItems", false),
-        ("useInviteLinks", false),
-        ("selfHost", true),
-        ("usersGetPremium", true),
-    ] {
-        m.insert(k.into(), Value::Bool(v));
-    }
-    m
+fn features(org: &OrgRow) -> OrganizationFeatures {
+    OrganizationFeatures::keyfleet(plan::product_tier(org.plan_type) >= 2)
+}
+
+fn has_keys(org: &OrgRow) -> bool {
+    org.public_key.is_some() && org.private_key.is_some()
 }
 
 /// `Organization` (`GET/PUT /api/organizations/{id}`).
-pub fn organization(org: &OrgRow) -> Value {
-    let mut m = features(org);
-    let fields = json!({
-        "id": org.id.to_string(),
-        "identifier": null,
-        "name": org.name,
-        "businessName": org.business_name,
-        "billingEmail": org.billing_email,
-        "plan": plan::name(org.plan_type),
-        "planType": org.plan_type,
-        "productTierType": plan::product_tier(org.plan_type),
-        "seats": org.seats,
-        "maxAutoscaleSeats": null,
-        "maxCollections": org.max_collections,
-        "maxStorageGb": 1,
-        "hasPublicAndPrivateKeys": org.public_key.is_some() && org.private_key.is_some(),
-        "limitCollectionCreation": false,
-        "limitCollectionDeletion": false,
-        "limitItemDeletion": false,
-        "allowAdminAccessToAllCollectionItems": true,
-        "enabled": org.enabled,
-        "object": "organization",
-    });
-    if let Value::Object(f) = fields {
-        m.extend(f);
+pub fn organization(org: &OrgRow) -> OrganizationResponse {
+    OrganizationResponse {
+        id: org.id.to_string(),
+        identifier: None,
+        name: org.name.clone(),
+        business_name: org.business_name.clone(),
+        billing_email: org.billing_email.clone(),
+        plan: plan::name(org.plan_type).into(),
+        plan_type: org.plan_type,
+        product_tier_type: plan::product_tier(org.plan_type),
+        seats: org.seats,
+        max_autoscale_seats: None,
+        max_collections: org.max_collections,
+        max_storage_gb: 1,
+        has_public_and_private_keys: has_keys(org),
+        limits: CollectionLimits::default(),
+        enabled: org.enabled,
+        features: features(org),
+        object: "organization".into(),
     }
-    Value::Object(m)
 }
 
 /// `ProfileOrganization`: one confirmed membership as sync and `GET /api/organizations` show it.
-pub fn profile_organization(org: &OrgRow, member: &OrgUserRow) -> Value {
-    let mut m = features(org);
-    let permissions = Permissions::parse(&member.permissions);
-    let fields = json!({
-        "id": org.id.to_string(),
-        "identifier": null,
-        "name": org.name,
-        "status": member.status,
-        "type": member.member_type,
-        "enabled": org.enabled,
-        "key": member.key,
-        "permissions": permissions,
-        "userId": opt(member.user_id),
-        "organizationUserId": member.id.to_string(),
-        "seats": org.seats,
-        "maxCollections": org.max_collections,
-        "maxStorageGb": 1,
-        "hasPublicAndPrivateKeys": org.public_key.is_some() && org.private_key.is_some(),
-        "ssoBound": false,
-        "resetPasswordEnrolled": false,
-        "productTierType": plan::product_tier(org.plan_type),
-        "accessSecretsManager": false,
-        "limitCollectionCreation": false,
-        "limitCollectionDeletion": false,
-        "limitItemDeletion": false,
-        "allowAdminAccessToAllCollectionItems": true,
-        "userIsManagedByOrganization": false,
-        "userIsClaimedByOrganization": false,
-        "keyConnectorEnabled": false,
-        "keyConnectorUrl": null,
-        "ssoEnabled": false,
-        "ssoMemberDecryptionType": null,
-        "providerId": null,
-        "providerName": null,
-        "providerType": null,
-        "familySponsorshipFriendlyName": null,
-        "familySponsorshipAvailable": false,
-        "familySponsorshipLastSyncDate": null,
-        "familySponsorshipValidUntil": null,
-        "familySponsorshipToDelete": null,
-        "isAdminInitiated": false,
-        "object": "profileOrganization",
-    });
-    if let Value::Object(f) = fields {
-        m.extend(f);
+pub fn profile_organization(org: &OrgRow, member: &OrgUserRow) -> ProfileOrganizationResponse {
+    ProfileOrganizationResponse {
+        id: org.id.to_string(),
+        identifier: None,
+        name: org.name.clone(),
+        status: member.status,
+        member_type: member.member_type,
+        enabled: org.enabled,
+        key: member.key.clone(),
+        permissions: Permissions::parse(&member.permissions),
+        user_id: opt(member.user_id),
+        organization_user_id: Some(member.id.to_string()),
+        seats: org.seats,
+        max_collections: org.max_collections,
+        max_storage_gb: 1,
+        has_public_and_private_keys: has_keys(org),
+        sso_bound: false,
+        reset_password_enrolled: false,
+        product_tier_type: plan::product_tier(org.plan_type),
+        access_secrets_manager: false,
+        limits: CollectionLimits::default(),
+        user_is_managed_by_organization: false,
+        user_is_claimed_by_organization: false,
+        key_connector_enabled: false,
+        key_connector_url: None,
+        sso_enabled: false,
+        sso_member_decryption_type: None,
+        provider_id: None,
+        provider_name: None,
+        provider_type: None,
+        family_sponsorship_friendly_name: None,
+        family_sponsorship_available: false,
+        family_sponsorship_last_sync_date: None,
+        family_sponsorship_valid_until: None,
+        family_sponsorship_to_delete: None,
+        is_admin_initiated: false,
+        features: features(org),
+        object: "profileOrganization".into(),
     }
-    Value::Object(m)
 }
 
 /// `organizationUserUserDetails` (the member list) or `organizationUserDetails` (one member).
-pub fn member(d: &OrgMemberDetails, object: &str) -> Value {
+pub fn member(d: &OrgMemberDetails, object: &str) -> OrganizationUserDetailsResponse {
     let m = &d.member;
-    json!({
-        "id": m.id.to_string(),
-        "userId": opt(m.user_id),
-        "type": m.member_type,
-        "status": m.status,
-        "name": d.name,
-        "email": d.email,
-        "avatarColor": null,
-        "twoFactorEnabled": d.two_factor_enabled,
-        "ssoBound": false,
-        "usesKeyConnector": false,
-        "hasMasterPassword": m.user_id.is_some(),
-        "resetPasswordEnrolled": false,
-        "accessSecretsManager": false,
-        "accessAll": m.member_type <= 1,
-        "permissions": Permissions::parse(&m.permissions),
-        "externalId": m.external_id,
-        "collections": d.collections.iter().map(selection).collect::<Vec<_>>(),
-        "groups": d.groups.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "managedByOrganization": false,
-        "claimedByOrganization": false,
-        "revocationReason": m.revocation_reason,
-        "creationDate": m.creation_date.to_iso(),
-        "object": object,
-    })
+    OrganizationUserDetailsResponse {
+        id: m.id.to_string(),
+        user_id: opt(m.user_id),
+        member_type: m.member_type,
+        status: m.status,
+        name: d.name.clone(),
+        email: d.email.clone(),
+        avatar_color: None,
+        two_factor_enabled: d.two_factor_enabled,
+        sso_bound: false,
+        uses_key_connector: false,
+        has_master_password: m.user_id.is_some(),
+        reset_password_enrolled: false,
+        access_secrets_manager: false,
+        access_all: m.member_type <= 1,
+        permissions: Permissions::parse(&m.permissions),
+        external_id: m.external_id.clone(),
+        collections: d.collections.iter().map(selection).collect(),
+        groups: d.groups.iter().map(ToString::to_string).collect(),
+        managed_by_organization: false,
+        claimed_by_organization: false,
+        revocation_reason: m.revocation_reason,
+        creation_date: m.creation_date.to_iso(),
+        object: object.into(),
+    }
 }
 
 /// `{id, userId, type, status, name, email}` (`/users/mini-details`).
-pub fn member_mini(d: &OrgMemberDetails) -> Value {
-    json!({
-        "id": d.member.id.to_string(),
-        "userId": opt(d.member.user_id),
-        "type": d.member.member_type,
-        "status": d.member.status,
-        "name": d.name,
-        "email": d.email,
-        "object": "organizationUserUserMiniDetails",
-    })
+pub fn member_mini(d: &OrgMemberDetails) -> OrganizationUserMiniDetailsResponse {
+    OrganizationUserMiniDetailsResponse {
+        id: d.member.id.to_string(),
+        user_id: opt(d.member.user_id),
+        member_type: d.member.member_type,
+        status: d.member.status,
+        name: d.name.clone(),
+        email: d.email.clone(),
+        object: "organizationUserUserMiniDetails".into(),
+    }
 }
 
 /// `Collection`.
-pub fn collection(c: &CollectionRow) -> Value {
-    json!({
-        "id": c.id.to_string(),
-        "organizationId": c.org_id.to_string(),
-        "name": c.name,
-        "externalId": c.external_id,
-        "type": 0,
-        "defaultUserCollectionEmail": null,
-        "object": "collection",
-    })
+pub fn collection(c: &CollectionRow) -> CollectionResponse {
+    CollectionResponse {
+        id: c.id.to_string(),
+        organization_id: c.org_id.to_string(),
+        name: c.name.clone(),
+        external_id: c.external_id.clone(),
+        collection_type: 0,
+        default_user_collection_email: None,
+        object: "collection".into(),
+    }
 }
 
 /// `CollectionDetails` (sync, `GET /api/collections`): with the user's access.
-pub fn collection_details(c: &UserCollection) -> Value {
-    let mut v = collection(&c.collection);
-    v["readOnly"] = json!(c.access.read_only);
-    v["hidePasswords"] = json!(c.access.hide_passwords);
-    v["manage"] = json!(c.access.manage);
-    v["object"] = json!("collectionDetails");
-    v
+pub fn collection_details(c: &UserCollection) -> CollectionDetailsResponse {
+    let base = collection(&c.collection);
+    CollectionDetailsResponse {
+        id: base.id,
+        organization_id: base.organization_id,
+        name: base.name,
+        external_id: base.external_id,
+        collection_type: base.collection_type,
+        default_user_collection_email: base.default_user_collection_email,
+        read_only: c.access.read_only,
+        hide_passwords: c.access.hide_passwords,
+        manage: c.access.manage,
+        object: "collectionDetails".into(),
+    }
 }
 
 /// `CollectionAccessDetails` (admin console): access lists and the caller's own access.
@@ -210,85 +182,104 @@ pub fn collection_access_details(
     c: &CollectionRow,
     access: &CollectionAccess,
     mine: Option<&AccessSelection>,
-) -> Value {
-    let mut v = collection(c);
-    v["assigned"] = json!(mine.is_some());
-    v["readOnly"] = json!(mine.is_some_and(|m| m.read_only));
-    v["hidePasswords"] = json!(mine.is_some_and(|m| m.hide_passwords));
-    v["manage"] = json!(mine.is_some_and(|m| m.manage));
-    v["unmanaged"] =
-        json!(!access.users.iter().any(|u| u.manage) && !access.groups.iter().any(|g| g.manage));
-    v["users"] = json!(access.users.iter().map(selection).collect::<Vec<_>>());
-    v["groups"] = json!(access.groups.iter().map(selection).collect::<Vec<_>>());
-    v["object"] = json!("collectionAccessDetails");
-    v
+) -> CollectionAccessDetailsResponse {
+    let base = collection(c);
+    CollectionAccessDetailsResponse {
+        id: base.id,
+        organization_id: base.organization_id,
+        name: base.name,
+        external_id: base.external_id,
+        collection_type: base.collection_type,
+        default_user_collection_email: base.default_user_collection_email,
+        assigned: mine.is_some(),
+        read_only: mine.is_some_and(|m| m.read_only),
+        hide_passwords: mine.is_some_and(|m| m.hide_passwords),
+        manage: mine.is_some_and(|m| m.manage),
+        unmanaged: !access.users.iter().any(|u| u.manage)
+            && !access.groups.iter().any(|g| g.manage),
+        users: access.users.iter().map(selection).collect(),
+        groups: access.groups.iter().map(selection).collect(),
+        object: "collectionAccessDetails".into(),
+    }
 }
 
 /// `Group`.
-pub fn group(g: &GroupRow) -> Value {
-    json!({
-        "id": g.id.to_string(),
-        "organizationId": g.org_id.to_string(),
-        "name": g.name,
-        "externalId": g.external_id,
-        "object": "group",
-    })
+pub fn group(g: &GroupRow) -> GroupResponse {
+    GroupResponse {
+        id: g.id.to_string(),
+        organization_id: g.org_id.to_string(),
+        name: g.name.clone(),
+        external_id: g.external_id.clone(),
+        object: "group".into(),
+    }
 }
 
 /// `GroupDetails`: with collection access (and members, a Keyfleet convenience).
-pub fn group_details(g: &GroupRow, collections: &[AccessSelection], users: &[String]) -> Value {
-    let mut v = group(g);
-    v["collections"] = json!(collections.iter().map(selection).collect::<Vec<_>>());
-    v["users"] = json!(users);
-    v["object"] = json!("groupDetails");
-    v
+pub fn group_details(
+    g: &GroupRow,
+    collections: &[AccessSelection],
+    users: &[String],
+) -> GroupDetailsResponse {
+    GroupDetailsResponse {
+        id: g.id.to_string(),
+        organization_id: g.org_id.to_string(),
+        name: g.name.clone(),
+        external_id: g.external_id.clone(),
+        collections: collections.iter().map(selection).collect(),
+        users: users.to_vec(),
+        object: "groupDetails".into(),
+    }
 }
 
 /// `Policy`.
-pub fn policy(p: &PolicyRow) -> Value {
-    json!({
-        "id": p.id.to_string(),
-        "organizationId": p.org_id.to_string(),
-        "type": p.policy_type,
-        "data": p.data.as_deref().and_then(|d| serde_json::from_str::<Value>(d).ok()),
-        "enabled": p.enabled,
-        "object": "policy",
-    })
+pub fn policy(p: &PolicyRow) -> PolicyResponse {
+    PolicyResponse {
+        id: p.id.to_string(),
+        organization_id: p.org_id.to_string(),
+        policy_type: p.policy_type,
+        data: p.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+        enabled: p.enabled,
+        object: "policy".into(),
+    }
 }
 
 /// `Event`.
-pub fn event(e: &EventRow) -> Value {
-    json!({
-        "type": e.event_type,
-        "userId": opt(e.user_id),
-        "organizationId": opt(e.org_id),
-        "providerId": opt(e.provider_id),
-        "cipherId": opt(e.cipher_id),
-        "collectionId": opt(e.collection_id),
-        "groupId": opt(e.group_id),
-        "policyId": opt(e.policy_id),
-        "organizationUserId": opt(e.org_user_id),
-        "providerUserId": opt(e.provider_user_id),
-        "providerOrganizationId": opt(e.provider_org_id),
-        "actingUserId": opt(e.acting_user_id),
-        "installationId": null,
-        "date": e.date.to_iso(),
-        "deviceType": e.device_type,
-        "ipAddress": e.ip_address,
-        "systemUser": null,
-        "domainName": null,
-        "secretId": null,
-        "projectId": null,
-        "serviceAccountId": null,
-        "grantedServiceAccountId": null,
-        "sendId": null,
-        "object": "event",
-    })
+pub fn event(e: &EventRow) -> EventResponse {
+    EventResponse {
+        event_type: e.event_type,
+        user_id: opt(e.user_id),
+        organization_id: opt(e.org_id),
+        provider_id: opt(e.provider_id),
+        cipher_id: opt(e.cipher_id),
+        collection_id: opt(e.collection_id),
+        group_id: opt(e.group_id),
+        policy_id: opt(e.policy_id),
+        organization_user_id: opt(e.org_user_id),
+        provider_user_id: opt(e.provider_user_id),
+        provider_organization_id: opt(e.provider_org_id),
+        acting_user_id: opt(e.acting_user_id),
+        installation_id: None,
+        date: e.date.to_iso(),
+        device_type: e.device_type,
+        ip_address: e.ip_address.clone(),
+        system_user: None,
+        domain_name: None,
+        secret_id: None,
+        project_id: None,
+        service_account_id: None,
+        granted_service_account_id: None,
+        send_id: None,
+        object: "event".into(),
+    }
 }
 
 /// A `{object:"list"}` envelope.
-pub fn list(data: Vec<Value>, continuation_token: Option<String>) -> Value {
-    json!({ "object": "list", "data": data, "continuationToken": continuation_token })
+pub fn list<T>(data: Vec<T>, continuation_token: Option<String>) -> ListResponse<T> {
+    ListResponse {
+        object: "list".into(),
+        data,
+        continuation_token,
+    }
 }
 
 /// Golden tests: each org view for fixed rows, compared field for field (key order aside) with
@@ -301,7 +292,8 @@ pub(crate) mod golden {
     use keyfleet_domain::Timestamp;
 
     /// Compares `actual` with fixture `name`, or writes it under `KEYFLEET_BLESS=1`.
-    pub(crate) fn check(name: &str, actual: &Value) {
+    pub(crate) fn check(name: &str, actual: &impl serde::Serialize) {
+        let actual = &serde_json::to_value(actual).unwrap();
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/views")
             .join(format!("{name}.json"));

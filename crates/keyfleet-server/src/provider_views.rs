@@ -2,6 +2,7 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::org_views;
+use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
 use keyfleet_domain::ids::{OrgUserId, UserId};
 use keyfleet_domain::orgs::{member_status, member_type, plan, Permissions};
 use keyfleet_domain::provider_store::{
@@ -169,7 +170,7 @@ pub fn profile_provider_organization(
     org: &OrgRow,
     wrapped_key: &str,
     user_id: UserId,
-) -> Value {
+) -> ProfileOrganizationResponse {
     let as_owner = OrgUserRow {
         id: OrgUserId::new(),
         org_id: org.id,
@@ -185,28 +186,23 @@ pub fn profile_provider_organization(
         creation_date: org.creation_date,
         revision_date: org.revision_date,
     };
-    let mut v = org_views::profile_organization(org, &as_owner);
-    if let Value::Object(m) = &mut v {
-        m.insert("organizationUserId".into(), Value::Null);
-        m.insert("providerId".into(), Value::String(provider.id.to_string()));
-        m.insert("providerName".into(), Value::String(provider.name.clone()));
-        m.insert("providerType".into(), json!(0));
-        m.insert("object".into(), json!("profileProviderOrganization"));
+    ProfileOrganizationResponse {
+        organization_user_id: None,
+        provider_id: Some(provider.id.to_string()),
+        provider_name: Some(provider.name.clone()),
+        provider_type: Some(0),
+        object: "profileProviderOrganization".into(),
+        ..org_views::profile_organization(org, &as_owner)
     }
-    v
 }
 
 /// A provider event with the acting account's email.
-pub fn event(e: &EventRow, acting_email: Option<&str>) -> Value {
-    let mut v = org_views::event(e);
-    if let Value::Object(m) = &mut v {
-        m.insert("actingUserEmail".into(), json!(acting_email));
-        m.insert(
-            "eventName".into(),
-            json!(provider_event::name(e.event_type)),
-        );
+pub fn event(e: &EventRow, acting_email: Option<&str>) -> ProviderEventResponse {
+    ProviderEventResponse {
+        event: org_views::event(e),
+        acting_user_email: acting_email.map(str::to_string),
+        event_name: provider_event::name(e.event_type).into(),
     }
-    v
 }
 
 /// RFC 4180 field: quoted when it holds a comma, quote or line break; formula-looking cells are

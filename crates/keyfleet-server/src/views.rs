@@ -34,7 +34,7 @@ fn account_keys(u: &UserRow) -> Option<AccountKeys> {
 pub fn profile(
     u: &UserRow,
     two_factor_enabled: bool,
-    organizations: Vec<serde_json::Value>,
+    organizations: Vec<keyfleet_api::org_responses::ProfileOrganizationResponse>,
 ) -> ProfileResponse {
     ProfileResponse {
         id: u.id.to_string(),

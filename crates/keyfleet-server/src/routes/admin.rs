@@ -14,11 +14,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use keyfleet_api::ErrorModel;
+use keyfleet_api::ListResponse;
 use keyfleet_domain::providers::NewProvider;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-type Answer = Result<axum::Json<Value>, ApiError>;
+/// A handler's answer: the typed response as JSON, or the error envelope.
+type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -121,7 +123,7 @@ async fn create_provider(
 }
 
 /// `GET /admin/providers`.
-async fn list_providers(State(app): State<AppState>, _op: Operator) -> Answer {
+async fn list_providers(State(app): State<AppState>, _op: Operator) -> Answer<ListResponse<Value>> {
     let rows = app.domain.admin_providers().await?;
     Ok(axum::Json(crate::org_views::list(
         rows.iter()

@@ -9,11 +9,17 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::Router;
+use keyfleet_api::org_responses::{
+    CollectionAccessDetailsResponse, CollectionDetailsResponse, CollectionResponse,
+    GroupDetailsResponse, GroupResponse,
+};
 use keyfleet_api::orgs::{CollectionRequest, GroupRequest, OrganizationUserBulkRequest};
+use keyfleet_api::ListResponse;
 use keyfleet_domain::DomainError;
 use serde_json::Value;
 
-type Answer = Result<axum::Json<Value>, ApiError>;
+/// A handler's answer: the typed response as JSON, or the error envelope.
+type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -81,7 +87,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/collections`: every collection the caller reaches, across organizations.
-async fn my_collections(State(app): State<AppState>, Authed(caller): Authed) -> Answer {
+async fn my_collections(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+) -> Answer<ListResponse<CollectionDetailsResponse>> {
     let collections = app.domain.my_collections(&caller).await?;
     Ok(axum::Json(v::list(
         collections.iter().map(v::collection_details).collect(),
@@ -94,7 +103,7 @@ async fn list_collections(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<CollectionResponse>> {
     let collections = app.domain.org_collections(&caller, path_id(&org)?).await?;
     Ok(axum::Json(v::list(
         collections.iter().map(v::collection).collect(),
@@ -107,7 +116,7 @@ async fn list_collection_details(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<CollectionAccessDetailsResponse>> {
     let details = app
         .domain
         .org_collection_details(&caller, path_id(&org)?, None)
@@ -126,7 +135,7 @@ async fn get_collection(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<CollectionResponse> {
     let details = app
         .domain
         .org_collection_details(&caller, path_id(&org)?, Some(path_id(&id)?))
@@ -140,7 +149,7 @@ async fn get_collection_details(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<CollectionAccessDetailsResponse> {
     let details = app
         .domain
         .org_collection_details(&caller, path_id(&org)?, Some(path_id(&id)?))
@@ -159,7 +168,7 @@ async fn create_collection(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<CollectionRequest>,
-) -> Answer {
+) -> Answer<CollectionAccessDetailsResponse> {
     let org_id = path_id(&org)?;
     let c = app.domain.create_collection(&caller, org_id, &req).await?;
     collection_answer(&app, &caller, org_id, c.id).await
@@ -170,7 +179,7 @@ async fn collection_answer(
     caller: &keyfleet_domain::Caller,
     org_id: keyfleet_domain::ids::OrgId,
     id: keyfleet_domain::ids::CollectionId,
-) -> Answer {
+) -> Answer<CollectionAccessDetailsResponse> {
     let details = app
         .domain
         .org_collection_details(caller, org_id, Some(id))
@@ -195,11 +204,14 @@ async fn update_collection(
         .domain
         .update_collection(&caller, org_id, path_id(&id)?, &req)
         .await?;
-    match collection_answer(&app, &caller, org_id, c.id).await {
-        // The caller may have removed their own access: answer what was saved.
-        Err(ApiError(DomainError::NotFound)) => Ok(axum::Json(v::collection(&c))),
-        other => other,
-    }
+    // The caller may have removed their own access: answer what was saved.
+    let answer = match collection_answer(&app, &caller, org_id, c.id).await {
+        Err(ApiError(DomainError::NotFound)) => serde_json::to_value(v::collection(&c)),
+        other => serde_json::to_value(other?.0),
+    };
+    Ok(axum::Json(answer.map_err(|e| {
+        ApiError(DomainError::Internal(e.to_string()))
+    })?))
 }
 
 /// `DELETE /api/organizations/{org}/collections/{id}`.
@@ -234,7 +246,7 @@ async fn list_groups(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<GroupResponse>> {
     let groups = app.domain.org_groups(&caller, path_id(&org)?).await?;
     Ok(axum::Json(v::list(
         groups.iter().map(v::group).collect(),
@@ -247,7 +259,7 @@ async fn list_group_details(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<GroupDetailsResponse>> {
     let org_id = path_id(&org)?;
     let groups = app.domain.org_groups(&caller, org_id).await?;
     let mut out = Vec::with_capacity(groups.len());
@@ -262,7 +274,7 @@ async fn group_answer(
     caller: &keyfleet_domain::Caller,
     org_id: keyfleet_domain::ids::OrgId,
     id: keyfleet_domain::ids::GroupId,
-) -> Answer {
+) -> Answer<GroupDetailsResponse> {
     let (g, collections, users) = app.domain.org_group(caller, org_id, id).await?;
     let users: Vec<String> = users.iter().map(ToString::to_string).collect();
     Ok(axum::Json(v::group_details(&g, &collections, &users)))
@@ -273,7 +285,7 @@ async fn get_group(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<GroupDetailsResponse> {
     group_answer(&app, &caller, path_id(&org)?, path_id(&id)?).await
 }
 
@@ -296,7 +308,7 @@ async fn create_group(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<GroupRequest>,
-) -> Answer {
+) -> Answer<GroupDetailsResponse> {
     let org_id = path_id(&org)?;
     let g = app.domain.save_group(&caller, org_id, None, &req).await?;
     group_answer(&app, &caller, org_id, g.id).await
@@ -308,7 +320,7 @@ async fn update_group(
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
     Json(req): Json<GroupRequest>,
-) -> Answer {
+) -> Answer<GroupDetailsResponse> {
     let org_id = path_id(&org)?;
     let g = app
         .domain

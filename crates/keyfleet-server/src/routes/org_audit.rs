@@ -9,12 +9,15 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::Router;
+use keyfleet_api::org_responses::{EventResponse, PolicyResponse};
 use keyfleet_api::orgs::{EventCollectRequest, PolicyRequest};
+use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{EventPage, EventRange};
 use serde::Deserialize;
 use serde_json::Value;
 
-type Answer = Result<axum::Json<Value>, ApiError>;
+/// A handler's answer: the typed response as JSON, or the error envelope.
+type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,7 +58,7 @@ impl RangeQuery {
     }
 }
 
-fn page(p: EventPage) -> Value {
+fn page(p: EventPage) -> ListResponse<EventResponse> {
     v::list(
         p.events.iter().map(v::event).collect(),
         p.continuation_token,
@@ -72,7 +75,7 @@ async fn list_policies(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<PolicyResponse>> {
     let policies = app.domain.org_policies(&caller, path_id(&org)?).await?;
     Ok(axum::Json(v::list(
         policies.iter().map(v::policy).collect(),
@@ -85,7 +88,7 @@ async fn get_policy(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, t)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<PolicyResponse> {
     let p = app
         .domain
         .org_policy(&caller, path_id(&org)?, policy_type(&t)?)
@@ -99,7 +102,7 @@ async fn save_policy(
     Authed(caller): Authed,
     Path((org, t)): Path<(String, String)>,
     Json(req): Json<PolicyRequest>,
-) -> Answer {
+) -> Answer<PolicyResponse> {
     let p = app
         .domain
         .save_policy(&caller, path_id(&org)?, policy_type(&t)?, &req)
@@ -113,7 +116,7 @@ async fn org_events(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Query(q): Query<RangeQuery>,
-) -> Answer {
+) -> Answer<ListResponse<EventResponse>> {
     let p = app
         .domain
         .org_events(&caller, path_id(&org)?, &q.range())
@@ -127,7 +130,7 @@ async fn member_events(
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
     Query(q): Query<RangeQuery>,
-) -> Answer {
+) -> Answer<ListResponse<EventResponse>> {
     let p = app
         .domain
         .org_member_events(&caller, path_id(&org)?, path_id(&id)?, &q.range())
@@ -141,7 +144,7 @@ async fn cipher_events(
     Authed(caller): Authed,
     Path(id): Path<String>,
     Query(q): Query<RangeQuery>,
-) -> Answer {
+) -> Answer<ListResponse<EventResponse>> {
     let p = app
         .domain
         .cipher_events(&caller, path_id(&id)?, &q.range())

@@ -8,18 +8,23 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::Router;
+use keyfleet_api::org_responses::{
+    OrganizationResponse, OrganizationUserDetailsResponse, OrganizationUserMiniDetailsResponse,
+};
 use keyfleet_api::orgs::{
     KeyedId, OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
     OrganizationUpdateRequest, OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest,
     OrganizationUserBulkRequest, OrganizationUserConfirmRequest, OrganizationUserInviteRequest,
     OrganizationUserUpdateRequest,
 };
+use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{InviteOutcome, MemberChange};
 use keyfleet_domain::{Caller, DomainError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-type Answer = Result<axum::Json<Value>, ApiError>;
+/// A handler's answer: the typed response as JSON, or the error envelope.
+type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -127,7 +132,7 @@ struct PasswordBody {
     master_password_hash: Option<String>,
 }
 
-fn invites_json(invites: &[InviteOutcome]) -> Value {
+fn invites_json(invites: &[InviteOutcome]) -> ListResponse<Value> {
     // With no mail server (or a refused message) the link goes to the inviting admin to pass
     // on; a mailed link is never shown to anyone but its recipient.
     v::list(
@@ -152,7 +157,7 @@ fn invites_json(invites: &[InviteOutcome]) -> Value {
     )
 }
 
-fn bulk_json(results: Vec<(String, Option<String>)>) -> Value {
+fn bulk_json(results: Vec<(String, Option<String>)>) -> ListResponse<Value> {
     v::list(
         results
             .into_iter()
@@ -167,7 +172,10 @@ fn bulk_json(results: Vec<(String, Option<String>)>) -> Value {
 // ------------------------------------------------------------------ organizations
 
 /// `GET /api/organizations`: the caller's organizations.
-async fn list_orgs(State(app): State<AppState>, Authed(caller): Authed) -> Answer {
+async fn list_orgs(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+) -> Answer<ListResponse<keyfleet_api::org_responses::ProfileOrganizationResponse>> {
     let orgs = app.domain.my_orgs(&caller).await?;
     Ok(axum::Json(v::list(
         orgs.iter()
@@ -182,7 +190,7 @@ async fn create_org(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<OrganizationCreateRequest>,
-) -> Answer {
+) -> Answer<OrganizationResponse> {
     let (org, _) = app.domain.create_org(&caller, &req).await?;
     Ok(axum::Json(v::organization(&org)))
 }
@@ -192,7 +200,7 @@ async fn get_org(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<OrganizationResponse> {
     let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
     Ok(axum::Json(v::organization(actor.org())))
 }
@@ -203,7 +211,7 @@ async fn update_org(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUpdateRequest>,
-) -> Answer {
+) -> Answer<OrganizationResponse> {
     let org = app.domain.update_org(&caller, path_id(&org)?, &req).await?;
     Ok(axum::Json(v::organization(&org)))
 }
@@ -214,7 +222,7 @@ async fn adjust_seats(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationSeatRequest>,
-) -> Answer {
+) -> Answer<OrganizationResponse> {
     let org = app
         .domain
         .adjust_seats(&caller, path_id(&org)?, req.seat_adjustment)
@@ -326,7 +334,7 @@ async fn list_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<OrganizationUserDetailsResponse>> {
     let members = app
         .domain
         .org_members(&caller, path_id(&org)?, None)
@@ -345,7 +353,7 @@ async fn list_members_mini(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<OrganizationUserMiniDetailsResponse>> {
     let members = app
         .domain
         .org_members(&caller, path_id(&org)?, None)
@@ -361,7 +369,7 @@ async fn get_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<OrganizationUserDetailsResponse> {
     let members = app
         .domain
         .org_members(&caller, path_id(&org)?, Some(path_id(&id)?))
@@ -376,7 +384,7 @@ async fn invite_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserInviteRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let invites = app
         .domain
         .invite_members(&caller, path_id(&org)?, &req)
@@ -390,7 +398,7 @@ async fn reinvite_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let results = app
         .domain
         .reinvite_members(&caller, path_id(&org)?, &req.ids)
@@ -417,7 +425,7 @@ async fn reinvite_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let mut results = app
         .domain
         .reinvite_members(&caller, path_id(&org)?, &[id])
@@ -448,7 +456,7 @@ async fn member_public_keys(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let keys = app
         .domain
         .org_member_public_keys(&caller, path_id(&org)?, &req.ids)
@@ -487,7 +495,7 @@ async fn confirm_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkConfirmRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let org_id = path_id(&org)?;
     let ids: Vec<String> = req.keys.iter().map(|k| k.id.clone()).collect();
     let keys: &[KeyedId] = &req.keys;
@@ -566,7 +574,7 @@ async fn bulk_members(
     org: &str,
     ids: &[String],
     change: MemberChange,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let org_id = path_id(org)?;
     let results = app
         .domain
@@ -585,7 +593,7 @@ async fn revoke_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     bulk_members(&app, &caller, &org, &req.ids, MemberChange::Revoke).await
 }
 
@@ -595,7 +603,7 @@ async fn restore_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     bulk_members(&app, &caller, &org, &req.ids, MemberChange::Restore).await
 }
 
@@ -605,6 +613,6 @@ async fn remove_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     bulk_members(&app, &caller, &org, &req.ids, MemberChange::Remove).await
 }

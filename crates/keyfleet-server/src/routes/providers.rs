@@ -14,6 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
+use keyfleet_api::ListResponse;
 use keyfleet_domain::providers::{
     BulkMemberAction, ClientEdit, NewClient, ProviderEventFilter, ProviderInvite, ProviderSetup,
 };
@@ -21,7 +22,8 @@ use keyfleet_domain::DomainError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-type Answer = Result<axum::Json<Value>, ApiError>;
+/// A handler's answer: the typed response as JSON, or the error envelope.
+type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
 const P: &str = "/api/providers/{provider}";
 
@@ -169,7 +171,7 @@ async fn list_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let members = app
         .domain
         .provider_members(&caller, path_id(&provider)?, None)
@@ -212,7 +214,7 @@ async fn invite_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<InviteRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let invites = app
         .domain
         .invite_provider_members(
@@ -241,7 +243,7 @@ async fn reinvite_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let results = app
         .domain
         .bulk_provider_members(
@@ -287,7 +289,7 @@ async fn member_public_keys(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let keys = app
         .domain
         .provider_member_public_keys(&caller, path_id(&provider)?, &req.ids)
@@ -340,7 +342,7 @@ async fn confirm_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<BulkConfirm>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
     let results = app
         .domain
@@ -458,7 +460,7 @@ async fn delete_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let results = app
         .domain
         .bulk_provider_members(
@@ -471,7 +473,9 @@ async fn delete_members(
 }
 
 /// `{id, error}` per member (and the new link for reinvites).
-fn bulk_answer(results: Vec<(String, Result<Option<ProviderInvite>, DomainError>)>) -> Value {
+fn bulk_answer(
+    results: Vec<(String, Result<Option<ProviderInvite>, DomainError>)>,
+) -> ListResponse<Value> {
     list(
         results
             .into_iter()
@@ -519,7 +523,7 @@ async fn list_roles(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let roles = app
         .domain
         .provider_roles(&caller, path_id(&provider)?)
@@ -625,7 +629,7 @@ async fn list_clients(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer {
+) -> Answer<ListResponse<Value>> {
     let clients = app
         .domain
         .provider_clients(&caller, path_id(&provider)?)

@@ -9,9 +9,12 @@ use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::Router;
+use keyfleet_api::org_responses::{CollectionResponse, EventResponse};
+use keyfleet_api::ListResponse;
 use serde_json::{json, Value};
 
-type Answer = Result<axum::Json<Value>, ApiError>;
+/// A handler's answer: the typed response as JSON, or the error envelope.
+type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,7 +24,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/public/members`.
-async fn members(State(app): State<AppState>, OrgAuthed(org): OrgAuthed) -> Answer {
+async fn members(
+    State(app): State<AppState>,
+    OrgAuthed(org): OrgAuthed,
+) -> Answer<ListResponse<Value>> {
     let members = app.domain.public_members(&org).await?;
     Ok(axum::Json(v::list(
         members
@@ -46,7 +52,10 @@ async fn members(State(app): State<AppState>, OrgAuthed(org): OrgAuthed) -> Answ
 }
 
 /// `GET /api/public/collections`.
-async fn collections(State(app): State<AppState>, OrgAuthed(org): OrgAuthed) -> Answer {
+async fn collections(
+    State(app): State<AppState>,
+    OrgAuthed(org): OrgAuthed,
+) -> Answer<ListResponse<CollectionResponse>> {
     let collections = app.domain.public_collections(&org).await?;
     Ok(axum::Json(v::list(
         collections.iter().map(v::collection).collect(),
@@ -59,7 +68,7 @@ async fn events(
     State(app): State<AppState>,
     OrgAuthed(org): OrgAuthed,
     Query(q): Query<RangeQuery>,
-) -> Answer {
+) -> Answer<ListResponse<EventResponse>> {
     let page = app.domain.public_events(&org, &q.range()).await?;
     Ok(axum::Json(v::list(
         page.events.iter().map(v::event).collect(),
