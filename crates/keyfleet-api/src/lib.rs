@@ -16,7 +16,7 @@ pub mod vault;
 pub use error::ErrorModel;
 
 /// `{"object":"list","data":[…],"continuationToken":null}` — every list endpoint's envelope.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse<T> {
     /// Always `"list"`.

@@ -6,9 +6,10 @@
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 /// `{id, readOnly, hidePasswords, manage}`: one collection (or group) access entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectionResponse {
     /// Collection, member or group id.
@@ -23,7 +24,7 @@ pub struct SelectionResponse {
 
 /// The feature flags of an organization, in `Organization` and `ProfileOrganization` alike.
 /// Self-hosted: nothing is sold separately; paid plans get the paid features.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationFeatures {
@@ -93,7 +94,7 @@ impl OrganizationFeatures {
 
 /// The collection-limit flags both organization shapes carry (Keyfleet: none set; admins reach
 /// every item).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionLimits {
@@ -115,7 +116,7 @@ impl Default for CollectionLimits {
 }
 
 /// `Organization` (`GET/PUT /api/organizations/{id}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationResponse {
     /// Id.
@@ -157,7 +158,7 @@ pub struct OrganizationResponse {
 }
 
 /// `ProfileOrganization`: one confirmed membership as sync and `GET /api/organizations` show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProfileOrganizationResponse {
@@ -209,7 +210,7 @@ pub struct ProfileOrganizationResponse {
 }
 
 /// `organizationUserUserDetails` (the member list) or `organizationUserDetails` (one member).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationUserDetailsResponse {
@@ -245,7 +246,7 @@ pub struct OrganizationUserDetailsResponse {
 }
 
 /// `organizationUserUserMiniDetails` (`/users/mini-details`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationUserMiniDetailsResponse {
@@ -261,7 +262,7 @@ pub struct OrganizationUserMiniDetailsResponse {
 }
 
 /// `Collection`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionResponse {
@@ -279,7 +280,7 @@ pub struct CollectionResponse {
 }
 
 /// `CollectionDetails` (sync, `GET /api/collections`): with the caller's access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionDetailsResponse {
@@ -298,7 +299,7 @@ pub struct CollectionDetailsResponse {
 }
 
 /// `CollectionAccessDetails` (admin console): access lists and the caller's own access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionAccessDetailsResponse {
@@ -323,7 +324,7 @@ pub struct CollectionAccessDetailsResponse {
 }
 
 /// `Group`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct GroupResponse {
@@ -336,7 +337,7 @@ pub struct GroupResponse {
 }
 
 /// `GroupDetails`: with collection access (and member ids, a Keyfleet convenience).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct GroupDetailsResponse {
@@ -352,7 +353,7 @@ pub struct GroupDetailsResponse {
 }
 
 /// `Policy`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct PolicyResponse {
@@ -369,7 +370,7 @@ pub struct PolicyResponse {
 }
 
 /// `Event` (org and provider logs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct EventResponse {
@@ -403,7 +404,7 @@ pub struct EventResponse {
 }
 
 /// A provider log event: the event with the acting account's email and the event's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderEventResponse {
     /// The event.

@@ -351,7 +351,7 @@ pub struct EventCollectRequest {
 }
 
 /// Custom permissions (`permissions` on the wire); only meaningful for Custom members.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Permissions {
     /// Read the event log.

@@ -1,0 +1,299 @@
+// Generated from the Rust types in crates/keyfleet-api by its `typescript` test.
+// Do not edit: change the Rust types and run
+// KEYFLEET_BLESS=1 cargo test -p keyfleet-api --test typescript
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type ListResponse<T> = { 
+/**
+ * Always `"list"`.
+ */
+object: string, 
+/**
+ * The items.
+ */
+data: Array<T>, 
+/**
+ * Paging cursor; `null` when everything was returned.
+ */
+continuationToken: string | null, };
+
+export type Permissions = { 
+/**
+ * Read the event log.
+ */
+accessEventLogs: boolean, 
+/**
+ * Import and export.
+ */
+accessImportExport: boolean, 
+/**
+ * Reports.
+ */
+accessReports: boolean, 
+/**
+ * Create collections.
+ */
+createNewCollections: boolean, 
+/**
+ * Edit every collection.
+ */
+editAnyCollection: boolean, 
+/**
+ * Delete every collection.
+ */
+deleteAnyCollection: boolean, 
+/**
+ * Manage groups.
+ */
+manageGroups: boolean, 
+/**
+ * Manage policies.
+ */
+managePolicies: boolean, 
+/**
+ * Manage SSO.
+ */
+manageSso: boolean, 
+/**
+ * Manage members.
+ */
+manageUsers: boolean, 
+/**
+ * Account recovery.
+ */
+manageResetPassword: boolean, 
+/**
+ * SCIM.
+ */
+manageScim: boolean, };
+
+export type SelectionResponse = { 
+/**
+ * Collection, member or group id.
+ */
+id: string, 
+/**
+ * Read only.
+ */
+readOnly: boolean, 
+/**
+ * Passwords hidden.
+ */
+hidePasswords: boolean, 
+/**
+ * May manage the collection.
+ */
+manage: boolean, };
+
+export type OrganizationFeatures = { usePolicies: boolean, useGroups: boolean, useDirectory: boolean, useEvents: boolean, useTotp: boolean, use2fa: boolean, useApi: boolean, useSso: boolean, useOrganizationDomains: boolean, useKeyConnector: boolean, useScim: boolean, useCustomPermissions: boolean, useResetPassword: boolean, useSecretsManager: boolean, usePasswordManager: boolean, usePam: boolean, useActivateAutofillPolicy: boolean, useAutomaticUserConfirmation: boolean, useRiskInsights: boolean, useAdminSponsoredFamilies: boolean, useDisableSMAdsForUsers: boolean, usePhishingBlocker: boolean, useMyItems: boolean, useInviteLinks: boolean, selfHost: boolean, usersGetPremium: boolean, };
+
+export type CollectionLimits = { limitCollectionCreation: boolean, limitCollectionDeletion: boolean, limitItemDeletion: boolean, allowAdminAccessToAllCollectionItems: boolean, };
+
+export type OrganizationResponse = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * SSO identifier (always null).
+ */
+identifier: string | null, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Business name.
+ */
+businessName: string | null, 
+/**
+ * Billing email.
+ */
+billingEmail: string, 
+/**
+ * Plan display name.
+ */
+plan: string, 
+/**
+ * PlanType number.
+ */
+planType: number, 
+/**
+ * ProductTierType number.
+ */
+productTierType: number, 
+/**
+ * Seats.
+ */
+seats: number, 
+/**
+ * Always null.
+ */
+maxAutoscaleSeats: number | null, 
+/**
+ * Collection limit (Free plan).
+ */
+maxCollections: number | null, 
+/**
+ * Storage (GB).
+ */
+maxStorageGb: number, 
+/**
+ * Whether the org has its key pair.
+ */
+hasPublicAndPrivateKeys: boolean, 
+/**
+ * Whether members can use it.
+ */
+enabled: boolean, 
+/**
+ * `"organization"`.
+ */
+object: string, limitCollectionCreation: boolean, limitCollectionDeletion: boolean, limitItemDeletion: boolean, allowAdminAccessToAllCollectionItems: boolean, usePolicies: boolean, useGroups: boolean, useDirectory: boolean, useEvents: boolean, useTotp: boolean, use2fa: boolean, useApi: boolean, useSso: boolean, useOrganizationDomains: boolean, useKeyConnector: boolean, useScim: boolean, useCustomPermissions: boolean, useResetPassword: boolean, useSecretsManager: boolean, usePasswordManager: boolean, usePam: boolean, useActivateAutofillPolicy: boolean, useAutomaticUserConfirmation: boolean, useRiskInsights: boolean, useAdminSponsoredFamilies: boolean, useDisableSMAdsForUsers: boolean, usePhishingBlocker: boolean, useMyItems: boolean, useInviteLinks: boolean, selfHost: boolean, usersGetPremium: boolean, };
+
+export type ProfileOrganizationResponse = { id: string, identifier: string | null, name: string, 
+/**
+ * OrganizationUserStatusType number.
+ */
+status: number, 
+/**
+ * OrganizationUserType number.
+ */
+type: number, enabled: boolean, 
+/**
+ * The org key wrapped to the member's public key.
+ */
+key: string | null, permissions: Permissions, userId: string | null, 
+/**
+ * The membership (null in `profileProviderOrganization`: reached through the provider).
+ */
+organizationUserId: string | null, seats: number, maxCollections: number | null, maxStorageGb: number, hasPublicAndPrivateKeys: boolean, ssoBound: boolean, resetPasswordEnrolled: boolean, productTierType: number, accessSecretsManager: boolean, userIsManagedByOrganization: boolean, userIsClaimedByOrganization: boolean, keyConnectorEnabled: boolean, keyConnectorUrl: string | null, ssoEnabled: boolean, ssoMemberDecryptionType: number | null, 
+/**
+ * Set in `profileProviderOrganization`.
+ */
+providerId: string | null, providerName: string | null, providerType: number | null, familySponsorshipFriendlyName: string | null, familySponsorshipAvailable: boolean, familySponsorshipLastSyncDate: string | null, familySponsorshipValidUntil: string | null, familySponsorshipToDelete: boolean | null, isAdminInitiated: boolean, 
+/**
+ * `"profileOrganization"`.
+ */
+object: string, limitCollectionCreation: boolean, limitCollectionDeletion: boolean, limitItemDeletion: boolean, allowAdminAccessToAllCollectionItems: boolean, usePolicies: boolean, useGroups: boolean, useDirectory: boolean, useEvents: boolean, useTotp: boolean, use2fa: boolean, useApi: boolean, useSso: boolean, useOrganizationDomains: boolean, useKeyConnector: boolean, useScim: boolean, useCustomPermissions: boolean, useResetPassword: boolean, useSecretsManager: boolean, usePasswordManager: boolean, usePam: boolean, useActivateAutofillPolicy: boolean, useAutomaticUserConfirmation: boolean, useRiskInsights: boolean, useAdminSponsoredFamilies: boolean, useDisableSMAdsForUsers: boolean, usePhishingBlocker: boolean, useMyItems: boolean, useInviteLinks: boolean, selfHost: boolean, usersGetPremium: boolean, };
+
+export type OrganizationUserDetailsResponse = { id: string, userId: string | null, 
+/**
+ * OrganizationUserType number.
+ */
+type: number, 
+/**
+ * OrganizationUserStatusType number.
+ */
+status: number, name: string | null, email: string, avatarColor: string | null, twoFactorEnabled: boolean, ssoBound: boolean, usesKeyConnector: boolean, hasMasterPassword: boolean, resetPasswordEnrolled: boolean, accessSecretsManager: boolean, 
+/**
+ * Owners and admins reach every collection.
+ */
+accessAll: boolean, permissions: Permissions, externalId: string | null, collections: Array<SelectionResponse>, 
+/**
+ * Group ids.
+ */
+groups: Array<string>, managedByOrganization: boolean, claimedByOrganization: boolean, revocationReason: number | null, creationDate: string, 
+/**
+ * `"organizationUserUserDetails"` or `"organizationUserDetails"`.
+ */
+object: string, };
+
+export type OrganizationUserMiniDetailsResponse = { id: string, userId: string | null, type: number, status: number, name: string | null, email: string, 
+/**
+ * `"organizationUserUserMiniDetails"`.
+ */
+object: string, };
+
+export type CollectionResponse = { id: string, organizationId: string, 
+/**
+ * Encrypted with the org key.
+ */
+name: string, externalId: string | null, 
+/**
+ * CollectionType: 0 shared.
+ */
+type: number, defaultUserCollectionEmail: string | null, 
+/**
+ * `"collection"`.
+ */
+object: string, };
+
+export type CollectionDetailsResponse = { id: string, organizationId: string, name: string, externalId: string | null, type: number, defaultUserCollectionEmail: string | null, readOnly: boolean, hidePasswords: boolean, manage: boolean, 
+/**
+ * `"collectionDetails"`.
+ */
+object: string, };
+
+export type CollectionAccessDetailsResponse = { id: string, organizationId: string, name: string, externalId: string | null, type: number, defaultUserCollectionEmail: string | null, 
+/**
+ * Whether the caller has access of their own.
+ */
+assigned: boolean, readOnly: boolean, hidePasswords: boolean, manage: boolean, 
+/**
+ * Nobody (member or group) manages it.
+ */
+unmanaged: boolean, users: Array<SelectionResponse>, groups: Array<SelectionResponse>, 
+/**
+ * `"collectionAccessDetails"`.
+ */
+object: string, };
+
+export type GroupResponse = { id: string, organizationId: string, name: string, externalId: string | null, 
+/**
+ * `"group"`.
+ */
+object: string, };
+
+export type GroupDetailsResponse = { id: string, organizationId: string, name: string, externalId: string | null, collections: Array<SelectionResponse>, 
+/**
+ * Member (organization user) ids.
+ */
+users: Array<string>, 
+/**
+ * `"groupDetails"`.
+ */
+object: string, };
+
+export type PolicyResponse = { id: string, organizationId: string, 
+/**
+ * PolicyType number.
+ */
+type: number, 
+/**
+ * The policy's options (shape per type), or null.
+ */
+data: JsonValue | null, enabled: boolean, 
+/**
+ * `"policy"`.
+ */
+object: string, };
+
+export type EventResponse = { 
+/**
+ * EventType number.
+ */
+type: number, userId: string | null, organizationId: string | null, providerId: string | null, cipherId: string | null, collectionId: string | null, groupId: string | null, policyId: string | null, organizationUserId: string | null, providerUserId: string | null, providerOrganizationId: string | null, actingUserId: string | null, installationId: string | null, date: string, deviceType: number | null, ipAddress: string | null, systemUser: number | null, domainName: string | null, secretId: string | null, projectId: string | null, serviceAccountId: string | null, grantedServiceAccountId: string | null, sendId: string | null, 
+/**
+ * `"event"`.
+ */
+object: string, };
+
+export type ProviderEventResponse = { 
+/**
+ * Email of the acting account, when it still exists.
+ */
+actingUserEmail: string | null, 
+/**
+ * What happened, in words.
+ */
+eventName: string, 
+/**
+ * EventType number.
+ */
+type: number, userId: string | null, organizationId: string | null, providerId: string | null, cipherId: string | null, collectionId: string | null, groupId: string | null, policyId: string | null, organizationUserId: string | null, providerUserId: string | null, providerOrganizationId: string | null, actingUserId: string | null, installationId: string | null, date: string, deviceType: number | null, ipAddress: string | null, systemUser: number | null, domainName: string | null, secretId: string | null, projectId: string | null, serviceAccountId: string | null, grantedServiceAccountId: string | null, sendId: string | null, 
+/**
+ * `"event"`.
+ */
+object: string, };

@@ -1,0 +1,63 @@
+//! The console's TypeScript types are generated from these Rust types: this test renders them
+//! and compares with the committed `console/src/api/generated.ts`, so a wire change without a
+//! regenerated file fails CI. `KEYFLEET_BLESS=1 cargo test -p keyfleet-api --test typescript`
+//! rewrites it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keyfleet_api::org_responses::*;
+use keyfleet_api::orgs::Permissions;
+use keyfleet_api::ListResponse;
+use ts_rs::TS;
+
+fn render() -> String {
+    let decls = [
+        ListResponse::<()>::decl(),
+        Permissions::decl(),
+        SelectionResponse::decl(),
+        OrganizationFeatures::decl(),
+        CollectionLimits::decl(),
+        OrganizationResponse::decl(),
+        ProfileOrganizationResponse::decl(),
+        OrganizationUserDetailsResponse::decl(),
+        OrganizationUserMiniDetailsResponse::decl(),
+        CollectionResponse::decl(),
+        CollectionDetailsResponse::decl(),
+        CollectionAccessDetailsResponse::decl(),
+        GroupResponse::decl(),
+        GroupDetailsResponse::decl(),
+        PolicyResponse::decl(),
+        EventResponse::decl(),
+        ProviderEventResponse::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/keyfleet-api by its `typescript` test.\n\
+         // Do not edit: change the Rust types and run\n\
+         // KEYFLEET_BLESS=1 cargo test -p keyfleet-api --test typescript\n\n\
+         export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n",
+    );
+    for d in decls {
+        out.push('\n');
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_console_types_are_generated_from_the_rust_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../console/src/api/generated.ts");
+    let text = render();
+    if std::env::var_os("KEYFLEET_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{} is stale: run KEYFLEET_BLESS=1 cargo test -p keyfleet-api --test typescript",
+        path.display()
+    );
+}
