@@ -46,8 +46,8 @@ fn render() -> String {
 
 #[test]
 fn the_console_types_are_generated_from_the_rust_types() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../console/src/api/generated.ts");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../console/src/api/generated.ts");
     let text = render();
     if std::env::var_os("KEYFLEET_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

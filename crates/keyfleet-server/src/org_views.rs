@@ -314,7 +314,7 @@ pub(crate) mod golden {
         );
     }
 
-    fn id<T: std::str::FromStr>(n: u8) -> T
+    pub(crate) fn id<T: std::str::FromStr>(n: u8) -> T
     where
         T::Err: std::fmt::Debug,
     {

@@ -344,3 +344,153 @@ mod tests {
         assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
     }
 }
+
+#[cfg(test)]
+mod golden {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::org_views::golden::{check, id, org};
+    use keyfleet_domain::provider_store::{ProviderClient, ProviderOrgRow};
+    use keyfleet_domain::providers::Permission;
+
+    fn provider_row() -> ProviderRow {
+        ProviderRow {
+            id: id(0x21),
+            name: "Fleet MSP".into(),
+            business_name: Some("Fleet MSP Ltd".into()),
+            billing_email: Some("billing@fleet.example".into()),
+            status: 1,
+            enabled: true,
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_100_000),
+        }
+    }
+
+    fn member_row() -> ProviderUserRow {
+        ProviderUserRow {
+            id: id(0x22),
+            provider_id: id(0x21),
+            user_id: Some(id(0x23)),
+            email: None,
+            role: role::CUSTOM,
+            role_id: Some(id(0x24)),
+            status: 2,
+            suspended: false,
+            key: Some("4.provider-key".into()),
+            invited_at: None,
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_100_000),
+        }
+    }
+
+    fn role_row() -> ProviderRoleRow {
+        ProviderRoleRow {
+            id: id(0x24),
+            provider_id: id(0x21),
+            name: "Linkers".into(),
+            permissions: PermissionSet::of(&[Permission::ViewClients, Permission::AddOrLinkClient])
+                .to_json(),
+            assigned_only: true,
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_100_000),
+        }
+    }
+
+    fn link() -> ProviderOrgRow {
+        ProviderOrgRow {
+            id: id(0x25),
+            provider_id: id(0x21),
+            org_id: id(1),
+            key: "2.wrapped-org-key|iv|mac".into(),
+            website: Some("https://acme.example".into()),
+            region: Some("EU".into()),
+            notes: Some("Onboarded in March".into()),
+            creation_date: Timestamp(1_700_000_000_000),
+            revision_date: Timestamp(1_700_000_100_000),
+        }
+    }
+
+    #[test]
+    fn provider_views_keep_their_wire_shape() {
+        check("provider", &provider(&provider_row()));
+        check("admin_provider", &admin_provider(&provider_row(), 4, 7));
+        check(
+            "provider_invite",
+            &invite(&ProviderInvite {
+                member: member_row(),
+                token: "tok".into(),
+                link: "https://kf.example/#/providers/accept?token=tok".into(),
+                mailed: true,
+            }),
+        );
+        check(
+            "provider_member",
+            &member(&ProviderMemberDetails {
+                member: member_row(),
+                name: Some("Tech".into()),
+                email: "tech@fleet.example".into(),
+                two_factor_enabled: true,
+                role_name: Some("Linkers".into()),
+                assigned: vec![id(0x25)],
+            }),
+        );
+        check("provider_role", &provider_role(&role_row(), 3));
+        let client_row = ProviderClient {
+            link: link(),
+            org: org(),
+            seats_used: 5,
+            user_count: 4,
+            assigned: vec![id(0x22)],
+        };
+        check(
+            "provider_client",
+            &client(&ClientView {
+                client: client_row.clone(),
+                launchable: true,
+            }),
+        );
+        check(
+            "provider_client_not_launchable",
+            &client(&ClientView {
+                client: client_row,
+                launchable: false,
+            }),
+        );
+        check(
+            "profile_provider",
+            &profile_provider(&ProviderMembership {
+                provider: provider_row(),
+                member: member_row(),
+                role: Some(role_row()),
+            }),
+        );
+        check(
+            "profile_provider_organization",
+            &profile_provider_organization(&provider_row(), &org(), "2.k|k|k", id(0x23)),
+        );
+        let e = EventRow {
+            id: id(7),
+            event_type: provider_event::USER_INVITED,
+            date: Timestamp(1_700_000_200_000),
+            provider_id: Some(id(0x21)),
+            provider_user_id: Some(id(0x22)),
+            acting_user_id: Some(id(0x23)),
+            ..Default::default()
+        };
+        check("provider_event", &event(&e, Some("owner@fleet.example")));
+        check(
+            "provider_usage",
+            &usage(&ClientUsage {
+                link: link(),
+                org: org(),
+                confirmed: 3,
+                accepted: 1,
+                invited: 2,
+                revoked: 1,
+                items: 120,
+                two_factor_members: 3,
+                last_activity: Some(Timestamp(1_700_000_300_000)),
+            }),
+        );
+    }
+}
