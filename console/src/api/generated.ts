@@ -297,3 +297,205 @@ type: number, userId: string | null, organizationId: string | null, providerId: 
  * `"event"`.
  */
 object: string, };
+
+export type ProviderResponse = { id: string, name: string, businessName: string | null, businessAddress1: string | null, businessAddress2: string | null, businessAddress3: string | null, businessCountry: string | null, businessTaxNumber: string | null, billingEmail: string | null, creationDate: string, 
+/**
+ * ProviderStatusType: 0 pending (owner not set up), 1 created.
+ */
+status: number, enabled: boolean, 
+/**
+ * ProviderType: 0 MSP.
+ */
+type: number, useEvents: boolean, 
+/**
+ * `"provider"`.
+ */
+object: string, };
+
+export type AdminProviderResponse = { id: string, name: string, businessName: string | null, billingEmail: string | null, status: number, enabled: boolean, creationDate: string, 
+/**
+ * Members (any status).
+ */
+members: bigint, 
+/**
+ * Client organizations.
+ */
+clients: bigint, 
+/**
+ * `"adminProvider"`.
+ */
+object: string, };
+
+export type AdminProviderCreatedResponse = { ownerEmail: string | null, 
+/**
+ * The owner's (pending) provider member id.
+ */
+ownerId: string, 
+/**
+ * The link the owner opens to set the provider up.
+ */
+setupUrl: string, token: string, 
+/**
+ * Whether the link was mailed.
+ */
+mailed: boolean, id: string, name: string, businessName: string | null, billingEmail: string | null, status: number, enabled: boolean, creationDate: string, 
+/**
+ * Members (any status).
+ */
+members: bigint, 
+/**
+ * Client organizations.
+ */
+clients: bigint, 
+/**
+ * `"adminProvider"`.
+ */
+object: string, };
+
+export type ProviderInviteResponse = { 
+/**
+ * The new member's id.
+ */
+id: string, 
+/**
+ * Invited address.
+ */
+email: string | null, 
+/**
+ * Whether a mail went out.
+ */
+mailed: boolean, 
+/**
+ * The invitation token.
+ */
+token: string, 
+/**
+ * The link the invitee opens.
+ */
+inviteUrl: string, };
+
+export type ProviderMemberResponse = { id: string, userId: string | null, 
+/**
+ * ProviderUserType as the Bitwarden apps know it: 0 provider admin, 1 service user.
+ */
+type: number, 
+/**
+ * ProviderUserStatusType: 0 invited, 1 accepted, 2 confirmed.
+ */
+status: number, 
+/**
+ * Always empty (org permissions, for the Bitwarden shape).
+ */
+permissions: Permissions, 
+/**
+ * Keyfleet's role: `owner`, `admin`, `technician` or `custom`.
+ */
+role: string, 
+/**
+ * The custom role, when `role` is `custom`.
+ */
+roleId: string | null, suspended: boolean, name: string | null, email: string, 
+/**
+ * The custom role's name.
+ */
+roleName: string | null, twoFactorEnabled: boolean, 
+/**
+ * Provider-organization (client) ids assigned to the member.
+ */
+assignedClients: Array<string>, 
+/**
+ * `"providerUserUserDetails"`.
+ */
+object: string, };
+
+export type ProviderRoleResponse = { id: string, name: string, 
+/**
+ * Permission names from the catalog (docs/provider-api.md).
+ */
+permissions: Array<string>, 
+/**
+ * `all` or `assigned` (only the member's assigned clients).
+ */
+scope: string, 
+/**
+ * Members holding the role.
+ */
+members: bigint, creationDate: string, revisionDate: string, 
+/**
+ * `"providerRole"`.
+ */
+object: string, };
+
+export type ProviderClientResponse = { 
+/**
+ * The provider–organization link id.
+ */
+id: string, providerId: string, organizationId: string, 
+/**
+ * The org key wrapped with the provider key: only for members who may launch into it.
+ */
+key: string | null, settings: string | null, creationDate: string, revisionDate: string, userCount: bigint, seats: number, occupiedSeats: bigint, remainingSeats: bigint, plan: string, planType: number, organizationName: string, enabled: boolean, website: string | null, region: string | null, notes: string | null, 
+/**
+ * Provider member ids assigned to the client.
+ */
+assignedMembers: Array<string>, 
+/**
+ * `"providerOrganizationOrganizationDetail"`.
+ */
+object: string, };
+
+export type ProviderClientCreatedResponse = { 
+/**
+ * The client owner's invitation (to the organization itself), link included.
+ */
+ownerInvite: ProviderInviteResponse | null, 
+/**
+ * The provider–organization link id.
+ */
+id: string, providerId: string, organizationId: string, 
+/**
+ * The org key wrapped with the provider key: only for members who may launch into it.
+ */
+key: string | null, settings: string | null, creationDate: string, revisionDate: string, userCount: bigint, seats: number, occupiedSeats: bigint, remainingSeats: bigint, plan: string, planType: number, organizationName: string, enabled: boolean, website: string | null, region: string | null, notes: string | null, 
+/**
+ * Provider member ids assigned to the client.
+ */
+assignedMembers: Array<string>, 
+/**
+ * `"providerOrganizationOrganizationDetail"`.
+ */
+object: string, };
+
+export type ProfileProviderResponse = { id: string, name: string, 
+/**
+ * The provider key wrapped to the member's public key.
+ */
+key: string | null, status: number, type: number, enabled: boolean, permissions: Permissions, userId: string | null, useEvents: boolean, providerStatus: number, providerType: number, 
+/**
+ * Keyfleet's role (the Bitwarden apps ignore it).
+ */
+role: string, roleId: string | null, 
+/**
+ * `"profileProvider"`.
+ */
+object: string, };
+
+export type ProviderClientUsageResponse = { providerOrganizationId: string, organizationId: string, name: string, plan: string, planType: number, seats: number, 
+/**
+ * Confirmed + accepted + invited members (revoked ones use no seat).
+ */
+seatsUsed: bigint, membersConfirmed: bigint, membersAccepted: bigint, membersInvited: bigint, membersRevoked: bigint, items: bigint, membersWithTwoStepLogin: bigint, lastActivity: string | null, 
+/**
+ * `"providerClientUsage"`.
+ */
+object: string, };
+
+export type ProviderBulkResponse = { id: string, 
+/**
+ * Empty, or why this member was not changed.
+ */
+error: string, email?: string, mailed?: boolean, token?: string, inviteUrl?: string, 
+/**
+ * `"providerBulkConfirmResponseModel"`.
+ */
+object: string, };

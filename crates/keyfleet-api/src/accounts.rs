@@ -137,7 +137,7 @@ pub struct ProfileResponse {
     /// Confirmed memberships.
     pub organizations: Vec<crate::org_responses::ProfileOrganizationResponse>,
     /// Provider memberships.
-    pub providers: Vec<serde_json::Value>,
+    pub providers: Vec<crate::provider_responses::ProfileProviderResponse>,
     /// Organizations reachable through providers.
     pub provider_organizations: Vec<crate::org_responses::ProfileOrganizationResponse>,
     /// `"profile"`.

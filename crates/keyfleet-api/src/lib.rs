@@ -11,6 +11,7 @@ pub mod error;
 pub mod identity;
 pub mod org_responses;
 pub mod orgs;
+pub mod provider_responses;
 pub mod vault;
 
 pub use error::ErrorModel;

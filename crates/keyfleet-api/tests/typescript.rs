@@ -6,6 +6,7 @@
 
 use keyfleet_api::org_responses::*;
 use keyfleet_api::orgs::Permissions;
+use keyfleet_api::provider_responses::*;
 use keyfleet_api::ListResponse;
 use ts_rs::TS;
 
@@ -28,6 +29,17 @@ fn render() -> String {
         PolicyResponse::decl(),
         EventResponse::decl(),
         ProviderEventResponse::decl(),
+        ProviderResponse::decl(),
+        AdminProviderResponse::decl(),
+        AdminProviderCreatedResponse::decl(),
+        ProviderInviteResponse::decl(),
+        ProviderMemberResponse::decl(),
+        ProviderRoleResponse::decl(),
+        ProviderClientResponse::decl(),
+        ProviderClientCreatedResponse::decl(),
+        ProfileProviderResponse::decl(),
+        ProviderClientUsageResponse::decl(),
+        ProviderBulkResponse::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/keyfleet-api by its `typescript` test.\n\

@@ -3,164 +3,158 @@
 
 use crate::org_views;
 use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
+use keyfleet_api::provider_responses::{
+    AdminProviderResponse, ProfileProviderResponse, ProviderClientResponse,
+    ProviderClientUsageResponse, ProviderInviteResponse, ProviderMemberResponse, ProviderResponse,
+    ProviderRoleResponse,
+};
 use keyfleet_domain::ids::{OrgUserId, UserId};
 use keyfleet_domain::orgs::{member_status, member_type, plan, Permissions};
 use keyfleet_domain::provider_store::{
     ClientUsage, ProviderMemberDetails, ProviderMembership, ProviderRoleRow, ProviderRow,
-    ProviderUserRow,
 };
 use keyfleet_domain::providers::{provider_event, role, ClientView, PermissionSet, ProviderInvite};
 use keyfleet_domain::store::{EventRow, OrgRow, OrgUserRow};
 use keyfleet_domain::Timestamp;
-use serde_json::{json, Value};
 
-fn opt<T: ToString>(v: Option<T>) -> Value {
-    v.map_or(Value::Null, |v| Value::String(v.to_string()))
+fn opt<T: ToString>(v: Option<T>) -> Option<String> {
+    v.map(|v| v.to_string())
 }
 
 /// `provider`.
-pub fn provider(p: &ProviderRow) -> Value {
-    json!({
-        "id": p.id.to_string(),
-        "name": p.name,
-        "businessName": p.business_name,
-        "businessAddress1": null,
-        "businessAddress2": null,
-        "businessAddress3": null,
-        "businessCountry": null,
-        "businessTaxNumber": null,
-        "billingEmail": p.billing_email,
-        "creationDate": p.creation_date.to_iso(),
-        "status": p.status,
-        "enabled": p.enabled,
-        "type": 0,
-        "useEvents": true,
-        "object": "provider",
-    })
+pub fn provider(p: &ProviderRow) -> ProviderResponse {
+    ProviderResponse {
+        id: p.id.to_string(),
+        name: p.name.clone(),
+        business_name: p.business_name.clone(),
+        business_address1: None,
+        business_address2: None,
+        business_address3: None,
+        business_country: None,
+        business_tax_number: None,
+        billing_email: p.billing_email.clone(),
+        creation_date: p.creation_date.to_iso(),
+        status: p.status,
+        enabled: p.enabled,
+        provider_type: 0,
+        use_events: true,
+        object: "provider".into(),
+    }
 }
 
 /// The operator's view of a provider.
-pub fn admin_provider(p: &ProviderRow, members: i64, clients: i64) -> Value {
-    json!({
-        "id": p.id.to_string(),
-        "name": p.name,
-        "businessName": p.business_name,
-        "billingEmail": p.billing_email,
-        "status": p.status,
-        "enabled": p.enabled,
-        "creationDate": p.creation_date.to_iso(),
-        "members": members,
-        "clients": clients,
-        "object": "adminProvider",
-    })
+pub fn admin_provider(p: &ProviderRow, members: i64, clients: i64) -> AdminProviderResponse {
+    AdminProviderResponse {
+        id: p.id.to_string(),
+        name: p.name.clone(),
+        business_name: p.business_name.clone(),
+        billing_email: p.billing_email.clone(),
+        status: p.status,
+        enabled: p.enabled,
+        creation_date: p.creation_date.to_iso(),
+        members,
+        clients,
+        object: "adminProvider".into(),
+    }
 }
 
 /// An invitation as the inviter gets it back, link included (scripts onboarding a client need
 /// it even when a mail went out; the inviter is entitled to it).
-pub fn invite(i: &ProviderInvite) -> Value {
-    json!({
-        "id": i.member.id.to_string(),
-        "email": i.member.email,
-        "mailed": i.mailed,
-        "token": i.token,
-        "inviteUrl": i.link,
-    })
-}
-
-fn member_fields(m: &ProviderUserRow) -> serde_json::Map<String, Value> {
-    let Value::Object(map) = json!({
-        "id": m.id.to_string(),
-        "userId": opt(m.user_id),
-        "type": role::wire_type(m.role),
-        "status": m.status,
-        "permissions": Permissions::default(),
-        "role": role::name(m.role),
-        "roleId": opt(m.role_id),
-        "suspended": m.suspended,
-    }) else {
-        unreachable!("a JSON object literal")
-    };
-    map
+pub fn invite(i: &ProviderInvite) -> ProviderInviteResponse {
+    ProviderInviteResponse {
+        id: i.member.id.to_string(),
+        email: i.member.email.clone(),
+        mailed: i.mailed,
+        token: i.token.clone(),
+        invite_url: i.link.clone(),
+    }
 }
 
 /// `providerUserUserDetails` with Keyfleet's role, suspension, two-step and assignments.
-pub fn member(d: &ProviderMemberDetails) -> Value {
-    let mut m = member_fields(&d.member);
-    let extra = json!({
-        "name": d.name,
-        "email": d.email,
-        "roleName": d.role_name,
-        "twoFactorEnabled": d.two_factor_enabled,
-        "assignedClients": d.assigned.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "object": "providerUserUserDetails",
-    });
-    if let Value::Object(e) = extra {
-        m.extend(e);
+pub fn member(d: &ProviderMemberDetails) -> ProviderMemberResponse {
+    let m = &d.member;
+    ProviderMemberResponse {
+        id: m.id.to_string(),
+        user_id: opt(m.user_id),
+        member_type: role::wire_type(m.role),
+        status: m.status,
+        permissions: Permissions::default(),
+        role: role::name(m.role).into(),
+        role_id: opt(m.role_id),
+        suspended: m.suspended,
+        name: d.name.clone(),
+        email: d.email.clone(),
+        role_name: d.role_name.clone(),
+        two_factor_enabled: d.two_factor_enabled,
+        assigned_clients: d.assigned.iter().map(ToString::to_string).collect(),
+        object: "providerUserUserDetails".into(),
     }
-    Value::Object(m)
 }
 
 /// A custom role.
-pub fn provider_role(r: &ProviderRoleRow, members: i64) -> Value {
-    json!({
-        "id": r.id.to_string(),
-        "name": r.name,
-        "permissions": PermissionSet::from_json(&r.permissions).names(),
-        "scope": if r.assigned_only { "assigned" } else { "all" },
-        "members": members,
-        "creationDate": r.creation_date.to_iso(),
-        "revisionDate": r.revision_date.to_iso(),
-        "object": "providerRole",
-    })
+pub fn provider_role(r: &ProviderRoleRow, members: i64) -> ProviderRoleResponse {
+    ProviderRoleResponse {
+        id: r.id.to_string(),
+        name: r.name.clone(),
+        permissions: PermissionSet::from_json(&r.permissions)
+            .names()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        scope: if r.assigned_only { "assigned" } else { "all" }.into(),
+        members,
+        creation_date: r.creation_date.to_iso(),
+        revision_date: r.revision_date.to_iso(),
+        object: "providerRole".into(),
+    }
 }
 
 /// `providerOrganizationOrganizationDetail` with Keyfleet's client details; the wrapped key
 /// only for members who may launch into the client.
-pub fn client(v: &ClientView) -> Value {
+pub fn client(v: &ClientView) -> ProviderClientResponse {
     let c = &v.client;
-    json!({
-        "id": c.link.id.to_string(),
-        "providerId": c.link.provider_id.to_string(),
-        "organizationId": c.org.id.to_string(),
-        "key": if v.launchable { Value::String(c.link.key.clone()) } else { Value::Null },
-        "settings": null,
-        "creationDate": c.link.creation_date.to_iso(),
-        "revisionDate": c.link.revision_date.to_iso(),
-        "userCount": c.user_count,
-        "seats": c.org.seats,
-        "occupiedSeats": c.seats_used,
-        "remainingSeats": i64::from(c.org.seats) - c.seats_used,
-        "plan": plan::name(c.org.plan_type),
-        "planType": c.org.plan_type,
-        "organizationName": c.org.name,
-        "enabled": c.org.enabled,
-        "website": c.link.website,
-        "region": c.link.region,
-        "notes": c.link.notes,
-        "assignedMembers": c.assigned.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "object": "providerOrganizationOrganizationDetail",
-    })
+    ProviderClientResponse {
+        id: c.link.id.to_string(),
+        provider_id: c.link.provider_id.to_string(),
+        organization_id: c.org.id.to_string(),
+        key: v.launchable.then(|| c.link.key.clone()),
+        settings: None,
+        creation_date: c.link.creation_date.to_iso(),
+        revision_date: c.link.revision_date.to_iso(),
+        user_count: c.user_count,
+        seats: c.org.seats,
+        occupied_seats: c.seats_used,
+        remaining_seats: i64::from(c.org.seats) - c.seats_used,
+        plan: plan::name(c.org.plan_type).into(),
+        plan_type: c.org.plan_type,
+        organization_name: c.org.name.clone(),
+        enabled: c.org.enabled,
+        website: c.link.website.clone(),
+        region: c.link.region.clone(),
+        notes: c.link.notes.clone(),
+        assigned_members: c.assigned.iter().map(ToString::to_string).collect(),
+        object: "providerOrganizationOrganizationDetail".into(),
+    }
 }
 
 /// `profileProvider` (sync).
-pub fn profile_provider(m: &ProviderMembership) -> Value {
-    json!({
-        "id": m.provider.id.to_string(),
-        "name": m.provider.name,
-        "key": m.member.key,
-        "status": m.member.status,
-        "type": role::wire_type(m.member.role),
-        "enabled": m.provider.enabled,
-        "permissions": Permissions::default(),
-        "userId": opt(m.member.user_id),
-        "useEvents": true,
-        "providerStatus": m.provider.status,
-        "providerType": 0,
-        // Keyfleet's own fields (the Bitwarden apps ignore them): the member's role.
-        "role": role::name(m.member.role),
-        "roleId": opt(m.member.role_id),
-        "object": "profileProvider",
-    })
+pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
+    ProfileProviderResponse {
+        id: m.provider.id.to_string(),
+        name: m.provider.name.clone(),
+        key: m.member.key.clone(),
+        status: m.member.status,
+        member_type: role::wire_type(m.member.role),
+        enabled: m.provider.enabled,
+        permissions: Permissions::default(),
+        user_id: opt(m.member.user_id),
+        use_events: true,
+        provider_status: m.provider.status,
+        provider_type: 0,
+        role: role::name(m.member.role).into(),
+        role_id: opt(m.member.role_id),
+        object: "profileProvider".into(),
+    }
 }
 
 /// `profileProviderOrganization` (sync): the client org as an owner sees it, its key wrapped
@@ -262,24 +256,24 @@ pub fn events_csv(events: &[(EventRow, Option<String>)]) -> String {
 }
 
 /// One client's usage.
-pub fn usage(u: &ClientUsage) -> Value {
-    json!({
-        "providerOrganizationId": u.link.id.to_string(),
-        "organizationId": u.org.id.to_string(),
-        "name": u.org.name,
-        "plan": plan::name(u.org.plan_type),
-        "planType": u.org.plan_type,
-        "seats": u.org.seats,
-        "seatsUsed": u.confirmed + u.accepted + u.invited,
-        "membersConfirmed": u.confirmed,
-        "membersAccepted": u.accepted,
-        "membersInvited": u.invited,
-        "membersRevoked": u.revoked,
-        "items": u.items,
-        "membersWithTwoStepLogin": u.two_factor_members,
-        "lastActivity": u.last_activity.map(Timestamp::to_iso),
-        "object": "providerClientUsage",
-    })
+pub fn usage(u: &ClientUsage) -> ProviderClientUsageResponse {
+    ProviderClientUsageResponse {
+        provider_organization_id: u.link.id.to_string(),
+        organization_id: u.org.id.to_string(),
+        name: u.org.name.clone(),
+        plan: plan::name(u.org.plan_type).into(),
+        plan_type: u.org.plan_type,
+        seats: u.org.seats,
+        seats_used: u.confirmed + u.accepted + u.invited,
+        members_confirmed: u.confirmed,
+        members_accepted: u.accepted,
+        members_invited: u.invited,
+        members_revoked: u.revoked,
+        items: u.items,
+        members_with_two_step_login: u.two_factor_members,
+        last_activity: u.last_activity.map(Timestamp::to_iso),
+        object: "providerClientUsage".into(),
+    }
 }
 
 /// The usage report as CSV, with a TOTAL row.
@@ -350,7 +344,7 @@ mod golden {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::org_views::golden::{check, id, org};
-    use keyfleet_domain::provider_store::{ProviderClient, ProviderOrgRow};
+    use keyfleet_domain::provider_store::{ProviderClient, ProviderOrgRow, ProviderUserRow};
     use keyfleet_domain::providers::Permission;
 
     fn provider_row() -> ProviderRow {

@@ -13,11 +13,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use keyfleet_api::provider_responses::{
+    AdminProviderCreatedResponse, AdminProviderResponse, ProviderResponse,
+};
 use keyfleet_api::ErrorModel;
 use keyfleet_api::ListResponse;
 use keyfleet_domain::providers::NewProvider;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
@@ -101,7 +104,7 @@ async fn create_provider(
     State(app): State<AppState>,
     _op: Operator,
     Json(req): Json<CreateProvider>,
-) -> Answer {
+) -> Answer<AdminProviderCreatedResponse> {
     let (p, invite) = app
         .domain
         .admin_create_provider(&NewProvider {
@@ -111,19 +114,21 @@ async fn create_provider(
             billing_email: req.billing_email,
         })
         .await?;
-    let mut v = pv::admin_provider(&p, 1, 0);
-    if let Value::Object(m) = &mut v {
-        m.insert("ownerEmail".into(), json!(invite.member.email));
-        m.insert("ownerId".into(), json!(invite.member.id.to_string()));
-        m.insert("setupUrl".into(), json!(invite.link));
-        m.insert("token".into(), json!(invite.token));
-        m.insert("mailed".into(), json!(invite.mailed));
-    }
-    Ok(axum::Json(v))
+    Ok(axum::Json(AdminProviderCreatedResponse {
+        provider: pv::admin_provider(&p, 1, 0),
+        owner_email: invite.member.email,
+        owner_id: invite.member.id.to_string(),
+        setup_url: invite.link,
+        token: invite.token,
+        mailed: invite.mailed,
+    }))
 }
 
 /// `GET /admin/providers`.
-async fn list_providers(State(app): State<AppState>, _op: Operator) -> Answer<ListResponse<Value>> {
+async fn list_providers(
+    State(app): State<AppState>,
+    _op: Operator,
+) -> Answer<ListResponse<AdminProviderResponse>> {
     let rows = app.domain.admin_providers().await?;
     Ok(axum::Json(crate::org_views::list(
         rows.iter()
@@ -133,7 +138,7 @@ async fn list_providers(State(app): State<AppState>, _op: Operator) -> Answer<Li
     )))
 }
 
-async fn set_enabled(app: AppState, id: &str, enabled: bool) -> Answer {
+async fn set_enabled(app: AppState, id: &str, enabled: bool) -> Answer<ProviderResponse> {
     let p = app
         .domain
         .admin_set_provider_enabled(path_id(id)?, enabled)
@@ -146,7 +151,7 @@ async fn disable_provider(
     State(app): State<AppState>,
     _op: Operator,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<ProviderResponse> {
     set_enabled(app, &id, false).await
 }
 
@@ -155,6 +160,6 @@ async fn enable_provider(
     State(app): State<AppState>,
     _op: Operator,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<ProviderResponse> {
     set_enabled(app, &id, true).await
 }

@@ -14,6 +14,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
+use keyfleet_api::provider_responses::{
+    ProviderBulkResponse, ProviderClientCreatedResponse, ProviderClientResponse,
+    ProviderInviteResponse, ProviderMemberResponse, ProviderResponse, ProviderRoleResponse,
+};
 use keyfleet_api::ListResponse;
 use keyfleet_domain::providers::{
     BulkMemberAction, ClientEdit, NewClient, ProviderEventFilter, ProviderInvite, ProviderSetup,
@@ -94,7 +98,7 @@ async fn get_provider(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer {
+) -> Answer<ProviderResponse> {
     let actor = app
         .domain
         .get_provider(&caller, path_id(&provider)?)
@@ -117,7 +121,7 @@ async fn update_provider(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<ProviderUpdate>,
-) -> Answer {
+) -> Answer<ProviderResponse> {
     let p = app
         .domain
         .update_provider(
@@ -147,7 +151,7 @@ async fn setup_provider(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<SetupRequest>,
-) -> Answer {
+) -> Answer<ProviderResponse> {
     let p = app
         .domain
         .setup_provider(
@@ -171,7 +175,7 @@ async fn list_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderMemberResponse>> {
     let members = app
         .domain
         .provider_members(&caller, path_id(&provider)?, None)
@@ -186,7 +190,7 @@ async fn get_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ProviderMemberResponse> {
     let mut members = app
         .domain
         .provider_members(&caller, path_id(&provider)?, Some(path_id(&member)?))
@@ -214,7 +218,7 @@ async fn invite_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<InviteRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderInviteResponse>> {
     let invites = app
         .domain
         .invite_provider_members(
@@ -243,7 +247,7 @@ async fn reinvite_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderBulkResponse>> {
     let results = app
         .domain
         .bulk_provider_members(
@@ -259,7 +263,7 @@ async fn reinvite_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ProviderInviteResponse> {
     let i = app
         .domain
         .reinvite_provider_member(&caller, path_id(&provider)?, path_id(&member)?)
@@ -342,7 +346,7 @@ async fn confirm_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<BulkConfirm>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderBulkResponse>> {
     let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
     let results = app
         .domain
@@ -371,7 +375,7 @@ async fn update_member(
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
     Json(req): Json<RoleChange>,
-) -> Answer {
+) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
         .update_provider_member_role(
@@ -391,7 +395,7 @@ async fn member_json(
     caller: &keyfleet_domain::Caller,
     pid: keyfleet_domain::ids::ProviderId,
     mid: keyfleet_domain::ids::ProviderUserId,
-) -> Answer {
+) -> Answer<ProviderMemberResponse> {
     let m = app
         .domain
         .provider_members(caller, pid, Some(mid))
@@ -412,7 +416,7 @@ async fn assign_member_clients(
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
     Json(req): Json<ClientIds>,
-) -> Answer {
+) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
         .assign_member_clients(&caller, pid, mid, &req.client_ids)
@@ -424,7 +428,7 @@ async fn suspend_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
         .set_provider_member_suspended(&caller, pid, mid, true)
@@ -436,7 +440,7 @@ async fn restore_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
         .set_provider_member_suspended(&caller, pid, mid, false)
@@ -460,7 +464,7 @@ async fn delete_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderBulkResponse>> {
     let results = app
         .domain
         .bulk_provider_members(
@@ -475,18 +479,33 @@ async fn delete_members(
 /// `{id, error}` per member (and the new link for reinvites).
 fn bulk_answer(
     results: Vec<(String, Result<Option<ProviderInvite>, DomainError>)>,
-) -> ListResponse<Value> {
+) -> ListResponse<ProviderBulkResponse> {
     list(
         results
             .into_iter()
             .map(|(id, r)| {
-                let mut v = match &r {
-                    Ok(Some(invite)) => pv::invite(invite),
-                    _ => json!({ "id": id }),
+                let mut answer = ProviderBulkResponse {
+                    id,
+                    error: String::new(),
+                    email: None,
+                    mailed: None,
+                    token: None,
+                    invite_url: None,
+                    object: "providerBulkConfirmResponseModel".into(),
                 };
-                v["error"] = json!(r.err().map(|e| bulk_error(&e)).unwrap_or_default());
-                v["object"] = json!("providerBulkConfirmResponseModel");
-                v
+                match r {
+                    Ok(Some(invite)) => {
+                        let i = pv::invite(&invite);
+                        answer.id = i.id;
+                        answer.email = i.email;
+                        answer.mailed = Some(i.mailed);
+                        answer.token = Some(i.token);
+                        answer.invite_url = Some(i.invite_url);
+                    }
+                    Ok(None) => {}
+                    Err(e) => answer.error = bulk_error(&e),
+                }
+                answer
             })
             .collect(),
         None,
@@ -523,7 +542,7 @@ async fn list_roles(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderRoleResponse>> {
     let roles = app
         .domain
         .provider_roles(&caller, path_id(&provider)?)
@@ -551,7 +570,7 @@ async fn create_role(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<RoleRequest>,
-) -> Answer {
+) -> Answer<ProviderRoleResponse> {
     let r = app
         .domain
         .save_provider_role(
@@ -571,7 +590,7 @@ async fn update_role(
     Authed(caller): Authed,
     Path((provider, role)): Path<(String, String)>,
     Json(req): Json<RoleRequest>,
-) -> Answer {
+) -> Answer<ProviderRoleResponse> {
     let pid = path_id(&provider)?;
     let r = app
         .domain
@@ -604,7 +623,7 @@ async fn clone_role(
     Authed(caller): Authed,
     Path((provider, role)): Path<(String, String)>,
     Json(req): Json<NameRequest>,
-) -> Answer {
+) -> Answer<ProviderRoleResponse> {
     let r = app
         .domain
         .clone_provider_role(&caller, path_id(&provider)?, path_id(&role)?, &req.name)
@@ -629,7 +648,7 @@ async fn list_clients(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderClientResponse>> {
     let clients = app
         .domain
         .provider_clients(&caller, path_id(&provider)?)
@@ -644,7 +663,7 @@ async fn get_client(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
         .provider_client(&caller, path_id(&provider)?, path_id(&client)?)
@@ -687,7 +706,7 @@ async fn create_client(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<CreateClient>,
-) -> Answer {
+) -> Answer<ProviderClientCreatedResponse> {
     let created = app
         .domain
         .create_provider_client(
@@ -709,18 +728,16 @@ async fn create_client(
             },
         )
         .await?;
-    let mut v = pv::client(&created.client);
-    v["ownerInvite"] = match &created.owner_invite {
-        Some(i) => json!({
-            "id": i.member.id.to_string(),
-            "email": i.member.email,
-            "mailed": i.mailed,
-            "token": i.token,
-            "inviteUrl": i.link,
+    Ok(axum::Json(ProviderClientCreatedResponse {
+        client: pv::client(&created.client),
+        owner_invite: created.owner_invite.map(|i| ProviderInviteResponse {
+            id: i.member.id.to_string(),
+            email: i.member.email,
+            mailed: i.mailed,
+            token: i.token,
+            invite_url: i.link,
         }),
-        None => Value::Null,
-    };
-    Ok(axum::Json(v))
+    }))
 }
 
 async fn addable_orgs(
@@ -761,7 +778,7 @@ async fn link_client(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<LinkRequest>,
-) -> Answer {
+) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
         .link_provider_client(
@@ -795,7 +812,7 @@ async fn edit_client(
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
     Json(req): Json<EditClient>,
-) -> Answer {
+) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
         .edit_provider_client(
@@ -825,7 +842,7 @@ async fn assign_client_members(
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
     Json(req): Json<MemberIds>,
-) -> Answer {
+) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
         .assign_client_members(
