@@ -298,6 +298,66 @@ type: number, userId: string | null, organizationId: string | null, providerId: 
  */
 object: string, };
 
+export type BulkMemberResponse = { id: string, 
+/**
+ * Empty, or why this member was not changed.
+ */
+error: string, email?: string, mailed?: boolean, token?: string, inviteUrl?: string, 
+/**
+ * The Bitwarden model name of the table's bulk answer.
+ */
+object: string, };
+
+export type OrganizationUserInviteResponse = { id: string, email: string | null, mailed: boolean, token: string | null, inviteUrl: string | null, 
+/**
+ * `"organizationUserInvite"`.
+ */
+object: string, };
+
+export type OrganizationUserPublicKeyResponse = { id: string, userId: string, key: string, 
+/**
+ * `"organizationUserPublicKeyResponseModel"`.
+ */
+object: string, };
+
+export type OrganizationPublicKeyResponse = { 
+/**
+ * The org's public key.
+ */
+publicKey: string | null, 
+/**
+ * `"organizationPublicKey"`.
+ */
+object: string, };
+
+export type OrganizationKeysResponse = { 
+/**
+ * Public key.
+ */
+publicKey: string | null, 
+/**
+ * Private key under the org key.
+ */
+privateKey: string | null, 
+/**
+ * `"organizationKeys"`.
+ */
+object: string, };
+
+export type ApiKeyResponse = { 
+/**
+ * The key.
+ */
+apiKey: string, 
+/**
+ * When it was made.
+ */
+revisionDate: string, 
+/**
+ * `"apiKey"`.
+ */
+object: string, };
+
 export type ProviderResponse = { id: string, name: string, businessName: string | null, businessAddress1: string | null, businessAddress2: string | null, businessAddress3: string | null, businessCountry: string | null, businessTaxNumber: string | null, billingEmail: string | null, creationDate: string, 
 /**
  * ProviderStatusType: 0 pending (owner not set up), 1 created.
@@ -487,15 +547,5 @@ export type ProviderClientUsageResponse = { providerOrganizationId: string, orga
 seatsUsed: bigint, membersConfirmed: bigint, membersAccepted: bigint, membersInvited: bigint, membersRevoked: bigint, items: bigint, membersWithTwoStepLogin: bigint, lastActivity: string | null, 
 /**
  * `"providerClientUsage"`.
- */
-object: string, };
-
-export type ProviderBulkResponse = { id: string, 
-/**
- * Empty, or why this member was not changed.
- */
-error: string, email?: string, mailed?: boolean, token?: string, inviteUrl?: string, 
-/**
- * `"providerBulkConfirmResponseModel"`.
  */
 object: string, };

@@ -415,3 +415,104 @@ pub struct ProviderEventResponse {
     /// What happened, in words.
     pub event_name: String,
 }
+
+/// One member's result in a bulk member call, organizations and providers alike
+/// (`OrganizationBulkConfirmResponseModel`, `providerBulkConfirmResponseModel`): `error` is empty
+/// when it worked; a reinvite also answers whether it was mailed and, when it was not, the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct BulkMemberResponse {
+    pub id: String,
+    /// Empty, or why this member was not changed.
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub mailed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub invite_url: Option<String>,
+    /// The Bitwarden model name of the table's bulk answer.
+    pub object: String,
+}
+
+impl BulkMemberResponse {
+    /// The answer for `id`: worked when `error` is empty.
+    pub fn new(id: String, error: String, object: &str) -> Self {
+        BulkMemberResponse {
+            id,
+            error,
+            email: None,
+            mailed: None,
+            token: None,
+            invite_url: None,
+            object: object.into(),
+        }
+    }
+}
+
+/// An invitation as the inviting admin gets it back: the link only when it was not mailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct OrganizationUserInviteResponse {
+    pub id: String,
+    pub email: Option<String>,
+    pub mailed: bool,
+    pub token: Option<String>,
+    pub invite_url: Option<String>,
+    /// `"organizationUserInvite"`.
+    pub object: String,
+}
+
+/// A member's public key, for confirming (`users/public-keys`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct OrganizationUserPublicKeyResponse {
+    pub id: String,
+    pub user_id: String,
+    pub key: String,
+    /// `"organizationUserPublicKeyResponseModel"`.
+    pub object: String,
+}
+
+/// `GET /organizations/{id}/public-key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationPublicKeyResponse {
+    /// The org's public key.
+    pub public_key: Option<String>,
+    /// `"organizationPublicKey"`.
+    pub object: String,
+}
+
+/// The org's key pair (`POST /organizations/{id}/keys`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationKeysResponse {
+    /// Public key.
+    pub public_key: Option<String>,
+    /// Private key under the org key.
+    pub private_key: Option<String>,
+    /// `"organizationKeys"`.
+    pub object: String,
+}
+
+/// An API key as shown once (`api-key`, `rotate-api-key`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyResponse {
+    /// The key.
+    pub api_key: String,
+    /// When it was made.
+    pub revision_date: String,
+    /// `"apiKey"`.
+    pub object: String,
+}

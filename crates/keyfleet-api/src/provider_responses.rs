@@ -223,28 +223,3 @@ pub struct AdminProviderCreatedResponse {
     /// Whether the link was mailed.
     pub mailed: bool,
 }
-
-/// One member's result in a bulk member call (`providerBulkConfirmResponseModel`): `error` is
-/// empty when it worked; a reinvite also answers the new invitation's fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
-pub struct ProviderBulkResponse {
-    pub id: String,
-    /// Empty, or why this member was not changed.
-    pub error: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub mailed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub invite_url: Option<String>,
-    /// `"providerBulkConfirmResponseModel"`.
-    pub object: String,
-}

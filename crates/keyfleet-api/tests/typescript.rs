@@ -29,6 +29,12 @@ fn render() -> String {
         PolicyResponse::decl(),
         EventResponse::decl(),
         ProviderEventResponse::decl(),
+        BulkMemberResponse::decl(),
+        OrganizationUserInviteResponse::decl(),
+        OrganizationUserPublicKeyResponse::decl(),
+        OrganizationPublicKeyResponse::decl(),
+        OrganizationKeysResponse::decl(),
+        ApiKeyResponse::decl(),
         ProviderResponse::decl(),
         AdminProviderResponse::decl(),
         AdminProviderCreatedResponse::decl(),
@@ -39,7 +45,6 @@ fn render() -> String {
         ProviderClientCreatedResponse::decl(),
         ProfileProviderResponse::decl(),
         ProviderClientUsageResponse::decl(),
-        ProviderBulkResponse::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/keyfleet-api by its `typescript` test.\n\

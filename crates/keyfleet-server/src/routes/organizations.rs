@@ -9,7 +9,9 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::Router;
 use keyfleet_api::org_responses::{
-    OrganizationResponse, OrganizationUserDetailsResponse, OrganizationUserMiniDetailsResponse,
+    ApiKeyResponse, BulkMemberResponse, OrganizationKeysResponse, OrganizationPublicKeyResponse,
+    OrganizationResponse, OrganizationUserDetailsResponse, OrganizationUserInviteResponse,
+    OrganizationUserMiniDetailsResponse, OrganizationUserPublicKeyResponse,
 };
 use keyfleet_api::orgs::{
     KeyedId, OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
@@ -21,7 +23,7 @@ use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{InviteOutcome, MemberChange};
 use keyfleet_domain::{Caller, DomainError};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
@@ -132,7 +134,7 @@ struct PasswordBody {
     master_password_hash: Option<String>,
 }
 
-fn invites_json(invites: &[InviteOutcome]) -> ListResponse<Value> {
+fn invites_json(invites: &[InviteOutcome]) -> ListResponse<OrganizationUserInviteResponse> {
     // With no mail server (or a refused message) the link goes to the inviting admin to pass
     // on; a mailed link is never shown to anyone but its recipient.
     v::list(
@@ -143,27 +145,28 @@ fn invites_json(invites: &[InviteOutcome]) -> ListResponse<Value> {
                     true => (None, None),
                     false => (Some(i.token.as_str()), Some(i.link.as_str())),
                 };
-                json!({
-                    "id": i.member.id.to_string(),
-                    "email": i.member.email,
-                    "mailed": i.mailed,
-                    "token": token,
-                    "inviteUrl": link,
-                    "object": "organizationUserInvite",
-                })
+                OrganizationUserInviteResponse {
+                    id: i.member.id.to_string(),
+                    email: i.member.email.clone(),
+                    mailed: i.mailed,
+                    token: token.map(str::to_string),
+                    invite_url: link.map(str::to_string),
+                    object: "organizationUserInvite".into(),
+                }
             })
             .collect(),
         None,
     )
 }
 
-fn bulk_json(results: Vec<(String, Option<String>)>) -> ListResponse<Value> {
+/// Bitwarden's name for an org bulk answer.
+const ORG_BULK: &str = "OrganizationBulkConfirmResponseModel";
+
+fn bulk_json(results: Vec<(String, Option<String>)>) -> ListResponse<BulkMemberResponse> {
     v::list(
         results
             .into_iter()
-            .map(|(id, error)| {
-                json!({ "id": id, "error": error.unwrap_or_default(), "object": "OrganizationBulkConfirmResponseModel" })
-            })
+            .map(|(id, error)| BulkMemberResponse::new(id, error.unwrap_or_default(), ORG_BULK))
             .collect(),
         None,
     )
@@ -257,12 +260,12 @@ async fn org_public_key(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-) -> Answer {
+) -> Answer<OrganizationPublicKeyResponse> {
     let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
-    Ok(axum::Json(json!({
-        "publicKey": actor.org().public_key,
-        "object": "organizationPublicKey",
-    })))
+    Ok(axum::Json(OrganizationPublicKeyResponse {
+        public_key: actor.org().public_key.clone(),
+        object: "organizationPublicKey".into(),
+    }))
 }
 
 /// `POST /api/organizations/{org}/keys`: an organization made without a key pair gets one (the
@@ -272,16 +275,16 @@ async fn set_org_keys(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationKeysRequest>,
-) -> Answer {
+) -> Answer<OrganizationKeysResponse> {
     let org = app
         .domain
         .set_org_keys(&caller, path_id(&org)?, &req)
         .await?;
-    Ok(axum::Json(json!({
-        "publicKey": org.public_key,
-        "privateKey": org.private_key,
-        "object": "organizationKeys",
-    })))
+    Ok(axum::Json(OrganizationKeysResponse {
+        public_key: org.public_key,
+        private_key: org.private_key,
+        object: "organizationKeys".into(),
+    }))
 }
 
 async fn api_key_answer(
@@ -290,7 +293,7 @@ async fn api_key_answer(
     org: &str,
     body: PasswordBody,
     rotate: bool,
-) -> Answer {
+) -> Answer<ApiKeyResponse> {
     let (key, revision) = app
         .domain
         .org_api_key(
@@ -300,11 +303,11 @@ async fn api_key_answer(
             rotate,
         )
         .await?;
-    Ok(axum::Json(json!({
-        "apiKey": key,
-        "revisionDate": revision.to_iso(),
-        "object": "apiKey",
-    })))
+    Ok(axum::Json(ApiKeyResponse {
+        api_key: key,
+        revision_date: revision.to_iso(),
+        object: "apiKey".into(),
+    }))
 }
 
 /// `POST /api/organizations/{org}/api-key` `{masterPasswordHash}` (owners only).
@@ -313,7 +316,7 @@ async fn org_api_key(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(body): Json<PasswordBody>,
-) -> Answer {
+) -> Answer<ApiKeyResponse> {
     api_key_answer(&app, &caller, &org, body, false).await
 }
 
@@ -323,7 +326,7 @@ async fn rotate_org_api_key(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(body): Json<PasswordBody>,
-) -> Answer {
+) -> Answer<ApiKeyResponse> {
     api_key_answer(&app, &caller, &org, body, true).await
 }
 
@@ -384,7 +387,7 @@ async fn invite_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserInviteRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<OrganizationUserInviteResponse>> {
     let invites = app
         .domain
         .invite_members(&caller, path_id(&org)?, &req)
@@ -398,7 +401,7 @@ async fn reinvite_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     let results = app
         .domain
         .reinvite_members(&caller, path_id(&org)?, &req.ids)
@@ -407,9 +410,13 @@ async fn reinvite_members(
         results
             .into_iter()
             .map(|(id, r)| match r {
-                Ok(i) if i.mailed => json!({ "id": id, "error": "", "mailed": true, "object": "OrganizationBulkConfirmResponseModel" }),
-                Ok(i) => json!({ "id": id, "error": "", "mailed": false, "inviteUrl": i.link, "token": i.token, "object": "OrganizationBulkConfirmResponseModel" }),
-                Err(e) => json!({ "id": id, "error": public_error(&e), "object": "OrganizationBulkConfirmResponseModel" }),
+                Ok(i) => BulkMemberResponse {
+                    mailed: Some(i.mailed),
+                    invite_url: (!i.mailed).then_some(i.link),
+                    token: (!i.mailed).then_some(i.token),
+                    ..BulkMemberResponse::new(id, String::new(), ORG_BULK)
+                },
+                Err(e) => BulkMemberResponse::new(id, public_error(&e), ORG_BULK),
             })
             .collect(),
         None,
@@ -425,7 +432,7 @@ async fn reinvite_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<OrganizationUserInviteResponse>> {
     let mut results = app
         .domain
         .reinvite_members(&caller, path_id(&org)?, &[id])
@@ -456,20 +463,18 @@ async fn member_public_keys(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<OrganizationUserPublicKeyResponse>> {
     let keys = app
         .domain
         .org_member_public_keys(&caller, path_id(&org)?, &req.ids)
         .await?;
     Ok(axum::Json(v::list(
         keys.into_iter()
-            .map(|(id, user_id, key)| {
-                json!({
-                    "id": id.to_string(),
-                    "userId": user_id.to_string(),
-                    "key": key,
-                    "object": "organizationUserPublicKeyResponseModel",
-                })
+            .map(|(id, user_id, key)| OrganizationUserPublicKeyResponse {
+                id: id.to_string(),
+                user_id: user_id.to_string(),
+                key,
+                object: "organizationUserPublicKeyResponseModel".into(),
             })
             .collect(),
         None,
@@ -495,7 +500,7 @@ async fn confirm_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkConfirmRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     let org_id = path_id(&org)?;
     let ids: Vec<String> = req.keys.iter().map(|k| k.id.clone()).collect();
     let keys: &[KeyedId] = &req.keys;
@@ -574,7 +579,7 @@ async fn bulk_members(
     org: &str,
     ids: &[String],
     change: MemberChange,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     let org_id = path_id(org)?;
     let results = app
         .domain
@@ -593,7 +598,7 @@ async fn revoke_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     bulk_members(&app, &caller, &org, &req.ids, MemberChange::Revoke).await
 }
 
@@ -603,7 +608,7 @@ async fn restore_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     bulk_members(&app, &caller, &org, &req.ids, MemberChange::Restore).await
 }
 
@@ -613,6 +618,6 @@ async fn remove_members(
     Authed(caller): Authed,
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     bulk_members(&app, &caller, &org, &req.ids, MemberChange::Remove).await
 }

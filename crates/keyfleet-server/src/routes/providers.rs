@@ -14,9 +14,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
+use keyfleet_api::org_responses::BulkMemberResponse;
 use keyfleet_api::provider_responses::{
-    ProviderBulkResponse, ProviderClientCreatedResponse, ProviderClientResponse,
-    ProviderInviteResponse, ProviderMemberResponse, ProviderResponse, ProviderRoleResponse,
+    ProviderClientCreatedResponse, ProviderClientResponse, ProviderInviteResponse,
+    ProviderMemberResponse, ProviderResponse, ProviderRoleResponse,
 };
 use keyfleet_api::ListResponse;
 use keyfleet_domain::providers::{
@@ -247,7 +248,7 @@ async fn reinvite_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer<ListResponse<ProviderBulkResponse>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     let results = app
         .domain
         .bulk_provider_members(
@@ -346,7 +347,7 @@ async fn confirm_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<BulkConfirm>,
-) -> Answer<ListResponse<ProviderBulkResponse>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
     let results = app
         .domain
@@ -464,7 +465,7 @@ async fn delete_members(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer<ListResponse<ProviderBulkResponse>> {
+) -> Answer<ListResponse<BulkMemberResponse>> {
     let results = app
         .domain
         .bulk_provider_members(
@@ -479,20 +480,13 @@ async fn delete_members(
 /// `{id, error}` per member (and the new link for reinvites).
 fn bulk_answer(
     results: Vec<(String, Result<Option<ProviderInvite>, DomainError>)>,
-) -> ListResponse<ProviderBulkResponse> {
+) -> ListResponse<BulkMemberResponse> {
     list(
         results
             .into_iter()
             .map(|(id, r)| {
-                let mut answer = ProviderBulkResponse {
-                    id,
-                    error: String::new(),
-                    email: None,
-                    mailed: None,
-                    token: None,
-                    invite_url: None,
-                    object: "providerBulkConfirmResponseModel".into(),
-                };
+                let mut answer =
+                    BulkMemberResponse::new(id, String::new(), "providerBulkConfirmResponseModel");
                 match r {
                     Ok(Some(invite)) => {
                         let i = pv::invite(&invite);
