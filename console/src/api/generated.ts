@@ -358,6 +358,38 @@ revisionDate: string,
  */
 object: string, };
 
+export type PublicMemberResponse = { id: string, userId: string | null, name: string | null, email: string, 
+/**
+ * OrganizationUserType number.
+ */
+type: number, 
+/**
+ * OrganizationUserStatusType number.
+ */
+status: number, twoFactorEnabled: boolean, externalId: string | null, collections: Array<SelectionResponse>, 
+/**
+ * `"member"`.
+ */
+object: string, };
+
+export type OrganizationTokenResponse = { 
+/**
+ * The bearer token for `/api/public/*`.
+ */
+access_token: string, 
+/**
+ * Seconds.
+ */
+expires_in: bigint, 
+/**
+ * `"Bearer"`.
+ */
+token_type: string, 
+/**
+ * `"api.organization"`.
+ */
+scope: string, };
+
 export type ProviderResponse = { id: string, name: string, businessName: string | null, businessAddress1: string | null, businessAddress2: string | null, businessAddress3: string | null, businessCountry: string | null, businessTaxNumber: string | null, billingEmail: string | null, creationDate: string, 
 /**
  * ProviderStatusType: 0 pending (owner not set up), 1 created.
@@ -547,5 +579,23 @@ export type ProviderClientUsageResponse = { providerOrganizationId: string, orga
 seatsUsed: bigint, membersConfirmed: bigint, membersAccepted: bigint, membersInvited: bigint, membersRevoked: bigint, items: bigint, membersWithTwoStepLogin: bigint, lastActivity: string | null, 
 /**
  * `"providerClientUsage"`.
+ */
+object: string, };
+
+export type ProviderUserPublicKeyResponse = { id: string, userId: string, key: string | null, 
+/**
+ * `"providerUserPublicKeyResponseModel"`.
+ */
+object: string, };
+
+export type AddableOrganizationResponse = { id: string, name: string, 
+/**
+ * Plan display name.
+ */
+plan: string, seats: number, disabled: boolean, };
+
+export type ProviderClientLaunchResponse = { providerId: string, providerOrganizationId: string, organizationId: string, organizationName: string, key: string, 
+/**
+ * `"providerClientLaunch"`.
  */
 object: string, };

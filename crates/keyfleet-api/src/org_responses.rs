@@ -516,3 +516,37 @@ pub struct ApiKeyResponse {
     /// `"apiKey"`.
     pub object: String,
 }
+
+/// A member as the organization's public API lists it (`GET /api/public/members`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct PublicMemberResponse {
+    pub id: String,
+    pub user_id: Option<String>,
+    pub name: Option<String>,
+    pub email: String,
+    /// OrganizationUserType number.
+    #[serde(rename = "type")]
+    pub member_type: i32,
+    /// OrganizationUserStatusType number.
+    pub status: i32,
+    pub two_factor_enabled: bool,
+    pub external_id: Option<String>,
+    pub collections: Vec<SelectionResponse>,
+    /// `"member"`.
+    pub object: String,
+}
+
+/// The token an organization API key logs in with (OAuth snake_case, as the identity service).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OrganizationTokenResponse {
+    /// The bearer token for `/api/public/*`.
+    pub access_token: String,
+    /// Seconds.
+    pub expires_in: i64,
+    /// `"Bearer"`.
+    pub token_type: String,
+    /// `"api.organization"`.
+    pub scope: String,
+}

@@ -223,3 +223,42 @@ pub struct AdminProviderCreatedResponse {
     /// Whether the link was mailed.
     pub mailed: bool,
 }
+
+/// A provider member's public key, for confirming (`users/public-keys`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ProviderUserPublicKeyResponse {
+    pub id: String,
+    pub user_id: String,
+    pub key: Option<String>,
+    /// `"providerUserPublicKeyResponseModel"`.
+    pub object: String,
+}
+
+/// An organization the caller owns that could be linked to the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct AddableOrganizationResponse {
+    pub id: String,
+    pub name: String,
+    /// Plan display name.
+    pub plan: String,
+    pub seats: i32,
+    pub disabled: bool,
+}
+
+/// What a launch into a client answers: the org key wrapped with the provider key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ProviderClientLaunchResponse {
+    pub provider_id: String,
+    pub provider_organization_id: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub key: String,
+    /// `"providerClientLaunch"`.
+    pub object: String,
+}

@@ -35,6 +35,8 @@ fn render() -> String {
         OrganizationPublicKeyResponse::decl(),
         OrganizationKeysResponse::decl(),
         ApiKeyResponse::decl(),
+        PublicMemberResponse::decl(),
+        OrganizationTokenResponse::decl(),
         ProviderResponse::decl(),
         AdminProviderResponse::decl(),
         AdminProviderCreatedResponse::decl(),
@@ -45,6 +47,9 @@ fn render() -> String {
         ProviderClientCreatedResponse::decl(),
         ProfileProviderResponse::decl(),
         ProviderClientUsageResponse::decl(),
+        ProviderUserPublicKeyResponse::decl(),
+        AddableOrganizationResponse::decl(),
+        ProviderClientLaunchResponse::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/keyfleet-api by its `typescript` test.\n\

@@ -303,13 +303,13 @@ async fn token(
             if client_id.starts_with("organization.") {
                 // The organization API key: a token for the public API, no user behind it.
                 let token = app.domain.login_org_api_key(client_id, secret, &ip).await?;
-                return Ok(axum::Json(serde_json::json!({
-                    "access_token": token.token,
-                    "expires_in": token.expires_in,
-                    "token_type": "Bearer",
-                    "scope": keyfleet_domain::tokens::ORG_API_SCOPE,
-                }))
-                .into_response());
+                let answer = keyfleet_api::org_responses::OrganizationTokenResponse {
+                    access_token: token.token,
+                    expires_in: token.expires_in,
+                    token_type: "Bearer".into(),
+                    scope: keyfleet_domain::tokens::ORG_API_SCOPE.into(),
+                };
+                return Ok(axum::Json(answer).into_response());
             }
             let outcome = app
                 .domain

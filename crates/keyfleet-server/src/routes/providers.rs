@@ -16,8 +16,9 @@ use axum::routing::{delete, get, post, put};
 use axum::Router;
 use keyfleet_api::org_responses::BulkMemberResponse;
 use keyfleet_api::provider_responses::{
-    ProviderClientCreatedResponse, ProviderClientResponse, ProviderInviteResponse,
-    ProviderMemberResponse, ProviderResponse, ProviderRoleResponse,
+    AddableOrganizationResponse, ProviderClientCreatedResponse, ProviderClientLaunchResponse,
+    ProviderClientResponse, ProviderInviteResponse, ProviderMemberResponse, ProviderResponse,
+    ProviderRoleResponse, ProviderUserPublicKeyResponse,
 };
 use keyfleet_api::ListResponse;
 use keyfleet_domain::providers::{
@@ -25,7 +26,7 @@ use keyfleet_domain::providers::{
 };
 use keyfleet_domain::DomainError;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
@@ -294,20 +295,18 @@ async fn member_public_keys(
     Authed(caller): Authed,
     Path(provider): Path<String>,
     Json(req): Json<IdsRequest>,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<ProviderUserPublicKeyResponse>> {
     let keys = app
         .domain
         .provider_member_public_keys(&caller, path_id(&provider)?, &req.ids)
         .await?;
     Ok(axum::Json(list(
         keys.iter()
-            .map(|(id, user, key)| {
-                json!({
-                    "id": id.to_string(),
-                    "userId": user.to_string(),
-                    "key": key,
-                    "object": "providerUserPublicKeyResponseModel",
-                })
+            .map(|(id, user, key)| ProviderUserPublicKeyResponse {
+                id: id.to_string(),
+                user_id: user.to_string(),
+                key: key.clone(),
+                object: "providerUserPublicKeyResponseModel".into(),
             })
             .collect(),
         None,
@@ -738,24 +737,22 @@ async fn addable_orgs(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-) -> Answer {
+) -> Answer<Vec<AddableOrganizationResponse>> {
     let orgs = app
         .domain
         .addable_orgs(&caller, path_id(&provider)?)
         .await?;
-    Ok(axum::Json(Value::Array(
+    Ok(axum::Json(
         orgs.iter()
-            .map(|o| {
-                json!({
-                    "id": o.id.to_string(),
-                    "name": o.name,
-                    "plan": keyfleet_domain::orgs::plan::name(o.plan_type),
-                    "seats": o.seats,
-                    "disabled": !o.enabled,
-                })
+            .map(|o| AddableOrganizationResponse {
+                id: o.id.to_string(),
+                name: o.name.clone(),
+                plan: keyfleet_domain::orgs::plan::name(o.plan_type).into(),
+                seats: o.seats,
+                disabled: !o.enabled,
             })
             .collect(),
-    )))
+    ))
 }
 
 #[derive(Deserialize)]
@@ -864,19 +861,19 @@ async fn launch_client(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<ProviderClientLaunchResponse> {
     let c = app
         .domain
         .launch_into_client(&caller, path_id(&provider)?, path_id(&client)?)
         .await?;
-    Ok(axum::Json(json!({
-        "providerId": c.link.provider_id.to_string(),
-        "providerOrganizationId": c.link.id.to_string(),
-        "organizationId": c.org.id.to_string(),
-        "organizationName": c.org.name,
-        "key": c.link.key,
-        "object": "providerClientLaunch",
-    })))
+    Ok(axum::Json(ProviderClientLaunchResponse {
+        provider_id: c.link.provider_id.to_string(),
+        provider_organization_id: c.link.id.to_string(),
+        organization_id: c.org.id.to_string(),
+        organization_name: c.org.name,
+        key: c.link.key,
+        object: "providerClientLaunch".into(),
+    }))
 }
 
 // ------------------------------------------------------------------ reports

@@ -9,9 +9,9 @@ use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::Router;
-use keyfleet_api::org_responses::{CollectionResponse, EventResponse};
+use keyfleet_api::org_responses::{CollectionResponse, EventResponse, PublicMemberResponse};
 use keyfleet_api::ListResponse;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
@@ -27,24 +27,22 @@ pub fn routes() -> Router<AppState> {
 async fn members(
     State(app): State<AppState>,
     OrgAuthed(org): OrgAuthed,
-) -> Answer<ListResponse<Value>> {
+) -> Answer<ListResponse<PublicMemberResponse>> {
     let members = app.domain.public_members(&org).await?;
     Ok(axum::Json(v::list(
         members
             .iter()
-            .map(|d| {
-                json!({
-                    "id": d.member.id.to_string(),
-                    "userId": d.member.user_id.map(|u| u.to_string()),
-                    "name": d.name,
-                    "email": d.email,
-                    "type": d.member.member_type,
-                    "status": d.member.status,
-                    "twoFactorEnabled": d.two_factor_enabled,
-                    "externalId": d.member.external_id,
-                    "collections": d.collections.iter().map(v::selection).collect::<Vec<_>>(),
-                    "object": "member",
-                })
+            .map(|d| PublicMemberResponse {
+                id: d.member.id.to_string(),
+                user_id: d.member.user_id.map(|u| u.to_string()),
+                name: d.name.clone(),
+                email: d.email.clone(),
+                member_type: d.member.member_type,
+                status: d.member.status,
+                two_factor_enabled: d.two_factor_enabled,
+                external_id: d.member.external_id.clone(),
+                collections: d.collections.iter().map(v::selection).collect(),
+                object: "member".into(),
             })
             .collect(),
         None,
