@@ -206,7 +206,7 @@ export type OrganizationUserMiniDetailsResponse = { id: string, userId: string |
  */
 object: string, };
 
-export type CollectionResponse = { id: string, organizationId: string, 
+export type CollectionFields = { id: string, organizationId: string, 
 /**
  * Encrypted with the org key.
  */
@@ -214,19 +214,37 @@ name: string, externalId: string | null,
 /**
  * CollectionType: 0 shared.
  */
-type: number, defaultUserCollectionEmail: string | null, 
+type: number, defaultUserCollectionEmail: string | null, };
+
+export type CollectionResponse = { 
 /**
  * `"collection"`.
  */
-object: string, };
+object: string, id: string, organizationId: string, 
+/**
+ * Encrypted with the org key.
+ */
+name: string, externalId: string | null, 
+/**
+ * CollectionType: 0 shared.
+ */
+type: number, defaultUserCollectionEmail: string | null, };
 
-export type CollectionDetailsResponse = { id: string, organizationId: string, name: string, externalId: string | null, type: number, defaultUserCollectionEmail: string | null, readOnly: boolean, hidePasswords: boolean, manage: boolean, 
+export type CollectionDetailsResponse = { readOnly: boolean, hidePasswords: boolean, manage: boolean, 
 /**
  * `"collectionDetails"`.
  */
-object: string, };
+object: string, id: string, organizationId: string, 
+/**
+ * Encrypted with the org key.
+ */
+name: string, externalId: string | null, 
+/**
+ * CollectionType: 0 shared.
+ */
+type: number, defaultUserCollectionEmail: string | null, };
 
-export type CollectionAccessDetailsResponse = { id: string, organizationId: string, name: string, externalId: string | null, type: number, defaultUserCollectionEmail: string | null, 
+export type CollectionAccessDetailsResponse = { 
 /**
  * Whether the caller has access of their own.
  */
@@ -238,15 +256,25 @@ unmanaged: boolean, users: Array<SelectionResponse>, groups: Array<SelectionResp
 /**
  * `"collectionAccessDetails"`.
  */
-object: string, };
+object: string, id: string, organizationId: string, 
+/**
+ * Encrypted with the org key.
+ */
+name: string, externalId: string | null, 
+/**
+ * CollectionType: 0 shared.
+ */
+type: number, defaultUserCollectionEmail: string | null, };
 
-export type GroupResponse = { id: string, organizationId: string, name: string, externalId: string | null, 
+export type GroupFields = { id: string, organizationId: string, name: string, externalId: string | null, };
+
+export type GroupResponse = { 
 /**
  * `"group"`.
  */
-object: string, };
+object: string, id: string, organizationId: string, name: string, externalId: string | null, };
 
-export type GroupDetailsResponse = { id: string, organizationId: string, name: string, externalId: string | null, collections: Array<SelectionResponse>, 
+export type GroupDetailsResponse = { collections: Array<SelectionResponse>, 
 /**
  * Member (organization user) ids.
  */
@@ -254,7 +282,7 @@ users: Array<string>,
 /**
  * `"groupDetails"`.
  */
-object: string, };
+object: string, id: string, organizationId: string, name: string, externalId: string | null, };
 
 export type PolicyResponse = { id: string, organizationId: string, 
 /**

@@ -261,11 +261,11 @@ pub struct OrganizationUserMiniDetailsResponse {
     pub object: String,
 }
 
-/// `Collection`.
+/// The fields every collection answer carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
-pub struct CollectionResponse {
+pub struct CollectionFields {
     pub id: String,
     pub organization_id: String,
     /// Encrypted with the org key.
@@ -275,6 +275,15 @@ pub struct CollectionResponse {
     #[serde(rename = "type")]
     pub collection_type: i32,
     pub default_user_collection_email: Option<String>,
+}
+
+/// `Collection`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionResponse {
+    /// The collection.
+    #[serde(flatten)]
+    pub collection: CollectionFields,
     /// `"collection"`.
     pub object: String,
 }
@@ -284,13 +293,8 @@ pub struct CollectionResponse {
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionDetailsResponse {
-    pub id: String,
-    pub organization_id: String,
-    pub name: String,
-    pub external_id: Option<String>,
-    #[serde(rename = "type")]
-    pub collection_type: i32,
-    pub default_user_collection_email: Option<String>,
+    #[serde(flatten)]
+    pub collection: CollectionFields,
     pub read_only: bool,
     pub hide_passwords: bool,
     pub manage: bool,
@@ -303,13 +307,8 @@ pub struct CollectionDetailsResponse {
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionAccessDetailsResponse {
-    pub id: String,
-    pub organization_id: String,
-    pub name: String,
-    pub external_id: Option<String>,
-    #[serde(rename = "type")]
-    pub collection_type: i32,
-    pub default_user_collection_email: Option<String>,
+    #[serde(flatten)]
+    pub collection: CollectionFields,
     /// Whether the caller has access of their own.
     pub assigned: bool,
     pub read_only: bool,
@@ -323,15 +322,24 @@ pub struct CollectionAccessDetailsResponse {
     pub object: String,
 }
 
-/// `Group`.
+/// The fields every group answer carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
-pub struct GroupResponse {
+pub struct GroupFields {
     pub id: String,
     pub organization_id: String,
     pub name: String,
     pub external_id: Option<String>,
+}
+
+/// `Group`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupResponse {
+    /// The group.
+    #[serde(flatten)]
+    pub group: GroupFields,
     /// `"group"`.
     pub object: String,
 }
@@ -341,10 +349,8 @@ pub struct GroupResponse {
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct GroupDetailsResponse {
-    pub id: String,
-    pub organization_id: String,
-    pub name: String,
-    pub external_id: Option<String>,
+    #[serde(flatten)]
+    pub group: GroupFields,
     pub collections: Vec<SelectionResponse>,
     /// Member (organization user) ids.
     pub users: Vec<String>,

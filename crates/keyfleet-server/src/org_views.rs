@@ -3,10 +3,11 @@
 //! §9–§13).
 
 use keyfleet_api::org_responses::{
-    CollectionAccessDetailsResponse, CollectionDetailsResponse, CollectionLimits,
-    CollectionResponse, EventResponse, GroupDetailsResponse, GroupResponse, OrganizationFeatures,
-    OrganizationResponse, OrganizationUserDetailsResponse, OrganizationUserMiniDetailsResponse,
-    PolicyResponse, ProfileOrganizationResponse, SelectionResponse,
+    CollectionAccessDetailsResponse, CollectionDetailsResponse, CollectionFields, CollectionLimits,
+    CollectionResponse, EventResponse, GroupDetailsResponse, GroupFields, GroupResponse,
+    OrganizationFeatures, OrganizationResponse, OrganizationUserDetailsResponse,
+    OrganizationUserMiniDetailsResponse, PolicyResponse, ProfileOrganizationResponse,
+    SelectionResponse,
 };
 use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{plan, Permissions};
@@ -147,29 +148,29 @@ pub fn member_mini(d: &OrgMemberDetails) -> OrganizationUserMiniDetailsResponse 
     }
 }
 
-/// `Collection`.
-pub fn collection(c: &CollectionRow) -> CollectionResponse {
-    CollectionResponse {
+fn collection_fields(c: &CollectionRow) -> CollectionFields {
+    CollectionFields {
         id: c.id.to_string(),
         organization_id: c.org_id.to_string(),
         name: c.name.clone(),
         external_id: c.external_id.clone(),
         collection_type: 0,
         default_user_collection_email: None,
+    }
+}
+
+/// `Collection`.
+pub fn collection(c: &CollectionRow) -> CollectionResponse {
+    CollectionResponse {
+        collection: collection_fields(c),
         object: "collection".into(),
     }
 }
 
 /// `CollectionDetails` (sync, `GET /api/collections`): with the user's access.
 pub fn collection_details(c: &UserCollection) -> CollectionDetailsResponse {
-    let base = collection(&c.collection);
     CollectionDetailsResponse {
-        id: base.id,
-        organization_id: base.organization_id,
-        name: base.name,
-        external_id: base.external_id,
-        collection_type: base.collection_type,
-        default_user_collection_email: base.default_user_collection_email,
+        collection: collection_fields(&c.collection),
         read_only: c.access.read_only,
         hide_passwords: c.access.hide_passwords,
         manage: c.access.manage,
@@ -183,14 +184,8 @@ pub fn collection_access_details(
     access: &CollectionAccess,
     mine: Option<&AccessSelection>,
 ) -> CollectionAccessDetailsResponse {
-    let base = collection(c);
     CollectionAccessDetailsResponse {
-        id: base.id,
-        organization_id: base.organization_id,
-        name: base.name,
-        external_id: base.external_id,
-        collection_type: base.collection_type,
-        default_user_collection_email: base.default_user_collection_email,
+        collection: collection_fields(c),
         assigned: mine.is_some(),
         read_only: mine.is_some_and(|m| m.read_only),
         hide_passwords: mine.is_some_and(|m| m.hide_passwords),
@@ -203,13 +198,19 @@ pub fn collection_access_details(
     }
 }
 
-/// `Group`.
-pub fn group(g: &GroupRow) -> GroupResponse {
-    GroupResponse {
+fn group_fields(g: &GroupRow) -> GroupFields {
+    GroupFields {
         id: g.id.to_string(),
         organization_id: g.org_id.to_string(),
         name: g.name.clone(),
         external_id: g.external_id.clone(),
+    }
+}
+
+/// `Group`.
+pub fn group(g: &GroupRow) -> GroupResponse {
+    GroupResponse {
+        group: group_fields(g),
         object: "group".into(),
     }
 }
@@ -221,10 +222,7 @@ pub fn group_details(
     users: &[String],
 ) -> GroupDetailsResponse {
     GroupDetailsResponse {
-        id: g.id.to_string(),
-        organization_id: g.org_id.to_string(),
-        name: g.name.clone(),
-        external_id: g.external_id.clone(),
+        group: group_fields(g),
         collections: collections.iter().map(selection).collect(),
         users: users.to_vec(),
         object: "groupDetails".into(),
