@@ -605,10 +605,7 @@ impl Domain {
         } else {
             ApiKeyWrite::Issue
         };
-        let shown = || DomainError::bad_request(crate::accounts::API_KEY_SHOWN);
-        if write == ApiKeyWrite::Issue && !actor.org.api_key_digest.is_empty() {
-            return Err(shown());
-        }
+        // The store's conditional write is the one check that a key was issued already.
         let key = new_api_key();
         let now = self.now();
         let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
@@ -618,7 +615,7 @@ impl Domain {
             .set_org_api_key(actor.org.id, &digest, write, &events, now)
             .await?
         {
-            return Err(shown());
+            return Err(DomainError::bad_request(crate::accounts::API_KEY_SHOWN));
         }
         Ok((key, now))
     }
