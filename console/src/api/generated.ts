@@ -4,6 +4,28 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
+export enum OrganizationUserType { "Owner" = 0, "Admin" = 1, "User" = 2, "Manager" = 3, "Custom" = 4 }
+
+export enum OrganizationUserStatus { "Revoked" = -1, "Invited" = 0, "Accepted" = 1, "Confirmed" = 2 }
+
+export enum PlanType { "Free" = 0, "TeamsMonthly" = 17, "TeamsAnnually" = 18, "EnterpriseMonthly" = 19, "EnterpriseAnnually" = 20 }
+
+export enum ProductTierType { "Free" = 0, "Families" = 1, "Teams" = 2, "Enterprise" = 3, "TeamsStarter" = 4 }
+
+export enum PolicyType { "TwoFactorAuthentication" = 0, "MasterPassword" = 1, "PasswordGenerator" = 2, "SingleOrg" = 3, "RequireSso" = 4, "PersonalOwnership" = 5, "DisableSend" = 6, "SendOptions" = 7, "ResetPassword" = 8, "MaximumVaultTimeout" = 9, "DisablePersonalVaultExport" = 10, "ActivateAutofill" = 11 }
+
+export enum EventType { "UserClientExportedVault" = 1007, "CipherCreated" = 1100, "CipherUpdated" = 1101, "CipherDeleted" = 1102, "CipherShared" = 1105, "CipherUpdatedCollections" = 1106, "CipherClientViewed" = 1107, "CipherClientToggledPasswordVisible" = 1108, "CipherClientToggledHiddenFieldVisible" = 1109, "CipherClientToggledCardCodeVisible" = 1110, "CipherClientCopiedPassword" = 1111, "CipherClientCopiedHiddenField" = 1112, "CipherClientCopiedCardCode" = 1113, "CipherClientAutofilled" = 1114, "CipherSoftDeleted" = 1115, "CipherRestored" = 1116, "CipherClientToggledCardNumberVisible" = 1117, "CipherClientToggledTotpSeedVisible" = 1118, "CollectionCreated" = 1300, "CollectionUpdated" = 1301, "CollectionDeleted" = 1302, "GroupCreated" = 1400, "GroupUpdated" = 1401, "GroupDeleted" = 1402, "OrganizationUserInvited" = 1500, "OrganizationUserConfirmed" = 1501, "OrganizationUserUpdated" = 1502, "OrganizationUserRemoved" = 1503, "OrganizationUserUpdatedGroups" = 1504, "OrganizationUserRevoked" = 1511, "OrganizationUserRestored" = 1512, "OrganizationUserLeft" = 1516, "OrganizationUpdated" = 1600, "OrganizationClientExportedVault" = 1602, "OrganizationVaultAccessed" = 1603, "PolicyUpdated" = 1700, "ProviderUserInvited" = 1800, "ProviderUserConfirmed" = 1801, "ProviderUserUpdated" = 1802, "ProviderUserRemoved" = 1803, "ProviderRoleCreated" = 1850, "ProviderRoleUpdated" = 1851, "ProviderRoleDeleted" = 1852, "ProviderUserSuspended" = 1853, "ProviderUserRestored" = 1854, "ProviderOwnershipTransferred" = 1855, "ProviderClientAssigned" = 1856, "ProviderUpdated" = 1857, "ProviderSetUp" = 1858, "ProviderClientUnassigned" = 1859, "ProviderOrganizationCreated" = 1900, "ProviderOrganizationAdded" = 1901, "ProviderOrganizationRemoved" = 1902, "ProviderOrganizationVaultAccessed" = 1903, "ProviderOrganizationUpdated" = 1904 }
+
+export enum ProviderUserStatus { "Invited" = 0, "Accepted" = 1, "Confirmed" = 2 }
+
+export enum ProviderStatus { "Pending" = 0, "Created" = 1 }
+
+export enum ProviderUserType { "ProviderAdmin" = 0, "ServiceUser" = 1 }
+
+export enum ProviderType { "Msp" = 0 }
+
+export type ProviderRole = "owner" | "admin" | "technician" | "custom";
+
 export type ListResponse<T> = { 
 /**
  * Always `"list"`.
@@ -118,11 +140,11 @@ plan: string,
 /**
  * PlanType number.
  */
-planType: number, 
+planType: PlanType, 
 /**
  * ProductTierType number.
  */
-productTierType: number, 
+productTierType: ProductTierType, 
 /**
  * Seats.
  */
@@ -156,11 +178,11 @@ export type ProfileOrganizationResponse = { id: string, identifier: string | nul
 /**
  * OrganizationUserStatusType number.
  */
-status: number, 
+status: OrganizationUserStatus, 
 /**
  * OrganizationUserType number.
  */
-type: number, enabled: boolean, 
+type: OrganizationUserType, enabled: boolean, 
 /**
  * The org key wrapped to the member's public key.
  */
@@ -168,11 +190,11 @@ key: string | null, permissions: Permissions, userId: string | null,
 /**
  * The membership (null in `profileProviderOrganization`: reached through the provider).
  */
-organizationUserId: string | null, seats: number, maxCollections: number | null, maxStorageGb: number, hasPublicAndPrivateKeys: boolean, ssoBound: boolean, resetPasswordEnrolled: boolean, productTierType: number, accessSecretsManager: boolean, userIsManagedByOrganization: boolean, userIsClaimedByOrganization: boolean, keyConnectorEnabled: boolean, keyConnectorUrl: string | null, ssoEnabled: boolean, ssoMemberDecryptionType: number | null, 
+organizationUserId: string | null, seats: number, maxCollections: number | null, maxStorageGb: number, hasPublicAndPrivateKeys: boolean, ssoBound: boolean, resetPasswordEnrolled: boolean, productTierType: ProductTierType, accessSecretsManager: boolean, userIsManagedByOrganization: boolean, userIsClaimedByOrganization: boolean, keyConnectorEnabled: boolean, keyConnectorUrl: string | null, ssoEnabled: boolean, ssoMemberDecryptionType: number | null, 
 /**
  * Set in `profileProviderOrganization`.
  */
-providerId: string | null, providerName: string | null, providerType: number | null, familySponsorshipFriendlyName: string | null, familySponsorshipAvailable: boolean, familySponsorshipLastSyncDate: string | null, familySponsorshipValidUntil: string | null, familySponsorshipToDelete: boolean | null, isAdminInitiated: boolean, 
+providerId: string | null, providerName: string | null, providerType: ProviderType | null, familySponsorshipFriendlyName: string | null, familySponsorshipAvailable: boolean, familySponsorshipLastSyncDate: string | null, familySponsorshipValidUntil: string | null, familySponsorshipToDelete: boolean | null, isAdminInitiated: boolean, 
 /**
  * `"profileOrganization"`.
  */
@@ -182,11 +204,11 @@ export type OrganizationUserDetailsResponse = { id: string, userId: string | nul
 /**
  * OrganizationUserType number.
  */
-type: number, 
+type: OrganizationUserType, 
 /**
  * OrganizationUserStatusType number.
  */
-status: number, name: string | null, email: string, avatarColor: string | null, twoFactorEnabled: boolean, ssoBound: boolean, usesKeyConnector: boolean, hasMasterPassword: boolean, resetPasswordEnrolled: boolean, accessSecretsManager: boolean, 
+status: OrganizationUserStatus, name: string | null, email: string, avatarColor: string | null, twoFactorEnabled: boolean, ssoBound: boolean, usesKeyConnector: boolean, hasMasterPassword: boolean, resetPasswordEnrolled: boolean, accessSecretsManager: boolean, 
 /**
  * Owners and admins reach every collection.
  */
@@ -200,7 +222,7 @@ groups: Array<string>, managedByOrganization: boolean, claimedByOrganization: bo
  */
 object: string, };
 
-export type OrganizationUserMiniDetailsResponse = { id: string, userId: string | null, type: number, status: number, name: string | null, email: string, 
+export type OrganizationUserMiniDetailsResponse = { id: string, userId: string | null, type: OrganizationUserType, status: OrganizationUserStatus, name: string | null, email: string, 
 /**
  * `"organizationUserUserMiniDetails"`.
  */
@@ -288,7 +310,7 @@ export type PolicyResponse = { id: string, organizationId: string,
 /**
  * PolicyType number.
  */
-type: number, 
+type: PolicyType, 
 /**
  * The policy's options (shape per type), or null.
  */
@@ -302,7 +324,7 @@ export type EventResponse = {
 /**
  * EventType number.
  */
-type: number, userId: string | null, organizationId: string | null, providerId: string | null, cipherId: string | null, collectionId: string | null, groupId: string | null, policyId: string | null, organizationUserId: string | null, providerUserId: string | null, providerOrganizationId: string | null, actingUserId: string | null, installationId: string | null, date: string, deviceType: number | null, ipAddress: string | null, systemUser: number | null, domainName: string | null, secretId: string | null, projectId: string | null, serviceAccountId: string | null, grantedServiceAccountId: string | null, sendId: string | null, 
+type: EventType, userId: string | null, organizationId: string | null, providerId: string | null, cipherId: string | null, collectionId: string | null, groupId: string | null, policyId: string | null, organizationUserId: string | null, providerUserId: string | null, providerOrganizationId: string | null, actingUserId: string | null, installationId: string | null, date: string, deviceType: number | null, ipAddress: string | null, systemUser: number | null, domainName: string | null, secretId: string | null, projectId: string | null, serviceAccountId: string | null, grantedServiceAccountId: string | null, sendId: string | null, 
 /**
  * `"event"`.
  */
@@ -320,7 +342,7 @@ eventName: string,
 /**
  * EventType number.
  */
-type: number, userId: string | null, organizationId: string | null, providerId: string | null, cipherId: string | null, collectionId: string | null, groupId: string | null, policyId: string | null, organizationUserId: string | null, providerUserId: string | null, providerOrganizationId: string | null, actingUserId: string | null, installationId: string | null, date: string, deviceType: number | null, ipAddress: string | null, systemUser: number | null, domainName: string | null, secretId: string | null, projectId: string | null, serviceAccountId: string | null, grantedServiceAccountId: string | null, sendId: string | null, 
+type: EventType, userId: string | null, organizationId: string | null, providerId: string | null, cipherId: string | null, collectionId: string | null, groupId: string | null, policyId: string | null, organizationUserId: string | null, providerUserId: string | null, providerOrganizationId: string | null, actingUserId: string | null, installationId: string | null, date: string, deviceType: number | null, ipAddress: string | null, systemUser: number | null, domainName: string | null, secretId: string | null, projectId: string | null, serviceAccountId: string | null, grantedServiceAccountId: string | null, sendId: string | null, 
 /**
  * `"event"`.
  */
@@ -390,11 +412,11 @@ export type PublicMemberResponse = { id: string, userId: string | null, name: st
 /**
  * OrganizationUserType number.
  */
-type: number, 
+type: OrganizationUserType, 
 /**
  * OrganizationUserStatusType number.
  */
-status: number, twoFactorEnabled: boolean, externalId: string | null, collections: Array<SelectionResponse>, 
+status: OrganizationUserStatus, twoFactorEnabled: boolean, externalId: string | null, collections: Array<SelectionResponse>, 
 /**
  * `"member"`.
  */
@@ -422,17 +444,17 @@ export type ProviderResponse = { id: string, name: string, businessName: string 
 /**
  * ProviderStatusType: 0 pending (owner not set up), 1 created.
  */
-status: number, enabled: boolean, 
+status: ProviderStatus, enabled: boolean, 
 /**
  * ProviderType: 0 MSP.
  */
-type: number, useEvents: boolean, 
+type: ProviderType, useEvents: boolean, 
 /**
  * `"provider"`.
  */
 object: string, };
 
-export type AdminProviderResponse = { id: string, name: string, businessName: string | null, billingEmail: string | null, status: number, enabled: boolean, creationDate: string, 
+export type AdminProviderResponse = { id: string, name: string, businessName: string | null, billingEmail: string | null, status: ProviderStatus, enabled: boolean, creationDate: string, 
 /**
  * Members (any status).
  */
@@ -458,7 +480,7 @@ setupUrl: string, token: string,
 /**
  * Whether the link was mailed.
  */
-mailed: boolean, id: string, name: string, businessName: string | null, billingEmail: string | null, status: number, enabled: boolean, creationDate: string, 
+mailed: boolean, id: string, name: string, businessName: string | null, billingEmail: string | null, status: ProviderStatus, enabled: boolean, creationDate: string, 
 /**
  * Members (any status).
  */
@@ -498,11 +520,11 @@ export type ProviderMemberResponse = { id: string, userId: string | null,
 /**
  * ProviderUserType as the Bitwarden apps know it: 0 provider admin, 1 service user.
  */
-type: number, 
+type: ProviderUserType, 
 /**
  * ProviderUserStatusType: 0 invited, 1 accepted, 2 confirmed.
  */
-status: number, 
+status: ProviderUserStatus, 
 /**
  * Always empty (org permissions, for the Bitwarden shape).
  */
@@ -510,7 +532,7 @@ permissions: Permissions,
 /**
  * Keyfleet's role: `owner`, `admin`, `technician` or `custom`.
  */
-role: string, 
+role: ProviderRole, 
 /**
  * The custom role, when `role` is `custom`.
  */
@@ -554,7 +576,7 @@ id: string, providerId: string, organizationId: string,
 /**
  * The org key wrapped with the provider key: only for members who may launch into it.
  */
-key: string | null, settings: string | null, creationDate: string, revisionDate: string, userCount: bigint, seats: number, occupiedSeats: bigint, remainingSeats: bigint, plan: string, planType: number, organizationName: string, enabled: boolean, website: string | null, region: string | null, notes: string | null, 
+key: string | null, settings: string | null, creationDate: string, revisionDate: string, userCount: bigint, seats: number, occupiedSeats: bigint, remainingSeats: bigint, plan: string, planType: PlanType, organizationName: string, enabled: boolean, website: string | null, region: string | null, notes: string | null, 
 /**
  * Provider member ids assigned to the client.
  */
@@ -576,7 +598,7 @@ id: string, providerId: string, organizationId: string,
 /**
  * The org key wrapped with the provider key: only for members who may launch into it.
  */
-key: string | null, settings: string | null, creationDate: string, revisionDate: string, userCount: bigint, seats: number, occupiedSeats: bigint, remainingSeats: bigint, plan: string, planType: number, organizationName: string, enabled: boolean, website: string | null, region: string | null, notes: string | null, 
+key: string | null, settings: string | null, creationDate: string, revisionDate: string, userCount: bigint, seats: number, occupiedSeats: bigint, remainingSeats: bigint, plan: string, planType: PlanType, organizationName: string, enabled: boolean, website: string | null, region: string | null, notes: string | null, 
 /**
  * Provider member ids assigned to the client.
  */
@@ -590,17 +612,17 @@ export type ProfileProviderResponse = { id: string, name: string,
 /**
  * The provider key wrapped to the member's public key.
  */
-key: string | null, status: number, type: number, enabled: boolean, permissions: Permissions, userId: string | null, useEvents: boolean, providerStatus: number, providerType: number, 
+key: string | null, status: ProviderUserStatus, type: ProviderUserType, enabled: boolean, permissions: Permissions, userId: string | null, useEvents: boolean, providerStatus: ProviderStatus, providerType: ProviderType, 
 /**
  * Keyfleet's role (the Bitwarden apps ignore it).
  */
-role: string, roleId: string | null, 
+role: ProviderRole, roleId: string | null, 
 /**
  * `"profileProvider"`.
  */
 object: string, };
 
-export type ProviderClientUsageResponse = { providerOrganizationId: string, organizationId: string, name: string, plan: string, planType: number, seats: number, 
+export type ProviderClientUsageResponse = { providerOrganizationId: string, organizationId: string, name: string, plan: string, planType: PlanType, seats: number, 
 /**
  * Confirmed + accepted + invited members (revoked ones use no seat).
  */

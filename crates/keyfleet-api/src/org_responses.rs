@@ -3,6 +3,10 @@
 //! (shared/protocol/core-api.md §6, §9–§13). The server builds these from its rows; the client
 //! and the CLI read them.
 
+use crate::kinds::{
+    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType, ProductTierType,
+    ProviderType,
+};
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -132,9 +136,9 @@ pub struct OrganizationResponse {
     /// Plan display name.
     pub plan: String,
     /// PlanType number.
-    pub plan_type: i32,
+    pub plan_type: PlanType,
     /// ProductTierType number.
-    pub product_tier_type: i32,
+    pub product_tier_type: ProductTierType,
     /// Seats.
     pub seats: i32,
     /// Always null.
@@ -166,10 +170,10 @@ pub struct ProfileOrganizationResponse {
     pub identifier: Option<String>,
     pub name: String,
     /// OrganizationUserStatusType number.
-    pub status: i32,
+    pub status: OrganizationUserStatus,
     /// OrganizationUserType number.
     #[serde(rename = "type")]
-    pub member_type: i32,
+    pub member_type: OrganizationUserType,
     pub enabled: bool,
     /// The org key wrapped to the member's public key.
     pub key: Option<String>,
@@ -183,7 +187,7 @@ pub struct ProfileOrganizationResponse {
     pub has_public_and_private_keys: bool,
     pub sso_bound: bool,
     pub reset_password_enrolled: bool,
-    pub product_tier_type: i32,
+    pub product_tier_type: ProductTierType,
     pub access_secrets_manager: bool,
     #[serde(flatten)]
     pub limits: CollectionLimits,
@@ -196,7 +200,7 @@ pub struct ProfileOrganizationResponse {
     /// Set in `profileProviderOrganization`.
     pub provider_id: Option<String>,
     pub provider_name: Option<String>,
-    pub provider_type: Option<i32>,
+    pub provider_type: Option<ProviderType>,
     pub family_sponsorship_friendly_name: Option<String>,
     pub family_sponsorship_available: bool,
     pub family_sponsorship_last_sync_date: Option<String>,
@@ -218,9 +222,9 @@ pub struct OrganizationUserDetailsResponse {
     pub user_id: Option<String>,
     /// OrganizationUserType number.
     #[serde(rename = "type")]
-    pub member_type: i32,
+    pub member_type: OrganizationUserType,
     /// OrganizationUserStatusType number.
-    pub status: i32,
+    pub status: OrganizationUserStatus,
     pub name: Option<String>,
     pub email: String,
     pub avatar_color: Option<String>,
@@ -253,8 +257,8 @@ pub struct OrganizationUserMiniDetailsResponse {
     pub id: String,
     pub user_id: Option<String>,
     #[serde(rename = "type")]
-    pub member_type: i32,
-    pub status: i32,
+    pub member_type: OrganizationUserType,
+    pub status: OrganizationUserStatus,
     pub name: Option<String>,
     pub email: String,
     /// `"organizationUserUserMiniDetails"`.
@@ -367,7 +371,7 @@ pub struct PolicyResponse {
     pub organization_id: String,
     /// PolicyType number.
     #[serde(rename = "type")]
-    pub policy_type: i32,
+    pub policy_type: PolicyType,
     /// The policy's options (shape per type), or null.
     pub data: Option<Value>,
     pub enabled: bool,
@@ -382,7 +386,7 @@ pub struct PolicyResponse {
 pub struct EventResponse {
     /// EventType number.
     #[serde(rename = "type")]
-    pub event_type: i32,
+    pub event_type: EventType,
     pub user_id: Option<String>,
     pub organization_id: Option<String>,
     pub provider_id: Option<String>,
@@ -534,9 +538,9 @@ pub struct PublicMemberResponse {
     pub email: String,
     /// OrganizationUserType number.
     #[serde(rename = "type")]
-    pub member_type: i32,
+    pub member_type: OrganizationUserType,
     /// OrganizationUserStatusType number.
-    pub status: i32,
+    pub status: OrganizationUserStatus,
     pub two_factor_enabled: bool,
     pub external_id: Option<String>,
     pub collections: Vec<SelectionResponse>,

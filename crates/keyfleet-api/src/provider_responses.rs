@@ -1,6 +1,9 @@
 //! What the server answers about providers (MSPs): Bitwarden's provider shapes where they exist
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
+use crate::kinds::{
+    PlanType, ProviderRole, ProviderStatus, ProviderType, ProviderUserStatus, ProviderUserType,
+};
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -21,11 +24,11 @@ pub struct ProviderResponse {
     pub billing_email: Option<String>,
     pub creation_date: String,
     /// ProviderStatusType: 0 pending (owner not set up), 1 created.
-    pub status: i32,
+    pub status: ProviderStatus,
     pub enabled: bool,
     /// ProviderType: 0 MSP.
     #[serde(rename = "type")]
-    pub provider_type: i32,
+    pub provider_type: ProviderType,
     pub use_events: bool,
     /// `"provider"`.
     pub object: String,
@@ -40,7 +43,7 @@ pub struct AdminProviderResponse {
     pub name: String,
     pub business_name: Option<String>,
     pub billing_email: Option<String>,
-    pub status: i32,
+    pub status: ProviderStatus,
     pub enabled: bool,
     pub creation_date: String,
     /// Members (any status).
@@ -76,13 +79,13 @@ pub struct ProviderMemberResponse {
     pub user_id: Option<String>,
     /// ProviderUserType as the Bitwarden apps know it: 0 provider admin, 1 service user.
     #[serde(rename = "type")]
-    pub member_type: i32,
+    pub member_type: ProviderUserType,
     /// ProviderUserStatusType: 0 invited, 1 accepted, 2 confirmed.
-    pub status: i32,
+    pub status: ProviderUserStatus,
     /// Always empty (org permissions, for the Bitwarden shape).
     pub permissions: Permissions,
     /// Keyfleet's role: `owner`, `admin`, `technician` or `custom`.
-    pub role: String,
+    pub role: ProviderRole,
     /// The custom role, when `role` is `custom`.
     pub role_id: Option<String>,
     pub suspended: bool,
@@ -135,7 +138,7 @@ pub struct ProviderClientResponse {
     pub occupied_seats: i64,
     pub remaining_seats: i64,
     pub plan: String,
-    pub plan_type: i32,
+    pub plan_type: PlanType,
     pub organization_name: String,
     pub enabled: bool,
     pub website: Option<String>,
@@ -156,17 +159,17 @@ pub struct ProfileProviderResponse {
     pub name: String,
     /// The provider key wrapped to the member's public key.
     pub key: Option<String>,
-    pub status: i32,
+    pub status: ProviderUserStatus,
     #[serde(rename = "type")]
-    pub member_type: i32,
+    pub member_type: ProviderUserType,
     pub enabled: bool,
     pub permissions: Permissions,
     pub user_id: Option<String>,
     pub use_events: bool,
-    pub provider_status: i32,
-    pub provider_type: i32,
+    pub provider_status: ProviderStatus,
+    pub provider_type: ProviderType,
     /// Keyfleet's role (the Bitwarden apps ignore it).
-    pub role: String,
+    pub role: ProviderRole,
     pub role_id: Option<String>,
     /// `"profileProvider"`.
     pub object: String,
@@ -181,7 +184,7 @@ pub struct ProviderClientUsageResponse {
     pub organization_id: String,
     pub name: String,
     pub plan: String,
-    pub plan_type: i32,
+    pub plan_type: PlanType,
     pub seats: i32,
     /// Confirmed + accepted + invited members (revoked ones use no seat).
     pub seats_used: i64,

@@ -4,6 +4,7 @@
 //! rewrites it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keyfleet_api::kinds::*;
 use keyfleet_api::org_responses::*;
 use keyfleet_api::orgs::Permissions;
 use keyfleet_api::provider_responses::*;
@@ -12,6 +13,17 @@ use ts_rs::TS;
 
 fn render() -> String {
     let decls = [
+        OrganizationUserType::decl(),
+        OrganizationUserStatus::decl(),
+        PlanType::decl(),
+        ProductTierType::decl(),
+        PolicyType::decl(),
+        EventType::decl(),
+        ProviderUserStatus::decl(),
+        ProviderStatus::decl(),
+        ProviderUserType::decl(),
+        ProviderType::decl(),
+        ProviderRole::decl(),
         ListResponse::<()>::decl(),
         Permissions::decl(),
         SelectionResponse::decl(),

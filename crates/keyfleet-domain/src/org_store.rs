@@ -6,6 +6,9 @@
 use crate::clock::Timestamp;
 use crate::ids::{CipherId, CollectionId, EventId, GroupId, OrgId, OrgUserId, PolicyId, UserId};
 use crate::store::{BulkCipherChange, CipherRow, StoreError};
+use keyfleet_api::kinds::{
+    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType,
+};
 
 /// An organization.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +21,8 @@ pub struct OrgRow {
     pub business_name: Option<String>,
     /// Billing contact.
     pub billing_email: String,
-    /// Bitwarden PlanType number.
-    pub plan_type: i32,
+    /// The plan.
+    pub plan_type: PlanType,
     /// Seats: members that are not revoked (invited ones included) may not exceed it.
     pub seats: i32,
     /// Most collections (Free plan), `None` for no limit.
@@ -49,10 +52,10 @@ pub struct OrgUserRow {
     pub user_id: Option<UserId>,
     /// The invited address; cleared once accepted.
     pub email: Option<String>,
-    /// OrganizationUserType number (Owner 0, Admin 1, User 2, Manager 3, Custom 4).
-    pub member_type: i32,
-    /// OrganizationUserStatusType number (Revoked -1, Invited 0, Accepted 1, Confirmed 2).
-    pub status: i32,
+    /// The member's role.
+    pub member_type: OrganizationUserType,
+    /// Where the membership stands.
+    pub status: OrganizationUserStatus,
     /// The org key wrapped to the member's public key (type 4), set on confirm.
     pub key: Option<String>,
     /// Custom permissions as a JSON object.
@@ -158,8 +161,8 @@ pub struct PolicyRow {
     pub id: PolicyId,
     /// Organization.
     pub org_id: OrgId,
-    /// PolicyType number.
-    pub policy_type: i32,
+    /// The policy.
+    pub policy_type: PolicyType,
     /// On or off.
     pub enabled: bool,
     /// Settings as a JSON object, when the type has any.
@@ -169,12 +172,12 @@ pub struct PolicyRow {
 }
 
 /// One audit event (Bitwarden event type numbers).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
     /// Id (time-ordered; also the continuation cursor).
     pub id: EventId,
-    /// EventType number.
-    pub event_type: i32,
+    /// What happened.
+    pub event_type: EventType,
     /// When.
     pub date: Timestamp,
     /// Organization concerned.
@@ -203,6 +206,31 @@ pub struct EventRow {
     pub device_type: Option<i32>,
     /// Acting client's IP.
     pub ip_address: Option<String>,
+}
+
+impl EventRow {
+    /// An event of `event_type` at `date` (a new id), concerning nothing yet: the caller sets
+    /// the ids it carries.
+    pub fn new(event_type: EventType, date: Timestamp) -> EventRow {
+        EventRow {
+            id: EventId::new(),
+            event_type,
+            date,
+            org_id: None,
+            user_id: None,
+            acting_user_id: None,
+            org_user_id: None,
+            cipher_id: None,
+            collection_id: None,
+            group_id: None,
+            policy_id: None,
+            provider_id: None,
+            provider_user_id: None,
+            provider_org_id: None,
+            device_type: None,
+            ip_address: None,
+        }
+    }
 }
 
 /// Which events to read.

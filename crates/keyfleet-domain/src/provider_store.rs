@@ -9,6 +9,7 @@ use crate::ids::{
 };
 use crate::org_store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
 use crate::store::StoreError;
+use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
 
 /// A provider (an MSP).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +22,8 @@ pub struct ProviderRow {
     pub business_name: Option<String>,
     /// Billing contact (set by the owner at setup).
     pub billing_email: Option<String>,
-    /// ProviderStatusType: 0 Pending (not set up), 1 Created.
-    pub status: i32,
+    /// Set up or not.
+    pub status: ProviderStatus,
     /// Off: nobody reaches the provider or its clients through it.
     pub enabled: bool,
     /// Created.
@@ -61,12 +62,12 @@ pub struct ProviderUserRow {
     pub user_id: Option<UserId>,
     /// The invited address; cleared once accepted.
     pub email: Option<String>,
-    /// Keyfleet role (see `providers::role`).
-    pub role: i32,
+    /// Keyfleet role.
+    pub role: ProviderRole,
     /// The custom role, when `role` is custom.
     pub role_id: Option<ProviderRoleId>,
-    /// ProviderUserStatusType: 0 Invited, 1 Accepted, 2 Confirmed.
-    pub status: i32,
+    /// Where the membership stands.
+    pub status: ProviderUserStatus,
     /// Suspended members reach nothing until restored.
     pub suspended: bool,
     /// The provider key wrapped to the member's public key (type 4), set on confirm.
@@ -189,7 +190,7 @@ pub struct ProviderEventQuery {
     /// Only events about these clients (`None`: any, including provider-level events).
     pub clients: Option<Vec<ProviderOrgId>>,
     /// Only this event type.
-    pub event_type: Option<i32>,
+    pub event_type: Option<EventType>,
     /// From (inclusive).
     pub start: Timestamp,
     /// To (inclusive).

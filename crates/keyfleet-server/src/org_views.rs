@@ -2,6 +2,7 @@
 //! `object` values as the official server sends them; see shared/protocol/core-api.md §6,
 //! §9–§13).
 
+use keyfleet_api::kinds::ProductTierType;
 use keyfleet_api::org_responses::{
     CollectionAccessDetailsResponse, CollectionDetailsResponse, CollectionFields, CollectionLimits,
     CollectionResponse, EventResponse, GroupDetailsResponse, GroupFields, GroupResponse,
@@ -10,7 +11,7 @@ use keyfleet_api::org_responses::{
     SelectionResponse,
 };
 use keyfleet_api::ListResponse;
-use keyfleet_domain::orgs::{plan, Permissions};
+use keyfleet_domain::orgs::Permissions;
 use keyfleet_domain::store::{
     AccessSelection, CollectionAccess, CollectionRow, EventRow, GroupRow, OrgMemberDetails, OrgRow,
     OrgUserRow, PolicyRow, UserCollection,
@@ -33,7 +34,7 @@ pub fn selection(s: &AccessSelection) -> SelectionResponse {
 }
 
 fn features(org: &OrgRow) -> OrganizationFeatures {
-    OrganizationFeatures::keyfleet(plan::product_tier(org.plan_type) >= 2)
+    OrganizationFeatures::keyfleet(org.plan_type.product_tier() != ProductTierType::Free)
 }
 
 fn has_keys(org: &OrgRow) -> bool {
@@ -48,9 +49,9 @@ pub fn organization(org: &OrgRow) -> OrganizationResponse {
         name: org.name.clone(),
         business_name: org.business_name.clone(),
         billing_email: org.billing_email.clone(),
-        plan: plan::name(org.plan_type).into(),
+        plan: org.plan_type.name().into(),
         plan_type: org.plan_type,
-        product_tier_type: plan::product_tier(org.plan_type),
+        product_tier_type: org.plan_type.product_tier(),
         seats: org.seats,
         max_autoscale_seats: None,
         max_collections: org.max_collections,
@@ -82,7 +83,7 @@ pub fn profile_organization(org: &OrgRow, member: &OrgUserRow) -> ProfileOrganiz
         has_public_and_private_keys: has_keys(org),
         sso_bound: false,
         reset_password_enrolled: false,
-        product_tier_type: plan::product_tier(org.plan_type),
+        product_tier_type: org.plan_type.product_tier(),
         access_secrets_manager: false,
         limits: CollectionLimits::default(),
         user_is_managed_by_organization: false,
@@ -122,7 +123,7 @@ pub fn member(d: &OrgMemberDetails, object: &str) -> OrganizationUserDetailsResp
         has_master_password: m.user_id.is_some(),
         reset_password_enrolled: false,
         access_secrets_manager: false,
-        access_all: m.member_type <= 1,
+        access_all: m.member_type.is_admin(),
         permissions: Permissions::parse(&m.permissions),
         external_id: m.external_id.clone(),
         collections: d.collections.iter().map(selection).collect(),
@@ -287,6 +288,9 @@ pub fn list<T>(data: Vec<T>, continuation_token: Option<String>) -> ListResponse
 pub(crate) mod golden {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use keyfleet_api::kinds::{
+        EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType,
+    };
     use keyfleet_domain::Timestamp;
 
     /// Compares `actual` with fixture `name`, or writes it under `KEYFLEET_BLESS=1`.
@@ -327,7 +331,7 @@ pub(crate) mod golden {
             name: "Acme Co".into(),
             business_name: Some("Acme Inc.".into()),
             billing_email: "billing@acme.example".into(),
-            plan_type: plan::TEAMS_ANNUALLY,
+            plan_type: PlanType::TeamsAnnually,
             seats: 25,
             max_collections: None,
             public_key: Some("pk".into()),
@@ -354,8 +358,8 @@ pub(crate) mod golden {
             org_id: id(1),
             user_id: Some(id(3)),
             email: None,
-            member_type: 4,
-            status: 2,
+            member_type: OrganizationUserType::Custom,
+            status: OrganizationUserStatus::Confirmed,
             key: Some("4.wrapped".into()),
             permissions: r#"{"manageUsers":true,"accessEventLogs":true}"#.into(),
             external_id: Some("ext-1".into()),
@@ -443,7 +447,7 @@ pub(crate) mod golden {
         let policy_row = PolicyRow {
             id: id(6),
             org_id: id(1),
-            policy_type: 1,
+            policy_type: PolicyType::MasterPassword,
             enabled: true,
             data: Some(r#"{"minLength":14,"requireUpper":true}"#.into()),
             revision_date: Timestamp(1_700_000_000_000),
@@ -451,8 +455,6 @@ pub(crate) mod golden {
         check("policy", &policy(&policy_row));
         let event_row = EventRow {
             id: id(7),
-            event_type: 1500,
-            date: Timestamp(1_700_000_200_000),
             org_id: Some(id(1)),
             user_id: Some(id(3)),
             acting_user_id: Some(id(8)),
@@ -460,7 +462,10 @@ pub(crate) mod golden {
             provider_id: Some(id(9)),
             device_type: Some(14),
             ip_address: Some("198.51.100.7".into()),
-            ..Default::default()
+            ..EventRow::new(
+                EventType::OrganizationUserInvited,
+                Timestamp(1_700_000_200_000),
+            )
         };
         check("event", &event(&event_row));
         check(

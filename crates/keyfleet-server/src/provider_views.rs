@@ -2,6 +2,7 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::org_views;
+use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, ProviderType};
 use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
 use keyfleet_api::provider_responses::{
     AdminProviderResponse, ProfileProviderResponse, ProviderClientResponse,
@@ -9,11 +10,11 @@ use keyfleet_api::provider_responses::{
     ProviderRoleResponse,
 };
 use keyfleet_domain::ids::{OrgUserId, UserId};
-use keyfleet_domain::orgs::{member_status, member_type, plan, Permissions};
+use keyfleet_domain::orgs::Permissions;
 use keyfleet_domain::provider_store::{
     ClientUsage, ProviderMemberDetails, ProviderMembership, ProviderRoleRow, ProviderRow,
 };
-use keyfleet_domain::providers::{provider_event, role, ClientView, PermissionSet, ProviderInvite};
+use keyfleet_domain::providers::{event_name, ClientView, PermissionSet, ProviderInvite};
 use keyfleet_domain::store::{EventRow, OrgRow, OrgUserRow};
 use keyfleet_domain::Timestamp;
 
@@ -36,7 +37,7 @@ pub fn provider(p: &ProviderRow) -> ProviderResponse {
         creation_date: p.creation_date.to_iso(),
         status: p.status,
         enabled: p.enabled,
-        provider_type: 0,
+        provider_type: ProviderType::Msp,
         use_events: true,
         object: "provider".into(),
     }
@@ -76,10 +77,10 @@ pub fn member(d: &ProviderMemberDetails) -> ProviderMemberResponse {
     ProviderMemberResponse {
         id: m.id.to_string(),
         user_id: opt(m.user_id),
-        member_type: role::wire_type(m.role),
+        member_type: m.role.wire_type(),
         status: m.status,
         permissions: Permissions::default(),
-        role: role::name(m.role).into(),
+        role: m.role,
         role_id: opt(m.role_id),
         suspended: m.suspended,
         name: d.name.clone(),
@@ -125,7 +126,7 @@ pub fn client(v: &ClientView) -> ProviderClientResponse {
         seats: c.org.seats,
         occupied_seats: c.seats_used,
         remaining_seats: i64::from(c.org.seats) - c.seats_used,
-        plan: plan::name(c.org.plan_type).into(),
+        plan: c.org.plan_type.name().into(),
         plan_type: c.org.plan_type,
         organization_name: c.org.name.clone(),
         enabled: c.org.enabled,
@@ -144,14 +145,14 @@ pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
         name: m.provider.name.clone(),
         key: m.member.key.clone(),
         status: m.member.status,
-        member_type: role::wire_type(m.member.role),
+        member_type: m.member.role.wire_type(),
         enabled: m.provider.enabled,
         permissions: Permissions::default(),
         user_id: opt(m.member.user_id),
         use_events: true,
         provider_status: m.provider.status,
-        provider_type: 0,
-        role: role::name(m.member.role).into(),
+        provider_type: ProviderType::Msp,
+        role: m.member.role,
         role_id: opt(m.member.role_id),
         object: "profileProvider".into(),
     }
@@ -170,8 +171,8 @@ pub fn profile_provider_organization(
         org_id: org.id,
         user_id: Some(user_id),
         email: None,
-        member_type: member_type::OWNER,
-        status: member_status::CONFIRMED,
+        member_type: OrganizationUserType::Owner,
+        status: OrganizationUserStatus::Confirmed,
         key: Some(wrapped_key.to_string()),
         permissions: Permissions::default().to_json(),
         external_id: None,
@@ -184,7 +185,7 @@ pub fn profile_provider_organization(
         organization_user_id: None,
         provider_id: Some(provider.id.to_string()),
         provider_name: Some(provider.name.clone()),
-        provider_type: Some(0),
+        provider_type: Some(ProviderType::Msp),
         object: "profileProviderOrganization".into(),
         ..org_views::profile_organization(org, &as_owner)
     }
@@ -195,7 +196,7 @@ pub fn event(e: &EventRow, acting_email: Option<&str>) -> ProviderEventResponse 
     ProviderEventResponse {
         event: org_views::event(e),
         acting_user_email: acting_email.map(str::to_string),
-        event_name: provider_event::name(e.event_type).into(),
+        event_name: event_name(e.event_type).into(),
     }
 }
 
@@ -243,8 +244,8 @@ pub fn events_csv(events: &[(EventRow, Option<String>)]) -> String {
     for (e, email) in events {
         out.push_str(&csv_line(&[
             e.date.to_iso(),
-            e.event_type.to_string(),
-            provider_event::name(e.event_type).to_string(),
+            e.event_type.code().to_string(),
+            event_name(e.event_type).to_string(),
             e.acting_user_id.map(|u| u.to_string()).unwrap_or_default(),
             email.clone().unwrap_or_default(),
             s(e.provider_user_id),
@@ -261,7 +262,7 @@ pub fn usage(u: &ClientUsage) -> ProviderClientUsageResponse {
         provider_organization_id: u.link.id.to_string(),
         organization_id: u.org.id.to_string(),
         name: u.org.name.clone(),
-        plan: plan::name(u.org.plan_type).into(),
+        plan: u.org.plan_type.name().into(),
         plan_type: u.org.plan_type,
         seats: u.org.seats,
         seats_used: u.confirmed + u.accepted + u.invited,
@@ -313,7 +314,7 @@ pub fn usage_csv(rows: &[ClientUsage]) -> String {
         let mut fields = vec![
             u.org.name.clone(),
             u.org.id.to_string(),
-            plan::name(u.org.plan_type).to_string(),
+            u.org.plan_type.name().to_string(),
         ];
         fields.extend(n.iter().map(ToString::to_string));
         fields.push(u.last_activity.map(Timestamp::to_iso).unwrap_or_default());
@@ -344,6 +345,7 @@ mod golden {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::org_views::golden::{check, id, org};
+    use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
     use keyfleet_domain::provider_store::{ProviderClient, ProviderOrgRow, ProviderUserRow};
     use keyfleet_domain::providers::Permission;
 
@@ -353,7 +355,7 @@ mod golden {
             name: "Fleet MSP".into(),
             business_name: Some("Fleet MSP Ltd".into()),
             billing_email: Some("billing@fleet.example".into()),
-            status: 1,
+            status: ProviderStatus::Created,
             enabled: true,
             creation_date: Timestamp(1_700_000_000_000),
             revision_date: Timestamp(1_700_000_100_000),
@@ -366,9 +368,9 @@ mod golden {
             provider_id: id(0x21),
             user_id: Some(id(0x23)),
             email: None,
-            role: role::CUSTOM,
+            role: ProviderRole::Custom,
             role_id: Some(id(0x24)),
-            status: 2,
+            status: ProviderUserStatus::Confirmed,
             suspended: false,
             key: Some("4.provider-key".into()),
             invited_at: None,
@@ -464,12 +466,10 @@ mod golden {
         );
         let e = EventRow {
             id: id(7),
-            event_type: provider_event::USER_INVITED,
-            date: Timestamp(1_700_000_200_000),
             provider_id: Some(id(0x21)),
             provider_user_id: Some(id(0x22)),
             acting_user_id: Some(id(0x23)),
-            ..Default::default()
+            ..EventRow::new(EventType::ProviderUserInvited, Timestamp(1_700_000_200_000))
         };
         check("provider_event", &event(&e, Some("owner@fleet.example")));
         check(

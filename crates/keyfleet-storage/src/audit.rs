@@ -1,5 +1,6 @@
 //! Policies and the event log.
 
+use crate::codes::{OU_ACCEPTED, OU_CONFIRMED};
 use crate::org_records::{EventRecord, PolicyRecord, EVENT_COLUMNS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::{db, on_pool, SqlStore};
@@ -33,7 +34,7 @@ impl AuditStore for SqlStore {
         let sql = format!(
             "SELECT {POLICY_COLUMNS} FROM policies p JOIN org_users ou ON ou.org_id = p.org_id \
              JOIN organizations o ON o.id = p.org_id \
-             WHERE ou.user_id = $1 AND ou.status IN (1, 2) AND o.enabled \
+             WHERE ou.user_id = $1 AND ou.status IN ({OU_ACCEPTED}, {OU_CONFIRMED}) AND o.enabled \
              ORDER BY p.org_id, p.policy_type"
         );
         let recs: Vec<PolicyRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
@@ -54,7 +55,7 @@ impl AuditStore for SqlStore {
             sqlx::query(UPSERT)
                 .bind(row.id.to_string())
                 .bind(row.org_id.to_string())
-                .bind(row.policy_type)
+                .bind(row.policy_type.code())
                 .bind(row.enabled)
                 .bind(&row.data)
                 .bind(row.revision_date.0)
@@ -192,7 +193,7 @@ impl SqlStore {
                 query = query.bind(b.clone());
             }
             if let Some(t) = q.event_type {
-                query = query.bind(t);
+                query = query.bind(t.code());
             }
             if let Some((date, id)) = &before {
                 query = query.bind(*date).bind(id.clone());

@@ -1,8 +1,10 @@
 //! Collections and groups, and the access they give.
 
+use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
 use crate::org_records::{CollectionRecord, GroupRecord, COLLECTION_COLUMNS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::{db, on_pool, placeholders, SqlStore};
+use const_format::concatcp;
 use keyfleet_domain::ids::{CollectionId, GroupId, OrgId, OrgUserId, UserId};
 use keyfleet_domain::store::{
     AccessSelection, CollectionAccess, CollectionRow, CollectionStore, EventRow, GroupRow,
@@ -11,9 +13,13 @@ use keyfleet_domain::store::{
 use keyfleet_domain::{StoreError, Timestamp};
 
 /// The confirmed memberships of user `$1` in enabled organizations.
-pub(crate) const MY_MEMBERSHIPS: &str = "m AS (SELECT ou.id AS ou_id, ou.org_id, ou.member_type \
-    FROM org_users ou JOIN organizations o ON o.id = ou.org_id \
-    WHERE ou.user_id = $1 AND ou.status = 2 AND o.enabled)";
+pub(crate) const MY_MEMBERSHIPS: &str = concatcp!(
+    "m AS (SELECT ou.id AS ou_id, ou.org_id, ou.member_type \
+     FROM org_users ou JOIN organizations o ON o.id = ou.org_id \
+     WHERE ou.user_id = $1 AND ou.status = ",
+    OU_CONFIRMED,
+    " AND o.enabled)"
+);
 
 /// Collection grants of the memberships in `m`, direct and through groups; a Manager manages
 /// the collections assigned to them.
@@ -169,11 +175,11 @@ impl CollectionStore for SqlStore {
                 "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, \
                  g AS (\
                    SELECT c.id AS cid, 0 AS ro, 0 AS hp, 1 AS mg FROM m \
-                     JOIN collections c ON c.org_id = m.org_id WHERE m.member_type IN (0, 1) \
+                     JOIN collections c ON c.org_id = m.org_id WHERE m.member_type IN ({OU_OWNER}, {OU_ADMIN}) \
                    UNION ALL \
                    SELECT a.collection_id, CASE WHEN a.read_only THEN 1 ELSE 0 END, \
                      CASE WHEN a.hide_passwords THEN 1 ELSE 0 END, \
-                     CASE WHEN a.manage OR a.member_type = 3 THEN 1 ELSE 0 END FROM a) \
+                     CASE WHEN a.manage OR a.member_type = {OU_MANAGER} THEN 1 ELSE 0 END FROM a) \
                  SELECT {COLLECTION_COLUMNS}, MIN(g.ro) AS ro, MIN(g.hp) AS hp, MAX(g.mg) AS mg \
                  FROM g JOIN collections c ON c.id = g.cid \
                  GROUP BY c.id, c.org_id, c.name, c.external_id, c.creation_date, c.revision_date \

@@ -4,6 +4,7 @@
 //! the same version numbers. This crate is the only one that names sqlx.
 
 mod audit;
+mod codes;
 mod collections;
 mod org_items;
 mod org_records;

@@ -2,11 +2,13 @@
 //! their personal items, every item of organizations they own or administer, and the items of
 //! collections granted to them directly or through groups.
 
+use crate::codes::{OU_ADMIN, OU_MANAGER, OU_OWNER};
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::records::CipherRecord;
 use crate::vault::bulk_change_sql;
 use crate::{db, on_pool, Backend, SqlStore};
+use const_format::concatcp;
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
 use keyfleet_domain::store::{BulkCipherChange, CipherRow, EventRow, OrgItemStore};
 use keyfleet_domain::{StoreError, Timestamp};
@@ -38,13 +40,19 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     // A shared page first picks its cipher ids (ids only, from the indexes), then aggregates
     // rights and collections for those alone: aggregating everything after `$2` on every page
     // would make a sync quadratic in the vault's size.
-    const PAGE: &str = "page AS (SELECT id FROM (\
+    const PAGE: &str = concatcp!(
+        "page AS (SELECT id FROM (\
            SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
-             WHERE m.member_type IN (0, 1) AND c.id > $2 \
+             WHERE m.member_type IN (",
+        OU_OWNER,
+        ", ",
+        OU_ADMIN,
+        ") AND c.id > $2 \
            UNION \
            SELECT cc.cipher_id AS id FROM a \
              JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
-             WHERE cc.cipher_id > $2) ids ORDER BY id LIMIT $3), ";
+             WHERE cc.cipher_id > $2) ids ORDER BY id LIMIT $3), "
+    );
     let (one_c, one_cc, page) = match reach {
         Reach::All => ("", "", ""),
         Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2", ""),
@@ -63,11 +71,11 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
            SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
              JOIN ciphers c ON c.org_id = m.org_id \
              LEFT JOIN cipher_collections cc ON cc.cipher_id = c.id \
-             WHERE m.member_type IN (0, 1){one_c} \
+             WHERE m.member_type IN ({OU_OWNER}, {OU_ADMIN}){one_c} \
            UNION ALL \
            SELECT cc.cipher_id, cc.collection_id, CASE WHEN a.read_only THEN 0 ELSE 1 END, \
              CASE WHEN a.hide_passwords THEN 0 ELSE 1 END, \
-             CASE WHEN a.manage OR a.member_type = 3 THEN 1 ELSE 0 END \
+             CASE WHEN a.manage OR a.member_type = {OU_MANAGER} THEN 1 ELSE 0 END \
              FROM a JOIN cipher_collections cc ON cc.collection_id = a.collection_id{one_cc}), \
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
            {agg} AS collection_ids FROM g GROUP BY cipher_id)"

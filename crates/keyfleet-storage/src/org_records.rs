@@ -1,12 +1,8 @@
 //! Organization rows as the drivers decode them, and their conversion into the domain's rows.
 
-use crate::records::id;
+use crate::records::{code, id, opt_id};
 use keyfleet_domain::store::{CollectionRow, EventRow, GroupRow, OrgRow, OrgUserRow, PolicyRow};
 use keyfleet_domain::{StoreError, Timestamp};
-
-fn opt_id<T: std::str::FromStr>(s: Option<&str>) -> Result<Option<T>, StoreError> {
-    s.map(id).transpose()
-}
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct OrgRecord {
@@ -38,7 +34,7 @@ impl TryFrom<OrgRecord> for OrgRow {
             name: r.name,
             business_name: r.business_name,
             billing_email: r.billing_email,
-            plan_type: r.plan_type,
+            plan_type: code(r.plan_type)?,
             seats: r.seats,
             max_collections: r.max_collections,
             public_key: r.public_key,
@@ -84,8 +80,8 @@ impl TryFrom<OrgUserRecord> for OrgUserRow {
             org_id: id(&r.ou_org_id)?,
             user_id: opt_id(r.ou_user_id.as_deref())?,
             email: r.ou_email,
-            member_type: r.ou_member_type,
-            status: r.ou_status,
+            member_type: code(r.ou_member_type)?,
+            status: code(r.ou_status)?,
             key: r.ou_org_key,
             permissions: r.ou_permissions,
             external_id: r.ou_external_id,
@@ -183,7 +179,7 @@ impl TryFrom<PolicyRecord> for PolicyRow {
         Ok(PolicyRow {
             id: id(&r.id)?,
             org_id: id(&r.org_id)?,
-            policy_type: r.policy_type,
+            policy_type: code(r.policy_type)?,
             enabled: r.enabled,
             data: r.data,
             revision_date: Timestamp(r.revision_date),
@@ -220,7 +216,7 @@ impl TryFrom<EventRecord> for EventRow {
     fn try_from(r: EventRecord) -> Result<Self, StoreError> {
         Ok(EventRow {
             id: id(&r.id)?,
-            event_type: r.event_type,
+            event_type: code(r.event_type)?,
             date: Timestamp(r.date),
             org_id: opt_id(r.org_id.as_deref())?,
             user_id: opt_id(r.user_id.as_deref())?,

@@ -1,11 +1,13 @@
 //! Organizations and memberships. Every statement filters on the organization; each write is one
 //! transaction with its audit events and the revision bumps of the members whose sync changes.
 
+use crate::codes::{OU_CONFIRMED, OU_OWNER, OU_REVOKED};
 use crate::org_records::{
     MemberDetailsRecord, MembershipRecord, OrgRecord, OrgUserRecord, ORG_COLUMNS, ORG_USER_COLUMNS,
 };
 use crate::providers::bump_managing_provider_members;
 use crate::{db, on_pool, SqlStore};
+use const_format::concatcp;
 use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
 use keyfleet_domain::store::{
     AccessSelection, ApiKeyWrite, CollectionRow, EventRow, OrgMemberDetails, OrgRow, OrgStore,
@@ -25,7 +27,7 @@ macro_rules! insert_events {
                  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(e.id.to_string())
-            .bind(e.event_type)
+            .bind(e.event_type.code())
             .bind(e.date.0)
             .bind(e.org_id.map(|v| v.to_string()))
             .bind(e.user_id.map(|v| v.to_string()))
@@ -94,8 +96,8 @@ macro_rules! insert_org_user {
             .bind($m.org_id.to_string())
             .bind($m.user_id.map(|v| v.to_string()))
             .bind($m.email.clone())
-            .bind($m.member_type)
-            .bind($m.status)
+            .bind($m.member_type.code())
+            .bind($m.status.code())
             .bind($m.key.clone())
             .bind($m.permissions.clone())
             .bind($m.external_id.clone())
@@ -163,7 +165,7 @@ macro_rules! insert_org_row {
             .bind(&$org.name)
             .bind(&$org.business_name)
             .bind(&$org.billing_email)
-            .bind($org.plan_type)
+            .bind($org.plan_type.code())
             .bind($org.seats)
             .bind($org.max_collections)
             .bind(&$org.public_key)
@@ -322,14 +324,21 @@ impl OrgStore for SqlStore {
     }
 
     async fn seats_used(&self, org_id: OrgId) -> Result<i64, StoreError> {
-        const SQL: &str = "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND status <> -1";
+        const SQL: &str = concatcp!(
+            "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND status <> ",
+            OU_REVOKED
+        );
         on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(org_id.to_string()).fetch_one(p).await)
             .map_err(db)
     }
 
     async fn confirmed_owners(&self, org_id: OrgId) -> Result<i64, StoreError> {
-        const SQL: &str = "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND status = 2 \
-            AND member_type = 0";
+        const SQL: &str = concatcp!(
+            "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND status = ",
+            OU_CONFIRMED,
+            " AND member_type = ",
+            OU_OWNER
+        );
         on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(org_id.to_string()).fetch_one(p).await)
             .map_err(db)
     }
@@ -525,8 +534,8 @@ impl OrgStore for SqlStore {
                 .bind(row.org_id.to_string())
                 .bind(row.user_id.map(|v| v.to_string()))
                 .bind(&row.email)
-                .bind(row.member_type)
-                .bind(row.status)
+                .bind(row.member_type.code())
+                .bind(row.status.code())
                 .bind(&row.key)
                 .bind(&row.permissions)
                 .bind(row.invited_at.map(|t| t.0))

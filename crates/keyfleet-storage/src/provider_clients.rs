@@ -1,6 +1,7 @@
 //! A provider's client companies: the list with seats and assignments, the usage report, and
 //! creating, linking, editing and unlinking clients. `ProviderStore` (in `providers`) calls these.
 
+use crate::codes::{OU_ACCEPTED, OU_CONFIRMED, OU_INVITED, OU_REVOKED};
 use crate::org_records::ORG_COLUMNS;
 use crate::orgs::{
     bump_org_members, bump_user, insert_collection_row, insert_events, insert_org_row,
@@ -116,8 +117,8 @@ impl SqlStore {
              COALESCE(m.seats_used, 0) AS seats_used, COALESCE(m.user_count, 0) AS user_count \
              FROM provider_orgs po JOIN organizations o ON o.id = po.org_id \
              LEFT JOIN (SELECT ou.org_id, \
-                 COUNT(CASE WHEN ou.status <> -1 THEN 1 END) AS seats_used, \
-                 COUNT(CASE WHEN ou.status = 2 THEN 1 END) AS user_count \
+                 COUNT(CASE WHEN ou.status <> {OU_REVOKED} THEN 1 END) AS seats_used, \
+                 COUNT(CASE WHEN ou.status = {OU_CONFIRMED} THEN 1 END) AS user_count \
                FROM org_users ou JOIN provider_orgs x ON x.org_id = ou.org_id \
                WHERE x.provider_id = $1 GROUP BY ou.org_id) m ON m.org_id = po.org_id \
              WHERE po.provider_id = $1{f} ORDER BY o.name, po.id"
@@ -318,11 +319,11 @@ impl SqlStore {
              (SELECT MAX(e.date) FROM events e WHERE e.org_id = po.org_id) AS last_activity \
              FROM provider_orgs po JOIN organizations o ON o.id = po.org_id \
              LEFT JOIN (SELECT ou.org_id, \
-                 COUNT(CASE WHEN ou.status = 2 THEN 1 END) AS confirmed, \
-                 COUNT(CASE WHEN ou.status = 1 THEN 1 END) AS accepted, \
-                 COUNT(CASE WHEN ou.status = 0 THEN 1 END) AS invited, \
-                 COUNT(CASE WHEN ou.status = -1 THEN 1 END) AS revoked, \
-                 COUNT(CASE WHEN ou.status IN (1, 2) AND EXISTS (SELECT 1 FROM two_factor t \
+                 COUNT(CASE WHEN ou.status = {OU_CONFIRMED} THEN 1 END) AS confirmed, \
+                 COUNT(CASE WHEN ou.status = {OU_ACCEPTED} THEN 1 END) AS accepted, \
+                 COUNT(CASE WHEN ou.status = {OU_INVITED} THEN 1 END) AS invited, \
+                 COUNT(CASE WHEN ou.status = {OU_REVOKED} THEN 1 END) AS revoked, \
+                 COUNT(CASE WHEN ou.status IN ({OU_ACCEPTED}, {OU_CONFIRMED}) AND EXISTS (SELECT 1 FROM two_factor t \
                    WHERE t.user_id = ou.user_id AND t.enabled) THEN 1 END) AS two_factor_members \
                FROM org_users ou JOIN provider_orgs x ON x.org_id = ou.org_id \
                WHERE x.provider_id = $1 GROUP BY ou.org_id) m ON m.org_id = po.org_id \

@@ -3,15 +3,11 @@
 //! the unprefixed organization columns.
 
 use crate::org_records::OrgRecord;
-use crate::records::id;
+use crate::records::{code, id, opt_id};
 use keyfleet_domain::provider_store::{
     ProviderMembership, ProviderOrgRow, ProviderRoleRow, ProviderRow, ProviderUserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};
-
-fn opt_id<T: std::str::FromStr>(s: Option<&str>) -> Result<Option<T>, StoreError> {
-    s.map(id).transpose()
-}
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ProviderRecord {
@@ -38,7 +34,7 @@ impl TryFrom<ProviderRecord> for ProviderRow {
             name: r.p_name,
             business_name: r.p_business_name,
             billing_email: r.p_billing_email,
-            status: r.p_status,
+            status: code(r.p_status)?,
             enabled: r.p_enabled,
             creation_date: Timestamp(r.p_creation_date),
             revision_date: Timestamp(r.p_revision_date),
@@ -77,9 +73,9 @@ impl TryFrom<ProviderUserRecord> for ProviderUserRow {
             provider_id: id(&r.pu_provider_id)?,
             user_id: opt_id(r.pu_user_id.as_deref())?,
             email: r.pu_email,
-            role: r.pu_role,
+            role: code(r.pu_role)?,
             role_id: opt_id(r.pu_role_id.as_deref())?,
-            status: r.pu_status,
+            status: code(r.pu_status)?,
             suspended: r.pu_suspended,
             key: r.pu_provider_key,
             invited_at: r.pu_invited_at.map(Timestamp),

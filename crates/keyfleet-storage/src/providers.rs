@@ -28,10 +28,12 @@ use std::collections::HashMap;
 /// and the clients they may launch into.
 macro_rules! bump_provider_members {
     ($tx:expr, $provider:expr, $at:expr) => {
-        sqlx::query(
+        sqlx::query(const_format::concatcp!(
             "UPDATE users SET revision_date = $2 WHERE id IN (SELECT user_id FROM provider_users \
-             WHERE provider_id = $1 AND status = 2 AND user_id IS NOT NULL)",
-        )
+             WHERE provider_id = $1 AND status = ",
+            $crate::codes::PU_CONFIRMED,
+            " AND user_id IS NOT NULL)"
+        ))
         .bind($provider.to_string())
         .bind($at)
         .execute(&mut *$tx)
@@ -45,11 +47,13 @@ pub(crate) use bump_provider_members;
 /// any): their sync lists the client with its name and whether it is enabled.
 macro_rules! bump_managing_provider_members {
     ($tx:expr, $org:expr, $at:expr) => {
-        sqlx::query(
+        sqlx::query(const_format::concatcp!(
             "UPDATE users SET revision_date = $2 WHERE id IN (SELECT pu.user_id \
              FROM provider_orgs po JOIN provider_users pu ON pu.provider_id = po.provider_id \
-             WHERE po.org_id = $1 AND pu.status = 2 AND pu.user_id IS NOT NULL)",
-        )
+             WHERE po.org_id = $1 AND pu.status = ",
+            $crate::codes::PU_CONFIRMED,
+            " AND pu.user_id IS NOT NULL)"
+        ))
         .bind($org.to_string())
         .bind($at)
         .execute(&mut *$tx)
@@ -104,9 +108,9 @@ macro_rules! insert_provider_user {
             .bind($m.provider_id.to_string())
             .bind($m.user_id.map(|v| v.to_string()))
             .bind(&$m.email)
-            .bind($m.role)
+            .bind($m.role.code())
             .bind($m.role_id.map(|v| v.to_string()))
-            .bind($m.status)
+            .bind($m.status.code())
             .bind($m.suspended)
             .bind(&$m.key)
             .bind($m.invited_at.map(|t| t.0))
@@ -157,7 +161,7 @@ macro_rules! write_provider {
         .bind(&row.name)
         .bind(&row.business_name)
         .bind(&row.billing_email)
-        .bind(row.status)
+        .bind(row.status.code())
         .bind(row.enabled)
         .bind(row.revision_date.0)
         .execute(&mut *$tx)
@@ -180,9 +184,9 @@ macro_rules! write_provider_user {
         .bind(m.provider_id.to_string())
         .bind(m.user_id.map(|v| v.to_string()))
         .bind(&m.email)
-        .bind(m.role)
+        .bind(m.role.code())
         .bind(m.role_id.map(|v| v.to_string()))
-        .bind(m.status)
+        .bind(m.status.code())
         .bind(m.suspended)
         .bind(&m.key)
         .bind(m.invited_at.map(|t| t.0))
@@ -214,7 +218,7 @@ impl ProviderStore for SqlStore {
                 .bind(&provider.name)
                 .bind(&provider.business_name)
                 .bind(&provider.billing_email)
-                .bind(provider.status)
+                .bind(provider.status.code())
                 .bind(provider.enabled)
                 .bind(provider.creation_date.0)
                 .bind(provider.revision_date.0)

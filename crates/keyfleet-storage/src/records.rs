@@ -12,8 +12,17 @@ pub(crate) fn id<T: FromStr>(s: &str) -> Result<T, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
 }
 
-fn opt_id<T: FromStr>(s: Option<&str>) -> Result<Option<T>, StoreError> {
+pub(crate) fn opt_id<T: FromStr>(s: Option<&str>) -> Result<Option<T>, StoreError> {
     s.map(id).transpose()
+}
+
+/// A member of a closed set (`keyfleet_api::kinds`) from its stored number.
+pub(crate) fn code<T>(n: i32) -> Result<T, StoreError>
+where
+    T: TryFrom<i32>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(n).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[derive(sqlx::FromRow)]

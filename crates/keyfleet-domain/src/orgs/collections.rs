@@ -2,7 +2,7 @@
 
 use super::grants::Manageable;
 use super::members::selections;
-use super::{event_type, OrgActor, OrgCapability};
+use super::{OrgActor, OrgCapability};
 use crate::accounts::check_enc_string;
 use crate::auth::Caller;
 use crate::error::DomainError;
@@ -11,6 +11,7 @@ use crate::org_store::{
     AccessSelection, CollectionAccess, CollectionRow, EventRow, GroupRow, UserCollection,
 };
 use crate::Domain;
+use keyfleet_api::kinds::EventType;
 use keyfleet_api::orgs::{CollectionRequest, GroupRequest, SelectionReadOnly};
 use std::collections::HashSet;
 
@@ -279,7 +280,7 @@ impl Domain {
         };
         let events = [EventRow {
             collection_id: Some(row.id),
-            ..self.org_event(&actor, event_type::COLLECTION_CREATED)
+            ..self.org_event(&actor, EventType::CollectionCreated)
         }];
         self.store.save_collection(&row, &access, &events).await?;
         Ok(row)
@@ -324,7 +325,7 @@ impl Domain {
         };
         let events = [EventRow {
             collection_id: Some(id),
-            ..self.org_event(&actor, event_type::COLLECTION_UPDATED)
+            ..self.org_event(&actor, EventType::CollectionUpdated)
         }];
         self.store.save_collection(&row, &access, &events).await?;
         Ok(row)
@@ -356,7 +357,7 @@ impl Domain {
             .iter()
             .map(|id| EventRow {
                 collection_id: Some(*id),
-                ..self.org_event(&actor, event_type::COLLECTION_DELETED)
+                ..self.org_event(&actor, EventType::CollectionDeleted)
             })
             .collect();
         self.store
@@ -459,7 +460,7 @@ impl Domain {
                         revision_date: now,
                         ..current
                     },
-                    event_type::GROUP_UPDATED,
+                    EventType::GroupUpdated,
                     collections,
                     members,
                 )
@@ -473,7 +474,7 @@ impl Domain {
                     creation_date: now,
                     revision_date: now,
                 },
-                event_type::GROUP_CREATED,
+                EventType::GroupCreated,
                 vec![],
                 vec![],
             ),
@@ -525,7 +526,7 @@ impl Domain {
         let events = [EventRow {
             group_id: Some(id),
             org_user_id: Some(member),
-            ..self.org_event(&actor, event_type::ORG_USER_UPDATED_GROUPS)
+            ..self.org_event(&actor, EventType::OrganizationUserUpdatedGroups)
         }];
         let row = GroupRow {
             revision_date: self.now(),
@@ -561,7 +562,7 @@ impl Domain {
             .iter()
             .map(|id| EventRow {
                 group_id: Some(*id),
-                ..self.org_event(&actor, event_type::GROUP_DELETED)
+                ..self.org_event(&actor, EventType::GroupDeleted)
             })
             .collect();
         self.store
@@ -581,7 +582,7 @@ impl Domain {
         actor.require(OrgCapability::ManageGroups)?;
         let events = [EventRow {
             group_id: Some(id),
-            ..self.org_event(&actor, event_type::GROUP_DELETED)
+            ..self.org_event(&actor, EventType::GroupDeleted)
         }];
         if self
             .store

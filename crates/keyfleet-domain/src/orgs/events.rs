@@ -10,62 +10,7 @@ use crate::org_store::{EventQuery, EventRow};
 use crate::Domain;
 use keyfleet_api::orgs::EventCollectRequest;
 
-/// EventType numbers (the official list; Keyfleet records the ones it has actions for).
-pub mod event_type {
-    /// An item was created.
-    pub const CIPHER_CREATED: i32 = 1100;
-    /// An item was changed.
-    pub const CIPHER_UPDATED: i32 = 1101;
-    /// An item was deleted for good.
-    pub const CIPHER_DELETED: i32 = 1102;
-    /// A personal item moved into the organization.
-    pub const CIPHER_SHARED: i32 = 1105;
-    /// An item's collections changed.
-    pub const CIPHER_UPDATED_COLLECTIONS: i32 = 1106;
-    /// A client showed an item.
-    pub const CIPHER_CLIENT_VIEWED: i32 = 1107;
-    /// An item went to the trash.
-    pub const CIPHER_SOFT_DELETED: i32 = 1115;
-    /// An item came back from the trash.
-    pub const CIPHER_RESTORED: i32 = 1116;
-    /// A collection was created.
-    pub const COLLECTION_CREATED: i32 = 1300;
-    /// A collection was changed.
-    pub const COLLECTION_UPDATED: i32 = 1301;
-    /// A collection was deleted.
-    pub const COLLECTION_DELETED: i32 = 1302;
-    /// A group was created.
-    pub const GROUP_CREATED: i32 = 1400;
-    /// A group was changed.
-    pub const GROUP_UPDATED: i32 = 1401;
-    /// A group was deleted.
-    pub const GROUP_DELETED: i32 = 1402;
-    /// A member was invited.
-    pub const ORG_USER_INVITED: i32 = 1500;
-    /// A member was confirmed.
-    pub const ORG_USER_CONFIRMED: i32 = 1501;
-    /// A member's role or access changed.
-    pub const ORG_USER_UPDATED: i32 = 1502;
-    /// A member was removed.
-    pub const ORG_USER_REMOVED: i32 = 1503;
-    /// A member's groups changed.
-    pub const ORG_USER_UPDATED_GROUPS: i32 = 1504;
-    /// A member was revoked.
-    pub const ORG_USER_REVOKED: i32 = 1511;
-    /// A member was restored.
-    pub const ORG_USER_RESTORED: i32 = 1512;
-    /// A member left.
-    pub const ORG_USER_LEFT: i32 = 1516;
-    /// The organization's settings changed.
-    pub const ORGANIZATION_UPDATED: i32 = 1600;
-    /// A policy changed.
-    pub const POLICY_UPDATED: i32 = 1700;
-
-    /// Events clients may report through `/events/collect` (views, copies, autofill, exports).
-    pub fn client_reportable(t: i32) -> bool {
-        matches!(t, 1007 | 1107..=1114 | 1117 | 1118 | 1602)
-    }
-}
+pub use keyfleet_api::kinds::EventType;
 
 /// Most events one page returns.
 pub const EVENT_PAGE_SIZE: u32 = 100;
@@ -222,9 +167,12 @@ impl Domain {
         let mut events = Vec::new();
         let mut actors: Vec<OrgActor> = Vec::new();
         for r in reported {
-            if !event_type::client_reportable(r.event_type) {
+            let Some(event_type) = EventType::try_from(r.event_type)
+                .ok()
+                .filter(|t| t.client_reportable())
+            else {
                 continue;
-            }
+            };
             let cipher_id = r
                 .cipher_id
                 .as_deref()
@@ -250,7 +198,7 @@ impl Domain {
             };
             events.push(EventRow {
                 cipher_id,
-                ..self.org_event(&actor, r.event_type)
+                ..self.org_event(&actor, event_type)
             });
         }
         if !events.is_empty() {

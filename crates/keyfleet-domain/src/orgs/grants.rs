@@ -18,10 +18,11 @@
 //!   write of theirs widens what their own membership reaches: what they hold through the provider
 //!   ends with their provider membership.
 
-use super::{member_type, OrgActor, Permissions};
+use super::{OrgActor, Permissions};
 use crate::error::DomainError;
 use crate::ids::{CollectionId, GroupId, OrgUserId};
 use crate::org_store::{AccessSelection, CollectionAccess};
+use keyfleet_api::kinds::OrganizationUserType;
 use std::collections::HashSet;
 
 /// Refusal texts (Bitwarden's own where it has one, so the official apps show the same words).
@@ -63,10 +64,10 @@ fn refused(message: &str) -> DomainError {
 }
 
 /// A membership a write acts on, with the facts the rules need (gathered by the use case).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct MemberSubject {
     /// Its type now (for a new invitation: the one asked for).
-    pub member_type: i32,
+    pub member_type: OrganizationUserType,
     /// Its custom permissions now.
     pub permissions: Permissions,
     /// It is the actor's own: their account, or an invitation to their address.
@@ -116,15 +117,15 @@ fn entry(list: &[AccessSelection], id: uuid::Uuid) -> Option<&AccessSelection> {
 
 impl OrgActor {
     /// Whether the actor's own rights include a member of type `t` with permissions `p`.
-    fn holds(&self, t: i32, p: Permissions) -> bool {
+    fn holds(&self, t: OrganizationUserType, p: Permissions) -> bool {
         match self.role {
-            member_type::OWNER => true,
-            member_type::ADMIN => t != member_type::OWNER,
+            OrganizationUserType::Owner => true,
+            OrganizationUserType::Admin => t != OrganizationUserType::Owner,
             _ => match t {
-                member_type::USER => true,
-                member_type::MANAGER => self.permissions.create_new_collections,
-                member_type::CUSTOM => {
-                    self.role == member_type::CUSTOM && self.permissions.covers(p)
+                OrganizationUserType::User => true,
+                OrganizationUserType::Manager => self.permissions.create_new_collections,
+                OrganizationUserType::Custom => {
+                    self.role == OrganizationUserType::Custom && self.permissions.covers(p)
                 }
                 _ => false,
             },
@@ -137,14 +138,13 @@ impl OrgActor {
     pub(crate) fn check_member_write(
         &self,
         subject: &MemberSubject,
-        wanted: Option<(i32, Permissions)>,
+        wanted: Option<(OrganizationUserType, Permissions)>,
     ) -> Result<(), DomainError> {
-        use member_type::{ADMIN, OWNER};
         if subject.own {
             return Err(refused(refusal::OWN_MEMBERSHIP));
         }
         let new_type = wanted.map(|(t, _)| t);
-        let touches = |t: i32| subject.member_type == t || new_type == Some(t);
+        let touches = |t: OrganizationUserType| subject.member_type == t || new_type == Some(t);
         if let Some(via) = self.via_provider {
             if subject.provider_member {
                 return Err(refused(refusal::PROVIDER_MEMBERSHIP));
@@ -153,18 +153,20 @@ impl OrgActor {
             // them with that owner's invitation) — not by a technician.
             let first_owner = via.onboards_owners
                 && subject.first_owner
-                && subject.member_type == OWNER
-                && new_type.is_none_or(|t| t == OWNER);
-            if (touches(OWNER) && !first_owner) || touches(ADMIN) {
+                && subject.member_type == OrganizationUserType::Owner
+                && new_type.is_none_or(|t| t == OrganizationUserType::Owner);
+            if (touches(OrganizationUserType::Owner) && !first_owner)
+                || touches(OrganizationUserType::Admin)
+            {
                 return Err(refused(refusal::PROVIDER_OWNERS));
             }
             return Ok(());
         }
         match self.role {
-            OWNER => Ok(()),
-            _ if touches(OWNER) => Err(refused(refusal::ONLY_OWNERS)),
-            ADMIN => Ok(()),
-            _ if touches(ADMIN) => Err(refused(refusal::CUSTOM_NOT_ADMINS)),
+            OrganizationUserType::Owner => Ok(()),
+            _ if touches(OrganizationUserType::Owner) => Err(refused(refusal::ONLY_OWNERS)),
+            OrganizationUserType::Admin => Ok(()),
+            _ if touches(OrganizationUserType::Admin) => Err(refused(refusal::CUSTOM_NOT_ADMINS)),
             _ => {
                 if let Some((t, p)) = wanted {
                     if !self.holds(t, p) {
@@ -291,10 +293,9 @@ mod tests {
     use super::super::ProviderSource;
     use super::*;
     use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId};
-    use member_type::*;
 
     fn launched() -> OrgActor {
-        let mut a = actor(OWNER, Permissions::default());
+        let mut a = actor(OrganizationUserType::Owner, Permissions::default());
         a.member = None;
         a.own_member = None;
         a.via_provider = Some(ProviderSource {
@@ -306,11 +307,13 @@ mod tests {
         a
     }
 
-    fn subject(t: i32, p: Permissions) -> MemberSubject {
+    fn subject(t: OrganizationUserType, p: Permissions) -> MemberSubject {
         MemberSubject {
             member_type: t,
             permissions: p,
-            ..MemberSubject::default()
+            own: false,
+            provider_member: false,
+            first_owner: false,
         }
     }
 
@@ -331,7 +334,7 @@ mod tests {
 
     #[test]
     fn a_custom_member_grants_only_what_it_holds() {
-        let custom = actor(CUSTOM, users_only());
+        let custom = actor(OrganizationUserType::Custom, users_only());
         let all = Permissions {
             manage_users: true,
             manage_groups: true,
@@ -339,56 +342,69 @@ mod tests {
             access_event_logs: true,
             ..Permissions::default()
         };
-        let user = subject(USER, Permissions::default());
+        let user = subject(OrganizationUserType::User, Permissions::default());
         assert_eq!(
-            message(custom.check_member_write(&user, Some((USER, Permissions::default())))),
+            message(custom.check_member_write(
+                &user,
+                Some((OrganizationUserType::User, Permissions::default()))
+            )),
             "ok"
         );
         assert_eq!(
-            message(custom.check_member_write(&user, Some((CUSTOM, users_only())))),
+            message(
+                custom
+                    .check_member_write(&user, Some((OrganizationUserType::Custom, users_only())))
+            ),
             "ok"
         );
         assert_eq!(
-            message(custom.check_member_write(&user, Some((CUSTOM, all)))),
+            message(custom.check_member_write(&user, Some((OrganizationUserType::Custom, all)))),
             refusal::CUSTOM_OWN_PERMISSIONS
         );
         assert_eq!(
-            message(custom.check_member_write(&user, Some((MANAGER, Permissions::default())))),
+            message(custom.check_member_write(
+                &user,
+                Some((OrganizationUserType::Manager, Permissions::default()))
+            )),
             refusal::CUSTOM_OWN_PERMISSIONS
         );
         // Someone holding more than the actor is out of reach, even to reduce them.
         assert_eq!(
-            message(
-                custom.check_member_write(
-                    &subject(CUSTOM, all),
-                    Some((USER, Permissions::default()))
-                )
-            ),
+            message(custom.check_member_write(
+                &subject(OrganizationUserType::Custom, all),
+                Some((OrganizationUserType::User, Permissions::default()))
+            )),
             refusal::CANNOT_MANAGE_TARGET
         );
         assert_eq!(
-            message(custom.check_member_write(&subject(ADMIN, Permissions::default()), None)),
+            message(custom.check_member_write(
+                &subject(OrganizationUserType::Admin, Permissions::default()),
+                None
+            )),
             refusal::CUSTOM_NOT_ADMINS
         );
         assert_eq!(
-            message(custom.check_member_write(&user, Some((OWNER, Permissions::default())))),
+            message(custom.check_member_write(
+                &user,
+                Some((OrganizationUserType::Owner, Permissions::default()))
+            )),
             refusal::ONLY_OWNERS
         );
     }
 
     #[test]
     fn only_owners_touch_owners_and_nobody_touches_themselves() {
-        let admin = actor(ADMIN, Permissions::default());
-        let owner = actor(OWNER, Permissions::default());
-        let owner_subject = subject(OWNER, Permissions::default());
+        let admin = actor(OrganizationUserType::Admin, Permissions::default());
+        let owner = actor(OrganizationUserType::Owner, Permissions::default());
+        let owner_subject = subject(OrganizationUserType::Owner, Permissions::default());
         assert_eq!(
             message(admin.check_member_write(&owner_subject, None)),
             refusal::ONLY_OWNERS
         );
         assert_eq!(
             message(admin.check_member_write(
-                &subject(USER, Permissions::default()),
-                Some((OWNER, Permissions::default()))
+                &subject(OrganizationUserType::User, Permissions::default()),
+                Some((OrganizationUserType::Owner, Permissions::default()))
             )),
             refusal::ONLY_OWNERS
         );
@@ -409,16 +425,31 @@ mod tests {
     #[test]
     fn a_launched_provider_member_leaves_owners_admins_and_provider_members_alone() {
         let tech = launched();
-        let user = subject(USER, Permissions::default());
+        let user = subject(OrganizationUserType::User, Permissions::default());
         assert_eq!(
-            message(tech.check_member_write(&user, Some((CUSTOM, Permissions::default())))),
+            message(tech.check_member_write(
+                &user,
+                Some((OrganizationUserType::Custom, Permissions::default()))
+            )),
             "ok"
         );
         for (s, wanted) in [
-            (user, Some((OWNER, Permissions::default()))),
-            (user, Some((ADMIN, Permissions::default()))),
-            (subject(ADMIN, Permissions::default()), None),
-            (subject(OWNER, Permissions::default()), None),
+            (
+                user,
+                Some((OrganizationUserType::Owner, Permissions::default())),
+            ),
+            (
+                user,
+                Some((OrganizationUserType::Admin, Permissions::default())),
+            ),
+            (
+                subject(OrganizationUserType::Admin, Permissions::default()),
+                None,
+            ),
+            (
+                subject(OrganizationUserType::Owner, Permissions::default()),
+                None,
+            ),
         ] {
             assert_eq!(
                 message(tech.check_member_write(&s, wanted)),
@@ -436,11 +467,14 @@ mod tests {
         // The client's first owner, while it has none, may be brought in (and only as owner).
         let first = MemberSubject {
             first_owner: true,
-            ..subject(OWNER, Permissions::default())
+            ..subject(OrganizationUserType::Owner, Permissions::default())
         };
         assert_eq!(message(tech.check_member_write(&first, None)), "ok");
         assert_eq!(
-            message(tech.check_member_write(&first, Some((ADMIN, Permissions::default())))),
+            message(tech.check_member_write(
+                &first,
+                Some((OrganizationUserType::Admin, Permissions::default()))
+            )),
             refusal::PROVIDER_OWNERS
         );
         // Only by a member who may add clients.
@@ -465,7 +499,7 @@ mod tests {
 
     #[test]
     fn access_is_granted_only_on_managed_collections_and_the_rest_is_kept() {
-        let custom = actor(CUSTOM, users_only());
+        let custom = actor(OrganizationUserType::Custom, users_only());
         let (mine, theirs) = (CollectionId::new(), CollectionId::new());
         let manageable = Manageable::Only([mine].into());
         let current = [sel(theirs.uuid(), true, false)];
@@ -493,7 +527,7 @@ mod tests {
 
     #[test]
     fn nobody_widens_their_own_access() {
-        let manager = actor(MANAGER, Permissions::default());
+        let manager = actor(OrganizationUserType::Manager, Permissions::default());
         let me = manager.own_member.unwrap();
         let before = CollectionAccess {
             users: vec![sel(me.uuid(), true, false)],

@@ -1,7 +1,7 @@
 //! Org items: create into collections, share a personal item into an organization, edit with the
 //! rights the caller's collections give, change collections, delete/restore, and the admin view.
 
-use super::{event_type, parse_id, OrgActor, OrgCapability};
+use super::{parse_id, OrgActor, OrgCapability};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{CipherId, CollectionId, OrgId};
@@ -9,16 +9,17 @@ use crate::org_store::EventRow;
 use crate::store::{BulkCipherChange, CipherRow, CipherView, ItemAccess};
 use crate::vault::{cipher_content_json, MAX_BULK_IDS};
 use crate::Domain;
+use keyfleet_api::kinds::EventType;
 use keyfleet_api::orgs::CipherBulkUpdateCollectionsRequest;
 use keyfleet_api::vault::CipherRequest;
 use std::collections::HashSet;
 
 /// The event a bulk change records for each item.
-fn change_event(change: BulkCipherChange) -> i32 {
+fn change_event(change: BulkCipherChange) -> EventType {
     match change {
-        BulkCipherChange::SoftDelete(_) => event_type::CIPHER_SOFT_DELETED,
-        BulkCipherChange::Restore => event_type::CIPHER_RESTORED,
-        BulkCipherChange::Purge => event_type::CIPHER_DELETED,
+        BulkCipherChange::SoftDelete(_) => EventType::CipherSoftDeleted,
+        BulkCipherChange::Restore => EventType::CipherRestored,
+        BulkCipherChange::Purge => EventType::CipherDeleted,
     }
 }
 
@@ -33,7 +34,7 @@ fn org_of(req: &CipherRequest) -> Result<OrgId, DomainError> {
 }
 
 impl Domain {
-    fn cipher_event(&self, actor: &OrgActor, t: i32, id: CipherId) -> EventRow {
+    fn cipher_event(&self, actor: &OrgActor, t: EventType, id: CipherId) -> EventRow {
         EventRow {
             cipher_id: Some(id),
             ..self.org_event(actor, t)
@@ -113,7 +114,7 @@ impl Domain {
             deleted_date: None,
             archived_date: None,
         };
-        let events = [self.cipher_event(&actor, event_type::CIPHER_CREATED, cipher.id)];
+        let events = [self.cipher_event(&actor, EventType::CipherCreated, cipher.id)];
         self.store
             .insert_org_cipher(&cipher, &collections, &events)
             .await?;
@@ -171,7 +172,7 @@ impl Domain {
                 .max(crate::clock::Timestamp(current.cipher.revision_date.0 + 1)),
             ..current.cipher.clone()
         };
-        let events = [self.cipher_event(&actor, event_type::CIPHER_SHARED, id)];
+        let events = [self.cipher_event(&actor, EventType::CipherShared, id)];
         if !self
             .store
             .share_cipher(
@@ -267,7 +268,7 @@ impl Domain {
                 .and_then(crate::clock::Timestamp::parse_iso),
             ..current.clone()
         };
-        let events = [self.cipher_event(actor, event_type::CIPHER_UPDATED, cipher.id)];
+        let events = [self.cipher_event(actor, EventType::CipherUpdated, cipher.id)];
         if !self
             .store
             .update_org_cipher(&cipher, current.revision_date, &events)
@@ -373,7 +374,7 @@ impl Domain {
                 "You must select at least one collection.",
             ));
         }
-        let events = [self.cipher_event(&actor, event_type::CIPHER_UPDATED_COLLECTIONS, id)];
+        let events = [self.cipher_event(&actor, EventType::CipherUpdatedCollections, id)];
         self.store
             .set_cipher_collections(org_id, &[(id, collections)], &events, self.now())
             .await?;
@@ -443,7 +444,7 @@ impl Domain {
         }
         let events: Vec<EventRow> = changes
             .iter()
-            .map(|(id, _)| self.cipher_event(&actor, event_type::CIPHER_UPDATED_COLLECTIONS, *id))
+            .map(|(id, _)| self.cipher_event(&actor, EventType::CipherUpdatedCollections, *id))
             .collect();
         self.store
             .set_cipher_collections(org_id, &changes, &events, self.now())

@@ -2,16 +2,14 @@
 //! member's public key), change role and access, revoke/restore, remove, leave.
 
 use super::grants::{refusal, Manageable, MemberSubject};
-use super::{
-    check_member_key, event_type, member_status, member_type, parse_id, OrgActor, OrgCapability,
-    Permissions,
-};
+use super::{check_member_key, parse_id, OrgActor, OrgCapability, Permissions};
 use crate::accounts::parse_email;
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{GroupId, OrgId, OrgUserId, UserId};
 use crate::org_store::{AccessSelection, EventRow, OrgMemberDetails, OrgRow, OrgUserRow};
 use crate::Domain;
+use keyfleet_api::kinds::{EventType, OrganizationUserStatus, OrganizationUserType};
 use keyfleet_api::orgs::{
     OrganizationUserInviteRequest, OrganizationUserUpdateRequest, SelectionReadOnly,
 };
@@ -58,13 +56,13 @@ fn invite_subject(member: &OrgUserRow) -> String {
 }
 
 /// Status a restored member returns to: what their row shows they had reached.
-pub(crate) fn restored_status(member: &OrgUserRow) -> i32 {
+pub(crate) fn restored_status(member: &OrgUserRow) -> OrganizationUserStatus {
     if member.key.is_some() {
-        member_status::CONFIRMED
+        OrganizationUserStatus::Confirmed
     } else if member.user_id.is_some() {
-        member_status::ACCEPTED
+        OrganizationUserStatus::Accepted
     } else {
-        member_status::INVITED
+        OrganizationUserStatus::Invited
     }
 }
 
@@ -92,18 +90,18 @@ pub(crate) fn selections(
         .collect()
 }
 
-fn check_member_type(t: i32) -> Result<(), DomainError> {
-    if (0..=4).contains(&t) {
-        Ok(())
-    } else {
-        Err(DomainError::invalid("type", "Invalid member type."))
-    }
+fn check_member_type(t: i32) -> Result<OrganizationUserType, DomainError> {
+    OrganizationUserType::try_from(t)
+        .map_err(|_| DomainError::invalid("type", "Invalid member type."))
 }
 
 /// The permissions a request asks for: only a Custom member keeps any.
-fn requested_permissions(member_type_: i32, raw: Option<&serde_json::Value>) -> Permissions {
+fn requested_permissions(
+    member_type_: OrganizationUserType,
+    raw: Option<&serde_json::Value>,
+) -> Permissions {
     match (member_type_, raw) {
-        (member_type::CUSTOM, Some(v)) => {
+        (OrganizationUserType::Custom, Some(v)) => {
             serde_json::from_value::<Permissions>(v.clone()).unwrap_or_default()
         }
         _ => Permissions::default(),
@@ -149,11 +147,11 @@ impl Domain {
     async fn is_first_owner(
         &self,
         actor: &OrgActor,
-        member_type_: i32,
+        member_type_: OrganizationUserType,
         confirmed: bool,
     ) -> Result<bool, DomainError> {
         Ok(actor.via_provider.is_some()
-            && member_type_ == member_type::OWNER
+            && member_type_ == OrganizationUserType::Owner
             && !confirmed
             && self.store.confirmed_owners(actor.org.id).await? == 0)
     }
@@ -218,8 +216,10 @@ impl Domain {
     /// Tells the client's confirmed owners (by mail, when a mail server is configured) that an
     /// owner or admin was added to their organization while a provider manages it — whoever did.
     async fn notify_new_admin(&self, actor: &OrgActor, m: &OrgUserRow) -> Result<(), DomainError> {
-        if !matches!(m.member_type, member_type::OWNER | member_type::ADMIN)
-            || m.status != member_status::CONFIRMED
+        if !matches!(
+            m.member_type,
+            OrganizationUserType::Owner | OrganizationUserType::Admin
+        ) || m.status != OrganizationUserStatus::Confirmed
         {
             return Ok(());
         }
@@ -239,7 +239,7 @@ impl Domain {
             .iter()
             .find(|d| d.member.id == m.id)
             .map_or_else(String::new, |d| d.email.clone());
-        let (role, title) = if m.member_type == member_type::OWNER {
+        let (role, title) = if m.member_type == OrganizationUserType::Owner {
             ("an owner", "owner")
         } else {
             ("an admin", "admin")
@@ -255,8 +255,8 @@ impl Domain {
             actor.org.name
         );
         for owner in members.iter().filter(|d| {
-            d.member.member_type == member_type::OWNER
-                && d.member.status == member_status::CONFIRMED
+            d.member.member_type == OrganizationUserType::Owner
+                && d.member.status == OrganizationUserStatus::Confirmed
                 && d.member.id != m.id
                 && d.member.user_id != Some(actor.user_id)
         }) {
@@ -334,8 +334,8 @@ impl Domain {
     }
 
     async fn guard_last_owner(&self, member: &OrgUserRow) -> Result<(), DomainError> {
-        if member.member_type == member_type::OWNER
-            && member.status == member_status::CONFIRMED
+        if member.member_type == OrganizationUserType::Owner
+            && member.status == OrganizationUserStatus::Confirmed
             && self.store.confirmed_owners(member.org_id).await? <= 1
         {
             return Err(DomainError::bad_request(
@@ -408,7 +408,7 @@ impl Domain {
         invites
     }
 
-    fn member_event(&self, actor: &OrgActor, t: i32, member: &OrgUserRow) -> EventRow {
+    fn member_event(&self, actor: &OrgActor, t: EventType, member: &OrgUserRow) -> EventRow {
         EventRow {
             org_user_id: Some(member.id),
             user_id: member.user_id,
@@ -490,8 +490,8 @@ impl Domain {
     ) -> Result<Vec<InviteOutcome>, DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         actor.require(OrgCapability::ManageUsers)?;
-        check_member_type(req.member_type)?;
-        let permissions = requested_permissions(req.member_type, req.permissions.as_ref());
+        let member_type = check_member_type(req.member_type)?;
+        let permissions = requested_permissions(member_type, req.permissions.as_ref());
         if req.emails.is_empty() || req.emails.len() > MAX_INVITES_PER_CALL {
             return Err(DomainError::invalid(
                 "emails",
@@ -506,10 +506,10 @@ impl Domain {
             }
         }
         let people = self.provider_people(&actor).await?;
-        let first_owner = self.is_first_owner(&actor, req.member_type, false).await?;
+        let first_owner = self.is_first_owner(&actor, member_type, false).await?;
         for email in &emails {
             let subject = MemberSubject {
-                member_type: req.member_type,
+                member_type,
                 permissions,
                 own: email.eq_ignore_ascii_case(&actor.email),
                 provider_member: people.includes(None, Some(email)),
@@ -518,7 +518,7 @@ impl Domain {
             if subject.own {
                 return Err(DomainError::bad_request(refusal::INVITE_SELF));
             }
-            actor.check_member_write(&subject, Some((req.member_type, permissions)))?;
+            actor.check_member_write(&subject, Some((member_type, permissions)))?;
         }
         let manageable = self.manageable(&actor).await?;
         let collections = self
@@ -543,8 +543,8 @@ impl Domain {
                 org_id,
                 user_id: None,
                 email: Some(email),
-                member_type: req.member_type,
-                status: member_status::INVITED,
+                member_type,
+                status: OrganizationUserStatus::Invited,
                 key: None,
                 permissions: permissions.clone(),
                 external_id: None,
@@ -556,7 +556,7 @@ impl Domain {
             .collect();
         let events: Vec<EventRow> = rows
             .iter()
-            .map(|m| self.member_event(&actor, event_type::ORG_USER_INVITED, m))
+            .map(|m| self.member_event(&actor, EventType::OrganizationUserInvited, m))
             .collect();
         self.store
             .insert_org_users(&rows, &collections, &groups, &events)
@@ -582,7 +582,7 @@ impl Domain {
             let result = async {
                 let id: OrgUserId = raw.parse().map_err(|_| DomainError::NotFound)?;
                 let mut m = self.managed_member(&actor, id).await?;
-                if m.status != member_status::INVITED {
+                if m.status != OrganizationUserStatus::Invited {
                     return Err(DomainError::bad_request("User invalid."));
                 }
                 self.check_touch(&actor, &m).await?;
@@ -615,7 +615,7 @@ impl Domain {
             .await?
             .filter(|m| m.org_id == org_id)
             .ok_or_else(|| DomainError::bad_request("User invalid."))?;
-        if m.status != member_status::INVITED {
+        if m.status != OrganizationUserStatus::Invited {
             return Err(DomainError::bad_request("Already accepted."));
         }
         let valid =
@@ -643,7 +643,7 @@ impl Domain {
         }
         let org = self.store.org(org_id).await?.ok_or(DomainError::NotFound)?;
         self.check_policies_on_join(caller, &org).await?;
-        m.status = member_status::ACCEPTED;
+        m.status = OrganizationUserStatus::Accepted;
         m.user_id = Some(caller.user.id);
         m.email = None;
         m.invited_at = None;
@@ -664,17 +664,17 @@ impl Domain {
     ) -> Result<(), DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         let mut m = self.managed_member(&actor, id).await?;
-        if m.status != member_status::ACCEPTED {
+        if m.status != OrganizationUserStatus::Accepted {
             return Err(DomainError::bad_request("User not valid."));
         }
         self.check_touch(&actor, &m).await?;
         check_member_key(key)?;
         let user_id = m.user_id.ok_or(DomainError::NotFound)?;
         self.check_policies_on_confirm(&actor.org, user_id).await?;
-        m.status = member_status::CONFIRMED;
+        m.status = OrganizationUserStatus::Confirmed;
         m.key = Some(key.to_string());
         m.revision_date = self.now();
-        let events = [self.member_event(&actor, event_type::ORG_USER_CONFIRMED, &m)];
+        let events = [self.member_event(&actor, EventType::OrganizationUserConfirmed, &m)];
         self.store.update_org_user(&m, None, &events).await?;
         self.notify_new_admin(&actor, &m).await
     }
@@ -689,12 +689,14 @@ impl Domain {
     ) -> Result<(), DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         let mut m = self.managed_member(&actor, id).await?;
-        check_member_type(req.member_type)?;
-        let permissions = requested_permissions(req.member_type, req.permissions.as_ref());
+        let member_type = check_member_type(req.member_type)?;
+        let permissions = requested_permissions(member_type, req.permissions.as_ref());
         let people = self.provider_people(&actor).await?;
         let subject = self.member_subject(&actor, &m, &people).await?;
-        actor.check_member_write(&subject, Some((req.member_type, permissions)))?;
-        if m.member_type == member_type::OWNER && req.member_type != member_type::OWNER {
+        actor.check_member_write(&subject, Some((member_type, permissions)))?;
+        if m.member_type == OrganizationUserType::Owner
+            && member_type != OrganizationUserType::Owner
+        {
             self.guard_last_owner(&m).await?;
         }
         let current = self
@@ -718,10 +720,10 @@ impl Domain {
             .filter(|g| !current.groups.contains(g))
             .collect();
         self.check_group_joins(&actor, &manageable, &joined).await?;
-        m.member_type = req.member_type;
+        m.member_type = member_type;
         m.permissions = permissions.to_json();
         m.revision_date = self.now();
-        let events = [self.member_event(&actor, event_type::ORG_USER_UPDATED, &m)];
+        let events = [self.member_event(&actor, EventType::OrganizationUserUpdated, &m)];
         self.store
             .update_org_user(&m, Some((&collections, &groups)), &events)
             .await?;
@@ -744,14 +746,14 @@ impl Domain {
             return Err(DomainError::bad_request("You cannot revoke yourself."));
         }
         self.check_touch(&actor, &m).await?;
-        if m.status == member_status::REVOKED {
+        if m.status == OrganizationUserStatus::Revoked {
             return Err(DomainError::bad_request("Already revoked."));
         }
         self.guard_last_owner(&m).await?;
-        m.status = member_status::REVOKED;
+        m.status = OrganizationUserStatus::Revoked;
         m.revocation_reason = None;
         m.revision_date = self.now();
-        let events = [self.member_event(&actor, event_type::ORG_USER_REVOKED, &m)];
+        let events = [self.member_event(&actor, EventType::OrganizationUserRevoked, &m)];
         self.store.update_org_user(&m, None, &events).await?;
         Ok(())
     }
@@ -766,7 +768,7 @@ impl Domain {
         let actor = self.org_actor(caller, org_id).await?;
         let mut m = self.managed_member(&actor, id).await?;
         self.check_touch(&actor, &m).await?;
-        if m.status != member_status::REVOKED {
+        if m.status != OrganizationUserStatus::Revoked {
             return Err(DomainError::bad_request("Already active."));
         }
         self.check_seats(&actor.org, 1).await?;
@@ -776,7 +778,7 @@ impl Domain {
         m.status = restored_status(&m);
         m.revocation_reason = None;
         m.revision_date = self.now();
-        let events = [self.member_event(&actor, event_type::ORG_USER_RESTORED, &m)];
+        let events = [self.member_event(&actor, EventType::OrganizationUserRestored, &m)];
         self.store.update_org_user(&m, None, &events).await?;
         Ok(())
     }
@@ -797,7 +799,7 @@ impl Domain {
         }
         self.check_touch(&actor, &m).await?;
         self.guard_last_owner(&m).await?;
-        let events = [self.member_event(&actor, event_type::ORG_USER_REMOVED, &m)];
+        let events = [self.member_event(&actor, EventType::OrganizationUserRemoved, &m)];
         self.store
             .delete_org_user(org_id, id, &events, self.now())
             .await?;
@@ -810,7 +812,7 @@ impl Domain {
         // A provider member is not a member: there is nothing to leave.
         let member = actor.member.clone().ok_or(DomainError::NotFound)?;
         self.guard_last_owner(&member).await?;
-        let events = [self.member_event(&actor, event_type::ORG_USER_LEFT, &member)];
+        let events = [self.member_event(&actor, EventType::OrganizationUserLeft, &member)];
         self.store
             .delete_org_user(org_id, member.id, &events, self.now())
             .await?;
@@ -883,8 +885,8 @@ mod tests {
             org_id: OrgId::new(),
             user_id: user.then(UserId::new),
             email: None,
-            member_type: member_type::USER,
-            status: member_status::REVOKED,
+            member_type: OrganizationUserType::User,
+            status: OrganizationUserStatus::Revoked,
             key: key.map(str::to_string),
             permissions: "{}".into(),
             external_id: None,
@@ -899,15 +901,15 @@ mod tests {
     fn a_restored_member_returns_to_the_status_they_had_reached() {
         assert_eq!(
             restored_status(&member(Some("4.x"), true)),
-            member_status::CONFIRMED
+            OrganizationUserStatus::Confirmed
         );
         assert_eq!(
             restored_status(&member(None, true)),
-            member_status::ACCEPTED
+            OrganizationUserStatus::Accepted
         );
         assert_eq!(
             restored_status(&member(None, false)),
-            member_status::INVITED
+            OrganizationUserStatus::Invited
         );
     }
 
@@ -924,7 +926,7 @@ mod tests {
     #[test]
     fn only_custom_members_keep_permissions() {
         let v = serde_json::json!({"manageUsers": true});
-        assert!(requested_permissions(member_type::CUSTOM, Some(&v)).manage_users);
-        assert!(!requested_permissions(member_type::USER, Some(&v)).manage_users);
+        assert!(requested_permissions(OrganizationUserType::Custom, Some(&v)).manage_users);
+        assert!(!requested_permissions(OrganizationUserType::User, Some(&v)).manage_users);
     }
 }

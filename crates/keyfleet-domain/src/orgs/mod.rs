@@ -13,18 +13,16 @@ mod policies;
 mod public_api;
 
 pub(crate) use events::parse_range;
-pub use events::{event_type, EventPage, EventRange};
+pub use events::{EventPage, EventRange, EventType};
 pub use members::{InviteOutcome, MemberChange};
-pub use policies::policy_type;
+pub use policies::PolicyType;
 pub use public_api::OrgApiCaller;
 
 use crate::accounts::{check_enc_string, check_public_key, parse_email};
 use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::error::DomainError;
-use crate::ids::{
-    CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId,
-};
+use crate::ids::{CollectionId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId};
 use crate::org_store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
 use crate::store::ApiKeyWrite;
 use crate::tokens::{api_key_digest, new_api_key};
@@ -33,67 +31,9 @@ use keyfleet_api::orgs::{
     OrganizationCreateRequest, OrganizationKeysRequest, OrganizationUpdateRequest,
 };
 
-/// OrganizationUserType numbers.
-pub mod member_type {
-    /// Owner: everything, including deleting the organization and its API key.
-    pub const OWNER: i32 = 0;
-    /// Admin: everything but owner-only actions.
-    pub const ADMIN: i32 = 1;
-    /// User: items of the collections granted to them.
-    pub const USER: i32 = 2;
-    /// Manager (older clients): a user who may create collections and manages the ones assigned.
-    pub const MANAGER: i32 = 3;
-    /// Custom: a user with chosen admin permissions.
-    pub const CUSTOM: i32 = 4;
-}
-
-/// OrganizationUserStatusType numbers.
-pub mod member_status {
-    /// Access suspended by an admin.
-    pub const REVOKED: i32 = -1;
-    /// Invitation sent, not accepted.
-    pub const INVITED: i32 = 0;
-    /// Accepted; waiting for an admin to share the org key.
-    pub const ACCEPTED: i32 = 1;
-    /// Has the org key.
-    pub const CONFIRMED: i32 = 2;
-}
-
-/// PlanType numbers Keyfleet offers, with their product tier.
-pub mod plan {
-    /// Free: two seats, two collections.
-    pub const FREE: i32 = 0;
-    /// Teams (monthly).
-    pub const TEAMS_MONTHLY: i32 = 17;
-    /// Teams (annually).
-    pub const TEAMS_ANNUALLY: i32 = 18;
-    /// Enterprise (monthly).
-    pub const ENTERPRISE_MONTHLY: i32 = 19;
-    /// Enterprise (annually).
-    pub const ENTERPRISE_ANNUALLY: i32 = 20;
-
-    /// ProductTierType (Free 0, Families 1, Teams 2, Enterprise 3, TeamsStarter 4) of a plan.
-    pub fn product_tier(plan_type: i32) -> i32 {
-        match plan_type {
-            0 => 0,
-            1 | 7 | 22 => 1,
-            2 | 3 | 8 | 9 | 12 | 13 | 17 | 18 => 2,
-            16 | 21 => 4,
-            _ => 3,
-        }
-    }
-
-    /// The plan's display name.
-    pub fn name(plan_type: i32) -> &'static str {
-        match product_tier(plan_type) {
-            0 => "Free",
-            1 => "Families",
-            2 => "Teams",
-            4 => "Teams Starter",
-            _ => "Enterprise",
-        }
-    }
-}
+pub use keyfleet_api::kinds::{
+    OrganizationUserStatus, OrganizationUserType, PlanType, ProductTierType,
+};
 
 /// Seats and collections of the Free plan.
 const FREE_SEATS: i32 = 2;
@@ -155,7 +95,7 @@ pub struct OrgActor {
     /// Set when the actor launched in from the provider that manages the organization.
     pub(crate) via_provider: Option<ProviderSource>,
     /// Effective role (OrganizationUserType).
-    pub(crate) role: i32,
+    pub(crate) role: OrganizationUserType,
     /// Custom permissions (Custom role only).
     pub(crate) permissions: Permissions,
     /// The acting client's DeviceType, for the audit log.
@@ -179,8 +119,8 @@ pub struct ProviderSource {
 impl OrgActor {
     /// Whether the actor's role grants `cap`.
     pub fn can(&self, cap: OrgCapability) -> bool {
-        use member_type::*;
         use OrgCapability as C;
+        use OrganizationUserType as T;
         let p = self.permissions;
         // A provider member administers the client fully, but the client's own secrets (its API
         // key) and its existence (deletion) stay with the client's owners.
@@ -188,10 +128,10 @@ impl OrgActor {
             return false;
         }
         match self.role {
-            OWNER => true,
-            ADMIN => cap != C::OwnerOnly,
-            MANAGER => cap == C::CreateCollections,
-            CUSTOM => match cap {
+            T::Owner => true,
+            T::Admin => cap != C::OwnerOnly,
+            T::Manager => cap == C::CreateCollections,
+            T::Custom => match cap {
                 C::ManageOrganization | C::OwnerOnly => false,
                 C::ManageUsers => p.manage_users,
                 C::ManageGroups => p.manage_groups,
@@ -201,7 +141,7 @@ impl OrgActor {
                 C::EditAnyCollection | C::ManageAllItems => p.edit_any_collection,
                 C::DeleteAnyCollection => p.delete_any_collection,
             },
-            _ => false,
+            T::User => false,
         }
     }
 
@@ -230,7 +170,7 @@ impl OrgActor {
     }
 
     /// Effective role (OrganizationUserType).
-    pub fn role(&self) -> i32 {
+    pub fn role(&self) -> OrganizationUserType {
         self.role
     }
 }
@@ -266,8 +206,11 @@ fn check_business_name(name: Option<&str>) -> Result<Option<String>, DomainError
 }
 
 /// Seats of a new organization: fixed on Free, chosen (or a default) on paid plans.
-pub(crate) fn initial_seats(plan_type: i32, requested: Option<i32>) -> Result<i32, DomainError> {
-    if plan::product_tier(plan_type) == 0 {
+pub(crate) fn initial_seats(
+    plan_type: PlanType,
+    requested: Option<i32>,
+) -> Result<i32, DomainError> {
+    if plan_type.product_tier() == ProductTierType::Free {
         return Ok(FREE_SEATS);
     }
     match requested {
@@ -280,18 +223,10 @@ pub(crate) fn initial_seats(plan_type: i32, requested: Option<i32>) -> Result<i3
     }
 }
 
-pub(crate) fn check_plan(plan_type: i32) -> Result<(), DomainError> {
-    match plan_type {
-        plan::FREE
-        | plan::TEAMS_MONTHLY
-        | plan::TEAMS_ANNUALLY
-        | plan::ENTERPRISE_MONTHLY
-        | plan::ENTERPRISE_ANNUALLY => Ok(()),
-        _ => Err(DomainError::invalid(
-            "planType",
-            "Choose the Free, Teams or Enterprise plan.",
-        )),
-    }
+/// The plan a request names (Keyfleet offers Free, Teams and Enterprise).
+pub(crate) fn check_plan(plan_type: i32) -> Result<PlanType, DomainError> {
+    PlanType::try_from(plan_type)
+        .map_err(|_| DomainError::invalid("planType", "Choose the Free, Teams or Enterprise plan."))
 }
 
 /// Checks a wrapped org key for a member (type 4, RSA-OAEP to their public key).
@@ -321,11 +256,13 @@ impl Domain {
             .ok_or(DomainError::NotFound)?;
         let own = self.store.membership(org_id, caller.user.id).await?;
         let own_member = own.as_ref().map(|m| m.id);
-        let member = own.filter(|m| m.status == member_status::CONFIRMED);
-        if let Some(m) = member
-            .as_ref()
-            .filter(|m| matches!(m.member_type, member_type::OWNER | member_type::ADMIN))
-        {
+        let member = own.filter(|m| m.status == OrganizationUserStatus::Confirmed);
+        if let Some(m) = member.as_ref().filter(|m| {
+            matches!(
+                m.member_type,
+                OrganizationUserType::Owner | OrganizationUserType::Admin
+            )
+        }) {
             return Ok(self.member_actor(caller, org, m.clone()));
         }
         if let Some(mut actor) = self
@@ -354,18 +291,15 @@ impl Domain {
     }
 
     /// A new event by `actor`, at now (naming the provider when they launched in from one).
-    pub(crate) fn org_event(&self, actor: &OrgActor, event_type: i32) -> EventRow {
+    pub(crate) fn org_event(&self, actor: &OrgActor, event_type: EventType) -> EventRow {
         EventRow {
-            id: EventId::new(),
-            event_type,
-            date: self.now(),
             org_id: Some(actor.org.id),
             acting_user_id: Some(actor.user_id),
             device_type: actor.device_type,
             provider_id: actor.via_provider.map(|p| p.provider_id.uuid()),
             provider_user_id: actor.via_provider.map(|p| p.provider_user_id.uuid()),
             provider_org_id: actor.via_provider.map(|p| p.provider_org_id.uuid()),
-            ..EventRow::default()
+            ..EventRow::new(event_type, self.now())
         }
     }
 
@@ -380,8 +314,8 @@ impl Domain {
         let business_name = check_business_name(req.business_name.as_deref())?;
         let billing_email = parse_email(&req.billing_email)
             .map_err(|_| DomainError::invalid("billingEmail", "The billing email is not valid."))?;
-        check_plan(req.plan_type)?;
-        let seats = initial_seats(req.plan_type, req.additional_seats)?;
+        let plan_type = check_plan(req.plan_type)?;
+        let seats = initial_seats(plan_type, req.additional_seats)?;
         check_member_key(&req.key)?;
         let (public_key, private_key) = match &req.keys {
             Some(k) => {
@@ -400,9 +334,9 @@ impl Domain {
             name,
             business_name,
             billing_email,
-            plan_type: req.plan_type,
+            plan_type,
             seats,
-            max_collections: (plan::product_tier(req.plan_type) == 0)
+            max_collections: (plan_type.product_tier() == ProductTierType::Free)
                 .then_some(FREE_MAX_COLLECTIONS),
             public_key,
             private_key,
@@ -416,8 +350,8 @@ impl Domain {
             org_id: org.id,
             user_id: Some(caller.user.id),
             email: None,
-            member_type: member_type::OWNER,
-            status: member_status::CONFIRMED,
+            member_type: OrganizationUserType::Owner,
+            status: OrganizationUserStatus::Confirmed,
             key: Some(req.key.clone()),
             permissions: Permissions::default().to_json(),
             external_id: None,
@@ -447,15 +381,15 @@ impl Domain {
             member: Some(owner.clone()),
             own_member: Some(owner.id),
             via_provider: None,
-            role: member_type::OWNER,
+            role: OrganizationUserType::Owner,
             permissions: Permissions::default(),
             device_type: caller.claims.devicetype,
         };
-        let mut events = vec![self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        let mut events = vec![self.org_event(&actor, EventType::OrganizationUpdated)];
         if let Some(c) = &collection {
             events.push(EventRow {
                 collection_id: Some(c.id),
-                ..self.org_event(&actor, event_type::COLLECTION_CREATED)
+                ..self.org_event(&actor, EventType::CollectionCreated)
             });
         }
         self.store
@@ -476,7 +410,7 @@ impl Domain {
             .memberships_of_user(caller.user.id)
             .await?
             .into_iter()
-            .filter(|(o, m)| o.enabled && m.status == member_status::CONFIRMED)
+            .filter(|(o, m)| o.enabled && m.status == OrganizationUserStatus::Confirmed)
             .collect())
     }
 
@@ -504,7 +438,7 @@ impl Domain {
             org.private_key = Some(k.encrypted_private_key.clone());
         }
         org.revision_date = self.now();
-        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        let events = [self.org_event(&actor, EventType::OrganizationUpdated)];
         self.store.update_org(&org, &events).await?;
         Ok(org)
     }
@@ -532,7 +466,7 @@ impl Domain {
         org.public_key = Some(req.public_key.clone());
         org.private_key = Some(req.encrypted_private_key.clone());
         org.revision_date = self.now();
-        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        let events = [self.org_event(&actor, EventType::OrganizationUpdated)];
         self.store.update_org(&org, &events).await?;
         Ok(org)
     }
@@ -547,7 +481,7 @@ impl Domain {
         let actor = self.org_actor(caller, org_id).await?;
         actor.require(OrgCapability::ManageOrganization)?;
         let mut org = actor.org.clone();
-        if plan::product_tier(org.plan_type) == 0 {
+        if org.plan_type.product_tier() == ProductTierType::Free {
             return Err(DomainError::bad_request(
                 "The Free plan has a fixed number of seats. Upgrade to Teams or Enterprise.",
             ));
@@ -566,7 +500,7 @@ impl Domain {
                 DomainError::bad_request(format!("An organization has at most {MAX_SEATS} seats."))
             })?;
         org.revision_date = self.now();
-        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        let events = [self.org_event(&actor, EventType::OrganizationUpdated)];
         self.store.update_org(&org, &events).await?;
         Ok(org)
     }
@@ -608,7 +542,7 @@ impl Domain {
         // The store's conditional write is the one check that a key was issued already.
         let key = new_api_key();
         let now = self.now();
-        let events = [self.org_event(&actor, event_type::ORGANIZATION_UPDATED)];
+        let events = [self.org_event(&actor, EventType::OrganizationUpdated)];
         let digest = api_key_digest(&key);
         if !self
             .store
@@ -627,14 +561,14 @@ pub(crate) mod tests {
     use crate::ids::UserId;
 
     /// A confirmed member of a fresh Teams organization acting with `role`.
-    pub(crate) fn actor(role: i32, permissions: Permissions) -> OrgActor {
+    pub(crate) fn actor(role: OrganizationUserType, permissions: Permissions) -> OrgActor {
         let now = Timestamp(0);
         let org = OrgRow {
             id: OrgId::new(),
             name: "Acme".into(),
             business_name: None,
             billing_email: "b@example.com".into(),
-            plan_type: plan::TEAMS_MONTHLY,
+            plan_type: PlanType::TeamsMonthly,
             seats: 10,
             max_collections: None,
             public_key: None,
@@ -655,7 +589,7 @@ pub(crate) mod tests {
                 user_id: Some(UserId::new()),
                 email: None,
                 member_type: role,
-                status: member_status::CONFIRMED,
+                status: OrganizationUserStatus::Confirmed,
                 key: None,
                 permissions: permissions.to_json(),
                 external_id: None,
@@ -675,10 +609,10 @@ pub(crate) mod tests {
     #[test]
     fn roles_grant_what_the_protocol_says() {
         use OrgCapability as C;
-        let owner = actor(member_type::OWNER, Permissions::default());
-        let admin = actor(member_type::ADMIN, Permissions::default());
-        let user = actor(member_type::USER, Permissions::default());
-        let manager = actor(member_type::MANAGER, Permissions::default());
+        let owner = actor(OrganizationUserType::Owner, Permissions::default());
+        let admin = actor(OrganizationUserType::Admin, Permissions::default());
+        let user = actor(OrganizationUserType::User, Permissions::default());
+        let manager = actor(OrganizationUserType::Manager, Permissions::default());
         assert!(owner.can(C::OwnerOnly));
         assert!(!admin.can(C::OwnerOnly));
         assert!(admin.can(C::ManageUsers) && admin.can(C::ManageAllItems));
@@ -689,10 +623,10 @@ pub(crate) mod tests {
     #[test]
     fn a_custom_member_gets_exactly_the_permissions_granted() {
         use OrgCapability as C;
-        let none = actor(member_type::CUSTOM, Permissions::default());
+        let none = actor(OrganizationUserType::Custom, Permissions::default());
         assert!(!none.can(C::ManageUsers) && !none.can(C::AccessEventLogs));
         let users = actor(
-            member_type::CUSTOM,
+            OrganizationUserType::Custom,
             Permissions {
                 manage_users: true,
                 ..Permissions::default()
@@ -713,13 +647,13 @@ pub(crate) mod tests {
 
     #[test]
     fn free_orgs_get_two_seats_and_paid_ones_what_they_ask() {
-        assert_eq!(initial_seats(plan::FREE, Some(50)).unwrap(), FREE_SEATS);
-        assert_eq!(initial_seats(plan::TEAMS_MONTHLY, Some(25)).unwrap(), 25);
+        assert_eq!(initial_seats(PlanType::Free, Some(50)).unwrap(), FREE_SEATS);
+        assert_eq!(initial_seats(PlanType::TeamsMonthly, Some(25)).unwrap(), 25);
         assert_eq!(
-            initial_seats(plan::ENTERPRISE_ANNUALLY, None).unwrap(),
+            initial_seats(PlanType::EnterpriseAnnually, None).unwrap(),
             DEFAULT_PAID_SEATS
         );
-        assert!(initial_seats(plan::TEAMS_MONTHLY, Some(-1)).is_err());
+        assert!(initial_seats(PlanType::TeamsMonthly, Some(-1)).is_err());
         assert!(check_plan(1).is_err());
     }
 }

@@ -3,7 +3,7 @@
 //! on), single organization (on accept), master password requirements (sent at login).
 
 use super::members::restored_status;
-use super::{event_type, member_status, member_type, OrgCapability};
+use super::{EventType, OrgCapability, OrganizationUserStatus, OrganizationUserType};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{OrgId, PolicyId, UserId};
@@ -12,38 +12,7 @@ use crate::Domain;
 use keyfleet_api::orgs::PolicyRequest;
 use serde_json::{Map, Value};
 
-/// PolicyType numbers.
-pub mod policy_type {
-    /// Members must use two-step login.
-    pub const TWO_FACTOR_AUTHENTICATION: i32 = 0;
-    /// Master password requirements.
-    pub const MASTER_PASSWORD: i32 = 1;
-    /// Password generator defaults.
-    pub const PASSWORD_GENERATOR: i32 = 2;
-    /// Members may belong to no other organization.
-    pub const SINGLE_ORG: i32 = 3;
-    /// Log in with SSO.
-    pub const REQUIRE_SSO: i32 = 4;
-    /// Remove individual vault (items must belong to the organization).
-    pub const PERSONAL_OWNERSHIP: i32 = 5;
-    /// Disable Send.
-    pub const DISABLE_SEND: i32 = 6;
-    /// Send options.
-    pub const SEND_OPTIONS: i32 = 7;
-    /// Account recovery administration.
-    pub const RESET_PASSWORD: i32 = 8;
-    /// Vault timeout.
-    pub const MAXIMUM_VAULT_TIMEOUT: i32 = 9;
-    /// Remove individual vault export.
-    pub const DISABLE_PERSONAL_VAULT_EXPORT: i32 = 10;
-    /// Activate autofill.
-    pub const ACTIVATE_AUTOFILL: i32 = 11;
-
-    /// Whether Keyfleet stores this type.
-    pub fn is_known(t: i32) -> bool {
-        (0..=11).contains(&t)
-    }
-}
+pub use keyfleet_api::kinds::PolicyType;
 
 /// Why a member was revoked by a policy rather than by an admin.
 pub mod revocation {
@@ -54,8 +23,8 @@ pub mod revocation {
 const MAX_POLICY_DATA_LEN: usize = 10_000;
 
 /// Owners and admins are exempt from most policies, as in the official server.
-fn exempt(member_type_: i32) -> bool {
-    member_type_ == member_type::OWNER || member_type_ == member_type::ADMIN
+fn exempt(member_type_: OrganizationUserType) -> bool {
+    member_type_ == OrganizationUserType::Owner || member_type_ == OrganizationUserType::Admin
 }
 
 /// The combined master password requirements of several policies (the strictest of each).
@@ -63,7 +32,7 @@ pub fn combine_master_password_policies(policies: &[PolicyRow]) -> Option<Value>
     let mut out: Option<Map<String, Value>> = None;
     for p in policies
         .iter()
-        .filter(|p| p.enabled && p.policy_type == policy_type::MASTER_PASSWORD)
+        .filter(|p| p.enabled && p.policy_type == PolicyType::MasterPassword)
     {
         let data: Map<String, Value> = p
             .data
@@ -107,9 +76,7 @@ impl Domain {
         org_id: OrgId,
         policy_type_: i32,
     ) -> Result<PolicyRow, DomainError> {
-        if !policy_type::is_known(policy_type_) {
-            return Err(DomainError::NotFound);
-        }
+        let policy_type_ = PolicyType::try_from(policy_type_).map_err(|_| DomainError::NotFound)?;
         let policies = self.org_policies(caller, org_id).await?;
         Ok(policies
             .into_iter()
@@ -140,9 +107,8 @@ impl Domain {
     ) -> Result<PolicyRow, DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
         actor.require(OrgCapability::ManagePolicies)?;
-        if !policy_type::is_known(policy_type_) {
-            return Err(DomainError::invalid("type", "Unknown policy type."));
-        }
+        let policy_type_ = PolicyType::try_from(policy_type_)
+            .map_err(|_| DomainError::invalid("type", "Unknown policy type."))?;
         let data = match &req.data {
             None | Some(Value::Null) => None,
             Some(v @ Value::Object(_)) => {
@@ -177,10 +143,10 @@ impl Domain {
         };
         let events = [EventRow {
             policy_id: Some(id),
-            ..self.org_event(&actor, event_type::POLICY_UPDATED)
+            ..self.org_event(&actor, EventType::PolicyUpdated)
         }];
         self.store.save_policy(&row, &events).await?;
-        if row.enabled && policy_type_ == policy_type::TWO_FACTOR_AUTHENTICATION {
+        if row.enabled && policy_type_ == PolicyType::TwoFactorAuthentication {
             self.revoke_members_without_two_factor(&actor, caller.user.id)
                 .await?;
         }
@@ -196,18 +162,19 @@ impl Domain {
         for d in members {
             let m = d.member;
             let affected = !exempt(m.member_type)
-                && (m.status == member_status::ACCEPTED || m.status == member_status::CONFIRMED)
+                && (m.status == OrganizationUserStatus::Accepted
+                    || m.status == OrganizationUserStatus::Confirmed)
                 && m.user_id != Some(saving_user)
                 && !d.two_factor_enabled;
             if affected {
                 let mut revoked = m.clone();
-                revoked.status = member_status::REVOKED;
+                revoked.status = OrganizationUserStatus::Revoked;
                 revoked.revocation_reason = Some(revocation::TWO_FACTOR_POLICY);
                 revoked.revision_date = self.now();
                 let events = [EventRow {
                     org_user_id: Some(m.id),
                     user_id: m.user_id,
-                    ..self.org_event(actor, event_type::ORG_USER_REVOKED)
+                    ..self.org_event(actor, EventType::OrganizationUserRevoked)
                 }];
                 self.store.update_org_user(&revoked, None, &events).await?;
             }
@@ -221,7 +188,7 @@ impl Domain {
         user_id: UserId,
     ) -> Result<(), DomainError> {
         for (_, m) in self.store.memberships_of_user(user_id).await? {
-            if m.status == member_status::REVOKED
+            if m.status == OrganizationUserStatus::Revoked
                 && m.revocation_reason == Some(revocation::TWO_FACTOR_POLICY)
             {
                 let mut restored = m.clone();
@@ -229,14 +196,11 @@ impl Domain {
                 restored.revocation_reason = None;
                 restored.revision_date = self.now();
                 let events = [EventRow {
-                    id: crate::ids::EventId::new(),
-                    event_type: event_type::ORG_USER_RESTORED,
-                    date: self.now(),
                     org_id: Some(m.org_id),
                     org_user_id: Some(m.id),
                     user_id: Some(user_id),
                     acting_user_id: Some(user_id),
-                    ..EventRow::default()
+                    ..EventRow::new(EventType::OrganizationUserRestored, self.now())
                 }];
                 self.store.update_org_user(&restored, None, &events).await?;
             }
@@ -244,7 +208,7 @@ impl Domain {
         Ok(())
     }
 
-    async fn enabled_policy(&self, org_id: OrgId, t: i32) -> Result<bool, DomainError> {
+    async fn enabled_policy(&self, org_id: OrgId, t: PolicyType) -> Result<bool, DomainError> {
         Ok(self
             .store
             .policies(org_id)
@@ -261,7 +225,7 @@ impl Domain {
         org: &OrgRow,
     ) -> Result<(), DomainError> {
         if self
-            .enabled_policy(org.id, policy_type::TWO_FACTOR_AUTHENTICATION)
+            .enabled_policy(org.id, PolicyType::TwoFactorAuthentication)
             .await?
             && !self.two_factor_enabled(&caller.user).await?
         {
@@ -274,15 +238,15 @@ impl Domain {
             .memberships_of_user(caller.user.id)
             .await?
             .into_iter()
-            .filter(|(o, m)| o.id != org.id && m.status != member_status::INVITED)
+            .filter(|(o, m)| o.id != org.id && m.status != OrganizationUserStatus::Invited)
             .collect();
-        if !others.is_empty() && self.enabled_policy(org.id, policy_type::SINGLE_ORG).await? {
+        if !others.is_empty() && self.enabled_policy(org.id, PolicyType::SingleOrg).await? {
             return Err(DomainError::bad_request(
                 "You may not join this organization until you leave or remove all other organizations.",
             ));
         }
         for (o, m) in &others {
-            if !exempt(m.member_type) && self.enabled_policy(o.id, policy_type::SINGLE_ORG).await? {
+            if !exempt(m.member_type) && self.enabled_policy(o.id, PolicyType::SingleOrg).await? {
                 return Err(DomainError::bad_request(
                     "You cannot join this organization because you are a member of an organization which forbids it.",
                 ));
@@ -298,7 +262,7 @@ impl Domain {
         user_id: UserId,
     ) -> Result<(), DomainError> {
         if self
-            .enabled_policy(org.id, policy_type::TWO_FACTOR_AUTHENTICATION)
+            .enabled_policy(org.id, PolicyType::TwoFactorAuthentication)
             .await?
         {
             let user = self
@@ -322,13 +286,13 @@ impl Domain {
         caller: &Caller,
     ) -> Result<(), DomainError> {
         for (org, m) in self.store.memberships_of_user(caller.user.id).await? {
-            let bound = (m.status == member_status::ACCEPTED
-                || m.status == member_status::CONFIRMED)
+            let bound = (m.status == OrganizationUserStatus::Accepted
+                || m.status == OrganizationUserStatus::Confirmed)
                 && !exempt(m.member_type)
                 && org.enabled;
             if bound
                 && self
-                    .enabled_policy(org.id, policy_type::PERSONAL_OWNERSHIP)
+                    .enabled_policy(org.id, PolicyType::PersonalOwnership)
                     .await?
             {
                 return Err(DomainError::bad_request(
@@ -358,7 +322,7 @@ mod tests {
         PolicyRow {
             id: PolicyId::new(),
             org_id: OrgId::new(),
-            policy_type: policy_type::MASTER_PASSWORD,
+            policy_type: PolicyType::MasterPassword,
             enabled: true,
             data: Some(data.into()),
             revision_date: Timestamp(0),

@@ -2,22 +2,22 @@
 //! their details, technician assignments, unlinking, and launching into one.
 
 use super::members::assignment_changes;
-use super::{
-    changed_meanwhile, check_optional_email, check_text, provider_event, Permission, ProviderActor,
-};
+use super::{changed_meanwhile, check_optional_email, check_text, Permission, ProviderActor};
 use crate::accounts::{check_enc_string, check_public_key, parse_email};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{
-    CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId, UserId,
+    CollectionId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId, UserId,
 };
 use crate::orgs::{
-    check_org_name, check_plan, event_type, initial_seats, member_status, member_type, plan,
-    InviteOutcome, OrgActor, Permissions, ProviderSource, MAX_SEATS,
+    check_org_name, initial_seats, InviteOutcome, OrgActor, Permissions, ProviderSource, MAX_SEATS,
 };
 use crate::provider_store::{ProviderClient, ProviderOrgRow};
 use crate::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, StoreError};
 use crate::Domain;
+use keyfleet_api::kinds::{
+    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, ProductTierType,
+};
 use std::collections::HashMap;
 
 const MAX_KEY_LEN: usize = 10_000;
@@ -189,20 +189,16 @@ impl Domain {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::AddOrLinkClient, None)?;
         let name = check_org_name(&req.name)?;
-        if !matches!(
-            req.plan_type,
-            plan::TEAMS_MONTHLY
-                | plan::TEAMS_ANNUALLY
-                | plan::ENTERPRISE_MONTHLY
-                | plan::ENTERPRISE_ANNUALLY
-        ) {
-            return Err(DomainError::invalid(
-                "planType",
-                "A client organization is on the Teams or Enterprise plan.",
-            ));
-        }
-        check_plan(req.plan_type)?;
-        let seats = initial_seats(req.plan_type, req.seats)?;
+        let plan_type = PlanType::try_from(req.plan_type)
+            .ok()
+            .filter(|p| p.product_tier() != ProductTierType::Free)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "planType",
+                    "A client organization is on the Teams or Enterprise plan.",
+                )
+            })?;
+        let seats = initial_seats(plan_type, req.seats)?;
         check_provider_wrapped_key(&req.key)?;
         check_public_key(&req.public_key)?;
         check_enc_string(
@@ -229,7 +225,7 @@ impl Domain {
             name,
             business_name: None,
             billing_email,
-            plan_type: req.plan_type,
+            plan_type,
             seats,
             max_collections: None,
             public_key: Some(req.public_key.clone()),
@@ -269,8 +265,8 @@ impl Domain {
             org_id: org.id,
             user_id: None,
             email: Some(email),
-            member_type: member_type::OWNER,
-            status: member_status::INVITED,
+            member_type: OrganizationUserType::Owner,
+            status: OrganizationUserStatus::Invited,
             key: None,
             permissions: Permissions::default().to_json(),
             external_id: None,
@@ -291,19 +287,19 @@ impl Domain {
         // The client's log shows who created it and from where.
         let org_actor = self.launched_actor(&actor, &org, &link);
         let mut events = vec![
-            self.client_event(&actor, provider_event::CLIENT_CREATED, link.id),
-            self.org_event(&org_actor, event_type::ORGANIZATION_UPDATED),
+            self.client_event(&actor, EventType::ProviderOrganizationCreated, link.id),
+            self.org_event(&org_actor, EventType::OrganizationUpdated),
         ];
         if let Some(c) = &collection {
             events.push(EventRow {
                 collection_id: Some(c.id),
-                ..self.org_event(&org_actor, event_type::COLLECTION_CREATED)
+                ..self.org_event(&org_actor, EventType::CollectionCreated)
             });
         }
         if let Some(o) = &owner {
             events.push(EventRow {
                 org_user_id: Some(o.id),
-                ..self.org_event(&org_actor, event_type::ORG_USER_INVITED)
+                ..self.org_event(&org_actor, EventType::OrganizationUserInvited)
             });
         }
         events.extend(self.self_assignment_event(&actor, link.id));
@@ -346,7 +342,7 @@ impl Domain {
         actor.assigned_filter().map(|me| {
             self.assignment_event(
                 actor,
-                provider_event::CLIENT_ASSIGNED,
+                EventType::ProviderClientAssigned,
                 me,
                 Some(actor.user_id),
                 client,
@@ -374,7 +370,7 @@ impl Domain {
                 provider_org_id: link.id,
                 onboards_owners: actor.can(Permission::AddOrLinkClient, None),
             }),
-            role: member_type::OWNER,
+            role: OrganizationUserType::Owner,
             permissions: Permissions::default(),
             device_type: actor.device_type,
         }
@@ -390,7 +386,7 @@ impl Domain {
         actor.require(Permission::AddOrLinkClient, None)?;
         let mut out = Vec::new();
         for (org, m) in self.my_orgs(caller).await? {
-            if m.member_type == member_type::OWNER
+            if m.member_type == OrganizationUserType::Owner
                 && self.store.provider_link_of_org(org.id).await?.is_none()
             {
                 out.push(org);
@@ -418,7 +414,10 @@ impl Domain {
             .store
             .membership(org_id, caller.user.id)
             .await?
-            .filter(|m| m.member_type == member_type::OWNER && m.status == member_status::CONFIRMED)
+            .filter(|m| {
+                m.member_type == OrganizationUserType::Owner
+                    && m.status == OrganizationUserStatus::Confirmed
+            })
             .ok_or(DomainError::NotFound)?;
         let org = self
             .store
@@ -442,8 +441,8 @@ impl Domain {
         };
         let org_actor = self.launched_actor(&actor, &org, &link);
         let mut events = vec![
-            self.client_event(&actor, provider_event::CLIENT_ADDED, link.id),
-            self.org_event(&org_actor, event_type::ORGANIZATION_UPDATED),
+            self.client_event(&actor, EventType::ProviderOrganizationAdded, link.id),
+            self.org_event(&org_actor, EventType::OrganizationUpdated),
         ];
         events.extend(self.self_assignment_event(&actor, link.id));
         match self
@@ -487,7 +486,7 @@ impl Domain {
         }
         if let Some(seats) = edit.seats {
             let seats = check_seats(seats)?;
-            if plan::product_tier(org.plan_type) == 0 {
+            if org.plan_type.product_tier() == ProductTierType::Free {
                 return Err(DomainError::bad_request(
                     "The Free plan has a fixed number of seats.",
                 ));
@@ -512,11 +511,12 @@ impl Domain {
         }
         let now = self.now();
         link.revision_date = now;
-        let mut events = vec![self.client_event(&actor, provider_event::CLIENT_UPDATED, id)];
+        let mut events =
+            vec![self.client_event(&actor, EventType::ProviderOrganizationUpdated, id)];
         if org_changed {
             org.revision_date = now;
             let org_actor = self.launched_actor(&actor, &org, &link);
-            events.push(self.org_event(&org_actor, event_type::ORGANIZATION_UPDATED));
+            events.push(self.org_event(&org_actor, EventType::OrganizationUpdated));
         }
         self.store
             .update_provider_link(&link, org_changed.then_some(&org), &events)
@@ -607,8 +607,8 @@ impl Domain {
         }
         let org_actor = self.launched_actor(&actor, &c.org, &c.link);
         let events = [
-            self.client_event(&actor, provider_event::CLIENT_REMOVED, id),
-            self.org_event(&org_actor, event_type::ORGANIZATION_UPDATED),
+            self.client_event(&actor, EventType::ProviderOrganizationRemoved, id),
+            self.org_event(&org_actor, EventType::OrganizationUpdated),
         ];
         if !self
             .store
@@ -654,16 +654,13 @@ impl Domain {
         };
         let events = [
             EventRow {
-                id: EventId::new(),
-                event_type: provider_event::CLIENT_VAULT_ACCESSED,
-                date: self.now(),
                 provider_id: Some(via.provider_id.uuid()),
                 provider_org_id: Some(via.provider_org_id.uuid()),
                 acting_user_id: Some(org_actor.user_id),
                 device_type: org_actor.device_type,
-                ..EventRow::default()
+                ..EventRow::new(EventType::ProviderOrganizationVaultAccessed, self.now())
             },
-            self.org_event(org_actor, provider_event::ORG_VAULT_ACCESSED),
+            self.org_event(org_actor, EventType::OrganizationVaultAccessed),
         ];
         self.store.insert_events(&events).await?;
         Ok(())

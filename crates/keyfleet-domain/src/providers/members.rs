@@ -3,8 +3,8 @@
 //! (reversible), delete (permanent: the wrapped key goes with the row) and ownership transfer.
 
 use super::{
-    changed_meanwhile, member_status, provider_event, require_account_keys, role, Permission,
-    ProviderAction, ProviderActor, ProviderRights,
+    changed_meanwhile, require_account_keys, Permission, ProviderAction, ProviderActor,
+    ProviderRights,
 };
 use crate::accounts::{parse_email, url_encode};
 use crate::auth::Caller;
@@ -14,6 +14,7 @@ use crate::orgs::check_member_key;
 use crate::provider_store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
 use crate::store::EventRow;
 use crate::Domain;
+use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus};
 use std::collections::HashSet;
 
 /// How long an invitation link stays valid.
@@ -60,11 +61,11 @@ pub(crate) fn parse_role(
     role_name: Option<&str>,
     wire_type: Option<i32>,
     role_id: Option<&str>,
-) -> Result<(i32, Option<ProviderRoleId>), DomainError> {
+) -> Result<(ProviderRole, Option<ProviderRoleId>), DomainError> {
     let kind = match (role_name.map(str::trim), wire_type) {
-        (Some("admin"), _) => role::ADMIN,
-        (Some("technician"), _) => role::TECHNICIAN,
-        (Some("custom"), _) => role::CUSTOM,
+        (Some("admin"), _) => ProviderRole::Admin,
+        (Some("technician"), _) => ProviderRole::Technician,
+        (Some("custom"), _) => ProviderRole::Custom,
         (Some("owner"), _) => {
             return Err(DomainError::invalid(
                 "role",
@@ -77,17 +78,17 @@ pub(crate) fn parse_role(
                 format!("Unknown role \"{other}\". Choose admin, technician or custom."),
             ))
         }
-        (None, Some(0)) => role::ADMIN,
-        (None, Some(1)) | (None, None) if role_id.is_some() => role::CUSTOM,
-        (None, Some(1)) => role::TECHNICIAN,
+        (None, Some(0)) => ProviderRole::Admin,
+        (None, Some(1)) | (None, None) if role_id.is_some() => ProviderRole::Custom,
+        (None, Some(1)) => ProviderRole::Technician,
         (None, _) => return Err(DomainError::invalid("type", "Choose a role.")),
     };
     let role_id = match (kind, role_id) {
-        (role::CUSTOM, Some(id)) => Some(
+        (ProviderRole::Custom, Some(id)) => Some(
             id.parse()
                 .map_err(|_| DomainError::invalid("roleId", "The roleId is not a valid id."))?,
         ),
-        (role::CUSTOM, None) => {
+        (ProviderRole::Custom, None) => {
             return Err(DomainError::invalid(
                 "roleId",
                 "A custom role needs a roleId.",
@@ -102,15 +103,15 @@ pub(crate) fn parse_role(
 pub(crate) fn assignment_changes<'a, T: PartialEq + Copy + 'a>(
     before: &'a [T],
     after: &'a [T],
-) -> impl Iterator<Item = (T, i32)> + 'a {
+) -> impl Iterator<Item = (T, EventType)> + 'a {
     let added = after
         .iter()
         .filter(|x| !before.contains(x))
-        .map(|x| (*x, provider_event::CLIENT_ASSIGNED));
+        .map(|x| (*x, EventType::ProviderClientAssigned));
     let ended = before
         .iter()
         .filter(|x| !after.contains(x))
-        .map(|x| (*x, provider_event::CLIENT_UNASSIGNED));
+        .map(|x| (*x, EventType::ProviderClientUnassigned));
     added.chain(ended)
 }
 
@@ -120,7 +121,7 @@ impl Domain {
     pub(crate) fn assignment_event(
         &self,
         actor: &ProviderActor,
-        event_type: i32,
+        event_type: EventType,
         member: ProviderUserId,
         user: Option<UserId>,
         client: ProviderOrgId,
@@ -145,7 +146,7 @@ impl Domain {
             self.now(),
         )?;
         let email = url_encode(member.email.as_deref().unwrap_or(""));
-        let link = if member.role == role::OWNER {
+        let link = if member.role == ProviderRole::Owner {
             format!(
                 "{}/#/providers/setup-provider?providerId={}&email={email}&token={}",
                 self.settings.issuer,
@@ -193,7 +194,7 @@ impl Domain {
             let Some(to) = invite.member.email.clone() else {
                 continue;
             };
-            let (subject, what) = if invite.member.role == role::OWNER {
+            let (subject, what) = if invite.member.role == ProviderRole::Owner {
                 (
                     format!("Set up {} on Keyfleet", provider.name),
                     "You have been made the owner of the provider",
@@ -225,7 +226,7 @@ impl Domain {
     async fn grantable_role(
         &self,
         actor: &ProviderActor,
-        kind: i32,
+        kind: ProviderRole,
         role_id: Option<ProviderRoleId>,
     ) -> Result<(), DomainError> {
         let custom = match role_id {
@@ -298,7 +299,7 @@ impl Domain {
             .provider_user(actor.provider.id, id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if m.role == role::OWNER {
+        if m.role == ProviderRole::Owner {
             return Err(DomainError::bad_request(
                 "The owner cannot be changed, suspended or removed. The owner can transfer ownership.",
             ));
@@ -308,7 +309,9 @@ impl Domain {
                 "You cannot change your own membership.",
             ));
         }
-        if m.role == role::ADMIN && !actor.rights.allows_action(ProviderAction::ManageAdmins) {
+        if m.role == ProviderRole::Admin
+            && !actor.rights.allows_action(ProviderAction::ManageAdmins)
+        {
             return Err(DomainError::bad_request(
                 "Only the owner and admins manage admins.",
             ));
@@ -420,7 +423,7 @@ impl Domain {
                 email: Some(email),
                 role: kind,
                 role_id,
-                status: member_status::INVITED,
+                status: ProviderUserStatus::Invited,
                 suspended: false,
                 key: None,
                 invited_at: Some(now),
@@ -434,12 +437,12 @@ impl Domain {
             .collect();
         let mut events: Vec<EventRow> = rows
             .iter()
-            .map(|r| self.member_event_of(&actor, provider_event::USER_INVITED, r))
+            .map(|r| self.member_event_of(&actor, EventType::ProviderUserInvited, r))
             .collect();
         events.extend(assignments.iter().map(|(member, client)| {
             self.assignment_event(
                 &actor,
-                provider_event::CLIENT_ASSIGNED,
+                EventType::ProviderClientAssigned,
                 *member,
                 None,
                 *client,
@@ -480,7 +483,7 @@ impl Domain {
             .provider_user(actor.provider.id, id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if m.status != member_status::INVITED || m.role == role::OWNER {
+        if m.status != ProviderUserStatus::Invited || m.role == ProviderRole::Owner {
             return Err(DomainError::bad_request("User invalid."));
         }
         m.invited_at = Some(self.now());
@@ -553,9 +556,9 @@ impl Domain {
             .store
             .provider_user(provider_id, id)
             .await?
-            .filter(|m| m.role != role::OWNER)
+            .filter(|m| m.role != ProviderRole::Owner)
             .ok_or_else(|| DomainError::bad_request("User invalid."))?;
-        if m.status != member_status::INVITED {
+        if m.status != ProviderUserStatus::Invited {
             return Err(DomainError::bad_request("Already accepted."));
         }
         if !self.check_provider_invite_token(&m, token) {
@@ -578,7 +581,7 @@ impl Domain {
                 "You are already a member of this provider.",
             ));
         }
-        m.status = member_status::ACCEPTED;
+        m.status = ProviderUserStatus::Accepted;
         m.user_id = Some(caller.user.id);
         m.email = None;
         m.invited_at = None;
@@ -609,7 +612,7 @@ impl Domain {
         key: &str,
     ) -> Result<(), DomainError> {
         let mut m = self.managed_provider_member(actor, id).await?;
-        if m.status != member_status::ACCEPTED {
+        if m.status != ProviderUserStatus::Accepted {
             return Err(DomainError::bad_request("Invalid user."));
         }
         check_member_key(key)?;
@@ -624,10 +627,10 @@ impl Domain {
                 "This member has no master password yet and cannot be confirmed.",
             )
         })?;
-        m.status = member_status::CONFIRMED;
+        m.status = ProviderUserStatus::Confirmed;
         m.key = Some(key.to_string());
         m.revision_date = self.now();
-        let events = [self.member_event_of(actor, provider_event::USER_CONFIRMED, &m)];
+        let events = [self.member_event_of(actor, EventType::ProviderUserConfirmed, &m)];
         self.store
             .update_provider_users(&[m], &events)
             .await
@@ -654,7 +657,7 @@ impl Domain {
         m.role = kind;
         m.role_id = role_id;
         m.revision_date = self.now();
-        let events = [self.member_event_of(&actor, provider_event::USER_UPDATED, &m)];
+        let events = [self.member_event_of(&actor, EventType::ProviderUserUpdated, &m)];
         self.store
             .update_provider_users(&[m], &events)
             .await
@@ -684,14 +687,14 @@ impl Domain {
                 "You cannot change your own membership.",
             ));
         }
-        if target.member.role == role::OWNER
+        if target.member.role == ProviderRole::Owner
             && !actor.rights.allows_action(ProviderAction::ManageOwner)
         {
             return Err(DomainError::bad_request(
                 "Only the owner changes the owner's assignments.",
             ));
         }
-        if target.member.role == role::ADMIN
+        if target.member.role == ProviderRole::Admin
             && !actor.rights.allows_action(ProviderAction::ManageAdmins)
         {
             return Err(DomainError::bad_request(
@@ -736,9 +739,9 @@ impl Domain {
         m.suspended = suspended;
         m.revision_date = self.now();
         let t = if suspended {
-            provider_event::USER_SUSPENDED
+            EventType::ProviderUserSuspended
         } else {
-            provider_event::USER_RESTORED
+            EventType::ProviderUserRestored
         };
         let events = [self.member_event_of(&actor, t, &m)];
         self.store
@@ -765,7 +768,7 @@ impl Domain {
         id: ProviderUserId,
     ) -> Result<(), DomainError> {
         let m = self.managed_provider_member(actor, id).await?;
-        let events = [self.member_event_of(actor, provider_event::USER_REMOVED, &m)];
+        let events = [self.member_event_of(actor, EventType::ProviderUserRemoved, &m)];
         if !self
             .store
             .delete_provider_user(actor.provider.id, id, &events)
@@ -797,7 +800,7 @@ impl Domain {
         if target.id == actor.member.id {
             return Err(DomainError::bad_request("You already own this provider."));
         }
-        if target.status != member_status::CONFIRMED || target.suspended {
+        if target.status != ProviderUserStatus::Confirmed || target.suspended {
             return Err(DomainError::bad_request(
                 "Ownership can only go to a confirmed, active member.",
             ));
@@ -814,13 +817,14 @@ impl Domain {
         }
         let now = self.now();
         let mut me = actor.member.clone();
-        me.role = role::ADMIN;
+        me.role = ProviderRole::Admin;
         me.role_id = None;
         me.revision_date = now;
-        target.role = role::OWNER;
+        target.role = ProviderRole::Owner;
         target.role_id = None;
         target.revision_date = now;
-        let events = [self.member_event_of(&actor, provider_event::OWNERSHIP_TRANSFERRED, &target)];
+        let events =
+            [self.member_event_of(&actor, EventType::ProviderOwnershipTransferred, &target)];
         self.store
             .update_provider_users(&[me, target], &events)
             .await
@@ -838,12 +842,21 @@ mod tests {
     fn roles_are_read_from_the_name_or_the_protocol_type() {
         assert_eq!(
             parse_role(Some("admin"), None, None).unwrap().0,
-            role::ADMIN
+            ProviderRole::Admin
         );
-        assert_eq!(parse_role(None, Some(1), None).unwrap().0, role::TECHNICIAN);
-        assert_eq!(parse_role(None, Some(0), None).unwrap().0, role::ADMIN);
+        assert_eq!(
+            parse_role(None, Some(1), None).unwrap().0,
+            ProviderRole::Technician
+        );
+        assert_eq!(
+            parse_role(None, Some(0), None).unwrap().0,
+            ProviderRole::Admin
+        );
         let id = ProviderRoleId::new().to_string();
-        assert_eq!(parse_role(None, None, Some(&id)).unwrap().0, role::CUSTOM);
+        assert_eq!(
+            parse_role(None, None, Some(&id)).unwrap().0,
+            ProviderRole::Custom
+        );
         assert!(parse_role(Some("owner"), None, None).is_err());
         assert!(parse_role(Some("custom"), None, None).is_err());
         assert!(parse_role(Some("root"), None, None).is_err());

@@ -20,7 +20,7 @@ pub use reports::{ProviderEventFilter, ProviderEventPage, ProviderSync};
 use crate::accounts::parse_email;
 use crate::auth::Caller;
 use crate::error::DomainError;
-use crate::ids::{EventId, ProviderId, ProviderOrgId, ProviderUserId, UserId};
+use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId, UserId};
 use crate::orgs::OrgActor;
 use crate::provider_store::{
     ProviderClient, ProviderMembership, ProviderRoleRow, ProviderRow, ProviderUserRow,
@@ -28,121 +28,32 @@ use crate::provider_store::{
 use crate::store::{EventRow, OrgRow, UserRow};
 use crate::Domain;
 
-/// Keyfleet provider roles (`provider_users.role`).
-pub mod role {
-    /// Exactly one; everything, and the only one who transfers ownership.
-    pub const OWNER: i32 = 0;
-    /// Everything but transferring ownership.
-    pub const ADMIN: i32 = 1;
-    /// Views and launches into assigned clients.
-    pub const TECHNICIAN: i32 = 2;
-    /// A custom role's permissions and scope.
-    pub const CUSTOM: i32 = 3;
+pub use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
 
-    /// The role's name on the wire.
-    pub fn name(role: i32) -> &'static str {
-        match role {
-            OWNER => "owner",
-            ADMIN => "admin",
-            TECHNICIAN => "technician",
-            _ => "custom",
-        }
-    }
-
-    /// Bitwarden's ProviderUserType for the role: ProviderAdmin (0) or ServiceUser (1).
-    pub fn wire_type(role: i32) -> i32 {
-        match role {
-            OWNER | ADMIN => 0,
-            _ => 1,
-        }
-    }
-}
-
-/// ProviderUserStatusType numbers.
-pub mod member_status {
-    /// Invitation sent.
-    pub const INVITED: i32 = 0;
-    /// Accepted; waiting for the provider key.
-    pub const ACCEPTED: i32 = 1;
-    /// Has the provider key.
-    pub const CONFIRMED: i32 = 2;
-}
-
-/// ProviderStatusType numbers.
-pub mod provider_status {
-    /// Created by the operator; the owner has not set it up.
-    pub const PENDING: i32 = 0;
-    /// Set up.
-    pub const CREATED: i32 = 1;
-}
-
-/// Provider event types: the protocol's and Keyfleet's own.
-pub mod provider_event {
-    /// Member invited.
-    pub const USER_INVITED: i32 = 1800;
-    /// Member confirmed.
-    pub const USER_CONFIRMED: i32 = 1801;
-    /// Member's role changed.
-    pub const USER_UPDATED: i32 = 1802;
-    /// Member deleted.
-    pub const USER_REMOVED: i32 = 1803;
-    /// Custom role created (Keyfleet).
-    pub const ROLE_CREATED: i32 = 1850;
-    /// Custom role changed (Keyfleet).
-    pub const ROLE_UPDATED: i32 = 1851;
-    /// Custom role deleted (Keyfleet).
-    pub const ROLE_DELETED: i32 = 1852;
-    /// Member suspended (Keyfleet).
-    pub const USER_SUSPENDED: i32 = 1853;
-    /// Member restored (Keyfleet).
-    pub const USER_RESTORED: i32 = 1854;
-    /// Ownership transferred (Keyfleet).
-    pub const OWNERSHIP_TRANSFERRED: i32 = 1855;
-    /// A member assigned to a client: one event per (member, client) pair, naming both
-    /// (Keyfleet).
-    pub const CLIENT_ASSIGNED: i32 = 1856;
-    /// Provider settings changed (Keyfleet).
-    pub const PROVIDER_UPDATED: i32 = 1857;
-    /// Provider set up by its owner (Keyfleet).
-    pub const PROVIDER_SET_UP: i32 = 1858;
-    /// A member's assignment to a client ended: one event per (member, client) pair (Keyfleet).
-    pub const CLIENT_UNASSIGNED: i32 = 1859;
-    /// Client organization created by the provider.
-    pub const CLIENT_CREATED: i32 = 1900;
-    /// Existing organization linked.
-    pub const CLIENT_ADDED: i32 = 1901;
-    /// Client unlinked.
-    pub const CLIENT_REMOVED: i32 = 1902;
-    /// A member launched into a client's vault.
-    pub const CLIENT_VAULT_ACCESSED: i32 = 1903;
-    /// Client details changed (Keyfleet).
-    pub const CLIENT_UPDATED: i32 = 1904;
-    /// Organization event: vault accessed (written to the client's log on a launch).
-    pub const ORG_VAULT_ACCESSED: i32 = 1603;
-
-    /// A short English name for exports.
-    pub fn name(t: i32) -> &'static str {
-        match t {
-            USER_INVITED => "Member invited",
-            USER_CONFIRMED => "Member confirmed",
-            USER_UPDATED => "Member role changed",
-            USER_REMOVED => "Member deleted",
-            ROLE_CREATED => "Role created",
-            ROLE_UPDATED => "Role changed",
-            ROLE_DELETED => "Role deleted",
-            USER_SUSPENDED => "Member suspended",
-            USER_RESTORED => "Member restored",
-            OWNERSHIP_TRANSFERRED => "Ownership transferred",
-            CLIENT_ASSIGNED => "Member assigned to client",
-            CLIENT_UNASSIGNED => "Member unassigned from client",
-            PROVIDER_UPDATED => "Provider updated",
-            PROVIDER_SET_UP => "Provider set up",
-            CLIENT_CREATED => "Client created",
-            CLIENT_ADDED => "Client linked",
-            CLIENT_REMOVED => "Client unlinked",
-            CLIENT_VAULT_ACCESSED => "Launched into client",
-            CLIENT_UPDATED => "Client details changed",
-            ORG_VAULT_ACCESSED => "Client vault accessed",
+/// A short English name of an event type for exports.
+pub fn event_name(t: EventType) -> &'static str {
+    match t {
+        EventType::ProviderUserInvited => "Member invited",
+        EventType::ProviderUserConfirmed => "Member confirmed",
+        EventType::ProviderUserUpdated => "Member role changed",
+        EventType::ProviderUserRemoved => "Member deleted",
+        EventType::ProviderRoleCreated => "Role created",
+        EventType::ProviderRoleUpdated => "Role changed",
+        EventType::ProviderRoleDeleted => "Role deleted",
+        EventType::ProviderUserSuspended => "Member suspended",
+        EventType::ProviderUserRestored => "Member restored",
+        EventType::ProviderOwnershipTransferred => "Ownership transferred",
+        EventType::ProviderClientAssigned => "Member assigned to client",
+        EventType::ProviderClientUnassigned => "Member unassigned from client",
+        EventType::ProviderUpdated => "Provider updated",
+        EventType::ProviderSetUp => "Provider set up",
+        EventType::ProviderOrganizationCreated => "Client created",
+        EventType::ProviderOrganizationAdded => "Client linked",
+        EventType::ProviderOrganizationRemoved => "Client unlinked",
+        EventType::ProviderOrganizationVaultAccessed => "Launched into client",
+        EventType::ProviderOrganizationUpdated => "Client details changed",
+        EventType::OrganizationVaultAccessed => "Client vault accessed",
+        other => match other.code() {
             1000..=1099 => "Account event",
             1100..=1199 => "Item event",
             1300..=1399 => "Collection event",
@@ -151,7 +62,7 @@ pub mod provider_event {
             1600..=1699 => "Client organization event",
             1700..=1799 => "Client policy event",
             _ => "Event",
-        }
+        },
     }
 }
 
@@ -322,7 +233,7 @@ pub enum ProviderAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderRights {
     /// Keyfleet role.
-    pub role: i32,
+    pub role: ProviderRole,
     /// What they may do.
     pub permissions: PermissionSet,
     /// On which clients.
@@ -332,10 +243,10 @@ pub struct ProviderRights {
 impl ProviderRights {
     /// The rights a role (and, for custom, its stored role) grants. The one place they are
     /// decided.
-    pub fn of(role_kind: i32, custom: Option<&ProviderRoleRow>) -> ProviderRights {
+    pub fn of(role_kind: ProviderRole, custom: Option<&ProviderRoleRow>) -> ProviderRights {
         let (permissions, scope) = match role_kind {
-            role::OWNER | role::ADMIN => (PermissionSet::all(), Scope::All),
-            role::TECHNICIAN => (
+            ProviderRole::Owner | ProviderRole::Admin => (PermissionSet::all(), Scope::All),
+            ProviderRole::Technician => (
                 PermissionSet::of(&[Permission::ViewClients, Permission::LaunchIntoClient]),
                 Scope::Assigned,
             ),
@@ -368,10 +279,10 @@ impl ProviderRights {
     pub fn allows_action(&self, action: ProviderAction) -> bool {
         match action {
             ProviderAction::EditProvider | ProviderAction::ManageAdmins => {
-                matches!(self.role, role::OWNER | role::ADMIN)
+                matches!(self.role, ProviderRole::Owner | ProviderRole::Admin)
             }
             ProviderAction::ManageOwner | ProviderAction::TransferOwnership => {
-                self.role == role::OWNER
+                self.role == ProviderRole::Owner
             }
         }
     }
@@ -379,7 +290,7 @@ impl ProviderRights {
     /// Whether these rights include everything `other` grants (no one hands out more than they
     /// hold). The admin role is granted only with [`ProviderAction::ManageAdmins`].
     pub fn covers(&self, other: &ProviderRights) -> bool {
-        let admin_ok = !matches!(other.role, role::OWNER | role::ADMIN)
+        let admin_ok = !matches!(other.role, ProviderRole::Owner | ProviderRole::Admin)
             || self.allows_action(ProviderAction::ManageAdmins);
         admin_ok
             && self.permissions.covers(other.permissions)
@@ -570,8 +481,8 @@ impl Domain {
         m: ProviderMembership,
     ) -> Result<ProviderActor, DomainError> {
         let active = m.provider.enabled
-            && m.provider.status != provider_status::PENDING
-            && m.member.status == member_status::CONFIRMED
+            && m.provider.status != ProviderStatus::Pending
+            && m.member.status == ProviderUserStatus::Confirmed
             && !m.member.suspended;
         if !active {
             return Err(DomainError::NotFound);
@@ -628,15 +539,12 @@ impl Domain {
     }
 
     /// A provider event by `actor`, at now.
-    pub(crate) fn provider_event(&self, actor: &ProviderActor, event_type: i32) -> EventRow {
+    pub(crate) fn provider_event(&self, actor: &ProviderActor, event_type: EventType) -> EventRow {
         EventRow {
-            id: EventId::new(),
-            event_type,
-            date: self.now(),
             provider_id: Some(actor.provider.id.uuid()),
             acting_user_id: Some(actor.user_id),
             device_type: actor.device_type,
-            ..EventRow::default()
+            ..EventRow::new(event_type, self.now())
         }
     }
 
@@ -644,7 +552,7 @@ impl Domain {
     pub(crate) fn client_event(
         &self,
         actor: &ProviderActor,
-        event_type: i32,
+        event_type: EventType,
         client: ProviderOrgId,
     ) -> EventRow {
         EventRow {
@@ -657,7 +565,7 @@ impl Domain {
     pub(crate) fn member_event_of(
         &self,
         actor: &ProviderActor,
-        event_type: i32,
+        event_type: EventType,
         member: &ProviderUserRow,
     ) -> EventRow {
         EventRow {
@@ -689,7 +597,7 @@ impl Domain {
             name,
             business_name,
             billing_email,
-            status: provider_status::PENDING,
+            status: ProviderStatus::Pending,
             enabled: true,
             creation_date: now,
             revision_date: now,
@@ -699,9 +607,9 @@ impl Domain {
             provider_id: provider.id,
             user_id: None,
             email: Some(owner_email),
-            role: role::OWNER,
+            role: ProviderRole::Owner,
             role_id: None,
-            status: member_status::INVITED,
+            status: ProviderUserStatus::Invited,
             suspended: false,
             key: None,
             invited_at: Some(now),
@@ -709,12 +617,9 @@ impl Domain {
             revision_date: now,
         };
         let event = EventRow {
-            id: EventId::new(),
-            event_type: provider_event::USER_INVITED,
-            date: now,
             provider_id: Some(provider.id.uuid()),
             provider_user_id: Some(owner.id.uuid()),
-            ..EventRow::default()
+            ..EventRow::new(EventType::ProviderUserInvited, now)
         };
         self.store
             .insert_provider(&provider, &owner, &[event])
@@ -745,11 +650,8 @@ impl Domain {
             p.enabled = enabled;
             p.revision_date = self.now();
             let event = EventRow {
-                id: EventId::new(),
-                event_type: provider_event::PROVIDER_UPDATED,
-                date: p.revision_date,
                 provider_id: Some(p.id.uuid()),
-                ..EventRow::default()
+                ..EventRow::new(EventType::ProviderUpdated, p.revision_date)
             };
             self.store.update_provider(&p, &[event]).await?;
             tracing::info!(provider = %p.id, enabled, "provider enabled changed by the operator");
@@ -772,7 +674,7 @@ impl Domain {
             .provider(id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if provider.status != provider_status::PENDING {
+        if provider.status != ProviderStatus::Pending {
             // Only the provider's own administrators learn that it is set up; to anyone else it
             // is not there (what a caller may not reach answers 404), and a member without
             // two-step login is told to turn it on, as on every provider call.
@@ -800,9 +702,9 @@ impl Domain {
             .await?
             .into_iter()
             .map(|d| d.member)
-            .find(|m| m.role == role::OWNER)
+            .find(|m| m.role == ProviderRole::Owner)
             .ok_or_else(|| DomainError::bad_request("Invalid owner."))?;
-        if owner.status != member_status::INVITED
+        if owner.status != ProviderUserStatus::Invited
             || !self.check_provider_invite_token(&owner, &req.token)
         {
             return Err(DomainError::bad_request("Invalid token."));
@@ -816,24 +718,21 @@ impl Domain {
         let now = self.now();
         owner.user_id = Some(caller.user.id);
         owner.email = None;
-        owner.status = member_status::CONFIRMED;
+        owner.status = ProviderUserStatus::Confirmed;
         owner.key = Some(req.key.clone());
         owner.invited_at = None;
         owner.revision_date = now;
         provider.name = name;
         provider.business_name = business_name;
         provider.billing_email = Some(billing_email);
-        provider.status = provider_status::CREATED;
+        provider.status = ProviderStatus::Created;
         provider.revision_date = now;
         let event = EventRow {
-            id: EventId::new(),
-            event_type: provider_event::PROVIDER_SET_UP,
-            date: now,
             provider_id: Some(provider.id.uuid()),
             provider_user_id: Some(owner.id.uuid()),
             acting_user_id: Some(caller.user.id),
             device_type: caller.claims.devicetype,
-            ..EventRow::default()
+            ..EventRow::new(EventType::ProviderSetUp, now)
         };
         self.store
             .complete_provider_setup(&provider, &owner, &[event])
@@ -872,7 +771,7 @@ impl Domain {
             p.billing_email = Some(e);
         }
         p.revision_date = self.now();
-        let events = [self.provider_event(&actor, provider_event::PROVIDER_UPDATED)];
+        let events = [self.provider_event(&actor, EventType::ProviderUpdated)];
         self.store.update_provider(&p, &events).await?;
         Ok(p)
     }
@@ -917,9 +816,9 @@ mod tests {
 
     #[test]
     fn built_in_roles_grant_what_the_issue_says() {
-        let owner = ProviderRights::of(role::OWNER, None);
-        let admin = ProviderRights::of(role::ADMIN, None);
-        let tech = ProviderRights::of(role::TECHNICIAN, None);
+        let owner = ProviderRights::of(ProviderRole::Owner, None);
+        let admin = ProviderRights::of(ProviderRole::Admin, None);
+        let tech = ProviderRights::of(ProviderRole::Technician, None);
         assert_eq!(owner.permissions, PermissionSet::all());
         assert_eq!(admin.permissions, PermissionSet::all());
         assert_eq!(tech.scope, Scope::Assigned);
@@ -941,23 +840,23 @@ mod tests {
             &[Permission::AddOrLinkClient, Permission::UnlinkClient],
             false,
         );
-        let rights = ProviderRights::of(role::CUSTOM, Some(&r));
+        let rights = ProviderRights::of(ProviderRole::Custom, Some(&r));
         assert!(rights.permissions.contains(Permission::UnlinkClient));
         assert!(!rights.permissions.contains(Permission::LaunchIntoClient));
         assert_eq!(rights.scope, Scope::All);
         // A custom member whose role vanished holds nothing.
         assert_eq!(
-            ProviderRights::of(role::CUSTOM, None).permissions,
+            ProviderRights::of(ProviderRole::Custom, None).permissions,
             PermissionSet::default()
         );
     }
 
     #[test]
     fn nobody_hands_out_more_than_they_hold() {
-        let tech = ProviderRights::of(role::TECHNICIAN, None);
-        let admin = ProviderRights::of(role::ADMIN, None);
+        let tech = ProviderRights::of(ProviderRole::Technician, None);
+        let admin = ProviderRights::of(ProviderRole::Admin, None);
         let wide = ProviderRights::of(
-            role::CUSTOM,
+            ProviderRole::Custom,
             Some(&custom(&[Permission::ViewClients], false)),
         );
         assert!(admin.covers(&tech));

@@ -1,7 +1,7 @@
 //! What providers read: the event log (filters, paging, export), the usage report, and the
 //! provider part of a member's sync.
 
-use super::{member_status, provider_status, Permission, ProviderRights};
+use super::{Permission, ProviderRights};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId};
@@ -9,6 +9,7 @@ use crate::orgs::{parse_range, EventRange};
 use crate::provider_store::{ClientUsage, ProviderClient, ProviderEventQuery, ProviderMembership};
 use crate::store::EventRow;
 use crate::Domain;
+use keyfleet_api::kinds::{EventType, ProviderStatus, ProviderUserStatus};
 
 /// Events per page.
 const PAGE: u32 = 100;
@@ -99,7 +100,13 @@ impl Domain {
                 provider_id,
                 member,
                 clients,
-                event_type: filter.event_type,
+                event_type: filter
+                    .event_type
+                    .map(|t| {
+                        EventType::try_from(t)
+                            .map_err(|_| DomainError::invalid("type", "Unknown event type."))
+                    })
+                    .transpose()?,
                 start: range.start,
                 end: range.end,
                 before: if export { None } else { range.before },
@@ -144,8 +151,8 @@ impl Domain {
             .into_iter()
             .filter(|m| {
                 m.provider.enabled
-                    && m.provider.status != provider_status::PENDING
-                    && m.member.status == member_status::CONFIRMED
+                    && m.provider.status != ProviderStatus::Pending
+                    && m.member.status == ProviderUserStatus::Confirmed
                     && !m.member.suspended
                     && m.member.key.is_some()
             })

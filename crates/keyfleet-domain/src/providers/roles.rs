@@ -2,13 +2,14 @@
 //! creates, renames, clones, edits and deletes them (not while in use); nobody makes or edits a
 //! role wider than their own rights, and nobody edits the role they hold.
 
-use super::{check_name, provider_event, Permission, PermissionSet, ProviderActor, ProviderRights};
+use super::{check_name, Permission, PermissionSet, ProviderActor, ProviderRights};
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::ids::{ProviderId, ProviderRoleId};
 use crate::provider_store::ProviderRoleRow;
 use crate::store::StoreError;
 use crate::Domain;
+use keyfleet_api::kinds::{EventType, ProviderRole};
 
 /// Most custom roles per provider.
 const MAX_ROLES: usize = 200;
@@ -21,7 +22,7 @@ impl Domain {
         assigned_only: bool,
     ) -> Result<(), DomainError> {
         let wanted = ProviderRights {
-            role: super::role::CUSTOM,
+            role: ProviderRole::Custom,
             permissions,
             scope: if assigned_only {
                 super::Scope::Assigned
@@ -99,7 +100,7 @@ impl Domain {
                 r.permissions = set.to_json();
                 r.assigned_only = assigned_only;
                 r.revision_date = now;
-                (r, provider_event::ROLE_UPDATED)
+                (r, EventType::ProviderRoleUpdated)
             }
             None => {
                 if self.store.provider_roles(provider_id).await?.len() >= MAX_ROLES {
@@ -117,7 +118,7 @@ impl Domain {
                         creation_date: now,
                         revision_date: now,
                     },
-                    provider_event::ROLE_CREATED,
+                    EventType::ProviderRoleCreated,
                 )
             }
         };
@@ -184,7 +185,7 @@ impl Domain {
         if in_use > 0 {
             return Err(refused());
         }
-        let events = [self.provider_event(&actor, provider_event::ROLE_DELETED)];
+        let events = [self.provider_event(&actor, EventType::ProviderRoleDeleted)];
         if !self
             .store
             .delete_provider_role(provider_id, id, &events)

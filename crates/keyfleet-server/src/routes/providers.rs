@@ -747,7 +747,7 @@ async fn addable_orgs(
             .map(|o| AddableOrganizationResponse {
                 id: o.id.to_string(),
                 name: o.name.clone(),
-                plan: keyfleet_domain::orgs::plan::name(o.plan_type).into(),
+                plan: o.plan_type.name().into(),
                 seats: o.seats,
                 disabled: !o.enabled,
             })

@@ -6,10 +6,12 @@ use keyfleet_domain::ids::{
     CipherId, CollectionId, EventId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderRoleId,
     ProviderUserId, UserId,
 };
+use keyfleet_domain::orgs::{EventType, OrganizationUserStatus, OrganizationUserType, PlanType};
 use keyfleet_domain::provider_store::{
     ProviderEventQuery, ProviderOrgRow, ProviderRoleRow, ProviderRow, ProviderStore,
     ProviderUserRow,
 };
+use keyfleet_domain::providers::{ProviderRole, ProviderStatus, ProviderUserStatus};
 use keyfleet_domain::store::{
     AccessSelection, AccountStore, AuditStore, CipherRow, CollectionRow, CollectionStore, EventRow,
     OrgItemStore, OrgRow, OrgStore, OrgUserRow, TwoFactorRow, TwoFactorStore, UserRow,
@@ -17,28 +19,25 @@ use keyfleet_domain::store::{
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
 
-const OWNER: i32 = 0;
-const TECHNICIAN: i32 = 2;
-const CUSTOM: i32 = 3;
-const INVITED: i32 = 0;
-const ACCEPTED: i32 = 1;
-const CONFIRMED: i32 = 2;
-const REVOKED: i32 = -1;
-
 fn provider(name: &str) -> ProviderRow {
     ProviderRow {
         id: ProviderId::new(),
         name: name.into(),
         business_name: None,
         billing_email: Some("billing@msp.example".into()),
-        status: 1,
+        status: ProviderStatus::Created,
         enabled: true,
         creation_date: Timestamp(100),
         revision_date: Timestamp(100),
     }
 }
 
-fn member(p: &ProviderRow, account: Option<&UserRow>, role: i32, status: i32) -> ProviderUserRow {
+fn member(
+    p: &ProviderRow,
+    account: Option<&UserRow>,
+    role: ProviderRole,
+    status: ProviderUserStatus,
+) -> ProviderUserRow {
     ProviderUserRow {
         id: ProviderUserId::new(),
         provider_id: p.id,
@@ -51,7 +50,8 @@ fn member(p: &ProviderRow, account: Option<&UserRow>, role: i32, status: i32) ->
         role_id: None,
         status,
         suspended: false,
-        key: (status == CONFIRMED).then(|| "4.wrapped-provider-key".to_string()),
+        key: (status == ProviderUserStatus::Confirmed)
+            .then(|| "4.wrapped-provider-key".to_string()),
         invited_at: None,
         creation_date: Timestamp(100),
         revision_date: Timestamp(100),
@@ -76,7 +76,7 @@ fn org(name: &str) -> OrgRow {
         name: name.into(),
         business_name: None,
         billing_email: "billing@client.example".into(),
-        plan_type: 17,
+        plan_type: PlanType::TeamsMonthly,
         seats: 10,
         max_collections: None,
         public_key: Some("pub".into()),
@@ -88,7 +88,7 @@ fn org(name: &str) -> OrgRow {
     }
 }
 
-fn org_member(o: &OrgRow, account: Option<&UserRow>, status: i32) -> OrgUserRow {
+fn org_member(o: &OrgRow, account: Option<&UserRow>, status: OrganizationUserStatus) -> OrgUserRow {
     OrgUserRow {
         id: OrgUserId::new(),
         org_id: o.id,
@@ -97,7 +97,7 @@ fn org_member(o: &OrgRow, account: Option<&UserRow>, status: i32) -> OrgUserRow 
             Some(_) => None,
             None => Some(format!("org-invitee-{}@example.com", OrgUserId::new())),
         },
-        member_type: 2,
+        member_type: OrganizationUserType::User,
         status,
         key: None,
         permissions: "{}".into(),
@@ -125,11 +125,8 @@ fn link(p: &ProviderRow, o: &OrgRow) -> ProviderOrgRow {
 
 fn provider_event(p: &ProviderRow, event_type: i32, date: i64) -> EventRow {
     EventRow {
-        id: EventId::new(),
-        event_type,
-        date: Timestamp(date),
         provider_id: Some(p.id.uuid()),
-        ..EventRow::default()
+        ..EventRow::new(EventType::try_from(event_type).unwrap(), Timestamp(date))
     }
 }
 
@@ -155,15 +152,20 @@ async fn two_step_on(s: &SqlStore, u: &UserRow) {
 async fn own_org(s: &SqlStore, name: &str) -> OrgRow {
     let o = org(name);
     let owner_account = account(s, &format!("owner-{}@example.com", o.id)).await;
-    let mut owner = org_member(&o, Some(&owner_account), CONFIRMED);
-    owner.member_type = 0;
+    let mut owner = org_member(&o, Some(&owner_account), OrganizationUserStatus::Confirmed);
+    owner.member_type = OrganizationUserType::Owner;
     s.insert_org(&o, &owner, None, &[]).await.unwrap();
     o
 }
 
 async fn new_provider(s: &SqlStore, name: &str, owner: &UserRow) -> (ProviderRow, ProviderUserRow) {
     let p = provider(name);
-    let m = member(&p, Some(owner), OWNER, CONFIRMED);
+    let m = member(
+        &p,
+        Some(owner),
+        ProviderRole::Owner,
+        ProviderUserStatus::Confirmed,
+    );
     s.insert_provider(&p, &m, &[]).await.unwrap();
     (p, m)
 }
@@ -184,10 +186,25 @@ async fn provider_reach_reports_membership_role_and_assignment_whatever_their_st
         let custom = role(&p, "Helpdesk");
         s.save_provider_role(&custom, &[]).await.unwrap();
 
-        let tech = member(&p, Some(&bob), TECHNICIAN, CONFIRMED);
-        let mut suspended = member(&p, Some(&carol), TECHNICIAN, CONFIRMED);
+        let tech = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Technician,
+            ProviderUserStatus::Confirmed,
+        );
+        let mut suspended = member(
+            &p,
+            Some(&carol),
+            ProviderRole::Technician,
+            ProviderUserStatus::Confirmed,
+        );
         suspended.suspended = true;
-        let mut helpdesk = member(&p, Some(&erin), CUSTOM, ACCEPTED);
+        let mut helpdesk = member(
+            &p,
+            Some(&erin),
+            ProviderRole::Custom,
+            ProviderUserStatus::Accepted,
+        );
         helpdesk.role_id = Some(custom.id);
         s.insert_provider_users(
             &[tech.clone(), suspended.clone(), helpdesk.clone()],
@@ -229,7 +246,7 @@ async fn provider_reach_reports_membership_role_and_assignment_whatever_their_st
         assert!(!r.assigned);
 
         let r = s.provider_reach(b.id, erin.id).await.unwrap().unwrap();
-        assert_eq!(r.membership.member.status, ACCEPTED);
+        assert_eq!(r.membership.member.status, ProviderUserStatus::Accepted);
         assert_eq!(r.membership.role, Some(custom.clone()));
 
         assert!(s.provider_reach(a.id, dave.id).await.unwrap().is_none());
@@ -279,7 +296,12 @@ async fn a_custom_role_is_deleted_only_when_nobody_holds_it_and_names_are_unique
             .await
             .unwrap();
 
-        let mut holder = member(&p, Some(&bob), CUSTOM, CONFIRMED);
+        let mut holder = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Custom,
+            ProviderUserStatus::Confirmed,
+        );
         holder.role_id = Some(r.id);
         s.insert_provider_users(&[holder.clone()], &[], &[])
             .await
@@ -306,7 +328,7 @@ async fn a_custom_role_is_deleted_only_when_nobody_holds_it_and_names_are_unique
         ));
         assert!(s.provider_role(other.id, r.id).await.unwrap().is_none());
 
-        holder.role = TECHNICIAN;
+        holder.role = ProviderRole::Technician;
         holder.role_id = None;
         s.update_provider_users(&[holder], &[]).await.unwrap();
         assert!(
@@ -324,7 +346,7 @@ async fn a_custom_role_is_deleted_only_when_nobody_holds_it_and_names_are_unique
             .await
             .unwrap()
             .into_iter()
-            .map(|(e, _)| e.event_type)
+            .map(|(e, _)| e.event_type.code())
             .collect();
         assert_eq!(
             logged,
@@ -392,7 +414,12 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
         let alice = account(&s, "alice@msp.example").await;
         let bob = account(&s, "bob@msp.example").await;
         let (p, _) = new_provider(&s, "MSP", &alice).await;
-        let tech = member(&p, Some(&bob), TECHNICIAN, CONFIRMED);
+        let tech = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Technician,
+            ProviderUserStatus::Confirmed,
+        );
         s.insert_provider_users(std::slice::from_ref(&tech), &[], &[])
             .await
             .unwrap();
@@ -408,8 +435,8 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
             creation_date: Timestamp(200),
             revision_date: Timestamp(200),
         };
-        let mut invite = org_member(&zeta, None, INVITED);
-        invite.member_type = 0;
+        let mut invite = org_member(&zeta, None, OrganizationUserStatus::Invited);
+        invite.member_type = OrganizationUserType::Owner;
         let access = [AccessSelection {
             id: collection.id.uuid(),
             read_only: false,
@@ -451,10 +478,10 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
             two_step_on(&s, u).await;
         }
         let rows = [
-            org_member(&acme, Some(&two_step), ACCEPTED),
-            org_member(&acme, Some(&plain), ACCEPTED),
-            org_member(&acme, None, INVITED),
-            org_member(&acme, Some(&revoked_2fa), REVOKED),
+            org_member(&acme, Some(&two_step), OrganizationUserStatus::Accepted),
+            org_member(&acme, Some(&plain), OrganizationUserStatus::Accepted),
+            org_member(&acme, None, OrganizationUserStatus::Invited),
+            org_member(&acme, Some(&revoked_2fa), OrganizationUserStatus::Revoked),
         ];
         s.insert_org_users(&rows, &[], &[], &[]).await.unwrap();
         for trashed in [None, Some(Timestamp(150))] {
@@ -472,11 +499,8 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
             s.insert_org_cipher(&c, &[], &[]).await.unwrap();
         }
         let org_event = |date| EventRow {
-            id: EventId::new(),
-            event_type: 1600,
-            date: Timestamp(date),
             org_id: Some(acme.id),
-            ..EventRow::default()
+            ..EventRow::new(EventType::OrganizationUpdated, Timestamp(date))
         };
         s.insert_events(&[org_event(500), org_event(700), org_event(600)])
             .await
@@ -589,9 +613,19 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
         s.insert_provider_link(&la, None, &[]).await.unwrap();
         s.insert_provider_link(&lb, None, &[]).await.unwrap();
 
-        let mut helpdesk = member(&p, Some(&bob), CUSTOM, ACCEPTED);
+        let mut helpdesk = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Custom,
+            ProviderUserStatus::Accepted,
+        );
         helpdesk.role_id = Some(r.id);
-        let invited = member(&p, None, TECHNICIAN, INVITED);
+        let invited = member(
+            &p,
+            None,
+            ProviderRole::Technician,
+            ProviderUserStatus::Invited,
+        );
         s.insert_provider_users(
             &[helpdesk.clone(), invited.clone()],
             &[
@@ -666,8 +700,13 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
 
         // An ownership transfer whose target vanished writes nothing.
         let mut demoted = owner.clone();
-        demoted.role = 1;
-        let mut gone = member(&p, Some(&bob), OWNER, CONFIRMED);
+        demoted.role = ProviderRole::Admin;
+        let mut gone = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Owner,
+            ProviderUserStatus::Confirmed,
+        );
         gone.id = ProviderUserId::new();
         assert!(matches!(
             s.update_provider_users(&[demoted, gone], &[]).await,
@@ -675,7 +714,7 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
         ));
         assert_eq!(
             s.provider_user(p.id, owner.id).await.unwrap().unwrap().role,
-            OWNER
+            ProviderRole::Owner
         );
 
         assert!(!s
@@ -706,8 +745,18 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
         let bob = account(&s, "bob@msp.example").await;
         let carol = account(&s, "carol@msp.example").await;
         let (p, _) = new_provider(&s, "MSP", &alice).await;
-        let tech = member(&p, Some(&bob), TECHNICIAN, CONFIRMED);
-        let pending = member(&p, Some(&carol), TECHNICIAN, ACCEPTED);
+        let tech = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Technician,
+            ProviderUserStatus::Confirmed,
+        );
+        let pending = member(
+            &p,
+            Some(&carol),
+            ProviderRole::Technician,
+            ProviderUserStatus::Accepted,
+        );
         s.insert_provider_users(&[tech.clone(), pending.clone()], &[], &[])
             .await
             .unwrap();
@@ -735,7 +784,7 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
         assert_eq!(revision(&s, &bob).await, Timestamp(3_000));
         assert_eq!(revision(&s, &alice).await, Timestamp(2_000));
         let mut confirmed = pending.clone();
-        confirmed.status = CONFIRMED;
+        confirmed.status = ProviderUserStatus::Confirmed;
         confirmed.revision_date = Timestamp(4_000);
         s.update_provider_users(&[confirmed], &[]).await.unwrap();
         assert_eq!(revision(&s, &carol).await, Timestamp(4_000));
@@ -817,7 +866,12 @@ async fn provider_events_are_filtered_and_paged_newest_first() {
         let bob = account(&s, "bob@msp.example").await;
         let (p, _) = new_provider(&s, "MSP", &alice).await;
         let (other, _) = new_provider(&s, "Other", &bob).await;
-        let tech = member(&p, Some(&bob), TECHNICIAN, CONFIRMED);
+        let tech = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Technician,
+            ProviderUserStatus::Confirmed,
+        );
         s.insert_provider_users(std::slice::from_ref(&tech), &[], &[])
             .await
             .unwrap();
@@ -928,7 +982,7 @@ async fn provider_events_are_filtered_and_paged_newest_first() {
         );
 
         let typed = ProviderEventQuery {
-            event_type: Some(1903),
+            event_type: Some(EventType::ProviderOrganizationVaultAccessed),
             clients: Some(vec![c1, c2]),
             ..all_events(&p)
         };
@@ -986,7 +1040,12 @@ async fn a_linked_client_is_assigned_to_its_adder_in_the_same_write_and_setup_co
         let alice = account(&s, "alice@msp.example").await;
         let bob = account(&s, "bob@msp.example").await;
         let (p, _) = new_provider(&s, "MSP", &alice).await;
-        let tech = member(&p, Some(&bob), TECHNICIAN, CONFIRMED);
+        let tech = member(
+            &p,
+            Some(&bob),
+            ProviderRole::Technician,
+            ProviderUserStatus::Confirmed,
+        );
         s.insert_provider_users(std::slice::from_ref(&tech), &[], &[])
             .await
             .unwrap();
@@ -1012,32 +1071,43 @@ async fn a_linked_client_is_assigned_to_its_adder_in_the_same_write_and_setup_co
         // Setup writes the owner's membership and the provider's status together; a vanished
         // owner row leaves the provider untouched.
         let mut pending = provider("Pending MSP");
-        pending.status = 0;
-        let invite = member(&pending, None, OWNER, INVITED);
+        pending.status = ProviderStatus::Pending;
+        let invite = member(
+            &pending,
+            None,
+            ProviderRole::Owner,
+            ProviderUserStatus::Invited,
+        );
         s.insert_provider(&pending, &invite, &[]).await.unwrap();
         let mut ghost = invite.clone();
         ghost.id = keyfleet_domain::ids::ProviderUserId::new();
-        pending.status = 1;
+        pending.status = ProviderStatus::Created;
         assert!(matches!(
             s.complete_provider_setup(&pending, &ghost, &[]).await,
             Err(StoreError::Conflict)
         ));
-        assert_eq!(s.provider(pending.id).await.unwrap().unwrap().status, 0);
+        assert_eq!(
+            s.provider(pending.id).await.unwrap().unwrap().status,
+            ProviderStatus::Pending
+        );
         let mut owner = invite.clone();
         owner.user_id = Some(alice.id);
         owner.email = None;
-        owner.status = CONFIRMED;
+        owner.status = ProviderUserStatus::Confirmed;
         owner.key = Some("4.wrapped".into());
         s.complete_provider_setup(&pending, &owner, &[])
             .await
             .unwrap();
-        assert_eq!(s.provider(pending.id).await.unwrap().unwrap().status, 1);
+        assert_eq!(
+            s.provider(pending.id).await.unwrap().unwrap().status,
+            ProviderStatus::Created
+        );
         let m = s
             .provider_membership(pending.id, alice.id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(m.member.status, CONFIRMED);
+        assert_eq!(m.member.status, ProviderUserStatus::Confirmed);
     })
     .await;
 }
@@ -1058,7 +1128,7 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
             .unwrap();
         let owner_id = owner.member.user_id.unwrap();
         let reader = account(&s, "paged-reader@example.com").await;
-        let mut m = org_member(&o, Some(&reader), CONFIRMED);
+        let mut m = org_member(&o, Some(&reader), OrganizationUserStatus::Confirmed);
         m.key = Some("4.k".into());
         let collection = CollectionRow {
             id: CollectionId::new(),

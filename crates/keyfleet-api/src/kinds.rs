@@ -1,0 +1,492 @@
+//! The protocol's closed sets: member types and statuses, plans, policy and event types,
+//! provider roles and statuses. Each is an enum here and nowhere else; on the wire it is the
+//! number Bitwarden sends (or, for Keyfleet's provider role, its lowercase name), and storage
+//! keeps the same number (`code`, `TryFrom<i32>`).
+
+// ts-rs's derive of a TypeScript enum parses the discriminants with `from_str_radix(_, 10)`.
+#![allow(clippy::from_str_radix_10)]
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A stored or received number that names no member of a closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownCode {
+    /// The set's name (`OrganizationUserType`, …).
+    pub set: &'static str,
+    /// The number.
+    pub code: i32,
+}
+
+impl fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} has no value {}", self.set, self.code)
+    }
+}
+
+impl std::error::Error for UnknownCode {}
+
+/// Declares a closed set carried as a number: the enum, its number (`code`), the checked
+/// conversion back (`TryFrom<i32>`), serde as that number, and a TypeScript enum.
+macro_rules! numbered {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ts_rs::TS)]
+        #[ts(repr(enum))]
+        pub enum $name {
+            $($(#[$vmeta])* $variant = $code,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The protocol's number.
+            pub const fn code(self) -> i32 {
+                self as i32
+            }
+        }
+
+        impl TryFrom<i32> for $name {
+            type Error = UnknownCode;
+
+            fn try_from(code: i32) -> Result<Self, UnknownCode> {
+                match code {
+                    $($code => Ok($name::$variant),)+
+                    _ => Err(UnknownCode { set: stringify!($name), code }),
+                }
+            }
+        }
+
+        impl From<$name> for i32 {
+            fn from(v: $name) -> i32 {
+                v.code()
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i32(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = i32::deserialize(d)?;
+                $name::try_from(code).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+numbered! {
+    /// OrganizationUserType: a member's role in an organization.
+    OrganizationUserType {
+        /// Everything, including deleting the organization and its API key.
+        Owner = 0,
+        /// Everything but owner-only actions.
+        Admin = 1,
+        /// Items of the collections granted to them.
+        User = 2,
+        /// Older clients' manager: a user who may create collections and manages the ones
+        /// assigned.
+        Manager = 3,
+        /// A user with chosen admin permissions.
+        Custom = 4,
+    }
+}
+
+impl OrganizationUserType {
+    /// Owner or Admin.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+}
+
+numbered! {
+    /// OrganizationUserStatusType: where a membership stands.
+    OrganizationUserStatus {
+        /// Access suspended by an admin (or by a policy).
+        Revoked = -1,
+        /// Invitation sent, not accepted.
+        Invited = 0,
+        /// Accepted; waiting for an admin to share the organization key.
+        Accepted = 1,
+        /// Has the organization key.
+        Confirmed = 2,
+    }
+}
+
+numbered! {
+    /// PlanType: the plans Keyfleet offers.
+    PlanType {
+        /// Two seats, two collections.
+        Free = 0,
+        /// Teams, billed monthly.
+        TeamsMonthly = 17,
+        /// Teams, billed annually.
+        TeamsAnnually = 18,
+        /// Enterprise, billed monthly.
+        EnterpriseMonthly = 19,
+        /// Enterprise, billed annually.
+        EnterpriseAnnually = 20,
+    }
+}
+
+numbered! {
+    /// ProductTierType: the product a plan belongs to.
+    ProductTierType {
+        /// Free.
+        Free = 0,
+        /// Families.
+        Families = 1,
+        /// Teams.
+        Teams = 2,
+        /// Enterprise.
+        Enterprise = 3,
+        /// Teams Starter.
+        TeamsStarter = 4,
+    }
+}
+
+impl PlanType {
+    /// The product the plan belongs to.
+    pub fn product_tier(self) -> ProductTierType {
+        match self {
+            PlanType::Free => ProductTierType::Free,
+            PlanType::TeamsMonthly | PlanType::TeamsAnnually => ProductTierType::Teams,
+            PlanType::EnterpriseMonthly | PlanType::EnterpriseAnnually => {
+                ProductTierType::Enterprise
+            }
+        }
+    }
+
+    /// The plan's display name.
+    pub fn name(self) -> &'static str {
+        match self.product_tier() {
+            ProductTierType::Free => "Free",
+            ProductTierType::Families => "Families",
+            ProductTierType::Teams => "Teams",
+            ProductTierType::TeamsStarter => "Teams Starter",
+            ProductTierType::Enterprise => "Enterprise",
+        }
+    }
+}
+
+numbered! {
+    /// PolicyType: the organization policies Keyfleet stores.
+    PolicyType {
+        /// Members must use two-step login.
+        TwoFactorAuthentication = 0,
+        /// Master password requirements.
+        MasterPassword = 1,
+        /// Password generator defaults.
+        PasswordGenerator = 2,
+        /// Members may belong to no other organization.
+        SingleOrg = 3,
+        /// Log in with SSO.
+        RequireSso = 4,
+        /// Remove individual vault (items must belong to the organization).
+        PersonalOwnership = 5,
+        /// Disable Send.
+        DisableSend = 6,
+        /// Send options.
+        SendOptions = 7,
+        /// Account recovery administration.
+        ResetPassword = 8,
+        /// Vault timeout.
+        MaximumVaultTimeout = 9,
+        /// Remove individual vault export.
+        DisablePersonalVaultExport = 10,
+        /// Activate autofill.
+        ActivateAutofill = 11,
+    }
+}
+
+numbered! {
+    /// EventType: the official numbers Keyfleet records (organization events, the ones
+    /// clients report, provider events) and Keyfleet's own provider events (1850–1859, 1904).
+    EventType {
+        /// A client exported the user's vault (client-reported).
+        UserClientExportedVault = 1007,
+        /// An item was created.
+        CipherCreated = 1100,
+        /// An item was changed.
+        CipherUpdated = 1101,
+        /// An item was deleted for good.
+        CipherDeleted = 1102,
+        /// A personal item moved into the organization.
+        CipherShared = 1105,
+        /// An item's collections changed.
+        CipherUpdatedCollections = 1106,
+        /// A client showed an item (client-reported).
+        CipherClientViewed = 1107,
+        /// A client showed a password (client-reported).
+        CipherClientToggledPasswordVisible = 1108,
+        /// A client showed a hidden field (client-reported).
+        CipherClientToggledHiddenFieldVisible = 1109,
+        /// A client showed a card code (client-reported).
+        CipherClientToggledCardCodeVisible = 1110,
+        /// A client copied a password (client-reported).
+        CipherClientCopiedPassword = 1111,
+        /// A client copied a hidden field (client-reported).
+        CipherClientCopiedHiddenField = 1112,
+        /// A client copied a card code (client-reported).
+        CipherClientCopiedCardCode = 1113,
+        /// A client autofilled an item (client-reported).
+        CipherClientAutofilled = 1114,
+        /// An item went to the trash.
+        CipherSoftDeleted = 1115,
+        /// An item came back from the trash.
+        CipherRestored = 1116,
+        /// A client showed a card number (client-reported).
+        CipherClientToggledCardNumberVisible = 1117,
+        /// A client showed a TOTP seed (client-reported).
+        CipherClientToggledTotpSeedVisible = 1118,
+        /// A collection was created.
+        CollectionCreated = 1300,
+        /// A collection was changed.
+        CollectionUpdated = 1301,
+        /// A collection was deleted.
+        CollectionDeleted = 1302,
+        /// A group was created.
+        GroupCreated = 1400,
+        /// A group was changed.
+        GroupUpdated = 1401,
+        /// A group was deleted.
+        GroupDeleted = 1402,
+        /// A member was invited.
+        OrganizationUserInvited = 1500,
+        /// A member was confirmed.
+        OrganizationUserConfirmed = 1501,
+        /// A member's role or access changed.
+        OrganizationUserUpdated = 1502,
+        /// A member was removed.
+        OrganizationUserRemoved = 1503,
+        /// A member's groups changed.
+        OrganizationUserUpdatedGroups = 1504,
+        /// A member was revoked.
+        OrganizationUserRevoked = 1511,
+        /// A member was restored.
+        OrganizationUserRestored = 1512,
+        /// A member left.
+        OrganizationUserLeft = 1516,
+        /// The organization's settings changed.
+        OrganizationUpdated = 1600,
+        /// A client exported the organization's vault (client-reported).
+        OrganizationClientExportedVault = 1602,
+        /// A provider member opened the client's vault (written to the client's log on a
+        /// launch).
+        OrganizationVaultAccessed = 1603,
+        /// A policy changed.
+        PolicyUpdated = 1700,
+        /// Provider member invited.
+        ProviderUserInvited = 1800,
+        /// Provider member confirmed.
+        ProviderUserConfirmed = 1801,
+        /// Provider member's role changed.
+        ProviderUserUpdated = 1802,
+        /// Provider member deleted.
+        ProviderUserRemoved = 1803,
+        /// Custom role created (Keyfleet).
+        ProviderRoleCreated = 1850,
+        /// Custom role changed (Keyfleet).
+        ProviderRoleUpdated = 1851,
+        /// Custom role deleted (Keyfleet).
+        ProviderRoleDeleted = 1852,
+        /// Provider member suspended (Keyfleet).
+        ProviderUserSuspended = 1853,
+        /// Provider member restored (Keyfleet).
+        ProviderUserRestored = 1854,
+        /// Provider ownership transferred (Keyfleet).
+        ProviderOwnershipTransferred = 1855,
+        /// A member assigned to a client: one event per (member, client) pair (Keyfleet).
+        ProviderClientAssigned = 1856,
+        /// Provider settings changed (Keyfleet).
+        ProviderUpdated = 1857,
+        /// Provider set up by its owner (Keyfleet).
+        ProviderSetUp = 1858,
+        /// A member's assignment to a client ended: one event per pair (Keyfleet).
+        ProviderClientUnassigned = 1859,
+        /// Client organization created by the provider.
+        ProviderOrganizationCreated = 1900,
+        /// Existing organization linked.
+        ProviderOrganizationAdded = 1901,
+        /// Client unlinked.
+        ProviderOrganizationRemoved = 1902,
+        /// A member launched into a client's vault.
+        ProviderOrganizationVaultAccessed = 1903,
+        /// Client details changed (Keyfleet).
+        ProviderOrganizationUpdated = 1904,
+    }
+}
+
+impl EventType {
+    /// Events clients may report through `/events/collect` (views, copies, autofill, exports).
+    pub fn client_reportable(self) -> bool {
+        matches!(
+            self,
+            EventType::UserClientExportedVault
+                | EventType::CipherClientViewed
+                | EventType::CipherClientToggledPasswordVisible
+                | EventType::CipherClientToggledHiddenFieldVisible
+                | EventType::CipherClientToggledCardCodeVisible
+                | EventType::CipherClientCopiedPassword
+                | EventType::CipherClientCopiedHiddenField
+                | EventType::CipherClientCopiedCardCode
+                | EventType::CipherClientAutofilled
+                | EventType::CipherClientToggledCardNumberVisible
+                | EventType::CipherClientToggledTotpSeedVisible
+                | EventType::OrganizationClientExportedVault
+        )
+    }
+}
+
+numbered! {
+    /// ProviderUserStatusType: where a provider membership stands.
+    ProviderUserStatus {
+        /// Invitation sent.
+        Invited = 0,
+        /// Accepted; waiting for the provider key.
+        Accepted = 1,
+        /// Has the provider key.
+        Confirmed = 2,
+    }
+}
+
+numbered! {
+    /// ProviderStatusType.
+    ProviderStatus {
+        /// Created by the operator; the owner has not set it up.
+        Pending = 0,
+        /// Set up.
+        Created = 1,
+    }
+}
+
+numbered! {
+    /// ProviderUserType, as the Bitwarden apps read it.
+    ProviderUserType {
+        /// Provider admin (Keyfleet's owners and admins).
+        ProviderAdmin = 0,
+        /// Service user (Keyfleet's technicians and custom roles).
+        ServiceUser = 1,
+    }
+}
+
+numbered! {
+    /// ProviderType: Keyfleet's providers are all MSPs.
+    ProviderType {
+        /// Managed service provider.
+        Msp = 0,
+    }
+}
+
+/// Keyfleet's provider roles: stored as a number, sent as the lowercase name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderRole {
+    /// Exactly one; everything, and the only one who transfers ownership.
+    Owner,
+    /// Everything but transferring ownership.
+    Admin,
+    /// Views and launches into assigned clients.
+    Technician,
+    /// A custom role's permissions and scope.
+    Custom,
+}
+
+impl ProviderRole {
+    /// Every role.
+    pub const ALL: &'static [ProviderRole] = &[
+        ProviderRole::Owner,
+        ProviderRole::Admin,
+        ProviderRole::Technician,
+        ProviderRole::Custom,
+    ];
+
+    /// The stored number.
+    pub const fn code(self) -> i32 {
+        match self {
+            ProviderRole::Owner => 0,
+            ProviderRole::Admin => 1,
+            ProviderRole::Technician => 2,
+            ProviderRole::Custom => 3,
+        }
+    }
+
+    /// The name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProviderRole::Owner => "owner",
+            ProviderRole::Admin => "admin",
+            ProviderRole::Technician => "technician",
+            ProviderRole::Custom => "custom",
+        }
+    }
+
+    /// The role a name on the wire stands for.
+    pub fn from_name(name: &str) -> Option<ProviderRole> {
+        ProviderRole::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    /// Bitwarden's ProviderUserType for the role.
+    pub fn wire_type(self) -> ProviderUserType {
+        match self {
+            ProviderRole::Owner | ProviderRole::Admin => ProviderUserType::ProviderAdmin,
+            ProviderRole::Technician | ProviderRole::Custom => ProviderUserType::ServiceUser,
+        }
+    }
+}
+
+impl TryFrom<i32> for ProviderRole {
+    type Error = UnknownCode;
+
+    fn try_from(code: i32) -> Result<Self, UnknownCode> {
+        ProviderRole::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code() == code)
+            .ok_or(UnknownCode {
+                set: "ProviderRole",
+                code,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn numbered_sets_travel_as_their_numbers_and_refuse_others() {
+        assert_eq!(
+            serde_json::to_string(&OrganizationUserStatus::Revoked).unwrap(),
+            "-1"
+        );
+        let t: EventType = serde_json::from_str("1903").unwrap();
+        assert_eq!(t, EventType::ProviderOrganizationVaultAccessed);
+        let err = serde_json::from_str::<PolicyType>("12").unwrap_err();
+        assert!(
+            err.to_string().contains("PolicyType has no value 12"),
+            "{err}"
+        );
+        for t in EventType::ALL {
+            assert_eq!(EventType::try_from(t.code()), Ok(*t));
+        }
+    }
+
+    #[test]
+    fn provider_roles_are_names_on_the_wire_and_numbers_in_storage() {
+        assert_eq!(
+            serde_json::to_string(&ProviderRole::Technician).unwrap(),
+            "\"technician\""
+        );
+        for r in ProviderRole::ALL {
+            assert_eq!(ProviderRole::try_from(r.code()), Ok(*r));
+            assert_eq!(ProviderRole::from_name(r.name()), Some(*r));
+        }
+        assert!(ProviderRole::try_from(4).is_err());
+    }
+}
