@@ -26,6 +26,220 @@ export enum ProviderType { "Msp" = 0 }
 
 export type ProviderRole = "owner" | "admin" | "technician" | "custom";
 
+export enum TwoFactorProviderType { "Authenticator" = 0, "Email" = 1, "Remember" = 5, "WebAuthn" = 7, "RecoveryCode" = 8 }
+
+export type VerificationRequest = { 
+/**
+ * The master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * The token an earlier setup answer carried.
+ */
+userVerificationToken: string | null, };
+
+export type AuthenticatorRequest = { 
+/**
+ * The base32 secret the app was given.
+ */
+key: string, 
+/**
+ * The app's current code.
+ */
+token: string, 
+/**
+ * The master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * The token an earlier setup answer carried.
+ */
+userVerificationToken: string | null, };
+
+export type DisableTwoFactorRequest = { 
+/**
+ * The provider to turn off (a number outside the set is refused by the server).
+ */
+type: number, 
+/**
+ * The master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * The token an earlier setup answer carried.
+ */
+userVerificationToken: string | null, };
+
+export type EmailRequest = { 
+/**
+ * The address codes go to.
+ */
+email: string, 
+/**
+ * The mailed code.
+ */
+token: string, 
+/**
+ * The master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * The token an earlier setup answer carried.
+ */
+userVerificationToken: string | null, };
+
+export type EmailLoginRequest = { 
+/**
+ * The account.
+ */
+email: string, 
+/**
+ * The master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * The token the "second factor needed" answer carried.
+ */
+ssoEmail2FaSessionToken: string | null, };
+
+export type WebauthnKeyRequest = { 
+/**
+ * The key slot.
+ */
+id: number | null, 
+/**
+ * The key's name.
+ */
+name: string, 
+/**
+ * The browser's attestation.
+ */
+deviceResponse: unknown, 
+/**
+ * The master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * The token an earlier setup answer carried.
+ */
+userVerificationToken: string | null, };
+
+export type TwoFactorProviderResponse = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * The provider.
+ */
+type: TwoFactorProviderType, 
+/**
+ * `"twoFactorProvider"`.
+ */
+object: string, };
+
+export type AuthenticatorDetails = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * The base32 secret.
+ */
+key: string, };
+
+export type TwoFactorAuthenticatorResponse = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * The base32 secret (a fresh proposal until enabled).
+ */
+key: string, 
+/**
+ * The same, nested.
+ */
+authenticator: AuthenticatorDetails, 
+/**
+ * Stands in for the password on the next call of this setup.
+ */
+userVerificationToken: string | null, 
+/**
+ * `"twoFactorAuthenticator"`.
+ */
+object: string, };
+
+export type TwoFactorRecoverResponse = { 
+/**
+ * The code.
+ */
+code: string, 
+/**
+ * `"twoFactorRecover"`.
+ */
+object: string, };
+
+export type WebauthnKeyResponse = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its slot.
+ */
+id: number, 
+/**
+ * Migrated from U2F (never, here).
+ */
+migrated: boolean, };
+
+export type TwoFactorWebAuthnResponse = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * The registered keys.
+ */
+keys: Array<WebauthnKeyResponse>, 
+/**
+ * Stands in for the password on the next call of this setup.
+ */
+userVerificationToken: string | null, 
+/**
+ * `"twoFactorWebAuthn"`.
+ */
+object: string, };
+
+export type TwoFactorEmailDetails = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * The address codes go to.
+ */
+email: string | null, };
+
+export type TwoFactorEmailResponse = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * The details.
+ */
+email: TwoFactorEmailDetails, 
+/**
+ * Stands in for the password on the next call of this setup (absent once enabled).
+ */
+userVerificationToken?: string | null, 
+/**
+ * `"twoFactorEmail"` or `"twoFactorEmailUpdate"`.
+ */
+object: string, };
+
 export type ListResponse<T> = { 
 /**
  * Always `"list"`.

@@ -171,3 +171,49 @@ pub struct SyncMasterPasswordUnlock {
     /// The user key id, when known.
     pub contained_key_id: Option<String>,
 }
+
+/// `domains` (sync and `GET /api/settings/domains`): Keyfleet keeps no equivalent domains.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainsResponse {
+    /// Always empty.
+    pub equivalent_domains: Vec<Vec<String>>,
+    /// Always empty.
+    pub global_equivalent_domains: Vec<serde_json::Value>,
+    /// `"domains"`.
+    pub object: String,
+}
+
+impl DomainsResponse {
+    /// No equivalent domains.
+    pub fn empty() -> Self {
+        DomainsResponse {
+            equivalent_domains: Vec::new(),
+            global_equivalent_domains: Vec::new(),
+            object: "domains".into(),
+        }
+    }
+}
+
+/// Everything of `GET /api/sync` but `ciphers`, which the server streams after it (it writes
+/// this object, then re-opens it to append the `ciphers` array).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncHeadResponse {
+    /// `"sync"`.
+    pub object: String,
+    /// The profile with organizations and providers.
+    pub profile: ProfileResponse,
+    /// The folders.
+    pub folders: Vec<crate::vault::FolderResponse>,
+    /// The collections the user reaches.
+    pub collections: Vec<crate::org_responses::CollectionDetailsResponse>,
+    /// The policies of the user's organizations.
+    pub policies: Vec<crate::org_responses::PolicyResponse>,
+    /// Sends (none yet).
+    pub sends: Vec<serde_json::Value>,
+    /// Null with `excludeDomains=true`.
+    pub domains: Option<DomainsResponse>,
+    /// Unlock data.
+    pub user_decryption: SyncUserDecryption,
+}

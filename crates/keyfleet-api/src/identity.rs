@@ -306,7 +306,7 @@ pub struct TokenResponse {
     pub force_password_reset: bool,
     /// Master password policy in force (null when none).
     #[serde(rename = "MasterPasswordPolicy")]
-    pub master_password_policy: Option<serde_json::Value>,
+    pub master_password_policy: Option<MasterPasswordPolicyResponse>,
     /// Unlock data.
     #[serde(rename = "UserDecryptionOptions")]
     pub user_decryption_options: UserDecryptionOptions,
@@ -332,4 +332,17 @@ pub struct RefreshResponse {
     pub refresh_token: String,
     /// Granted scope.
     pub scope: String,
+}
+
+/// `MasterPasswordPolicy` of the token response: the organizations' combined requirements
+/// (`minComplexity`, `minLength`, `requireUpper`, …, `enforceOnLogin`, as the policy's data
+/// names them; clients check the password against them and, with `enforceOnLogin`, ask for a
+/// change).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MasterPasswordPolicyResponse {
+    /// The requirements, keyed as the master password policy's data.
+    #[serde(flatten)]
+    pub requirements: serde_json::Map<String, serde_json::Value>,
+    /// `"masterPasswordPolicy"`.
+    pub object: String,
 }

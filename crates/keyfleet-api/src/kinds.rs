@@ -382,6 +382,23 @@ numbered! {
     }
 }
 
+numbered! {
+    /// TwoFactorProviderType: the two-step login methods Keyfleet offers, and the two pseudo
+    /// providers a login may name (a remembered device, the recovery code).
+    TwoFactorProviderType {
+        /// Authenticator app (TOTP).
+        Authenticator = 0,
+        /// A code mailed to the user (only with a mailer configured).
+        Email = 1,
+        /// A remembered device's token.
+        Remember = 5,
+        /// A WebAuthn security key or passkey.
+        WebAuthn = 7,
+        /// The recovery code.
+        RecoveryCode = 8,
+    }
+}
+
 /// Keyfleet's provider roles: stored as a number, sent as the lowercase name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]

@@ -13,6 +13,7 @@ pub mod kinds;
 pub mod org_responses;
 pub mod orgs;
 pub mod provider_responses;
+pub mod two_factor;
 pub mod vault;
 
 pub use error::ErrorModel;

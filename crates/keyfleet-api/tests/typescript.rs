@@ -8,6 +8,7 @@ use keyfleet_api::kinds::*;
 use keyfleet_api::org_responses::*;
 use keyfleet_api::orgs::Permissions;
 use keyfleet_api::provider_responses::*;
+use keyfleet_api::two_factor::*;
 use keyfleet_api::ListResponse;
 use ts_rs::TS;
 
@@ -24,6 +25,21 @@ fn render() -> String {
         ProviderUserType::decl(),
         ProviderType::decl(),
         ProviderRole::decl(),
+        TwoFactorProviderType::decl(),
+        VerificationRequest::decl(),
+        AuthenticatorRequest::decl(),
+        DisableTwoFactorRequest::decl(),
+        EmailRequest::decl(),
+        EmailLoginRequest::decl(),
+        WebauthnKeyRequest::decl(),
+        TwoFactorProviderResponse::decl(),
+        AuthenticatorDetails::decl(),
+        TwoFactorAuthenticatorResponse::decl(),
+        TwoFactorRecoverResponse::decl(),
+        WebauthnKeyResponse::decl(),
+        TwoFactorWebAuthnResponse::decl(),
+        TwoFactorEmailDetails::decl(),
+        TwoFactorEmailResponse::decl(),
         ListResponse::<()>::decl(),
         Permissions::decl(),
         SelectionResponse::decl(),

@@ -26,7 +26,7 @@ pub struct Session {
     /// The "remember this device" token, when the login asked for one.
     pub two_factor_token: Option<String>,
     /// The organizations' master password requirements the login answered.
-    pub master_password_policy: Option<Value>,
+    pub master_password_policy: Option<keyfleet_api::identity::MasterPasswordPolicyResponse>,
     user_key: SymmetricKey,
     private_key: Option<PrivateKey>,
 }

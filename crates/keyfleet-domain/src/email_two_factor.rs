@@ -9,7 +9,7 @@
 use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
 use crate::error::DomainError;
 use crate::store::{TwoFactorRow, UserRow};
-use crate::two_factor::provider;
+use crate::two_factor::TwoFactorProviderType;
 use crate::Domain;
 use keyfleet_crypto::normalize_email;
 use rand::Rng as _;
@@ -132,7 +132,7 @@ impl Domain {
             .two_factors(user.id)
             .await?
             .into_iter()
-            .find(|r| r.provider == provider::EMAIL))
+            .find(|r| r.provider == TwoFactorProviderType::Email))
     }
 
     fn code_digest(&self, user: &UserRow, purpose: CodePurpose, email: &str, code: &str) -> String {
@@ -228,7 +228,7 @@ impl Domain {
         data.code = None;
         data.email = Some(email.clone());
         let row = TwoFactorRow {
-            provider: provider::EMAIL,
+            provider: TwoFactorProviderType::Email,
             enabled: true,
             data: to_json(&data)?,
             last_used_step: None,
@@ -319,7 +319,12 @@ impl Domain {
             Some(row) => {
                 if !self
                     .store
-                    .replace_two_factor_data(user.id, provider::EMAIL, &row.data, &json)
+                    .replace_two_factor_data(
+                        user.id,
+                        TwoFactorProviderType::Email,
+                        &row.data,
+                        &json,
+                    )
                     .await?
                 {
                     // Another request changed the row meanwhile (a code sent or used): ask again.
@@ -331,7 +336,7 @@ impl Domain {
             None => {
                 // First setup: a disabled row holds the code until the user proves they got it.
                 let row = TwoFactorRow {
-                    provider: provider::EMAIL,
+                    provider: TwoFactorProviderType::Email,
                     enabled: false,
                     data: json,
                     last_used_step: None,
@@ -423,7 +428,12 @@ impl Domain {
         data.code = None;
         Ok(self
             .store
-            .replace_two_factor_data(user.id, provider::EMAIL, &row.data, &to_json(&data)?)
+            .replace_two_factor_data(
+                user.id,
+                TwoFactorProviderType::Email,
+                &row.data,
+                &to_json(&data)?,
+            )
             .await?)
     }
 }

@@ -8,6 +8,7 @@ use crate::ids::{CipherId, CollectionId, DeviceId, FolderId, OrgId, TokenFamilyI
 pub use crate::org_store::*;
 pub use crate::provider_store::*;
 use futures::stream::BoxStream;
+use keyfleet_api::kinds::TwoFactorProviderType;
 
 /// Storage failed. Lookups that find nothing return `Ok(None)`, not an error.
 #[derive(Debug, thiserror::Error)]
@@ -275,7 +276,7 @@ pub trait ThrottleStore: Send + Sync {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwoFactorRow {
     /// Provider type (Authenticator 0, WebAuthn 7, …).
-    pub provider: i32,
+    pub provider: TwoFactorProviderType,
     /// Whether login requires it (a pending setup is stored disabled).
     pub enabled: bool,
     /// Provider data as JSON (for the authenticator: the Base32 secret).
@@ -302,7 +303,7 @@ pub trait TwoFactorStore: Send + Sync {
     async fn remove_two_factor(
         &self,
         user_id: UserId,
-        provider: Option<i32>,
+        provider: Option<TwoFactorProviderType>,
         now: Timestamp,
     ) -> Result<u64, StoreError>;
     /// Records `step` as used if it is newer than the last one used (compare-and-set): false
@@ -328,7 +329,7 @@ pub trait TwoFactorStore: Send + Sync {
     async fn replace_two_factor_data(
         &self,
         user_id: UserId,
-        provider: i32,
+        provider: TwoFactorProviderType,
         expected: &str,
         data: &str,
     ) -> Result<bool, StoreError>;

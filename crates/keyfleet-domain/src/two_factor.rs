@@ -12,19 +12,7 @@ use crate::Domain;
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Builder, Totp};
 
-/// Provider type numbers on the wire.
-pub mod provider {
-    /// Authenticator app (TOTP).
-    pub const AUTHENTICATOR: i32 = 0;
-    /// A code mailed to the user (only with a mailer configured).
-    pub const EMAIL: i32 = 1;
-    /// A remembered device's token.
-    pub const REMEMBER: i32 = 5;
-    /// A WebAuthn security key or passkey.
-    pub const WEBAUTHN: i32 = 7;
-    /// The recovery code.
-    pub const RECOVERY_CODE: i32 = 8;
-}
+pub use keyfleet_api::kinds::TwoFactorProviderType;
 
 /// How long "remember this device" lasts.
 pub const REMEMBER_DEVICE_SECS: i64 = 30 * 24 * 3600;
@@ -34,7 +22,7 @@ const TOTP_STEP_SECS: i64 = 30;
 #[derive(Debug, Clone)]
 pub struct SecondFactor {
     /// Provider type.
-    pub provider: i32,
+    pub provider: TwoFactorProviderType,
     /// The code or token.
     pub token: String,
     /// Whether to remember this device.
@@ -45,7 +33,7 @@ pub struct SecondFactor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProviderChallenge {
     /// Provider type.
-    pub provider: i32,
+    pub provider: TwoFactorProviderType,
     /// What the client needs to use it (`TwoFactorProviders2` value): WebAuthn's assertion
     /// options, email's masked address; `None` for the authenticator app.
     pub params: Option<serde_json::Value>,
@@ -175,7 +163,7 @@ impl Domain {
             .two_factors(caller.user.id)
             .await?
             .into_iter()
-            .find(|r| r.provider == provider::AUTHENTICATOR && r.enabled);
+            .find(|r| r.provider == TwoFactorProviderType::Authenticator && r.enabled);
         let (enabled, key) = match current {
             Some(row) => {
                 let data: AuthenticatorData = serde_json::from_str(&row.data)
@@ -237,7 +225,7 @@ impl Domain {
         let data = serde_json::to_string(&AuthenticatorData { key })
             .map_err(|e| DomainError::Internal(e.to_string()))?;
         let row = TwoFactorRow {
-            provider: provider::AUTHENTICATOR,
+            provider: TwoFactorProviderType::Authenticator,
             enabled: true,
             data,
             last_used_step: Some(step),
@@ -255,7 +243,7 @@ impl Domain {
         caller: &Caller,
         hash: Option<&str>,
         verification_token: Option<&str>,
-        provider: Option<i32>,
+        provider: Option<TwoFactorProviderType>,
     ) -> Result<(), DomainError> {
         self.verify_setup_secret(caller, hash, verification_token)
             .await?;
@@ -294,11 +282,13 @@ impl Domain {
         let mut email_login = None;
         for row in usable {
             let params = match row.provider {
-                provider::WEBAUTHN => match self.webauthn_login_options(user, row).await {
-                    Ok(params) => params,
-                    Err(e) => return e,
-                },
-                provider::EMAIL => match self.email_challenge(user, row) {
+                TwoFactorProviderType::WebAuthn => {
+                    match self.webauthn_login_options(user, row).await {
+                        Ok(params) => params,
+                        Err(e) => return e,
+                    }
+                }
+                TwoFactorProviderType::Email => match self.email_challenge(user, row) {
                     Ok(Some((params, hint))) => {
                         email_login = Some(hint);
                         Some(params)
@@ -341,10 +331,12 @@ impl Domain {
         // they are not offered, and a user with no other provider is told so — never let in.
         let usable: Vec<TwoFactorRow> = enabled
             .iter()
-            .filter(|r| r.provider != provider::EMAIL || self.email_two_factor_available())
+            .filter(|r| {
+                r.provider != TwoFactorProviderType::Email || self.email_two_factor_available()
+            })
             .cloned()
             .collect();
-        let recovering = factor.is_some_and(|f| f.provider == provider::RECOVERY_CODE);
+        let recovering = factor.is_some_and(|f| f.provider == TwoFactorProviderType::RecoveryCode);
         if usable.is_empty() && !recovering {
             return Err(DomainError::bad_request(
                 "Two-step login by email is on for this account, but this server cannot send mail \
@@ -359,7 +351,7 @@ impl Domain {
         let key = format!("2fa:{}", user.id);
         self.throttle_one(ThrottleKind::TwoStep, &key, now).await?;
         let ok = match factor.provider {
-            provider::REMEMBER => {
+            TwoFactorProviderType::Remember => {
                 let remembered = self
                     .store
                     .remembered_device(user.id, device_identifier)
@@ -381,9 +373,9 @@ impl Domain {
                     Err(self.two_factor_required(user, &usable).await)
                 };
             }
-            provider::AUTHENTICATOR => match enabled
+            TwoFactorProviderType::Authenticator => match enabled
                 .iter()
-                .find(|r| r.provider == provider::AUTHENTICATOR)
+                .find(|r| r.provider == TwoFactorProviderType::Authenticator)
             {
                 Some(row) => {
                     let data: AuthenticatorData = serde_json::from_str(&row.data)
@@ -395,21 +387,27 @@ impl Domain {
                 }
                 None => false,
             },
-            provider::EMAIL => match usable.iter().find(|r| r.provider == provider::EMAIL) {
+            TwoFactorProviderType::Email => match usable
+                .iter()
+                .find(|r| r.provider == TwoFactorProviderType::Email)
+            {
                 Some(row) => {
                     self.verify_email_login_code(user, row, &factor.token)
                         .await?
                 }
                 None => false,
             },
-            provider::WEBAUTHN => match enabled.iter().find(|r| r.provider == provider::WEBAUTHN) {
+            TwoFactorProviderType::WebAuthn => match enabled
+                .iter()
+                .find(|r| r.provider == TwoFactorProviderType::WebAuthn)
+            {
                 Some(row) => {
                     self.verify_webauthn_assertion(user, row, &factor.token)
                         .await?
                 }
                 None => false,
             },
-            provider::RECOVERY_CODE => {
+            TwoFactorProviderType::RecoveryCode => {
                 let stored = self.store.recovery_code_hash(user.id).await?;
                 let given = hash_opaque_token(&normalize_recovery_code(&factor.token));
                 let valid =
@@ -420,14 +418,13 @@ impl Domain {
                 }
                 valid
             }
-            _ => false,
         };
         if !ok {
             return Err(DomainError::InvalidTwoFactor);
         }
         self.throttle_done(ThrottleKind::TwoStep, &key, ThrottleOutcome::Clear)
             .await?;
-        Ok(factor.remember && factor.provider != provider::RECOVERY_CODE)
+        Ok(factor.remember && factor.provider != TwoFactorProviderType::RecoveryCode)
     }
 }
 

@@ -14,7 +14,7 @@
 use crate::auth::Caller;
 use crate::error::DomainError;
 use crate::store::{TwoFactorRow, UserRow, WebauthnChallengeRow};
-use crate::two_factor::provider;
+use crate::two_factor::TwoFactorProviderType;
 use crate::Domain;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -229,7 +229,7 @@ impl Domain {
             .two_factors(user.id)
             .await?
             .into_iter()
-            .find(|r| r.provider == provider::WEBAUTHN))
+            .find(|r| r.provider == TwoFactorProviderType::WebAuthn))
     }
 
     fn webauthn_view(
@@ -378,7 +378,7 @@ impl Domain {
         });
         data.keys.sort_by_key(|k| k.id);
         let row = TwoFactorRow {
-            provider: provider::WEBAUTHN,
+            provider: TwoFactorProviderType::WebAuthn,
             enabled: true,
             data: serde_json::to_string(&data).map_err(|e| internal("keys", e))?,
             last_used_step: None,
@@ -409,11 +409,11 @@ impl Domain {
         let now = self.now();
         if data.keys.is_empty() {
             self.store
-                .remove_two_factor(user.id, Some(provider::WEBAUTHN), now)
+                .remove_two_factor(user.id, Some(TwoFactorProviderType::WebAuthn), now)
                 .await?;
         } else {
             let row = TwoFactorRow {
-                provider: provider::WEBAUTHN,
+                provider: TwoFactorProviderType::WebAuthn,
                 enabled: true,
                 data: serde_json::to_string(&data).map_err(|e| internal("keys", e))?,
                 last_used_step: None,
@@ -500,7 +500,12 @@ impl Domain {
             // rather than let the counter go backwards.
             if !self
                 .store
-                .replace_two_factor_data(user.id, provider::WEBAUTHN, &row.data, &updated)
+                .replace_two_factor_data(
+                    user.id,
+                    TwoFactorProviderType::WebAuthn,
+                    &row.data,
+                    &updated,
+                )
                 .await?
             {
                 return Ok(false);

@@ -168,10 +168,10 @@ impl IntoResponse for IdentityError {
                 let mut body = serde_json::json!({
                     "error": "invalid_grant",
                     "error_description": "Two factor required.",
-                    "TwoFactorProviders": providers.iter().map(|p| p.provider.to_string()).collect::<Vec<_>>(),
+                    "TwoFactorProviders": providers.iter().map(|p| p.provider.code().to_string()).collect::<Vec<_>>(),
                     "TwoFactorProviders2": providers
                         .iter()
-                        .map(|p| (p.provider.to_string(), p.params.clone().unwrap_or(serde_json::Value::Null)))
+                        .map(|p| (p.provider.code().to_string(), p.params.clone().unwrap_or(serde_json::Value::Null)))
                         .collect::<serde_json::Map<_, _>>(),
                     "MasterPasswordPolicy": { "Object": "masterPasswordPolicy" },
                 });

@@ -5,8 +5,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use keyfleet_api::accounts::{ProfileResponse, SyncMasterPasswordUnlock, SyncUserDecryption};
 use keyfleet_api::identity::{
-    AccountKeys, IdentityKdf, IdentityMasterPasswordUnlock, KdfSettings, TokenResponse,
-    UserDecryptionOptions,
+    AccountKeys, IdentityKdf, IdentityMasterPasswordUnlock, KdfSettings,
+    MasterPasswordPolicyResponse, TokenResponse, UserDecryptionOptions,
 };
 use keyfleet_api::vault::FolderResponse;
 use keyfleet_domain::store::{CipherView, FolderRow, KdfParams, UserRow};
@@ -114,15 +114,18 @@ pub fn token_response(o: &LoginOutcome) -> TokenResponse {
     }
 }
 
-/// `MasterPasswordPolicy` of the token response: the organizations' combined requirements
-/// (clients check the password against them and, with `enforceOnLogin`, ask for a change).
-fn master_password_policy(policy: Option<&serde_json::Value>) -> serde_json::Value {
-    let mut v = match policy {
-        Some(serde_json::Value::Object(m)) => serde_json::Value::Object(m.clone()),
-        _ => serde_json::json!({}),
+/// `MasterPasswordPolicy` of the token response: the organizations' combined requirements.
+fn master_password_policy(policy: Option<&serde_json::Value>) -> MasterPasswordPolicyResponse {
+    let mut requirements = match policy {
+        Some(serde_json::Value::Object(m)) => m.clone(),
+        _ => serde_json::Map::new(),
     };
-    v["object"] = serde_json::json!("masterPasswordPolicy");
-    v
+    // The combined policy's own `object`, if any, gives way to the envelope's.
+    requirements.remove("object");
+    MasterPasswordPolicyResponse {
+        requirements,
+        object: "masterPasswordPolicy".into(),
+    }
 }
 
 /// A folder.

@@ -1,9 +1,11 @@
 //! Two-step login state: providers, the recovery code hash, remembered devices, and the state of
 //! WebAuthn ceremonies in progress.
 
+use crate::records::code;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, UserId};
 use keyfleet_domain::store::{TwoFactorRow, TwoFactorStore, WebauthnChallengeRow};
+use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{StoreError, Timestamp};
 
 #[derive(sqlx::FromRow)]
@@ -24,15 +26,16 @@ impl TwoFactorStore for SqlStore {
             "SELECT provider, enabled, data, last_used_step FROM two_factor WHERE user_id = $1 ORDER BY provider";
         let recs: Vec<TwoFactorRecord> =
             on_pool!(&self.pool, p => sqlx::query_as(SQL).bind(user_id.to_string()).fetch_all(p).await).map_err(db)?;
-        Ok(recs
-            .into_iter()
-            .map(|r| TwoFactorRow {
-                provider: r.provider,
-                enabled: r.enabled,
-                data: r.data,
-                last_used_step: r.last_used_step,
+        recs.into_iter()
+            .map(|r| {
+                Ok(TwoFactorRow {
+                    provider: code(r.provider)?,
+                    enabled: r.enabled,
+                    data: r.data,
+                    last_used_step: r.last_used_step,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn save_two_factor(
@@ -51,7 +54,7 @@ impl TwoFactorStore for SqlStore {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(UPSERT)
                 .bind(user_id.to_string())
-                .bind(row.provider)
+                .bind(row.provider.code())
                 .bind(row.enabled)
                 .bind(&row.data)
                 .bind(row.last_used_step)
@@ -70,7 +73,7 @@ impl TwoFactorStore for SqlStore {
     async fn remove_two_factor(
         &self,
         user_id: UserId,
-        provider: Option<i32>,
+        provider: Option<TwoFactorProviderType>,
         now: Timestamp,
     ) -> Result<u64, StoreError> {
         const ONE: &str = "DELETE FROM two_factor WHERE user_id = $1 AND provider = $2";
@@ -82,7 +85,7 @@ impl TwoFactorStore for SqlStore {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             let removed = match provider {
-                Some(provider) => sqlx::query(ONE).bind(user_id.to_string()).bind(provider).execute(&mut *tx).await,
+                Some(provider) => sqlx::query(ONE).bind(user_id.to_string()).bind(provider.code()).execute(&mut *tx).await,
                 None => sqlx::query(ALL).bind(user_id.to_string()).execute(&mut *tx).await,
             }
             .map_err(db)?
@@ -155,7 +158,7 @@ impl TwoFactorStore for SqlStore {
     async fn replace_two_factor_data(
         &self,
         user_id: UserId,
-        provider: i32,
+        provider: TwoFactorProviderType,
         expected: &str,
         data: &str,
     ) -> Result<bool, StoreError> {
@@ -163,7 +166,7 @@ impl TwoFactorStore for SqlStore {
             "UPDATE two_factor SET data = $4 WHERE user_id = $1 AND provider = $2 AND data = $3";
         let n = on_pool!(&self.pool, p => sqlx::query(SQL)
             .bind(user_id.to_string())
-            .bind(provider)
+            .bind(provider.code())
             .bind(expected)
             .bind(data)
             .execute(p)

@@ -300,6 +300,7 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
         .unwrap()
         .master_password_policy
         .unwrap();
+    let policy = serde_json::to_value(policy).unwrap();
     assert_eq!(policy["minLength"], 16);
     assert_eq!(policy["enforceOnLogin"], true);
     assert_eq!(policy["object"], "masterPasswordPolicy");

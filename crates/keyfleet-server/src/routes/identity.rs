@@ -15,6 +15,7 @@ use keyfleet_api::identity::{
 };
 use keyfleet_domain::accounts::{NewAccount, RegistrationStart};
 use keyfleet_domain::store::KdfParams;
+use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{DeviceInfo, DomainError, SecondFactor};
 use serde::Deserialize;
 
@@ -247,10 +248,12 @@ fn second_factor(form: &TokenForm) -> Result<Option<SecondFactor>, DomainError> 
     let (Some(token), Some(provider)) = (&form.two_factor_token, &form.two_factor_provider) else {
         return Ok(None);
     };
-    let provider = provider
+    let provider: i32 = provider
         .trim()
         .parse()
         .map_err(|_| DomainError::bad_request("twoFactorProvider must be a number."))?;
+    let provider = TwoFactorProviderType::try_from(provider)
+        .map_err(|_| DomainError::bad_request("This server has no such two-step login method."))?;
     Ok(Some(SecondFactor {
         provider,
         token: token.clone(),

@@ -14,9 +14,9 @@ use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
+use keyfleet_api::accounts::{DomainsResponse, SyncHeadResponse};
 use keyfleet_domain::{Caller, Domain};
 use serde::Deserialize;
-use serde_json::json;
 use std::sync::Arc;
 
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -26,12 +26,8 @@ const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/sync", get(sync)).route(
         "/api/settings/domains",
-        get(|| async { axum::Json(empty_domains()) }),
+        get(|| async { axum::Json(DomainsResponse::empty()) }),
     )
-}
-
-fn empty_domains() -> serde_json::Value {
-    json!({ "equivalentDomains": [], "globalEquivalentDomains": [], "object": "domains" })
 }
 
 #[derive(Deserialize)]
@@ -55,11 +51,7 @@ async fn sync(
         .iter()
         .map(views::folder)
         .collect();
-    let domains = if q.exclude_domains.unwrap_or(false) {
-        serde_json::Value::Null
-    } else {
-        empty_domains()
-    };
+    let domains = (!q.exclude_domains.unwrap_or(false)).then(DomainsResponse::empty);
     let collections: Vec<_> = app
         .domain
         .my_collections(&caller)
@@ -74,16 +66,16 @@ async fn sync(
         .iter()
         .map(org_views::policy)
         .collect();
-    let head = json!({
-        "object": "sync",
-        "profile": full_profile(&app, &caller, caller.user()).await?,
-        "folders": folders,
-        "collections": collections,
-        "policies": policies,
-        "sends": [],
-        "domains": domains,
-        "userDecryption": views::sync_user_decryption(caller.user()),
-    });
+    let head = SyncHeadResponse {
+        object: "sync".into(),
+        profile: full_profile(&app, &caller, caller.user()).await?,
+        folders,
+        collections,
+        policies,
+        sends: Vec::new(),
+        domains,
+        user_decryption: views::sync_user_decryption(caller.user()),
+    };
     let mut first_chunk = serde_json::to_vec(&head)
         .map_err(|e| keyfleet_domain::DomainError::Internal(e.to_string()))?;
     // Re-open the object to append `ciphers` last, after everything that is not streamed.

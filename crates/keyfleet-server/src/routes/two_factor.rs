@@ -9,13 +9,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Router;
+use keyfleet_api::two_factor::{
+    AuthenticatorRequest, DisableTwoFactorRequest, EmailLoginRequest, EmailRequest,
+    TwoFactorAuthenticatorResponse, TwoFactorEmailDetails, TwoFactorEmailResponse,
+    TwoFactorProviderResponse, TwoFactorRecoverResponse, TwoFactorWebAuthnResponse,
+    VerificationRequest as Verification, WebauthnKeyRequest, WebauthnKeyResponse,
+};
 use keyfleet_api::ListResponse;
 use keyfleet_domain::email_two_factor::EmailSetup;
-use keyfleet_domain::two_factor::provider;
+use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::webauthn::WebauthnSetup;
 use keyfleet_domain::{Caller, DomainError};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,106 +61,22 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Verification {
-    #[serde(default, alias = "MasterPasswordHash")]
-    master_password_hash: Option<String>,
-    #[serde(default)]
-    user_verification_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthenticatorRequest {
-    #[serde(flatten)]
-    verification: Verification,
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    token: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DisableRequest {
-    #[serde(flatten)]
-    verification: Verification,
-    #[serde(rename = "type")]
-    provider: i32,
-}
-
-/// `POST /api/two-factor/send-email` and `PUT /api/two-factor/email` (`token` is the mailed
-/// code; absent on `send-email`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EmailRequest {
-    #[serde(flatten)]
-    verification: Verification,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    token: String,
-}
-
-/// `POST /api/two-factor/send-email-login` (anonymous): Bitwarden's `TwoFactorEmailLoginRequest`.
-/// `authRequestAccessCode`/`authRequestId` (login with a device) are not supported: such a
-/// request needs the password like any other.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EmailLoginRequest {
-    #[serde(default)]
-    email: String,
-    #[serde(default, alias = "MasterPasswordHash")]
-    master_password_hash: Option<String>,
-    #[serde(default, alias = "ssoEmail2faSessionToken")]
-    sso_email2_fa_session_token: Option<String>,
-}
-
-/// `PUT/POST/DELETE /api/two-factor/webauthn`: `id` is the key slot (1–5); `deviceResponse` is
-/// the browser's attestation as the web vault forwards it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WebauthnKeyRequest {
-    #[serde(flatten)]
-    verification: Verification,
-    #[serde(default)]
-    id: Option<i32>,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    device_response: Option<Value>,
-}
-
-impl WebauthnKeyRequest {
-    fn slot(&self) -> Result<i32, ApiError> {
-        self.id
-            .ok_or_else(|| ApiError(DomainError::invalid("id", "The key slot is required.")))
-    }
+fn slot(req: &WebauthnKeyRequest) -> Result<i32, ApiError> {
+    req.id
+        .ok_or_else(|| ApiError(DomainError::invalid("id", "The key slot is required.")))
 }
 
 /// `GET /api/two-factor`.
 async fn list_providers(
     State(app): State<AppState>,
     Authed(caller): Authed,
-) -> Result<axum::Json<ListResponse<Value>>, ApiError> {
+) -> Result<axum::Json<ListResponse<TwoFactorProviderResponse>>, ApiError> {
     let rows = app.domain.two_factor_providers(caller.user()).await?;
     let data = rows
         .iter()
-        .map(|r| json!({ "enabled": r.enabled, "type": r.provider, "object": "twoFactorProvider" }))
+        .map(|r| TwoFactorProviderResponse::new(r.provider, r.enabled))
         .collect();
     Ok(axum::Json(ListResponse::new(data)))
-}
-
-fn authenticator_body(enabled: bool, key: &str, token: Option<&str>, object: &str) -> Value {
-    // Older clients read enabled/key at the top level, newer ones under `authenticator`.
-    json!({
-        "enabled": enabled,
-        "key": key,
-        "authenticator": { "enabled": enabled, "key": key },
-        "userVerificationToken": token,
-        "object": object,
-    })
 }
 
 /// `POST /api/two-factor/get-authenticator`: the key to show (a fresh one until enabled).
@@ -163,16 +84,15 @@ async fn get_authenticator(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<Verification>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorAuthenticatorResponse>, ApiError> {
     let setup = app
         .domain
         .authenticator_setup(&caller, req.master_password_hash.as_deref())
         .await?;
-    Ok(axum::Json(authenticator_body(
+    Ok(axum::Json(TwoFactorAuthenticatorResponse::new(
         setup.enabled,
         &setup.key,
-        Some(&setup.user_verification_token),
-        "twoFactorAuthenticator",
+        Some(setup.user_verification_token),
     )))
 }
 
@@ -181,7 +101,7 @@ async fn enable_authenticator(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<AuthenticatorRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorAuthenticatorResponse>, ApiError> {
     let v = &req.verification;
     app.domain
         .enable_authenticator(
@@ -192,11 +112,8 @@ async fn enable_authenticator(
             &req.token,
         )
         .await?;
-    Ok(axum::Json(authenticator_body(
-        true,
-        &req.key,
-        None,
-        "twoFactorAuthenticator",
+    Ok(axum::Json(TwoFactorAuthenticatorResponse::new(
+        true, &req.key, None,
     )))
 }
 
@@ -205,25 +122,34 @@ async fn disable_authenticator(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<AuthenticatorRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
-    disable(&app, &caller, &req.verification, provider::AUTHENTICATOR).await
+) -> Result<axum::Json<TwoFactorProviderResponse>, ApiError> {
+    disable(
+        &app,
+        &caller,
+        &req.verification,
+        TwoFactorProviderType::Authenticator,
+    )
+    .await
 }
 
 /// `PUT /api/two-factor/disable` (older clients): `{type, masterPasswordHash}`.
 async fn disable_provider(
     State(app): State<AppState>,
     Authed(caller): Authed,
-    Json(req): Json<DisableRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
-    disable(&app, &caller, &req.verification, req.provider).await
+    Json(req): Json<DisableTwoFactorRequest>,
+) -> Result<axum::Json<TwoFactorProviderResponse>, ApiError> {
+    let provider = TwoFactorProviderType::try_from(req.provider).map_err(|_| {
+        DomainError::invalid("type", "This server has no such two-step login method.")
+    })?;
+    disable(&app, &caller, &req.verification, provider).await
 }
 
 async fn disable(
     app: &AppState,
     caller: &Caller,
     v: &Verification,
-    provider: i32,
-) -> Result<axum::Json<Value>, ApiError> {
+    provider: TwoFactorProviderType,
+) -> Result<axum::Json<TwoFactorProviderResponse>, ApiError> {
     app.domain
         .disable_two_factor(
             caller,
@@ -232,9 +158,7 @@ async fn disable(
             Some(provider),
         )
         .await?;
-    Ok(axum::Json(
-        json!({ "enabled": false, "type": provider, "object": "twoFactorProvider" }),
-    ))
+    Ok(axum::Json(TwoFactorProviderResponse::new(provider, false)))
 }
 
 /// `POST /api/two-factor/get-recover`: a new recovery code, shown this once.
@@ -242,28 +166,32 @@ async fn get_recovery_code(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<Verification>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorRecoverResponse>, ApiError> {
     let code = app
         .domain
         .new_recovery_code(&caller, req.master_password_hash.as_deref())
         .await?;
-    Ok(axum::Json(
-        json!({ "code": code, "object": "twoFactorRecover" }),
-    ))
+    Ok(axum::Json(TwoFactorRecoverResponse {
+        code,
+        object: "twoFactorRecover".into(),
+    }))
 }
 
-/// Bitwarden's `TwoFactorWebAuthnResponseModel` (plus a verification token for the next call).
-fn webauthn_body(setup: &WebauthnSetup) -> Value {
-    json!({
-        "enabled": setup.enabled,
-        "keys": setup
+fn webauthn_body(setup: WebauthnSetup) -> TwoFactorWebAuthnResponse {
+    TwoFactorWebAuthnResponse {
+        enabled: setup.enabled,
+        keys: setup
             .keys
-            .iter()
-            .map(|k| json!({ "name": k.name, "id": k.id, "migrated": k.migrated }))
-            .collect::<Vec<_>>(),
-        "userVerificationToken": setup.user_verification_token,
-        "object": "twoFactorWebAuthn",
-    })
+            .into_iter()
+            .map(|k| WebauthnKeyResponse {
+                name: k.name,
+                id: k.id,
+                migrated: k.migrated,
+            })
+            .collect(),
+        user_verification_token: Some(setup.user_verification_token),
+        object: "twoFactorWebAuthn".into(),
+    }
 }
 
 /// `POST /api/two-factor/get-webauthn`: whether WebAuthn is on and the registered keys.
@@ -271,7 +199,7 @@ async fn get_webauthn(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<Verification>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorWebAuthnResponse>, ApiError> {
     let setup = app
         .domain
         .webauthn_setup(
@@ -280,7 +208,7 @@ async fn get_webauthn(
             req.user_verification_token.as_deref(),
         )
         .await?;
-    Ok(axum::Json(webauthn_body(&setup)))
+    Ok(axum::Json(webauthn_body(setup)))
 }
 
 /// `POST /api/two-factor/get-webauthn-challenge`: options for `navigator.credentials.create`.
@@ -305,7 +233,7 @@ async fn register_webauthn_key(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<WebauthnKeyRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorWebAuthnResponse>, ApiError> {
     let v = &req.verification;
     let setup = app
         .domain
@@ -313,12 +241,12 @@ async fn register_webauthn_key(
             &caller,
             v.master_password_hash.as_deref(),
             v.user_verification_token.as_deref(),
-            req.slot()?,
+            slot(&req)?,
             &req.name,
             req.device_response.as_ref().unwrap_or(&Value::Null),
         )
         .await?;
-    Ok(axum::Json(webauthn_body(&setup)))
+    Ok(axum::Json(webauthn_body(setup)))
 }
 
 /// `DELETE /api/two-factor/webauthn`: removes one key (the last one turns WebAuthn off).
@@ -326,7 +254,7 @@ async fn delete_webauthn_key(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<WebauthnKeyRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorWebAuthnResponse>, ApiError> {
     let v = &req.verification;
     let setup = app
         .domain
@@ -334,10 +262,10 @@ async fn delete_webauthn_key(
             &caller,
             v.master_password_hash.as_deref(),
             v.user_verification_token.as_deref(),
-            req.slot()?,
+            slot(&req)?,
         )
         .await?;
-    Ok(axum::Json(webauthn_body(&setup)))
+    Ok(axum::Json(webauthn_body(setup)))
 }
 
 /// `DELETE /api/two-factor/webauthn/all` (newer web vaults): turns WebAuthn off.
@@ -345,13 +273,8 @@ async fn disable_webauthn(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<Verification>,
-) -> Result<axum::Json<Value>, ApiError> {
-    disable(&app, &caller, &req, provider::WEBAUTHN).await
-}
-
-/// Bitwarden's `TwoFactorEmailDetails`: current clients read `email.enabled`/`email.email`.
-fn email_details(enabled: bool, email: Option<&str>) -> Value {
-    json!({ "enabled": enabled, "email": email })
+) -> Result<axum::Json<TwoFactorProviderResponse>, ApiError> {
+    disable(&app, &caller, &req, TwoFactorProviderType::WebAuthn).await
 }
 
 /// `POST /api/two-factor/get-email`: whether email codes are on, and a verification token for
@@ -360,7 +283,7 @@ async fn get_email(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<Verification>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorEmailResponse>, ApiError> {
     let EmailSetup {
         enabled,
         email,
@@ -373,12 +296,12 @@ async fn get_email(
             req.user_verification_token.as_deref(),
         )
         .await?;
-    Ok(axum::Json(json!({
-        "enabled": enabled,
-        "email": email_details(enabled, email.as_deref()),
-        "userVerificationToken": user_verification_token,
-        "object": "twoFactorEmail",
-    })))
+    Ok(axum::Json(TwoFactorEmailResponse {
+        enabled,
+        email: TwoFactorEmailDetails { enabled, email },
+        user_verification_token: Some(user_verification_token),
+        object: "twoFactorEmail".into(),
+    }))
 }
 
 /// `POST /api/two-factor/send-email`: mails a setup code to `email`.
@@ -405,7 +328,7 @@ async fn enable_email(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Json(req): Json<EmailRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<TwoFactorEmailResponse>, ApiError> {
     let v = &req.verification;
     let email = app
         .domain
@@ -417,11 +340,15 @@ async fn enable_email(
             &req.token,
         )
         .await?;
-    Ok(axum::Json(json!({
-        "enabled": true,
-        "email": email_details(true, Some(&email)),
-        "object": "twoFactorEmailUpdate",
-    })))
+    Ok(axum::Json(TwoFactorEmailResponse {
+        enabled: true,
+        email: TwoFactorEmailDetails {
+            enabled: true,
+            email: Some(email),
+        },
+        user_verification_token: None,
+        object: "twoFactorEmailUpdate".into(),
+    }))
 }
 
 /// `DELETE /api/two-factor/email`: turns email codes off (204, as the official server).
@@ -430,7 +357,7 @@ async fn disable_email(
     Authed(caller): Authed,
     Json(req): Json<Verification>,
 ) -> Result<StatusCode, ApiError> {
-    let _ = disable(&app, &caller, &req, provider::EMAIL).await?;
+    let _ = disable(&app, &caller, &req, TwoFactorProviderType::Email).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

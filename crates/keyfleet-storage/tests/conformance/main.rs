@@ -10,6 +10,7 @@ use keyfleet_domain::store::{
     AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, ItemAccess,
     KdfParams, RefreshTokenRow, UserRow, VaultStore,
 };
+use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
 use keyfleet_testkit::{backends, fresh_database_url};
@@ -376,7 +377,7 @@ async fn totp_steps_are_used_once_and_turning_two_step_off_forgets_its_secrets()
             .await
             .unwrap();
         let row = TwoFactorRow {
-            provider: 0,
+            provider: TwoFactorProviderType::Authenticator,
             enabled: true,
             data: r#"{"key":"K"}"#.into(),
             last_used_step: Some(10),
@@ -406,9 +407,13 @@ async fn totp_steps_are_used_once_and_turning_two_step_off_forgets_its_secrets()
         );
 
         assert_eq!(
-            s.remove_two_factor(u.id, Some(0), Timestamp(3))
-                .await
-                .unwrap(),
+            s.remove_two_factor(
+                u.id,
+                Some(TwoFactorProviderType::Authenticator),
+                Timestamp(3)
+            )
+            .await
+            .unwrap(),
             1
         );
         assert!(s.two_factors(u.id).await.unwrap().is_empty());
@@ -507,7 +512,7 @@ async fn two_factor_data_is_replaced_only_from_the_expected_value() {
         let u = user("c@example.com");
         s.insert_user(&u).await.unwrap();
         let row = TwoFactorRow {
-            provider: 7,
+            provider: TwoFactorProviderType::WebAuthn,
             enabled: true,
             data: r#"{"n":1}"#.into(),
             last_used_step: None,
@@ -516,11 +521,21 @@ async fn two_factor_data_is_replaced_only_from_the_expected_value() {
             .await
             .unwrap();
         assert!(s
-            .replace_two_factor_data(u.id, 7, r#"{"n":1}"#, r#"{"n":2}"#)
+            .replace_two_factor_data(
+                u.id,
+                TwoFactorProviderType::WebAuthn,
+                r#"{"n":1}"#,
+                r#"{"n":2}"#
+            )
             .await
             .unwrap());
         assert!(!s
-            .replace_two_factor_data(u.id, 7, r#"{"n":1}"#, r#"{"n":3}"#)
+            .replace_two_factor_data(
+                u.id,
+                TwoFactorProviderType::WebAuthn,
+                r#"{"n":1}"#,
+                r#"{"n":3}"#
+            )
             .await
             .unwrap());
         assert_eq!(s.two_factors(u.id).await.unwrap()[0].data, r#"{"n":2}"#);

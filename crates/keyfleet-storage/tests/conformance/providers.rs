@@ -138,7 +138,7 @@ async fn account(s: &SqlStore, email: &str) -> UserRow {
 
 async fn two_step_on(s: &SqlStore, u: &UserRow) {
     let row = TwoFactorRow {
-        provider: 0,
+        provider: keyfleet_domain::two_factor::TwoFactorProviderType::Authenticator,
         enabled: true,
         data: r#"{"key":"K"}"#.into(),
         last_used_step: None,
