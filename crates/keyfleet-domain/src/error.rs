@@ -1,6 +1,22 @@
 //! The domain's error: what went wrong in domain terms. It never mentions HTTP; the server maps it.
 
-use crate::store::StoreError;
+/// Storage failed. Lookups that find nothing return `Ok(None)`, not an error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was violated (e.g. email taken).
+    #[error("already exists")]
+    Conflict,
+    /// The database said no; the source is logged at the edge, never sent to clients.
+    #[error("database error")]
+    Db(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A stored value could not be decoded (corrupt row or schema drift).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// No database connection came free in time: the server is overloaded (a 503 to retry,
+    /// not a failure).
+    #[error("database busy")]
+    Busy,
+}
 
 /// A failed use case.
 #[derive(Debug, thiserror::Error)]
@@ -44,9 +60,9 @@ pub enum DomainError {
     #[error("two-step login required")]
     TwoFactorRequired {
         /// Enabled providers, each with what the client needs to use it.
-        providers: Vec<crate::two_factor::ProviderChallenge>,
+        providers: Vec<ProviderChallenge>,
         /// Set when email codes are offered: lets the client ask for another code.
-        email_login: Option<crate::email_two_factor::EmailLoginHint>,
+        email_login: Option<EmailLoginHint>,
     },
     /// The second factor was wrong, expired or already used.
     #[error("invalid two-step token")]
@@ -83,4 +99,24 @@ impl DomainError {
             message: message.into(),
         }
     }
+}
+
+/// One enabled provider in a "second factor needed" answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderChallenge {
+    /// Provider type.
+    pub provider: keyfleet_api::kinds::TwoFactorProviderType,
+    /// What the client needs to use it (`TwoFactorProviders2` value): WebAuthn's assertion
+    /// options, email's masked address; `None` for the authenticator app.
+    pub params: Option<serde_json::Value>,
+}
+
+/// What the login challenge adds when email codes are offered (Bitwarden's top-level
+/// `SsoEmail2faSessionToken` and `Email`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailLoginHint {
+    /// Lets the client ask for another code without the password, for about two minutes.
+    pub session_token: String,
+    /// The account's email (the client sends it back to `send-email-login`).
+    pub email: String,
 }

@@ -2,36 +2,29 @@
 //! personal vault — plus the `Store` trait that `keyfleet-storage` implements. It decides *who may
 //! do what*; it knows nothing of HTTP (no axum) or SQL (no sqlx).
 
-pub mod accounts;
-pub mod auth;
 pub mod clock;
-pub mod email_two_factor;
 pub mod error;
+pub mod identity;
 pub mod ids;
 pub mod mail;
 pub mod operator;
-pub mod org_store;
 pub mod orgs;
-pub mod password;
-pub mod provider_store;
 pub mod providers;
 pub mod store;
 pub mod throttle;
-pub mod tokens;
-pub mod two_factor;
 pub mod vault;
-pub mod webauthn;
 
-pub use auth::{Caller, DeviceInfo, LoginOutcome};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use error::DomainError;
+pub use identity::caller::{Caller, DeviceInfo};
+pub use identity::login::LoginOutcome;
+pub use identity::two_factor::SecondFactor;
 pub use store::{Store, StoreError};
-pub use two_factor::SecondFactor;
 
-use password::PasswordHasher;
+use identity::password::PasswordHasher;
+use identity::tokens::TokenIssuer;
 use std::sync::Arc;
 use throttle::{Limit, Throttle};
-use tokens::TokenIssuer;
 
 /// Operator choices the domain needs.
 #[derive(Debug, Clone)]
@@ -111,7 +104,7 @@ impl Domain {
         let secret = store.setting_init(JWT_SECRET_SETTING, &candidate).await?;
         let secret = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, secret)
             .map_err(|_| DomainError::Internal("stored token secret is not base64".into()))?;
-        let webauthn = webauthn::relying_party(&settings.issuer);
+        let webauthn = identity::two_factor::webauthn::relying_party(&settings.issuer);
         if webauthn.is_none() {
             tracing::info!(
                 public_url = %settings.issuer,
@@ -130,13 +123,13 @@ impl Domain {
                 "mail-minute",
                 Limit {
                     max_failures: 1,
-                    window_secs: email_two_factor::MAIL_INTERVAL_SECS,
+                    window_secs: identity::two_factor::email::MAIL_INTERVAL_SECS,
                 },
             ),
             mail_hourly: Throttle::new(
                 "mail-hour",
                 Limit {
-                    max_failures: email_two_factor::MAILS_PER_HOUR,
+                    max_failures: identity::two_factor::email::MAILS_PER_HOUR,
                     window_secs: 3600,
                 },
             ),

@@ -11,7 +11,7 @@ use keyfleet_api::provider_responses::{
 };
 use keyfleet_domain::ids::{OrgUserId, UserId};
 use keyfleet_domain::orgs::Permissions;
-use keyfleet_domain::provider_store::{
+use keyfleet_domain::providers::store::{
     ClientUsage, ProviderMemberDetails, ProviderMembership, ProviderRoleRow, ProviderRow,
 };
 use keyfleet_domain::providers::{event_name, ClientView, PermissionSet, ProviderInvite};
@@ -346,7 +346,7 @@ mod golden {
     use super::*;
     use crate::org_views::golden::{check, id, org};
     use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
-    use keyfleet_domain::provider_store::{ProviderClient, ProviderOrgRow, ProviderUserRow};
+    use keyfleet_domain::providers::store::{ProviderClient, ProviderOrgRow, ProviderUserRow};
     use keyfleet_domain::providers::Permission;
 
     fn provider_row() -> ProviderRow {

@@ -5,7 +5,7 @@ use crate::org_records::{EventRecord, PolicyRecord, EVENT_COLUMNS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{OrgId, UserId};
-use keyfleet_domain::provider_store::ProviderEventQuery;
+use keyfleet_domain::providers::store::ProviderEventQuery;
 use keyfleet_domain::store::{AuditStore, EventQuery, EventRow, PolicyRow};
 use keyfleet_domain::StoreError;
 

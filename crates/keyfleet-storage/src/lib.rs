@@ -181,7 +181,7 @@ impl SqlStore {
     /// Keyfleet before stop 9 stored API keys in clear; they are replaced by their digests
     /// (the keys keep working, they can no longer be shown). Idempotent; a no-op once done.
     async fn digest_clear_api_keys(&self) -> Result<(), StoreError> {
-        use keyfleet_domain::tokens::{api_key_digest, API_KEY_DIGEST_PREFIX};
+        use keyfleet_domain::identity::tokens::{api_key_digest, API_KEY_DIGEST_PREFIX};
         for table in ["users", "organizations"] {
             let select = format!(
                 "SELECT id, api_key FROM {table} WHERE api_key <> '' AND api_key NOT LIKE $1"

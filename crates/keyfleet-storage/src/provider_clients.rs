@@ -14,7 +14,7 @@ use crate::providers::{bump_provider_members, write_time};
 use crate::records::id;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{GroupId, OrgId, ProviderId, ProviderOrgId, ProviderUserId};
-use keyfleet_domain::provider_store::{ClientUsage, ProviderClient, ProviderOrgRow};
+use keyfleet_domain::providers::store::{ClientUsage, ProviderClient, ProviderOrgRow};
 use keyfleet_domain::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;

@@ -4,7 +4,7 @@
 
 use crate::org_records::OrgRecord;
 use crate::records::{code, id, opt_id};
-use keyfleet_domain::provider_store::{
+use keyfleet_domain::providers::store::{
     ProviderMembership, ProviderOrgRow, ProviderRoleRow, ProviderRow, ProviderUserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};

@@ -16,7 +16,7 @@ use crate::{db, on_pool, placeholders, SqlStore};
 use keyfleet_domain::ids::{
     OrgId, ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId,
 };
-use keyfleet_domain::provider_store::{
+use keyfleet_domain::providers::store::{
     ClientUsage, ProviderClient, ProviderEventQuery, ProviderMemberDetails, ProviderMembership,
     ProviderOrgRow, ProviderReach, ProviderRoleRow, ProviderRow, ProviderStore, ProviderUserRow,
 };

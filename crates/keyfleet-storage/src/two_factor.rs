@@ -3,9 +3,9 @@
 
 use crate::records::code;
 use crate::{db, on_pool, SqlStore};
+use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::ids::{DeviceId, UserId};
 use keyfleet_domain::store::{TwoFactorRow, TwoFactorStore, WebauthnChallengeRow};
-use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{StoreError, Timestamp};
 
 #[derive(sqlx::FromRow)]

@@ -3,11 +3,11 @@
 use super::grants::Manageable;
 use super::members::selections;
 use super::{OrgActor, OrgCapability};
-use crate::accounts::check_enc_string;
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::accounts::check_enc_string;
+use crate::identity::caller::Caller;
 use crate::ids::{CollectionId, GroupId, OrgId, OrgUserId};
-use crate::org_store::{
+use crate::orgs::store::{
     AccessSelection, CollectionAccess, CollectionRow, EventRow, GroupRow, UserCollection,
 };
 use crate::Domain;

@@ -2,11 +2,11 @@
 //! range and a continuation token) and storing the events clients report themselves.
 
 use super::{OrgActor, OrgCapability};
-use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
 use crate::ids::{CipherId, EventId, OrgId, OrgUserId};
-use crate::org_store::{EventQuery, EventRow};
+use crate::orgs::store::{EventQuery, EventRow};
 use crate::Domain;
 use keyfleet_api::orgs::EventCollectRequest;
 

@@ -21,7 +21,7 @@
 use super::{OrgActor, Permissions};
 use crate::error::DomainError;
 use crate::ids::{CollectionId, GroupId, OrgUserId};
-use crate::org_store::{AccessSelection, CollectionAccess};
+use crate::orgs::store::{AccessSelection, CollectionAccess};
 use keyfleet_api::kinds::OrganizationUserType;
 use std::collections::HashSet;
 

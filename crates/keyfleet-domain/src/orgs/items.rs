@@ -2,10 +2,10 @@
 //! rights the caller's collections give, change collections, delete/restore, and the admin view.
 
 use super::{parse_id, OrgActor, OrgCapability};
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
 use crate::ids::{CipherId, CollectionId, OrgId};
-use crate::org_store::EventRow;
+use crate::orgs::store::EventRow;
 use crate::store::{BulkCipherChange, CipherRow, CipherView, ItemAccess};
 use crate::vault::{cipher_content_json, MAX_BULK_IDS};
 use crate::Domain;

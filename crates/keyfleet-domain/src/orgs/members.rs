@@ -3,11 +3,11 @@
 
 use super::grants::{refusal, Manageable, MemberSubject};
 use super::{check_member_key, parse_id, OrgActor, OrgCapability, Permissions};
-use crate::accounts::parse_email;
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::accounts::parse_email;
+use crate::identity::caller::Caller;
 use crate::ids::{GroupId, OrgId, OrgUserId, UserId};
-use crate::org_store::{AccessSelection, EventRow, OrgMemberDetails, OrgRow, OrgUserRow};
+use crate::orgs::store::{AccessSelection, EventRow, OrgMemberDetails, OrgRow, OrgUserRow};
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, OrganizationUserStatus, OrganizationUserType};
 use keyfleet_api::orgs::{
@@ -346,7 +346,7 @@ impl Domain {
     }
 
     fn invite_link(&self, org: &OrgRow, member: &OrgUserRow, token: &str) -> String {
-        let enc = crate::accounts::url_encode;
+        let enc = crate::identity::accounts::url_encode;
         format!(
             "{}/#/accept-organization?organizationId={}&organizationUserId={}&email={}&organizationName={}&token={}",
             self.settings.issuer,

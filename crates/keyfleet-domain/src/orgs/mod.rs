@@ -11,6 +11,7 @@ mod items;
 mod members;
 mod policies;
 mod public_api;
+pub mod store;
 
 pub(crate) use events::parse_range;
 pub use events::{EventPage, EventRange, EventType};
@@ -18,14 +19,14 @@ pub use members::{InviteOutcome, MemberChange};
 pub use policies::PolicyType;
 pub use public_api::OrgApiCaller;
 
-use crate::accounts::{check_enc_string, check_public_key, parse_email};
-use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::error::DomainError;
+use crate::identity::accounts::{check_enc_string, check_public_key, parse_email};
+use crate::identity::caller::Caller;
+use crate::identity::tokens::{api_key_digest, new_api_key};
 use crate::ids::{CollectionId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId};
-use crate::org_store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
+use crate::orgs::store::{CollectionRow, EventRow, OrgRow, OrgUserRow};
 use crate::store::ApiKeyWrite;
-use crate::tokens::{api_key_digest, new_api_key};
 use crate::Domain;
 use keyfleet_api::orgs::{
     OrganizationCreateRequest, OrganizationKeysRequest, OrganizationUpdateRequest,
@@ -522,7 +523,7 @@ impl Domain {
 
     /// The organization API key (owners only, after a master password re-check). Only its
     /// digest is stored: without `rotate`, the first call issues the key and later ones are
-    /// refused ([`crate::accounts::API_KEY_SHOWN`]); `rotate` replaces it and shows the new one.
+    /// refused ([`crate::identity::accounts::API_KEY_SHOWN`]); `rotate` replaces it and shows the new one.
     pub async fn org_api_key(
         &self,
         caller: &Caller,
@@ -549,7 +550,9 @@ impl Domain {
             .set_org_api_key(actor.org.id, &digest, write, &events, now)
             .await?
         {
-            return Err(DomainError::bad_request(crate::accounts::API_KEY_SHOWN));
+            return Err(DomainError::bad_request(
+                crate::identity::accounts::API_KEY_SHOWN,
+            ));
         }
         Ok((key, now))
     }

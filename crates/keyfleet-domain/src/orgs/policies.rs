@@ -4,10 +4,10 @@
 
 use super::members::restored_status;
 use super::{EventType, OrgCapability, OrganizationUserStatus, OrganizationUserType};
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
 use crate::ids::{OrgId, PolicyId, UserId};
-use crate::org_store::{EventRow, OrgRow, PolicyRow};
+use crate::orgs::store::{EventRow, OrgRow, PolicyRow};
 use crate::Domain;
 use keyfleet_api::orgs::PolicyRequest;
 use serde_json::{Map, Value};

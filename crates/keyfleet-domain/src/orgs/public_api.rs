@@ -4,9 +4,9 @@
 
 use super::EventPage;
 use crate::error::DomainError;
+use crate::identity::tokens::{api_key_matches, hash_opaque_token, AccessToken, ORG_API_SCOPE};
 use crate::ids::OrgId;
-use crate::org_store::{CollectionRow, OrgMemberDetails, OrgRow};
-use crate::tokens::{api_key_matches, hash_opaque_token, AccessToken, ORG_API_SCOPE};
+use crate::orgs::store::{CollectionRow, OrgMemberDetails, OrgRow};
 use crate::Domain;
 
 /// A caller authenticated with an organization API key. Built only by the check of its token;

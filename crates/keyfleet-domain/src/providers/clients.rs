@@ -3,16 +3,16 @@
 
 use super::members::assignment_changes;
 use super::{changed_meanwhile, check_optional_email, check_text, Permission, ProviderActor};
-use crate::accounts::{check_enc_string, check_public_key, parse_email};
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::accounts::{check_enc_string, check_public_key, parse_email};
+use crate::identity::caller::Caller;
 use crate::ids::{
     CollectionId, OrgId, OrgUserId, ProviderId, ProviderOrgId, ProviderUserId, UserId,
 };
 use crate::orgs::{
     check_org_name, initial_seats, InviteOutcome, OrgActor, Permissions, ProviderSource, MAX_SEATS,
 };
-use crate::provider_store::{ProviderClient, ProviderOrgRow};
+use crate::providers::store::{ProviderClient, ProviderOrgRow};
 use crate::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, StoreError};
 use crate::Domain;
 use keyfleet_api::kinds::{

@@ -6,12 +6,12 @@ use super::{
     changed_meanwhile, require_account_keys, Permission, ProviderAction, ProviderActor,
     ProviderRights,
 };
-use crate::accounts::{parse_email, url_encode};
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::accounts::{parse_email, url_encode};
+use crate::identity::caller::Caller;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId};
 use crate::orgs::check_member_key;
-use crate::provider_store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
+use crate::providers::store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
 use crate::store::EventRow;
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus};

@@ -12,17 +12,18 @@ mod clients;
 mod members;
 mod reports;
 mod roles;
+pub mod store;
 
 pub use clients::{ClientCreated, ClientEdit, ClientView, NewClient};
 pub use members::{BulkMemberAction, ProviderInvite};
 pub use reports::{ProviderEventFilter, ProviderEventPage, ProviderSync};
 
-use crate::accounts::parse_email;
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::accounts::parse_email;
+use crate::identity::caller::Caller;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId, UserId};
 use crate::orgs::OrgActor;
-use crate::provider_store::{
+use crate::providers::store::{
     ProviderClient, ProviderMembership, ProviderRoleRow, ProviderRow, ProviderUserRow,
 };
 use crate::store::{EventRow, OrgRow, UserRow};

@@ -2,11 +2,13 @@
 //! provider part of a member's sync.
 
 use super::{Permission, ProviderRights};
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId};
 use crate::orgs::{parse_range, EventRange};
-use crate::provider_store::{ClientUsage, ProviderClient, ProviderEventQuery, ProviderMembership};
+use crate::providers::store::{
+    ClientUsage, ProviderClient, ProviderEventQuery, ProviderMembership,
+};
 use crate::store::EventRow;
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, ProviderStatus, ProviderUserStatus};

@@ -3,10 +3,10 @@
 //! role wider than their own rights, and nobody edits the role they hold.
 
 use super::{check_name, Permission, PermissionSet, ProviderActor, ProviderRights};
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
 use crate::ids::{ProviderId, ProviderRoleId};
-use crate::provider_store::ProviderRoleRow;
+use crate::providers::store::ProviderRoleRow;
 use crate::store::StoreError;
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, ProviderRole};

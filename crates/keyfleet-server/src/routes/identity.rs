@@ -13,9 +13,9 @@ use keyfleet_api::identity::{
     PreloginRequest, PreloginResponse, RegisterFinishRequest, RegisterFinishResponse,
     RegisterRequest, SendVerificationEmailRequest,
 };
-use keyfleet_domain::accounts::{NewAccount, RegistrationStart};
+use keyfleet_domain::identity::accounts::{NewAccount, RegistrationStart};
+use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::store::KdfParams;
-use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{DeviceInfo, DomainError, SecondFactor};
 use serde::Deserialize;
 
@@ -145,7 +145,7 @@ async fn register_finish(
             )))
         }
     };
-    let email_lower = keyfleet_domain::accounts::salt_for(&req.email);
+    let email_lower = keyfleet_domain::identity::accounts::salt_for(&req.email);
     for salt in [
         req.master_password_authentication.as_ref().map(|a| &a.salt),
         req.master_password_unlock.as_ref().map(|u| &u.salt),
@@ -310,7 +310,7 @@ async fn token(
                     access_token: token.token,
                     expires_in: token.expires_in,
                     token_type: "Bearer".into(),
-                    scope: keyfleet_domain::tokens::ORG_API_SCOPE.into(),
+                    scope: keyfleet_domain::identity::tokens::ORG_API_SCOPE.into(),
                 };
                 return Ok(axum::Json(answer).into_response());
             }

@@ -16,9 +16,9 @@ use keyfleet_api::two_factor::{
     VerificationRequest as Verification, WebauthnKeyRequest, WebauthnKeyResponse,
 };
 use keyfleet_api::ListResponse;
-use keyfleet_domain::email_two_factor::EmailSetup;
-use keyfleet_domain::two_factor::TwoFactorProviderType;
-use keyfleet_domain::webauthn::WebauthnSetup;
+use keyfleet_domain::identity::two_factor::email::EmailSetup;
+use keyfleet_domain::identity::two_factor::webauthn::WebauthnSetup;
+use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{Caller, DomainError};
 use serde_json::Value;
 

@@ -5,12 +5,12 @@
 mod providers;
 
 use futures::StreamExt;
+use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::ids::{CipherId, FolderId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
     AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, ItemAccess,
     KdfParams, RefreshTokenRow, UserRow, VaultStore,
 };
-use keyfleet_domain::two_factor::TwoFactorProviderType;
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
 use keyfleet_testkit::{backends, fresh_database_url};
@@ -577,8 +577,8 @@ async fn a_sync_reads_every_item_once_across_pages() {
 
 #[tokio::test]
 async fn api_keys_are_stored_as_digests_issued_once_and_clear_ones_are_digested_on_open() {
+    use keyfleet_domain::identity::tokens::{api_key_digest, api_key_matches};
     use keyfleet_domain::store::ApiKeyWrite;
-    use keyfleet_domain::tokens::{api_key_digest, api_key_matches};
     for backend in backends() {
         let (url, _guard) = fresh_database_url(backend).await;
         let s = SqlStore::open(&url).await.unwrap();

@@ -7,7 +7,7 @@ use keyfleet_domain::ids::{
     ProviderUserId, UserId,
 };
 use keyfleet_domain::orgs::{EventType, OrganizationUserStatus, OrganizationUserType, PlanType};
-use keyfleet_domain::provider_store::{
+use keyfleet_domain::providers::store::{
     ProviderEventQuery, ProviderOrgRow, ProviderRoleRow, ProviderRow, ProviderStore,
     ProviderUserRow,
 };
@@ -138,7 +138,7 @@ async fn account(s: &SqlStore, email: &str) -> UserRow {
 
 async fn two_step_on(s: &SqlStore, u: &UserRow) {
     let row = TwoFactorRow {
-        provider: keyfleet_domain::two_factor::TwoFactorProviderType::Authenticator,
+        provider: keyfleet_domain::identity::two_factor::TwoFactorProviderType::Authenticator,
         enabled: true,
         data: r#"{"key":"K"}"#.into(),
         last_used_step: None,

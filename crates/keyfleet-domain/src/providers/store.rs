@@ -4,11 +4,11 @@
 //! also stores the write's audit events.
 
 use crate::clock::Timestamp;
+use crate::error::StoreError;
 use crate::ids::{
     EventId, OrgId, ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId,
 };
-use crate::org_store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
-use crate::store::StoreError;
+use crate::orgs::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
 use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
 
 /// A provider (an MSP).

@@ -6,11 +6,14 @@
 //! cannot be used to flood a mailbox; wrong codes at login count toward the same lock-out as the
 //! other providers.
 
-use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
+pub use crate::error::EmailLoginHint;
+
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
+use crate::identity::throttling::{ThrottleKind, ThrottleOutcome};
 use crate::store::{TwoFactorRow, UserRow};
-use crate::two_factor::TwoFactorProviderType;
 use crate::Domain;
+use keyfleet_api::kinds::TwoFactorProviderType;
 use keyfleet_crypto::normalize_email;
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
@@ -44,7 +47,7 @@ struct PendingCode {
     purpose: CodePurpose,
     /// The address it was mailed to.
     email: String,
-    /// [`crate::tokens::TokenIssuer::keyed_digest`] of the code with its context.
+    /// [`crate::identity::tokens::TokenIssuer::keyed_digest`] of the code with its context.
     digest: String,
     /// Unix milliseconds.
     expires: i64,
@@ -70,16 +73,6 @@ pub struct EmailSetup {
     pub email: Option<String>,
     /// A short-lived token that stands in for the password on the next setup calls.
     pub user_verification_token: String,
-}
-
-/// What the login challenge adds when email codes are offered (Bitwarden's top-level
-/// `SsoEmail2faSessionToken` and `Email`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmailLoginHint {
-    /// Lets the client ask for another code without the password, for about two minutes.
-    pub session_token: String,
-    /// The account's email (the client sends it back to `send-email-login`).
-    pub email: String,
 }
 
 /// Masks an address as the official server does (`RedactEmailAddress`): up to two leading
@@ -183,7 +176,7 @@ impl Domain {
         self.require_mailer()?;
         self.verify_setup_secret(caller, hash, verification_token)
             .await?;
-        let email = crate::accounts::parse_email(email)?;
+        let email = crate::identity::accounts::parse_email(email)?;
         self.mail_code(&caller.user, CodePurpose::Setup, &email)
             .await
     }
@@ -201,7 +194,7 @@ impl Domain {
         self.require_mailer()?;
         self.verify_setup_secret(caller, hash, verification_token)
             .await?;
-        let email = crate::accounts::parse_email(email)?;
+        let email = crate::identity::accounts::parse_email(email)?;
         let user = &caller.user;
         let now = self.now();
         // Its own key: a logged-in user guessing setup codes must not lock their own logins.

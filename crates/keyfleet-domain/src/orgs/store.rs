@@ -4,8 +4,9 @@
 //! events and bumps the revision date of each member whose sync output changes.
 
 use crate::clock::Timestamp;
+use crate::error::StoreError;
 use crate::ids::{CipherId, CollectionId, EventId, GroupId, OrgId, OrgUserId, PolicyId, UserId};
-use crate::store::{BulkCipherChange, CipherRow, StoreError};
+use crate::vault::store::{BulkCipherChange, CipherRow};
 use keyfleet_api::kinds::{
     EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType,
 };
@@ -277,7 +278,7 @@ pub trait OrgStore: Send + Sync {
         &self,
         org_id: OrgId,
         digest: &str,
-        write: crate::store::ApiKeyWrite,
+        write: crate::identity::store::ApiKeyWrite,
         events: &[EventRow],
         now: Timestamp,
     ) -> Result<bool, StoreError>;

@@ -1,13 +1,20 @@
 //! Two-step login: the authenticator app (RFC 6238 TOTP: SHA-1, 30 s, 6 digits, ±1 step, each
 //! code accepted once), a recovery code (shown once, stored hashed; using it turns two-step login
 //! off), remembered devices (30 days; revoked with the password or when two-step login goes off),
-//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::webauthn`], mailed
-//! codes (provider 1) in [`crate::email_two_factor`].
+//! and throttling of wrong codes. WebAuthn keys (provider 7) are in [`crate::identity::two_factor::webauthn`], mailed
+//! codes (provider 1) in [`crate::identity::two_factor::email`].
 
-use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
+pub mod email;
+pub mod store;
+pub mod webauthn;
+
+pub use crate::error::ProviderChallenge;
+
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
+use crate::identity::throttling::{ThrottleKind, ThrottleOutcome};
+use crate::identity::tokens::hash_opaque_token;
 use crate::store::{TwoFactorRow, UserRow};
-use crate::tokens::hash_opaque_token;
 use crate::Domain;
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Builder, Totp};
@@ -27,16 +34,6 @@ pub struct SecondFactor {
     pub token: String,
     /// Whether to remember this device.
     pub remember: bool,
-}
-
-/// One enabled provider in a "second factor needed" answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProviderChallenge {
-    /// Provider type.
-    pub provider: TwoFactorProviderType,
-    /// What the client needs to use it (`TwoFactorProviders2` value): WebAuthn's assertion
-    /// options, email's masked address; `None` for the authenticator app.
-    pub params: Option<serde_json::Value>,
 }
 
 /// The authenticator's state as the setup screen shows it.

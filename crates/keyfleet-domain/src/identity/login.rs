@@ -2,13 +2,13 @@
 
 use crate::clock::Timestamp;
 use crate::error::DomainError;
+use crate::identity::caller::{Caller, DeviceInfo};
+use crate::identity::tokens::{
+    api_key_matches, hash_opaque_token, new_refresh_token, AccessToken, REFRESH_TOKEN_SECS,
+};
+use crate::identity::two_factor::SecondFactor;
 use crate::ids::UserId;
 use crate::store::{RefreshTokenRow, UserRow};
-use crate::tokens::{
-    api_key_matches, hash_opaque_token, new_refresh_token, AccessClaims, AccessToken,
-    REFRESH_TOKEN_SECS,
-};
-use crate::two_factor::SecondFactor;
 use crate::Domain;
 use keyfleet_crypto::normalize_email;
 
@@ -16,47 +16,6 @@ use keyfleet_crypto::normalize_email;
 const PASSWORD_SCOPES: &[&str] = &["api", "offline_access"];
 /// Scope of an API-key login (no refresh token, as the official server).
 const API_KEY_SCOPES: &[&str] = &["api"];
-
-/// The device fields of a grant.
-#[derive(Debug, Clone)]
-pub struct DeviceInfo {
-    /// Stable per install.
-    pub identifier: String,
-    /// DeviceType number.
-    pub device_type: i32,
-    /// Device name.
-    pub name: String,
-}
-
-impl DeviceInfo {
-    /// Builds device info from optional form fields; all three are required.
-    pub fn from_form(
-        identifier: Option<&str>,
-        device_type: Option<&str>,
-        name: Option<&str>,
-    ) -> Result<Self, DomainError> {
-        let (Some(identifier), Some(device_type), Some(name)) = (identifier, device_type, name)
-        else {
-            return Err(DomainError::MissingDeviceInfo);
-        };
-        let device_type: i32 = device_type
-            .trim()
-            .parse()
-            .map_err(|_| DomainError::MissingDeviceInfo)?;
-        if identifier.is_empty()
-            || identifier.len() > 128
-            || name.len() > 128
-            || !(0..=100).contains(&device_type)
-        {
-            return Err(DomainError::MissingDeviceInfo);
-        }
-        Ok(DeviceInfo {
-            identifier: identifier.to_string(),
-            device_type,
-            name: name.to_string(),
-        })
-    }
-}
 
 /// A successful grant.
 #[derive(Debug, Clone)]
@@ -77,144 +36,7 @@ pub struct LoginOutcome {
     pub master_password_policy: Option<serde_json::Value>,
 }
 
-/// The throttles other than login's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ThrottleKind {
-    /// Second-factor codes per account.
-    TwoStep,
-    /// Master password re-checks per account.
-    Reverify,
-    /// Code mails per account, per minute …
-    MailMinute,
-    /// … and per hour.
-    MailHour,
-}
-
-/// How a throttled attempt ended, when not by failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ThrottleOutcome {
-    /// Succeeded: wipe the key's failures.
-    Clear,
-    /// Was not judged (e.g. a stale remember-device token): give its hit back.
-    Release,
-}
-
-/// An authenticated API caller. Built only by [`Domain::authenticate`], which proves the token;
-/// its fields are not public.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// The user, freshly loaded for this request.
-    pub(crate) user: UserRow,
-    /// The token's claims.
-    pub(crate) claims: AccessClaims,
-}
-
-impl Caller {
-    /// The user, freshly loaded for this request.
-    pub fn user(&self) -> &UserRow {
-        &self.user
-    }
-
-    /// The token's claims.
-    pub fn claims(&self) -> &AccessClaims {
-        &self.claims
-    }
-}
-
 impl Domain {
-    /// Counts a login attempt under the address and account throttles before its secret is
-    /// verified; refused (`RateLimited`) when either is at its limit, attempts in flight
-    /// included. A refused attempt gives the address's hit back (it never ran). A failed attempt
-    /// leaves both counted; a successful one calls [`Domain::throttle_succeeded`].
-    pub(crate) async fn throttle_reserve(
-        &self,
-        account_key: &str,
-        ip: &str,
-        now: Timestamp,
-    ) -> Result<(), DomainError> {
-        let store = self.store.as_ref();
-        if let Err(retry_after_secs) = self.ip_throttle.reserve(store, ip, now).await? {
-            return Err(DomainError::RateLimited { retry_after_secs });
-        }
-        if let Err(retry_after_secs) = self
-            .account_throttle
-            .reserve(store, account_key, now)
-            .await?
-        {
-            self.ip_throttle.release(store, ip).await?;
-            return Err(DomainError::RateLimited { retry_after_secs });
-        }
-        Ok(())
-    }
-
-    /// The attempt reserved with [`Domain::throttle_reserve`] succeeded: the account's failures
-    /// are wiped and the address gets its hit back.
-    pub(crate) async fn throttle_succeeded(
-        &self,
-        account_key: &str,
-        ip: &str,
-    ) -> Result<(), DomainError> {
-        let store = self.store.as_ref();
-        self.account_throttle.clear(store, account_key).await?;
-        self.ip_throttle.release(store, ip).await?;
-        Ok(())
-    }
-
-    /// The attempt reserved with [`Domain::throttle_reserve`] was not judged (the server was
-    /// too busy to verify it): both hits are given back.
-    pub(crate) async fn throttle_abandoned(
-        &self,
-        account_key: &str,
-        ip: &str,
-    ) -> Result<(), DomainError> {
-        let store = self.store.as_ref();
-        self.account_throttle.release(store, account_key).await?;
-        self.ip_throttle.release(store, ip).await?;
-        Ok(())
-    }
-
-    /// A second factor or a master password re-check, throttled per `key` by `throttle`.
-    pub(crate) async fn throttle_one(
-        &self,
-        throttle: ThrottleKind,
-        key: &str,
-        now: Timestamp,
-    ) -> Result<(), DomainError> {
-        match self
-            .throttle_of(throttle)
-            .reserve(self.store.as_ref(), key, now)
-            .await?
-        {
-            Ok(()) => Ok(()),
-            Err(retry_after_secs) => Err(DomainError::RateLimited { retry_after_secs }),
-        }
-    }
-
-    /// The attempt reserved with [`Domain::throttle_one`] ended: `Clear` after a success (the
-    /// failures are wiped), `Release` when it was not judged (its hit given back).
-    pub(crate) async fn throttle_done(
-        &self,
-        throttle: ThrottleKind,
-        key: &str,
-        outcome: ThrottleOutcome,
-    ) -> Result<(), DomainError> {
-        let t = self.throttle_of(throttle);
-        match outcome {
-            ThrottleOutcome::Clear => t.clear(self.store.as_ref(), key).await?,
-            ThrottleOutcome::Release => t.release(self.store.as_ref(), key).await?,
-        }
-        Ok(())
-    }
-
-    fn throttle_of(&self, kind: ThrottleKind) -> &crate::throttle::Throttle {
-        match kind {
-            ThrottleKind::TwoStep => &self.two_factor_throttle,
-            ThrottleKind::Reverify => &self.reverify_throttle,
-            ThrottleKind::MailMinute => &self.mail_interval,
-            ThrottleKind::MailHour => &self.mail_hourly,
-        }
-    }
-
     /// Password grant. Unknown users and wrong passwords fail identically and take the same time.
     pub async fn login_password(
         &self,
@@ -251,7 +73,7 @@ impl Domain {
             .await?;
         if let (true, Some(device_id)) = (remember, outcome.device_id) {
             let token = new_refresh_token();
-            let expires = now.plus_secs(crate::two_factor::REMEMBER_DEVICE_SECS);
+            let expires = now.plus_secs(crate::identity::two_factor::REMEMBER_DEVICE_SECS);
             self.store
                 .remember_device(device_id, &hash_opaque_token(&token), expires)
                 .await?;
@@ -399,7 +221,11 @@ impl Domain {
         let (user_id, claims) = self
             .tokens
             .verify(bearer, now)
-            .filter(|(_, c)| !c.scope.iter().any(|s| s == crate::tokens::ORG_API_SCOPE))
+            .filter(|(_, c)| {
+                !c.scope
+                    .iter()
+                    .any(|s| s == crate::identity::tokens::ORG_API_SCOPE)
+            })
             .ok_or(DomainError::Unauthorized)?;
         let user = self
             .store

@@ -11,13 +11,13 @@
 //! the state deletes it, so a challenge answers once. Registration uses webauthn-rs's
 //! security-key flow (no resident key, attestation "none"), matching what Bitwarden asks for.
 
-use crate::auth::Caller;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
 use crate::store::{TwoFactorRow, UserRow, WebauthnChallengeRow};
-use crate::two_factor::TwoFactorProviderType;
 use crate::Domain;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use keyfleet_api::kinds::TwoFactorProviderType;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use webauthn_rs::prelude::{

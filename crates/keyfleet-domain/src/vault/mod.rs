@@ -2,10 +2,12 @@
 //! every encrypted field really is an EncString (so plaintext cannot slip in), stores the content
 //! as one canonical JSON object, and enforces ownership and revision order.
 
-use crate::accounts::check_enc_string;
-use crate::auth::Caller;
+pub mod store;
+
 use crate::clock::Timestamp;
 use crate::error::DomainError;
+use crate::identity::accounts::check_enc_string;
+use crate::identity::caller::Caller;
 use crate::ids::{CipherId, FolderId};
 use crate::store::{BulkCipherChange, CipherRow, CipherView, FolderRow, ItemAccess};
 use crate::Domain;

@@ -1,12 +1,13 @@
 //! Accounts: prelogin, registration, profile, credential changes, API key, key-id backfill.
 
-use crate::auth::{Caller, ThrottleKind, ThrottleOutcome};
 use crate::clock::Timestamp;
 use crate::error::DomainError;
+use crate::identity::caller::Caller;
+use crate::identity::throttling::{ThrottleKind, ThrottleOutcome};
+use crate::identity::tokens::{api_key_digest, new_api_key, new_security_stamp};
 use crate::ids::UserId;
 use crate::store::ApiKeyWrite;
 use crate::store::{CredentialUpdate, KdfParams, StoreError, UserRow};
-use crate::tokens::{api_key_digest, new_api_key, new_security_stamp};
 
 /// Why "View API key" is refused once a key has been shown (personal and organization keys).
 pub const API_KEY_SHOWN: &str = "Keyfleet keeps only a fingerprint of an API key, so a key is \

@@ -1,0 +1,15 @@
+//! Identity: accounts (registration, profile, keys, password and KDF changes, API keys),
+//! login grants and bearer authentication, tokens, password hashing, throttling, and two-step
+//! login (its own folder). Each file's store needs are in `store`.
+//!
+//! Dependencies run one way: `login` uses `two_factor`, which uses `caller`, `throttling`,
+//! `accounts` and `tokens`; nothing here but `login` names `login`.
+
+pub mod accounts;
+pub mod caller;
+pub mod login;
+pub mod password;
+pub mod store;
+pub mod throttling;
+pub mod tokens;
+pub mod two_factor;

@@ -1,0 +1,195 @@
+//! What identity needs from persistence: accounts, devices, refresh tokens.
+
+use crate::clock::Timestamp;
+use crate::error::StoreError;
+use crate::ids::{DeviceId, TokenFamilyId, UserId};
+
+/// KDF settings as stored and sent on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    /// 0 PBKDF2, 1 Argon2id.
+    pub kdf_type: i32,
+    /// Iterations / time cost.
+    pub iterations: i32,
+    /// Argon2 memory in MiB.
+    pub memory: Option<i32>,
+    /// Argon2 parallelism.
+    pub parallelism: Option<i32>,
+}
+
+/// A user account.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    /// Id.
+    pub id: UserId,
+    /// Normalised (trimmed, lower-cased) email.
+    pub email: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Server-side slow hash (Argon2id PHC string) of the client's master password hash.
+    pub password_hash: String,
+    /// Hint, as the user typed it.
+    pub password_hint: Option<String>,
+    /// KDF the client uses.
+    pub kdf: KdfParams,
+    /// User key under the stretched master key (type-2 EncString).
+    pub key: String,
+    /// Base64 SPKI.
+    pub public_key: Option<String>,
+    /// Private key under the user key.
+    pub private_key: Option<String>,
+    /// Rotated on credential changes; tokens carry it.
+    pub security_stamp: String,
+    /// The SDK's backfilled user key id.
+    pub user_key_id: Option<String>,
+    /// The digest of its API key (`tokens::api_key_digest`), empty until one is issued.
+    pub api_key_digest: String,
+    /// Locale.
+    pub culture: String,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Account revision: bumped whenever sync output changes.
+    pub revision_date: Timestamp,
+}
+
+/// How an API key digest is written (personal and organization keys alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyWrite {
+    /// The first key: written only while none is stored (two first views cannot both win).
+    Issue,
+    /// Replaces whatever key is stored.
+    Rotate,
+}
+
+/// Credential changes applied atomically (password or KDF change).
+#[derive(Debug, Clone)]
+pub struct CredentialUpdate {
+    /// New server-side hash.
+    pub password_hash: String,
+    /// New hint (`None` keeps the old one unless `replace_hint`).
+    pub password_hint: Option<String>,
+    /// Whether to overwrite the hint.
+    pub replace_hint: bool,
+    /// New wrapped user key.
+    pub key: String,
+    /// New KDF.
+    pub kdf: KdfParams,
+    /// New security stamp (invalidates every token issued before).
+    pub security_stamp: String,
+}
+
+/// A stored refresh token (only its hash is kept).
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRow {
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// Rotation family.
+    pub family: TokenFamilyId,
+    /// Owner.
+    pub user_id: UserId,
+    /// Device the login came from.
+    pub device_id: Option<DeviceId>,
+    /// OAuth client id (`cli`, `web`, …), echoed into new access tokens.
+    pub client_id: String,
+    /// The user's security stamp when issued; a different current stamp revokes it.
+    pub security_stamp: String,
+    /// Issued.
+    pub created: Timestamp,
+    /// Expiry.
+    pub expires: Timestamp,
+    /// Set once it has been exchanged; a second use is reuse.
+    pub used: Option<Timestamp>,
+    /// Set when its family was revoked.
+    pub revoked: bool,
+}
+
+/// A device seen at login.
+#[derive(Debug, Clone)]
+pub struct DeviceRow {
+    /// Id.
+    pub id: DeviceId,
+    /// Owner.
+    pub user_id: UserId,
+    /// Client-chosen identifier (stable per install).
+    pub identifier: String,
+    /// DeviceType number.
+    pub device_type: i32,
+    /// Name (`linux`, `chrome`, …).
+    pub name: String,
+}
+
+/// Accounts, devices, refresh tokens and server settings.
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
+    // --- users
+    /// Inserts a new user; `Conflict` when the email is taken.
+    async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError>;
+    /// Looks a user up by normalised email.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Looks a user up by id.
+    async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, StoreError>;
+    /// Replaces credentials and revokes every refresh token of the user, in one transaction.
+    async fn update_credentials(
+        &self,
+        id: UserId,
+        update: &CredentialUpdate,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Records the SDK's user key id.
+    async fn set_user_key_id(&self, id: UserId, key_id: &str) -> Result<(), StoreError>;
+    /// Stores the digest of a personal API key; false when `write` is `Issue` and a key was
+    /// issued already (nothing written).
+    async fn set_api_key(
+        &self,
+        id: UserId,
+        digest: &str,
+        write: ApiKeyWrite,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Updates name, culture and hint.
+    async fn update_profile(
+        &self,
+        id: UserId,
+        name: Option<&str>,
+        culture: &str,
+        hint: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    // --- devices and refresh tokens
+    /// Finds or creates the device with this identifier for the user, updating its name/type.
+    async fn upsert_device(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+        device_type: i32,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<DeviceRow, StoreError>;
+    /// Whether the user has logged in from a device with this identifier.
+    async fn device_exists(&self, user_id: UserId, identifier: &str) -> Result<bool, StoreError>;
+    /// A device by id (to keep its identity in refreshed tokens).
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRow>, StoreError>;
+    /// Deletes a user and, by cascade, their devices, tokens, folders and personal items.
+    async fn delete_user(&self, id: UserId) -> Result<(), StoreError>;
+    /// Stores a new refresh token.
+    async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;
+    /// Looks a refresh token up by hash.
+    async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshTokenRow>, StoreError>;
+    /// Marks `old_hash` used and stores `new`, atomically. Returns false (and stores nothing)
+    /// when `old_hash` was already used — the caller treats that as reuse.
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new: &RefreshTokenRow,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Revokes every token of a family (reuse detected).
+    async fn revoke_token_family(&self, family: TokenFamilyId) -> Result<(), StoreError>;
+
+    // --- server settings
+    /// Reads a server-wide setting (e.g. the token signing secret).
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores a setting unless one exists; returns the value now stored (first writer wins).
+    async fn setting_init(&self, key: &str, value: &str) -> Result<String, StoreError>;
+}

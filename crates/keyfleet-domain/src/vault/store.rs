@@ -1,0 +1,158 @@
+//! What the personal vault needs from persistence: folders and ciphers.
+
+use crate::clock::Timestamp;
+use crate::error::StoreError;
+use crate::ids::{CipherId, CollectionId, FolderId, OrgId, UserId};
+use futures::stream::BoxStream;
+
+/// A folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderRow {
+    /// Id.
+    pub id: FolderId,
+    /// Encrypted name.
+    pub name: String,
+    /// Last change.
+    pub revision_date: Timestamp,
+}
+
+/// A vault item as stored: the encrypted content is one canonical JSON object (`data`) so that
+/// sync can splice it into the response without parsing it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CipherRow {
+    /// Id.
+    pub id: CipherId,
+    /// Owner of a personal item.
+    pub user_id: Option<UserId>,
+    /// Organization of an org item (then `user_id` is `None`).
+    pub org_id: Option<OrgId>,
+    /// Cipher type number.
+    pub cipher_type: i32,
+    /// Canonical JSON object with the encrypted fields (`name`, `notes`, `login`, …).
+    pub data: String,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Last change.
+    pub revision_date: Timestamp,
+    /// Soft-deleted at.
+    pub deleted_date: Option<Timestamp>,
+    /// Archived at.
+    pub archived_date: Option<Timestamp>,
+}
+
+/// A cipher together with the reading user's own settings for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CipherView {
+    /// The item.
+    pub cipher: CipherRow,
+    /// This user's folder for it.
+    pub folder_id: Option<FolderId>,
+    /// This user's favorite flag.
+    pub favorite: bool,
+    /// Collections of an org item that this user reaches.
+    pub collection_ids: Vec<CollectionId>,
+    /// What this user may do with it.
+    pub access: ItemAccess,
+}
+
+/// A user's rights on one item: all of them for personal items; for org items the most generous
+/// of the user's role and their collections' access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemAccess {
+    /// May change or delete it.
+    pub edit: bool,
+    /// May see its passwords.
+    pub view_password: bool,
+    /// May manage it (its collections).
+    pub manage: bool,
+}
+
+impl ItemAccess {
+    /// Every right (personal items, org owners and admins).
+    pub const FULL: ItemAccess = ItemAccess {
+        edit: true,
+        view_password: true,
+        manage: true,
+    };
+}
+
+/// What to do to a set of ciphers in one bulk write.
+#[derive(Debug, Clone, Copy)]
+pub enum BulkCipherChange {
+    /// Set `deleted_date` (soft delete).
+    SoftDelete(Timestamp),
+    /// Clear `deleted_date`.
+    Restore,
+    /// Remove the rows.
+    Purge,
+}
+
+/// Folders and ciphers; every method is scoped to the owning user.
+#[async_trait::async_trait]
+pub trait VaultStore: Send + Sync {
+    // --- folders
+    /// The user's folders.
+    async fn folders(&self, user_id: UserId) -> Result<Vec<FolderRow>, StoreError>;
+    /// One of the user's folders.
+    async fn folder(&self, user_id: UserId, id: FolderId) -> Result<Option<FolderRow>, StoreError>;
+    /// Creates a folder.
+    async fn insert_folder(&self, user_id: UserId, folder: &FolderRow) -> Result<(), StoreError>;
+    /// Renames a folder; `None` when it is not the user's.
+    async fn rename_folder(
+        &self,
+        user_id: UserId,
+        id: FolderId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Option<FolderRow>, StoreError>;
+    /// Deletes folders (all of the user's when `ids` is `None`), unfiling their ciphers.
+    async fn delete_folders(
+        &self,
+        user_id: UserId,
+        ids: Option<&[FolderId]>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    // --- ciphers
+    /// One cipher the user can read.
+    async fn cipher(&self, user_id: UserId, id: CipherId)
+        -> Result<Option<CipherView>, StoreError>;
+    /// Every cipher the user can read (personal, then org), streamed so a 10,000-item sync never
+    /// sits in memory.
+    fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>>;
+    /// Stores a new personal cipher with the owner's folder/favorite.
+    async fn insert_cipher(&self, view: &CipherView) -> Result<(), StoreError>;
+    /// Replaces a cipher's content if its revision is still `expected_revision`; `false` when it
+    /// is not the user's or changed meanwhile.
+    async fn update_cipher(
+        &self,
+        user_id: UserId,
+        view: &CipherView,
+        expected_revision: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Sets the user's own folder/favorite for a cipher they can read; `false` if they cannot.
+    async fn set_cipher_user_state(
+        &self,
+        user_id: UserId,
+        id: CipherId,
+        folder_id: Option<FolderId>,
+        favorite: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Moves the user's ciphers into a folder (or none).
+    async fn move_ciphers(
+        &self,
+        user_id: UserId,
+        ids: &[CipherId],
+        folder_id: Option<FolderId>,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// Applies a bulk change to the user's ciphers; returns how many rows changed.
+    async fn change_ciphers(
+        &self,
+        user_id: UserId,
+        ids: &[CipherId],
+        change: BulkCipherChange,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+}
