@@ -863,3 +863,522 @@ export type ProviderClientLaunchResponse = { providerId: string, providerOrganiz
  * `"providerClientLaunch"`.
  */
 object: string, };
+
+export type OrganizationKeysRequest = { 
+/**
+ * Base64 SPKI.
+ */
+publicKey: string, 
+/**
+ * Type-2 EncString under the org key.
+ */
+encryptedPrivateKey: string, };
+
+export type OrganizationCreateRequest = { 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Business name.
+ */
+businessName: string | null, 
+/**
+ * Billing contact.
+ */
+billingEmail: string, 
+/**
+ * PlanType number.
+ */
+planType: number, 
+/**
+ * The org key wrapped to the creator's public key (type 4).
+ */
+key: string, 
+/**
+ * The org key pair.
+ */
+keys: OrganizationKeysRequest | null, 
+/**
+ * Name of the first collection, under the org key.
+ */
+collectionName: string | null, 
+/**
+ * Seats bought on top of the plan's base (Keyfleet: the seat count of paid plans).
+ */
+additionalSeats: number | null, };
+
+export type OrganizationUpdateRequest = { 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Business name.
+ */
+businessName: string | null, 
+/**
+ * Billing contact.
+ */
+billingEmail: string | null, 
+/**
+ * Keys, for an org created without them.
+ */
+keys: OrganizationKeysRequest | null, };
+
+export type OrganizationSeatRequest = { 
+/**
+ * Seats to add (negative to remove).
+ */
+seatAdjustment: number, };
+
+export type SelectionReadOnly = { 
+/**
+ * Collection, member or group id.
+ */
+id: string, 
+/**
+ * May not change items.
+ */
+readOnly: boolean, 
+/**
+ * May not see passwords.
+ */
+hidePasswords: boolean, 
+/**
+ * May manage.
+ */
+manage: boolean, };
+
+export type OrganizationUserInviteRequest = { 
+/**
+ * Addresses to invite.
+ */
+emails: Array<string>, 
+/**
+ * OrganizationUserType number.
+ */
+type: number, 
+/**
+ * Custom permissions.
+ */
+permissions: JsonValue | null, 
+/**
+ * Direct collection access.
+ */
+collections: Array<SelectionReadOnly>, 
+/**
+ * Groups.
+ */
+groups: Array<string>, };
+
+export type OrganizationUserUpdateRequest = { 
+/**
+ * OrganizationUserType number.
+ */
+type: number, 
+/**
+ * Custom permissions.
+ */
+permissions: JsonValue | null, 
+/**
+ * Direct collection access.
+ */
+collections: Array<SelectionReadOnly>, 
+/**
+ * Groups; absent means "leave them as they are" (the web vault leaves them out when its
+ * user may not change them), unlike an empty list.
+ */
+groups: Array<string> | null, };
+
+export type OrganizationUserAcceptRequest = { 
+/**
+ * The invitation token from the link.
+ */
+token: string, };
+
+export type OrganizationUserConfirmRequest = { 
+/**
+ * The org key wrapped to the member's public key (type 4).
+ */
+key: string, 
+/**
+ * Name of the member's default collection (unused by Keyfleet; accepted).
+ */
+defaultUserCollectionName: string | null, };
+
+export type KeyedId = { 
+/**
+ * Member id.
+ */
+id: string, 
+/**
+ * Wrapped key.
+ */
+key: string, };
+
+export type OrganizationUserBulkConfirmRequest = { 
+/**
+ * Members and their wrapped keys.
+ */
+keys: Array<KeyedId>, };
+
+export type OrganizationUserBulkRequest = { 
+/**
+ * Member ids.
+ */
+ids: Array<string>, };
+
+export type CollectionRequest = { 
+/**
+ * Name under the org key.
+ */
+name: string, 
+/**
+ * Directory id.
+ */
+externalId: string | null, 
+/**
+ * Group access.
+ */
+groups: Array<SelectionReadOnly>, 
+/**
+ * Member access.
+ */
+users: Array<SelectionReadOnly>, };
+
+export type GroupRequest = { 
+/**
+ * Name (plain text by protocol).
+ */
+name: string, 
+/**
+ * Directory id.
+ */
+externalId: string | null, 
+/**
+ * Collection access.
+ */
+collections: Array<SelectionReadOnly>, 
+/**
+ * Member ids.
+ */
+users: Array<string>, };
+
+export type EventCollectRequest = { 
+/**
+ * EventType number.
+ */
+type: number, 
+/**
+ * Item concerned.
+ */
+cipherId: string | null, 
+/**
+ * When (client clock).
+ */
+date: string | null, 
+/**
+ * Organization concerned.
+ */
+organizationId: string | null, };
+
+export type EventRangeQuery = { 
+/**
+ * Oldest event to include (ISO 8601).
+ */
+start: string | null, 
+/**
+ * Newest event to include (ISO 8601).
+ */
+end: string | null, 
+/**
+ * `continuationToken` of the previous page.
+ */
+continuationToken: string | null, };
+
+export type SecretVerificationRequest = { 
+/**
+ * The caller's master password hash.
+ */
+masterPasswordHash: string | null, };
+
+export type AdminProviderCreateRequest = { 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * The owner to invite.
+ */
+ownerEmail: string, 
+/**
+ * Business name.
+ */
+businessName: string | null, 
+/**
+ * Billing contact.
+ */
+billingEmail: string | null, };
+
+export type ProviderSetupRequest = { 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Business name.
+ */
+businessName: string | null, 
+/**
+ * Billing contact.
+ */
+billingEmail: string, 
+/**
+ * The setup token from the invitation.
+ */
+token: string, 
+/**
+ * A fresh 64-byte provider key wrapped to the owner's public key (type-4 EncString).
+ */
+key: string, };
+
+export type ProviderUpdateRequest = { 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Business name.
+ */
+businessName: string | null, 
+/**
+ * Billing contact.
+ */
+billingEmail: string | null, };
+
+export type ProviderUserInviteRequest = { 
+/**
+ * Addresses to invite (at most 100).
+ */
+emails: Array<string>, 
+/**
+ * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
+ */
+type: number | null, 
+/**
+ * `owner`, `admin`, `technician` or `custom`.
+ */
+role: string | null, 
+/**
+ * The custom role, with `role: "custom"`.
+ */
+roleId: string | null, 
+/**
+ * Clients (provider organization ids) to assign the new members to.
+ */
+clientIds: Array<string>, };
+
+export type ProviderUserBulkRequest = { 
+/**
+ * Provider member ids.
+ */
+ids: Array<string>, };
+
+export type ProviderUserAcceptRequest = { 
+/**
+ * The invitation token from the link.
+ */
+token: string, };
+
+export type ProviderUserConfirmRequest = { 
+/**
+ * The provider key wrapped to the member's public key (type-4 EncString).
+ */
+key: string, };
+
+export type ProviderUserKeyedId = { 
+/**
+ * Provider member id.
+ */
+id: string, 
+/**
+ * The provider key wrapped to that member's public key (type 4).
+ */
+key: string, };
+
+export type ProviderUserBulkConfirmRequest = { 
+/**
+ * Members and their wrapped keys.
+ */
+keys: Array<ProviderUserKeyedId>, };
+
+export type ProviderUserUpdateRequest = { 
+/**
+ * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
+ */
+type: number | null, 
+/**
+ * `admin`, `technician` or `custom`.
+ */
+role: string | null, 
+/**
+ * The custom role, with `role: "custom"`.
+ */
+roleId: string | null, };
+
+export type ProviderUserClientsRequest = { 
+/**
+ * Provider organization ids; the whole new set.
+ */
+clientIds: Array<string>, };
+
+export type ProviderTransferOwnershipRequest = { 
+/**
+ * The caller's master password hash.
+ */
+masterPasswordHash: string | null, };
+
+export type ProviderRoleRequest = { 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * Names from the permission catalog (`view_clients`, `launch_into_client`, …).
+ */
+permissions: Array<string>, 
+/**
+ * `all` or `assigned`.
+ */
+scope: string | null, };
+
+export type ProviderRoleCloneRequest = { 
+/**
+ * The copy's name.
+ */
+name: string, };
+
+export type ProviderClientCreateRequest = { 
+/**
+ * Organization name.
+ */
+name: string, 
+/**
+ * The client's own owner to invite (`clientOwnerEmail` is Bitwarden's name).
+ */
+ownerEmail: string | null, 
+/**
+ * PlanType (17–20: Teams or Enterprise, monthly or annually).
+ */
+planType: number, 
+/**
+ * Seats.
+ */
+seats: number | null, 
+/**
+ * The org key wrapped with the provider key (type-2 EncString).
+ */
+key: string, 
+/**
+ * The org's key pair (private key under the org key).
+ */
+keyPair: OrganizationKeysRequest, 
+/**
+ * First collection's name, encrypted with the org key.
+ */
+collectionName: string | null, 
+/**
+ * Billing contact (defaults to the provider's).
+ */
+billingEmail: string | null, 
+/**
+ * Website.
+ */
+website: string | null, 
+/**
+ * Region.
+ */
+region: string | null, 
+/**
+ * Notes.
+ */
+notes: string | null, };
+
+export type ProviderClientLinkRequest = { 
+/**
+ * The organization.
+ */
+organizationId: string, 
+/**
+ * Its org key wrapped with the provider key (type 2).
+ */
+key: string, 
+/**
+ * The caller's master password hash.
+ */
+masterPasswordHash: string | null, };
+
+export type ProviderClientUpdateRequest = { 
+/**
+ * Organization name.
+ */
+name: string | null, 
+/**
+ * Website.
+ */
+website: string | null, 
+/**
+ * Region.
+ */
+region: string | null, 
+/**
+ * Notes.
+ */
+notes: string | null, 
+/**
+ * Seats (`assignedSeats` is Bitwarden's name).
+ */
+seats: number | null, };
+
+export type ProviderClientMembersRequest = { 
+/**
+ * Provider member ids; the whole new set.
+ */
+memberIds: Array<string>, };
+
+export type ProviderEventsQuery = { 
+/**
+ * Keep the events of this provider member (done to them or by them).
+ */
+member: string | null, 
+/**
+ * Keep the events of this client (provider organization id).
+ */
+client: string | null, 
+/**
+ * Keep one event type (a number).
+ */
+type: string | null, 
+/**
+ * `json` (default) or `csv`.
+ */
+format: string | null, 
+/**
+ * Oldest event to include (ISO 8601).
+ */
+start: string | null, 
+/**
+ * Newest event to include (ISO 8601).
+ */
+end: string | null, 
+/**
+ * `continuationToken` of the previous page.
+ */
+continuationToken: string | null, };
+
+export type ReportFormatQuery = { 
+/**
+ * `json` (default) or `csv`.
+ */
+format: string | null, };

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod kinds;
 pub mod org_responses;
 pub mod orgs;
+pub mod provider_requests;
 pub mod provider_responses;
 pub mod two_factor;
 pub mod vault;
@@ -19,7 +20,7 @@ pub mod vault;
 pub use error::ErrorModel;
 
 /// `{"object":"list","data":[…],"continuationToken":null}` — every list endpoint's envelope.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse<T> {
     /// Always `"list"`.

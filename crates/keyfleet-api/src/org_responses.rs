@@ -11,9 +11,10 @@ use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
+use utoipa::ToSchema;
 
 /// `{id, readOnly, hidePasswords, manage}`: one collection (or group) access entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectionResponse {
     /// Collection, member or group id.
@@ -28,7 +29,7 @@ pub struct SelectionResponse {
 
 /// The feature flags of an organization, in `Organization` and `ProfileOrganization` alike.
 /// Self-hosted: nothing is sold separately; paid plans get the paid features.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationFeatures {
@@ -98,7 +99,7 @@ impl OrganizationFeatures {
 
 /// The collection-limit flags both organization shapes carry (Keyfleet: none set; admins reach
 /// every item).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionLimits {
@@ -120,7 +121,7 @@ impl Default for CollectionLimits {
 }
 
 /// `Organization` (`GET/PUT /api/organizations/{id}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationResponse {
     /// Id.
@@ -162,7 +163,7 @@ pub struct OrganizationResponse {
 }
 
 /// `ProfileOrganization`: one confirmed membership as sync and `GET /api/organizations` show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProfileOrganizationResponse {
@@ -214,7 +215,7 @@ pub struct ProfileOrganizationResponse {
 }
 
 /// `organizationUserUserDetails` (the member list) or `organizationUserDetails` (one member).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationUserDetailsResponse {
@@ -250,7 +251,7 @@ pub struct OrganizationUserDetailsResponse {
 }
 
 /// `organizationUserUserMiniDetails` (`/users/mini-details`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationUserMiniDetailsResponse {
@@ -266,7 +267,7 @@ pub struct OrganizationUserMiniDetailsResponse {
 }
 
 /// The fields every collection answer carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionFields {
@@ -282,7 +283,7 @@ pub struct CollectionFields {
 }
 
 /// `Collection`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionResponse {
     /// The collection.
@@ -293,7 +294,7 @@ pub struct CollectionResponse {
 }
 
 /// `CollectionDetails` (sync, `GET /api/collections`): with the caller's access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionDetailsResponse {
@@ -307,7 +308,7 @@ pub struct CollectionDetailsResponse {
 }
 
 /// `CollectionAccessDetails` (admin console): access lists and the caller's own access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct CollectionAccessDetailsResponse {
@@ -327,7 +328,7 @@ pub struct CollectionAccessDetailsResponse {
 }
 
 /// The fields every group answer carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct GroupFields {
@@ -338,7 +339,7 @@ pub struct GroupFields {
 }
 
 /// `Group`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupResponse {
     /// The group.
@@ -349,7 +350,7 @@ pub struct GroupResponse {
 }
 
 /// `GroupDetails`: with collection access (and member ids, a Keyfleet convenience).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct GroupDetailsResponse {
@@ -363,7 +364,7 @@ pub struct GroupDetailsResponse {
 }
 
 /// `Policy`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct PolicyResponse {
@@ -380,7 +381,7 @@ pub struct PolicyResponse {
 }
 
 /// `Event` (org and provider logs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct EventResponse {
@@ -414,7 +415,7 @@ pub struct EventResponse {
 }
 
 /// A provider log event: the event with the acting account's email and the event's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderEventResponse {
     /// The event.
@@ -429,7 +430,7 @@ pub struct ProviderEventResponse {
 /// One member's result in a bulk member call, organizations and providers alike
 /// (`OrganizationBulkConfirmResponseModel`, `providerBulkConfirmResponseModel`): `error` is empty
 /// when it worked; a reinvite also answers whether it was mailed and, when it was not, the link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct BulkMemberResponse {
@@ -468,7 +469,7 @@ impl BulkMemberResponse {
 }
 
 /// An invitation as the inviting admin gets it back: the link only when it was not mailed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationUserInviteResponse {
@@ -482,7 +483,7 @@ pub struct OrganizationUserInviteResponse {
 }
 
 /// A member's public key, for confirming (`users/public-keys`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct OrganizationUserPublicKeyResponse {
@@ -494,7 +495,7 @@ pub struct OrganizationUserPublicKeyResponse {
 }
 
 /// `GET /organizations/{id}/public-key`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationPublicKeyResponse {
     /// The org's public key.
@@ -504,7 +505,7 @@ pub struct OrganizationPublicKeyResponse {
 }
 
 /// The org's key pair (`POST /organizations/{id}/keys`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationKeysResponse {
     /// Public key.
@@ -516,7 +517,7 @@ pub struct OrganizationKeysResponse {
 }
 
 /// An API key as shown once (`api-key`, `rotate-api-key`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyResponse {
     /// The key.
@@ -528,7 +529,7 @@ pub struct ApiKeyResponse {
 }
 
 /// A member as the organization's public API lists it (`GET /api/public/members`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct PublicMemberResponse {
@@ -549,7 +550,7 @@ pub struct PublicMemberResponse {
 }
 
 /// The token an organization API key logs in with (OAuth snake_case, as the identity service).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 pub struct OrganizationTokenResponse {
     /// The bearer token for `/api/public/*`.
     pub access_token: String,

@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
+use utoipa::ToSchema;
 
 /// `{publicKey, encryptedPrivateKey}`: the org key pair (private key under the org key).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationKeysRequest {
     /// Base64 SPKI.
@@ -16,7 +18,7 @@ pub struct OrganizationKeysRequest {
 }
 
 /// `POST /api/organizations`: the web vault's create form (billing fields ignored).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationCreateRequest {
     /// Display name.
@@ -43,7 +45,7 @@ pub struct OrganizationCreateRequest {
 }
 
 /// `PUT /api/organizations/{id}`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUpdateRequest {
     /// Display name.
@@ -60,7 +62,7 @@ pub struct OrganizationUpdateRequest {
 }
 
 /// `POST /api/organizations/{id}/subscription`: change the seat count by a delta.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationSeatRequest {
     /// Seats to add (negative to remove).
@@ -69,7 +71,7 @@ pub struct OrganizationSeatRequest {
 
 /// `{id, readOnly, hidePasswords, manage}` (`SelectionReadOnlyRequestModel`): access of a member
 /// or group to a collection, or of a collection for a member/group.
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectionReadOnly {
     /// Collection, member or group id.
@@ -86,7 +88,7 @@ pub struct SelectionReadOnly {
 }
 
 /// `POST /api/organizations/{id}/users/invite`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserInviteRequest {
     /// Addresses to invite.
@@ -106,7 +108,7 @@ pub struct OrganizationUserInviteRequest {
 }
 
 /// `PUT /api/organizations/{id}/users/{orgUserId}`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserUpdateRequest {
     /// OrganizationUserType number.
@@ -125,7 +127,7 @@ pub struct OrganizationUserUpdateRequest {
 }
 
 /// `POST …/users/{orgUserId}/accept`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserAcceptRequest {
     /// The invitation token from the link.
@@ -133,7 +135,7 @@ pub struct OrganizationUserAcceptRequest {
 }
 
 /// `POST …/users/{orgUserId}/confirm`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserConfirmRequest {
     /// The org key wrapped to the member's public key (type 4).
@@ -144,7 +146,7 @@ pub struct OrganizationUserConfirmRequest {
 }
 
 /// One `{id, key}` of a bulk confirm.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyedId {
     /// Member id.
@@ -154,7 +156,7 @@ pub struct KeyedId {
 }
 
 /// `POST …/users/confirm`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserBulkConfirmRequest {
     /// Members and their wrapped keys.
@@ -162,7 +164,7 @@ pub struct OrganizationUserBulkConfirmRequest {
 }
 
 /// `{ids}` for bulk member calls (reinvite, revoke, restore, remove, public-keys).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserBulkRequest {
     /// Member ids.
@@ -170,7 +172,7 @@ pub struct OrganizationUserBulkRequest {
 }
 
 /// `POST/PUT /api/organizations/{id}/collections[/{id}]`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRequest {
     /// Name under the org key.
@@ -187,7 +189,7 @@ pub struct CollectionRequest {
 }
 
 /// `POST/PUT /api/organizations/{id}/groups[/{id}]`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRequest {
     /// Name (plain text by protocol).
@@ -333,7 +335,7 @@ pub struct CipherCollectionsRequest {
 }
 
 /// One client-reported event for `POST /events/collect`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventCollectRequest {
     /// EventType number.
@@ -350,8 +352,34 @@ pub struct EventCollectRequest {
     pub organization_id: Option<String>,
 }
 
+/// `?start&end&continuationToken` of the event lists (org, member, item, public API, provider):
+/// ISO 8601 dates, and the cursor from the previous page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRangeQuery {
+    /// Oldest event to include (ISO 8601).
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Newest event to include (ISO 8601).
+    #[serde(default)]
+    pub end: Option<String>,
+    /// `continuationToken` of the previous page.
+    #[serde(default)]
+    pub continuation_token: Option<String>,
+}
+
+/// `{masterPasswordHash}` (`SecretVerificationRequestModel`): the password re-check of org
+/// deletion, leaving, and viewing or rotating the org API key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretVerificationRequest {
+    /// The caller's master password hash.
+    #[serde(default, alias = "MasterPasswordHash")]
+    pub master_password_hash: Option<String>,
+}
+
 /// Custom permissions (`permissions` on the wire); only meaningful for Custom members.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Permissions {
     /// Read the event log.

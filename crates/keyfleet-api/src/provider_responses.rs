@@ -7,9 +7,10 @@ use crate::kinds::{
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use utoipa::ToSchema;
 
 /// `provider`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderResponse {
@@ -35,7 +36,7 @@ pub struct ProviderResponse {
 }
 
 /// The operator's view of a provider (`/admin/providers`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct AdminProviderResponse {
@@ -55,7 +56,7 @@ pub struct AdminProviderResponse {
 }
 
 /// An invitation as the inviter gets it back, link included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderInviteResponse {
     /// The new member's id.
@@ -71,7 +72,7 @@ pub struct ProviderInviteResponse {
 }
 
 /// `providerUserUserDetails` with Keyfleet's role, suspension, two-step and assignments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderMemberResponse {
@@ -101,7 +102,7 @@ pub struct ProviderMemberResponse {
 }
 
 /// A custom provider role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderRoleResponse {
@@ -120,7 +121,7 @@ pub struct ProviderRoleResponse {
 }
 
 /// `providerOrganizationOrganizationDetail` with Keyfleet's client details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderClientResponse {
@@ -151,7 +152,7 @@ pub struct ProviderClientResponse {
 }
 
 /// `profileProvider` (sync).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProfileProviderResponse {
@@ -176,7 +177,7 @@ pub struct ProfileProviderResponse {
 }
 
 /// One client's usage (`/providers/{id}/usage`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderClientUsageResponse {
@@ -200,7 +201,7 @@ pub struct ProviderClientUsageResponse {
 }
 
 /// A client just created: the client, and the invitation of its own owner when one was named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderClientCreatedResponse {
     /// The client.
@@ -211,7 +212,7 @@ pub struct ProviderClientCreatedResponse {
 }
 
 /// A provider the operator just created, with its owner's set-up invitation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct AdminProviderCreatedResponse {
@@ -228,7 +229,7 @@ pub struct AdminProviderCreatedResponse {
 }
 
 /// A provider member's public key, for confirming (`users/public-keys`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderUserPublicKeyResponse {
@@ -240,7 +241,7 @@ pub struct ProviderUserPublicKeyResponse {
 }
 
 /// An organization the caller owns that could be linked to the provider.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct AddableOrganizationResponse {
@@ -253,7 +254,7 @@ pub struct AddableOrganizationResponse {
 }
 
 /// What a launch into a client answers: the org key wrapped with the provider key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct ProviderClientLaunchResponse {

@@ -6,7 +6,8 @@
 
 use keyfleet_api::kinds::*;
 use keyfleet_api::org_responses::*;
-use keyfleet_api::orgs::Permissions;
+use keyfleet_api::orgs::*;
+use keyfleet_api::provider_requests::*;
 use keyfleet_api::provider_responses::*;
 use keyfleet_api::two_factor::*;
 use keyfleet_api::ListResponse;
@@ -80,6 +81,44 @@ fn render() -> String {
         ProviderUserPublicKeyResponse::decl(),
         AddableOrganizationResponse::decl(),
         ProviderClientLaunchResponse::decl(),
+        // requests
+        OrganizationKeysRequest::decl(),
+        OrganizationCreateRequest::decl(),
+        OrganizationUpdateRequest::decl(),
+        OrganizationSeatRequest::decl(),
+        SelectionReadOnly::decl(),
+        OrganizationUserInviteRequest::decl(),
+        OrganizationUserUpdateRequest::decl(),
+        OrganizationUserAcceptRequest::decl(),
+        OrganizationUserConfirmRequest::decl(),
+        KeyedId::decl(),
+        OrganizationUserBulkConfirmRequest::decl(),
+        OrganizationUserBulkRequest::decl(),
+        CollectionRequest::decl(),
+        GroupRequest::decl(),
+        EventCollectRequest::decl(),
+        EventRangeQuery::decl(),
+        SecretVerificationRequest::decl(),
+        AdminProviderCreateRequest::decl(),
+        ProviderSetupRequest::decl(),
+        ProviderUpdateRequest::decl(),
+        ProviderUserInviteRequest::decl(),
+        ProviderUserBulkRequest::decl(),
+        ProviderUserAcceptRequest::decl(),
+        ProviderUserConfirmRequest::decl(),
+        ProviderUserKeyedId::decl(),
+        ProviderUserBulkConfirmRequest::decl(),
+        ProviderUserUpdateRequest::decl(),
+        ProviderUserClientsRequest::decl(),
+        ProviderTransferOwnershipRequest::decl(),
+        ProviderRoleRequest::decl(),
+        ProviderRoleCloneRequest::decl(),
+        ProviderClientCreateRequest::decl(),
+        ProviderClientLinkRequest::decl(),
+        ProviderClientUpdateRequest::decl(),
+        ProviderClientMembersRequest::decl(),
+        ProviderEventsQuery::decl(),
+        ReportFormatQuery::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/keyfleet-api by its `typescript` test.\n\

@@ -18,6 +18,7 @@ use crate::Domain;
 use keyfleet_api::kinds::{
     EventType, OrganizationUserStatus, OrganizationUserType, PlanType, ProductTierType,
 };
+use keyfleet_api::provider_requests::{ProviderClientCreateRequest, ProviderClientUpdateRequest};
 use std::collections::HashMap;
 
 const MAX_KEY_LEN: usize = 10_000;
@@ -42,50 +43,6 @@ pub struct ClientCreated {
     pub client: ClientView,
     /// The client's own owner's invitation, when one was asked for.
     pub owner_invite: Option<InviteOutcome>,
-}
-
-/// What creating a client organization takes (everything secret already wrapped by the client).
-#[derive(Debug, Clone, Default)]
-pub struct NewClient {
-    /// Organization name.
-    pub name: String,
-    /// The client's own owner to invite.
-    pub owner_email: Option<String>,
-    /// PlanType (Teams or Enterprise).
-    pub plan_type: i32,
-    /// Seats.
-    pub seats: Option<i32>,
-    /// The org key wrapped with the provider key (type 2).
-    pub key: String,
-    /// The org's public key (base64 SPKI).
-    pub public_key: String,
-    /// The org's private key wrapped with the org key.
-    pub encrypted_private_key: String,
-    /// First collection's name, encrypted with the org key.
-    pub collection_name: Option<String>,
-    /// Billing contact (defaults to the provider's).
-    pub billing_email: Option<String>,
-    /// Website.
-    pub website: Option<String>,
-    /// Region.
-    pub region: Option<String>,
-    /// Notes.
-    pub notes: Option<String>,
-}
-
-/// Changes to a client's details; `None` keeps a field.
-#[derive(Debug, Clone, Default)]
-pub struct ClientEdit {
-    /// Organization name.
-    pub name: Option<String>,
-    /// Website (empty clears).
-    pub website: Option<String>,
-    /// Region (empty clears).
-    pub region: Option<String>,
-    /// Notes (empty clears).
-    pub notes: Option<String>,
-    /// Seats.
-    pub seats: Option<i32>,
 }
 
 fn check_provider_wrapped_key(key: &str) -> Result<(), DomainError> {
@@ -184,7 +141,7 @@ impl Domain {
         &self,
         caller: &Caller,
         provider_id: ProviderId,
-        req: &NewClient,
+        req: &ProviderClientCreateRequest,
     ) -> Result<ClientCreated, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::AddOrLinkClient, None)?;
@@ -200,10 +157,10 @@ impl Domain {
             })?;
         let seats = initial_seats(plan_type, req.seats)?;
         check_provider_wrapped_key(&req.key)?;
-        check_public_key(&req.public_key)?;
+        check_public_key(&req.key_pair.public_key)?;
         check_enc_string(
             "encryptedPrivateKey",
-            &req.encrypted_private_key,
+            &req.key_pair.encrypted_private_key,
             MAX_KEY_LEN,
         )?;
         let owner_email = match req.owner_email.as_deref().map(str::trim) {
@@ -228,8 +185,8 @@ impl Domain {
             plan_type,
             seats,
             max_collections: None,
-            public_key: Some(req.public_key.clone()),
-            private_key: Some(req.encrypted_private_key.clone()),
+            public_key: Some(req.key_pair.public_key.clone()),
+            private_key: Some(req.key_pair.encrypted_private_key.clone()),
             api_key_digest: String::new(),
             enabled: true,
             creation_date: now,
@@ -471,7 +428,7 @@ impl Domain {
         caller: &Caller,
         provider_id: ProviderId,
         id: ProviderOrgId,
-        edit: &ClientEdit,
+        edit: &ProviderClientUpdateRequest,
     ) -> Result<ClientView, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         let c = self

@@ -14,7 +14,7 @@ mod reports;
 mod roles;
 pub mod store;
 
-pub use clients::{ClientCreated, ClientEdit, ClientView, NewClient};
+pub use clients::{ClientCreated, ClientView};
 pub use members::{BulkMemberAction, ProviderInvite};
 pub use reports::{ProviderEventFilter, ProviderEventPage, ProviderSync};
 
@@ -28,6 +28,7 @@ use crate::providers::store::{
 };
 use crate::store::{EventRow, OrgRow, UserRow};
 use crate::Domain;
+use keyfleet_api::provider_requests::{AdminProviderCreateRequest, ProviderSetupRequest};
 
 pub use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
 
@@ -430,34 +431,6 @@ pub(crate) fn check_optional_email(
     }
 }
 
-/// What `POST /admin/providers` asks for.
-#[derive(Debug, Clone)]
-pub struct NewProvider {
-    /// Display name.
-    pub name: String,
-    /// The owner to invite.
-    pub owner_email: String,
-    /// Business name.
-    pub business_name: Option<String>,
-    /// Billing contact.
-    pub billing_email: Option<String>,
-}
-
-/// What the owner sends to set the provider up.
-#[derive(Debug, Clone)]
-pub struct ProviderSetup {
-    /// Display name.
-    pub name: String,
-    /// Business name.
-    pub business_name: Option<String>,
-    /// Billing contact.
-    pub billing_email: String,
-    /// The setup token from the invitation.
-    pub token: String,
-    /// The provider key wrapped to the owner's public key (type 4).
-    pub key: String,
-}
-
 impl Domain {
     /// The caller acting in provider `id`: a confirmed, unsuspended member of an enabled, set-up
     /// provider (else `NotFound`) who has two-step login on (else a 400 saying so).
@@ -582,7 +555,7 @@ impl Domain {
     /// admin token).
     pub async fn admin_create_provider(
         &self,
-        req: &NewProvider,
+        req: &AdminProviderCreateRequest,
     ) -> Result<(ProviderRow, ProviderInvite), DomainError> {
         let name = check_name("name", &req.name)?;
         let owner_email = parse_email(&req.owner_email)
@@ -668,7 +641,7 @@ impl Domain {
         &self,
         caller: &Caller,
         id: ProviderId,
-        req: &ProviderSetup,
+        req: &ProviderSetupRequest,
     ) -> Result<ProviderRow, DomainError> {
         let mut provider = self
             .store

@@ -11,28 +11,22 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
+use keyfleet_api::provider_requests::AdminProviderCreateRequest;
 use keyfleet_api::provider_responses::{
     AdminProviderCreatedResponse, AdminProviderResponse, ProviderResponse,
 };
 use keyfleet_api::ErrorModel;
 use keyfleet_api::ListResponse;
-use keyfleet_domain::providers::NewProvider;
-use serde::Deserialize;
 use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/admin/providers",
-            get(list_providers).post(create_provider),
-        )
-        .route("/admin/providers/{id}/disable", post(disable_provider))
-        .route("/admin/providers/{id}/enable", post(enable_provider))
+crate::routes::route_table! {
+    get "/admin/providers" => list_providers,
+    post "/admin/providers" => create_provider,
+    post "/admin/providers/{id}/disable" => disable_provider,
+    post "/admin/providers/{id}/enable" => enable_provider,
 }
 
 /// The operator, proven by `Authorization: Bearer <admin token>`.
@@ -88,31 +82,15 @@ impl FromRequestParts<AppState> for Operator {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateProvider {
-    name: String,
-    owner_email: String,
-    #[serde(default)]
-    business_name: Option<String>,
-    #[serde(default)]
-    billing_email: Option<String>,
-}
-
 /// `POST /admin/providers` `{name, ownerEmail, businessName?, billingEmail?}`.
 async fn create_provider(
     State(app): State<AppState>,
     _op: Operator,
-    Json(req): Json<CreateProvider>,
+    Json(req): Json<AdminProviderCreateRequest>,
 ) -> Answer<AdminProviderCreatedResponse> {
     let (p, invite) = app
         .domain
-        .admin_create_provider(&NewProvider {
-            name: req.name,
-            owner_email: req.owner_email,
-            business_name: req.business_name,
-            billing_email: req.billing_email,
-        })
+        .admin_create_provider(&req)
         .await?;
     Ok(axum::Json(AdminProviderCreatedResponse {
         provider: pv::admin_provider(&p, 1, 0),

@@ -1,7 +1,22 @@
 //! The router: one module per resource, following the URL.
 
+/// Builds a module's `routes()` from one table of `method "path" => handler` lines and exposes
+/// the same table as `ROUTES`, so the OpenAPI document is checked against the routes the
+/// router really serves, not against a copy.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:expr),* $(,)?) => {
+        /// Every `(method, path)` this module serves, as its router registers them.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        pub fn routes() -> axum::Router<crate::state::AppState> {
+            axum::Router::new()$(.route($path, axum::routing::$method($handler)))*
+        }
+    };
+}
+pub(crate) use route_table;
+
 mod accounts;
-mod admin;
+pub(crate) mod admin;
 mod ciphers;
 mod collections;
 mod folders;
@@ -9,8 +24,8 @@ mod identity;
 mod meta;
 pub(crate) mod org_audit;
 mod organizations;
-mod providers;
-mod public_api;
+pub(crate) mod providers;
+pub(crate) mod public_api;
 pub(crate) mod sync;
 mod two_factor;
 

@@ -10,10 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::Router;
 use keyfleet_api::org_responses::{EventResponse, PolicyResponse};
-use keyfleet_api::orgs::{EventCollectRequest, PolicyRequest};
+use keyfleet_api::orgs::{EventCollectRequest, EventRangeQuery, PolicyRequest};
 use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{EventPage, EventRange};
-use serde::Deserialize;
 use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
@@ -36,25 +35,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/events/collect", post(collect_events))
 }
 
-/// `?start&end&continuationToken` of the event endpoints.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RangeQuery {
-    #[serde(default)]
-    start: Option<String>,
-    #[serde(default)]
-    end: Option<String>,
-    #[serde(default)]
-    continuation_token: Option<String>,
-}
-
-impl RangeQuery {
-    pub(crate) fn range(&self) -> EventRange<'_> {
-        EventRange {
-            start: self.start.as_deref(),
-            end: self.end.as_deref(),
-            continuation_token: self.continuation_token.as_deref(),
-        }
+/// The domain's view of `?start&end&continuationToken`.
+pub(crate) fn event_range(q: &EventRangeQuery) -> EventRange<'_> {
+    EventRange {
+        start: q.start.as_deref(),
+        end: q.end.as_deref(),
+        continuation_token: q.continuation_token.as_deref(),
     }
 }
 
@@ -115,11 +101,11 @@ async fn org_events(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-    Query(q): Query<RangeQuery>,
+    Query(q): Query<EventRangeQuery>,
 ) -> Answer<ListResponse<EventResponse>> {
     let p = app
         .domain
-        .org_events(&caller, path_id(&org)?, &q.range())
+        .org_events(&caller, path_id(&org)?, &event_range(&q))
         .await?;
     Ok(axum::Json(page(p)))
 }
@@ -129,11 +115,11 @@ async fn member_events(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
-    Query(q): Query<RangeQuery>,
+    Query(q): Query<EventRangeQuery>,
 ) -> Answer<ListResponse<EventResponse>> {
     let p = app
         .domain
-        .org_member_events(&caller, path_id(&org)?, path_id(&id)?, &q.range())
+        .org_member_events(&caller, path_id(&org)?, path_id(&id)?, &event_range(&q))
         .await?;
     Ok(axum::Json(page(p)))
 }
@@ -143,11 +129,11 @@ async fn cipher_events(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(id): Path<String>,
-    Query(q): Query<RangeQuery>,
+    Query(q): Query<EventRangeQuery>,
 ) -> Answer<ListResponse<EventResponse>> {
     let p = app
         .domain
-        .cipher_events(&caller, path_id(&id)?, &q.range())
+        .cipher_events(&caller, path_id(&id)?, &event_range(&q))
         .await?;
     Ok(axum::Json(page(p)))
 }

@@ -14,6 +14,7 @@ use keyfleet_api::org_responses::{
     OrganizationUserMiniDetailsResponse, OrganizationUserPublicKeyResponse,
 };
 use keyfleet_api::orgs::{
+    SecretVerificationRequest,
     KeyedId, OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
     OrganizationUpdateRequest, OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest,
     OrganizationUserBulkRequest, OrganizationUserConfirmRequest, OrganizationUserInviteRequest,
@@ -22,7 +23,6 @@ use keyfleet_api::orgs::{
 use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{InviteOutcome, MemberChange};
 use keyfleet_domain::{Caller, DomainError};
-use serde::Deserialize;
 use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
@@ -125,13 +125,6 @@ pub fn routes() -> Router<AppState> {
             "/api/organizations/{org}/users/{id}/restore/vnext",
             put(restore_member),
         )
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PasswordBody {
-    #[serde(default, alias = "MasterPasswordHash")]
-    master_password_hash: Option<String>,
 }
 
 fn invites_json(invites: &[InviteOutcome]) -> ListResponse<OrganizationUserInviteResponse> {
@@ -238,7 +231,7 @@ async fn delete_org(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-    Json(req): Json<PasswordBody>,
+    Json(req): Json<SecretVerificationRequest>,
 ) -> Result<(), ApiError> {
     Ok(app
         .domain
@@ -291,7 +284,7 @@ async fn api_key_answer(
     app: &AppState,
     caller: &Caller,
     org: &str,
-    body: PasswordBody,
+    body: SecretVerificationRequest,
     rotate: bool,
 ) -> Answer<ApiKeyResponse> {
     let (key, revision) = app
@@ -315,7 +308,7 @@ async fn org_api_key(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-    Json(body): Json<PasswordBody>,
+    Json(body): Json<SecretVerificationRequest>,
 ) -> Answer<ApiKeyResponse> {
     api_key_answer(&app, &caller, &org, body, false).await
 }
@@ -325,7 +318,7 @@ async fn rotate_org_api_key(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(org): Path<String>,
-    Json(body): Json<PasswordBody>,
+    Json(body): Json<SecretVerificationRequest>,
 ) -> Answer<ApiKeyResponse> {
     api_key_answer(&app, &caller, &org, body, true).await
 }

@@ -6,14 +6,11 @@ use crate::error::ApiError;
 use crate::extract::{Authed, Json};
 use crate::org_views::list;
 use crate::provider_views as pv;
-use crate::routes::org_audit::RangeQuery;
 use crate::routes::path_id;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
-use axum::Router;
 use keyfleet_api::org_responses::BulkMemberResponse;
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProviderClientCreatedResponse, ProviderClientLaunchResponse,
@@ -21,73 +18,71 @@ use keyfleet_api::provider_responses::{
     ProviderRoleResponse, ProviderUserPublicKeyResponse,
 };
 use keyfleet_api::ListResponse;
-use keyfleet_domain::providers::{
-    BulkMemberAction, ClientEdit, NewClient, ProviderEventFilter, ProviderInvite, ProviderSetup,
+use keyfleet_api::provider_requests::{
+    ProviderClientCreateRequest, ProviderClientLinkRequest, ProviderClientMembersRequest,
+    ProviderClientUpdateRequest, ProviderEventsQuery, ProviderRoleCloneRequest, ProviderRoleRequest,
+    ProviderSetupRequest, ProviderTransferOwnershipRequest, ProviderUpdateRequest,
+    ProviderUserAcceptRequest, ProviderUserBulkConfirmRequest, ProviderUserBulkRequest,
+    ProviderUserClientsRequest, ProviderUserConfirmRequest, ProviderUserInviteRequest,
+    ProviderUserUpdateRequest, ReportFormatQuery,
 };
+use keyfleet_domain::providers::{BulkMemberAction, ProviderEventFilter, ProviderInvite};
 use keyfleet_domain::DomainError;
-use serde::Deserialize;
 use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
-const P: &str = "/api/providers/{provider}";
-
-pub fn routes() -> Router<AppState> {
-    let r = |path: &str| format!("{P}{path}");
-    Router::new()
-        .route(
-            P,
-            get(get_provider).put(update_provider).post(update_provider),
-        )
-        .route(&r("/setup"), post(setup_provider))
-        // members
-        .route(&r("/users"), get(list_members).delete(delete_members))
-        .route(&r("/users/invite"), post(invite_members))
-        .route(&r("/users/reinvite"), post(reinvite_members))
-        .route(&r("/users/public-keys"), post(member_public_keys))
-        .route(&r("/users/confirm"), post(confirm_members))
-        .route(&r("/users/delete"), post(delete_members))
-        .route(
-            &r("/users/{member}"),
-            get(get_member)
-                .put(update_member)
-                .post(update_member)
-                .delete(delete_member),
-        )
-        .route(&r("/users/{member}/delete"), post(delete_member))
-        .route(&r("/users/{member}/reinvite"), post(reinvite_member))
-        .route(&r("/users/{member}/accept"), post(accept_invite))
-        .route(&r("/users/{member}/confirm"), post(confirm_member))
-        .route(&r("/users/{member}/clients"), put(assign_member_clients))
-        .route(&r("/users/{member}/suspend"), post(suspend_member))
-        .route(&r("/users/{member}/restore"), post(restore_member))
-        .route(
-            &r("/users/{member}/transfer-ownership"),
-            post(transfer_ownership),
-        )
-        .route(&r("/users/{member}/events"), get(member_events))
-        // custom roles
-        .route(&r("/roles"), get(list_roles).post(create_role))
-        .route(&r("/roles/{role}"), put(update_role).delete(delete_role))
-        .route(&r("/roles/{role}/clone"), post(clone_role))
-        // clients
-        .route(&r("/organizations"), get(list_clients).post(create_client))
-        .route(&r("/organizations/add"), post(link_client))
-        .route(&r("/organizations/{client}"), delete(unlink_client))
-        .route(&r("/organizations/{client}/delete"), post(unlink_client))
-        .route(&r("/clients"), get(list_clients).post(create_client))
-        .route(&r("/clients/addable"), get(addable_orgs))
-        .route(&r("/clients/existing"), post(link_client))
-        .route(
-            &r("/clients/{client}"),
-            get(get_client).put(edit_client).delete(unlink_client),
-        )
-        .route(&r("/clients/{client}/members"), put(assign_client_members))
-        .route(&r("/clients/{client}/launch"), post(launch_client))
-        // reports
-        .route(&r("/events"), get(provider_events))
-        .route(&r("/reports/usage"), get(usage_report))
+crate::routes::route_table! {
+    get "/api/providers/{provider}" => get_provider,
+    put "/api/providers/{provider}" => update_provider,
+    post "/api/providers/{provider}" => update_provider,
+    post "/api/providers/{provider}/setup" => setup_provider,
+    // members
+    get "/api/providers/{provider}/users" => list_members,
+    delete "/api/providers/{provider}/users" => delete_members,
+    post "/api/providers/{provider}/users/invite" => invite_members,
+    post "/api/providers/{provider}/users/reinvite" => reinvite_members,
+    post "/api/providers/{provider}/users/public-keys" => member_public_keys,
+    post "/api/providers/{provider}/users/confirm" => confirm_members,
+    post "/api/providers/{provider}/users/delete" => delete_members,
+    get "/api/providers/{provider}/users/{member}" => get_member,
+    put "/api/providers/{provider}/users/{member}" => update_member,
+    post "/api/providers/{provider}/users/{member}" => update_member,
+    delete "/api/providers/{provider}/users/{member}" => delete_member,
+    post "/api/providers/{provider}/users/{member}/delete" => delete_member,
+    post "/api/providers/{provider}/users/{member}/reinvite" => reinvite_member,
+    post "/api/providers/{provider}/users/{member}/accept" => accept_invite,
+    post "/api/providers/{provider}/users/{member}/confirm" => confirm_member,
+    put "/api/providers/{provider}/users/{member}/clients" => assign_member_clients,
+    post "/api/providers/{provider}/users/{member}/suspend" => suspend_member,
+    post "/api/providers/{provider}/users/{member}/restore" => restore_member,
+    post "/api/providers/{provider}/users/{member}/transfer-ownership" => transfer_ownership,
+    get "/api/providers/{provider}/users/{member}/events" => member_events,
+    // custom roles
+    get "/api/providers/{provider}/roles" => list_roles,
+    post "/api/providers/{provider}/roles" => create_role,
+    put "/api/providers/{provider}/roles/{role}" => update_role,
+    delete "/api/providers/{provider}/roles/{role}" => delete_role,
+    post "/api/providers/{provider}/roles/{role}/clone" => clone_role,
+    // clients
+    get "/api/providers/{provider}/organizations" => list_clients,
+    post "/api/providers/{provider}/organizations" => create_client,
+    post "/api/providers/{provider}/organizations/add" => link_client,
+    delete "/api/providers/{provider}/organizations/{client}" => unlink_client,
+    post "/api/providers/{provider}/organizations/{client}/delete" => unlink_client,
+    get "/api/providers/{provider}/clients" => list_clients,
+    post "/api/providers/{provider}/clients" => create_client,
+    get "/api/providers/{provider}/clients/addable" => addable_orgs,
+    post "/api/providers/{provider}/clients/existing" => link_client,
+    get "/api/providers/{provider}/clients/{client}" => get_client,
+    put "/api/providers/{provider}/clients/{client}" => edit_client,
+    delete "/api/providers/{provider}/clients/{client}" => unlink_client,
+    put "/api/providers/{provider}/clients/{client}/members" => assign_client_members,
+    post "/api/providers/{provider}/clients/{client}/launch" => launch_client,
+    // reports
+    get "/api/providers/{provider}/events" => provider_events,
+    get "/api/providers/{provider}/reports/usage" => usage_report,
 }
 
 fn bulk_error(e: &DomainError) -> String {
@@ -108,21 +103,11 @@ async fn get_provider(
     Ok(axum::Json(pv::provider(actor.provider())))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProviderUpdate {
-    name: String,
-    #[serde(default)]
-    business_name: Option<String>,
-    #[serde(default)]
-    billing_email: Option<String>,
-}
-
 async fn update_provider(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<ProviderUpdate>,
+    Json(req): Json<ProviderUpdateRequest>,
 ) -> Answer<ProviderResponse> {
     let p = app
         .domain
@@ -137,35 +122,18 @@ async fn update_provider(
     Ok(axum::Json(pv::provider(&p)))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SetupRequest {
-    name: String,
-    #[serde(default)]
-    business_name: Option<String>,
-    billing_email: String,
-    token: String,
-    key: String,
-}
-
 async fn setup_provider(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<SetupRequest>,
+    Json(req): Json<ProviderSetupRequest>,
 ) -> Answer<ProviderResponse> {
     let p = app
         .domain
         .setup_provider(
             &caller,
             path_id(&provider)?,
-            &ProviderSetup {
-                name: req.name,
-                business_name: req.business_name,
-                billing_email: req.billing_email,
-                token: req.token,
-                key: req.key,
-            },
+            &req,
         )
         .await?;
     Ok(axum::Json(pv::provider(&p)))
@@ -201,25 +169,11 @@ async fn get_member(
     Ok(axum::Json(pv::member(&m)))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InviteRequest {
-    emails: Vec<String>,
-    #[serde(default, rename = "type")]
-    wire_type: Option<i32>,
-    #[serde(default)]
-    role: Option<String>,
-    #[serde(default)]
-    role_id: Option<String>,
-    #[serde(default)]
-    client_ids: Vec<String>,
-}
-
 async fn invite_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<InviteRequest>,
+    Json(req): Json<ProviderUserInviteRequest>,
 ) -> Answer<ListResponse<ProviderInviteResponse>> {
     let invites = app
         .domain
@@ -228,7 +182,7 @@ async fn invite_members(
             path_id(&provider)?,
             &req.emails,
             req.role.as_deref(),
-            req.wire_type,
+            req.member_type,
             req.role_id.as_deref(),
             &req.client_ids,
         )
@@ -239,16 +193,11 @@ async fn invite_members(
     )))
 }
 
-#[derive(Deserialize)]
-struct IdsRequest {
-    ids: Vec<String>,
-}
-
 async fn reinvite_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<IdsRequest>,
+    Json(req): Json<ProviderUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
     let results = app
         .domain
@@ -273,16 +222,11 @@ async fn reinvite_member(
     Ok(axum::Json(pv::invite(&i)))
 }
 
-#[derive(Deserialize)]
-struct TokenRequest {
-    token: String,
-}
-
 async fn accept_invite(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-    Json(req): Json<TokenRequest>,
+    Json(req): Json<ProviderUserAcceptRequest>,
 ) -> Result<(), ApiError> {
     app.domain
         .accept_provider_invite(&caller, path_id(&provider)?, path_id(&member)?, &req.token)
@@ -294,7 +238,7 @@ async fn member_public_keys(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<IdsRequest>,
+    Json(req): Json<ProviderUserBulkRequest>,
 ) -> Answer<ListResponse<ProviderUserPublicKeyResponse>> {
     let keys = app
         .domain
@@ -313,16 +257,11 @@ async fn member_public_keys(
     )))
 }
 
-#[derive(Deserialize)]
-struct KeyRequest {
-    key: String,
-}
-
 async fn confirm_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-    Json(req): Json<KeyRequest>,
+    Json(req): Json<ProviderUserConfirmRequest>,
 ) -> Result<(), ApiError> {
     app.domain
         .confirm_provider_member(&caller, path_id(&provider)?, path_id(&member)?, &req.key)
@@ -330,22 +269,11 @@ async fn confirm_member(
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct KeyedId {
-    id: String,
-    key: String,
-}
-
-#[derive(Deserialize)]
-struct BulkConfirm {
-    keys: Vec<KeyedId>,
-}
-
 async fn confirm_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<BulkConfirm>,
+    Json(req): Json<ProviderUserBulkConfirmRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
     let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
     let results = app
@@ -359,22 +287,11 @@ async fn confirm_members(
     Ok(axum::Json(bulk_answer(results)))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RoleChange {
-    #[serde(default, rename = "type")]
-    wire_type: Option<i32>,
-    #[serde(default)]
-    role: Option<String>,
-    #[serde(default)]
-    role_id: Option<String>,
-}
-
 async fn update_member(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-    Json(req): Json<RoleChange>,
+    Json(req): Json<ProviderUserUpdateRequest>,
 ) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
@@ -383,7 +300,7 @@ async fn update_member(
             pid,
             mid,
             req.role.as_deref(),
-            req.wire_type,
+            req.member_type,
             req.role_id.as_deref(),
         )
         .await?;
@@ -405,17 +322,11 @@ async fn member_json(
     Ok(axum::Json(pv::member(&m)))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ClientIds {
-    client_ids: Vec<String>,
-}
-
 async fn assign_member_clients(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-    Json(req): Json<ClientIds>,
+    Json(req): Json<ProviderUserClientsRequest>,
 ) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
@@ -463,7 +374,7 @@ async fn delete_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<IdsRequest>,
+    Json(req): Json<ProviderUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
     let results = app
         .domain
@@ -505,18 +416,11 @@ fn bulk_answer(
     )
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PasswordCheck {
-    #[serde(default)]
-    master_password_hash: Option<String>,
-}
-
 async fn transfer_ownership(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-    Json(req): Json<PasswordCheck>,
+    Json(req): Json<ProviderTransferOwnershipRequest>,
 ) -> Result<(), ApiError> {
     app.domain
         .transfer_provider_ownership(
@@ -549,20 +453,11 @@ async fn list_roles(
     )))
 }
 
-#[derive(Deserialize)]
-struct RoleRequest {
-    name: String,
-    #[serde(default)]
-    permissions: Vec<String>,
-    #[serde(default)]
-    scope: Option<String>,
-}
-
 async fn create_role(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<RoleRequest>,
+    Json(req): Json<ProviderRoleRequest>,
 ) -> Answer<ProviderRoleResponse> {
     let r = app
         .domain
@@ -582,7 +477,7 @@ async fn update_role(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, role)): Path<(String, String)>,
-    Json(req): Json<RoleRequest>,
+    Json(req): Json<ProviderRoleRequest>,
 ) -> Answer<ProviderRoleResponse> {
     let pid = path_id(&provider)?;
     let r = app
@@ -606,16 +501,11 @@ async fn update_role(
     Ok(axum::Json(pv::provider_role(&r, members)))
 }
 
-#[derive(Deserialize)]
-struct NameRequest {
-    name: String,
-}
-
 async fn clone_role(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, role)): Path<(String, String)>,
-    Json(req): Json<NameRequest>,
+    Json(req): Json<ProviderRoleCloneRequest>,
 ) -> Answer<ProviderRoleResponse> {
     let r = app
         .domain
@@ -664,61 +554,18 @@ async fn get_client(
     Ok(axum::Json(pv::client(&c)))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct KeyPair {
-    public_key: String,
-    encrypted_private_key: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateClient {
-    name: String,
-    #[serde(default, alias = "clientOwnerEmail")]
-    owner_email: Option<String>,
-    plan_type: i32,
-    #[serde(default)]
-    seats: Option<i32>,
-    key: String,
-    key_pair: KeyPair,
-    #[serde(default)]
-    collection_name: Option<String>,
-    #[serde(default)]
-    billing_email: Option<String>,
-    #[serde(default)]
-    website: Option<String>,
-    #[serde(default)]
-    region: Option<String>,
-    #[serde(default)]
-    notes: Option<String>,
-}
-
 async fn create_client(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<CreateClient>,
+    Json(req): Json<ProviderClientCreateRequest>,
 ) -> Answer<ProviderClientCreatedResponse> {
     let created = app
         .domain
         .create_provider_client(
             &caller,
             path_id(&provider)?,
-            &NewClient {
-                name: req.name,
-                owner_email: req.owner_email,
-                plan_type: req.plan_type,
-                seats: req.seats,
-                key: req.key,
-                public_key: req.key_pair.public_key,
-                encrypted_private_key: req.key_pair.encrypted_private_key,
-                collection_name: req.collection_name,
-                billing_email: req.billing_email,
-                website: req.website,
-                region: req.region,
-                notes: req.notes,
-            },
+            &req,
         )
         .await?;
     Ok(axum::Json(ProviderClientCreatedResponse {
@@ -755,20 +602,11 @@ async fn addable_orgs(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LinkRequest {
-    organization_id: String,
-    key: String,
-    #[serde(default)]
-    master_password_hash: Option<String>,
-}
-
 async fn link_client(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Json(req): Json<LinkRequest>,
+    Json(req): Json<ProviderClientLinkRequest>,
 ) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
@@ -783,26 +621,11 @@ async fn link_client(
     Ok(axum::Json(pv::client(&c)))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EditClient {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    website: Option<String>,
-    #[serde(default)]
-    region: Option<String>,
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default, alias = "assignedSeats")]
-    seats: Option<i32>,
-}
-
 async fn edit_client(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
-    Json(req): Json<EditClient>,
+    Json(req): Json<ProviderClientUpdateRequest>,
 ) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
@@ -810,29 +633,17 @@ async fn edit_client(
             &caller,
             path_id(&provider)?,
             path_id(&client)?,
-            &ClientEdit {
-                name: req.name,
-                website: req.website,
-                region: req.region,
-                notes: req.notes,
-                seats: req.seats,
-            },
+            &req,
         )
         .await?;
     Ok(axum::Json(pv::client(&c)))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MemberIds {
-    member_ids: Vec<String>,
 }
 
 async fn assign_client_members(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
-    Json(req): Json<MemberIds>,
+    Json(req): Json<ProviderClientMembersRequest>,
 ) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
@@ -878,21 +689,6 @@ async fn launch_client(
 
 // ------------------------------------------------------------------ reports
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct EventsQuery {
-    #[serde(flatten)]
-    range: RangeQuery,
-    #[serde(default)]
-    member: Option<String>,
-    #[serde(default)]
-    client: Option<String>,
-    #[serde(default, rename = "type")]
-    event_type: Option<String>,
-    #[serde(default)]
-    format: Option<String>,
-}
-
 fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
     match format {
         None | Some("") | Some("json") => Ok(false),
@@ -919,7 +715,7 @@ async fn events_answer(
     app: &AppState,
     caller: &keyfleet_domain::Caller,
     provider: &str,
-    q: &EventsQuery,
+    q: &ProviderEventsQuery,
     member: Option<&str>,
 ) -> Result<Response, ApiError> {
     let csv = wants_csv(q.format.as_deref())?;
@@ -936,7 +732,7 @@ async fn events_answer(
             caller,
             path_id(provider)?,
             &ProviderEventFilter {
-                range: q.range.range(),
+                range: crate::routes::org_audit::event_range(&q.range),
                 member: member.or(q.member.as_deref()),
                 client: q.client.as_deref(),
                 event_type,
@@ -964,7 +760,7 @@ async fn provider_events(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Query(q): Query<EventsQuery>,
+    Query(q): Query<ProviderEventsQuery>,
 ) -> Result<Response, ApiError> {
     events_answer(&app, &caller, &provider, &q, None).await
 }
@@ -973,22 +769,16 @@ async fn member_events(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, member)): Path<(String, String)>,
-    Query(q): Query<EventsQuery>,
+    Query(q): Query<ProviderEventsQuery>,
 ) -> Result<Response, ApiError> {
     events_answer(&app, &caller, &provider, &q, Some(&member)).await
-}
-
-#[derive(Deserialize, Default)]
-struct FormatQuery {
-    #[serde(default)]
-    format: Option<String>,
 }
 
 async fn usage_report(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path(provider): Path<String>,
-    Query(q): Query<FormatQuery>,
+    Query(q): Query<ReportFormatQuery>,
 ) -> Result<Response, ApiError> {
     let csv = wants_csv(q.format.as_deref())?;
     let rows = app

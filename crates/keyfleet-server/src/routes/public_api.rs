@@ -4,23 +4,21 @@
 use crate::error::ApiError;
 use crate::extract::OrgAuthed;
 use crate::org_views as v;
-use crate::routes::org_audit::RangeQuery;
+use crate::routes::org_audit::event_range;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::Router;
 use keyfleet_api::org_responses::{CollectionResponse, EventResponse, PublicMemberResponse};
+use keyfleet_api::orgs::EventRangeQuery;
 use keyfleet_api::ListResponse;
 use serde_json::Value;
 
 /// A handler's answer: the typed response as JSON, or the error envelope.
 type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/public/members", get(members))
-        .route("/api/public/collections", get(collections))
-        .route("/api/public/events", get(events))
+crate::routes::route_table! {
+    get "/api/public/members" => members,
+    get "/api/public/collections" => collections,
+    get "/api/public/events" => events,
 }
 
 /// `GET /api/public/members`.
@@ -65,9 +63,9 @@ async fn collections(
 async fn events(
     State(app): State<AppState>,
     OrgAuthed(org): OrgAuthed,
-    Query(q): Query<RangeQuery>,
+    Query(q): Query<EventRangeQuery>,
 ) -> Answer<ListResponse<EventResponse>> {
-    let page = app.domain.public_events(&org, &q.range()).await?;
+    let page = app.domain.public_events(&org, &event_range(&q)).await?;
     Ok(axum::Json(v::list(
         page.events.iter().map(v::event).collect(),
         page.continuation_token,
