@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod limits;
 mod mail;
+pub mod openapi;
 mod org_views;
 mod provider_views;
 mod routes;

@@ -1080,3 +1080,28 @@ on_both_backends! {
     unassigned_clients_never_leak => a_technician_never_receives_an_unassigned_client_on_sqlite, a_technician_never_receives_an_unassigned_client_on_postgres;
     assignments_are_logged_per_pair => assignments_are_logged_per_member_and_client_on_sqlite, assignments_are_logged_per_member_and_client_on_postgres;
 }
+
+/// Integrators fetch the contract from the server itself: no token needed, and it is the
+/// document committed as docs/openapi.json (which its own test keeps in step with the code).
+#[tokio::test]
+async fn the_openapi_document_is_served_without_a_token() {
+    let server = spawn_server_with(Backend::Sqlite, |_| {}).await;
+    let r = client(&server)
+        .raw(
+            Method::GET,
+            "/api/docs/openapi.json",
+            None,
+            keyfleet_client::RawBody::Empty,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json"),
+    )
+    .unwrap();
+    assert_eq!(r.body, committed);
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/admin/providers"]["post"].is_object());
+}

@@ -88,10 +88,7 @@ async fn create_provider(
     _op: Operator,
     Json(req): Json<AdminProviderCreateRequest>,
 ) -> Answer<AdminProviderCreatedResponse> {
-    let (p, invite) = app
-        .domain
-        .admin_create_provider(&req)
-        .await?;
+    let (p, invite) = app.domain.admin_create_provider(&req).await?;
     Ok(axum::Json(AdminProviderCreatedResponse {
         provider: pv::admin_provider(&p, 1, 0),
         owner_email: invite.member.email,

@@ -2,7 +2,7 @@
 
 /// Builds a module's `routes()` from one table of `method "path" => handler` lines and exposes
 /// the same table as `ROUTES`, so the OpenAPI document is checked against the routes the
-/// router really serves, not against a copy.
+/// router really serves (`openapi` tests), not against a copy.
 macro_rules! route_table {
     ($($method:ident $path:literal => $handler:expr),* $(,)?) => {
         /// Every `(method, path)` this module serves, as its router registers them.
@@ -69,6 +69,7 @@ fn clients() -> Router<AppState> {
         .merge(org_audit::routes())
         .merge(public_api::routes())
         .merge(providers::routes())
+        .merge(crate::openapi::routes())
 }
 
 /// Which routes a listener serves.

@@ -14,11 +14,10 @@ use keyfleet_api::org_responses::{
     OrganizationUserMiniDetailsResponse, OrganizationUserPublicKeyResponse,
 };
 use keyfleet_api::orgs::{
-    SecretVerificationRequest,
     KeyedId, OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
     OrganizationUpdateRequest, OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest,
     OrganizationUserBulkRequest, OrganizationUserConfirmRequest, OrganizationUserInviteRequest,
-    OrganizationUserUpdateRequest,
+    OrganizationUserUpdateRequest, SecretVerificationRequest,
 };
 use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{InviteOutcome, MemberChange};

@@ -12,20 +12,20 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use keyfleet_api::org_responses::BulkMemberResponse;
+use keyfleet_api::provider_requests::{
+    ProviderClientCreateRequest, ProviderClientLinkRequest, ProviderClientMembersRequest,
+    ProviderClientUpdateRequest, ProviderEventsQuery, ProviderRoleCloneRequest,
+    ProviderRoleRequest, ProviderSetupRequest, ProviderTransferOwnershipRequest,
+    ProviderUpdateRequest, ProviderUserAcceptRequest, ProviderUserBulkConfirmRequest,
+    ProviderUserBulkRequest, ProviderUserClientsRequest, ProviderUserConfirmRequest,
+    ProviderUserInviteRequest, ProviderUserUpdateRequest, ReportFormatQuery,
+};
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProviderClientCreatedResponse, ProviderClientLaunchResponse,
     ProviderClientResponse, ProviderInviteResponse, ProviderMemberResponse, ProviderResponse,
     ProviderRoleResponse, ProviderUserPublicKeyResponse,
 };
 use keyfleet_api::ListResponse;
-use keyfleet_api::provider_requests::{
-    ProviderClientCreateRequest, ProviderClientLinkRequest, ProviderClientMembersRequest,
-    ProviderClientUpdateRequest, ProviderEventsQuery, ProviderRoleCloneRequest, ProviderRoleRequest,
-    ProviderSetupRequest, ProviderTransferOwnershipRequest, ProviderUpdateRequest,
-    ProviderUserAcceptRequest, ProviderUserBulkConfirmRequest, ProviderUserBulkRequest,
-    ProviderUserClientsRequest, ProviderUserConfirmRequest, ProviderUserInviteRequest,
-    ProviderUserUpdateRequest, ReportFormatQuery,
-};
 use keyfleet_domain::providers::{BulkMemberAction, ProviderEventFilter, ProviderInvite};
 use keyfleet_domain::DomainError;
 use serde_json::Value;
@@ -130,11 +130,7 @@ async fn setup_provider(
 ) -> Answer<ProviderResponse> {
     let p = app
         .domain
-        .setup_provider(
-            &caller,
-            path_id(&provider)?,
-            &req,
-        )
+        .setup_provider(&caller, path_id(&provider)?, &req)
         .await?;
     Ok(axum::Json(pv::provider(&p)))
 }
@@ -562,11 +558,7 @@ async fn create_client(
 ) -> Answer<ProviderClientCreatedResponse> {
     let created = app
         .domain
-        .create_provider_client(
-            &caller,
-            path_id(&provider)?,
-            &req,
-        )
+        .create_provider_client(&caller, path_id(&provider)?, &req)
         .await?;
     Ok(axum::Json(ProviderClientCreatedResponse {
         client: pv::client(&created.client),
@@ -629,12 +621,7 @@ async fn edit_client(
 ) -> Answer<ProviderClientResponse> {
     let c = app
         .domain
-        .edit_provider_client(
-            &caller,
-            path_id(&provider)?,
-            path_id(&client)?,
-            &req,
-        )
+        .edit_provider_client(&caller, path_id(&provider)?, path_id(&client)?, &req)
         .await?;
     Ok(axum::Json(pv::client(&c)))
 }
