@@ -76,6 +76,24 @@ macro_rules! numbered {
                 $name::try_from(code).map_err(serde::de::Error::custom)
             }
         }
+
+        // OpenAPI: an integer with the set's numbers, the names in the description.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Integer)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Int32,
+                    )))
+                    .enum_values(Some([$($code),+]))
+                    .description(Some(concat!(
+                        stringify!($name), ": ", $($code, " ", stringify!($variant), ". ",)+
+                    )))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 
@@ -400,7 +418,9 @@ numbered! {
 }
 
 /// Keyfleet's provider roles: stored as a number, sent as the lowercase name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderRole {
     /// Exactly one; everything, and the only one who transfers ownership.
