@@ -1036,6 +1036,23 @@ fn declared_routes(source: &str) -> BTreeSet<(String, String)> {
             }
         }
     }
+    // `route_table!` lines: `get "/path" => handler,`.
+    for line in source.lines() {
+        let mut words = line.trim().splitn(2, ' ');
+        let (Some(method), Some(rest)) = (words.next(), words.next()) else {
+            continue;
+        };
+        if !["get", "post", "put", "delete", "patch"].contains(&method) {
+            continue;
+        }
+        if let Some(path) = rest
+            .strip_prefix('"')
+            .and_then(|r| r.split_once("\" =>"))
+            .map(|(p, _)| p)
+        {
+            out.insert((method.to_uppercase(), path.to_string()));
+        }
+    }
     out
 }
 
@@ -1058,7 +1075,8 @@ fn normalized(path: &str) -> String {
 }
 
 /// Every provider and operator route the server declares has a row (read from the route
-/// modules' source, so a new route cannot land unchecked).
+/// modules' source — `.route(…)` calls and `route_table!` lines — so a new route cannot land
+/// unchecked).
 #[test]
 fn every_provider_route_has_a_row_in_the_matrix() {
     let dir = keyfleet_testkit::workspace_root().join("crates/keyfleet-server/src/routes");
