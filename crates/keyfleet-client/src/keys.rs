@@ -61,11 +61,11 @@ impl NewOrgKeys {
     }
 
     /// `{publicKey, encryptedPrivateKey}` as organization and client creation send it.
-    pub fn key_pair_json(&self) -> Value {
-        serde_json::json!({
-            "publicKey": self.public_key,
-            "encryptedPrivateKey": self.encrypted_private_key,
-        })
+    pub fn key_pair(&self) -> keyfleet_api::orgs::OrganizationKeysRequest {
+        keyfleet_api::orgs::OrganizationKeysRequest {
+            public_key: self.public_key.clone(),
+            encrypted_private_key: self.encrypted_private_key.clone(),
+        }
     }
 }
 
@@ -163,7 +163,7 @@ mod tests {
             private.public_key().to_spki_der_b64().unwrap(),
             keys.public_key
         );
-        assert_eq!(keys.key_pair_json()["publicKey"], keys.public_key);
+        assert_eq!(keys.key_pair().public_key, keys.public_key);
     }
 
     #[test]

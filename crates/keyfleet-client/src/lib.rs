@@ -2,16 +2,31 @@
 //! does the client-side crypto itself — key generation at registration, the master password hash
 //! at login, encryption of vault fields. The `keyfleet` CLI and the integration tests both use it,
 //! so tests exercise the same code path as users.
+//!
+//! Every server call is one typed method taking and answering the `keyfleet-api` wire types:
+//! the calls that need only an access token are the [`OrgCalls`], [`ProviderCalls`] and
+//! [`AccountCalls`] traits, implemented for anything that is a [`Bearer`] (a [`Session`], or
+//! [`Client::with_token`] for a saved session's tokens); the calls that encrypt or decrypt are
+//! methods of [`Session`]; the operator's are methods of [`Client`]. Callers name no URL path.
 
+mod account;
+mod authed;
 pub mod keys;
 mod orgs;
 mod providers;
 mod session;
 
-pub use orgs::{Access, CreatedOrg};
+pub use account::{
+    AccountCalls, Authorized, TwoFactorAuthenticatorResponse, TwoFactorProviderResponse,
+    TwoFactorRecoverResponse, TwoFactorWebAuthnResponse, WebAuthnKeyResponse,
+};
+pub use authed::Bearer;
+/// The wire types the calls take and answer.
+pub use keyfleet_api as api;
+pub use orgs::{Access, CreatedOrg, OrgCalls, OrgEventFilter};
 pub use providers::{
-    new_client_body, ClientEdit, CreatedClient, LaunchedClient, MemberRole, NewClient,
-    ProviderCalls, ProviderEventFilter, RoleScope,
+    new_client_body, ClientEdit, CreateClientRequest, CreatedClient, LaunchedClient, MemberRole,
+    NewClient, ProviderCalls, ProviderEventFilter, RoleScope,
 };
 pub use session::Session;
 

@@ -1,57 +1,35 @@
 //! The provider calls that need an access token but no vault key ([`ProviderCalls`]).
 
-use super::{list_data, provider_path, ClientEdit, MemberRole, ProviderEventFilter, RoleScope};
-use crate::{Client, ClientError, RawBody, Session};
+use super::requests::{
+    ClientIdsRequest, EditClientRequest, IdsRequest, MemberIdsRequest, NameRequest,
+    PasswordCheckRequest, ProviderInviteRequest, ProviderUpdateRequest, RoleRequest, TokenRequest,
+};
+use super::{provider_path, ClientEdit, MemberRole, ProviderEventFilter, RoleScope};
+use crate::authed::{send, send_text, Bearer, NO_BODY};
+use crate::{AccountCalls, ClientError};
+use keyfleet_api::org_responses::{BulkMemberResponse, ProviderEventResponse};
+use keyfleet_api::provider_responses::{
+    AddableOrganizationResponse, ProfileProviderResponse, ProviderClientLaunchResponse,
+    ProviderClientResponse, ProviderClientUsageResponse, ProviderInviteResponse,
+    ProviderMemberResponse, ProviderResponse, ProviderRoleResponse, ProviderUserPublicKeyResponse,
+};
+use keyfleet_api::ListResponse;
 use keyfleet_crypto::PublicKey;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
-
-async fn send<T: DeserializeOwned>(
-    who: &(impl ProviderCalls + ?Sized),
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<T, ClientError> {
-    let (client, token) = who.bearer();
-    let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
-    client.call(method, path, Some(token), body).await
-}
-
-async fn send_list(
-    who: &(impl ProviderCalls + ?Sized),
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<Vec<Value>, ClientError> {
-    Ok(list_data(send(who, method, path, body).await?))
-}
-
-async fn send_text(who: &(impl ProviderCalls + ?Sized), path: &str) -> Result<String, ClientError> {
-    let (client, token) = who.bearer();
-    client.call_text(Method::GET, path, Some(token)).await
-}
 
 /// The provider calls that need an access token but no vault key.
 // Callers await these where they are; none needs the futures to be `Send`.
 #[allow(async_fn_in_trait)]
-pub trait ProviderCalls {
-    /// The connection and the access token to send.
-    fn bearer(&self) -> (&Client, &str);
-
+pub trait ProviderCalls: Bearer {
     /// The caller's provider memberships from sync (`profile.providers`): confirmed, active
     /// memberships of enabled providers, while two-step login is on.
-    async fn my_providers(&self) -> Result<Vec<Value>, ClientError> {
-        let sync: Value = send(self, Method::GET, "/api/sync?excludeDomains=true", None).await?;
-        Ok(sync["profile"]["providers"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+    async fn my_providers(&self) -> Result<Vec<ProfileProviderResponse>, ClientError> {
+        Ok(self.profile().await?.providers)
     }
 
     /// `GET /providers/{pid}`.
-    async fn provider(&self, provider_id: &str) -> Result<Value, ClientError> {
-        send(self, Method::GET, &provider_path(provider_id), None).await
+    async fn provider(&self, provider_id: &str) -> Result<ProviderResponse, ClientError> {
+        send(self, Method::GET, &provider_path(provider_id), NO_BODY).await
     }
 
     /// `PUT /providers/{pid}` (owner, admin).
@@ -61,10 +39,13 @@ pub trait ProviderCalls {
         name: &str,
         business_name: Option<&str>,
         billing_email: &str,
-    ) -> Result<Value, ClientError> {
-        let body =
-            json!({ "name": name, "businessName": business_name, "billingEmail": billing_email });
-        send(self, Method::PUT, &provider_path(provider_id), Some(body)).await
+    ) -> Result<ProviderResponse, ClientError> {
+        let body = ProviderUpdateRequest {
+            name,
+            business_name,
+            billing_email,
+        };
+        send(self, Method::PUT, &provider_path(provider_id), Some(&body)).await
     }
 
     /// `POST /providers/{pid}/users/{puid}/accept`: the invitee accepts with the link's token.
@@ -75,13 +56,17 @@ pub trait ProviderCalls {
         token: &str,
     ) -> Result<(), ClientError> {
         let path = format!("{}/users/{member_id}/accept", provider_path(provider_id));
-        send(self, Method::POST, &path, Some(json!({ "token": token }))).await
+        send(self, Method::POST, &path, Some(&TokenRequest { token })).await
     }
 
     /// `GET /providers/{pid}/users`.
-    async fn provider_members(&self, provider_id: &str) -> Result<Vec<Value>, ClientError> {
+    async fn provider_members(
+        &self,
+        provider_id: &str,
+    ) -> Result<Vec<ProviderMemberResponse>, ClientError> {
         let path = format!("{}/users", provider_path(provider_id));
-        send_list(self, Method::GET, &path, None).await
+        let l: ListResponse<_> = send(self, Method::GET, &path, NO_BODY).await?;
+        Ok(l.data)
     }
 
     /// `GET /providers/{pid}/users/{puid}`.
@@ -89,9 +74,9 @@ pub trait ProviderCalls {
         &self,
         provider_id: &str,
         member_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}", provider_path(provider_id));
-        send(self, Method::GET, &path, None).await
+        send(self, Method::GET, &path, NO_BODY).await
     }
 
     /// `POST /providers/{pid}/users/invite`: the invitations, with their links.
@@ -101,12 +86,15 @@ pub trait ProviderCalls {
         emails: &[String],
         role: &MemberRole,
         client_ids: &[String],
-    ) -> Result<Vec<Value>, ClientError> {
-        let mut body = role.fields();
-        body["emails"] = json!(emails);
-        body["clientIds"] = json!(client_ids);
+    ) -> Result<Vec<ProviderInviteResponse>, ClientError> {
+        let body = ProviderInviteRequest {
+            emails,
+            role: role.fields(),
+            client_ids,
+        };
         let path = format!("{}/users/invite", provider_path(provider_id));
-        send_list(self, Method::POST, &path, Some(body)).await
+        let l: ListResponse<_> = send(self, Method::POST, &path, Some(&body)).await?;
+        Ok(l.data)
     }
 
     /// `POST /providers/{pid}/users/{puid}/reinvite`: a new link; older ones stop working.
@@ -114,9 +102,9 @@ pub trait ProviderCalls {
         &self,
         provider_id: &str,
         member_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderInviteResponse, ClientError> {
         let path = format!("{}/users/{member_id}/reinvite", provider_path(provider_id));
-        send(self, Method::POST, &path, None).await
+        send(self, Method::POST, &path, NO_BODY).await
     }
 
     /// `POST /providers/{pid}/users/reinvite`: `{id, error, …}` per member.
@@ -124,47 +112,43 @@ pub trait ProviderCalls {
         &self,
         provider_id: &str,
         member_ids: &[String],
-    ) -> Result<Vec<Value>, ClientError> {
+    ) -> Result<Vec<BulkMemberResponse>, ClientError> {
         let path = format!("{}/users/reinvite", provider_path(provider_id));
-        send_list(
-            self,
-            Method::POST,
-            &path,
-            Some(json!({ "ids": member_ids })),
-        )
-        .await
+        let body = IdsRequest { ids: member_ids };
+        let l: ListResponse<_> = send(self, Method::POST, &path, Some(&body)).await?;
+        Ok(l.data)
     }
 
-    /// An accepted member's public key (`POST …/users/public-keys`) and its account
-    /// fingerprint phrase, to compare with the one the member's own app shows.
+    /// `POST /providers/{pid}/users/public-keys`: accepted members' public keys.
+    async fn provider_member_public_keys(
+        &self,
+        provider_id: &str,
+        member_ids: &[String],
+    ) -> Result<Vec<ProviderUserPublicKeyResponse>, ClientError> {
+        let path = format!("{}/users/public-keys", provider_path(provider_id));
+        let body = IdsRequest { ids: member_ids };
+        let l: ListResponse<_> = send(self, Method::POST, &path, Some(&body)).await?;
+        Ok(l.data)
+    }
+
+    /// An accepted member's public key ([`ProviderCalls::provider_member_public_keys`]) and
+    /// its account fingerprint phrase, to compare with the one the member's own app shows.
     async fn provider_member_public_key(
         &self,
         provider_id: &str,
         member_id: &str,
     ) -> Result<(PublicKey, String), ClientError> {
-        let path = format!("{}/users/public-keys", provider_path(provider_id));
-        let keys = send_list(
-            self,
-            Method::POST,
-            &path,
-            Some(json!({ "ids": [member_id] })),
-        )
-        .await?;
+        let keys = self
+            .provider_member_public_keys(provider_id, &[member_id.to_string()])
+            .await?;
         let entry = keys
             .iter()
-            .find(|k| {
-                k["id"]
-                    .as_str()
-                    .is_some_and(|id| id.eq_ignore_ascii_case(member_id))
-            })
+            .find(|k| k.id.eq_ignore_ascii_case(member_id))
             .ok_or_else(|| {
                 ClientError::Decode("no public key for that member (not accepted yet?)".into())
             })?;
-        let user_id = entry["userId"]
-            .as_str()
-            .ok_or_else(|| ClientError::Decode("the public key answer has no userId".into()))?;
-        let public = PublicKey::from_spki_der_b64(entry["key"].as_str().unwrap_or(""))?;
-        let fingerprint = public.fingerprint_phrase(user_id)?;
+        let public = PublicKey::from_spki_der_b64(entry.key.as_deref().unwrap_or(""))?;
+        let fingerprint = public.fingerprint_phrase(&entry.user_id)?;
         Ok((public, fingerprint))
     }
 
@@ -174,9 +158,9 @@ pub trait ProviderCalls {
         provider_id: &str,
         member_id: &str,
         role: &MemberRole,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}", provider_path(provider_id));
-        send(self, Method::PUT, &path, Some(role.fields())).await
+        send(self, Method::PUT, &path, Some(&role.fields())).await
     }
 
     /// `PUT /providers/{pid}/users/{puid}/clients`: replaces the member's assigned clients.
@@ -185,10 +169,10 @@ pub trait ProviderCalls {
         provider_id: &str,
         member_id: &str,
         client_ids: &[String],
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}/clients", provider_path(provider_id));
-        let body = json!({ "clientIds": client_ids });
-        send(self, Method::PUT, &path, Some(body)).await
+        let body = ClientIdsRequest { client_ids };
+        send(self, Method::PUT, &path, Some(&body)).await
     }
 
     /// `POST /providers/{pid}/users/{puid}/suspend`: access ends with the next request.
@@ -196,9 +180,9 @@ pub trait ProviderCalls {
         &self,
         provider_id: &str,
         member_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}/suspend", provider_path(provider_id));
-        send(self, Method::POST, &path, None).await
+        send(self, Method::POST, &path, NO_BODY).await
     }
 
     /// `POST /providers/{pid}/users/{puid}/restore`.
@@ -206,9 +190,9 @@ pub trait ProviderCalls {
         &self,
         provider_id: &str,
         member_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}/restore", provider_path(provider_id));
-        send(self, Method::POST, &path, None).await
+        send(self, Method::POST, &path, NO_BODY).await
     }
 
     /// `DELETE /providers/{pid}/users/{puid}`: the membership and its wrapped key are gone.
@@ -218,7 +202,7 @@ pub trait ProviderCalls {
         member_id: &str,
     ) -> Result<(), ClientError> {
         let path = format!("{}/users/{member_id}", provider_path(provider_id));
-        send(self, Method::DELETE, &path, None).await
+        send(self, Method::DELETE, &path, NO_BODY).await
     }
 
     /// `DELETE /providers/{pid}/users`: `{id, error}` per member.
@@ -226,15 +210,11 @@ pub trait ProviderCalls {
         &self,
         provider_id: &str,
         member_ids: &[String],
-    ) -> Result<Vec<Value>, ClientError> {
+    ) -> Result<Vec<BulkMemberResponse>, ClientError> {
         let path = format!("{}/users", provider_path(provider_id));
-        send_list(
-            self,
-            Method::DELETE,
-            &path,
-            Some(json!({ "ids": member_ids })),
-        )
-        .await
+        let body = IdsRequest { ids: member_ids };
+        let l: ListResponse<_> = send(self, Method::DELETE, &path, Some(&body)).await?;
+        Ok(l.data)
     }
 
     /// `POST /providers/{pid}/users/{puid}/transfer-ownership` (the owner, re-checked with the
@@ -249,14 +229,20 @@ pub trait ProviderCalls {
             "{}/users/{member_id}/transfer-ownership",
             provider_path(provider_id)
         );
-        let body = json!({ "masterPasswordHash": master_password_hash });
-        send(self, Method::POST, &path, Some(body)).await
+        let body = PasswordCheckRequest {
+            master_password_hash,
+        };
+        send(self, Method::POST, &path, Some(&body)).await
     }
 
     /// `GET /providers/{pid}/roles`.
-    async fn provider_roles(&self, provider_id: &str) -> Result<Vec<Value>, ClientError> {
+    async fn provider_roles(
+        &self,
+        provider_id: &str,
+    ) -> Result<Vec<ProviderRoleResponse>, ClientError> {
         let path = format!("{}/roles", provider_path(provider_id));
-        send_list(self, Method::GET, &path, None).await
+        let l: ListResponse<_> = send(self, Method::GET, &path, NO_BODY).await?;
+        Ok(l.data)
     }
 
     /// `POST /providers/{pid}/roles`.
@@ -266,10 +252,14 @@ pub trait ProviderCalls {
         name: &str,
         permissions: &[String],
         scope: RoleScope,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles", provider_path(provider_id));
-        let body = json!({ "name": name, "permissions": permissions, "scope": scope.name() });
-        send(self, Method::POST, &path, Some(body)).await
+        let body = RoleRequest {
+            name,
+            permissions,
+            scope: scope.name(),
+        };
+        send(self, Method::POST, &path, Some(&body)).await
     }
 
     /// `PUT /providers/{pid}/roles/{rid}`: replaces name, permissions and scope.
@@ -280,10 +270,14 @@ pub trait ProviderCalls {
         name: &str,
         permissions: &[String],
         scope: RoleScope,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles/{role_id}", provider_path(provider_id));
-        let body = json!({ "name": name, "permissions": permissions, "scope": scope.name() });
-        send(self, Method::PUT, &path, Some(body)).await
+        let body = RoleRequest {
+            name,
+            permissions,
+            scope: scope.name(),
+        };
+        send(self, Method::PUT, &path, Some(&body)).await
     }
 
     /// `POST /providers/{pid}/roles/{rid}/clone`.
@@ -292,9 +286,9 @@ pub trait ProviderCalls {
         provider_id: &str,
         role_id: &str,
         name: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles/{role_id}/clone", provider_path(provider_id));
-        send(self, Method::POST, &path, Some(json!({ "name": name }))).await
+        send(self, Method::POST, &path, Some(&NameRequest { name })).await
     }
 
     /// `DELETE /providers/{pid}/roles/{rid}` (refused while members hold it).
@@ -304,20 +298,27 @@ pub trait ProviderCalls {
         role_id: &str,
     ) -> Result<(), ClientError> {
         let path = format!("{}/roles/{role_id}", provider_path(provider_id));
-        send(self, Method::DELETE, &path, None).await
+        send(self, Method::DELETE, &path, NO_BODY).await
     }
 
     /// `GET /providers/{pid}/organizations`: the clients in the caller's scope.
-    async fn provider_clients(&self, provider_id: &str) -> Result<Vec<Value>, ClientError> {
+    async fn provider_clients(
+        &self,
+        provider_id: &str,
+    ) -> Result<Vec<ProviderClientResponse>, ClientError> {
         let path = format!("{}/organizations", provider_path(provider_id));
-        send_list(self, Method::GET, &path, None).await
+        let l: ListResponse<_> = send(self, Method::GET, &path, NO_BODY).await?;
+        Ok(l.data)
     }
 
     /// `GET /providers/{pid}/clients/addable`: organizations the caller owns that no provider
     /// manages.
-    async fn addable_orgs(&self, provider_id: &str) -> Result<Vec<Value>, ClientError> {
+    async fn addable_orgs(
+        &self,
+        provider_id: &str,
+    ) -> Result<Vec<AddableOrganizationResponse>, ClientError> {
         let path = format!("{}/clients/addable", provider_path(provider_id));
-        send(self, Method::GET, &path, None).await
+        send(self, Method::GET, &path, NO_BODY).await
     }
 
     /// `PUT /providers/{pid}/clients/{poid}`.
@@ -326,13 +327,16 @@ pub trait ProviderCalls {
         provider_id: &str,
         client_id: &str,
         edit: &ClientEdit,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderClientResponse, ClientError> {
         let path = format!("{}/clients/{client_id}", provider_path(provider_id));
-        let body = json!({
-            "name": edit.name, "website": edit.website, "region": edit.region,
-            "notes": edit.notes, "seats": edit.seats,
-        });
-        send(self, Method::PUT, &path, Some(body)).await
+        let body = EditClientRequest {
+            name: edit.name.as_deref(),
+            website: edit.website.as_deref(),
+            region: edit.region.as_deref(),
+            notes: edit.notes.as_deref(),
+            seats: edit.seats,
+        };
+        send(self, Method::PUT, &path, Some(&body)).await
     }
 
     /// `PUT /providers/{pid}/clients/{poid}/members`: replaces who manages the client.
@@ -341,10 +345,10 @@ pub trait ProviderCalls {
         provider_id: &str,
         client_id: &str,
         member_ids: &[String],
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderClientResponse, ClientError> {
         let path = format!("{}/clients/{client_id}/members", provider_path(provider_id));
-        let body = json!({ "memberIds": member_ids });
-        send(self, Method::PUT, &path, Some(body)).await
+        let body = MemberIdsRequest { member_ids };
+        send(self, Method::PUT, &path, Some(&body)).await
     }
 
     /// `DELETE /providers/{pid}/organizations/{poid}`: the link and its wrapped key go; the
@@ -355,33 +359,33 @@ pub trait ProviderCalls {
         client_id: &str,
     ) -> Result<(), ClientError> {
         let path = format!("{}/organizations/{client_id}", provider_path(provider_id));
-        send(self, Method::DELETE, &path, None).await
+        send(self, Method::DELETE, &path, NO_BODY).await
     }
 
     /// `POST /providers/{pid}/clients/{poid}/launch` (logged in the provider's and the
-    /// client's event logs): `{organizationId, organizationName, key, …}`, the key still
-    /// wrapped with the provider key ([`Session::launch_into_client`] unwraps it).
+    /// client's event logs): the key still wrapped with the provider key
+    /// ([`crate::Session::launch_into_client`] unwraps it).
     async fn launch_client(
         &self,
         provider_id: &str,
         client_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderClientLaunchResponse, ClientError> {
         let path = format!("{}/clients/{client_id}/launch", provider_path(provider_id));
-        send(self, Method::POST, &path, None).await
+        send(self, Method::POST, &path, NO_BODY).await
     }
 
-    /// `GET /providers/{pid}/events`: `{data, continuationToken}`.
+    /// `GET /providers/{pid}/events`: one page.
     async fn provider_events(
         &self,
         provider_id: &str,
         filter: &ProviderEventFilter,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ListResponse<ProviderEventResponse>, ClientError> {
         let path = format!(
             "{}/events{}",
             provider_path(provider_id),
             filter.query(false)
         );
-        send(self, Method::GET, &path, None).await
+        send(self, Method::GET, &path, NO_BODY).await
     }
 
     /// The event log as CSV text (`format=csv`).
@@ -398,25 +402,29 @@ pub trait ProviderCalls {
         send_text(self, &path).await
     }
 
-    /// `GET /providers/{pid}/users/{puid}/events`.
+    /// `GET /providers/{pid}/users/{puid}/events`: one page.
     async fn provider_member_events(
         &self,
         provider_id: &str,
         member_id: &str,
         filter: &ProviderEventFilter,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ListResponse<ProviderEventResponse>, ClientError> {
         let path = format!(
             "{}/users/{member_id}/events{}",
             provider_path(provider_id),
             filter.query(false)
         );
-        send(self, Method::GET, &path, None).await
+        send(self, Method::GET, &path, NO_BODY).await
     }
 
     /// `GET /providers/{pid}/reports/usage`: one row per client.
-    async fn provider_usage(&self, provider_id: &str) -> Result<Vec<Value>, ClientError> {
+    async fn provider_usage(
+        &self,
+        provider_id: &str,
+    ) -> Result<Vec<ProviderClientUsageResponse>, ClientError> {
         let path = format!("{}/reports/usage", provider_path(provider_id));
-        send_list(self, Method::GET, &path, None).await
+        let l: ListResponse<_> = send(self, Method::GET, &path, NO_BODY).await?;
+        Ok(l.data)
     }
 
     /// The usage report as CSV text, with its `TOTAL` row.
@@ -426,8 +434,4 @@ pub trait ProviderCalls {
     }
 }
 
-impl ProviderCalls for Session {
-    fn bearer(&self) -> (&Client, &str) {
-        (self.client(), &self.access_token)
-    }
-}
+impl<T: Bearer + ?Sized> ProviderCalls for T {}

@@ -3,37 +3,33 @@
 //! org key is made here (or unwrapped from the linking owner's membership) and kept on the server
 //! only wrapped with the provider key.
 //!
-//! Calls that need no vault key are the [`ProviderCalls`] trait, implemented for [`Session`] and
-//! for anything else holding an access token (the CLI's saved session, which only unlocks the
+//! Calls that need no vault key are the [`ProviderCalls`] trait, implemented for every
+//! [`crate::Bearer`]: a [`Session`], and
+//! anything else holding an access token (the CLI's saved session, which only unlocks the
 //! keys with the master password for the commands that encrypt or decrypt). Calls that do need a
 //! key are methods of [`Session`]. The operator's calls (admin token) are methods of [`Client`].
 
+use crate::authed::send;
 use crate::keys::{
     org_key_in_profile, provider_key_in_profile, unwrap_with, wrap_to_public, wrap_with, NewOrgKeys,
 };
 use crate::{query_string, ClientError, Session};
+use keyfleet_api::provider_responses::{
+    ProviderClientCreatedResponse, ProviderClientResponse, ProviderResponse,
+};
 use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
+use requests::{KeyRequest, LinkRequest, ProviderRoleFields, ProviderSetupRequest};
 use reqwest::Method;
-use serde_json::{json, Value};
 
 mod calls;
 mod operator;
+mod requests;
 
 pub use calls::ProviderCalls;
+pub use requests::CreateClientRequest;
 
 fn provider_path(provider_id: &str) -> String {
     format!("/api/providers/{provider_id}")
-}
-
-/// The `data` array of a list answer.
-fn list_data(v: Value) -> Vec<Value> {
-    match v {
-        Value::Object(mut m) => match m.remove("data") {
-            Some(Value::Array(a)) => a,
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
 }
 
 /// A provider member's role as invitations and role changes give it (the owner is made by the
@@ -50,12 +46,13 @@ pub enum MemberRole {
 
 impl MemberRole {
     /// `{role, roleId}` as the member calls take it.
-    fn fields(&self) -> Value {
-        match self {
-            MemberRole::Admin => json!({ "role": "admin", "roleId": null }),
-            MemberRole::Technician => json!({ "role": "technician", "roleId": null }),
-            MemberRole::Custom(id) => json!({ "role": "custom", "roleId": id }),
-        }
+    fn fields(&self) -> ProviderRoleFields<'_> {
+        let (role, role_id) = match self {
+            MemberRole::Admin => ("admin", None),
+            MemberRole::Technician => ("technician", None),
+            MemberRole::Custom(id) => ("custom", Some(id.as_str())),
+        };
+        ProviderRoleFields { role, role_id }
     }
 }
 
@@ -151,8 +148,8 @@ pub struct ClientEdit {
 
 /// A client created under a provider, with its org key.
 pub struct CreatedClient {
-    /// The client JSON (`providerOrganizationOrganizationDetail` plus `ownerInvite`).
-    pub client: Value,
+    /// The client (`providerOrganizationOrganizationDetail` plus `ownerInvite`).
+    pub client: ProviderClientCreatedResponse,
     /// The new org key (kept client side).
     pub key: SymmetricKey,
 }
@@ -176,24 +173,24 @@ pub struct LaunchedClient {
 pub fn new_client_body(
     provider_key: &SymmetricKey,
     client: &NewClient,
-) -> Result<(Value, SymmetricKey), ClientError> {
+) -> Result<(CreateClientRequest, SymmetricKey), ClientError> {
     let keys = NewOrgKeys::generate()?;
-    let body = json!({
-        "name": client.name,
-        "ownerEmail": client.owner_email,
-        "planType": client.plan_type,
-        "seats": client.seats,
-        "key": wrap_with(provider_key, &keys.key),
-        "keyPair": keys.key_pair_json(),
-        "collectionName": client
+    let body = CreateClientRequest {
+        name: client.name.clone(),
+        owner_email: client.owner_email.clone(),
+        plan_type: client.plan_type,
+        seats: client.seats,
+        key: wrap_with(provider_key, &keys.key),
+        key_pair: keys.key_pair(),
+        collection_name: client
             .collection_name
             .as_deref()
             .map(|n| EncString::encrypt_str(&keys.key, n)),
-        "billingEmail": client.billing_email,
-        "website": client.website,
-        "region": client.region,
-        "notes": client.notes,
-    });
+        billing_email: client.billing_email.clone(),
+        website: client.website.clone(),
+        region: client.region.clone(),
+        notes: client.notes.clone(),
+    };
     Ok((body, keys.key))
 }
 /// The provider calls that need the caller's keys.
@@ -208,18 +205,18 @@ impl Session {
         name: &str,
         business_name: Option<&str>,
         billing_email: &str,
-    ) -> Result<(Value, SymmetricKey), ClientError> {
+    ) -> Result<(ProviderResponse, SymmetricKey), ClientError> {
         let my_public = self.private_key_required()?.public_key();
         let key = SymmetricKey::generate();
-        let body = json!({
-            "name": name,
-            "businessName": business_name,
-            "billingEmail": billing_email,
-            "token": token,
-            "key": wrap_to_public(&my_public, &key)?,
-        });
+        let body = ProviderSetupRequest {
+            name,
+            business_name,
+            billing_email,
+            token,
+            key: wrap_to_public(&my_public, &key)?,
+        };
         let path = format!("{}/setup", provider_path(provider_id));
-        let provider: Value = self.call(Method::POST, &path, Some(body)).await?;
+        let provider = send(self, Method::POST, &path, Some(&body)).await?;
         Ok((provider, key))
     }
 
@@ -255,8 +252,10 @@ impl Session {
         public: &PublicKey,
     ) -> Result<(), ClientError> {
         let path = format!("{}/users/{member_id}/confirm", provider_path(provider_id));
-        let body = json!({ "key": wrap_to_public(public, provider_key)? });
-        self.call(Method::POST, &path, Some(body)).await
+        let body = KeyRequest {
+            key: wrap_to_public(public, provider_key)?,
+        };
+        send(self, Method::POST, &path, Some(&body)).await
     }
 
     /// Creates a client company under the provider (keys made here, see [`new_client_body`]).
@@ -268,7 +267,7 @@ impl Session {
         let provider_key = self.provider_key(provider_id).await?;
         let (body, key) = new_client_body(&provider_key, client)?;
         let path = format!("{}/clients", provider_path(provider_id));
-        let client: Value = self.call(Method::POST, &path, Some(body)).await?;
+        let client = send(self, Method::POST, &path, Some(&body)).await?;
         Ok(CreatedClient { client, key })
     }
 
@@ -280,16 +279,19 @@ impl Session {
         provider_id: &str,
         organization_id: &str,
         password: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderClientResponse, ClientError> {
         let sync = self.sync().await?;
         let private = self.private_key_required()?;
         let provider_key = provider_key_in_profile(&sync["profile"], provider_id, private)?;
         let org_key = org_key_in_profile(&sync["profile"], organization_id, private)?;
-        let mut body = self.verify_body(password).await?;
-        body["organizationId"] = json!(organization_id);
-        body["key"] = json!(wrap_with(&provider_key, &org_key));
+        let (master_password_hash, _) = self.client().password_hash(&self.email, password).await?;
+        let body = LinkRequest {
+            organization_id,
+            key: wrap_with(&provider_key, &org_key),
+            master_password_hash,
+        };
         let path = format!("{}/clients/existing", provider_path(provider_id));
-        self.call(Method::POST, &path, Some(body)).await
+        send(self, Method::POST, &path, Some(&body)).await
     }
 
     /// Launches into a client ([`ProviderCalls::launch_client`]): the organization id and its
@@ -301,22 +303,11 @@ impl Session {
     ) -> Result<LaunchedClient, ClientError> {
         let provider_key = self.provider_key(provider_id).await?;
         let v = self.launch_client(provider_id, client_id).await?;
-        let field = |k: &str| {
-            v[k].as_str()
-                .map(str::to_string)
-                .ok_or_else(|| ClientError::Decode(format!("the launch answer has no {k}")))
-        };
         Ok(LaunchedClient {
-            key: unwrap_with(&provider_key, &field("key")?)?,
-            organization_id: field("organizationId")?,
-            organization_name: v["organizationName"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            provider_organization_id: v["providerOrganizationId"]
-                .as_str()
-                .unwrap_or(client_id)
-                .to_string(),
+            key: unwrap_with(&provider_key, &v.key)?,
+            organization_id: v.organization_id,
+            organization_name: v.organization_name,
+            provider_organization_id: v.provider_organization_id,
         })
     }
 }
@@ -325,6 +316,7 @@ impl Session {
 mod tests {
     use super::*;
     use keyfleet_crypto::PrivateKey;
+    use serde_json::json;
 
     #[test]
     fn a_client_create_payload_decrypts_with_the_provider_key() {
@@ -341,6 +333,7 @@ mod tests {
             },
         )
         .unwrap();
+        let body = serde_json::to_value(&body).unwrap();
         let wrapped = body["key"].as_str().unwrap();
         assert!(wrapped.starts_with("2."), "type 2 under the provider key");
         assert_eq!(unwrap_with(&provider_key, wrapped).unwrap(), org_key);
@@ -383,10 +376,10 @@ mod tests {
     #[test]
     fn member_roles_and_event_filters_take_their_wire_forms() {
         assert_eq!(
-            MemberRole::Custom("r1".into()).fields(),
+            serde_json::to_value(MemberRole::Custom("r1".into()).fields()).unwrap(),
             json!({ "role": "custom", "roleId": "r1" })
         );
-        assert_eq!(MemberRole::Technician.fields()["role"], "technician");
+        assert_eq!(MemberRole::Technician.fields().role, "technician");
         let filter = ProviderEventFilter {
             member: Some("m1".into()),
             event_type: Some(1800),
@@ -394,10 +387,5 @@ mod tests {
         };
         assert_eq!(filter.query(false), "?member=m1&type=1800");
         assert_eq!(ProviderEventFilter::default().query(true), "?format=csv");
-        assert_eq!(
-            list_data(json!({ "data": [1, 2], "object": "list" })),
-            vec![json!(1), json!(2)]
-        );
-        assert!(list_data(json!([1])).is_empty());
     }
 }

@@ -1,20 +1,30 @@
 //! The operator's provider calls (`/admin/providers`).
 
-use super::list_data;
+use super::requests::CreateProviderRequest;
 use crate::{Client, ClientError, RawBody};
+use keyfleet_api::provider_responses::{
+    AdminProviderCreatedResponse, AdminProviderResponse, ProviderResponse,
+};
+use keyfleet_api::ListResponse;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// The operator's calls, authorised by the admin token (`serve --admin-token`), not by a user.
 impl Client {
-    async fn admin_call(
+    async fn admin_call<T: DeserializeOwned>(
         &self,
         admin_token: &str,
         method: Method,
         path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, ClientError> {
-        let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
+        body: Option<&impl Serialize>,
+    ) -> Result<T, ClientError> {
+        let body = match body {
+            Some(b) => RawBody::Json(
+                serde_json::to_value(b).map_err(|e| ClientError::Decode(e.to_string()))?,
+            ),
+            None => RawBody::Empty,
+        };
         self.call(method, path, Some(admin_token), body).await
     }
 
@@ -27,23 +37,26 @@ impl Client {
         owner_email: &str,
         business_name: Option<&str>,
         billing_email: Option<&str>,
-    ) -> Result<Value, ClientError> {
-        let body = json!({
-            "name": name,
-            "ownerEmail": owner_email,
-            "businessName": business_name,
-            "billingEmail": billing_email,
-        });
-        self.admin_call(admin_token, Method::POST, "/admin/providers", Some(body))
+    ) -> Result<AdminProviderCreatedResponse, ClientError> {
+        let body = CreateProviderRequest {
+            name,
+            owner_email,
+            business_name,
+            billing_email,
+        };
+        self.admin_call(admin_token, Method::POST, "/admin/providers", Some(&body))
             .await
     }
 
     /// `GET /admin/providers`.
-    pub async fn admin_providers(&self, admin_token: &str) -> Result<Vec<Value>, ClientError> {
-        let v = self
-            .admin_call(admin_token, Method::GET, "/admin/providers", None)
+    pub async fn admin_providers(
+        &self,
+        admin_token: &str,
+    ) -> Result<Vec<AdminProviderResponse>, ClientError> {
+        let l: ListResponse<_> = self
+            .admin_call(admin_token, Method::GET, "/admin/providers", None::<&()>)
             .await?;
-        Ok(list_data(v))
+        Ok(l.data)
     }
 
     /// `POST /admin/providers/{id}/disable`: no member reaches the provider or its clients
@@ -52,9 +65,9 @@ impl Client {
         &self,
         admin_token: &str,
         provider_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderResponse, ClientError> {
         let path = format!("/admin/providers/{provider_id}/disable");
-        self.admin_call(admin_token, Method::POST, &path, None)
+        self.admin_call(admin_token, Method::POST, &path, None::<&()>)
             .await
     }
 
@@ -63,9 +76,9 @@ impl Client {
         &self,
         admin_token: &str,
         provider_id: &str,
-    ) -> Result<Value, ClientError> {
+    ) -> Result<ProviderResponse, ClientError> {
         let path = format!("/admin/providers/{provider_id}/enable");
-        self.admin_call(admin_token, Method::POST, &path, None)
+        self.admin_call(admin_token, Method::POST, &path, None::<&()>)
             .await
     }
 }

@@ -1,12 +1,25 @@
 //! Organization calls with their client-side crypto: the org key is made here, wrapped to each
 //! member's public key, and every org item and collection name is encrypted under it.
 
+use crate::authed::Bearer;
 use crate::keys::{org_key_in_profile, wrap_to_public, NewOrgKeys};
 use crate::{ClientError, Session};
+use keyfleet_api::org_responses::{
+    CollectionAccessDetailsResponse, OrganizationResponse, OrganizationUserDetailsResponse,
+    OrganizationUserInviteResponse,
+};
+use keyfleet_api::orgs::{
+    CollectionRequest, OrganizationCreateRequest, OrganizationUserConfirmRequest,
+    OrganizationUserInviteRequest, SelectionReadOnly,
+};
 use keyfleet_api::vault::CipherDetailsResponse;
 use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
 use reqwest::Method;
 use serde_json::{json, Value};
+
+mod calls;
+
+pub use calls::{OrgCalls, OrgEventFilter};
 
 /// Access of a member or group to a collection, as the org calls take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,20 +53,20 @@ impl Access {
     };
 
     /// `{id, readOnly, hidePasswords, manage}`.
-    pub fn selection(self, id: &str) -> Value {
-        json!({
-            "id": id,
-            "readOnly": self.read_only,
-            "hidePasswords": self.hide_passwords,
-            "manage": self.manage,
-        })
+    pub fn selection(self, id: &str) -> SelectionReadOnly {
+        SelectionReadOnly {
+            id: id.to_string(),
+            read_only: self.read_only,
+            hide_passwords: self.hide_passwords,
+            manage: self.manage,
+        }
     }
 }
 
 /// A new organization as the server answered it, with its key.
 pub struct CreatedOrg {
     /// The `organization` response.
-    pub org: Value,
+    pub org: OrganizationResponse,
     /// The org key (kept client side).
     pub key: SymmetricKey,
 }
@@ -76,18 +89,17 @@ impl Session {
     ) -> Result<CreatedOrg, ClientError> {
         let my_public = self.private_key_required()?.public_key();
         let keys = NewOrgKeys::generate()?;
-        let body = json!({
-            "name": name,
-            "billingEmail": billing_email,
-            "planType": plan_type,
-            "additionalSeats": seats,
-            "key": wrap_to_public(&my_public, &keys.key)?,
-            "keys": keys.key_pair_json(),
-            "collectionName": EncString::encrypt_str(&keys.key, first_collection),
-        });
-        let org: Value = self
-            .call(Method::POST, "/api/organizations", Some(body))
-            .await?;
+        let req = OrganizationCreateRequest {
+            name: name.to_string(),
+            business_name: None,
+            billing_email: billing_email.to_string(),
+            plan_type,
+            key: wrap_to_public(&my_public, &keys.key)?,
+            keys: Some(keys.key_pair()),
+            collection_name: Some(EncString::encrypt_str(&keys.key, first_collection)),
+            additional_seats: seats,
+        };
+        let org = self.post_org(&req).await?;
         Ok(CreatedOrg { org, key: keys.key })
     }
 
@@ -106,21 +118,15 @@ impl Session {
         emails: &[&str],
         member_type: i32,
         collections: &[(String, Access)],
-    ) -> Result<Value, ClientError> {
-        let body = json!({
-            "emails": emails,
-            "type": member_type,
-            "collections": collections.iter().map(|(id, a)| a.selection(id)).collect::<Vec<_>>(),
-            "groups": [],
-            "permissions": {},
-            "accessSecretsManager": false,
-        });
-        self.call(
-            Method::POST,
-            &format!("/api/organizations/{org_id}/users/invite"),
-            Some(body),
-        )
-        .await
+    ) -> Result<Vec<OrganizationUserInviteResponse>, ClientError> {
+        let req = OrganizationUserInviteRequest {
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            member_type,
+            permissions: Some(json!({})),
+            collections: collections.iter().map(|(id, a)| a.selection(id)).collect(),
+            groups: Vec::new(),
+        };
+        self.invite_org_members(org_id, &req).await
     }
 
     /// Accepts an invitation with the token from its link.
@@ -130,24 +136,7 @@ impl Session {
         org_user_id: &str,
         token: &str,
     ) -> Result<(), ClientError> {
-        self.call(
-            Method::POST,
-            &format!("/api/organizations/{org_id}/users/{org_user_id}/accept"),
-            Some(json!({ "token": token })),
-        )
-        .await
-    }
-
-    /// The organization's members.
-    pub async fn org_members(&self, org_id: &str) -> Result<Vec<Value>, ClientError> {
-        let v: Value = self
-            .call(
-                Method::GET,
-                &format!("/api/organizations/{org_id}/users"),
-                None,
-            )
-            .await?;
-        Ok(v["data"].as_array().cloned().unwrap_or_default())
+        self.accept_org_invite(org_id, org_user_id, token).await
     }
 
     /// The public key of an accepted member and its account fingerprint phrase (to compare out
@@ -157,27 +146,7 @@ impl Session {
         org_id: &str,
         org_user_id: &str,
     ) -> Result<(PublicKey, String), ClientError> {
-        let member: Value = self
-            .call(
-                Method::GET,
-                &format!("/api/organizations/{org_id}/users/{org_user_id}"),
-                None,
-            )
-            .await?;
-        let user_id = member["userId"]
-            .as_str()
-            .ok_or_else(|| ClientError::Decode("the member has not accepted yet".into()))?;
-        let key: Value = self
-            .call(
-                Method::GET,
-                &format!("/api/users/{user_id}/public-key"),
-                None,
-            )
-            .await?;
-        let public = PublicKey::from_spki_der_b64(key["publicKey"].as_str().unwrap_or(""))?;
-        // The same phrase the member's own Bitwarden app shows under "fingerprint phrase".
-        let fingerprint = public.fingerprint_phrase(user_id)?;
-        Ok((public, fingerprint))
+        member_public_key(self, org_id, org_user_id).await
     }
 
     /// Confirms an accepted member: wraps the org key to their public key.
@@ -202,14 +171,11 @@ impl Session {
         org_key: &SymmetricKey,
         public: &PublicKey,
     ) -> Result<(), ClientError> {
-        let wrapped = wrap_to_public(public, org_key)?;
-        self.call::<Value>(
-            Method::POST,
-            &format!("/api/organizations/{org_id}/users/{org_user_id}/confirm"),
-            Some(json!({ "key": wrapped })),
-        )
-        .await?;
-        Ok(())
+        let req = OrganizationUserConfirmRequest {
+            key: wrap_to_public(public, org_key)?,
+            default_user_collection_name: None,
+        };
+        self.confirm_org_member(org_id, org_user_id, &req).await
     }
 
     /// Creates a collection named `name` (encrypted under the org key) with member access.
@@ -219,18 +185,14 @@ impl Session {
         org_key: &SymmetricKey,
         name: &str,
         users: &[(String, Access)],
-    ) -> Result<Value, ClientError> {
-        let body = json!({
-            "name": EncString::encrypt_str(org_key, name),
-            "users": users.iter().map(|(id, a)| a.selection(id)).collect::<Vec<_>>(),
-            "groups": [],
-        });
-        self.call(
-            Method::POST,
-            &format!("/api/organizations/{org_id}/collections"),
-            Some(body),
-        )
-        .await
+    ) -> Result<CollectionAccessDetailsResponse, ClientError> {
+        let req = CollectionRequest {
+            name: EncString::encrypt_str(org_key, name),
+            external_id: None,
+            groups: Vec::new(),
+            users: users.iter().map(|(id, a)| a.selection(id)).collect(),
+        };
+        self.post_org_collection(org_id, &req).await
     }
 
     /// The body of a login item encrypted under `key` for an organization.
@@ -278,4 +240,21 @@ impl Session {
         self.call(Method::POST, "/api/ciphers/create", Some(body))
             .await
     }
+}
+
+/// An accepted member's public key (through their account) and its fingerprint phrase.
+pub async fn member_public_key(
+    who: &(impl Bearer + ?Sized),
+    org_id: &str,
+    org_user_id: &str,
+) -> Result<(PublicKey, String), ClientError> {
+    let member: OrganizationUserDetailsResponse = who.org_member(org_id, org_user_id).await?;
+    let user_id = member
+        .user_id
+        .ok_or_else(|| ClientError::Decode("the member has not accepted yet".into()))?;
+    let key = who.user_public_key(&user_id).await?;
+    let public = PublicKey::from_spki_der_b64(&key.public_key)?;
+    // The same phrase the member's own Bitwarden app shows under "fingerprint phrase".
+    let fingerprint = public.fingerprint_phrase(&user_id)?;
+    Ok((public, fingerprint))
 }
