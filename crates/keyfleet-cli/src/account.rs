@@ -3,7 +3,7 @@
 use crate::session_file::{self, SavedSession};
 use crate::Failure;
 use clap::{Args, Subcommand, ValueEnum};
-use keyfleet_client::{Client, SecondFactor};
+use keyfleet_client::{AccountCalls, Client, ClientError, SecondFactor};
 use keyfleet_crypto::Kdf;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -316,16 +316,16 @@ pub async fn run(cmd: AccountCommand) -> Result<(), Failure> {
                 return Err(Failure::auth("not logged in"));
             };
             let c = Client::new(&saved.server, saved.ca_cert.as_deref())?;
-            let mut ok = c
-                .raw(
-                    keyfleet_client::Method::GET,
-                    "/api/accounts/revision-date",
-                    Some(&saved.access_token),
-                    keyfleet_client::RawBody::Empty,
-                )
-                .await?
-                .status
-                == 200;
+            let mut ok = match c
+                .with_token(&saved.access_token)
+                .account_revision_date()
+                .await
+            {
+                // A 2xx answer, whatever its body, means the token is good.
+                Ok(_) | Err(ClientError::Decode(_)) => true,
+                Err(e @ (ClientError::Transport(_) | ClientError::Io(_))) => return Err(e.into()),
+                Err(_) => false,
+            };
             if !ok {
                 if let Some(refresh) = saved.refresh_token.clone() {
                     if let Ok(r) = c.refresh(&refresh).await {

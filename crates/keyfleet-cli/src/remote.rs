@@ -4,8 +4,7 @@
 
 use crate::session_file::{self, SavedSession};
 use crate::Failure;
-use keyfleet_client::{Client, Method, RawBody, Session};
-use serde_json::Value;
+use keyfleet_client::{AccountCalls, Bearer, Client, ClientError, Session};
 
 /// The server connection and the saved session's tokens.
 pub struct Remote {
@@ -25,14 +24,10 @@ impl Remote {
             .ok_or_else(|| Failure::auth("not logged in: run `keyfleet account login` first"))?;
         let client = Client::new(&saved.server, saved.ca_cert.as_deref())?;
         let probe = client
-            .raw(
-                Method::GET,
-                "/api/accounts/revision-date",
-                Some(&saved.access_token),
-                RawBody::Empty,
-            )
-            .await?;
-        if probe.status == 401 {
+            .with_token(&saved.access_token)
+            .account_revision_date()
+            .await;
+        if token_expired(probe)? {
             let refresh = saved
                 .refresh_token
                 .clone()
@@ -48,32 +43,14 @@ impl Remote {
         Ok(Remote { client, saved })
     }
 
-    /// An authenticated call; a non-2xx answer becomes a [`Failure`] with the server's message.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, Failure> {
-        let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
-        let r = self
-            .client
-            .raw(method, path, Some(&self.saved.access_token), body)
-            .await?;
-        if !(200..300).contains(&r.status) {
-            return Err(keyfleet_client::api_error(r.status, &r.body).into());
-        }
-        Ok(r.json())
-    }
-
     /// The master password hash for the server's re-check of sensitive actions.
-    pub async fn verification(&self, password_stdin: bool) -> Result<Value, Failure> {
+    pub async fn verification(&self, password_stdin: bool) -> Result<String, Failure> {
         let password = crate::account::read_password(password_stdin, false)?;
         let (hash, _) = self
             .client
             .password_hash(&self.saved.email, &password)
             .await?;
-        Ok(serde_json::json!({ "masterPasswordHash": hash }))
+        Ok(hash)
     }
 
     /// Unlocks the vault keys with the master password (asked here) for client-side crypto.
@@ -103,9 +80,20 @@ impl Remote {
     }
 }
 
-/// The provider calls that need no vault key run on the saved tokens alone.
-impl keyfleet_client::ProviderCalls for Remote {
+/// The calls that need no vault key run on the saved tokens alone.
+impl Bearer for Remote {
     fn bearer(&self) -> (&Client, &str) {
         (&self.client, &self.saved.access_token)
+    }
+}
+
+/// Whether a probe with the access token says it expired (401); any other answer from the
+/// server means it is good enough to go on with (the command's own call will report errors),
+/// while not reaching the server at all is an error now.
+pub fn token_expired(probe: Result<i64, ClientError>) -> Result<bool, Failure> {
+    match probe {
+        Ok(_) => Ok(false),
+        Err(e @ (ClientError::Transport(_) | ClientError::Io(_))) => Err(e.into()),
+        Err(e) => Ok(e.status() == Some(401)),
     }
 }

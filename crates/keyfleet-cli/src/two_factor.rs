@@ -4,10 +4,10 @@
 //! WebAuthn keys are registered from a browser (the web vault); here they can be listed and
 //! removed.
 
-use crate::session_file::SavedSession;
+use crate::remote::Remote;
 use crate::Failure;
 use clap::{Args, Subcommand};
-use keyfleet_client::{Client, Method, RawBody};
+use keyfleet_client::{AccountCalls, TwoFactorWebAuthnResponse};
 use serde_json::{json, Value};
 use std::io::BufRead;
 
@@ -83,37 +83,9 @@ pub struct EnableEmailArgs {
     code: Option<String>,
 }
 
-/// The saved session, refreshed if its access token expired.
-async fn session() -> Result<(Client, SavedSession), Failure> {
-    let remote = crate::remote::Remote::connect().await?;
-    Ok((remote.client, remote.saved))
-}
-
-async fn call(
-    client: &Client,
-    saved: &SavedSession,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<Value, Failure> {
-    let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
-    let r = client
-        .raw(method, path, Some(&saved.access_token), body)
-        .await?;
-    if !(200..300).contains(&r.status) {
-        return Err(keyfleet_client::api_error(r.status, &r.body).into());
-    }
-    Ok(r.json())
-}
-
-async fn verification(
-    client: &Client,
-    saved: &SavedSession,
-    args: &PasswordArgs,
-) -> Result<Value, Failure> {
-    let password = crate::account::read_password(args.password_stdin, false)?;
-    let (hash, _) = client.password_hash(&saved.email, &password).await?;
-    Ok(json!({ "masterPasswordHash": hash }))
+/// The master password hash for the server's re-check.
+async fn verification(remote: &Remote, args: &PasswordArgs) -> Result<String, Failure> {
+    remote.verification(args.password_stdin).await
 }
 
 fn read_code() -> Result<String, Failure> {
@@ -146,21 +118,20 @@ fn otpauth_uri(email: &str, key: &str) -> String {
 }
 
 /// The WebAuthn answer without its one-time verification token.
-fn webauthn_json(v: &Value) -> Value {
-    json!({ "enabled": v["enabled"], "keys": v["keys"] })
+fn webauthn_json(v: &TwoFactorWebAuthnResponse) -> Value {
+    json!({ "enabled": v.enabled, "keys": v.keys })
 }
 
-fn webauthn_text(v: &Value) -> String {
-    let keys = v["keys"].as_array().cloned().unwrap_or_default();
+fn webauthn_text(v: &TwoFactorWebAuthnResponse) -> String {
     let mut text = format!(
         "Security keys (WebAuthn): {}",
-        if v["enabled"] == true { "on" } else { "off" }
+        if v.enabled { "on" } else { "off" }
     );
-    for k in keys {
+    for k in &v.keys {
         text.push_str(&format!(
             "\n  slot {}: {}",
-            k["id"],
-            k["name"].as_str().unwrap_or_default()
+            k.id,
+            k.name.as_deref().unwrap_or_default()
         ));
     }
     text
@@ -175,15 +146,15 @@ fn print(json: bool, value: Value, text: String) {
 }
 
 pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
-    let (client, saved) = session().await?;
+    let remote = Remote::connect().await?;
+    let email = remote.saved.email.clone();
     match cmd {
         TwoFactorCommand::Status(a) => {
-            let v = call(&client, &saved, Method::GET, "/api/two-factor", None).await?;
-            let enabled = |provider: i64| {
-                v["data"].as_array().is_some_and(|d| {
-                    d.iter()
-                        .any(|p| p["type"] == provider && p["enabled"] == true)
-                })
+            let providers = remote.two_factor_providers().await?;
+            let enabled = |provider: i32| {
+                providers
+                    .iter()
+                    .any(|p| p.provider_type == provider && p.enabled)
             };
             let (totp, email, webauthn) = (enabled(0), enabled(1), enabled(7));
             let word = |on: bool| if on { "on" } else { "off" };
@@ -204,63 +175,30 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             );
         }
         TwoFactorCommand::SetupTotp(a) => {
-            let body = verification(&client, &saved, &a).await?;
-            let v = call(
-                &client,
-                &saved,
-                Method::POST,
-                "/api/two-factor/get-authenticator",
-                Some(body),
-            )
-            .await?;
-            let key = v["key"].as_str().unwrap_or_default();
-            let uri = otpauth_uri(&saved.email, key);
+            let hash = verification(&remote, &a).await?;
+            let v = remote.get_authenticator(&hash).await?;
+            let uri = otpauth_uri(&email, &v.key);
             print(
                 a.json,
-                json!({ "enabled": v["enabled"], "key": key, "uri": uri }),
-                format!("Key: {key}\nURI: {uri}"),
+                json!({ "enabled": v.enabled, "key": v.key, "uri": uri }),
+                format!("Key: {}\nURI: {uri}", v.key),
             );
         }
         TwoFactorCommand::EnableTotp(a) => {
-            let mut body = verification(&client, &saved, &a.password).await?;
+            let hash = verification(&remote, &a.password).await?;
             let (key, code) = match (a.key, a.code) {
                 (Some(key), Some(code)) => (key, code),
                 _ => {
-                    let v = call(
-                        &client,
-                        &saved,
-                        Method::POST,
-                        "/api/two-factor/get-authenticator",
-                        Some(body.clone()),
-                    )
-                    .await?;
-                    let key = v["key"].as_str().unwrap_or_default().to_string();
+                    let key = remote.get_authenticator(&hash).await?.key;
                     eprintln!(
                         "Add this key to your authenticator app: {key}\n{}",
-                        otpauth_uri(&saved.email, &key)
+                        otpauth_uri(&email, &key)
                     );
                     (key, read_code()?)
                 }
             };
-            body["key"] = json!(key);
-            body["token"] = json!(code);
-            call(
-                &client,
-                &saved,
-                Method::PUT,
-                "/api/two-factor/authenticator",
-                Some(body.clone()),
-            )
-            .await?;
-            let recovery = call(
-                &client,
-                &saved,
-                Method::POST,
-                "/api/two-factor/get-recover",
-                Some(body),
-            )
-            .await?;
-            let recovery = recovery["code"].as_str().unwrap_or_default();
+            remote.put_authenticator(&hash, &key, &code).await?;
+            let recovery = remote.get_recovery_code(&hash).await?.code;
             print(
                 a.password.json,
                 json!({ "enabled": true, "recoveryCode": recovery }),
@@ -268,32 +206,16 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             );
         }
         TwoFactorCommand::EnableEmail(a) => {
-            let mut body = verification(&client, &saved, &a.password).await?;
-            let email = a.email.unwrap_or_else(|| saved.email.clone());
-            body["email"] = json!(email);
+            let hash = verification(&remote, &a.password).await?;
+            let email = a.email.unwrap_or(email);
             let code = match a.code {
                 Some(code) => code,
                 None => {
-                    call(
-                        &client,
-                        &saved,
-                        Method::POST,
-                        "/api/two-factor/send-email",
-                        Some(body.clone()),
-                    )
-                    .await?;
+                    remote.send_two_factor_email(&hash, &email).await?;
                     read_line_after(&format!("Code from the mail sent to {email}: "))?
                 }
             };
-            body["token"] = json!(code);
-            call(
-                &client,
-                &saved,
-                Method::PUT,
-                "/api/two-factor/email",
-                Some(body),
-            )
-            .await?;
+            remote.put_two_factor_email(&hash, &email, &code).await?;
             print(
                 a.password.json,
                 json!({ "enabled": true, "email": email }),
@@ -301,15 +223,8 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             );
         }
         TwoFactorCommand::DisableEmail(a) => {
-            let body = verification(&client, &saved, &a).await?;
-            call(
-                &client,
-                &saved,
-                Method::DELETE,
-                "/api/two-factor/email",
-                Some(body),
-            )
-            .await?;
+            let hash = verification(&remote, &a).await?;
+            remote.delete_two_factor_email(&hash).await?;
             print(
                 a.json,
                 json!({ "email": false }),
@@ -317,16 +232,8 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             );
         }
         TwoFactorCommand::RecoveryCode(a) => {
-            let body = verification(&client, &saved, &a).await?;
-            let v = call(
-                &client,
-                &saved,
-                Method::POST,
-                "/api/two-factor/get-recover",
-                Some(body),
-            )
-            .await?;
-            let code = v["code"].as_str().unwrap_or_default();
+            let hash = verification(&remote, &a).await?;
+            let code = remote.get_recovery_code(&hash).await?.code;
             print(
                 a.json,
                 json!({ "recoveryCode": code }),
@@ -334,16 +241,8 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             );
         }
         TwoFactorCommand::Disable(a) => {
-            let mut body = verification(&client, &saved, &a).await?;
-            body["type"] = json!(0);
-            call(
-                &client,
-                &saved,
-                Method::PUT,
-                "/api/two-factor/disable",
-                Some(body),
-            )
-            .await?;
+            let hash = verification(&remote, &a).await?;
+            remote.disable_two_factor(&hash, 0).await?;
             print(
                 a.json,
                 json!({ "enabled": false }),
@@ -351,28 +250,13 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             );
         }
         TwoFactorCommand::Keys(a) => {
-            let body = verification(&client, &saved, &a).await?;
-            let v = call(
-                &client,
-                &saved,
-                Method::POST,
-                "/api/two-factor/get-webauthn",
-                Some(body),
-            )
-            .await?;
+            let hash = verification(&remote, &a).await?;
+            let v = remote.get_webauthn(&hash).await?;
             print(a.json, webauthn_json(&v), webauthn_text(&v));
         }
         TwoFactorCommand::RemoveKey(a) => {
-            let mut body = verification(&client, &saved, &a.password).await?;
-            body["id"] = json!(a.slot);
-            let v = call(
-                &client,
-                &saved,
-                Method::DELETE,
-                "/api/two-factor/webauthn",
-                Some(body),
-            )
-            .await?;
+            let hash = verification(&remote, &a.password).await?;
+            let v = remote.delete_webauthn(&hash, a.slot.into()).await?;
             print(a.password.json, webauthn_json(&v), webauthn_text(&v));
         }
     }

@@ -8,7 +8,7 @@
 
 mod support;
 
-use keyfleet_client::{Client, Method, Session};
+use keyfleet_client::{Client, Method, OrgCalls, Session};
 use keyfleet_crypto::Kdf;
 use keyfleet_testkit::{backends, fresh_database_url, Backend};
 use serde_json::Value;
@@ -131,8 +131,8 @@ async fn load(s: Session, org: String, acked: Arc<Mutex<Acked>>, seed: u64) {
             _ => {
                 let email = format!("member-{n}-{seed}@crash.example");
                 if let Ok(v) = s.invite_members(&org, &[&email], 2, &[]).await {
-                    if let Some(id) = v["data"][0]["id"].as_str() {
-                        acked.lock().unwrap().invites.push(id.to_string());
+                    if let Some(invite) = v.first() {
+                        acked.lock().unwrap().invites.push(invite.id.clone());
                     }
                 }
             }
@@ -160,10 +160,8 @@ async fn nothing_acknowledged_is_lost(backend: Backend) {
         .create_org("Crash Co", email, 19, Some(10_000), "General")
         .await
         .unwrap()
-        .org["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .org
+        .id;
     let acked = Arc::new(Mutex::new(Acked::default()));
     let mut rng = Jitter(0x9e37_79b9_7f4a_7c15 ^ u64::from(std::process::id()));
     for round in 0..6 {
@@ -199,7 +197,7 @@ async fn nothing_acknowledged_is_lost(backend: Backend) {
         .await
         .unwrap()
         .iter()
-        .filter_map(|m| m["id"].as_str().map(str::to_string))
+        .map(|m| m.id.clone())
         .collect();
     let a = std::mem::take(&mut *acked.lock().unwrap());
     assert!(

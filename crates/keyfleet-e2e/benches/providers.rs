@@ -172,10 +172,15 @@ async fn run(backend: Backend, clients: usize, repeats: usize) {
         )
         .await
         .unwrap();
-    let provider = created["id"].as_str().unwrap().to_string();
-    let token = created["token"].as_str().unwrap();
+    let provider = created.provider.id.clone();
     let (_, provider_key) = owner
-        .setup_provider(&provider, token, "Bench MSP", None, "billing@msp.example")
+        .setup_provider(
+            &provider,
+            &created.token,
+            "Bench MSP",
+            None,
+            "billing@msp.example",
+        )
         .await
         .unwrap();
     let (template, _) = new_client_body(
@@ -193,12 +198,13 @@ async fn run(backend: Backend, clients: usize, repeats: usize) {
         },
     )
     .unwrap();
+    let template = serde_json::to_value(&template).unwrap();
 
     add_clients(&owner, &provider, &template, 0, SMALL).await;
     let list = owner.provider_clients(&provider).await.unwrap();
     let assigned = &list[0];
-    let poid = assigned["id"].as_str().unwrap().to_string();
-    let org = assigned["organizationId"].as_str().unwrap().to_string();
+    let poid = assigned.id.clone();
+    let org = assigned.organization_id.clone();
 
     let tech = member(&client, "tech@msp.example").await;
     let invite = owner
@@ -210,8 +216,8 @@ async fn run(backend: Backend, clients: usize, repeats: usize) {
         )
         .await
         .unwrap();
-    let tech_id = invite[0]["id"].as_str().unwrap().to_string();
-    tech.accept_provider_invite(&provider, &tech_id, invite[0]["token"].as_str().unwrap())
+    let tech_id = invite[0].id.clone();
+    tech.accept_provider_invite(&provider, &tech_id, &invite[0].token)
         .await
         .unwrap();
     owner

@@ -141,7 +141,7 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
         .create_org("Bench Co", "b@example.com", 19, Some(10), "Shared")
         .await
         .unwrap();
-    let org_id = org.org["id"].as_str().unwrap().to_string();
+    let org_id = org.org.id.clone();
     let collections: Value = session
         .call(
             Method::GET,
@@ -161,13 +161,9 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
         )
         .await
         .unwrap();
-    let member_id = invite["data"][0]["id"].as_str().unwrap();
+    let member_id = invite[0].id.as_str();
     member
-        .accept_invite(
-            &org_id,
-            member_id,
-            invite["data"][0]["token"].as_str().unwrap(),
-        )
+        .accept_invite(&org_id, member_id, invite[0].token.as_deref().unwrap())
         .await
         .unwrap();
     session

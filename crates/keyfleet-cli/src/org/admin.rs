@@ -1,9 +1,10 @@
 //! `org create`, `org list`, `org seats`, `org api-key`.
 
-use super::{str_of, Ctx, OrgArgs, Output, Unlock};
+use super::{Ctx, OrgArgs, Output, Unlock};
 use crate::Failure;
 use clap::{Args, ValueEnum};
-use keyfleet_client::Method;
+use keyfleet_api::accounts::SecretVerificationRequest;
+use keyfleet_client::OrgCalls;
 use serde_json::json;
 
 /// The plans an MSP picks from (the monthly variants; billing is outside Keyfleet).
@@ -87,14 +88,10 @@ pub async fn create(ctx: &Ctx, a: CreateArgs) -> Result<(), Failure> {
         .await?;
     let org = created.org;
     ctx.print(
-        &json!({ "id": org["id"], "name": org["name"], "planType": org["planType"], "seats": org["seats"] }),
+        &json!({ "id": org.id, "name": org.name, "planType": org.plan_type, "seats": org.seats }),
         format!(
             "Organization {} created (id {}), plan {}, {} seat(s), first collection {:?}.",
-            str_of(&org, "name"),
-            str_of(&org, "id"),
-            str_of(&org, "plan"),
-            org["seats"],
-            a.collection
+            org.name, org.id, org.plan, org.seats, a.collection
         ),
     );
     Ok(())
@@ -107,19 +104,19 @@ pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
         .iter()
         .map(|o| {
             json!({
-                "id": o["id"], "name": o["name"], "role": super::spec::role_name(o["type"].as_i64().unwrap_or(-1)),
-                "type": o["type"], "status": o["status"], "seats": o["seats"], "enabled": o["enabled"],
+                "id": o.id, "name": o.name, "role": super::spec::role_name(o.member_type.into()),
+                "type": o.member_type, "status": o.status, "seats": o.seats, "enabled": o.enabled,
             })
         })
         .collect();
     let mut text = String::new();
-    for o in &view {
+    for o in &orgs {
         text.push_str(&format!(
             "{}  {}  ({}, {} seats)\n",
-            str_of(o, "id"),
-            str_of(o, "name"),
-            str_of(o, "role"),
-            o["seats"]
+            o.id,
+            o.name,
+            super::spec::role_name(o.member_type.into()),
+            o.seats
         ));
     }
     if view.is_empty() {
@@ -138,29 +135,19 @@ pub async fn seats(ctx: &Ctx, a: SeatsArgs) -> Result<(), Failure> {
         (None, None) => None,
     };
     let detail = match delta {
-        Some(d) => {
-            ctx.call(
-                Method::POST,
-                &format!("/api/organizations/{}/subscription", org.id),
-                Some(json!({ "seatAdjustment": d })),
-            )
-            .await?
-        }
-        None => {
-            ctx.call(Method::GET, &format!("/api/organizations/{}", org.id), None)
-                .await?
-        }
+        Some(d) => ctx.remote.adjust_org_seats(&org.id, d).await?,
+        None => ctx.remote.org(&org.id).await?,
     };
     // The server counts every member that is not revoked, invited ones included.
     let used = ctx
         .members(&org.id)
         .await?
         .iter()
-        .filter(|m| m["status"].as_i64() != Some(-1))
+        .filter(|m| m.status != -1)
         .count();
-    let seats = detail["seats"].as_i64().unwrap_or(0);
+    let seats = detail.seats;
     ctx.print(
-        &json!({ "id": org.id, "name": org.name, "seats": seats, "used": used, "plan": detail["plan"] }),
+        &json!({ "id": org.id, "name": org.name, "seats": seats, "used": used, "plan": detail.plan }),
         format!("{}: {used} of {seats} seat(s) in use.", org.name),
     );
     Ok(())
@@ -170,23 +157,20 @@ pub async fn seats(ctx: &Ctx, a: SeatsArgs) -> Result<(), Failure> {
 /// the master password re-check.
 pub async fn api_key(ctx: &Ctx, a: ApiKeyArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
-    let body = ctx.remote.verification(a.unlock.password_stdin).await?;
-    let action = if a.rotate {
-        "rotate-api-key"
-    } else {
-        "api-key"
+    let verification = SecretVerificationRequest {
+        master_password_hash: Some(ctx.remote.verification(a.unlock.password_stdin).await?),
     };
-    let v = ctx
-        .call(
-            Method::POST,
-            &format!("/api/organizations/{}/{action}", org.id),
-            Some(body),
-        )
-        .await?;
+    let v = if a.rotate {
+        ctx.remote
+            .rotate_org_api_key(&org.id, &verification)
+            .await?
+    } else {
+        ctx.remote.org_api_key(&org.id, &verification).await?
+    };
     let client_id = format!("organization.{}", org.id);
-    let secret = str_of(&v, "apiKey");
+    let secret = &v.api_key;
     ctx.print(
-        &json!({ "clientId": client_id, "clientSecret": secret, "revisionDate": v["revisionDate"] }),
+        &json!({ "clientId": client_id, "clientSecret": secret, "revisionDate": v.revision_date }),
         format!(
             "client_id: {client_id}\nclient_secret: {secret}\n{}",
             if a.rotate {

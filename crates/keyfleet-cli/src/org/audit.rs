@@ -1,10 +1,11 @@
 //! `org policies`, `org policy set`, `org events`.
 
 use super::spec;
-use super::{str_of, Ctx, OrgArgs, Output};
+use super::{Ctx, OrgArgs, Output};
 use crate::Failure;
 use clap::{ArgAction, Args, Subcommand};
-use keyfleet_client::Method;
+use keyfleet_api::orgs::PolicyRequest;
+use keyfleet_client::{OrgCalls, OrgEventFilter};
 use serde_json::{json, Value};
 
 #[derive(Subcommand)]
@@ -62,34 +63,26 @@ pub struct EventsArgs {
 /// `org policies`: every known type, set or not.
 pub async fn list_policies(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     let org = ctx.resolve(org).await?;
-    let v = ctx
-        .call(
-            Method::GET,
-            &format!("/api/organizations/{}/policies", org.id),
-            None,
-        )
-        .await?;
-    let view: Vec<Value> = super::data(&v)
+    let policies = ctx.remote.org_policies(&org.id).await?;
+    let view: Vec<Value> = policies
         .iter()
         .map(|p| {
             json!({
-                "type": p["type"], "name": spec::policy_name(p["type"].as_i64().unwrap_or(-1)),
-                "enabled": p["enabled"], "data": p["data"], "id": p["id"],
+                "type": p.policy_type, "name": spec::policy_name(p.policy_type.into()),
+                "enabled": p.enabled, "data": p.data, "id": p.id,
             })
         })
         .collect();
     let mut text = format!("Policies of {}:\n", org.name);
     for (name, n) in spec::POLICY_TYPES {
-        let set = view
-            .iter()
-            .find(|p| p["type"].as_i64() == Some(i64::from(*n)));
+        let set = policies.iter().find(|p| p.policy_type == *n);
         let state = match set {
-            Some(p) if p["enabled"] == true => "on",
+            Some(p) if p.enabled => "on",
             Some(_) => "off",
             None => "off (never set)",
         };
         let data = set
-            .map(|p| &p["data"])
+            .and_then(|p| p.data.as_ref())
             .filter(|d| !d.is_null())
             .map(|d| format!("  {d}"))
             .unwrap_or_default();
@@ -113,92 +106,83 @@ pub async fn run_policy(ctx: &Ctx, cmd: PolicyCommand) -> Result<(), Failure> {
         return Err(Failure::usage("--data must be a JSON object"));
     }
     let org = ctx.resolve(&a.org).await?;
-    let p = ctx
-        .call(
-            Method::PUT,
-            &format!("/api/organizations/{}/policies/{t}", org.id),
-            // The shape the current official clients send (the server reads the older flat
-            // one too).
-            Some(json!({ "policy": { "enabled": a.enabled, "data": data }, "metadata": null })),
-        )
-        .await?;
+    // Sent in the shape the current official clients send (the server reads the older flat
+    // one too).
+    let req = PolicyRequest {
+        enabled: a.enabled,
+        data,
+        metadata: None,
+    };
+    let p = ctx.remote.save_org_policy(&org.id, t, &req).await?;
     let name = spec::policy_name(t.into());
     ctx.print(
-        &json!({ "type": t, "name": name, "enabled": p["enabled"], "data": p["data"] }),
+        &json!({ "type": t, "name": name, "enabled": p.enabled, "data": p.data }),
         format!(
             "Policy {name} is {} in {}.",
-            if p["enabled"] == true { "on" } else { "off" },
+            if p.enabled { "on" } else { "off" },
             org.name
         ),
     );
     Ok(())
 }
 
-fn query(start: Option<&str>, end: Option<&str>, token: Option<&str>) -> String {
-    keyfleet_client::query_string(&[("start", start), ("end", end), ("continuationToken", token)])
-}
-
 /// `org events`: one page, or every page with `--all`.
 pub async fn events(ctx: &Ctx, a: EventsArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let members = ctx.members(&org.id).await?;
-    let base = match &a.member {
-        Some(m) => {
-            let member = ctx.resolve_member(&org, m).await?;
-            format!(
-                "/api/organizations/{}/users/{}/events",
-                org.id,
-                str_of(&member, "id")
-            )
-        }
-        None => format!("/api/organizations/{}/events", org.id),
+    let member_id = match &a.member {
+        Some(m) => Some(ctx.resolve_member(&org, m).await?.id),
+        None => None,
     };
     let mut events = Vec::new();
-    let mut token: Option<String> = None;
+    let mut filter = OrgEventFilter {
+        start: a.start.clone(),
+        end: a.end.clone(),
+        continuation_token: None,
+    };
     loop {
-        let page = ctx
-            .call(
-                Method::GET,
-                &format!(
-                    "{base}{}",
-                    query(a.start.as_deref(), a.end.as_deref(), token.as_deref())
-                ),
-                None,
-            )
-            .await?;
-        events.extend(super::data(&page));
-        token = page["continuationToken"].as_str().map(str::to_string);
-        if !a.all || token.is_none() {
+        let page = match &member_id {
+            Some(m) => ctx.remote.org_member_events(&org.id, m, &filter).await?,
+            None => ctx.remote.org_events(&org.id, &filter).await?,
+        };
+        events.extend(page.data);
+        filter.continuation_token = page.continuation_token;
+        if !a.all || filter.continuation_token.is_none() {
             break;
         }
     }
-    let who = |user: &Value| -> String {
-        members
-            .iter()
-            .find(|m| !user.is_null() && m["userId"] == *user)
-            .map_or_else(
-                || user.as_str().unwrap_or("-").to_string(),
-                |m| str_of(m, "email").to_string(),
-            )
+    let token = filter.continuation_token;
+    let who = |user: Option<&String>| -> String {
+        user.map_or_else(
+            || "-".to_string(),
+            |u| {
+                members
+                    .iter()
+                    .find(|m| m.user_id.as_ref() == Some(u))
+                    .map_or_else(|| u.clone(), |m| m.email.clone())
+            },
+        )
     };
-    let member_email = |id: &Value| -> Option<String> {
+    let member_email = |id: &String| -> Option<String> {
         members
             .iter()
-            .find(|m| !id.is_null() && m["id"] == *id)
-            .map(|m| str_of(m, "email").to_string())
+            .find(|m| m.id == *id)
+            .map(|m| m.email.clone())
     };
     let mut text = format!("Events of {} (newest first):\n", org.name);
     for e in &events {
         // A removed member is no longer listed: show their member id instead.
-        let about = member_email(&e["organizationUserId"])
-            .or_else(|| e["organizationUserId"].as_str().map(str::to_string))
+        let about = e
+            .organization_user_id
+            .as_ref()
+            .map(|id| member_email(id).unwrap_or_else(|| id.clone()))
             .map(|m| format!(" member {m}"))
             .unwrap_or_default();
         text.push_str(&format!(
             "{}  {:<34} by {}{about}\n",
-            str_of(e, "date"),
-            spec::event_name(e["type"].as_i64().unwrap_or(0)),
-            who(&e["actingUserId"]),
+            e.date,
+            spec::event_name(e.event_type.into()),
+            who(e.acting_user_id.as_ref()),
         ));
     }
     if let Some(t) = &token {
@@ -209,18 +193,4 @@ pub async fn events(ctx: &Ctx, a: EventsArgs) -> Result<(), Failure> {
         text.trim_end(),
     );
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_queries_escape_iso_times() {
-        assert_eq!(query(None, None, None), "");
-        assert_eq!(
-            query(Some("2026-01-01T00:00:00+01:00"), None, Some("t")),
-            "?start=2026-01-01T00%3A00%3A00%2B01%3A00&continuationToken=t"
-        );
-    }
 }

@@ -3,10 +3,11 @@
 //! encrypted here); group names are plain text, as in Bitwarden.
 
 use super::spec;
-use super::{str_of, Ctx, OrgArgs, OrgRef, Output, Unlock};
+use super::{Ctx, OrgArgs, OrgRef, Output, Unlock};
 use crate::Failure;
 use clap::{Args, Subcommand};
-use keyfleet_client::{Access, Method};
+use keyfleet_api::orgs::{CollectionRequest, GroupRequest};
+use keyfleet_client::{Access, OrgCalls};
 use keyfleet_crypto::{EncString, SymmetricKey};
 use serde_json::{json, Value};
 
@@ -133,11 +134,8 @@ async fn member_access(
         .map(|(who, access)| {
             members
                 .iter()
-                .find(|m| {
-                    str_of(m, "id").eq_ignore_ascii_case(&who)
-                        || str_of(m, "email").eq_ignore_ascii_case(&who)
-                })
-                .map(|m| (str_of(m, "id").to_string(), access))
+                .find(|m| m.id.eq_ignore_ascii_case(&who) || m.email.eq_ignore_ascii_case(&who))
+                .map(|m| (m.id.clone(), access))
                 .ok_or_else(|| Failure::server(format!("no member {who:?} in {}", org.name)))
         })
         .collect()
@@ -152,31 +150,28 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org.org).await?;
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
     let key = session.org_key(&org.id).await?;
-    let v = ctx
-        .call(
-            Method::GET,
-            &format!("/api/organizations/{}/collections/details", org.id),
-            None,
-        )
-        .await?;
-    let view: Vec<Value> = super::data(&v)
+    let collections = ctx.remote.org_collection_details(&org.id).await?;
+    let named: Vec<(String, _)> = collections
         .iter()
-        .map(|c| {
+        .map(|c| (decrypt_name(&c.collection.name, &key), c))
+        .collect();
+    let view: Vec<Value> = named
+        .iter()
+        .map(|(name, c)| {
             json!({
-                "id": c["id"], "name": decrypt_name(str_of(c, "name"), &key),
-                "users": c["users"], "groups": c["groups"], "assigned": c["assigned"],
+                "id": c.collection.id, "name": name,
+                "users": c.users, "groups": c.groups, "assigned": c.assigned,
             })
         })
         .collect();
     let mut text = format!("Collections of {}:\n", org.name);
-    for c in &view {
-        let count = |k: &str| c[k].as_array().map_or(0, Vec::len);
+    for (name, c) in &named {
         text.push_str(&format!(
             "{}  {}  ({} member(s), {} group(s))\n",
-            str_of(c, "id"),
-            str_of(c, "name"),
-            count("users"),
-            count("groups")
+            c.collection.id,
+            name,
+            c.users.len(),
+            c.groups.len()
         ));
     }
     ctx.print(&json!(view), text.trim_end());
@@ -192,44 +187,37 @@ pub async fn run_collection(ctx: &Ctx, cmd: CollectionCommand) -> Result<(), Fai
             let users = member_access(ctx, &org, &a.members).await?;
             let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
             let key = session.org_key(&org.id).await?;
-            let body = json!({
-                "name": EncString::encrypt_str(&key, &a.name),
-                "users": spec::selections(&users),
-                "groups": spec::selections(&groups),
-            });
-            let c = ctx
-                .call(
-                    Method::POST,
-                    &format!("/api/organizations/{}/collections", org.id),
-                    Some(body),
-                )
-                .await?;
+            let req = CollectionRequest {
+                name: EncString::encrypt_str(&key, &a.name),
+                external_id: None,
+                users: spec::selections(&users),
+                groups: spec::selections(&groups),
+            };
+            let c = ctx.remote.post_org_collection(&org.id, &req).await?;
+            let id = &c.collection.id;
             ctx.print(
-                &json!({ "id": c["id"], "name": a.name, "organizationId": org.id }),
-                format!(
-                    "Collection {:?} created in {} (id {}).",
-                    a.name,
-                    org.name,
-                    str_of(&c, "id")
-                ),
+                &json!({ "id": id, "name": a.name, "organizationId": org.id }),
+                format!("Collection {:?} created in {} (id {id}).", a.name, org.name),
             );
         }
         CollectionCommand::Access(a) => {
             let groups = spec::accesses(&a.groups).map_err(Failure::usage)?;
             let org = ctx.resolve(&a.org).await?;
             let users = member_access(ctx, &org, &a.members).await?;
-            let path = format!("/api/organizations/{}/collections/{}", org.id, a.collection);
             // The name is re-sent as the ciphertext it is: no key needed to change access.
             let current = ctx
-                .call(Method::GET, &format!("{path}/details"), None)
+                .remote
+                .org_collection_detail(&org.id, &a.collection)
                 .await?;
-            let body = json!({
-                "name": current["name"],
-                "externalId": current["externalId"],
-                "users": spec::selections(&users),
-                "groups": spec::selections(&groups),
-            });
-            ctx.call(Method::PUT, &path, Some(body)).await?;
+            let req = CollectionRequest {
+                name: current.collection.name,
+                external_id: current.collection.external_id,
+                users: spec::selections(&users),
+                groups: spec::selections(&groups),
+            };
+            ctx.remote
+                .update_org_collection(&org.id, &a.collection, &req)
+                .await?;
             ctx.print(
                 &json!({ "id": a.collection, "users": spec::selections(&users), "groups": spec::selections(&groups) }),
                 format!(
@@ -242,12 +230,7 @@ pub async fn run_collection(ctx: &Ctx, cmd: CollectionCommand) -> Result<(), Fai
         }
         CollectionCommand::Delete(a) => {
             let org = ctx.resolve(&a.org).await?;
-            ctx.call(
-                Method::DELETE,
-                &format!("/api/organizations/{}/collections/{}", org.id, a.id),
-                None,
-            )
-            .await?;
+            ctx.remote.delete_org_collection(&org.id, &a.id).await?;
             ctx.print(
                 &json!({ "id": a.id, "deleted": true }),
                 format!("Collection {} deleted from {}.", a.id, org.name),
@@ -260,39 +243,26 @@ pub async fn run_collection(ctx: &Ctx, cmd: CollectionCommand) -> Result<(), Fai
 /// `org groups`, with member emails and collection access.
 pub async fn list_groups(ctx: &Ctx, org: &str) -> Result<(), Failure> {
     let org = ctx.resolve(org).await?;
-    let v = ctx
-        .call(
-            Method::GET,
-            &format!("/api/organizations/{}/groups/details", org.id),
-            None,
-        )
-        .await?;
+    let groups = ctx.remote.org_group_details(&org.id).await?;
     let members = ctx.members(&org.id).await?;
-    let email_of = |id: &Value| {
-        members.iter().find(|m| m["id"] == *id).map_or_else(
-            || id.as_str().unwrap_or("?").to_string(),
-            |m| str_of(m, "email").to_string(),
-        )
+    let email_of = |id: &String| {
+        members
+            .iter()
+            .find(|m| m.id == *id)
+            .map_or_else(|| id.clone(), |m| m.email.clone())
     };
-    let groups = super::data(&v);
     let mut text = format!("Groups of {}:\n", org.name);
     for g in &groups {
-        let users: Vec<String> = g["users"]
-            .as_array()
-            .map(|u| u.iter().map(email_of).collect())
-            .unwrap_or_default();
-        let collections: Vec<String> = g["collections"]
-            .as_array()
-            .map(|c| {
-                c.iter()
-                    .map(|s| format!("{}:{}", str_of(s, "id"), spec::access_name(s)))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let users: Vec<String> = g.users.iter().map(email_of).collect();
+        let collections: Vec<String> = g
+            .collections
+            .iter()
+            .map(|s| format!("{}:{}", s.id, spec::access_name(s)))
+            .collect();
         text.push_str(&format!(
             "{}  {}\n  members: {}\n  collections: {}\n",
-            str_of(g, "id"),
-            str_of(g, "name"),
+            g.group.id,
+            g.group.name,
             if users.is_empty() {
                 "-".into()
             } else {
@@ -320,36 +290,24 @@ pub async fn run_group(ctx: &Ctx, cmd: GroupCommand) -> Result<(), Failure> {
                 .into_iter()
                 .map(|(id, _)| id)
                 .collect();
-            let body = json!({
-                "name": a.name,
-                "collections": spec::selections(&collections),
-                "users": users,
-            });
-            let g = ctx
-                .call(
-                    Method::POST,
-                    &format!("/api/organizations/{}/groups", org.id),
-                    Some(body),
-                )
-                .await?;
+            let req = GroupRequest {
+                name: a.name.clone(),
+                external_id: None,
+                collections: spec::selections(&collections),
+                users,
+            };
+            let g = ctx.remote.create_org_group(&org.id, &req).await?;
             ctx.print(
                 &g,
                 format!(
                     "Group {:?} created in {} (id {}).",
-                    a.name,
-                    org.name,
-                    str_of(&g, "id")
+                    a.name, org.name, g.group.id
                 ),
             );
         }
         GroupCommand::Delete(a) => {
             let org = ctx.resolve(&a.org).await?;
-            ctx.call(
-                Method::DELETE,
-                &format!("/api/organizations/{}/groups/{}", org.id, a.id),
-                None,
-            )
-            .await?;
+            ctx.remote.delete_org_group(&org.id, &a.id).await?;
             ctx.print(
                 &json!({ "id": a.id, "deleted": true }),
                 format!("Group {} deleted from {}.", a.id, org.name),

@@ -1,10 +1,11 @@
 //! `org invite|accept|members|confirm|revoke|restore|remove|member-role`.
 
 use super::spec::{self, Role};
-use super::{str_of, Ctx, MemberArgs, OrgRef, Output, Unlock};
+use super::{Ctx, MemberArgs, OrgRef, Output, Unlock};
 use crate::Failure;
 use clap::Args;
-use keyfleet_client::Method;
+use keyfleet_api::orgs::{OrganizationUserInviteRequest, OrganizationUserUpdateRequest};
+use keyfleet_client::OrgCalls;
 use serde_json::{json, Value};
 use std::io::{BufRead, IsTerminal};
 
@@ -91,38 +92,33 @@ pub async fn invite(ctx: &Ctx, a: InviteArgs) -> Result<(), Failure> {
     let permissions = spec::permissions(a.role, &a.permissions).map_err(Failure::usage)?;
     let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;
     let org = ctx.resolve(&a.org).await?;
-    let body = json!({
-        "emails": a.emails,
-        "type": a.role.number(),
-        "permissions": permissions,
-        "collections": spec::selections(&collections),
-        "groups": a.groups,
-        "accessSecretsManager": false,
-    });
-    let v = ctx
-        .call(
-            Method::POST,
-            &format!("/api/organizations/{}/users/invite", org.id),
-            Some(body),
-        )
-        .await?;
-    let invites: Vec<Value> = super::data(&v)
+    let req = OrganizationUserInviteRequest {
+        emails: a.emails,
+        member_type: a.role.number(),
+        permissions: Some(permissions),
+        collections: spec::selections(&collections),
+        groups: a.groups,
+    };
+    let sent = ctx.remote.invite_org_members(&org.id, &req).await?;
+    let invites: Vec<Value> = sent
         .iter()
-        .map(|i| {
-            json!({ "id": i["id"], "email": i["email"], "mailed": i["mailed"], "link": i["inviteUrl"] })
-        })
+        .map(|i| json!({ "id": i.id, "email": i.email, "mailed": i.mailed, "link": i.invite_url }))
         .collect();
     let mut text = format!("Invited to {}:\n", org.name);
-    for i in &invites {
+    for i in &sent {
         // With SMTP configured the server mails the link and never shows it to the admin.
-        let delivery = match i["mailed"].as_bool() {
-            Some(true) => "sent by mail".to_string(),
-            _ => format!("no mail server: pass this link on\n  {}", str_of(i, "link")),
+        let delivery = if i.mailed {
+            "sent by mail".to_string()
+        } else {
+            format!(
+                "no mail server: pass this link on\n  {}",
+                i.invite_url.as_deref().unwrap_or_default()
+            )
         };
         text.push_str(&format!(
             "{}  member {}\n  {delivery}\n",
-            str_of(i, "email"),
-            str_of(i, "id"),
+            i.email.as_deref().unwrap_or_default(),
+            i.id,
         ));
     }
     ctx.print(&json!(invites), text.trim_end());
@@ -205,12 +201,9 @@ pub async fn accept(ctx: &Ctx, a: AcceptArgs) -> Result<(), Failure> {
         }
     };
     check_invited_email(&email, &ctx.remote.saved.email)?;
-    ctx.call(
-        Method::POST,
-        &format!("/api/organizations/{org_id}/users/{member_id}/accept"),
-        Some(json!({ "token": token })),
-    )
-    .await?;
+    ctx.remote
+        .accept_org_invite(&org_id, &member_id, &token)
+        .await?;
     ctx.print(
         &json!({ "accepted": true, "organizationId": org_id, "memberId": member_id }),
         format!("Invitation accepted. An administrator must now confirm you (member {member_id})."),
@@ -226,28 +219,24 @@ pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
         .iter()
         .map(|m| {
             json!({
-                "id": m["id"], "userId": m["userId"], "email": m["email"], "name": m["name"],
-                "type": m["type"], "role": spec::role_name(m["type"].as_i64().unwrap_or(-9)),
-                "status": m["status"], "statusName": spec::status_name(m["status"].as_i64().unwrap_or(-9)),
-                "twoFactorEnabled": m["twoFactorEnabled"], "permissions": m["permissions"],
-                "collections": m["collections"], "groups": m["groups"],
+                "id": m.id, "userId": m.user_id, "email": m.email, "name": m.name,
+                "type": m.member_type, "role": spec::role_name(m.member_type.into()),
+                "status": m.status, "statusName": spec::status_name(m.status.into()),
+                "twoFactorEnabled": m.two_factor_enabled, "permissions": m.permissions,
+                "collections": m.collections, "groups": m.groups,
             })
         })
         .collect();
     let mut text = format!("Members of {}:\n", org.name);
-    for m in &view {
+    for m in &members {
         text.push_str(&format!(
             "{}  {:<30} {:<8} {:<9} 2fa:{} collections:{}\n",
-            str_of(m, "id"),
-            str_of(m, "email"),
-            str_of(m, "role"),
-            str_of(m, "statusName"),
-            if m["twoFactorEnabled"] == true {
-                "on"
-            } else {
-                "off"
-            },
-            m["collections"].as_array().map_or(0, Vec::len)
+            m.id,
+            m.email,
+            spec::role_name(m.member_type.into()),
+            spec::status_name(m.status.into()),
+            if m.two_factor_enabled { "on" } else { "off" },
+            m.collections.len()
         ));
     }
     ctx.print(&json!(view), text.trim_end());
@@ -289,27 +278,26 @@ pub(crate) fn check_fingerprint(email: &str, fingerprint: &str, yes: bool) -> Re
 pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.member.org).await?;
     let member = ctx.resolve_member(&org, &a.member.member).await?;
-    let member_id = str_of(&member, "id").to_string();
-    if member["status"].as_i64() != Some(1) {
+    let member_id = member.id.clone();
+    if member.status != 1 {
         return Err(Failure::server(format!(
             "{} is {}, not accepted: only accepted members can be confirmed",
-            str_of(&member, "email"),
-            spec::status_name(member["status"].as_i64().unwrap_or(-9))
+            member.email,
+            spec::status_name(member.status.into())
         )));
     }
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
     let org_key = session.org_key(&org.id).await?;
     let (public, fingerprint) = session.member_public_key(&org.id, &member_id).await?;
-    check_fingerprint(str_of(&member, "email"), &fingerprint, a.yes)?;
+    check_fingerprint(&member.email, &fingerprint, a.yes)?;
     session
         .confirm_member_with_key(&org.id, &member_id, &org_key, &public)
         .await?;
     ctx.print(
-        &json!({ "confirmed": true, "id": member_id, "email": member["email"], "fingerprint": fingerprint }),
+        &json!({ "confirmed": true, "id": member_id, "email": member.email, "fingerprint": fingerprint }),
         format!(
             "{} is confirmed in {} and can now open its items.",
-            str_of(&member, "email"),
-            org.name
+            member.email, org.name
         ),
     );
     Ok(())
@@ -319,17 +307,24 @@ pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
 pub async fn change_status(ctx: &Ctx, a: MemberArgs, change: StatusChange) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org).await?;
     let member = ctx.resolve_member(&org, &a.member).await?;
-    let id = str_of(&member, "id");
-    let path = format!("/api/organizations/{}/users/{id}", org.id);
-    let (method, path, done) = match change {
-        StatusChange::Revoke => (Method::PUT, format!("{path}/revoke"), "revoked"),
-        StatusChange::Restore => (Method::PUT, format!("{path}/restore"), "restored"),
-        StatusChange::Remove => (Method::DELETE, path, "removed"),
+    let id = &member.id;
+    let done = match change {
+        StatusChange::Revoke => {
+            ctx.remote.revoke_org_member(&org.id, id).await?;
+            "revoked"
+        }
+        StatusChange::Restore => {
+            ctx.remote.restore_org_member(&org.id, id).await?;
+            "restored"
+        }
+        StatusChange::Remove => {
+            ctx.remote.remove_org_member(&org.id, id).await?;
+            "removed"
+        }
     };
-    ctx.call(method, &path, None).await?;
     ctx.print(
-        &json!({ "id": id, "email": member["email"], done: true }),
-        format!("{} is {done} ({}).", str_of(&member, "email"), org.name),
+        &json!({ "id": id, "email": member.email, done: true }),
+        format!("{} is {done} ({}).", member.email, org.name),
     );
     Ok(())
 }
@@ -340,36 +335,30 @@ pub async fn set_role(ctx: &Ctx, a: RoleArgs) -> Result<(), Failure> {
     let collections = spec::accesses(&a.collections).map_err(Failure::usage)?;
     let org: OrgRef = ctx.resolve(&a.member.org).await?;
     let member = ctx.resolve_member(&org, &a.member.member).await?;
-    let id = str_of(&member, "id");
+    let id = &member.id;
     // PUT replaces access and groups: keep what the member has unless new ones were given.
     let collections = if a.collections.is_empty() {
-        member["collections"].clone()
+        member.collections.iter().map(spec::selection_of).collect()
     } else {
         spec::selections(&collections)
     };
     let groups = if a.groups.is_empty() {
-        member["groups"].clone()
+        member.groups.clone()
     } else {
-        json!(a.groups)
+        a.groups
     };
-    let body = json!({
-        "type": a.role.number(),
-        "permissions": permissions,
-        "collections": collections,
-        "groups": groups,
-        "accessSecretsManager": false,
-    });
-    ctx.call(
-        Method::PUT,
-        &format!("/api/organizations/{}/users/{id}", org.id),
-        Some(body),
-    )
-    .await?;
+    let req = OrganizationUserUpdateRequest {
+        member_type: a.role.number(),
+        permissions: Some(permissions),
+        collections,
+        groups: Some(groups),
+    };
+    ctx.remote.update_org_member(&org.id, id, &req).await?;
     ctx.print(
-        &json!({ "id": id, "email": member["email"], "type": a.role.number(), "role": spec::role_name(a.role.number().into()) }),
+        &json!({ "id": id, "email": member.email, "type": a.role.number(), "role": spec::role_name(a.role.number().into()) }),
         format!(
             "{} is now {} in {}.",
-            str_of(&member, "email"),
+            member.email,
             spec::role_name(a.role.number().into()),
             org.name
         ),

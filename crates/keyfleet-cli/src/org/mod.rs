@@ -12,8 +12,9 @@ mod spec;
 use crate::remote::Remote;
 use crate::Failure;
 use clap::{Args, Subcommand};
-use keyfleet_client::Method;
-use serde_json::Value;
+use keyfleet_api::org_responses::{OrganizationUserDetailsResponse, ProfileOrganizationResponse};
+use keyfleet_client::{AccountCalls, OrgCalls};
+use serde::Serialize;
 
 /// `keyfleet org …`.
 #[derive(Subcommand)]
@@ -125,41 +126,24 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// An authenticated call (see [`Remote::call`]).
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, Failure> {
-        self.remote.call(method, path, body).await
-    }
-
-    /// Prints `value` with `--json`, else `text`.
-    pub fn print(&self, value: &Value, text: impl AsRef<str>) {
+    /// Prints `value` with `--json` (as JSON with its keys in order), else `text`.
+    pub fn print(&self, value: &impl Serialize, text: impl AsRef<str>) {
         if self.json {
-            println!("{value}");
+            println!("{}", to_json(value));
         } else {
             println!("{}", text.as_ref());
         }
     }
 
     /// The caller's organizations (confirmed memberships).
-    pub async fn orgs(&self) -> Result<Vec<Value>, Failure> {
-        let v = self.call(Method::GET, "/api/organizations", None).await?;
-        Ok(data(&v))
+    pub async fn orgs(&self) -> Result<Vec<ProfileOrganizationResponse>, Failure> {
+        Ok(self.remote.orgs().await?)
     }
 
     /// Clients the caller reaches as a provider member without a membership: sync's
     /// `providerOrganizations` (the clients they may launch into).
-    pub async fn provider_orgs(&self) -> Result<Vec<Value>, Failure> {
-        let sync = self
-            .call(Method::GET, "/api/sync?excludeDomains=true", None)
-            .await?;
-        Ok(sync["profile"]["providerOrganizations"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+    pub async fn provider_orgs(&self) -> Result<Vec<ProfileOrganizationResponse>, Failure> {
+        Ok(self.remote.profile().await?.provider_organizations)
     }
 
     /// Finds ORG by id or (case-insensitive) name among the caller's organizations, then among
@@ -184,25 +168,24 @@ impl Ctx {
     }
 
     /// The organization's members.
-    pub async fn members(&self, org_id: &str) -> Result<Vec<Value>, Failure> {
-        let v = self
-            .call(
-                Method::GET,
-                &format!("/api/organizations/{org_id}/users"),
-                None,
-            )
-            .await?;
-        Ok(data(&v))
+    pub async fn members(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<OrganizationUserDetailsResponse>, Failure> {
+        Ok(self.remote.org_members(org_id).await?)
     }
 
     /// Finds a member by id or email.
-    pub async fn resolve_member(&self, org: &OrgRef, member: &str) -> Result<Value, Failure> {
+    pub async fn resolve_member(
+        &self,
+        org: &OrgRef,
+        member: &str,
+    ) -> Result<OrganizationUserDetailsResponse, Failure> {
         self.members(&org.id)
             .await?
             .into_iter()
             .find(|m| {
-                str_of(m, "id").eq_ignore_ascii_case(member)
-                    || str_of(m, "email").eq_ignore_ascii_case(member)
+                m.id.eq_ignore_ascii_case(member) || m.email.eq_ignore_ascii_case(member)
             })
             .ok_or_else(|| {
                 Failure::server(format!(
@@ -213,29 +196,38 @@ impl Ctx {
     }
 }
 
+/// `value` as JSON text; objects' keys come out sorted, as the server's answers printed before.
+pub fn to_json(value: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
 /// What [`pick`] found.
-pub enum Pick<'a> {
+pub enum Pick<'a, T> {
     /// Exactly one item (an id match wins over names).
-    One(&'a Value),
+    One(&'a T),
     /// No item.
     Nothing,
     /// This many items share the name.
     Many(usize),
 }
 
-/// The item of `items` whose id (any of `id_keys`) or name (`name_key`) is `wanted`, ignoring
+/// The item of `items` one of whose ids (`ids`) or whose name (`name`) is `wanted`, ignoring
 /// case.
-pub fn pick<'a>(items: &'a [Value], wanted: &str, id_keys: &[&str], name_key: &str) -> Pick<'a> {
-    if let Some(found) = items.iter().find(|v| {
-        id_keys
-            .iter()
-            .any(|k| str_of(v, k).eq_ignore_ascii_case(wanted))
-    }) {
+pub fn pick<'a, T>(
+    items: &'a [T],
+    wanted: &str,
+    ids: impl Fn(&'a T) -> Vec<&'a str>,
+    name: impl Fn(&'a T) -> &'a str,
+) -> Pick<'a, T> {
+    if let Some(found) = items
+        .iter()
+        .find(|v| ids(v).iter().any(|id| id.eq_ignore_ascii_case(wanted)))
+    {
         return Pick::One(found);
     }
-    let by_name: Vec<&Value> = items
+    let by_name: Vec<&T> = items
         .iter()
-        .filter(|v| str_of(v, name_key).eq_ignore_ascii_case(wanted))
+        .filter(|v| name(v).eq_ignore_ascii_case(wanted))
         .collect();
     match by_name.as_slice() {
         [] => Pick::Nothing,
@@ -245,11 +237,11 @@ pub fn pick<'a>(items: &'a [Value], wanted: &str, id_keys: &[&str], name_key: &s
 }
 
 /// ORG by id or name in `orgs`; several with that name is a usage error.
-fn pick_org(orgs: &[Value], org: &str) -> Result<Option<OrgRef>, Failure> {
-    match pick(orgs, org, &["id"], "name") {
+fn pick_org(orgs: &[ProfileOrganizationResponse], org: &str) -> Result<Option<OrgRef>, Failure> {
+    match pick(orgs, org, |o| vec![o.id.as_str()], |o| &o.name) {
         Pick::One(found) => Ok(Some(OrgRef {
-            id: str_of(found, "id").to_string(),
-            name: str_of(found, "name").to_string(),
+            id: found.id.clone(),
+            name: found.name.clone(),
         })),
         Pick::Nothing => Ok(None),
         Pick::Many(n) => Err(Failure::usage(format!(
@@ -266,16 +258,6 @@ pub fn looks_like_id(s: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// The `data` array of a list answer.
-pub fn data(v: &Value) -> Vec<Value> {
-    v["data"].as_array().cloned().unwrap_or_default()
-}
-
-/// A string field, or "".
-pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_default()
 }
 
 /// The caller's account fingerprint phrase (as the Bitwarden apps show it), computed from their
@@ -355,27 +337,18 @@ pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn lookups_prefer_ids_then_a_single_name() {
-        let items = vec![
-            json!({ "id": "a1", "name": "Acme" }),
-            json!({ "id": "b2", "name": "Twin", "organizationId": "o2" }),
-            json!({ "id": "c3", "name": "twin" }),
-        ];
-        assert!(matches!(pick(&items, "ACME", &["id"], "name"), Pick::One(v) if v["id"] == "a1"));
-        assert!(
-            matches!(pick(&items, "o2", &["id", "organizationId"], "name"), Pick::One(v) if v["id"] == "b2")
-        );
-        assert!(matches!(
-            pick(&items, "twin", &["id"], "name"),
-            Pick::Many(2)
-        ));
-        assert!(matches!(
-            pick(&items, "nobody", &["id"], "name"),
-            Pick::Nothing
-        ));
+        // (id, name, organization id)
+        let items = [("a1", "Acme", ""), ("b2", "Twin", "o2"), ("c3", "twin", "")];
+        let id = |i: &(&'static str, &'static str, &'static str)| vec![i.0];
+        let ids = |i: &(&'static str, &'static str, &'static str)| vec![i.0, i.2];
+        let name = |i: &(&'static str, &'static str, &'static str)| i.1;
+        assert!(matches!(pick(&items, "ACME", id, name), Pick::One(v) if v.0 == "a1"));
+        assert!(matches!(pick(&items, "o2", ids, name), Pick::One(v) if v.0 == "b2"));
+        assert!(matches!(pick(&items, "twin", id, name), Pick::Many(2)));
+        assert!(matches!(pick(&items, "nobody", id, name), Pick::Nothing));
     }
 
     #[test]

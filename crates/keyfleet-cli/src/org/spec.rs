@@ -1,6 +1,8 @@
 //! The readable words the `org` commands take and show, and their Bitwarden numbers: roles,
 //! member statuses, collection access modes, custom permissions, policy and event types.
 
+use keyfleet_api::org_responses::SelectionResponse;
+use keyfleet_api::orgs::SelectionReadOnly;
 use keyfleet_client::Access;
 use serde_json::{Map, Value};
 
@@ -131,14 +133,23 @@ pub fn accesses(specs: &[String]) -> Result<Vec<(String, Access)>, String> {
 }
 
 /// The selection list the server takes (`[{id, readOnly, hidePasswords, manage}]`).
-pub fn selections(list: &[(String, Access)]) -> Value {
-    Value::Array(list.iter().map(|(id, a)| a.selection(id)).collect())
+pub fn selections(list: &[(String, Access)]) -> Vec<SelectionReadOnly> {
+    list.iter().map(|(id, a)| a.selection(id)).collect()
+}
+
+/// An access entry as the server showed it, to send back unchanged.
+pub fn selection_of(s: &SelectionResponse) -> SelectionReadOnly {
+    SelectionReadOnly {
+        id: s.id.clone(),
+        read_only: s.read_only,
+        hide_passwords: s.hide_passwords,
+        manage: s.manage,
+    }
 }
 
 /// The word for a selection's access as the server shows it.
-pub fn access_name(sel: &Value) -> &'static str {
-    let flag = |k: &str| sel[k].as_bool().unwrap_or(false);
-    match (flag("manage"), flag("readOnly"), flag("hidePasswords")) {
+pub fn access_name(sel: &SelectionResponse) -> &'static str {
+    match (sel.manage, sel.read_only, sel.hide_passwords) {
         (true, _, _) => "manage",
         (false, true, true) => "hide-passwords",
         (false, true, false) => "read-only",
@@ -250,7 +261,15 @@ mod tests {
         assert!(hidden.read_only && hidden.hide_passwords && !hidden.manage);
         assert!(access("c1:everything").is_err());
         assert!(access(":manage").is_err());
-        assert_eq!(access_name(&hidden.selection("c1")), "hide-passwords");
+        assert_eq!(
+            access_name(&SelectionResponse {
+                id: "c1".into(),
+                read_only: hidden.read_only,
+                hide_passwords: hidden.hide_passwords,
+                manage: hidden.manage,
+            }),
+            "hide-passwords"
+        );
     }
 
     #[test]

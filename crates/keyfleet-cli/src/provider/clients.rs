@@ -1,11 +1,12 @@
 //! `provider clients`, `provider client create|link|edit|unlink|technicians`, `provider launch`.
 
 use super::{PCtx, ProviderRef};
-use crate::org::{str_of, Unlock};
+use crate::org::Unlock;
 use crate::Failure;
 use clap::{Args, Subcommand, ValueEnum};
+use keyfleet_api::provider_responses::ProviderClientResponse;
 use keyfleet_client::{ClientEdit, NewClient, ProviderCalls};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The plans a provider's clients take (monthly; billing is outside Keyfleet).
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,17 +129,17 @@ pub struct LaunchArgs {
     client: String,
 }
 
-fn describe(c: &Value) -> String {
+fn describe(c: &ProviderClientResponse) -> String {
     format!(
         "{}  {}  org {}  {} {}/{} seats{}",
-        str_of(c, "id"),
-        str_of(c, "organizationName"),
-        str_of(c, "organizationId"),
-        str_of(c, "plan"),
-        c["occupiedSeats"],
-        c["seats"],
-        c["region"]
-            .as_str()
+        c.id,
+        c.organization_name,
+        c.organization_id,
+        c.plan,
+        c.occupied_seats,
+        c.seats,
+        c.region
+            .as_deref()
             .map(|r| format!("  region {r}"))
             .unwrap_or_default()
     )
@@ -153,18 +154,15 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
         .provider_members(&provider.id)
         .await
         .unwrap_or_default();
-    let email = |id: &Value| {
-        members.iter().find(|m| m["id"] == *id).map_or_else(
-            || id.as_str().unwrap_or("?").to_string(),
-            |m| str_of(m, "email").to_string(),
-        )
+    let email = |id: &String| {
+        members
+            .iter()
+            .find(|m| m.id == *id)
+            .map_or_else(|| id.clone(), |m| m.email.clone())
     };
     let mut text = format!("Clients of {}:\n", provider.name);
     for c in &clients {
-        let managers: Vec<String> = c["assignedMembers"]
-            .as_array()
-            .map(|a| a.iter().map(email).collect())
-            .unwrap_or_default();
+        let managers: Vec<String> = c.assigned_members.iter().map(email).collect();
         text.push_str(&format!(
             "{}\n  managed by: {}\n",
             describe(c),
@@ -201,16 +199,16 @@ async fn create(p: &PCtx, provider: &ProviderRef, a: CreateArgs) -> Result<(), F
         )
         .await?;
     let c = created.client;
-    let mut text = format!("Client created:\n{}", describe(&c));
-    let invite = &c["ownerInvite"];
-    if invite.is_object() {
-        text.push_str(&match invite["mailed"].as_bool() {
-            Some(true) => format!("\nOwner {} invited by mail.", str_of(invite, "email")),
-            _ => format!(
-                "\nOwner {} invited; no mail server: pass this link on\n  {}",
-                str_of(invite, "email"),
-                str_of(invite, "inviteUrl")
-            ),
+    let mut text = format!("Client created:\n{}", describe(&c.client));
+    if let Some(invite) = &c.owner_invite {
+        let email = invite.email.as_deref().unwrap_or_default();
+        text.push_str(&if invite.mailed {
+            format!("\nOwner {email} invited by mail.")
+        } else {
+            format!(
+                "\nOwner {email} invited; no mail server: pass this link on\n  {}",
+                invite.invite_url
+            )
         });
         text.push_str(
             "\nOnce they accept, confirm them with `keyfleet org confirm ORG_ID EMAIL` (the org key comes through the provider).",
@@ -251,20 +249,18 @@ pub async fn run(p: &PCtx, cmd: ClientCommand) -> Result<(), Failure> {
                 notes: a.details.notes,
                 seats: a.seats,
             };
-            let c = r
-                .edit_provider_client(&provider.id, str_of(&c, "id"), &edit)
-                .await?;
+            let c = r.edit_provider_client(&provider.id, &c.id, &edit).await?;
             p.print(&c, format!("Client changed:\n{}", describe(&c)));
         }
         ClientCommand::Unlink(a) => {
             let c = p.client(&provider, &a.client).await?;
-            r.unlink_provider_client(&provider.id, str_of(&c, "id"))
-                .await?;
+            r.unlink_provider_client(&provider.id, &c.id).await?;
+            let organization_id = c.listed.as_ref().map(|l| &l.organization_id);
             p.print(
-                &json!({ "id": c["id"], "organizationId": c["organizationId"], "unlinked": true }),
+                &json!({ "id": c.id, "organizationId": organization_id, "unlinked": true }),
                 format!(
                     "{} is no longer a client of {}. Its org key was not rotated: its owners may rotate it.",
-                    str_of(&c, "organizationName"),
+                    c.organization_name,
                     provider.name
                 ),
             );
@@ -276,16 +272,11 @@ pub async fn run(p: &PCtx, cmd: ClientCommand) -> Result<(), Failure> {
             } else {
                 p.member_ids(&provider, &a.members).await?
             };
-            let c = r
-                .assign_client_members(&provider.id, str_of(&c, "id"), &ids)
-                .await?;
-            let n = c["assignedMembers"].as_array().map_or(0, Vec::len);
+            let c = r.assign_client_members(&provider.id, &c.id, &ids).await?;
+            let n = c.assigned_members.len();
             p.print(
                 &c,
-                format!(
-                    "{} is managed by {n} member(s).",
-                    str_of(&c, "organizationName")
-                ),
+                format!("{} is managed by {n} member(s).", c.organization_name),
             );
         }
     }
@@ -297,19 +288,16 @@ pub async fn run(p: &PCtx, cmd: ClientCommand) -> Result<(), Failure> {
 pub async fn launch(p: &PCtx, a: LaunchArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let c = p.client(&provider, &a.client).await?;
-    let v = p
-        .remote()
-        .launch_client(&provider.id, str_of(&c, "id"))
-        .await?;
-    let org_id = str_of(&v, "organizationId");
+    let v = p.remote().launch_client(&provider.id, &c.id).await?;
+    let org_id = &v.organization_id;
     p.print(
         &json!({
-            "organizationId": org_id, "organizationName": v["organizationName"],
-            "providerOrganizationId": c["id"], "providerId": provider.id,
+            "organizationId": org_id, "organizationName": v.organization_name,
+            "providerOrganizationId": c.id, "providerId": provider.id,
         }),
         format!(
             "{org_id}\n(client {}: use `keyfleet org members|collections|invite|confirm … {org_id}`)",
-            str_of(&v, "organizationName")
+            v.organization_name
         ),
     );
     Ok(())

@@ -3,9 +3,11 @@
 
 use super::{status_name, MemberArg, PCtx, ProviderRef};
 use crate::org::members::check_fingerprint;
-use crate::org::{str_of, Unlock};
+use crate::org::Unlock;
 use crate::Failure;
 use clap::{Args, ValueEnum};
+use keyfleet_api::org_responses::BulkMemberResponse;
+use keyfleet_api::provider_responses::{ProviderInviteResponse, ProviderMemberResponse};
 use keyfleet_client::{MemberRole, ProviderCalls};
 use serde_json::{json, Value};
 
@@ -110,7 +112,7 @@ async fn member_role(
         (RoleArg::Technician, None) => Ok(MemberRole::Technician),
         (RoleArg::Custom, Some(which)) => {
             let r = p.role(provider, which).await?;
-            Ok(MemberRole::Custom(str_of(&r, "id").to_string()))
+            Ok(MemberRole::Custom(r.id))
         }
         (RoleArg::Custom, None) => Err(Failure::usage(
             "--role custom needs --role-id (`keyfleet provider roles` lists them)",
@@ -120,8 +122,8 @@ async fn member_role(
 }
 
 /// A member's role as people say it: the custom role's name for custom members.
-fn role_label(m: &Value) -> String {
-    match (str_of(m, "role"), m["roleName"].as_str()) {
+fn role_label(m: &ProviderMemberResponse) -> String {
+    match (m.role.as_str(), m.role_name.as_deref()) {
         ("custom", Some(name)) => format!("custom:{name}"),
         (role, _) => role.to_string(),
     }
@@ -133,34 +135,27 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
     let members = p.remote().provider_members(&provider.id).await?;
     // Client names for the assignments; a member who may not list clients sees ids.
     let clients = p.clients(&provider).await.unwrap_or_default();
-    let client_name = |id: &Value| {
-        clients.iter().find(|c| c["id"] == *id).map_or_else(
-            || id.as_str().unwrap_or("?").to_string(),
-            |c| str_of(c, "organizationName").to_string(),
-        )
+    let client_name = |id: &String| {
+        clients
+            .iter()
+            .find(|c| c.id == *id)
+            .map_or_else(|| id.clone(), |c| c.organization_name.clone())
     };
     let mut text = format!("Members of {}:\n", provider.name);
     for m in &members {
-        let status = if m["suspended"] == true {
+        let status = if m.suspended {
             "suspended"
         } else {
-            status_name(m["status"].as_i64().unwrap_or(-1))
+            status_name(m.status.into())
         };
-        let assigned: Vec<String> = m["assignedClients"]
-            .as_array()
-            .map(|a| a.iter().map(client_name).collect())
-            .unwrap_or_default();
+        let assigned: Vec<String> = m.assigned_clients.iter().map(client_name).collect();
         text.push_str(&format!(
             "{}  {:<30} {:<18} {:<9} 2fa:{} clients:{}\n",
-            str_of(m, "id"),
-            str_of(m, "email"),
+            m.id,
+            m.email,
             role_label(m),
             status,
-            if m["twoFactorEnabled"] == true {
-                "on"
-            } else {
-                "off"
-            },
+            if m.two_factor_enabled { "on" } else { "off" },
             if assigned.is_empty() {
                 "-".to_string()
             } else {
@@ -173,27 +168,66 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
 }
 
 /// Prints invitations: whether each was mailed, else its link to pass on.
-fn print_invites(p: &PCtx, heading: &str, invites: &[Value]) {
+/// One invitation as `invite` and `reinvite` show it: a new one, or a bulk answer's entry.
+struct InviteLine {
+    id: String,
+    email: Option<String>,
+    mailed: Option<bool>,
+    link: Option<String>,
+    token: Option<String>,
+    error: Option<String>,
+}
+
+impl From<ProviderInviteResponse> for InviteLine {
+    fn from(i: ProviderInviteResponse) -> Self {
+        InviteLine {
+            id: i.id,
+            email: i.email,
+            mailed: Some(i.mailed),
+            link: Some(i.invite_url),
+            token: Some(i.token),
+            error: None,
+        }
+    }
+}
+
+impl From<BulkMemberResponse> for InviteLine {
+    fn from(i: BulkMemberResponse) -> Self {
+        InviteLine {
+            id: i.id,
+            email: i.email,
+            mailed: i.mailed,
+            link: i.invite_url,
+            token: i.token,
+            error: Some(i.error),
+        }
+    }
+}
+
+fn print_invites(p: &PCtx, heading: &str, invites: &[InviteLine]) {
     let view: Vec<Value> = invites
         .iter()
         .map(|i| {
             json!({
-                "id": i["id"], "email": i["email"], "mailed": i["mailed"],
-                "link": i["inviteUrl"], "token": i["token"], "error": i["error"],
+                "id": i.id, "email": i.email, "mailed": i.mailed,
+                "link": i.link, "token": i.token, "error": i.error,
             })
         })
         .collect();
     let mut text = format!("{heading}\n");
-    for i in &view {
-        let delivery = match (i["error"].as_str(), i["mailed"].as_bool()) {
+    for i in invites {
+        let delivery = match (i.error.as_deref(), i.mailed) {
             (Some(e), _) if !e.is_empty() => format!("not sent: {e}"),
             (_, Some(true)) => "sent by mail".to_string(),
-            _ => format!("no mail server: pass this link on\n  {}", str_of(i, "link")),
+            _ => format!(
+                "no mail server: pass this link on\n  {}",
+                i.link.as_deref().unwrap_or_default()
+            ),
         };
         text.push_str(&format!(
             "{}  member {}\n  {delivery}\n",
-            str_of(i, "email"),
-            str_of(i, "id")
+            i.email.as_deref().unwrap_or_default(),
+            i.id
         ));
     }
     p.print(&json!(view), text.trim_end());
@@ -204,10 +238,13 @@ pub async fn invite(p: &PCtx, a: InviteArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let role = member_role(p, &provider, a.role, a.role_id.as_deref()).await?;
     let clients = p.client_ids(&provider, &a.clients).await?;
-    let invites = p
+    let invites: Vec<InviteLine> = p
         .remote()
         .invite_provider_members(&provider.id, &a.emails, &role, &clients)
-        .await?;
+        .await?
+        .into_iter()
+        .map(InviteLine::from)
+        .collect();
     print_invites(p, &format!("Invited to {}:", provider.name), &invites);
     Ok(())
 }
@@ -217,15 +254,18 @@ pub async fn reinvite(p: &PCtx, a: ReinviteArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let members = p.remote().provider_members(&provider.id).await?;
     let ids = p.member_ids(&provider, &a.members).await?;
-    let mut invites = p
+    let mut invites: Vec<InviteLine> = p
         .remote()
         .reinvite_provider_members(&provider.id, &ids)
-        .await?;
+        .await?
+        .into_iter()
+        .map(InviteLine::from)
+        .collect();
     // The bulk answer names members by id only: add the email for the reader.
     for i in &mut invites {
-        if i["email"].is_null() {
-            if let Some(m) = members.iter().find(|m| m["id"] == i["id"]) {
-                i["email"] = m["email"].clone();
+        if i.email.is_none() {
+            if let Some(m) = members.iter().find(|m| m.id == i.id) {
+                i.email = Some(m.email.clone());
             }
         }
     }
@@ -238,12 +278,12 @@ pub async fn reinvite(p: &PCtx, a: ReinviteArgs) -> Result<(), Failure> {
 pub async fn confirm(p: &PCtx, a: ConfirmArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let member = p.member(&provider, &a.member.member).await?;
-    let id = str_of(&member, "id").to_string();
-    if member["status"].as_i64() != Some(1) {
+    let id = member.id.clone();
+    if member.status != 1 {
         return Err(Failure::server(format!(
             "{} is {}, not accepted: only accepted members can be confirmed",
-            str_of(&member, "email"),
-            status_name(member["status"].as_i64().unwrap_or(-1))
+            member.email,
+            status_name(member.status.into())
         )));
     }
     let session = p.unlock(&a.unlock).await?;
@@ -252,34 +292,29 @@ pub async fn confirm(p: &PCtx, a: ConfirmArgs) -> Result<(), Failure> {
         .remote()
         .provider_member_public_key(&provider.id, &id)
         .await?;
-    check_fingerprint(str_of(&member, "email"), &fingerprint, a.yes)?;
+    check_fingerprint(&member.email, &fingerprint, a.yes)?;
     session
         .confirm_provider_member_with_key(&provider.id, &id, &provider_key, &public)
         .await?;
     p.print(
-        &json!({ "confirmed": true, "id": id, "email": member["email"], "fingerprint": fingerprint }),
+        &json!({ "confirmed": true, "id": id, "email": member.email, "fingerprint": fingerprint }),
         format!(
             "{} is confirmed in {} (fingerprint {fingerprint}).",
-            str_of(&member, "email"),
-            provider.name
+            member.email, provider.name
         ),
     );
     Ok(())
 }
 
-fn print_member(p: &PCtx, m: &Value, what: &str) {
+fn print_member(p: &PCtx, m: &ProviderMemberResponse, what: &str) {
     p.print(
         m,
         format!(
             "{} {what}: role {}, {}{}.",
-            str_of(m, "email"),
+            m.email,
             role_label(m),
-            status_name(m["status"].as_i64().unwrap_or(-1)),
-            if m["suspended"] == true {
-                ", suspended"
-            } else {
-                ""
-            }
+            status_name(m.status.into()),
+            if m.suspended { ", suspended" } else { "" }
         ),
     );
 }
@@ -291,7 +326,7 @@ pub async fn set_role(p: &PCtx, a: RoleArgs) -> Result<(), Failure> {
     let member = p.member(&provider, &a.member.member).await?;
     let m = p
         .remote()
-        .set_provider_member_role(&provider.id, str_of(&member, "id"), &role)
+        .set_provider_member_role(&provider.id, &member.id, &role)
         .await?;
     print_member(p, &m, "changed");
     Ok(())
@@ -308,9 +343,9 @@ pub async fn assign(p: &PCtx, a: AssignArgs) -> Result<(), Failure> {
     };
     let m = p
         .remote()
-        .assign_member_clients(&provider.id, str_of(&member, "id"), &clients)
+        .assign_member_clients(&provider.id, &member.id, &clients)
         .await?;
-    let n = m["assignedClients"].as_array().map_or(0, Vec::len);
+    let n = m.assigned_clients.len();
     print_member(p, &m, &format!("assigned to {n} client(s)"));
     Ok(())
 }
@@ -319,7 +354,7 @@ pub async fn assign(p: &PCtx, a: AssignArgs) -> Result<(), Failure> {
 pub async fn change(p: &PCtx, a: MemberArg, change: Change) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let member = p.member(&provider, &a.member).await?;
-    let id = str_of(&member, "id");
+    let id = &member.id;
     let r = p.remote();
     match change {
         Change::Suspend => {
@@ -333,12 +368,8 @@ pub async fn change(p: &PCtx, a: MemberArg, change: Change) -> Result<(), Failur
         Change::Remove => {
             r.delete_provider_member(&provider.id, id).await?;
             p.print(
-                &json!({ "id": id, "email": member["email"], "removed": true }),
-                format!(
-                    "{} is removed from {}.",
-                    str_of(&member, "email"),
-                    provider.name
-                ),
+                &json!({ "id": id, "email": member.email, "removed": true }),
+                format!("{} is removed from {}.", member.email, provider.name),
             );
         }
     }
@@ -349,20 +380,15 @@ pub async fn change(p: &PCtx, a: MemberArg, change: Change) -> Result<(), Failur
 pub async fn transfer(p: &PCtx, a: TransferArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let member = p.member(&provider, &a.member.member).await?;
-    let check = p.remote().verification(a.unlock.password_stdin).await?;
+    let hash = p.remote().verification(a.unlock.password_stdin).await?;
     p.remote()
-        .transfer_provider_ownership(
-            &provider.id,
-            str_of(&member, "id"),
-            str_of(&check, "masterPasswordHash"),
-        )
+        .transfer_provider_ownership(&provider.id, &member.id, &hash)
         .await?;
     p.print(
-        &json!({ "owner": member["email"], "id": member["id"], "transferred": true }),
+        &json!({ "owner": member.email, "id": member.id, "transferred": true }),
         format!(
             "{} is now the owner of {}; you are an admin.",
-            str_of(&member, "email"),
-            provider.name
+            member.email, provider.name
         ),
     );
     Ok(())

@@ -14,12 +14,15 @@ mod reports;
 mod roles;
 mod setup;
 
-use crate::org::{looks_like_id, pick, str_of, Ctx, Pick, Unlock};
+use crate::org::{looks_like_id, pick, Ctx, Pick, Unlock};
 use crate::remote::Remote;
 use crate::Failure;
 use clap::{Args, Subcommand};
+use keyfleet_api::provider_responses::{
+    ProfileProviderResponse, ProviderClientResponse, ProviderMemberResponse, ProviderRoleResponse,
+};
 use keyfleet_client::ProviderCalls;
-use serde_json::Value;
+use serde::Serialize;
 
 /// `keyfleet provider [--provider P] [--json] …`.
 #[derive(Args)]
@@ -114,7 +117,7 @@ impl PCtx {
     }
 
     /// Prints `value` with `--json`, else `text`.
-    pub fn print(&self, value: &Value, text: impl AsRef<str>) {
+    pub fn print(&self, value: &impl Serialize, text: impl AsRef<str>) {
         self.ctx.print(value, text);
     }
 
@@ -132,9 +135,9 @@ impl PCtx {
     /// only provider. An id that is not among them is passed on, so the server decides.
     pub async fn provider(&self) -> Result<ProviderRef, Failure> {
         let mine = self.remote().my_providers().await?;
-        let as_ref = |p: &Value| ProviderRef {
-            id: str_of(p, "id").to_string(),
-            name: str_of(p, "name").to_string(),
+        let as_ref = |p: &ProfileProviderResponse| ProviderRef {
+            id: p.id.clone(),
+            name: p.name.clone(),
         };
         let Some(wanted) = self.wanted.as_deref() else {
             return match mine.as_slice() {
@@ -149,7 +152,7 @@ impl PCtx {
                 ))),
             };
         };
-        match pick(&mine, wanted, &["id"], "name") {
+        match pick(&mine, wanted, |p| vec![p.id.as_str()], |p| &p.name) {
             Pick::One(p) => Ok(as_ref(p)),
             Pick::Nothing if looks_like_id(wanted) => Ok(ProviderRef {
                 id: wanted.to_ascii_lowercase(),
@@ -165,7 +168,11 @@ impl PCtx {
     }
 
     /// A member of `provider` by id or email.
-    pub async fn member(&self, provider: &ProviderRef, who: &str) -> Result<Value, Failure> {
+    pub async fn member(
+        &self,
+        provider: &ProviderRef,
+        who: &str,
+    ) -> Result<ProviderMemberResponse, Failure> {
         let members = self.remote().provider_members(&provider.id).await?;
         find_member(&members, who, provider).cloned()
     }
@@ -181,12 +188,15 @@ impl PCtx {
         }
         let members = self.remote().provider_members(&provider.id).await?;
         who.iter()
-            .map(|w| find_member(&members, w, provider).map(|m| str_of(m, "id").to_string()))
+            .map(|w| find_member(&members, w, provider).map(|m| m.id.clone()))
             .collect()
     }
 
     /// The clients in the caller's reach.
-    pub async fn clients(&self, provider: &ProviderRef) -> Result<Vec<Value>, Failure> {
+    pub async fn clients(
+        &self,
+        provider: &ProviderRef,
+    ) -> Result<Vec<ProviderClientResponse>, Failure> {
         Ok(self.remote().provider_clients(&provider.id).await?)
     }
 
@@ -203,20 +213,24 @@ impl PCtx {
         let clients = self.clients(provider).await?;
         which
             .iter()
-            .map(|w| find_client(&clients, w, provider).map(|c| str_of(&c, "id").to_string()))
+            .map(|w| find_client(&clients, w, provider).map(|c| c.id))
             .collect()
     }
 
     /// One client by link id, organization id or organization name.
-    pub async fn client(&self, provider: &ProviderRef, which: &str) -> Result<Value, Failure> {
+    pub async fn client(&self, provider: &ProviderRef, which: &str) -> Result<ClientRef, Failure> {
         let clients = self.clients(provider).await?;
         find_client(&clients, which, provider)
     }
 
     /// A custom role by id or name.
-    pub async fn role(&self, provider: &ProviderRef, which: &str) -> Result<Value, Failure> {
+    pub async fn role(
+        &self,
+        provider: &ProviderRef,
+        which: &str,
+    ) -> Result<ProviderRoleResponse, Failure> {
         let roles = self.remote().provider_roles(&provider.id).await?;
-        match pick(&roles, which, &["id"], "name") {
+        match pick(&roles, which, |r| vec![r.id.as_str()], |r| &r.name) {
             Pick::One(r) => Ok(r.clone()),
             Pick::Nothing => Err(Failure::server(format!(
                 "no role {which:?} in {} (by id or name); `keyfleet provider roles` lists them",
@@ -230,11 +244,11 @@ impl PCtx {
 }
 
 fn find_member<'a>(
-    members: &'a [Value],
+    members: &'a [ProviderMemberResponse],
     who: &str,
     provider: &ProviderRef,
-) -> Result<&'a Value, Failure> {
-    match pick(members, who, &["id"], "email") {
+) -> Result<&'a ProviderMemberResponse, Failure> {
+    match pick(members, who, |m| vec![m.id.as_str()], |m| &m.email) {
         Pick::One(m) => Ok(m),
         _ => Err(Failure::server(format!(
             "no member {who:?} in {} (by id or email); `keyfleet provider members` lists them",
@@ -243,15 +257,40 @@ fn find_member<'a>(
     }
 }
 
+/// A client as a command names it: from the list, or only its link id.
+pub struct ClientRef {
+    /// The link id (`providerOrganizationId`).
+    pub id: String,
+    /// The organization's name (the id given, when the client was not in the list).
+    pub organization_name: String,
+    /// The client as listed, when it was.
+    pub listed: Option<ProviderClientResponse>,
+}
+
 /// A client from the list; an id that is not in it is passed on as a link id, so the server
 /// decides (404 for a client out of the caller's reach).
-fn find_client(clients: &[Value], which: &str, provider: &ProviderRef) -> Result<Value, Failure> {
-    match pick(clients, which, &["id", "organizationId"], "organizationName") {
-        Pick::One(c) => Ok(c.clone()),
-        Pick::Nothing if looks_like_id(which) => Ok(serde_json::json!({
-            "id": which.to_ascii_lowercase(),
-            "organizationName": which,
-        })),
+fn find_client(
+    clients: &[ProviderClientResponse],
+    which: &str,
+    provider: &ProviderRef,
+) -> Result<ClientRef, Failure> {
+    let found = pick(
+        clients,
+        which,
+        |c| vec![c.id.as_str(), c.organization_id.as_str()],
+        |c| &c.organization_name,
+    );
+    match found {
+        Pick::One(c) => Ok(ClientRef {
+            id: c.id.clone(),
+            organization_name: c.organization_name.clone(),
+            listed: Some(c.clone()),
+        }),
+        Pick::Nothing if looks_like_id(which) => Ok(ClientRef {
+            id: which.to_ascii_lowercase(),
+            organization_name: which.to_string(),
+            listed: None,
+        }),
         Pick::Nothing => Err(Failure::server(format!(
             "no client {which:?} in your reach at {} (by id or name); `keyfleet provider clients` lists them",
             provider.name

@@ -1,12 +1,14 @@
 //! `keyfleet admin provider create|list|disable|enable`: the operator's commands, authorised by
 //! the admin token the server was started with (`serve --admin-token`), not by a user session.
 
-use crate::org::str_of;
+use crate::org::to_json;
 use crate::session_file;
 use crate::Failure;
 use clap::{Args, Subcommand};
+use keyfleet_api::provider_responses::{AdminProviderResponse, ProviderResponse};
 use keyfleet_client::Client;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 use std::path::PathBuf;
 
 /// `keyfleet admin …`.
@@ -89,30 +91,57 @@ impl Operator {
         Ok(Client::new(&server, ca.as_deref())?)
     }
 
-    fn print(&self, value: &Value, text: impl AsRef<str>) {
+    fn print(&self, value: &impl Serialize, text: impl AsRef<str>) {
         if self.json {
-            println!("{value}");
+            println!("{}", to_json(value));
         } else {
             println!("{}", text.as_ref());
         }
     }
 }
 
-fn describe(p: &Value) -> String {
+/// The fields a provider line shows, from either the operator's or the provider's view.
+struct Line<'a> {
+    id: &'a str,
+    name: &'a str,
+    status: i32,
+    enabled: bool,
+}
+
+impl<'a> From<&'a AdminProviderResponse> for Line<'a> {
+    fn from(p: &'a AdminProviderResponse) -> Self {
+        Line {
+            id: &p.id,
+            name: &p.name,
+            status: p.status,
+            enabled: p.enabled,
+        }
+    }
+}
+
+impl<'a> From<&'a ProviderResponse> for Line<'a> {
+    fn from(p: &'a ProviderResponse) -> Self {
+        Line {
+            id: &p.id,
+            name: &p.name,
+            status: p.status,
+            enabled: p.enabled,
+        }
+    }
+}
+
+fn describe<'a>(p: impl Into<Line<'a>>) -> String {
+    let p = p.into();
     format!(
         "{}  {}  {}{}",
-        str_of(p, "id"),
-        str_of(p, "name"),
-        if p["status"] == 0 {
+        p.id,
+        p.name,
+        if p.status == 0 {
             "waiting for set-up"
         } else {
             "set up"
         },
-        if p["enabled"] == false {
-            ", disabled"
-        } else {
-            ""
-        }
+        if p.enabled { "" } else { ", disabled" }
     )
 }
 
@@ -131,21 +160,21 @@ pub async fn run(cmd: AdminCommand) -> Result<(), Failure> {
                         a.billing_email.as_deref(),
                     )
                     .await?;
-            let delivery = if p["mailed"] == true {
+            let delivery = if p.mailed {
                 "The set-up link was mailed to the owner.".to_string()
             } else {
                 format!(
                     "No mail server: pass this set-up link on to the owner\n  {}",
-                    str_of(&p, "setupUrl")
+                    p.setup_url
                 )
             };
             a.op.print(
                 &p,
                 format!(
                     "Provider {} created (id {}), owner {}.\n{delivery}\nThe owner runs `keyfleet provider setup --link URL --name … --billing-email …`.",
-                    str_of(&p, "name"),
-                    str_of(&p, "id"),
-                    str_of(&p, "ownerEmail")
+                    p.provider.name,
+                    p.provider.id,
+                    p.owner_email.as_deref().unwrap_or_default()
                 ),
             );
         }
@@ -156,8 +185,8 @@ pub async fn run(cmd: AdminCommand) -> Result<(), Failure> {
                 text.push_str(&format!(
                     "{}  members:{} clients:{}\n",
                     describe(p),
-                    p["members"],
-                    p["clients"]
+                    p.members,
+                    p.clients
                 ));
             }
             if providers.is_empty() {

@@ -1,11 +1,11 @@
 //! `provider events`, `provider usage`.
 
 use super::PCtx;
-use crate::org::str_of;
 use crate::Failure;
 use clap::Args;
+use keyfleet_api::provider_responses::ProviderClientUsageResponse;
 use keyfleet_client::{ProviderCalls, ProviderEventFilter};
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[derive(Args)]
 pub struct EventsArgs {
@@ -43,11 +43,11 @@ pub struct UsageArgs {
 pub async fn events(p: &PCtx, a: EventsArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let member = match &a.member {
-        Some(m) => Some(str_of(&p.member(&provider, m).await?, "id").to_string()),
+        Some(m) => Some(p.member(&provider, m).await?.id),
         None => None,
     };
     let client = match &a.client {
-        Some(c) => Some(str_of(&p.client(&provider, c).await?, "id").to_string()),
+        Some(c) => Some(p.client(&provider, c).await?.id),
         None => None,
     };
     let mut filter = ProviderEventFilter {
@@ -66,8 +66,8 @@ pub async fn events(p: &PCtx, a: EventsArgs) -> Result<(), Failure> {
     let mut events = Vec::new();
     loop {
         let page = r.provider_events(&provider.id, &filter).await?;
-        events.extend(page["data"].as_array().cloned().unwrap_or_default());
-        filter.continuation_token = page["continuationToken"].as_str().map(str::to_string);
+        events.extend(page.data);
+        filter.continuation_token = page.continuation_token;
         if !a.all || filter.continuation_token.is_none() {
             break;
         }
@@ -75,22 +75,23 @@ pub async fn events(p: &PCtx, a: EventsArgs) -> Result<(), Failure> {
     let mut text = format!("Events of {} (newest first):\n", provider.name);
     for e in &events {
         let mut about = String::new();
-        for (key, label) in [
-            ("providerUserId", "member"),
-            ("providerOrganizationId", "client"),
+        for (id, label) in [
+            (&e.event.provider_user_id, "member"),
+            (&e.event.provider_organization_id, "client"),
         ] {
-            if let Some(id) = e[key].as_str() {
+            if let Some(id) = id {
                 about.push_str(&format!(" {label} {id}"));
             }
         }
+        // The type is printed unpadded, as it always was (the width never applied to it).
         text.push_str(&format!(
-            "{}  {:<5} {:<28} by {}{about}\n",
-            str_of(e, "date"),
-            e["type"],
-            str_of(e, "eventName"),
-            e["actingUserEmail"]
-                .as_str()
-                .or(e["actingUserId"].as_str())
+            "{}  {} {:<28} by {}{about}\n",
+            e.event.date,
+            e.event.event_type,
+            e.event_name,
+            e.acting_user_email
+                .as_deref()
+                .or(e.event.acting_user_id.as_deref())
                 .unwrap_or("-"),
         ));
     }
@@ -112,37 +113,39 @@ pub async fn usage(p: &PCtx, a: UsageArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let rows = p.remote().provider_usage(&provider.id).await?;
-    let n = |r: &Value, k: &str| r[k].as_i64().unwrap_or(0);
+    let counts = |r: &ProviderClientUsageResponse| {
+        [
+            i64::from(r.seats),
+            r.seats_used,
+            r.members_confirmed,
+            r.members_invited,
+            r.members_revoked,
+            r.items,
+            r.members_with_two_step_login,
+        ]
+    };
     let mut text = format!(
         "Usage of {}'s clients:\n{:<28} {:<11} {:>5} {:>5} {:>9} {:>7} {:>7} {:>6} {:>4}  last activity\n",
         provider.name, "client", "plan", "seats", "used", "confirmed", "invited", "revoked", "items", "2fa"
     );
-    let keys = [
-        "seats",
-        "seatsUsed",
-        "membersConfirmed",
-        "membersInvited",
-        "membersRevoked",
-        "items",
-        "membersWithTwoStepLogin",
-    ];
     let mut total = [0i64; 7];
     for r in &rows {
-        for (t, k) in total.iter_mut().zip(keys) {
-            *t += n(r, k);
+        let n = counts(r);
+        for (t, c) in total.iter_mut().zip(n) {
+            *t += c;
         }
         text.push_str(&format!(
             "{:<28} {:<11} {:>5} {:>5} {:>9} {:>7} {:>7} {:>6} {:>4}  {}\n",
-            str_of(r, "name"),
-            str_of(r, "plan"),
-            n(r, "seats"),
-            n(r, "seatsUsed"),
-            n(r, "membersConfirmed"),
-            n(r, "membersInvited"),
-            n(r, "membersRevoked"),
-            n(r, "items"),
-            n(r, "membersWithTwoStepLogin"),
-            r["lastActivity"].as_str().unwrap_or("-"),
+            r.name,
+            r.plan,
+            n[0],
+            n[1],
+            n[2],
+            n[3],
+            n[4],
+            n[5],
+            n[6],
+            r.last_activity.as_deref().unwrap_or("-"),
         ));
     }
     text.push_str(&format!(

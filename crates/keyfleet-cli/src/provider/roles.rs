@@ -1,11 +1,11 @@
 //! `provider roles`, `provider role create|edit|clone|delete`.
 
 use super::PCtx;
-use crate::org::str_of;
 use crate::Failure;
 use clap::{Args, Subcommand, ValueEnum};
+use keyfleet_api::provider_responses::ProviderRoleResponse;
 use keyfleet_client::{ProviderCalls, RoleScope};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The permission catalog (docs/provider-api.md).
 pub const PERMISSIONS: &[&str] = &[
@@ -114,21 +114,17 @@ fn permissions(names: &[String]) -> Result<Vec<String>, Failure> {
         .collect()
 }
 
-fn describe(r: &Value) -> String {
-    let perms: Vec<&str> = r["permissions"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+fn describe(r: &ProviderRoleResponse) -> String {
     format!(
         "{}  {}  scope:{} members:{}\n  {}",
-        str_of(r, "id"),
-        str_of(r, "name"),
-        str_of(r, "scope"),
-        r["members"],
-        if perms.is_empty() {
+        r.id,
+        r.name,
+        r.scope,
+        r.members,
+        if r.permissions.is_empty() {
             "(no permissions)".to_string()
         } else {
-            perms.join(", ")
+            r.permissions.join(", ")
         }
     )
 }
@@ -165,46 +161,36 @@ pub async fn run(p: &PCtx, cmd: RoleCommand) -> Result<(), Failure> {
             let perms = permissions(&a.permissions)?;
             let current = p.role(&provider, &a.role).await?;
             // PUT replaces everything: keep what was not given.
-            let name = a
-                .name
-                .unwrap_or_else(|| str_of(&current, "name").to_string());
+            let name = a.name.unwrap_or_else(|| current.name.clone());
             let perms = if a.permissions.is_empty() {
-                current["permissions"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default()
+                current.permissions.clone()
             } else {
                 perms
             };
             let scope = match a.scope {
                 Some(s) => s.scope(),
-                None if current["scope"] == "assigned" => RoleScope::Assigned,
+                None if current.scope == "assigned" => RoleScope::Assigned,
                 None => RoleScope::All,
             };
             let role = r
-                .update_provider_role(&provider.id, str_of(&current, "id"), &name, &perms, scope)
+                .update_provider_role(&provider.id, &current.id, &name, &perms, scope)
                 .await?;
             p.print(&role, format!("Role changed:\n{}", describe(&role)));
         }
         RoleCommand::Clone(a) => {
             let current = p.role(&provider, &a.role).await?;
             let role = r
-                .clone_provider_role(&provider.id, str_of(&current, "id"), &a.name)
+                .clone_provider_role(&provider.id, &current.id, &a.name)
                 .await?;
             p.print(&role, format!("Role copied:\n{}", describe(&role)));
         }
         RoleCommand::Delete(a) => {
             let current = p.role(&provider, &a.role).await?;
-            let id = str_of(&current, "id");
+            let id = &current.id;
             r.delete_provider_role(&provider.id, id).await?;
             p.print(
-                &json!({ "id": id, "name": current["name"], "deleted": true }),
-                format!("Role {} deleted.", str_of(&current, "name")),
+                &json!({ "id": id, "name": current.name, "deleted": true }),
+                format!("Role {} deleted.", current.name),
             );
         }
     }

@@ -2,9 +2,10 @@
 
 use super::PCtx;
 use crate::org::members::{check_invited_email, link_param};
-use crate::org::{str_of, Unlock};
+use crate::org::Unlock;
 use crate::Failure;
 use clap::Args;
+use keyfleet_api::provider_responses::ProviderResponse;
 use keyfleet_client::ProviderCalls;
 use serde_json::{json, Value};
 
@@ -106,8 +107,7 @@ pub async fn setup(p: &PCtx, a: SetupArgs) -> Result<(), Failure> {
         &provider,
         format!(
             "Provider {} is set up (id {}); you are its owner.\nInvite your staff with `keyfleet provider invite`.",
-            str_of(&provider, "name"),
-            str_of(&provider, "id")
+            provider.name, provider.id
         ),
     );
     Ok(())
@@ -120,19 +120,18 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
         .iter()
         .map(|v| {
             json!({
-                "id": v["id"], "name": v["name"], "type": v["type"],
-                "kind": if v["type"] == 0 { "owner or admin" } else { "technician or custom role" },
-                "enabled": v["enabled"], "providerStatus": v["providerStatus"],
+                "id": v.id, "name": v.name, "type": v.member_type, "kind": provider_kind(v.member_type),
+                "enabled": v.enabled, "providerStatus": v.provider_status,
             })
         })
         .collect();
     let mut text = String::new();
-    for v in &view {
+    for v in &providers {
         text.push_str(&format!(
             "{}  {}  ({})\n",
-            str_of(v, "id"),
-            str_of(v, "name"),
-            str_of(v, "kind")
+            v.id,
+            v.name,
+            provider_kind(v.member_type)
         ));
     }
     if view.is_empty() {
@@ -145,24 +144,33 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
     Ok(())
 }
 
-fn describe(v: &Value) -> String {
+/// What a provider membership type means in Keyfleet's roles.
+fn provider_kind(member_type: i32) -> &'static str {
+    if member_type == 0 {
+        "owner or admin"
+    } else {
+        "technician or custom role"
+    }
+}
+
+fn describe(v: &ProviderResponse) -> String {
     format!(
         "{} (id {})\nBusiness name: {}\nBilling email: {}\nStatus: {}{}\nCreated: {}",
-        str_of(v, "name"),
-        str_of(v, "id"),
-        v["businessName"].as_str().unwrap_or("-"),
-        v["billingEmail"].as_str().unwrap_or("-"),
-        if v["status"] == 0 {
+        v.name,
+        v.id,
+        v.business_name.as_deref().unwrap_or("-"),
+        v.billing_email.as_deref().unwrap_or("-"),
+        if v.status == 0 {
             "waiting for set-up"
         } else {
             "set up"
         },
-        if v["enabled"] == false {
-            ", disabled by the operator"
-        } else {
+        if v.enabled {
             ""
+        } else {
+            ", disabled by the operator"
         },
-        str_of(v, "creationDate"),
+        v.creation_date,
     )
 }
 
@@ -183,15 +191,11 @@ pub async fn update(p: &PCtx, a: UpdateArgs) -> Result<(), Failure> {
     }
     let provider = p.provider().await?;
     let current = p.remote().provider(&provider.id).await?;
-    let name = a
-        .name
-        .unwrap_or_else(|| str_of(&current, "name").to_string());
-    let business = a
-        .business_name
-        .or_else(|| current["businessName"].as_str().map(str::to_string));
+    let name = a.name.unwrap_or(current.name);
+    let business = a.business_name.or(current.business_name);
     let billing = a
         .billing_email
-        .unwrap_or_else(|| str_of(&current, "billingEmail").to_string());
+        .unwrap_or_else(|| current.billing_email.unwrap_or_default());
     let v = p
         .remote()
         .update_provider(&provider.id, &name, business.as_deref(), &billing)

@@ -194,14 +194,14 @@ impl Ctx<'_> {
                     .insert("orgKeyForMe".into(), wrap_to_public(&me, &key).unwrap());
                 return self.values[name].clone();
             }
-            "collection1" | "collection2" => self
-                .owner
-                .create_collection(self.org, self.key, name, &[])
-                .await
-                .unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
+            "collection1" | "collection2" => {
+                self.owner
+                    .create_collection(self.org, self.key, name, &[])
+                    .await
+                    .unwrap()
+                    .collection
+                    .id
+            }
             "group1" | "group2" => ok(
                 self.owner,
                 Method::POST,
@@ -270,15 +270,14 @@ impl Ctx<'_> {
                 self.values.insert(format!("rev:{which}"), c.revision_date);
                 return self.values[name].clone();
             }
-            "spareOrg" => self
-                .owner
-                .create_org("Spare", "spare@client.example", 0, None, "First")
-                .await
-                .unwrap()
-                .org["id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
+            "spareOrg" => {
+                self.owner
+                    .create_org("Spare", "spare@client.example", 0, None, "First")
+                    .await
+                    .unwrap()
+                    .org
+                    .id
+            }
             other => panic!("unknown placeholder {{{other}}}"),
         };
         self.values.insert(name.to_string(), v.clone());

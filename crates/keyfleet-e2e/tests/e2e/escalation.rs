@@ -215,15 +215,12 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
         .await
         .unwrap();
     let key = created.key;
-    let org = created.client["organizationId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let poid = created.client["id"].as_str().unwrap().to_string();
-    let invite = &created.client["ownerInvite"];
-    let boss_member = invite["id"].as_str().unwrap().to_string();
+    let org = created.client.client.organization_id.clone();
+    let poid = created.client.client.id.clone();
+    let invite = created.client.owner_invite.as_ref().unwrap();
+    let boss_member = invite.id.clone();
     boss.session
-        .accept_invite(&org, &boss_member, invite["token"].as_str().unwrap())
+        .accept_invite(&org, &boss_member, &invite.token)
         .await
         .unwrap();
     w.admin
@@ -238,10 +235,9 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
     let col_b = b
         .create_collection(&org, &key, "Vault B", &[])
         .await
-        .unwrap()["id"]
-        .as_str()
         .unwrap()
-        .to_string();
+        .collection
+        .id;
     let item_b = b
         .create_org_login(&org, &key, &[&col_b], "B secret", "root", "b-pass")
         .await
@@ -1045,7 +1041,7 @@ async fn legitimate_jobs_still_work(f: &Fx) {
         )
         .await
         .unwrap();
-    let collection = collection["id"].as_str().unwrap();
+    let collection = collection.collection.id.as_str();
     ok(
         tech,
         Method::POST,

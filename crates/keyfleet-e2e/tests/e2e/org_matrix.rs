@@ -318,7 +318,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         .create_org("Acme", "billing@acme.example", 19, Some(1000), "A")
         .await
         .unwrap();
-    let org_id = created.org["id"].as_str().unwrap().to_string();
+    let org_id = created.org.id.clone();
     let org_key = created.key;
     let collections: Value = owner
         .call(
@@ -447,7 +447,7 @@ async fn make_target(
     let org = &f.org_id;
     let invite = |email: String| async move {
         let v = owner.invite_members(org, &[&email], 2, &[]).await.unwrap();
-        v["data"][0]["id"].as_str().unwrap().to_string()
+        v[0].id.as_str().to_string()
     };
     match target {
         Target::None => String::new(),
@@ -493,10 +493,9 @@ async fn make_target(
             owner
                 .create_collection(org, &f.org_key, "Fresh", &users)
                 .await
-                .unwrap()["id"]
-                .as_str()
                 .unwrap()
-                .to_string()
+                .collection
+                .id
         }
         Target::Group | Target::GroupWithUser => {
             let users = match target {

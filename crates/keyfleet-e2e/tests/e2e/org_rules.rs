@@ -3,7 +3,7 @@
 //! requirements at login, and the event log.
 
 use crate::support::{self, client, PASSWORD};
-use keyfleet_client::{Access, ClientError, Method, RawBody, Session};
+use keyfleet_client::{Access, ClientError, Method, OrgCalls, RawBody, Session};
 use keyfleet_domain::{Clock, ManualClock};
 use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
 use keyfleet_testkit::{backends, totp_code, Backend, TestServer};
@@ -46,9 +46,9 @@ async fn add_member(
         )
         .await
         .unwrap();
-    let id = invite["data"][0]["id"].as_str().unwrap().to_string();
+    let id = invite[0].id.as_str().to_string();
     member
-        .accept_invite(org, &id, invite["data"][0]["token"].as_str().unwrap())
+        .accept_invite(org, &id, invite[0].token.as_deref().unwrap())
         .await
         .unwrap();
     let key = owner.org_key(org).await.unwrap();
@@ -75,8 +75,8 @@ async fn seats_and_owners(server: &TestServer) {
         .create_org("Free Co", "b@example.com", 0, None, "Stuff")
         .await
         .unwrap();
-    let org = free.org["id"].as_str().unwrap().to_string();
-    assert_eq!(free.org["seats"], 2);
+    let org = free.org.id.clone();
+    assert_eq!(free.org.seats, 2);
     owner
         .invite_members(&org, &["one@example.com"], 2, &[])
         .await
@@ -101,7 +101,7 @@ async fn seats_and_owners(server: &TestServer) {
         .create_org("Teams Co", "b@example.com", 17, Some(3), "General")
         .await
         .unwrap();
-    let org = teams.org["id"].as_str().unwrap().to_string();
+    let org = teams.org.id.clone();
     let general = first_collection(&owner, &org).await;
     let bob_id = add_member(&owner, &org, &bob, 1, &general).await;
     let below = call(
@@ -124,10 +124,7 @@ async fn seats_and_owners(server: &TestServer) {
     assert_eq!(raised["seats"], 10);
 
     // The last owner stays; an admin cannot touch an owner.
-    let owner_member = owner.org_members(&org).await.unwrap()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let owner_member = owner.org_members(&org).await.unwrap()[0].id.clone();
     let leave = call(
         &owner,
         Method::POST,
@@ -191,13 +188,13 @@ async fn invitations_expire(server: &TestServer, clock: &ManualClock) {
         .create_org("Slow Co", "b@example.com", 17, Some(5), "General")
         .await
         .unwrap();
-    let org = created.org["id"].as_str().unwrap();
+    let org = created.org.id.as_str();
     let invite = owner
         .invite_members(org, &["late@example.com"], 2, &[])
         .await
         .unwrap();
-    let id = invite["data"][0]["id"].as_str().unwrap();
-    let token = invite["data"][0]["token"].as_str().unwrap();
+    let id = invite[0].id.as_str();
+    let token = invite[0].token.as_deref().unwrap();
     clock.advance_secs(5 * 24 * 3600 + 60);
     // Access tokens live an hour; the sessions refresh as clients do.
     owner.refresh().await.unwrap();
@@ -225,7 +222,7 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
         .create_org("Strict Co", "b@example.com", 19, Some(10), "General")
         .await
         .unwrap();
-    let org = created.org["id"].as_str().unwrap().to_string();
+    let org = created.org.id.clone();
     let general = first_collection(&owner, &org).await;
     let worker_id = add_member(&owner, &org, &worker, 2, &general).await;
     assert_eq!(
@@ -245,11 +242,8 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
     .await
     .unwrap();
     let members = owner.org_members(&org).await.unwrap();
-    let w = members
-        .iter()
-        .find(|m| m["id"] == worker_id.as_str())
-        .unwrap();
-    assert_eq!(w["status"], -1, "revoked for lack of two-step login");
+    let w = members.iter().find(|m| m.id == worker_id).unwrap();
+    assert_eq!(w.status, -1, "revoked for lack of two-step login");
     assert!(worker.sync().await.unwrap()["profile"]["organizations"]
         .as_array()
         .unwrap()
@@ -263,8 +257,8 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
     let refused = newcomer
         .accept_invite(
             &org,
-            invite["data"][0]["id"].as_str().unwrap(),
-            invite["data"][0]["token"].as_str().unwrap(),
+            invite[0].id.as_str(),
+            invite[0].token.as_deref().unwrap(),
         )
         .await
         .unwrap_err();
@@ -355,12 +349,12 @@ async fn single_org_policy(server: &TestServer) {
         .create_org("A", "a@example.com", 17, Some(5), "G")
         .await
         .unwrap();
-    let a_id = a.org["id"].as_str().unwrap().to_string();
+    let a_id = a.org.id.clone();
     let b = b_owner
         .create_org("B", "b@example.com", 17, Some(5), "G")
         .await
         .unwrap();
-    let b_id = b.org["id"].as_str().unwrap().to_string();
+    let b_id = b.org.id.clone();
     let general = first_collection(&a_owner, &a_id).await;
     add_member(&a_owner, &a_id, &dual, 2, &general).await;
     call(
@@ -378,8 +372,8 @@ async fn single_org_policy(server: &TestServer) {
     let refused = dual
         .accept_invite(
             &b_id,
-            invite["data"][0]["id"].as_str().unwrap(),
-            invite["data"][0]["token"].as_str().unwrap(),
+            invite[0].id.as_str(),
+            invite[0].token.as_deref().unwrap(),
         )
         .await
         .unwrap_err();
@@ -395,7 +389,7 @@ async fn client_events(server: &TestServer) {
         .create_org("Seen Co", "b@example.com", 17, Some(5), "General")
         .await
         .unwrap();
-    let org = created.org["id"].as_str().unwrap().to_string();
+    let org = created.org.id.clone();
     let general = first_collection(&owner, &org).await;
     let item = owner
         .create_org_login(&org, &created.key, &[&general], "Shared", "u", "p")
@@ -457,7 +451,7 @@ async fn item_rules(server: &TestServer) {
         .create_org("Items Co", "b@example.com", 17, Some(5), "General")
         .await
         .unwrap();
-    let org = created.org["id"].as_str().unwrap().to_string();
+    let org = created.org.id.clone();
     let general = first_collection(&owner, &org).await;
     add_member(&owner, &org, &member, 2, &general).await;
 
@@ -608,7 +602,7 @@ async fn org_api_key(server: &TestServer) {
         .create_org("Scripted Co", "b@example.com", 17, Some(5), "General")
         .await
         .unwrap();
-    let org = created.org["id"].as_str().unwrap().to_string();
+    let org = created.org.id.clone();
     let (hash, _) = owner
         .client()
         .password_hash("scripter@example.com", PASSWORD)
@@ -705,14 +699,14 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
         .create_org("Mail Co", "b@example.com", 17, Some(5), "General")
         .await
         .unwrap();
-    let org = created.org["id"].as_str().unwrap().to_string();
+    let org = created.org.id.clone();
     let invite = owner
         .invite_members(&org, &["guest@example.com"], 2, &[])
         .await
         .unwrap();
-    assert_eq!(invite["data"][0]["mailed"], true);
-    assert!(invite["data"][0]["token"].is_null() && invite["data"][0]["inviteUrl"].is_null());
-    let member = invite["data"][0]["id"].as_str().unwrap();
+    assert_eq!(invite[0].mailed, true);
+    assert!(invite[0].token.is_none() && invite[0].invite_url.is_none());
+    let member = invite[0].id.as_str();
     let mail = sink.received().split_off(before);
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].to, ["guest@example.com"]);

@@ -3,6 +3,7 @@
 //! collections granted to them — editing where they may, refused where they may not.
 
 use crate::support::{self, PASSWORD};
+use keyfleet_client::api::org_responses::OrganizationUserInviteResponse;
 use keyfleet_client::{Access, Session};
 use keyfleet_crypto::SymmetricKey;
 use keyfleet_testkit::{backends, encode, spawn_server, Backend, Bw, TestServer};
@@ -28,12 +29,9 @@ fn names(items: &Value) -> Vec<String> {
     v
 }
 
-fn invite_token(invites: &Value) -> (String, String) {
-    let first = &invites["data"][0];
-    (
-        first["id"].as_str().unwrap().to_string(),
-        first["token"].as_str().unwrap().to_string(),
-    )
+fn invite_token(invites: &[OrganizationUserInviteResponse]) -> (String, String) {
+    let first = &invites[0];
+    (first.id.clone(), first.token.clone().unwrap())
 }
 
 async fn set_up(alice: &Session, bob: &Session, carol: &Session) -> Fixture {
@@ -41,8 +39,8 @@ async fn set_up(alice: &Session, bob: &Session, carol: &Session) -> Fixture {
         .create_org("Acme Corp", "billing@acme.example", 17, Some(5), "General")
         .await
         .unwrap();
-    let org_id = created.org["id"].as_str().unwrap().to_string();
-    assert_eq!(created.org["seats"], 5);
+    let org_id = created.org.id.clone();
+    assert_eq!(created.org.seats, 5);
     let org_key = alice.org_key(&org_id).await.unwrap();
     let collections: Value = alice
         .call(
@@ -56,10 +54,9 @@ async fn set_up(alice: &Session, bob: &Session, carol: &Session) -> Fixture {
     let finance = alice
         .create_collection(&org_id, &org_key, "Finance", &[])
         .await
-        .unwrap()["id"]
-        .as_str()
         .unwrap()
-        .to_string();
+        .collection
+        .id;
 
     // Bob may edit Finance; Carol may only read General.
     let invite = alice

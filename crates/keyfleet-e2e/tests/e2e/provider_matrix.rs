@@ -656,8 +656,8 @@ async fn fixture(server: &TestServer) -> Fx {
                     )
                     .await
                     .unwrap();
-                let id = invited["data"][0]["id"].as_str().unwrap();
-                let token = invited["data"][0]["token"].as_str().unwrap();
+                let id = invited[0].id.as_str();
+                let token = invited[0].token.as_deref().unwrap();
                 acc.session
                     .accept_invite(&c.org_id, id, token)
                     .await
@@ -680,6 +680,7 @@ async fn fixture(server: &TestServer) -> Fx {
     let trashed_item = client_item(&w, &client_user.session, true).await;
     let (create_client_body, _) =
         new_client_body(&p.key, &client_request("Matrix client")).unwrap();
+    let create_client_body = serde_json::to_value(&create_client_body).unwrap();
     Fx {
         w,
         extra,

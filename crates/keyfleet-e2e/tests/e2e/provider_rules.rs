@@ -274,10 +274,10 @@ async fn a_disabled_provider_lets_nobody_in(server: &TestServer, clock: &ManualC
         )
         .await
         .unwrap();
-    let id = invited["data"][0]["id"].as_str().unwrap();
+    let id = invited[0].id.as_str();
     member
         .session
-        .accept_invite(&c.org_id, id, invited["data"][0]["token"].as_str().unwrap())
+        .accept_invite(&c.org_id, id, invited[0].token.as_deref().unwrap())
         .await
         .unwrap();
     w.owner
@@ -602,7 +602,7 @@ async fn events_on_both_sides(_: &TestServer, clock: &ManualClock, w: &World) {
         .create_collection(&w.client1.org_id, &w.client1.key, "Made by tech A", &[])
         .await
         .unwrap();
-    let collection = made["id"].as_str().unwrap().to_string();
+    let collection = made.collection.id.clone();
     clock.advance_secs(1);
 
     let launches = ok(owner, Method::GET, &w.path("/events?type=1903"), None).await;
@@ -996,7 +996,7 @@ async fn a_new_owner_or_admin_of_a_managed_client_is_announced_to_its_owners() {
         async move {
             let s = crate::support::user_via_mail(server, sink, email).await;
             let invited = o.invite_members(&org, &[email], t, &[]).await.unwrap();
-            let id = invited["data"][0]["id"].as_str().unwrap().to_string();
+            let id = invited[0].id.as_str().to_string();
             s.accept_invite(&org, &id, &mailed_token(sink, email))
                 .await
                 .unwrap();

@@ -205,23 +205,23 @@ impl Provider {
             .admin_create_provider(TEST_ADMIN_TOKEN, name, &owner.email, None, None)
             .await
             .unwrap();
-        assert_eq!(created["status"], 0);
-        let id = created["id"].as_str().unwrap().to_string();
+        assert_eq!(created.provider.status, 0);
+        let id = created.provider.id.clone();
         let (set_up, key) = owner
             .setup_provider(
                 &id,
-                created["token"].as_str().unwrap(),
+                &created.token,
                 name,
                 Some(&format!("{name} Ltd")),
                 &owner.email,
             )
             .await
             .unwrap();
-        assert_eq!(set_up["status"], 1);
-        let owner_puid = created["ownerId"].as_str().unwrap().to_string();
+        assert_eq!(set_up.status, 1);
+        let owner_puid = created.owner_id.clone();
         let me = owner.provider_member(&id, &owner_puid).await.unwrap();
-        assert_eq!(me["role"], "owner");
-        assert_eq!(me["userId"], owner.user_id.as_str());
+        assert_eq!(me.role, "owner");
+        assert_eq!(me.user_id.as_deref(), Some(owner.user_id.as_str()));
         (Provider { id, key }, owner_puid)
     }
 
@@ -238,10 +238,7 @@ impl Provider {
             .invite_provider_members(&self.id, &[email.to_string()], &role, &clients)
             .await
             .unwrap();
-        (
-            invites[0]["id"].as_str().unwrap().to_string(),
-            invites[0]["token"].as_str().unwrap().to_string(),
-        )
+        (invites[0].id.clone(), invites[0].token.clone())
     }
 
     /// `member` accepts invitation `puid`.
@@ -291,7 +288,7 @@ impl Provider {
             .create_provider_role(&self.id, name, &permissions, scope)
             .await
             .unwrap();
-        role["id"].as_str().unwrap().to_string()
+        role.id
     }
 
     /// Creates a client company (by a member with `add_or_link_client`): its org key made and
@@ -301,16 +298,16 @@ impl Provider {
             .create_provider_client(&self.id, &client_request(name))
             .await
             .unwrap();
-        let v = created.client;
-        assert_eq!(v["organizationName"], name);
+        let v = created.client.client;
+        assert_eq!(v.organization_name, name);
         assert_eq!(
-            *unwrap_with(&self.key, v["key"].as_str().unwrap())
+            *unwrap_with(&self.key, v.key.as_deref().unwrap())
                 .unwrap()
                 .to_bytes(),
             *created.key.to_bytes(),
             "the client's key is the org key wrapped with the provider key"
         );
-        let org_id = v["organizationId"].as_str().unwrap().to_string();
+        let org_id = v.organization_id.clone();
         let collections = ok(
             by,
             Method::GET,
@@ -319,7 +316,7 @@ impl Provider {
         )
         .await;
         ClientOrg {
-            poid: v["id"].as_str().unwrap().to_string(),
+            poid: v.id.clone(),
             collection: collections["data"][0]["id"].as_str().unwrap().to_string(),
             org_id,
             key: created.key,
@@ -333,7 +330,7 @@ impl Provider {
             .link_org_to_provider(&self.id, org_id, PASSWORD)
             .await
             .unwrap();
-        client["id"].as_str().unwrap().to_string()
+        client.id
     }
 
     /// Replaces the members assigned to client `poid`.

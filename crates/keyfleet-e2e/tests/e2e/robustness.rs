@@ -103,8 +103,8 @@ async fn unread_syncs_starve_nobody(backend: Backend) {
             )
             .await
             .unwrap();
-        let id = invited["data"][0]["id"].as_str().unwrap();
-        s.accept_invite(&org, id, invited["data"][0]["token"].as_str().unwrap())
+        let id = invited[0].id.as_str();
+        s.accept_invite(&org, id, invited[0].token.as_deref().unwrap())
             .await
             .unwrap();
         owner.session.confirm_member(&org, id, &key).await.unwrap();
