@@ -7,7 +7,8 @@
 use crate::remote::Remote;
 use crate::Failure;
 use clap::{Args, Subcommand};
-use keyfleet_client::{AccountCalls, TwoFactorWebAuthnResponse};
+use keyfleet_api::two_factor::TwoFactorWebAuthnResponse;
+use keyfleet_client::AccountCalls;
 use serde_json::{json, Value};
 use std::io::BufRead;
 
@@ -128,11 +129,7 @@ fn webauthn_text(v: &TwoFactorWebAuthnResponse) -> String {
         if v.enabled { "on" } else { "off" }
     );
     for k in &v.keys {
-        text.push_str(&format!(
-            "\n  slot {}: {}",
-            k.id,
-            k.name.as_deref().unwrap_or_default()
-        ));
+        text.push_str(&format!("\n  slot {}: {}", k.id, k.name));
     }
     text
 }
@@ -154,7 +151,7 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
             let enabled = |provider: i32| {
                 providers
                     .iter()
-                    .any(|p| p.provider_type == provider && p.enabled)
+                    .any(|p| i32::from(p.provider) == provider && p.enabled)
             };
             let (totp, email, webauthn) = (enabled(0), enabled(1), enabled(7));
             let word = |on: bool| if on { "on" } else { "off" };
@@ -256,7 +253,7 @@ pub async fn run(cmd: TwoFactorCommand) -> Result<(), Failure> {
         }
         TwoFactorCommand::RemoveKey(a) => {
             let hash = verification(&remote, &a.password).await?;
-            let v = remote.delete_webauthn(&hash, a.slot.into()).await?;
+            let v = remote.delete_webauthn(&hash, a.slot).await?;
             print(a.password.json, webauthn_json(&v), webauthn_text(&v));
         }
     }

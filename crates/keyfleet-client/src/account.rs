@@ -4,9 +4,14 @@
 use crate::authed::{send, Bearer, NO_BODY};
 use crate::{Client, ClientError};
 use keyfleet_api::accounts::ProfileResponse;
+use keyfleet_api::two_factor::{
+    AuthenticatorRequest, DisableTwoFactorRequest, EmailRequest, TwoFactorAuthenticatorResponse,
+    TwoFactorProviderResponse, TwoFactorRecoverResponse, TwoFactorWebAuthnResponse,
+    VerificationRequest, WebauthnKeyRequest,
+};
 use keyfleet_api::ListResponse;
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// A connection with an access token that is not (yet) a [`crate::Session`]: a saved session's
 /// tokens, for calls that need no vault key.
@@ -38,82 +43,11 @@ struct SyncProfile {
     profile: ProfileResponse,
 }
 
-// TODO(#12): the two-step login answers below are still `json!` in the server's
-// `routes/two_factor.rs`; move them to keyfleet-api with the server's request structs.
-
-/// `twoFactorProvider`: one second factor and whether it is on.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TwoFactorProviderResponse {
-    /// Provider type: 0 authenticator, 1 email, 7 WebAuthn.
-    #[serde(rename = "type")]
-    pub provider_type: i32,
-    /// On or off.
-    pub enabled: bool,
-}
-
-/// `twoFactorAuthenticator`: the authenticator's key (a fresh one until it is on).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TwoFactorAuthenticatorResponse {
-    /// On or off.
-    pub enabled: bool,
-    /// The base32 key for the app.
-    pub key: String,
-}
-
-/// `twoFactorRecover`: the recovery code.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TwoFactorRecoverResponse {
-    /// The code (shown once).
-    pub code: String,
-}
-
-/// One registered WebAuthn key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WebAuthnKeyResponse {
-    /// Its name.
-    pub name: Option<String>,
-    /// Its slot (1–5).
-    pub id: i64,
-    /// Registered as a U2F key before.
-    pub migrated: bool,
-}
-
-/// `twoFactorWebAuthn`: whether WebAuthn is on and the registered keys.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TwoFactorWebAuthnResponse {
-    /// On or off.
-    pub enabled: bool,
-    /// The keys.
-    pub keys: Vec<WebAuthnKeyResponse>,
-}
-
-/// The body of the two-step login settings calls: the master password re-check and the
-/// fields of each call.
-// TODO(#12): keyfleet-api's request types once they leave the server's `routes/two_factor.rs`.
-#[derive(Serialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct TwoFactorRequest<'a> {
-    master_password_hash: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<&'a str>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    provider_type: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<i64>,
-}
-
-impl<'a> TwoFactorRequest<'a> {
-    fn verify(master_password_hash: &'a str) -> Self {
-        TwoFactorRequest {
-            master_password_hash,
-            ..TwoFactorRequest::default()
-        }
+/// The master password re-check every two-step login settings call carries.
+fn verify(master_password_hash: &str) -> VerificationRequest {
+    VerificationRequest {
+        master_password_hash: Some(master_password_hash.to_string()),
+        user_verification_token: None,
     }
 }
 
@@ -147,7 +81,7 @@ pub trait AccountCalls: Bearer {
         &self,
         master_password_hash: &str,
     ) -> Result<TwoFactorAuthenticatorResponse, ClientError> {
-        let body = TwoFactorRequest::verify(master_password_hash);
+        let body = verify(master_password_hash);
         send(
             self,
             Method::POST,
@@ -164,10 +98,10 @@ pub trait AccountCalls: Bearer {
         key: &str,
         code: &str,
     ) -> Result<(), ClientError> {
-        let body = TwoFactorRequest {
-            key: Some(key),
-            token: Some(code),
-            ..TwoFactorRequest::verify(master_password_hash)
+        let body = AuthenticatorRequest {
+            verification: verify(master_password_hash),
+            key: key.to_string(),
+            token: code.to_string(),
         };
         let _: serde::de::IgnoredAny = send(
             self,
@@ -185,9 +119,9 @@ pub trait AccountCalls: Bearer {
         master_password_hash: &str,
         provider_type: i32,
     ) -> Result<(), ClientError> {
-        let body = TwoFactorRequest {
-            provider_type: Some(provider_type),
-            ..TwoFactorRequest::verify(master_password_hash)
+        let body = DisableTwoFactorRequest {
+            verification: verify(master_password_hash),
+            provider: provider_type,
         };
         let _: serde::de::IgnoredAny =
             send(self, Method::PUT, "/api/two-factor/disable", Some(&body)).await?;
@@ -200,7 +134,7 @@ pub trait AccountCalls: Bearer {
         &self,
         master_password_hash: &str,
     ) -> Result<TwoFactorRecoverResponse, ClientError> {
-        let body = TwoFactorRequest::verify(master_password_hash);
+        let body = verify(master_password_hash);
         send(
             self,
             Method::POST,
@@ -216,9 +150,10 @@ pub trait AccountCalls: Bearer {
         master_password_hash: &str,
         email: &str,
     ) -> Result<(), ClientError> {
-        let body = TwoFactorRequest {
-            email: Some(email),
-            ..TwoFactorRequest::verify(master_password_hash)
+        let body = EmailRequest {
+            verification: verify(master_password_hash),
+            email: email.to_string(),
+            token: String::new(),
         };
         send(
             self,
@@ -236,10 +171,10 @@ pub trait AccountCalls: Bearer {
         email: &str,
         code: &str,
     ) -> Result<(), ClientError> {
-        let body = TwoFactorRequest {
-            email: Some(email),
-            token: Some(code),
-            ..TwoFactorRequest::verify(master_password_hash)
+        let body = EmailRequest {
+            verification: verify(master_password_hash),
+            email: email.to_string(),
+            token: code.to_string(),
         };
         let _: serde::de::IgnoredAny =
             send(self, Method::PUT, "/api/two-factor/email", Some(&body)).await?;
@@ -248,7 +183,7 @@ pub trait AccountCalls: Bearer {
 
     /// `DELETE /api/two-factor/email`: email codes off.
     async fn delete_two_factor_email(&self, master_password_hash: &str) -> Result<(), ClientError> {
-        let body = TwoFactorRequest::verify(master_password_hash);
+        let body = verify(master_password_hash);
         send(self, Method::DELETE, "/api/two-factor/email", Some(&body)).await
     }
 
@@ -257,7 +192,7 @@ pub trait AccountCalls: Bearer {
         &self,
         master_password_hash: &str,
     ) -> Result<TwoFactorWebAuthnResponse, ClientError> {
-        let body = TwoFactorRequest::verify(master_password_hash);
+        let body = verify(master_password_hash);
         send(
             self,
             Method::POST,
@@ -272,11 +207,12 @@ pub trait AccountCalls: Bearer {
     async fn delete_webauthn(
         &self,
         master_password_hash: &str,
-        slot: i64,
+        slot: i32,
     ) -> Result<TwoFactorWebAuthnResponse, ClientError> {
-        let body = TwoFactorRequest {
+        let body = WebauthnKeyRequest {
+            verification: verify(master_password_hash),
             id: Some(slot),
-            ..TwoFactorRequest::verify(master_password_hash)
+            ..WebauthnKeyRequest::default()
         };
         send(
             self,

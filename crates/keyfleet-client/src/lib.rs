@@ -16,10 +16,7 @@ mod orgs;
 mod providers;
 mod session;
 
-pub use account::{
-    AccountCalls, Authorized, TwoFactorAuthenticatorResponse, TwoFactorProviderResponse,
-    TwoFactorRecoverResponse, TwoFactorWebAuthnResponse, WebAuthnKeyResponse,
-};
+pub use account::{AccountCalls, Authorized};
 pub use authed::Bearer;
 /// The wire types the calls take and answer.
 pub use keyfleet_api as api;

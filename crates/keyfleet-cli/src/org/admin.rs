@@ -4,6 +4,7 @@ use super::{Ctx, OrgArgs, Output, Unlock};
 use crate::Failure;
 use clap::{Args, ValueEnum};
 use keyfleet_api::accounts::SecretVerificationRequest;
+use keyfleet_api::kinds::OrganizationUserStatus;
 use keyfleet_client::OrgCalls;
 use serde_json::json;
 
@@ -104,7 +105,7 @@ pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
         .iter()
         .map(|o| {
             json!({
-                "id": o.id, "name": o.name, "role": super::spec::role_name(o.member_type.into()),
+                "id": o.id, "name": o.name, "role": super::spec::role_name(o.member_type.code().into()),
                 "type": o.member_type, "status": o.status, "seats": o.seats, "enabled": o.enabled,
             })
         })
@@ -115,7 +116,7 @@ pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
             "{}  {}  ({}, {} seats)\n",
             o.id,
             o.name,
-            super::spec::role_name(o.member_type.into()),
+            super::spec::role_name(o.member_type.code().into()),
             o.seats
         ));
     }
@@ -143,7 +144,7 @@ pub async fn seats(ctx: &Ctx, a: SeatsArgs) -> Result<(), Failure> {
         .members(&org.id)
         .await?
         .iter()
-        .filter(|m| m.status != -1)
+        .filter(|m| m.status != OrganizationUserStatus::Revoked)
         .count();
     let seats = detail.seats;
     ctx.print(

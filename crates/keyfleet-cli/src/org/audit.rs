@@ -68,14 +68,14 @@ pub async fn list_policies(ctx: &Ctx, org: &str) -> Result<(), Failure> {
         .iter()
         .map(|p| {
             json!({
-                "type": p.policy_type, "name": spec::policy_name(p.policy_type.into()),
+                "type": p.policy_type, "name": spec::policy_name(p.policy_type.code().into()),
                 "enabled": p.enabled, "data": p.data, "id": p.id,
             })
         })
         .collect();
     let mut text = format!("Policies of {}:\n", org.name);
     for (name, n) in spec::POLICY_TYPES {
-        let set = policies.iter().find(|p| p.policy_type == *n);
+        let set = policies.iter().find(|p| p.policy_type.code() == *n);
         let state = match set {
             Some(p) if p.enabled => "on",
             Some(_) => "off",
@@ -181,7 +181,7 @@ pub async fn events(ctx: &Ctx, a: EventsArgs) -> Result<(), Failure> {
         text.push_str(&format!(
             "{}  {:<34} by {}{about}\n",
             e.date,
-            spec::event_name(e.event_type.into()),
+            spec::event_name(e.event_type.code().into()),
             who(e.acting_user_id.as_ref()),
         ));
     }

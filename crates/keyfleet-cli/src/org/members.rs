@@ -4,6 +4,7 @@ use super::spec::{self, Role};
 use super::{Ctx, MemberArgs, OrgRef, Output, Unlock};
 use crate::Failure;
 use clap::Args;
+use keyfleet_api::kinds::OrganizationUserStatus;
 use keyfleet_api::orgs::{OrganizationUserInviteRequest, OrganizationUserUpdateRequest};
 use keyfleet_client::OrgCalls;
 use serde_json::{json, Value};
@@ -220,8 +221,8 @@ pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
         .map(|m| {
             json!({
                 "id": m.id, "userId": m.user_id, "email": m.email, "name": m.name,
-                "type": m.member_type, "role": spec::role_name(m.member_type.into()),
-                "status": m.status, "statusName": spec::status_name(m.status.into()),
+                "type": m.member_type, "role": spec::role_name(m.member_type.code().into()),
+                "status": m.status, "statusName": spec::status_name(m.status.code().into()),
                 "twoFactorEnabled": m.two_factor_enabled, "permissions": m.permissions,
                 "collections": m.collections, "groups": m.groups,
             })
@@ -233,8 +234,8 @@ pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
             "{}  {:<30} {:<8} {:<9} 2fa:{} collections:{}\n",
             m.id,
             m.email,
-            spec::role_name(m.member_type.into()),
-            spec::status_name(m.status.into()),
+            spec::role_name(m.member_type.code().into()),
+            spec::status_name(m.status.code().into()),
             if m.two_factor_enabled { "on" } else { "off" },
             m.collections.len()
         ));
@@ -279,11 +280,11 @@ pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.member.org).await?;
     let member = ctx.resolve_member(&org, &a.member.member).await?;
     let member_id = member.id.clone();
-    if member.status != 1 {
+    if member.status != OrganizationUserStatus::Accepted {
         return Err(Failure::server(format!(
             "{} is {}, not accepted: only accepted members can be confirmed",
             member.email,
-            spec::status_name(member.status.into())
+            spec::status_name(member.status.code().into())
         )));
     }
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;

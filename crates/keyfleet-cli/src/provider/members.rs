@@ -6,6 +6,7 @@ use crate::org::members::check_fingerprint;
 use crate::org::Unlock;
 use crate::Failure;
 use clap::{Args, ValueEnum};
+use keyfleet_api::kinds::ProviderUserStatus;
 use keyfleet_api::org_responses::BulkMemberResponse;
 use keyfleet_api::provider_responses::{ProviderInviteResponse, ProviderMemberResponse};
 use keyfleet_client::{MemberRole, ProviderCalls};
@@ -123,7 +124,7 @@ async fn member_role(
 
 /// A member's role as people say it: the custom role's name for custom members.
 fn role_label(m: &ProviderMemberResponse) -> String {
-    match (m.role.as_str(), m.role_name.as_deref()) {
+    match (m.role.name(), m.role_name.as_deref()) {
         ("custom", Some(name)) => format!("custom:{name}"),
         (role, _) => role.to_string(),
     }
@@ -146,7 +147,7 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
         let status = if m.suspended {
             "suspended"
         } else {
-            status_name(m.status.into())
+            status_name(m.status.code().into())
         };
         let assigned: Vec<String> = m.assigned_clients.iter().map(client_name).collect();
         text.push_str(&format!(
@@ -279,11 +280,11 @@ pub async fn confirm(p: &PCtx, a: ConfirmArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let member = p.member(&provider, &a.member.member).await?;
     let id = member.id.clone();
-    if member.status != 1 {
+    if member.status != ProviderUserStatus::Accepted {
         return Err(Failure::server(format!(
             "{} is {}, not accepted: only accepted members can be confirmed",
             member.email,
-            status_name(member.status.into())
+            status_name(member.status.code().into())
         )));
     }
     let session = p.unlock(&a.unlock).await?;
@@ -313,7 +314,7 @@ fn print_member(p: &PCtx, m: &ProviderMemberResponse, what: &str) {
             "{} {what}: role {}, {}{}.",
             m.email,
             role_label(m),
-            status_name(m.status.into()),
+            status_name(m.status.code().into()),
             if m.suspended { ", suspended" } else { "" }
         ),
     );

@@ -113,7 +113,7 @@ impl<'a> From<&'a AdminProviderResponse> for Line<'a> {
         Line {
             id: &p.id,
             name: &p.name,
-            status: p.status,
+            status: p.status.code(),
             enabled: p.enabled,
         }
     }
@@ -124,7 +124,7 @@ impl<'a> From<&'a ProviderResponse> for Line<'a> {
         Line {
             id: &p.id,
             name: &p.name,
-            status: p.status,
+            status: p.status.code(),
             enabled: p.enabled,
         }
     }

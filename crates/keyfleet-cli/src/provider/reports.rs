@@ -87,7 +87,7 @@ pub async fn events(p: &PCtx, a: EventsArgs) -> Result<(), Failure> {
         text.push_str(&format!(
             "{}  {} {:<28} by {}{about}\n",
             e.event.date,
-            e.event.event_type,
+            e.event.event_type.code(),
             e.event_name,
             e.acting_user_email
                 .as_deref()

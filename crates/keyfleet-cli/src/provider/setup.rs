@@ -120,7 +120,7 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
         .iter()
         .map(|v| {
             json!({
-                "id": v.id, "name": v.name, "type": v.member_type, "kind": provider_kind(v.member_type),
+                "id": v.id, "name": v.name, "type": v.member_type, "kind": provider_kind(v.member_type.code()),
                 "enabled": v.enabled, "providerStatus": v.provider_status,
             })
         })
@@ -131,7 +131,7 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
             "{}  {}  ({})\n",
             v.id,
             v.name,
-            provider_kind(v.member_type)
+            provider_kind(v.member_type.code())
         ));
     }
     if view.is_empty() {
@@ -160,7 +160,7 @@ fn describe(v: &ProviderResponse) -> String {
         v.id,
         v.business_name.as_deref().unwrap_or("-"),
         v.billing_email.as_deref().unwrap_or("-"),
-        if v.status == 0 {
+        if v.status.code() == 0 {
             "waiting for set-up"
         } else {
             "set up"

@@ -243,7 +243,7 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
     .unwrap();
     let members = owner.org_members(&org).await.unwrap();
     let w = members.iter().find(|m| m.id == worker_id).unwrap();
-    assert_eq!(w.status, -1, "revoked for lack of two-step login");
+    assert_eq!(w.status.code(), -1, "revoked for lack of two-step login");
     assert!(worker.sync().await.unwrap()["profile"]["organizations"]
         .as_array()
         .unwrap()
@@ -704,7 +704,7 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
         .invite_members(&org, &["guest@example.com"], 2, &[])
         .await
         .unwrap();
-    assert_eq!(invite[0].mailed, true);
+    assert!(invite[0].mailed);
     assert!(invite[0].token.is_none() && invite[0].invite_url.is_none());
     let member = invite[0].id.as_str();
     let mail = sink.received().split_off(before);

@@ -205,7 +205,7 @@ impl Provider {
             .admin_create_provider(TEST_ADMIN_TOKEN, name, &owner.email, None, None)
             .await
             .unwrap();
-        assert_eq!(created.provider.status, 0);
+        assert_eq!(created.provider.status.code(), 0);
         let id = created.provider.id.clone();
         let (set_up, key) = owner
             .setup_provider(
@@ -217,10 +217,10 @@ impl Provider {
             )
             .await
             .unwrap();
-        assert_eq!(set_up.status, 1);
+        assert_eq!(set_up.status.code(), 1);
         let owner_puid = created.owner_id.clone();
         let me = owner.provider_member(&id, &owner_puid).await.unwrap();
-        assert_eq!(me.role, "owner");
+        assert_eq!(me.role.name(), "owner");
         assert_eq!(me.user_id.as_deref(), Some(owner.user_id.as_str()));
         (Provider { id, key }, owner_puid)
     }
