@@ -105,7 +105,7 @@ pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
         .iter()
         .map(|o| {
             json!({
-                "id": o.id, "name": o.name, "role": super::spec::role_name(o.member_type.code().into()),
+                "id": o.id, "name": o.name, "role": super::spec::role_name(o.member_type),
                 "type": o.member_type, "status": o.status, "seats": o.seats, "enabled": o.enabled,
             })
         })
@@ -116,7 +116,7 @@ pub async fn list(ctx: &Ctx) -> Result<(), Failure> {
             "{}  {}  ({}, {} seats)\n",
             o.id,
             o.name,
-            super::spec::role_name(o.member_type.code().into()),
+            super::spec::role_name(o.member_type),
             o.seats
         ));
     }

@@ -4,6 +4,7 @@ use super::spec;
 use super::{Ctx, OrgArgs, Output};
 use crate::Failure;
 use clap::{ArgAction, Args, Subcommand};
+use keyfleet_api::kinds::PolicyType;
 use keyfleet_api::orgs::PolicyRequest;
 use keyfleet_client::{OrgCalls, OrgEventFilter};
 use serde_json::{json, Value};
@@ -68,14 +69,15 @@ pub async fn list_policies(ctx: &Ctx, org: &str) -> Result<(), Failure> {
         .iter()
         .map(|p| {
             json!({
-                "type": p.policy_type, "name": spec::policy_name(p.policy_type.code().into()),
+                "type": p.policy_type, "name": spec::policy_name(p.policy_type),
                 "enabled": p.enabled, "data": p.data, "id": p.id,
             })
         })
         .collect();
     let mut text = format!("Policies of {}:\n", org.name);
-    for (name, n) in spec::POLICY_TYPES {
-        let set = policies.iter().find(|p| p.policy_type.code() == *n);
+    for t in PolicyType::ALL {
+        let name = spec::policy_name(*t);
+        let set = policies.iter().find(|p| p.policy_type == *t);
         let state = match set {
             Some(p) if p.enabled => "on",
             Some(_) => "off",
@@ -114,7 +116,7 @@ pub async fn run_policy(ctx: &Ctx, cmd: PolicyCommand) -> Result<(), Failure> {
         metadata: None,
     };
     let p = ctx.remote.save_org_policy(&org.id, t, &req).await?;
-    let name = spec::policy_name(t.into());
+    let name = spec::policy_name(t);
     ctx.print(
         &json!({ "type": t, "name": name, "enabled": p.enabled, "data": p.data }),
         format!(
@@ -181,7 +183,7 @@ pub async fn events(ctx: &Ctx, a: EventsArgs) -> Result<(), Failure> {
         text.push_str(&format!(
             "{}  {:<34} by {}{about}\n",
             e.date,
-            spec::event_name(e.event_type.code().into()),
+            spec::event_name(e.event_type),
             who(e.acting_user_id.as_ref()),
         ));
     }

@@ -95,7 +95,7 @@ pub async fn invite(ctx: &Ctx, a: InviteArgs) -> Result<(), Failure> {
     let org = ctx.resolve(&a.org).await?;
     let req = OrganizationUserInviteRequest {
         emails: a.emails,
-        member_type: a.role.number(),
+        member_type: a.role.member_type().code(),
         permissions: Some(permissions),
         collections: spec::selections(&collections),
         groups: a.groups,
@@ -221,8 +221,8 @@ pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
         .map(|m| {
             json!({
                 "id": m.id, "userId": m.user_id, "email": m.email, "name": m.name,
-                "type": m.member_type, "role": spec::role_name(m.member_type.code().into()),
-                "status": m.status, "statusName": spec::status_name(m.status.code().into()),
+                "type": m.member_type, "role": spec::role_name(m.member_type),
+                "status": m.status, "statusName": spec::status_name(m.status),
                 "twoFactorEnabled": m.two_factor_enabled, "permissions": m.permissions,
                 "collections": m.collections, "groups": m.groups,
             })
@@ -234,8 +234,8 @@ pub async fn list(ctx: &Ctx, org: &str) -> Result<(), Failure> {
             "{}  {:<30} {:<8} {:<9} 2fa:{} collections:{}\n",
             m.id,
             m.email,
-            spec::role_name(m.member_type.code().into()),
-            spec::status_name(m.status.code().into()),
+            spec::role_name(m.member_type),
+            spec::status_name(m.status),
             if m.two_factor_enabled { "on" } else { "off" },
             m.collections.len()
         ));
@@ -284,7 +284,7 @@ pub async fn confirm(ctx: &Ctx, a: ConfirmArgs) -> Result<(), Failure> {
         return Err(Failure::server(format!(
             "{} is {}, not accepted: only accepted members can be confirmed",
             member.email,
-            spec::status_name(member.status.code().into())
+            spec::status_name(member.status)
         )));
     }
     let session = ctx.remote.unlock(a.unlock.password_stdin).await?;
@@ -349,18 +349,18 @@ pub async fn set_role(ctx: &Ctx, a: RoleArgs) -> Result<(), Failure> {
         a.groups
     };
     let req = OrganizationUserUpdateRequest {
-        member_type: a.role.number(),
+        member_type: a.role.member_type().code(),
         permissions: Some(permissions),
         collections,
         groups: Some(groups),
     };
     ctx.remote.update_org_member(&org.id, id, &req).await?;
     ctx.print(
-        &json!({ "id": id, "email": member.email, "type": a.role.number(), "role": spec::role_name(a.role.number().into()) }),
+        &json!({ "id": id, "email": member.email, "type": a.role.member_type(), "role": spec::role_name(a.role.member_type()) }),
         format!(
             "{} is now {} in {}.",
             member.email,
-            spec::role_name(a.role.number().into()),
+            spec::role_name(a.role.member_type()),
             org.name
         ),
     );

@@ -1,6 +1,7 @@
 //! The readable words the `org` commands take and show, and their Bitwarden numbers: roles,
 //! member statuses, collection access modes, custom permissions, policy and event types.
 
+use keyfleet_api::kinds::{EventType, OrganizationUserStatus, OrganizationUserType, PolicyType};
 use keyfleet_api::org_responses::SelectionResponse;
 use keyfleet_api::orgs::SelectionReadOnly;
 use keyfleet_client::Access;
@@ -22,39 +23,36 @@ pub enum Role {
 }
 
 impl Role {
-    /// The wire number (`type`).
-    pub fn number(self) -> i32 {
+    /// The member type it stands for.
+    pub fn member_type(self) -> OrganizationUserType {
         match self {
-            Role::Owner => 0,
-            Role::Admin => 1,
-            Role::User => 2,
-            Role::Manager => 3,
-            Role::Custom => 4,
+            Role::Owner => OrganizationUserType::Owner,
+            Role::Admin => OrganizationUserType::Admin,
+            Role::User => OrganizationUserType::User,
+            Role::Manager => OrganizationUserType::Manager,
+            Role::Custom => OrganizationUserType::Custom,
         }
     }
 }
 
-/// The role's word for a member type number.
-pub fn role_name(n: i64) -> &'static str {
-    match n {
-        0 => "owner",
-        1 => "admin",
-        2 => "user",
-        3 => "manager",
-        4 => "custom",
-        _ => "unknown",
+/// The role's word for a member type.
+pub fn role_name(t: OrganizationUserType) -> &'static str {
+    match t {
+        OrganizationUserType::Owner => "owner",
+        OrganizationUserType::Admin => "admin",
+        OrganizationUserType::User => "user",
+        OrganizationUserType::Manager => "manager",
+        OrganizationUserType::Custom => "custom",
     }
 }
 
-/// The word for a member status number.
-pub fn status_name(n: i64) -> &'static str {
-    match n {
-        -1 => "revoked",
-        0 => "invited",
-        1 => "accepted",
-        2 => "confirmed",
-        3 => "staged",
-        _ => "unknown",
+/// The word for a member status.
+pub fn status_name(s: OrganizationUserStatus) -> &'static str {
+    match s {
+        OrganizationUserStatus::Revoked => "revoked",
+        OrganizationUserStatus::Invited => "invited",
+        OrganizationUserStatus::Accepted => "accepted",
+        OrganizationUserStatus::Confirmed => "confirmed",
     }
 }
 
@@ -158,30 +156,32 @@ pub fn access_name(sel: &SelectionResponse) -> &'static str {
     }
 }
 
-/// Policy types by readable name (the number is `PolicyType`).
-pub const POLICY_TYPES: &[(&str, i32)] = &[
-    ("two-factor", 0),
-    ("master-password", 1),
-    ("password-generator", 2),
-    ("single-org", 3),
-    ("require-sso", 4),
-    ("personal-ownership", 5),
-    ("disable-send", 6),
-    ("send-options", 7),
-    ("reset-password", 8),
-    ("maximum-vault-timeout", 9),
-    ("disable-personal-vault-export", 10),
-    ("activate-autofill", 11),
-];
+/// The readable name of a policy type (what `org policy set` takes, besides the number).
+pub fn policy_name(t: PolicyType) -> &'static str {
+    match t {
+        PolicyType::TwoFactorAuthentication => "two-factor",
+        PolicyType::MasterPassword => "master-password",
+        PolicyType::PasswordGenerator => "password-generator",
+        PolicyType::SingleOrg => "single-org",
+        PolicyType::RequireSso => "require-sso",
+        PolicyType::PersonalOwnership => "personal-ownership",
+        PolicyType::DisableSend => "disable-send",
+        PolicyType::SendOptions => "send-options",
+        PolicyType::ResetPassword => "reset-password",
+        PolicyType::MaximumVaultTimeout => "maximum-vault-timeout",
+        PolicyType::DisablePersonalVaultExport => "disable-personal-vault-export",
+        PolicyType::ActivateAutofill => "activate-autofill",
+    }
+}
 
 /// A policy type from its name or number.
-pub fn policy_type(raw: &str) -> Result<i32, String> {
-    POLICY_TYPES
+pub fn policy_type(raw: &str) -> Result<PolicyType, String> {
+    PolicyType::ALL
         .iter()
-        .find(|(name, n)| name.eq_ignore_ascii_case(raw) || n.to_string() == raw)
-        .map(|(_, n)| *n)
+        .copied()
+        .find(|t| policy_name(*t).eq_ignore_ascii_case(raw) || t.code().to_string() == raw)
         .ok_or_else(|| {
-            let names: Vec<&str> = POLICY_TYPES.iter().map(|(n, _)| *n).collect();
+            let names: Vec<&str> = PolicyType::ALL.iter().map(|t| policy_name(*t)).collect();
             format!(
                 "unknown policy type {raw:?}; choose from {}",
                 names.join(", ")
@@ -189,62 +189,66 @@ pub fn policy_type(raw: &str) -> Result<i32, String> {
         })
 }
 
-/// The name of a policy type number.
-pub fn policy_name(n: i64) -> String {
-    POLICY_TYPES
-        .iter()
-        .find(|(_, t)| i64::from(*t) == n)
-        .map_or_else(|| format!("type {n}"), |(name, _)| (*name).to_string())
-}
-
-/// A short description of an event type number (the official `EventType` list).
-pub fn event_name(n: i64) -> String {
-    let name = match n {
-        1000 => "user logged in",
-        1001 => "user changed password",
-        1002 => "user turned two-step login on",
-        1003 => "user turned two-step login off",
-        1004 => "user used a recovery code",
-        1005 => "user login failed",
-        1006 => "user second factor failed",
-        1007 => "user exported the vault",
-        1100 => "item created",
-        1101 => "item changed",
-        1102 => "item deleted",
-        1105 => "item moved into the organization",
-        1106 => "item collections changed",
-        1107 => "item viewed",
-        1108 => "item password viewed",
-        1109 => "item hidden field viewed",
-        1110 => "item security code viewed",
-        1111 => "item password copied",
-        1112 => "item hidden field copied",
-        1113 => "item security code copied",
-        1114 => "item autofilled",
-        1115 => "item sent to trash",
-        1116 => "item restored from trash",
-        1117 => "item card number viewed",
-        1300 => "collection created",
-        1301 => "collection changed",
-        1302 => "collection deleted",
-        1400 => "group created",
-        1401 => "group changed",
-        1402 => "group deleted",
-        1500 => "member invited",
-        1501 => "member confirmed",
-        1502 => "member changed",
-        1503 => "member removed",
-        1504 => "member groups changed",
-        1511 => "member revoked",
-        1512 => "member restored",
-        1516 => "member left",
-        1600 => "organization changed",
-        1601 => "organization purged its vault",
-        1602 => "organization vault exported",
-        1700 => "policy changed",
-        _ => return format!("event {n}"),
-    };
-    name.to_string()
+/// A short description of an event type.
+pub fn event_name(t: EventType) -> &'static str {
+    use EventType as E;
+    match t {
+        E::UserClientExportedVault => "user exported the vault",
+        E::CipherCreated => "item created",
+        E::CipherUpdated => "item changed",
+        E::CipherDeleted => "item deleted",
+        E::CipherShared => "item moved into the organization",
+        E::CipherUpdatedCollections => "item collections changed",
+        E::CipherClientViewed => "item viewed",
+        E::CipherClientToggledPasswordVisible => "item password viewed",
+        E::CipherClientToggledHiddenFieldVisible => "item hidden field viewed",
+        E::CipherClientToggledCardCodeVisible => "item security code viewed",
+        E::CipherClientCopiedPassword => "item password copied",
+        E::CipherClientCopiedHiddenField => "item hidden field copied",
+        E::CipherClientCopiedCardCode => "item security code copied",
+        E::CipherClientAutofilled => "item autofilled",
+        E::CipherSoftDeleted => "item sent to trash",
+        E::CipherRestored => "item restored from trash",
+        E::CipherClientToggledCardNumberVisible => "item card number viewed",
+        E::CipherClientToggledTotpSeedVisible => "item TOTP seed viewed",
+        E::CollectionCreated => "collection created",
+        E::CollectionUpdated => "collection changed",
+        E::CollectionDeleted => "collection deleted",
+        E::GroupCreated => "group created",
+        E::GroupUpdated => "group changed",
+        E::GroupDeleted => "group deleted",
+        E::OrganizationUserInvited => "member invited",
+        E::OrganizationUserConfirmed => "member confirmed",
+        E::OrganizationUserUpdated => "member changed",
+        E::OrganizationUserRemoved => "member removed",
+        E::OrganizationUserUpdatedGroups => "member groups changed",
+        E::OrganizationUserRevoked => "member revoked",
+        E::OrganizationUserRestored => "member restored",
+        E::OrganizationUserLeft => "member left",
+        E::OrganizationUpdated => "organization changed",
+        E::OrganizationClientExportedVault => "organization vault exported",
+        E::OrganizationVaultAccessed => "provider member opened the vault",
+        E::PolicyUpdated => "policy changed",
+        E::ProviderUserInvited => "provider member invited",
+        E::ProviderUserConfirmed => "provider member confirmed",
+        E::ProviderUserUpdated => "provider member's role changed",
+        E::ProviderUserRemoved => "provider member deleted",
+        E::ProviderRoleCreated => "provider role created",
+        E::ProviderRoleUpdated => "provider role changed",
+        E::ProviderRoleDeleted => "provider role deleted",
+        E::ProviderUserSuspended => "provider member suspended",
+        E::ProviderUserRestored => "provider member restored",
+        E::ProviderOwnershipTransferred => "provider ownership transferred",
+        E::ProviderClientAssigned => "provider member assigned to the client",
+        E::ProviderUpdated => "provider changed",
+        E::ProviderSetUp => "provider set up",
+        E::ProviderClientUnassigned => "provider member unassigned from the client",
+        E::ProviderOrganizationCreated => "client created by the provider",
+        E::ProviderOrganizationAdded => "organization linked to the provider",
+        E::ProviderOrganizationRemoved => "organization unlinked from the provider",
+        E::ProviderOrganizationVaultAccessed => "provider member launched into the client",
+        E::ProviderOrganizationUpdated => "client details changed by the provider",
+    }
 }
 
 #[cfg(test)]
@@ -286,11 +290,14 @@ mod tests {
 
     #[test]
     fn policy_types_read_as_names_or_numbers() {
-        assert_eq!(policy_type("single-org"), Ok(3));
-        assert_eq!(policy_type("5"), Ok(5));
+        assert_eq!(policy_type("single-org"), Ok(PolicyType::SingleOrg));
+        assert_eq!(policy_type("5"), Ok(PolicyType::PersonalOwnership));
         assert!(policy_type("no-such-policy").is_err());
-        assert_eq!(policy_name(0), "two-factor");
-        assert_eq!(policy_name(99), "type 99");
+        assert!(policy_type("99").is_err());
+        assert_eq!(
+            policy_name(PolicyType::TwoFactorAuthentication),
+            "two-factor"
+        );
     }
 
     #[test]
@@ -302,13 +309,12 @@ mod tests {
             Role::Manager,
             Role::Custom,
         ] {
-            let n = i64::from(role.number());
             assert_eq!(
-                role_name(n),
+                role_name(role.member_type()),
                 format!("{role:?}").to_lowercase(),
-                "round trip for {n}"
+                "round trip for {role:?}"
             );
         }
-        assert_eq!(status_name(2), "confirmed");
+        assert_eq!(status_name(OrganizationUserStatus::Confirmed), "confirmed");
     }
 }

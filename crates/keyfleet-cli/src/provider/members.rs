@@ -147,7 +147,7 @@ pub async fn list(p: &PCtx) -> Result<(), Failure> {
         let status = if m.suspended {
             "suspended"
         } else {
-            status_name(m.status.code().into())
+            status_name(m.status)
         };
         let assigned: Vec<String> = m.assigned_clients.iter().map(client_name).collect();
         text.push_str(&format!(
@@ -284,7 +284,7 @@ pub async fn confirm(p: &PCtx, a: ConfirmArgs) -> Result<(), Failure> {
         return Err(Failure::server(format!(
             "{} is {}, not accepted: only accepted members can be confirmed",
             member.email,
-            status_name(member.status.code().into())
+            status_name(member.status)
         )));
     }
     let session = p.unlock(&a.unlock).await?;
@@ -314,7 +314,7 @@ fn print_member(p: &PCtx, m: &ProviderMemberResponse, what: &str) {
             "{} {what}: role {}, {}{}.",
             m.email,
             role_label(m),
-            status_name(m.status.code().into()),
+            status_name(m.status),
             if m.suspended { ", suspended" } else { "" }
         ),
     );

@@ -18,6 +18,7 @@ use crate::org::{looks_like_id, pick, Ctx, Pick, Unlock};
 use crate::remote::Remote;
 use crate::Failure;
 use clap::{Args, Subcommand};
+use keyfleet_api::kinds::ProviderUserStatus;
 use keyfleet_api::provider_responses::{
     ProfileProviderResponse, ProviderClientResponse, ProviderMemberResponse, ProviderRoleResponse,
 };
@@ -301,13 +302,12 @@ fn find_client(
     }
 }
 
-/// The word for a provider member status number.
-pub fn status_name(n: i64) -> &'static str {
-    match n {
-        0 => "invited",
-        1 => "accepted",
-        2 => "confirmed",
-        _ => "unknown",
+/// The word for a provider member status.
+pub fn status_name(s: ProviderUserStatus) -> &'static str {
+    match s {
+        ProviderUserStatus::Invited => "invited",
+        ProviderUserStatus::Accepted => "accepted",
+        ProviderUserStatus::Confirmed => "confirmed",
     }
 }
 

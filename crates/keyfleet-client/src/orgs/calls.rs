@@ -4,6 +4,7 @@
 use crate::authed::{send, Bearer, NO_BODY};
 use crate::{query_string, ClientError};
 use keyfleet_api::accounts::{SecretVerificationRequest, UserKeyResponse};
+use keyfleet_api::kinds::PolicyType;
 use keyfleet_api::org_responses::{
     ApiKeyResponse, CollectionAccessDetailsResponse, CollectionResponse, EventResponse,
     GroupDetailsResponse, OrganizationResponse, OrganizationUserDetailsResponse,
@@ -283,10 +284,10 @@ pub trait OrgCalls: Bearer {
     async fn save_org_policy(
         &self,
         org_id: &str,
-        policy_type: i32,
+        policy_type: PolicyType,
         req: &PolicyRequest,
     ) -> Result<PolicyResponse, ClientError> {
-        let path = format!("{}/policies/{policy_type}", org_path(org_id));
+        let path = format!("{}/policies/{}", org_path(org_id), policy_type.code());
         send(self, Method::PUT, &path, Some(req)).await
     }
 
