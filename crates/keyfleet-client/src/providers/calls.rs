@@ -1,13 +1,15 @@
 //! The provider calls that need an access token but no vault key ([`ProviderCalls`]).
 
-use super::requests::{
-    ClientIdsRequest, EditClientRequest, IdsRequest, MemberIdsRequest, NameRequest,
-    PasswordCheckRequest, ProviderInviteRequest, ProviderUpdateRequest, RoleRequest, TokenRequest,
-};
 use super::{provider_path, ClientEdit, MemberRole, ProviderEventFilter, RoleScope};
 use crate::authed::{send, send_text, Bearer, NO_BODY};
 use crate::{AccountCalls, ClientError};
 use keyfleet_api::org_responses::{BulkMemberResponse, ProviderEventResponse};
+use keyfleet_api::provider_requests::{
+    ProviderClientMembersRequest, ProviderClientUpdateRequest, ProviderRoleCloneRequest,
+    ProviderRoleRequest, ProviderTransferOwnershipRequest, ProviderUpdateRequest,
+    ProviderUserAcceptRequest, ProviderUserBulkRequest, ProviderUserClientsRequest,
+    ProviderUserInviteRequest, ProviderUserUpdateRequest,
+};
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProfileProviderResponse, ProviderClientLaunchResponse,
     ProviderClientResponse, ProviderClientUsageResponse, ProviderInviteResponse,
@@ -41,9 +43,9 @@ pub trait ProviderCalls: Bearer {
         billing_email: &str,
     ) -> Result<ProviderResponse, ClientError> {
         let body = ProviderUpdateRequest {
-            name,
-            business_name,
-            billing_email,
+            name: name.into(),
+            business_name: business_name.map(Into::into),
+            billing_email: Some(billing_email.into()),
         };
         send(self, Method::PUT, &provider_path(provider_id), Some(&body)).await
     }
@@ -56,7 +58,15 @@ pub trait ProviderCalls: Bearer {
         token: &str,
     ) -> Result<(), ClientError> {
         let path = format!("{}/users/{member_id}/accept", provider_path(provider_id));
-        send(self, Method::POST, &path, Some(&TokenRequest { token })).await
+        send(
+            self,
+            Method::POST,
+            &path,
+            Some(&ProviderUserAcceptRequest {
+                token: token.into(),
+            }),
+        )
+        .await
     }
 
     /// `GET /providers/{pid}/users`.
@@ -87,10 +97,13 @@ pub trait ProviderCalls: Bearer {
         role: &MemberRole,
         client_ids: &[String],
     ) -> Result<Vec<ProviderInviteResponse>, ClientError> {
-        let body = ProviderInviteRequest {
-            emails,
-            role: role.fields(),
-            client_ids,
+        let (role, role_id) = role.fields();
+        let body = ProviderUserInviteRequest {
+            emails: emails.to_vec(),
+            member_type: None,
+            role: Some(role.into()),
+            role_id: role_id.map(Into::into),
+            client_ids: client_ids.to_vec(),
         };
         let path = format!("{}/users/invite", provider_path(provider_id));
         let l: ListResponse<_> = send(self, Method::POST, &path, Some(&body)).await?;
@@ -114,7 +127,9 @@ pub trait ProviderCalls: Bearer {
         member_ids: &[String],
     ) -> Result<Vec<BulkMemberResponse>, ClientError> {
         let path = format!("{}/users/reinvite", provider_path(provider_id));
-        let body = IdsRequest { ids: member_ids };
+        let body = ProviderUserBulkRequest {
+            ids: member_ids.to_vec(),
+        };
         let l: ListResponse<_> = send(self, Method::POST, &path, Some(&body)).await?;
         Ok(l.data)
     }
@@ -126,7 +141,9 @@ pub trait ProviderCalls: Bearer {
         member_ids: &[String],
     ) -> Result<Vec<ProviderUserPublicKeyResponse>, ClientError> {
         let path = format!("{}/users/public-keys", provider_path(provider_id));
-        let body = IdsRequest { ids: member_ids };
+        let body = ProviderUserBulkRequest {
+            ids: member_ids.to_vec(),
+        };
         let l: ListResponse<_> = send(self, Method::POST, &path, Some(&body)).await?;
         Ok(l.data)
     }
@@ -160,7 +177,13 @@ pub trait ProviderCalls: Bearer {
         role: &MemberRole,
     ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}", provider_path(provider_id));
-        send(self, Method::PUT, &path, Some(&role.fields())).await
+        let (role, role_id) = role.fields();
+        let body = ProviderUserUpdateRequest {
+            member_type: None,
+            role: Some(role.into()),
+            role_id: role_id.map(Into::into),
+        };
+        send(self, Method::PUT, &path, Some(&body)).await
     }
 
     /// `PUT /providers/{pid}/users/{puid}/clients`: replaces the member's assigned clients.
@@ -171,7 +194,9 @@ pub trait ProviderCalls: Bearer {
         client_ids: &[String],
     ) -> Result<ProviderMemberResponse, ClientError> {
         let path = format!("{}/users/{member_id}/clients", provider_path(provider_id));
-        let body = ClientIdsRequest { client_ids };
+        let body = ProviderUserClientsRequest {
+            client_ids: client_ids.to_vec(),
+        };
         send(self, Method::PUT, &path, Some(&body)).await
     }
 
@@ -212,7 +237,9 @@ pub trait ProviderCalls: Bearer {
         member_ids: &[String],
     ) -> Result<Vec<BulkMemberResponse>, ClientError> {
         let path = format!("{}/users", provider_path(provider_id));
-        let body = IdsRequest { ids: member_ids };
+        let body = ProviderUserBulkRequest {
+            ids: member_ids.to_vec(),
+        };
         let l: ListResponse<_> = send(self, Method::DELETE, &path, Some(&body)).await?;
         Ok(l.data)
     }
@@ -229,8 +256,8 @@ pub trait ProviderCalls: Bearer {
             "{}/users/{member_id}/transfer-ownership",
             provider_path(provider_id)
         );
-        let body = PasswordCheckRequest {
-            master_password_hash,
+        let body = ProviderTransferOwnershipRequest {
+            master_password_hash: Some(master_password_hash.into()),
         };
         send(self, Method::POST, &path, Some(&body)).await
     }
@@ -254,10 +281,10 @@ pub trait ProviderCalls: Bearer {
         scope: RoleScope,
     ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles", provider_path(provider_id));
-        let body = RoleRequest {
-            name,
-            permissions,
-            scope: scope.name(),
+        let body = ProviderRoleRequest {
+            name: name.into(),
+            permissions: permissions.to_vec(),
+            scope: Some(scope.name().into()),
         };
         send(self, Method::POST, &path, Some(&body)).await
     }
@@ -272,10 +299,10 @@ pub trait ProviderCalls: Bearer {
         scope: RoleScope,
     ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles/{role_id}", provider_path(provider_id));
-        let body = RoleRequest {
-            name,
-            permissions,
-            scope: scope.name(),
+        let body = ProviderRoleRequest {
+            name: name.into(),
+            permissions: permissions.to_vec(),
+            scope: Some(scope.name().into()),
         };
         send(self, Method::PUT, &path, Some(&body)).await
     }
@@ -288,7 +315,13 @@ pub trait ProviderCalls: Bearer {
         name: &str,
     ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles/{role_id}/clone", provider_path(provider_id));
-        send(self, Method::POST, &path, Some(&NameRequest { name })).await
+        send(
+            self,
+            Method::POST,
+            &path,
+            Some(&ProviderRoleCloneRequest { name: name.into() }),
+        )
+        .await
     }
 
     /// `DELETE /providers/{pid}/roles/{rid}` (refused while members hold it).
@@ -329,11 +362,11 @@ pub trait ProviderCalls: Bearer {
         edit: &ClientEdit,
     ) -> Result<ProviderClientResponse, ClientError> {
         let path = format!("{}/clients/{client_id}", provider_path(provider_id));
-        let body = EditClientRequest {
-            name: edit.name.as_deref(),
-            website: edit.website.as_deref(),
-            region: edit.region.as_deref(),
-            notes: edit.notes.as_deref(),
+        let body = ProviderClientUpdateRequest {
+            name: edit.name.clone(),
+            website: edit.website.clone(),
+            region: edit.region.clone(),
+            notes: edit.notes.clone(),
             seats: edit.seats,
         };
         send(self, Method::PUT, &path, Some(&body)).await
@@ -347,7 +380,9 @@ pub trait ProviderCalls: Bearer {
         member_ids: &[String],
     ) -> Result<ProviderClientResponse, ClientError> {
         let path = format!("{}/clients/{client_id}/members", provider_path(provider_id));
-        let body = MemberIdsRequest { member_ids };
+        let body = ProviderClientMembersRequest {
+            member_ids: member_ids.to_vec(),
+        };
         send(self, Method::PUT, &path, Some(&body)).await
     }
 

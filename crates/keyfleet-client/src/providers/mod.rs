@@ -14,19 +14,21 @@ use crate::keys::{
     org_key_in_profile, provider_key_in_profile, unwrap_with, wrap_to_public, wrap_with, NewOrgKeys,
 };
 use crate::{query_string, ClientError, Session};
+use keyfleet_api::kinds::ProviderRole;
+use keyfleet_api::provider_requests::{
+    ProviderClientLinkRequest, ProviderSetupRequest, ProviderUserConfirmRequest,
+};
 use keyfleet_api::provider_responses::{
     ProviderClientCreatedResponse, ProviderClientResponse, ProviderResponse,
 };
 use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
-use requests::{KeyRequest, LinkRequest, ProviderRoleFields, ProviderSetupRequest};
 use reqwest::Method;
 
 mod calls;
 mod operator;
-mod requests;
 
 pub use calls::ProviderCalls;
-pub use requests::CreateClientRequest;
+pub use keyfleet_api::provider_requests::ProviderClientCreateRequest as CreateClientRequest;
 
 fn provider_path(provider_id: &str) -> String {
     format!("/api/providers/{provider_id}")
@@ -45,14 +47,13 @@ pub enum MemberRole {
 }
 
 impl MemberRole {
-    /// `{role, roleId}` as the member calls take it.
-    fn fields(&self) -> ProviderRoleFields<'_> {
-        let (role, role_id) = match self {
-            MemberRole::Admin => ("admin", None),
-            MemberRole::Technician => ("technician", None),
-            MemberRole::Custom(id) => ("custom", Some(id.as_str())),
-        };
-        ProviderRoleFields { role, role_id }
+    /// `(role, roleId)` as the member calls take them.
+    fn fields(&self) -> (&'static str, Option<&str>) {
+        match self {
+            MemberRole::Admin => (ProviderRole::Admin.name(), None),
+            MemberRole::Technician => (ProviderRole::Technician.name(), None),
+            MemberRole::Custom(id) => (ProviderRole::Custom.name(), Some(id.as_str())),
+        }
     }
 }
 
@@ -209,10 +210,10 @@ impl Session {
         let my_public = self.private_key_required()?.public_key();
         let key = SymmetricKey::generate();
         let body = ProviderSetupRequest {
-            name,
-            business_name,
-            billing_email,
-            token,
+            name: name.into(),
+            business_name: business_name.map(Into::into),
+            billing_email: billing_email.into(),
+            token: token.into(),
             key: wrap_to_public(&my_public, &key)?,
         };
         let path = format!("{}/setup", provider_path(provider_id));
@@ -252,7 +253,7 @@ impl Session {
         public: &PublicKey,
     ) -> Result<(), ClientError> {
         let path = format!("{}/users/{member_id}/confirm", provider_path(provider_id));
-        let body = KeyRequest {
+        let body = ProviderUserConfirmRequest {
             key: wrap_to_public(public, provider_key)?,
         };
         send(self, Method::POST, &path, Some(&body)).await
@@ -285,10 +286,10 @@ impl Session {
         let provider_key = provider_key_in_profile(&sync["profile"], provider_id, private)?;
         let org_key = org_key_in_profile(&sync["profile"], organization_id, private)?;
         let (master_password_hash, _) = self.client().password_hash(&self.email, password).await?;
-        let body = LinkRequest {
-            organization_id,
+        let body = ProviderClientLinkRequest {
+            organization_id: organization_id.into(),
             key: wrap_with(&provider_key, &org_key),
-            master_password_hash,
+            master_password_hash: Some(master_password_hash),
         };
         let path = format!("{}/clients/existing", provider_path(provider_id));
         send(self, Method::POST, &path, Some(&body)).await
@@ -375,11 +376,9 @@ mod tests {
 
     #[test]
     fn member_roles_and_event_filters_take_their_wire_forms() {
-        assert_eq!(
-            serde_json::to_value(MemberRole::Custom("r1".into()).fields()).unwrap(),
-            json!({ "role": "custom", "roleId": "r1" })
-        );
-        assert_eq!(MemberRole::Technician.fields().role, "technician");
+        let custom = MemberRole::Custom("r1".into());
+        assert_eq!(custom.fields(), ("custom", Some("r1")));
+        assert_eq!(MemberRole::Technician.fields(), ("technician", None));
         let filter = ProviderEventFilter {
             member: Some("m1".into()),
             event_type: Some(1800),

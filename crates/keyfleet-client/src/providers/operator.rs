@@ -1,7 +1,7 @@
 //! The operator's provider calls (`/admin/providers`).
 
-use super::requests::CreateProviderRequest;
 use crate::{Client, ClientError, RawBody};
+use keyfleet_api::provider_requests::AdminProviderCreateRequest;
 use keyfleet_api::provider_responses::{
     AdminProviderCreatedResponse, AdminProviderResponse, ProviderResponse,
 };
@@ -38,11 +38,11 @@ impl Client {
         business_name: Option<&str>,
         billing_email: Option<&str>,
     ) -> Result<AdminProviderCreatedResponse, ClientError> {
-        let body = CreateProviderRequest {
-            name,
-            owner_email,
-            business_name,
-            billing_email,
+        let body = AdminProviderCreateRequest {
+            name: name.into(),
+            owner_email: owner_email.into(),
+            business_name: business_name.map(Into::into),
+            billing_email: billing_email.map(Into::into),
         };
         self.admin_call(admin_token, Method::POST, "/admin/providers", Some(&body))
             .await
