@@ -14,7 +14,7 @@ use crate::orgs::check_member_key;
 use crate::providers::store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
 use crate::store::EventRow;
 use crate::Domain;
-use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus};
+use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus, ProviderUserType};
 use std::collections::HashSet;
 
 /// How long an invitation link stays valid.
@@ -62,25 +62,30 @@ pub(crate) fn parse_role(
     wire_type: Option<i32>,
     role_id: Option<&str>,
 ) -> Result<(ProviderRole, Option<ProviderRoleId>), DomainError> {
-    let kind = match (role_name.map(str::trim), wire_type) {
-        (Some("admin"), _) => ProviderRole::Admin,
-        (Some("technician"), _) => ProviderRole::Technician,
-        (Some("custom"), _) => ProviderRole::Custom,
-        (Some("owner"), _) => {
-            return Err(DomainError::invalid(
-                "role",
-                "There is exactly one owner: transfer ownership instead.",
-            ))
+    let kind = match (
+        role_name.map(str::trim),
+        wire_type.map(ProviderUserType::try_from),
+    ) {
+        (Some(name), _) => match ProviderRole::from_name(name) {
+            Some(ProviderRole::Owner) => {
+                return Err(DomainError::invalid(
+                    "role",
+                    "There is exactly one owner: transfer ownership instead.",
+                ))
+            }
+            Some(role) => role,
+            None => {
+                return Err(DomainError::invalid(
+                    "role",
+                    format!("Unknown role \"{name}\". Choose admin, technician or custom."),
+                ))
+            }
+        },
+        (None, Some(Ok(ProviderUserType::ProviderAdmin))) => ProviderRole::Admin,
+        (None, Some(Ok(ProviderUserType::ServiceUser))) | (None, None) if role_id.is_some() => {
+            ProviderRole::Custom
         }
-        (Some(other), _) => {
-            return Err(DomainError::invalid(
-                "role",
-                format!("Unknown role \"{other}\". Choose admin, technician or custom."),
-            ))
-        }
-        (None, Some(0)) => ProviderRole::Admin,
-        (None, Some(1)) | (None, None) if role_id.is_some() => ProviderRole::Custom,
-        (None, Some(1)) => ProviderRole::Technician,
+        (None, Some(Ok(ProviderUserType::ServiceUser))) => ProviderRole::Technician,
         (None, _) => return Err(DomainError::invalid("type", "Choose a role.")),
     };
     let role_id = match (kind, role_id) {
@@ -860,5 +865,11 @@ mod tests {
         assert!(parse_role(Some("owner"), None, None).is_err());
         assert!(parse_role(Some("custom"), None, None).is_err());
         assert!(parse_role(Some("root"), None, None).is_err());
+        assert_eq!(
+            parse_role(None, Some(1), Some(&id)).unwrap().0,
+            ProviderRole::Custom
+        );
+        assert!(parse_role(None, Some(7), None).is_err());
+        assert!(parse_role(None, None, None).is_err());
     }
 }
