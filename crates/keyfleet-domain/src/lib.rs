@@ -7,6 +7,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod mail;
+pub mod membership;
 pub mod operator;
 pub mod orgs;
 pub mod providers;

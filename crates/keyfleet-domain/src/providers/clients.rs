@@ -273,8 +273,8 @@ impl Domain {
             .await?;
         let owner_invite = match &owner {
             Some(o) => {
-                let invite = self.issue_invite(&org, o)?;
-                self.deliver_invites(&org, vec![invite]).await.pop()
+                let invite = self.issue_org_invite(&org, o)?;
+                self.deliver_org_invites(&org, vec![invite]).await.pop()
             }
             None => None,
         };

@@ -7,54 +7,22 @@ use super::{
     ProviderRights,
 };
 use crate::error::DomainError;
-use crate::identity::accounts::{parse_email, url_encode};
+use crate::identity::accounts::url_encode;
 use crate::identity::caller::Caller;
 use crate::ids::{ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId};
-use crate::orgs::check_member_key;
+use crate::membership::{
+    check_confirmable, invite_addresses, refusal as lifecycle, run_bulk, BulkMemberAction,
+    BulkOutcome, Invite, Letter, Membership, MAX_PER_CALL,
+};
 use crate::providers::store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
 use crate::store::EventRow;
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus, ProviderUserType};
 use std::collections::HashSet;
 
-/// How long an invitation link stays valid.
-const INVITE_TTL_SECS: i64 = 5 * 24 * 3600;
-/// Most addresses one invite call may carry.
-pub const MAX_INVITES_PER_CALL: usize = 100;
-const INVITE_PURPOSE: &str = "provider-invite";
-
-/// One invitation as the inviting member (or the operator) gets it back.
-#[derive(Debug, Clone)]
-pub struct ProviderInvite {
-    /// The new membership.
-    pub member: ProviderUserRow,
-    /// The signed invitation token.
-    pub token: String,
-    /// The link to the accept (or, for the owner, setup) page.
-    pub link: String,
-    /// Whether it went out by mail.
-    pub mailed: bool,
-}
-
-/// What a bulk member call does to each member.
-#[derive(Debug, Clone, Copy)]
-pub enum BulkMemberAction<'a> {
-    /// Send fresh invitations.
-    Reinvite(&'a [String]),
-    /// Confirm with these wrapped provider keys (`(member id, key)`).
-    Confirm(&'a [(String, String)]),
-    /// Delete for good.
-    Delete(&'a [String]),
-}
-
-fn invite_subject(member: &ProviderUserRow) -> String {
-    format!(
-        "{}:{}:{}",
-        member.id,
-        member.email.as_deref().unwrap_or(""),
-        member.invited_at.map_or(0, |t| t.0)
-    )
-}
+/// One invitation to a provider as the inviting member (or the operator) gets it back, link
+/// included (scripts onboarding a member need it even when a mail went out).
+pub type ProviderInvite = Invite<ProviderUserRow>;
 
 /// The role a request names: `role` ("admin", "technician", "custom") or else Bitwarden's `type`.
 pub(crate) fn parse_role(
@@ -139,24 +107,20 @@ impl Domain {
         }
     }
 
-    pub(crate) fn issue_provider_invite(
+    /// The page an invitation opens: setup for the provider's owner, accept for the others.
+    fn provider_invite_link(
         &self,
         provider: &ProviderRow,
         member: &ProviderUserRow,
-    ) -> Result<ProviderInvite, DomainError> {
-        let token = self.tokens.issue_purpose_token(
-            INVITE_PURPOSE,
-            &invite_subject(member),
-            INVITE_TTL_SECS,
-            self.now(),
-        )?;
+        token: &str,
+    ) -> String {
         let email = url_encode(member.email.as_deref().unwrap_or(""));
-        let link = if member.role == ProviderRole::Owner {
+        if member.role == ProviderRole::Owner {
             format!(
                 "{}/#/providers/setup-provider?providerId={}&email={email}&token={}",
                 self.settings.issuer,
                 provider.id,
-                url_encode(&token)
+                url_encode(token)
             )
         } else {
             format!(
@@ -165,40 +129,28 @@ impl Domain {
                 provider.id,
                 member.id,
                 url_encode(&provider.name),
-                url_encode(&token)
+                url_encode(token)
             )
-        };
-        Ok(ProviderInvite {
-            member: member.clone(),
-            token,
-            link,
-            mailed: false,
+        }
+    }
+
+    pub(crate) fn issue_provider_invite(
+        &self,
+        provider: &ProviderRow,
+        member: &ProviderUserRow,
+    ) -> Result<ProviderInvite, DomainError> {
+        self.issue_invite(member, |token| {
+            self.provider_invite_link(provider, member, token)
         })
     }
 
-    pub(crate) fn check_provider_invite_token(
-        &self,
-        member: &ProviderUserRow,
-        token: &str,
-    ) -> bool {
-        self.tokens
-            .check_purpose_token(token, INVITE_PURPOSE, &invite_subject(member), self.now())
-    }
-
-    /// Mails each invitation when a mail server is configured; a refused message leaves the link
-    /// with the inviter.
+    /// Mails each invitation when a mail server is configured.
     pub(crate) async fn deliver_provider_invites(
         &self,
         provider: &ProviderRow,
-        mut invites: Vec<ProviderInvite>,
+        invites: Vec<ProviderInvite>,
     ) -> Vec<ProviderInvite> {
-        let Some(mailer) = &self.mailer else {
-            return invites;
-        };
-        for invite in &mut invites {
-            let Some(to) = invite.member.email.clone() else {
-                continue;
-            };
+        self.deliver_invites(invites, |invite| {
             let (subject, what) = if invite.member.role == ProviderRole::Owner {
                 (
                     format!("Set up {} on Keyfleet", provider.name),
@@ -210,20 +162,17 @@ impl Domain {
                     "You have been invited to join the provider",
                 )
             };
-            let body = format!(
-                "{what} \"{}\" on Keyfleet.\n\nOpen this link (it works once and expires in 5 days):\n{}\n\n\
-                 Provider members must turn on two-step login before they can use it.\n\
-                 If you did not expect this, ignore this message.\n",
-                provider.name, invite.link
-            );
-            match mailer.send(&to, &subject, &body).await {
-                Ok(()) => invite.mailed = true,
-                Err(e) => {
-                    tracing::warn!(provider = %provider.id, member = %invite.member.id, error = %e, "provider invitation mail not sent")
-                }
+            Letter {
+                subject,
+                body: format!(
+                    "{what} \"{}\" on Keyfleet.\n\nOpen this link (it works once and expires in 5 days):\n{}\n\n\
+                     Provider members must turn on two-step login before they can use it.\n\
+                     If you did not expect this, ignore this message.\n",
+                    provider.name, invite.link
+                ),
             }
-        }
-        invites
+        })
+        .await
     }
 
     /// Resolves a role request against the provider's custom roles and checks the actor may
@@ -364,8 +313,8 @@ impl Domain {
     ) -> Result<Vec<(ProviderUserId, UserId, Option<String>)>, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::ManageMembers, None)?;
-        if ids.len() > MAX_INVITES_PER_CALL {
-            return Err(DomainError::invalid("ids", "Too many ids."));
+        if ids.len() > MAX_PER_CALL {
+            return Err(DomainError::invalid("ids", lifecycle::TOO_MANY_IDS));
         }
         let ids: Vec<ProviderUserId> = ids.iter().filter_map(|i| i.parse().ok()).collect();
         Ok(self
@@ -390,12 +339,7 @@ impl Domain {
     ) -> Result<Vec<ProviderInvite>, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::ManageMembers, None)?;
-        if emails.is_empty() || emails.len() > MAX_INVITES_PER_CALL {
-            return Err(DomainError::invalid(
-                "emails",
-                format!("Invite between 1 and {MAX_INVITES_PER_CALL} addresses at a time."),
-            ));
-        }
+        let emails = invite_addresses(emails)?;
         let (kind, role_id) = parse_role(role_name, wire_type, role_id)?;
         self.grantable_role(&actor, kind, role_id).await?;
         let clients = self.grantable_clients(&actor, client_ids).await?;
@@ -406,20 +350,13 @@ impl Domain {
             .into_iter()
             .map(|d| d.email.to_lowercase())
             .collect();
-        let mut seen = HashSet::new();
         let now = self.now();
         let mut rows = Vec::new();
-        for e in emails {
-            let email = parse_email(e).map_err(|_| {
-                DomainError::invalid("emails", format!("\"{e}\" is not a valid email."))
-            })?;
+        for email in emails {
             if existing.contains(&email) {
                 return Err(DomainError::bad_request(format!(
                     "{email} is already a member of this provider."
                 )));
-            }
-            if !seen.insert(email.clone()) {
-                continue;
             }
             rows.push(ProviderUserRow {
                 id: ProviderUserId::new(),
@@ -474,10 +411,10 @@ impl Domain {
         id: ProviderUserId,
     ) -> Result<ProviderInvite, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        self.reinvite_as(&actor, id).await
+        self.provider_reinvite(&actor, id).await
     }
 
-    async fn reinvite_as(
+    async fn provider_reinvite(
         &self,
         actor: &ProviderActor,
         id: ProviderUserId,
@@ -487,66 +424,51 @@ impl Domain {
             .store
             .provider_user(actor.provider.id, id)
             .await?
+            .filter(|m| m.role != ProviderRole::Owner)
             .ok_or(DomainError::NotFound)?;
-        if m.status != ProviderUserStatus::Invited || m.role == ProviderRole::Owner {
-            return Err(DomainError::bad_request("User invalid."));
-        }
-        m.invited_at = Some(self.now());
-        m.revision_date = self.now();
+        let invite = self.reinvite(&mut m, |m, token| {
+            self.provider_invite_link(&actor.provider, m, token)
+        })?;
         self.store
             .update_provider_users(&[m.clone()], &[])
             .await
             .map_err(changed_meanwhile)?;
-        let invite = self.issue_provider_invite(&actor.provider, &m)?;
         let mut out = self
             .deliver_provider_invites(&actor.provider, vec![invite])
             .await;
         Ok(out.remove(0))
     }
 
-    /// A bulk member call (`reinvite`, `confirm`, `delete`): the caller is resolved once and must
-    /// manage members (else the whole call is `NotFound`); each id then gets its own outcome
-    /// (an invitation for reinvites).
+    /// A bulk member call: the caller is resolved once and must manage members (else the whole
+    /// call is `NotFound`); each id then gets its own outcome (the new invitation for
+    /// reinvites), as [`run_bulk`] describes. A revoke suspends, a restore lifts the suspension,
+    /// a remove deletes for good.
     pub async fn bulk_provider_members(
         &self,
         caller: &Caller,
         provider_id: ProviderId,
         action: BulkMemberAction<'_>,
-    ) -> Result<Vec<(String, Result<Option<ProviderInvite>, DomainError>)>, DomainError> {
+    ) -> Result<Vec<BulkOutcome<Option<ProviderInvite>>>, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::ManageMembers, None)?;
-        let items: Vec<(&str, Option<&str>)> = match &action {
-            BulkMemberAction::Reinvite(ids) | BulkMemberAction::Delete(ids) => {
-                ids.iter().map(|i| (i.as_str(), None)).collect()
+        let actor = &actor;
+        run_bulk(action.items(), |id: ProviderUserId, key| async move {
+            match action {
+                BulkMemberAction::Reinvite(_) => self.provider_reinvite(actor, id).await.map(Some),
+                BulkMemberAction::Confirm(_) => {
+                    let key = key.unwrap_or_default();
+                    self.provider_confirm(actor, id, key).await.map(|()| None)
+                }
+                BulkMemberAction::Revoke(_) => {
+                    self.provider_suspend(actor, id, true).await.map(|()| None)
+                }
+                BulkMemberAction::Restore(_) => {
+                    self.provider_suspend(actor, id, false).await.map(|()| None)
+                }
+                BulkMemberAction::Remove(_) => self.provider_delete(actor, id).await.map(|()| None),
             }
-            BulkMemberAction::Confirm(keys) => keys
-                .iter()
-                .map(|(i, k)| (i.as_str(), Some(k.as_str())))
-                .collect(),
-        };
-        if items.len() > MAX_INVITES_PER_CALL {
-            return Err(DomainError::invalid(
-                "ids",
-                format!("At most {MAX_INVITES_PER_CALL} ids at a time."),
-            ));
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for (raw, key) in items {
-            let r = match raw.parse::<ProviderUserId>() {
-                Err(_) => Err(DomainError::NotFound),
-                Ok(id) => match (&action, key) {
-                    (BulkMemberAction::Reinvite(_), _) => {
-                        self.reinvite_as(&actor, id).await.map(Some)
-                    }
-                    (BulkMemberAction::Confirm(_), Some(k)) => {
-                        self.confirm_as(&actor, id, k).await.map(|_| None)
-                    }
-                    _ => self.delete_as(&actor, id).await.map(|_| None),
-                },
-            };
-            out.push((raw.to_string(), r));
-        }
-        Ok(out)
+        })
+        .await
     }
 
     /// Accepts an invitation for the signed-in caller (whose email must be the invited one).
@@ -557,40 +479,19 @@ impl Domain {
         id: ProviderUserId,
         token: &str,
     ) -> Result<(), DomainError> {
-        let mut m = self
+        let row = self
             .store
             .provider_user(provider_id, id)
             .await?
-            .filter(|m| m.role != ProviderRole::Owner)
-            .ok_or_else(|| DomainError::bad_request("User invalid."))?;
-        if m.status != ProviderUserStatus::Invited {
-            return Err(DomainError::bad_request("Already accepted."));
-        }
-        if !self.check_provider_invite_token(&m, token) {
-            return Err(DomainError::bad_request(
-                "Invalid token. The invitation may have expired or been replaced: ask for a new one.",
-            ));
-        }
-        if m.email.as_deref() != Some(caller.user.email.as_str()) {
-            return Err(DomainError::bad_request(
-                "User email does not match invite.",
-            ));
-        }
-        if self
-            .store
-            .provider_membership(provider_id, caller.user.id)
-            .await?
-            .is_some()
-        {
-            return Err(DomainError::bad_request(
-                "You are already a member of this provider.",
-            ));
-        }
-        m.status = ProviderUserStatus::Accepted;
-        m.user_id = Some(caller.user.id);
-        m.email = None;
-        m.invited_at = None;
-        m.revision_date = self.now();
+            .filter(|m| m.role != ProviderRole::Owner);
+        let already = async {
+            Ok(self
+                .store
+                .provider_membership(provider_id, caller.user.id)
+                .await?
+                .is_some())
+        };
+        let m = self.accepted(caller, row, token, already).await?;
         self.store
             .update_provider_users(&[m], &[])
             .await
@@ -607,20 +508,17 @@ impl Domain {
         key: &str,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        self.confirm_as(&actor, id, key).await
+        self.provider_confirm(&actor, id, key).await
     }
 
-    async fn confirm_as(
+    async fn provider_confirm(
         &self,
         actor: &ProviderActor,
         id: ProviderUserId,
         key: &str,
     ) -> Result<(), DomainError> {
         let mut m = self.managed_provider_member(actor, id).await?;
-        if m.status != ProviderUserStatus::Accepted {
-            return Err(DomainError::bad_request("Invalid user."));
-        }
-        check_member_key(key)?;
+        check_confirmable(&m, key)?;
         let user_id = m.user_id.ok_or(DomainError::NotFound)?;
         let user = self
             .store
@@ -632,9 +530,7 @@ impl Domain {
                 "This member has no master password yet and cannot be confirmed.",
             )
         })?;
-        m.status = ProviderUserStatus::Confirmed;
-        m.key = Some(key.to_string());
-        m.revision_date = self.now();
+        m.mark_confirmed(key, self.now());
         let events = [self.member_event_of(actor, EventType::ProviderUserConfirmed, &m)];
         self.store
             .update_provider_users(&[m], &events)
@@ -737,7 +633,16 @@ impl Domain {
         suspended: bool,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        let mut m = self.managed_provider_member(&actor, id).await?;
+        self.provider_suspend(&actor, id, suspended).await
+    }
+
+    async fn provider_suspend(
+        &self,
+        actor: &ProviderActor,
+        id: ProviderUserId,
+        suspended: bool,
+    ) -> Result<(), DomainError> {
+        let mut m = self.managed_provider_member(actor, id).await?;
         if m.suspended == suspended {
             return Ok(());
         }
@@ -748,7 +653,7 @@ impl Domain {
         } else {
             EventType::ProviderUserRestored
         };
-        let events = [self.member_event_of(&actor, t, &m)];
+        let events = [self.member_event_of(actor, t, &m)];
         self.store
             .update_provider_users(&[m], &events)
             .await
@@ -764,10 +669,10 @@ impl Domain {
         id: ProviderUserId,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
-        self.delete_as(&actor, id).await
+        self.provider_delete(&actor, id).await
     }
 
-    async fn delete_as(
+    async fn provider_delete(
         &self,
         actor: &ProviderActor,
         id: ProviderUserId,

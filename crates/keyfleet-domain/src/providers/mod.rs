@@ -15,7 +15,7 @@ mod roles;
 pub mod store;
 
 pub use clients::{ClientCreated, ClientView};
-pub use members::{BulkMemberAction, ProviderInvite};
+pub use members::ProviderInvite;
 pub use reports::{ProviderEventFilter, ProviderEventPage, ProviderSync};
 
 use crate::error::DomainError;
@@ -678,9 +678,7 @@ impl Domain {
             .map(|d| d.member)
             .find(|m| m.role == ProviderRole::Owner)
             .ok_or_else(|| DomainError::bad_request("Invalid owner."))?;
-        if owner.status != ProviderUserStatus::Invited
-            || !self.check_provider_invite_token(&owner, &req.token)
-        {
+        if !self.invite_token_valid(&owner, &req.token) {
             return Err(DomainError::bad_request("Invalid token."));
         }
         if owner.email.as_deref() != Some(caller.user.email.as_str()) {

@@ -45,13 +45,31 @@ pub(crate) fn path_id<T: FromStr>(raw: &str) -> Result<T, ApiError> {
     raw.parse().map_err(|_| ApiError(DomainError::NotFound))
 }
 
-/// The public text of one id's failure in a bulk answer: a refusal's own message, else
-/// `fallback` (never whether something the caller cannot reach exists).
-pub(crate) fn bulk_error(e: &DomainError, fallback: &str) -> String {
-    match e {
-        DomainError::Invalid { message, .. } => message.clone(),
-        _ => fallback.into(),
-    }
+/// The answer of a bulk member call, the same for organizations and providers: one entry per id
+/// in the order sent, `error` empty when it worked or the refusal's text; `object` is the
+/// table's Bitwarden model name, and `fill` adds what an outcome produced (a reinvite's link).
+pub(crate) fn bulk_answer<T>(
+    outcomes: Vec<keyfleet_domain::membership::BulkOutcome<Option<T>>>,
+    object: &str,
+    fill: impl Fn(&mut keyfleet_api::org_responses::BulkMemberResponse, T),
+) -> keyfleet_api::ListResponse<keyfleet_api::org_responses::BulkMemberResponse> {
+    use keyfleet_api::org_responses::BulkMemberResponse;
+    crate::org_views::list(
+        outcomes
+            .into_iter()
+            .map(|o| match o.result {
+                Ok(produced) => {
+                    let mut answer = BulkMemberResponse::new(o.id, String::new(), object);
+                    if let Some(p) = produced {
+                        fill(&mut answer, p);
+                    }
+                    answer
+                }
+                Err(refusal) => BulkMemberResponse::new(o.id, refusal, object),
+            })
+            .collect(),
+        None,
+    )
 }
 
 /// What the Bitwarden apps, Keyfleet's CLI and the provider layer use.

@@ -14,12 +14,13 @@ use keyfleet_api::org_responses::{
     OrganizationUserMiniDetailsResponse, OrganizationUserPublicKeyResponse,
 };
 use keyfleet_api::orgs::{
-    KeyedId, OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
+    OrganizationCreateRequest, OrganizationKeysRequest, OrganizationSeatRequest,
     OrganizationUpdateRequest, OrganizationUserAcceptRequest, OrganizationUserBulkConfirmRequest,
     OrganizationUserBulkRequest, OrganizationUserConfirmRequest, OrganizationUserInviteRequest,
     OrganizationUserUpdateRequest, SecretVerificationRequest,
 };
 use keyfleet_api::ListResponse;
+use keyfleet_domain::membership::BulkMemberAction;
 use keyfleet_domain::orgs::{InviteOutcome, MemberChange};
 use keyfleet_domain::{Caller, DomainError};
 use serde_json::Value;
@@ -154,14 +155,29 @@ fn invites_json(invites: &[InviteOutcome]) -> ListResponse<OrganizationUserInvit
 /// Bitwarden's name for an org bulk answer.
 const ORG_BULK: &str = "OrganizationBulkConfirmResponseModel";
 
-fn bulk_json(results: Vec<(String, Option<String>)>) -> ListResponse<BulkMemberResponse> {
-    v::list(
-        results
-            .into_iter()
-            .map(|(id, error)| BulkMemberResponse::new(id, error.unwrap_or_default(), ORG_BULK))
-            .collect(),
-        None,
-    )
+/// A bulk member call's answer; a reinvite's link only when it was not mailed (as
+/// [`invites_json`]).
+async fn bulk_members(
+    app: &AppState,
+    caller: &Caller,
+    org: &str,
+    action: BulkMemberAction<'_>,
+) -> Answer<ListResponse<BulkMemberResponse>> {
+    let outcomes = app
+        .domain
+        .bulk_org_members(caller, path_id(org)?, action)
+        .await?;
+    Ok(axum::Json(crate::routes::bulk_answer(
+        outcomes,
+        ORG_BULK,
+        |answer, invite: InviteOutcome| {
+            answer.mailed = Some(invite.mailed);
+            if !invite.mailed {
+                answer.invite_url = Some(invite.link);
+                answer.token = Some(invite.token);
+            }
+        },
+    )))
 }
 
 // ------------------------------------------------------------------ organizations
@@ -394,29 +410,7 @@ async fn reinvite_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    let results = app
-        .domain
-        .reinvite_members(&caller, path_id(&org)?, &req.ids)
-        .await?;
-    Ok(axum::Json(v::list(
-        results
-            .into_iter()
-            .map(|(id, r)| match r {
-                Ok(i) => BulkMemberResponse {
-                    mailed: Some(i.mailed),
-                    invite_url: (!i.mailed).then_some(i.link),
-                    token: (!i.mailed).then_some(i.token),
-                    ..BulkMemberResponse::new(id, String::new(), ORG_BULK)
-                },
-                Err(e) => BulkMemberResponse::new(id, public_error(&e), ORG_BULK),
-            })
-            .collect(),
-        None,
-    )))
-}
-
-fn public_error(e: &DomainError) -> String {
-    crate::routes::bulk_error(e, "User invalid.")
+    bulk_members(&app, &caller, &org, BulkMemberAction::Reinvite(&req.ids)).await
 }
 
 /// `POST /api/organizations/{org}/users/{id}/reinvite`.
@@ -425,15 +419,11 @@ async fn reinvite_member(
     Authed(caller): Authed,
     Path((org, id)): Path<(String, String)>,
 ) -> Answer<ListResponse<OrganizationUserInviteResponse>> {
-    let mut results = app
+    let invite = app
         .domain
-        .reinvite_members(&caller, path_id(&org)?, &[id])
+        .reinvite_member(&caller, path_id(&org)?, path_id(&id)?)
         .await?;
-    match results.pop() {
-        Some((_, Ok(invite))) => Ok(axum::Json(invites_json(&[invite]))),
-        Some((_, Err(e))) => Err(ApiError(e)),
-        None => Err(ApiError(DomainError::NotFound)),
-    }
+    Ok(axum::Json(invites_json(&[invite])))
 }
 
 /// `POST /api/organizations/{org}/users/{id}/accept` `{token}`.
@@ -493,23 +483,8 @@ async fn confirm_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkConfirmRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    let org_id = path_id(&org)?;
-    let ids: Vec<String> = req.keys.iter().map(|k| k.id.clone()).collect();
-    let keys: &[KeyedId] = &req.keys;
-    let results = app
-        .domain
-        .for_each_member(&caller, org_id, &ids, |id| {
-            let key = keys
-                .iter()
-                .find(|k| k.id.parse().ok() == Some(id))
-                .map(|k| k.key.clone())
-                .unwrap_or_default();
-            let domain = app.domain.clone();
-            let caller = caller.clone();
-            async move { domain.confirm_member(&caller, org_id, id, &key).await }
-        })
-        .await?;
-    Ok(axum::Json(bulk_json(results)))
+    let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
+    bulk_members(&app, &caller, &org, BulkMemberAction::Confirm(&keys)).await
 }
 
 /// `PUT /api/organizations/{org}/users/{id}`: role, permissions, access.
@@ -565,25 +540,6 @@ async fn change_member(
         .await?)
 }
 
-async fn bulk_members(
-    app: &AppState,
-    caller: &Caller,
-    org: &str,
-    ids: &[String],
-    change: MemberChange,
-) -> Answer<ListResponse<BulkMemberResponse>> {
-    let org_id = path_id(org)?;
-    let results = app
-        .domain
-        .for_each_member(caller, org_id, ids, |id| {
-            let domain = app.domain.clone();
-            let caller = caller.clone();
-            async move { domain.change_member(&caller, org_id, id, change).await }
-        })
-        .await?;
-    Ok(axum::Json(bulk_json(results)))
-}
-
 /// `PUT /api/organizations/{org}/users/revoke` `{ids}`.
 async fn revoke_members(
     State(app): State<AppState>,
@@ -591,7 +547,7 @@ async fn revoke_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    bulk_members(&app, &caller, &org, &req.ids, MemberChange::Revoke).await
+    bulk_members(&app, &caller, &org, BulkMemberAction::Revoke(&req.ids)).await
 }
 
 /// `PUT /api/organizations/{org}/users/restore` `{ids}`.
@@ -601,7 +557,7 @@ async fn restore_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    bulk_members(&app, &caller, &org, &req.ids, MemberChange::Restore).await
+    bulk_members(&app, &caller, &org, BulkMemberAction::Restore(&req.ids)).await
 }
 
 /// `DELETE /api/organizations/{org}/users` `{ids}`.
@@ -611,5 +567,5 @@ async fn remove_members(
     Path(org): Path<String>,
     Json(req): Json<OrganizationUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    bulk_members(&app, &caller, &org, &req.ids, MemberChange::Remove).await
+    bulk_members(&app, &caller, &org, BulkMemberAction::Remove(&req.ids)).await
 }

@@ -26,7 +26,8 @@ use keyfleet_api::provider_responses::{
     ProviderRoleResponse, ProviderUserPublicKeyResponse,
 };
 use keyfleet_api::ListResponse;
-use keyfleet_domain::providers::{BulkMemberAction, ProviderEventFilter, ProviderInvite};
+use keyfleet_domain::membership::BulkMemberAction;
+use keyfleet_domain::providers::{ProviderEventFilter, ProviderInvite};
 use keyfleet_domain::DomainError;
 use serde_json::Value;
 
@@ -85,8 +86,31 @@ crate::routes::route_table! {
     get "/api/providers/{provider}/reports/usage" => usage_report,
 }
 
-fn bulk_error(e: &DomainError) -> String {
-    crate::routes::bulk_error(e, "Invalid user.")
+/// Bitwarden's name for a provider bulk answer.
+const PROVIDER_BULK: &str = "providerBulkConfirmResponseModel";
+
+/// A bulk member call's answer; a reinvite's link always (as [`pv::invite`]).
+async fn bulk_members(
+    app: &AppState,
+    caller: &keyfleet_domain::Caller,
+    provider: &str,
+    action: BulkMemberAction<'_>,
+) -> Answer<ListResponse<BulkMemberResponse>> {
+    let outcomes = app
+        .domain
+        .bulk_provider_members(caller, path_id(provider)?, action)
+        .await?;
+    Ok(axum::Json(crate::routes::bulk_answer(
+        outcomes,
+        PROVIDER_BULK,
+        |answer, invite: ProviderInvite| {
+            let i = pv::invite(&invite);
+            answer.email = i.email;
+            answer.mailed = Some(i.mailed);
+            answer.token = Some(i.token);
+            answer.invite_url = Some(i.invite_url);
+        },
+    )))
 }
 
 // ------------------------------------------------------------------ the provider
@@ -195,15 +219,13 @@ async fn reinvite_members(
     Path(provider): Path<String>,
     Json(req): Json<ProviderUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    let results = app
-        .domain
-        .bulk_provider_members(
-            &caller,
-            path_id(&provider)?,
-            BulkMemberAction::Reinvite(&req.ids),
-        )
-        .await?;
-    Ok(axum::Json(bulk_answer(results)))
+    bulk_members(
+        &app,
+        &caller,
+        &provider,
+        BulkMemberAction::Reinvite(&req.ids),
+    )
+    .await
 }
 
 async fn reinvite_member(
@@ -272,15 +294,7 @@ async fn confirm_members(
     Json(req): Json<ProviderUserBulkConfirmRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
     let keys: Vec<(String, String)> = req.keys.into_iter().map(|k| (k.id, k.key)).collect();
-    let results = app
-        .domain
-        .bulk_provider_members(
-            &caller,
-            path_id(&provider)?,
-            BulkMemberAction::Confirm(&keys),
-        )
-        .await?;
-    Ok(axum::Json(bulk_answer(results)))
+    bulk_members(&app, &caller, &provider, BulkMemberAction::Confirm(&keys)).await
 }
 
 async fn update_member(
@@ -372,44 +386,7 @@ async fn delete_members(
     Path(provider): Path<String>,
     Json(req): Json<ProviderUserBulkRequest>,
 ) -> Answer<ListResponse<BulkMemberResponse>> {
-    let results = app
-        .domain
-        .bulk_provider_members(
-            &caller,
-            path_id(&provider)?,
-            BulkMemberAction::Delete(&req.ids),
-        )
-        .await?;
-    Ok(axum::Json(bulk_answer(results)))
-}
-
-/// `{id, error}` per member (and the new link for reinvites).
-fn bulk_answer(
-    results: Vec<(String, Result<Option<ProviderInvite>, DomainError>)>,
-) -> ListResponse<BulkMemberResponse> {
-    list(
-        results
-            .into_iter()
-            .map(|(id, r)| {
-                let mut answer =
-                    BulkMemberResponse::new(id, String::new(), "providerBulkConfirmResponseModel");
-                match r {
-                    Ok(Some(invite)) => {
-                        let i = pv::invite(&invite);
-                        answer.id = i.id;
-                        answer.email = i.email;
-                        answer.mailed = Some(i.mailed);
-                        answer.token = Some(i.token);
-                        answer.invite_url = Some(i.invite_url);
-                    }
-                    Ok(None) => {}
-                    Err(e) => answer.error = bulk_error(&e),
-                }
-                answer
-            })
-            .collect(),
-        None,
-    )
+    bulk_members(&app, &caller, &provider, BulkMemberAction::Remove(&req.ids)).await
 }
 
 async fn transfer_ownership(
