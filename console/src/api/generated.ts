@@ -32,11 +32,11 @@ export type VerificationRequest = {
 /**
  * The master password hash.
  */
-masterPasswordHash: string | null, 
+masterPasswordHash?: string, 
 /**
  * The token an earlier setup answer carried.
  */
-userVerificationToken: string | null, };
+userVerificationToken?: string, };
 
 export type AuthenticatorRequest = { 
 /**
@@ -50,11 +50,11 @@ token: string,
 /**
  * The master password hash.
  */
-masterPasswordHash: string | null, 
+masterPasswordHash?: string, 
 /**
  * The token an earlier setup answer carried.
  */
-userVerificationToken: string | null, };
+userVerificationToken?: string, };
 
 export type DisableTwoFactorRequest = { 
 /**
@@ -64,11 +64,11 @@ type: number,
 /**
  * The master password hash.
  */
-masterPasswordHash: string | null, 
+masterPasswordHash?: string, 
 /**
  * The token an earlier setup answer carried.
  */
-userVerificationToken: string | null, };
+userVerificationToken?: string, };
 
 export type EmailRequest = { 
 /**
@@ -82,11 +82,11 @@ token: string,
 /**
  * The master password hash.
  */
-masterPasswordHash: string | null, 
+masterPasswordHash?: string, 
 /**
  * The token an earlier setup answer carried.
  */
-userVerificationToken: string | null, };
+userVerificationToken?: string, };
 
 export type EmailLoginRequest = { 
 /**
@@ -96,17 +96,17 @@ email: string,
 /**
  * The master password hash.
  */
-masterPasswordHash: string | null, 
+masterPasswordHash?: string, 
 /**
  * The token the "second factor needed" answer carried.
  */
-ssoEmail2FaSessionToken: string | null, };
+ssoEmail2FaSessionToken?: string, };
 
 export type WebauthnKeyRequest = { 
 /**
  * The key slot.
  */
-id: number | null, 
+id?: number, 
 /**
  * The key's name.
  */
@@ -118,11 +118,11 @@ deviceResponse: unknown,
 /**
  * The master password hash.
  */
-masterPasswordHash: string | null, 
+masterPasswordHash?: string, 
 /**
  * The token an earlier setup answer carried.
  */
-userVerificationToken: string | null, };
+userVerificationToken?: string, };
 
 export type TwoFactorProviderResponse = { 
 /**
@@ -874,6 +874,26 @@ publicKey: string,
  */
 encryptedPrivateKey: string, };
 
+export type PolicyFields = { 
+/**
+ * On or off.
+ */
+enabled: boolean, 
+/**
+ * Type-specific settings.
+ */
+data?: JsonValue, };
+
+export type SavePolicyRequest = { 
+/**
+ * The policy.
+ */
+policy: PolicyFields, 
+/**
+ * Only the organization data ownership policy sends any.
+ */
+metadata?: JsonValue, };
+
 export type OrganizationCreateRequest = { 
 /**
  * Display name.
@@ -882,7 +902,7 @@ name: string,
 /**
  * Business name.
  */
-businessName: string | null, 
+businessName?: string, 
 /**
  * Billing contact.
  */
@@ -898,15 +918,15 @@ key: string,
 /**
  * The org key pair.
  */
-keys: OrganizationKeysRequest | null, 
+keys?: OrganizationKeysRequest, 
 /**
  * Name of the first collection, under the org key.
  */
-collectionName: string | null, 
+collectionName?: string, 
 /**
  * Seats bought on top of the plan's base (Keyfleet: the seat count of paid plans).
  */
-additionalSeats: number | null, };
+additionalSeats?: number, };
 
 export type OrganizationUpdateRequest = { 
 /**
@@ -916,15 +936,15 @@ name: string,
 /**
  * Business name.
  */
-businessName: string | null, 
+businessName?: string, 
 /**
  * Billing contact.
  */
-billingEmail: string | null, 
+billingEmail?: string, 
 /**
  * Keys, for an org created without them.
  */
-keys: OrganizationKeysRequest | null, };
+keys?: OrganizationKeysRequest, };
 
 export type OrganizationSeatRequest = { 
 /**
@@ -962,7 +982,7 @@ type: number,
 /**
  * Custom permissions.
  */
-permissions: JsonValue | null, 
+permissions?: JsonValue, 
 /**
  * Direct collection access.
  */
@@ -980,7 +1000,7 @@ type: number,
 /**
  * Custom permissions.
  */
-permissions: JsonValue | null, 
+permissions?: JsonValue, 
 /**
  * Direct collection access.
  */
@@ -989,7 +1009,7 @@ collections: Array<SelectionReadOnly>,
  * Groups; absent means "leave them as they are" (the web vault leaves them out when its
  * user may not change them), unlike an empty list.
  */
-groups: Array<string> | null, };
+groups?: Array<string>, };
 
 export type OrganizationUserAcceptRequest = { 
 /**
@@ -1005,7 +1025,7 @@ key: string,
 /**
  * Name of the member's default collection (unused by Keyfleet; accepted).
  */
-defaultUserCollectionName: string | null, };
+defaultUserCollectionName?: string, };
 
 export type KeyedId = { 
 /**
@@ -1037,7 +1057,7 @@ name: string,
 /**
  * Directory id.
  */
-externalId: string | null, 
+externalId?: string, 
 /**
  * Group access.
  */
@@ -1055,7 +1075,7 @@ name: string,
 /**
  * Directory id.
  */
-externalId: string | null, 
+externalId?: string, 
 /**
  * Collection access.
  */
@@ -1073,35 +1093,35 @@ type: number,
 /**
  * Item concerned.
  */
-cipherId: string | null, 
+cipherId?: string, 
 /**
  * When (client clock).
  */
-date: string | null, 
+date?: string, 
 /**
  * Organization concerned.
  */
-organizationId: string | null, };
+organizationId?: string, };
 
 export type EventRangeQuery = { 
 /**
  * Oldest event to include (ISO 8601).
  */
-start: string | null, 
+start?: string, 
 /**
  * Newest event to include (ISO 8601).
  */
-end: string | null, 
+end?: string, 
 /**
  * `continuationToken` of the previous page.
  */
-continuationToken: string | null, };
+continuationToken?: string, };
 
 export type SecretVerificationRequest = { 
 /**
  * The caller's master password hash.
  */
-masterPasswordHash: string | null, };
+masterPasswordHash?: string, };
 
 export type AdminProviderCreateRequest = { 
 /**
@@ -1115,11 +1135,11 @@ ownerEmail: string,
 /**
  * Business name.
  */
-businessName: string | null, 
+businessName?: string, 
 /**
  * Billing contact.
  */
-billingEmail: string | null, };
+billingEmail?: string, };
 
 export type ProviderSetupRequest = { 
 /**
@@ -1129,7 +1149,7 @@ name: string,
 /**
  * Business name.
  */
-businessName: string | null, 
+businessName?: string, 
 /**
  * Billing contact.
  */
@@ -1151,11 +1171,11 @@ name: string,
 /**
  * Business name.
  */
-businessName: string | null, 
+businessName?: string, 
 /**
  * Billing contact.
  */
-billingEmail: string | null, };
+billingEmail?: string, };
 
 export type ProviderUserInviteRequest = { 
 /**
@@ -1165,15 +1185,15 @@ emails: Array<string>,
 /**
  * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
  */
-type: number | null, 
+type?: number, 
 /**
  * `owner`, `admin`, `technician` or `custom`.
  */
-role: string | null, 
+role?: string, 
 /**
  * The custom role, with `role: "custom"`.
  */
-roleId: string | null, 
+roleId?: string, 
 /**
  * Clients (provider organization ids) to assign the new members to.
  */
@@ -1217,15 +1237,15 @@ export type ProviderUserUpdateRequest = {
 /**
  * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
  */
-type: number | null, 
+type?: number, 
 /**
  * `admin`, `technician` or `custom`.
  */
-role: string | null, 
+role?: string, 
 /**
  * The custom role, with `role: "custom"`.
  */
-roleId: string | null, };
+roleId?: string, };
 
 export type ProviderUserClientsRequest = { 
 /**
@@ -1237,7 +1257,7 @@ export type ProviderTransferOwnershipRequest = {
 /**
  * The caller's master password hash.
  */
-masterPasswordHash: string | null, };
+masterPasswordHash?: string, };
 
 export type ProviderRoleRequest = { 
 /**
@@ -1251,7 +1271,7 @@ permissions: Array<string>,
 /**
  * `all` or `assigned`.
  */
-scope: string | null, };
+scope?: string, };
 
 export type ProviderRoleCloneRequest = { 
 /**
@@ -1267,7 +1287,7 @@ name: string,
 /**
  * The client's own owner to invite (`clientOwnerEmail` is Bitwarden's name).
  */
-ownerEmail: string | null, 
+ownerEmail?: string, 
 /**
  * PlanType (17–20: Teams or Enterprise, monthly or annually).
  */
@@ -1275,7 +1295,7 @@ planType: number,
 /**
  * Seats.
  */
-seats: number | null, 
+seats?: number, 
 /**
  * The org key wrapped with the provider key (type-2 EncString).
  */
@@ -1287,23 +1307,23 @@ keyPair: OrganizationKeysRequest,
 /**
  * First collection's name, encrypted with the org key.
  */
-collectionName: string | null, 
+collectionName?: string, 
 /**
  * Billing contact (defaults to the provider's).
  */
-billingEmail: string | null, 
+billingEmail?: string, 
 /**
  * Website.
  */
-website: string | null, 
+website?: string, 
 /**
  * Region.
  */
-region: string | null, 
+region?: string, 
 /**
  * Notes.
  */
-notes: string | null, };
+notes?: string, };
 
 export type ProviderClientLinkRequest = { 
 /**
@@ -1317,29 +1337,29 @@ key: string,
 /**
  * The caller's master password hash.
  */
-masterPasswordHash: string | null, };
+masterPasswordHash?: string, };
 
 export type ProviderClientUpdateRequest = { 
 /**
  * Organization name.
  */
-name: string | null, 
+name?: string, 
 /**
  * Website.
  */
-website: string | null, 
+website?: string, 
 /**
  * Region.
  */
-region: string | null, 
+region?: string, 
 /**
  * Notes.
  */
-notes: string | null, 
+notes?: string, 
 /**
  * Seats (`assignedSeats` is Bitwarden's name).
  */
-seats: number | null, };
+seats?: number, };
 
 export type ProviderClientMembersRequest = { 
 /**
@@ -1351,34 +1371,34 @@ export type ProviderEventsQuery = {
 /**
  * Keep the events of this provider member (done to them or by them).
  */
-member: string | null, 
+member?: string, 
 /**
  * Keep the events of this client (provider organization id).
  */
-client: string | null, 
+client?: string, 
 /**
  * Keep one event type (a number).
  */
-type: string | null, 
+type?: string, 
 /**
  * `json` (default) or `csv`.
  */
-format: string | null, 
+format?: string, 
 /**
  * Oldest event to include (ISO 8601).
  */
-start: string | null, 
+start?: string, 
 /**
  * Newest event to include (ISO 8601).
  */
-end: string | null, 
+end?: string, 
 /**
  * `continuationToken` of the previous page.
  */
-continuationToken: string | null, };
+continuationToken?: string, };
 
 export type ReportFormatQuery = { 
 /**
  * `json` (default) or `csv`.
  */
-format: string | null, };
+format?: string, };

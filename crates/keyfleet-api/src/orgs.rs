@@ -19,6 +19,7 @@ pub struct OrganizationKeysRequest {
 
 /// `POST /api/organizations`: the web vault's create form (billing fields ignored).
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationCreateRequest {
     /// Display name.
@@ -46,6 +47,7 @@ pub struct OrganizationCreateRequest {
 
 /// `PUT /api/organizations/{id}`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUpdateRequest {
     /// Display name.
@@ -89,6 +91,7 @@ pub struct SelectionReadOnly {
 
 /// `POST /api/organizations/{id}/users/invite`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserInviteRequest {
     /// Addresses to invite.
@@ -109,6 +112,7 @@ pub struct OrganizationUserInviteRequest {
 
 /// `PUT /api/organizations/{id}/users/{orgUserId}`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserUpdateRequest {
     /// OrganizationUserType number.
@@ -136,6 +140,7 @@ pub struct OrganizationUserAcceptRequest {
 
 /// `POST …/users/{orgUserId}/confirm`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationUserConfirmRequest {
     /// The org key wrapped to the member's public key (type 4).
@@ -173,6 +178,7 @@ pub struct OrganizationUserBulkRequest {
 
 /// `POST/PUT /api/organizations/{id}/collections[/{id}]`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRequest {
     /// Name under the org key.
@@ -190,6 +196,7 @@ pub struct CollectionRequest {
 
 /// `POST/PUT /api/organizations/{id}/groups[/{id}]`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRequest {
     /// Name (plain text by protocol).
@@ -221,21 +228,27 @@ pub struct PolicyRequest {
 }
 
 /// The policy itself, as both shapes carry it.
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct PolicyFields {
-    enabled: bool,
+#[ts(optional_fields)]
+pub struct PolicyFields {
+    /// On or off.
+    pub enabled: bool,
+    /// Type-specific settings.
     #[serde(default)]
-    data: Option<Value>,
+    pub data: Option<Value>,
 }
 
-/// `SavePolicyRequest`.
-#[derive(Serialize, Deserialize)]
+/// `SavePolicyRequest`, the shape [`PolicyRequest`] is written in (what the console sends).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct SavePolicyRequest {
-    policy: PolicyFields,
+#[ts(optional_fields)]
+pub struct SavePolicyRequest {
+    /// The policy.
+    pub policy: PolicyFields,
+    /// Only the organization data ownership policy sends any.
     #[serde(default)]
-    metadata: Option<Value>,
+    pub metadata: Option<Value>,
 }
 
 impl<'de> Deserialize<'de> for PolicyRequest {
@@ -336,6 +349,7 @@ pub struct CipherCollectionsRequest {
 
 /// One client-reported event for `POST /events/collect`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EventCollectRequest {
     /// EventType number.
@@ -355,6 +369,7 @@ pub struct EventCollectRequest {
 /// `?start&end&continuationToken` of the event lists (org, member, item, public API, provider):
 /// ISO 8601 dates, and the cursor from the previous page.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EventRangeQuery {
     /// Oldest event to include (ISO 8601).
@@ -371,6 +386,7 @@ pub struct EventRangeQuery {
 /// `{masterPasswordHash}` (`SecretVerificationRequestModel`): the password re-check of org
 /// deletion, leaving, and viewing or rotating the org API key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct SecretVerificationRequest {
     /// The caller's master password hash.

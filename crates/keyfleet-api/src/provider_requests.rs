@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 /// `POST /admin/providers`: the operator creates a provider and invites its owner.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct AdminProviderCreateRequest {
     /// Display name.
@@ -27,6 +28,7 @@ pub struct AdminProviderCreateRequest {
 /// `POST /api/providers/{provider}/setup` (`ProviderSetupRequestModel`): the invited owner sets
 /// the provider up with its first wrapped key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderSetupRequest {
     /// Display name.
@@ -44,6 +46,7 @@ pub struct ProviderSetupRequest {
 
 /// `PUT /api/providers/{provider}` (`ProviderUpdateRequestModel`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderUpdateRequest {
     /// Display name.
@@ -58,6 +61,7 @@ pub struct ProviderUpdateRequest {
 
 /// `POST …/users/invite` (`ProviderUserInviteRequestModel` plus Keyfleet's roles).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderUserInviteRequest {
     /// Addresses to invite (at most 100).
@@ -115,6 +119,7 @@ pub struct ProviderUserBulkConfirmRequest {
 
 /// `PUT …/users/{member}` (`ProviderUserUpdateRequestModel` plus Keyfleet's roles).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderUserUpdateRequest {
     /// ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
@@ -138,6 +143,7 @@ pub struct ProviderUserClientsRequest {
 
 /// `POST …/users/{member}/transfer-ownership` (Keyfleet): the owner re-enters their password.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderTransferOwnershipRequest {
     /// The caller's master password hash.
@@ -147,6 +153,7 @@ pub struct ProviderTransferOwnershipRequest {
 
 /// `POST`/`PUT …/roles[/{role}]` (Keyfleet): a custom role.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 pub struct ProviderRoleRequest {
     /// Display name.
     pub name: String,
@@ -168,6 +175,7 @@ pub struct ProviderRoleCloneRequest {
 /// `POST …/clients` (`CreateClientOrganizationRequestBody` plus Keyfleet's fields): a new client
 /// organization, everything secret already wrapped by the client.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderClientCreateRequest {
     /// Organization name.
@@ -203,6 +211,7 @@ pub struct ProviderClientCreateRequest {
 
 /// `POST …/clients/existing` (`ProviderOrganizationAddRequestModel`): link an org the caller owns.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderClientLinkRequest {
     /// The organization.
@@ -217,6 +226,7 @@ pub struct ProviderClientLinkRequest {
 /// `PUT …/clients/{client}` (`UpdateClientOrganizationRequestBody` plus Keyfleet's fields): only
 /// the fields present change.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderClientUpdateRequest {
     /// Organization name.
@@ -247,6 +257,7 @@ pub struct ProviderClientMembersRequest {
 /// `?start&end&continuationToken&member&client&type&format` of `GET …/events` and
 /// `GET …/users/{member}/events`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderEventsQuery {
     /// Range and cursor.
@@ -268,6 +279,7 @@ pub struct ProviderEventsQuery {
 
 /// `?format` of `GET …/reports/usage`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
 pub struct ReportFormatQuery {
     /// `json` (default) or `csv`.
     #[serde(default)]

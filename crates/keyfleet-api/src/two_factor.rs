@@ -10,6 +10,7 @@ use ts_rs::TS;
 /// The secret a setup call is verified with: the master password hash, or the short-lived
 /// token an earlier call of the same setup answered.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationRequest {
     /// The master password hash.
@@ -67,6 +68,7 @@ pub struct EmailRequest {
 /// `TwoFactorEmailLoginRequest`. Login with a device (`authRequestAccessCode`) is not supported:
 /// such a request needs the password like any other.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailLoginRequest {
     /// The account.
@@ -83,6 +85,7 @@ pub struct EmailLoginRequest {
 /// `PUT|POST|DELETE /api/two-factor/webauthn`: `id` is the key slot (1–5); `deviceResponse` is
 /// the browser's attestation as the web vault forwards it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct WebauthnKeyRequest {
     /// How the call is verified.

@@ -83,6 +83,8 @@ fn render() -> String {
         ProviderClientLaunchResponse::decl(),
         // requests
         OrganizationKeysRequest::decl(),
+        PolicyFields::decl(),
+        SavePolicyRequest::decl(),
         OrganizationCreateRequest::decl(),
         OrganizationUpdateRequest::decl(),
         OrganizationSeatRequest::decl(),
@@ -150,5 +152,64 @@ fn the_console_types_are_generated_from_the_rust_types() {
         committed == text,
         "{} is stale: run KEYFLEET_BLESS=1 cargo test -p keyfleet-api --test typescript",
         path.display()
+    );
+}
+
+/// The names of the types in `src/` that derive `TS` (or are declared by `numbered!`, which
+/// derives it): each must be in the rendered file, so a new wire type cannot be left out of the
+/// hand-kept list above.
+fn ts_types_in_source() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut derives_ts = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") {
+                derives_ts = line
+                    .trim_start_matches("#[derive(")
+                    .trim_end_matches(")]")
+                    .split(',')
+                    .any(|d| d.trim() == "TS");
+                continue;
+            }
+            let item = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "));
+            if let Some(rest) = item {
+                if derives_ts {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    names.push(name);
+                }
+                derives_ts = false;
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_type_deriving_ts_is_generated() {
+    let text = render();
+    let names = ts_types_in_source();
+    assert!(
+        names.len() > 50,
+        "found only {} TS types: the scan is broken",
+        names.len()
+    );
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            !text.contains(&format!("export type {n} "))
+                && !text.contains(&format!("export type {n}<"))
+                && !text.contains(&format!("export enum {n} "))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these to render()'s list: {missing:?}"
     );
 }
