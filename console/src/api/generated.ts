@@ -1183,21 +1183,21 @@ export type ProviderUserInviteRequest = {
  */
 emails: Array<string>, 
 /**
- * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
+ * Clients (provider organization ids) to assign the new members to.
+ */
+clientIds: Array<string>, 
+/**
+ * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides the role when `role` is absent.
  */
 type?: number, 
 /**
- * `owner`, `admin`, `technician` or `custom`.
+ * `admin`, `technician` or `custom`.
  */
 role?: string, 
 /**
  * The custom role, with `role: "custom"`.
  */
-roleId?: string, 
-/**
- * Clients (provider organization ids) to assign the new members to.
- */
-clientIds: Array<string>, };
+roleId?: string, };
 
 export type ProviderUserBulkRequest = { 
 /**
@@ -1235,7 +1235,21 @@ keys: Array<ProviderUserKeyedId>, };
 
 export type ProviderUserUpdateRequest = { 
 /**
- * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
+ * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides the role when `role` is absent.
+ */
+type?: number, 
+/**
+ * `admin`, `technician` or `custom`.
+ */
+role?: string, 
+/**
+ * The custom role, with `role: "custom"`.
+ */
+roleId?: string, };
+
+export type ProviderRoleChoice = { 
+/**
+ * ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides the role when `role` is absent.
  */
 type?: number, 
 /**

@@ -66,15 +66,9 @@ pub struct ProviderUpdateRequest {
 pub struct ProviderUserInviteRequest {
     /// Addresses to invite (at most 100).
     pub emails: Vec<String>,
-    /// ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
-    #[serde(default, rename = "type")]
-    pub member_type: Option<i32>,
-    /// `owner`, `admin`, `technician` or `custom`.
-    #[serde(default)]
-    pub role: Option<String>,
-    /// The custom role, with `role: "custom"`.
-    #[serde(default)]
-    pub role_id: Option<String>,
+    /// The role the new members get.
+    #[serde(flatten)]
+    pub role: ProviderRoleChoice,
     /// Clients (provider organization ids) to assign the new members to.
     #[serde(default)]
     pub client_ids: Vec<String>,
@@ -119,17 +113,27 @@ pub struct ProviderUserBulkConfirmRequest {
 
 /// `PUT …/users/{member}` (`ProviderUserUpdateRequestModel` plus Keyfleet's roles).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
-#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderUserUpdateRequest {
-    /// ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides `role` when it is absent.
-    #[serde(default, rename = "type")]
+    /// The member's new role.
+    #[serde(flatten)]
+    pub role: ProviderRoleChoice,
+}
+
+/// A role as an invitation or a role change names it: Keyfleet's `role` (with `roleId` for a
+/// custom role) or else Bitwarden's `type`. Both bodies carry these same three keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderRoleChoice {
+    /// ProviderUserType: 0 ProviderAdmin, 1 ServiceUser; decides the role when `role` is absent.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub member_type: Option<i32>,
     /// `admin`, `technician` or `custom`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// The custom role, with `role: "custom"`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
 }
 

@@ -111,6 +111,7 @@ fn render() -> String {
         ProviderUserKeyedId::decl(),
         ProviderUserBulkConfirmRequest::decl(),
         ProviderUserUpdateRequest::decl(),
+        ProviderRoleChoice::decl(),
         ProviderUserClientsRequest::decl(),
         ProviderTransferOwnershipRequest::decl(),
         ProviderRoleRequest::decl(),

@@ -5,10 +5,10 @@ use crate::authed::{send, send_text, Bearer, NO_BODY};
 use crate::{AccountCalls, ClientError};
 use keyfleet_api::org_responses::{BulkMemberResponse, ProviderEventResponse};
 use keyfleet_api::provider_requests::{
-    ProviderClientMembersRequest, ProviderClientUpdateRequest, ProviderRoleCloneRequest,
-    ProviderRoleRequest, ProviderTransferOwnershipRequest, ProviderUpdateRequest,
-    ProviderUserAcceptRequest, ProviderUserBulkRequest, ProviderUserClientsRequest,
-    ProviderUserInviteRequest, ProviderUserUpdateRequest,
+    ProviderClientMembersRequest, ProviderClientUpdateRequest, ProviderRoleChoice,
+    ProviderRoleCloneRequest, ProviderRoleRequest, ProviderTransferOwnershipRequest,
+    ProviderUpdateRequest, ProviderUserAcceptRequest, ProviderUserBulkRequest,
+    ProviderUserClientsRequest, ProviderUserInviteRequest, ProviderUserUpdateRequest,
 };
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProfileProviderResponse, ProviderClientLaunchResponse,
@@ -100,9 +100,11 @@ pub trait ProviderCalls: Bearer {
         let (role, role_id) = role.fields();
         let body = ProviderUserInviteRequest {
             emails: emails.to_vec(),
-            member_type: None,
-            role: Some(role.into()),
-            role_id: role_id.map(Into::into),
+            role: ProviderRoleChoice {
+                member_type: None,
+                role: Some(role.into()),
+                role_id: role_id.map(Into::into),
+            },
             client_ids: client_ids.to_vec(),
         };
         let path = format!("{}/users/invite", provider_path(provider_id));
@@ -179,9 +181,11 @@ pub trait ProviderCalls: Bearer {
         let path = format!("{}/users/{member_id}", provider_path(provider_id));
         let (role, role_id) = role.fields();
         let body = ProviderUserUpdateRequest {
-            member_type: None,
-            role: Some(role.into()),
-            role_id: role_id.map(Into::into),
+            role: ProviderRoleChoice {
+                member_type: None,
+                role: Some(role.into()),
+                role_id: role_id.map(Into::into),
+            },
         };
         send(self, Method::PUT, &path, Some(&body)).await
     }

@@ -18,6 +18,7 @@ use crate::providers::store::{ProviderMemberDetails, ProviderRow, ProviderUserRo
 use crate::store::EventRow;
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus, ProviderUserType};
+use keyfleet_api::provider_requests::{ProviderRoleChoice, ProviderUserInviteRequest};
 use std::collections::HashSet;
 
 /// One invitation to a provider as the inviting member (or the operator) gets it back, link
@@ -70,6 +71,13 @@ pub(crate) fn parse_role(
         _ => None,
     };
     Ok((kind, role_id))
+}
+
+/// The role an invitation or a role change names.
+pub(crate) fn parse_role_choice(
+    c: &ProviderRoleChoice,
+) -> Result<(ProviderRole, Option<ProviderRoleId>), DomainError> {
+    parse_role(c.role.as_deref(), c.member_type, c.role_id.as_deref())
 }
 
 /// The assignments a change from `before` to `after` adds and ends, each with its event type.
@@ -326,23 +334,18 @@ impl Domain {
     // ------------------------------------------------------------------ invitations
 
     /// Invites addresses with a role and (optionally) assigned clients.
-    #[allow(clippy::too_many_arguments)]
     pub async fn invite_provider_members(
         &self,
         caller: &Caller,
         provider_id: ProviderId,
-        emails: &[String],
-        role_name: Option<&str>,
-        wire_type: Option<i32>,
-        role_id: Option<&str>,
-        client_ids: &[String],
+        req: &ProviderUserInviteRequest,
     ) -> Result<Vec<ProviderInvite>, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         actor.require(Permission::ManageMembers, None)?;
-        let emails = invite_addresses(emails)?;
-        let (kind, role_id) = parse_role(role_name, wire_type, role_id)?;
+        let emails = invite_addresses(&req.emails)?;
+        let (kind, role_id) = parse_role_choice(&req.role)?;
         self.grantable_role(&actor, kind, role_id).await?;
-        let clients = self.grantable_clients(&actor, client_ids).await?;
+        let clients = self.grantable_clients(&actor, &req.client_ids).await?;
         let existing: HashSet<String> = self
             .store
             .provider_members(provider_id, None)
@@ -547,13 +550,11 @@ impl Domain {
         caller: &Caller,
         provider_id: ProviderId,
         id: ProviderUserId,
-        role_name: Option<&str>,
-        wire_type: Option<i32>,
-        role_id: Option<&str>,
+        role: &ProviderRoleChoice,
     ) -> Result<(), DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         let mut m = self.managed_provider_member(&actor, id).await?;
-        let (kind, role_id) = parse_role(role_name, wire_type, role_id)?;
+        let (kind, role_id) = parse_role_choice(role)?;
         self.grantable_role(&actor, kind, role_id).await?;
         m.role = kind;
         m.role_id = role_id;

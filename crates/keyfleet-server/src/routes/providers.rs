@@ -197,15 +197,7 @@ async fn invite_members(
 ) -> Answer<ListResponse<ProviderInviteResponse>> {
     let invites = app
         .domain
-        .invite_provider_members(
-            &caller,
-            path_id(&provider)?,
-            &req.emails,
-            req.role.as_deref(),
-            req.member_type,
-            req.role_id.as_deref(),
-            &req.client_ids,
-        )
+        .invite_provider_members(&caller, path_id(&provider)?, &req)
         .await?;
     Ok(axum::Json(list(
         invites.iter().map(pv::invite).collect(),
@@ -305,14 +297,7 @@ async fn update_member(
 ) -> Answer<ProviderMemberResponse> {
     let (pid, mid) = (path_id(&provider)?, path_id(&member)?);
     app.domain
-        .update_provider_member_role(
-            &caller,
-            pid,
-            mid,
-            req.role.as_deref(),
-            req.member_type,
-            req.role_id.as_deref(),
-        )
+        .update_provider_member_role(&caller, pid, mid, &req.role)
         .await?;
     member_json(&app, &caller, pid, mid).await
 }
