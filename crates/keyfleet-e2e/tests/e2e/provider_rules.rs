@@ -1043,6 +1043,170 @@ async fn a_new_owner_or_admin_of_a_managed_client_is_announced_to_its_owners() {
     server.stop().await;
 }
 
+// ------------------------------------------------------------------ one membership lifecycle
+
+/// Organizations and providers run one membership lifecycle: the same refusals with the same
+/// texts at each step, the same bulk answer, and tokens that do not cross tables. Stored rows are
+/// read back after each refusal.
+async fn one_membership_lifecycle(server: &TestServer, clock: &ManualClock, w: &World) {
+    use keyfleet_domain::membership::refusal;
+    let o = w.owner.s();
+    let (org, org_key) = own_org(o, &w.pair, "Lifecycle Co").await;
+    let x = account(server, "joiner@msp.example", TwoStep::On, clock).await;
+    let xs = &x.session;
+    let org_invite = o
+        .invite_members(&org, &[xs.email.as_str()], 2, &[])
+        .await
+        .unwrap();
+    let (ou, org_token) = (
+        org_invite[0].id.clone(),
+        org_invite[0].token.clone().unwrap(),
+    );
+    let (pu, provider_token) = w
+        .provider
+        .invite(o, &xs.email, MemberRole::Technician, &[])
+        .await;
+    let org_member = format!("/api/organizations/{org}/users/{ou}");
+    let provider_member = w.provider.path(&format!("/users/{pu}"));
+    let status_of =
+        |path: String| async move { ok(o, Method::GET, &path, None).await["status"].clone() };
+
+    // A token of one table does not accept the other's invitation, with the same text; nothing
+    // changes.
+    for (path, token) in [
+        (format!("{org_member}/accept"), &provider_token),
+        (format!("{provider_member}/accept"), &org_token),
+        (format!("{org_member}/accept"), &"forged".to_string()),
+    ] {
+        let res = send(xs, Method::POST, &path, Some(json!({ "token": token }))).await;
+        assert_eq!(res.status, 400, "{path}: {}", res.body);
+        assert_eq!(message(&res), refusal::INVALID_TOKEN, "{path}");
+    }
+    assert_eq!(status_of(org_member.clone()).await, 0);
+    assert_eq!(status_of(provider_member.clone()).await, 0);
+
+    // Someone else holding the right token: the same refusal on both.
+    let other = account(server, "other@msp.example", TwoStep::On, clock).await;
+    for (path, token) in [
+        (format!("{org_member}/accept"), &org_token),
+        (format!("{provider_member}/accept"), &provider_token),
+    ] {
+        let res = send(
+            &other.session,
+            Method::POST,
+            &path,
+            Some(json!({ "token": token })),
+        )
+        .await;
+        assert_eq!(message(&res), refusal::EMAIL_MISMATCH, "{path}");
+    }
+
+    // Confirming before acceptance: the same text, in the single and the bulk call.
+    let early = send(
+        o,
+        Method::POST,
+        &format!("{org_member}/confirm"),
+        Some(json!({"key": "4.x"})),
+    )
+    .await;
+    assert_eq!(message(&early), refusal::NOT_ACCEPTED);
+    let early = send(
+        o,
+        Method::POST,
+        &format!("{provider_member}/confirm"),
+        Some(json!({"key": "4.x"})),
+    )
+    .await;
+    assert_eq!(message(&early), refusal::NOT_ACCEPTED);
+
+    xs.accept_invite(&org, &ou, &org_token).await.unwrap();
+    w.provider.accept(xs, &pu, &provider_token).await;
+    assert_eq!(status_of(org_member.clone()).await, 1);
+    assert_eq!(status_of(provider_member.clone()).await, 1);
+    // A link works once.
+    for (path, token) in [
+        (format!("{org_member}/accept"), &org_token),
+        (format!("{provider_member}/accept"), &provider_token),
+    ] {
+        let res = send(xs, Method::POST, &path, Some(json!({ "token": token }))).await;
+        assert_eq!(message(&res), refusal::ALREADY_ACCEPTED, "{path}");
+    }
+
+    // Bulk calls answer the same list: one entry per id in order, the refusal's text, or
+    // "User invalid." for what the caller cannot manage (a missing id, a malformed one).
+    let missing = uuid::Uuid::new_v4().to_string();
+    for (base, accepted, object) in [
+        (
+            format!("/api/organizations/{org}/users"),
+            &ou,
+            "OrganizationBulkConfirmResponseModel",
+        ),
+        (
+            w.provider.path("/users"),
+            &pu,
+            "providerBulkConfirmResponseModel",
+        ),
+    ] {
+        let ids = json!({ "ids": [accepted, missing, "junk"] });
+        let answer = ok(o, Method::POST, &format!("{base}/reinvite"), Some(ids)).await;
+        let errors: Vec<&str> = answer["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert_eq!(e["object"], object);
+                e["error"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                refusal::NOT_INVITED,
+                refusal::USER_INVALID,
+                refusal::USER_INVALID
+            ],
+            "{base}"
+        );
+        let keys = json!({ "keys": [{ "id": accepted, "key": "not a wrapped key" }] });
+        let answer = ok(o, Method::POST, &format!("{base}/confirm"), Some(keys)).await;
+        assert!(
+            answer["data"][0]["error"].as_str().unwrap().contains("key"),
+            "{base}: {answer}"
+        );
+        let many: Vec<String> = (0..101).map(|_| missing.clone()).collect();
+        let res = send(
+            o,
+            Method::POST,
+            &format!("{base}/reinvite"),
+            Some(json!({ "ids": many })),
+        )
+        .await;
+        assert_eq!(res.status, 400, "{base}");
+        assert_eq!(
+            res.json()["validationErrors"]["ids"][0],
+            refusal::TOO_MANY_IDS,
+            "{base}: {}",
+            res.body
+        );
+    }
+    assert_eq!(status_of(org_member.clone()).await, 1);
+    assert_eq!(status_of(provider_member.clone()).await, 1);
+
+    // Confirmed once, a second confirmation is refused alike.
+    o.confirm_member(&org, &ou, &org_key).await.unwrap();
+    w.provider.confirm(o, &pu).await;
+    assert_eq!(status_of(org_member.clone()).await, 2);
+    assert_eq!(status_of(provider_member.clone()).await, 2);
+    for base in [
+        format!("/api/organizations/{org}/users"),
+        w.provider.path("/users"),
+    ] {
+        let keys = json!({ "keys": [{ "id": if base.contains("providers") { &pu } else { &ou }, "key": "4.x" }] });
+        let answer = ok(o, Method::POST, &format!("{base}/confirm"), Some(keys)).await;
+        assert_eq!(answer["data"][0]["error"], refusal::NOT_ACCEPTED, "{base}");
+    }
+}
+
 macro_rules! on_both_backends {
     ($($story:ident => $sqlite:ident, $postgres:ident;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1079,6 +1243,7 @@ on_both_backends! {
     usage_adds_up => the_usage_report_adds_up_on_sqlite, the_usage_report_adds_up_on_postgres;
     unassigned_clients_never_leak => a_technician_never_receives_an_unassigned_client_on_sqlite, a_technician_never_receives_an_unassigned_client_on_postgres;
     assignments_are_logged_per_pair => assignments_are_logged_per_member_and_client_on_sqlite, assignments_are_logged_per_member_and_client_on_postgres;
+    one_membership_lifecycle => orgs_and_providers_share_one_membership_lifecycle_on_sqlite, orgs_and_providers_share_one_membership_lifecycle_on_postgres;
 }
 
 /// Integrators fetch the contract from the server itself: no token needed, and it is the
