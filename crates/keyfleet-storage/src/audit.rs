@@ -62,8 +62,8 @@ impl AuditStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            insert_events!(tx, events);
-            bump_org_members!(tx, row.org_id, row.revision_date.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, row.org_id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -71,7 +71,7 @@ impl AuditStore for SqlStore {
     async fn insert_events(&self, events: &[EventRow]) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })
     }

@@ -1,6 +1,7 @@
 //! Collections and groups, and the access they give.
 
 use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
+use crate::conn::{Arg, Conn};
 use crate::org_records::{CollectionRecord, GroupRecord, COLLECTION_COLUMNS};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::{db, on_pool, placeholders, SqlStore};
@@ -58,21 +59,24 @@ fn selection(r: &SelectionRecord) -> Result<AccessSelection, StoreError> {
     })
 }
 
-/// Inserts access rows (`$table` with its owner and target columns).
-macro_rules! insert_selections {
-    ($tx:expr, $sql:expr, $owner:expr, $list:expr) => {
-        for s in $list.iter() {
-            sqlx::query($sql)
-                .bind($owner.to_string())
-                .bind(s.id.to_string())
-                .bind(s.read_only)
-                .bind(s.hide_passwords)
-                .bind(s.manage)
-                .execute(&mut *$tx)
-                .await
-                .map_err(db)?;
-        }
-    };
+/// Inserts access rows with `sql` (its table's owner column `$1`, target `$2`, then the flags).
+async fn insert_selections<C: Conn + ?Sized>(
+    tx: &mut C,
+    sql: &str,
+    owner: impl ToString,
+    list: &[AccessSelection],
+) -> Result<(), StoreError> {
+    let owner = owner.to_string();
+    for s in list {
+        let q = sqlx::query(sql)
+            .arg(owner.as_str())
+            .arg(s.id.to_string())
+            .arg(s.read_only)
+            .arg(s.hide_passwords)
+            .arg(s.manage);
+        tx.run(q).await?;
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -245,10 +249,10 @@ impl CollectionStore for SqlStore {
                     .await
                     .map_err(db)?;
             }
-            insert_selections!(tx, USERS, row.id, access.users);
-            insert_selections!(tx, GROUPS, row.id, access.groups);
-            insert_events!(tx, events);
-            bump_org_members!(tx, row.org_id, row.revision_date.0);
+            insert_selections(&mut *tx, USERS, row.id, &access.users).await?;
+            insert_selections(&mut *tx, GROUPS, row.id, &access.groups).await?;
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, row.org_id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -274,8 +278,8 @@ impl CollectionStore for SqlStore {
                 q = q.bind(id.to_string());
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
-            insert_events!(tx, events);
-            bump_org_members!(tx, org_id, now.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(n)
         })
@@ -368,7 +372,7 @@ impl CollectionStore for SqlStore {
                     .await
                     .map_err(db)?;
             }
-            insert_selections!(tx, COLLECTIONS, row.id, collections);
+            insert_selections(&mut *tx, COLLECTIONS, row.id, collections).await?;
             for m in members {
                 sqlx::query("INSERT INTO group_users (group_id, org_user_id) VALUES ($1, $2)")
                     .bind(row.id.to_string())
@@ -377,8 +381,8 @@ impl CollectionStore for SqlStore {
                     .await
                     .map_err(db)?;
             }
-            insert_events!(tx, events);
-            bump_org_members!(tx, row.org_id, row.revision_date.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, row.org_id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -405,8 +409,8 @@ impl CollectionStore for SqlStore {
             if n == 0 {
                 return Ok(0);
             }
-            insert_events!(tx, events);
-            bump_org_members!(tx, org_id, now.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(n)
         })

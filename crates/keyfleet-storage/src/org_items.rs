@@ -4,6 +4,7 @@
 
 use crate::codes::{OU_ADMIN, OU_MANAGER, OU_OWNER};
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
+use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org_members, insert_events};
 use crate::records::CipherRecord;
 use crate::vault::bulk_change_sql;
@@ -99,25 +100,24 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     }
 }
 
-/// Stores an item's collections (after clearing them when `replace`).
-macro_rules! write_cipher_collections {
-    ($tx:expr, $cipher:expr, $collections:expr) => {
-        sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1")
-            .bind($cipher.to_string())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?;
-        for c in $collections.iter() {
-            sqlx::query(
-                "INSERT INTO cipher_collections (cipher_id, collection_id) VALUES ($1, $2)",
-            )
-            .bind($cipher.to_string())
-            .bind(c.to_string())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?;
-        }
-    };
+/// Replaces an item's collections.
+async fn write_cipher_collections<C: Conn + ?Sized>(
+    tx: &mut C,
+    cipher: CipherId,
+    collections: &[CollectionId],
+) -> Result<(), StoreError> {
+    let cipher = cipher.to_string();
+    tx.run(sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1").arg(cipher.as_str()))
+        .await?;
+    for c in collections {
+        let q = sqlx::query(
+            "INSERT INTO cipher_collections (cipher_id, collection_id) VALUES ($1, $2)",
+        )
+        .arg(cipher.as_str())
+        .arg(c.to_string());
+        tx.run(q).await?;
+    }
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -154,9 +154,9 @@ impl OrgItemStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            write_cipher_collections!(tx, c.id, collections);
-            insert_events!(tx, events);
-            bump_org_members!(tx, org, c.revision_date.0);
+            write_cipher_collections(&mut *tx, c.id, collections).await?;
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -190,9 +190,9 @@ impl OrgItemStore for SqlStore {
             if n != 1 {
                 return Ok(false);
             }
-            write_cipher_collections!(tx, c.id, collections);
-            insert_events!(tx, events);
-            bump_org_members!(tx, org, c.revision_date.0);
+            write_cipher_collections(&mut *tx, c.id, collections).await?;
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -225,8 +225,8 @@ impl OrgItemStore for SqlStore {
             if n != 1 {
                 return Ok(false);
             }
-            insert_events!(tx, events);
-            bump_org_members!(tx, org, c.revision_date.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -254,10 +254,10 @@ impl OrgItemStore for SqlStore {
                 if n != 1 {
                     return Err(StoreError::Conflict);
                 }
-                write_cipher_collections!(tx, id, collections);
+                write_cipher_collections(&mut *tx, *id, collections).await?;
             }
-            insert_events!(tx, events);
-            bump_org_members!(tx, org_id, now.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -282,8 +282,8 @@ impl OrgItemStore for SqlStore {
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
-                insert_events!(tx, events);
-                bump_org_members!(tx, org_id, now.0);
+                insert_events(&mut *tx, events).await?;
+                bump_org_members(&mut *tx, org_id, now.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(n)

@@ -2,6 +2,7 @@
 //! transaction with its audit events and the revision bumps of the members whose sync changes.
 
 use crate::codes::{OU_CONFIRMED, OU_OWNER, OU_REVOKED};
+use crate::conn::{Arg, Conn};
 use crate::org_records::{
     MemberDetailsRecord, MembershipRecord, OrgRecord, OrgUserRecord, ORG_COLUMNS, ORG_USER_COLUMNS,
 };
@@ -17,67 +18,66 @@ use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
 /// Inserts audit events inside the current transaction.
-macro_rules! insert_events {
-    ($tx:expr, $events:expr) => {
-        for e in $events.iter() {
-            sqlx::query(
-                "INSERT INTO events (id, event_type, date, org_id, user_id, acting_user_id, \
-                 org_user_id, cipher_id, collection_id, group_id, policy_id, provider_id, \
-                 provider_user_id, provider_org_id, device_type, ip_address) VALUES \
-                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(e.id.to_string())
-            .bind(e.event_type.code())
-            .bind(e.date.0)
-            .bind(e.org_id.map(|v| v.to_string()))
-            .bind(e.user_id.map(|v| v.to_string()))
-            .bind(e.acting_user_id.map(|v| v.to_string()))
-            .bind(e.org_user_id.map(|v| v.to_string()))
-            .bind(e.cipher_id.map(|v| v.to_string()))
-            .bind(e.collection_id.map(|v| v.to_string()))
-            .bind(e.group_id.map(|v| v.to_string()))
-            .bind(e.policy_id.map(|v| v.to_string()))
-            .bind(e.provider_id.map(|v| v.to_string()))
-            .bind(e.provider_user_id.map(|v| v.to_string()))
-            .bind(e.provider_org_id.map(|v| v.to_string()))
-            .bind(e.device_type)
-            .bind(e.ip_address.clone())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?;
-        }
-    };
+pub(crate) async fn insert_events<C: Conn + ?Sized>(
+    tx: &mut C,
+    events: &[EventRow],
+) -> Result<(), StoreError> {
+    for e in events {
+        let q = sqlx::query(
+            "INSERT INTO events (id, event_type, date, org_id, user_id, acting_user_id, \
+             org_user_id, cipher_id, collection_id, group_id, policy_id, provider_id, \
+             provider_user_id, provider_org_id, device_type, ip_address) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .arg(e.id.to_string())
+        .arg(e.event_type.code())
+        .arg(e.date.0)
+        .arg(e.org_id.map(|v| v.to_string()))
+        .arg(e.user_id.map(|v| v.to_string()))
+        .arg(e.acting_user_id.map(|v| v.to_string()))
+        .arg(e.org_user_id.map(|v| v.to_string()))
+        .arg(e.cipher_id.map(|v| v.to_string()))
+        .arg(e.collection_id.map(|v| v.to_string()))
+        .arg(e.group_id.map(|v| v.to_string()))
+        .arg(e.policy_id.map(|v| v.to_string()))
+        .arg(e.provider_id.map(|v| v.to_string()))
+        .arg(e.provider_user_id.map(|v| v.to_string()))
+        .arg(e.provider_org_id.map(|v| v.to_string()))
+        .arg(e.device_type)
+        .arg(e.ip_address.as_deref());
+        tx.run(q).await?;
+    }
+    Ok(())
 }
-pub(crate) use insert_events;
 
 /// Bumps the revision of every account in an organization, so each member's client re-syncs.
-macro_rules! bump_org_members {
-    ($tx:expr, $org:expr, $at:expr) => {
-        sqlx::query(
-            "UPDATE users SET revision_date = $2 WHERE id IN \
-             (SELECT user_id FROM org_users WHERE org_id = $1 AND user_id IS NOT NULL)",
-        )
-        .bind($org.to_string())
-        .bind($at)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?
-    };
+pub(crate) async fn bump_org_members<C: Conn + ?Sized>(
+    tx: &mut C,
+    org: OrgId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "UPDATE users SET revision_date = $2 WHERE id IN \
+         (SELECT user_id FROM org_users WHERE org_id = $1 AND user_id IS NOT NULL)",
+    )
+    .arg(org.to_string())
+    .arg(at);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use bump_org_members;
 
-/// Bumps one account's revision.
-macro_rules! bump_user {
-    ($tx:expr, $user:expr, $at:expr) => {
-        sqlx::query("UPDATE users SET revision_date = $2 WHERE id = $1")
-            .bind($user.to_string())
-            .bind($at)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+/// Bumps one account's revision, so its clients re-sync.
+pub(crate) async fn bump_user<C: Conn + ?Sized>(
+    tx: &mut C,
+    user: UserId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query("UPDATE users SET revision_date = $2 WHERE id = $1")
+        .arg(user.to_string())
+        .arg(at);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use bump_user;
 
 pub(crate) const INSERT_ORG_USER: &str =
     "INSERT INTO org_users (id, org_id, user_id, email, member_type, \
@@ -88,65 +88,58 @@ pub(crate) const INSERT_COLLECTION_USER: &str =
     "INSERT INTO collection_users (collection_id, org_user_id, \
     read_only, hide_passwords, manage) VALUES ($1, $2, $3, $4, $5)";
 
-/// Binds an org user row to [`INSERT_ORG_USER`] and runs it.
-macro_rules! insert_org_user {
-    ($tx:expr, $m:expr) => {
-        sqlx::query($crate::orgs::INSERT_ORG_USER)
-            .bind($m.id.to_string())
-            .bind($m.org_id.to_string())
-            .bind($m.user_id.map(|v| v.to_string()))
-            .bind($m.email.clone())
-            .bind($m.member_type.code())
-            .bind($m.status.code())
-            .bind($m.key.clone())
-            .bind($m.permissions.clone())
-            .bind($m.external_id.clone())
-            .bind($m.invited_at.map(|t| t.0))
-            .bind($m.revocation_reason)
-            .bind($m.creation_date.0)
-            .bind($m.revision_date.0)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+/// Inserts an org user row ([`INSERT_ORG_USER`]).
+pub(crate) async fn insert_org_user<C: Conn + ?Sized>(
+    tx: &mut C,
+    m: &OrgUserRow,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(INSERT_ORG_USER)
+        .arg(m.id.to_string())
+        .arg(m.org_id.to_string())
+        .arg(m.user_id.map(|v| v.to_string()))
+        .arg(m.email.as_deref())
+        .arg(m.member_type.code())
+        .arg(m.status.code())
+        .arg(m.key.as_deref())
+        .arg(m.permissions.as_str())
+        .arg(m.external_id.as_deref())
+        .arg(m.invited_at.map(|t| t.0))
+        .arg(m.revocation_reason)
+        .arg(m.creation_date.0)
+        .arg(m.revision_date.0);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use insert_org_user;
 
 /// Replaces one member's direct collection access and groups.
-macro_rules! replace_member_access {
-    ($tx:expr, $member:expr, $collections:expr, $groups:expr) => {
-        sqlx::query("DELETE FROM collection_users WHERE org_user_id = $1")
-            .bind($member.to_string())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?;
-        sqlx::query("DELETE FROM group_users WHERE org_user_id = $1")
-            .bind($member.to_string())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?;
-        for c in $collections.iter() {
-            sqlx::query($crate::orgs::INSERT_COLLECTION_USER)
-                .bind(c.id.to_string())
-                .bind($member.to_string())
-                .bind(c.read_only)
-                .bind(c.hide_passwords)
-                .bind(c.manage)
-                .execute(&mut *$tx)
-                .await
-                .map_err(db)?;
-        }
-        for g in $groups.iter() {
-            sqlx::query("INSERT INTO group_users (group_id, org_user_id) VALUES ($1, $2)")
-                .bind(g.to_string())
-                .bind($member.to_string())
-                .execute(&mut *$tx)
-                .await
-                .map_err(db)?;
-        }
-    };
+pub(crate) async fn replace_member_access<C: Conn + ?Sized>(
+    tx: &mut C,
+    member: OrgUserId,
+    collections: &[AccessSelection],
+    groups: &[GroupId],
+) -> Result<(), StoreError> {
+    let member = member.to_string();
+    tx.run(sqlx::query("DELETE FROM collection_users WHERE org_user_id = $1").arg(member.as_str()))
+        .await?;
+    tx.run(sqlx::query("DELETE FROM group_users WHERE org_user_id = $1").arg(member.as_str()))
+        .await?;
+    for c in collections {
+        let q = sqlx::query(INSERT_COLLECTION_USER)
+            .arg(c.id.to_string())
+            .arg(member.as_str())
+            .arg(c.read_only)
+            .arg(c.hide_passwords)
+            .arg(c.manage);
+        tx.run(q).await?;
+    }
+    for g in groups {
+        let q = sqlx::query("INSERT INTO group_users (group_id, org_user_id) VALUES ($1, $2)")
+            .arg(g.to_string())
+            .arg(member.as_str());
+        tx.run(q).await?;
+    }
+    Ok(())
 }
-pub(crate) use replace_member_access;
 
 pub(crate) const INSERT_ORG: &str =
     "INSERT INTO organizations (id, name, business_name, billing_email, \
@@ -158,45 +151,43 @@ pub(crate) const INSERT_COLLECTION: &str =
     creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6)";
 
 /// Inserts an organization row (an org created by its owner or by a provider).
-macro_rules! insert_org_row {
-    ($tx:expr, $org:expr) => {
-        sqlx::query($crate::orgs::INSERT_ORG)
-            .bind($org.id.to_string())
-            .bind(&$org.name)
-            .bind(&$org.business_name)
-            .bind(&$org.billing_email)
-            .bind($org.plan_type.code())
-            .bind($org.seats)
-            .bind($org.max_collections)
-            .bind(&$org.public_key)
-            .bind(&$org.private_key)
-            .bind(&$org.api_key_digest)
-            .bind($org.enabled)
-            .bind($org.creation_date.0)
-            .bind($org.revision_date.0)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+pub(crate) async fn insert_org_row<C: Conn + ?Sized>(
+    tx: &mut C,
+    org: &OrgRow,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(INSERT_ORG)
+        .arg(org.id.to_string())
+        .arg(org.name.as_str())
+        .arg(org.business_name.as_deref())
+        .arg(org.billing_email.as_str())
+        .arg(org.plan_type.code())
+        .arg(org.seats)
+        .arg(org.max_collections)
+        .arg(org.public_key.as_deref())
+        .arg(org.private_key.as_deref())
+        .arg(org.api_key_digest.as_str())
+        .arg(org.enabled)
+        .arg(org.creation_date.0)
+        .arg(org.revision_date.0);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use insert_org_row;
 
 /// Inserts a collection row (without access rows).
-macro_rules! insert_collection_row {
-    ($tx:expr, $c:expr) => {
-        sqlx::query($crate::orgs::INSERT_COLLECTION)
-            .bind($c.id.to_string())
-            .bind($c.org_id.to_string())
-            .bind(&$c.name)
-            .bind(&$c.external_id)
-            .bind($c.creation_date.0)
-            .bind($c.revision_date.0)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+pub(crate) async fn insert_collection_row<C: Conn + ?Sized>(
+    tx: &mut C,
+    c: &CollectionRow,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(INSERT_COLLECTION)
+        .arg(c.id.to_string())
+        .arg(c.org_id.to_string())
+        .arg(c.name.as_str())
+        .arg(c.external_id.as_deref())
+        .arg(c.creation_date.0)
+        .arg(c.revision_date.0);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use insert_collection_row;
 
 #[derive(sqlx::FromRow)]
 struct AccessRecord {
@@ -224,14 +215,14 @@ impl OrgStore for SqlStore {
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            insert_org_row!(tx, org);
-            insert_org_user!(tx, owner);
+            insert_org_row(&mut *tx, org).await?;
+            insert_org_user(&mut *tx, owner).await?;
             if let Some(c) = collection {
-                insert_collection_row!(tx, c);
+                insert_collection_row(&mut *tx, c).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             if let Some(user) = owner.user_id {
-                bump_user!(tx, user, org.revision_date.0);
+                bump_user(&mut *tx, user, org.revision_date.0).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -266,9 +257,9 @@ impl OrgStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            insert_events!(tx, events);
-            bump_org_members!(tx, org.id, org.revision_date.0);
-            bump_managing_provider_members!(tx, org.id, org.revision_date.0);
+            insert_events(&mut *tx, events).await?;
+            bump_org_members(&mut *tx, org.id, org.revision_date.0).await?;
+            bump_managing_provider_members(&mut *tx, org.id, org.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -303,7 +294,7 @@ impl OrgStore for SqlStore {
             if done != 1 {
                 return Ok(false);
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -312,8 +303,8 @@ impl OrgStore for SqlStore {
     async fn delete_org(&self, id: OrgId, now: Timestamp) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            bump_org_members!(tx, id, now.0);
-            bump_managing_provider_members!(tx, id, now.0);
+            bump_org_members(&mut *tx, id, now.0).await?;
+            bump_managing_provider_members(&mut *tx, id, now.0).await?;
             sqlx::query("DELETE FROM organizations WHERE id = $1")
                 .bind(id.to_string())
                 .execute(&mut *tx)
@@ -510,10 +501,10 @@ impl OrgStore for SqlStore {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             for m in rows {
-                insert_org_user!(tx, m);
-                replace_member_access!(tx, m.id, collections, groups);
+                insert_org_user(&mut *tx, m).await?;
+                replace_member_access(&mut *tx, m.id, collections, groups).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -545,11 +536,11 @@ impl OrgStore for SqlStore {
                 .await
                 .map_err(db)?;
             if let Some((collections, groups)) = access {
-                replace_member_access!(tx, row.id, collections, groups);
+                replace_member_access(&mut *tx, row.id, collections, groups).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             if let Some(user) = row.user_id {
-                bump_user!(tx, user, row.revision_date.0);
+                bump_user(&mut *tx, user, row.revision_date.0).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -580,7 +571,7 @@ impl OrgStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })
     }

@@ -2,6 +2,7 @@
 //! creating, linking, editing and unlinking clients. `ProviderStore` (in `providers`) calls these.
 
 use crate::codes::{OU_ACCEPTED, OU_CONFIRMED, OU_INVITED, OU_REVOKED};
+use crate::conn::{Arg, Conn};
 use crate::org_records::ORG_COLUMNS;
 use crate::orgs::{
     bump_org_members, bump_user, insert_collection_row, insert_events, insert_org_row,
@@ -19,26 +20,26 @@ use keyfleet_domain::store::{AccessSelection, CollectionRow, EventRow, OrgRow, O
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
-const INSERT_LINK: &str = "INSERT INTO provider_orgs (id, provider_id, org_id, org_key, website, \
-    region, notes, creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-
 /// Inserts one client link (a second link of the same organization is a unique violation).
-macro_rules! insert_link {
-    ($tx:expr, $link:expr) => {
-        sqlx::query(INSERT_LINK)
-            .bind($link.id.to_string())
-            .bind($link.provider_id.to_string())
-            .bind($link.org_id.to_string())
-            .bind(&$link.key)
-            .bind(&$link.website)
-            .bind(&$link.region)
-            .bind(&$link.notes)
-            .bind($link.creation_date.0)
-            .bind($link.revision_date.0)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+async fn insert_link<C: Conn + ?Sized>(
+    tx: &mut C,
+    link: &ProviderOrgRow,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "INSERT INTO provider_orgs (id, provider_id, org_id, org_key, website, region, notes, \
+         creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .arg(link.id.to_string())
+    .arg(link.provider_id.to_string())
+    .arg(link.org_id.to_string())
+    .arg(link.key.as_str())
+    .arg(link.website.as_deref())
+    .arg(link.region.as_deref())
+    .arg(link.notes.as_deref())
+    .arg(link.creation_date.0)
+    .arg(link.revision_date.0);
+    tx.run(q).await?;
+    Ok(())
 }
 
 /// Which clients a client query reads (`$2` when bound).
@@ -84,22 +85,25 @@ fn assignments_by_client(
     Ok(out)
 }
 
-/// Assigns a just-linked client to the member who added it (one of the provider's), inside `$tx`.
-macro_rules! assign_new_client {
-    ($tx:ident, $link:expr, $member:expr) => {{
-        if let Some(member) = $member {
-            sqlx::query(
-                "INSERT INTO provider_assignments (provider_user_id, provider_org_id) \
-                 SELECT pu.id, $2 FROM provider_users pu WHERE pu.id = $1 AND pu.provider_id = $3",
-            )
-            .bind(member.to_string())
-            .bind($link.id.to_string())
-            .bind($link.provider_id.to_string())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?;
-        }
-    }};
+/// Assigns a just-linked client to the member who added it (when one did; only one of the
+/// provider's).
+async fn assign_new_client<C: Conn + ?Sized>(
+    tx: &mut C,
+    link: &ProviderOrgRow,
+    member: Option<ProviderUserId>,
+) -> Result<(), StoreError> {
+    let Some(member) = member else {
+        return Ok(());
+    };
+    let q = sqlx::query(
+        "INSERT INTO provider_assignments (provider_user_id, provider_org_id) \
+         SELECT pu.id, $2 FROM provider_users pu WHERE pu.id = $1 AND pu.provider_id = $3",
+    )
+    .arg(member.to_string())
+    .arg(link.id.to_string())
+    .arg(link.provider_id.to_string());
+    tx.run(q).await?;
+    Ok(())
 }
 
 impl SqlStore {
@@ -183,21 +187,21 @@ impl SqlStore {
         let no_groups: &[GroupId] = &[];
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            insert_org_row!(tx, org);
+            insert_org_row(&mut *tx, org).await?;
             if let Some(c) = collection {
-                insert_collection_row!(tx, c);
+                insert_collection_row(&mut *tx, c).await?;
             }
-            insert_link!(tx, link);
-            assign_new_client!(tx, link, assign_to);
+            insert_link(&mut *tx, link).await?;
+            assign_new_client(&mut *tx, link, assign_to).await?;
             if let Some((owner, access)) = owner_invite {
-                insert_org_user!(tx, owner);
-                replace_member_access!(tx, owner.id, access, no_groups);
+                insert_org_user(&mut *tx, owner).await?;
+                replace_member_access(&mut *tx, owner.id, access, no_groups).await?;
                 if let Some(user) = owner.user_id {
-                    bump_user!(tx, user, org.revision_date.0);
+                    bump_user(&mut *tx, user, org.revision_date.0).await?;
                 }
             }
-            insert_events!(tx, events);
-            bump_provider_members!(tx, link.provider_id, link.revision_date.0);
+            insert_events(&mut *tx, events).await?;
+            bump_provider_members(&mut *tx, link.provider_id, link.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -211,10 +215,10 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            insert_link!(tx, link);
-            assign_new_client!(tx, link, assign_to);
-            insert_events!(tx, events);
-            bump_provider_members!(tx, link.provider_id, link.revision_date.0);
+            insert_link(&mut *tx, link).await?;
+            assign_new_client(&mut *tx, link, assign_to).await?;
+            insert_events(&mut *tx, events).await?;
+            bump_provider_members(&mut *tx, link.provider_id, link.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -263,10 +267,10 @@ impl SqlStore {
                 if n != 1 {
                     return Err(StoreError::Conflict);
                 }
-                bump_org_members!(tx, org.id, org.revision_date.0);
-                bump_provider_members!(tx, link.provider_id, org.revision_date.0);
+                bump_org_members(&mut *tx, org.id, org.revision_date.0).await?;
+                bump_provider_members(&mut *tx, link.provider_id, org.revision_date.0).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -292,9 +296,9 @@ impl SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             if let Some(at) = write_time(events) {
-                bump_provider_members!(tx, provider_id, at);
+                bump_provider_members(&mut *tx, provider_id, at).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(true)

@@ -4,6 +4,7 @@
 //! audit events and the revision bumps of the accounts whose sync changes (a member's own
 //! membership, or every confirmed member when the provider or its client list changes).
 
+use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_user, insert_events};
 use crate::provider_clients::ClientFilter;
 use crate::provider_records::{
@@ -26,74 +27,78 @@ use std::collections::HashMap;
 
 /// Bumps the revision of every confirmed member of a provider: their sync lists the provider
 /// and the clients they may launch into.
-macro_rules! bump_provider_members {
-    ($tx:expr, $provider:expr, $at:expr) => {
-        sqlx::query(const_format::concatcp!(
-            "UPDATE users SET revision_date = $2 WHERE id IN (SELECT user_id FROM provider_users \
-             WHERE provider_id = $1 AND status = ",
-            $crate::codes::PU_CONFIRMED,
-            " AND user_id IS NOT NULL)"
-        ))
-        .bind($provider.to_string())
-        .bind($at)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?
-    };
+pub(crate) async fn bump_provider_members<C: Conn + ?Sized>(
+    tx: &mut C,
+    provider: ProviderId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(const_format::concatcp!(
+        "UPDATE users SET revision_date = $2 WHERE id IN (SELECT user_id FROM provider_users \
+         WHERE provider_id = $1 AND status = ",
+        crate::codes::PU_CONFIRMED,
+        " AND user_id IS NOT NULL)"
+    ))
+    .arg(provider.to_string())
+    .arg(at);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use bump_provider_members;
 
 /// Bumps the revision of the confirmed members of the provider managing an organization (if
 /// any): their sync lists the client with its name and whether it is enabled.
-macro_rules! bump_managing_provider_members {
-    ($tx:expr, $org:expr, $at:expr) => {
-        sqlx::query(const_format::concatcp!(
-            "UPDATE users SET revision_date = $2 WHERE id IN (SELECT pu.user_id \
-             FROM provider_orgs po JOIN provider_users pu ON pu.provider_id = po.provider_id \
-             WHERE po.org_id = $1 AND pu.status = ",
-            $crate::codes::PU_CONFIRMED,
-            " AND pu.user_id IS NOT NULL)"
-        ))
-        .bind($org.to_string())
-        .bind($at)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?
-    };
+pub(crate) async fn bump_managing_provider_members<C: Conn + ?Sized>(
+    tx: &mut C,
+    org: OrgId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(const_format::concatcp!(
+        "UPDATE users SET revision_date = $2 WHERE id IN (SELECT pu.user_id \
+         FROM provider_orgs po JOIN provider_users pu ON pu.provider_id = po.provider_id \
+         WHERE po.org_id = $1 AND pu.status = ",
+        crate::codes::PU_CONFIRMED,
+        " AND pu.user_id IS NOT NULL)"
+    ))
+    .arg(org.to_string())
+    .arg(at);
+    tx.run(q).await?;
+    Ok(())
 }
-pub(crate) use bump_managing_provider_members;
 
 /// Bumps the revision of the account behind one membership (if it has one).
-macro_rules! bump_provider_user {
-    ($tx:expr, $provider:expr, $member:expr, $at:expr) => {
-        sqlx::query(
-            "UPDATE users SET revision_date = $3 WHERE id IN \
-             (SELECT user_id FROM provider_users WHERE id = $1 AND provider_id = $2)",
-        )
-        .bind($member.to_string())
-        .bind($provider.to_string())
-        .bind($at)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?
-    };
+async fn bump_provider_user<C: Conn + ?Sized>(
+    tx: &mut C,
+    provider: ProviderId,
+    member: ProviderUserId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "UPDATE users SET revision_date = $3 WHERE id IN \
+         (SELECT user_id FROM provider_users WHERE id = $1 AND provider_id = $2)",
+    )
+    .arg(member.to_string())
+    .arg(provider.to_string())
+    .arg(at);
+    tx.run(q).await?;
+    Ok(())
 }
 
 /// Bumps the revision of the accounts of the members assigned to a client.
-macro_rules! bump_client_assignees {
-    ($tx:expr, $provider:expr, $client:expr, $at:expr) => {
-        sqlx::query(
-            "UPDATE users SET revision_date = $3 WHERE id IN (SELECT pu.user_id \
-             FROM provider_assignments pa JOIN provider_users pu ON pu.id = pa.provider_user_id \
-             WHERE pa.provider_org_id = $1 AND pu.provider_id = $2)",
-        )
-        .bind($client.to_string())
-        .bind($provider.to_string())
-        .bind($at)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?
-    };
+async fn bump_client_assignees<C: Conn + ?Sized>(
+    tx: &mut C,
+    provider: ProviderId,
+    client: ProviderOrgId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "UPDATE users SET revision_date = $3 WHERE id IN (SELECT pu.user_id \
+         FROM provider_assignments pa JOIN provider_users pu ON pu.id = pa.provider_user_id \
+         WHERE pa.provider_org_id = $1 AND pu.provider_id = $2)",
+    )
+    .arg(client.to_string())
+    .arg(provider.to_string())
+    .arg(at);
+    tx.run(q).await?;
+    Ok(())
 }
 
 const INSERT_PROVIDER_USER: &str = "INSERT INTO provider_users (id, provider_id, user_id, email, \
@@ -101,45 +106,47 @@ const INSERT_PROVIDER_USER: &str = "INSERT INTO provider_users (id, provider_id,
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 /// Inserts one membership row.
-macro_rules! insert_provider_user {
-    ($tx:expr, $m:expr) => {
-        sqlx::query(INSERT_PROVIDER_USER)
-            .bind($m.id.to_string())
-            .bind($m.provider_id.to_string())
-            .bind($m.user_id.map(|v| v.to_string()))
-            .bind(&$m.email)
-            .bind($m.role.code())
-            .bind($m.role_id.map(|v| v.to_string()))
-            .bind($m.status.code())
-            .bind($m.suspended)
-            .bind(&$m.key)
-            .bind($m.invited_at.map(|t| t.0))
-            .bind($m.creation_date.0)
-            .bind($m.revision_date.0)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+async fn insert_provider_user<C: Conn + ?Sized>(
+    tx: &mut C,
+    m: &ProviderUserRow,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(INSERT_PROVIDER_USER)
+        .arg(m.id.to_string())
+        .arg(m.provider_id.to_string())
+        .arg(m.user_id.map(|v| v.to_string()))
+        .arg(m.email.as_deref())
+        .arg(m.role.code())
+        .arg(m.role_id.map(|v| v.to_string()))
+        .arg(m.status.code())
+        .arg(m.suspended)
+        .arg(m.key.as_deref())
+        .arg(m.invited_at.map(|t| t.0))
+        .arg(m.creation_date.0)
+        .arg(m.revision_date.0);
+    tx.run(q).await?;
+    Ok(())
 }
 
-/// Assigns a member to a client; the pair is written only when both belong to provider `$3`, so
+/// Assigns a member to a client; the pair is written only when both belong to `provider`, so
 /// an id from another provider assigns nothing.
-const ASSIGN: &str = "INSERT INTO provider_assignments (provider_user_id, provider_org_id) \
-    SELECT pu.id, po.id FROM provider_users pu \
-    JOIN provider_orgs po ON po.provider_id = pu.provider_id \
-    WHERE pu.id = $1 AND po.id = $2 AND pu.provider_id = $3 \
-    ON CONFLICT DO NOTHING";
-
-macro_rules! assign {
-    ($tx:expr, $provider:expr, $member:expr, $client:expr) => {
-        sqlx::query(ASSIGN)
-            .bind($member.to_string())
-            .bind($client.to_string())
-            .bind($provider.to_string())
-            .execute(&mut *$tx)
-            .await
-            .map_err(db)?
-    };
+async fn assign<C: Conn + ?Sized>(
+    tx: &mut C,
+    provider: ProviderId,
+    member: ProviderUserId,
+    client: ProviderOrgId,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "INSERT INTO provider_assignments (provider_user_id, provider_org_id) \
+         SELECT pu.id, po.id FROM provider_users pu \
+         JOIN provider_orgs po ON po.provider_id = pu.provider_id \
+         WHERE pu.id = $1 AND po.id = $2 AND pu.provider_id = $3 \
+         ON CONFLICT DO NOTHING",
+    )
+    .arg(member.to_string())
+    .arg(client.to_string())
+    .arg(provider.to_string());
+    tx.run(q).await?;
+    Ok(())
 }
 
 /// When a write that carries no row of its own happened: its events' time. The trait passes no
@@ -149,56 +156,49 @@ pub(crate) fn write_time(events: &[EventRow]) -> Option<i64> {
     events.iter().map(|e| e.date.0).max()
 }
 
-/// Writes a provider's details inside `$tx`.
-macro_rules! write_provider {
-    ($tx:ident, $row:expr) => {{
-        let row = $row;
-        sqlx::query(
-            "UPDATE providers SET name = $2, business_name = $3, billing_email = $4, \
-             status = $5, enabled = $6, revision_date = $7 WHERE id = $1",
-        )
-        .bind(row.id.to_string())
-        .bind(&row.name)
-        .bind(&row.business_name)
-        .bind(&row.billing_email)
-        .bind(row.status.code())
-        .bind(row.enabled)
-        .bind(row.revision_date.0)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?;
-    }};
+/// Writes a provider's details.
+async fn write_provider<C: Conn + ?Sized>(tx: &mut C, row: &ProviderRow) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "UPDATE providers SET name = $2, business_name = $3, billing_email = $4, \
+         status = $5, enabled = $6, revision_date = $7 WHERE id = $1",
+    )
+    .arg(row.id.to_string())
+    .arg(row.name.as_str())
+    .arg(row.business_name.as_deref())
+    .arg(row.billing_email.as_deref())
+    .arg(row.status.code())
+    .arg(row.enabled)
+    .arg(row.revision_date.0);
+    tx.run(q).await?;
+    Ok(())
 }
 
-/// Writes one membership inside `$tx`; a row that is gone is `Conflict` (the caller's
-/// transaction then writes nothing).
-macro_rules! write_provider_user {
-    ($tx:ident, $m:expr) => {{
-        let m = $m;
-        let n = sqlx::query(
-            "UPDATE provider_users SET user_id = $3, email = $4, role = $5, role_id = $6, \
-             status = $7, suspended = $8, provider_key = $9, invited_at = $10, \
-             revision_date = $11 WHERE id = $1 AND provider_id = $2",
-        )
-        .bind(m.id.to_string())
-        .bind(m.provider_id.to_string())
-        .bind(m.user_id.map(|v| v.to_string()))
-        .bind(&m.email)
-        .bind(m.role.code())
-        .bind(m.role_id.map(|v| v.to_string()))
-        .bind(m.status.code())
-        .bind(m.suspended)
-        .bind(&m.key)
-        .bind(m.invited_at.map(|t| t.0))
-        .bind(m.revision_date.0)
-        .execute(&mut *$tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict);
-        }
-    }};
+/// Writes one membership; a row that is gone is `Conflict` (the caller's transaction then
+/// writes nothing).
+async fn write_provider_user<C: Conn + ?Sized>(
+    tx: &mut C,
+    m: &ProviderUserRow,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "UPDATE provider_users SET user_id = $3, email = $4, role = $5, role_id = $6, \
+         status = $7, suspended = $8, provider_key = $9, invited_at = $10, \
+         revision_date = $11 WHERE id = $1 AND provider_id = $2",
+    )
+    .arg(m.id.to_string())
+    .arg(m.provider_id.to_string())
+    .arg(m.user_id.map(|v| v.to_string()))
+    .arg(m.email.as_deref())
+    .arg(m.role.code())
+    .arg(m.role_id.map(|v| v.to_string()))
+    .arg(m.status.code())
+    .arg(m.suspended)
+    .arg(m.key.as_deref())
+    .arg(m.invited_at.map(|t| t.0))
+    .arg(m.revision_date.0);
+    if tx.run(q).await? != 1 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -225,10 +225,10 @@ impl ProviderStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            insert_provider_user!(tx, owner);
-            insert_events!(tx, events);
+            insert_provider_user(&mut *tx, owner).await?;
+            insert_events(&mut *tx, events).await?;
             if let Some(user) = owner.user_id {
-                bump_user!(tx, user, provider.revision_date.0);
+                bump_user(&mut *tx, user, provider.revision_date.0).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -268,9 +268,9 @@ impl ProviderStore for SqlStore {
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            write_provider!(tx, row);
-            insert_events!(tx, events);
-            bump_provider_members!(tx, row.id, row.revision_date.0);
+            write_provider(&mut *tx, row).await?;
+            insert_events(&mut *tx, events).await?;
+            bump_provider_members(&mut *tx, row.id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -476,18 +476,18 @@ impl ProviderStore for SqlStore {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             for m in rows {
-                insert_provider_user!(tx, m);
+                insert_provider_user(&mut *tx, m).await?;
             }
             for (member, client) in assignments {
                 let Some(m) = rows.iter().find(|r| r.id == *member) else {
                     continue;
                 };
-                assign!(tx, m.provider_id, member, client);
+                assign(&mut *tx, m.provider_id, *member, *client).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             for m in rows {
                 if let Some(user) = m.user_id {
-                    bump_user!(tx, user, m.revision_date.0);
+                    bump_user(&mut *tx, user, m.revision_date.0).await?;
                 }
             }
             tx.commit().await.map_err(db)
@@ -502,10 +502,10 @@ impl ProviderStore for SqlStore {
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            write_provider_user!(tx, owner);
-            write_provider!(tx, provider);
-            insert_events!(tx, events);
-            bump_provider_members!(tx, provider.id, provider.revision_date.0);
+            write_provider_user(&mut *tx, owner).await?;
+            write_provider(&mut *tx, provider).await?;
+            insert_events(&mut *tx, events).await?;
+            bump_provider_members(&mut *tx, provider.id, provider.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -520,12 +520,12 @@ impl ProviderStore for SqlStore {
             for m in rows {
                 // A membership deleted since it was read: write none of the rows (an ownership
                 // transfer must not demote the owner when the new owner is gone).
-                write_provider_user!(tx, m);
+                write_provider_user(&mut *tx, m).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             for m in rows {
                 if let Some(user) = m.user_id {
-                    bump_user!(tx, user, m.revision_date.0);
+                    bump_user(&mut *tx, user, m.revision_date.0).await?;
                 }
             }
             tx.commit().await.map_err(db)
@@ -552,9 +552,9 @@ impl ProviderStore for SqlStore {
             let Some(user) = deleted else {
                 return Ok(false);
             };
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             if let (Some(user), Some(at)) = (user, write_time(events)) {
-                bump_user!(tx, user, at);
+                bump_user(&mut *tx, crate::records::id(&user)?, at).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(true)
@@ -579,11 +579,11 @@ impl ProviderStore for SqlStore {
                 .await
                 .map_err(db)?;
             for client in clients {
-                assign!(tx, provider_id, member, client);
+                assign(&mut *tx, provider_id, member, *client).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             if let Some(at) = write_time(events) {
-                bump_provider_user!(tx, provider_id, member, at);
+                bump_provider_user(&mut *tx, provider_id, member, at).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -603,7 +603,7 @@ impl ProviderStore for SqlStore {
             let mut tx = p.begin().await.map_err(db)?;
             // Members losing the client and members gaining it both see their sync change.
             if let Some(at) = at {
-                bump_client_assignees!(tx, provider_id, client, at);
+                bump_client_assignees(&mut *tx, provider_id, client, at).await?;
             }
             sqlx::query(CLEAR)
                 .bind(client.to_string())
@@ -612,11 +612,11 @@ impl ProviderStore for SqlStore {
                 .await
                 .map_err(db)?;
             for member in members {
-                assign!(tx, provider_id, member, client);
+                assign(&mut *tx, provider_id, *member, client).await?;
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             if let Some(at) = at {
-                bump_client_assignees!(tx, provider_id, client, at);
+                bump_client_assignees(&mut *tx, provider_id, client, at).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -694,7 +694,7 @@ impl ProviderStore for SqlStore {
             if n != 1 {
                 return Err(StoreError::Conflict);
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             sqlx::query(BUMP_HOLDERS)
                 .bind(row.id.to_string())
                 .bind(row.provider_id.to_string())
@@ -728,7 +728,7 @@ impl ProviderStore for SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            insert_events!(tx, events);
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })

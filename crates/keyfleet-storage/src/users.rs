@@ -1,5 +1,6 @@
 //! Users, devices, refresh tokens and server settings.
 
+use crate::conn::{Arg, Conn};
 use crate::records::{DeviceRecord, RefreshTokenRecord, UserRecord, REFRESH_COLUMNS, USER_COLUMNS};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
@@ -8,30 +9,24 @@ use keyfleet_domain::store::{
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
-/// Inserts a refresh token with a pool or a transaction of either driver (a macro rather than a
-/// generic fn: sqlx's executor bounds do not survive `async_trait`'s `Send` requirement).
-macro_rules! insert_token {
-    ($exec:expr, $t:expr) => {{
-        let t: &RefreshTokenRow = $t;
-        sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, family, user_id, device_id, client_id, \
-             security_stamp, created, expires, used, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(t.token_hash.clone())
-        .bind(t.family.to_string())
-        .bind(t.user_id.to_string())
-        .bind(t.device_id.map(|d| d.to_string()))
-        .bind(t.client_id.clone())
-        .bind(t.security_stamp.clone())
-        .bind(t.created.0)
-        .bind(t.expires.0)
-        .bind(t.used.map(|u| u.0))
-        .bind(t.revoked)
-        .execute($exec)
-        .await
-        .map(|_| ())
-        .map_err(db)
-    }};
+/// Inserts a refresh token.
+async fn insert_token<C: Conn + ?Sized>(tx: &mut C, t: &RefreshTokenRow) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, family, user_id, device_id, client_id, \
+         security_stamp, created, expires, used, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .arg(t.token_hash.as_str())
+    .arg(t.family.to_string())
+    .arg(t.user_id.to_string())
+    .arg(t.device_id.map(|d| d.to_string()))
+    .arg(t.client_id.as_str())
+    .arg(t.security_stamp.as_str())
+    .arg(t.created.0)
+    .arg(t.expires.0)
+    .arg(t.used.map(|u| u.0))
+    .arg(t.revoked);
+    tx.run(q).await?;
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -233,7 +228,10 @@ impl AccountStore for SqlStore {
     }
 
     async fn insert_refresh_token(&self, t: &RefreshTokenRow) -> Result<(), StoreError> {
-        on_pool!(&self.pool, p => insert_token!(p, t))
+        on_pool!(&self.pool, p => {
+            let mut conn = p.acquire().await.map_err(db)?;
+            insert_token(&mut *conn, t).await
+        })
     }
 
     async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshTokenRow>, StoreError> {
@@ -264,7 +262,7 @@ impl AccountStore for SqlStore {
             if marked != 1 {
                 return Ok(false);
             }
-            insert_token!(&mut *tx, new)?;
+            insert_token(&mut *tx, new).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })

@@ -2,24 +2,13 @@
 //! what a sync returns bumps the user's revision date in the same transaction.
 
 use crate::org_items::{readable_ciphers, Reach};
+use crate::orgs::bump_user;
 use crate::records::{CipherRecord, FolderRecord};
 use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{BulkCipherChange, CipherView, FolderRow, VaultStore};
 use keyfleet_domain::{StoreError, Timestamp};
-
-/// Bumps the user's account revision inside the current transaction, so clients re-sync.
-macro_rules! bump_revision {
-    ($tx:expr, $user:expr, $at:expr) => {
-        sqlx::query("UPDATE users SET revision_date = $2 WHERE id = $1")
-            .bind($user.to_string())
-            .bind($at)
-            .execute($tx)
-            .await
-            .map_err(db)?
-    };
-}
 
 const UPSERT_STATE: &str =
     "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
@@ -119,7 +108,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            bump_revision!(&mut *tx, user_id, f.revision_date.0);
+            bump_user(&mut *tx, user_id, f.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -145,7 +134,7 @@ impl VaultStore for SqlStore {
                 .await
                 .map_err(db)?;
             if rec.is_some() {
-                bump_revision!(&mut *tx, user_id, now.0);
+                bump_user(&mut *tx, user_id, now.0).await?;
             }
             tx.commit().await.map_err(db)?;
             rec
@@ -177,7 +166,7 @@ impl VaultStore for SqlStore {
             // cipher_user_state.folder_id is ON DELETE SET NULL: the items stay, unfiled.
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
-                bump_revision!(&mut *tx, user_id, now.0);
+                bump_user(&mut *tx, user_id, now.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(n)
@@ -259,7 +248,7 @@ impl VaultStore for SqlStore {
                     .await
                     .map_err(db)?;
             }
-            bump_revision!(&mut *tx, owner, c.revision_date.0);
+            bump_user(&mut *tx, owner, c.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -297,7 +286,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            bump_revision!(&mut *tx, user_id, c.revision_date.0);
+            bump_user(&mut *tx, user_id, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -334,7 +323,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            bump_revision!(&mut *tx, user_id, now.0);
+            bump_user(&mut *tx, user_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -366,7 +355,7 @@ impl VaultStore for SqlStore {
                 q = q.bind(id);
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
-            bump_revision!(&mut *tx, user_id, now.0);
+            bump_user(&mut *tx, user_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(n)
         })
@@ -392,7 +381,7 @@ impl VaultStore for SqlStore {
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
-                bump_revision!(&mut *tx, user_id, now.0);
+                bump_user(&mut *tx, user_id, now.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(n)
