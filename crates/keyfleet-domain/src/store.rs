@@ -14,6 +14,30 @@ pub use crate::vault::store::*;
 
 pub use crate::error::StoreError;
 
+/// Whether a write makes accounts re-sync, and from when: the caller says so explicitly on each
+/// write whose rows carry no revision date of their own (an assignment, a removal, an unlink),
+/// rather than the store inferring it from the events passed. Which accounts are bumped is
+/// written on each method; the rule for callers: `At(now)` whenever the write changes what those
+/// accounts' sync lists, `None` only when it changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resync {
+    /// No account's sync changes.
+    None,
+    /// The accounts the method names get this revision date, so their clients re-sync.
+    At(Timestamp),
+}
+
+impl Resync {
+    /// `At(at)` when the write changes something, `None` when it changes nothing.
+    pub fn when(changed: bool, at: Timestamp) -> Resync {
+        if changed {
+            Resync::At(at)
+        } else {
+            Resync::None
+        }
+    }
+}
+
 /// Persistence as the domain needs it: the sum of the per-area traits.
 pub trait Store:
     AccountStore

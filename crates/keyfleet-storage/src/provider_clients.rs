@@ -11,12 +11,14 @@ use crate::orgs::{
 use crate::provider_records::{
     AssignmentRecord, ClientRecord, ProviderOrgRecord, UsageRecord, PROVIDER_ORG_COLUMNS,
 };
-use crate::providers::{bump_provider_members, write_time};
+use crate::providers::bump_provider_members;
 use crate::records::id;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{GroupId, OrgId, ProviderId, ProviderOrgId, ProviderUserId};
 use keyfleet_domain::providers::store::{ClientUsage, ProviderClient, ProviderOrgRow};
-use keyfleet_domain::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
+use keyfleet_domain::store::{
+    AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, Resync,
+};
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
@@ -280,6 +282,7 @@ impl SqlStore {
         &self,
         provider_id: ProviderId,
         id: ProviderOrgId,
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<bool, StoreError> {
         // Assignments go with the link (ON DELETE CASCADE), and so does the wrapped org key.
@@ -297,8 +300,8 @@ impl SqlStore {
                 return Ok(false);
             }
             insert_events(&mut *tx, events).await?;
-            if let Some(at) = write_time(events) {
-                bump_provider_members(&mut *tx, provider_id, at).await?;
+            if let Resync::At(at) = resync {
+                bump_provider_members(&mut *tx, provider_id, at.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(true)

@@ -21,7 +21,9 @@ use keyfleet_domain::providers::store::{
     ClientUsage, ProviderClient, ProviderEventQuery, ProviderMemberDetails, ProviderMembership,
     ProviderOrgRow, ProviderReach, ProviderRoleRow, ProviderRow, ProviderStore, ProviderUserRow,
 };
-use keyfleet_domain::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
+use keyfleet_domain::store::{
+    AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, Resync,
+};
 use keyfleet_domain::StoreError;
 use std::collections::HashMap;
 
@@ -147,13 +149,6 @@ async fn assign<C: Conn + ?Sized>(
     .arg(provider.to_string());
     tx.run(q).await?;
     Ok(())
-}
-
-/// When a write that carries no row of its own happened: its events' time. The trait passes no
-/// clock reading otherwise, so a write without events bumps no revision (its one caller, a
-/// client assigned to the member who just added it, follows a write that already bumped).
-pub(crate) fn write_time(events: &[EventRow]) -> Option<i64> {
-    events.iter().map(|e| e.date.0).max()
 }
 
 /// Writes a provider's details.
@@ -536,6 +531,7 @@ impl ProviderStore for SqlStore {
         &self,
         provider_id: ProviderId,
         id: ProviderUserId,
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<bool, StoreError> {
         // Assignments go with the row (ON DELETE CASCADE), and so does the wrapped provider key.
@@ -553,8 +549,8 @@ impl ProviderStore for SqlStore {
                 return Ok(false);
             };
             insert_events(&mut *tx, events).await?;
-            if let (Some(user), Some(at)) = (user, write_time(events)) {
-                bump_user(&mut *tx, crate::records::id(&user)?, at).await?;
+            if let (Some(user), Resync::At(at)) = (user, resync) {
+                bump_user(&mut *tx, crate::records::id(&user)?, at.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(true)
@@ -566,6 +562,7 @@ impl ProviderStore for SqlStore {
         provider_id: ProviderId,
         member: ProviderUserId,
         clients: &[ProviderOrgId],
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         const CLEAR: &str = "DELETE FROM provider_assignments WHERE provider_user_id = $1 \
@@ -582,8 +579,8 @@ impl ProviderStore for SqlStore {
                 assign(&mut *tx, provider_id, member, *client).await?;
             }
             insert_events(&mut *tx, events).await?;
-            if let Some(at) = write_time(events) {
-                bump_provider_user(&mut *tx, provider_id, member, at).await?;
+            if let Resync::At(at) = resync {
+                bump_provider_user(&mut *tx, provider_id, member, at.0).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -594,16 +591,16 @@ impl ProviderStore for SqlStore {
         provider_id: ProviderId,
         client: ProviderOrgId,
         members: &[ProviderUserId],
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         const CLEAR: &str = "DELETE FROM provider_assignments WHERE provider_org_id = $1 \
             AND provider_org_id IN (SELECT id FROM provider_orgs WHERE id = $1 AND provider_id = $2)";
-        let at = write_time(events);
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             // Members losing the client and members gaining it both see their sync change.
-            if let Some(at) = at {
-                bump_client_assignees(&mut *tx, provider_id, client, at).await?;
+            if let Resync::At(at) = resync {
+                bump_client_assignees(&mut *tx, provider_id, client, at.0).await?;
             }
             sqlx::query(CLEAR)
                 .bind(client.to_string())
@@ -615,8 +612,8 @@ impl ProviderStore for SqlStore {
                 assign(&mut *tx, provider_id, *member, client).await?;
             }
             insert_events(&mut *tx, events).await?;
-            if let Some(at) = at {
-                bump_client_assignees(&mut *tx, provider_id, client, at).await?;
+            if let Resync::At(at) = resync {
+                bump_client_assignees(&mut *tx, provider_id, client, at.0).await?;
             }
             tx.commit().await.map_err(db)
         })
@@ -796,9 +793,10 @@ impl ProviderStore for SqlStore {
         &self,
         provider_id: ProviderId,
         id: ProviderOrgId,
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<bool, StoreError> {
-        self.unlink_client(provider_id, id, events).await
+        self.unlink_client(provider_id, id, resync, events).await
     }
 
     async fn client_usage(

@@ -13,7 +13,9 @@ use crate::orgs::{
     check_org_name, initial_seats, InviteOutcome, OrgActor, Permissions, ProviderSource, MAX_SEATS,
 };
 use crate::providers::store::{ProviderClient, ProviderOrgRow};
-use crate::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, StoreError};
+use crate::store::{
+    AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow, Resync, StoreError,
+};
 use crate::Domain;
 use keyfleet_api::kinds::{
     EventType, OrganizationUserStatus, OrganizationUserType, PlanType, ProductTierType,
@@ -534,8 +536,9 @@ impl Domain {
                 self.assignment_event(&actor, t, member, user, c.link.id)
             })
             .collect();
+        let resync = Resync::when(!events.is_empty(), self.now());
         self.store
-            .set_client_assignments(provider_id, id, &wanted, &events)
+            .set_client_assignments(provider_id, id, &wanted, resync, &events)
             .await?;
         let client = self
             .store
@@ -569,7 +572,7 @@ impl Domain {
         ];
         if !self
             .store
-            .delete_provider_link(provider_id, id, &events)
+            .delete_provider_link(provider_id, id, Resync::At(self.now()), &events)
             .await?
         {
             return Err(DomainError::NotFound);

@@ -15,7 +15,7 @@ use crate::membership::{
     BulkOutcome, Invite, Letter, Membership, MAX_PER_CALL,
 };
 use crate::providers::store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
-use crate::store::EventRow;
+use crate::store::{EventRow, Resync};
 use crate::Domain;
 use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus, ProviderUserType};
 use keyfleet_api::provider_requests::{ProviderRoleChoice, ProviderUserInviteRequest};
@@ -619,8 +619,9 @@ impl Domain {
                 self.assignment_event(&actor, t, target.member.id, target.member.user_id, client)
             })
             .collect();
+        let resync = Resync::when(!events.is_empty(), self.now());
         self.store
-            .set_member_assignments(provider_id, id, &wanted, &events)
+            .set_member_assignments(provider_id, id, &wanted, resync, &events)
             .await?;
         Ok(())
     }
@@ -682,7 +683,7 @@ impl Domain {
         let events = [self.member_event_of(actor, EventType::ProviderUserRemoved, &m)];
         if !self
             .store
-            .delete_provider_user(actor.provider.id, id, &events)
+            .delete_provider_user(actor.provider.id, id, Resync::At(self.now()), &events)
             .await?
         {
             return Err(DomainError::NotFound);

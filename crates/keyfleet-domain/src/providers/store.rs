@@ -9,6 +9,7 @@ use crate::ids::{
     EventId, OrgId, ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId,
 };
 use crate::orgs::store::{AccessSelection, CollectionRow, EventRow, OrgRow, OrgUserRow};
+use crate::store::Resync;
 use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
 
 /// A provider (an MSP).
@@ -281,27 +282,33 @@ pub trait ProviderStore: Send + Sync {
         rows: &[ProviderUserRow],
         events: &[EventRow],
     ) -> Result<(), StoreError>;
-    /// Removes a membership, its assignments and its wrapped provider key.
+    /// Removes a membership, its assignments and its wrapped provider key. `resync` is for the
+    /// removed member's account (its sync no longer lists the provider).
     async fn delete_provider_user(
         &self,
         provider_id: ProviderId,
         id: ProviderUserId,
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<bool, StoreError>;
-    /// Replaces the clients a member is assigned to.
+    /// Replaces the clients a member is assigned to. `resync` is for the member's account (its
+    /// sync lists the clients it may launch into).
     async fn set_member_assignments(
         &self,
         provider_id: ProviderId,
         member: ProviderUserId,
         clients: &[ProviderOrgId],
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<(), StoreError>;
-    /// Replaces the members assigned to a client.
+    /// Replaces the members assigned to a client. `resync` is for the accounts of the members
+    /// assigned before and after (those losing the client and those gaining it).
     async fn set_client_assignments(
         &self,
         provider_id: ProviderId,
         client: ProviderOrgId,
         members: &[ProviderUserId],
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<(), StoreError>;
 
@@ -377,11 +384,13 @@ pub trait ProviderStore: Send + Sync {
         org: Option<&OrgRow>,
         events: &[EventRow],
     ) -> Result<(), StoreError>;
-    /// Removes a link (with its wrapped key and assignments); false when missing.
+    /// Removes a link (with its wrapped key and assignments); false when missing. `resync` is for
+    /// every confirmed member of the provider (their sync lists its clients).
     async fn delete_provider_link(
         &self,
         provider_id: ProviderId,
         id: ProviderOrgId,
+        resync: Resync,
         events: &[EventRow],
     ) -> Result<bool, StoreError>;
     /// Usage of each client (only those assigned to `assigned_to` when given), by name.

@@ -14,7 +14,7 @@ use keyfleet_domain::providers::store::{
 use keyfleet_domain::providers::{ProviderRole, ProviderStatus, ProviderUserStatus};
 use keyfleet_domain::store::{
     AccessSelection, AccountStore, AuditStore, CipherRow, CollectionRow, CollectionStore, EventRow,
-    OrgItemStore, OrgRow, OrgStore, OrgUserRow, TwoFactorRow, TwoFactorStore, UserRow,
+    OrgItemStore, OrgRow, OrgStore, OrgUserRow, Resync, TwoFactorRow, TwoFactorStore, UserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
@@ -220,7 +220,7 @@ async fn provider_reach_reports_membership_role_and_assignment_whatever_their_st
         let (la, lb) = (link(&p, &a), link(&p, &b));
         s.insert_provider_link(&la, None, &[]).await.unwrap();
         s.insert_provider_link(&lb, None, &[]).await.unwrap();
-        s.set_member_assignments(p.id, tech.id, &[la.id], &[])
+        s.set_member_assignments(p.id, tech.id, &[la.id], Resync::None, &[])
             .await
             .unwrap();
 
@@ -395,9 +395,17 @@ async fn an_organization_is_managed_by_one_provider_at_most() {
         );
 
         // Unlinked, the organization may join another provider.
-        assert!(!s.delete_provider_link(p2.id, first.id, &[]).await.unwrap());
+        assert!(!s
+            .delete_provider_link(p2.id, first.id, Resync::None, &[])
+            .await
+            .unwrap());
         assert!(s
-            .delete_provider_link(p1.id, first.id, &[provider_event(&p1, 1902, 20)])
+            .delete_provider_link(
+                p1.id,
+                first.id,
+                Resync::At(Timestamp(20)),
+                &[provider_event(&p1, 1902, 20)]
+            )
             .await
             .unwrap());
         assert!(s.provider_link_of_org(o.id).await.unwrap().is_none());
@@ -508,7 +516,7 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
         // Not a client of this provider.
         own_org(&s, "Beta").await;
 
-        s.set_member_assignments(p.id, tech.id, &[zeta_link.id], &[])
+        s.set_member_assignments(p.id, tech.id, &[zeta_link.id], Resync::None, &[])
             .await
             .unwrap();
 
@@ -685,14 +693,20 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
         s.insert_provider_link(&foreign_link, None, &[])
             .await
             .unwrap();
-        s.set_member_assignments(p.id, helpdesk.id, &[lb.id, foreign_link.id], &[])
-            .await
-            .unwrap();
+        s.set_member_assignments(
+            p.id,
+            helpdesk.id,
+            &[lb.id, foreign_link.id],
+            Resync::None,
+            &[],
+        )
+        .await
+        .unwrap();
         assert_eq!(
             s.provider_members(p.id, Some(helpdesk.id)).await.unwrap()[0].assigned,
             vec![lb.id]
         );
-        s.set_client_assignments(p.id, la.id, &[owner.id], &[])
+        s.set_client_assignments(p.id, la.id, &[owner.id], Resync::None, &[])
             .await
             .unwrap();
         let la_client = s.provider_client(p.id, la.id).await.unwrap().unwrap();
@@ -718,11 +732,16 @@ async fn members_are_listed_with_accounts_roles_two_step_and_assignments() {
         );
 
         assert!(!s
-            .delete_provider_user(other.id, helpdesk.id, &[])
+            .delete_provider_user(other.id, helpdesk.id, Resync::None, &[])
             .await
             .unwrap());
         assert!(s
-            .delete_provider_user(p.id, helpdesk.id, &[provider_event(&p, 1803, 50)])
+            .delete_provider_user(
+                p.id,
+                helpdesk.id,
+                Resync::At(Timestamp(50)),
+                &[provider_event(&p, 1803, 50)]
+            )
             .await
             .unwrap());
         assert!(s.provider_user(p.id, helpdesk.id).await.unwrap().is_none());
@@ -778,11 +797,28 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
         assert_eq!(revision(&s, &bob).await, Timestamp(2_000));
 
         // One member's assignment or membership: that member only.
-        s.set_member_assignments(p.id, tech.id, &[l.id], &[provider_event(&p, 1856, 3_000)])
-            .await
-            .unwrap();
+        s.set_member_assignments(
+            p.id,
+            tech.id,
+            &[l.id],
+            Resync::At(Timestamp(3_000)),
+            &[provider_event(&p, 1856, 3_000)],
+        )
+        .await
+        .unwrap();
         assert_eq!(revision(&s, &bob).await, Timestamp(3_000));
         assert_eq!(revision(&s, &alice).await, Timestamp(2_000));
+        // The caller's `Resync` decides, not the events passed: none asked, none bumped.
+        s.set_member_assignments(
+            p.id,
+            tech.id,
+            &[l.id],
+            Resync::None,
+            &[provider_event(&p, 1856, 3_500)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(revision(&s, &bob).await, Timestamp(3_000));
         let mut confirmed = pending.clone();
         confirmed.status = ProviderUserStatus::Confirmed;
         confirmed.revision_date = Timestamp(4_000);
@@ -795,6 +831,7 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
             p.id,
             l.id,
             &[pending.id],
+            Resync::At(Timestamp(5_000)),
             &[provider_event(&p, 1856, 5_000)],
         )
         .await
@@ -804,13 +841,23 @@ async fn provider_changes_bump_the_accounts_whose_sync_they_change() {
         assert_eq!(revision(&s, &alice).await, Timestamp(2_000));
 
         // Unlinking: everyone confirmed. Deleting a member: that member.
-        s.delete_provider_link(p.id, l.id, &[provider_event(&p, 1902, 6_000)])
-            .await
-            .unwrap();
+        s.delete_provider_link(
+            p.id,
+            l.id,
+            Resync::At(Timestamp(6_000)),
+            &[provider_event(&p, 1902, 6_000)],
+        )
+        .await
+        .unwrap();
         assert_eq!(revision(&s, &alice).await, Timestamp(6_000));
-        s.delete_provider_user(p.id, tech.id, &[provider_event(&p, 1803, 7_000)])
-            .await
-            .unwrap();
+        s.delete_provider_user(
+            p.id,
+            tech.id,
+            Resync::At(Timestamp(7_000)),
+            &[provider_event(&p, 1803, 7_000)],
+        )
+        .await
+        .unwrap();
         assert_eq!(revision(&s, &bob).await, Timestamp(7_000));
         assert_eq!(revision(&s, &alice).await, Timestamp(6_000));
     })
