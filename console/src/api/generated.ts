@@ -28,6 +28,8 @@ export type ProviderRole = "owner" | "admin" | "technician" | "custom";
 
 export enum TwoFactorProviderType { "Authenticator" = 0, "Email" = 1, "Remember" = 5, "WebAuthn" = 7, "RecoveryCode" = 8 }
 
+export enum RevocationReason { "TwoFactorPolicy" = 1 }
+
 export type VerificationRequest = { 
 /**
  * The master password hash.
@@ -430,7 +432,7 @@ accessAll: boolean, permissions: Permissions, externalId: string | null, collect
 /**
  * Group ids.
  */
-groups: Array<string>, managedByOrganization: boolean, claimedByOrganization: boolean, revocationReason: number | null, creationDate: string, 
+groups: Array<string>, managedByOrganization: boolean, claimedByOrganization: boolean, revocationReason: RevocationReason | null, creationDate: string, 
 /**
  * `"organizationUserUserDetails"` or `"organizationUserDetails"`.
  */

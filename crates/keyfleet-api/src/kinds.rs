@@ -393,6 +393,15 @@ numbered! {
 }
 
 numbered! {
+    /// Why a member is revoked when a policy, not an admin, revoked them (Keyfleet's
+    /// `revocationReason` on member details; absent for an admin's revocation).
+    RevocationReason {
+        /// The two-step login policy: undone when the member turns two-step login on.
+        TwoFactorPolicy = 1,
+    }
+}
+
+numbered! {
     /// ProviderType: Keyfleet's providers are all MSPs.
     ProviderType {
         /// Managed service provider.

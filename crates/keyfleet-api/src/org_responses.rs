@@ -5,7 +5,7 @@
 
 use crate::kinds::{
     EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType, ProductTierType,
-    ProviderType,
+    ProviderType, RevocationReason,
 };
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
@@ -244,7 +244,7 @@ pub struct OrganizationUserDetailsResponse {
     pub groups: Vec<String>,
     pub managed_by_organization: bool,
     pub claimed_by_organization: bool,
-    pub revocation_reason: Option<i32>,
+    pub revocation_reason: Option<RevocationReason>,
     pub creation_date: String,
     /// `"organizationUserUserDetails"` or `"organizationUserDetails"`.
     pub object: String,

@@ -27,6 +27,7 @@ fn render() -> String {
         ProviderType::decl(),
         ProviderRole::decl(),
         TwoFactorProviderType::decl(),
+        RevocationReason::decl(),
         VerificationRequest::decl(),
         AuthenticatorRequest::decl(),
         DisableTwoFactorRequest::decl(),

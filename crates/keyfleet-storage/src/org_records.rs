@@ -86,7 +86,7 @@ impl TryFrom<OrgUserRecord> for OrgUserRow {
             permissions: r.ou_permissions,
             external_id: r.ou_external_id,
             invited_at: r.ou_invited_at.map(Timestamp),
-            revocation_reason: r.ou_revocation_reason,
+            revocation_reason: r.ou_revocation_reason.map(code).transpose()?,
             creation_date: Timestamp(r.ou_creation_date),
             revision_date: Timestamp(r.ou_revision_date),
         })

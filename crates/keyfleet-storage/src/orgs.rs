@@ -104,7 +104,7 @@ pub(crate) async fn insert_org_user<C: Conn + ?Sized>(
         .arg(m.permissions.as_str())
         .arg(m.external_id.as_deref())
         .arg(m.invited_at.map(|t| t.0))
-        .arg(m.revocation_reason)
+        .arg(m.revocation_reason.map(|r| r.code()))
         .arg(m.creation_date.0)
         .arg(m.revision_date.0);
     tx.run(q).await?;
@@ -530,7 +530,7 @@ impl OrgStore for SqlStore {
                 .bind(&row.key)
                 .bind(&row.permissions)
                 .bind(row.invited_at.map(|t| t.0))
-                .bind(row.revocation_reason)
+                .bind(row.revocation_reason.map(|r| r.code()))
                 .bind(row.revision_date.0)
                 .execute(&mut *tx)
                 .await

@@ -13,12 +13,7 @@ use keyfleet_api::orgs::PolicyRequest;
 use serde_json::{Map, Value};
 
 pub use keyfleet_api::kinds::PolicyType;
-
-/// Why a member was revoked by a policy rather than by an admin.
-pub mod revocation {
-    /// The two-step login policy: undone when the member turns two-step login on.
-    pub const TWO_FACTOR_POLICY: i32 = 1;
-}
+use keyfleet_api::kinds::RevocationReason;
 
 const MAX_POLICY_DATA_LEN: usize = 10_000;
 
@@ -169,7 +164,7 @@ impl Domain {
             if affected {
                 let mut revoked = m.clone();
                 revoked.status = OrganizationUserStatus::Revoked;
-                revoked.revocation_reason = Some(revocation::TWO_FACTOR_POLICY);
+                revoked.revocation_reason = Some(RevocationReason::TwoFactorPolicy);
                 revoked.revision_date = self.now();
                 let events = [EventRow {
                     org_user_id: Some(m.id),
@@ -189,7 +184,7 @@ impl Domain {
     ) -> Result<(), DomainError> {
         for (_, m) in self.store.memberships_of_user(user_id).await? {
             if m.status == OrganizationUserStatus::Revoked
-                && m.revocation_reason == Some(revocation::TWO_FACTOR_POLICY)
+                && m.revocation_reason == Some(RevocationReason::TwoFactorPolicy)
             {
                 let mut restored = m.clone();
                 restored.status = restored_status(&m);

@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::ids::{CipherId, CollectionId, EventId, GroupId, OrgId, OrgUserId, PolicyId, UserId};
 use crate::vault::store::{BulkCipherChange, CipherRow};
 use keyfleet_api::kinds::{
-    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType,
+    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, PolicyType, RevocationReason,
 };
 
 /// An organization.
@@ -66,7 +66,7 @@ pub struct OrgUserRow {
     /// When the current invitation was issued; a reinvite replaces it, voiding older links.
     pub invited_at: Option<Timestamp>,
     /// Why the member is revoked: `None` by an admin, or a policy (see `orgs::revocation`).
-    pub revocation_reason: Option<i32>,
+    pub revocation_reason: Option<RevocationReason>,
     /// Created.
     pub creation_date: Timestamp,
     /// Last change.
