@@ -734,7 +734,7 @@ impl Domain {
 
     /// A bulk member call: the caller is resolved once and must manage members (else the whole
     /// call is `NotFound`); each id then gets its own outcome (the new invitation for
-    /// reinvites), as [`run_bulk`] describes.
+    /// reinvites), as `membership::run_bulk` describes.
     pub async fn bulk_org_members(
         &self,
         caller: &Caller,

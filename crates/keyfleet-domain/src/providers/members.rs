@@ -444,7 +444,7 @@ impl Domain {
 
     /// A bulk member call: the caller is resolved once and must manage members (else the whole
     /// call is `NotFound`); each id then gets its own outcome (the new invitation for
-    /// reinvites), as [`run_bulk`] describes. A revoke suspends, a restore lifts the suspension,
+    /// reinvites), as `membership::run_bulk` describes. A revoke suspends, a restore lifts the suspension,
     /// a remove deletes for good.
     pub async fn bulk_provider_members(
         &self,
