@@ -78,9 +78,9 @@ export type EmailRequest = {
  */
 email: string, 
 /**
- * The mailed code.
+ * The mailed code (left out when empty, as `send-email` carries none).
  */
-token: string, 
+token?: string, 
 /**
  * The master password hash.
  */
@@ -110,13 +110,13 @@ export type WebauthnKeyRequest = {
  */
 id?: number, 
 /**
- * The key's name.
+ * The key's name (left out when empty: deleting a key names only its slot).
  */
 name: string, 
 /**
- * The browser's attestation.
+ * The browser's attestation (only when registering).
  */
-deviceResponse: unknown, 
+deviceResponse?: unknown, 
 /**
  * The master password hash.
  */

@@ -217,3 +217,28 @@ pub struct SyncHeadResponse {
     /// Unlock data.
     pub user_decryption: SyncUserDecryption,
 }
+
+/// `GET /api/sync` as clients read it: the head ([`SyncHeadResponse`]) and `ciphers`. The
+/// server writes this by hand, streaming the ciphers; clients parse it with this type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncResponse {
+    /// `"sync"`.
+    pub object: String,
+    /// The profile with organizations and providers.
+    pub profile: ProfileResponse,
+    /// The folders.
+    pub folders: Vec<crate::vault::FolderResponse>,
+    /// The collections the user reaches.
+    pub collections: Vec<crate::org_responses::CollectionDetailsResponse>,
+    /// The policies of the user's organizations.
+    pub policies: Vec<crate::org_responses::PolicyResponse>,
+    /// Sends (none yet, so no shape to type).
+    pub sends: Vec<serde_json::Value>,
+    /// Null with `excludeDomains=true`.
+    pub domains: Option<DomainsResponse>,
+    /// Unlock data.
+    pub user_decryption: SyncUserDecryption,
+    /// Every item the user reads (`object: "cipherDetails"`), written last.
+    pub ciphers: Vec<crate::vault::CipherDetailsResponse>,
+}

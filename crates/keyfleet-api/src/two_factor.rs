@@ -14,10 +14,15 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 pub struct VerificationRequest {
     /// The master password hash.
-    #[serde(default, alias = "MasterPasswordHash")]
+    // Unset fields are left out, not sent as null: a client proves itself one way per call.
+    #[serde(
+        default,
+        alias = "MasterPasswordHash",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub master_password_hash: Option<String>,
     /// The token an earlier setup answer carried.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_verification_token: Option<String>,
 }
 
@@ -59,8 +64,8 @@ pub struct EmailRequest {
     /// The address codes go to.
     #[serde(default)]
     pub email: String,
-    /// The mailed code.
-    #[serde(default)]
+    /// The mailed code (left out when empty, as `send-email` carries none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
 }
 
@@ -75,10 +80,18 @@ pub struct EmailLoginRequest {
     #[serde(default)]
     pub email: String,
     /// The master password hash.
-    #[serde(default, alias = "MasterPasswordHash")]
+    #[serde(
+        default,
+        alias = "MasterPasswordHash",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub master_password_hash: Option<String>,
     /// The token the "second factor needed" answer carried.
-    #[serde(default, alias = "ssoEmail2faSessionToken")]
+    #[serde(
+        default,
+        alias = "ssoEmail2faSessionToken",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sso_email2_fa_session_token: Option<String>,
 }
 
@@ -92,13 +105,13 @@ pub struct WebauthnKeyRequest {
     #[serde(flatten)]
     pub verification: VerificationRequest,
     /// The key slot.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    /// The key's name.
-    #[serde(default)]
+    /// The key's name (left out when empty: deleting a key names only its slot).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
-    /// The browser's attestation.
-    #[serde(default)]
+    /// The browser's attestation (only when registering).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(type = "unknown")]
     pub device_response: Option<Value>,
 }

@@ -26,7 +26,10 @@ pub struct FolderResponse {
     pub object: String,
 }
 
-/// `CipherRequestModel`, as `bw create/edit item` sends it.
+/// `CipherRequestModel`, as `bw create/edit item` sends it. When serialized (by the client),
+/// the organization, folder, item key, history and the type objects other than the item's own
+/// are left out when unset, while `notes` and `lastKnownRevisionDate` go as null: the body a
+/// login item has always been sent with.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherRequest {
@@ -34,10 +37,10 @@ pub struct CipherRequest {
     #[serde(rename = "type")]
     pub cipher_type: i32,
     /// Owning organization, when shared.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Per-user folder.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// Per-user favorite.
     #[serde(default)]
@@ -46,7 +49,7 @@ pub struct CipherRequest {
     #[serde(default)]
     pub reprompt: Option<i32>,
     /// Per-item key (type 2).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// EncString.
     pub name: String,
@@ -57,32 +60,59 @@ pub struct CipherRequest {
     #[serde(default)]
     pub fields: Option<Value>,
     /// Previous passwords.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_history: Option<Value>,
     /// Login data.
     #[serde(default)]
     pub login: Option<Value>,
     /// Card data.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Value>,
     /// Identity data.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Value>,
     /// Secure note data.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_note: Option<Value>,
     /// SSH key data.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_key: Option<Value>,
     /// The revision the client edited; stale edits are refused.
     #[serde(default)]
     pub last_known_revision_date: Option<String>,
     /// Archive date.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_date: Option<String>,
     /// The acting user id the client encrypted for.
     #[serde(default)]
     pub encrypted_for: Option<String>,
+}
+
+/// A login item's `login` object as the client sends it (`CipherRequest::login` stays free
+/// JSON on the server, which stores it as given).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherLoginRequest {
+    /// EncString.
+    pub username: Option<String>,
+    /// EncString.
+    pub password: Option<String>,
+    /// The item's URIs.
+    #[serde(default)]
+    pub uris: Vec<CipherLoginUriRequest>,
+    /// EncString of the TOTP seed.
+    pub totp: Option<String>,
+}
+
+/// One URI of a login item.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherLoginUriRequest {
+    /// EncString.
+    pub uri: Option<String>,
+    /// `UriMatchType` number, null for the default.
+    #[serde(rename = "match")]
+    pub match_type: Option<i32>,
 }
 
 /// `POST /api/ciphers/create`: an org cipher with its collections.
@@ -199,4 +229,20 @@ pub struct CipherDetailsResponse {
     /// Collections.
     #[serde(default)]
     pub collection_ids: Vec<String>,
+    /// What the caller may do to the item.
+    #[serde(default)]
+    pub permissions: CipherPermissionsResponse,
+    /// Always true: TOTP codes are not a paid feature here.
+    #[serde(default)]
+    pub organization_use_totp: bool,
+}
+
+/// `permissions` of a cipher: Bitwarden's `CipherPermissionsResponseModel`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CipherPermissionsResponse {
+    /// May move it to the trash or delete it.
+    pub delete: bool,
+    /// May restore it from the trash.
+    pub restore: bool,
 }

@@ -226,7 +226,7 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
                                 Method::POST,
                                 "/api/ciphers",
                                 Some(&u.session.access_token),
-                                RawBody::Json(body),
+                                RawBody::typed(&body).unwrap(),
                                 &xff,
                             )
                             .await;
@@ -240,7 +240,7 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
                                 Method::PUT,
                                 &format!("/api/ciphers/{id}"),
                                 Some(&u.session.access_token),
-                                RawBody::Json(body),
+                                RawBody::typed(&body).unwrap(),
                                 &xff,
                             )
                             .await;

@@ -120,7 +120,8 @@ async fn load(s: Session, org: String, acked: Arc<Mutex<Acked>>, seed: u64) {
                         .then(|| a.items[rng.next(a.items.len() as u64) as usize].clone())
                 };
                 let Some(id) = target else { continue };
-                let body = s.login_item_body(&format!("updated-{n}"), "user", "pw");
+                let body =
+                    serde_json::json!(s.login_item_body(&format!("updated-{n}"), "user", "pw"));
                 let res: Result<Value, _> = s
                     .call(Method::PUT, &format!("/api/ciphers/{id}"), Some(body))
                     .await;
@@ -180,7 +181,7 @@ async fn nothing_acknowledged_is_lost(backend: Backend) {
     }
     // Everything acknowledged is there after the last restart.
     let s = login(&server, &ca, email).await;
-    let sync = s.sync().await.unwrap();
+    let sync = s.sync_json().await.unwrap();
     let stored: HashMap<String, String> = sync["ciphers"]
         .as_array()
         .unwrap()

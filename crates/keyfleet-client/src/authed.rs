@@ -29,9 +29,7 @@ pub(crate) async fn send<T: DeserializeOwned>(
 ) -> Result<T, ClientError> {
     let (client, token) = who.bearer();
     let body = match body {
-        Some(b) => RawBody::Json(
-            serde_json::to_value(b).map_err(|e| ClientError::Decode(format!("{path}: {e}")))?,
-        ),
+        Some(b) => RawBody::typed(b)?,
         None => RawBody::Empty,
     };
     client.call(method, path, Some(token), body).await

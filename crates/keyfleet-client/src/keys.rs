@@ -6,8 +6,8 @@
 //! client org's key is wrapped with the provider key (type 2).
 
 use crate::ClientError;
+use keyfleet_api::accounts::ProfileResponse;
 use keyfleet_crypto::{generate_rsa_keypair, EncString, PrivateKey, PublicKey, SymmetricKey};
-use serde_json::Value;
 
 /// Wraps `key` to `public` (EncString type 4, RSA-OAEP-SHA1), as org and provider keys are
 /// shared with a member.
@@ -69,61 +69,107 @@ impl NewOrgKeys {
     }
 }
 
-fn find_by_id<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
-    list.as_array()?
-        .iter()
-        .find(|o| o["id"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(id)))
+/// The wrapped keys a sync profile carries, by the id of what they open.
+struct WrappedKeys<'a> {
+    /// `organizations[]`: `(org id, org key wrapped to the user, type 4)`.
+    orgs: Vec<(&'a str, Option<&'a str>)>,
+    /// `providers[]`: `(provider id, provider key wrapped to the user, type 4)`.
+    providers: Vec<(&'a str, Option<&'a str>)>,
+    /// `providerOrganizations[]`: `(org id, provider id, org key under the provider key)`.
+    provider_orgs: Vec<(&'a str, Option<&'a str>, Option<&'a str>)>,
+}
+
+impl<'a> WrappedKeys<'a> {
+    fn of(profile: &'a ProfileResponse) -> Self {
+        WrappedKeys {
+            orgs: profile
+                .organizations
+                .iter()
+                .map(|o| (o.id.as_str(), o.key.as_deref()))
+                .collect(),
+            providers: profile
+                .providers
+                .iter()
+                .map(|p| (p.id.as_str(), p.key.as_deref()))
+                .collect(),
+            provider_orgs: profile
+                .provider_organizations
+                .iter()
+                .map(|o| (o.id.as_str(), o.provider_id.as_deref(), o.key.as_deref()))
+                .collect(),
+        }
+    }
+
+    fn provider_key(
+        &self,
+        provider_id: &str,
+        private: &PrivateKey,
+    ) -> Result<SymmetricKey, ClientError> {
+        let wrapped = self
+            .providers
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(provider_id))
+            .and_then(|(_, key)| *key)
+            .ok_or_else(|| {
+                ClientError::Decode(
+                    "no key for that provider (not a confirmed, active member with two-step login?)"
+                        .into(),
+                )
+            })?;
+        unwrap_with_private(private, wrapped)
+    }
+
+    fn org_key(&self, org_id: &str, private: &PrivateKey) -> Result<SymmetricKey, ClientError> {
+        let own = self
+            .orgs
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(org_id))
+            .and_then(|(_, key)| *key);
+        if let Some(wrapped) = own {
+            return unwrap_with_private(private, wrapped);
+        }
+        let through_provider = self
+            .provider_orgs
+            .iter()
+            .find(|(id, _, _)| id.eq_ignore_ascii_case(org_id))
+            .and_then(|(_, provider, key)| Some(((*key)?, (*provider)?)));
+        match through_provider {
+            Some((wrapped, provider_id)) => {
+                let provider_key = self.provider_key(provider_id, private)?;
+                unwrap_with(&provider_key, wrapped)
+            }
+            None => Err(ClientError::Decode(
+                "no key for that organization (not a confirmed member, nor a provider member who may launch into it)"
+                    .into(),
+            )),
+        }
+    }
 }
 
 /// The provider key of a confirmed provider membership, from a sync `profile`
 /// (`providers[].key`, wrapped to the user's public key).
 pub fn provider_key_in_profile(
-    profile: &Value,
+    profile: &ProfileResponse,
     provider_id: &str,
     private: &PrivateKey,
 ) -> Result<SymmetricKey, ClientError> {
-    let wrapped = find_by_id(&profile["providers"], provider_id)
-        .and_then(|p| p["key"].as_str())
-        .ok_or_else(|| {
-            ClientError::Decode(
-                "no key for that provider (not a confirmed, active member with two-step login?)"
-                    .into(),
-            )
-        })?;
-    unwrap_with_private(private, wrapped)
+    WrappedKeys::of(profile).provider_key(provider_id, private)
 }
 
 /// An organization's key from a sync `profile`: the caller's own membership
 /// (`organizations[].key`, type 4) or, for a client the caller reaches through a provider,
 /// `providerOrganizations[].key` (type 2 under that provider's key).
 pub fn org_key_in_profile(
-    profile: &Value,
+    profile: &ProfileResponse,
     org_id: &str,
     private: &PrivateKey,
 ) -> Result<SymmetricKey, ClientError> {
-    if let Some(wrapped) =
-        find_by_id(&profile["organizations"], org_id).and_then(|o| o["key"].as_str())
-    {
-        return unwrap_with_private(private, wrapped);
-    }
-    let through_provider = find_by_id(&profile["providerOrganizations"], org_id)
-        .and_then(|o| Some((o["key"].as_str()?, o["providerId"].as_str()?)));
-    match through_provider {
-        Some((wrapped, provider_id)) => {
-            let provider_key = provider_key_in_profile(profile, provider_id, private)?;
-            unwrap_with(&provider_key, wrapped)
-        }
-        None => Err(ClientError::Decode(
-            "no key for that organization (not a confirmed member, nor a provider member who may launch into it)"
-                .into(),
-        )),
-    }
+    WrappedKeys::of(profile).org_key(org_id, private)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn a_provider_key_wrapped_to_a_member_unwraps_with_their_private_key_only() {
@@ -172,35 +218,26 @@ mod tests {
         let provider_key = SymmetricKey::generate();
         let member_org_key = SymmetricKey::generate();
         let client_org_key = SymmetricKey::generate();
-        let profile = json!({
-            "organizations": [
-                { "id": "0RG-A", "key": wrap_to_public(&public, &member_org_key).unwrap() },
+        let member_org = wrap_to_public(&public, &member_org_key).unwrap();
+        let provider = wrap_to_public(&public, &provider_key).unwrap();
+        let client_org = wrap_with(&provider_key, &client_org_key);
+        let profile = WrappedKeys {
+            orgs: vec![("0RG-A", Some(member_org.as_str())), ("no-key", None)],
+            providers: vec![("p1", Some(provider.as_str()))],
+            provider_orgs: vec![
+                ("org-b", Some("p1"), Some(client_org.as_str())),
+                ("org-c", Some("gone"), Some(client_org.as_str())),
             ],
-            "providers": [
-                { "id": "p1", "key": wrap_to_public(&public, &provider_key).unwrap() },
-            ],
-            "providerOrganizations": [
-                { "id": "org-b", "providerId": "p1", "key": wrap_with(&provider_key, &client_org_key) },
-                { "id": "org-c", "providerId": "gone", "key": wrap_with(&provider_key, &client_org_key) },
-            ],
-        });
-        assert_eq!(
-            provider_key_in_profile(&profile, "P1", &private).unwrap(),
-            provider_key
-        );
-        assert_eq!(
-            org_key_in_profile(&profile, "0rg-a", &private).unwrap(),
-            member_org_key
-        );
-        assert_eq!(
-            org_key_in_profile(&profile, "org-b", &private).unwrap(),
-            client_org_key
-        );
+        };
+        assert_eq!(profile.provider_key("P1", &private).unwrap(), provider_key);
+        assert_eq!(profile.org_key("0rg-a", &private).unwrap(), member_org_key);
+        assert_eq!(profile.org_key("org-b", &private).unwrap(), client_org_key);
         assert!(
-            org_key_in_profile(&profile, "org-c", &private).is_err(),
+            profile.org_key("org-c", &private).is_err(),
             "no key for that client's provider"
         );
-        assert!(org_key_in_profile(&profile, "org-z", &private).is_err());
-        assert!(provider_key_in_profile(&profile, "p2", &private).is_err());
+        assert!(profile.org_key("org-z", &private).is_err());
+        assert!(profile.org_key("no-key", &private).is_err());
+        assert!(profile.provider_key("p2", &private).is_err());
     }
 }

@@ -40,8 +40,10 @@ pub struct SecondFactor {
 }
 
 use keyfleet_api::identity::{
-    KeysRequest, PreloginResponse, RefreshResponse, RegisterFinishRequest, TokenResponse,
+    KeysRequest, PreloginRequest, PreloginResponse, RefreshResponse, RegisterFinishRequest,
+    SendVerificationEmailRequest, TokenResponse,
 };
+use keyfleet_api::two_factor::EmailLoginRequest;
 use keyfleet_api::ErrorModel;
 use keyfleet_crypto::{
     derive_master_key, make_account_keys, master_password_hash, unlock_private_key,
@@ -108,12 +110,23 @@ impl ClientError {
 pub enum RawBody {
     /// No body.
     Empty,
-    /// JSON.
+    /// JSON: free-form, so tests can send what no typed request would ([`RawBody::typed`]
+    /// makes one from a `keyfleet-api` request).
     Json(serde_json::Value),
     /// Arbitrary bytes with a content type (for malformed and oversized bodies).
     Bytes(Vec<u8>, &'static str),
     /// `application/x-www-form-urlencoded`.
     Form(Vec<(String, String)>),
+}
+
+impl RawBody {
+    /// The JSON of a typed request. It goes through `serde_json::Value` so keys are sent in
+    /// the same (sorted) order as a `json!` body.
+    pub fn typed(body: &(impl serde::Serialize + ?Sized)) -> Result<RawBody, ClientError> {
+        serde_json::to_value(body)
+            .map(RawBody::Json)
+            .map_err(|e| ClientError::Decode(format!("request body: {e}")))
+    }
 }
 
 /// A response from [`Client::raw`], whatever its status.
@@ -256,13 +269,15 @@ impl Client {
 
     /// Prelogin: the account's KDF settings.
     pub async fn prelogin(&self, email: &str) -> Result<Kdf, ClientError> {
-        let body = serde_json::json!({ "email": email });
+        let body = PreloginRequest {
+            email: email.to_string(),
+        };
         let p: PreloginResponse = self
             .call(
                 Method::POST,
                 "/identity/accounts/prelogin/password",
                 None,
-                RawBody::Json(body),
+                RawBody::typed(&body)?,
             )
             .await?;
         let s = p.kdf_settings;
@@ -298,14 +313,17 @@ impl Client {
         email: &str,
         name: Option<&str>,
     ) -> Result<Option<String>, ClientError> {
-        let body =
-            serde_json::json!({ "email": email, "name": name, "receiveMarketingEmails": false });
+        let body = SendVerificationEmailRequest {
+            email: email.to_string(),
+            name: name.map(str::to_string),
+            receive_marketing_emails: Some(false),
+        };
         let res = self
             .raw(
                 Method::POST,
                 "/identity/accounts/register/send-verification-email",
                 None,
-                RawBody::Json(body),
+                RawBody::typed(&body)?,
             )
             .await?;
         match res.status {
@@ -353,13 +371,12 @@ impl Client {
             master_password_authentication: None,
             master_password_unlock: None,
         };
-        let body = serde_json::to_value(&req).map_err(|e| ClientError::Decode(e.to_string()))?;
-        let _: serde_json::Value = self
+        let _: serde::de::IgnoredAny = self
             .call(
                 Method::POST,
                 "/identity/accounts/register/finish",
                 None,
-                RawBody::Json(body),
+                RawBody::typed(&req)?,
             )
             .await?;
         Ok(())
@@ -444,20 +461,9 @@ impl Client {
         refresh_token: Option<&str>,
     ) -> Result<Session, ClientError> {
         let kdf = self.prelogin(email).await?;
-        let sync: serde_json::Value = self
-            .call(
-                Method::GET,
-                "/api/sync?excludeDomains=true",
-                Some(access_token),
-                RawBody::Empty,
-            )
-            .await?;
-        let profile = &sync["profile"];
-        let wrapped = profile["key"]
-            .as_str()
-            .ok_or_else(|| ClientError::Decode("sync has no user key".into()))?;
-        let user_key = unlock_user_key(email, password, &kdf, wrapped)?;
-        let private_key = match profile["privateKey"].as_str() {
+        let profile = self.with_token(access_token).profile().await?;
+        let user_key = unlock_user_key(email, password, &kdf, &profile.key)?;
+        let private_key = match profile.private_key.as_deref() {
             Some(p) => Some(unlock_private_key(&user_key, p)?),
             None => None,
         };
@@ -479,13 +485,17 @@ impl Client {
         password: &str,
     ) -> Result<(), ClientError> {
         let (hash, _) = self.password_hash(email, password).await?;
-        let body = serde_json::json!({ "email": email, "masterPasswordHash": hash });
-        let _: serde_json::Value = self
+        let body = EmailLoginRequest {
+            email: email.to_string(),
+            master_password_hash: Some(hash),
+            sso_email2_fa_session_token: None,
+        };
+        let _: serde::de::IgnoredAny = self
             .call(
                 Method::POST,
                 "/api/two-factor/send-email-login",
                 None,
-                RawBody::Json(body),
+                RawBody::typed(&body)?,
             )
             .await?;
         Ok(())

@@ -1,16 +1,34 @@
 //! A signed-in session: tokens plus the unlocked user key, and the vault calls made with them.
 
-use crate::{Client, ClientError, RawBody};
-use keyfleet_api::accounts::ApiKeyResponse;
+use crate::authed::{send, NO_BODY};
+use crate::{AccountCalls, Client, ClientError, RawBody};
+use keyfleet_api::accounts::{
+    ApiKeyResponse, PasswordRequest, SecretVerificationRequest, SyncResponse,
+};
 use keyfleet_api::identity::TokenResponse;
-use keyfleet_api::vault::{CipherDetailsResponse, FolderResponse};
+use keyfleet_api::two_factor::{
+    TwoFactorEmailResponse, TwoFactorWebAuthnResponse, VerificationRequest, WebauthnKeyRequest,
+};
+use keyfleet_api::vault::{
+    CipherCreateRequest, CipherDetailsResponse, CipherLoginRequest, CipherRequest, FolderRequest,
+    FolderResponse,
+};
 use keyfleet_crypto::{
     derive_master_key, master_password_hash, stretch_master_key, EncString, PrivateKey,
     SymmetricKey,
 };
 use reqwest::Method;
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+
+/// The sync every client call reads (the domains list is never needed here).
+pub(crate) const SYNC_PATH: &str = "/api/sync?excludeDomains=true";
+
+/// The claim of the access token the session needs.
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+}
 
 /// A logged-in, unlocked user.
 pub struct Session {
@@ -40,12 +58,9 @@ fn jwt_subject(token: &str) -> Result<String, ClientError> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| ClientError::Decode("access token payload is not base64url".into()))?;
-    let claims: Value =
-        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))?;
-    claims["sub"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| ClientError::Decode("access token has no sub".into()))
+    let claims: Claims = serde_json::from_slice(&bytes)
+        .map_err(|e| ClientError::Decode(format!("access token claims: {e}")))?;
+    Ok(claims.sub)
 }
 
 impl Session {
@@ -105,12 +120,15 @@ impl Session {
         self.private_key.as_ref()
     }
 
-    /// An authenticated call decoding JSON.
+    /// An authenticated call with any JSON body, decoding the answer: the low-level escape
+    /// hatch tests use to send what no typed call would (malformed, foreign or stale bodies).
+    /// Everything in this crate goes through the typed calls instead.
     pub async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
-        body: Option<Value>,
+        // Free-form on purpose: the body is whatever the test wants the server to see.
+        body: Option<serde_json::Value>,
     ) -> Result<T, ClientError> {
         let body = body.map(RawBody::Json).unwrap_or(RawBody::Empty);
         self.client
@@ -141,45 +159,39 @@ impl Session {
     }
 
     /// `GET /api/sync`.
-    pub async fn sync(&self) -> Result<Value, ClientError> {
-        self.call(Method::GET, "/api/sync?excludeDomains=true", None)
-            .await
+    pub async fn sync(&self) -> Result<SyncResponse, ClientError> {
+        send(self, Method::GET, SYNC_PATH, NO_BODY).await
+    }
+
+    /// `GET /api/sync` as the JSON the server sent, for tests that check the wire itself.
+    // Untyped on purpose: it shows what a client without our types would read.
+    pub async fn sync_json(&self) -> Result<serde_json::Value, ClientError> {
+        send(self, Method::GET, SYNC_PATH, NO_BODY).await
     }
 
     /// `GET /api/accounts/revision-date`.
     pub async fn revision_date(&self) -> Result<i64, ClientError> {
-        self.call(Method::GET, "/api/accounts/revision-date", None)
-            .await
+        self.account_revision_date().await
     }
 
     /// Creates a folder named `name` (encrypted here).
     pub async fn create_folder(&self, name: &str) -> Result<FolderResponse, ClientError> {
-        self.call(
-            Method::POST,
-            "/api/folders",
-            Some(json!({ "name": self.encrypt(name) })),
-        )
-        .await
+        let body = FolderRequest {
+            name: self.encrypt(name),
+        };
+        send(self, Method::POST, "/api/folders", Some(&body)).await
     }
 
     /// The request body bw sends for a login item.
-    pub fn login_item_body(&self, name: &str, username: &str, password: &str) -> Value {
-        json!({
-            "type": 1,
-            "name": self.encrypt(name),
-            "notes": null,
-            "favorite": false,
-            "reprompt": 0,
-            "encryptedFor": self.user_id,
-            "lastKnownRevisionDate": null,
-            "login": {
-                "username": self.encrypt(username),
-                "password": self.encrypt(password),
-                "uris": [],
-                "totp": null,
-            },
-            "fields": [],
-        })
+    pub fn login_item_body(&self, name: &str, username: &str, password: &str) -> CipherRequest {
+        login_item(
+            &self.user_key,
+            &self.user_id,
+            None,
+            name,
+            username,
+            password,
+        )
     }
 
     /// Creates a login item.
@@ -190,48 +202,53 @@ impl Session {
         password: &str,
     ) -> Result<CipherDetailsResponse, ClientError> {
         let body = self.login_item_body(name, username, password);
-        self.call(Method::POST, "/api/ciphers", Some(body)).await
+        send(self, Method::POST, "/api/ciphers", Some(&body)).await
+    }
+
+    /// Creates an organization item in collections (`POST /api/ciphers/create`).
+    pub(crate) async fn create_cipher_in_collections(
+        &self,
+        body: &CipherCreateRequest,
+    ) -> Result<CipherDetailsResponse, ClientError> {
+        send(self, Method::POST, "/api/ciphers/create", Some(body)).await
     }
 
     /// Reads one item.
     pub async fn get_cipher(&self, id: &str) -> Result<CipherDetailsResponse, ClientError> {
-        self.call(Method::GET, &format!("/api/ciphers/{id}"), None)
-            .await
+        send(self, Method::GET, &format!("/api/ciphers/{id}"), NO_BODY).await
     }
 
-    pub(crate) async fn verify_body(&self, password: &str) -> Result<Value, ClientError> {
-        let (hash, _) = self.client.password_hash(&self.email, password).await?;
-        Ok(json!({ "masterPasswordHash": hash }))
+    /// The master password hash the server re-checks `password` against.
+    async fn hash(&self, password: &str) -> Result<String, ClientError> {
+        Ok(self.client.password_hash(&self.email, password).await?.0)
     }
 
     /// Shows the personal API key (password re-check).
     pub async fn api_key(&self, password: &str) -> Result<ApiKeyResponse, ClientError> {
-        let body = self.verify_body(password).await?;
-        self.call(Method::POST, "/api/accounts/api-key", Some(body))
-            .await
+        let body = SecretVerificationRequest {
+            master_password_hash: Some(self.hash(password).await?),
+        };
+        send(self, Method::POST, "/api/accounts/api-key", Some(&body)).await
     }
 
     /// Rotates the personal API key (password re-check).
     pub async fn rotate_api_key(&self, password: &str) -> Result<ApiKeyResponse, ClientError> {
-        let body = self.verify_body(password).await?;
-        self.call(Method::POST, "/api/accounts/rotate-api-key", Some(body))
-            .await
+        let body = SecretVerificationRequest {
+            master_password_hash: Some(self.hash(password).await?),
+        };
+        send(
+            self,
+            Method::POST,
+            "/api/accounts/rotate-api-key",
+            Some(&body),
+        )
+        .await
     }
 
     /// The key the authenticator app should use (a fresh one until enabled) and whether it is on.
     pub async fn authenticator_setup(&self, password: &str) -> Result<(bool, String), ClientError> {
-        let body = self.verify_body(password).await?;
-        let v: Value = self
-            .call(
-                Method::POST,
-                "/api/two-factor/get-authenticator",
-                Some(body),
-            )
-            .await?;
-        let key = v["key"]
-            .as_str()
-            .ok_or_else(|| ClientError::Decode("no authenticator key".into()))?;
-        Ok((v["enabled"].as_bool().unwrap_or(false), key.to_string()))
+        let answer = self.get_authenticator(&self.hash(password).await?).await?;
+        Ok((answer.enabled, answer.key))
     }
 
     /// Turns the authenticator on with `key` and the app's current `code`.
@@ -241,35 +258,23 @@ impl Session {
         key: &str,
         code: &str,
     ) -> Result<(), ClientError> {
-        let mut body = self.verify_body(password).await?;
-        body["key"] = json!(key);
-        body["token"] = json!(code);
-        let _: Value = self
-            .call(Method::PUT, "/api/two-factor/authenticator", Some(body))
-            .await?;
-        Ok(())
+        self.put_authenticator(&self.hash(password).await?, key, code)
+            .await
     }
 
     /// Turns the authenticator off.
     pub async fn disable_authenticator(&self, password: &str) -> Result<(), ClientError> {
-        let mut body = self.verify_body(password).await?;
-        body["type"] = json!(0);
-        let _: Value = self
-            .call(Method::PUT, "/api/two-factor/disable", Some(body))
-            .await?;
-        Ok(())
+        let authenticator = keyfleet_api::kinds::TwoFactorProviderType::Authenticator.code();
+        self.disable_two_factor(&self.hash(password).await?, authenticator)
+            .await
     }
 
     /// A new recovery code (the previous one stops working).
     pub async fn recovery_code(&self, password: &str) -> Result<String, ClientError> {
-        let body = self.verify_body(password).await?;
-        let v: Value = self
-            .call(Method::POST, "/api/two-factor/get-recover", Some(body))
-            .await?;
-        v["code"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| ClientError::Decode("no recovery code".into()))
+        Ok(self
+            .get_recovery_code(&self.hash(password).await?)
+            .await?
+            .code)
     }
 
     /// Email codes: whether they are on and the address they go to (`get-email`).
@@ -277,14 +282,10 @@ impl Session {
         &self,
         password: &str,
     ) -> Result<(bool, Option<String>), ClientError> {
-        let body = self.verify_body(password).await?;
-        let v: Value = self
-            .call(Method::POST, "/api/two-factor/get-email", Some(body))
-            .await?;
-        Ok((
-            v["email"]["enabled"].as_bool().unwrap_or(false),
-            v["email"]["email"].as_str().map(str::to_string),
-        ))
+        let body = verification(self.hash(password).await?);
+        let answer: TwoFactorEmailResponse =
+            send(self, Method::POST, "/api/two-factor/get-email", Some(&body)).await?;
+        Ok((answer.email.enabled, answer.email.email))
     }
 
     /// Asks the server to mail a setup code to `email` (`send-email`).
@@ -293,12 +294,8 @@ impl Session {
         password: &str,
         email: &str,
     ) -> Result<(), ClientError> {
-        let mut body = self.verify_body(password).await?;
-        body["email"] = json!(email);
-        let _: Value = self
-            .call(Method::POST, "/api/two-factor/send-email", Some(body))
-            .await?;
-        Ok(())
+        self.send_two_factor_email(&self.hash(password).await?, email)
+            .await
     }
 
     /// Turns email codes on for `email` with the mailed setup `code` (`PUT /two-factor/email`).
@@ -308,22 +305,14 @@ impl Session {
         email: &str,
         code: &str,
     ) -> Result<(), ClientError> {
-        let mut body = self.verify_body(password).await?;
-        body["email"] = json!(email);
-        body["token"] = json!(code);
-        let _: Value = self
-            .call(Method::PUT, "/api/two-factor/email", Some(body))
-            .await?;
-        Ok(())
+        self.put_two_factor_email(&self.hash(password).await?, email, code)
+            .await
     }
 
     /// Turns email codes off (`DELETE /two-factor/email`).
     pub async fn disable_email_two_factor(&self, password: &str) -> Result<(), ClientError> {
-        let body = self.verify_body(password).await?;
-        let _: Value = self
-            .call(Method::DELETE, "/api/two-factor/email", Some(body))
-            .await?;
-        Ok(())
+        self.delete_two_factor_email(&self.hash(password).await?)
+            .await
     }
 
     /// WebAuthn's state: whether it is on and the registered keys as `(slot, name)`.
@@ -331,33 +320,27 @@ impl Session {
         &self,
         password: &str,
     ) -> Result<(bool, Vec<(i64, String)>), ClientError> {
-        let body = self.verify_body(password).await?;
-        let v: Value = self
-            .call(Method::POST, "/api/two-factor/get-webauthn", Some(body))
-            .await?;
-        let keys = v["keys"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|k| {
-                        (
-                            k["id"].as_i64().unwrap_or(-1),
-                            k["name"].as_str().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok((v["enabled"].as_bool().unwrap_or(false), keys))
+        let answer = self.get_webauthn(&self.hash(password).await?).await?;
+        let keys = answer
+            .keys
+            .into_iter()
+            .map(|k| (i64::from(k.id), k.name))
+            .collect();
+        Ok((answer.enabled, keys))
     }
 
     /// Starts registering a WebAuthn key: the options for `navigator.credentials.create`.
-    pub async fn webauthn_challenge(&self, password: &str) -> Result<Value, ClientError> {
-        let body = self.verify_body(password).await?;
-        self.call(
+    // Free-form: webauthn-rs's `CreationChallengeResponse`, handed to the authenticator as is.
+    pub async fn webauthn_challenge(
+        &self,
+        password: &str,
+    ) -> Result<serde_json::Value, ClientError> {
+        let body = verification(self.hash(password).await?);
+        send(
+            self,
             Method::POST,
             "/api/two-factor/get-webauthn-challenge",
-            Some(body),
+            Some(&body),
         )
         .await
     }
@@ -369,14 +352,16 @@ impl Session {
         password: &str,
         slot: i32,
         name: &str,
-        device_response: Value,
-    ) -> Result<Value, ClientError> {
-        let mut body = self.verify_body(password).await?;
-        body["id"] = json!(slot);
-        body["name"] = json!(name);
-        body["deviceResponse"] = device_response;
-        self.call(Method::PUT, "/api/two-factor/webauthn", Some(body))
-            .await
+        // Free-form: the browser's attestation, forwarded as the web vault does.
+        device_response: serde_json::Value,
+    ) -> Result<TwoFactorWebAuthnResponse, ClientError> {
+        let body = WebauthnKeyRequest {
+            verification: verification(self.hash(password).await?),
+            id: Some(slot),
+            name: name.to_string(),
+            device_response: Some(device_response),
+        };
+        send(self, Method::PUT, "/api/two-factor/webauthn", Some(&body)).await
     }
 
     /// Removes the WebAuthn key in `slot`; the last one turns WebAuthn off.
@@ -384,29 +369,19 @@ impl Session {
         &self,
         password: &str,
         slot: i32,
-    ) -> Result<Value, ClientError> {
-        let mut body = self.verify_body(password).await?;
-        body["id"] = json!(slot);
-        self.call(Method::DELETE, "/api/two-factor/webauthn", Some(body))
+    ) -> Result<TwoFactorWebAuthnResponse, ClientError> {
+        self.delete_webauthn(&self.hash(password).await?, slot)
             .await
     }
 
     /// `(provider type, enabled)` for each two-step login provider.
     pub async fn two_factor_status(&self) -> Result<Vec<(i64, bool)>, ClientError> {
-        let v: Value = self.call(Method::GET, "/api/two-factor", None).await?;
-        Ok(v["data"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|p| {
-                        (
-                            p["type"].as_i64().unwrap_or(-1),
-                            p["enabled"].as_bool().unwrap_or(false),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(self
+            .two_factor_providers()
+            .await?
+            .into_iter()
+            .map(|p| (i64::from(p.provider.code()), p.enabled))
+            .collect())
     }
 
     /// Changes the master password: the user key stays, re-wrapped under the new master key.
@@ -416,27 +391,55 @@ impl Session {
         let wrapped =
             EncString::encrypt_aes(&stretch_master_key(&new_master), &self.user_key.to_bytes())
                 .to_string();
-        let body = json!({
-            "masterPasswordHash": current_hash,
-            "newMasterPasswordHash": master_password_hash(&new_master, new),
-            "masterPasswordHint": null,
-            "key": wrapped,
-        });
-        self.client
-            .raw(
-                Method::POST,
-                "/api/accounts/password",
-                Some(&self.access_token),
-                RawBody::Json(body),
-            )
-            .await
-            .and_then(|r| {
-                if (200..300).contains(&r.status) {
-                    Ok(())
-                } else {
-                    Err(crate::api_error(r.status, &r.body))
-                }
-            })
+        let body = PasswordRequest {
+            master_password_hash: current_hash,
+            new_master_password_hash: master_password_hash(&new_master, new),
+            master_password_hint: None,
+            key: wrapped,
+        };
+        let _: IgnoredAny = send(self, Method::POST, "/api/accounts/password", Some(&body)).await?;
+        Ok(())
+    }
+}
+
+/// The master password re-check of a two-step login settings call.
+fn verification(master_password_hash: String) -> VerificationRequest {
+    VerificationRequest {
+        master_password_hash: Some(master_password_hash),
+        user_verification_token: None,
+    }
+}
+
+/// A login item encrypted under `key` for `user_id`, in `org_id` when given, with the fields
+/// bw sends for a new login.
+pub(crate) fn login_item(
+    key: &SymmetricKey,
+    user_id: &str,
+    org_id: Option<&str>,
+    name: &str,
+    username: &str,
+    password: &str,
+) -> CipherRequest {
+    let login = CipherLoginRequest {
+        username: Some(EncString::encrypt_str(key, username)),
+        password: Some(EncString::encrypt_str(key, password)),
+        uris: Vec::new(),
+        totp: None,
+    };
+    CipherRequest {
+        cipher_type: 1,
+        organization_id: org_id.map(str::to_string),
+        name: EncString::encrypt_str(key, name),
+        notes: None,
+        favorite: Some(false),
+        reprompt: Some(0),
+        encrypted_for: Some(user_id.to_string()),
+        last_known_revision_date: None,
+        // `login` and `fields` are free JSON in the wire type (the server stores them as
+        // given); the login is built typed above, and there are no custom fields.
+        login: serde_json::to_value(login).ok(),
+        fields: Some(serde_json::Value::Array(Vec::new())),
+        ..CipherRequest::default()
     }
 }
 

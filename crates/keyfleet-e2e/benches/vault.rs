@@ -119,11 +119,11 @@ async fn run(backend: Backend, items: usize, syncs: usize) {
     // Encrypt up front so the timing measures the server, not client-side AES.
     let bodies: Vec<_> = (0..items)
         .map(|i| {
-            session.login_item_body(
+            json!(session.login_item_body(
                 &format!("Item {i}"),
                 &format!("user{i}@example.com"),
                 &format!("password-{i}"),
-            )
+            ))
         })
         .collect();
     let create_elapsed = create_all(&session, "/api/ciphers", bodies).await;

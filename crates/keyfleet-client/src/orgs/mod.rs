@@ -12,10 +12,9 @@ use keyfleet_api::orgs::{
     CollectionRequest, OrganizationCreateRequest, OrganizationUserConfirmRequest,
     OrganizationUserInviteRequest, SelectionReadOnly,
 };
-use keyfleet_api::vault::CipherDetailsResponse;
+use keyfleet_api::vault::{CipherCreateRequest, CipherDetailsResponse, CipherRequest};
 use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
-use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 mod calls;
 
@@ -107,7 +106,7 @@ impl Session {
     /// provider member who may launch into it (from sync).
     pub async fn org_key(&self, org_id: &str) -> Result<SymmetricKey, ClientError> {
         let sync = self.sync().await?;
-        org_key_in_profile(&sync["profile"], org_id, self.private_key_required()?)
+        org_key_in_profile(&sync.profile, org_id, self.private_key_required()?)
     }
 
     /// Invites addresses with a member type and direct collection access; answers the
@@ -122,6 +121,8 @@ impl Session {
         let req = OrganizationUserInviteRequest {
             emails: emails.iter().map(|e| e.to_string()).collect(),
             member_type,
+            // No custom permissions: `{}` as the web vault sends for a non-Custom member (the
+            // wire type keeps `permissions` free-form).
             permissions: Some(json!({})),
             collections: collections.iter().map(|(id, a)| a.selection(id)).collect(),
             groups: Vec::new(),
@@ -203,24 +204,8 @@ impl Session {
         name: &str,
         username: &str,
         password: &str,
-    ) -> Value {
-        json!({
-            "type": 1,
-            "organizationId": org_id,
-            "name": EncString::encrypt_str(key, name),
-            "notes": null,
-            "favorite": false,
-            "reprompt": 0,
-            "encryptedFor": self.user_id,
-            "lastKnownRevisionDate": null,
-            "login": {
-                "username": EncString::encrypt_str(key, username),
-                "password": EncString::encrypt_str(key, password),
-                "uris": [],
-                "totp": null,
-            },
-            "fields": [],
-        })
+    ) -> CipherRequest {
+        crate::session::login_item(key, &self.user_id, Some(org_id), name, username, password)
     }
 
     /// Creates a login item in org collections.
@@ -233,12 +218,11 @@ impl Session {
         username: &str,
         password: &str,
     ) -> Result<CipherDetailsResponse, ClientError> {
-        let body = json!({
-            "cipher": self.org_login_item_body(org_id, key, name, username, password),
-            "collectionIds": collection_ids,
-        });
-        self.call(Method::POST, "/api/ciphers/create", Some(body))
-            .await
+        let body = CipherCreateRequest {
+            cipher: self.org_login_item_body(org_id, key, name, username, password),
+            collection_ids: collection_ids.iter().map(|c| c.to_string()).collect(),
+        };
+        self.create_cipher_in_collections(&body).await
     }
 }
 

@@ -224,7 +224,7 @@ impl Session {
     /// The provider key, unwrapped from this user's sync with their private key.
     pub async fn provider_key(&self, provider_id: &str) -> Result<SymmetricKey, ClientError> {
         let sync = self.sync().await?;
-        provider_key_in_profile(&sync["profile"], provider_id, self.private_key_required()?)
+        provider_key_in_profile(&sync.profile, provider_id, self.private_key_required()?)
     }
 
     /// Confirms an accepted provider member: wraps the provider key to their public key.
@@ -283,8 +283,8 @@ impl Session {
     ) -> Result<ProviderClientResponse, ClientError> {
         let sync = self.sync().await?;
         let private = self.private_key_required()?;
-        let provider_key = provider_key_in_profile(&sync["profile"], provider_id, private)?;
-        let org_key = org_key_in_profile(&sync["profile"], organization_id, private)?;
+        let provider_key = provider_key_in_profile(&sync.profile, provider_id, private)?;
+        let org_key = org_key_in_profile(&sync.profile, organization_id, private)?;
         let (master_password_hash, _) = self.client().password_hash(&self.email, password).await?;
         let body = ProviderClientLinkRequest {
             organization_id: organization_id.into(),
@@ -317,7 +317,6 @@ impl Session {
 mod tests {
     use super::*;
     use keyfleet_crypto::PrivateKey;
-    use serde_json::json;
 
     #[test]
     fn a_client_create_payload_decrypts_with_the_provider_key() {
@@ -354,20 +353,10 @@ mod tests {
             EncString::decrypt_str(body["collectionName"].as_str().unwrap(), &org_key).unwrap(),
             "Servers"
         );
-        assert_eq!(
-            (
-                &body["name"],
-                &body["planType"],
-                &body["seats"],
-                &body["ownerEmail"]
-            ),
-            (
-                &json!("Acme"),
-                &json!(17),
-                &json!(5),
-                &json!("it@acme.example")
-            )
-        );
+        assert_eq!(body["name"], "Acme");
+        assert_eq!(body["planType"], 17);
+        assert_eq!(body["seats"], 5);
+        assert_eq!(body["ownerEmail"], "it@acme.example");
         assert!(
             !body.to_string().contains("Servers"),
             "no clear collection name"

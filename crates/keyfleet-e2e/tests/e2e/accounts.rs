@@ -85,7 +85,7 @@ async fn deleting_an_account_needs_the_password_and_removes_everything() {
             .unwrap();
         assert_eq!(r.status, 400);
         assert_eq!(
-            alice.sync().await.unwrap()["ciphers"]
+            alice.sync_json().await.unwrap()["ciphers"]
                 .as_array()
                 .unwrap()
                 .len(),
@@ -119,7 +119,7 @@ async fn deleting_an_account_needs_the_password_and_removes_everything() {
             .await
             .is_err());
         let again = support::user(&server, "alice@example.com").await;
-        let sync = again.sync().await.unwrap();
+        let sync = again.sync_json().await.unwrap();
         assert!(
             sync["ciphers"].as_array().unwrap().is_empty()
                 && sync["folders"].as_array().unwrap().is_empty()

@@ -124,7 +124,7 @@ async fn setup_and_login(backend: Backend) {
         (true, Some(CODES_TO.to_string()))
     );
     assert_eq!(
-        alice.sync().await.unwrap()["profile"]["twoFactorEnabled"],
+        alice.sync_json().await.unwrap()["profile"]["twoFactorEnabled"],
         true
     );
 

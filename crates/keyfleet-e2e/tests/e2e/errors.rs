@@ -141,7 +141,7 @@ async fn malformed_and_oversized_bodies_are_refused_with_the_error_envelope() {
         .unwrap();
     assert_error_envelope(r.status, &r.json(), 413);
     assert!(
-        alice.sync().await.unwrap()["folders"]
+        alice.sync_json().await.unwrap()["folders"]
             .as_array()
             .unwrap()
             .is_empty(),
@@ -167,14 +167,14 @@ async fn plaintext_where_an_encstring_belongs_is_refused_and_nothing_is_stored()
         "{err}"
     );
 
-    let mut item = alice.login_item_body("Bank", "jdoe", "pw");
+    let mut item = json!(alice.login_item_body("Bank", "jdoe", "pw"));
     item["login"]["password"] = json!("hunter2");
     let err = alice
         .call::<serde_json::Value>(Method::POST, "/api/ciphers", Some(item))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
-    let sync = alice.sync().await.unwrap();
+    let sync = alice.sync_json().await.unwrap();
     assert!(sync["ciphers"].as_array().unwrap().is_empty());
     assert!(sync["folders"].as_array().unwrap().is_empty());
     server.stop().await;
@@ -197,7 +197,7 @@ async fn another_users_items_and_folders_are_not_found() {
             (
                 Method::PUT,
                 cipher_path.clone(),
-                RawBody::Json(mallory.login_item_body("x", "y", "z")),
+                RawBody::Json(json!(mallory.login_item_body("x", "y", "z"))),
             ),
             (Method::DELETE, cipher_path.clone(), RawBody::Empty),
             (Method::PUT, format!("{cipher_path}/delete"), RawBody::Empty),
@@ -252,7 +252,7 @@ async fn another_users_items_and_folders_are_not_found() {
         let still = alice.get_cipher(&item.id).await.unwrap();
         assert_eq!(still.name, item.name);
         assert_eq!(still.revision_date, item.revision_date, "untouched");
-        assert!(mallory.sync().await.unwrap()["ciphers"]
+        assert!(mallory.sync_json().await.unwrap()["ciphers"]
             .as_array()
             .unwrap()
             .is_empty());
@@ -433,14 +433,14 @@ async fn a_stale_edit_is_refused_and_the_newer_version_kept() {
     let alice = support::user(&server, "alice@example.com").await;
     let item = alice.create_login("Bank", "jdoe", "pw").await.unwrap();
     let path = format!("/api/ciphers/{}", item.id);
-    let mut edit = alice.login_item_body("Bank v2", "jdoe", "pw2");
+    let mut edit = json!(alice.login_item_body("Bank v2", "jdoe", "pw2"));
     edit["lastKnownRevisionDate"] = json!(item.revision_date);
     alice
         .call::<serde_json::Value>(Method::PUT, &path, Some(edit))
         .await
         .unwrap();
 
-    let mut stale = alice.login_item_body("Bank stale", "jdoe", "pw3");
+    let mut stale = json!(alice.login_item_body("Bank stale", "jdoe", "pw3"));
     stale["lastKnownRevisionDate"] = json!("2000-01-01T00:00:00.000Z");
     let err = alice
         .call::<serde_json::Value>(Method::PUT, &path, Some(stale))

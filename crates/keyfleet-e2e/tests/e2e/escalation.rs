@@ -810,7 +810,7 @@ async fn run_attempts(server: &TestServer, clock: &ManualClock) {
 /// and the same callers' legitimate jobs still work.
 async fn after_the_attempts(f: &Fx) {
     for who in GONE {
-        let sync = f.session(who).sync().await.unwrap();
+        let sync = f.session(who).sync_json().await.unwrap();
         let text = sync.to_string();
         assert!(
             !text.contains(&f.org),

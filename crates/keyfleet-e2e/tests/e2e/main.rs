@@ -17,5 +17,6 @@ mod provider_rules;
 mod provider_support;
 mod robustness;
 mod support;
+mod sync;
 mod two_factor;
 mod webauthn;

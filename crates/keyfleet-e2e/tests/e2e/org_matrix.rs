@@ -398,7 +398,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         .await
         .unwrap();
     let enc_name = keyfleet_crypto::EncString::encrypt_str(&org_key, "Fresh");
-    let item_body = owner.org_login_item_body(&org_id, &org_key, "Item", "u", "p");
+    let item_body = json!(owner.org_login_item_body(&org_id, &org_key, "Item", "u", "p"));
     let (org_private, org_public) = keyfleet_crypto::generate_rsa_keypair().unwrap();
     let new_key = SymmetricKey::generate();
     let create_body = json!({

@@ -226,7 +226,7 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
     let general = first_collection(&owner, &org).await;
     let worker_id = add_member(&owner, &org, &worker, 2, &general).await;
     assert_eq!(
-        worker.sync().await.unwrap()["profile"]["organizations"]
+        worker.sync_json().await.unwrap()["profile"]["organizations"]
             .as_array()
             .unwrap()
             .len(),
@@ -244,10 +244,12 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
     let members = owner.org_members(&org).await.unwrap();
     let w = members.iter().find(|m| m.id == worker_id).unwrap();
     assert_eq!(w.status.code(), -1, "revoked for lack of two-step login");
-    assert!(worker.sync().await.unwrap()["profile"]["organizations"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        worker.sync_json().await.unwrap()["profile"]["organizations"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     // A newcomer without two-step login cannot join.
     let newcomer = support::user(server, "newcomer@example.com").await;
     let invite = owner
@@ -270,7 +272,7 @@ async fn two_step_policy(server: &TestServer, clock: &ManualClock) {
         .enable_authenticator(PASSWORD, &key, &totp_code(&key, clock.now().unix_secs()))
         .await
         .unwrap();
-    let orgs = worker.sync().await.unwrap()["profile"]["organizations"].clone();
+    let orgs = worker.sync_json().await.unwrap()["profile"]["organizations"].clone();
     assert_eq!(orgs[0]["id"], org.as_str());
     assert_eq!(orgs[0]["status"], 2);
 
@@ -458,9 +460,9 @@ async fn item_rules(server: &TestServer) {
     // Two personal items shared in one call, re-encrypted under the org key.
     let a = owner.create_login("A", "u", "p").await.unwrap();
     let b = owner.create_login("B", "u", "p").await.unwrap();
-    let mut body_a = owner.org_login_item_body(&org, &created.key, "A", "u", "p");
+    let mut body_a = json!(owner.org_login_item_body(&org, &created.key, "A", "u", "p"));
     body_a["id"] = json!(a.id);
-    let mut body_b = owner.org_login_item_body(&org, &created.key, "B", "u", "p");
+    let mut body_b = json!(owner.org_login_item_body(&org, &created.key, "B", "u", "p"));
     body_b["id"] = json!(b.id);
     let shared = call(
         &owner,
@@ -487,7 +489,7 @@ async fn item_rules(server: &TestServer) {
     )
     .await
     .unwrap();
-    let sync = member.sync().await.unwrap();
+    let sync = member.sync_json().await.unwrap();
     let filed = sync["ciphers"]
         .as_array()
         .unwrap()
@@ -511,7 +513,7 @@ async fn item_rules(server: &TestServer) {
     assert!(message(&refused).contains("personal vault"), "{refused}");
     let mine = owner.create_login("Still mine", "u", "p").await.unwrap();
     // Nobody shares another user's personal item.
-    let mut theirs = member.org_login_item_body(&org, &created.key, "Stolen", "u", "p");
+    let mut theirs = json!(member.org_login_item_body(&org, &created.key, "Stolen", "u", "p"));
     theirs["id"] = json!(mine.id);
     let refused = call(
         &member,
@@ -541,7 +543,7 @@ async fn item_rules(server: &TestServer) {
             .unwrap()["deletedDate"]
             .is_null()
     };
-    let sync = owner.sync().await.unwrap();
+    let sync = owner.sync_json().await.unwrap();
     assert!(trashed(&sync, &a.id) && trashed(&sync, &b.id));
     assert!(
         !trashed(&sync, &mine.id),
@@ -555,7 +557,7 @@ async fn item_rules(server: &TestServer) {
     )
     .await
     .unwrap();
-    let sync = owner.sync().await.unwrap();
+    let sync = owner.sync_json().await.unwrap();
     assert!(!trashed(&sync, &a.id) && !trashed(&sync, &b.id));
     let log = call(
         &owner,

@@ -292,7 +292,7 @@ async fn org_story(backend: Backend) {
         stranger_story(&server);
     });
     // The item Bob edited decrypts for the owner with the same org key.
-    let sync = alice.sync().await.unwrap();
+    let sync = alice.sync_json().await.unwrap();
     let bank = sync["ciphers"]
         .as_array()
         .unwrap()

@@ -62,7 +62,7 @@ async fn story(backend: Backend) {
     let c2 = w.client2.org_id.clone();
 
     // The server's view of the same account: exactly the assigned client.
-    let sync = tech.s().sync().await.unwrap();
+    let sync = tech.s().sync_json().await.unwrap();
     let listed: Vec<&str> = sync["profile"]["providerOrganizations"]
         .as_array()
         .unwrap()

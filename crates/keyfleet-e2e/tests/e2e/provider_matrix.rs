@@ -367,9 +367,11 @@ fn org_invite(_: &Fx, _: &Made, _: Option<&Account>) -> Value {
 }
 fn item(f: &Fx, _: &Made, _: Option<&Account>) -> Value {
     let c = &f.w.client1;
-    f.w.owner
+    json!(f
+        .w
+        .owner
         .s()
-        .org_login_item_body(&c.org_id, &c.key, "Matrix item", "u", "p")
+        .org_login_item_body(&c.org_id, &c.key, "Matrix item", "u", "p"))
 }
 fn item_with_collection(f: &Fx, t: &Made, a: Option<&Account>) -> Value {
     json!({ "cipher": item(f, t, a), "collectionIds": [f.w.client1.collection] })

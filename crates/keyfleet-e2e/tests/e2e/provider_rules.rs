@@ -65,7 +65,7 @@ fn message(res: &keyfleet_client::RawResponse) -> String {
 /// the item a launched member created — while client 2 is nowhere in their sync.
 async fn a_technician_decrypts_a_client_item(_: &TestServer, _: &ManualClock, w: &World) {
     let tech = w.tech_a.s();
-    let sync = tech.sync().await.unwrap();
+    let sync = tech.sync_json().await.unwrap();
     let profile = &sync["profile"];
     assert_eq!(
         ids_of(&profile["providers"], "id"),
@@ -126,7 +126,7 @@ async fn two_step_login_is_required(server: &TestServer, clock: &ManualClock, w:
         )
         .await;
     let s = &a.session;
-    let sync = s.sync().await.unwrap();
+    let sync = s.sync_json().await.unwrap();
     assert_eq!(sync["profile"]["providers"], json!([]));
     assert_eq!(sync["profile"]["providerOrganizations"], json!([]));
     for path in [
@@ -150,7 +150,7 @@ async fn two_step_login_is_required(server: &TestServer, clock: &ManualClock, w:
         );
     }
     crate::provider_support::enable_totp(s, clock).await;
-    let sync = s.sync().await.unwrap();
+    let sync = s.sync_json().await.unwrap();
     assert_eq!(
         ids_of(&sync["profile"]["providerOrganizations"], "id"),
         [w.client1.org_id.as_str()]
@@ -171,7 +171,7 @@ async fn a_deleted_member_keeps_nothing(server: &TestServer, clock: &ManualClock
             &[&w.client1.poid],
         )
         .await;
-    let before = gone.s().sync().await.unwrap();
+    let before = gone.s().sync_json().await.unwrap();
     assert_eq!(
         ids_of(&before["profile"]["providerOrganizations"], "id"),
         [w.client1.org_id.as_str()]
@@ -184,7 +184,7 @@ async fn a_deleted_member_keeps_nothing(server: &TestServer, clock: &ManualClock
     )
     .await;
     let fresh = login_afresh(server, clock, &gone.account).await;
-    let sync = fresh.sync().await.unwrap();
+    let sync = fresh.sync_json().await.unwrap();
     assert_eq!(sync["profile"]["providers"], json!([]));
     assert_eq!(sync["profile"]["providerOrganizations"], json!([]));
     for (method, path) in [
@@ -228,7 +228,7 @@ async fn suspension_applies_to_issued_tokens(_: &TestServer, _: &ManualClock, w:
     ] {
         assert_eq!(status(tech, method, &path).await, 404, "suspended: {path}");
     }
-    let sync = tech.sync().await.unwrap();
+    let sync = tech.sync_json().await.unwrap();
     assert_eq!(sync["profile"]["providers"], json!([]));
     assert_eq!(sync["profile"]["providerOrganizations"], json!([]));
 
@@ -242,7 +242,7 @@ async fn suspension_applies_to_issued_tokens(_: &TestServer, _: &ManualClock, w:
     assert_eq!(restored["suspended"], false);
     ok(tech, Method::GET, &details, None).await;
     ok(tech, Method::POST, &launch, None).await;
-    let sync = tech.sync().await.unwrap();
+    let sync = tech.sync_json().await.unwrap();
     assert_eq!(
         ids_of(&sync["profile"]["providerOrganizations"], "id"),
         [w.client1.org_id.as_str()]
@@ -312,18 +312,18 @@ async fn a_disabled_provider_lets_nobody_in(server: &TestServer, clock: &ManualC
                 s.email
             );
         }
-        let sync = s.sync().await.unwrap();
+        let sync = s.sync_json().await.unwrap();
         assert_eq!(sync["profile"]["providers"], json!([]), "{}", s.email);
         assert_eq!(sync["profile"]["providerOrganizations"], json!([]));
     }
     ok(&member.session, Method::GET, &org, None).await;
-    let mine = member.session.sync().await.unwrap();
+    let mine = member.session.sync_json().await.unwrap();
     assert!(ids_of(&mine["profile"]["organizations"], "id").contains(&c.org_id));
 
     assert_eq!(toggle("enable").await["enabled"], true);
     ok(w.tech_a.s(), Method::GET, &org_details(&c.org_id), None).await;
     ok(w.owner.s(), Method::GET, &w.path(""), None).await;
-    let sync = w.tech_a.s().sync().await.unwrap();
+    let sync = w.tech_a.s().sync_json().await.unwrap();
     assert_eq!(
         ids_of(&sync["profile"]["providers"], "id"),
         [w.provider.id.as_str()]
@@ -539,7 +539,7 @@ async fn unlinking(_: &TestServer, _: &ManualClock, w: &World) {
     assert_eq!(message(&res), "Organization already belongs to a provider.");
     w.provider.assign(owner, &poid, &[&w.tech_a.puid]).await;
     let tech = w.tech_a.s();
-    let sync = tech.sync().await.unwrap();
+    let sync = tech.sync_json().await.unwrap();
     assert!(ids_of(&sync["profile"]["providerOrganizations"], "id").contains(&org));
     let found = client_key_from_sync(tech, &sync, &org).unwrap();
     assert_eq!(*found.to_bytes(), *key.to_bytes());
@@ -559,7 +559,7 @@ async fn unlinking(_: &TestServer, _: &ManualClock, w: &World) {
         None,
     )
     .await;
-    let sync = tech.sync().await.unwrap();
+    let sync = tech.sync_json().await.unwrap();
     assert!(!ids_of(&sync["profile"]["providerOrganizations"], "id").contains(&org));
     for s in [tech, owner] {
         assert_eq!(status(s, Method::GET, &org_details(&org)).await, 404);

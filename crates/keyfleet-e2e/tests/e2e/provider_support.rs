@@ -9,6 +9,7 @@
 //! the exact status of an answer.
 
 use crate::support::{client, PASSWORD};
+use keyfleet_client::api::accounts::ProfileResponse;
 use keyfleet_client::keys::{provider_key_in_profile, unwrap_with, wrap_to_public, wrap_with};
 use keyfleet_client::{
     MemberRole, Method, NewClient, ProviderCalls, RawBody, RawResponse, RoleScope, Session,
@@ -373,15 +374,15 @@ pub async fn create_client_item(s: &Session, c: &ClientOrg, name: &str, password
 /// `profile.providers[].key` (RSA, with the member's private key), then
 /// `profile.providerOrganizations[].key` unwrapped with it. `None` when sync lists neither.
 pub fn client_key_from_sync(s: &Session, sync: &Value, org_id: &str) -> Option<SymmetricKey> {
-    let profile = &sync["profile"];
-    let entry = profile["providerOrganizations"]
-        .as_array()?
+    let profile: ProfileResponse = serde_json::from_value(sync["profile"].clone()).unwrap();
+    let entry = profile
+        .provider_organizations
         .iter()
-        .find(|o| o["id"] == org_id)?;
+        .find(|o| o.id == org_id)?;
     let private = s.private_key().unwrap();
     let provider_key =
-        provider_key_in_profile(profile, entry["providerId"].as_str()?, private).ok()?;
-    Some(unwrap_with(&provider_key, entry["key"].as_str()?).unwrap())
+        provider_key_in_profile(&profile, entry.provider_id.as_deref()?, private).ok()?;
+    Some(unwrap_with(&provider_key, entry.key.as_deref()?).unwrap())
 }
 
 /// A provider member of the standard fixture.

@@ -71,9 +71,9 @@ async fn unread_syncs_starve_nobody(backend: Backend) {
     let big = EncString::encrypt_str(&key, &"n".repeat(60_000)).to_string();
     for i in 0..ITEMS {
         let mut body =
-            owner
+            json!(owner
                 .session
-                .org_login_item_body(&org, &key, &format!("Item {i}"), "u", "p");
+                .org_login_item_body(&org, &key, &format!("Item {i}"), "u", "p"));
         body["fields"] = json!([{ "type": 0, "name": big.clone(), "value": null }]);
         ok(
             &owner.session,
@@ -115,7 +115,7 @@ async fn unread_syncs_starve_nobody(backend: Backend) {
         .session;
 
     // Read in full, a hog's sync has every item (pages of personal, then org items).
-    let full = hogs[0].sync().await.unwrap();
+    let full = hogs[0].sync_json().await.unwrap();
     assert_eq!(full["ciphers"].as_array().unwrap().len(), ITEMS);
     let mut held = Vec::new();
     let (mut open, mut refused) = (0, 0);
@@ -151,11 +151,11 @@ async fn unread_syncs_starve_nobody(backend: Backend) {
             assert_eq!(res.status, 200, "{path}: {}", res.body);
         }
     }
-    let sync = bystander.sync().await.unwrap();
+    let sync = bystander.sync_json().await.unwrap();
     assert_eq!(sync["object"], "sync");
     // A hog's own stalled syncs cost the hog, not the others: the organization's owner syncs
     // its items while they wait.
-    let owner_sync = owner.session.sync().await.unwrap();
+    let owner_sync = owner.session.sync_json().await.unwrap();
     assert_eq!(owner_sync["ciphers"].as_array().unwrap().len(), ITEMS);
 
     // Closing them frees the slots.

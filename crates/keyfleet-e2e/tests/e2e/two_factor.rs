@@ -17,7 +17,7 @@ async fn enable_totp(alice: &Session, clock: &ManualClock) -> String {
         .unwrap();
     assert_eq!(alice.two_factor_status().await.unwrap(), vec![(0, true)]);
     assert_eq!(
-        alice.sync().await.unwrap()["profile"]["twoFactorEnabled"],
+        alice.sync_json().await.unwrap()["profile"]["twoFactorEnabled"],
         true
     );
     key

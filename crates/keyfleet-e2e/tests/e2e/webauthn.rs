@@ -7,6 +7,7 @@
 use crate::support::{self, client, PASSWORD};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+use keyfleet_client::api::two_factor::TwoFactorWebAuthnResponse;
 use keyfleet_client::{Client, ClientError, Method, SecondFactor, Session};
 use keyfleet_testkit::{backends, spawn_server, spawn_server_with, Backend, TestServer};
 use serde_json::{json, Value};
@@ -78,7 +79,12 @@ fn webauthn(token: String) -> SecondFactor {
 }
 
 /// Registers a software key into `slot` through the same calls the web vault makes.
-async fn register_key(alice: &Session, key: &mut SoftPasskey, slot: i32, name: &str) -> Value {
+async fn register_key(
+    alice: &Session,
+    key: &mut SoftPasskey,
+    slot: i32,
+    name: &str,
+) -> TwoFactorWebAuthnResponse {
     let options = alice.webauthn_challenge(PASSWORD).await.unwrap();
     let creation: CreationChallengeResponse =
         serde_json::from_value(json!({ "publicKey": options })).unwrap();
@@ -127,10 +133,10 @@ async fn register_and_log_in(backend: Backend) {
     let creation: CreationChallengeResponse =
         serde_json::from_value(json!({ "publicKey": options })).unwrap();
     let attestation = web_vault_attestation(&key.do_registration(origin(), creation).unwrap());
-    let answer = alice
+    let answer = json!(alice
         .register_webauthn_key(PASSWORD, 1, "Soft key", attestation.clone())
         .await
-        .unwrap();
+        .unwrap());
     assert_eq!(answer["object"], "twoFactorWebAuthn");
     assert_eq!(answer["enabled"], true);
     assert_eq!(
@@ -148,7 +154,7 @@ async fn register_and_log_in(backend: Backend) {
     );
     assert_eq!(alice.two_factor_status().await.unwrap(), vec![(7, true)]);
     assert_eq!(
-        alice.sync().await.unwrap()["profile"]["twoFactorEnabled"],
+        alice.sync_json().await.unwrap()["profile"]["twoFactorEnabled"],
         true
     );
 
@@ -175,7 +181,7 @@ async fn register_and_log_in(backend: Backend) {
 
     // A second key, then removing both: the last removal turns two-step login off.
     let mut second = SoftPasskey::new(true);
-    let answer = register_key(&session, &mut second, 3, "Backup").await;
+    let answer = json!(register_key(&session, &mut second, 3, "Backup").await);
     assert_eq!(answer["keys"].as_array().unwrap().len(), 2);
     let options = login_challenge(&c).await;
     assert_eq!(options["allowCredentials"].as_array().unwrap().len(), 2);
@@ -186,10 +192,10 @@ async fn register_and_log_in(backend: Backend) {
     )
     .await
     .unwrap();
-    let answer = session.delete_webauthn_key(PASSWORD, 1).await.unwrap();
+    let answer = json!(session.delete_webauthn_key(PASSWORD, 1).await.unwrap());
     assert_eq!(answer["enabled"], true);
     assert_eq!(answer["keys"][0]["id"], 3);
-    let answer = session.delete_webauthn_key(PASSWORD, 3).await.unwrap();
+    let answer = json!(session.delete_webauthn_key(PASSWORD, 3).await.unwrap());
     assert_eq!(answer["enabled"], false);
     assert!(session.two_factor_status().await.unwrap().is_empty());
     c.login_password(EMAIL, PASSWORD).await.unwrap();
