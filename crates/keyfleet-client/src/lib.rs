@@ -89,6 +89,8 @@ pub enum ClientError {
         providers: Vec<i32>,
         /// `TwoFactorProviders2`: per provider type (as a string), what the client needs to use
         /// it (for WebAuthn, `"7"`, the assertion options).
+        // Free-form: each provider's own shape (webauthn-rs's assertion options for WebAuthn),
+        // handed to whatever answers that factor.
         params: serde_json::Map<String, serde_json::Value>,
     },
     /// Reading the CA file failed.
@@ -140,6 +142,7 @@ pub struct RawResponse {
 
 impl RawResponse {
     /// The body as JSON (`Null` when it is not JSON).
+    // Free-form: a raw answer is read whatever its status or shape (tests check error bodies).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
     }
@@ -567,6 +570,8 @@ pub fn query_string(params: &[(&str, Option<&str>)]) -> String {
 
 /// Turns an error body (API envelope or identity shape) into a [`ClientError::Api`].
 pub fn api_error(status: u16, body: &str) -> ClientError {
+    // Free-form: an error comes as the API envelope, the identity shape or the two-factor
+    // challenge, and a proxy may answer with neither; each is probed below.
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     if let Some(providers) = json
         .get("TwoFactorProviders2")
