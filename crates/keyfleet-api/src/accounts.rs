@@ -223,22 +223,9 @@ pub struct SyncHeadResponse {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
-    /// `"sync"`.
-    pub object: String,
-    /// The profile with organizations and providers.
-    pub profile: ProfileResponse,
-    /// The folders.
-    pub folders: Vec<crate::vault::FolderResponse>,
-    /// The collections the user reaches.
-    pub collections: Vec<crate::org_responses::CollectionDetailsResponse>,
-    /// The policies of the user's organizations.
-    pub policies: Vec<crate::org_responses::PolicyResponse>,
-    /// Sends (none yet, so no shape to type).
-    pub sends: Vec<serde_json::Value>,
-    /// Null with `excludeDomains=true`.
-    pub domains: Option<DomainsResponse>,
-    /// Unlock data.
-    pub user_decryption: SyncUserDecryption,
+    /// Everything but the items, as the server writes it first.
+    #[serde(flatten)]
+    pub head: SyncHeadResponse,
     /// Every item the user reads (`object: "cipherDetails"`), written last.
     pub ciphers: Vec<crate::vault::CipherDetailsResponse>,
 }

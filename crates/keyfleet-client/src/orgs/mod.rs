@@ -106,7 +106,7 @@ impl Session {
     /// provider member who may launch into it (from sync).
     pub async fn org_key(&self, org_id: &str) -> Result<SymmetricKey, ClientError> {
         let sync = self.sync().await?;
-        org_key_in_profile(&sync.profile, org_id, self.private_key_required()?)
+        org_key_in_profile(&sync.head.profile, org_id, self.private_key_required()?)
     }
 
     /// Invites addresses with a member type and direct collection access; answers the

@@ -224,7 +224,11 @@ impl Session {
     /// The provider key, unwrapped from this user's sync with their private key.
     pub async fn provider_key(&self, provider_id: &str) -> Result<SymmetricKey, ClientError> {
         let sync = self.sync().await?;
-        provider_key_in_profile(&sync.profile, provider_id, self.private_key_required()?)
+        provider_key_in_profile(
+            &sync.head.profile,
+            provider_id,
+            self.private_key_required()?,
+        )
     }
 
     /// Confirms an accepted provider member: wraps the provider key to their public key.
@@ -283,8 +287,8 @@ impl Session {
     ) -> Result<ProviderClientResponse, ClientError> {
         let sync = self.sync().await?;
         let private = self.private_key_required()?;
-        let provider_key = provider_key_in_profile(&sync.profile, provider_id, private)?;
-        let org_key = org_key_in_profile(&sync.profile, organization_id, private)?;
+        let provider_key = provider_key_in_profile(&sync.head.profile, provider_id, private)?;
+        let org_key = org_key_in_profile(&sync.head.profile, organization_id, private)?;
         let (master_password_hash, _) = self.client().password_hash(&self.email, password).await?;
         let body = ProviderClientLinkRequest {
             organization_id: organization_id.into(),

@@ -89,17 +89,17 @@ async fn a_typed_sync_keeps_every_field_the_server_sends() {
     assert!(diffs.is_empty(), "{diffs:#?}");
     assert_eq!(back, raw);
     // The answer had something in every part the round trip covers.
-    assert_eq!(typed.folders[0].id, folder.id);
+    assert_eq!(typed.head.folders[0].id, folder.id);
     assert_eq!(typed.ciphers.len(), 2);
     assert!(typed.ciphers.iter().any(|c| c.id == mine.id));
     assert!(typed
         .ciphers
         .iter()
         .any(|c| c.organization_id.as_deref() == Some(org.as_str())));
-    assert_eq!(typed.collections[0].collection.id, shared);
-    assert_eq!(typed.profile.organizations[0].id, org);
-    assert!(typed.profile.organizations[0].key.is_some());
-    assert_eq!(typed.policies.len(), 1);
+    assert_eq!(typed.head.collections[0].collection.id, shared);
+    assert_eq!(typed.head.profile.organizations[0].id, org);
+    assert!(typed.head.profile.organizations[0].key.is_some());
+    assert_eq!(typed.head.policies.len(), 1);
     // And the typed call reads the same answer.
     assert_eq!(member.sync().await.unwrap().ciphers.len(), 2);
     server.stop().await;
