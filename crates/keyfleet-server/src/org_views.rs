@@ -473,4 +473,37 @@ pub(crate) mod golden {
             &list(vec![group(&group_row())], Some("token".into())),
         );
     }
+
+    /// Each object as the reference server answered the stock bw CLI 2026.9, recorded in
+    /// shared/protocol/traces and kept in `tests/fixtures/protocol/` (member_details: trace 17,
+    /// `GET …/users`; profile_organization and collection_details: trace 04, the sync's
+    /// `profile.organizations[0]` and `collections[0]`; collection: trace 14, `GET …/collections`):
+    /// our golden fixture for the same view carries every key it has, so a key the clients read
+    /// cannot go missing unnoticed.
+    #[test]
+    fn org_views_carry_every_key_the_reference_server_sends() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let read = |path: std::path::PathBuf| -> serde_json::Map<String, Value> {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            match serde_json::from_str(&text).unwrap() {
+                Value::Object(m) => m,
+                other => panic!("{}: not an object: {other}", path.display()),
+            }
+        };
+        for name in [
+            "member_details",
+            "profile_organization",
+            "collection_details",
+            "collection",
+        ] {
+            let reference = read(dir.join("protocol").join(format!("{name}.json")));
+            let ours = read(dir.join("views").join(format!("{name}.json")));
+            let missing: Vec<&String> = reference
+                .keys()
+                .filter(|k| !ours.contains_key(*k))
+                .collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+        }
+    }
 }
