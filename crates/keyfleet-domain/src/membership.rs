@@ -325,8 +325,8 @@ impl Domain {
             return Err(DomainError::bad_request(refusal::NOT_INVITED));
         }
         member.mark_reinvited(self.now());
-        let m = member.clone();
-        self.issue_invite(member, |token| link(&m, token))
+        let member: &M = member;
+        self.issue_invite(member, |token| link(member, token))
     }
 
     /// Checks an acceptance by the signed-in caller and returns the accepted row to store:

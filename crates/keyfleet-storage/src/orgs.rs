@@ -7,6 +7,7 @@ use crate::org_records::{
     MemberDetailsRecord, MembershipRecord, OrgRecord, OrgUserRecord, ORG_COLUMNS, ORG_USER_COLUMNS,
 };
 use crate::providers::bump_managing_provider_members;
+use crate::records::{id, PublicKeyRecord};
 use crate::{db, on_pool, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
@@ -390,6 +391,32 @@ impl OrgStore for SqlStore {
             .await)
         .map_err(db)?;
         rec.map(OrgUserRow::try_from).transpose()
+    }
+
+    async fn org_member_public_keys(
+        &self,
+        org_id: OrgId,
+        ids: &[OrgUserId],
+    ) -> Result<Vec<(OrgUserId, UserId, Option<String>)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            "SELECT ou.id, u.id AS user_id, u.public_key FROM org_users ou \
+             JOIN users u ON u.id = ou.user_id \
+             WHERE ou.org_id = $1 AND ou.id IN ({}) ORDER BY ou.creation_date, ou.id",
+            crate::placeholders(2, ids.len())
+        );
+        let recs: Vec<PublicKeyRecord> = on_pool!(&self.pool, p => {
+            let mut q = sqlx::query_as(&sql).bind(org_id.to_string());
+            for i in ids {
+                q = q.bind(i.to_string());
+            }
+            q.fetch_all(p).await.map_err(db)?
+        });
+        recs.into_iter()
+            .map(|r| Ok((id(&r.id)?, id(&r.user_id)?, r.public_key)))
+            .collect()
     }
 
     async fn org_user_unscoped_for_accept(

@@ -256,11 +256,3 @@ pub(crate) struct AssignmentRecord {
     pub(crate) provider_user_id: String,
     pub(crate) provider_org_id: String,
 }
-
-/// A member's account public key.
-#[derive(sqlx::FromRow)]
-pub(crate) struct PublicKeyRecord {
-    pub(crate) id: String,
-    pub(crate) user_id: String,
-    pub(crate) public_key: Option<String>,
-}

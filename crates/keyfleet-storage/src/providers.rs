@@ -9,10 +9,11 @@ use crate::orgs::{bump_user, insert_events};
 use crate::provider_clients::ClientFilter;
 use crate::provider_records::{
     AssignmentRecord, MemberDetailsRecord, MembershipRecord, ProviderCountsRecord, ProviderRecord,
-    ProviderUserRecord, PublicKeyRecord, ReachRecord, RoleCountRecord, RoleRecord,
-    PROVIDER_COLUMNS, PROVIDER_ORG_COLUMNS, PROVIDER_ROLE_COLUMNS, PROVIDER_USER_COLUMNS,
+    ProviderUserRecord, ReachRecord, RoleCountRecord, RoleRecord, PROVIDER_COLUMNS,
+    PROVIDER_ORG_COLUMNS, PROVIDER_ROLE_COLUMNS, PROVIDER_USER_COLUMNS,
 };
 use crate::records::id;
+use crate::records::PublicKeyRecord;
 use crate::{db, on_pool, placeholders, SqlStore};
 use keyfleet_domain::ids::{
     OrgId, ProviderId, ProviderOrgId, ProviderRoleId, ProviderUserId, UserId,

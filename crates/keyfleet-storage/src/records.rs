@@ -206,3 +206,11 @@ impl TryFrom<CipherRecord> for CipherView {
         })
     }
 }
+
+/// A member's account public key (an organization's or a provider's member).
+#[derive(sqlx::FromRow)]
+pub(crate) struct PublicKeyRecord {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) public_key: Option<String>,
+}

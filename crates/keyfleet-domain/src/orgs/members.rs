@@ -414,22 +414,14 @@ impl Domain {
         if ids.len() > MAX_PER_CALL {
             return Err(DomainError::invalid("ids", lifecycle::TOO_MANY_IDS));
         }
-        let mut out = Vec::new();
-        for id in ids.iter().filter_map(|s| s.parse::<OrgUserId>().ok()) {
-            let Some(m) = self.store.org_user(org_id, id).await? else {
-                continue;
-            };
-            let Some(user_id) = m.user_id else { continue };
-            if let Some(key) = self
-                .store
-                .user_by_id(user_id)
-                .await?
-                .and_then(|u| u.public_key)
-            {
-                out.push((m.id, user_id, key));
-            }
-        }
-        Ok(out)
+        let ids: Vec<OrgUserId> = ids.iter().filter_map(|s| s.parse().ok()).collect();
+        Ok(self
+            .store
+            .org_member_public_keys(org_id, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|(member, user, key)| Some((member, user, key?)))
+            .collect())
     }
 
     // ------------------------------------------------------------------ inviting

@@ -309,6 +309,13 @@ pub trait OrgStore: Send + Sync {
         org_id: OrgId,
         id: OrgUserId,
     ) -> Result<Option<OrgUserRow>, StoreError>;
+    /// Members' public keys (only members with an account), as `(member, user, public key)`:
+    /// one query for the whole list.
+    async fn org_member_public_keys(
+        &self,
+        org_id: OrgId,
+        ids: &[OrgUserId],
+    ) -> Result<Vec<(OrgUserId, UserId, Option<String>)>, StoreError>;
     /// A membership by id alone (accepting an invitation, before the caller belongs anywhere).
     async fn org_user_unscoped_for_accept(
         &self,

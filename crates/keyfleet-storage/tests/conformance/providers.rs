@@ -492,6 +492,22 @@ async fn clients_are_listed_by_name_with_seats_assignments_and_usage() {
             org_member(&acme, Some(&revoked_2fa), OrganizationUserStatus::Revoked),
         ];
         s.insert_org_users(&rows, &[], &[], &[]).await.unwrap();
+        // Public keys: members with an account only, of this organization only, in one query.
+        let keys = s
+            .org_member_public_keys(acme.id, &[rows[1].id, rows[2].id, OrgUserId::new()])
+            .await
+            .unwrap();
+        assert_eq!(keys, vec![(rows[1].id, plain.id, plain.public_key.clone())]);
+        assert!(s
+            .org_member_public_keys(zeta.id, &[rows[1].id])
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(s
+            .org_member_public_keys(acme.id, &[])
+            .await
+            .unwrap()
+            .is_empty());
         for trashed in [None, Some(Timestamp(150))] {
             let c = CipherRow {
                 id: CipherId::new(),
