@@ -45,7 +45,12 @@ pub struct ServeArgs {
     /// The URL clients use to reach this server.
     #[arg(long, env = "KEYFLEET_PUBLIC_URL")]
     public_url: Option<String>,
-    /// Refuse new accounts.
+    /// Do not redirect `/` to the web console (`/console/`), e.g. when a reverse proxy serves a
+    /// Bitwarden web vault at `/`.
+    #[arg(long, env = "KEYFLEET_NO_CONSOLE_AT_ROOT")]
+    no_console_at_root: bool,
+    /// Refuse new accounts (people invited to an organization or a provider can still create
+    /// theirs from the invitation).
     #[arg(long, env = "KEYFLEET_DISABLE_REGISTRATION")]
     disable_registration: bool,
     /// With SMTP configured, still accept the legacy registration endpoint, which proves no
@@ -134,6 +139,8 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         database_url: args.database_url,
         tls,
         public_url: args.public_url,
+        public_host: None,
+        console_at_root: !args.no_console_at_root,
         disable_registration: args.disable_registration,
         allow_unverified_registration: args.allow_unverified_registration,
         smtp,
@@ -151,6 +158,11 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(Failure::server)?;
     eprintln!("Keyfleet is listening on {}", server.base_url);
+    match server.base_url.strip_prefix("https://127.0.0.1:") {
+        // Security keys (WebAuthn) need a host name, not an address.
+        Some(port) => eprintln!("Web console: https://localhost:{port}/console/"),
+        None => eprintln!("Web console: {}/console/", server.base_url),
+    }
     if let Some(admin) = server.admin_addr {
         eprintln!("The operator API (/admin) listens on {admin} only.");
     }

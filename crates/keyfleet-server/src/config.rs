@@ -105,6 +105,12 @@ pub struct Config {
     pub tls: TlsMode,
     /// The URL clients use to reach this server (for `/api/config`); derived from bind when unset.
     pub public_url: Option<String>,
+    /// The host name of the URL derived from the bound address when `public_url` is unset
+    /// (tests use `localhost`: WebAuthn needs a name, and the port is known only once bound).
+    pub public_host: Option<String>,
+    /// Redirect `/` to the web console at `/console/` (turn off when a Bitwarden web vault is
+    /// served at `/`).
+    pub console_at_root: bool,
     /// When true, `/identity/accounts/register*` answer 400.
     pub disable_registration: bool,
     /// With SMTP, still accept the legacy registration that proves no address.
@@ -134,6 +140,8 @@ impl Config {
             database_url: None,
             tls: TlsMode::SelfSigned,
             public_url: None,
+            public_host: None,
+            console_at_root: true,
             disable_registration: false,
             allow_unverified_registration: false,
             smtp: None,

@@ -5,6 +5,7 @@
 pub mod client_ip;
 pub mod config;
 mod conn;
+mod console;
 mod data_dir;
 mod error;
 mod extract;
@@ -113,6 +114,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         "https"
     };
     let host = match addr.ip() {
+        _ if config.public_host.is_some() => config.public_host.clone().unwrap_or_default(),
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
@@ -179,7 +181,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let rustls = tls.map(|(r, _)| r);
     let main = serve_on(
         listener,
-        routes::router(state.clone(), main_surface, timeout, hsts),
+        routes::router(
+            state.clone(),
+            main_surface,
+            routes::Edge {
+                request_timeout: timeout,
+                hsts,
+                console_at_root: config.console_at_root,
+            },
+        ),
         rustls.clone(),
         &config.limits,
     );
@@ -191,7 +201,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
                 admin_addr,
                 serve_on(
                     l,
-                    routes::router(state, routes::Surface::Operator, timeout, hsts),
+                    routes::router(
+                        state,
+                        routes::Surface::Operator,
+                        routes::Edge {
+                            request_timeout: timeout,
+                            hsts,
+                            console_at_root: false,
+                        },
+                    ),
                     rustls,
                     &config.limits,
                 ),

@@ -101,19 +101,36 @@ pub enum Surface {
     Operator,
 }
 
-/// The routes of `surface`, with the body limit, the request timeout, the response finish
+/// How the edge treats every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Edge {
+    /// A handler that takes longer is cut off with a 503.
+    pub request_timeout: std::time::Duration,
+    /// Send `Strict-Transport-Security` (served over TLS).
+    pub hsts: bool,
+    /// Redirect `/` to the web console.
+    pub console_at_root: bool,
+}
+
+/// The routes of `surface` (the web console with the client routes), with the body limit, the request timeout, the response finish
 /// (JSON errors, security headers) and request tracing (method and path only: never bodies,
 /// headers or query strings, which may carry secrets).
 pub fn router(
     state: AppState,
     surface: Surface,
-    request_timeout: std::time::Duration,
-    hsts: bool,
+    edge: Edge,
 ) -> Router {
+    let Edge {
+        request_timeout,
+        hsts,
+        console_at_root,
+    } = edge;
     let routes = match surface {
         Surface::Operator => Router::new().merge(admin::routes()),
-        Surface::Clients => clients(),
-        Surface::All => clients().merge(admin::routes()),
+        Surface::Clients => clients().merge(crate::console::routes(console_at_root)),
+        Surface::All => clients()
+            .merge(admin::routes())
+            .merge(crate::console::routes(console_at_root)),
     };
     routes
         .fallback(meta::not_found)
