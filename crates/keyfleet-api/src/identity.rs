@@ -106,6 +106,19 @@ pub struct RegisterFinishRequest {
     /// Token from send-verification-email.
     #[serde(default)]
     pub email_verification_token: Option<String>,
+    /// Instead of the email token: an organization invitation's token (with
+    /// `organizationUserId`), which also works when open registration is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_invite_token: Option<String>,
+    /// The invited organization membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_user_id: Option<String>,
+    /// Instead of the email token: a provider invitation's token (with `providerUserId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_invite_token: Option<String>,
+    /// The invited provider membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_user_id: Option<String>,
     /// Display name (Keyfleet extension; official takes it from the verification step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -57,6 +57,9 @@ pub struct ProviderUpdateRequest {
     /// Billing contact.
     #[serde(default)]
     pub billing_email: Option<String>,
+    /// Keyfleet: launching into a client needs the member's master password (absent: unchanged).
+    #[serde(default)]
+    pub launch_requires_password: Option<bool>,
 }
 
 /// `POST …/users/invite` (`ProviderUserInviteRequestModel` plus Keyfleet's roles).
@@ -150,6 +153,18 @@ pub struct ProviderUserClientsRequest {
 #[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderTransferOwnershipRequest {
+    /// The caller's master password hash.
+    #[serde(default)]
+    pub master_password_hash: Option<String>,
+}
+
+/// `POST …/clients/{client}/launch` (Keyfleet; the body is optional): the member's own master
+/// password hash, the server-checked step-up before launching. Required when the provider's
+/// `launchRequiresPassword` is on; checked whenever it is sent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderClientLaunchRequest {
     /// The caller's master password hash.
     #[serde(default)]
     pub master_password_hash: Option<String>,

@@ -31,6 +31,8 @@ pub struct ProviderResponse {
     #[serde(rename = "type")]
     pub provider_type: ProviderType,
     pub use_events: bool,
+    /// Keyfleet: launching into a client needs the member's master password.
+    pub launch_requires_password: bool,
     /// `"provider"`.
     pub object: String,
 }
@@ -151,6 +153,22 @@ pub struct ProviderClientResponse {
     pub object: String,
 }
 
+/// Who a provider member is (`GET /providers/{id}/users/names`): for "Managed by" and event
+/// filters, readable by anyone who sees clients or events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ProviderMemberNameResponse {
+    /// The provider member id.
+    pub id: String,
+    pub user_id: Option<String>,
+    pub name: Option<String>,
+    /// The account's address, or the invited one.
+    pub email: String,
+    /// `"providerUserName"`.
+    pub object: String,
+}
+
 /// `profileProvider` (sync).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -172,6 +190,11 @@ pub struct ProfileProviderResponse {
     /// Keyfleet's role (the Bitwarden apps ignore it).
     pub role: ProviderRole,
     pub role_id: Option<String>,
+    /// The member's own effective permissions (catalog names), whatever their role: what a
+    /// console may offer them (the server still decides every call).
+    pub role_permissions: Vec<String>,
+    /// `all` or `assigned`: the clients those permissions cover.
+    pub role_scope: String,
     /// `"profileProvider"`.
     pub object: String,
 }

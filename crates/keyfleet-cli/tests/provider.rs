@@ -261,7 +261,7 @@ fn story(url: &str, ca: &str, dir: &Path) {
         names(&seen, "organizationName"),
         BTreeSet::from(["Acme".into()])
     );
-    let launched = tech1.ok(&["provider", "launch", "Acme", "--json"]);
+    let launched = tech1.ok(&["provider", "launch", "Acme", "--password-stdin", "--json"]);
     assert_eq!(launched["organizationId"], acme_org.as_str());
     let acme_members = tech1.ok(&["org", "members", &acme_org, "--json"]);
     assert_eq!(
@@ -325,7 +325,7 @@ fn story(url: &str, ca: &str, dir: &Path) {
     // Another client: refused by the server, whether named by org id or link id.
     tech1.fails(1, &["org", "members", &globex_org]);
     tech1.fails(1, &["org", "collections", &globex_org, "--password-stdin"]);
-    tech1.fails(1, &["provider", "launch", &s(&globex, "id")]);
+    tech1.fails(1, &["provider", "launch", &s(&globex, "id"), "--password-stdin"]);
     tech1.fails(1, &["provider", "members"]);
     let seen = tech2.ok(&["provider", "clients", "--json"]);
     assert_eq!(
@@ -377,7 +377,7 @@ fn story(url: &str, ca: &str, dir: &Path) {
         "--json",
     ]);
     assert_eq!(linked["organizationName"], "Linker Labs");
-    let err = linker.fails(1, &["provider", "launch", "Hooli"]);
+    let err = linker.fails(1, &["provider", "launch", "Hooli", "--password-stdin"]);
     assert!(!err.is_empty());
     linker.fails(1, &["org", "members", &s(&hooli, "organizationId")]);
     linker.ok(&["provider", "client", "unlink", "Linker Labs", "--json"]);

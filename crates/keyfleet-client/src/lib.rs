@@ -354,11 +354,58 @@ impl Client {
         kdf: Kdf,
         token: &str,
     ) -> Result<(), ClientError> {
+        let proof = RegisterFinishRequest {
+            email_verification_token: Some(token.to_string()),
+            ..RegisterFinishRequest::default()
+        };
+        self.register_with(email, password, name, kdf, proof).await
+    }
+
+    /// Creates the account an invitation was sent to, with the invitation's token and member id
+    /// (`provider`: a provider invitation, else an organization's) — possible when open
+    /// registration is off.
+    pub async fn register_from_invitation(
+        &self,
+        email: &str,
+        password: &str,
+        kdf: Kdf,
+        provider: bool,
+        member_id: &str,
+        token: &str,
+    ) -> Result<(), ClientError> {
+        let proof = if provider {
+            RegisterFinishRequest {
+                provider_invite_token: Some(token.to_string()),
+                provider_user_id: Some(member_id.to_string()),
+                ..RegisterFinishRequest::default()
+            }
+        } else {
+            RegisterFinishRequest {
+                org_invite_token: Some(token.to_string()),
+                organization_user_id: Some(member_id.to_string()),
+                ..RegisterFinishRequest::default()
+            }
+        };
+        self.register_with(email, password, None, kdf, proof).await
+    }
+
+    /// `register/finish` with the keys made here and the proof fields of `proof`.
+    async fn register_with(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<&str>,
+        kdf: Kdf,
+        proof: RegisterFinishRequest,
+    ) -> Result<(), ClientError> {
         let keys = make_account_keys(email, password, &kdf)?;
-        let token = token.to_string();
         let req = RegisterFinishRequest {
             email: email.to_string(),
-            email_verification_token: Some(token),
+            email_verification_token: proof.email_verification_token,
+            org_invite_token: proof.org_invite_token,
+            organization_user_id: proof.organization_user_id,
+            provider_invite_token: proof.provider_invite_token,
+            provider_user_id: proof.provider_user_id,
             name: name.map(str::to_string),
             master_password_hash: Some(keys.master_password_hash.clone()),
             master_password_hint: None,

@@ -64,6 +64,10 @@ pub enum DomainError {
         /// Set when email codes are offered: lets the client ask for another code.
         email_login: Option<EmailLoginHint>,
     },
+    /// The account must turn on two-step login before this access (provider members): a 400
+    /// with a stable marker, so a console can lead the user to the set-up screen.
+    #[error("two-step login must be turned on")]
+    TwoStepLoginRequired,
     /// The second factor was wrong, expired or already used.
     #[error("invalid two-step token")]
     InvalidTwoFactor,

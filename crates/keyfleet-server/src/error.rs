@@ -8,6 +8,13 @@ use keyfleet_api::error::IdentityErrorResponse;
 use keyfleet_api::ErrorModel;
 use keyfleet_domain::DomainError;
 
+/// The `validationErrors` key of the answer to a provider member without two-step login: a
+/// stable marker for consoles (the text may change).
+pub const TWO_STEP_LOGIN_REQUIRED: &str = "twoStepLoginRequired";
+/// Its text (also the `message`, which the Bitwarden apps and the CLI show).
+pub const TWO_STEP_LOGIN_REQUIRED_TEXT: &str = "Two-step login is required for provider members. \
+     Turn it on in your account's two-step login settings and try again.";
+
 /// An error from an API (`/api/…`) handler.
 #[derive(Debug)]
 pub struct ApiError(pub DomainError);
@@ -53,6 +60,11 @@ impl ApiError {
             E::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorModel::new("Unauthorized.")),
             E::MissingDeviceInfo => (StatusCode::BAD_REQUEST, ErrorModel::new("no device information provided")),
             E::TwoFactorRequired { .. } => (StatusCode::BAD_REQUEST, ErrorModel::new("Two factor required.")),
+            E::TwoStepLoginRequired => (StatusCode::BAD_REQUEST, {
+                let mut body = ErrorModel::validation(TWO_STEP_LOGIN_REQUIRED, TWO_STEP_LOGIN_REQUIRED_TEXT);
+                body.message = TWO_STEP_LOGIN_REQUIRED_TEXT.into();
+                body
+            }),
             E::InvalidTwoFactor => (
                 StatusCode::BAD_REQUEST,
                 ErrorModel::new("Two-step token is invalid. Try again."),

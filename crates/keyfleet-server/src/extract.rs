@@ -109,6 +109,29 @@ where
     }
 }
 
+/// An optional JSON body (`Option<Json<T>>`): none without a `Content-Type` and with an empty
+/// body; anything sent is parsed as [`Json`] is.
+impl<T, S> axum::extract::OptionalFromRequest<S> for Json<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = BodyRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let untyped = !req.headers().contains_key(header::CONTENT_TYPE);
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() == b"0");
+        if untyped || empty {
+            return Ok(None);
+        }
+        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Some(Json(v)))
+    }
+}
+
 /// A form body (the token endpoint); malformed input is a Bitwarden-shaped 400.
 pub struct Form<T>(pub T);
 

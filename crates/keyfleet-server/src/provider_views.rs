@@ -6,15 +6,17 @@ use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, Provider
 use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
 use keyfleet_api::provider_responses::{
     AdminProviderResponse, ProfileProviderResponse, ProviderClientResponse,
-    ProviderClientUsageResponse, ProviderInviteResponse, ProviderMemberResponse, ProviderResponse,
-    ProviderRoleResponse,
+    ProviderClientUsageResponse, ProviderInviteResponse, ProviderMemberNameResponse, ProviderMemberResponse,
+    ProviderResponse, ProviderRoleResponse,
 };
 use keyfleet_domain::ids::{OrgUserId, UserId};
 use keyfleet_domain::orgs::Permissions;
 use keyfleet_domain::providers::store::{
     ClientUsage, ProviderMemberDetails, ProviderMembership, ProviderRoleRow, ProviderRow,
 };
-use keyfleet_domain::providers::{event_name, ClientView, PermissionSet, ProviderInvite};
+use keyfleet_domain::providers::{
+    event_name, ClientView, PermissionSet, ProviderInvite, ProviderRights,
+};
 use keyfleet_domain::store::{EventRow, OrgRow, OrgUserRow};
 use keyfleet_domain::Timestamp;
 
@@ -39,6 +41,7 @@ pub fn provider(p: &ProviderRow) -> ProviderResponse {
         enabled: p.enabled,
         provider_type: ProviderType::Msp,
         use_events: true,
+        launch_requires_password: p.launch_requires_password,
         object: "provider".into(),
     }
 }
@@ -138,8 +141,20 @@ pub fn client(v: &ClientView) -> ProviderClientResponse {
     }
 }
 
+/// `providerUserName`.
+pub fn member_name(m: &ProviderMemberDetails) -> ProviderMemberNameResponse {
+    ProviderMemberNameResponse {
+        id: m.member.id.to_string(),
+        user_id: opt(m.member.user_id),
+        name: m.name.clone(),
+        email: m.email.clone(),
+        object: "providerUserName".into(),
+    }
+}
+
 /// `profileProvider` (sync).
 pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
+    let rights = ProviderRights::of(m.member.role, m.role.as_ref());
     ProfileProviderResponse {
         id: m.provider.id.to_string(),
         name: m.provider.name.clone(),
@@ -154,6 +169,13 @@ pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
         provider_type: ProviderType::Msp,
         role: m.member.role,
         role_id: opt(m.member.role_id),
+        role_permissions: rights
+            .permissions
+            .names()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        role_scope: rights.scope.name().into(),
         object: "profileProvider".into(),
     }
 }

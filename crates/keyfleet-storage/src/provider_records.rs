@@ -19,12 +19,14 @@ pub(crate) struct ProviderRecord {
     p_enabled: bool,
     p_creation_date: i64,
     p_revision_date: i64,
+    p_launch_requires_password: bool,
 }
 
 pub(crate) const PROVIDER_COLUMNS: &str = "p.id AS p_id, p.name AS p_name, \
     p.business_name AS p_business_name, p.billing_email AS p_billing_email, \
     p.status AS p_status, p.enabled AS p_enabled, p.creation_date AS p_creation_date, \
-    p.revision_date AS p_revision_date";
+    p.revision_date AS p_revision_date, \
+    p.launch_requires_password AS p_launch_requires_password";
 
 impl TryFrom<ProviderRecord> for ProviderRow {
     type Error = StoreError;
@@ -38,6 +40,7 @@ impl TryFrom<ProviderRecord> for ProviderRow {
             enabled: r.p_enabled,
             creation_date: Timestamp(r.p_creation_date),
             revision_date: Timestamp(r.p_revision_date),
+            launch_requires_password: r.p_launch_requires_password,
         })
     }
 }

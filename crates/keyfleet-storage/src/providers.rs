@@ -156,7 +156,8 @@ async fn assign<C: Conn + ?Sized>(
 async fn write_provider<C: Conn + ?Sized>(tx: &mut C, row: &ProviderRow) -> Result<(), StoreError> {
     let q = sqlx::query(
         "UPDATE providers SET name = $2, business_name = $3, billing_email = $4, \
-         status = $5, enabled = $6, revision_date = $7 WHERE id = $1",
+         status = $5, enabled = $6, revision_date = $7, launch_requires_password = $8 \
+         WHERE id = $1",
     )
     .arg(row.id.to_string())
     .arg(row.name.as_str())
@@ -164,7 +165,8 @@ async fn write_provider<C: Conn + ?Sized>(tx: &mut C, row: &ProviderRow) -> Resu
     .arg(row.billing_email.as_deref())
     .arg(row.status.code())
     .arg(row.enabled)
-    .arg(row.revision_date.0);
+    .arg(row.revision_date.0)
+    .arg(row.launch_requires_password);
     tx.run(q).await?;
     Ok(())
 }
@@ -206,7 +208,8 @@ impl ProviderStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO providers (id, name, business_name, billing_email, status, \
-            enabled, creation_date, revision_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+            enabled, creation_date, revision_date, launch_requires_password) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(SQL)
@@ -218,6 +221,7 @@ impl ProviderStore for SqlStore {
                 .bind(provider.enabled)
                 .bind(provider.creation_date.0)
                 .bind(provider.revision_date.0)
+                .bind(provider.launch_requires_password)
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;

@@ -127,6 +127,8 @@ pub struct TechniciansArgs {
 pub struct LaunchArgs {
     /// The client (id, organization id or name).
     client: String,
+    #[command(flatten)]
+    unlock: crate::org::Unlock,
 }
 
 fn describe(c: &ProviderClientResponse) -> String {
@@ -284,11 +286,16 @@ pub async fn run(p: &PCtx, cmd: ClientCommand) -> Result<(), Failure> {
 }
 
 /// `provider launch`: the organization id for `keyfleet org … ORG_ID` (logged as a vault
-/// access in both event logs).
+/// access in both event logs), after the step-up with one's own master password, which the
+/// server checks.
 pub async fn launch(p: &PCtx, a: LaunchArgs) -> Result<(), Failure> {
     let provider = p.provider().await?;
     let c = p.client(&provider, &a.client).await?;
-    let v = p.remote().launch_client(&provider.id, &c.id).await?;
+    let hash = p.remote().verification(a.unlock.password_stdin).await?;
+    let v = p
+        .remote()
+        .launch_client(&provider.id, &c.id, Some(&hash))
+        .await?;
     let org_id = &v.organization_id;
     p.print(
         &json!({

@@ -5,7 +5,8 @@ use crate::authed::{send, send_text, Bearer, NO_BODY};
 use crate::{AccountCalls, ClientError};
 use keyfleet_api::org_responses::{BulkMemberResponse, ProviderEventResponse};
 use keyfleet_api::provider_requests::{
-    ProviderClientMembersRequest, ProviderClientUpdateRequest, ProviderRoleChoice,
+    ProviderClientLaunchRequest, ProviderClientMembersRequest, ProviderClientUpdateRequest,
+    ProviderRoleChoice,
     ProviderRoleCloneRequest, ProviderRoleRequest, ProviderTransferOwnershipRequest,
     ProviderUpdateRequest, ProviderUserAcceptRequest, ProviderUserBulkRequest,
     ProviderUserClientsRequest, ProviderUserInviteRequest, ProviderUserUpdateRequest,
@@ -46,6 +47,7 @@ pub trait ProviderCalls: Bearer {
             name: name.into(),
             business_name: business_name.map(Into::into),
             billing_email: Some(billing_email.into()),
+            launch_requires_password: None,
         };
         send(self, Method::PUT, &provider_path(provider_id), Some(&body)).await
     }
@@ -402,15 +404,25 @@ pub trait ProviderCalls: Bearer {
     }
 
     /// `POST /providers/{pid}/clients/{poid}/launch` (logged in the provider's and the
-    /// client's event logs): the key still wrapped with the provider key
-    /// ([`crate::Session::launch_into_client`] unwraps it).
+    /// client's event logs), with the caller's master password hash as the step-up when given:
+    /// the key still wrapped with the provider key ([`crate::Session::launch_into_client`]
+    /// unwraps it).
     async fn launch_client(
         &self,
         provider_id: &str,
         client_id: &str,
+        master_password_hash: Option<&str>,
     ) -> Result<ProviderClientLaunchResponse, ClientError> {
         let path = format!("{}/clients/{client_id}/launch", provider_path(provider_id));
-        send(self, Method::POST, &path, NO_BODY).await
+        match master_password_hash {
+            Some(hash) => {
+                let body = ProviderClientLaunchRequest {
+                    master_password_hash: Some(hash.to_string()),
+                };
+                send(self, Method::POST, &path, Some(&body)).await
+            }
+            None => send(self, Method::POST, &path, NO_BODY).await,
+        }
     }
 
     /// `GET /providers/{pid}/events`: one page.

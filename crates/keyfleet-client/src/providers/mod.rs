@@ -305,9 +305,12 @@ impl Session {
         &self,
         provider_id: &str,
         client_id: &str,
+        master_password_hash: Option<&str>,
     ) -> Result<LaunchedClient, ClientError> {
         let provider_key = self.provider_key(provider_id).await?;
-        let v = self.launch_client(provider_id, client_id).await?;
+        let v = self
+            .launch_client(provider_id, client_id, master_password_hash)
+            .await?;
         Ok(LaunchedClient {
             key: unwrap_with(&provider_key, &v.key)?,
             organization_id: v.organization_id,

@@ -43,6 +43,34 @@ pub struct NewAccount {
     pub kdf: KdfParams,
 }
 
+/// How a new account proves its address.
+#[derive(Debug, Clone, Copy)]
+pub enum RegistrationProof<'a> {
+    /// No proof (the legacy endpoint; refused when the server mails registration links).
+    None,
+    /// The token of a registration link ([`Domain::start_registration`]).
+    EmailToken(&'a str),
+    /// An organization or provider invitation to this address: the invited person may create
+    /// their account even when open registration is off.
+    Invitation {
+        /// What the invitation is to.
+        to: InvitedTo,
+        /// The invited membership's id, as in the link.
+        member_id: &'a str,
+        /// The invitation token.
+        token: &'a str,
+    },
+}
+
+/// What an invitation is to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitedTo {
+    /// An organization (`orgInviteToken` + `organizationUserId`).
+    Organization,
+    /// A provider (`providerInviteToken` + `providerUserId`).
+    Provider,
+}
+
 /// What prelogin tells a client.
 #[derive(Debug, Clone)]
 pub struct PreloginInfo {
@@ -211,35 +239,65 @@ impl Domain {
         Ok(RegistrationStart::Mailed)
     }
 
-    /// Creates an account. `registration_token` comes from [`Domain::start_registration`]; the
-    /// legacy endpoint passes `None`.
+    /// Creates an account with `proof` of its address: a registration token from
+    /// [`Domain::start_registration`], an invitation (which also lets the invited person in when
+    /// open registration is off), or nothing (the legacy endpoint).
     pub async fn register(
         &self,
-        registration_token: Option<&str>,
+        proof: RegistrationProof<'_>,
         account: NewAccount,
     ) -> Result<UserRow, DomainError> {
-        if !self.settings.registration_open {
-            return Err(DomainError::RegistrationDisabled);
-        }
         let email = parse_email(&account.email)?;
-        if registration_token.is_none()
-            && self.mailer.is_some()
-            && !self.settings.unverified_registration
-        {
-            // The legacy endpoint carries no proof of the address; with mail, every account proves it.
-            return Err(DomainError::bad_request(
-                "This server verifies email addresses: register with a current app, which asks for the link mailed to you.",
-            ));
-        }
-        if let Some(token) = registration_token {
-            if !self
-                .tokens
-                .check_purpose_token(token, "register", &email, self.now())
-            {
-                return Err(DomainError::invalid(
-                    "emailVerificationToken",
-                    "Expired link. Please restart registration or try logging in. You may already have an account",
-                ));
+        match proof {
+            RegistrationProof::Invitation {
+                to,
+                member_id,
+                token,
+            } => {
+                use crate::membership::Membership;
+                let purpose = match to {
+                    InvitedTo::Organization => crate::orgs::store::OrgUserRow::PURPOSE,
+                    InvitedTo::Provider => crate::providers::store::ProviderUserRow::PURPOSE,
+                };
+                // The signed invitation names the membership and the invited address (its
+                // subject is `member:address:issued`); a reinvitation or an expiry makes it void.
+                let subject = self.tokens.purpose_token_subject(token, purpose, self.now());
+                let names_this = subject.as_deref().is_some_and(|sub| {
+                    let mut parts = sub.splitn(3, ':');
+                    parts.next() == Some(member_id) && parts.next() == Some(email.as_str())
+                });
+                if !names_this {
+                    return Err(DomainError::invalid(
+                        "token",
+                        "This invitation is not valid for this email address, or it has expired. Ask for a new one.",
+                    ));
+                }
+            }
+            RegistrationProof::EmailToken(token) => {
+                if !self.settings.registration_open {
+                    return Err(DomainError::RegistrationDisabled);
+                }
+                if !self
+                    .tokens
+                    .check_purpose_token(token, "register", &email, self.now())
+                {
+                    return Err(DomainError::invalid(
+                        "emailVerificationToken",
+                        "Expired link. Please restart registration or try logging in. You may already have an account",
+                    ));
+                }
+            }
+            RegistrationProof::None => {
+                if !self.settings.registration_open {
+                    return Err(DomainError::RegistrationDisabled);
+                }
+                if self.mailer.is_some() && !self.settings.unverified_registration {
+                    // The legacy endpoint carries no proof of the address; with mail, every
+                    // account proves it.
+                    return Err(DomainError::bad_request(
+                        "This server verifies email addresses: register with a current app, which asks for the link mailed to you.",
+                    ));
+                }
             }
         }
         check_len("name", account.name.as_deref(), MAX_NAME_LEN)?;

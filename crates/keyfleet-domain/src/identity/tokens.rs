@@ -271,6 +271,23 @@ impl TokenIssuer {
             .map_err(|e| DomainError::Internal(format!("jwt encode: {e}")))
     }
 
+    /// The subject of a valid, unexpired token for `purpose` (signature checked), when it is one.
+    pub fn purpose_token_subject(
+        &self,
+        token: &str,
+        purpose: &str,
+        now: Timestamp,
+    ) -> Option<String> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        validation.set_audience(&[format!("keyfleet:{purpose}")]);
+        jsonwebtoken::decode::<PurposeClaims>(token, &self.decoding, &validation)
+            .ok()
+            .filter(|data| data.claims.exp > now.unix_secs())
+            .map(|data| data.claims.sub)
+    }
+
     /// True when `token` is an unexpired `purpose` token for `subject`.
     pub fn check_purpose_token(
         &self,
@@ -279,14 +296,8 @@ impl TokenIssuer {
         subject: &str,
         now: Timestamp,
     ) -> bool {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.validate_exp = false;
-        validation.required_spec_claims.clear();
-        validation.set_audience(&[format!("keyfleet:{purpose}")]);
-        match jsonwebtoken::decode::<PurposeClaims>(token, &self.decoding, &validation) {
-            Ok(data) => data.claims.sub == subject && data.claims.exp > now.unix_secs(),
-            Err(_) => false,
-        }
+        self.purpose_token_subject(token, purpose, now)
+            .is_some_and(|sub| sub == subject)
     }
 }
 

@@ -587,6 +587,7 @@ impl Domain {
         caller: &Caller,
         provider_id: ProviderId,
         id: ProviderOrgId,
+        master_password_hash: Option<&str>,
     ) -> Result<ProviderClient, DomainError> {
         let actor = self.provider_actor(caller, provider_id).await?;
         let c = self
@@ -596,6 +597,18 @@ impl Domain {
             return Err(DomainError::bad_request(
                 "This client organization is disabled.",
             ));
+        }
+        // The step-up with the member's own password: checked (and throttled) whenever it is
+        // sent, required when the provider says so.
+        match master_password_hash {
+            Some(hash) => self.verify_master_password(&caller.user, Some(hash)).await?,
+            None if actor.provider.launch_requires_password => {
+                return Err(DomainError::invalid(
+                    "masterPasswordHash",
+                    "Enter your master password to launch into a client.",
+                ))
+            }
+            None => {}
         }
         self.note_provider_vault_access(&self.launched_actor(&actor, &c.org, &c.link))
             .await?;

@@ -312,6 +312,24 @@ impl Domain {
         Ok(members)
     }
 
+    /// Who the provider's members are (id, name, address), for anyone who sees clients or the
+    /// event log: the "Managed by" column and the event member filter. Nothing else about them
+    /// (role, status, two-step login, assignments stay with `manage_members`).
+    pub async fn provider_member_names(
+        &self,
+        caller: &Caller,
+        provider_id: ProviderId,
+    ) -> Result<Vec<ProviderMemberDetails>, DomainError> {
+        let actor = self.provider_actor(caller, provider_id).await?;
+        if !(actor.can(Permission::ViewClients, None)
+            || actor.can(Permission::ViewEvents, None)
+            || actor.can(Permission::ManageMembers, None))
+        {
+            return Err(DomainError::NotFound);
+        }
+        Ok(self.store.provider_members(provider_id, None).await?)
+    }
+
     /// Public keys of members to confirm.
     pub async fn provider_member_public_keys(
         &self,

@@ -28,7 +28,9 @@ use crate::providers::store::{
 };
 use crate::store::{EventRow, OrgRow, UserRow};
 use crate::Domain;
-use keyfleet_api::provider_requests::{AdminProviderCreateRequest, ProviderSetupRequest};
+use keyfleet_api::provider_requests::{
+    AdminProviderCreateRequest, ProviderSetupRequest, ProviderUpdateRequest,
+};
 
 pub use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
 
@@ -379,10 +381,6 @@ impl ProviderActor {
 const MAX_PROVIDER_NAME_LEN: usize = 50;
 const MAX_TEXT_LEN: usize = 1000;
 
-/// The message a provider member without two-step login gets.
-pub const TWO_STEP_REQUIRED: &str = "Two-step login is required for provider members. Turn it on \
-     (for example `keyfleet account 2fa enable-totp`) and try again.";
-
 pub(crate) fn check_name(field: &'static str, name: &str) -> Result<String, DomainError> {
     let name = name.trim();
     if name.is_empty() {
@@ -478,7 +476,7 @@ impl Domain {
         if self.two_factor_enabled(user).await? {
             Ok(())
         } else {
-            Err(DomainError::bad_request(TWO_STEP_REQUIRED))
+            Err(DomainError::TwoStepLoginRequired)
         }
     }
 
@@ -506,7 +504,7 @@ impl Domain {
             return if has_membership {
                 Ok(None)
             } else {
-                Err(DomainError::bad_request(TWO_STEP_REQUIRED))
+                Err(DomainError::TwoStepLoginRequired)
             };
         }
         Ok(Some(self.launched_actor(&actor, org, &link)))
@@ -575,6 +573,7 @@ impl Domain {
             enabled: true,
             creation_date: now,
             revision_date: now,
+            launch_requires_password: false,
         };
         let owner = ProviderUserRow {
             id: ProviderUserId::new(),
@@ -727,20 +726,21 @@ impl Domain {
         &self,
         caller: &Caller,
         id: ProviderId,
-        name: &str,
-        business_name: Option<&str>,
-        billing_email: Option<&str>,
+        req: &ProviderUpdateRequest,
     ) -> Result<ProviderRow, DomainError> {
         let actor = self.provider_actor(caller, id).await?;
         actor.require_action(ProviderAction::EditProvider)?;
         let mut p = actor.provider.clone();
-        p.name = check_name("name", name)?;
-        p.business_name = match business_name.map(str::trim) {
+        p.name = check_name("name", &req.name)?;
+        p.business_name = match req.business_name.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(n) => Some(check_name("businessName", n)?),
         };
-        if let Some(e) = check_optional_email("billingEmail", billing_email)? {
+        if let Some(e) = check_optional_email("billingEmail", req.billing_email.as_deref())? {
             p.billing_email = Some(e);
+        }
+        if let Some(required) = req.launch_requires_password {
+            p.launch_requires_password = required;
         }
         p.revision_date = self.now();
         let events = [self.provider_event(&actor, EventType::ProviderUpdated)];

@@ -31,6 +31,8 @@ pub struct ProviderRow {
     pub creation_date: Timestamp,
     /// Last change.
     pub revision_date: Timestamp,
+    /// Launching into a client needs the member's master password (checked by the server).
+    pub launch_requires_password: bool,
 }
 
 /// A custom role: a named set of catalog permissions, for all or only assigned clients.

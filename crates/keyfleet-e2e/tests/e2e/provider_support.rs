@@ -470,7 +470,7 @@ impl World {
         .await;
         let launched = tech_a
             .s()
-            .launch_into_client(&provider.id, &client1.poid)
+            .launch_into_client(&provider.id, &client1.poid, None)
             .await
             .unwrap();
         assert_eq!(launched.organization_id, client1.org_id);

@@ -13,7 +13,9 @@ use keyfleet_api::identity::{
     PreloginRequest, PreloginResponse, RegisterFinishRequest, RegisterFinishResponse,
     RegisterRequest, SendVerificationEmailRequest,
 };
-use keyfleet_domain::identity::accounts::{NewAccount, RegistrationStart};
+use keyfleet_domain::identity::accounts::{
+    InvitedTo, NewAccount, RegistrationProof, RegistrationStart,
+};
 use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::store::KdfParams;
 use keyfleet_domain::{DeviceInfo, DomainError, SecondFactor};
@@ -160,16 +162,33 @@ async fn register_finish(
             )));
         }
     }
-    let token = req.email_verification_token.as_deref().ok_or_else(|| {
-        ApiError(DomainError::invalid(
-            "emailVerificationToken",
-            "A registration token is required.",
-        ))
-    })?;
+    let proof = match (
+        req.email_verification_token.as_deref(),
+        (req.org_invite_token.as_deref(), req.organization_user_id.as_deref()),
+        (req.provider_invite_token.as_deref(), req.provider_user_id.as_deref()),
+    ) {
+        (Some(token), _, _) => RegistrationProof::EmailToken(token),
+        (None, (Some(token), Some(member_id)), _) => RegistrationProof::Invitation {
+            to: InvitedTo::Organization,
+            member_id,
+            token,
+        },
+        (None, _, (Some(token), Some(member_id))) => RegistrationProof::Invitation {
+            to: InvitedTo::Provider,
+            member_id,
+            token,
+        },
+        _ => {
+            return Err(ApiError(DomainError::invalid(
+                "emailVerificationToken",
+                "A registration token is required.",
+            )))
+        }
+    };
     let keys = req.user_asymmetric_keys.clone();
     app.domain
         .register(
-            Some(token),
+            proof,
             NewAccount {
                 email: req.email.clone(),
                 name: req.name.clone(),
@@ -194,7 +213,7 @@ async fn register_legacy(
 ) -> Result<axum::Json<RegisterFinishResponse>, ApiError> {
     app.domain
         .register(
-            None,
+            RegistrationProof::None,
             NewAccount {
                 email: req.email,
                 name: req.name,

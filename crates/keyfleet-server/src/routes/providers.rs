@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use keyfleet_api::org_responses::BulkMemberResponse;
 use keyfleet_api::provider_requests::{
-    ProviderClientCreateRequest, ProviderClientLinkRequest, ProviderClientMembersRequest,
+    ProviderClientCreateRequest, ProviderClientLaunchRequest, ProviderClientLinkRequest, ProviderClientMembersRequest,
     ProviderClientUpdateRequest, ProviderEventsQuery, ProviderRoleCloneRequest,
     ProviderRoleRequest, ProviderSetupRequest, ProviderTransferOwnershipRequest,
     ProviderUpdateRequest, ProviderUserAcceptRequest, ProviderUserBulkConfirmRequest,
@@ -22,8 +22,8 @@ use keyfleet_api::provider_requests::{
 };
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProviderClientCreatedResponse, ProviderClientLaunchResponse,
-    ProviderClientResponse, ProviderInviteResponse, ProviderMemberResponse, ProviderResponse,
-    ProviderRoleResponse, ProviderUserPublicKeyResponse,
+    ProviderClientResponse, ProviderInviteResponse, ProviderMemberNameResponse,
+    ProviderMemberResponse, ProviderResponse, ProviderRoleResponse, ProviderUserPublicKeyResponse,
 };
 use keyfleet_api::ListResponse;
 use keyfleet_domain::membership::BulkMemberAction;
@@ -41,6 +41,7 @@ crate::routes::route_table! {
     post "/api/providers/{provider}/setup" => setup_provider,
     // members
     get "/api/providers/{provider}/users" => list_members,
+    get "/api/providers/{provider}/users/names" => member_names,
     delete "/api/providers/{provider}/users" => delete_members,
     post "/api/providers/{provider}/users/invite" => invite_members,
     post "/api/providers/{provider}/users/reinvite" => reinvite_members,
@@ -135,13 +136,7 @@ async fn update_provider(
 ) -> Answer<ProviderResponse> {
     let p = app
         .domain
-        .update_provider(
-            &caller,
-            path_id(&provider)?,
-            &req.name,
-            req.business_name.as_deref(),
-            req.billing_email.as_deref(),
-        )
+        .update_provider(&caller, path_id(&provider)?, &req)
         .await?;
     Ok(axum::Json(pv::provider(&p)))
 }
@@ -172,6 +167,22 @@ async fn list_members(
         .await?;
     Ok(axum::Json(list(
         members.iter().map(pv::member).collect(),
+        None,
+    )))
+}
+
+/// Names of every member, for whoever sees clients or events ("Managed by", event filters).
+async fn member_names(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(provider): Path<String>,
+) -> Answer<ListResponse<ProviderMemberNameResponse>> {
+    let members = app
+        .domain
+        .provider_member_names(&caller, path_id(&provider)?)
+        .await?;
+    Ok(axum::Json(list(
+        members.iter().map(pv::member_name).collect(),
         None,
     )))
 }
@@ -621,10 +632,16 @@ async fn launch_client(
     State(app): State<AppState>,
     Authed(caller): Authed,
     Path((provider, client)): Path<(String, String)>,
+    body: Option<Json<ProviderClientLaunchRequest>>,
 ) -> Answer<ProviderClientLaunchResponse> {
     let c = app
         .domain
-        .launch_into_client(&caller, path_id(&provider)?, path_id(&client)?)
+        .launch_into_client(
+            &caller,
+            path_id(&provider)?,
+            path_id(&client)?,
+            body.map(|Json(b)| b).unwrap_or_default().master_password_hash.as_deref(),
+        )
         .await?;
     Ok(axum::Json(ProviderClientLaunchResponse {
         provider_id: c.link.provider_id.to_string(),

@@ -185,19 +185,6 @@ impl Domain {
         })
     }
 
-    /// Refuses an account without two-step login, with a message that says what to do. The
-    /// provider (MSP) layer calls it before any provider or client access: MFA is mandatory there.
-    pub async fn require_two_step_login(&self, user: &UserRow) -> Result<(), DomainError> {
-        if self.two_factor_enabled(user).await? {
-            Ok(())
-        } else {
-            Err(DomainError::bad_request(
-                "Two-step login is required for this access. Turn it on (for example \
-                 `keyfleet account 2fa enable-totp`) and try again.",
-            ))
-        }
-    }
-
     /// Turns the authenticator on once the app's current code proves the key was copied right.
     pub async fn enable_authenticator(
         &self,
