@@ -125,9 +125,10 @@ impl Domain {
         let email = url_encode(member.email.as_deref().unwrap_or(""));
         if member.role == ProviderRole::Owner {
             format!(
-                "{}/#/providers/setup-provider?providerId={}&email={email}&token={}",
+                "{}/#/providers/setup-provider?providerId={}&providerUserId={}&email={email}&token={}",
                 self.settings.issuer,
                 provider.id,
+                member.id,
                 url_encode(token)
             )
         } else {
