@@ -666,6 +666,10 @@ status: ProviderStatus, enabled: boolean,
  */
 type: ProviderType, useEvents: boolean, 
 /**
+ * Keyfleet: launching into a client needs the member's master password.
+ */
+launchRequiresPassword: boolean, 
+/**
  * `"provider"`.
  */
 object: string, };
@@ -834,6 +838,15 @@ key: string | null, status: ProviderUserStatus, type: ProviderUserType, enabled:
  */
 role: ProviderRole, roleId: string | null, 
 /**
+ * The member's own effective permissions (catalog names), whatever their role: what a
+ * console may offer them (the server still decides every call).
+ */
+rolePermissions: Array<string>, 
+/**
+ * `all` or `assigned`: the clients those permissions cover.
+ */
+roleScope: string, 
+/**
  * `"profileProvider"`.
  */
 object: string, };
@@ -863,6 +876,20 @@ plan: string, seats: number, disabled: boolean, };
 export type ProviderClientLaunchResponse = { providerId: string, providerOrganizationId: string, organizationId: string, organizationName: string, key: string, 
 /**
  * `"providerClientLaunch"`.
+ */
+object: string, };
+
+export type ProviderMemberNameResponse = { 
+/**
+ * The provider member id.
+ */
+id: string, userId: string | null, name: string | null, 
+/**
+ * The account's address, or the invited one.
+ */
+email: string, 
+/**
+ * `"providerUserName"`.
  */
 object: string, };
 
@@ -1177,7 +1204,11 @@ businessName?: string,
 /**
  * Billing contact.
  */
-billingEmail?: string, };
+billingEmail?: string, 
+/**
+ * Keyfleet: launching into a client needs the member's master password (absent: unchanged).
+ */
+launchRequiresPassword?: boolean, };
 
 export type ProviderUserInviteRequest = { 
 /**
@@ -1270,6 +1301,12 @@ export type ProviderUserClientsRequest = {
 clientIds: Array<string>, };
 
 export type ProviderTransferOwnershipRequest = { 
+/**
+ * The caller's master password hash.
+ */
+masterPasswordHash?: string, };
+
+export type ProviderClientLaunchRequest = { 
 /**
  * The caller's master password hash.
  */

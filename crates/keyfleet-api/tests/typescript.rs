@@ -82,6 +82,7 @@ fn render() -> String {
         ProviderUserPublicKeyResponse::decl(),
         AddableOrganizationResponse::decl(),
         ProviderClientLaunchResponse::decl(),
+        ProviderMemberNameResponse::decl(),
         // requests
         OrganizationKeysRequest::decl(),
         PolicyFields::decl(),
@@ -115,6 +116,7 @@ fn render() -> String {
         ProviderRoleChoice::decl(),
         ProviderUserClientsRequest::decl(),
         ProviderTransferOwnershipRequest::decl(),
+        ProviderClientLaunchRequest::decl(),
         ProviderRoleRequest::decl(),
         ProviderRoleCloneRequest::decl(),
         ProviderClientCreateRequest::decl(),

@@ -325,7 +325,10 @@ fn story(url: &str, ca: &str, dir: &Path) {
     // Another client: refused by the server, whether named by org id or link id.
     tech1.fails(1, &["org", "members", &globex_org]);
     tech1.fails(1, &["org", "collections", &globex_org, "--password-stdin"]);
-    tech1.fails(1, &["provider", "launch", &s(&globex, "id"), "--password-stdin"]);
+    tech1.fails(
+        1,
+        &["provider", "launch", &s(&globex, "id"), "--password-stdin"],
+    );
     tech1.fails(1, &["provider", "members"]);
     let seen = tech2.ok(&["provider", "clients", "--json"]);
     assert_eq!(

@@ -98,16 +98,28 @@ mod tests {
     #[test]
     fn the_page_is_the_empty_path_and_unknown_names_are_not_found() {
         assert_eq!(asset("").map(|a| a.name), Some("index.html"));
-        assert_eq!(asset("app.js").map(|a| a.content_type), Some("text/javascript; charset=utf-8"));
+        assert_eq!(
+            asset("app.js").map(|a| a.content_type),
+            Some("text/javascript; charset=utf-8")
+        );
         assert!(asset("../Cargo.toml").is_none());
         assert!(asset("app.js.map").is_none());
     }
 
     #[test]
     fn etags_follow_the_bytes() {
-        let a = asset("app.js").map(Asset::etag).unwrap_or_default().to_string();
-        let b = asset("app.css").map(Asset::etag).unwrap_or_default().to_string();
-        assert!(a.starts_with('"') && a.ends_with('"') && a.len() == 26, "{a}");
+        let a = asset("app.js")
+            .map(Asset::etag)
+            .unwrap_or_default()
+            .to_string();
+        let b = asset("app.css")
+            .map(Asset::etag)
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            a.starts_with('"') && a.ends_with('"') && a.len() == 26,
+            "{a}"
+        );
         assert_ne!(a, b);
         assert_eq!(asset("app.js").map(Asset::etag), Some(a.as_str()));
     }

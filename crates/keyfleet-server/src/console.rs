@@ -12,19 +12,26 @@ use axum::Router;
 
 /// The page's policy: scripts and styles only from the console itself (no inline code), the
 /// WebAssembly the Argon2id worker compiles, API calls to this origin only, never in a frame.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      connect-src 'self'; style-src 'self'; img-src 'self' data:; worker-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The console's routes; `/` redirects to it when `root_redirect` is set.
 pub fn routes(root_redirect: bool) -> Router<AppState> {
-    let r = Router::new()
-        .route("/console", get(|| async { Redirect::to("/console/") }))
-        .route("/console/", get(|headers: HeaderMap| async move { serve("", &headers) }))
-        .route(
-            "/console/{file}",
-            get(|Path(file): Path<String>, headers: HeaderMap| async move { serve(&file, &headers) }),
-        );
+    let r =
+        Router::new()
+            .route("/console", get(|| async { Redirect::to("/console/") }))
+            .route(
+                "/console/",
+                get(|headers: HeaderMap| async move { serve("", &headers) }),
+            )
+            .route(
+                "/console/{file}",
+                get(|Path(file): Path<String>, headers: HeaderMap| async move {
+                    serve(&file, &headers)
+                }),
+            );
     if root_redirect {
         r.route("/", get(|| async { Redirect::to("/console/") }))
     } else {
@@ -46,7 +53,10 @@ fn serve(file: &str, headers: &HeaderMap) -> Response {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         (
-            [(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(asset.content_type),
+            )],
             asset.bytes,
         )
             .into_response()
@@ -61,7 +71,10 @@ fn serve(file: &str, headers: &HeaderMap) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         "permissions-policy",

@@ -138,6 +138,7 @@ const OPERATIONS: &[Op] = &[
     op!(post "/api/providers/{provider}/setup", User, "Set the provider up (the invited owner)", body: Some(one::<ProviderSetupRequest>), query: NO, Json(one::<ProviderResponse>)),
     // ---------------------------------------------------------------- members
     op!(get "/api/providers/{provider}/users", User, "List members", body: NO, query: NO, Json(list::<ProviderMemberResponse>)),
+    op!(get "/api/providers/{provider}/users/names", User, "Members' names and addresses (for whoever sees clients or events)", body: NO, query: NO, Json(list::<ProviderMemberNameResponse>)),
     op!(delete "/api/providers/{provider}/users", User, "Delete members", body: Some(one::<ProviderUserBulkRequest>), query: NO, Json(list::<BulkMemberResponse>)),
     op!(post "/api/providers/{provider}/users/invite", User, "Invite members", body: Some(one::<ProviderUserInviteRequest>), query: NO, Json(list::<ProviderInviteResponse>)),
     op!(post "/api/providers/{provider}/users/reinvite", User, "Reinvite members", body: Some(one::<ProviderUserBulkRequest>), query: NO, Json(list::<BulkMemberResponse>)),
@@ -177,7 +178,7 @@ const OPERATIONS: &[Op] = &[
     op!(put "/api/providers/{provider}/clients/{client}", User, "Change a client's details", body: Some(one::<ProviderClientUpdateRequest>), query: NO, Json(one::<ProviderClientResponse>)),
     op!(delete "/api/providers/{provider}/clients/{client}", User, "Unlink a client", body: NO, query: NO, Empty),
     op!(put "/api/providers/{provider}/clients/{client}/members", User, "Set the members assigned to a client", body: Some(one::<ProviderClientMembersRequest>), query: NO, Json(one::<ProviderClientResponse>)),
-    op!(post "/api/providers/{provider}/clients/{client}/launch", User, "Launch into a client", body: NO, query: NO, Json(one::<ProviderClientLaunchResponse>)),
+    op!(post "/api/providers/{provider}/clients/{client}/launch", User, "Launch into a client, with the caller's master password hash as the step-up", body: Some(one::<ProviderClientLaunchRequest>), query: NO, Json(one::<ProviderClientLaunchResponse>)),
     // ---------------------------------------------------------------- reports
     op!(get "/api/providers/{provider}/events", User, "The provider's events, newest first", body: NO, query: Some(one::<ProviderEventsQuery>), JsonOrCsv(list::<ProviderEventResponse>)),
     op!(get "/api/providers/{provider}/reports/usage", User, "Usage per client", body: NO, query: Some(one::<ReportFormatQuery>), JsonOrCsv(list::<ProviderClientUsageResponse>)),

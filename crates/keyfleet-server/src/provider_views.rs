@@ -6,8 +6,8 @@ use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, Provider
 use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
 use keyfleet_api::provider_responses::{
     AdminProviderResponse, ProfileProviderResponse, ProviderClientResponse,
-    ProviderClientUsageResponse, ProviderInviteResponse, ProviderMemberNameResponse, ProviderMemberResponse,
-    ProviderResponse, ProviderRoleResponse,
+    ProviderClientUsageResponse, ProviderInviteResponse, ProviderMemberNameResponse,
+    ProviderMemberResponse, ProviderResponse, ProviderRoleResponse,
 };
 use keyfleet_domain::ids::{OrgUserId, UserId};
 use keyfleet_domain::orgs::Permissions;
@@ -381,6 +381,7 @@ mod golden {
             enabled: true,
             creation_date: Timestamp(1_700_000_000_000),
             revision_date: Timestamp(1_700_000_100_000),
+            launch_requires_password: true,
         }
     }
 

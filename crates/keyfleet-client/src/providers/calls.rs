@@ -6,10 +6,10 @@ use crate::{AccountCalls, ClientError};
 use keyfleet_api::org_responses::{BulkMemberResponse, ProviderEventResponse};
 use keyfleet_api::provider_requests::{
     ProviderClientLaunchRequest, ProviderClientMembersRequest, ProviderClientUpdateRequest,
-    ProviderRoleChoice,
-    ProviderRoleCloneRequest, ProviderRoleRequest, ProviderTransferOwnershipRequest,
-    ProviderUpdateRequest, ProviderUserAcceptRequest, ProviderUserBulkRequest,
-    ProviderUserClientsRequest, ProviderUserInviteRequest, ProviderUserUpdateRequest,
+    ProviderRoleChoice, ProviderRoleCloneRequest, ProviderRoleRequest,
+    ProviderTransferOwnershipRequest, ProviderUpdateRequest, ProviderUserAcceptRequest,
+    ProviderUserBulkRequest, ProviderUserClientsRequest, ProviderUserInviteRequest,
+    ProviderUserUpdateRequest,
 };
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProfileProviderResponse, ProviderClientLaunchResponse,

@@ -261,7 +261,9 @@ impl Domain {
                 };
                 // The signed invitation names the membership and the invited address (its
                 // subject is `member:address:issued`); a reinvitation or an expiry makes it void.
-                let subject = self.tokens.purpose_token_subject(token, purpose, self.now());
+                let subject = self
+                    .tokens
+                    .purpose_token_subject(token, purpose, self.now());
                 let names_this = subject.as_deref().is_some_and(|sub| {
                     let mut parts = sub.splitn(3, ':');
                     parts.next() == Some(member_id) && parts.next() == Some(email.as_str())

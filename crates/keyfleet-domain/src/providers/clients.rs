@@ -601,7 +601,10 @@ impl Domain {
         // The step-up with the member's own password: checked (and throttled) whenever it is
         // sent, required when the provider says so.
         match master_password_hash {
-            Some(hash) => self.verify_master_password(&caller.user, Some(hash)).await?,
+            Some(hash) => {
+                self.verify_master_password(&caller.user, Some(hash))
+                    .await?
+            }
             None if actor.provider.launch_requires_password => {
                 return Err(DomainError::invalid(
                     "masterPasswordHash",

@@ -148,6 +148,12 @@ async fn two_step_login_is_required(server: &TestServer, clock: &ManualClock, w:
             "{path}: {}",
             res.body
         );
+        // The stable marker a console leads the member to the set-up screen by.
+        assert!(
+            res.json()["validationErrors"]["twoStepLoginRequired"].is_array(),
+            "{path}: {}",
+            res.body
+        );
     }
     crate::provider_support::enable_totp(s, clock).await;
     let sync = s.sync_json().await.unwrap();
@@ -1207,6 +1213,127 @@ async fn one_membership_lifecycle(server: &TestServer, clock: &ManualClock, w: &
     }
 }
 
+/// What the web console needs from the server, and that it grants nothing: each member reads
+/// their own rights in their profile (a custom role's exact permissions and scope); names for
+/// "Managed by" go to whoever sees clients, and to nobody else; the launch step-up is checked by
+/// the server (a wrong password launches nothing and logs nothing) and, once the provider
+/// requires it, a launch without it is refused — a setting only the owner or an admin changes.
+async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &World) {
+    let owner = w.owner.s();
+    let helpdesk_role = w
+        .provider
+        .create_role(
+            owner,
+            "Reports",
+            &["view_usage_and_billing"],
+            RoleScope::Assigned,
+        )
+        .await;
+    let reporter = w
+        .member(
+            server,
+            clock,
+            "reports@msp.example",
+            MemberRole::Custom(helpdesk_role),
+            &[],
+        )
+        .await;
+    let mine = |profile: &Value| profile["providers"][0].clone();
+    let p = mine(&ok(w.tech_a.s(), Method::GET, "/api/accounts/profile", None).await);
+    assert_eq!(
+        p["rolePermissions"],
+        json!(["view_clients", "launch_into_client"])
+    );
+    assert_eq!(p["roleScope"], "assigned");
+    let p = mine(&ok(reporter.s(), Method::GET, "/api/accounts/profile", None).await);
+    assert_eq!(p["rolePermissions"], json!(["view_usage_and_billing"]));
+    assert_eq!(p["roleScope"], "assigned");
+    let p = mine(&ok(owner, Method::GET, "/api/accounts/profile", None).await);
+    assert_eq!(p["rolePermissions"].as_array().map(Vec::len), Some(10));
+    assert_eq!(p["roleScope"], "all");
+
+    // Names: a technician sees who manages what, and nothing more about them.
+    let names = ok(w.tech_a.s(), Method::GET, &w.path("/users/names"), None).await;
+    let emails = ids_of(&names["data"], "email");
+    for who in [
+        "owner@msp.example",
+        "reports@msp.example",
+        &w.tech_b.account.session.email,
+    ] {
+        assert!(emails.iter().any(|e| e == who), "{who} in {emails:?}");
+    }
+    for n in names["data"].as_array().unwrap() {
+        let mut keys: Vec<&str> = n.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["email", "id", "name", "object", "userId"], "{n}");
+    }
+    // Someone who sees neither clients nor events gets nothing.
+    let res = send(reporter.s(), Method::GET, &w.path("/users/names"), None).await;
+    assert_eq!(res.status, 404, "{}", res.body);
+
+    // The launch step-up.
+    let launch = w.path(&format!("/clients/{}/launch", w.client1.poid));
+    let launches = w.path("/events?type=1903");
+    let events = || async {
+        ok(owner, Method::GET, &launches, None).await["data"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = events().await;
+    let wrong = send(
+        w.tech_a.s(),
+        Method::POST,
+        &launch,
+        Some(json!({ "masterPasswordHash": "bm90IHRoZSBoYXNo" })),
+    )
+    .await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert_eq!(events().await, before, "a refused step-up logs no launch");
+    let right = send(
+        w.tech_a.s(),
+        Method::POST,
+        &launch,
+        Some(json!({ "masterPasswordHash": w.tech_a.account.hash })),
+    )
+    .await;
+    assert_eq!(right.status, 200, "{}", right.body);
+    assert_eq!(events().await, before + 1);
+    // Without a body it still works until the provider requires the password…
+    assert_eq!(status(w.tech_a.s(), Method::POST, &launch).await, 200);
+    let settings = json!({ "name": "Acme MSP", "launchRequiresPassword": true });
+    for outsider in [w.tech_a.s(), reporter.s()] {
+        let res = send(outsider, Method::PUT, &w.path(""), Some(settings.clone())).await;
+        assert_eq!(
+            res.status, 404,
+            "only the owner or an admin changes it: {}",
+            res.body
+        );
+    }
+    let stored = ok(owner, Method::GET, &w.path(""), None).await;
+    assert_eq!(stored["launchRequiresPassword"], false);
+    let changed = ok(w.admin.s(), Method::PUT, &w.path(""), Some(settings)).await;
+    assert_eq!(changed["launchRequiresPassword"], true);
+    assert_eq!(
+        ok(owner, Method::GET, &w.path(""), None).await["launchRequiresPassword"],
+        true
+    );
+    // …then a launch without it is refused, and one with it goes through.
+    let bare = send(w.tech_a.s(), Method::POST, &launch, None).await;
+    assert_eq!(bare.status, 400, "{}", bare.body);
+    assert!(bare.body.contains("masterPasswordHash"), "{}", bare.body);
+    let launched = w
+        .tech_a
+        .s()
+        .launch_into_client(
+            &w.provider.id,
+            &w.client1.poid,
+            Some(&w.tech_a.account.hash),
+        )
+        .await
+        .unwrap();
+    assert_eq!(launched.organization_id, w.client1.org_id);
+}
+
 macro_rules! on_both_backends {
     ($($story:ident => $sqlite:ident, $postgres:ident;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1244,6 +1371,7 @@ on_both_backends! {
     unassigned_clients_never_leak => a_technician_never_receives_an_unassigned_client_on_sqlite, a_technician_never_receives_an_unassigned_client_on_postgres;
     assignments_are_logged_per_pair => assignments_are_logged_per_member_and_client_on_sqlite, assignments_are_logged_per_member_and_client_on_postgres;
     one_membership_lifecycle => orgs_and_providers_share_one_membership_lifecycle_on_sqlite, orgs_and_providers_share_one_membership_lifecycle_on_postgres;
+    what_the_console_needs => the_console_learns_its_rights_and_the_server_checks_the_step_up_on_sqlite, the_console_learns_its_rights_and_the_server_checks_the_step_up_on_postgres;
 }
 
 /// Integrators fetch the contract from the server itself: no token needed, and it is the
@@ -1269,4 +1397,106 @@ async fn the_openapi_document_is_served_without_a_token() {
     let doc = r.json();
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/admin/providers"]["post"].is_object());
+}
+
+/// With open registration off, the people an invitation names can still create their account
+/// from it — the provider's owner from the setup link, a client's employee from the
+/// organization's invitation — and nobody else can: not another address with the same token,
+/// not a made-up member id, not a plain registration.
+#[tokio::test]
+async fn invited_people_create_their_account_when_registration_is_closed() {
+    use keyfleet_crypto::Kdf;
+    let server = spawn_server_with(Backend::Sqlite, |c| c.disable_registration = true).await;
+    let c = client(&server);
+    let refused = c
+        .register("walk-in@msp.example", PASSWORD, None, Kdf::default_pbkdf2())
+        .await;
+    assert!(refused.is_err(), "closed: {refused:?}");
+    let created = c
+        .admin_create_provider(
+            TEST_ADMIN_TOKEN,
+            "Closed MSP",
+            "owner@closed.example",
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(created
+        .setup_url
+        .contains(&format!("providerUserId={}", created.owner_id)));
+    let kdf = || Kdf::default_pbkdf2();
+    for (email, member) in [
+        ("someone@closed.example", created.owner_id.as_str()),
+        ("owner@closed.example", created.provider.id.as_str()),
+    ] {
+        let res = c
+            .register_from_invitation(email, PASSWORD, kdf(), true, member, &created.token)
+            .await;
+        assert!(res.is_err(), "{email} / {member}: {res:?}");
+    }
+    c.register_from_invitation(
+        "Owner@Closed.example",
+        PASSWORD,
+        kdf(),
+        true,
+        &created.owner_id,
+        &created.token,
+    )
+    .await
+    .unwrap();
+    let owner = c
+        .login_password("owner@closed.example", PASSWORD)
+        .await
+        .unwrap();
+    let pair = crate::provider_support::OrgKeyPair::generate();
+    let (org, _) = own_org(&owner, &pair, "Closed Co").await;
+    let invited = owner
+        .invite_members(&org, &["staff@closed.example"], 2, &[])
+        .await
+        .unwrap();
+    let token = invited[0].token.clone().unwrap();
+    // An organization token is not a provider one.
+    let crossed = c
+        .register_from_invitation(
+            "staff@closed.example",
+            PASSWORD,
+            kdf(),
+            true,
+            &invited[0].id,
+            &token,
+        )
+        .await;
+    assert!(crossed.is_err(), "{crossed:?}");
+    c.register_from_invitation(
+        "staff@closed.example",
+        PASSWORD,
+        kdf(),
+        false,
+        &invited[0].id,
+        &token,
+    )
+    .await
+    .unwrap();
+    let staff = c
+        .login_password("staff@closed.example", PASSWORD)
+        .await
+        .unwrap();
+    staff
+        .accept_invite(&org, &invited[0].id, &token)
+        .await
+        .unwrap();
+    // Once used to create the account, the same invitation makes no second one.
+    let again = c
+        .register_from_invitation(
+            "staff@closed.example",
+            PASSWORD,
+            kdf(),
+            false,
+            &invited[0].id,
+            &token,
+        )
+        .await;
+    assert!(again.is_err(), "{again:?}");
+    server.stop().await;
 }

@@ -164,8 +164,14 @@ async fn register_finish(
     }
     let proof = match (
         req.email_verification_token.as_deref(),
-        (req.org_invite_token.as_deref(), req.organization_user_id.as_deref()),
-        (req.provider_invite_token.as_deref(), req.provider_user_id.as_deref()),
+        (
+            req.org_invite_token.as_deref(),
+            req.organization_user_id.as_deref(),
+        ),
+        (
+            req.provider_invite_token.as_deref(),
+            req.provider_user_id.as_deref(),
+        ),
     ) {
         (Some(token), _, _) => RegistrationProof::EmailToken(token),
         (None, (Some(token), Some(member_id)), _) => RegistrationProof::Invitation {

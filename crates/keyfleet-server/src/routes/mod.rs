@@ -115,11 +115,7 @@ pub struct Edge {
 /// The routes of `surface` (the web console with the client routes), with the body limit, the request timeout, the response finish
 /// (JSON errors, security headers) and request tracing (method and path only: never bodies,
 /// headers or query strings, which may carry secrets).
-pub fn router(
-    state: AppState,
-    surface: Surface,
-    edge: Edge,
-) -> Router {
+pub fn router(state: AppState, surface: Surface, edge: Edge) -> Router {
     let Edge {
         request_timeout,
         hsts,

@@ -13,12 +13,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use keyfleet_api::org_responses::BulkMemberResponse;
 use keyfleet_api::provider_requests::{
-    ProviderClientCreateRequest, ProviderClientLaunchRequest, ProviderClientLinkRequest, ProviderClientMembersRequest,
-    ProviderClientUpdateRequest, ProviderEventsQuery, ProviderRoleCloneRequest,
-    ProviderRoleRequest, ProviderSetupRequest, ProviderTransferOwnershipRequest,
-    ProviderUpdateRequest, ProviderUserAcceptRequest, ProviderUserBulkConfirmRequest,
-    ProviderUserBulkRequest, ProviderUserClientsRequest, ProviderUserConfirmRequest,
-    ProviderUserInviteRequest, ProviderUserUpdateRequest, ReportFormatQuery,
+    ProviderClientCreateRequest, ProviderClientLaunchRequest, ProviderClientLinkRequest,
+    ProviderClientMembersRequest, ProviderClientUpdateRequest, ProviderEventsQuery,
+    ProviderRoleCloneRequest, ProviderRoleRequest, ProviderSetupRequest,
+    ProviderTransferOwnershipRequest, ProviderUpdateRequest, ProviderUserAcceptRequest,
+    ProviderUserBulkConfirmRequest, ProviderUserBulkRequest, ProviderUserClientsRequest,
+    ProviderUserConfirmRequest, ProviderUserInviteRequest, ProviderUserUpdateRequest,
+    ReportFormatQuery,
 };
 use keyfleet_api::provider_responses::{
     AddableOrganizationResponse, ProviderClientCreatedResponse, ProviderClientLaunchResponse,
@@ -640,7 +641,10 @@ async fn launch_client(
             &caller,
             path_id(&provider)?,
             path_id(&client)?,
-            body.map(|Json(b)| b).unwrap_or_default().master_password_hash.as_deref(),
+            body.map(|Json(b)| b)
+                .unwrap_or_default()
+                .master_password_hash
+                .as_deref(),
         )
         .await?;
     Ok(axum::Json(ProviderClientLaunchResponse {

@@ -29,6 +29,7 @@ fn provider(name: &str) -> ProviderRow {
         enabled: true,
         creation_date: Timestamp(100),
         revision_date: Timestamp(100),
+        launch_requires_password: false,
     }
 }
 
@@ -258,10 +259,16 @@ async fn provider_reach_reports_membership_role_and_assignment_whatever_their_st
 
         let mut off = p.clone();
         off.enabled = false;
+        off.launch_requires_password = true;
         off.revision_date = Timestamp(300);
         s.update_provider(&off, &[]).await.unwrap();
         let r = s.provider_reach(a.id, bob.id).await.unwrap().unwrap();
         assert!(!r.membership.provider.enabled);
+        assert!(
+            r.membership.provider.launch_requires_password,
+            "the launch step-up setting is stored and read back"
+        );
+        assert_eq!(s.provider(p.id).await.unwrap(), Some(off.clone()));
 
         let m = s.provider_membership(p.id, erin.id).await.unwrap().unwrap();
         assert_eq!(m.role, Some(custom));
