@@ -68,7 +68,7 @@ pub async fn fresh_database_url(backend: Backend) -> (String, DbGuard) {
 pub struct TestServer {
     /// The running server.
     pub server: RunningServer,
-    /// `https://127.0.0.1:PORT`.
+    /// `https://127.0.0.1:PORT` (`https://localhost:PORT` for browser tests).
     pub base_url: String,
     /// The CA that signed the server's certificate.
     pub ca_pem: PathBuf,
@@ -120,6 +120,12 @@ pub async fn spawn_server_with(backend: Backend, adjust: impl FnOnce(&mut Config
         _db: db,
         _data: data,
     }
+}
+
+/// Starts a server whose URL names `localhost` (`https://localhost:PORT`) instead of the
+/// loopback address: a browser's WebAuthn needs a host name for its relying party.
+pub async fn spawn_server_for_browser(backend: Backend) -> TestServer {
+    spawn_server_with(backend, |c| c.public_host = Some("localhost".into())).await
 }
 
 impl TestServer {

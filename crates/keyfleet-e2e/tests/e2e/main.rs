@@ -5,6 +5,7 @@
 mod accounts;
 mod bw_cli;
 mod client_requests;
+mod console;
 mod email_two_factor;
 mod errors;
 mod escalation;

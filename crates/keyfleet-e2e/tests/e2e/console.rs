@@ -1,0 +1,309 @@
+//! The MSP web console: how the server serves it, and the console itself in a real Chromium
+//! (Debian's package, driven by Playwright from `console/e2e/`, never a downloaded browser)
+//! against a real Keyfleet. Rust starts the server, makes the fixtures with `keyfleet-client`
+//! (so Rust crypto made them and the browser must read them), runs the Playwright specs, then
+//! checks from the outside what the browser did: the stock bw CLI of an employee the console
+//! invited and confirmed decrypts the item the console encrypted.
+//!
+//! Without Chromium or the console's npm packages the browser stories are skipped with a
+//! message, unless `KEYFLEET_REQUIRE_BROWSER=1` (CI) makes that a failure.
+
+use crate::provider_support::{account, create_client_item, Member, Provider, TwoStep};
+use crate::support::{client, PASSWORD};
+use keyfleet_client::MemberRole;
+use keyfleet_domain::SystemClock;
+use keyfleet_testkit::{backends, spawn_server_for_browser, spawn_server_with, Backend, Bw};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// `console/` in the repository.
+fn console_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../console")
+}
+
+/// Chromium and Playwright's command line, or why the browser stories cannot run here.
+fn browser() -> Result<(PathBuf, PathBuf), String> {
+    let chromium = std::env::var_os("CHROMIUM_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.exists() {
+        return Err(format!(
+            "no Chromium at {} (apt-get install chromium, or set CHROMIUM_PATH)",
+            chromium.display()
+        ));
+    }
+    let playwright = console_dir().join("node_modules/@playwright/test/cli.js");
+    if !playwright.exists() {
+        return Err("the console's npm packages are not installed (cd console && npm ci)".into());
+    }
+    Ok((chromium, playwright))
+}
+
+/// The browser pieces, or `None` after saying why the story is skipped.
+fn browser_or_skip(story: &str) -> Option<(PathBuf, PathBuf)> {
+    match browser() {
+        Ok(found) => Some(found),
+        Err(why) if std::env::var("KEYFLEET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") => {
+            panic!("KEYFLEET_REQUIRE_BROWSER=1 but {why}")
+        }
+        Err(why) => {
+            eprintln!("skipping {story}: {why}");
+            None
+        }
+    }
+}
+
+async fn get(url: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let http = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut req = http.get(format!("{url}{path}"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
+}
+
+/// The console is served from the binary with its security headers, cached by ETag; `/`
+/// redirects to it (so invitation links' fragments reach its screens) unless turned off.
+#[tokio::test]
+async fn the_console_is_served_from_the_binary_with_a_strict_policy() {
+    let server = spawn_server_with(Backend::Sqlite, |_| {}).await;
+    let url = &server.base_url;
+    let page = get(url, "/console/", &[]).await;
+    assert_eq!(page.status(), 200);
+    let h = page.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+        "{csp}"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-cache");
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("app.js") && !html.contains("<script>"),
+        "{html}"
+    );
+
+    let agent = get(url, "/console/agent.js", &[]).await;
+    assert_eq!(agent.status(), 200);
+    let etag = agent.headers()["etag"].to_str().unwrap().to_string();
+    assert!(agent.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("'wasm-unsafe-eval'"));
+    assert!(agent.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let again = get(url, "/console/agent.js", &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    for missing in [
+        "/console/nope.js",
+        "/console/app.js.map",
+        "/console/..%2FCargo.toml",
+    ] {
+        let r = get(url, missing, &[]).await;
+        assert_eq!(r.status(), 404, "{missing}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["message"], "Resource not found.", "{missing}");
+    }
+    let root = get(url, "/", &[]).await;
+    assert!(root.status().is_redirection());
+    assert_eq!(root.headers()["location"], "/console/");
+    let bare = get(url, "/console", &[]).await;
+    assert_eq!(bare.headers()["location"], "/console/");
+    server.stop().await;
+
+    let server = spawn_server_with(Backend::Sqlite, |c| c.console_at_root = false).await;
+    assert_eq!(get(&server.base_url, "/", &[]).await.status(), 404);
+    assert_eq!(get(&server.base_url, "/console/", &[]).await.status(), 200);
+    server.stop().await;
+}
+
+/// What the specs read: see `console/e2e/fixture.ts`.
+async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value {
+    let c = client(server);
+    let onboarding = c
+        .admin_create_provider(
+            keyfleet_testkit::TEST_ADMIN_TOKEN,
+            "Fleet MSP",
+            "owner@fleet.test",
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let owner = account(server, "owner@ready.test", TwoStep::On, &SystemClock).await;
+    let (provider, _) = Provider::set_up(server, "Ready MSP", &owner.session).await;
+    let assigned = provider.create_client(&owner.session, "Assigned Co").await;
+    let other = provider.create_client(&owner.session, "Other Co").await;
+    create_client_item(&owner.session, &other, "Other secret", "never-shown-1").await;
+    let tech = account(server, "tech@ready.test", TwoStep::On, &SystemClock).await;
+    let puid = provider
+        .join(
+            &owner.session,
+            &tech.session,
+            MemberRole::Technician,
+            &[&assigned.poid],
+        )
+        .await;
+    let tech = Member {
+        account: tech,
+        puid,
+    };
+    let person = |a: &crate::provider_support::Account| {
+        json!({
+            "email": a.session.email,
+            "password": PASSWORD,
+            "totpSecret": a.totp,
+        })
+    };
+    let mut technician = person(&tech.account);
+    technician["providerUserId"] = json!(tech.puid);
+    let client_json = |c: &crate::provider_support::ClientOrg, name: &str| json!({ "providerOrganizationId": c.poid, "organizationId": c.org_id, "name": name });
+    json!({
+        "url": server.base_url,
+        "outDir": out_dir,
+        "onboarding": {
+            "providerName": "Fleet MSP",
+            "ownerEmail": "owner@fleet.test",
+            "setupLink": onboarding.setup_url,
+        },
+        "ready": {
+            "providerId": provider.id,
+            "providerName": "Ready MSP",
+            "owner": person(&owner),
+            "technician": technician,
+            "assignedClient": client_json(&assigned, "Assigned Co"),
+            "otherClient": client_json(&other, "Other Co"),
+        },
+    })
+}
+
+/// Runs the Playwright `specs` (all when empty) against a fresh server on `backend`; answers
+/// the server and the directory the specs wrote their results into, or `None` when skipped.
+async fn run_specs(
+    backend: Backend,
+    specs: &[&str],
+) -> Option<(keyfleet_testkit::TestServer, tempfile::TempDir)> {
+    let (chromium, playwright) = browser_or_skip("the browser stories")?;
+    let server = spawn_server_for_browser(backend).await;
+    assert!(server.base_url.starts_with("https://localhost:"));
+    let work = tempfile::tempdir().unwrap();
+    let out_dir = work.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let fixture = fixture(&server, &out_dir).await;
+    let fixture_path = work.path().join("fixture.json");
+    std::fs::write(&fixture_path, serde_json::to_vec_pretty(&fixture).unwrap()).unwrap();
+    let status = tokio::task::block_in_place(|| {
+        std::process::Command::new("node")
+            .arg(&playwright)
+            .arg("test")
+            .args(specs)
+            .current_dir(console_dir())
+            .env("KEYFLEET_URL", &server.base_url)
+            .env("KEYFLEET_FIXTURE", &fixture_path)
+            .env("CHROMIUM_PATH", &chromium)
+            .env("CI", "1")
+            .status()
+            .expect("node runs Playwright")
+    });
+    assert!(
+        status.success(),
+        "the Playwright specs failed ({status}); see their report above"
+    );
+    Some((server, work))
+}
+
+/// The MSP onboarding, every other browser story, then the checks from outside: the
+/// employee's stock bw CLI decrypts what the console created and shared.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_msp_runs_its_clients_from_the_console_in_chromium_on_sqlite() {
+    let Some((server, work)) = run_specs(Backend::Sqlite, &[]).await else {
+        return;
+    };
+    let out: Value = serde_json::from_slice(
+        &std::fs::read(work.path().join("out/onboarding.json")).expect("onboarding.json"),
+    )
+    .unwrap();
+    let s = |k: &str| {
+        out[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("{k} in {out}"))
+            .to_string()
+    };
+    let (email, password, org) = (
+        s("employeeEmail"),
+        s("employeePassword"),
+        s("organizationId"),
+    );
+    let mut bw = Bw::new(&server);
+    tokio::task::block_in_place(|| {
+        bw.login(&email, &password);
+        bw.run(&["sync"]).expect_ok();
+        let collections = bw.json(&["list", "collections", "--organizationid", &org]);
+        assert!(
+            collections
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["name"] == s("collectionName").as_str()),
+            "{collections}"
+        );
+        let items = bw.json(&["list", "items", "--organizationid", &org]);
+        let item = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == s("itemName").as_str())
+            .unwrap_or_else(|| panic!("the console's item in {items}"));
+        assert_eq!(item["login"]["username"], s("itemUsername").as_str());
+        assert_eq!(item["login"]["password"], s("itemPassword").as_str());
+    });
+    // The CSV files the owner downloaded are the server's reports.
+    let events = s("eventsCsv");
+    assert!(events.lines().count() > 5, "{events}");
+    assert!(
+        events.contains("Client created") || events.contains("1904"),
+        "{events}"
+    );
+    let usage = s("usageCsv");
+    for name in ["Acme", "Globex", "Initech"] {
+        assert!(usage.contains(name), "{name} in {usage}");
+    }
+    // What the server holds and sends is ciphertext: the employee's raw sync carries the item,
+    // and not its password in clear.
+    let c = client(&server);
+    let employee = c.login_password(&email, &password).await.unwrap();
+    let raw = employee.sync_json().await.unwrap().to_string();
+    assert!(raw.contains(&org), "the item's organization in the sync");
+    assert!(!raw.contains(&s("itemPassword")), "plaintext on the server");
+    server.stop().await;
+}
+
+/// On PostgreSQL: a technician's console shows their client and nothing of another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_technician_reaches_only_their_client_in_the_console_on_postgres() {
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    if let Some((server, _work)) = run_specs(Backend::Postgres, &["isolation"]).await {
+        server.stop().await;
+    }
+}
