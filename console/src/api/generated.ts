@@ -893,6 +893,993 @@ email: string,
  */
 object: string, };
 
+export type PreloginRequest = { 
+/**
+ * The email as typed.
+ */
+email: string, };
+
+export type KdfSettings = { 
+/**
+ * 0 = PBKDF2-SHA256, 1 = Argon2id.
+ */
+kdfType: number, 
+/**
+ * PBKDF2 iterations or Argon2 time cost.
+ */
+iterations: number, 
+/**
+ * Argon2 memory in MiB.
+ */
+memory: number | null, 
+/**
+ * Argon2 lanes.
+ */
+parallelism: number | null, };
+
+export type PreloginResponse = { 
+/**
+ * KDF type.
+ */
+kdf: number, 
+/**
+ * KDF iterations.
+ */
+kdfIterations: number, 
+/**
+ * Argon2 memory (MiB).
+ */
+kdfMemory: number | null, 
+/**
+ * Argon2 parallelism.
+ */
+kdfParallelism: number | null, 
+/**
+ * Nested form read by current clients.
+ */
+kdfSettings: KdfSettings, 
+/**
+ * The KDF salt: the trimmed, lower-cased email.
+ */
+salt: string | null, };
+
+export type KeysRequest = { 
+/**
+ * Base64 SPKI DER.
+ */
+publicKey: string, 
+/**
+ * Type-2 EncString of the PKCS#8 private key under the user key.
+ */
+encryptedPrivateKey: string, };
+
+export type MasterPasswordAuthenticationData = { 
+/**
+ * KDF used.
+ */
+kdf: KdfSettings, 
+/**
+ * The master password hash.
+ */
+masterPasswordAuthenticationHash: string, 
+/**
+ * The KDF salt.
+ */
+salt: string, };
+
+export type MasterPasswordUnlockData = { 
+/**
+ * KDF used.
+ */
+kdf: KdfSettings, 
+/**
+ * User key under the stretched master key (type 2).
+ */
+masterKeyWrappedUserKey: string, 
+/**
+ * The KDF salt.
+ */
+salt: string, };
+
+export type SendVerificationEmailRequest = { 
+/**
+ * Email to register.
+ */
+email: string, 
+/**
+ * Display name.
+ */
+name: string | null, 
+/**
+ * Ignored.
+ */
+receiveMarketingEmails: boolean | null, };
+
+export type RegisterFinishRequest = { 
+/**
+ * Email.
+ */
+email: string, 
+/**
+ * Token from send-verification-email.
+ */
+emailVerificationToken: string | null, 
+/**
+ * Instead of the email token: an organization invitation's token (with
+ * `organizationUserId`), which also works when open registration is off.
+ */
+orgInviteToken?: string | null, 
+/**
+ * The invited organization membership.
+ */
+organizationUserId?: string | null, 
+/**
+ * Instead of the email token: a provider invitation's token (with `providerUserId`).
+ */
+providerInviteToken?: string | null, 
+/**
+ * The invited provider membership.
+ */
+providerUserId?: string | null, 
+/**
+ * Display name (Keyfleet extension; official takes it from the verification step).
+ */
+name?: string | null, 
+/**
+ * Flat form: master password hash.
+ */
+masterPasswordHash: string | null, 
+/**
+ * Password hint (stored as sent).
+ */
+masterPasswordHint: string | null, 
+/**
+ * Flat form: user key under the stretched master key.
+ */
+userSymmetricKey: string | null, 
+/**
+ * RSA pair.
+ */
+userAsymmetricKeys: KeysRequest | null, 
+/**
+ * Flat form KDF type.
+ */
+kdf: number | null, 
+/**
+ * Flat form iterations.
+ */
+kdfIterations: number | null, 
+/**
+ * Flat form memory.
+ */
+kdfMemory: number | null, 
+/**
+ * Flat form parallelism.
+ */
+kdfParallelism: number | null, 
+/**
+ * Nested form.
+ */
+masterPasswordAuthentication?: MasterPasswordAuthenticationData | null, 
+/**
+ * Nested form.
+ */
+masterPasswordUnlock?: MasterPasswordUnlockData | null, };
+
+export type RegisterRequest = { 
+/**
+ * Email.
+ */
+email: string, 
+/**
+ * Display name.
+ */
+name: string | null, 
+/**
+ * Master password hash.
+ */
+masterPasswordHash: string, 
+/**
+ * Password hint.
+ */
+masterPasswordHint: string | null, 
+/**
+ * User key under the stretched master key.
+ */
+key: string, 
+/**
+ * RSA pair.
+ */
+keys: KeysRequest | null, 
+/**
+ * KDF type.
+ */
+kdf: number, 
+/**
+ * Iterations.
+ */
+kdfIterations: number, 
+/**
+ * Memory (MiB).
+ */
+kdfMemory: number | null, 
+/**
+ * Parallelism.
+ */
+kdfParallelism: number | null, };
+
+export type RegisterFinishResponse = { 
+/**
+ * `"registerFinish"`.
+ */
+object: string, };
+
+export type AccountKeys = { 
+/**
+ * The RSA pair.
+ */
+publicKeyEncryptionKeyPair: PublicKeyEncryptionKeyPair, 
+/**
+ * V2 accounts only; null otherwise.
+ */
+signatureKeyPair: JsonValue | null, 
+/**
+ * V2 accounts only; null otherwise.
+ */
+securityState: JsonValue | null, 
+/**
+ * `"privateKeys"`.
+ */
+object: string, };
+
+export type PublicKeyEncryptionKeyPair = { 
+/**
+ * Private key under the user key (type 2).
+ */
+wrappedPrivateKey: string, 
+/**
+ * Base64 SPKI.
+ */
+publicKey: string, 
+/**
+ * V2 only.
+ */
+signedPublicKey: string | null, 
+/**
+ * `"publicKeyEncryptionKeyPair"`.
+ */
+object: string, };
+
+export type IdentityKdf = { 
+/**
+ * KDF type.
+ */
+KdfType: number, 
+/**
+ * Iterations.
+ */
+Iterations: number, 
+/**
+ * Memory.
+ */
+Memory: number | null, 
+/**
+ * Parallelism.
+ */
+Parallelism: number | null, };
+
+export type IdentityMasterPasswordUnlock = { 
+/**
+ * KDF.
+ */
+Kdf: IdentityKdf, 
+/**
+ * User key under the stretched master key.
+ */
+MasterKeyEncryptedUserKey: string, 
+/**
+ * Same value; mobile clients read this name.
+ */
+MasterKeyWrappedUserKey: string, 
+/**
+ * The KDF salt.
+ */
+Salt: string, };
+
+export type UserDecryptionOptions = { 
+/**
+ * Always true for Keyfleet accounts.
+ */
+HasMasterPassword: boolean, 
+/**
+ * Unlock data.
+ */
+MasterPasswordUnlock: IdentityMasterPasswordUnlock | null, 
+/**
+ * `"userDecryptionOptions"`.
+ */
+Object: string, };
+
+export type MasterPasswordPolicyResponse = { 
+/**
+ * `"masterPasswordPolicy"`.
+ */
+object: string, } & ({ [key in string]?: number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null });
+
+export type TokenResponse = { 
+/**
+ * JWT.
+ */
+access_token: string, 
+/**
+ * Seconds.
+ */
+expires_in: bigint, 
+/**
+ * `"Bearer"`.
+ */
+token_type: string, 
+/**
+ * Present for the password grant.
+ */
+refresh_token?: string | null, 
+/**
+ * Granted scope.
+ */
+scope: string, 
+/**
+ * User key under the stretched master key.
+ */
+Key: string, 
+/**
+ * Deprecated copy of the wrapped private key.
+ */
+PrivateKey: string | null, 
+/**
+ * Required by bw 2026.9 for accounts with a key pair.
+ */
+AccountKeys: AccountKeys | null, 
+/**
+ * KDF type.
+ */
+Kdf: number, 
+/**
+ * Iterations.
+ */
+KdfIterations: number, 
+/**
+ * Memory.
+ */
+KdfMemory: number | null, 
+/**
+ * Parallelism.
+ */
+KdfParallelism: number | null, 
+/**
+ * Always false.
+ */
+ResetMasterPassword: boolean, 
+/**
+ * Always false.
+ */
+ForcePasswordReset: boolean, 
+/**
+ * Master password policy in force (null when none).
+ */
+MasterPasswordPolicy: MasterPasswordPolicyResponse | null, 
+/**
+ * Unlock data.
+ */
+UserDecryptionOptions: UserDecryptionOptions, 
+/**
+ * Remember-device token, when requested and granted.
+ */
+TwoFactorToken?: string | null, };
+
+export type RefreshResponse = { 
+/**
+ * JWT.
+ */
+access_token: string, 
+/**
+ * Seconds.
+ */
+expires_in: bigint, 
+/**
+ * `"Bearer"`.
+ */
+token_type: string, 
+/**
+ * The rotated refresh token.
+ */
+refresh_token: string, 
+/**
+ * Granted scope.
+ */
+scope: string, };
+
+export type PasswordRequest = { 
+/**
+ * Current hash.
+ */
+masterPasswordHash: string, 
+/**
+ * New hash.
+ */
+newMasterPasswordHash: string, 
+/**
+ * New hint.
+ */
+masterPasswordHint: string | null, 
+/**
+ * User key re-wrapped under the new stretched master key.
+ */
+key: string, };
+
+export type KdfRequest = { 
+/**
+ * New KDF type.
+ */
+kdf: number, 
+/**
+ * New iterations.
+ */
+kdfIterations: number, 
+/**
+ * New memory.
+ */
+kdfMemory: number | null, 
+/**
+ * New parallelism.
+ */
+kdfParallelism: number | null, 
+/**
+ * Current hash.
+ */
+masterPasswordHash: string, 
+/**
+ * Hash under the new KDF.
+ */
+newMasterPasswordHash: string, 
+/**
+ * User key re-wrapped.
+ */
+key: string, };
+
+export type UpdateProfileRequest = { 
+/**
+ * Display name.
+ */
+name: string | null, 
+/**
+ * Locale.
+ */
+culture: string | null, 
+/**
+ * Hint.
+ */
+masterPasswordHint: string | null, };
+
+export type UserKeyIdRequest = { 
+/**
+ * 32 hex characters derived by the client.
+ */
+userKeyId: string, };
+
+export type UserKeyResponse = { 
+/**
+ * The user.
+ */
+userId: string, 
+/**
+ * Base64 SPKI.
+ */
+publicKey: string, 
+/**
+ * `"userKey"`.
+ */
+object: string, };
+
+export type ProfileResponse = { 
+/**
+ * User id.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+name: string | null, 
+/**
+ * Email.
+ */
+email: string, 
+/**
+ * Always true (no mail verification needed to use the vault).
+ */
+emailVerified: boolean, 
+/**
+ * Premium features are on for everyone on a self-hosted server.
+ */
+premium: boolean, 
+/**
+ * False.
+ */
+premiumFromOrganization: boolean, 
+/**
+ * Locale.
+ */
+culture: string, 
+/**
+ * Whether any second factor is enabled.
+ */
+twoFactorEnabled: boolean, 
+/**
+ * User key under the stretched master key.
+ */
+key: string, 
+/**
+ * Deprecated copy of the wrapped private key.
+ */
+privateKey: string | null, 
+/**
+ * The SDK refreshes its crypto state from this.
+ */
+accountKeys: AccountKeys | null, 
+/**
+ * Must stay stable between syncs unless credentials changed.
+ */
+securityStamp: string, 
+/**
+ * False.
+ */
+forcePasswordReset: boolean, 
+/**
+ * False.
+ */
+usesKeyConnector: boolean, 
+/**
+ * Null.
+ */
+avatarColor: string | null, 
+/**
+ * ISO date.
+ */
+creationDate: string, 
+/**
+ * False: a mail-less server never asks for new-device OTPs.
+ */
+verifyDevices: boolean, 
+/**
+ * Confirmed memberships.
+ */
+organizations: Array<ProfileOrganizationResponse>, 
+/**
+ * Provider memberships.
+ */
+providers: Array<ProfileProviderResponse>, 
+/**
+ * Organizations reachable through providers.
+ */
+providerOrganizations: Array<ProfileOrganizationResponse>, 
+/**
+ * `"profile"`.
+ */
+object: string, };
+
+export type SyncUserDecryption = { 
+/**
+ * Unlock data.
+ */
+masterPasswordUnlock: SyncMasterPasswordUnlock | null, 
+/**
+ * Null.
+ */
+webAuthnPrfOptions: JsonValue | null, 
+/**
+ * Null.
+ */
+v2UpgradeToken: JsonValue | null, 
+/**
+ * The backfilled key id; once present the SDK stops re-posting it.
+ */
+userKeyId: string | null, };
+
+export type SyncMasterPasswordUnlock = { 
+/**
+ * KDF.
+ */
+kdf: KdfSettings, 
+/**
+ * User key under the stretched master key.
+ */
+masterKeyEncryptedUserKey: string, 
+/**
+ * The KDF salt.
+ */
+salt: string, 
+/**
+ * The user key id, when known.
+ */
+containedKeyId: string | null, };
+
+export type DomainsResponse = { 
+/**
+ * Always empty.
+ */
+equivalentDomains: Array<Array<string>>, 
+/**
+ * Always empty.
+ */
+globalEquivalentDomains: Array<JsonValue>, 
+/**
+ * `"domains"`.
+ */
+object: string, };
+
+export type SyncHeadResponse = { 
+/**
+ * `"sync"`.
+ */
+object: string, 
+/**
+ * The profile with organizations and providers.
+ */
+profile: ProfileResponse, 
+/**
+ * The folders.
+ */
+folders: Array<FolderResponse>, 
+/**
+ * The collections the user reaches.
+ */
+collections: Array<CollectionDetailsResponse>, 
+/**
+ * The policies of the user's organizations.
+ */
+policies: Array<PolicyResponse>, 
+/**
+ * Sends (none yet).
+ */
+sends: Array<JsonValue>, 
+/**
+ * Null with `excludeDomains=true`.
+ */
+domains: DomainsResponse | null, 
+/**
+ * Unlock data.
+ */
+userDecryption: SyncUserDecryption, };
+
+export type SyncResponse = { 
+/**
+ * Every item the user reads (`object: "cipherDetails"`), written last.
+ */
+ciphers: Array<CipherDetailsResponse>, 
+/**
+ * `"sync"`.
+ */
+object: string, 
+/**
+ * The profile with organizations and providers.
+ */
+profile: ProfileResponse, 
+/**
+ * The folders.
+ */
+folders: Array<FolderResponse>, 
+/**
+ * The collections the user reaches.
+ */
+collections: Array<CollectionDetailsResponse>, 
+/**
+ * The policies of the user's organizations.
+ */
+policies: Array<PolicyResponse>, 
+/**
+ * Sends (none yet).
+ */
+sends: Array<JsonValue>, 
+/**
+ * Null with `excludeDomains=true`.
+ */
+domains: DomainsResponse | null, 
+/**
+ * Unlock data.
+ */
+userDecryption: SyncUserDecryption, };
+
+export type FolderRequest = { 
+/**
+ * EncString under the user key.
+ */
+name: string, };
+
+export type FolderResponse = { 
+/**
+ * Folder id.
+ */
+id: string, 
+/**
+ * EncString.
+ */
+name: string, 
+/**
+ * ISO date.
+ */
+revisionDate: string, 
+/**
+ * `"folder"`.
+ */
+object: string, };
+
+export type CipherRequest = { 
+/**
+ * Login 1, SecureNote 2, Card 3, Identity 4, SshKey 5.
+ */
+type: number, 
+/**
+ * Owning organization, when shared.
+ */
+organizationId?: string | null, 
+/**
+ * Per-user folder.
+ */
+folderId?: string | null, 
+/**
+ * Per-user favorite.
+ */
+favorite: boolean | null, 
+/**
+ * 0 none, 1 ask for master password.
+ */
+reprompt: number | null, 
+/**
+ * Per-item key (type 2).
+ */
+key?: string | null, 
+/**
+ * EncString.
+ */
+name: string, 
+/**
+ * EncString.
+ */
+notes: string | null, 
+/**
+ * Custom fields.
+ */
+fields: JsonValue | null, 
+/**
+ * Previous passwords.
+ */
+passwordHistory?: JsonValue | null, 
+/**
+ * Login data.
+ */
+login: JsonValue | null, 
+/**
+ * Card data.
+ */
+card?: JsonValue | null, 
+/**
+ * Identity data.
+ */
+identity?: JsonValue | null, 
+/**
+ * Secure note data.
+ */
+secureNote?: JsonValue | null, 
+/**
+ * SSH key data.
+ */
+sshKey?: JsonValue | null, 
+/**
+ * The revision the client edited; stale edits are refused.
+ */
+lastKnownRevisionDate: string | null, 
+/**
+ * Archive date.
+ */
+archivedDate?: string | null, 
+/**
+ * The acting user id the client encrypted for.
+ */
+encryptedFor: string | null, };
+
+export type CipherLoginRequest = { 
+/**
+ * EncString.
+ */
+username: string | null, 
+/**
+ * EncString.
+ */
+password: string | null, 
+/**
+ * The item's URIs.
+ */
+uris: Array<CipherLoginUriRequest>, 
+/**
+ * EncString of the TOTP seed.
+ */
+totp: string | null, };
+
+export type CipherLoginUriRequest = { 
+/**
+ * EncString.
+ */
+uri: string | null, 
+/**
+ * `UriMatchType` number, null for the default.
+ */
+match: number | null, };
+
+export type CipherCreateRequest = { 
+/**
+ * The cipher.
+ */
+cipher: CipherRequest, 
+/**
+ * Collections it goes into.
+ */
+collectionIds: Array<string>, };
+
+export type CipherPartialRequest = { 
+/**
+ * Folder.
+ */
+folderId: string | null, 
+/**
+ * Favorite.
+ */
+favorite: boolean, };
+
+export type CipherBulkRequest = { 
+/**
+ * Cipher ids.
+ */
+ids: Array<string>, 
+/**
+ * Organization (admin bulk operations).
+ */
+organizationId: string | null, };
+
+export type CipherBulkMoveRequest = { 
+/**
+ * Cipher ids.
+ */
+ids: Array<string>, 
+/**
+ * Target folder (null = no folder).
+ */
+folderId: string | null, };
+
+export type IdsRequest = { 
+/**
+ * Ids.
+ */
+ids: Array<string>, };
+
+export type CipherPermissionsResponse = { 
+/**
+ * May move it to the trash or delete it.
+ */
+delete: boolean, 
+/**
+ * May restore it from the trash.
+ */
+restore: boolean, };
+
+export type CipherDetailsResponse = { 
+/**
+ * `"cipherDetails"` (or `"cipher"`, `"cipherMini"`).
+ */
+object: string, 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Owning organization.
+ */
+organizationId: string | null, 
+/**
+ * Folder for this user.
+ */
+folderId: string | null, 
+/**
+ * Type.
+ */
+type: number, 
+/**
+ * EncString.
+ */
+name: string, 
+/**
+ * EncString.
+ */
+notes: string | null, 
+/**
+ * Favorite for this user.
+ */
+favorite: boolean, 
+/**
+ * Reprompt.
+ */
+reprompt: number, 
+/**
+ * Per-item key.
+ */
+key: string | null, 
+/**
+ * Login.
+ */
+login: JsonValue | null, 
+/**
+ * Card.
+ */
+card: JsonValue | null, 
+/**
+ * Identity.
+ */
+identity: JsonValue | null, 
+/**
+ * Secure note.
+ */
+secureNote: JsonValue | null, 
+/**
+ * SSH key.
+ */
+sshKey: JsonValue | null, 
+/**
+ * Fields.
+ */
+fields: JsonValue | null, 
+/**
+ * Password history.
+ */
+passwordHistory: JsonValue | null, 
+/**
+ * Attachments.
+ */
+attachments: JsonValue | null, 
+/**
+ * ISO.
+ */
+creationDate: string, 
+/**
+ * ISO.
+ */
+revisionDate: string, 
+/**
+ * ISO or null.
+ */
+deletedDate: string | null, 
+/**
+ * ISO or null.
+ */
+archivedDate: string | null, 
+/**
+ * Whether the caller may edit.
+ */
+edit: boolean, 
+/**
+ * Whether the caller may see the password.
+ */
+viewPassword: boolean, 
+/**
+ * Collections.
+ */
+collectionIds: Array<string>, 
+/**
+ * What the caller may do to the item.
+ */
+permissions: CipherPermissionsResponse, 
+/**
+ * Always true: TOTP codes are not a paid feature here.
+ */
+organizationUseTotp: boolean, };
+
 export type OrganizationKeysRequest = { 
 /**
  * Base64 SPKI.

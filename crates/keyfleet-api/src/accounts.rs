@@ -2,18 +2,14 @@
 
 use crate::identity::{AccountKeys, KdfSettings};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-/// Body of every "verify it is you" call: the current master password hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretVerificationRequest {
-    /// Current master password hash.
-    #[serde(alias = "MasterPasswordHash", default)]
-    pub master_password_hash: Option<String>,
-}
+/// Body of every "verify it is you" call: the current master password hash (one type for
+/// accounts and organizations).
+pub use crate::orgs::SecretVerificationRequest;
 
 /// `POST /api/accounts/password`: change the master password (flat form).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordRequest {
     /// Current hash.
@@ -28,7 +24,7 @@ pub struct PasswordRequest {
 }
 
 /// `POST /api/accounts/kdf`: change KDF (flat form).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KdfRequest {
     /// New KDF type.
@@ -50,7 +46,7 @@ pub struct KdfRequest {
 }
 
 /// `PUT /api/accounts/profile`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateProfileRequest {
     /// Display name.
@@ -65,27 +61,18 @@ pub struct UpdateProfileRequest {
 }
 
 /// `POST /api/accounts/key-management/user-key-id`: the SDK's one-time key id backfill.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserKeyIdRequest {
     /// 32 hex characters derived by the client.
     pub user_key_id: String,
 }
 
-/// `POST /api/accounts/api-key` / `rotate-api-key` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiKeyResponse {
-    /// The client secret for `client_id = user.<id>`.
-    pub api_key: String,
-    /// When it was issued.
-    pub revision_date: String,
-    /// `"apiKey"`.
-    pub object: String,
-}
+/// `POST /api/accounts/api-key` / `rotate-api-key` answer: the same shape as an organization's.
+pub use crate::org_responses::ApiKeyResponse;
 
 /// `GET /api/users/{id}/public-key`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserKeyResponse {
     /// The user.
@@ -97,7 +84,7 @@ pub struct UserKeyResponse {
 }
 
 /// `ProfileResponse` (also `sync.profile`). The client logs out if `securityStamp` changes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileResponse {
     /// User id.
@@ -145,7 +132,7 @@ pub struct ProfileResponse {
 }
 
 /// `sync.userDecryption`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncUserDecryption {
     /// Unlock data.
@@ -159,7 +146,7 @@ pub struct SyncUserDecryption {
 }
 
 /// `sync.userDecryption.masterPasswordUnlock`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncMasterPasswordUnlock {
     /// KDF.
@@ -173,7 +160,7 @@ pub struct SyncMasterPasswordUnlock {
 }
 
 /// `domains` (sync and `GET /api/settings/domains`): Keyfleet keeps no equivalent domains.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DomainsResponse {
     /// Always empty.
@@ -197,7 +184,7 @@ impl DomainsResponse {
 
 /// Everything of `GET /api/sync` but `ciphers`, which the server streams after it (it writes
 /// this object, then re-opens it to append the `ciphers` array).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncHeadResponse {
     /// `"sync"`.
@@ -220,7 +207,7 @@ pub struct SyncHeadResponse {
 
 /// `GET /api/sync` as clients read it: the head ([`SyncHeadResponse`]) and `ciphers`. The
 /// server writes this by hand, streaming the ciphers; clients parse it with this type.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
     /// Everything but the items, as the server writes it first.

@@ -1,9 +1,10 @@
 //! Identity service: prelogin, registration and `/identity/connect/token`.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// `POST /identity/accounts/prelogin[/password]` body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PreloginRequest {
     /// The email as typed.
@@ -12,7 +13,7 @@ pub struct PreloginRequest {
 }
 
 /// KDF parameters in the nested form (`kdfSettings`, `MasterPasswordUnlock.Kdf` is PascalCase).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KdfSettings {
     /// 0 = PBKDF2-SHA256, 1 = Argon2id.
@@ -30,7 +31,7 @@ pub struct KdfSettings {
 }
 
 /// Prelogin answer: both the flat fields (old clients) and `kdfSettings` (bw 2026.9 requires it).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PreloginResponse {
     /// KDF type.
@@ -48,7 +49,7 @@ pub struct PreloginResponse {
 }
 
 /// The account's RSA pair as sent at registration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeysRequest {
     /// Base64 SPKI DER.
@@ -60,7 +61,7 @@ pub struct KeysRequest {
 }
 
 /// New nested form: how to authenticate with the master password.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MasterPasswordAuthenticationData {
     /// KDF used.
@@ -72,7 +73,7 @@ pub struct MasterPasswordAuthenticationData {
 }
 
 /// New nested form: how to unlock with the master password.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MasterPasswordUnlockData {
     /// KDF used.
@@ -84,7 +85,7 @@ pub struct MasterPasswordUnlockData {
 }
 
 /// `POST /identity/accounts/register/send-verification-email` body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SendVerificationEmailRequest {
     /// Email to register.
@@ -98,7 +99,7 @@ pub struct SendVerificationEmailRequest {
 }
 
 /// `POST /identity/accounts/register/finish` body; accepts the flat and the nested forms.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterFinishRequest {
     /// Email.
@@ -155,7 +156,7 @@ pub struct RegisterFinishRequest {
 }
 
 /// Legacy `POST /identity/accounts/register` body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterRequest {
     /// Email.
@@ -185,14 +186,14 @@ pub struct RegisterRequest {
 }
 
 /// Body of registration responses.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct RegisterFinishResponse {
     /// `"registerFinish"`.
     pub object: String,
 }
 
 /// `AccountKeys` / `accountKeys`: the inner keys must be exact camelCase (the SDK reads them so).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountKeys {
     /// The RSA pair.
@@ -206,7 +207,7 @@ pub struct AccountKeys {
 }
 
 /// The RSA pair inside [`AccountKeys`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeyEncryptionKeyPair {
     /// Private key under the user key (type 2).
@@ -237,7 +238,7 @@ impl AccountKeys {
 }
 
 /// KDF block inside `UserDecryptionOptions` (PascalCase on the identity service).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "PascalCase")]
 pub struct IdentityKdf {
     /// KDF type.
@@ -251,7 +252,7 @@ pub struct IdentityKdf {
 }
 
 /// `UserDecryptionOptions.MasterPasswordUnlock`; bw 2026.9 refuses a login without it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "PascalCase")]
 pub struct IdentityMasterPasswordUnlock {
     /// KDF.
@@ -265,7 +266,7 @@ pub struct IdentityMasterPasswordUnlock {
 }
 
 /// `UserDecryptionOptions` of the token response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserDecryptionOptions {
     /// Always true for Keyfleet accounts.
@@ -277,7 +278,7 @@ pub struct UserDecryptionOptions {
 }
 
 /// Successful password / client_credentials grant.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct TokenResponse {
     /// JWT.
     pub access_token: String,
@@ -333,7 +334,7 @@ pub struct TokenResponse {
 }
 
 /// Refresh grant answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct RefreshResponse {
     /// JWT.
     pub access_token: String,
@@ -351,7 +352,7 @@ pub struct RefreshResponse {
 /// (`minComplexity`, `minLength`, `requireUpper`, …, `enforceOnLogin`, as the policy's data
 /// names them; clients check the password against them and, with `enforceOnLogin`, ask for a
 /// change).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct MasterPasswordPolicyResponse {
     /// The requirements, keyed as the master password policy's data.
     #[serde(flatten)]

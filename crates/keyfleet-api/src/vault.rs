@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 /// `POST/PUT /api/folders` body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderRequest {
     /// EncString under the user key.
@@ -13,7 +14,7 @@ pub struct FolderRequest {
 }
 
 /// A folder (`object: "folder"`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderResponse {
     /// Folder id.
@@ -30,7 +31,7 @@ pub struct FolderResponse {
 /// the organization, folder, item key, history and the type objects other than the item's own
 /// are left out when unset, while `notes` and `lastKnownRevisionDate` go as null: the body a
 /// login item has always been sent with.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherRequest {
     /// Login 1, SecureNote 2, Card 3, Identity 4, SshKey 5.
@@ -90,7 +91,7 @@ pub struct CipherRequest {
 
 /// A login item's `login` object as the client sends it (`CipherRequest::login` stays free
 /// JSON on the server, which stores it as given).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherLoginRequest {
     /// EncString.
@@ -105,7 +106,7 @@ pub struct CipherLoginRequest {
 }
 
 /// One URI of a login item.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherLoginUriRequest {
     /// EncString.
@@ -116,7 +117,7 @@ pub struct CipherLoginUriRequest {
 }
 
 /// `POST /api/ciphers/create`: an org cipher with its collections.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherCreateRequest {
     /// The cipher.
@@ -127,7 +128,7 @@ pub struct CipherCreateRequest {
 }
 
 /// `PUT /api/ciphers/{id}/partial`: per-user fields only.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherPartialRequest {
     /// Folder.
@@ -139,7 +140,7 @@ pub struct CipherPartialRequest {
 }
 
 /// Bulk delete/restore body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherBulkRequest {
     /// Cipher ids.
@@ -150,7 +151,7 @@ pub struct CipherBulkRequest {
 }
 
 /// `PUT /api/ciphers/move` body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherBulkMoveRequest {
     /// Cipher ids.
@@ -161,7 +162,7 @@ pub struct CipherBulkMoveRequest {
 }
 
 /// Bulk folder delete body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IdsRequest {
     /// Ids.
@@ -170,7 +171,7 @@ pub struct IdsRequest {
 
 /// A cipher as clients read it (`CipherDetailsResponse`); the server writes this shape directly
 /// from stored JSON, clients and tests parse it with this type.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherDetailsResponse {
     /// `"cipherDetails"` (or `"cipher"`, `"cipherMini"`).
@@ -238,7 +239,7 @@ pub struct CipherDetailsResponse {
 }
 
 /// `permissions` of a cipher: Bitwarden's `CipherPermissionsResponseModel`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CipherPermissionsResponse {
     /// May move it to the trash or delete it.

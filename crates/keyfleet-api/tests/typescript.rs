@@ -4,12 +4,15 @@
 //! rewrites it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keyfleet_api::accounts::*;
+use keyfleet_api::identity::*;
 use keyfleet_api::kinds::*;
 use keyfleet_api::org_responses::*;
 use keyfleet_api::orgs::*;
 use keyfleet_api::provider_requests::*;
 use keyfleet_api::provider_responses::*;
 use keyfleet_api::two_factor::*;
+use keyfleet_api::vault::*;
 use keyfleet_api::ListResponse;
 use ts_rs::TS;
 
@@ -83,6 +86,48 @@ fn render() -> String {
         AddableOrganizationResponse::decl(),
         ProviderClientLaunchResponse::decl(),
         ProviderMemberNameResponse::decl(),
+        // identity, account and vault
+        PreloginRequest::decl(),
+        KdfSettings::decl(),
+        PreloginResponse::decl(),
+        KeysRequest::decl(),
+        MasterPasswordAuthenticationData::decl(),
+        MasterPasswordUnlockData::decl(),
+        SendVerificationEmailRequest::decl(),
+        RegisterFinishRequest::decl(),
+        RegisterRequest::decl(),
+        RegisterFinishResponse::decl(),
+        AccountKeys::decl(),
+        PublicKeyEncryptionKeyPair::decl(),
+        IdentityKdf::decl(),
+        IdentityMasterPasswordUnlock::decl(),
+        UserDecryptionOptions::decl(),
+        MasterPasswordPolicyResponse::decl(),
+        TokenResponse::decl(),
+        RefreshResponse::decl(),
+        PasswordRequest::decl(),
+        KdfRequest::decl(),
+        UpdateProfileRequest::decl(),
+        UserKeyIdRequest::decl(),
+        UserKeyResponse::decl(),
+        ProfileResponse::decl(),
+        SyncUserDecryption::decl(),
+        SyncMasterPasswordUnlock::decl(),
+        DomainsResponse::decl(),
+        SyncHeadResponse::decl(),
+        SyncResponse::decl(),
+        FolderRequest::decl(),
+        FolderResponse::decl(),
+        CipherRequest::decl(),
+        CipherLoginRequest::decl(),
+        CipherLoginUriRequest::decl(),
+        CipherCreateRequest::decl(),
+        CipherPartialRequest::decl(),
+        CipherBulkRequest::decl(),
+        CipherBulkMoveRequest::decl(),
+        IdsRequest::decl(),
+        CipherPermissionsResponse::decl(),
+        CipherDetailsResponse::decl(),
         // requests
         OrganizationKeysRequest::decl(),
         PolicyFields::decl(),

@@ -39,6 +39,32 @@ pub fn backends() -> Vec<Backend> {
     vec![Backend::Sqlite]
 }
 
+/// Debian's Chromium and Playwright's command line (from `console/node_modules`) for the web
+/// console's browser stories, or `None` after saying why they are skipped. With
+/// `KEYFLEET_REQUIRE_BROWSER=1` (CI) a missing piece is a failure, not a skip. `CHROMIUM_PATH`
+/// overrides `/usr/bin/chromium`.
+pub fn browser(console_dir: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
+    let chromium = std::env::var_os("CHROMIUM_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let playwright = console_dir.join("node_modules/@playwright/test/cli.js");
+    let missing = if !chromium.exists() {
+        format!(
+            "no Chromium at {} (apt-get install chromium, or set CHROMIUM_PATH)",
+            chromium.display()
+        )
+    } else if !playwright.exists() {
+        "the console's npm packages are not installed (scripts/install-console)".to_string()
+    } else {
+        return Some((chromium, playwright));
+    };
+    if std::env::var("KEYFLEET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("KEYFLEET_REQUIRE_BROWSER=1 but {missing}");
+    }
+    eprintln!("note: skipping the console's browser stories: {missing}");
+    None
+}
+
 /// Keeps a test database alive; dropping it removes the database.
 pub enum DbGuard {
     /// The directory holding the SQLite file.

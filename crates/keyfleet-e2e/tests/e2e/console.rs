@@ -6,7 +6,8 @@
 //! invited and confirmed decrypts the item the console encrypted.
 //!
 //! Without Chromium or the console's npm packages the browser stories are skipped with a
-//! message, unless `KEYFLEET_REQUIRE_BROWSER=1` (CI) makes that a failure.
+//! message, unless `KEYFLEET_REQUIRE_BROWSER=1` (CI) makes that a failure
+//! ([`keyfleet_testkit::browser`]).
 
 use crate::provider_support::{account, create_client_item, Member, Provider, TwoStep};
 use crate::support::{client, PASSWORD};
@@ -19,38 +20,6 @@ use std::path::{Path, PathBuf};
 /// `console/` in the repository.
 fn console_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../console")
-}
-
-/// Chromium and Playwright's command line, or why the browser stories cannot run here.
-fn browser() -> Result<(PathBuf, PathBuf), String> {
-    let chromium = std::env::var_os("CHROMIUM_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if !chromium.exists() {
-        return Err(format!(
-            "no Chromium at {} (apt-get install chromium, or set CHROMIUM_PATH)",
-            chromium.display()
-        ));
-    }
-    let playwright = console_dir().join("node_modules/@playwright/test/cli.js");
-    if !playwright.exists() {
-        return Err("the console's npm packages are not installed (cd console && npm ci)".into());
-    }
-    Ok((chromium, playwright))
-}
-
-/// The browser pieces, or `None` after saying why the story is skipped.
-fn browser_or_skip(story: &str) -> Option<(PathBuf, PathBuf)> {
-    match browser() {
-        Ok(found) => Some(found),
-        Err(why) if std::env::var("KEYFLEET_REQUIRE_BROWSER").is_ok_and(|v| v == "1") => {
-            panic!("KEYFLEET_REQUIRE_BROWSER=1 but {why}")
-        }
-        Err(why) => {
-            eprintln!("skipping {story}: {why}");
-            None
-        }
-    }
 }
 
 async fn get(url: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
@@ -202,7 +171,7 @@ async fn run_specs(
     backend: Backend,
     specs: &[&str],
 ) -> Option<(keyfleet_testkit::TestServer, tempfile::TempDir)> {
-    let (chromium, playwright) = browser_or_skip("the browser stories")?;
+    let (chromium, playwright) = keyfleet_testkit::browser(&console_dir())?;
     let server = spawn_server_for_browser(backend).await;
     assert!(server.base_url.starts_with("https://localhost:"));
     let work = tempfile::tempdir().unwrap();
