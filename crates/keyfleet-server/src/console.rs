@@ -1,7 +1,8 @@
 //! The MSP web console's pages, embedded by `keyfleet-console`: `/console/` and its assets, with
 //! a strict Content-Security-Policy, and `/` redirected to `/console/` unless the operator serves
-//! something else there (a Bitwarden web vault). Invitation links (`/#/providers/…`) keep their
-//! fragment through the redirect, so they open the matching console screen.
+//! something else there (a Bitwarden web vault). Provider invitation links point into the console
+//! (`/console/#/providers/…`); the links Bitwarden's apps also know (`/#/accept-organization…`)
+//! keep their fragment through the `/` redirect and open the matching console screen.
 
 use crate::state::AppState;
 use axum::extract::Path;

@@ -14,7 +14,7 @@ pub struct SetupArgs {
     /// The setup token the operator passed on (with --provider ID).
     #[arg(long, conflicts_with = "link", required_unless_present = "link")]
     token: Option<String>,
-    /// The whole setup link instead (…/#/providers/setup-provider?providerId=…&token=…).
+    /// The whole setup link instead (…/console/#/providers/setup-provider?providerId=…&token=…).
     #[arg(long)]
     link: Option<String>,
     /// The provider's name (e.g. your MSP's).
@@ -51,7 +51,7 @@ pub struct AcceptArgs {
     /// The invitation token.
     #[arg(long, requires = "member")]
     token: Option<String>,
-    /// The whole invitation link instead (…/#/providers/accept-provider?providerId=…).
+    /// The whole invitation link instead (…/console/#/providers/accept-provider?providerId=…).
     #[arg(long, required_unless_present = "member")]
     link: Option<String>,
 }

@@ -115,7 +115,8 @@ impl Domain {
         }
     }
 
-    /// The page an invitation opens: setup for the provider's owner, accept for the others.
+    /// The console page an invitation opens (under `/console/`, so it works also when a web vault
+    /// is served at `/`): setup for the provider's owner, accept for the others.
     fn provider_invite_link(
         &self,
         provider: &ProviderRow,
@@ -125,7 +126,7 @@ impl Domain {
         let email = url_encode(member.email.as_deref().unwrap_or(""));
         if member.role == ProviderRole::Owner {
             format!(
-                "{}/#/providers/setup-provider?providerId={}&providerUserId={}&email={email}&token={}",
+                "{}/console/#/providers/setup-provider?providerId={}&providerUserId={}&email={email}&token={}",
                 self.settings.issuer,
                 provider.id,
                 member.id,
@@ -133,7 +134,7 @@ impl Domain {
             )
         } else {
             format!(
-                "{}/#/providers/accept-provider?providerId={}&providerUserId={}&email={email}&providerName={}&token={}",
+                "{}/console/#/providers/accept-provider?providerId={}&providerUserId={}&email={email}&providerName={}&token={}",
                 self.settings.issuer,
                 provider.id,
                 member.id,
