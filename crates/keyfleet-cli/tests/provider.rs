@@ -263,6 +263,17 @@ fn story(url: &str, ca: &str, dir: &Path) {
     );
     let launched = tech1.ok(&["provider", "launch", "Acme", "--password-stdin", "--json"]);
     assert_eq!(launched["organizationId"], acme_org.as_str());
+    // The owner makes the step-up mandatory; the CLI always sends it, so launching still works.
+    let settings = owner.ok(&[
+        "provider",
+        "update",
+        "--launch-requires-password",
+        "on",
+        "--json",
+    ]);
+    assert_eq!(settings["launchRequiresPassword"], true);
+    let launched = tech1.ok(&["provider", "launch", "Acme", "--password-stdin", "--json"]);
+    assert_eq!(launched["organizationId"], acme_org.as_str());
     let acme_members = tech1.ok(&["org", "members", &acme_org, "--json"]);
     assert_eq!(
         member(&acme_members, "it@acme.example")["status"],

@@ -5,6 +5,7 @@ use crate::org::members::{check_invited_email, link_param};
 use crate::org::Unlock;
 use crate::Failure;
 use clap::Args;
+use keyfleet_api::provider_requests::ProviderUpdateRequest;
 use keyfleet_api::provider_responses::ProviderResponse;
 use keyfleet_client::ProviderCalls;
 use serde_json::{json, Value};
@@ -41,6 +42,9 @@ pub struct UpdateArgs {
     /// New billing email.
     #[arg(long)]
     billing_email: Option<String>,
+    /// Whether launching into a client needs the member's master password (on / off).
+    #[arg(long, value_parser = clap::builder::BoolishValueParser::new())]
+    launch_requires_password: Option<bool>,
 }
 
 #[derive(Args)]
@@ -155,7 +159,7 @@ fn provider_kind(member_type: i32) -> &'static str {
 
 fn describe(v: &ProviderResponse) -> String {
     format!(
-        "{} (id {})\nBusiness name: {}\nBilling email: {}\nStatus: {}{}\nCreated: {}",
+        "{} (id {})\nBusiness name: {}\nBilling email: {}\nStatus: {}{}\nLaunching into a client needs the master password: {}\nCreated: {}",
         v.name,
         v.id,
         v.business_name.as_deref().unwrap_or("-"),
@@ -169,6 +173,11 @@ fn describe(v: &ProviderResponse) -> String {
             ""
         } else {
             ", disabled by the operator"
+        },
+        if v.launch_requires_password {
+            "yes"
+        } else {
+            "no (the CLI and the console ask for it anyway)"
         },
         v.creation_date,
     )
@@ -184,9 +193,13 @@ pub async fn show(p: &PCtx) -> Result<(), Failure> {
 
 /// `provider update`: fields not given keep their value.
 pub async fn update(p: &PCtx, a: UpdateArgs) -> Result<(), Failure> {
-    if a.name.is_none() && a.business_name.is_none() && a.billing_email.is_none() {
+    if a.name.is_none()
+        && a.business_name.is_none()
+        && a.billing_email.is_none()
+        && a.launch_requires_password.is_none()
+    {
         return Err(Failure::usage(
-            "nothing to change: give --name, --business-name or --billing-email",
+            "nothing to change: give --name, --business-name, --billing-email or --launch-requires-password",
         ));
     }
     let provider = p.provider().await?;
@@ -196,10 +209,13 @@ pub async fn update(p: &PCtx, a: UpdateArgs) -> Result<(), Failure> {
     let billing = a
         .billing_email
         .unwrap_or_else(|| current.billing_email.unwrap_or_default());
-    let v = p
-        .remote()
-        .update_provider(&provider.id, &name, business.as_deref(), &billing)
-        .await?;
+    let body = ProviderUpdateRequest {
+        name,
+        business_name: business,
+        billing_email: Some(billing),
+        launch_requires_password: a.launch_requires_password,
+    };
+    let v = p.remote().update_provider(&provider.id, &body).await?;
     p.print(&v, describe(&v));
     Ok(())
 }

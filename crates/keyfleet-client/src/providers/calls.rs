@@ -35,21 +35,14 @@ pub trait ProviderCalls: Bearer {
         send(self, Method::GET, &provider_path(provider_id), NO_BODY).await
     }
 
-    /// `PUT /providers/{pid}` (owner, admin).
+    /// `PUT /providers/{pid}` (owner, admin): every field as given (absent ones clear, except
+    /// `launchRequiresPassword`, which absent keeps its value).
     async fn update_provider(
         &self,
         provider_id: &str,
-        name: &str,
-        business_name: Option<&str>,
-        billing_email: &str,
+        body: &ProviderUpdateRequest,
     ) -> Result<ProviderResponse, ClientError> {
-        let body = ProviderUpdateRequest {
-            name: name.into(),
-            business_name: business_name.map(Into::into),
-            billing_email: Some(billing_email.into()),
-            launch_requires_password: None,
-        };
-        send(self, Method::PUT, &provider_path(provider_id), Some(&body)).await
+        send(self, Method::PUT, &provider_path(provider_id), Some(body)).await
     }
 
     /// `POST /providers/{pid}/users/{puid}/accept`: the invitee accepts with the link's token.
