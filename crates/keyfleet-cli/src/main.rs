@@ -86,6 +86,12 @@ impl From<keyfleet_client::ClientError> for Failure {
             | E::Api { status: 401, .. }
             | E::Crypto(_) => Failure::auth(e),
             E::Io(_) => Failure::usage(e),
+            // The server's text points to the account settings; here those are a command.
+            E::Api { message, .. } if message.starts_with("Two-step login is required") => {
+                Failure::server(format!(
+                    "{e}\nTurn it on with `keyfleet account 2fa enable-totp`."
+                ))
+            }
             _ => Failure::server(e),
         }
     }
@@ -114,6 +120,30 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_two_step_login_names_the_command_that_turns_it_on() {
+        let refused = keyfleet_client::ClientError::Api {
+            status: 400,
+            message: "Two-step login is required for provider members. Turn it on in your \
+                      account's two-step login settings and try again."
+                .into(),
+            oauth_error: None,
+        };
+        let f = Failure::from(refused);
+        assert_eq!(f.code, 1);
+        assert!(
+            f.message.contains("keyfleet account 2fa enable-totp"),
+            "{}",
+            f.message
+        );
+        let other = keyfleet_client::ClientError::Api {
+            status: 400,
+            message: "Resource not found.".into(),
+            oauth_error: None,
+        };
+        assert!(!Failure::from(other).message.contains("2fa"));
+    }
 
     #[test]
     fn serve_flags_parse_and_tls_flags_conflict_with_insecure_http() {
