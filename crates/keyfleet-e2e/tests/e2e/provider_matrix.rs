@@ -195,6 +195,8 @@ enum Need {
     Perm(P),
     /// Either permission at provider level.
     Either(P, P),
+    /// Any of these permissions at provider level.
+    AnyOf(&'static [P]),
     /// A permission on the target client (assigned like client 1).
     OnClient(P),
     /// Either permission on the target client.
@@ -234,6 +236,7 @@ fn expect(row: &Row, who: Who) -> u16 {
         OwnerOnly => r.owner,
         Perm(p) => has(p),
         Either(a, b) => has(a) || has(b),
+        AnyOf(ps) => ps.iter().any(|p| has(*p)),
         OnClient(p) => has(p) && r.client1,
         EitherOnClient(a, b) => (has(a) || has(b)) && r.client1,
         InClient(_) => has(P::LaunchIntoClient) && r.client1,
@@ -394,6 +397,7 @@ fn rows() -> Vec<Row> {
         r("POST", "/api/providers/{provider}", T::None, provider_update, Admins, NOBODY),
         r("POST", "/api/providers/{provider}/setup", T::None, setup, SetUpAlready, NOBODY),
         r("GET", "/api/providers/{provider}/users", T::None, none, Perm(MM), NOBODY),
+        r("GET", "/api/providers/{provider}/users/names", T::None, none, AnyOf(&[P::ViewClients, P::ViewEvents, MM]), NOBODY),
         r("GET", "/api/providers/{provider}/users/{member}", T::TechA, none, Perm(MM), NOBODY),
         r("POST", "/api/providers/{provider}/users/invite", T::None, invite, Perm(MM), NOBODY),
         r("POST", "/api/providers/{provider}/users/reinvite", T::Invite, ids, Perm(MM), NOBODY),
