@@ -143,7 +143,7 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await col.getByLabel("employee@acme.test").check();
   await col.getByRole("button", { name: "Save" }).click();
   await expect(col).toBeHidden();
-  await expect(acme.getByRole("cell", { name: "Servers" })).toBeVisible();
+  await expect(acme.getByRole("cell", { name: "Servers", exact: true })).toBeVisible();
   await checkA11y(acme, "C3 collections");
   await acme.getByRole("link", { name: "Items" }).click();
   await acme.getByRole("button", { name: "New login item" }).click();
@@ -154,7 +154,7 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await item.getByLabel("Servers").check();
   await item.getByRole("button", { name: "Save" }).click();
   await expect(item).toBeHidden();
-  await expect(acme.getByRole("cell", { name: "Router" })).toBeVisible();
+  await expect(acme.getByRole("cell", { name: "Router", exact: true })).toBeVisible();
   await acme.getByRole("button", { name: "Reveal the password of Router" }).click();
   await expect(acme.getByText(ROUTER_PW)).toBeVisible();
   await checkA11y(acme, "C7 items");

@@ -167,7 +167,12 @@ async function request(method: HttpMethod, path: string, body: unknown, as: "jso
       },
       body: body === undefined ? null : JSON.stringify(body),
     });
-  let r = await send();
+  let r: Response;
+  try {
+    r = await send();
+  } catch (e) {
+    throw new ApiFailure(0, `${e instanceof Error ? e.message : "Network error"} (${method} ${path.split("?")[0] ?? ""})`);
+  }
   if (r.status === 401) {
     await refresh(s);
     r = await send();

@@ -144,8 +144,8 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
   const [n, setN] = useState(0);
   const reload = (): void => setN((x) => x + 1);
   const members = useLoad(() => get<List<ProviderMemberResponse>>(`${pidPath(p.id)}/users`), `${p.id}:${n}`);
-  const clients = useLoad(() => get<List<ProviderClientResponse>>(`${pidPath(p.id)}/clients`).catch(() => ({ data: [] })), p.id);
-  const roles = useLoad(() => get<List<ProviderRoleResponse>>(`${pidPath(p.id)}/roles`).catch(() => ({ data: [] })), p.id);
+  const clients = useLoad(() => get<List<ProviderClientResponse>>(`${pidPath(p.id)}/clients`), `${p.id}:c`);
+  const roles = useLoad(() => get<List<ProviderRoleResponse>>(`${pidPath(p.id)}/roles`), `${p.id}:r`);
   const [view, setView] = useState<"active" | "pending">("active");
   const [suspendedOnly, setSuspendedOnly] = useState(false);
   const [inviting, setInviting] = useState(false);
@@ -180,6 +180,8 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
           Invite members
         </button>
       </div>
+      <ErrorNote error={clients.error} />
+      <ErrorNote error={roles.error} />
       {links.length > 0 ? (
         <section aria-labelledby="links-h" class="links">
           <h4 id="links-h">Invitation links</h4>

@@ -8947,7 +8947,12 @@
       },
       body: body === void 0 ? null : JSON.stringify(body)
     });
-    let r = await send();
+    let r;
+    try {
+      r = await send();
+    } catch (e) {
+      throw new ApiFailure(0, `${e instanceof Error ? e.message : "Network error"} (${method} ${path.split("?")[0] ?? ""})`);
+    }
     if (r.status === 401) {
       await refresh(s);
       r = await send();

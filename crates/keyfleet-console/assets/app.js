@@ -1609,8 +1609,8 @@
     const [n2, setN] = d2(0);
     const reload = () => setN((x2) => x2 + 1);
     const members = useLoad(() => get(`${pidPath(p3.id)}/users`), `${p3.id}:${n2}`);
-    const clients = useLoad(() => get(`${pidPath(p3.id)}/clients`).catch(() => ({ data: [] })), p3.id);
-    const roles = useLoad(() => get(`${pidPath(p3.id)}/roles`).catch(() => ({ data: [] })), p3.id);
+    const clients = useLoad(() => get(`${pidPath(p3.id)}/clients`), `${p3.id}:c`);
+    const roles = useLoad(() => get(`${pidPath(p3.id)}/roles`), `${p3.id}:r`);
     const [view, setView] = d2("active");
     const [suspendedOnly, setSuspendedOnly] = d2(false);
     const [inviting, setInviting] = d2(false);
@@ -1647,6 +1647,8 @@
         ] }),
         /* @__PURE__ */ a3("button", { type: "button", onClick: () => setInviting(true), children: "Invite members" })
       ] }),
+      /* @__PURE__ */ a3(ErrorNote, { error: clients.error }),
+      /* @__PURE__ */ a3(ErrorNote, { error: roles.error }),
       links.length > 0 ? /* @__PURE__ */ a3("section", { "aria-labelledby": "links-h", class: "links", children: [
         /* @__PURE__ */ a3("h4", { id: "links-h", children: "Invitation links" }),
         /* @__PURE__ */ a3("p", { children: "These were not mailed: send each link to its person yourself." }),
