@@ -139,7 +139,7 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await acme.getByRole("link", { name: "Collections" }).click();
   await acme.getByRole("button", { name: "New collection" }).click();
   const col = acme.getByRole("dialog", { name: "New collection" });
-  await col.getByLabel("Name").fill("Servers");
+  await col.getByLabel("Name", { exact: true }).fill("Servers");
   await col.getByLabel("employee@acme.test").check();
   await col.getByRole("button", { name: "Save" }).click();
   await expect(col).toBeHidden();
@@ -148,9 +148,9 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await acme.getByRole("link", { name: "Items" }).click();
   await acme.getByRole("button", { name: "New login item" }).click();
   const item = acme.getByRole("dialog", { name: "New login item" });
-  await item.getByLabel("Name").fill("Router");
+  await item.getByLabel("Name", { exact: true }).fill("Router");
   await item.getByLabel("Username").fill("admin");
-  await item.getByLabel("Password").fill(ROUTER_PW);
+  await item.getByLabel("Password", { exact: true }).fill(ROUTER_PW);
   await item.getByLabel("Servers").check();
   await item.getByRole("button", { name: "Save" }).click();
   await expect(item).toBeHidden();

@@ -418,7 +418,7 @@ function Items({ l }: { readonly l: LaunchedClient }) {
                     {revealed[i.id] !== undefined ? <code>{revealed[i.id]}</code> : "••••••••"}{" "}
                     <ActionButton
                       label={revealed[i.id] !== undefined ? "Hide" : "Reveal"}
-                      ariaLabel={`Reveal the password of ${i.name}`}
+                      ariaLabel={`${revealed[i.id] !== undefined ? "Hide" : "Reveal"} the password of ${i.name}`}
                       action={async () => {
                         if (revealed[i.id] !== undefined) {
                           const { [i.id]: _, ...rest } = revealed;
@@ -446,7 +446,7 @@ function Items({ l }: { readonly l: LaunchedClient }) {
                           await call("api", { method: "PUT", path: `${cipher(i.id)}/restore-admin` });
                           reload();
                         }} />
-                        <ActionButton label="Delete forever" class="danger" ariaLabel={`Delete ${i.name} forever`} action={async () => {
+                        <ActionButton label="Delete forever" class="danger" ariaLabel={`Delete forever: ${i.name}`} action={async () => {
                           if (!confirm(`Delete ${i.name} forever?`)) return;
                           await call("api", { method: "DELETE", path: `${cipher(i.id)}/admin` });
                           reload();
@@ -457,7 +457,7 @@ function Items({ l }: { readonly l: LaunchedClient }) {
                         <button type="button" class="secondary" onClick={() => setEditing(i)} aria-label={`Edit ${i.name}`}>
                           Edit
                         </button>
-                        <ActionButton label="Move to trash" ariaLabel={`Move ${i.name} to trash`} action={async () => {
+                        <ActionButton label="Move to trash" ariaLabel={`Move to trash: ${i.name}`} action={async () => {
                           await call("api", { method: "PUT", path: `${cipher(i.id)}/delete-admin` });
                           reload();
                         }} />

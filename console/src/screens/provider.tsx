@@ -253,7 +253,7 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
                     )
                   ) : null}
                   {p.role === "owner" && m.role !== "owner" && m.status === 2 ? (
-                    <button type="button" class="secondary" onClick={() => setTransferring(m)} aria-label={`Make ${m.email} the owner`}>
+                    <button type="button" class="secondary" onClick={() => setTransferring(m)} aria-label={`Make owner: ${m.email}`}>
                       Make owner…
                     </button>
                   ) : null}

@@ -1691,7 +1691,7 @@
             } }) : null,
             m3.role !== "owner" && m3.role !== "admin" ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setAssigning(m3), "aria-label": `Clients of ${m3.email}`, children: "Clients\u2026" }) : null,
             m3.role !== "owner" && m3.status === 2 ? m3.suspended ? /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${m3.email}`, action: act(m3, "POST", "/restore") }) : /* @__PURE__ */ a3(ActionButton, { label: "Suspend", ariaLabel: `Suspend ${m3.email}`, action: act(m3, "POST", "/suspend") }) : null,
-            p3.role === "owner" && m3.role !== "owner" && m3.status === 2 ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setTransferring(m3), "aria-label": `Make ${m3.email} the owner`, children: "Make owner\u2026" }) : null,
+            p3.role === "owner" && m3.role !== "owner" && m3.status === 2 ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setTransferring(m3), "aria-label": `Make owner: ${m3.email}`, children: "Make owner\u2026" }) : null,
             m3.role !== "owner" ? /* @__PURE__ */ a3(
               ActionButton,
               {
@@ -2805,7 +2805,7 @@
               ActionButton,
               {
                 label: revealed[i3.id] !== void 0 ? "Hide" : "Reveal",
-                ariaLabel: `Reveal the password of ${i3.name}`,
+                ariaLabel: `${revealed[i3.id] !== void 0 ? "Hide" : "Reveal"} the password of ${i3.name}`,
                 action: async () => {
                   if (revealed[i3.id] !== void 0) {
                     const { [i3.id]: _3, ...rest } = revealed;
@@ -2835,14 +2835,14 @@
               await call("api", { method: "PUT", path: `${cipher(i3.id)}/restore-admin` });
               reload();
             } }),
-            /* @__PURE__ */ a3(ActionButton, { label: "Delete forever", class: "danger", ariaLabel: `Delete ${i3.name} forever`, action: async () => {
+            /* @__PURE__ */ a3(ActionButton, { label: "Delete forever", class: "danger", ariaLabel: `Delete forever: ${i3.name}`, action: async () => {
               if (!confirm(`Delete ${i3.name} forever?`)) return;
               await call("api", { method: "DELETE", path: `${cipher(i3.id)}/admin` });
               reload();
             } })
           ] }) : /* @__PURE__ */ a3($, { children: [
             /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setEditing(i3), "aria-label": `Edit ${i3.name}`, children: "Edit" }),
-            /* @__PURE__ */ a3(ActionButton, { label: "Move to trash", ariaLabel: `Move ${i3.name} to trash`, action: async () => {
+            /* @__PURE__ */ a3(ActionButton, { label: "Move to trash", ariaLabel: `Move to trash: ${i3.name}`, action: async () => {
               await call("api", { method: "PUT", path: `${cipher(i3.id)}/delete-admin` });
               reload();
             } })
