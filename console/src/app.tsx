@@ -1,134 +1,131 @@
-// The console's UI shell: a header, a tiny hash router and a placeholder Sign in screen. All
-// secrets stay in the key agent (agent.ts); this tab only renders and sends it requests.
+// The console's UI shell: header, hash router, and the screens. All secrets stay in the key agent
+// (agent.ts); this tab only renders and sends it requests.
 
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { AgentClient, type AgentStatus, portTransport } from "./agent-protocol";
-
-// ---------------------------------------------------------------------------------------------
-// Routing: the hash keeps the server out of it, and links the server mails
-// (`#/providers/accept-provider?…`) survive its `/` → `/console/` redirect.
-
-type Route = { readonly name: "signIn" } | { readonly name: "notFound"; readonly path: string };
-
-function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, "").split("?")[0] || "/";
-  switch (path) {
-    case "/":
-    case "/sign-in":
-      return { name: "signIn" };
-    default:
-      return { name: "notFound", path };
-  }
-}
+import type { AgentStatus, Profile } from "./agent-protocol";
+import { type Route, parseRoute } from "./routes";
+import { AcceptOrganization, AcceptProvider, Account, SetupProvider, SignIn, TwoStepSetup, Unlock } from "./screens/auth";
+import { ClientPage } from "./screens/client";
+import { ProviderPage } from "./screens/provider";
+import { ErrorNote, Loading, call, onSessionEnded, useLoad } from "./ui";
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
-    const onChange = (): void => setRoute(parseRoute(location.hash));
+    const onChange = (): void => {
+      setRoute(parseRoute(location.hash));
+      document.getElementById("main")?.focus();
+    };
     addEventListener("hashchange", onChange);
     return () => removeEventListener("hashchange", onChange);
   }, []);
   return route;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The key agent
-
 type AgentState =
   | { readonly kind: "connecting" }
   | { readonly kind: "ready"; readonly status: AgentStatus }
   | { readonly kind: "unavailable"; readonly reason: string };
 
-let agent: AgentClient | null = null;
-
-function connectAgent(): AgentClient {
-  if (agent === null) {
-    // A relative URL: the console is served under /console/, and so is the worker.
-    const worker = new SharedWorker("agent.js", { name: "keyfleet-agent" });
-    agent = new AgentClient(portTransport(worker.port));
+function Home({ profile }: { readonly profile: Profile }) {
+  if (profile.providers.length === 1 && profile.providers[0] !== undefined) {
+    location.replace(`#/p/${profile.providers[0].id}/clients`);
   }
-  return agent;
+  return (
+    <section aria-labelledby="home-h" class="card wide">
+      <h2 id="home-h">Your providers</h2>
+      {profile.providers.length === 0 ? (
+        <p>
+          You are not an active member of any provider.{" "}
+          {profile.twoFactorEnabled ? null : (
+            <>
+              Provider members need two-step login: <a href="#/two-step">turn it on</a>.
+            </>
+          )}
+        </p>
+      ) : (
+        <ul>
+          {profile.providers.map((p) => (
+            <li key={p.id}>
+              <a href={`#/p/${p.id}/clients`}>{p.name}</a> ({p.role})
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
-function useAgentStatus(): AgentState {
+/** Screens that need a session and the profile. */
+function SignedIn({ route, status, onStatus }: { readonly route: Route; readonly status: AgentStatus & { signedIn: true }; readonly onStatus: (s: AgentStatus) => void }) {
+  const profile = useLoad(() => call("profile", {}), `${status.email}:${route.name}:${route.name === "provider" ? route.providerId : ""}`);
+  if (route.name === "twoStep") {
+    return (
+      <TwoStepSetup
+        email={status.email}
+        {...(route.next === "" ? {} : { onEnabled: () => (location.hash = route.next) })}
+      />
+    );
+  }
+  if (route.name === "account") return <Account status={status} onStatus={onStatus} />;
+  if (route.name === "client") return <ClientPage organizationId={route.organizationId} tab={route.tab} />;
+  if (profile.data === undefined) {
+    return profile.error !== null ? <ErrorNote error={profile.error} /> : <Loading what="your account" />;
+  }
+  if (route.name === "provider") {
+    return <ProviderPage profile={profile.data} providerId={route.providerId} tab={route.tab} clientId={route.clientId} />;
+  }
+  return <Home profile={profile.data} />;
+}
+
+function Body({ route, status, onStatus }: { readonly route: Route; readonly status: AgentStatus; readonly onStatus: (s: AgentStatus) => void }) {
+  switch (route.name) {
+    case "setupProvider":
+      return <SetupProvider q={route.q} status={status} onStatus={onStatus} />;
+    case "acceptProvider":
+      return <AcceptProvider q={route.q} status={status} onStatus={onStatus} />;
+    case "acceptOrg":
+      return <AcceptOrganization q={route.q} status={status} onStatus={onStatus} />;
+    case "notFound":
+      return (
+        <section aria-labelledby="not-found-heading" class="card">
+          <h2 id="not-found-heading">Page not found</h2>
+          <p>
+            Nothing is at <code>{route.path}</code>. <a href="#/">Go to the start page</a>.
+          </p>
+        </section>
+      );
+  }
+  if (!status.signedIn) {
+    return (
+      <SignIn
+        onSignedIn={(s) => {
+          onStatus(s);
+          if (route.name === "signIn") location.hash = "#/";
+        }}
+      />
+    );
+  }
+  if (status.locked) return <Unlock status={status} onStatus={onStatus} />;
+  return <SignedIn route={route} status={status} onStatus={onStatus} />;
+}
+
+function App() {
+  const route = useRoute();
   const [state, setState] = useState<AgentState>({ kind: "connecting" });
+  const setStatus = (status: AgentStatus): void => setState({ kind: "ready", status });
   useEffect(() => {
     if (typeof SharedWorker === "undefined") {
       setState({ kind: "unavailable", reason: "this browser has no SharedWorker" });
       return;
     }
-    connectAgent()
-      .call("status", {})
-      .then(
-        (status) => setState({ kind: "ready", status }),
-        (e: unknown) => setState({ kind: "unavailable", reason: e instanceof Error ? e.message : "no answer" }),
-      );
+    call("status", {}).then(setStatus, (e: unknown) =>
+      setState({ kind: "unavailable", reason: e instanceof Error ? e.message : "no answer" }),
+    );
+    return onSessionEnded(() => setStatus({ signedIn: false }));
   }, []);
-  return state;
-}
-
-function AgentStatusLine({ state }: { readonly state: AgentState }) {
-  let text: string;
-  switch (state.kind) {
-    case "connecting":
-      text = "Connecting to the key agent…";
-      break;
-    case "unavailable":
-      text = `Key agent unavailable: ${state.reason}.`;
-      break;
-    case "ready":
-      text = state.status.signedIn ? `Signed in as ${state.status.email}.` : "Key agent ready. Not signed in.";
-      break;
-  }
-  return (
-    <p role="status" class={`agent-status agent-${state.kind}`}>
-      {text}
-    </p>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Screens
-
-function SignIn() {
-  const [note, setNote] = useState("");
-  return (
-    <section aria-labelledby="sign-in-heading" class="card">
-      <h2 id="sign-in-heading">Sign in</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setNote("Signing in is not available yet.");
-        }}
-      >
-        <label for="email">Email address</label>
-        <input id="email" name="email" type="email" autocomplete="username" required />
-        <label for="master-password">Master password</label>
-        <input id="master-password" name="password" type="password" autocomplete="current-password" required />
-        <button type="submit">Sign in</button>
-        <p class="note" aria-live="polite">
-          {note}
-        </p>
-      </form>
-    </section>
-  );
-}
-
-function NotFound({ path }: { readonly path: string }) {
-  return (
-    <section aria-labelledby="not-found-heading" class="card">
-      <h2 id="not-found-heading">Page not found</h2>
-      <p>
-        Nothing is at <code>{path}</code>. <a href="#/">Go to the start page</a>.
-      </p>
-    </section>
-  );
-}
-
-function App() {
-  const route = useRoute();
-  const agentState = useAgentStatus();
+  const status = state.kind === "ready" ? state.status : null;
   return (
     <>
       {/* Focus moves by hand: following "#main" would change the route. */}
@@ -143,13 +140,24 @@ function App() {
         Skip to content
       </a>
       <header class="top">
-        <h1>Keyfleet console</h1>
+        <h1>
+          <a href="#/">Keyfleet console</a>
+        </h1>
+        {status?.signedIn === true ? (
+          <nav aria-label="Account">
+            <a href="#/account">{status.email}</a>
+          </nav>
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>
-        {route.name === "signIn" ? <SignIn /> : <NotFound path={route.path} />}
+        {state.kind === "connecting" ? <Loading what="the key agent" /> : null}
+        {state.kind === "unavailable" ? <p class="error">Key agent unavailable: {state.reason}.</p> : null}
+        {status !== null ? <Body route={route} status={status} onStatus={setStatus} /> : null}
       </main>
       <footer class="bottom">
-        <AgentStatusLine state={agentState} />
+        <p class="agent-status">
+          {status === null ? "" : status.signedIn ? (status.locked ? "Locked." : `Signed in as ${status.email}.`) : "Not signed in."}
+        </p>
       </footer>
     </>
   );

@@ -17,10 +17,10 @@ function connected(status: () => Promise<AgentStatus>): { client: AgentClient; c
 }
 
 test("a tab's calls are answered by id, each with its own result", async () => {
-  const { client, close } = connected(async () => ({ signedIn: true, email: "a@example.com" }));
+  const { client, close } = connected(async () => ({ signedIn: true, email: "a@example.com", userId: "u1", locked: false }));
   const [pong, status] = await Promise.all([client.call("ping", {}), client.call("status", {})]);
   assert.deepEqual(pong, { pong: true });
-  assert.deepEqual(status, { signedIn: true, email: "a@example.com" });
+  assert.deepEqual(status, { signedIn: true, email: "a@example.com", userId: "u1", locked: false });
   close();
 });
 

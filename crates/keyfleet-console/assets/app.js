@@ -58,8 +58,8 @@
     }
   }
   function I(n2, t3, r3, u3, i3, f4, o4, e3, l3, c3, a4) {
-    var s3, h3, v3, w2, d3, _3, g3 = u3.__k || y, k2 = t3.length;
-    for (l3 = q(r3, t3, g3, l3, k2), s3 = 0; s3 < k2; s3++) null != (v3 = r3.__k[s3]) && (h3 = ~v3.__i && g3[v3.__i] || p, v3.__i = s3, _3 = z(n2, v3, h3, i3, f4, o4, e3, l3, c3, a4), w2 = v3.__e, (h3.ref != v3.ref || 8 & h3.__u) && (h3.ref && G(h3.ref, null, v3, h3), v3.ref && a4.push(v3.ref, v3.__c || w2, v3)), d3 = d3 || w2, 4 & v3.__u ? (l3 = A(v3, l3, n2, !h3.__v), h3.__e && (h3.__e = null)) : "function" == typeof v3.type && void 0 !== _3 ? l3 = _3 : w2 && (l3 = w2.nextSibling), v3.__u &= -21);
+    var s3, h3, v3, w3, d3, _3, g3 = u3.__k || y, k2 = t3.length;
+    for (l3 = q(r3, t3, g3, l3, k2), s3 = 0; s3 < k2; s3++) null != (v3 = r3.__k[s3]) && (h3 = ~v3.__i && g3[v3.__i] || p, v3.__i = s3, _3 = z(n2, v3, h3, i3, f4, o4, e3, l3, c3, a4), w3 = v3.__e, (h3.ref != v3.ref || 8 & h3.__u) && (h3.ref && G(h3.ref, null, v3, h3), v3.ref && a4.push(v3.ref, v3.__c || w3, v3)), d3 = d3 || w3, 4 & v3.__u ? (l3 = A(v3, l3, n2, !h3.__v), h3.__e && (h3.__e = null)) : "function" == typeof v3.type && void 0 !== _3 ? l3 = _3 : w3 && (l3 = w3.nextSibling), v3.__u &= -21);
     return r3.__e = d3, l3;
   }
   function q(n2, t3, r3, u3, i3) {
@@ -127,13 +127,13 @@
     };
   }
   function z(t3, r3, u3, i3, f4, o4, e3, l3, c3, a4) {
-    var s3, p3, v3, d3, k2, b, m3, M, C3, j2, L2, H2, q2, A3, O, P2, T2, N2, V2 = r3.type;
+    var s3, p3, v3, d3, k2, b2, m3, M, C3, j2, L2, H2, q2, A3, O, P2, T3, N2, V2 = r3.type;
     if (r3.constructor !== h) return null;
     128 & u3.__u && (c3 = 32 & u3.__u, s3 = u3.__c.__z) && (r3.__u |= c3, p3 = o4 = [], 8 == s3.nodeType ? l3 = B(s3, o4) : o4.push(s3), l3 = o4[0] || l3), (s3 = n.__b) && s3(r3);
     n: if ("function" == typeof V2) {
       v3 = e3.length;
       try {
-        if (M = r3.props, C3 = (s3 = V2.prototype) && s3.render, j2 = (s3 = V2.contextType) && i3[s3.__c], L2 = s3 ? j2 ? j2.props.value : s3.__ : i3, (d3 = u3.__c) ? (r3.__c = d3, 2 & d3.__g && (d3.__g |= 1)) : (C3 ? r3.__c = d3 = new V2(M, L2) : (r3.__c = d3 = new x(M, L2), d3.constructor = V2, d3.render = K), j2 && j2.sub(d3), d3.state || (d3.state = {}), d3.__n = i3, d3.__g |= 8, d3.__h = [], d3.__k = []), C3 && (d3.__s || (d3.__s = d3.state), V2.getDerivedStateFromProps && (d3.__s == d3.state && (d3.__s = _({}, d3.__s)), _(d3.__s, V2.getDerivedStateFromProps(M, d3.__s)))), k2 = d3.props, b = d3.state, d3.__v = r3, u3.__c) {
+        if (M = r3.props, C3 = (s3 = V2.prototype) && s3.render, j2 = (s3 = V2.contextType) && i3[s3.__c], L2 = s3 ? j2 ? j2.props.value : s3.__ : i3, (d3 = u3.__c) ? (r3.__c = d3, 2 & d3.__g && (d3.__g |= 1)) : (C3 ? r3.__c = d3 = new V2(M, L2) : (r3.__c = d3 = new x(M, L2), d3.constructor = V2, d3.render = K), j2 && j2.sub(d3), d3.state || (d3.state = {}), d3.__n = i3, d3.__g |= 8, d3.__h = [], d3.__k = []), C3 && (d3.__s || (d3.__s = d3.state), V2.getDerivedStateFromProps && (d3.__s == d3.state && (d3.__s = _({}, d3.__s)), _(d3.__s, V2.getDerivedStateFromProps(M, d3.__s)))), k2 = d3.props, b2 = d3.state, d3.__v = r3, u3.__c) {
           if (M !== k2 && C3 && !V2.getDerivedStateFromProps && d3.componentWillReceiveProps && d3.componentWillReceiveProps(M, L2), r3.__v == u3.__v && !(8 & d3.__g) || !(4 & d3.__g) && d3.shouldComponentUpdate && false === d3.shouldComponentUpdate(M, d3.__s, L2)) {
             r3.__v != u3.__v && (d3.props = M, d3.state = d3.__s, d3.__g &= -9), r3.__e = u3.__e, r3.__k = u3.__k, r3.__k.some(function(n2) {
               n2 && (n2.__ = r3);
@@ -141,21 +141,21 @@
             break n;
           }
           d3.componentWillUpdate && d3.componentWillUpdate(M, d3.__s, L2), C3 && d3.componentDidUpdate && d3.__h.push(function() {
-            d3.componentDidUpdate(k2, b, m3);
+            d3.componentDidUpdate(k2, b2, m3);
           });
         } else C3 && !V2.getDerivedStateFromProps && d3.componentWillMount && d3.componentWillMount(), C3 && d3.componentDidMount && d3.__h.push(d3.componentDidMount);
         d3.context = L2, d3.props = M, d3.__P = t3, d3.__g &= -5, H2 = n.__r, q2 = C3 ? 25 : 0;
         do {
           d3.__g &= -9, H2 && H2(r3), s3 = d3.render(d3.props, d3.state = d3.__s, d3.context);
         } while (8 & d3.__g && ++q2 < 25);
-        C3 && (y.push.apply(d3.__h, d3.__k), d3.__k = []), d3.state = d3.__s, d3.getChildContext && (i3 = _({}, i3, d3.getChildContext())), C3 && u3.__c && d3.getSnapshotBeforeUpdate && (m3 = d3.getSnapshotBeforeUpdate(k2, b)), A3 = s3 && s3.type === $ && null == s3.key ? s3.props.children : s3, M.__P && (s3 = l3, f4 = (t3 = M.__P).namespaceURI, c3 = o4 = null, u3.props && u3.props.__P != t3 && (u3.__k.some(function(n2) {
+        C3 && (y.push.apply(d3.__h, d3.__k), d3.__k = []), d3.state = d3.__s, d3.getChildContext && (i3 = _({}, i3, d3.getChildContext())), C3 && u3.__c && d3.getSnapshotBeforeUpdate && (m3 = d3.getSnapshotBeforeUpdate(k2, b2)), A3 = s3 && s3.type === $ && null == s3.key ? s3.props.children : s3, M.__P && (s3 = l3, f4 = (t3 = M.__P).namespaceURI, c3 = o4 = null, u3.props && u3.props.__P != t3 && (u3.__k.some(function(n2) {
           n2 && J(n2, n2);
         }), u3.__k = null), l3 = u3.__k ? S(u3, 0) : null), l3 = I(t3, w(A3) ? A3 : [A3], r3, u3, i3, f4, o4, e3, l3, c3, a4), M.__P && (r3.__e = null, l3 = s3), r3.__u &= -161, p3 && p3.some(g), d3.__h.length && e3.push(d3), 1 & d3.__g && (d3.__g &= -4);
       } catch (t4) {
         if (e3.length = v3, r3.__v = null, c3 || o4) if (t4 && t4.then) {
           if (r3.__u |= 128 | c3, o4) {
-            for (~(T2 = o4.indexOf(l3 || void 0)) || (T2 = o4.length); (N2 = o4[T2 - 1]) && 8 == N2.nodeType; ) T2--;
-            for (; T2 < o4.length; T2++) if (N2 = o4[T2]) if (o4[T2] = null, O) {
+            for (~(T3 = o4.indexOf(l3 || void 0)) || (T3 = o4.length); (N2 = o4[T3 - 1]) && 8 == N2.nodeType; ) T3--;
+            for (; T3 < o4.length; T3++) if (N2 = o4[T3]) if (o4[T3] = null, O) {
               if (N2 == P2) break;
             } else {
               if (8 != N2.nodeType) break;
@@ -199,7 +199,7 @@
     });
   }
   function F(t3, r3, u3, i3, f4, o4, e3, l3, c3, a4) {
-    var s3, h3, y3, _3, k2, b, m3, M, $2 = u3.props || p, x2 = r3.props, C3 = r3.type;
+    var s3, h3, y3, _3, k2, b2, m3, M, $2 = u3.props || p, x2 = r3.props, C3 = r3.type;
     if ("svg" == C3 ? f4 = "http://www.w3.org/2000/svg" : "math" == C3 ? f4 = "http://www.w3.org/1998/Math/MathML" : f4 || (f4 = "http://www.w3.org/1999/xhtml"), o4) {
       for (s3 = 0; s3 < o4.length; s3++) if ((k2 = o4[s3]) && (C3 ? k2.localName == C3 : 3 == k2.nodeType)) {
         t3 = k2, o4[s3] = null;
@@ -213,8 +213,8 @@
     if (C3) {
       if (a4 = "template" == C3 && t3.content || t3, o4 = "textarea" == C3 && null != x2.defaultValue ? null : o4 && d.call(a4.childNodes), !l3 && o4) for ($2 = {}, s3 = 0; s3 < t3.attributes.length; s3++) $2[(k2 = t3.attributes[s3]).name] = k2.value;
       for (s3 in $2) k2 = $2[s3], "dangerouslySetInnerHTML" == s3 ? y3 = k2 : "children" == s3 || s3 in x2 || "value" == s3 && "defaultValue" in x2 || "checked" == s3 && "defaultChecked" in x2 || N(t3, s3, null, k2, f4);
-      for (s3 in x2) k2 = x2[s3], "children" == s3 ? _3 = k2 : "dangerouslySetInnerHTML" == s3 ? h3 = k2 : "value" == s3 ? b = k2 : "checked" == s3 ? m3 = k2 : l3 && "function" != typeof k2 || $2[s3] === k2 || N(t3, s3, k2, $2[s3], f4);
-      h3 ? (l3 || y3 && (h3.__html == y3.__html || h3.__html == t3.innerHTML) || (t3.innerHTML = h3.__html), r3.__k = []) : (y3 && (t3.textContent = ""), ("foreignObject" == C3 || "http://www.w3.org/1998/Math/MathML" == f4 && v.test(C3)) && (f4 = "http://www.w3.org/1999/xhtml"), I(a4, w(_3) ? _3 : [_3], r3, u3, i3, f4, o4, e3, o4 ? o4[0] : u3.__k && S(u3, 0), l3, c3), o4 && o4.some(g)), l3 && "textarea" != C3 || (s3 = "value", "progress" == C3 && null == b ? t3.removeAttribute(s3) : null == b || b === t3[s3] && ("progress" != C3 || b) || N(t3, s3, b, $2[s3], f4), s3 = "checked", null != m3 && m3 != t3[s3] && N(t3, s3, m3, $2[s3], f4));
+      for (s3 in x2) k2 = x2[s3], "children" == s3 ? _3 = k2 : "dangerouslySetInnerHTML" == s3 ? h3 = k2 : "value" == s3 ? b2 = k2 : "checked" == s3 ? m3 = k2 : l3 && "function" != typeof k2 || $2[s3] === k2 || N(t3, s3, k2, $2[s3], f4);
+      h3 ? (l3 || y3 && (h3.__html == y3.__html || h3.__html == t3.innerHTML) || (t3.innerHTML = h3.__html), r3.__k = []) : (y3 && (t3.textContent = ""), ("foreignObject" == C3 || "http://www.w3.org/1998/Math/MathML" == f4 && v.test(C3)) && (f4 = "http://www.w3.org/1999/xhtml"), I(a4, w(_3) ? _3 : [_3], r3, u3, i3, f4, o4, e3, o4 ? o4[0] : u3.__k && S(u3, 0), l3, c3), o4 && o4.some(g)), l3 && "textarea" != C3 || (s3 = "value", "progress" == C3 && null == b2 ? t3.removeAttribute(s3) : null == b2 || b2 === t3[s3] && ("progress" != C3 || b2) || N(t3, s3, b2, $2[s3], f4), s3 = "checked", null != m3 && m3 != t3[s3] && N(t3, s3, m3, $2[s3], f4));
     } else $2 === x2 || l3 && t3.data == x2 || (t3.data = x2);
     return t3;
   }
@@ -317,6 +317,20 @@
     var i3 = y2(t2++, 3);
     !a2.__s && E2(i3.__H, u3) && (i3.__P = true, i3.__ = n2, i3.u = u3, r2.__H.__h.push(i3));
   }
+  function T2(n2) {
+    return f2 = 5, w2(function() {
+      return { current: n2 };
+    }, []);
+  }
+  function w2(n2, r3) {
+    var u3 = y2(t2++, 7);
+    return E2(u3.__H, r3) && (u3.__ = n2(), u3.__H = r3), u3.__;
+  }
+  function b(n2, t3) {
+    return f2 = 8, w2(function() {
+      return n2;
+    }, t3);
+  }
   function g2() {
     var n2;
     do {
@@ -407,6 +421,51 @@
     return "function" == typeof t3 ? t3(n2) : t3;
   }
 
+  // src/routes.ts
+  var PROVIDER_TABS = ["overview", "members", "roles", "clients", "events", "usage", "settings"];
+  var CLIENT_TABS = ["overview", "members", "collections", "items", "groups", "events"];
+  function query(s3) {
+    const out = {};
+    for (const [k2, v3] of new URLSearchParams(s3)) out[k2] = v3;
+    return out;
+  }
+  function parseRoute(hash) {
+    const raw = hash.replace(/^#/, "");
+    const qi = raw.indexOf("?");
+    const path = (qi < 0 ? raw : raw.slice(0, qi)) || "/";
+    const q2 = query(qi < 0 ? "" : raw.slice(qi + 1));
+    const parts = path.split("/").filter((p3) => p3 !== "").map(decodeURIComponent);
+    switch (path) {
+      case "/":
+        return { name: "home" };
+      case "/sign-in":
+        return { name: "signIn" };
+      case "/two-step":
+        return { name: "twoStep", next: q2.next ?? "" };
+      case "/account":
+        return { name: "account" };
+      case "/providers/setup-provider":
+      case "/setup-provider":
+        return { name: "setupProvider", q: q2 };
+      case "/providers/accept-provider":
+      case "/accept-provider":
+        return { name: "acceptProvider", q: q2 };
+      case "/accept-organization":
+        return { name: "acceptOrg", q: q2 };
+    }
+    if (parts[0] === "p" && parts[1] !== void 0) {
+      const tab = parts[2] ?? "overview";
+      if (PROVIDER_TABS.includes(tab) && parts.length <= 4 && (parts[3] === void 0 || tab === "clients")) {
+        return { name: "provider", providerId: parts[1], tab, clientId: parts[3] ?? null };
+      }
+    }
+    if (parts[0] === "c" && parts[1] !== void 0 && parts.length <= 3) {
+      const tab = parts[2] ?? "overview";
+      if (CLIENT_TABS.includes(tab)) return { name: "client", organizationId: parts[1], tab };
+    }
+    return { name: "notFound", path };
+  }
+
   // src/agent-protocol.ts
   function portTransport(port) {
     return {
@@ -418,6 +477,34 @@
     };
   }
   var isObject = (x2) => typeof x2 === "object" && x2 !== null;
+  var METHOD_LIST = {
+    ping: true,
+    status: true,
+    login: true,
+    sendEmailCode: true,
+    register: true,
+    unlock: true,
+    lock: true,
+    signOut: true,
+    profile: true,
+    api: true,
+    apiWithPassword: true,
+    ownFingerprint: true,
+    setupProvider: true,
+    providerFingerprints: true,
+    confirmProviderMember: true,
+    createClient: true,
+    launch: true,
+    launched: true,
+    orgFingerprints: true,
+    confirmOrgMember: true,
+    collections: true,
+    saveCollection: true,
+    items: true,
+    saveItem: true,
+    revealPassword: true
+  };
+  var METHODS = new Set(Object.keys(METHOD_LIST));
   var AgentCallError = class extends Error {
     constructor(error) {
       super(error.message);
@@ -425,6 +512,10 @@
       this.name = "AgentCallError";
     }
     error;
+    /** The server says the caller must turn on two-step login first. */
+    get twoStepRequired() {
+      return this.error.validationErrors !== null && "twoStepLoginRequired" in this.error.validationErrors;
+    }
   };
   var AgentClient = class {
     constructor(transport) {
@@ -462,101 +553,2519 @@
     return (a4 || i3) && (s3.__source = a4, s3.__self = i3), n.vnode && n.vnode(s3), s3;
   }
 
-  // src/app.tsx
-  function parseRoute(hash) {
-    const path = hash.replace(/^#/, "").split("?")[0] || "/";
-    switch (path) {
-      case "/":
-      case "/sign-in":
-        return { name: "signIn" };
-      default:
-        return { name: "notFound", path };
-    }
-  }
-  function useRoute() {
-    const [route, setRoute] = d2(() => parseRoute(location.hash));
-    A2(() => {
-      const onChange = () => setRoute(parseRoute(location.hash));
-      addEventListener("hashchange", onChange);
-      return () => removeEventListener("hashchange", onChange);
-    }, []);
-    return route;
-  }
-  var agent = null;
-  function connectAgent() {
-    if (agent === null) {
+  // src/ui.tsx
+  var client = null;
+  function agentClient() {
+    if (client === null) {
       const worker = new SharedWorker("agent.js", { name: "keyfleet-agent" });
-      agent = new AgentClient(portTransport(worker.port));
+      client = new AgentClient(portTransport(worker.port));
     }
-    return agent;
+    return client;
   }
-  function useAgentStatus() {
-    const [state, setState] = d2({ kind: "connecting" });
+  var sessionEndedListeners = /* @__PURE__ */ new Set();
+  function onSessionEnded(l3) {
+    sessionEndedListeners.add(l3);
+    return () => sessionEndedListeners.delete(l3);
+  }
+  async function call(method, params) {
+    try {
+      return await agentClient().call(method, params);
+    } catch (e3) {
+      if (e3 instanceof AgentCallError) {
+        if (e3.error.status === 401) for (const l3 of sessionEndedListeners) l3();
+        else if (e3.twoStepRequired && !location.hash.startsWith("#/two-step")) {
+          location.hash = `#/two-step?next=${encodeURIComponent(location.hash)}`;
+        }
+      }
+      throw e3;
+    }
+  }
+  function errText(e3) {
+    return e3 instanceof Error ? e3.message : "Something went wrong.";
+  }
+  function useLoad(fn, key) {
+    const [data, setData] = d2(void 0);
+    const [error, setError] = d2(null);
+    const [loading, setLoading] = d2(true);
+    const [n2, setN] = d2(0);
     A2(() => {
-      if (typeof SharedWorker === "undefined") {
-        setState({ kind: "unavailable", reason: "this browser has no SharedWorker" });
+      let live = true;
+      setLoading(true);
+      fn().then(
+        (d3) => {
+          if (!live) return;
+          setData(d3);
+          setError(null);
+          setLoading(false);
+        },
+        (e3) => {
+          if (!live) return;
+          setError(e3);
+          setLoading(false);
+        }
+      );
+      return () => {
+        live = false;
+      };
+    }, [key, n2]);
+    const reload = b(() => setN((x2) => x2 + 1), []);
+    return { data, error, loading, reload };
+  }
+  function ErrorNote({ error }) {
+    if (error === null || error === void 0 || error === "") return null;
+    return /* @__PURE__ */ a3("p", { class: "error", role: "alert", children: typeof error === "string" ? error : errText(error) });
+  }
+  function Loading({ what }) {
+    return /* @__PURE__ */ a3("p", { class: "note", role: "status", children: [
+      "Loading ",
+      what,
+      "\u2026"
+    ] });
+  }
+  var dialogSeq = 0;
+  function Dialog({
+    title,
+    onClose,
+    children
+  }) {
+    const ref = T2(null);
+    const [id] = d2(() => `dialog-${++dialogSeq}`);
+    A2(() => {
+      const d3 = ref.current;
+      if (d3 !== null && !d3.open) d3.showModal();
+      return () => {
+        if (d3 !== null && d3.open) d3.close();
+      };
+    }, []);
+    return /* @__PURE__ */ a3(
+      "dialog",
+      {
+        ref,
+        "aria-labelledby": id,
+        onCancel: (e3) => {
+          e3.preventDefault();
+          onClose();
+        },
+        children: [
+          /* @__PURE__ */ a3("h2", { id, children: title }),
+          children,
+          /* @__PURE__ */ a3("button", { type: "button", class: "secondary close", onClick: onClose, children: "Close" })
+        ]
+      }
+    );
+  }
+  function ActionForm({
+    action,
+    submit,
+    busyText,
+    children,
+    label
+  }) {
+    const [busy, setBusy] = d2(false);
+    const [error, setError] = d2(null);
+    return /* @__PURE__ */ a3(
+      "form",
+      {
+        "aria-label": label,
+        onSubmit: (e3) => {
+          e3.preventDefault();
+          if (busy) return;
+          setBusy(true);
+          setError(null);
+          action().then(
+            () => setBusy(false),
+            (err) => {
+              setBusy(false);
+              setError(err);
+            }
+          );
+        },
+        children: [
+          children,
+          /* @__PURE__ */ a3("button", { type: "submit", disabled: busy, children: busy ? busyText ?? "Working\u2026" : submit }),
+          /* @__PURE__ */ a3(ErrorNote, { error })
+        ]
+      }
+    );
+  }
+  var fieldSeq = 0;
+  function Field({
+    label,
+    value,
+    onInput,
+    type = "text",
+    required = false,
+    autocomplete,
+    readOnly = false,
+    hint
+  }) {
+    const [id] = d2(() => `field-${++fieldSeq}`);
+    return /* @__PURE__ */ a3($, { children: [
+      /* @__PURE__ */ a3("label", { for: id, children: label }),
+      /* @__PURE__ */ a3(
+        "input",
+        {
+          id,
+          ...{ type },
+          value,
+          required,
+          readOnly,
+          autocomplete: autocomplete ?? "off",
+          "aria-describedby": hint === void 0 ? void 0 : `${id}-hint`,
+          onInput: (e3) => onInput(e3.currentTarget.value)
+        }
+      ),
+      hint === void 0 ? null : /* @__PURE__ */ a3("p", { class: "hint", id: `${id}-hint`, children: hint })
+    ] });
+  }
+  function ActionButton({
+    label,
+    action,
+    class: cls,
+    ariaLabel
+  }) {
+    const [busy, setBusy] = d2(false);
+    const [error, setError] = d2(null);
+    return /* @__PURE__ */ a3($, { children: [
+      /* @__PURE__ */ a3(
+        "button",
+        {
+          type: "button",
+          class: cls ?? "secondary",
+          "aria-label": ariaLabel,
+          disabled: busy,
+          onClick: () => {
+            setBusy(true);
+            setError(null);
+            action().then(
+              () => setBusy(false),
+              (e3) => {
+                setBusy(false);
+                setError(e3);
+              }
+            );
+          },
+          children: label
+        }
+      ),
+      error === null ? null : /* @__PURE__ */ a3("span", { class: "error", role: "alert", children: errText(error) })
+    ] });
+  }
+  function downloadText(fileName, text, type = "text/csv") {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a4 = document.createElement("a");
+    a4.href = url;
+    a4.download = fileName;
+    document.body.append(a4);
+    a4.click();
+    a4.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1e4);
+  }
+  function deviceIdentifier() {
+    let id = localStorage.getItem("keyfleet.deviceIdentifier");
+    if (id === null) {
+      id = crypto.randomUUID();
+      localStorage.setItem("keyfleet.deviceIdentifier", id);
+    }
+    return id;
+  }
+  function CopyButton({ text, label }) {
+    const [done, setDone] = d2(false);
+    return /* @__PURE__ */ a3(
+      "button",
+      {
+        type: "button",
+        class: "secondary small",
+        "aria-label": label,
+        onClick: () => {
+          navigator.clipboard?.writeText(text).then(
+            () => setDone(true),
+            () => setDone(false)
+          );
+        },
+        children: done ? "Copied" : "Copy"
+      }
+    );
+  }
+  function formatDate(iso) {
+    if (iso === null || iso === void 0) return "\u2014";
+    const d3 = new Date(iso);
+    return Number.isNaN(d3.getTime()) ? iso : d3.toLocaleString();
+  }
+
+  // src/webauthn.ts
+  function b64urlToBytes(s3) {
+    const std = s3.replace(/-/g, "+").replace(/_/g, "/");
+    const bin = atob(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
+    const out = new Uint8Array(bin.length);
+    for (let i3 = 0; i3 < bin.length; i3++) out[i3] = bin.charCodeAt(i3);
+    return out;
+  }
+  function bytesToB64url(b2) {
+    let bin = "";
+    for (const x2 of new Uint8Array(b2)) bin += String.fromCharCode(x2);
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function bytesToB64(b2) {
+    let bin = "";
+    for (const x2 of new Uint8Array(b2)) bin += String.fromCharCode(x2);
+    return btoa(bin);
+  }
+  var obj = (x2) => typeof x2 === "object" && x2 !== null ? x2 : {};
+  function unwrap(options) {
+    const o4 = obj(options);
+    return "publicKey" in o4 ? obj(o4.publicKey) : o4;
+  }
+  async function assertForLogin(options) {
+    const o4 = unwrap(options);
+    const allow = Array.isArray(o4.allowCredentials) ? o4.allowCredentials : [];
+    const publicKey = {
+      challenge: b64urlToBytes(String(o4.challenge)),
+      allowCredentials: allow.map((c3) => ({
+        type: "public-key",
+        id: b64urlToBytes(String(obj(c3).id))
+      })),
+      userVerification: o4.userVerification ?? "discouraged"
+    };
+    if (typeof o4.rpId === "string") publicKey.rpId = o4.rpId;
+    if (typeof o4.timeout === "number") publicKey.timeout = o4.timeout;
+    const cred = await navigator.credentials.get({ publicKey });
+    if (cred === null) throw new Error("No security key answered.");
+    const r3 = cred.response;
+    return JSON.stringify({
+      id: cred.id,
+      rawId: bytesToB64url(cred.rawId),
+      type: cred.type,
+      extensions: {},
+      response: {
+        authenticatorData: bytesToB64url(r3.authenticatorData),
+        clientDataJson: bytesToB64url(r3.clientDataJSON),
+        signature: bytesToB64url(r3.signature),
+        userHandle: r3.userHandle === null ? null : bytesToB64url(r3.userHandle)
+      }
+    });
+  }
+  async function createForRegistration(options) {
+    const o4 = unwrap(options);
+    const user = obj(o4.user);
+    const exclude = Array.isArray(o4.excludeCredentials) ? o4.excludeCredentials : [];
+    const publicKey = {
+      rp: obj(o4.rp),
+      user: {
+        id: b64urlToBytes(String(user.id)),
+        name: String(user.name),
+        displayName: String(user.displayName ?? user.name)
+      },
+      challenge: b64urlToBytes(String(o4.challenge)),
+      pubKeyCredParams: Array.isArray(o4.pubKeyCredParams) ? o4.pubKeyCredParams : [{ type: "public-key", alg: -7 }],
+      excludeCredentials: exclude.map((c3) => ({ type: "public-key", id: b64urlToBytes(String(obj(c3).id)) }))
+    };
+    if (typeof o4.timeout === "number") publicKey.timeout = o4.timeout;
+    if (typeof o4.attestation === "string") publicKey.attestation = o4.attestation;
+    if (typeof o4.authenticatorSelection === "object" && o4.authenticatorSelection !== null) {
+      publicKey.authenticatorSelection = o4.authenticatorSelection;
+    }
+    const cred = await navigator.credentials.create({ publicKey });
+    if (cred === null) throw new Error("No security key answered.");
+    const r3 = cred.response;
+    return {
+      id: cred.id,
+      rawId: bytesToB64url(cred.rawId),
+      type: cred.type,
+      extensions: {},
+      response: {
+        AttestationObject: bytesToB64(r3.attestationObject),
+        clientDataJson: bytesToB64(r3.clientDataJSON)
+      }
+    };
+  }
+
+  // src/screens/auth.tsx
+  var PROVIDER_NAMES = {
+    0: "Authenticator app",
+    1: "Email",
+    7: "Security key",
+    8: "Recovery code"
+  };
+  function rememberKey(email) {
+    return `keyfleet.remember.${email.trim().toLowerCase()}`;
+  }
+  function SignIn({
+    fixedEmail,
+    onSignedIn,
+    heading = "Sign in"
+  }) {
+    const [email, setEmail] = d2(fixedEmail ?? "");
+    const [password, setPassword] = d2("");
+    const [challenge, setChallenge] = d2(null);
+    const finish = (r3, remember) => {
+      if (r3.kind === "twoFactor") {
+        setChallenge(r3.challenge);
         return;
       }
-      connectAgent().call("status", {}).then(
-        (status) => setState({ kind: "ready", status }),
-        (e3) => setState({ kind: "unavailable", reason: e3 instanceof Error ? e3.message : "no answer" })
-      );
-    }, []);
-    return state;
-  }
-  function AgentStatusLine({ state }) {
-    let text;
-    switch (state.kind) {
-      case "connecting":
-        text = "Connecting to the key agent\u2026";
-        break;
-      case "unavailable":
-        text = `Key agent unavailable: ${state.reason}.`;
-        break;
-      case "ready":
-        text = state.status.signedIn ? `Signed in as ${state.status.email}.` : "Key agent ready. Not signed in.";
-        break;
-    }
-    return /* @__PURE__ */ a3("p", { role: "status", class: `agent-status agent-${state.kind}`, children: text });
-  }
-  function SignIn() {
-    const [note, setNote] = d2("");
-    return /* @__PURE__ */ a3("section", { "aria-labelledby": "sign-in-heading", class: "card", children: [
-      /* @__PURE__ */ a3("h2", { id: "sign-in-heading", children: "Sign in" }),
-      /* @__PURE__ */ a3(
-        "form",
+      if (remember && r3.rememberToken !== null) localStorage.setItem(rememberKey(email), r3.rememberToken);
+      onSignedIn(r3.status);
+    };
+    if (challenge !== null) {
+      return /* @__PURE__ */ a3(
+        TwoStepLogin,
         {
-          onSubmit: (e3) => {
-            e3.preventDefault();
-            setNote("Signing in is not available yet.");
+          email,
+          password,
+          challenge,
+          onResult: finish,
+          onCancel: () => setChallenge(null)
+        }
+      );
+    }
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "sign-in-heading", class: "card", children: [
+      /* @__PURE__ */ a3("h2", { id: "sign-in-heading", children: heading }),
+      /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Sign in",
+          busyText: "Deriving key\u2026",
+          action: async () => {
+            const remembered = localStorage.getItem(rememberKey(email));
+            let r3 = await call("login", {
+              email,
+              password,
+              deviceIdentifier: deviceIdentifier(),
+              secondFactor: remembered === null ? null : { provider: 5, token: remembered, remember: false }
+            });
+            if (r3.kind === "twoFactor" && remembered !== null) {
+              localStorage.removeItem(rememberKey(email));
+              r3 = await call("login", { email, password, deviceIdentifier: deviceIdentifier(), secondFactor: null });
+            }
+            finish(r3, false);
           },
           children: [
-            /* @__PURE__ */ a3("label", { for: "email", children: "Email address" }),
-            /* @__PURE__ */ a3("input", { id: "email", name: "email", type: "email", autocomplete: "username", required: true }),
-            /* @__PURE__ */ a3("label", { for: "master-password", children: "Master password" }),
-            /* @__PURE__ */ a3("input", { id: "master-password", name: "password", type: "password", autocomplete: "current-password", required: true }),
-            /* @__PURE__ */ a3("button", { type: "submit", children: "Sign in" }),
-            /* @__PURE__ */ a3("p", { class: "note", "aria-live": "polite", children: note })
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "Email address",
+                type: "email",
+                value: email,
+                onInput: setEmail,
+                required: true,
+                autocomplete: "username",
+                readOnly: fixedEmail !== void 0
+              }
+            ),
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "Master password",
+                type: "password",
+                value: password,
+                onInput: setPassword,
+                required: true,
+                autocomplete: "current-password"
+              }
+            )
           ]
         }
       )
     ] });
   }
-  function NotFound({ path }) {
-    return /* @__PURE__ */ a3("section", { "aria-labelledby": "not-found-heading", class: "card", children: [
-      /* @__PURE__ */ a3("h2", { id: "not-found-heading", children: "Page not found" }),
-      /* @__PURE__ */ a3("p", { children: [
-        "Nothing is at ",
-        /* @__PURE__ */ a3("code", { children: path }),
-        ". ",
-        /* @__PURE__ */ a3("a", { href: "#/", children: "Go to the start page" }),
-        "."
+  function TwoStepLogin({
+    email,
+    password,
+    challenge,
+    onResult,
+    onCancel
+  }) {
+    const offered = challenge.providers.filter((p3) => p3 in PROVIDER_NAMES);
+    const [provider, setProvider] = d2(offered.includes(0) ? 0 : offered[0] ?? 8);
+    const [code, setCode] = d2("");
+    const [remember, setRemember] = d2(false);
+    const [note, setNote] = d2("");
+    const send = async (token) => {
+      const r3 = await call("login", {
+        email,
+        password,
+        deviceIdentifier: deviceIdentifier(),
+        secondFactor: { provider, token: token.trim().replace(/\s/g, ""), remember }
+      });
+      onResult(r3, remember);
+    };
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "two-step-heading", class: "card", children: [
+      /* @__PURE__ */ a3("h2", { id: "two-step-heading", children: "Two-step login" }),
+      /* @__PURE__ */ a3("fieldset", { children: [
+        /* @__PURE__ */ a3("legend", { children: "Method" }),
+        [...offered, ...offered.includes(8) ? [] : [8]].map((p3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+          /* @__PURE__ */ a3("input", { type: "radio", name: "tf", checked: provider === p3, onChange: () => setProvider(p3) }),
+          " ",
+          PROVIDER_NAMES[p3]
+        ] }, p3))
+      ] }),
+      provider === 7 ? /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Use security key",
+          action: async () => send(await assertForLogin(challenge.webauthn)),
+          children: [
+            /* @__PURE__ */ a3("p", { children: "Insert or touch your security key when the browser asks." }),
+            /* @__PURE__ */ a3(RememberBox, { value: remember, onChange: setRemember })
+          ]
+        }
+      ) : /* @__PURE__ */ a3(ActionForm, { submit: "Continue", busyText: "Checking\u2026", action: () => send(code), children: [
+        provider === 1 ? /* @__PURE__ */ a3($, { children: [
+          /* @__PURE__ */ a3("p", { children: [
+            "We sent a code to ",
+            challenge.email ?? "your email address",
+            "."
+          ] }),
+          /* @__PURE__ */ a3(
+            ActionButton,
+            {
+              label: "Send the code again",
+              action: async () => {
+                await call("sendEmailCode", { email, password });
+                setNote("Code sent.");
+              }
+            }
+          ),
+          /* @__PURE__ */ a3("p", { class: "note", "aria-live": "polite", children: note })
+        ] }) : null,
+        /* @__PURE__ */ a3(
+          Field,
+          {
+            label: provider === 8 ? "Recovery code" : provider === 1 ? "Code from the email" : "Code from the authenticator app",
+            value: code,
+            onInput: setCode,
+            required: true,
+            autocomplete: "one-time-code"
+          }
+        ),
+        /* @__PURE__ */ a3(RememberBox, { value: remember, onChange: setRemember })
+      ] }),
+      /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: onCancel, children: "Back" })
+    ] });
+  }
+  function RememberBox({ value, onChange }) {
+    return /* @__PURE__ */ a3("label", { class: "inline", children: [
+      /* @__PURE__ */ a3("input", { type: "checkbox", checked: value, onChange: (e3) => onChange(e3.currentTarget.checked) }),
+      " ",
+      "Remember this browser for two-step login"
+    ] });
+  }
+  function CreateAccount({
+    email,
+    invitation,
+    onSignedIn
+  }) {
+    const [name, setName] = d2("");
+    const [password, setPassword] = d2("");
+    const [again, setAgain] = d2("");
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "create-heading", class: "card", children: [
+      /* @__PURE__ */ a3("h2", { id: "create-heading", children: "Create your account" }),
+      /* @__PURE__ */ a3("p", { children: "Your master password never leaves this browser. Nobody can reset it for you: keep it somewhere safe." }),
+      /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Create account",
+          busyText: "Creating keys\u2026",
+          action: async () => {
+            if (password.length < 12) throw new Error("Use a master password of at least 12 characters.");
+            if (password !== again) throw new Error("The two passwords differ.");
+            const r3 = await call("register", {
+              email,
+              name,
+              password,
+              invitation,
+              deviceIdentifier: deviceIdentifier()
+            });
+            if (r3.kind === "ok") onSignedIn(r3.status);
+            else throw new Error("Sign in to continue.");
+          },
+          children: [
+            /* @__PURE__ */ a3(Field, { label: "Email address", type: "email", value: email, onInput: () => void 0, readOnly: true }),
+            /* @__PURE__ */ a3(Field, { label: "Your name", value: name, onInput: setName, required: true, autocomplete: "name" }),
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "Master password",
+                type: "password",
+                value: password,
+                onInput: setPassword,
+                required: true,
+                autocomplete: "new-password",
+                hint: "At least 12 characters."
+              }
+            ),
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "Master password again",
+                type: "password",
+                value: again,
+                onInput: setAgain,
+                required: true,
+                autocomplete: "new-password"
+              }
+            )
+          ]
+        }
+      )
+    ] });
+  }
+  function AccountStep({
+    email,
+    invitation,
+    onSignedIn
+  }) {
+    const [haveAccount, setHaveAccount] = d2(false);
+    return /* @__PURE__ */ a3($, { children: [
+      haveAccount ? /* @__PURE__ */ a3(SignIn, { fixedEmail: email, onSignedIn }) : /* @__PURE__ */ a3(CreateAccount, { email, invitation, onSignedIn }),
+      /* @__PURE__ */ a3("p", { class: "center", children: /* @__PURE__ */ a3("button", { type: "button", class: "link", onClick: () => setHaveAccount(!haveAccount), children: haveAccount ? "I need a new account" : "I already have an account" }) })
+    ] });
+  }
+  function useProfile(status, n2) {
+    return useLoad(
+      async () => status.signedIn && !status.locked ? call("profile", {}) : null,
+      `${status.signedIn ? status.email : ""}:${n2}`
+    );
+  }
+  function Steps({ steps, current }) {
+    return /* @__PURE__ */ a3("ol", { class: "steps", "aria-label": "Steps", children: steps.map((s3, i3) => /* @__PURE__ */ a3("li", { "aria-current": i3 === current ? "step" : void 0, class: i3 < current ? "done" : "", children: s3 }, s3)) });
+  }
+  function SetupProvider({
+    q: q2,
+    status,
+    onStatus
+  }) {
+    const [n2, setN] = d2(0);
+    const profile = useProfile(status, n2);
+    const [name, setName] = d2("");
+    const [businessName, setBusinessName] = d2("");
+    const [billingEmail, setBillingEmail] = d2(q2.email ?? "");
+    const email = q2.email ?? "";
+    const providerId = q2.providerId ?? "";
+    const steps = ["Account", "Two-step login", "Provider"];
+    if (!status.signedIn) {
+      return /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3(Steps, { steps, current: 0 }),
+        /* @__PURE__ */ a3(
+          AccountStep,
+          {
+            email,
+            invitation: { kind: "provider", id: q2.providerUserId ?? "", token: q2.token ?? "" },
+            onSignedIn: onStatus
+          }
+        )
+      ] });
+    }
+    if (profile.loading && profile.data === void 0) return /* @__PURE__ */ a3(Loading, { what: "your account" });
+    if (profile.data === null || profile.data === void 0) return /* @__PURE__ */ a3(ErrorNote, { error: profile.error });
+    if (profile.data.providers.some((p3) => p3.id === providerId && p3.hasKey)) {
+      return /* @__PURE__ */ a3("section", { class: "card", "aria-labelledby": "setup-done", children: [
+        /* @__PURE__ */ a3("h2", { id: "setup-done", children: "The provider is set up" }),
+        /* @__PURE__ */ a3("p", { children: /* @__PURE__ */ a3("a", { href: `#/p/${providerId}/members`, children: "Invite your team" }) })
+      ] });
+    }
+    if (!profile.data.twoFactorEnabled) {
+      return /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3(Steps, { steps, current: 1 }),
+        /* @__PURE__ */ a3(TwoStepSetup, { email: status.email, onEnabled: () => setN(n2 + 1), intro: "Provider members must use two-step login. Turn it on to continue." })
+      ] });
+    }
+    return /* @__PURE__ */ a3($, { children: [
+      /* @__PURE__ */ a3(Steps, { steps, current: 2 }),
+      /* @__PURE__ */ a3("section", { "aria-labelledby": "setup-heading", class: "card", children: [
+        /* @__PURE__ */ a3("h2", { id: "setup-heading", children: "Set up your provider" }),
+        /* @__PURE__ */ a3("p", { children: "A new provider key is made in this browser and wrapped to your own account key." }),
+        /* @__PURE__ */ a3(
+          ActionForm,
+          {
+            submit: "Set up provider",
+            busyText: "Setting up\u2026",
+            action: async () => {
+              await call("setupProvider", { providerId, token: q2.token ?? "", name, businessName, billingEmail });
+              location.hash = `#/p/${providerId}/members`;
+            },
+            children: [
+              /* @__PURE__ */ a3(Field, { label: "Provider name", value: name, onInput: setName, required: true }),
+              /* @__PURE__ */ a3(Field, { label: "Business name", value: businessName, onInput: setBusinessName }),
+              /* @__PURE__ */ a3(Field, { label: "Billing email", type: "email", value: billingEmail, onInput: setBillingEmail, required: true })
+            ]
+          }
+        )
       ] })
     ] });
   }
+  function OwnFingerprint({ intro }) {
+    const fp = useLoad(() => call("ownFingerprint", {}), "fp");
+    return /* @__PURE__ */ a3("div", { class: "fingerprint-box", children: [
+      /* @__PURE__ */ a3("p", { children: intro }),
+      fp.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: fp.error }) : /* @__PURE__ */ a3("p", { class: "phrase", "data-testid": "own-fingerprint", children: fp.data.phrase })
+    ] });
+  }
+  function AcceptProvider({
+    q: q2,
+    status,
+    onStatus
+  }) {
+    const [n2, setN] = d2(0);
+    const [accepted, setAccepted] = d2(false);
+    const profile = useProfile(status, n2);
+    const email = q2.email ?? "";
+    const steps = ["Account", "Two-step login", "Accept"];
+    const providerName = q2.providerName ?? "the provider";
+    if (!status.signedIn) {
+      return /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("p", { class: "lead", children: [
+          "You are invited to join ",
+          /* @__PURE__ */ a3("strong", { children: providerName }),
+          "."
+        ] }),
+        /* @__PURE__ */ a3(Steps, { steps, current: 0 }),
+        /* @__PURE__ */ a3(
+          AccountStep,
+          {
+            email,
+            invitation: { kind: "provider", id: q2.providerUserId ?? "", token: q2.token ?? "" },
+            onSignedIn: onStatus
+          }
+        )
+      ] });
+    }
+    if (profile.data === void 0 || profile.data === null) {
+      return profile.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: profile.error }) : /* @__PURE__ */ a3(Loading, { what: "your account" });
+    }
+    if (!profile.data.twoFactorEnabled) {
+      return /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3(Steps, { steps, current: 1 }),
+        /* @__PURE__ */ a3(TwoStepSetup, { email: status.email, onEnabled: () => setN(n2 + 1), intro: "Provider members must use two-step login. Turn it on to continue." })
+      ] });
+    }
+    if (!accepted) {
+      return /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3(Steps, { steps, current: 2 }),
+        /* @__PURE__ */ a3("section", { "aria-labelledby": "accept-heading", class: "card", children: [
+          /* @__PURE__ */ a3("h2", { id: "accept-heading", children: [
+            "Join ",
+            providerName
+          ] }),
+          /* @__PURE__ */ a3(
+            ActionForm,
+            {
+              submit: "Accept invitation",
+              action: async () => {
+                await call("api", {
+                  method: "POST",
+                  path: `/api/providers/${encodeURIComponent(q2.providerId ?? "")}/users/${encodeURIComponent(q2.providerUserId ?? "")}/accept`,
+                  body: { token: q2.token ?? "" }
+                });
+                setAccepted(true);
+              },
+              children: /* @__PURE__ */ a3("p", { children: [
+                "Signed in as ",
+                status.email,
+                "."
+              ] })
+            }
+          )
+        ] })
+      ] });
+    }
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "accepted-heading", class: "card", children: [
+      /* @__PURE__ */ a3("h2", { id: "accepted-heading", children: "Invitation accepted" }),
+      /* @__PURE__ */ a3("p", { children: [
+        "An administrator of ",
+        providerName,
+        " now confirms you."
+      ] }),
+      /* @__PURE__ */ a3(OwnFingerprint, { intro: "Read this fingerprint phrase to your administrator (by phone or in person). They confirm you only if it matches what their console shows:" })
+    ] });
+  }
+  function AcceptOrganization({
+    q: q2,
+    status,
+    onStatus
+  }) {
+    const [accepted, setAccepted] = d2(false);
+    const orgName = q2.organizationName ?? "the organization";
+    if (!status.signedIn) {
+      return /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("p", { class: "lead", children: [
+          "You are invited to join ",
+          /* @__PURE__ */ a3("strong", { children: orgName }),
+          "."
+        ] }),
+        /* @__PURE__ */ a3(
+          AccountStep,
+          {
+            email: q2.email ?? "",
+            invitation: { kind: "org", id: q2.organizationUserId ?? "", token: q2.token ?? "" },
+            onSignedIn: onStatus
+          }
+        )
+      ] });
+    }
+    if (!accepted) {
+      return /* @__PURE__ */ a3("section", { "aria-labelledby": "accept-org-heading", class: "card", children: [
+        /* @__PURE__ */ a3("h2", { id: "accept-org-heading", children: [
+          "Join ",
+          orgName
+        ] }),
+        /* @__PURE__ */ a3(
+          ActionForm,
+          {
+            submit: "Accept invitation",
+            action: async () => {
+              await call("api", {
+                method: "POST",
+                path: `/api/organizations/${encodeURIComponent(q2.organizationId ?? "")}/users/${encodeURIComponent(q2.organizationUserId ?? "")}/accept`,
+                body: { token: q2.token ?? "" }
+              });
+              setAccepted(true);
+            },
+            children: /* @__PURE__ */ a3("p", { children: [
+              "Signed in as ",
+              status.email,
+              "."
+            ] })
+          }
+        )
+      ] });
+    }
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "accepted-org-heading", class: "card", children: [
+      /* @__PURE__ */ a3("h2", { id: "accepted-org-heading", children: "Invitation accepted" }),
+      /* @__PURE__ */ a3("p", { children: [
+        "An administrator of ",
+        orgName,
+        " now confirms you; then its items appear in your Bitwarden apps."
+      ] }),
+      /* @__PURE__ */ a3(OwnFingerprint, { intro: "If your administrator asks, read them this fingerprint phrase:" })
+    ] });
+  }
+  function TwoStepSetup({
+    email,
+    onEnabled,
+    intro
+  }) {
+    const [password, setPassword] = d2("");
+    const [secret, setSecret] = d2(null);
+    const [code, setCode] = d2("");
+    const [recovery, setRecovery] = d2(null);
+    const [keyName, setKeyName] = d2("Security key");
+    const [n2, setN] = d2(0);
+    const list = useLoad(async () => await call("api", { method: "GET", path: "/api/two-factor" }), `tf${n2}`);
+    const enabled = (t3) => list.data?.data.some((p3) => p3.type === t3 && p3.enabled) ?? false;
+    const needPassword = () => {
+      if (password === "") throw new Error("Enter your master password first.");
+    };
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "twostep-setup-heading", class: "card wide", children: [
+      /* @__PURE__ */ a3("h2", { id: "twostep-setup-heading", children: "Two-step login" }),
+      intro === void 0 ? null : /* @__PURE__ */ a3("p", { class: "lead", children: intro }),
+      /* @__PURE__ */ a3("p", { children: [
+        "Status: authenticator app ",
+        /* @__PURE__ */ a3("strong", { children: enabled(0) ? "on" : "off" }),
+        ", security keys",
+        " ",
+        /* @__PURE__ */ a3("strong", { children: enabled(7) ? "on" : "off" }),
+        "."
+      ] }),
+      /* @__PURE__ */ a3(
+        Field,
+        {
+          label: "Your master password (confirms each change)",
+          type: "password",
+          value: password,
+          onInput: setPassword,
+          autocomplete: "current-password"
+        }
+      ),
+      /* @__PURE__ */ a3("h3", { children: "Authenticator app" }),
+      secret === null ? /* @__PURE__ */ a3(
+        ActionButton,
+        {
+          label: "Set up authenticator app",
+          class: "primary",
+          action: async () => {
+            needPassword();
+            const r3 = await call("apiWithPassword", {
+              method: "POST",
+              path: "/api/two-factor/get-authenticator",
+              body: {},
+              password
+            });
+            const key = r3.authenticator?.key ?? r3.key ?? "";
+            setSecret({ key, token: r3.userVerificationToken ?? null });
+          }
+        }
+      ) : recovery === null ? /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("p", { children: "Add this key to your authenticator app, then enter the code it shows." }),
+        /* @__PURE__ */ a3("p", { children: [
+          "Key: ",
+          /* @__PURE__ */ a3("code", { "data-testid": "totp-secret", children: secret.key })
+        ] }),
+        /* @__PURE__ */ a3("p", { class: "small", children: [
+          "Or the link: ",
+          /* @__PURE__ */ a3("code", { class: "wrap", children: `otpauth://totp/Keyfleet:${encodeURIComponent(email)}?secret=${secret.key}&issuer=Keyfleet` })
+        ] }),
+        /* @__PURE__ */ a3(
+          ActionForm,
+          {
+            submit: "Turn on",
+            action: async () => {
+              needPassword();
+              const body = { key: secret.key, token: code.trim() };
+              if (secret.token !== null) body.userVerificationToken = secret.token;
+              await call("apiWithPassword", { method: "PUT", path: "/api/two-factor/authenticator", body, password });
+              const r3 = await call("apiWithPassword", {
+                method: "POST",
+                path: "/api/two-factor/get-recover",
+                body: {},
+                password
+              }).catch(() => ({ code: "" }));
+              setRecovery(r3.code);
+              setN(n2 + 1);
+            },
+            children: /* @__PURE__ */ a3(Field, { label: "Code from the app", value: code, onInput: setCode, required: true, autocomplete: "one-time-code" })
+          }
+        )
+      ] }) : /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("p", { role: "status", children: "The authenticator app is on." }),
+        /* @__PURE__ */ a3("p", { children: [
+          "Your recovery code (write it down; it turns two-step login off if you lose your devices):",
+          " ",
+          /* @__PURE__ */ a3("code", { "data-testid": "recovery-code", children: recovery })
+        ] }),
+        onEnabled === void 0 ? null : /* @__PURE__ */ a3("button", { type: "button", onClick: onEnabled, children: "Continue" })
+      ] }),
+      /* @__PURE__ */ a3("h3", { children: "Security keys" }),
+      /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Register security key",
+          action: async () => {
+            needPassword();
+            const options = await call("apiWithPassword", {
+              method: "POST",
+              path: "/api/two-factor/get-webauthn-challenge",
+              body: {},
+              password
+            });
+            const deviceResponse = await createForRegistration(options);
+            const existing = await call("api", { method: "GET", path: "/api/two-factor/get-webauthn" }).catch(
+              () => null
+            );
+            const used = new Set((existing?.keys ?? []).map((k2) => k2.id));
+            let id = 1;
+            while (used.has(id)) id++;
+            await call("apiWithPassword", {
+              method: "PUT",
+              path: "/api/two-factor/webauthn",
+              body: { id, name: keyName, deviceResponse },
+              password
+            });
+            setN(n2 + 1);
+          },
+          children: /* @__PURE__ */ a3(Field, { label: "Name of the key", value: keyName, onInput: setKeyName, required: true })
+        }
+      ),
+      onEnabled !== void 0 && recovery === null && (enabled(0) || enabled(7)) ? /* @__PURE__ */ a3("button", { type: "button", onClick: onEnabled, children: "Continue" }) : null
+    ] });
+  }
+  function Account({ status, onStatus }) {
+    const [error, setError] = d2(null);
+    A2(() => setError(null), [status]);
+    if (!status.signedIn) return null;
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "account-heading", class: "card wide", children: [
+      /* @__PURE__ */ a3("h2", { id: "account-heading", children: "Your account" }),
+      /* @__PURE__ */ a3("p", { children: [
+        "Signed in as ",
+        status.email,
+        "."
+      ] }),
+      /* @__PURE__ */ a3(OwnFingerprint, { intro: "Your fingerprint phrase:" }),
+      /* @__PURE__ */ a3("p", { children: /* @__PURE__ */ a3("a", { href: "#/two-step", children: "Two-step login settings" }) }),
+      /* @__PURE__ */ a3("div", { class: "row", children: [
+        /* @__PURE__ */ a3(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            onClick: () => call("lock", {}).then(onStatus, (e3) => setError(errText(e3))),
+            children: "Lock"
+          }
+        ),
+        /* @__PURE__ */ a3(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            onClick: () => call("signOut", {}).then(onStatus, (e3) => setError(errText(e3))),
+            children: "Sign out"
+          }
+        )
+      ] }),
+      /* @__PURE__ */ a3(ErrorNote, { error })
+    ] });
+  }
+  function Unlock({ status, onStatus }) {
+    const [password, setPassword] = d2("");
+    if (!status.signedIn) return null;
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "unlock-heading", class: "card", children: [
+      /* @__PURE__ */ a3("h2", { id: "unlock-heading", children: "Unlock" }),
+      /* @__PURE__ */ a3("p", { children: [
+        "The console is locked. Signed in as ",
+        status.email,
+        "."
+      ] }),
+      /* @__PURE__ */ a3(ActionForm, { submit: "Unlock", busyText: "Deriving key\u2026", action: async () => onStatus(await call("unlock", { password })), children: /* @__PURE__ */ a3(Field, { label: "Master password", type: "password", value: password, onInput: setPassword, required: true, autocomplete: "current-password" }) }),
+      /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => call("signOut", {}).then(onStatus), children: "Sign out" })
+    ] });
+  }
+
+  // src/screens/provider.tsx
+  var CATALOG = [
+    "view_clients",
+    "add_or_link_client",
+    "unlink_client",
+    "launch_into_client",
+    "edit_client_info",
+    "manage_members",
+    "manage_roles",
+    "view_usage_and_billing",
+    "manage_integrations",
+    "view_events"
+  ];
+  var ALL_RIGHTS = new Set(CATALOG);
+  var TECHNICIAN = /* @__PURE__ */ new Set(["view_clients", "launch_into_client"]);
+  function rightsOf(p3) {
+    if (p3.role === "owner" || p3.role === "admin") return ALL_RIGHTS;
+    if (p3.role === "technician") return p3.permissions.length > 0 ? new Set(p3.permissions) : TECHNICIAN;
+    return new Set(p3.permissions);
+  }
+  var pidPath = (pid) => `/api/providers/${encodeURIComponent(pid)}`;
+  async function get(path) {
+    return await call("api", { method: "GET", path });
+  }
+  function roleLabel(m3) {
+    return m3.role === "custom" ? m3.roleName ?? "Custom" : m3.role.charAt(0).toUpperCase() + m3.role.slice(1);
+  }
+  function ProviderPage({
+    profile,
+    providerId,
+    tab,
+    clientId
+  }) {
+    const p3 = profile.providers.find((x2) => x2.id === providerId);
+    if (p3 === void 0) {
+      return /* @__PURE__ */ a3("section", { class: "card", "aria-labelledby": "nf", children: [
+        /* @__PURE__ */ a3("h2", { id: "nf", children: "Not found" }),
+        /* @__PURE__ */ a3("p", { children: "No provider here that you are an active member of." })
+      ] });
+    }
+    const rights = rightsOf(p3);
+    const admin = p3.role === "owner" || p3.role === "admin";
+    const tabs = [
+      ["overview", "Overview", true],
+      ["clients", "Clients", rights.has("view_clients") || rights.has("launch_into_client")],
+      ["members", "Members", rights.has("manage_members")],
+      ["roles", "Roles", rights.has("manage_roles") || rights.has("manage_members")],
+      ["events", "Events", rights.has("view_events")],
+      ["usage", "Usage", rights.has("view_usage_and_billing")],
+      ["settings", "Settings", admin]
+    ];
+    return /* @__PURE__ */ a3("div", { class: "page", children: [
+      /* @__PURE__ */ a3("h2", { class: "page-title", children: p3.name }),
+      /* @__PURE__ */ a3("nav", { "aria-label": "Provider", children: /* @__PURE__ */ a3("ul", { class: "tabs", children: tabs.filter(([, , ok]) => ok).map(([t3, label]) => /* @__PURE__ */ a3("li", { children: /* @__PURE__ */ a3("a", { href: `#/p/${providerId}/${t3}`, "aria-current": t3 === tab ? "page" : void 0, children: label }) }, t3)) }) }),
+      tab === "overview" ? /* @__PURE__ */ a3(Overview, { p: p3, rights }) : null,
+      tab === "clients" && clientId === null ? /* @__PURE__ */ a3(Clients, { p: p3, rights }) : null,
+      tab === "clients" && clientId !== null ? /* @__PURE__ */ a3(ClientDetail, { p: p3, rights, poid: clientId }) : null,
+      tab === "members" ? /* @__PURE__ */ a3(Members, { p: p3, rights }) : null,
+      tab === "roles" ? /* @__PURE__ */ a3(Roles, { p: p3, rights }) : null,
+      tab === "events" ? /* @__PURE__ */ a3(Events, { p: p3 }) : null,
+      tab === "usage" ? /* @__PURE__ */ a3(Usage, { p: p3 }) : null,
+      tab === "settings" ? /* @__PURE__ */ a3(Settings, { p: p3 }) : null
+    ] });
+  }
+  function Overview({ p: p3, rights }) {
+    const clients = useLoad(
+      () => rights.has("view_clients") || rights.has("launch_into_client") ? get(`${pidPath(p3.id)}/clients`) : Promise.resolve({ data: [] }),
+      p3.id
+    );
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "ov-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "ov-h", children: "Overview" }),
+      /* @__PURE__ */ a3("p", { children: [
+        "Your role: ",
+        /* @__PURE__ */ a3("strong", { children: p3.role }),
+        " (clients in scope: ",
+        p3.scope === "assigned" ? "assigned to you" : "all",
+        ")."
+      ] }),
+      clients.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: clients.error }) : /* @__PURE__ */ a3("p", { children: [
+        clients.data.data.length,
+        " client(s)."
+      ] }),
+      p3.hasKey ? null : /* @__PURE__ */ a3("p", { class: "error", children: "This provider's key is not available to your account yet." })
+    ] });
+  }
+  function Members({ p: p3, rights }) {
+    const [n2, setN] = d2(0);
+    const reload = () => setN((x2) => x2 + 1);
+    const members = useLoad(() => get(`${pidPath(p3.id)}/users`), `${p3.id}:${n2}`);
+    const clients = useLoad(() => get(`${pidPath(p3.id)}/clients`), `${p3.id}:c`);
+    const roles = useLoad(() => get(`${pidPath(p3.id)}/roles`), `${p3.id}:r`);
+    const [view, setView] = d2("active");
+    const [suspendedOnly, setSuspendedOnly] = d2(false);
+    const [inviting, setInviting] = d2(false);
+    const [links, setLinks] = d2([]);
+    const [confirming, setConfirming] = d2(null);
+    const [assigning, setAssigning] = d2(null);
+    const [transferring, setTransferring] = d2(null);
+    const all = members.data?.data ?? [];
+    const shown = all.filter(
+      (m3) => (view === "active" ? m3.status === 2 : m3.status !== 2) && (!suspendedOnly || m3.suspended)
+    );
+    const act = (m3, how, suffix) => async () => {
+      await call("api", { method: how, path: `${pidPath(p3.id)}/users/${m3.id}${suffix}` });
+      reload();
+    };
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "members-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "members-h", children: "Members" }),
+      /* @__PURE__ */ a3("div", { class: "toolbar", children: [
+        /* @__PURE__ */ a3("div", { role: "group", "aria-label": "Member status", children: [
+          /* @__PURE__ */ a3("button", { type: "button", class: view === "active" ? "" : "secondary", "aria-pressed": view === "active", onClick: () => setView("active"), children: [
+            "Active (",
+            all.filter((m3) => m3.status === 2).length,
+            ")"
+          ] }),
+          /* @__PURE__ */ a3("button", { type: "button", class: view === "pending" ? "" : "secondary", "aria-pressed": view === "pending", onClick: () => setView("pending"), children: [
+            "Pending (",
+            all.filter((m3) => m3.status !== 2).length,
+            ")"
+          ] })
+        ] }),
+        /* @__PURE__ */ a3("label", { class: "inline", children: [
+          /* @__PURE__ */ a3("input", { type: "checkbox", checked: suspendedOnly, onChange: (e3) => setSuspendedOnly(e3.currentTarget.checked) }),
+          " Suspended only"
+        ] }),
+        /* @__PURE__ */ a3("button", { type: "button", onClick: () => setInviting(true), children: "Invite members" })
+      ] }),
+      /* @__PURE__ */ a3(ErrorNote, { error: clients.error }),
+      /* @__PURE__ */ a3(ErrorNote, { error: roles.error }),
+      links.length > 0 ? /* @__PURE__ */ a3("section", { "aria-labelledby": "links-h", class: "links", children: [
+        /* @__PURE__ */ a3("h4", { id: "links-h", children: "Invitation links" }),
+        /* @__PURE__ */ a3("p", { children: "These were not mailed: send each link to its person yourself." }),
+        /* @__PURE__ */ a3("ul", { children: links.map((l3) => /* @__PURE__ */ a3("li", { children: [
+          /* @__PURE__ */ a3("span", { children: l3.email }),
+          ": ",
+          /* @__PURE__ */ a3("code", { class: "wrap", "data-testid": "invite-link", "data-email": l3.email ?? "", children: l3.inviteUrl }),
+          " ",
+          /* @__PURE__ */ a3(CopyButton, { text: l3.inviteUrl, label: `Copy the link for ${l3.email ?? ""}` })
+        ] }, l3.id)) })
+      ] }) : null,
+      members.data === void 0 ? members.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: members.error }) : /* @__PURE__ */ a3(Loading, { what: "members" }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("caption", { class: "sr-only", children: view === "active" ? "Active members" : "Pending members" }),
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Member" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Role" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Status" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Two-step" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Clients" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: shown.map((m3) => /* @__PURE__ */ a3("tr", { "data-email": m3.email, children: [
+          /* @__PURE__ */ a3("td", { children: [
+            m3.name ?? "",
+            " ",
+            /* @__PURE__ */ a3("span", { class: "muted", children: m3.email })
+          ] }),
+          /* @__PURE__ */ a3("td", { children: m3.role === "owner" ? "Owner" : /* @__PURE__ */ a3(RoleSelect, { p: p3, m: m3, roles: roles.data?.data ?? [], onDone: reload }) }),
+          /* @__PURE__ */ a3("td", { children: [
+            ["Invited", "Accepted", "Active"][m3.status] ?? m3.status,
+            m3.suspended ? " (suspended)" : ""
+          ] }),
+          /* @__PURE__ */ a3("td", { children: m3.twoFactorEnabled ? "On" : "Off" }),
+          /* @__PURE__ */ a3("td", { children: m3.role === "owner" || m3.role === "admin" ? "All" : m3.assignedClients.length }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: [
+            m3.status === 1 ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setConfirming(m3), "aria-label": `Confirm ${m3.email}`, children: "Confirm" }) : null,
+            m3.status === 0 ? /* @__PURE__ */ a3(ActionButton, { label: "Resend", ariaLabel: `Resend the invitation to ${m3.email}`, action: async () => {
+              const r3 = await call("api", { method: "POST", path: `${pidPath(p3.id)}/users/${m3.id}/reinvite` });
+              if (!r3.mailed && r3.inviteUrl) setLinks([{ ...r3, email: m3.email }]);
+            } }) : null,
+            m3.role !== "owner" && m3.role !== "admin" ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setAssigning(m3), "aria-label": `Clients of ${m3.email}`, children: "Clients\u2026" }) : null,
+            m3.role !== "owner" && m3.status === 2 ? m3.suspended ? /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${m3.email}`, action: act(m3, "POST", "/restore") }) : /* @__PURE__ */ a3(ActionButton, { label: "Suspend", ariaLabel: `Suspend ${m3.email}`, action: act(m3, "POST", "/suspend") }) : null,
+            p3.role === "owner" && m3.role !== "owner" && m3.status === 2 ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setTransferring(m3), "aria-label": `Make owner: ${m3.email}`, children: "Make owner\u2026" }) : null,
+            m3.role !== "owner" ? /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: "Remove",
+                class: "danger",
+                ariaLabel: `Remove ${m3.email}`,
+                action: async () => {
+                  if (!confirm(`Remove ${m3.email} from ${p3.name}?`)) return;
+                  await act(m3, "DELETE", "")();
+                }
+              }
+            ) : null
+          ] })
+        ] }, m3.id)) })
+      ] }),
+      inviting ? /* @__PURE__ */ a3(
+        InviteDialog,
+        {
+          p: p3,
+          rights,
+          clients: clients.data?.data ?? [],
+          roles: roles.data?.data ?? [],
+          onClose: () => setInviting(false),
+          onInvited: (r3) => {
+            setLinks(r3.filter((x2) => !x2.mailed));
+            setInviting(false);
+            setView("pending");
+            reload();
+          }
+        }
+      ) : null,
+      confirming !== null ? /* @__PURE__ */ a3(
+        ConfirmDialog,
+        {
+          who: confirming.email,
+          fingerprint: async () => (await call("providerFingerprints", { providerId: p3.id, ids: [confirming.id] }))[0]?.phrase ?? null,
+          confirm: async () => {
+            await call("confirmProviderMember", { providerId: p3.id, id: confirming.id });
+            setConfirming(null);
+            reload();
+          },
+          onClose: () => setConfirming(null)
+        }
+      ) : null,
+      assigning !== null ? /* @__PURE__ */ a3(
+        AssignDialog,
+        {
+          title: `Clients of ${assigning.email}`,
+          options: (clients.data?.data ?? []).map((c3) => ({ id: c3.id, label: c3.organizationName })),
+          selected: assigning.assignedClients,
+          save: async (ids) => {
+            await call("api", { method: "PUT", path: `${pidPath(p3.id)}/users/${assigning.id}/clients`, body: { clientIds: ids } });
+            setAssigning(null);
+            reload();
+          },
+          onClose: () => setAssigning(null)
+        }
+      ) : null,
+      transferring !== null ? /* @__PURE__ */ a3(
+        PasswordDialog,
+        {
+          title: `Make ${transferring.email} the owner`,
+          text: "You become an admin. Confirm with your own master password.",
+          submit: "Transfer ownership",
+          onClose: () => setTransferring(null),
+          run: async (password) => {
+            await call("apiWithPassword", {
+              method: "POST",
+              path: `${pidPath(p3.id)}/users/${transferring.id}/transfer-ownership`,
+              body: {},
+              password
+            });
+            setTransferring(null);
+            location.reload();
+          }
+        }
+      ) : null
+    ] });
+  }
+  function RoleSelect({
+    p: p3,
+    m: m3,
+    roles,
+    onDone
+  }) {
+    const [error, setError] = d2(null);
+    const value = m3.role === "custom" ? `custom:${m3.roleId ?? ""}` : m3.role;
+    return /* @__PURE__ */ a3($, { children: [
+      /* @__PURE__ */ a3(
+        "select",
+        {
+          "aria-label": `Role of ${m3.email}`,
+          value,
+          onChange: (e3) => {
+            const v3 = e3.currentTarget.value;
+            const body = v3.startsWith("custom:") ? { role: "custom", roleId: v3.slice(7) } : { role: v3 };
+            call("api", { method: "PUT", path: `${pidPath(p3.id)}/users/${m3.id}`, body }).then(onDone, setError);
+          },
+          children: [
+            p3.role === "owner" || p3.role === "admin" ? /* @__PURE__ */ a3("option", { value: "admin", children: "Admin" }) : null,
+            /* @__PURE__ */ a3("option", { value: "technician", children: "Technician" }),
+            roles.map((r3) => /* @__PURE__ */ a3("option", { value: `custom:${r3.id}`, children: r3.name }, r3.id))
+          ]
+        }
+      ),
+      /* @__PURE__ */ a3(ErrorNote, { error }),
+      roleLabel(m3) === "" ? null : null
+    ] });
+  }
+  function InviteDialog({
+    p: p3,
+    clients,
+    roles,
+    onClose,
+    onInvited
+  }) {
+    const [emails, setEmails] = d2("");
+    const [role, setRole] = d2("technician");
+    const [clientIds, setClientIds] = d2([]);
+    const admin = p3.role === "owner" || p3.role === "admin";
+    return /* @__PURE__ */ a3(Dialog, { title: "Invite members", onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Invite",
+        action: async () => {
+          const list = emails.split(/[\s,;]+/).map((x2) => x2.trim()).filter((x2) => x2 !== "");
+          if (list.length === 0 || list.length > 100) throw new Error("Enter between 1 and 100 email addresses.");
+          const body = role.startsWith("custom:") ? { emails: list, role: "custom", roleId: role.slice(7), clientIds } : { emails: list, role, clientIds };
+          const r3 = await call("api", { method: "POST", path: `${pidPath(p3.id)}/users/invite`, body });
+          onInvited(Array.isArray(r3) ? r3 : r3.data);
+        },
+        children: [
+          /* @__PURE__ */ a3("label", { for: "invite-emails", children: "Email addresses (one per line, up to 100)" }),
+          /* @__PURE__ */ a3("textarea", { id: "invite-emails", rows: 4, value: emails, onInput: (e3) => setEmails(e3.currentTarget.value), required: true }),
+          /* @__PURE__ */ a3("label", { for: "invite-role", children: "Role" }),
+          /* @__PURE__ */ a3("select", { id: "invite-role", value: role, onChange: (e3) => setRole(e3.currentTarget.value), children: [
+            admin ? /* @__PURE__ */ a3("option", { value: "admin", children: "Admin" }) : null,
+            /* @__PURE__ */ a3("option", { value: "technician", children: "Technician" }),
+            roles.map((r3) => /* @__PURE__ */ a3("option", { value: `custom:${r3.id}`, children: r3.name }, r3.id))
+          ] }),
+          clients.length > 0 && role !== "admin" ? /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Clients" }),
+            clients.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3(
+                "input",
+                {
+                  type: "checkbox",
+                  checked: clientIds.includes(c3.id),
+                  onChange: (e3) => setClientIds(e3.currentTarget.checked ? [...clientIds, c3.id] : clientIds.filter((x2) => x2 !== c3.id))
+                }
+              ),
+              " ",
+              c3.organizationName
+            ] }, c3.id))
+          ] }) : null
+        ]
+      }
+    ) });
+  }
+  function ConfirmDialog({
+    who,
+    fingerprint,
+    confirm: confirm2,
+    onClose
+  }) {
+    const fp = useLoad(fingerprint, who);
+    return /* @__PURE__ */ a3(Dialog, { title: `Confirm ${who}`, onClose, children: [
+      /* @__PURE__ */ a3("p", { children: [
+        "Ask ",
+        who,
+        " to read you their fingerprint phrase. Confirm only if it is exactly this:"
+      ] }),
+      fp.data === void 0 ? fp.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: fp.error }) : /* @__PURE__ */ a3(Loading, { what: "the fingerprint phrase" }) : fp.data === null ? /* @__PURE__ */ a3("p", { class: "error", children: "This member has no keys yet." }) : /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("p", { class: "phrase", "data-testid": "member-fingerprint", children: fp.data }),
+        /* @__PURE__ */ a3(ActionForm, { submit: "The phrases match: confirm", action: confirm2, children: null })
+      ] })
+    ] });
+  }
+  function AssignDialog({
+    title,
+    options,
+    selected,
+    save,
+    onClose
+  }) {
+    const [ids, setIds] = d2([...selected]);
+    return /* @__PURE__ */ a3(Dialog, { title, onClose, children: /* @__PURE__ */ a3(ActionForm, { submit: "Save", action: () => save(ids), children: /* @__PURE__ */ a3("fieldset", { children: [
+      /* @__PURE__ */ a3("legend", { children: "Choose" }),
+      options.length === 0 ? /* @__PURE__ */ a3("p", { children: "Nothing to choose from yet." }) : null,
+      options.map((o4) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+        /* @__PURE__ */ a3(
+          "input",
+          {
+            type: "checkbox",
+            checked: ids.includes(o4.id),
+            onChange: (e3) => setIds(e3.currentTarget.checked ? [...ids, o4.id] : ids.filter((x2) => x2 !== o4.id))
+          }
+        ),
+        " ",
+        o4.label
+      ] }, o4.id))
+    ] }) }) });
+  }
+  function PasswordDialog({
+    title,
+    text,
+    submit,
+    run,
+    onClose
+  }) {
+    const [password, setPassword] = d2("");
+    return /* @__PURE__ */ a3(Dialog, { title, onClose, children: [
+      /* @__PURE__ */ a3("p", { children: text }),
+      /* @__PURE__ */ a3(ActionForm, { submit, busyText: "Checking\u2026", action: () => run(password), children: /* @__PURE__ */ a3(Field, { label: "Your master password", type: "password", value: password, onInput: setPassword, required: true, autocomplete: "current-password" }) })
+    ] });
+  }
+  function Roles({ p: p3, rights }) {
+    const [n2, setN] = d2(0);
+    const roles = useLoad(() => get(`${pidPath(p3.id)}/roles`), `${p3.id}:${n2}`);
+    const [editing, setEditing] = d2(null);
+    const canEdit = rights.has("manage_roles");
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "roles-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "roles-h", children: "Roles" }),
+      /* @__PURE__ */ a3("p", { children: "Owner and Admin can do everything; Technician views and launches into assigned clients. Custom roles:" }),
+      canEdit ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setEditing("new"), children: "New role" }) : null,
+      roles.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: roles.error }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Permissions" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Scope" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Members" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: roles.data.data.map((r3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: r3.name }),
+          /* @__PURE__ */ a3("td", { children: r3.permissions.join(", ") }),
+          /* @__PURE__ */ a3("td", { children: r3.scope }),
+          /* @__PURE__ */ a3("td", { children: String(r3.members) }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: canEdit ? /* @__PURE__ */ a3($, { children: [
+            /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setEditing(r3), "aria-label": `Edit ${r3.name}`, children: "Edit" }),
+            /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: "Delete",
+                class: "danger",
+                ariaLabel: `Delete ${r3.name}`,
+                action: async () => {
+                  await call("api", { method: "DELETE", path: `${pidPath(p3.id)}/roles/${r3.id}` });
+                  setN(n2 + 1);
+                }
+              }
+            )
+          ] }) : null })
+        ] }, r3.id)) })
+      ] }),
+      editing !== null ? /* @__PURE__ */ a3(
+        RoleDialog,
+        {
+          p: p3,
+          rights,
+          role: editing === "new" ? null : editing,
+          onClose: () => setEditing(null),
+          onSaved: () => {
+            setEditing(null);
+            setN(n2 + 1);
+          }
+        }
+      ) : null
+    ] });
+  }
+  function RoleDialog({
+    p: p3,
+    rights,
+    role,
+    onClose,
+    onSaved
+  }) {
+    const [name, setName] = d2(role?.name ?? "");
+    const [perms, setPerms] = d2(role?.permissions ?? []);
+    const [scope, setScope] = d2(role?.scope ?? "assigned");
+    const mayAll = p3.scope === "all";
+    return /* @__PURE__ */ a3(Dialog, { title: role === null ? "New role" : `Edit ${role.name}`, onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Save",
+        action: async () => {
+          const body = { name, permissions: perms, scope };
+          await call("api", {
+            method: role === null ? "POST" : "PUT",
+            path: role === null ? `${pidPath(p3.id)}/roles` : `${pidPath(p3.id)}/roles/${role.id}`,
+            body
+          });
+          onSaved();
+        },
+        children: [
+          /* @__PURE__ */ a3(Field, { label: "Name", value: name, onInput: setName, required: true }),
+          /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Permissions" }),
+            CATALOG.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3(
+                "input",
+                {
+                  type: "checkbox",
+                  disabled: !rights.has(c3),
+                  checked: perms.includes(c3),
+                  onChange: (e3) => setPerms(e3.currentTarget.checked ? [...perms, c3] : perms.filter((x2) => x2 !== c3))
+                }
+              ),
+              " ",
+              c3.replace(/_/g, " ")
+            ] }, c3))
+          ] }),
+          /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Scope" }),
+            /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3("input", { type: "radio", name: "scope", checked: scope === "assigned", onChange: () => setScope("assigned") }),
+              " Assigned clients"
+            ] }),
+            /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3("input", { type: "radio", name: "scope", disabled: !mayAll, checked: scope === "all", onChange: () => setScope("all") }),
+              " All clients"
+            ] })
+          ] })
+        ]
+      }
+    ) });
+  }
+  var PAGE = 50;
+  function useNames(p3) {
+    const names = useLoad(() => get(`${pidPath(p3.id)}/users/names`).catch(() => ({ data: [] })), p3.id);
+    return w2(() => {
+      const m3 = /* @__PURE__ */ new Map();
+      const list = names.data === void 0 ? [] : Array.isArray(names.data) ? names.data : names.data.data;
+      for (const x2 of list) m3.set(x2.id, x2.name ?? x2.email);
+      return m3;
+    }, [names.data]);
+  }
+  function Clients({ p: p3, rights }) {
+    const [n2, setN] = d2(0);
+    const clients = useLoad(() => get(`${pidPath(p3.id)}/clients`), `${p3.id}:${n2}`);
+    const names = useNames(p3);
+    const [search, setSearch] = d2("");
+    const [sort, setSort] = d2("name");
+    const [page, setPage] = d2(0);
+    const [creating, setCreating] = d2(false);
+    const [launching, setLaunching] = d2(null);
+    const filtered = w2(() => {
+      const q2 = search.trim().toLowerCase();
+      const list = (clients.data?.data ?? []).filter((c3) => q2 === "" || c3.organizationName.toLowerCase().includes(q2));
+      return list.sort((a4, b2) => sort === "name" ? a4.organizationName.localeCompare(b2.organizationName) : b2.seats - a4.seats);
+    }, [clients.data, search, sort]);
+    const pages = Math.max(1, Math.ceil(filtered.length / PAGE));
+    const shown = filtered.slice(page * PAGE, page * PAGE + PAGE);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "clients-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "clients-h", children: "Clients" }),
+      /* @__PURE__ */ a3("div", { class: "toolbar", children: [
+        /* @__PURE__ */ a3("label", { for: "client-search", class: "inline", children: "Search" }),
+        /* @__PURE__ */ a3(
+          "input",
+          {
+            id: "client-search",
+            type: "search",
+            class: "narrow",
+            value: search,
+            onInput: (e3) => {
+              setSearch(e3.currentTarget.value);
+              setPage(0);
+            }
+          }
+        ),
+        /* @__PURE__ */ a3("label", { for: "client-sort", class: "inline", children: "Sort by" }),
+        /* @__PURE__ */ a3("select", { id: "client-sort", value: sort, onChange: (e3) => setSort(e3.currentTarget.value), children: [
+          /* @__PURE__ */ a3("option", { value: "name", children: "Name" }),
+          /* @__PURE__ */ a3("option", { value: "seats", children: "Seats" })
+        ] }),
+        rights.has("add_or_link_client") ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setCreating(true), children: "New client" }) : null
+      ] }),
+      clients.data === void 0 ? clients.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: clients.error }) : /* @__PURE__ */ a3(Loading, { what: "clients" }) : /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("table", { children: [
+          /* @__PURE__ */ a3("caption", { class: "sr-only", children: "Clients" }),
+          /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Plan" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Seats" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Managed by" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+          ] }) }),
+          /* @__PURE__ */ a3("tbody", { children: shown.map((c3) => /* @__PURE__ */ a3("tr", { children: [
+            /* @__PURE__ */ a3("td", { children: /* @__PURE__ */ a3("a", { href: `#/p/${p3.id}/clients/${c3.id}`, children: c3.organizationName }) }),
+            /* @__PURE__ */ a3("td", { children: c3.plan }),
+            /* @__PURE__ */ a3("td", { children: [
+              String(c3.occupiedSeats),
+              " / ",
+              c3.seats
+            ] }),
+            /* @__PURE__ */ a3("td", { children: c3.assignedMembers.map((id) => names.get(id) ?? "\u2026").join(", ") || "\u2014" }),
+            /* @__PURE__ */ a3("td", { children: rights.has("launch_into_client") && c3.key !== null ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setLaunching(c3), "aria-label": `Launch ${c3.organizationName}`, children: "Launch" }) : null })
+          ] }, c3.id)) })
+        ] }),
+        filtered.length === 0 ? /* @__PURE__ */ a3("p", { children: "No clients." }) : null,
+        pages > 1 ? /* @__PURE__ */ a3("nav", { "aria-label": "Pages", class: "row", children: [
+          /* @__PURE__ */ a3("button", { type: "button", class: "secondary", disabled: page === 0, onClick: () => setPage(page - 1), children: "Previous" }),
+          /* @__PURE__ */ a3("span", { children: [
+            "Page ",
+            page + 1,
+            " of ",
+            pages
+          ] }),
+          /* @__PURE__ */ a3("button", { type: "button", class: "secondary", disabled: page + 1 >= pages, onClick: () => setPage(page + 1), children: "Next" })
+        ] }) : null
+      ] }),
+      creating ? /* @__PURE__ */ a3(
+        CreateClientDialog,
+        {
+          p: p3,
+          onClose: () => setCreating(false),
+          onCreated: () => {
+            setCreating(false);
+            setN(n2 + 1);
+          }
+        }
+      ) : null,
+      launching !== null ? /* @__PURE__ */ a3(LaunchDialog, { p: p3, c: launching, onClose: () => setLaunching(null) }) : null
+    ] });
+  }
+  function LaunchDialog({ p: p3, c: c3, onClose }) {
+    return /* @__PURE__ */ a3(
+      PasswordDialog,
+      {
+        title: `Launch ${c3.organizationName}`,
+        text: "Launching is logged in the provider's and the client's event logs. Confirm with your own master password.",
+        submit: "Launch",
+        onClose,
+        run: async (password) => {
+          const l3 = await call("launch", { providerId: p3.id, providerOrganizationId: c3.id, password });
+          window.open(`/console/#/c/${l3.organizationId}`, "_blank");
+          onClose();
+        }
+      }
+    );
+  }
+  function CreateClientDialog({
+    p: p3,
+    onClose,
+    onCreated
+  }) {
+    const [name, setName] = d2("");
+    const [planType, setPlanType] = d2("17");
+    const [seats, setSeats] = d2("10");
+    const [ownerEmail, setOwnerEmail] = d2("");
+    const [collectionName, setCollectionName] = d2("Default collection");
+    const [invite, setInvite] = d2(null);
+    if (invite !== null) {
+      return /* @__PURE__ */ a3(Dialog, { title: "Client created", onClose: onCreated, children: [
+        /* @__PURE__ */ a3("p", { children: [
+          "Send this invitation link to the client's owner (",
+          invite.email,
+          "):"
+        ] }),
+        /* @__PURE__ */ a3("p", { children: [
+          /* @__PURE__ */ a3("code", { class: "wrap", children: invite.inviteUrl }),
+          " ",
+          /* @__PURE__ */ a3(CopyButton, { text: invite.inviteUrl, label: "Copy the owner's link" })
+        ] })
+      ] });
+    }
+    return /* @__PURE__ */ a3(Dialog, { title: "New client", onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Create client",
+        busyText: "Creating keys\u2026",
+        action: async () => {
+          const r3 = await call("createClient", {
+            providerId: p3.id,
+            client: { name, planType: Number(planType), seats: Number(seats), ownerEmail, collectionName }
+          });
+          if (r3.ownerInvite !== null && r3.ownerInvite !== void 0 && !r3.ownerInvite.mailed) setInvite(r3.ownerInvite);
+          else onCreated();
+        },
+        children: [
+          /* @__PURE__ */ a3(Field, { label: "Client name", value: name, onInput: setName, required: true }),
+          /* @__PURE__ */ a3("label", { for: "plan", children: "Plan" }),
+          /* @__PURE__ */ a3("select", { id: "plan", value: planType, onChange: (e3) => setPlanType(e3.currentTarget.value), children: [
+            /* @__PURE__ */ a3("option", { value: "17", children: "Teams (monthly)" }),
+            /* @__PURE__ */ a3("option", { value: "18", children: "Teams (annually)" }),
+            /* @__PURE__ */ a3("option", { value: "19", children: "Enterprise (monthly)" }),
+            /* @__PURE__ */ a3("option", { value: "20", children: "Enterprise (annually)" })
+          ] }),
+          /* @__PURE__ */ a3(Field, { label: "Seats", type: "number", value: seats, onInput: setSeats, required: true }),
+          /* @__PURE__ */ a3(Field, { label: "Owner's email (optional)", type: "email", value: ownerEmail, onInput: setOwnerEmail }),
+          /* @__PURE__ */ a3(Field, { label: "First collection", value: collectionName, onInput: setCollectionName, required: true })
+        ]
+      }
+    ) });
+  }
+  function ClientDetail({ p: p3, rights, poid }) {
+    const [n2, setN] = d2(0);
+    const c3 = useLoad(() => get(`${pidPath(p3.id)}/clients/${encodeURIComponent(poid)}`), `${poid}:${n2}`);
+    const names = useNames(p3);
+    const [assigning, setAssigning] = d2(false);
+    const [editing, setEditing] = d2(false);
+    const [launching, setLaunching] = d2(false);
+    if (c3.data === void 0) {
+      if (c3.loading) return /* @__PURE__ */ a3(Loading, { what: "the client" });
+      return /* @__PURE__ */ a3("section", { "aria-labelledby": "cnf", children: [
+        /* @__PURE__ */ a3("h3", { id: "cnf", children: "Client not found" }),
+        /* @__PURE__ */ a3("p", { children: "No client here that you may see." })
+      ] });
+    }
+    const d3 = c3.data;
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "cd-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "cd-h", children: d3.organizationName }),
+      /* @__PURE__ */ a3("dl", { class: "facts", children: [
+        /* @__PURE__ */ a3("dt", { children: "Plan" }),
+        /* @__PURE__ */ a3("dd", { children: d3.plan }),
+        /* @__PURE__ */ a3("dt", { children: "Seats" }),
+        /* @__PURE__ */ a3("dd", { children: [
+          String(d3.occupiedSeats),
+          " used of ",
+          d3.seats
+        ] }),
+        /* @__PURE__ */ a3("dt", { children: "Website" }),
+        /* @__PURE__ */ a3("dd", { children: d3.website ?? "\u2014" }),
+        /* @__PURE__ */ a3("dt", { children: "Notes" }),
+        /* @__PURE__ */ a3("dd", { children: d3.notes ?? "\u2014" }),
+        /* @__PURE__ */ a3("dt", { children: "Managed by" }),
+        /* @__PURE__ */ a3("dd", { children: d3.assignedMembers.map((id) => names.get(id) ?? "\u2026").join(", ") || "\u2014" })
+      ] }),
+      /* @__PURE__ */ a3("div", { class: "row", children: [
+        rights.has("launch_into_client") && d3.key !== null ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setLaunching(true), children: "Launch" }) : null,
+        rights.has("manage_members") ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setAssigning(true), children: "Technicians\u2026" }) : null,
+        rights.has("edit_client_info") ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setEditing(true), children: "Edit" }) : null,
+        rights.has("unlink_client") ? /* @__PURE__ */ a3(
+          ActionButton,
+          {
+            label: "Unlink",
+            class: "danger",
+            action: async () => {
+              if (!confirm(`Unlink ${d3.organizationName}? The provider loses access.`)) return;
+              await call("api", { method: "DELETE", path: `${pidPath(p3.id)}/clients/${d3.id}` });
+              location.hash = `#/p/${p3.id}/clients`;
+            }
+          }
+        ) : null
+      ] }),
+      assigning ? /* @__PURE__ */ a3(
+        AssignDialog,
+        {
+          title: `Technicians of ${d3.organizationName}`,
+          options: [...names.entries()].map(([id, label]) => ({ id, label })),
+          selected: d3.assignedMembers,
+          onClose: () => setAssigning(false),
+          save: async (ids) => {
+            await call("api", { method: "PUT", path: `${pidPath(p3.id)}/clients/${d3.id}/members`, body: { memberIds: ids } });
+            setAssigning(false);
+            setN(n2 + 1);
+          }
+        }
+      ) : null,
+      editing ? /* @__PURE__ */ a3(
+        EditClientDialog,
+        {
+          p: p3,
+          c: d3,
+          onClose: () => setEditing(false),
+          onSaved: () => {
+            setEditing(false);
+            setN(n2 + 1);
+          }
+        }
+      ) : null,
+      launching ? /* @__PURE__ */ a3(LaunchDialog, { p: p3, c: d3, onClose: () => setLaunching(false) }) : null
+    ] });
+  }
+  function EditClientDialog({
+    p: p3,
+    c: c3,
+    onClose,
+    onSaved
+  }) {
+    const [name, setName] = d2(c3.organizationName);
+    const [seats, setSeats] = d2(String(c3.seats));
+    const [website, setWebsite] = d2(c3.website ?? "");
+    const [notes, setNotes] = d2(c3.notes ?? "");
+    return /* @__PURE__ */ a3(Dialog, { title: `Edit ${c3.organizationName}`, onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Save",
+        action: async () => {
+          await call("api", {
+            method: "PUT",
+            path: `${pidPath(p3.id)}/clients/${c3.id}`,
+            body: { name, seats: Number(seats), website, notes }
+          });
+          onSaved();
+        },
+        children: [
+          /* @__PURE__ */ a3(Field, { label: "Name", value: name, onInput: setName, required: true }),
+          /* @__PURE__ */ a3(Field, { label: "Seats", type: "number", value: seats, onInput: setSeats }),
+          /* @__PURE__ */ a3(Field, { label: "Website", value: website, onInput: setWebsite }),
+          /* @__PURE__ */ a3(Field, { label: "Notes", value: notes, onInput: setNotes })
+        ]
+      }
+    ) });
+  }
+  function Events({ p: p3 }) {
+    const names = useNames(p3);
+    const clients = useLoad(() => get(`${pidPath(p3.id)}/clients`).catch(() => ({ data: [] })), p3.id);
+    const [member, setMember] = d2("");
+    const [client2, setClient] = d2("");
+    const [type, setType] = d2("");
+    const [start, setStart] = d2("");
+    const [end, setEnd] = d2("");
+    const [applied, setApplied] = d2("");
+    const qs = (format) => {
+      const q2 = new URLSearchParams();
+      if (member !== "") q2.set("member", member);
+      if (client2 !== "") q2.set("client", client2);
+      if (type !== "") q2.set("type", type);
+      if (start !== "") q2.set("start", new Date(start).toISOString());
+      if (end !== "") q2.set("end", (/* @__PURE__ */ new Date(`${end}T23:59:59`)).toISOString());
+      if (format !== "") q2.set("format", format);
+      return q2.toString();
+    };
+    const events = useLoad(() => get(`${pidPath(p3.id)}/events?${applied}`), `${p3.id}?${applied}`);
+    const clientName = new Map((clients.data?.data ?? []).map((c3) => [c3.id, c3.organizationName]));
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "ev-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "ev-h", children: "Events" }),
+      /* @__PURE__ */ a3(
+        "form",
+        {
+          class: "filters",
+          "aria-label": "Event filters",
+          onSubmit: (e3) => {
+            e3.preventDefault();
+            setApplied(qs(""));
+          },
+          children: [
+            /* @__PURE__ */ a3("div", { children: [
+              /* @__PURE__ */ a3("label", { for: "ev-member", children: "Member" }),
+              /* @__PURE__ */ a3("select", { id: "ev-member", value: member, onChange: (e3) => setMember(e3.currentTarget.value), children: [
+                /* @__PURE__ */ a3("option", { value: "", children: "Anyone" }),
+                [...names.entries()].map(([id, label]) => /* @__PURE__ */ a3("option", { value: id, children: label }, id))
+              ] })
+            ] }),
+            /* @__PURE__ */ a3("div", { children: [
+              /* @__PURE__ */ a3("label", { for: "ev-client", children: "Client" }),
+              /* @__PURE__ */ a3("select", { id: "ev-client", value: client2, onChange: (e3) => setClient(e3.currentTarget.value), children: [
+                /* @__PURE__ */ a3("option", { value: "", children: "Any client" }),
+                (clients.data?.data ?? []).map((c3) => /* @__PURE__ */ a3("option", { value: c3.id, children: c3.organizationName }, c3.id))
+              ] })
+            ] }),
+            /* @__PURE__ */ a3("div", { children: [
+              /* @__PURE__ */ a3("label", { for: "ev-type", children: "Event type (number)" }),
+              /* @__PURE__ */ a3("input", { id: "ev-type", inputMode: "numeric", value: type, onInput: (e3) => setType(e3.currentTarget.value) })
+            ] }),
+            /* @__PURE__ */ a3("div", { children: [
+              /* @__PURE__ */ a3("label", { for: "ev-start", children: "From" }),
+              /* @__PURE__ */ a3("input", { id: "ev-start", type: "date", value: start, onInput: (e3) => setStart(e3.currentTarget.value) })
+            ] }),
+            /* @__PURE__ */ a3("div", { children: [
+              /* @__PURE__ */ a3("label", { for: "ev-end", children: "To" }),
+              /* @__PURE__ */ a3("input", { id: "ev-end", type: "date", value: end, onInput: (e3) => setEnd(e3.currentTarget.value) })
+            ] }),
+            /* @__PURE__ */ a3("button", { type: "submit", children: "Apply filters" }),
+            /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: "Download CSV",
+                action: async () => {
+                  const text = await call("api", { method: "GET", path: `${pidPath(p3.id)}/events?${qs("csv")}`, as: "text" });
+                  downloadText("provider-events.csv", text);
+                }
+              }
+            )
+          ]
+        }
+      ),
+      events.data === void 0 ? events.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: events.error }) : /* @__PURE__ */ a3(Loading, { what: "events" }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Date" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Event" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "By" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Member" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: events.data.data.map((e3, i3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: formatDate(e3.date) }),
+          /* @__PURE__ */ a3("td", { children: [
+            e3.eventName ?? "",
+            " (",
+            e3.type,
+            ")"
+          ] }),
+          /* @__PURE__ */ a3("td", { children: e3.actingUserEmail ?? "\u2014" }),
+          /* @__PURE__ */ a3("td", { children: e3.providerOrganizationId === null ? "\u2014" : clientName.get(e3.providerOrganizationId) ?? "\u2014" }),
+          /* @__PURE__ */ a3("td", { children: e3.providerUserId === null ? "\u2014" : names.get(e3.providerUserId) ?? "\u2014" })
+        ] }, i3)) })
+      ] })
+    ] });
+  }
+  function Usage({ p: p3 }) {
+    const usage = useLoad(() => get(`${pidPath(p3.id)}/reports/usage`), p3.id);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "us-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "us-h", children: "Usage" }),
+      /* @__PURE__ */ a3(
+        ActionButton,
+        {
+          label: "Download usage CSV",
+          action: async () => {
+            const text = await call("api", { method: "GET", path: `${pidPath(p3.id)}/reports/usage?format=csv`, as: "text" });
+            downloadText("client-usage.csv", text);
+          }
+        }
+      ),
+      usage.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: usage.error }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Plan" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Seats used" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Items" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Two-step" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Last activity" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: usage.data.data.map((u3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: u3.name }),
+          /* @__PURE__ */ a3("td", { children: u3.plan }),
+          /* @__PURE__ */ a3("td", { children: [
+            String(u3.seatsUsed),
+            " / ",
+            u3.seats
+          ] }),
+          /* @__PURE__ */ a3("td", { children: String(u3.items) }),
+          /* @__PURE__ */ a3("td", { children: String(u3.membersWithTwoStepLogin) }),
+          /* @__PURE__ */ a3("td", { children: formatDate(u3.lastActivity) })
+        ] }, u3.providerOrganizationId)) })
+      ] })
+    ] });
+  }
+  function Settings({ p: p3 }) {
+    const s3 = useLoad(() => get(pidPath(p3.id)), p3.id);
+    if (s3.data === void 0) return s3.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: s3.error }) : /* @__PURE__ */ a3(Loading, { what: "settings" });
+    return /* @__PURE__ */ a3(SettingsForm, { p: p3, s: s3.data });
+  }
+  function SettingsForm({ p: p3, s: s3 }) {
+    const [name, setName] = d2(s3.name);
+    const [businessName, setBusinessName] = d2(s3.businessName ?? "");
+    const [billingEmail, setBillingEmail] = d2(s3.billingEmail ?? "");
+    const [launchPw, setLaunchPw] = d2(s3.launchRequiresPassword ?? true);
+    const [saved, setSaved] = d2(false);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "set-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "set-h", children: "Settings" }),
+      /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Save",
+          action: async () => {
+            await call("api", {
+              method: "PUT",
+              path: pidPath(p3.id),
+              body: { name, businessName, billingEmail, launchRequiresPassword: launchPw }
+            });
+            setSaved(true);
+          },
+          children: [
+            /* @__PURE__ */ a3(Field, { label: "Provider name", value: name, onInput: setName, required: true }),
+            /* @__PURE__ */ a3(Field, { label: "Business name", value: businessName, onInput: setBusinessName }),
+            /* @__PURE__ */ a3(Field, { label: "Billing email", type: "email", value: billingEmail, onInput: setBillingEmail, required: true }),
+            /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3("input", { type: "checkbox", checked: launchPw, onChange: (e3) => setLaunchPw(e3.currentTarget.checked) }),
+              " Launching into a client requires the member's master password"
+            ] })
+          ]
+        }
+      ),
+      saved ? /* @__PURE__ */ a3("p", { role: "status", children: "Saved." }) : null
+    ] });
+  }
+
+  // src/screens/client.tsx
+  var orgPath = (id) => `/api/organizations/${encodeURIComponent(id)}`;
+  var TYPE_NAMES = { 0: "Owner", 1: "Admin", 2: "User", 3: "Manager", 4: "Custom" };
+  var STATUS_NAMES = { "-1": "Revoked", "0": "Invited", "1": "Accepted", "2": "Confirmed" };
+  function ClientPage({ organizationId, tab }) {
+    const launched = useLoad(() => call("launched", { organizationId }), organizationId);
+    if (launched.loading) return /* @__PURE__ */ a3(Loading, { what: "the client" });
+    const l3 = launched.data;
+    if (l3 === null || l3 === void 0) {
+      return /* @__PURE__ */ a3("section", { class: "card", "aria-labelledby": "cnf", children: [
+        /* @__PURE__ */ a3("h2", { id: "cnf", children: "Client not found" }),
+        /* @__PURE__ */ a3("p", { children: "There is no launched client here. Launch a client from your provider's client list." })
+      ] });
+    }
+    const tabs = [
+      ["overview", "Overview"],
+      ["members", "Members"],
+      ["collections", "Collections"],
+      ["items", "Items"],
+      ["events", "Events"]
+    ];
+    return /* @__PURE__ */ a3("div", { class: "page", children: [
+      /* @__PURE__ */ a3("p", { class: "banner", role: "note", children: [
+        "Launched by you from ",
+        l3.providerName,
+        "; your actions are logged in ",
+        l3.organizationName,
+        "'s event log."
+      ] }),
+      /* @__PURE__ */ a3("h2", { class: "page-title", children: l3.organizationName }),
+      /* @__PURE__ */ a3("nav", { "aria-label": "Client", children: /* @__PURE__ */ a3("ul", { class: "tabs", children: tabs.map(([t3, label]) => /* @__PURE__ */ a3("li", { children: /* @__PURE__ */ a3("a", { href: `#/c/${organizationId}/${t3}`, "aria-current": t3 === tab ? "page" : void 0, children: label }) }, t3)) }) }),
+      tab === "overview" ? /* @__PURE__ */ a3(Overview2, { l: l3 }) : null,
+      tab === "members" ? /* @__PURE__ */ a3(Members2, { l: l3 }) : null,
+      tab === "collections" ? /* @__PURE__ */ a3(Collections, { l: l3 }) : null,
+      tab === "items" ? /* @__PURE__ */ a3(Items, { l: l3 }) : null,
+      tab === "events" ? /* @__PURE__ */ a3(Events2, { l: l3 }) : null
+    ] });
+  }
+  function Overview2({ l: l3 }) {
+    const o4 = useLoad(
+      async () => await call("api", { method: "GET", path: orgPath(l3.organizationId) }),
+      l3.organizationId
+    );
+    const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), `${l3.organizationId}u`);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "cov-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "cov-h", children: "Overview" }),
+      o4.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: o4.error }) : /* @__PURE__ */ a3("dl", { class: "facts", children: [
+        /* @__PURE__ */ a3("dt", { children: "Plan" }),
+        /* @__PURE__ */ a3("dd", { children: o4.data.plan }),
+        /* @__PURE__ */ a3("dt", { children: "Seats" }),
+        /* @__PURE__ */ a3("dd", { children: [
+          users.data === void 0 ? "\u2026" : users.data.data.filter((u3) => u3.status >= 0).length,
+          " used of ",
+          o4.data.seats ?? "unlimited"
+        ] })
+      ] })
+    ] });
+  }
+  function Members2({ l: l3 }) {
+    const [n2, setN] = d2(0);
+    const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), `${l3.organizationId}:${n2}`);
+    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId }), l3.organizationId);
+    const [inviting, setInviting] = d2(false);
+    const [links, setLinks] = d2([]);
+    const [confirming, setConfirming] = d2(null);
+    const reload = () => setN(n2 + 1);
+    const act = (u3, method, suffix) => async () => {
+      await call("api", { method, path: `${orgPath(l3.organizationId)}/users/${u3.id}${suffix}` });
+      reload();
+    };
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "cm-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "cm-h", children: "Members" }),
+      /* @__PURE__ */ a3("button", { type: "button", onClick: () => setInviting(true), children: "Invite members" }),
+      links.length > 0 ? /* @__PURE__ */ a3("section", { "aria-labelledby": "olinks-h", class: "links", children: [
+        /* @__PURE__ */ a3("h4", { id: "olinks-h", children: "Invitation links" }),
+        /* @__PURE__ */ a3("ul", { children: links.map((x2, i3) => /* @__PURE__ */ a3("li", { children: [
+          x2.email,
+          ": ",
+          /* @__PURE__ */ a3("code", { class: "wrap", "data-testid": "org-invite-link", "data-email": x2.email ?? "", children: x2.inviteUrl }),
+          " ",
+          /* @__PURE__ */ a3(CopyButton, { text: x2.inviteUrl ?? "", label: `Copy the link for ${x2.email ?? ""}` })
+        ] }, i3)) })
+      ] }) : null,
+      users.data === void 0 ? users.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: users.error }) : /* @__PURE__ */ a3(Loading, { what: "members" }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("caption", { class: "sr-only", children: [
+          "Members of ",
+          l3.organizationName
+        ] }),
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Member" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Role" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Status" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: users.data.data.map((u3) => /* @__PURE__ */ a3("tr", { "data-email": u3.email, children: [
+          /* @__PURE__ */ a3("td", { children: [
+            u3.name ?? "",
+            " ",
+            /* @__PURE__ */ a3("span", { class: "muted", children: u3.email })
+          ] }),
+          /* @__PURE__ */ a3("td", { children: TYPE_NAMES[u3.type] ?? u3.type }),
+          /* @__PURE__ */ a3("td", { children: STATUS_NAMES[String(u3.status)] ?? u3.status }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: [
+            u3.status === 1 ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setConfirming(u3), "aria-label": `Confirm ${u3.email}`, children: "Confirm" }) : null,
+            u3.status === -1 ? /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${u3.email}`, action: act(u3, "PUT", "/restore") }) : /* @__PURE__ */ a3(ActionButton, { label: "Revoke", ariaLabel: `Revoke ${u3.email}`, action: act(u3, "PUT", "/revoke") }),
+            /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: "Remove",
+                class: "danger",
+                ariaLabel: `Remove ${u3.email}`,
+                action: async () => {
+                  if (!confirm(`Remove ${u3.email}?`)) return;
+                  await act(u3, "DELETE", "")();
+                }
+              }
+            )
+          ] })
+        ] }, u3.id)) })
+      ] }),
+      inviting ? /* @__PURE__ */ a3(
+        OrgInviteDialog,
+        {
+          l: l3,
+          collections: collections.data ?? [],
+          onClose: () => setInviting(false),
+          onInvited: (r3) => {
+            setLinks(r3.filter((x2) => x2.inviteUrl !== null && x2.inviteUrl !== void 0));
+            setInviting(false);
+            reload();
+          }
+        }
+      ) : null,
+      confirming !== null ? /* @__PURE__ */ a3(
+        ConfirmDialog,
+        {
+          who: confirming.email,
+          fingerprint: async () => (await call("orgFingerprints", { organizationId: l3.organizationId, ids: [confirming.id] }))[0]?.phrase ?? null,
+          confirm: async () => {
+            await call("confirmOrgMember", { organizationId: l3.organizationId, id: confirming.id });
+            setConfirming(null);
+            reload();
+          },
+          onClose: () => setConfirming(null)
+        }
+      ) : null
+    ] });
+  }
+  function OrgInviteDialog({
+    l: l3,
+    collections,
+    onClose,
+    onInvited
+  }) {
+    const [emails, setEmails] = d2("");
+    const [type, setType] = d2("2");
+    const [ids, setIds] = d2([]);
+    return /* @__PURE__ */ a3(Dialog, { title: `Invite to ${l3.organizationName}`, onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Invite",
+        action: async () => {
+          const list = emails.split(/[\s,;]+/).filter((x2) => x2 !== "");
+          if (list.length === 0) throw new Error("Enter at least one email address.");
+          const r3 = await call("api", {
+            method: "POST",
+            path: `${orgPath(l3.organizationId)}/users/invite`,
+            body: {
+              emails: list,
+              type: Number(type),
+              collections: ids.map((id) => ({ id, readOnly: false, hidePasswords: false, manage: false })),
+              groups: []
+            }
+          });
+          onInvited(r3?.data ?? []);
+        },
+        children: [
+          /* @__PURE__ */ a3("label", { for: "org-invite-emails", children: "Email addresses" }),
+          /* @__PURE__ */ a3("textarea", { id: "org-invite-emails", rows: 3, value: emails, onInput: (e3) => setEmails(e3.currentTarget.value), required: true }),
+          /* @__PURE__ */ a3("label", { for: "org-invite-type", children: "Role" }),
+          /* @__PURE__ */ a3("select", { id: "org-invite-type", value: type, onChange: (e3) => setType(e3.currentTarget.value), children: [
+            /* @__PURE__ */ a3("option", { value: "2", children: "User" }),
+            /* @__PURE__ */ a3("option", { value: "3", children: "Manager" })
+          ] }),
+          collections.length > 0 ? /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Collections" }),
+            collections.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3(
+                "input",
+                {
+                  type: "checkbox",
+                  checked: ids.includes(c3.id),
+                  onChange: (e3) => setIds(e3.currentTarget.checked ? [...ids, c3.id] : ids.filter((x2) => x2 !== c3.id))
+                }
+              ),
+              " ",
+              c3.name
+            ] }, c3.id))
+          ] }) : null
+        ]
+      }
+    ) });
+  }
+  function Collections({ l: l3 }) {
+    const [n2, setN] = d2(0);
+    const list = useLoad(() => call("collections", { organizationId: l3.organizationId }), `${l3.organizationId}:${n2}`);
+    const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), l3.organizationId);
+    const [editing, setEditing] = d2(null);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "cc-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "cc-h", children: "Collections" }),
+      /* @__PURE__ */ a3("button", { type: "button", onClick: () => setEditing("new"), children: "New collection" }),
+      list.data === void 0 ? list.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: list.error }) : /* @__PURE__ */ a3(Loading, { what: "collections" }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Members with access" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: list.data.map((c3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: c3.name }),
+          /* @__PURE__ */ a3("td", { children: c3.users.length }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: [
+            /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setEditing(c3), "aria-label": `Edit ${c3.name}`, children: "Edit" }),
+            /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: "Delete",
+                class: "danger",
+                ariaLabel: `Delete ${c3.name}`,
+                action: async () => {
+                  if (!confirm(`Delete the collection ${c3.name}?`)) return;
+                  await call("api", { method: "DELETE", path: `${orgPath(l3.organizationId)}/collections/${c3.id}` });
+                  setN(n2 + 1);
+                }
+              }
+            )
+          ] })
+        ] }, c3.id)) })
+      ] }),
+      editing !== null ? /* @__PURE__ */ a3(
+        CollectionDialog,
+        {
+          l: l3,
+          c: editing === "new" ? null : editing,
+          users: (users.data?.data ?? []).filter((u3) => u3.status >= 0 && u3.type !== 0 && u3.type !== 1),
+          onClose: () => setEditing(null),
+          onSaved: () => {
+            setEditing(null);
+            setN(n2 + 1);
+          }
+        }
+      ) : null
+    ] });
+  }
+  function CollectionDialog({
+    l: l3,
+    c: c3,
+    users,
+    onClose,
+    onSaved
+  }) {
+    const [name, setName] = d2(c3?.name ?? "");
+    const [ids, setIds] = d2(c3?.users.map((u3) => u3.id) ?? []);
+    return /* @__PURE__ */ a3(Dialog, { title: c3 === null ? "New collection" : `Edit ${c3.name}`, onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Save",
+        action: async () => {
+          await call("saveCollection", {
+            organizationId: l3.organizationId,
+            id: c3?.id ?? null,
+            name,
+            users: ids.map((id) => ({ id, readOnly: false, hidePasswords: false, manage: false }))
+          });
+          onSaved();
+        },
+        children: [
+          /* @__PURE__ */ a3(Field, { label: "Name", value: name, onInput: setName, required: true }),
+          /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Members with access" }),
+            users.length === 0 ? /* @__PURE__ */ a3("p", { children: "No members to give access to." }) : null,
+            users.map((u3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3(
+                "input",
+                {
+                  type: "checkbox",
+                  checked: ids.includes(u3.id),
+                  onChange: (e3) => setIds(e3.currentTarget.checked ? [...ids, u3.id] : ids.filter((x2) => x2 !== u3.id))
+                }
+              ),
+              " ",
+              u3.email
+            ] }, u3.id))
+          ] })
+        ]
+      }
+    ) });
+  }
+  function Items({ l: l3 }) {
+    const [n2, setN] = d2(0);
+    const items = useLoad(() => call("items", { organizationId: l3.organizationId }), `${l3.organizationId}:${n2}`);
+    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId }), l3.organizationId);
+    const [editing, setEditing] = d2(null);
+    const [revealed, setRevealed] = d2({});
+    const [trash, setTrash] = d2(false);
+    const colName = new Map((collections.data ?? []).map((c3) => [c3.id, c3.name]));
+    const reload = () => setN(n2 + 1);
+    const cipher = (id) => `/api/ciphers/${encodeURIComponent(id)}`;
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "ci-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "ci-h", children: "Items" }),
+      /* @__PURE__ */ a3("div", { class: "toolbar", children: [
+        /* @__PURE__ */ a3("button", { type: "button", onClick: () => setEditing("new"), children: "New login item" }),
+        /* @__PURE__ */ a3("label", { class: "inline", children: [
+          /* @__PURE__ */ a3("input", { type: "checkbox", checked: trash, onChange: (e3) => setTrash(e3.currentTarget.checked) }),
+          " Show trash"
+        ] })
+      ] }),
+      items.data === void 0 ? items.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: items.error }) : /* @__PURE__ */ a3(Loading, { what: "items" }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Username" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Password" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Collections" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: items.data.filter((i3) => i3.deleted === trash).map((i3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: i3.name }),
+          /* @__PURE__ */ a3("td", { children: i3.username }),
+          /* @__PURE__ */ a3("td", { children: [
+            revealed[i3.id] !== void 0 ? /* @__PURE__ */ a3("code", { children: revealed[i3.id] }) : "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022",
+            " ",
+            /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: revealed[i3.id] !== void 0 ? "Hide" : "Reveal",
+                ariaLabel: `${revealed[i3.id] !== void 0 ? "Hide" : "Reveal"} the password of ${i3.name}`,
+                action: async () => {
+                  if (revealed[i3.id] !== void 0) {
+                    const { [i3.id]: _3, ...rest } = revealed;
+                    setRevealed(rest);
+                    return;
+                  }
+                  const r3 = await call("revealPassword", { organizationId: l3.organizationId, id: i3.id, copy: false });
+                  setRevealed({ ...revealed, [i3.id]: r3.password });
+                }
+              }
+            ),
+            /* @__PURE__ */ a3(
+              ActionButton,
+              {
+                label: "Copy",
+                ariaLabel: `Copy the password of ${i3.name}`,
+                action: async () => {
+                  const r3 = await call("revealPassword", { organizationId: l3.organizationId, id: i3.id, copy: true });
+                  await navigator.clipboard?.writeText(r3.password).catch(() => void 0);
+                }
+              }
+            )
+          ] }),
+          /* @__PURE__ */ a3("td", { children: i3.collectionIds.map((c3) => colName.get(c3) ?? "\u2026").join(", ") }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: trash ? /* @__PURE__ */ a3($, { children: [
+            /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${i3.name}`, action: async () => {
+              await call("api", { method: "PUT", path: `${cipher(i3.id)}/restore-admin` });
+              reload();
+            } }),
+            /* @__PURE__ */ a3(ActionButton, { label: "Delete forever", class: "danger", ariaLabel: `Delete forever: ${i3.name}`, action: async () => {
+              if (!confirm(`Delete ${i3.name} forever?`)) return;
+              await call("api", { method: "DELETE", path: `${cipher(i3.id)}/admin` });
+              reload();
+            } })
+          ] }) : /* @__PURE__ */ a3($, { children: [
+            /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setEditing(i3), "aria-label": `Edit ${i3.name}`, children: "Edit" }),
+            /* @__PURE__ */ a3(ActionButton, { label: "Move to trash", ariaLabel: `Move to trash: ${i3.name}`, action: async () => {
+              await call("api", { method: "PUT", path: `${cipher(i3.id)}/delete-admin` });
+              reload();
+            } })
+          ] }) })
+        ] }, i3.id)) })
+      ] }),
+      editing !== null ? /* @__PURE__ */ a3(
+        ItemDialog,
+        {
+          l: l3,
+          item: editing === "new" ? null : editing,
+          collections: collections.data ?? [],
+          onClose: () => setEditing(null),
+          onSaved: () => {
+            setEditing(null);
+            reload();
+          }
+        }
+      ) : null
+    ] });
+  }
+  function ItemDialog({
+    l: l3,
+    item,
+    collections,
+    onClose,
+    onSaved
+  }) {
+    const [name, setName] = d2(item?.name ?? "");
+    const [username, setUsername] = d2(item?.username ?? "");
+    const [password, setPassword] = d2("");
+    const [uri, setUri] = d2(item?.uri ?? "");
+    const [ids, setIds] = d2(item === null ? [] : [...item.collectionIds]);
+    return /* @__PURE__ */ a3(Dialog, { title: item === null ? "New login item" : `Edit ${item.name}`, onClose, children: /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Save",
+        busyText: "Encrypting\u2026",
+        action: async () => {
+          let pw = password;
+          if (item !== null && pw === "") {
+            pw = (await call("revealPassword", { organizationId: l3.organizationId, id: item.id, copy: false })).password;
+          }
+          if (ids.length === 0) throw new Error("Choose at least one collection.");
+          await call("saveItem", {
+            organizationId: l3.organizationId,
+            id: item?.id ?? null,
+            item: { name, username, password: pw, uri, notes: "", collectionIds: ids }
+          });
+          onSaved();
+        },
+        children: [
+          /* @__PURE__ */ a3(Field, { label: "Name", value: name, onInput: setName, required: true }),
+          /* @__PURE__ */ a3(Field, { label: "Username", value: username, onInput: setUsername }),
+          /* @__PURE__ */ a3(
+            Field,
+            {
+              label: "Password",
+              type: "password",
+              value: password,
+              onInput: setPassword,
+              autocomplete: "new-password",
+              ...item === null ? {} : { hint: "Leave empty to keep the current password." }
+            }
+          ),
+          /* @__PURE__ */ a3(Field, { label: "Website", value: uri, onInput: setUri }),
+          /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Collections" }),
+            collections.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3(
+                "input",
+                {
+                  type: "checkbox",
+                  checked: ids.includes(c3.id),
+                  onChange: (e3) => setIds(e3.currentTarget.checked ? [...ids, c3.id] : ids.filter((x2) => x2 !== c3.id))
+                }
+              ),
+              " ",
+              c3.name
+            ] }, c3.id))
+          ] })
+        ]
+      }
+    ) });
+  }
+  function Events2({ l: l3 }) {
+    const ev = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/events` }), l3.organizationId);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "ce-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "ce-h", children: "Events" }),
+      ev.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: ev.error }) : /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3(
+          ActionButton,
+          {
+            label: "Download CSV",
+            action: async () => {
+              const rows = ["date,type,actingUserId,cipherId", ...ev.data.data.map((e3) => [e3.date, e3.type, e3.actingUserId ?? "", e3.cipherId ?? ""].join(","))];
+              downloadText("client-events.csv", `${rows.join("\r\n")}\r
+`);
+            }
+          }
+        ),
+        /* @__PURE__ */ a3("table", { children: [
+          /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Date" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Type" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Acting user" })
+          ] }) }),
+          /* @__PURE__ */ a3("tbody", { children: ev.data.data.map((e3, i3) => /* @__PURE__ */ a3("tr", { children: [
+            /* @__PURE__ */ a3("td", { children: formatDate(e3.date) }),
+            /* @__PURE__ */ a3("td", { children: e3.type }),
+            /* @__PURE__ */ a3("td", { children: e3.actingUserId ?? "\u2014" })
+          ] }, i3)) })
+        ] })
+      ] })
+    ] });
+  }
+
+  // src/app.tsx
+  function useRoute() {
+    const [route, setRoute] = d2(() => parseRoute(location.hash));
+    A2(() => {
+      const onChange = () => {
+        setRoute(parseRoute(location.hash));
+        document.getElementById("main")?.focus();
+      };
+      addEventListener("hashchange", onChange);
+      return () => removeEventListener("hashchange", onChange);
+    }, []);
+    return route;
+  }
+  function Home({ profile }) {
+    if (profile.providers.length === 1 && profile.providers[0] !== void 0) {
+      location.replace(`#/p/${profile.providers[0].id}/clients`);
+    }
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "home-h", class: "card wide", children: [
+      /* @__PURE__ */ a3("h2", { id: "home-h", children: "Your providers" }),
+      profile.providers.length === 0 ? /* @__PURE__ */ a3("p", { children: [
+        "You are not an active member of any provider.",
+        " ",
+        profile.twoFactorEnabled ? null : /* @__PURE__ */ a3($, { children: [
+          "Provider members need two-step login: ",
+          /* @__PURE__ */ a3("a", { href: "#/two-step", children: "turn it on" }),
+          "."
+        ] })
+      ] }) : /* @__PURE__ */ a3("ul", { children: profile.providers.map((p3) => /* @__PURE__ */ a3("li", { children: [
+        /* @__PURE__ */ a3("a", { href: `#/p/${p3.id}/clients`, children: p3.name }),
+        " (",
+        p3.role,
+        ")"
+      ] }, p3.id)) })
+    ] });
+  }
+  function SignedIn({ route, status, onStatus }) {
+    const profile = useLoad(() => call("profile", {}), `${status.email}:${route.name}:${route.name === "provider" ? route.providerId : ""}`);
+    if (route.name === "twoStep") {
+      return /* @__PURE__ */ a3(
+        TwoStepSetup,
+        {
+          email: status.email,
+          ...route.next === "" ? {} : { onEnabled: () => location.hash = route.next }
+        }
+      );
+    }
+    if (route.name === "account") return /* @__PURE__ */ a3(Account, { status, onStatus });
+    if (route.name === "client") return /* @__PURE__ */ a3(ClientPage, { organizationId: route.organizationId, tab: route.tab });
+    if (profile.data === void 0) {
+      return profile.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: profile.error }) : /* @__PURE__ */ a3(Loading, { what: "your account" });
+    }
+    if (route.name === "provider") {
+      return /* @__PURE__ */ a3(ProviderPage, { profile: profile.data, providerId: route.providerId, tab: route.tab, clientId: route.clientId });
+    }
+    return /* @__PURE__ */ a3(Home, { profile: profile.data });
+  }
+  function Body({ route, status, onStatus }) {
+    switch (route.name) {
+      case "setupProvider":
+        return /* @__PURE__ */ a3(SetupProvider, { q: route.q, status, onStatus });
+      case "acceptProvider":
+        return /* @__PURE__ */ a3(AcceptProvider, { q: route.q, status, onStatus });
+      case "acceptOrg":
+        return /* @__PURE__ */ a3(AcceptOrganization, { q: route.q, status, onStatus });
+      case "notFound":
+        return /* @__PURE__ */ a3("section", { "aria-labelledby": "not-found-heading", class: "card", children: [
+          /* @__PURE__ */ a3("h2", { id: "not-found-heading", children: "Page not found" }),
+          /* @__PURE__ */ a3("p", { children: [
+            "Nothing is at ",
+            /* @__PURE__ */ a3("code", { children: route.path }),
+            ". ",
+            /* @__PURE__ */ a3("a", { href: "#/", children: "Go to the start page" }),
+            "."
+          ] })
+        ] });
+    }
+    if (!status.signedIn) {
+      return /* @__PURE__ */ a3(
+        SignIn,
+        {
+          onSignedIn: (s3) => {
+            onStatus(s3);
+            if (route.name === "signIn") location.hash = "#/";
+          }
+        }
+      );
+    }
+    if (status.locked) return /* @__PURE__ */ a3(Unlock, { status, onStatus });
+    return /* @__PURE__ */ a3(SignedIn, { route, status, onStatus });
+  }
   function App() {
     const route = useRoute();
-    const agentState = useAgentStatus();
+    const [state, setState] = d2({ kind: "connecting" });
+    const setStatus = (status2) => setState({ kind: "ready", status: status2 });
+    A2(() => {
+      if (typeof SharedWorker === "undefined") {
+        setState({ kind: "unavailable", reason: "this browser has no SharedWorker" });
+        return;
+      }
+      call("status", {}).then(
+        setStatus,
+        (e3) => setState({ kind: "unavailable", reason: e3 instanceof Error ? e3.message : "no answer" })
+      );
+      return onSessionEnded(() => setStatus({ signedIn: false }));
+    }, []);
+    const status = state.kind === "ready" ? state.status : null;
     return /* @__PURE__ */ a3($, { children: [
       /* @__PURE__ */ a3(
         "a",
@@ -570,9 +3079,20 @@
           children: "Skip to content"
         }
       ),
-      /* @__PURE__ */ a3("header", { class: "top", children: /* @__PURE__ */ a3("h1", { children: "Keyfleet console" }) }),
-      /* @__PURE__ */ a3("main", { id: "main", tabIndex: -1, children: route.name === "signIn" ? /* @__PURE__ */ a3(SignIn, {}) : /* @__PURE__ */ a3(NotFound, { path: route.path }) }),
-      /* @__PURE__ */ a3("footer", { class: "bottom", children: /* @__PURE__ */ a3(AgentStatusLine, { state: agentState }) })
+      /* @__PURE__ */ a3("header", { class: "top", children: [
+        /* @__PURE__ */ a3("h1", { children: /* @__PURE__ */ a3("a", { href: "#/", children: "Keyfleet console" }) }),
+        status?.signedIn === true ? /* @__PURE__ */ a3("nav", { "aria-label": "Account", children: /* @__PURE__ */ a3("a", { href: "#/account", children: status.email }) }) : null
+      ] }),
+      /* @__PURE__ */ a3("main", { id: "main", tabIndex: -1, children: [
+        state.kind === "connecting" ? /* @__PURE__ */ a3(Loading, { what: "the key agent" }) : null,
+        state.kind === "unavailable" ? /* @__PURE__ */ a3("p", { class: "error", children: [
+          "Key agent unavailable: ",
+          state.reason,
+          "."
+        ] }) : null,
+        status !== null ? /* @__PURE__ */ a3(Body, { route, status, onStatus: setStatus }) : null
+      ] }),
+      /* @__PURE__ */ a3("footer", { class: "bottom", children: /* @__PURE__ */ a3("p", { class: "agent-status", children: status === null ? "" : status.signedIn ? status.locked ? "Locked." : `Signed in as ${status.email}.` : "Not signed in." }) })
     ] });
   }
   var root = document.getElementById("app");
