@@ -12,7 +12,7 @@
 use crate::provider_support::{account, create_client_item, Member, Provider, TwoStep};
 use crate::support::{client, PASSWORD};
 use keyfleet_client::MemberRole;
-use keyfleet_domain::SystemClock;
+use keyfleet_domain::{Clock, SystemClock};
 use keyfleet_testkit::{backends, spawn_server_for_browser, spawn_server_with, Backend, Bw};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -143,6 +143,19 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
             "totpSecret": a.totp,
         })
     };
+    // The authenticator codes the fixture used are spent (the server refuses a replay): the
+    // specs' `freshTotp` reads the steps used so far from `.totp-steps.json` in `outDir`.
+    let step = SystemClock.now().unix_secs() / 30;
+    let spent: serde_json::Map<String, Value> = [&owner, &tech.account]
+        .iter()
+        .filter_map(|a| a.totp.clone())
+        .map(|secret| (secret, json!(step)))
+        .collect();
+    std::fs::write(
+        out_dir.join(".totp-steps.json"),
+        Value::Object(spent).to_string(),
+    )
+    .unwrap();
     let mut technician = person(&tech.account);
     technician["providerUserId"] = json!(tech.puid);
     let client_json = |c: &crate::provider_support::ClientOrg, name: &str| json!({ "providerOrganizationId": c.poid, "organizationId": c.org_id, "name": name });
