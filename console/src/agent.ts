@@ -79,6 +79,22 @@ interface Session {
 
 let session: Session | null = null;
 
+/** Keys are dropped after this long without a request from any tab (tokens stay: unlock needs the password). */
+const IDLE_LOCK_MS = 15 * 60 * 1000;
+let lastUse = Date.now();
+
+function lockKeys(s: Session): void {
+  s.keys = null;
+  s.mph = null;
+  s.providerKeys.clear();
+  s.orgKeys.clear();
+  s.shownKeys.clear();
+}
+
+setInterval(() => {
+  if (session !== null && session.keys !== null && Date.now() - lastUse > IDLE_LOCK_MS) lockKeys(session);
+}, 30_000);
+
 function status(): AgentStatus {
   return session === null
     ? { signedIn: false }
@@ -620,7 +636,17 @@ const pid = (id: string): string => `/api/providers/${encodeURIComponent(id)}`;
 scope.addEventListener("connect", (e) => {
   const port = e.ports[0];
   if (port === undefined) return;
-  serve(portTransport(port), {
+  const transport = portTransport(port);
+  serve(
+    {
+      post: (m) => transport.post(m),
+      listen: (h) =>
+        transport.listen((m) => {
+          lastUse = Date.now();
+          h(m);
+        }),
+    },
+    {
     ping: async () => ({ pong: true }),
     status: async () => status(),
     login: ({ email, password, deviceIdentifier, secondFactor }) => login(email, password, deviceIdentifier, secondFactor),
@@ -635,12 +661,7 @@ scope.addEventListener("connect", (e) => {
       register(email, name, password, invitation, deviceIdentifier),
     unlock: ({ password }) => unlock(password),
     lock: async () => {
-      const s = need();
-      s.keys = null;
-      s.mph = null;
-      s.providerKeys.clear();
-      s.orgKeys.clear();
-      s.shownKeys.clear();
+      lockKeys(need());
       return status();
     },
     signOut: async () => {
@@ -713,5 +734,6 @@ scope.addEventListener("connect", (e) => {
     items: ({ organizationId }) => items(organizationId),
     saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
     revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy),
-  });
+    },
+  );
 });
