@@ -505,10 +505,11 @@ async function launch(providerId: string, poid: string, password: string): Promi
 
 const org = (id: string): string => `/api/organizations/${encodeURIComponent(id)}`;
 
-async function collections(organizationId: string): Promise<CollectionView[]> {
+async function collections(organizationId: string, details: boolean): Promise<CollectionView[]> {
   const s = need();
   const key = await orgKey(s, organizationId);
-  const list = (await request("GET", `${org(organizationId)}/collections/details`, undefined)) as {
+  const path = `${org(organizationId)}/collections${details ? "/details" : ""}`;
+  const list = (await request("GET", path, undefined)) as {
     data: { id: string; name: string; users?: CollectionView["users"] }[];
   };
   const out: CollectionView[] = [];
@@ -719,7 +720,7 @@ scope.addEventListener("connect", (e) => {
       });
       return { ok: true };
     },
-    collections: ({ organizationId }) => collections(organizationId),
+    collections: ({ organizationId, details }) => collections(organizationId, details),
     saveCollection: async ({ organizationId, id, name, users }) => {
       const s = need();
       const key = await orgKey(s, organizationId);

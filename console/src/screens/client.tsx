@@ -99,7 +99,7 @@ function Overview({ l }: { readonly l: LaunchedClient }) {
 function Members({ l }: { readonly l: LaunchedClient }) {
   const [n, setN] = useState(0);
   const users = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/users` })) as { data: OrgUser[] }, `${l.organizationId}:${n}`);
-  const collections = useLoad(() => call("collections", { organizationId: l.organizationId }), l.organizationId);
+  const collections = useLoad(() => call("collections", { organizationId: l.organizationId, details: false }), l.organizationId);
   const [inviting, setInviting] = useState(false);
   const [links, setLinks] = useState<{ email: string | null; inviteUrl: string | null }[]>([]);
   const [confirming, setConfirming] = useState<OrgUser | null>(null);
@@ -267,7 +267,7 @@ function OrgInviteDialog({
 
 function Collections({ l }: { readonly l: LaunchedClient }) {
   const [n, setN] = useState(0);
-  const list = useLoad(() => call("collections", { organizationId: l.organizationId }), `${l.organizationId}:${n}`);
+  const list = useLoad(() => call("collections", { organizationId: l.organizationId, details: true }), `${l.organizationId}:${n}`);
   const users = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/users` })) as { data: OrgUser[] }, l.organizationId);
   const [editing, setEditing] = useState<CollectionView | "new" | null>(null);
   return (
@@ -380,7 +380,7 @@ function CollectionDialog({
 function Items({ l }: { readonly l: LaunchedClient }) {
   const [n, setN] = useState(0);
   const items = useLoad(() => call("items", { organizationId: l.organizationId }), `${l.organizationId}:${n}`);
-  const collections = useLoad(() => call("collections", { organizationId: l.organizationId }), l.organizationId);
+  const collections = useLoad(() => call("collections", { organizationId: l.organizationId, details: false }), l.organizationId);
   const [editing, setEditing] = useState<ItemView | "new" | null>(null);
   const [revealed, setRevealed] = useState<Record<string, string>>({});
   const [trash, setTrash] = useState(false);

@@ -9209,10 +9209,11 @@
     return launched;
   }
   var org = (id) => `/api/organizations/${encodeURIComponent(id)}`;
-  async function collections(organizationId) {
+  async function collections(organizationId, details) {
     const s = need();
     const key = await orgKey(s, organizationId);
-    const list = await request("GET", `${org(organizationId)}/collections/details`, void 0);
+    const path = `${org(organizationId)}/collections${details ? "/details" : ""}`;
+    const list = await request("GET", path, void 0);
     const out = [];
     for (const c of list.data) {
       let name;
@@ -9391,7 +9392,7 @@
           });
           return { ok: true };
         },
-        collections: ({ organizationId }) => collections(organizationId),
+        collections: ({ organizationId, details }) => collections(organizationId, details),
         saveCollection: async ({ organizationId, id, name, users }) => {
           const s = need();
           const key = await orgKey(s, organizationId);

@@ -2536,7 +2536,7 @@
   function Members2({ l: l3 }) {
     const [n2, setN] = d2(0);
     const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), `${l3.organizationId}:${n2}`);
-    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId }), l3.organizationId);
+    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId, details: false }), l3.organizationId);
     const [inviting, setInviting] = d2(false);
     const [links, setLinks] = d2([]);
     const [confirming, setConfirming] = d2(null);
@@ -2680,7 +2680,7 @@
   }
   function Collections({ l: l3 }) {
     const [n2, setN] = d2(0);
-    const list = useLoad(() => call("collections", { organizationId: l3.organizationId }), `${l3.organizationId}:${n2}`);
+    const list = useLoad(() => call("collections", { organizationId: l3.organizationId, details: true }), `${l3.organizationId}:${n2}`);
     const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), l3.organizationId);
     const [editing, setEditing] = d2(null);
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "cc-h", children: [
@@ -2775,7 +2775,7 @@
   function Items({ l: l3 }) {
     const [n2, setN] = d2(0);
     const items = useLoad(() => call("items", { organizationId: l3.organizationId }), `${l3.organizationId}:${n2}`);
-    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId }), l3.organizationId);
+    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId, details: false }), l3.organizationId);
     const [editing, setEditing] = d2(null);
     const [revealed, setRevealed] = d2({});
     const [trash, setTrash] = d2(false);
