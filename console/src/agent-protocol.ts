@@ -160,7 +160,11 @@ export interface AgentMethods {
   launched: { params: { organizationId: string }; result: LaunchedClient | null };
   orgFingerprints: { params: { organizationId: string; ids: string[] }; result: MemberFingerprint[] };
   confirmOrgMember: { params: { organizationId: string; id: string }; result: { readonly ok: true } };
-  collections: { params: { organizationId: string }; result: CollectionView[] };
+  /**
+   * Collections with decrypted names. `details` adds who has access (the server logs reading the
+   * details as a vault access, 1903/1603, so screens that need only names leave it off).
+   */
+  collections: { params: { organizationId: string; details: boolean }; result: CollectionView[] };
   saveCollection: {
     params: {
       organizationId: string;

@@ -79,6 +79,22 @@ interface Session {
 
 let session: Session | null = null;
 
+/** Keys are dropped after this long without a request from any tab (tokens stay: unlock needs the password). */
+const IDLE_LOCK_MS = 15 * 60 * 1000;
+let lastUse = Date.now();
+
+function lockKeys(s: Session): void {
+  s.keys = null;
+  s.mph = null;
+  s.providerKeys.clear();
+  s.orgKeys.clear();
+  s.shownKeys.clear();
+}
+
+setInterval(() => {
+  if (session !== null && session.keys !== null && Date.now() - lastUse > IDLE_LOCK_MS) lockKeys(session);
+}, 30_000);
+
 function status(): AgentStatus {
   return session === null
     ? { signedIn: false }
@@ -489,10 +505,11 @@ async function launch(providerId: string, poid: string, password: string): Promi
 
 const org = (id: string): string => `/api/organizations/${encodeURIComponent(id)}`;
 
-async function collections(organizationId: string): Promise<CollectionView[]> {
+async function collections(organizationId: string, details: boolean): Promise<CollectionView[]> {
   const s = need();
   const key = await orgKey(s, organizationId);
-  const list = (await request("GET", `${org(organizationId)}/collections/details`, undefined)) as {
+  const path = `${org(organizationId)}/collections${details ? "/details" : ""}`;
+  const list = (await request("GET", path, undefined)) as {
     data: { id: string; name: string; users?: CollectionView["users"] }[];
   };
   const out: CollectionView[] = [];
@@ -620,7 +637,17 @@ const pid = (id: string): string => `/api/providers/${encodeURIComponent(id)}`;
 scope.addEventListener("connect", (e) => {
   const port = e.ports[0];
   if (port === undefined) return;
-  serve(portTransport(port), {
+  const transport = portTransport(port);
+  serve(
+    {
+      post: (m) => transport.post(m),
+      listen: (h) =>
+        transport.listen((m) => {
+          lastUse = Date.now();
+          h(m);
+        }),
+    },
+    {
     ping: async () => ({ pong: true }),
     status: async () => status(),
     login: ({ email, password, deviceIdentifier, secondFactor }) => login(email, password, deviceIdentifier, secondFactor),
@@ -635,12 +662,7 @@ scope.addEventListener("connect", (e) => {
       register(email, name, password, invitation, deviceIdentifier),
     unlock: ({ password }) => unlock(password),
     lock: async () => {
-      const s = need();
-      s.keys = null;
-      s.mph = null;
-      s.providerKeys.clear();
-      s.orgKeys.clear();
-      s.shownKeys.clear();
+      lockKeys(need());
       return status();
     },
     signOut: async () => {
@@ -698,7 +720,7 @@ scope.addEventListener("connect", (e) => {
       });
       return { ok: true };
     },
-    collections: ({ organizationId }) => collections(organizationId),
+    collections: ({ organizationId, details }) => collections(organizationId, details),
     saveCollection: async ({ organizationId, id, name, users }) => {
       const s = need();
       const key = await orgKey(s, organizationId);
@@ -713,5 +735,6 @@ scope.addEventListener("connect", (e) => {
     items: ({ organizationId }) => items(organizationId),
     saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
     revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy),
-  });
+    },
+  );
 });

@@ -2,7 +2,7 @@
 // fragment through its `/` -> `/console/` redirect (`#/providers/accept-provider?…`).
 
 export type ProviderTab = "overview" | "members" | "roles" | "clients" | "events" | "usage" | "settings";
-export type ClientTab = "overview" | "members" | "collections" | "items" | "groups" | "events";
+export type ClientTab = "overview" | "members" | "collections" | "items" | "groups" | "policies" | "events";
 
 export type Route =
   | { readonly name: "home" }
@@ -17,7 +17,7 @@ export type Route =
   | { readonly name: "notFound"; readonly path: string };
 
 const PROVIDER_TABS: readonly string[] = ["overview", "members", "roles", "clients", "events", "usage", "settings"];
-const CLIENT_TABS: readonly string[] = ["overview", "members", "collections", "items", "groups", "events"];
+const CLIENT_TABS: readonly string[] = ["overview", "members", "collections", "items", "groups", "policies", "events"];
 
 function query(s: string): Record<string, string> {
   const out: Record<string, string> = {};

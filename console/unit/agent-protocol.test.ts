@@ -2,7 +2,7 @@
 // with no worker involved.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AgentCallError, AgentClient, type AgentStatus, portTransport, serve } from "../src/agent-protocol";
+import { AgentCallError, AgentClient, type AgentStatus, ApiFailure, portTransport, serve } from "../src/agent-protocol";
 
 function connected(status: () => Promise<AgentStatus>): { client: AgentClient; close: () => void } {
   const channel = new MessageChannel();
@@ -50,9 +50,29 @@ test("unknown methods and malformed params are refused", async () => {
   channel.port2.postMessage({ id: 2, method: "ping", params: "x" });
   await done;
   assert.deepEqual(answers, [
-    { id: 1, ok: false, error: { code: "UnknownMethod", message: "no method exportKeys" } },
-    { id: 2, ok: false, error: { code: "BadRequest", message: "params must be an object" } },
+    { id: 1, ok: false, error: { code: "UnknownMethod", message: "no method exportKeys", status: 0, validationErrors: null } },
+    { id: 2, ok: false, error: { code: "BadRequest", message: "params must be an object", status: 0, validationErrors: null } },
   ]);
+  channel.port1.close();
+  channel.port2.close();
+});
+
+test("a server refusal keeps its status and validation errors across the protocol", async () => {
+  const channel = new MessageChannel();
+  serve(portTransport(channel.port1), {
+    status: async () => {
+      throw new ApiFailure(400, "Two-step login is required.", { twoStepLoginRequired: ["Two-step login is required."] });
+    },
+  });
+  const client = new AgentClient(portTransport(channel.port2));
+  await assert.rejects(
+    client.call("status", {}),
+    (e: unknown) => e instanceof AgentCallError && e.error.status === 400 && e.twoStepRequired,
+  );
+  await assert.rejects(
+    client.call("ping", {}),
+    (e: unknown) => e instanceof AgentCallError && e.error.code === "UnknownMethod",
+  );
   channel.port1.close();
   channel.port2.close();
 });

@@ -39,6 +39,8 @@ export function ClientPage({ organizationId, tab }: { readonly organizationId: s
     ["members", "Members"],
     ["collections", "Collections"],
     ["items", "Items"],
+    ["groups", "Groups"],
+    ["policies", "Policies"],
     ["events", "Events"],
   ];
   return (
@@ -62,6 +64,8 @@ export function ClientPage({ organizationId, tab }: { readonly organizationId: s
       {tab === "members" ? <Members l={l} /> : null}
       {tab === "collections" ? <Collections l={l} /> : null}
       {tab === "items" ? <Items l={l} /> : null}
+      {tab === "groups" ? <Groups l={l} /> : null}
+      {tab === "policies" ? <Policies l={l} /> : null}
       {tab === "events" ? <Events l={l} /> : null}
     </div>
   );
@@ -95,7 +99,7 @@ function Overview({ l }: { readonly l: LaunchedClient }) {
 function Members({ l }: { readonly l: LaunchedClient }) {
   const [n, setN] = useState(0);
   const users = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/users` })) as { data: OrgUser[] }, `${l.organizationId}:${n}`);
-  const collections = useLoad(() => call("collections", { organizationId: l.organizationId }), l.organizationId);
+  const collections = useLoad(() => call("collections", { organizationId: l.organizationId, details: false }), l.organizationId);
   const [inviting, setInviting] = useState(false);
   const [links, setLinks] = useState<{ email: string | null; inviteUrl: string | null }[]>([]);
   const [confirming, setConfirming] = useState<OrgUser | null>(null);
@@ -263,7 +267,7 @@ function OrgInviteDialog({
 
 function Collections({ l }: { readonly l: LaunchedClient }) {
   const [n, setN] = useState(0);
-  const list = useLoad(() => call("collections", { organizationId: l.organizationId }), `${l.organizationId}:${n}`);
+  const list = useLoad(() => call("collections", { organizationId: l.organizationId, details: true }), `${l.organizationId}:${n}`);
   const users = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/users` })) as { data: OrgUser[] }, l.organizationId);
   const [editing, setEditing] = useState<CollectionView | "new" | null>(null);
   return (
@@ -376,7 +380,7 @@ function CollectionDialog({
 function Items({ l }: { readonly l: LaunchedClient }) {
   const [n, setN] = useState(0);
   const items = useLoad(() => call("items", { organizationId: l.organizationId }), `${l.organizationId}:${n}`);
-  const collections = useLoad(() => call("collections", { organizationId: l.organizationId }), l.organizationId);
+  const collections = useLoad(() => call("collections", { organizationId: l.organizationId, details: false }), l.organizationId);
   const [editing, setEditing] = useState<ItemView | "new" | null>(null);
   const [revealed, setRevealed] = useState<Record<string, string>>({});
   const [trash, setTrash] = useState(false);
@@ -594,6 +598,148 @@ function Events({ l }: { readonly l: LaunchedClient }) {
           </table>
         </>
       )}
+    </section>
+  );
+}
+
+interface Group {
+  id: string;
+  name: string;
+}
+
+function Groups({ l }: { readonly l: LaunchedClient }) {
+  const [n, setN] = useState(0);
+  const groups = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/groups` })) as { data: Group[] }, `${l.organizationId}:${n}`);
+  const users = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/users` })) as { data: OrgUser[] }, l.organizationId);
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState("");
+  const [ids, setIds] = useState<string[]>([]);
+  return (
+    <section aria-labelledby="cg-h">
+      <h3 id="cg-h">Groups</h3>
+      <button type="button" onClick={() => setCreating(true)}>
+        New group
+      </button>
+      {groups.data === undefined ? (
+        <ErrorNote error={groups.error} />
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.data.data.map((g) => (
+              <tr key={g.id}>
+                <td>{g.name}</td>
+                <td class="actions">
+                  <ActionButton
+                    label="Delete"
+                    class="danger"
+                    ariaLabel={`Delete ${g.name}`}
+                    action={async () => {
+                      await call("api", { method: "DELETE", path: `${orgPath(l.organizationId)}/groups/${g.id}` });
+                      setN(n + 1);
+                    }}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {creating ? (
+        <Dialog title="New group" onClose={() => setCreating(false)}>
+          <ActionForm
+            submit="Save"
+            action={async () => {
+              await call("api", {
+                method: "POST",
+                path: `${orgPath(l.organizationId)}/groups`,
+                body: { name, collections: [], users: ids },
+              });
+              setCreating(false);
+              setName("");
+              setIds([]);
+              setN(n + 1);
+            }}
+          >
+            <Field label="Group name" value={name} onInput={setName} required />
+            <fieldset>
+              <legend>Members</legend>
+              {(users.data?.data ?? [])
+                .filter((u) => u.status >= 0)
+                .map((u) => (
+                  <label class="inline" key={u.id}>
+                    <input
+                      type="checkbox"
+                      checked={ids.includes(u.id)}
+                      onChange={(e) => setIds((e.currentTarget as HTMLInputElement).checked ? [...ids, u.id] : ids.filter((x) => x !== u.id))}
+                    />{" "}
+                    {u.email}
+                  </label>
+                ))}
+            </fieldset>
+          </ActionForm>
+        </Dialog>
+      ) : null}
+    </section>
+  );
+}
+
+/** Policies that are a plain on/off switch (no settings to edit here). */
+const SIMPLE_POLICIES: [number, string][] = [
+  [0, "Require two-step login"],
+  [3, "Single organization"],
+  [5, "Remove individual vault"],
+  [6, "Remove Send"],
+  [10, "Remove individual vault export"],
+];
+
+function Policies({ l }: { readonly l: LaunchedClient }) {
+  const [n, setN] = useState(0);
+  const policies = useLoad(
+    async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/policies` })) as { data: { type: number; enabled: boolean }[] },
+    `${l.organizationId}:${n}`,
+  );
+  if (policies.data === undefined) return <ErrorNote error={policies.error} />;
+  const on = (t: number): boolean => policies.data?.data.some((p) => p.type === t && p.enabled) ?? false;
+  return (
+    <section aria-labelledby="cp-h">
+      <h3 id="cp-h">Policies</h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Policy</th>
+            <th scope="col">State</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {SIMPLE_POLICIES.map(([t, label]) => (
+            <tr key={t}>
+              <td>{label}</td>
+              <td>{on(t) ? "On" : "Off"}</td>
+              <td class="actions">
+                <ActionButton
+                  label={on(t) ? "Turn off" : "Turn on"}
+                  ariaLabel={`${on(t) ? "Turn off" : "Turn on"}: ${label}`}
+                  action={async () => {
+                    await call("api", {
+                      method: "PUT",
+                      path: `${orgPath(l.organizationId)}/policies/${t}`,
+                      body: { policy: { enabled: !on(t), data: null } },
+                    });
+                    setN(n + 1);
+                  }}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

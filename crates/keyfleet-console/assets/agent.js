@@ -8874,6 +8874,18 @@
   // src/agent.ts
   var DEVICE_TYPE = "9";
   var session = null;
+  var IDLE_LOCK_MS = 15 * 60 * 1e3;
+  var lastUse = Date.now();
+  function lockKeys(s) {
+    s.keys = null;
+    s.mph = null;
+    s.providerKeys.clear();
+    s.orgKeys.clear();
+    s.shownKeys.clear();
+  }
+  setInterval(() => {
+    if (session !== null && session.keys !== null && Date.now() - lastUse > IDLE_LOCK_MS) lockKeys(session);
+  }, 3e4);
   function status() {
     return session === null ? { signedIn: false } : { signedIn: true, email: session.email, userId: session.userId, locked: session.keys === null };
   }
@@ -9197,10 +9209,11 @@
     return launched;
   }
   var org = (id) => `/api/organizations/${encodeURIComponent(id)}`;
-  async function collections(organizationId) {
+  async function collections(organizationId, details) {
     const s = need();
     const key = await orgKey(s, organizationId);
-    const list = await request("GET", `${org(organizationId)}/collections/details`, void 0);
+    const path = `${org(organizationId)}/collections${details ? "/details" : ""}`;
+    const list = await request("GET", path, void 0);
     const out = [];
     for (const c of list.data) {
       let name;
@@ -9300,96 +9313,101 @@
   scope.addEventListener("connect", (e) => {
     const port = e.ports[0];
     if (port === void 0) return;
-    serve(portTransport(port), {
-      ping: async () => ({ pong: true }),
-      status: async () => status(),
-      login: ({ email, password, deviceIdentifier, secondFactor }) => login(email, password, deviceIdentifier, secondFactor),
-      sendEmailCode: async ({ email, password }) => {
-        const kdf = await prelogin(email);
-        const mph = await masterPasswordHash(await deriveMasterKey(password, email, kdf), password);
-        const r = await anonJson("/api/two-factor/send-email-login", { email, masterPasswordHash: mph });
-        if (!r.ok) throw await failureFrom(r);
-        return { sent: true };
+    const transport = portTransport(port);
+    serve(
+      {
+        post: (m) => transport.post(m),
+        listen: (h) => transport.listen((m) => {
+          lastUse = Date.now();
+          h(m);
+        })
       },
-      register: ({ email, name, password, invitation, deviceIdentifier }) => register(email, name, password, invitation, deviceIdentifier),
-      unlock: ({ password }) => unlock(password),
-      lock: async () => {
-        const s = need();
-        s.keys = null;
-        s.mph = null;
-        s.providerKeys.clear();
-        s.orgKeys.clear();
-        s.shownKeys.clear();
-        return status();
-      },
-      signOut: async () => {
-        session = null;
-        return status();
-      },
-      profile: () => loadProfile(),
-      api: ({ method, path, body, as }) => request(method, path, body, as ?? "json"),
-      apiWithPassword: async ({ method, path, body, password }) => {
-        const mph = await stepUp(need(), password);
-        return request(method, path, { ...body, masterPasswordHash: mph });
-      },
-      ownFingerprint: async () => {
-        const s = need();
-        return { phrase: await needKeys(s).publicKey.fingerprintPhrase(s.userId) };
-      },
-      setupProvider: async ({ providerId, token, name, businessName, billingEmail }) => {
-        const s = need();
-        const keys = needKeys(s);
-        const key = await generateSymmetricKey();
-        const body = {
-          name,
-          billingEmail,
-          token,
-          key: await encryptRsa(keys.publicKey, key.toBytes())
-        };
-        if (businessName !== "") body.businessName = businessName;
-        await request("POST", `${pid(providerId)}/setup`, body);
-        s.providerKeys.set(providerId, key);
-        s.providerNames.set(providerId, name);
-        return { ok: true };
-      },
-      providerFingerprints: ({ providerId, ids }) => fingerprints(need(), `${pid(providerId)}/users/public-keys`, ids, `p:${providerId}`),
-      confirmProviderMember: async ({ providerId, id }) => {
-        const s = need();
-        const pk = shownKey(s, `p:${providerId}`, id);
-        const key = await providerKey(s, providerId);
-        await request("POST", `${pid(providerId)}/users/${encodeURIComponent(id)}/confirm`, {
-          key: await encryptRsa(pk, key.toBytes())
-        });
-        return { ok: true };
-      },
-      createClient: ({ providerId, client }) => createClient(providerId, client),
-      launch: ({ providerId, providerOrganizationId, password }) => launch(providerId, providerOrganizationId, password),
-      launched: async ({ organizationId }) => session?.orgKeys.get(organizationId)?.launch ?? null,
-      orgFingerprints: ({ organizationId, ids }) => fingerprints(need(), `${org(organizationId)}/users/public-keys`, ids, `o:${organizationId}`),
-      confirmOrgMember: async ({ organizationId, id }) => {
-        const s = need();
-        const pk = shownKey(s, `o:${organizationId}`, id);
-        const key = await orgKey(s, organizationId);
-        await request("POST", `${org(organizationId)}/users/${encodeURIComponent(id)}/confirm`, {
-          key: await encryptRsa(pk, key.toBytes())
-        });
-        return { ok: true };
-      },
-      collections: ({ organizationId }) => collections(organizationId),
-      saveCollection: async ({ organizationId, id, name, users }) => {
-        const s = need();
-        const key = await orgKey(s, organizationId);
-        const body = { name: await encryptStr(key, name), groups: [], users };
-        const r = await request(
-          id === null ? "POST" : "PUT",
-          id === null ? `${org(organizationId)}/collections` : `${org(organizationId)}/collections/${encodeURIComponent(id)}`,
-          body
-        );
-        return { id: r.id };
-      },
-      items: ({ organizationId }) => items(organizationId),
-      saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
-      revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy)
-    });
+      {
+        ping: async () => ({ pong: true }),
+        status: async () => status(),
+        login: ({ email, password, deviceIdentifier, secondFactor }) => login(email, password, deviceIdentifier, secondFactor),
+        sendEmailCode: async ({ email, password }) => {
+          const kdf = await prelogin(email);
+          const mph = await masterPasswordHash(await deriveMasterKey(password, email, kdf), password);
+          const r = await anonJson("/api/two-factor/send-email-login", { email, masterPasswordHash: mph });
+          if (!r.ok) throw await failureFrom(r);
+          return { sent: true };
+        },
+        register: ({ email, name, password, invitation, deviceIdentifier }) => register(email, name, password, invitation, deviceIdentifier),
+        unlock: ({ password }) => unlock(password),
+        lock: async () => {
+          lockKeys(need());
+          return status();
+        },
+        signOut: async () => {
+          session = null;
+          return status();
+        },
+        profile: () => loadProfile(),
+        api: ({ method, path, body, as }) => request(method, path, body, as ?? "json"),
+        apiWithPassword: async ({ method, path, body, password }) => {
+          const mph = await stepUp(need(), password);
+          return request(method, path, { ...body, masterPasswordHash: mph });
+        },
+        ownFingerprint: async () => {
+          const s = need();
+          return { phrase: await needKeys(s).publicKey.fingerprintPhrase(s.userId) };
+        },
+        setupProvider: async ({ providerId, token, name, businessName, billingEmail }) => {
+          const s = need();
+          const keys = needKeys(s);
+          const key = await generateSymmetricKey();
+          const body = {
+            name,
+            billingEmail,
+            token,
+            key: await encryptRsa(keys.publicKey, key.toBytes())
+          };
+          if (businessName !== "") body.businessName = businessName;
+          await request("POST", `${pid(providerId)}/setup`, body);
+          s.providerKeys.set(providerId, key);
+          s.providerNames.set(providerId, name);
+          return { ok: true };
+        },
+        providerFingerprints: ({ providerId, ids }) => fingerprints(need(), `${pid(providerId)}/users/public-keys`, ids, `p:${providerId}`),
+        confirmProviderMember: async ({ providerId, id }) => {
+          const s = need();
+          const pk = shownKey(s, `p:${providerId}`, id);
+          const key = await providerKey(s, providerId);
+          await request("POST", `${pid(providerId)}/users/${encodeURIComponent(id)}/confirm`, {
+            key: await encryptRsa(pk, key.toBytes())
+          });
+          return { ok: true };
+        },
+        createClient: ({ providerId, client }) => createClient(providerId, client),
+        launch: ({ providerId, providerOrganizationId, password }) => launch(providerId, providerOrganizationId, password),
+        launched: async ({ organizationId }) => session?.orgKeys.get(organizationId)?.launch ?? null,
+        orgFingerprints: ({ organizationId, ids }) => fingerprints(need(), `${org(organizationId)}/users/public-keys`, ids, `o:${organizationId}`),
+        confirmOrgMember: async ({ organizationId, id }) => {
+          const s = need();
+          const pk = shownKey(s, `o:${organizationId}`, id);
+          const key = await orgKey(s, organizationId);
+          await request("POST", `${org(organizationId)}/users/${encodeURIComponent(id)}/confirm`, {
+            key: await encryptRsa(pk, key.toBytes())
+          });
+          return { ok: true };
+        },
+        collections: ({ organizationId, details }) => collections(organizationId, details),
+        saveCollection: async ({ organizationId, id, name, users }) => {
+          const s = need();
+          const key = await orgKey(s, organizationId);
+          const body = { name: await encryptStr(key, name), groups: [], users };
+          const r = await request(
+            id === null ? "POST" : "PUT",
+            id === null ? `${org(organizationId)}/collections` : `${org(organizationId)}/collections/${encodeURIComponent(id)}`,
+            body
+          );
+          return { id: r.id };
+        },
+        items: ({ organizationId }) => items(organizationId),
+        saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
+        revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy)
+      }
+    );
   });
 })();

@@ -423,7 +423,7 @@
 
   // src/routes.ts
   var PROVIDER_TABS = ["overview", "members", "roles", "clients", "events", "usage", "settings"];
-  var CLIENT_TABS = ["overview", "members", "collections", "items", "groups", "events"];
+  var CLIENT_TABS = ["overview", "members", "collections", "items", "groups", "policies", "events"];
   function query(s3) {
     const out = {};
     for (const [k2, v3] of new URLSearchParams(s3)) out[k2] = v3;
@@ -2490,6 +2490,8 @@
       ["members", "Members"],
       ["collections", "Collections"],
       ["items", "Items"],
+      ["groups", "Groups"],
+      ["policies", "Policies"],
       ["events", "Events"]
     ];
     return /* @__PURE__ */ a3("div", { class: "page", children: [
@@ -2506,6 +2508,8 @@
       tab === "members" ? /* @__PURE__ */ a3(Members2, { l: l3 }) : null,
       tab === "collections" ? /* @__PURE__ */ a3(Collections, { l: l3 }) : null,
       tab === "items" ? /* @__PURE__ */ a3(Items, { l: l3 }) : null,
+      tab === "groups" ? /* @__PURE__ */ a3(Groups, { l: l3 }) : null,
+      tab === "policies" ? /* @__PURE__ */ a3(Policies, { l: l3 }) : null,
       tab === "events" ? /* @__PURE__ */ a3(Events2, { l: l3 }) : null
     ] });
   }
@@ -2532,7 +2536,7 @@
   function Members2({ l: l3 }) {
     const [n2, setN] = d2(0);
     const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), `${l3.organizationId}:${n2}`);
-    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId }), l3.organizationId);
+    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId, details: false }), l3.organizationId);
     const [inviting, setInviting] = d2(false);
     const [links, setLinks] = d2([]);
     const [confirming, setConfirming] = d2(null);
@@ -2676,7 +2680,7 @@
   }
   function Collections({ l: l3 }) {
     const [n2, setN] = d2(0);
-    const list = useLoad(() => call("collections", { organizationId: l3.organizationId }), `${l3.organizationId}:${n2}`);
+    const list = useLoad(() => call("collections", { organizationId: l3.organizationId, details: true }), `${l3.organizationId}:${n2}`);
     const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), l3.organizationId);
     const [editing, setEditing] = d2(null);
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "cc-h", children: [
@@ -2771,7 +2775,7 @@
   function Items({ l: l3 }) {
     const [n2, setN] = d2(0);
     const items = useLoad(() => call("items", { organizationId: l3.organizationId }), `${l3.organizationId}:${n2}`);
-    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId }), l3.organizationId);
+    const collections = useLoad(() => call("collections", { organizationId: l3.organizationId, details: false }), l3.organizationId);
     const [editing, setEditing] = d2(null);
     const [revealed, setRevealed] = d2({});
     const [trash, setTrash] = d2(false);
@@ -2956,6 +2960,119 @@
             /* @__PURE__ */ a3("td", { children: e3.actingUserId ?? "\u2014" })
           ] }, i3)) })
         ] })
+      ] })
+    ] });
+  }
+  function Groups({ l: l3 }) {
+    const [n2, setN] = d2(0);
+    const groups = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/groups` }), `${l3.organizationId}:${n2}`);
+    const users = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/users` }), l3.organizationId);
+    const [creating, setCreating] = d2(false);
+    const [name, setName] = d2("");
+    const [ids, setIds] = d2([]);
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "cg-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "cg-h", children: "Groups" }),
+      /* @__PURE__ */ a3("button", { type: "button", onClick: () => setCreating(true), children: "New group" }),
+      groups.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: groups.error }) : /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: groups.data.data.map((g3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: g3.name }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: /* @__PURE__ */ a3(
+            ActionButton,
+            {
+              label: "Delete",
+              class: "danger",
+              ariaLabel: `Delete ${g3.name}`,
+              action: async () => {
+                await call("api", { method: "DELETE", path: `${orgPath(l3.organizationId)}/groups/${g3.id}` });
+                setN(n2 + 1);
+              }
+            }
+          ) })
+        ] }, g3.id)) })
+      ] }),
+      creating ? /* @__PURE__ */ a3(Dialog, { title: "New group", onClose: () => setCreating(false), children: /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Save",
+          action: async () => {
+            await call("api", {
+              method: "POST",
+              path: `${orgPath(l3.organizationId)}/groups`,
+              body: { name, collections: [], users: ids }
+            });
+            setCreating(false);
+            setName("");
+            setIds([]);
+            setN(n2 + 1);
+          },
+          children: [
+            /* @__PURE__ */ a3(Field, { label: "Group name", value: name, onInput: setName, required: true }),
+            /* @__PURE__ */ a3("fieldset", { children: [
+              /* @__PURE__ */ a3("legend", { children: "Members" }),
+              (users.data?.data ?? []).filter((u3) => u3.status >= 0).map((u3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+                /* @__PURE__ */ a3(
+                  "input",
+                  {
+                    type: "checkbox",
+                    checked: ids.includes(u3.id),
+                    onChange: (e3) => setIds(e3.currentTarget.checked ? [...ids, u3.id] : ids.filter((x2) => x2 !== u3.id))
+                  }
+                ),
+                " ",
+                u3.email
+              ] }, u3.id))
+            ] })
+          ]
+        }
+      ) }) : null
+    ] });
+  }
+  var SIMPLE_POLICIES = [
+    [0, "Require two-step login"],
+    [3, "Single organization"],
+    [5, "Remove individual vault"],
+    [6, "Remove Send"],
+    [10, "Remove individual vault export"]
+  ];
+  function Policies({ l: l3 }) {
+    const [n2, setN] = d2(0);
+    const policies = useLoad(
+      async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/policies` }),
+      `${l3.organizationId}:${n2}`
+    );
+    if (policies.data === void 0) return /* @__PURE__ */ a3(ErrorNote, { error: policies.error });
+    const on = (t3) => policies.data?.data.some((p3) => p3.type === t3 && p3.enabled) ?? false;
+    return /* @__PURE__ */ a3("section", { "aria-labelledby": "cp-h", children: [
+      /* @__PURE__ */ a3("h3", { id: "cp-h", children: "Policies" }),
+      /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Policy" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "State" }),
+          /* @__PURE__ */ a3("th", { scope: "col", children: "Action" })
+        ] }) }),
+        /* @__PURE__ */ a3("tbody", { children: SIMPLE_POLICIES.map(([t3, label]) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("td", { children: label }),
+          /* @__PURE__ */ a3("td", { children: on(t3) ? "On" : "Off" }),
+          /* @__PURE__ */ a3("td", { class: "actions", children: /* @__PURE__ */ a3(
+            ActionButton,
+            {
+              label: on(t3) ? "Turn off" : "Turn on",
+              ariaLabel: `${on(t3) ? "Turn off" : "Turn on"}: ${label}`,
+              action: async () => {
+                await call("api", {
+                  method: "PUT",
+                  path: `${orgPath(l3.organizationId)}/policies/${t3}`,
+                  body: { policy: { enabled: !on(t3), data: null } }
+                });
+                setN(n2 + 1);
+              }
+            }
+          ) })
+        ] }, t3)) })
       ] })
     ] });
   }
