@@ -181,7 +181,14 @@ impl Domain {
             let org_id = match cipher_id {
                 Some(id) => match self.cipher(caller, id).await {
                     Ok(view) => view.cipher.org_id,
-                    Err(_) => None,
+                    // Read through the admin vault view rather than a collection (an admin, a
+                    // launched provider member): their reveals and copies count too.
+                    Err(DomainError::Store(e)) => return Err(DomainError::Store(e)),
+                    Err(_) => match self.admin_item_actor(caller, id).await {
+                        Ok(actor) => Some(actor.org.id),
+                        Err(DomainError::Store(e)) => return Err(DomainError::Store(e)),
+                        Err(_) => None,
+                    },
                 },
                 None => r.organization_id.as_deref().and_then(|s| s.parse().ok()),
             };

@@ -382,6 +382,24 @@ impl Domain {
         Ok(self.cipher(caller, id).await.ok())
     }
 
+    /// Replaces an org item's collections from the admin vault view (`collections-admin`): for
+    /// those who manage every item — a launched provider member included — whether or not a
+    /// collection of theirs holds it. Answers the item as the admin view shows it.
+    pub async fn set_cipher_collections_admin(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+        collection_ids: &[String],
+    ) -> Result<CipherView, DomainError> {
+        let actor = self.admin_item_actor(caller, id).await?;
+        let collections = self.writable_collections(&actor, collection_ids).await?;
+        let events = [self.cipher_event(&actor, EventType::CipherUpdatedCollections, id)];
+        self.store
+            .set_cipher_collections(actor.org.id, &[(id, collections)], &events, self.now())
+            .await?;
+        self.admin_org_cipher(caller, id).await
+    }
+
     /// Adds collections to many org items at once, or (`remove`) takes them away — the admin
     /// console's "assign to collections". Every item must be one the actor manages (or they
     /// manage every item) and every collection one they may put items into; all or nothing.

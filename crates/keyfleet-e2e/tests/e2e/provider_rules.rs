@@ -1332,6 +1332,52 @@ async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &Wo
         .await
         .unwrap();
     assert_eq!(launched.organization_id, w.client1.org_id);
+
+    // In the launched client, the admin vault view's calls work for the technician, who reaches
+    // the item through no collection of their own: a password reveal is logged, and the item's
+    // collections change (collections-admin).
+    let tech = w.tech_a.s();
+    let org = &w.client1.org_id;
+    let reveal = json!([{ "type": 1108, "cipherId": w.item, "date": "2026-01-01T00:00:00Z" }]);
+    send(tech, Method::POST, "/events/collect", Some(reveal)).await;
+    let logged = ok(
+        owner,
+        Method::GET,
+        &format!("/api/organizations/{org}/events"),
+        None,
+    )
+    .await;
+    assert!(
+        logged["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == 1108
+                && e["cipherId"] == w.item.as_str()
+                && e["actingUserId"] == tech.user_id.as_str()),
+        "the technician's reveal is in the client's log: {logged}"
+    );
+    let second = tech
+        .create_collection(org, &w.client1.key, "Second", &[])
+        .await
+        .unwrap();
+    let moved = ok(
+        tech,
+        Method::PUT,
+        &format!("/api/ciphers/{}/collections-admin", w.item),
+        Some(json!({ "collectionIds": [second.collection.id] })),
+    )
+    .await;
+    assert_eq!(moved["collectionIds"], json!([second.collection.id]), "{moved}");
+    let admin_view = ok(tech, Method::GET, &org_details(org), None).await;
+    let item = admin_view["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == w.item.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(item["collectionIds"], json!([second.collection.id]), "stored: {item}");
 }
 
 macro_rules! on_both_backends {

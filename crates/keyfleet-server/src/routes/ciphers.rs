@@ -67,7 +67,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/ciphers/{id}/collections-admin",
-            put(set_collections).post(set_collections),
+            put(set_collections_admin).post(set_collections_admin),
         )
         .route("/api/ciphers/organization-details", get(org_cipher_details))
         .route(
@@ -357,6 +357,21 @@ async fn set_collections(
         Some(view) => Ok(cipher_response(&view, "cipherDetails")),
         None => Ok(raw_json(b"{}".to_vec())),
     }
+}
+
+/// `PUT /api/ciphers/{id}/collections-admin` `{collectionIds}`: the admin vault view's change of
+/// an org item's collections (admins, launched provider members); answers the item.
+async fn set_collections_admin(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<CipherCollectionsRequest>,
+) -> Result<Response, ApiError> {
+    let view = app
+        .domain
+        .set_cipher_collections_admin(&caller, path_id(&id)?, &req.collection_ids)
+        .await?;
+    Ok(cipher_response(&view, "cipherDetails"))
 }
 
 /// `POST /api/ciphers/bulk-collections`: collections added to (or taken from) many org items.
