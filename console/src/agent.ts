@@ -707,6 +707,17 @@ scope.addEventListener("connect", (e) => {
       return { ok: true };
     },
     createClient: ({ providerId, client }) => createClient(providerId, client),
+    linkClient: async ({ providerId, organizationId, password }) => {
+      const s = need();
+      const mph = await stepUp(s, password);
+      const pk = await providerKey(s, providerId);
+      const key = await orgKey(s, organizationId);
+      return request("POST", `${pid(providerId)}/clients/existing`, {
+        organizationId,
+        key: await encryptAes(pk, key.toBytes()),
+        masterPasswordHash: mph,
+      });
+    },
     launch: ({ providerId, providerOrganizationId, password }) => launch(providerId, providerOrganizationId, password),
     launched: async ({ organizationId }) => session?.orgKeys.get(organizationId)?.launch ?? null,
     orgFingerprints: ({ organizationId, ids }) =>
