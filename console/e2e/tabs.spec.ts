@@ -36,4 +36,52 @@ test("an owner launches two clients into two tabs at once, after a wrong passwor
   await checkA11y(tabA, "C3 collections");
   await tabB.getByRole("link", { name: "Items" }).click();
   await expect(tabB.getByRole("heading", { name: "Items" })).toBeVisible();
+
+  // The reverse direction: an item keyfleet-client (Rust) encrypted, decrypted in the browser.
+  const secret = ready.otherItem ?? { name: "Other secret", password: "never-shown-1" };
+  await tabB.bringToFront();
+  await expect(tabB.getByRole("cell", { name: secret.name, exact: true })).toBeVisible();
+  await expect(tabB.getByText(secret.password)).toHaveCount(0);
+  await tabB.getByRole("button", { name: `Reveal the password of ${secret.name}` }).click();
+  await expect(tabB.getByText(secret.password, { exact: true })).toBeVisible();
+
+  // An item's life: created, edited, trashed, restored, trashed again and deleted forever.
+  tabB.on("dialog", (d) => void d.accept());
+  await tabB.getByRole("button", { name: "New login item" }).click();
+  const create = tabB.getByRole("dialog", { name: "New login item" });
+  await create.getByLabel("Name", { exact: true }).fill("Temp switch");
+  await create.getByLabel("Password", { exact: true }).fill("temp-pw-1");
+  await create.getByRole("group", { name: "Collections" }).getByRole("checkbox").first().check();
+  await create.getByRole("button", { name: "Save" }).click();
+  await expect(create).toBeHidden();
+  await tabB.getByRole("button", { name: "Edit Temp switch" }).click();
+  const edit = tabB.getByRole("dialog", { name: "Edit Temp switch" });
+  await edit.getByLabel("Name", { exact: true }).fill("Core switch");
+  await edit.getByLabel("Username").fill("netadmin");
+  await checkA11y(tabB, "C7 item dialog");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeHidden();
+  await expect(tabB.getByRole("cell", { name: "netadmin", exact: true })).toBeVisible();
+  await tabB.getByRole("button", { name: "Reveal the password of Core switch" }).click();
+  await expect(tabB.getByText("temp-pw-1", { exact: true })).toBeVisible();
+  await tabB.getByRole("button", { name: "Move to trash: Core switch" }).click();
+  await expect(tabB.getByRole("cell", { name: "Core switch", exact: true })).toHaveCount(0);
+  await tabB.getByLabel("Show trash").check();
+  await tabB.getByRole("button", { name: "Restore Core switch" }).click();
+  await expect(tabB.getByRole("cell", { name: "Core switch", exact: true })).toHaveCount(0);
+  await tabB.getByLabel("Show trash").uncheck();
+  await tabB.getByRole("button", { name: "Move to trash: Core switch" }).click();
+  await tabB.getByLabel("Show trash").check();
+  await checkA11y(tabB, "C7 trash");
+  await tabB.getByRole("button", { name: "Delete forever: Core switch" }).click();
+  await expect(tabB.getByRole("cell", { name: "Core switch", exact: true })).toHaveCount(0);
+  await tabB.getByLabel("Show trash").uncheck();
+  await expect(tabB.getByRole("cell", { name: secret.name, exact: true })).toBeVisible();
+
+  // The reveal is in the client's event log, with the item's decrypted name.
+  await tabB.getByRole("link", { name: "Events" }).click();
+  const revealed = tabB.locator('tr[data-type="1108"]').filter({ hasText: secret.name });
+  await expect(revealed.first()).toBeVisible();
+  await expect(revealed.first()).toContainText("Password revealed");
+  await checkA11y(tabB, "C6 events with item names");
 });
