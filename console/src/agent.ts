@@ -599,10 +599,15 @@ async function saveItem(organizationId: string, id: string | null, item: ItemInp
   const r = (await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/admin`, {
     ...cipher,
     collectionIds: item.collectionIds,
-  })) as { id: string };
-  await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
-    collectionIds: item.collectionIds,
-  });
+  })) as { id: string; collectionIds?: string[] | null };
+  // Collections are a separate call, made only when they change (the server answers 404 to a
+  // launcher who has no collection access of their own; reported).
+  const before = new Set(r.collectionIds ?? []);
+  if (before.size !== item.collectionIds.length || item.collectionIds.some((c) => !before.has(c))) {
+    await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
+      collectionIds: item.collectionIds,
+    });
+  }
   return { id: r.id };
 }
 

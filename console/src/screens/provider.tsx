@@ -787,7 +787,7 @@ function useNames(p: ProviderSummary): Map<string, string> {
   return useMemo(() => {
     const m = new Map<string, string>();
     const list = names.data === undefined ? [] : Array.isArray(names.data) ? names.data : names.data.data;
-    for (const x of list) m.set(x.id, x.name ?? x.email);
+    for (const x of list) m.set(x.id, x.name === null || x.name === "" || x.name === x.email ? x.email : `${x.name} (${x.email})`);
     return m;
   }, [names.data]);
 }

@@ -9288,9 +9288,12 @@
       ...cipher,
       collectionIds: item.collectionIds
     });
-    await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
-      collectionIds: item.collectionIds
-    });
+    const before = new Set(r.collectionIds ?? []);
+    if (before.size !== item.collectionIds.length || item.collectionIds.some((c) => !before.has(c))) {
+      await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
+        collectionIds: item.collectionIds
+      });
+    }
     return { id: r.id };
   }
   async function revealPassword(organizationId, id, copy) {

@@ -2121,7 +2121,7 @@
     return w2(() => {
       const m3 = /* @__PURE__ */ new Map();
       const list = names.data === void 0 ? [] : Array.isArray(names.data) ? names.data : names.data.data;
-      for (const x2 of list) m3.set(x2.id, x2.name ?? x2.email);
+      for (const x2 of list) m3.set(x2.id, x2.name === null || x2.name === "" || x2.name === x2.email ? x2.email : `${x2.name} (${x2.email})`);
       return m3;
     }, [names.data]);
   }
