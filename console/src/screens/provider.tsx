@@ -948,10 +948,14 @@ function LinkClientDialog({
   readonly onClose: () => void;
   readonly onLinked: () => void;
 }) {
-  const addable = useLoad(() => get<List<AddableOrganizationResponse>>(`${pidPath(p.id)}/clients/addable`), p.id);
+  // A bare array (the OpenAPI document's `array`), not a list object.
+  const addable = useLoad(async () => {
+    const r = await get<AddableOrganizationResponse[] | List<AddableOrganizationResponse>>(`${pidPath(p.id)}/clients/addable`);
+    return Array.isArray(r) ? r : r.data;
+  }, p.id);
   const [organizationId, setOrganizationId] = useState("");
   const [password, setPassword] = useState("");
-  const list = (addable.data?.data ?? []).filter((o) => !o.disabled);
+  const list = (addable.data ?? []).filter((o) => !o.disabled);
   const chosen = organizationId !== "" ? organizationId : (list[0]?.id ?? "");
   return (
     <Dialog title="Link an existing organization" onClose={onClose}>

@@ -2249,10 +2249,13 @@
     onClose,
     onLinked
   }) {
-    const addable = useLoad(() => get(`${pidPath(p3.id)}/clients/addable`), p3.id);
+    const addable = useLoad(async () => {
+      const r3 = await get(`${pidPath(p3.id)}/clients/addable`);
+      return Array.isArray(r3) ? r3 : r3.data;
+    }, p3.id);
     const [organizationId, setOrganizationId] = d2("");
     const [password, setPassword] = d2("");
-    const list = (addable.data?.data ?? []).filter((o4) => !o4.disabled);
+    const list = (addable.data ?? []).filter((o4) => !o4.disabled);
     const chosen = organizationId !== "" ? organizationId : list[0]?.id ?? "";
     return /* @__PURE__ */ a3(Dialog, { title: "Link an existing organization", onClose, children: addable.data === void 0 ? addable.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: addable.error }) : /* @__PURE__ */ a3(Loading, { what: "your organizations" }) : list.length === 0 ? /* @__PURE__ */ a3("p", { children: "You own no organization that could become a client." }) : /* @__PURE__ */ a3(
       ActionForm,
