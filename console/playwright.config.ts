@@ -1,6 +1,12 @@
 // Playwright against a running Keyfleet server (the Rust e2e test starts it and writes the
 // fixture file named by KEYFLEET_FIXTURE). Debian's Chromium; never `npx playwright install`.
 import { defineConfig } from "@playwright/test";
+import { basename, dirname, join } from "node:path";
+
+// The Rust harness may run two stories at once (SQLite and PostgreSQL) from this directory: each
+// run keeps its traces and screenshots apart, under the name of its fixture's directory.
+const fixture = process.env.KEYFLEET_FIXTURE;
+const outputDir = fixture === undefined ? "test-results" : join("test-results", basename(dirname(fixture)));
 
 export default defineConfig({
   testDir: "e2e",
@@ -9,7 +15,7 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 240_000,
   expect: { timeout: 15_000 },
-  outputDir: "test-results",
+  outputDir,
   reporter: [["list"]],
   use: {
     browserName: "chromium",

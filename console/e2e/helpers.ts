@@ -27,6 +27,10 @@ export interface Fixture {
     technician: Person & { providerUserId: string };
     assignedClient: ClientRef;
     otherClient: ClientRef;
+    /** An item keyfleet-client (Rust) created in otherClient. */
+    otherItem?: { name: string; password: string };
+    /** An organization of the owner's own, not yet a client. */
+    linkableOrganization?: { organizationId: string; name: string };
   };
 }
 
@@ -34,6 +38,14 @@ export function fixture(): Fixture {
   const path = process.env.KEYFLEET_FIXTURE;
   if (path === undefined) throw new Error("KEYFLEET_FIXTURE is not set");
   return JSON.parse(readFileSync(path, "utf8")) as Fixture;
+}
+
+/** A 1280×800 PNG for the README when KEYFLEET_SCREENSHOTS names a directory. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.KEYFLEET_SCREENSHOTS;
+  if (dir === undefined || dir === "") return;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
 export function writeOut(name: string, value: unknown): void {

@@ -19,8 +19,18 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
   await expect(role).toBeHidden();
   await expect(page.getByRole("cell", { name: "Auditor", exact: true })).toBeVisible();
   await checkA11y(page, "P3 roles");
+  await page.getByRole("button", { name: "Clone Auditor" }).click();
+  const clone = page.getByRole("dialog", { name: "Clone Auditor" });
+  await expect(clone.getByLabel("Name")).toHaveValue("Copy of Auditor");
+  await expect(clone.getByLabel("view events")).toBeChecked();
+  await clone.getByRole("button", { name: "Save" }).click();
+  await expect(clone).toBeHidden();
+  const copy = page.locator("tr").filter({ has: page.getByRole("cell", { name: "Copy of Auditor", exact: true }) });
+  await expect(copy).toContainText("view_events");
+  await page.getByRole("button", { name: "Delete Copy of Auditor" }).click();
   await page.getByRole("button", { name: "Delete Auditor" }).click();
   await expect(page.getByRole("cell", { name: "Auditor", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("cell", { name: "Copy of Auditor", exact: true })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByLabel("Provider name")).toHaveValue(ready.providerName);
@@ -30,6 +40,51 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
 
   await page.getByRole("link", { name: "Clients" }).click();
   await expect(page.getByRole("link", { name: ready.otherClient.name })).toBeVisible();
+
+  // P5b: the owner's own organization becomes a client (its key re-wrapped under the provider's).
+  if (ready.linkableOrganization !== undefined) {
+    const linkable = ready.linkableOrganization.name;
+    await page.getByRole("button", { name: "Link existing organization" }).click();
+    const link = page.getByRole("dialog", { name: "Link an existing organization" });
+    await link.getByLabel("Organization").selectOption(ready.linkableOrganization.organizationId);
+    await link.getByLabel("Your master password").fill(`${ready.owner.password}-wrong`);
+    await checkA11y(page, "P5b link dialog");
+    await link.getByRole("button", { name: "Link organization" }).click();
+    await expect(link.getByRole("alert")).toContainText("Invalid password");
+    await link.getByLabel("Your master password").fill(ready.owner.password);
+    await link.getByRole("button", { name: "Link organization" }).click();
+    await expect(link).toBeHidden();
+    await expect(page.getByRole("link", { name: linkable })).toBeVisible();
+    const linked = await launch(page, linkable, ready.owner.password);
+    await expect(linked.getByRole("heading", { name: linkable, level: 2 })).toBeVisible();
+    await linked.close();
+  }
+
+  // The client's page: edit its information, and its technicians (put back as they were).
+  await page.getByRole("link", { name: ready.assignedClient.name }).click();
+  await expect(page.getByRole("heading", { name: ready.assignedClient.name })).toBeVisible();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  const info = page.getByRole("dialog", { name: `Edit ${ready.assignedClient.name}` });
+  await info.getByLabel("Website").fill("https://assigned.example");
+  await info.getByLabel("Notes").fill("Call before changes");
+  await checkA11y(page, "P5 edit client");
+  await info.getByRole("button", { name: "Save" }).click();
+  await expect(info).toBeHidden();
+  await expect(page.getByText("https://assigned.example")).toBeVisible();
+  await expect(page.getByText("Call before changes")).toBeVisible();
+  const managedBy = page.locator("dt:text-is('Managed by') + dd");
+  await expect(managedBy).toContainText(ready.technician.email);
+  for (const on of [false, true]) {
+    await page.getByRole("button", { name: "Technicians…" }).click();
+    const techs = page.getByRole("dialog", { name: `Technicians of ${ready.assignedClient.name}` });
+    await techs.getByLabel(ready.technician.email).setChecked(on);
+    if (!on) await checkA11y(page, "P5 technicians of a client");
+    await techs.getByRole("button", { name: "Save" }).click();
+    await expect(techs).toBeHidden();
+    if (on) await expect(managedBy).toContainText(ready.technician.email);
+    else await expect(managedBy).not.toContainText(ready.technician.email);
+  }
+  await page.getByRole("link", { name: "Clients" }).click();
   const tab = await launch(page, ready.assignedClient.name, ready.owner.password);
   await tab.getByRole("link", { name: "Groups" }).click();
   await tab.getByRole("button", { name: "New group" }).click();
@@ -47,4 +102,16 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
   await tab.getByRole("link", { name: "Events" }).click();
   await expect(tab.getByRole("heading", { name: "Events" })).toBeVisible();
   await checkA11y(tab, "C6 events");
+
+  // Lock, then unlock with the master password: the launched tab works again.
+  await page.bringToFront();
+  await page.goto("/console/#/account");
+  await page.getByRole("button", { name: "Lock" }).click();
+  await expect(page.getByRole("heading", { name: "Unlock" })).toBeVisible();
+  await checkA11y(page, "unlock");
+  await page.getByLabel("Master password").fill(ready.owner.password);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await expect(page.getByRole("contentinfo")).toContainText(`Signed in as ${ready.owner.email}`);
+  await page.goto(`/console/#/p/${ready.providerId}/clients`);
+  await expect(page.getByRole("link", { name: ready.otherClient.name })).toBeVisible();
 });

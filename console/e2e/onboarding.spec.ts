@@ -2,7 +2,7 @@
 // browser alone, and a technician sets up a client employee with a shared login.
 import { type Page, expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { checkA11y, createAccount, fixture, launch, newPerson, turnOnTotp, writeOut } from "./helpers";
+import { checkA11y, createAccount, fixture, launch, newPerson, screenshot, turnOnTotp, writeOut } from "./helpers";
 
 const OWNER_PW = "owner-correct-horse-battery-1";
 const PW = (who: string): string => `${who}-staple-battery-horse-42`;
@@ -77,9 +77,24 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await owner.getByRole("link", { name: "Clients" }).click();
   await owner.getByRole("link", { name: "Members" }).click();
   await owner.getByRole("button", { name: /^Pending/ }).click();
-  for (const [email, { phrase }] of Object.entries(people)) await confirmWithFingerprint(owner, email, phrase);
+  await expect(owner.locator('tr[data-email="tech2@fleet.test"]')).toContainText("Accepted");
+  await screenshot(owner, "provider-members-pending");
+  await confirmWithFingerprint(owner, "admin@fleet.test", people["admin@fleet.test"]!.phrase);
+  // The technicians together: each phrase shown, each confirmed only when ticked.
+  await owner.getByRole("button", { name: "Confirm several…" }).click();
+  const bulk = owner.getByRole("dialog", { name: "Confirm members" });
+  for (const email of ["tech1@fleet.test", "tech2@fleet.test"]) {
+    await expect(bulk.locator(`[data-testid="bulk-fingerprint"][data-email="${email}"]`)).toHaveText(people[email]!.phrase);
+  }
+  await checkA11y(owner, "bulk confirm dialog");
+  await bulk.getByRole("button", { name: "Confirm the ticked members" }).click();
+  await expect(bulk.getByRole("alert")).toContainText("Tick at least one");
+  for (const email of ["tech1@fleet.test", "tech2@fleet.test"]) await bulk.getByLabel(email).check();
+  await bulk.getByRole("button", { name: "Confirm the ticked members" }).click();
+  await expect(bulk).toBeHidden();
   await owner.getByRole("button", { name: /^Active/ }).click();
-  await expect(owner.locator('tr[data-email="tech2@fleet.test"]')).toContainText("Active");
+  for (const email of Object.keys(people)) await expect(owner.locator(`tr[data-email="${email}"]`)).toContainText("Active");
+  await screenshot(owner, "provider-members-active");
 
   // Three clients; tech1 manages Acme.
   await owner.getByRole("link", { name: "Clients" }).click();
@@ -99,6 +114,9 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await assign.getByLabel("Acme").check();
   await assign.getByRole("button", { name: "Save" }).click();
   await expect(assign).toBeHidden();
+  await owner.getByRole("link", { name: "Clients" }).click();
+  await expect(owner.locator("tr").filter({ hasText: "Acme" })).toContainText("tech1");
+  await screenshot(owner, "provider-clients");
 
   // tech1 sees only Acme and launches into it (a wrong password refused first).
   const tech1 = people["tech1@fleet.test"]!.page;
@@ -109,6 +127,7 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await tech1.getByRole("button", { name: "Launch Acme" }).click();
   const stepUp = tech1.getByRole("dialog", { name: "Launch Acme" });
   await stepUp.getByLabel("Your master password").fill("not-my-password-at-all");
+  await screenshot(tech1, "launch-step-up");
   await stepUp.getByRole("button", { name: "Launch" }).click();
   await expect(stepUp.getByRole("alert")).toContainText("Invalid password");
   await stepUp.getByRole("button", { name: "Close" }).click();
@@ -136,6 +155,11 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await checkA11y(acme, "C2 client members");
   await confirmWithFingerprint(acme, "employee@acme.test", employeePhrase);
   await expect(acme.locator('tr[data-email="employee@acme.test"]')).toContainText("Confirmed");
+  // Revoked, then restored: access comes back as it was.
+  await acme.getByRole("button", { name: "Revoke employee@acme.test" }).click();
+  await expect(acme.locator('tr[data-email="employee@acme.test"]')).toContainText("Revoked");
+  await acme.getByRole("button", { name: "Restore employee@acme.test" }).click();
+  await expect(acme.locator('tr[data-email="employee@acme.test"]')).toContainText("Confirmed");
   await acme.getByRole("link", { name: "Collections" }).click();
   await acme.getByRole("button", { name: "New collection" }).click();
   const col = acme.getByRole("dialog", { name: "New collection" });
@@ -155,6 +179,7 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await item.getByRole("button", { name: "Save" }).click();
   await expect(item).toBeHidden();
   await expect(acme.getByRole("cell", { name: "Router", exact: true })).toBeVisible();
+  await screenshot(acme, "client-items");
   await acme.getByRole("button", { name: "Reveal the password of Router" }).click();
   await expect(acme.getByText(ROUTER_PW)).toBeVisible();
   await checkA11y(acme, "C7 items");
@@ -164,6 +189,7 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   await owner.getByRole("link", { name: "Events" }).click();
   await expect(owner.getByRole("heading", { name: "Events" })).toBeVisible();
   await checkA11y(owner, "P7 events");
+  await screenshot(owner, "provider-events");
   const [events] = await Promise.all([owner.waitForEvent("download"), owner.getByRole("button", { name: "Download CSV" }).click()]);
   const eventsCsv = readFileSync((await events.path())!, "utf8");
   expect(eventsCsv).toContain("date,type,event");
@@ -173,6 +199,17 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   const [usage] = await Promise.all([owner.waitForEvent("download"), owner.getByRole("button", { name: "Download usage CSV" }).click()]);
   const usageCsv = readFileSync((await usage.path())!, "utf8");
   expect(usageCsv).toContain("Acme");
+
+  // Reloading a person's only console tab signs them out (keys are never stored), and says so.
+  const admin = people["admin@fleet.test"]!.page;
+  await admin.goto("/console/#/");
+  await expect(admin.getByRole("contentinfo")).toContainText("Signed in as admin@fleet.test");
+  await admin.reload();
+  await expect(admin.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(admin.getByTestId("sign-in-note")).toContainText("signs out when its last tab closes or reloads");
+  await admin.getByLabel("Email address").fill("admin@fleet.test");
+  await screenshot(admin, "sign-in");
+  await checkA11y(admin, "A1 sign in after a reload");
 
   writeOut("onboarding.json", {
     employeeEmail: "employee@acme.test",

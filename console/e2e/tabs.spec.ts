@@ -1,6 +1,6 @@
 // Several clients launched at once, each in its own tab sharing one key agent.
 import { expect, test } from "@playwright/test";
-import { checkA11y, fixture, launch, newPerson, signIn } from "./helpers";
+import { checkA11y, fixture, launch, newPerson, signIn, writeOut } from "./helpers";
 
 test("an owner launches two clients into two tabs at once, after a wrong password is refused", async ({ browser }) => {
   const { ready } = fixture();
@@ -36,4 +36,64 @@ test("an owner launches two clients into two tabs at once, after a wrong passwor
   await checkA11y(tabA, "C3 collections");
   await tabB.getByRole("link", { name: "Items" }).click();
   await expect(tabB.getByRole("heading", { name: "Items" })).toBeVisible();
+
+  // The reverse direction: an item keyfleet-client (Rust) encrypted, decrypted in the browser.
+  const secret = ready.otherItem ?? { name: "Other secret", password: "never-shown-1" };
+  await tabB.bringToFront();
+  await expect(tabB.getByRole("cell", { name: secret.name, exact: true })).toBeVisible();
+  await expect(tabB.getByText(secret.password)).toHaveCount(0);
+  await tabB.getByRole("button", { name: `Reveal the password of ${secret.name}` }).click();
+  await expect(tabB.getByText(secret.password, { exact: true })).toBeVisible();
+
+  // An item's life: created, edited, trashed, restored, trashed again and deleted forever.
+  tabB.on("dialog", (d) => void d.accept());
+  const run = String(Date.now() % 100_000); // names unique to this run
+  const temp = `Temp switch ${run}`;
+  const core = `Core switch ${run}`;
+  await tabB.getByRole("button", { name: "New login item" }).click();
+  const create = tabB.getByRole("dialog", { name: "New login item" });
+  await create.getByLabel("Name", { exact: true }).fill(temp);
+  await create.getByLabel("Password", { exact: true }).fill("temp-pw-1");
+  await create.getByRole("group", { name: "Collections" }).getByRole("checkbox").first().check();
+  await create.getByRole("button", { name: "Save" }).click();
+  await expect(create).toBeHidden();
+  await tabB.getByRole("button", { name: `Edit ${temp}` }).click();
+  const edit = tabB.getByRole("dialog", { name: `Edit ${temp}` });
+  await edit.getByLabel("Name", { exact: true }).fill(core);
+  await edit.getByLabel("Username").fill("netadmin");
+  await checkA11y(tabB, "C7 item dialog");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeHidden();
+  await expect(tabB.locator("tr").filter({ has: tabB.getByRole("cell", { name: core, exact: true }) })).toContainText("netadmin");
+  await tabB.getByRole("button", { name: `Reveal the password of ${core}` }).click();
+  await expect(tabB.getByText("temp-pw-1", { exact: true })).toBeVisible();
+  // The client's event log names the item by its decrypted name.
+  await tabB.getByRole("link", { name: "Events" }).click();
+  await expect(tabB.locator('tr[data-type="1101"]').filter({ hasText: core }).first()).toBeVisible();
+  await checkA11y(tabB, "C6 events with item names");
+  await tabB.getByRole("link", { name: "Items" }).click();
+  await tabB.getByRole("button", { name: `Move to trash: ${core}` }).click();
+  await expect(tabB.getByRole("cell", { name: core, exact: true })).toHaveCount(0);
+  await tabB.getByLabel("Show trash").check();
+  await tabB.getByRole("button", { name: `Restore ${core}` }).click();
+  await expect(tabB.getByRole("cell", { name: core, exact: true })).toHaveCount(0);
+  await tabB.getByLabel("Show trash").uncheck();
+  await tabB.getByRole("button", { name: `Move to trash: ${core}` }).click();
+  await tabB.getByLabel("Show trash").check();
+  await checkA11y(tabB, "C7 trash");
+  await tabB.getByRole("button", { name: `Delete forever: ${core}` }).click();
+  await expect(tabB.getByRole("cell", { name: core, exact: true })).toHaveCount(0);
+  await tabB.getByLabel("Show trash").uncheck();
+  await expect(tabB.getByRole("cell", { name: secret.name, exact: true })).toBeVisible();
+
+  // The reveal is posted to /events/collect; the server currently drops collected events of a launcher who has no
+  // collection access of their own (reported), so whether it was recorded is written to
+  // outDir/reveal-event.json for the Rust side to assert once that is fixed, not asserted here.
+  await tabB.getByRole("link", { name: "Events" }).click();
+  await expect(tabB.locator('tr[data-type="1102"]').first()).toBeVisible(); // the log has loaded
+  const revealed = tabB.locator('tr[data-type="1108"]');
+  const recorded = (await revealed.count()) > 0;
+  if (recorded) await expect(revealed.filter({ hasText: secret.name }).first()).toContainText("Password revealed");
+  else test.info().annotations.push({ type: "server gap", description: "the launcher's password reveal (1108) was not recorded" });
+  writeOut("reveal-event.json", { itemName: secret.name, recorded });
 });

@@ -151,6 +151,14 @@ export interface AgentMethods {
   /** Wraps the provider key to the public key last shown for that member. */
   confirmProviderMember: { params: { providerId: string; id: string }; result: { readonly ok: true } };
   createClient: { params: { providerId: string; client: ClientInput }; result: unknown };
+  /**
+   * P5b: links an organization the user is a member of: its key, unwrapped from the user's own
+   * membership, is wrapped under the provider key; step-up with the user's own password.
+   */
+  linkClient: {
+    params: { providerId: string; organizationId: string; password: string };
+    result: unknown;
+  };
   /** Step-up with the user's own password, then the launch call; the org key stays here. */
   launch: {
     params: { providerId: string; providerOrganizationId: string; password: string };
@@ -256,6 +264,7 @@ const METHOD_LIST: { [M in MethodName]: true } = {
   providerFingerprints: true,
   confirmProviderMember: true,
   createClient: true,
+  linkClient: true,
   launch: true,
   launched: true,
   orgFingerprints: true,

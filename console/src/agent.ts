@@ -599,10 +599,15 @@ async function saveItem(organizationId: string, id: string | null, item: ItemInp
   const r = (await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/admin`, {
     ...cipher,
     collectionIds: item.collectionIds,
-  })) as { id: string };
-  await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
-    collectionIds: item.collectionIds,
-  });
+  })) as { id: string; collectionIds?: string[] | null };
+  // Collections are a separate call, made only when they change (the server answers 404 to a
+  // launcher who has no collection access of their own; reported).
+  const before = new Set(r.collectionIds ?? []);
+  if (before.size !== item.collectionIds.length || item.collectionIds.some((c) => !before.has(c))) {
+    await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
+      collectionIds: item.collectionIds,
+    });
+  }
   return { id: r.id };
 }
 
@@ -707,6 +712,17 @@ scope.addEventListener("connect", (e) => {
       return { ok: true };
     },
     createClient: ({ providerId, client }) => createClient(providerId, client),
+    linkClient: async ({ providerId, organizationId, password }) => {
+      const s = need();
+      const mph = await stepUp(s, password);
+      const pk = await providerKey(s, providerId);
+      const key = await orgKey(s, organizationId);
+      return request("POST", `${pid(providerId)}/clients/existing`, {
+        organizationId,
+        key: await encryptAes(pk, key.toBytes()),
+        masterPasswordHash: mph,
+      });
+    },
     launch: ({ providerId, providerOrganizationId, password }) => launch(providerId, providerOrganizationId, password),
     launched: async ({ organizationId }) => session?.orgKeys.get(organizationId)?.launch ?? null,
     orgFingerprints: ({ organizationId, ids }) =>

@@ -81,6 +81,37 @@ export function useLoad<T>(fn: () => Promise<T>, key: string): Loaded<T> {
   return { data, error, loading, reload };
 }
 
+export interface Page<T> {
+  readonly data: T[];
+  readonly continuationToken?: string | null;
+}
+
+/**
+ * A list the server pages with `continuationToken`: the first page per change of `key`, then
+ * `more` (null when there is nothing more) appends the next one.
+ */
+export function usePaged<T>(
+  fetchPage: (token: string | null) => Promise<Page<T>>,
+  key: string,
+): { readonly items: T[] | undefined; readonly error: unknown; readonly more: (() => Promise<void>) | null } {
+  const first = useLoad(() => fetchPage(null), key);
+  const [extra, setExtra] = useState<{ key: string; items: T[]; token: string | null } | null>(null);
+  const mine = extra !== null && extra.key === key ? extra : null;
+  const token = mine !== null ? mine.token : (first.data?.continuationToken ?? null);
+  const items = first.data === undefined ? undefined : [...first.data.data, ...(mine?.items ?? [])];
+  return {
+    items,
+    error: first.error,
+    more:
+      token === null || token === ""
+        ? null
+        : async () => {
+            const next = await fetchPage(token);
+            setExtra({ key, items: [...(mine?.items ?? []), ...next.data], token: next.continuationToken ?? null });
+          },
+  };
+}
+
 export function ErrorNote({ error }: { readonly error: unknown }) {
   if (error === null || error === undefined || error === "") return null;
   return (

@@ -1,11 +1,26 @@
 // The key agent's protocol over a MessageChannel: the same code a tab and the SharedWorker run,
 // with no worker involved.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { afterEach, test } from "node:test";
 import { AgentCallError, AgentClient, type AgentStatus, ApiFailure, portTransport, serve } from "../src/agent-protocol";
 
+// Every channel a test opens is closed when the test ends, passed or failed: an open port keeps
+// Node's event loop (and so `npm run unit`) alive.
+const open: MessageChannel[] = [];
+function newChannel(): MessageChannel {
+  const c = new MessageChannel();
+  open.push(c);
+  return c;
+}
+afterEach(() => {
+  for (const c of open.splice(0)) {
+    c.port1.close();
+    c.port2.close();
+  }
+});
+
 function connected(status: () => Promise<AgentStatus>): { client: AgentClient; close: () => void } {
-  const channel = new MessageChannel();
+  const channel = newChannel();
   serve(portTransport(channel.port1), { ping: async () => ({ pong: true }), status });
   return {
     client: new AgentClient(portTransport(channel.port2)),
@@ -36,7 +51,7 @@ test("a failing handler becomes an error for the caller, not a hang", async () =
 });
 
 test("unknown methods and malformed params are refused", async () => {
-  const channel = new MessageChannel();
+  const channel = newChannel();
   serve(portTransport(channel.port1), { ping: async () => ({ pong: true }), status: async () => ({ signedIn: false }) });
   const answers: unknown[] = [];
   const done = new Promise<void>((resolve) => {
@@ -58,7 +73,7 @@ test("unknown methods and malformed params are refused", async () => {
 });
 
 test("a server refusal keeps its status and validation errors across the protocol", async () => {
-  const channel = new MessageChannel();
+  const channel = newChannel();
   serve(portTransport(channel.port1), {
     status: async () => {
       throw new ApiFailure(400, "Two-step login is required.", { twoStepLoginRequired: ["Two-step login is required."] });

@@ -5,6 +5,7 @@ declare module "node:test" {
   type Body = () => void | Promise<void>;
   export function test(name: string, body: Body): Promise<void>;
   export function describe(name: string, body: () => void): void;
+  export function afterEach(body: Body): void;
 }
 
 declare module "node:assert/strict" {

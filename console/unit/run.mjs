@@ -26,5 +26,12 @@ await build({
 });
 
 const files = tests.map((f) => join(out, f.replace(/\.ts$/, ".mjs")));
-const run = spawnSync(process.execPath, ["--test", ...files], { stdio: "inherit" });
+// A failing test must end the run, never leave it waiting on an open port or timer: each test
+// has 20 s, the runner exits when the tests are done, and the whole run is killed after 2 min.
+const run = spawnSync(process.execPath, ["--test", "--test-force-exit", "--test-timeout=20000", ...files], {
+  stdio: "inherit",
+  timeout: 120_000,
+  killSignal: "SIGKILL",
+});
+if (run.error) console.error(`npm run unit: ${run.error.message}`);
 process.exit(run.status ?? 1);

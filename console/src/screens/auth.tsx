@@ -65,6 +65,9 @@ export function SignIn({
   return (
     <section aria-labelledby="sign-in-heading" class="card">
       <h2 id="sign-in-heading">{heading}</h2>
+      <p class="note" data-testid="sign-in-note">
+        The console signs out when its last tab closes or reloads: your keys are kept only in its memory, never stored.
+      </p>
       <ActionForm
         submit="Sign in"
         busyText="Deriving key…"

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import type { CollectionView, ItemView, LaunchedClient } from "../agent-protocol";
 import type { ClientTab } from "../routes";
-import { ActionButton, ActionForm, CopyButton, Dialog, ErrorNote, Field, Loading, call, downloadText, formatDate, useLoad } from "../ui";
+import { ActionButton, ActionForm, CopyButton, Dialog, ErrorNote, Field, Loading, type Page, call, downloadText, formatDate, useLoad, usePaged } from "../ui";
 import { ConfirmDialog } from "./provider";
 
 const orgPath = (id: string): string => `/api/organizations/${encodeURIComponent(id)}`;
@@ -562,40 +562,86 @@ interface OrgEvent {
   cipherId: string | null;
 }
 
+/** Names of the Bitwarden event types a client's log shows most; others show their number. */
+const EVENT_NAMES: Record<number, string> = {
+  1100: "Item created",
+  1101: "Item edited",
+  1102: "Item deleted forever",
+  1106: "Item collections changed",
+  1107: "Item viewed",
+  1108: "Password revealed",
+  1111: "Password copied",
+  1115: "Item moved to trash",
+  1116: "Item restored",
+  1300: "Collection created",
+  1301: "Collection edited",
+  1302: "Collection deleted",
+  1400: "Group created",
+  1401: "Group edited",
+  1402: "Group deleted",
+  1500: "Member invited",
+  1501: "Member confirmed",
+  1502: "Member edited",
+  1503: "Member removed",
+  1511: "Member revoked",
+  1512: "Member restored",
+  1600: "Organization edited",
+  1700: "Policy changed",
+};
+
+export function eventName(type: number): string {
+  const n = EVENT_NAMES[type];
+  return n === undefined ? `Event ${type}` : `${n} (${type})`;
+}
+
 function Events({ l }: { readonly l: LaunchedClient }) {
-  const ev = useLoad(async () => (await call("api", { method: "GET", path: `${orgPath(l.organizationId)}/events` })) as { data: OrgEvent[] }, l.organizationId);
+  const ev = usePaged(
+    async (token) =>
+      (await call("api", {
+        method: "GET",
+        path: `${orgPath(l.organizationId)}/events${token === null ? "" : `?continuationToken=${encodeURIComponent(token)}`}`,
+      })) as Page<OrgEvent>,
+    l.organizationId,
+  );
+  // Item names come from the items the agent decrypts (a deleted-forever item shows its id).
+  const items = useLoad(() => call("items", { organizationId: l.organizationId }), l.organizationId);
+  const itemName = new Map((items.data ?? []).map((i) => [i.id, i.name]));
   return (
     <section aria-labelledby="ce-h">
       <h3 id="ce-h">Events</h3>
-      {ev.data === undefined ? (
-        <ErrorNote error={ev.error} />
+      {ev.items === undefined ? (
+        ev.error !== null ? <ErrorNote error={ev.error} /> : <Loading what="events" />
       ) : (
         <>
           <ActionButton
             label="Download CSV"
             action={async () => {
-              const rows = ["date,type,actingUserId,cipherId", ...ev.data!.data.map((e) => [e.date, e.type, e.actingUserId ?? "", e.cipherId ?? ""].join(","))];
+              const rows = ["date,type,actingUserId,cipherId", ...ev.items!.map((e) => [e.date, e.type, e.actingUserId ?? "", e.cipherId ?? ""].join(","))];
               downloadText("client-events.csv", `${rows.join("\r\n")}\r\n`);
             }}
           />
           <table>
+            <caption class="sr-only">Events of {l.organizationName}</caption>
             <thead>
               <tr>
                 <th scope="col">Date</th>
-                <th scope="col">Type</th>
+                <th scope="col">Event</th>
+                <th scope="col">Item</th>
                 <th scope="col">Acting user</th>
               </tr>
             </thead>
             <tbody>
-              {ev.data.data.map((e, i) => (
-                <tr key={i}>
+              {ev.items.map((e, i) => (
+                <tr key={i} data-type={e.type}>
                   <td>{formatDate(e.date)}</td>
-                  <td>{e.type}</td>
+                  <td>{eventName(e.type)}</td>
+                  <td>{e.cipherId === null ? "—" : (itemName.get(e.cipherId) ?? e.cipherId)}</td>
                   <td>{e.actingUserId ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {ev.more !== null ? <ActionButton label="Load more" ariaLabel="Load more events" action={ev.more} /> : null}
         </>
       )}
     </section>

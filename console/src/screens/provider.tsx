@@ -5,6 +5,7 @@
 import { useMemo, useState } from "preact/hooks";
 import type { Profile, ProviderSummary } from "../agent-protocol";
 import type {
+  AddableOrganizationResponse,
   ProviderClientResponse,
   ProviderInviteResponse,
   ProviderMemberResponse,
@@ -19,10 +20,12 @@ import {
   ErrorNote,
   Field,
   Loading,
+  type Page,
   call,
   downloadText,
   formatDate,
   useLoad,
+  usePaged,
 } from "../ui";
 
 export const CATALOG = [
@@ -153,7 +156,9 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
   const [confirming, setConfirming] = useState<ProviderMemberResponse | null>(null);
   const [assigning, setAssigning] = useState<ProviderMemberResponse | null>(null);
   const [transferring, setTransferring] = useState<ProviderMemberResponse | null>(null);
+  const [bulk, setBulk] = useState(false);
   const all = members.data?.data ?? [];
+  const accepted = all.filter((m) => m.status === 1);
   const shown = all.filter(
     (m) => (view === "active" ? m.status === 2 : m.status !== 2) && (!suspendedOnly || m.suspended),
   );
@@ -179,6 +184,11 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
         <button type="button" onClick={() => setInviting(true)}>
           Invite members
         </button>
+        {view === "pending" && accepted.length > 1 ? (
+          <button type="button" class="secondary" onClick={() => setBulk(true)}>
+            Confirm several…
+          </button>
+        ) : null}
       </div>
       <ErrorNote error={clients.error} />
       <ErrorNote error={roles.error} />
@@ -299,6 +309,17 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
             reload();
           }}
           onClose={() => setConfirming(null)}
+        />
+      ) : null}
+      {bulk ? (
+        <BulkConfirmDialog
+          p={p}
+          members={accepted}
+          onClose={() => setBulk(false)}
+          onDone={() => {
+            setBulk(false);
+            reload();
+          }}
         />
       ) : null}
       {assigning !== null ? (
@@ -479,6 +500,66 @@ export function ConfirmDialog({
   );
 }
 
+/**
+ * Bulk confirm: every accepted member's fingerprint phrase, each confirmed only when ticked
+ * (the agent wraps the provider key to each ticked member in turn).
+ */
+function BulkConfirmDialog({
+  p,
+  members,
+  onClose,
+  onDone,
+}: {
+  readonly p: ProviderSummary;
+  readonly members: ProviderMemberResponse[];
+  readonly onClose: () => void;
+  readonly onDone: () => void;
+}) {
+  const fps = useLoad(
+    () => call("providerFingerprints", { providerId: p.id, ids: members.map((m) => m.id) }),
+    members.map((m) => m.id).join(","),
+  );
+  const [ids, setIds] = useState<string[]>([]);
+  const phrase = new Map((fps.data ?? []).map((f) => [f.id, f.phrase]));
+  return (
+    <Dialog title="Confirm members" onClose={onClose}>
+      <p>Ask each member to read you their fingerprint phrase. Tick only those whose phrase is exactly the one shown.</p>
+      {fps.data === undefined ? (
+        fps.error !== null ? <ErrorNote error={fps.error} /> : <Loading what="the fingerprint phrases" />
+      ) : (
+        <ActionForm
+          submit="Confirm the ticked members"
+          action={async () => {
+            if (ids.length === 0) throw new Error("Tick at least one member whose phrase matches.");
+            for (const id of ids) await call("confirmProviderMember", { providerId: p.id, id });
+            onDone();
+          }}
+        >
+          <fieldset>
+            <legend>Phrases</legend>
+            {members.map((m) => (
+              <div key={m.id} class="bulk-member" data-email={m.email}>
+                <label class="inline">
+                  <input
+                    type="checkbox"
+                    disabled={!phrase.has(m.id)}
+                    checked={ids.includes(m.id)}
+                    onChange={(e) => setIds((e.currentTarget as HTMLInputElement).checked ? [...ids, m.id] : ids.filter((x) => x !== m.id))}
+                  />{" "}
+                  {m.email}
+                </label>
+                <p class="phrase" data-testid="bulk-fingerprint" data-email={m.email}>
+                  {phrase.get(m.id) ?? "No keys yet."}
+                </p>
+              </div>
+            ))}
+          </fieldset>
+        </ActionForm>
+      )}
+    </Dialog>
+  );
+}
+
 function AssignDialog({
   title,
   options,
@@ -546,6 +627,7 @@ function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: Se
   const [n, setN] = useState(0);
   const roles = useLoad(() => get<List<ProviderRoleResponse>>(`${pidPath(p.id)}/roles`), `${p.id}:${n}`);
   const [editing, setEditing] = useState<ProviderRoleResponse | "new" | null>(null);
+  const [cloning, setCloning] = useState<ProviderRoleResponse | null>(null);
   const canEdit = rights.has("manage_roles");
   return (
     <section aria-labelledby="roles-h">
@@ -582,6 +664,9 @@ function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: Se
                       <button type="button" class="secondary" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
                         Edit
                       </button>
+                      <button type="button" class="secondary" onClick={() => setCloning(r)} aria-label={`Clone ${r.name}`}>
+                        Clone
+                      </button>
                       <ActionButton
                         label="Delete"
                         class="danger"
@@ -611,6 +696,19 @@ function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: Se
           }}
         />
       ) : null}
+      {cloning !== null ? (
+        <RoleDialog
+          p={p}
+          rights={rights}
+          role={null}
+          template={cloning}
+          onClose={() => setCloning(null)}
+          onSaved={() => {
+            setCloning(null);
+            setN(n + 1);
+          }}
+        />
+      ) : null}
     </section>
   );
 }
@@ -619,21 +717,25 @@ function RoleDialog({
   p,
   rights,
   role,
+  template,
   onClose,
   onSaved,
 }: {
   readonly p: ProviderSummary;
   readonly rights: Set<string>;
   readonly role: ProviderRoleResponse | null;
+  /** A clone: a new role starting from this one's permissions and scope. */
+  readonly template?: ProviderRoleResponse;
   readonly onClose: () => void;
   readonly onSaved: () => void;
 }) {
-  const [name, setName] = useState(role?.name ?? "");
-  const [perms, setPerms] = useState<string[]>(role?.permissions ?? []);
-  const [scope, setScope] = useState(role?.scope ?? "assigned");
+  const from = role ?? template ?? null;
+  const [name, setName] = useState(role !== null ? role.name : template !== undefined ? `Copy of ${template.name}` : "");
+  const [perms, setPerms] = useState<string[]>(from?.permissions ?? []);
+  const [scope, setScope] = useState(from?.scope ?? "assigned");
   const mayAll = p.scope === "all";
   return (
-    <Dialog title={role === null ? "New role" : `Edit ${role.name}`} onClose={onClose}>
+    <Dialog title={role !== null ? `Edit ${role.name}` : template !== undefined ? `Clone ${template.name}` : "New role"} onClose={onClose}>
       <ActionForm
         submit="Save"
         action={async () => {
@@ -685,7 +787,7 @@ function useNames(p: ProviderSummary): Map<string, string> {
   return useMemo(() => {
     const m = new Map<string, string>();
     const list = names.data === undefined ? [] : Array.isArray(names.data) ? names.data : names.data.data;
-    for (const x of list) m.set(x.id, x.name ?? x.email);
+    for (const x of list) m.set(x.id, x.name === null || x.name === "" || x.name === x.email ? x.email : `${x.name} (${x.email})`);
     return m;
   }, [names.data]);
 }
@@ -698,6 +800,7 @@ function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
   const [sort, setSort] = useState<"name" | "seats">("name");
   const [page, setPage] = useState(0);
   const [creating, setCreating] = useState(false);
+  const [linking, setLinking] = useState(false);
   const [launching, setLaunching] = useState<ProviderClientResponse | null>(null);
   const filtered = useMemo(() => {
     const q = search.trim().toLowerCase();
@@ -731,9 +834,14 @@ function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
           <option value="seats">Seats</option>
         </select>
         {rights.has("add_or_link_client") ? (
-          <button type="button" onClick={() => setCreating(true)}>
-            New client
-          </button>
+          <>
+            <button type="button" onClick={() => setCreating(true)}>
+              New client
+            </button>
+            <button type="button" class="secondary" onClick={() => setLinking(true)}>
+              Link existing organization
+            </button>
+          </>
         ) : null}
       </div>
       {clients.data === undefined ? (
@@ -799,6 +907,16 @@ function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
           }}
         />
       ) : null}
+      {linking ? (
+        <LinkClientDialog
+          p={p}
+          onClose={() => setLinking(false)}
+          onLinked={() => {
+            setLinking(false);
+            setN(n + 1);
+          }}
+        />
+      ) : null}
       {launching !== null ? <LaunchDialog p={p} c={launching} onClose={() => setLaunching(null)} /> : null}
     </section>
   );
@@ -817,6 +935,56 @@ function LaunchDialog({ p, c, onClose }: { readonly p: ProviderSummary; readonly
         onClose();
       }}
     />
+  );
+}
+
+/** P5b: an organization the user belongs to (as its owner) becomes a client of the provider. */
+function LinkClientDialog({
+  p,
+  onClose,
+  onLinked,
+}: {
+  readonly p: ProviderSummary;
+  readonly onClose: () => void;
+  readonly onLinked: () => void;
+}) {
+  // A bare array (the OpenAPI document's `array`), not a list object.
+  const addable = useLoad(async () => {
+    const r = await get<AddableOrganizationResponse[] | List<AddableOrganizationResponse>>(`${pidPath(p.id)}/clients/addable`);
+    return Array.isArray(r) ? r : r.data;
+  }, p.id);
+  const [organizationId, setOrganizationId] = useState("");
+  const [password, setPassword] = useState("");
+  const list = (addable.data ?? []).filter((o) => !o.disabled);
+  const chosen = organizationId !== "" ? organizationId : (list[0]?.id ?? "");
+  return (
+    <Dialog title="Link an existing organization" onClose={onClose}>
+      {addable.data === undefined ? (
+        addable.error !== null ? <ErrorNote error={addable.error} /> : <Loading what="your organizations" />
+      ) : list.length === 0 ? (
+        <p>You own no organization that could become a client.</p>
+      ) : (
+        <ActionForm
+          submit="Link organization"
+          busyText="Wrapping the key…"
+          action={async () => {
+            await call("linkClient", { providerId: p.id, organizationId: chosen, password });
+            onLinked();
+          }}
+        >
+          <p>The organization's key is wrapped under {p.name}'s key, so its members can launch into it. This is logged.</p>
+          <label for="link-org">Organization</label>
+          <select id="link-org" value={chosen} onChange={(e) => setOrganizationId((e.currentTarget as HTMLSelectElement).value)}>
+            {list.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name} ({o.plan}, {String(o.seats)} seats)
+              </option>
+            ))}
+          </select>
+          <Field label="Your master password" type="password" value={password} onInput={setPassword} required autocomplete="current-password" />
+        </ActionForm>
+      )}
+    </Dialog>
   );
 }
 
@@ -1034,7 +1202,13 @@ function Events({ p }: { readonly p: ProviderSummary }) {
     if (format !== "") q.set("format", format);
     return q.toString();
   };
-  const events = useLoad(() => get<List<ProviderEvent>>(`${pidPath(p.id)}/events?${applied}`), `${p.id}?${applied}`);
+  const events = usePaged(
+    (token) =>
+      get<Page<ProviderEvent>>(
+        `${pidPath(p.id)}/events?${applied}${token === null ? "" : `${applied === "" ? "" : "&"}continuationToken=${encodeURIComponent(token)}`}`,
+      ),
+    `${p.id}?${applied}`,
+  );
   const clientName = new Map((clients.data?.data ?? []).map((c) => [c.id, c.organizationName]));
   return (
     <section aria-labelledby="ev-h">
@@ -1090,9 +1264,10 @@ function Events({ p }: { readonly p: ProviderSummary }) {
           }}
         />
       </form>
-      {events.data === undefined ? (
+      {events.items === undefined ? (
         events.error !== null ? <ErrorNote error={events.error} /> : <Loading what="events" />
       ) : (
+        <>
         <table>
           <thead>
             <tr>
@@ -1104,7 +1279,7 @@ function Events({ p }: { readonly p: ProviderSummary }) {
             </tr>
           </thead>
           <tbody>
-            {events.data.data.map((e, i) => (
+            {events.items.map((e, i) => (
               <tr key={i}>
                 <td>{formatDate(e.date)}</td>
                 <td>
@@ -1117,6 +1292,8 @@ function Events({ p }: { readonly p: ProviderSummary }) {
             ))}
           </tbody>
         </table>
+        {events.more !== null ? <ActionButton label="Load more" ariaLabel="Load more events" action={events.more} /> : null}
+        </>
       )}
     </section>
   );

@@ -38,6 +38,7 @@
     providerFingerprints: true,
     confirmProviderMember: true,
     createClient: true,
+    linkClient: true,
     launch: true,
     launched: true,
     orgFingerprints: true,
@@ -9287,9 +9288,12 @@
       ...cipher,
       collectionIds: item.collectionIds
     });
-    await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
-      collectionIds: item.collectionIds
-    });
+    const before = new Set(r.collectionIds ?? []);
+    if (before.size !== item.collectionIds.length || item.collectionIds.some((c) => !before.has(c))) {
+      await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/collections-admin`, {
+        collectionIds: item.collectionIds
+      });
+    }
     return { id: r.id };
   }
   async function revealPassword(organizationId, id, copy) {
@@ -9380,6 +9384,17 @@
           return { ok: true };
         },
         createClient: ({ providerId, client }) => createClient(providerId, client),
+        linkClient: async ({ providerId, organizationId, password }) => {
+          const s = need();
+          const mph = await stepUp(s, password);
+          const pk = await providerKey(s, providerId);
+          const key = await orgKey(s, organizationId);
+          return request("POST", `${pid(providerId)}/clients/existing`, {
+            organizationId,
+            key: await encryptAes(pk, key.toBytes()),
+            masterPasswordHash: mph
+          });
+        },
         launch: ({ providerId, providerOrganizationId, password }) => launch(providerId, providerOrganizationId, password),
         launched: async ({ organizationId }) => session?.orgKeys.get(organizationId)?.launch ?? null,
         orgFingerprints: ({ organizationId, ids }) => fingerprints(need(), `${org(organizationId)}/users/public-keys`, ids, `o:${organizationId}`),

@@ -494,6 +494,7 @@
     providerFingerprints: true,
     confirmProviderMember: true,
     createClient: true,
+    linkClient: true,
     launch: true,
     launched: true,
     orgFingerprints: true,
@@ -610,6 +611,21 @@
     }, [key, n2]);
     const reload = b(() => setN((x2) => x2 + 1), []);
     return { data, error, loading, reload };
+  }
+  function usePaged(fetchPage, key) {
+    const first = useLoad(() => fetchPage(null), key);
+    const [extra, setExtra] = d2(null);
+    const mine = extra !== null && extra.key === key ? extra : null;
+    const token = mine !== null ? mine.token : first.data?.continuationToken ?? null;
+    const items = first.data === void 0 ? void 0 : [...first.data.data, ...mine?.items ?? []];
+    return {
+      items,
+      error: first.error,
+      more: token === null || token === "" ? null : async () => {
+        const next = await fetchPage(token);
+        setExtra({ key, items: [...mine?.items ?? [], ...next.data], token: next.continuationToken ?? null });
+      }
+    };
   }
   function ErrorNote({ error }) {
     if (error === null || error === void 0 || error === "") return null;
@@ -920,6 +936,7 @@
     }
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "sign-in-heading", class: "card", children: [
       /* @__PURE__ */ a3("h2", { id: "sign-in-heading", children: heading }),
+      /* @__PURE__ */ a3("p", { class: "note", "data-testid": "sign-in-note", children: "The console signs out when its last tab closes or reloads: your keys are kept only in its memory, never stored." }),
       /* @__PURE__ */ a3(
         ActionForm,
         {
@@ -1618,7 +1635,9 @@
     const [confirming, setConfirming] = d2(null);
     const [assigning, setAssigning] = d2(null);
     const [transferring, setTransferring] = d2(null);
+    const [bulk, setBulk] = d2(false);
     const all = members.data?.data ?? [];
+    const accepted = all.filter((m3) => m3.status === 1);
     const shown = all.filter(
       (m3) => (view === "active" ? m3.status === 2 : m3.status !== 2) && (!suspendedOnly || m3.suspended)
     );
@@ -1645,7 +1664,8 @@
           /* @__PURE__ */ a3("input", { type: "checkbox", checked: suspendedOnly, onChange: (e3) => setSuspendedOnly(e3.currentTarget.checked) }),
           " Suspended only"
         ] }),
-        /* @__PURE__ */ a3("button", { type: "button", onClick: () => setInviting(true), children: "Invite members" })
+        /* @__PURE__ */ a3("button", { type: "button", onClick: () => setInviting(true), children: "Invite members" }),
+        view === "pending" && accepted.length > 1 ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setBulk(true), children: "Confirm several\u2026" }) : null
       ] }),
       /* @__PURE__ */ a3(ErrorNote, { error: clients.error }),
       /* @__PURE__ */ a3(ErrorNote, { error: roles.error }),
@@ -1734,6 +1754,18 @@
             reload();
           },
           onClose: () => setConfirming(null)
+        }
+      ) : null,
+      bulk ? /* @__PURE__ */ a3(
+        BulkConfirmDialog,
+        {
+          p: p3,
+          members: accepted,
+          onClose: () => setBulk(false),
+          onDone: () => {
+            setBulk(false);
+            reload();
+          }
         }
       ) : null,
       assigning !== null ? /* @__PURE__ */ a3(
@@ -1870,6 +1902,52 @@
       ] })
     ] });
   }
+  function BulkConfirmDialog({
+    p: p3,
+    members,
+    onClose,
+    onDone
+  }) {
+    const fps = useLoad(
+      () => call("providerFingerprints", { providerId: p3.id, ids: members.map((m3) => m3.id) }),
+      members.map((m3) => m3.id).join(",")
+    );
+    const [ids, setIds] = d2([]);
+    const phrase = new Map((fps.data ?? []).map((f4) => [f4.id, f4.phrase]));
+    return /* @__PURE__ */ a3(Dialog, { title: "Confirm members", onClose, children: [
+      /* @__PURE__ */ a3("p", { children: "Ask each member to read you their fingerprint phrase. Tick only those whose phrase is exactly the one shown." }),
+      fps.data === void 0 ? fps.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: fps.error }) : /* @__PURE__ */ a3(Loading, { what: "the fingerprint phrases" }) : /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Confirm the ticked members",
+          action: async () => {
+            if (ids.length === 0) throw new Error("Tick at least one member whose phrase matches.");
+            for (const id of ids) await call("confirmProviderMember", { providerId: p3.id, id });
+            onDone();
+          },
+          children: /* @__PURE__ */ a3("fieldset", { children: [
+            /* @__PURE__ */ a3("legend", { children: "Phrases" }),
+            members.map((m3) => /* @__PURE__ */ a3("div", { class: "bulk-member", "data-email": m3.email, children: [
+              /* @__PURE__ */ a3("label", { class: "inline", children: [
+                /* @__PURE__ */ a3(
+                  "input",
+                  {
+                    type: "checkbox",
+                    disabled: !phrase.has(m3.id),
+                    checked: ids.includes(m3.id),
+                    onChange: (e3) => setIds(e3.currentTarget.checked ? [...ids, m3.id] : ids.filter((x2) => x2 !== m3.id))
+                  }
+                ),
+                " ",
+                m3.email
+              ] }),
+              /* @__PURE__ */ a3("p", { class: "phrase", "data-testid": "bulk-fingerprint", "data-email": m3.email, children: phrase.get(m3.id) ?? "No keys yet." })
+            ] }, m3.id))
+          ] })
+        }
+      )
+    ] });
+  }
   function AssignDialog({
     title,
     options,
@@ -1912,6 +1990,7 @@
     const [n2, setN] = d2(0);
     const roles = useLoad(() => get(`${pidPath(p3.id)}/roles`), `${p3.id}:${n2}`);
     const [editing, setEditing] = d2(null);
+    const [cloning, setCloning] = d2(null);
     const canEdit = rights.has("manage_roles");
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "roles-h", children: [
       /* @__PURE__ */ a3("h3", { id: "roles-h", children: "Roles" }),
@@ -1932,6 +2011,7 @@
           /* @__PURE__ */ a3("td", { children: String(r3.members) }),
           /* @__PURE__ */ a3("td", { class: "actions", children: canEdit ? /* @__PURE__ */ a3($, { children: [
             /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setEditing(r3), "aria-label": `Edit ${r3.name}`, children: "Edit" }),
+            /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setCloning(r3), "aria-label": `Clone ${r3.name}`, children: "Clone" }),
             /* @__PURE__ */ a3(
               ActionButton,
               {
@@ -1959,6 +2039,20 @@
             setN(n2 + 1);
           }
         }
+      ) : null,
+      cloning !== null ? /* @__PURE__ */ a3(
+        RoleDialog,
+        {
+          p: p3,
+          rights,
+          role: null,
+          template: cloning,
+          onClose: () => setCloning(null),
+          onSaved: () => {
+            setCloning(null);
+            setN(n2 + 1);
+          }
+        }
       ) : null
     ] });
   }
@@ -1966,14 +2060,16 @@
     p: p3,
     rights,
     role,
+    template,
     onClose,
     onSaved
   }) {
-    const [name, setName] = d2(role?.name ?? "");
-    const [perms, setPerms] = d2(role?.permissions ?? []);
-    const [scope, setScope] = d2(role?.scope ?? "assigned");
+    const from = role ?? template ?? null;
+    const [name, setName] = d2(role !== null ? role.name : template !== void 0 ? `Copy of ${template.name}` : "");
+    const [perms, setPerms] = d2(from?.permissions ?? []);
+    const [scope, setScope] = d2(from?.scope ?? "assigned");
     const mayAll = p3.scope === "all";
-    return /* @__PURE__ */ a3(Dialog, { title: role === null ? "New role" : `Edit ${role.name}`, onClose, children: /* @__PURE__ */ a3(
+    return /* @__PURE__ */ a3(Dialog, { title: role !== null ? `Edit ${role.name}` : template !== void 0 ? `Clone ${template.name}` : "New role", onClose, children: /* @__PURE__ */ a3(
       ActionForm,
       {
         submit: "Save",
@@ -2025,7 +2121,7 @@
     return w2(() => {
       const m3 = /* @__PURE__ */ new Map();
       const list = names.data === void 0 ? [] : Array.isArray(names.data) ? names.data : names.data.data;
-      for (const x2 of list) m3.set(x2.id, x2.name ?? x2.email);
+      for (const x2 of list) m3.set(x2.id, x2.name === null || x2.name === "" || x2.name === x2.email ? x2.email : `${x2.name} (${x2.email})`);
       return m3;
     }, [names.data]);
   }
@@ -2037,6 +2133,7 @@
     const [sort, setSort] = d2("name");
     const [page, setPage] = d2(0);
     const [creating, setCreating] = d2(false);
+    const [linking, setLinking] = d2(false);
     const [launching, setLaunching] = d2(null);
     const filtered = w2(() => {
       const q2 = search.trim().toLowerCase();
@@ -2067,7 +2164,10 @@
           /* @__PURE__ */ a3("option", { value: "name", children: "Name" }),
           /* @__PURE__ */ a3("option", { value: "seats", children: "Seats" })
         ] }),
-        rights.has("add_or_link_client") ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setCreating(true), children: "New client" }) : null
+        rights.has("add_or_link_client") ? /* @__PURE__ */ a3($, { children: [
+          /* @__PURE__ */ a3("button", { type: "button", onClick: () => setCreating(true), children: "New client" }),
+          /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setLinking(true), children: "Link existing organization" })
+        ] }) : null
       ] }),
       clients.data === void 0 ? clients.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: clients.error }) : /* @__PURE__ */ a3(Loading, { what: "clients" }) : /* @__PURE__ */ a3($, { children: [
         /* @__PURE__ */ a3("table", { children: [
@@ -2114,6 +2214,17 @@
           }
         }
       ) : null,
+      linking ? /* @__PURE__ */ a3(
+        LinkClientDialog,
+        {
+          p: p3,
+          onClose: () => setLinking(false),
+          onLinked: () => {
+            setLinking(false);
+            setN(n2 + 1);
+          }
+        }
+      ) : null,
       launching !== null ? /* @__PURE__ */ a3(LaunchDialog, { p: p3, c: launching, onClose: () => setLaunching(null) }) : null
     ] });
   }
@@ -2132,6 +2243,48 @@
         }
       }
     );
+  }
+  function LinkClientDialog({
+    p: p3,
+    onClose,
+    onLinked
+  }) {
+    const addable = useLoad(async () => {
+      const r3 = await get(`${pidPath(p3.id)}/clients/addable`);
+      return Array.isArray(r3) ? r3 : r3.data;
+    }, p3.id);
+    const [organizationId, setOrganizationId] = d2("");
+    const [password, setPassword] = d2("");
+    const list = (addable.data ?? []).filter((o4) => !o4.disabled);
+    const chosen = organizationId !== "" ? organizationId : list[0]?.id ?? "";
+    return /* @__PURE__ */ a3(Dialog, { title: "Link an existing organization", onClose, children: addable.data === void 0 ? addable.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: addable.error }) : /* @__PURE__ */ a3(Loading, { what: "your organizations" }) : list.length === 0 ? /* @__PURE__ */ a3("p", { children: "You own no organization that could become a client." }) : /* @__PURE__ */ a3(
+      ActionForm,
+      {
+        submit: "Link organization",
+        busyText: "Wrapping the key\u2026",
+        action: async () => {
+          await call("linkClient", { providerId: p3.id, organizationId: chosen, password });
+          onLinked();
+        },
+        children: [
+          /* @__PURE__ */ a3("p", { children: [
+            "The organization's key is wrapped under ",
+            p3.name,
+            "'s key, so its members can launch into it. This is logged."
+          ] }),
+          /* @__PURE__ */ a3("label", { for: "link-org", children: "Organization" }),
+          /* @__PURE__ */ a3("select", { id: "link-org", value: chosen, onChange: (e3) => setOrganizationId(e3.currentTarget.value), children: list.map((o4) => /* @__PURE__ */ a3("option", { value: o4.id, children: [
+            o4.name,
+            " (",
+            o4.plan,
+            ", ",
+            String(o4.seats),
+            " seats)"
+          ] }, o4.id)) }),
+          /* @__PURE__ */ a3(Field, { label: "Your master password", type: "password", value: password, onInput: setPassword, required: true, autocomplete: "current-password" })
+        ]
+      }
+    ) });
   }
   function CreateClientDialog({
     p: p3,
@@ -2316,7 +2469,12 @@
       if (format !== "") q2.set("format", format);
       return q2.toString();
     };
-    const events = useLoad(() => get(`${pidPath(p3.id)}/events?${applied}`), `${p3.id}?${applied}`);
+    const events = usePaged(
+      (token) => get(
+        `${pidPath(p3.id)}/events?${applied}${token === null ? "" : `${applied === "" ? "" : "&"}continuationToken=${encodeURIComponent(token)}`}`
+      ),
+      `${p3.id}?${applied}`
+    );
     const clientName = new Map((clients.data?.data ?? []).map((c3) => [c3.id, c3.organizationName]));
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "ev-h", children: [
       /* @__PURE__ */ a3("h3", { id: "ev-h", children: "Events" }),
@@ -2370,26 +2528,29 @@
           ]
         }
       ),
-      events.data === void 0 ? events.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: events.error }) : /* @__PURE__ */ a3(Loading, { what: "events" }) : /* @__PURE__ */ a3("table", { children: [
-        /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
-          /* @__PURE__ */ a3("th", { scope: "col", children: "Date" }),
-          /* @__PURE__ */ a3("th", { scope: "col", children: "Event" }),
-          /* @__PURE__ */ a3("th", { scope: "col", children: "By" }),
-          /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
-          /* @__PURE__ */ a3("th", { scope: "col", children: "Member" })
-        ] }) }),
-        /* @__PURE__ */ a3("tbody", { children: events.data.data.map((e3, i3) => /* @__PURE__ */ a3("tr", { children: [
-          /* @__PURE__ */ a3("td", { children: formatDate(e3.date) }),
-          /* @__PURE__ */ a3("td", { children: [
-            e3.eventName ?? "",
-            " (",
-            e3.type,
-            ")"
-          ] }),
-          /* @__PURE__ */ a3("td", { children: e3.actingUserEmail ?? "\u2014" }),
-          /* @__PURE__ */ a3("td", { children: e3.providerOrganizationId === null ? "\u2014" : clientName.get(e3.providerOrganizationId) ?? "\u2014" }),
-          /* @__PURE__ */ a3("td", { children: e3.providerUserId === null ? "\u2014" : names.get(e3.providerUserId) ?? "\u2014" })
-        ] }, i3)) })
+      events.items === void 0 ? events.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: events.error }) : /* @__PURE__ */ a3(Loading, { what: "events" }) : /* @__PURE__ */ a3($, { children: [
+        /* @__PURE__ */ a3("table", { children: [
+          /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Date" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Event" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "By" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Member" })
+          ] }) }),
+          /* @__PURE__ */ a3("tbody", { children: events.items.map((e3, i3) => /* @__PURE__ */ a3("tr", { children: [
+            /* @__PURE__ */ a3("td", { children: formatDate(e3.date) }),
+            /* @__PURE__ */ a3("td", { children: [
+              e3.eventName ?? "",
+              " (",
+              e3.type,
+              ")"
+            ] }),
+            /* @__PURE__ */ a3("td", { children: e3.actingUserEmail ?? "\u2014" }),
+            /* @__PURE__ */ a3("td", { children: e3.providerOrganizationId === null ? "\u2014" : clientName.get(e3.providerOrganizationId) ?? "\u2014" }),
+            /* @__PURE__ */ a3("td", { children: e3.providerUserId === null ? "\u2014" : names.get(e3.providerUserId) ?? "\u2014" })
+          ] }, i3)) })
+        ] }),
+        events.more !== null ? /* @__PURE__ */ a3(ActionButton, { label: "Load more", ariaLabel: "Load more events", action: events.more }) : null
       ] })
     ] });
   }
@@ -2932,34 +3093,78 @@
       }
     ) });
   }
+  var EVENT_NAMES = {
+    1100: "Item created",
+    1101: "Item edited",
+    1102: "Item deleted forever",
+    1106: "Item collections changed",
+    1107: "Item viewed",
+    1108: "Password revealed",
+    1111: "Password copied",
+    1115: "Item moved to trash",
+    1116: "Item restored",
+    1300: "Collection created",
+    1301: "Collection edited",
+    1302: "Collection deleted",
+    1400: "Group created",
+    1401: "Group edited",
+    1402: "Group deleted",
+    1500: "Member invited",
+    1501: "Member confirmed",
+    1502: "Member edited",
+    1503: "Member removed",
+    1511: "Member revoked",
+    1512: "Member restored",
+    1600: "Organization edited",
+    1700: "Policy changed"
+  };
+  function eventName(type) {
+    const n2 = EVENT_NAMES[type];
+    return n2 === void 0 ? `Event ${type}` : `${n2} (${type})`;
+  }
   function Events2({ l: l3 }) {
-    const ev = useLoad(async () => await call("api", { method: "GET", path: `${orgPath(l3.organizationId)}/events` }), l3.organizationId);
+    const ev = usePaged(
+      async (token) => await call("api", {
+        method: "GET",
+        path: `${orgPath(l3.organizationId)}/events${token === null ? "" : `?continuationToken=${encodeURIComponent(token)}`}`
+      }),
+      l3.organizationId
+    );
+    const items = useLoad(() => call("items", { organizationId: l3.organizationId }), l3.organizationId);
+    const itemName = new Map((items.data ?? []).map((i3) => [i3.id, i3.name]));
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "ce-h", children: [
       /* @__PURE__ */ a3("h3", { id: "ce-h", children: "Events" }),
-      ev.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: ev.error }) : /* @__PURE__ */ a3($, { children: [
+      ev.items === void 0 ? ev.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: ev.error }) : /* @__PURE__ */ a3(Loading, { what: "events" }) : /* @__PURE__ */ a3($, { children: [
         /* @__PURE__ */ a3(
           ActionButton,
           {
             label: "Download CSV",
             action: async () => {
-              const rows = ["date,type,actingUserId,cipherId", ...ev.data.data.map((e3) => [e3.date, e3.type, e3.actingUserId ?? "", e3.cipherId ?? ""].join(","))];
+              const rows = ["date,type,actingUserId,cipherId", ...ev.items.map((e3) => [e3.date, e3.type, e3.actingUserId ?? "", e3.cipherId ?? ""].join(","))];
               downloadText("client-events.csv", `${rows.join("\r\n")}\r
 `);
             }
           }
         ),
         /* @__PURE__ */ a3("table", { children: [
+          /* @__PURE__ */ a3("caption", { class: "sr-only", children: [
+            "Events of ",
+            l3.organizationName
+          ] }),
           /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
             /* @__PURE__ */ a3("th", { scope: "col", children: "Date" }),
-            /* @__PURE__ */ a3("th", { scope: "col", children: "Type" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Event" }),
+            /* @__PURE__ */ a3("th", { scope: "col", children: "Item" }),
             /* @__PURE__ */ a3("th", { scope: "col", children: "Acting user" })
           ] }) }),
-          /* @__PURE__ */ a3("tbody", { children: ev.data.data.map((e3, i3) => /* @__PURE__ */ a3("tr", { children: [
+          /* @__PURE__ */ a3("tbody", { children: ev.items.map((e3, i3) => /* @__PURE__ */ a3("tr", { "data-type": e3.type, children: [
             /* @__PURE__ */ a3("td", { children: formatDate(e3.date) }),
-            /* @__PURE__ */ a3("td", { children: e3.type }),
+            /* @__PURE__ */ a3("td", { children: eventName(e3.type) }),
+            /* @__PURE__ */ a3("td", { children: e3.cipherId === null ? "\u2014" : itemName.get(e3.cipherId) ?? e3.cipherId }),
             /* @__PURE__ */ a3("td", { children: e3.actingUserId ?? "\u2014" })
           ] }, i3)) })
-        ] })
+        ] }),
+        ev.more !== null ? /* @__PURE__ */ a3(ActionButton, { label: "Load more", ariaLabel: "Load more events", action: ev.more }) : null
       ] })
     ] });
   }

@@ -123,6 +123,12 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
     let assigned = provider.create_client(&owner.session, "Assigned Co").await;
     let other = provider.create_client(&owner.session, "Other Co").await;
     create_client_item(&owner.session, &other, "Other secret", "never-shown-1").await;
+    // An organization of the owner's own, not a client yet: the console links it (P5b).
+    let linkable = owner
+        .session
+        .create_org("Linkable Co", "owner@ready.test", 19, Some(5), "General")
+        .await
+        .unwrap();
     let tech = account(server, "tech@ready.test", TwoStep::On, &SystemClock).await;
     let puid = provider
         .join(
@@ -174,6 +180,8 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
             "technician": technician,
             "assignedClient": client_json(&assigned, "Assigned Co"),
             "otherClient": client_json(&other, "Other Co"),
+            "otherItem": { "name": "Other secret", "password": "never-shown-1" },
+            "linkableOrganization": { "organizationId": linkable.org.id, "name": "Linkable Co" },
         },
     })
 }
