@@ -384,20 +384,29 @@ impl Domain {
 
     /// Replaces an org item's collections from the admin vault view (`collections-admin`): for
     /// those who manage every item — a launched provider member included — whether or not a
-    /// collection of theirs holds it. Answers the item as the admin view shows it.
+    /// collection of theirs holds it (answers the item as the admin view shows it); anyone else
+    /// makes the member's change ([`Domain::set_cipher_collections`]).
     pub async fn set_cipher_collections_admin(
         &self,
         caller: &Caller,
         id: CipherId,
         collection_ids: &[String],
-    ) -> Result<CipherView, DomainError> {
-        let actor = self.admin_item_actor(caller, id).await?;
+    ) -> Result<Option<CipherView>, DomainError> {
+        let actor = match self.admin_item_actor(caller, id).await {
+            Ok(actor) => actor,
+            Err(DomainError::NotFound) => {
+                return self
+                    .set_cipher_collections(caller, id, collection_ids)
+                    .await
+            }
+            Err(e) => return Err(e),
+        };
         let collections = self.writable_collections(&actor, collection_ids).await?;
         let events = [self.cipher_event(&actor, EventType::CipherUpdatedCollections, id)];
         self.store
             .set_cipher_collections(actor.org.id, &[(id, collections)], &events, self.now())
             .await?;
-        self.admin_org_cipher(caller, id).await
+        Ok(Some(self.admin_org_cipher(caller, id).await?))
     }
 
     /// Adds collections to many org items at once, or (`remove`) takes them away — the admin

@@ -1368,7 +1368,11 @@ async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &Wo
         Some(json!({ "collectionIds": [second.collection.id] })),
     )
     .await;
-    assert_eq!(moved["collectionIds"], json!([second.collection.id]), "{moved}");
+    assert_eq!(
+        moved["collectionIds"],
+        json!([second.collection.id]),
+        "{moved}"
+    );
     let admin_view = ok(tech, Method::GET, &org_details(org), None).await;
     let item = admin_view["data"]
         .as_array()
@@ -1377,7 +1381,11 @@ async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &Wo
         .find(|i| i["id"] == w.item.as_str())
         .cloned()
         .unwrap();
-    assert_eq!(item["collectionIds"], json!([second.collection.id]), "stored: {item}");
+    assert_eq!(
+        item["collectionIds"],
+        json!([second.collection.id]),
+        "stored: {item}"
+    );
 }
 
 macro_rules! on_both_backends {

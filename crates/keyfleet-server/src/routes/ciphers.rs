@@ -367,11 +367,14 @@ async fn set_collections_admin(
     Path(id): Path<String>,
     Json(req): Json<CipherCollectionsRequest>,
 ) -> Result<Response, ApiError> {
-    let view = app
+    match app
         .domain
         .set_cipher_collections_admin(&caller, path_id(&id)?, &req.collection_ids)
-        .await?;
-    Ok(cipher_response(&view, "cipherDetails"))
+        .await?
+    {
+        Some(view) => Ok(cipher_response(&view, "cipherDetails")),
+        None => Ok(raw_json(b"{}".to_vec())),
+    }
 }
 
 /// `POST /api/ciphers/bulk-collections`: collections added to (or taken from) many org items.
