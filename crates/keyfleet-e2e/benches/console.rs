@@ -10,118 +10,36 @@
 //! ([`keyfleet_testkit::browser`]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-use keyfleet_client::{new_client_body, Client, Method, NewClient, RawBody, Session};
-use keyfleet_crypto::Kdf;
-use keyfleet_testkit::{spawn_server_for_browser, totp_code, Backend, TEST_ADMIN_TOKEN};
-use serde_json::{json, Value};
+use keyfleet_client::{Client, Method, RawBody};
+use keyfleet_testkit::{spawn_server_for_browser, Backend};
+use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "benchmark passphrase";
 const OWNER: &str = "owner@bench.example";
-const WRITERS: usize = 8;
-
-fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
 
 /// `console/` in the repository.
 fn console_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../console")
 }
 
-/// The owner, registered with TOTP on (provider members must have two-step login); answers the
-/// session, the TOTP secret and the 30-second step whose code is now spent.
-async fn owner(client: &Client) -> (Arc<Session>, String, i64) {
-    client
-        .register(OWNER, PASSWORD, None, Kdf::default_pbkdf2())
-        .await
-        .unwrap();
-    let session = client.login_password(OWNER, PASSWORD).await.unwrap();
-    let (_, secret) = session.authenticator_setup(PASSWORD).await.unwrap();
-    let now = now_secs();
-    session
-        .enable_authenticator(PASSWORD, &secret, &totp_code(&secret, now))
-        .await
-        .unwrap();
-    (Arc::new(session), secret, now / 30)
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{add_clients, member, provider_with_template, PASSWORD};
 
-/// Creates clients "Client 0001" … "Client {count}" with `WRITERS` concurrent writers; the
-/// bodies reuse one set of keys (the server only stores ciphertext, and the list the console
-/// shows decrypts nothing per client).
-async fn add_clients(owner: &Arc<Session>, provider: &str, template: &Value, count: usize) {
-    let per_writer = count.div_ceil(WRITERS).max(1);
-    let mut tasks = Vec::new();
-    for w in 0..WRITERS {
-        let owner = owner.clone();
-        let template = template.clone();
-        let path = format!("/api/providers/{provider}/clients");
-        let range = (1 + w * per_writer)..(1 + ((w + 1) * per_writer).min(count));
-        tasks.push(tokio::spawn(async move {
-            for i in range {
-                let mut body = template.clone();
-                body["name"] = Value::String(format!("Client {i:04}"));
-                let r = owner
-                    .client()
-                    .raw(
-                        Method::POST,
-                        &path,
-                        Some(&owner.access_token),
-                        RawBody::Json(body),
-                    )
-                    .await
-                    .unwrap();
-                assert_eq!(r.status, 200, "{}", r.body);
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
+/// "Client 0001" … (the console's search is measured on "Client 1999").
+fn client_name(i: usize) -> String {
+    format!("Client {i:04}")
 }
 
 async fn run(clients: usize, chromium: &Path) {
     let server = spawn_server_for_browser(Backend::Sqlite).await;
     let client = Client::new(&server.base_url, Some(&server.ca_pem)).unwrap();
-    let (owner, secret, spent_step) = owner(&client).await;
-    let created = client
-        .admin_create_provider(TEST_ADMIN_TOKEN, "Bench MSP", OWNER, None, None)
-        .await
-        .unwrap();
-    let provider = created.provider.id.clone();
-    let (_, provider_key) = owner
-        .setup_provider(
-            &provider,
-            &created.token,
-            "Bench MSP",
-            None,
-            "billing@bench.example",
-        )
-        .await
-        .unwrap();
-    let (template, _) = new_client_body(
-        &provider_key,
-        &NewClient {
-            name: "template".into(),
-            plan_type: 17,
-            seats: Some(10),
-            owner_email: None,
-            collection_name: Some("Default".into()),
-            billing_email: None,
-            website: None,
-            region: None,
-            notes: None,
-        },
-    )
-    .unwrap();
-    let template = serde_json::to_value(&template).unwrap();
+    let (owner, secret, spent_step) = member(&client, OWNER).await;
+    let (provider, template) =
+        provider_with_template(&client, &owner, "billing@bench.example").await;
     let started = Instant::now();
-    add_clients(&owner, &provider, &template, clients).await;
+    add_clients(&owner, &provider, &template, 1, clients, client_name).await;
     let took = started.elapsed();
     println!(
         "seeded {clients} clients in {:.1} s ({:.0} clients/s)",

@@ -6,39 +6,18 @@
 //! `cargo bench -p keyfleet-e2e --bench providers` (optionally `-- CLIENTS REPEATS`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-use keyfleet_client::{
-    new_client_body, Client, MemberRole, Method, NewClient, ProviderCalls, RawBody, Session,
-};
-use keyfleet_crypto::Kdf;
-use keyfleet_testkit::{backends, spawn_server, totp_code, Backend, TEST_ADMIN_TOKEN};
-use serde_json::Value;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use keyfleet_client::{Client, MemberRole, Method, ProviderCalls, RawBody, Session};
+use keyfleet_testkit::{backends, spawn_server, Backend};
+use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "benchmark passphrase";
-const WRITERS: usize = 8;
 const SMALL: usize = 10;
 
-fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{add_clients, member, provider_with_template};
 
-/// A registered user with TOTP on (provider members must have two-step login).
-async fn member(client: &Client, email: &str) -> Arc<Session> {
-    client
-        .register(email, PASSWORD, None, Kdf::default_pbkdf2())
-        .await
-        .unwrap();
-    let session = client.login_password(email, PASSWORD).await.unwrap();
-    let (_, key) = session.authenticator_setup(PASSWORD).await.unwrap();
-    session
-        .enable_authenticator(PASSWORD, &key, &totp_code(&key, now_secs()))
-        .await
-        .unwrap();
-    Arc::new(session)
+fn client_name(i: usize) -> String {
+    format!("Client {i:05}")
 }
 
 /// p50 and p99 of `repeats` timed GETs of `path` by `who`.
@@ -65,47 +44,6 @@ async fn time_get(who: &Session, path: &str, repeats: usize) -> String {
         ms(at(0.99)),
         bytes as f64 / 1024.0
     )
-}
-
-/// Creates `count` clients named from `first` on, with `WRITERS` concurrent writers; the bodies
-/// reuse one set of keys (the server only stores ciphertext, so this measures the server).
-async fn add_clients(
-    owner: &Arc<Session>,
-    provider: &str,
-    template: &Value,
-    first: usize,
-    count: usize,
-) -> Duration {
-    let started = Instant::now();
-    let per_writer = count.div_ceil(WRITERS).max(1);
-    let mut tasks = Vec::new();
-    for w in 0..WRITERS {
-        let owner = owner.clone();
-        let template = template.clone();
-        let path = format!("/api/providers/{provider}/clients");
-        let range = (first + w * per_writer)..(first + ((w + 1) * per_writer).min(count));
-        tasks.push(tokio::spawn(async move {
-            for i in range {
-                let mut body = template.clone();
-                body["name"] = Value::String(format!("Client {i:05}"));
-                let r = owner
-                    .client()
-                    .raw(
-                        Method::POST,
-                        &path,
-                        Some(&owner.access_token),
-                        RawBody::Json(body),
-                    )
-                    .await
-                    .unwrap();
-                assert_eq!(r.status, 200, "{}", r.body);
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    started.elapsed()
 }
 
 async fn measure(
@@ -161,52 +99,16 @@ async fn measure(
 async fn run(backend: Backend, clients: usize, repeats: usize) {
     let server = spawn_server(backend).await;
     let client = Client::new(&server.base_url, Some(&server.ca_pem)).unwrap();
-    let owner = member(&client, "owner@msp.example").await;
-    let created = client
-        .admin_create_provider(
-            TEST_ADMIN_TOKEN,
-            "Bench MSP",
-            "owner@msp.example",
-            None,
-            None,
-        )
-        .await
-        .unwrap();
-    let provider = created.provider.id.clone();
-    let (_, provider_key) = owner
-        .setup_provider(
-            &provider,
-            &created.token,
-            "Bench MSP",
-            None,
-            "billing@msp.example",
-        )
-        .await
-        .unwrap();
-    let (template, _) = new_client_body(
-        &provider_key,
-        &NewClient {
-            name: "template".into(),
-            plan_type: 17,
-            seats: Some(10),
-            owner_email: None,
-            collection_name: Some("Default".into()),
-            billing_email: None,
-            website: None,
-            region: None,
-            notes: None,
-        },
-    )
-    .unwrap();
-    let template = serde_json::to_value(&template).unwrap();
+    let (owner, _, _) = member(&client, "owner@msp.example").await;
+    let (provider, template) = provider_with_template(&client, &owner, "billing@msp.example").await;
 
-    add_clients(&owner, &provider, &template, 0, SMALL).await;
+    add_clients(&owner, &provider, &template, 0, SMALL, client_name).await;
     let list = owner.provider_clients(&provider).await.unwrap();
     let assigned = &list[0];
     let poid = assigned.id.clone();
     let org = assigned.organization_id.clone();
 
-    let tech = member(&client, "tech@msp.example").await;
+    let (tech, _, _) = member(&client, "tech@msp.example").await;
     let invite = owner
         .invite_provider_members(
             &provider,
@@ -235,7 +137,15 @@ async fn run(backend: Backend, clients: usize, repeats: usize) {
         repeats,
     )
     .await;
-    let took = add_clients(&owner, &provider, &template, SMALL, clients - SMALL).await;
+    let took = add_clients(
+        &owner,
+        &provider,
+        &template,
+        SMALL,
+        clients - SMALL,
+        client_name,
+    )
+    .await;
     println!(
         "  created {} more clients in {:.1} s ({:.0} clients/s)",
         clients - SMALL,
