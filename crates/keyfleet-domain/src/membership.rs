@@ -67,7 +67,8 @@ pub(crate) trait Membership: Clone {
     /// The row after its confirmation with `key` (the table's key wrapped to the member).
     fn mark_confirmed(&mut self, key: &str, now: Timestamp);
 
-    /// What the invitation token is bound to: the row, its address and the invitation time.
+    /// What the invitation token is bound to: the row, its address and the invitation time
+    /// (`member:address:issued`; [`Domain::invitation_names`] reads it back).
     fn invite_subject(&self) -> String {
         format!(
             "{}:{}:{}",
@@ -287,6 +288,25 @@ impl Domain {
                 &member.invite_subject(),
                 self.now(),
             )
+    }
+
+    /// Whether `token` is an unexpired invitation (of `purpose`) naming membership `member_id`
+    /// and address `email` — what its [`Membership::invite_subject`] says, read without the row:
+    /// enough to prove the address when the invited person creates their account (a
+    /// reinvitation voids an older token only at acceptance, where the row is read).
+    pub(crate) fn invitation_names(
+        &self,
+        token: &str,
+        purpose: &str,
+        member_id: &str,
+        email: &str,
+    ) -> bool {
+        self.tokens
+            .purpose_token_subject(token, purpose, self.now())
+            .is_some_and(|subject| {
+                let mut parts = subject.splitn(3, ':');
+                parts.next() == Some(member_id) && parts.next() == Some(email)
+            })
     }
 
     /// Mails each invitation when a mail server is configured. A refused message is logged and

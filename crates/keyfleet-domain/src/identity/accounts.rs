@@ -259,16 +259,7 @@ impl Domain {
                     InvitedTo::Organization => crate::orgs::store::OrgUserRow::PURPOSE,
                     InvitedTo::Provider => crate::providers::store::ProviderUserRow::PURPOSE,
                 };
-                // The signed invitation names the membership and the invited address (its
-                // subject is `member:address:issued`); a reinvitation or an expiry makes it void.
-                let subject = self
-                    .tokens
-                    .purpose_token_subject(token, purpose, self.now());
-                let names_this = subject.as_deref().is_some_and(|sub| {
-                    let mut parts = sub.splitn(3, ':');
-                    parts.next() == Some(member_id) && parts.next() == Some(email.as_str())
-                });
-                if !names_this {
+                if !self.invitation_names(token, purpose, member_id, &email) {
                     return Err(DomainError::invalid(
                         "token",
                         "This invitation is not valid for this email address, or it has expired. Ask for a new one.",
