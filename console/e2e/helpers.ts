@@ -81,10 +81,9 @@ export function totp(secret: string, at = Date.now()): string {
 }
 
 /**
- * A fresh code: the current step's, or the next step's when this run already sent the current one for the
- * secret (the server accepts one step of clock skew either way and refuses a step at or before the last one
- * it took, so the next step's code is good at once); it waits only when both were sent. The steps used are
- * kept in the fixture's outDir, so they hold across spec files (the Rust fixture writes the ones it spent).
+ * A fresh code: waits out the last seconds of a step (so the code is still good when it arrives)
+ * and any step whose code this run already sent for the secret (servers refuse a replayed code).
+ * The steps used are kept in the fixture's outDir, so they hold across spec files.
  */
 export async function freshTotp(secret: string): Promise<string> {
   const file = join(fixture().outDir, ".totp-steps.json");
@@ -95,15 +94,14 @@ export async function freshTotp(secret: string): Promise<string> {
     /* first use */
   }
   for (;;) {
-    const now = Date.now();
-    const step = Math.floor(now / 30_000);
-    const next = Math.max(step, (used[secret] ?? -1) + 1);
-    if (next <= step + 1) {
-      used[secret] = next;
+    const step = Math.floor(Date.now() / 30_000);
+    const left = 30_000 - (Date.now() % 30_000);
+    if (left >= 4_000 && (used[secret] ?? -1) < step) {
+      used[secret] = step;
       writeFileSync(file, JSON.stringify(used));
-      return totp(secret, next * 30_000);
+      return totp(secret);
     }
-    await new Promise((r) => setTimeout(r, 30_000 - (now % 30_000) + 200));
+    await new Promise((r) => setTimeout(r, left + 200));
   }
 }
 
