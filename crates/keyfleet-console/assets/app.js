@@ -456,7 +456,8 @@
     if (parts[0] === "p" && parts[1] !== void 0) {
       const tab = parts[2] ?? "overview";
       if (PROVIDER_TABS.includes(tab) && parts.length <= 4 && (parts[3] === void 0 || tab === "clients")) {
-        return { name: "provider", providerId: parts[1], tab, clientId: parts[3] ?? null };
+        const member = tab === "events" ? q2.member ?? null : null;
+        return { name: "provider", providerId: parts[1], tab, clientId: parts[3] ?? null, member };
       }
     }
     if (parts[0] === "c" && parts[1] !== void 0 && parts.length <= 3) {
@@ -581,6 +582,19 @@
       throw e3;
     }
   }
+  var PROFILE_CHANGED = "keyfleet:profile-changed";
+  function profileChanged() {
+    dispatchEvent(new Event(PROFILE_CHANGED));
+  }
+  function useProfileVersion() {
+    const [n2, setN] = d2(0);
+    A2(() => {
+      const bump = () => setN((x2) => x2 + 1);
+      addEventListener(PROFILE_CHANGED, bump);
+      return () => removeEventListener(PROFILE_CHANGED, bump);
+    }, []);
+    return n2;
+  }
   function errText(e3) {
     return e3 instanceof Error ? e3.message : "Something went wrong.";
   }
@@ -626,6 +640,9 @@
         setExtra({ key, items: [...mine?.items ?? [], ...next.data], token: next.continuationToken ?? null });
       }
     };
+  }
+  function Table({ children }) {
+    return /* @__PURE__ */ a3("div", { class: "table-scroll", children: /* @__PURE__ */ a3("table", { children }) });
   }
   function ErrorNote({ error }) {
     if (error === null || error === void 0 || error === "") return null;
@@ -997,6 +1014,18 @@
     const [code, setCode] = d2("");
     const [remember, setRemember] = d2(false);
     const [note, setNote] = d2("");
+    A2(() => {
+      if (provider !== 1) return;
+      let live = true;
+      setNote("Sending a code\u2026");
+      call("sendEmailCode", { email, password }).then(
+        () => live && setNote(`Code sent to ${challenge.email ?? "your email address"}.`),
+        (e3) => live && setNote(errText(e3))
+      );
+      return () => {
+        live = false;
+      };
+    }, [provider]);
     const send = async (token) => {
       const r3 = await call("login", {
         email,
@@ -1028,22 +1057,17 @@
         }
       ) : /* @__PURE__ */ a3(ActionForm, { submit: "Continue", busyText: "Checking\u2026", action: () => send(code), children: [
         provider === 1 ? /* @__PURE__ */ a3($, { children: [
-          /* @__PURE__ */ a3("p", { children: [
-            "We sent a code to ",
-            challenge.email ?? "your email address",
-            "."
-          ] }),
+          /* @__PURE__ */ a3("p", { class: "note", "aria-live": "polite", "data-testid": "email-code-note", children: note }),
           /* @__PURE__ */ a3(
             ActionButton,
             {
               label: "Send the code again",
               action: async () => {
                 await call("sendEmailCode", { email, password });
-                setNote("Code sent.");
+                setNote(`Another code sent to ${challenge.email ?? "your email address"}.`);
               }
             }
-          ),
-          /* @__PURE__ */ a3("p", { class: "note", "aria-live": "polite", children: note })
+          )
         ] }) : null,
         /* @__PURE__ */ a3(
           Field,
@@ -1568,7 +1592,8 @@
     profile,
     providerId,
     tab,
-    clientId
+    clientId,
+    member
   }) {
     const p3 = profile.providers.find((x2) => x2.id === providerId);
     if (p3 === void 0) {
@@ -1596,7 +1621,7 @@
       tab === "clients" && clientId !== null ? /* @__PURE__ */ a3(ClientDetail, { p: p3, rights, poid: clientId }) : null,
       tab === "members" ? /* @__PURE__ */ a3(Members, { p: p3, rights }) : null,
       tab === "roles" ? /* @__PURE__ */ a3(Roles, { p: p3, rights }) : null,
-      tab === "events" ? /* @__PURE__ */ a3(Events, { p: p3 }) : null,
+      tab === "events" ? /* @__PURE__ */ a3(Events, { p: p3, member }, member ?? "") : null,
       tab === "usage" ? /* @__PURE__ */ a3(Usage, { p: p3 }) : null,
       tab === "settings" ? /* @__PURE__ */ a3(Settings, { p: p3 }) : null
     ] });
@@ -1680,7 +1705,7 @@
           /* @__PURE__ */ a3(CopyButton, { text: l3.inviteUrl, label: `Copy the link for ${l3.email ?? ""}` })
         ] }, l3.id)) })
       ] }) : null,
-      members.data === void 0 ? members.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: members.error }) : /* @__PURE__ */ a3(Loading, { what: "members" }) : /* @__PURE__ */ a3("table", { children: [
+      members.data === void 0 ? members.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: members.error }) : /* @__PURE__ */ a3(Loading, { what: "members" }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("caption", { class: "sr-only", children: view === "active" ? "Active members" : "Pending members" }),
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Member" }),
@@ -1711,6 +1736,7 @@
             } }) : null,
             m3.role !== "owner" && m3.role !== "admin" ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setAssigning(m3), "aria-label": `Clients of ${m3.email}`, children: "Clients\u2026" }) : null,
             m3.role !== "owner" && m3.status === 2 ? m3.suspended ? /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${m3.email}`, action: act(m3, "POST", "/restore") }) : /* @__PURE__ */ a3(ActionButton, { label: "Suspend", ariaLabel: `Suspend ${m3.email}`, action: act(m3, "POST", "/suspend") }) : null,
+            rights.has("view_events") ? /* @__PURE__ */ a3("a", { class: "button secondary", href: `#/p/${p3.id}/events?member=${encodeURIComponent(m3.id)}`, "aria-label": `Activity of ${m3.email}`, children: "Activity" }) : null,
             p3.role === "owner" && m3.role !== "owner" && m3.status === 2 ? /* @__PURE__ */ a3("button", { type: "button", class: "secondary", onClick: () => setTransferring(m3), "aria-label": `Make owner: ${m3.email}`, children: "Make owner\u2026" }) : null,
             m3.role !== "owner" ? /* @__PURE__ */ a3(
               ActionButton,
@@ -1797,7 +1823,8 @@
               password
             });
             setTransferring(null);
-            location.reload();
+            reload();
+            profileChanged();
           }
         }
       ) : null
@@ -1996,7 +2023,7 @@
       /* @__PURE__ */ a3("h3", { id: "roles-h", children: "Roles" }),
       /* @__PURE__ */ a3("p", { children: "Owner and Admin can do everything; Technician views and launches into assigned clients. Custom roles:" }),
       canEdit ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setEditing("new"), children: "New role" }) : null,
-      roles.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: roles.error }) : /* @__PURE__ */ a3("table", { children: [
+      roles.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: roles.error }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
           /* @__PURE__ */ a3("th", { scope: "col", children: "Permissions" }),
@@ -2170,7 +2197,7 @@
         ] }) : null
       ] }),
       clients.data === void 0 ? clients.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: clients.error }) : /* @__PURE__ */ a3(Loading, { what: "clients" }) : /* @__PURE__ */ a3($, { children: [
-        /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3(Table, { children: [
           /* @__PURE__ */ a3("caption", { class: "sr-only", children: "Clients" }),
           /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
             /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
@@ -2450,15 +2477,15 @@
       }
     ) });
   }
-  function Events({ p: p3 }) {
+  function Events({ p: p3, member: memberOf }) {
     const names = useNames(p3);
     const clients = useLoad(() => get(`${pidPath(p3.id)}/clients`).catch(() => ({ data: [] })), p3.id);
-    const [member, setMember] = d2("");
+    const [member, setMember] = d2(memberOf ?? "");
     const [client2, setClient] = d2("");
     const [type, setType] = d2("");
     const [start, setStart] = d2("");
     const [end, setEnd] = d2("");
-    const [applied, setApplied] = d2("");
+    const [applied, setApplied] = d2(memberOf === null ? "" : new URLSearchParams({ member: memberOf }).toString());
     const qs = (format) => {
       const q2 = new URLSearchParams();
       if (member !== "") q2.set("member", member);
@@ -2529,7 +2556,7 @@
         }
       ),
       events.items === void 0 ? events.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: events.error }) : /* @__PURE__ */ a3(Loading, { what: "events" }) : /* @__PURE__ */ a3($, { children: [
-        /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3(Table, { children: [
           /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
             /* @__PURE__ */ a3("th", { scope: "col", children: "Date" }),
             /* @__PURE__ */ a3("th", { scope: "col", children: "Event" }),
@@ -2568,7 +2595,7 @@
           }
         }
       ),
-      usage.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: usage.error }) : /* @__PURE__ */ a3("table", { children: [
+      usage.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: usage.error }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Client" }),
           /* @__PURE__ */ a3("th", { scope: "col", children: "Plan" }),
@@ -2719,7 +2746,7 @@
           /* @__PURE__ */ a3(CopyButton, { text: x2.inviteUrl ?? "", label: `Copy the link for ${x2.email ?? ""}` })
         ] }, i3)) })
       ] }) : null,
-      users.data === void 0 ? users.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: users.error }) : /* @__PURE__ */ a3(Loading, { what: "members" }) : /* @__PURE__ */ a3("table", { children: [
+      users.data === void 0 ? users.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: users.error }) : /* @__PURE__ */ a3(Loading, { what: "members" }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("caption", { class: "sr-only", children: [
           "Members of ",
           l3.organizationName
@@ -2847,7 +2874,7 @@
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "cc-h", children: [
       /* @__PURE__ */ a3("h3", { id: "cc-h", children: "Collections" }),
       /* @__PURE__ */ a3("button", { type: "button", onClick: () => setEditing("new"), children: "New collection" }),
-      list.data === void 0 ? list.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: list.error }) : /* @__PURE__ */ a3(Loading, { what: "collections" }) : /* @__PURE__ */ a3("table", { children: [
+      list.data === void 0 ? list.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: list.error }) : /* @__PURE__ */ a3(Loading, { what: "collections" }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
           /* @__PURE__ */ a3("th", { scope: "col", children: "Members with access" }),
@@ -2952,7 +2979,7 @@
           " Show trash"
         ] })
       ] }),
-      items.data === void 0 ? items.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: items.error }) : /* @__PURE__ */ a3(Loading, { what: "items" }) : /* @__PURE__ */ a3("table", { children: [
+      items.data === void 0 ? items.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: items.error }) : /* @__PURE__ */ a3(Loading, { what: "items" }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
           /* @__PURE__ */ a3("th", { scope: "col", children: "Username" }),
@@ -3146,7 +3173,7 @@
             }
           }
         ),
-        /* @__PURE__ */ a3("table", { children: [
+        /* @__PURE__ */ a3(Table, { children: [
           /* @__PURE__ */ a3("caption", { class: "sr-only", children: [
             "Events of ",
             l3.organizationName
@@ -3178,7 +3205,7 @@
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "cg-h", children: [
       /* @__PURE__ */ a3("h3", { id: "cg-h", children: "Groups" }),
       /* @__PURE__ */ a3("button", { type: "button", onClick: () => setCreating(true), children: "New group" }),
-      groups.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: groups.error }) : /* @__PURE__ */ a3("table", { children: [
+      groups.data === void 0 ? /* @__PURE__ */ a3(ErrorNote, { error: groups.error }) : /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Name" }),
           /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
@@ -3253,7 +3280,7 @@
     const on = (t3) => policies.data?.data.some((p3) => p3.type === t3 && p3.enabled) ?? false;
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "cp-h", children: [
       /* @__PURE__ */ a3("h3", { id: "cp-h", children: "Policies" }),
-      /* @__PURE__ */ a3("table", { children: [
+      /* @__PURE__ */ a3(Table, { children: [
         /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
           /* @__PURE__ */ a3("th", { scope: "col", children: "Policy" }),
           /* @__PURE__ */ a3("th", { scope: "col", children: "State" }),
@@ -3318,7 +3345,11 @@
     ] });
   }
   function SignedIn({ route, status, onStatus }) {
-    const profile = useLoad(() => call("profile", {}), `${status.email}:${route.name}:${route.name === "provider" ? route.providerId : ""}`);
+    const version = useProfileVersion();
+    const profile = useLoad(
+      () => call("profile", {}),
+      `${status.email}:${route.name}:${route.name === "provider" ? route.providerId : ""}:${version}`
+    );
     if (route.name === "twoStep") {
       return /* @__PURE__ */ a3(
         TwoStepSetup,
@@ -3334,7 +3365,7 @@
       return profile.error !== null ? /* @__PURE__ */ a3(ErrorNote, { error: profile.error }) : /* @__PURE__ */ a3(Loading, { what: "your account" });
     }
     if (route.name === "provider") {
-      return /* @__PURE__ */ a3(ProviderPage, { profile: profile.data, providerId: route.providerId, tab: route.tab, clientId: route.clientId });
+      return /* @__PURE__ */ a3(ProviderPage, { profile: profile.data, providerId: route.providerId, tab: route.tab, clientId: route.clientId, member: route.member });
     }
     return /* @__PURE__ */ a3(Home, { profile: profile.data });
   }

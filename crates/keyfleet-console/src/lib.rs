@@ -17,6 +17,7 @@ pub struct Asset {
     /// Its `Content-Type`.
     pub content_type: &'static str,
     etag: OnceLock<String>,
+    gzip: OnceLock<Vec<u8>>,
 }
 
 impl Asset {
@@ -26,6 +27,7 @@ impl Asset {
             bytes,
             content_type,
             etag: OnceLock::new(),
+            gzip: OnceLock::new(),
         }
     }
 
@@ -35,6 +37,23 @@ impl Asset {
             let digest = Sha256::digest(self.bytes);
             let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
             format!("\"{hex}\"")
+        })
+    }
+}
+
+impl Asset {
+    /// The bytes gzip-compressed (best compression), computed on first use and kept: the
+    /// console's scripts shrink to about a quarter for browsers that accept `gzip`.
+    pub fn gzipped(&self) -> &[u8] {
+        self.gzip.get_or_init(|| {
+            use std::io::Write;
+            let mut enc = flate2::write::GzEncoder::new(
+                Vec::with_capacity(self.bytes.len() / 3),
+                flate2::Compression::best(),
+            );
+            // Writing to a Vec cannot fail.
+            let _ = enc.write_all(self.bytes);
+            enc.finish().unwrap_or_default()
         })
     }
 }
@@ -104,6 +123,21 @@ mod tests {
         );
         assert!(asset("../Cargo.toml").is_none());
         assert!(asset("app.js.map").is_none());
+    }
+
+    #[test]
+    fn the_gzipped_bytes_inflate_to_the_asset() {
+        use std::io::Read;
+        for a in assets() {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(a.gzipped())
+                .read_to_end(&mut out)
+                .unwrap_or_else(|e| panic!("{}: {e}", a.name));
+            assert_eq!(out, a.bytes, "{}", a.name);
+            if a.bytes.len() > 4096 {
+                assert!(a.gzipped().len() < a.bytes.len() / 2, "{}", a.name);
+            }
+        }
     }
 
     #[test]

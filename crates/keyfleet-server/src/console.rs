@@ -40,6 +40,25 @@ pub fn routes(root_redirect: bool) -> Router<AppState> {
     }
 }
 
+/// Whether `Accept-Encoding` lists gzip with a non-zero weight.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let zero = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !zero
+        })
+}
+
 /// One embedded file with the console's headers; `304` when the browser's copy is current.
 fn serve(file: &str, headers: &HeaderMap) -> Response {
     let Some(asset) = keyfleet_console::asset(file) else {
@@ -52,6 +71,18 @@ fn serve(file: &str, headers: &HeaderMap) -> Response {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
+    } else if accepts_gzip(headers) {
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(asset.content_type),
+                ),
+                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+            ],
+            asset.gzipped(),
+        )
+            .into_response()
     } else {
         (
             [(
@@ -63,6 +94,8 @@ fn serve(file: &str, headers: &HeaderMap) -> Response {
             .into_response()
     };
     let h = res.headers_mut();
+    // One ETag for both encodings is fine: the bytes a browser caches are what it decoded.
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }

@@ -9,11 +9,15 @@
 //! message, unless `KEYFLEET_REQUIRE_BROWSER=1` (CI) makes that a failure
 //! ([`keyfleet_testkit::browser`]).
 
-use crate::provider_support::{account, create_client_item, Member, Provider, TwoStep};
-use crate::support::{client, PASSWORD};
-use keyfleet_client::MemberRole;
-use keyfleet_domain::{Clock, SystemClock};
-use keyfleet_testkit::{backends, spawn_server_for_browser, spawn_server_with, Backend, Bw};
+use crate::provider_support::{
+    account, create_client_item, enable_totp, Member, Provider, TwoStep, FAST_KDF,
+};
+use crate::support::{client, mailed_registration_token, PASSWORD};
+use keyfleet_client::{MemberRole, ProviderCalls};
+use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
+use keyfleet_testkit::{
+    backends, spawn_server_for_browser, spawn_server_with, Backend, Bw, SmtpSink,
+};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -33,6 +37,15 @@ async fn get(url: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::Respon
         req = req.header(*k, *v);
     }
     req.send().await.unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip");
+    out
 }
 
 /// The console is served from the binary with its security headers, cached by ETag; `/`
@@ -82,6 +95,35 @@ async fn the_console_is_served_from_the_binary_with_a_strict_policy() {
     assert_eq!(again.status(), 304);
     assert!(again.bytes().await.unwrap().is_empty());
 
+    // Browsers that accept gzip get the scripts gzipped, the same bytes once inflated.
+    let plain = get(url, "/console/app.js", &[]).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    let plain = plain.bytes().await.unwrap();
+    let zipped = get(
+        url,
+        "/console/app.js",
+        &[("accept-encoding", "gzip, deflate, br")],
+    )
+    .await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "accept-encoding");
+    let zipped = zipped.bytes().await.unwrap();
+    assert!(
+        zipped.len() * 3 < plain.len(),
+        "{} of {}",
+        zipped.len(),
+        plain.len()
+    );
+    assert_eq!(gunzip(&zipped), plain);
+    let refused = get(
+        url,
+        "/console/app.js",
+        &[("accept-encoding", "gzip;q=0, br")],
+    )
+    .await;
+    assert!(refused.headers().get("content-encoding").is_none());
+
     for missing in [
         "/console/nope.js",
         "/console/app.js.map",
@@ -105,6 +147,31 @@ async fn the_console_is_served_from_the_binary_with_a_strict_policy() {
     server.stop().await;
 }
 
+/// The provider's lists come gzipped to a browser that asks (the console's client list grows
+/// with the MSP), and plain to a client that does not.
+async fn provider_lists_are_gzipped_on_request(
+    server: &keyfleet_testkit::TestServer,
+    session: &keyfleet_client::Session,
+    provider_id: &str,
+) {
+    let bearer = format!("Bearer {}", session.access_token);
+    let path = format!("/api/providers/{provider_id}/clients");
+    let plain = get(&server.base_url, &path, &[("authorization", &bearer)]).await;
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: Value = serde_json::from_slice(&plain.bytes().await.unwrap()).unwrap();
+    let zipped = get(
+        &server.base_url,
+        &path,
+        &[("authorization", &bearer), ("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped: Value = serde_json::from_slice(&gunzip(&zipped.bytes().await.unwrap())).unwrap();
+    assert_eq!(zipped, plain);
+    assert_eq!(plain["data"].as_array().map(Vec::len), Some(2), "{plain}");
+}
+
 /// What the specs read: see `console/e2e/fixture.ts`.
 async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value {
     let c = client(server);
@@ -123,6 +190,15 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
     let assigned = provider.create_client(&owner.session, "Assigned Co").await;
     let other = provider.create_client(&owner.session, "Other Co").await;
     create_client_item(&owner.session, &other, "Other secret", "never-shown-1").await;
+    provider_lists_are_gzipped_on_request(server, &owner.session, &provider.id).await;
+    // More than a page (100) of provider events, for the console's "Load more".
+    for _ in 0..100 {
+        owner
+            .session
+            .launch_client(&provider.id, &other.poid, None)
+            .await
+            .unwrap();
+    }
     // An organization of the owner's own, not a client yet: the console links it (P5b).
     let linkable = owner
         .session
@@ -192,15 +268,27 @@ async fn run_specs(
     backend: Backend,
     specs: &[&str],
 ) -> Option<(keyfleet_testkit::TestServer, tempfile::TempDir)> {
-    let (chromium, playwright) = keyfleet_testkit::browser(&console_dir())?;
+    let browser = keyfleet_testkit::browser(&console_dir())?;
     let server = spawn_server_for_browser(backend).await;
-    assert!(server.base_url.starts_with("https://localhost:"));
     let work = tempfile::tempdir().unwrap();
     let out_dir = work.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     let fixture = fixture(&server, &out_dir).await;
+    playwright(browser, &server, &work, &fixture, specs);
+    Some((server, work))
+}
+
+/// Runs Playwright's `specs` against `server` with `fixture` written into `work`.
+fn playwright(
+    (chromium, playwright): (PathBuf, PathBuf),
+    server: &keyfleet_testkit::TestServer,
+    work: &tempfile::TempDir,
+    fixture: &Value,
+    specs: &[&str],
+) {
+    assert!(server.base_url.starts_with("https://localhost:"));
     let fixture_path = work.path().join("fixture.json");
-    std::fs::write(&fixture_path, serde_json::to_vec_pretty(&fixture).unwrap()).unwrap();
+    std::fs::write(&fixture_path, serde_json::to_vec_pretty(fixture).unwrap()).unwrap();
     let status = tokio::task::block_in_place(|| {
         std::process::Command::new("node")
             .arg(&playwright)
@@ -218,7 +306,6 @@ async fn run_specs(
         status.success(),
         "the Playwright specs failed ({status}); see their report above"
     );
-    Some((server, work))
 }
 
 /// The issue's MSP onboarding, every other browser story, then the checks from outside: the
@@ -296,4 +383,126 @@ async fn a_technician_reaches_only_their_client_in_the_console_on_postgres() {
     if let Some((server, _work)) = run_specs(Backend::Postgres, &["isolation"]).await {
         server.stop().await;
     }
+}
+
+/// Two-step sign-in by every method but the security key (its own spec): a recovery code (which
+/// turns two-step login off), a code mailed to a real loopback SMTP receiver, and a remembered
+/// browser that skips the second step until it is forgotten. Its own server: with SMTP set, the
+/// other stories' invitation links would be mailed instead of shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_sign_in_to_the_console_with_each_second_step() {
+    let Some(browser) = keyfleet_testkit::browser(&console_dir()) else {
+        return;
+    };
+    let sink = SmtpSink::start().await;
+    let smtp = sink.config();
+    // The server's clock starts a minute behind the wall clock while the email account is set
+    // up, then follows the wall clock: for the server the set-up mail is over a minute old (it
+    // sends one code mail a minute per account), for the authenticator codes no time passed.
+    let clock = ManualClock::new(Timestamp(SystemClock.now().0 - 61_000));
+    let server_clock = clock.clone();
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.public_host = Some("localhost".into());
+        c.smtp = Some(smtp);
+        c.clock = Some(server_clock);
+    })
+    .await;
+    let work = tempfile::tempdir().unwrap();
+    let out_dir = work.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+
+    let mailed = mailed_account(&server, &sink, "mailed@signin.test").await;
+    mailed
+        .send_email_setup_code(PASSWORD, "mailed@signin.test")
+        .await
+        .unwrap();
+    let setup = code_in(&sink.received().last().expect("the setup mail").decoded());
+    mailed
+        .enable_email_two_factor(PASSWORD, "mailed@signin.test", &setup)
+        .await
+        .unwrap();
+    let follow = tokio::spawn(async move {
+        loop {
+            let behind = (SystemClock.now().0 - clock.now().0) / 1000;
+            if behind > 0 {
+                clock.advance_secs(behind);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let recover = mailed_account(&server, &sink, "recover@signin.test").await;
+    let recover_totp = enable_totp(&recover, &SystemClock).await;
+    let recovery_code = recover.recovery_code(PASSWORD).await.unwrap();
+    let remember = mailed_account(&server, &sink, "remember@signin.test").await;
+    let remember_totp = enable_totp(&remember, &SystemClock).await;
+    let step = SystemClock.now().unix_secs() / 30;
+    std::fs::write(
+        out_dir.join(".totp-steps.json"),
+        json!({ &recover_totp: step, &remember_totp: step }).to_string(),
+    )
+    .unwrap();
+    let person = |s: &keyfleet_client::Session, totp: &str| json!({ "email": s.email, "password": PASSWORD, "totpSecret": totp });
+    // The spec reads the mail the server sends from a file this task keeps current.
+    let mail_file = out_dir.join("mail.json");
+    let mail_writer = {
+        let (sink, path) = (sink, mail_file.clone());
+        tokio::spawn(async move {
+            loop {
+                let mails: Vec<Value> = sink
+                    .received()
+                    .iter()
+                    .map(|m| json!({ "to": m.to, "text": m.decoded() }))
+                    .collect();
+                let tmp = path.with_extension("tmp");
+                std::fs::write(&tmp, Value::Array(mails).to_string()).unwrap();
+                std::fs::rename(&tmp, &path).unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let fixture = json!({
+        "url": server.base_url,
+        "outDir": out_dir,
+        "signIn": {
+            "mailFile": mail_file,
+            "recover": { "person": person(&recover, &recover_totp), "recoveryCode": recovery_code },
+            "remember": person(&remember, &remember_totp),
+            "mailed": person(&mailed, ""),
+        },
+    });
+    playwright(browser, &server, &work, &fixture, &["signin"]);
+    mail_writer.abort();
+    follow.abort();
+
+    // The recovery code turned two-step login off, as the console said.
+    let c = client(&server);
+    let again = c.login_password("recover@signin.test", PASSWORD).await;
+    assert!(again.is_ok(), "no second step any more: {:?}", again.err());
+    server.stop().await;
+}
+
+/// Registers `email` with [`FAST_KDF`] through the mailed verification link; logs in.
+async fn mailed_account(
+    server: &keyfleet_testkit::TestServer,
+    sink: &SmtpSink,
+    email: &str,
+) -> keyfleet_client::Session {
+    let c = client(server);
+    let started = c.start_registration(email, Some(email)).await.unwrap();
+    assert!(started.is_none(), "with SMTP the link is mailed");
+    let token = mailed_registration_token(sink, email);
+    c.finish_registration(email, PASSWORD, Some(email), FAST_KDF, &token)
+        .await
+        .unwrap();
+    c.login_password(email, PASSWORD).await.unwrap()
+}
+
+/// The six-digit code in a mail's text.
+fn code_in(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.len() == 6 && l.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_string()
 }
