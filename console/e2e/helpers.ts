@@ -19,6 +19,14 @@ export interface ClientRef {
 export interface Fixture {
   url: string;
   outDir: string;
+  /** Only in the run with a mail server (console::people_sign_in_to_the_console_with_each_second_step). */
+  signIn?: {
+    /** JSON `[{to, text}]` of every mail the server sent, kept current by the harness. */
+    mailFile: string;
+    recover: { person: Person; recoveryCode: string };
+    remember: Person;
+    mailed: Person;
+  };
   onboarding: { providerName: string; ownerEmail: string; setupLink: string };
   ready: {
     providerId: string;

@@ -38,6 +38,35 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
+  // Provider events a page (100) at a time; the fixture launched into Other Co 100 times.
+  await page.getByRole("link", { name: "Events" }).click();
+  const eventRows = page.locator("section[aria-labelledby=ev-h] tbody tr");
+  await expect(eventRows).toHaveCount(100);
+  await page.getByRole("button", { name: "Load more events" }).click();
+  await expect.poll(() => eventRows.count()).toBeGreaterThan(100);
+
+  // A member's activity: the events done by or to them, from their row in Members.
+  await page.getByRole("link", { name: "Members" }).click();
+  await page.getByRole("link", { name: `Activity of ${ready.technician.email}` }).click();
+  await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();
+  await expect(page.getByLabel("Member")).toHaveValue(ready.technician.providerUserId);
+  await expect(eventRows.first()).toBeVisible();
+  const activity = await eventRows.allTextContents();
+  expect(activity.length).toBeLessThan(100);
+  for (const row of activity) expect(row).toContain(ready.technician.email);
+  await checkA11y(page, "P2 member activity");
+
+  // A narrow window (a phone): every screen fits its width; wide tables scroll inside themselves.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const tab of ["members", "clients", "events", "roles", "usage", "settings"]) {
+    await page.goto(`/console/#/p/${ready.providerId}/${tab}`);
+    await expect(page.locator("main h3").first()).toBeVisible();
+    await expect(page.locator("main table, main form").first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${tab} is wider than the window`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   await page.getByRole("link", { name: "Clients" }).click();
   await expect(page.getByRole("link", { name: ready.otherClient.name })).toBeVisible();
 

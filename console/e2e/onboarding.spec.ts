@@ -200,10 +200,25 @@ test("an owner onboards their team and a client, and a technician sets up a clie
   const usageCsv = readFileSync((await usage.path())!, "utf8");
   expect(usageCsv).toContain("Acme");
 
+  // The owner hands the provider over to the admin (confirmed with her own password) and stays
+  // on as an admin, still signed in.
+  await owner.getByRole("link", { name: "Members" }).click();
+  await owner.getByRole("button", { name: "Make owner: admin@fleet.test" }).click();
+  const transfer = owner.getByRole("dialog", { name: "Make admin@fleet.test the owner" });
+  await transfer.getByLabel("Your master password").fill(OWNER_PW);
+  await checkA11y(owner, "transfer ownership dialog");
+  await transfer.getByRole("button", { name: "Transfer ownership" }).click();
+  await expect(transfer).toBeHidden();
+  await expect(owner.locator('tr[data-email="admin@fleet.test"] td').nth(1)).toHaveText("Owner");
+  await expect(owner.getByRole("button", { name: /^Make owner:/ })).toHaveCount(0);
+  await expect(owner.getByRole("contentinfo")).toContainText(`Signed in as ${fx.onboarding.ownerEmail}`);
+  const providerPath = new URL(owner.url()).hash.split("/").slice(0, 3).join("/");
+
   // Reloading a person's only console tab signs them out (keys are never stored), and says so.
   const admin = people["admin@fleet.test"]!.page;
-  await admin.goto("/console/#/");
+  await admin.goto(`/console/${providerPath}/members`);
   await expect(admin.getByRole("contentinfo")).toContainText("Signed in as admin@fleet.test");
+  await expect(admin.getByRole("button", { name: `Make owner: ${fx.onboarding.ownerEmail}` })).toBeVisible();
   await admin.reload();
   await expect(admin.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await expect(admin.getByTestId("sign-in-note")).toContainText("signs out when its last tab closes or reloads");

@@ -8,7 +8,7 @@ import { type Route, parseRoute } from "./routes";
 import { AcceptOrganization, AcceptProvider, Account, SetupProvider, SignIn, TwoStepSetup, Unlock } from "./screens/auth";
 import { ClientPage } from "./screens/client";
 import { ProviderPage } from "./screens/provider";
-import { ErrorNote, Loading, call, onSessionEnded, useLoad } from "./ui";
+import { ErrorNote, Loading, call, onSessionEnded, useLoad, useProfileVersion } from "./ui";
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -59,7 +59,11 @@ function Home({ profile }: { readonly profile: Profile }) {
 
 /** Screens that need a session and the profile. */
 function SignedIn({ route, status, onStatus }: { readonly route: Route; readonly status: AgentStatus & { signedIn: true }; readonly onStatus: (s: AgentStatus) => void }) {
-  const profile = useLoad(() => call("profile", {}), `${status.email}:${route.name}:${route.name === "provider" ? route.providerId : ""}`);
+  const version = useProfileVersion();
+  const profile = useLoad(
+    () => call("profile", {}),
+    `${status.email}:${route.name}:${route.name === "provider" ? route.providerId : ""}:${version}`,
+  );
   if (route.name === "twoStep") {
     return (
       <TwoStepSetup
@@ -74,7 +78,9 @@ function SignedIn({ route, status, onStatus }: { readonly route: Route; readonly
     return profile.error !== null ? <ErrorNote error={profile.error} /> : <Loading what="your account" />;
   }
   if (route.name === "provider") {
-    return <ProviderPage profile={profile.data} providerId={route.providerId} tab={route.tab} clientId={route.clientId} />;
+    return (
+      <ProviderPage profile={profile.data} providerId={route.providerId} tab={route.tab} clientId={route.clientId} member={route.member} />
+    );
   }
   return <Home profile={profile.data} />;
 }

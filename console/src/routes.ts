@@ -12,7 +12,14 @@ export type Route =
   | { readonly name: "setupProvider"; readonly q: Readonly<Record<string, string>> }
   | { readonly name: "acceptProvider"; readonly q: Readonly<Record<string, string>> }
   | { readonly name: "acceptOrg"; readonly q: Readonly<Record<string, string>> }
-  | { readonly name: "provider"; readonly providerId: string; readonly tab: ProviderTab; readonly clientId: string | null }
+  | {
+      readonly name: "provider";
+      readonly providerId: string;
+      readonly tab: ProviderTab;
+      readonly clientId: string | null;
+      /** The events tab's member filter (`#/p/ID/events?member=PUID`: a member's activity). */
+      readonly member: string | null;
+    }
   | { readonly name: "client"; readonly organizationId: string; readonly tab: ClientTab }
   | { readonly name: "notFound"; readonly path: string };
 
@@ -52,7 +59,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "p" && parts[1] !== undefined) {
     const tab = parts[2] ?? "overview";
     if (PROVIDER_TABS.includes(tab) && parts.length <= 4 && (parts[3] === undefined || tab === "clients")) {
-      return { name: "provider", providerId: parts[1], tab: tab as ProviderTab, clientId: parts[3] ?? null };
+      const member = tab === "events" ? (q.member ?? null) : null;
+      return { name: "provider", providerId: parts[1], tab: tab as ProviderTab, clientId: parts[3] ?? null, member };
     }
   }
   if (parts[0] === "c" && parts[1] !== undefined && parts.length <= 3) {

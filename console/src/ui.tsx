@@ -39,6 +39,24 @@ export async function call<M extends MethodName>(method: M, params: ParamsOf<M>)
   }
 }
 
+const PROFILE_CHANGED = "keyfleet:profile-changed";
+
+/** Tells the shell the caller's own rights changed (e.g. after handing over ownership). */
+export function profileChanged(): void {
+  dispatchEvent(new Event(PROFILE_CHANGED));
+}
+
+/** A number that grows at each [profileChanged]: part of the profile's load key. */
+export function useProfileVersion(): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    const bump = (): void => setN((x) => x + 1);
+    addEventListener(PROFILE_CHANGED, bump);
+    return () => removeEventListener(PROFILE_CHANGED, bump);
+  }, []);
+  return n;
+}
+
 export function errText(e: unknown): string {
   return e instanceof Error ? e.message : "Something went wrong.";
 }
@@ -110,6 +128,15 @@ export function usePaged<T>(
             setExtra({ key, items: [...(mine?.items ?? []), ...next.data], token: next.continuationToken ?? null });
           },
   };
+}
+
+/** A table that scrolls sideways inside its own box when the window is narrower than it. */
+export function Table({ children }: { readonly children: ComponentChildren }) {
+  return (
+    <div class="table-scroll">
+      <table>{children}</table>
+    </div>
+  );
 }
 
 export function ErrorNote({ error }: { readonly error: unknown }) {

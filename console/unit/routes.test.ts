@@ -16,8 +16,10 @@ test("invitation and set-up links from the server keep their query", () => {
 test("provider and client routes", () => {
   assert.deepEqual(parseRoute(""), { name: "home" });
   assert.deepEqual(parseRoute("#/"), { name: "home" });
-  assert.deepEqual(parseRoute("#/p/abc"), { name: "provider", providerId: "abc", tab: "overview", clientId: null });
-  assert.deepEqual(parseRoute("#/p/abc/clients/po1"), { name: "provider", providerId: "abc", tab: "clients", clientId: "po1" });
+  assert.deepEqual(parseRoute("#/p/abc"), { name: "provider", providerId: "abc", tab: "overview", clientId: null, member: null });
+  assert.deepEqual(parseRoute("#/p/abc/clients/po1"), { name: "provider", providerId: "abc", tab: "clients", clientId: "po1", member: null });
+  assert.deepEqual(parseRoute("#/p/abc/events?member=pu1"), { name: "provider", providerId: "abc", tab: "events", clientId: null, member: "pu1" });
+  assert.deepEqual(parseRoute("#/p/abc/members?member=pu1"), { name: "provider", providerId: "abc", tab: "members", clientId: null, member: null });
   assert.deepEqual(parseRoute("#/c/org1/items"), { name: "client", organizationId: "org1", tab: "items" });
   assert.deepEqual(parseRoute("#/two-step?next=%23%2Fp%2Fx"), { name: "twoStep", next: "#/p/x" });
 });

@@ -127,6 +127,19 @@ function TwoStepLogin({
   const [code, setCode] = useState("");
   const [remember, setRemember] = useState(false);
   const [note, setNote] = useState("");
+  // Choosing email codes mails one, as the official apps do (the server sends none by itself).
+  useEffect(() => {
+    if (provider !== 1) return;
+    let live = true;
+    setNote("Sending a code…");
+    call("sendEmailCode", { email, password }).then(
+      () => live && setNote(`Code sent to ${challenge.email ?? "your email address"}.`),
+      (e: unknown) => live && setNote(errText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [provider]);
   const send = async (token: string): Promise<void> => {
     const r = await call("login", {
       email,
@@ -160,17 +173,16 @@ function TwoStepLogin({
         <ActionForm submit="Continue" busyText="Checking…" action={() => send(code)}>
           {provider === 1 ? (
             <>
-              <p>We sent a code to {challenge.email ?? "your email address"}.</p>
+              <p class="note" aria-live="polite" data-testid="email-code-note">
+                {note}
+              </p>
               <ActionButton
                 label="Send the code again"
                 action={async () => {
                   await call("sendEmailCode", { email, password });
-                  setNote("Code sent.");
+                  setNote(`Another code sent to ${challenge.email ?? "your email address"}.`);
                 }}
               />
-              <p class="note" aria-live="polite">
-                {note}
-              </p>
             </>
           ) : null}
           <Field

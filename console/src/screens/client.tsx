@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import type { CollectionView, ItemView, LaunchedClient } from "../agent-protocol";
 import type { ClientTab } from "../routes";
-import { ActionButton, ActionForm, CopyButton, Dialog, ErrorNote, Field, Loading, type Page, call, downloadText, formatDate, useLoad, usePaged } from "../ui";
+import { ActionButton, ActionForm, CopyButton, Dialog, ErrorNote, Field, Loading, type Page, Table, call, downloadText, formatDate, useLoad, usePaged } from "../ui";
 import { ConfirmDialog } from "./provider";
 
 const orgPath = (id: string): string => `/api/organizations/${encodeURIComponent(id)}`;
@@ -130,7 +130,7 @@ function Members({ l }: { readonly l: LaunchedClient }) {
       {users.data === undefined ? (
         users.error !== null ? <ErrorNote error={users.error} /> : <Loading what="members" />
       ) : (
-        <table>
+        <Table>
           <caption class="sr-only">Members of {l.organizationName}</caption>
           <thead>
             <tr>
@@ -172,7 +172,7 @@ function Members({ l }: { readonly l: LaunchedClient }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {inviting ? (
         <OrgInviteDialog
@@ -279,7 +279,7 @@ function Collections({ l }: { readonly l: LaunchedClient }) {
       {list.data === undefined ? (
         list.error !== null ? <ErrorNote error={list.error} /> : <Loading what="collections" />
       ) : (
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -310,7 +310,7 @@ function Collections({ l }: { readonly l: LaunchedClient }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {editing !== null ? (
         <CollectionDialog
@@ -401,7 +401,7 @@ function Items({ l }: { readonly l: LaunchedClient }) {
       {items.data === undefined ? (
         items.error !== null ? <ErrorNote error={items.error} /> : <Loading what="items" />
       ) : (
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -471,7 +471,7 @@ function Items({ l }: { readonly l: LaunchedClient }) {
                 </tr>
               ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {editing !== null ? (
         <ItemDialog
@@ -620,7 +620,7 @@ function Events({ l }: { readonly l: LaunchedClient }) {
               downloadText("client-events.csv", `${rows.join("\r\n")}\r\n`);
             }}
           />
-          <table>
+          <Table>
             <caption class="sr-only">Events of {l.organizationName}</caption>
             <thead>
               <tr>
@@ -640,7 +640,7 @@ function Events({ l }: { readonly l: LaunchedClient }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           {ev.more !== null ? <ActionButton label="Load more" ariaLabel="Load more events" action={ev.more} /> : null}
         </>
       )}
@@ -669,7 +669,7 @@ function Groups({ l }: { readonly l: LaunchedClient }) {
       {groups.data === undefined ? (
         <ErrorNote error={groups.error} />
       ) : (
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -694,7 +694,7 @@ function Groups({ l }: { readonly l: LaunchedClient }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {creating ? (
         <Dialog title="New group" onClose={() => setCreating(false)}>
@@ -755,7 +755,7 @@ function Policies({ l }: { readonly l: LaunchedClient }) {
   return (
     <section aria-labelledby="cp-h">
       <h3 id="cp-h">Policies</h3>
-      <table>
+      <Table>
         <thead>
           <tr>
             <th scope="col">Policy</th>
@@ -785,7 +785,7 @@ function Policies({ l }: { readonly l: LaunchedClient }) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
     </section>
   );
 }

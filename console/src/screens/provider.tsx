@@ -21,9 +21,11 @@ import {
   Field,
   Loading,
   type Page,
+  Table,
   call,
   downloadText,
   formatDate,
+  profileChanged,
   useLoad,
   usePaged,
 } from "../ui";
@@ -69,11 +71,13 @@ export function ProviderPage({
   providerId,
   tab,
   clientId,
+  member,
 }: {
   readonly profile: Profile;
   readonly providerId: string;
   readonly tab: ProviderTab;
   readonly clientId: string | null;
+  readonly member: string | null;
 }) {
   const p = profile.providers.find((x) => x.id === providerId);
   if (p === undefined) {
@@ -116,7 +120,7 @@ export function ProviderPage({
       {tab === "clients" && clientId !== null ? <ClientDetail p={p} rights={rights} poid={clientId} /> : null}
       {tab === "members" ? <Members p={p} rights={rights} /> : null}
       {tab === "roles" ? <Roles p={p} rights={rights} /> : null}
-      {tab === "events" ? <Events p={p} /> : null}
+      {tab === "events" ? <Events key={member ?? ""} p={p} member={member} /> : null}
       {tab === "usage" ? <Usage p={p} /> : null}
       {tab === "settings" ? <Settings p={p} /> : null}
     </div>
@@ -209,7 +213,7 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
       {members.data === undefined ? (
         members.error !== null ? <ErrorNote error={members.error} /> : <Loading what="members" />
       ) : (
-        <table>
+        <Table>
           <caption class="sr-only">{view === "active" ? "Active members" : "Pending members"}</caption>
           <thead>
             <tr>
@@ -262,6 +266,11 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
                       <ActionButton label="Suspend" ariaLabel={`Suspend ${m.email}`} action={act(m, "POST", "/suspend")} />
                     )
                   ) : null}
+                  {rights.has("view_events") ? (
+                    <a class="button secondary" href={`#/p/${p.id}/events?member=${encodeURIComponent(m.id)}`} aria-label={`Activity of ${m.email}`}>
+                      Activity
+                    </a>
+                  ) : null}
                   {p.role === "owner" && m.role !== "owner" && m.status === 2 ? (
                     <button type="button" class="secondary" onClick={() => setTransferring(m)} aria-label={`Make owner: ${m.email}`}>
                       Make owner…
@@ -282,7 +291,7 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {inviting ? (
         <InviteDialog
@@ -349,7 +358,8 @@ function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
               password,
             });
             setTransferring(null);
-            location.reload();
+            reload();
+            profileChanged();
           }}
         />
       ) : null}
@@ -641,7 +651,7 @@ function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: Se
       {roles.data === undefined ? (
         <ErrorNote error={roles.error} />
       ) : (
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -682,7 +692,7 @@ function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: Se
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {editing !== null ? (
         <RoleDialog
@@ -848,7 +858,7 @@ function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
         clients.error !== null ? <ErrorNote error={clients.error} /> : <Loading what="clients" />
       ) : (
         <>
-          <table>
+          <Table>
             <caption class="sr-only">Clients</caption>
             <thead>
               <tr>
@@ -880,7 +890,7 @@ function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: 
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           {filtered.length === 0 ? <p>No clients.</p> : null}
           {pages > 1 ? (
             <nav aria-label="Pages" class="row">
@@ -1183,15 +1193,15 @@ interface ProviderEvent {
   providerUserId: string | null;
 }
 
-function Events({ p }: { readonly p: ProviderSummary }) {
+function Events({ p, member: memberOf }: { readonly p: ProviderSummary; readonly member: string | null }) {
   const names = useNames(p);
   const clients = useLoad(() => get<List<ProviderClientResponse>>(`${pidPath(p.id)}/clients`).catch(() => ({ data: [] })), p.id);
-  const [member, setMember] = useState("");
+  const [member, setMember] = useState(memberOf ?? "");
   const [client, setClient] = useState("");
   const [type, setType] = useState("");
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
-  const [applied, setApplied] = useState("");
+  const [applied, setApplied] = useState(memberOf === null ? "" : new URLSearchParams({ member: memberOf }).toString());
   const qs = (format: string): string => {
     const q = new URLSearchParams();
     if (member !== "") q.set("member", member);
@@ -1268,7 +1278,7 @@ function Events({ p }: { readonly p: ProviderSummary }) {
         events.error !== null ? <ErrorNote error={events.error} /> : <Loading what="events" />
       ) : (
         <>
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Date</th>
@@ -1291,7 +1301,7 @@ function Events({ p }: { readonly p: ProviderSummary }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
         {events.more !== null ? <ActionButton label="Load more" ariaLabel="Load more events" action={events.more} /> : null}
         </>
       )}
@@ -1325,7 +1335,7 @@ function Usage({ p }: { readonly p: ProviderSummary }) {
       {usage.data === undefined ? (
         <ErrorNote error={usage.error} />
       ) : (
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Client</th>
@@ -1350,7 +1360,7 @@ function Usage({ p }: { readonly p: ProviderSummary }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
     </section>
   );
