@@ -45,11 +45,34 @@ test("an owner launches two clients into two tabs at once, after a wrong passwor
   await tabB.getByRole("button", { name: `Reveal the password of ${secret.name}` }).click();
   await expect(tabB.getByText(secret.password, { exact: true })).toBeVisible();
 
-  // An item's life: created, edited, trashed, restored, trashed again and deleted forever.
+  // An item the apps made (its own key, notes, a custom field, TOTP, two URIs): the console edits
+  // what it shows and leaves the rest as it was (the harness decrypts it afterwards); keeping the
+  // password logs no reveal.
+  await tabB.getByRole("button", { name: "Edit Core router" }).click();
+  const rich = tabB.getByRole("dialog", { name: "Edit Core router" });
+  await expect(rich.getByLabel("Username")).toHaveValue("admin");
+  await expect(rich.getByLabel("Website")).toHaveValue("https://core.example");
+  await rich.getByLabel("Name", { exact: true }).fill("Core router (edited)");
+  await rich.getByLabel("Username").fill("netops");
+  await rich.getByLabel("Website").fill("https://core2.example");
+  await rich.getByRole("button", { name: "Save" }).click();
+  await expect(rich).toBeHidden();
+  await expect(tabB.getByRole("cell", { name: "Core router (edited)", exact: true })).toBeVisible();
+
+  // An item's life: created, edited and moved to another collection, trashed, restored, trashed
+  // again and deleted forever.
   tabB.on("dialog", (d) => void d.accept());
   const run = String(Date.now() % 100_000); // names unique to this run
   const temp = `Temp switch ${run}`;
   const core = `Core switch ${run}`;
+  const network = `Network ${run}`;
+  await tabB.getByRole("link", { name: "Collections" }).click();
+  await tabB.getByRole("button", { name: "New collection" }).click();
+  const col = tabB.getByRole("dialog", { name: "New collection" });
+  await col.getByLabel("Name", { exact: true }).fill(network);
+  await col.getByRole("button", { name: "Save" }).click();
+  await expect(col).toBeHidden();
+  await tabB.getByRole("link", { name: "Items" }).click();
   await tabB.getByRole("button", { name: "New login item" }).click();
   const create = tabB.getByRole("dialog", { name: "New login item" });
   await create.getByLabel("Name", { exact: true }).fill(temp);
@@ -61,10 +84,15 @@ test("an owner launches two clients into two tabs at once, after a wrong passwor
   const edit = tabB.getByRole("dialog", { name: `Edit ${temp}` });
   await edit.getByLabel("Name", { exact: true }).fill(core);
   await edit.getByLabel("Username").fill("netadmin");
+  const collections = edit.getByRole("group", { name: "Collections" });
+  await collections.getByRole("checkbox").first().uncheck();
+  await collections.getByLabel(network).check();
   await checkA11y(tabB, "C7 item dialog");
   await edit.getByRole("button", { name: "Save" }).click();
   await expect(edit).toBeHidden();
-  await expect(tabB.locator("tr").filter({ has: tabB.getByRole("cell", { name: core, exact: true }) })).toContainText("netadmin");
+  const row = tabB.locator("tr").filter({ has: tabB.getByRole("cell", { name: core, exact: true }) });
+  await expect(row).toContainText("netadmin");
+  await expect(row.getByRole("cell", { name: network, exact: true })).toBeVisible();
   await tabB.getByRole("button", { name: `Reveal the password of ${core}` }).click();
   await expect(tabB.getByText("temp-pw-1", { exact: true })).toBeVisible();
   // The client's event log names the item by its decrypted name.
@@ -91,4 +119,5 @@ test("an owner launches two clients into two tabs at once, after a wrong passwor
   await expect(tabB.locator('tr[data-type="1108"]').filter({ hasText: secret.name }).first()).toContainText(
     "Password revealed",
   );
+  await expect(tabB.locator('tr[data-type="1108"]').filter({ hasText: "Core router" })).toHaveCount(0);
 });

@@ -93,12 +93,16 @@ export interface ItemView {
   readonly deleted: boolean;
 }
 
+/**
+ * A login item's fields the console edits. On an edit everything else the item holds (notes,
+ * custom fields, TOTP, other URIs, history, its own key, a non-login type's data) is kept as is.
+ */
 export interface ItemInput {
   readonly name: string;
   readonly username: string;
-  readonly password: string;
+  /** `null` on an edit: keep the current password (never decrypted for it). */
+  readonly password: string | null;
   readonly uri: string;
-  readonly notes: string;
   readonly collectionIds: readonly string[];
 }
 

@@ -39,6 +39,9 @@ import {
   generateRsaKeypair,
   generateSymmetricKey,
   kdfFromWire,
+  sha256,
+  toB64,
+  utf8,
   makeAccountKeys,
   masterPasswordHash,
   normalizeEmail,
@@ -525,15 +528,52 @@ async function collections(organizationId: string, details: boolean): Promise<Co
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+interface UriWire {
+  uri: string | null;
+  uriChecksum?: string | null;
+  match?: number | null;
+}
+
+interface LoginWire {
+  username: string | null;
+  password: string | null;
+  passwordRevisionDate?: string | null;
+  uris: UriWire[] | null;
+  [more: string]: unknown;
+}
+
 interface CipherWire {
   id: string;
   type: number;
   name: string;
   notes: string | null;
-  login: { username: string | null; password: string | null; uris: { uri: string | null }[] | null } | null;
+  login: LoginWire | null;
   collectionIds: string[];
   deletedDate: string | null;
+  revisionDate?: string;
   key?: string | null;
+  favorite?: boolean;
+  reprompt?: number | null;
+  fields?: unknown;
+  passwordHistory?: { password: string; lastUsedDate: string }[] | null;
+  card?: unknown;
+  identity?: unknown;
+  secureNote?: unknown;
+  sshKey?: unknown;
+}
+
+/** The official clients' URI checksum: the URI's SHA-256 in Base64, encrypted with the item's key. */
+async function uriChecksum(key: SymmetricKey, uri: string): Promise<string> {
+  return encryptStr(key, toB64(await sha256(utf8(uri))));
+}
+
+async function orgCiphers(organizationId: string): Promise<CipherWire[]> {
+  const list = (await request(
+    "GET",
+    `/api/ciphers/organization-details?organizationId=${encodeURIComponent(organizationId)}`,
+    undefined,
+  )) as { data: CipherWire[] };
+  return list.data;
 }
 
 async function dec(s: string | null | undefined, key: SymmetricKey): Promise<string> {
@@ -553,13 +593,8 @@ async function cipherKey(c: CipherWire, key: SymmetricKey): Promise<SymmetricKey
 async function items(organizationId: string): Promise<ItemView[]> {
   const s = need();
   const key = await orgKey(s, organizationId);
-  const list = (await request(
-    "GET",
-    `/api/ciphers/organization-details?organizationId=${encodeURIComponent(organizationId)}`,
-    undefined,
-  )) as { data: CipherWire[] };
   const out: ItemView[] = [];
-  for (const c of list.data) {
+  for (const c of await orgCiphers(organizationId)) {
     const k = await cipherKey(c, key);
     out.push({
       id: c.id,
@@ -576,28 +611,31 @@ async function items(organizationId: string): Promise<ItemView[]> {
 async function saveItem(organizationId: string, id: string | null, item: ItemInput): Promise<{ id: string }> {
   const s = need();
   const key = await orgKey(s, organizationId);
-  const enc = async (v: string): Promise<string | null> => (v === "" ? null : encryptStr(key, v));
-  const cipher = {
-    type: 1,
-    organizationId,
-    name: await encryptStr(key, item.name),
-    notes: await enc(item.notes),
-    favorite: false,
-    reprompt: 0,
-    fields: [],
-    login: {
-      username: await enc(item.username),
-      password: await enc(item.password),
-      uris: item.uri === "" ? [] : [{ uri: await enc(item.uri), match: null }],
-      totp: null,
-    },
-  };
   if (id === null) {
+    const enc = async (v: string): Promise<string | null> => (v === "" ? null : encryptStr(key, v));
+    const cipher = {
+      type: 1,
+      organizationId,
+      name: await encryptStr(key, item.name),
+      notes: null,
+      favorite: false,
+      reprompt: 0,
+      fields: [],
+      login: {
+        username: await enc(item.username),
+        password: await enc(item.password ?? ""),
+        uris: item.uri === "" ? [] : [{ uri: await enc(item.uri), uriChecksum: await uriChecksum(key, item.uri), match: null }],
+        totp: null,
+      },
+    };
     const r = (await request("POST", "/api/ciphers/admin", { cipher, collectionIds: item.collectionIds })) as { id: string };
     return { id: r.id };
   }
+  const current = (await orgCiphers(organizationId)).find((c) => c.id === id);
+  if (current === undefined) throw new ApiFailure(404, "Not found (or not yours to see).");
   const r = (await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/admin`, {
-    ...cipher,
+    ...(await edited(current, await cipherKey(current, key), item)),
+    organizationId,
     collectionIds: item.collectionIds,
   })) as { id: string; collectionIds?: string[] | null };
   // Collections are a separate call, made only when they change (the server answers 404 to a
@@ -611,15 +649,60 @@ async function saveItem(organizationId: string, id: string | null, item: ItemInp
   return { id: r.id };
 }
 
+/**
+ * The update body for `current` with `item`'s changes, encrypted with the item's own key `k`:
+ * what the console does not edit goes back as the server sent it, and a changed password moves
+ * the old one into the history (five kept), as the official clients do.
+ */
+async function edited(current: CipherWire, k: SymmetricKey, item: ItemInput): Promise<Record<string, unknown>> {
+  const enc = async (v: string): Promise<string | null> => (v === "" ? null : encryptStr(k, v));
+  let login = current.login;
+  let history = current.passwordHistory ?? null;
+  if (current.type === 1) {
+    const now = new Date().toISOString();
+    const next: LoginWire = { ...(current.login ?? { username: null, password: null, uris: null }) };
+    if (item.username !== (await dec(current.login?.username, k))) next.username = await enc(item.username);
+    if (item.password !== null && item.password !== (await dec(current.login?.password, k))) {
+      if (next.password !== null && next.password !== undefined) {
+        history = [{ password: next.password, lastUsedDate: now }, ...(history ?? [])].slice(0, 5);
+      }
+      next.password = await enc(item.password);
+      next.passwordRevisionDate = now;
+    }
+    const uris = [...(current.login?.uris ?? [])];
+    if (item.uri !== (await dec(uris[0]?.uri, k))) {
+      if (item.uri === "") uris.shift();
+      else {
+        const first = { uri: await enc(item.uri), uriChecksum: await uriChecksum(k, item.uri), match: uris[0]?.match ?? null };
+        if (uris.length === 0) uris.push(first);
+        else uris[0] = first;
+      }
+    }
+    next.uris = uris;
+    login = next;
+  }
+  return {
+    type: current.type,
+    key: current.key ?? null,
+    name: await encryptStr(k, item.name),
+    notes: current.notes ?? null,
+    favorite: current.favorite ?? false,
+    reprompt: current.reprompt ?? 0,
+    fields: current.fields ?? null,
+    passwordHistory: history,
+    login,
+    card: current.card ?? null,
+    identity: current.identity ?? null,
+    secureNote: current.secureNote ?? null,
+    sshKey: current.sshKey ?? null,
+    lastKnownRevisionDate: current.revisionDate ?? null,
+  };
+}
+
 async function revealPassword(organizationId: string, id: string, copy: boolean): Promise<{ password: string }> {
   const s = need();
   const key = await orgKey(s, organizationId);
-  const list = (await request(
-    "GET",
-    `/api/ciphers/organization-details?organizationId=${encodeURIComponent(organizationId)}`,
-    undefined,
-  )) as { data: CipherWire[] };
-  const c = list.data.find((x) => x.id === id);
+  const c = (await orgCiphers(organizationId)).find((x) => x.id === id);
   if (c === undefined) throw new ApiFailure(404, "Not found (or not yours to see).");
   const password = await dec(c.login?.password, await cipherKey(c, key));
   await request("POST", "/events/collect", [

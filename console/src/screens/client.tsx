@@ -513,15 +513,12 @@ function ItemDialog({
         submit="Save"
         busyText="Encrypting…"
         action={async () => {
-          let pw = password;
-          if (item !== null && pw === "") {
-            pw = (await call("revealPassword", { organizationId: l.organizationId, id: item.id, copy: false })).password;
-          }
           if (ids.length === 0) throw new Error("Choose at least one collection.");
+          // An empty password on an edit keeps the current one: never decrypted (nor logged as seen).
           await call("saveItem", {
             organizationId: l.organizationId,
             id: item?.id ?? null,
-            item: { name, username, password: pw, uri, notes: "", collectionIds: ids },
+            item: { name, username, password: item !== null && password === "" ? null : password, uri, collectionIds: ids },
           });
           onSaved();
         }}

@@ -9227,6 +9227,17 @@
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
+  async function uriChecksum(key, uri) {
+    return encryptStr(key, toB64(await sha256(utf8(uri))));
+  }
+  async function orgCiphers(organizationId) {
+    const list = await request(
+      "GET",
+      `/api/ciphers/organization-details?organizationId=${encodeURIComponent(organizationId)}`,
+      void 0
+    );
+    return list.data;
+  }
   async function dec(s, key) {
     if (s === null || s === void 0 || s === "") return "";
     try {
@@ -9242,13 +9253,8 @@
   async function items(organizationId) {
     const s = need();
     const key = await orgKey(s, organizationId);
-    const list = await request(
-      "GET",
-      `/api/ciphers/organization-details?organizationId=${encodeURIComponent(organizationId)}`,
-      void 0
-    );
     const out = [];
-    for (const c of list.data) {
+    for (const c of await orgCiphers(organizationId)) {
       const k = await cipherKey(c, key);
       out.push({
         id: c.id,
@@ -9264,28 +9270,31 @@
   async function saveItem(organizationId, id, item) {
     const s = need();
     const key = await orgKey(s, organizationId);
-    const enc = async (v) => v === "" ? null : encryptStr(key, v);
-    const cipher = {
-      type: 1,
-      organizationId,
-      name: await encryptStr(key, item.name),
-      notes: await enc(item.notes),
-      favorite: false,
-      reprompt: 0,
-      fields: [],
-      login: {
-        username: await enc(item.username),
-        password: await enc(item.password),
-        uris: item.uri === "" ? [] : [{ uri: await enc(item.uri), match: null }],
-        totp: null
-      }
-    };
     if (id === null) {
+      const enc = async (v) => v === "" ? null : encryptStr(key, v);
+      const cipher = {
+        type: 1,
+        organizationId,
+        name: await encryptStr(key, item.name),
+        notes: null,
+        favorite: false,
+        reprompt: 0,
+        fields: [],
+        login: {
+          username: await enc(item.username),
+          password: await enc(item.password ?? ""),
+          uris: item.uri === "" ? [] : [{ uri: await enc(item.uri), uriChecksum: await uriChecksum(key, item.uri), match: null }],
+          totp: null
+        }
+      };
       const r2 = await request("POST", "/api/ciphers/admin", { cipher, collectionIds: item.collectionIds });
       return { id: r2.id };
     }
+    const current = (await orgCiphers(organizationId)).find((c) => c.id === id);
+    if (current === void 0) throw new ApiFailure(404, "Not found (or not yours to see).");
     const r = await request("PUT", `/api/ciphers/${encodeURIComponent(id)}/admin`, {
-      ...cipher,
+      ...await edited(current, await cipherKey(current, key), item),
+      organizationId,
       collectionIds: item.collectionIds
     });
     const before = new Set(r.collectionIds ?? []);
@@ -9296,15 +9305,54 @@
     }
     return { id: r.id };
   }
+  async function edited(current, k, item) {
+    const enc = async (v) => v === "" ? null : encryptStr(k, v);
+    let login2 = current.login;
+    let history = current.passwordHistory ?? null;
+    if (current.type === 1) {
+      const now = (/* @__PURE__ */ new Date()).toISOString();
+      const next = { ...current.login ?? { username: null, password: null, uris: null } };
+      if (item.username !== await dec(current.login?.username, k)) next.username = await enc(item.username);
+      if (item.password !== null && item.password !== await dec(current.login?.password, k)) {
+        if (next.password !== null && next.password !== void 0) {
+          history = [{ password: next.password, lastUsedDate: now }, ...history ?? []].slice(0, 5);
+        }
+        next.password = await enc(item.password);
+        next.passwordRevisionDate = now;
+      }
+      const uris = [...current.login?.uris ?? []];
+      if (item.uri !== await dec(uris[0]?.uri, k)) {
+        if (item.uri === "") uris.shift();
+        else {
+          const first = { uri: await enc(item.uri), uriChecksum: await uriChecksum(k, item.uri), match: uris[0]?.match ?? null };
+          if (uris.length === 0) uris.push(first);
+          else uris[0] = first;
+        }
+      }
+      next.uris = uris;
+      login2 = next;
+    }
+    return {
+      type: current.type,
+      key: current.key ?? null,
+      name: await encryptStr(k, item.name),
+      notes: current.notes ?? null,
+      favorite: current.favorite ?? false,
+      reprompt: current.reprompt ?? 0,
+      fields: current.fields ?? null,
+      passwordHistory: history,
+      login: login2,
+      card: current.card ?? null,
+      identity: current.identity ?? null,
+      secureNote: current.secureNote ?? null,
+      sshKey: current.sshKey ?? null,
+      lastKnownRevisionDate: current.revisionDate ?? null
+    };
+  }
   async function revealPassword(organizationId, id, copy) {
     const s = need();
     const key = await orgKey(s, organizationId);
-    const list = await request(
-      "GET",
-      `/api/ciphers/organization-details?organizationId=${encodeURIComponent(organizationId)}`,
-      void 0
-    );
-    const c = list.data.find((x) => x.id === id);
+    const c = (await orgCiphers(organizationId)).find((x) => x.id === id);
     if (c === void 0) throw new ApiFailure(404, "Not found (or not yours to see).");
     const password = await dec(c.login?.password, await cipherKey(c, key));
     await request("POST", "/events/collect", [

@@ -3074,15 +3074,11 @@
         submit: "Save",
         busyText: "Encrypting\u2026",
         action: async () => {
-          let pw = password;
-          if (item !== null && pw === "") {
-            pw = (await call("revealPassword", { organizationId: l3.organizationId, id: item.id, copy: false })).password;
-          }
           if (ids.length === 0) throw new Error("Choose at least one collection.");
           await call("saveItem", {
             organizationId: l3.organizationId,
             id: item?.id ?? null,
-            item: { name, username, password: pw, uri, notes: "", collectionIds: ids }
+            item: { name, username, password: item !== null && password === "" ? null : password, uri, collectionIds: ids }
           });
           onSaved();
         },

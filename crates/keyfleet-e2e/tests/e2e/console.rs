@@ -172,8 +172,124 @@ async fn provider_lists_are_gzipped_on_request(
     assert_eq!(plain["data"].as_array().map(Vec::len), Some(2), "{plain}");
 }
 
+/// An item made the way the official apps make them (its own key, notes, a custom field, TOTP,
+/// two URIs) that the console only half shows: the tabs spec edits its name, username and first
+/// URI, and everything else must come through the edit untouched.
+struct RichItem {
+    token: String,
+    org_id: String,
+    key: keyfleet_crypto::SymmetricKey,
+    id: String,
+}
+
+async fn rich_item(
+    owner: &keyfleet_client::Session,
+    client: &crate::provider_support::ClientOrg,
+) -> RichItem {
+    use keyfleet_crypto::{EncString, SymmetricKey};
+    let item_key = SymmetricKey::generate();
+    let e = |s: &str| EncString::encrypt_str(&item_key, s);
+    let body = json!({
+        "cipher": {
+            "type": 1,
+            "organizationId": client.org_id,
+            "key": EncString::encrypt_aes(&client.key, &item_key.to_bytes()).to_string(),
+            "name": e("Core router"),
+            "notes": e("Rack 4, port 12"),
+            "favorite": false,
+            "reprompt": 0,
+            "fields": [{ "type": 0, "name": e("VLAN"), "value": e("42"), "linkedId": null }],
+            "login": {
+                "username": e("admin"),
+                "password": e("core-pw-1"),
+                "totp": e("JBSWY3DPEHPK3PXP"),
+                "uris": [
+                    { "uri": e("https://core.example"), "match": null },
+                    { "uri": e("https://backup.example"), "match": 3 },
+                ],
+            },
+        },
+        "collectionIds": [client.collection],
+    });
+    let made: Value = owner
+        .call(
+            keyfleet_client::Method::POST,
+            "/api/ciphers/admin",
+            Some(body),
+        )
+        .await
+        .unwrap();
+    RichItem {
+        token: owner.access_token.clone(),
+        org_id: client.org_id.clone(),
+        key: client.key.clone(),
+        id: made["id"].as_str().unwrap().to_string(),
+    }
+}
+
+impl RichItem {
+    async fn kept_what_the_console_did_not_edit(&self, server: &keyfleet_testkit::TestServer) {
+        use keyfleet_crypto::{EncString, SymmetricKey};
+        let bearer = format!("Bearer {}", self.token);
+        let path = format!(
+            "/api/ciphers/organization-details?organizationId={}",
+            self.org_id
+        );
+        let list: Value = get(&server.base_url, &path, &[("authorization", &bearer)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let c = list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == self.id.as_str())
+            .unwrap_or_else(|| panic!("the rich item in {list}"))
+            .clone();
+        let wrapped: EncString = c["key"]
+            .as_str()
+            .expect("its own key kept")
+            .parse()
+            .unwrap();
+        let k = SymmetricKey::from_bytes(&wrapped.decrypt_aes(&self.key).unwrap()).unwrap();
+        let d = |v: &Value| {
+            EncString::decrypt_str(v.as_str().unwrap_or_else(|| panic!("{v}")), &k).unwrap()
+        };
+        // What the spec changed.
+        assert_eq!(d(&c["name"]), "Core router (edited)");
+        assert_eq!(d(&c["login"]["username"]), "netops");
+        assert_eq!(d(&c["login"]["uris"][0]["uri"]), "https://core2.example");
+        let digest = sha2_b64(b"https://core2.example");
+        assert_eq!(
+            d(&c["login"]["uris"][0]["uriChecksum"]),
+            digest,
+            "the apps' URI checksum"
+        );
+        // What it did not.
+        assert_eq!(d(&c["login"]["password"]), "core-pw-1");
+        assert!(
+            c["passwordHistory"].as_array().is_none_or(Vec::is_empty),
+            "{c}"
+        );
+        assert_eq!(d(&c["notes"]), "Rack 4, port 12");
+        assert_eq!(d(&c["fields"][0]["name"]), "VLAN");
+        assert_eq!(d(&c["fields"][0]["value"]), "42");
+        assert_eq!(d(&c["login"]["totp"]), "JBSWY3DPEHPK3PXP");
+        assert_eq!(d(&c["login"]["uris"][1]["uri"]), "https://backup.example");
+        assert_eq!(c["login"]["uris"][1]["match"], 3);
+        assert_eq!(c["type"], 1);
+    }
+}
+
+fn sha2_b64(data: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(data))
+}
+
 /// What the specs read: see `console/e2e/fixture.ts`.
-async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value {
+async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Value, RichItem) {
     let c = client(server);
     let onboarding = c
         .admin_create_provider(
@@ -190,6 +306,7 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
     let assigned = provider.create_client(&owner.session, "Assigned Co").await;
     let other = provider.create_client(&owner.session, "Other Co").await;
     create_client_item(&owner.session, &other, "Other secret", "never-shown-1").await;
+    let rich = rich_item(&owner.session, &other).await;
     provider_lists_are_gzipped_on_request(server, &owner.session, &provider.id).await;
     // More than a page (100) of provider events, for the console's "Load more".
     for _ in 0..100 {
@@ -241,7 +358,7 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
     let mut technician = person(&tech.account);
     technician["providerUserId"] = json!(tech.puid);
     let client_json = |c: &crate::provider_support::ClientOrg, name: &str| json!({ "providerOrganizationId": c.poid, "organizationId": c.org_id, "name": name });
-    json!({
+    let fixture = json!({
         "url": server.base_url,
         "outDir": out_dir,
         "onboarding": {
@@ -259,7 +376,8 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
             "otherItem": { "name": "Other secret", "password": "never-shown-1" },
             "linkableOrganization": { "organizationId": linkable.org.id, "name": "Linkable Co" },
         },
-    })
+    });
+    (fixture, rich)
 }
 
 /// Runs the Playwright `specs` (all when empty) against a fresh server on `backend`; answers
@@ -267,15 +385,15 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> Value
 async fn run_specs(
     backend: Backend,
     specs: &[&str],
-) -> Option<(keyfleet_testkit::TestServer, tempfile::TempDir)> {
+) -> Option<(keyfleet_testkit::TestServer, tempfile::TempDir, RichItem)> {
     let browser = keyfleet_testkit::browser(&console_dir())?;
     let server = spawn_server_for_browser(backend).await;
     let work = tempfile::tempdir().unwrap();
     let out_dir = work.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let fixture = fixture(&server, &out_dir).await;
+    let (fixture, rich) = fixture(&server, &out_dir).await;
     playwright(browser, &server, &work, &fixture, specs);
-    Some((server, work))
+    Some((server, work, rich))
 }
 
 /// Runs Playwright's `specs` against `server` with `fixture` written into `work`.
@@ -312,9 +430,10 @@ fn playwright(
 /// employee's stock bw CLI decrypts what the console created and shared.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_msp_runs_its_clients_from_the_console_in_chromium_on_sqlite() {
-    let Some((server, work)) = run_specs(Backend::Sqlite, &[]).await else {
+    let Some((server, work, rich)) = run_specs(Backend::Sqlite, &[]).await else {
         return;
     };
+    rich.kept_what_the_console_did_not_edit(&server).await;
     let out: Value = serde_json::from_slice(
         &std::fs::read(work.path().join("out/onboarding.json")).expect("onboarding.json"),
     )
@@ -380,7 +499,7 @@ async fn a_technician_reaches_only_their_client_in_the_console_on_postgres() {
     if !backends().contains(&Backend::Postgres) {
         return;
     }
-    if let Some((server, _work)) = run_specs(Backend::Postgres, &["isolation"]).await {
+    if let Some((server, _work, _)) = run_specs(Backend::Postgres, &["isolation"]).await {
         server.stop().await;
     }
 }
