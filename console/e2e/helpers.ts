@@ -123,6 +123,12 @@ export async function checkA11y(page: Page, what: string): Promise<void> {
   ).toEqual([]);
 }
 
+/** The page is no wider than the window (wide tables scroll inside their own box). */
+export async function fitsTheWindow(page: Page, what: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${what} is wider than the window`).toBeLessThanOrEqual(0);
+}
+
 export async function newPerson(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -86,6 +86,8 @@ export interface CollectionView {
 
 export interface ItemView {
   readonly id: string;
+  /** The wire's cipher type: 1 login, 2 secure note, 3 card, 4 identity, 5 SSH key. */
+  readonly type: number;
   readonly name: string;
   readonly username: string;
   readonly uri: string;

@@ -598,6 +598,7 @@ async function items(organizationId: string): Promise<ItemView[]> {
     const k = await cipherKey(c, key);
     out.push({
       id: c.id,
+      type: c.type,
       name: await dec(c.name, k),
       username: await dec(c.login?.username, k),
       uri: await dec(c.login?.uris?.[0]?.uri, k),

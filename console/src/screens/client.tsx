@@ -7,6 +7,8 @@ import type { ClientTab } from "../routes";
 import { ActionButton, ActionForm, CopyButton, Dialog, ErrorNote, Field, Loading, type Page, Table, call, downloadText, formatDate, useLoad, usePaged } from "../ui";
 import { ConfirmDialog } from "./provider";
 
+const ITEM_TYPES: Record<number, string> = { 1: "login", 2: "secure note", 3: "card", 4: "identity", 5: "SSH key" };
+
 const orgPath = (id: string): string => `/api/organizations/${encodeURIComponent(id)}`;
 
 interface OrgUser {
@@ -416,9 +418,14 @@ function Items({ l }: { readonly l: LaunchedClient }) {
               .filter((i) => i.deleted === trash)
               .map((i) => (
                 <tr key={i.id}>
-                  <td>{i.name}</td>
+                  <td>
+                    {i.name}
+                    {i.type === 1 ? null : <span class="muted"> ({ITEM_TYPES[i.type] ?? "item"})</span>}
+                  </td>
                   <td>{i.username}</td>
                   <td>
+                    {i.type === 1 ? (
+                      <>
                     {revealed[i.id] !== undefined ? <code>{revealed[i.id]}</code> : "••••••••"}{" "}
                     <ActionButton
                       label={revealed[i.id] !== undefined ? "Hide" : "Reveal"}
@@ -441,6 +448,10 @@ function Items({ l }: { readonly l: LaunchedClient }) {
                         await navigator.clipboard?.writeText(r.password).catch(() => undefined);
                       }}
                     />
+                      </>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                   <td>{i.collectionIds.map((c) => colName.get(c) ?? "…").join(", ")}</td>
                   <td class="actions">
@@ -524,16 +535,22 @@ function ItemDialog({
         }}
       >
         <Field label="Name" value={name} onInput={setName} required />
-        <Field label="Username" value={username} onInput={setUsername} />
-        <Field
-          label="Password"
-          type="password"
-          value={password}
-          onInput={setPassword}
-          autocomplete="new-password"
-          {...(item === null ? {} : { hint: "Leave empty to keep the current password." })}
-        />
-        <Field label="Website" value={uri} onInput={setUri} />
+        {item === null || item.type === 1 ? (
+          <>
+            <Field label="Username" value={username} onInput={setUsername} />
+            <Field
+              label="Password"
+              type="password"
+              value={password}
+              onInput={setPassword}
+              autocomplete="new-password"
+              {...(item === null ? {} : { hint: "Leave empty to keep the current password." })}
+            />
+            <Field label="Website" value={uri} onInput={setUri} />
+          </>
+        ) : (
+          <p class="note">Only the name and collections of a {ITEM_TYPES[item.type] ?? "non-login item"} are edited here; the rest is kept.</p>
+        )}
         <fieldset>
           <legend>Collections</legend>
           {collections.map((c) => (

@@ -2660,6 +2660,7 @@
   }
 
   // src/screens/client.tsx
+  var ITEM_TYPES = { 1: "login", 2: "secure note", 3: "card", 4: "identity", 5: "SSH key" };
   var orgPath = (id) => `/api/organizations/${encodeURIComponent(id)}`;
   var TYPE_NAMES = { 0: "Owner", 1: "Admin", 2: "User", 3: "Manager", 4: "Custom" };
   var STATUS_NAMES = { "-1": "Revoked", "0": "Invited", "1": "Accepted", "2": "Confirmed" };
@@ -2988,9 +2989,16 @@
           /* @__PURE__ */ a3("th", { scope: "col", children: "Actions" })
         ] }) }),
         /* @__PURE__ */ a3("tbody", { children: items.data.filter((i3) => i3.deleted === trash).map((i3) => /* @__PURE__ */ a3("tr", { children: [
-          /* @__PURE__ */ a3("td", { children: i3.name }),
-          /* @__PURE__ */ a3("td", { children: i3.username }),
           /* @__PURE__ */ a3("td", { children: [
+            i3.name,
+            i3.type === 1 ? null : /* @__PURE__ */ a3("span", { class: "muted", children: [
+              " (",
+              ITEM_TYPES[i3.type] ?? "item",
+              ")"
+            ] })
+          ] }),
+          /* @__PURE__ */ a3("td", { children: i3.username }),
+          /* @__PURE__ */ a3("td", { children: i3.type === 1 ? /* @__PURE__ */ a3($, { children: [
             revealed[i3.id] !== void 0 ? /* @__PURE__ */ a3("code", { children: revealed[i3.id] }) : "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022",
             " ",
             /* @__PURE__ */ a3(
@@ -3020,7 +3028,7 @@
                 }
               }
             )
-          ] }),
+          ] }) : "\u2014" }),
           /* @__PURE__ */ a3("td", { children: i3.collectionIds.map((c3) => colName.get(c3) ?? "\u2026").join(", ") }),
           /* @__PURE__ */ a3("td", { class: "actions", children: trash ? /* @__PURE__ */ a3($, { children: [
             /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${i3.name}`, action: async () => {
@@ -3084,19 +3092,25 @@
         },
         children: [
           /* @__PURE__ */ a3(Field, { label: "Name", value: name, onInput: setName, required: true }),
-          /* @__PURE__ */ a3(Field, { label: "Username", value: username, onInput: setUsername }),
-          /* @__PURE__ */ a3(
-            Field,
-            {
-              label: "Password",
-              type: "password",
-              value: password,
-              onInput: setPassword,
-              autocomplete: "new-password",
-              ...item === null ? {} : { hint: "Leave empty to keep the current password." }
-            }
-          ),
-          /* @__PURE__ */ a3(Field, { label: "Website", value: uri, onInput: setUri }),
+          item === null || item.type === 1 ? /* @__PURE__ */ a3($, { children: [
+            /* @__PURE__ */ a3(Field, { label: "Username", value: username, onInput: setUsername }),
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "Password",
+                type: "password",
+                value: password,
+                onInput: setPassword,
+                autocomplete: "new-password",
+                ...item === null ? {} : { hint: "Leave empty to keep the current password." }
+              }
+            ),
+            /* @__PURE__ */ a3(Field, { label: "Website", value: uri, onInput: setUri })
+          ] }) : /* @__PURE__ */ a3("p", { class: "note", children: [
+            "Only the name and collections of a ",
+            ITEM_TYPES[item.type] ?? "non-login item",
+            " are edited here; the rest is kept."
+          ] }),
           /* @__PURE__ */ a3("fieldset", { children: [
             /* @__PURE__ */ a3("legend", { children: "Collections" }),
             collections.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
