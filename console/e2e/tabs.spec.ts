@@ -45,6 +45,12 @@ test("an owner launches two clients into two tabs at once, after a wrong passwor
   await tabB.getByRole("button", { name: `Reveal the password of ${secret.name}` }).click();
   await expect(tabB.getByText(secret.password, { exact: true })).toBeVisible();
 
+  // And an item a client's member made with the stock bw CLI.
+  const bwRow = tabB.locator("tr").filter({ has: tabB.getByRole("cell", { name: "Made with bw", exact: true }) });
+  await expect(bwRow).toContainText("bw-admin");
+  await tabB.getByRole("button", { name: "Reveal the password of Made with bw" }).click();
+  await expect(tabB.getByText("bw-made-pw-7", { exact: true })).toBeVisible();
+
   // An item the apps made (its own key, notes, a custom field, TOTP, two URIs): the console edits
   // what it shows and leaves the rest as it was (the harness decrypts it afterwards); keeping the
   // password logs no reveal.

@@ -288,6 +288,49 @@ fn sha2_b64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(data))
 }
 
+/// A member of `client` makes an item there with the stock bw CLI (its own choice of encryption,
+/// e.g. a key per item): the tabs spec decrypts it in the console.
+async fn bw_made_item(
+    server: &keyfleet_testkit::TestServer,
+    admin: &keyfleet_client::Session,
+    client: &crate::provider_support::ClientOrg,
+) {
+    const EMAIL: &str = "bw-user@other.test";
+    let member = crate::support::user(server, EMAIL).await;
+    let invited = admin
+        .invite_members(
+            &client.org_id,
+            &[EMAIL],
+            2,
+            &[(client.collection.clone(), keyfleet_client::Access::EDIT)],
+        )
+        .await
+        .unwrap();
+    let invite = &invited[0];
+    member
+        .accept_invite(&client.org_id, &invite.id, invite.token.as_deref().unwrap())
+        .await
+        .unwrap();
+    admin
+        .confirm_member(&client.org_id, &invite.id, &client.key)
+        .await
+        .unwrap();
+    let mut bw = Bw::new(server);
+    tokio::task::block_in_place(|| {
+        bw.login(EMAIL, PASSWORD);
+        bw.run(&["sync"]).expect_ok();
+        let mut item = bw.json(&["get", "template", "item"]);
+        item["organizationId"] = json!(client.org_id);
+        item["collectionIds"] = json!([client.collection]);
+        item["name"] = json!("Made with bw");
+        item["notes"] = json!("from the stock CLI");
+        item["login"] =
+            json!({ "username": "bw-admin", "password": "bw-made-pw-7", "uris": [], "totp": null });
+        let made = bw.create("item", &item);
+        assert_eq!(made["organizationId"], client.org_id.as_str(), "{made}");
+    });
+}
+
 /// What the specs read: see `console/e2e/fixture.ts`.
 async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Value, RichItem) {
     let c = client(server);
@@ -307,6 +350,7 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Valu
     let other = provider.create_client(&owner.session, "Other Co").await;
     create_client_item(&owner.session, &other, "Other secret", "never-shown-1").await;
     let rich = rich_item(&owner.session, &other).await;
+    bw_made_item(server, &owner.session, &other).await;
     provider_lists_are_gzipped_on_request(server, &owner.session, &provider.id).await;
     // More than a page (100) of provider events, for the console's "Load more".
     for _ in 0..100 {
