@@ -79,6 +79,23 @@ async fn the_console_is_served_from_the_binary_with_a_strict_policy() {
         html.contains("app.js") && !html.contains("<script>"),
         "{html}"
     );
+    // The page's <meta> copy of the policy (for when it is served some other way) says what the
+    // header says, but for frame-ancestors, which a <meta> policy cannot carry.
+    let meta = html
+        .split("http-equiv=\"Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSP <meta>");
+    let directives = |p: &str| -> Vec<String> {
+        let mut d: Vec<String> = p
+            .split(';')
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|d| !d.is_empty() && !d.starts_with("frame-ancestors"))
+            .collect();
+        d.sort();
+        d
+    };
+    assert_eq!(directives(meta), directives(csp));
 
     let agent = get(url, "/console/agent.js", &[]).await;
     assert_eq!(agent.status(), 200);
