@@ -100,11 +100,7 @@ pub fn provider_role(r: &ProviderRoleRow, members: i64) -> ProviderRoleResponse 
     ProviderRoleResponse {
         id: r.id.to_string(),
         name: r.name.clone(),
-        permissions: PermissionSet::from_json(&r.permissions)
-            .names()
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+        permissions: PermissionSet::from_json(&r.permissions).permissions(),
         scope: if r.assigned_only { "assigned" } else { "all" }.into(),
         members,
         creation_date: r.creation_date.to_iso(),
@@ -169,12 +165,7 @@ pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
         provider_type: ProviderType::Msp,
         role: m.member.role,
         role_id: opt(m.member.role_id),
-        role_permissions: rights
-            .permissions
-            .names()
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        role_permissions: rights.permissions.permissions(),
         role_scope: rights.scope.name().into(),
         object: "profileProvider".into(),
     }
