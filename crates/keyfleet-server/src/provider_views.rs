@@ -501,4 +501,32 @@ mod golden {
             }),
         );
     }
+
+    /// The console takes a member's rights from `rolePermissions`/`roleScope` alone, so every
+    /// role's are spelt out there: owners and admins the whole catalog, technicians theirs.
+    #[test]
+    fn each_built_in_role_sends_its_complete_rights() {
+        let everything: Vec<Permission> = Permission::ALL.to_vec();
+        for (role, permissions, scope) in [
+            (ProviderRole::Owner, everything.clone(), "all"),
+            (ProviderRole::Admin, everything, "all"),
+            (
+                ProviderRole::Technician,
+                vec![Permission::ViewClients, Permission::LaunchIntoClient],
+                "assigned",
+            ),
+        ] {
+            let p = profile_provider(&ProviderMembership {
+                provider: provider_row(),
+                member: ProviderUserRow {
+                    role,
+                    role_id: None,
+                    ..member_row()
+                },
+                role: None,
+            });
+            assert_eq!(p.role_permissions, permissions, "{role:?}");
+            assert_eq!(p.role_scope, scope, "{role:?}");
+        }
+    }
 }

@@ -1274,9 +1274,12 @@ async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &Wo
     let p = mine(&ok(reporter.s(), Method::GET, "/api/accounts/profile", None).await);
     assert_eq!(p["rolePermissions"], json!(["view_usage_and_billing"]));
     assert_eq!(p["roleScope"], "assigned");
-    let p = mine(&ok(owner, Method::GET, "/api/accounts/profile", None).await);
-    assert_eq!(p["rolePermissions"].as_array().map(Vec::len), Some(10));
-    assert_eq!(p["roleScope"], "all");
+    // Owners and admins too: the console takes their rights from here alone.
+    for who in [owner, w.admin.s()] {
+        let p = mine(&ok(who, Method::GET, "/api/accounts/profile", None).await);
+        assert_eq!(p["rolePermissions"], json!(Permission::ALL));
+        assert_eq!(p["roleScope"], "all");
+    }
 
     // Names: a technician sees who manages what, and nothing more about them.
     let names = ok(w.tech_a.s(), Method::GET, &w.path("/users/names"), None).await;
