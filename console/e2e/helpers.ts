@@ -125,7 +125,12 @@ export async function checkA11y(page: Page, what: string): Promise<void> {
 
 /** The page is no wider than the window (wide tables scroll inside their own box). */
 export async function fitsTheWindow(page: Page, what: string): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  // Runs in the page (the specs' own types have no DOM: they run in Node).
+  type Root = { documentElement: { scrollWidth: number; clientWidth: number } };
+  const overflow = await page.evaluate(() => {
+    const root = (globalThis as unknown as { document: Root }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
   expect(overflow, `${what} is wider than the window`).toBeLessThanOrEqual(0);
 }
 

@@ -1,6 +1,7 @@
 // The owner's everyday screens: custom roles, provider settings, and inside a launched client its
 // groups and policies. Leaves the `ready` world as it found it (apart from a group).
 import { expect, test } from "@playwright/test";
+import { PERMISSION_DESCRIPTIONS } from "../src/api/generated";
 import { checkA11y, fitsTheWindow, fixture, launch, newPerson, signIn } from "./helpers";
 
 test("an owner manages a custom role, the provider's settings, and a client's groups and policies", async ({ browser }) => {
@@ -11,9 +12,10 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
   await page.goto(`/console/#/p/${ready.providerId}/roles`);
   await page.getByRole("button", { name: "New role" }).click();
   const role = page.getByRole("dialog", { name: "New role" });
-  await role.getByLabel("Name").fill("Auditor");
-  await role.getByLabel("view events").check();
-  await role.getByLabel("view usage and billing").check();
+  // Exact: a permission's label may mention a name too.
+  await role.getByLabel("Name", { exact: true }).fill("Auditor");
+  await role.getByLabel(PERMISSION_DESCRIPTIONS.view_events).check();
+  await role.getByLabel(PERMISSION_DESCRIPTIONS.view_usage_and_billing).check();
   await checkA11y(page, "P3 role dialog");
   await role.getByRole("button", { name: "Save" }).click();
   await expect(role).toBeHidden();
@@ -21,8 +23,8 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
   await checkA11y(page, "P3 roles");
   await page.getByRole("button", { name: "Clone Auditor" }).click();
   const clone = page.getByRole("dialog", { name: "Clone Auditor" });
-  await expect(clone.getByLabel("Name")).toHaveValue("Copy of Auditor");
-  await expect(clone.getByLabel("view events")).toBeChecked();
+  await expect(clone.getByLabel("Name", { exact: true })).toHaveValue("Copy of Auditor");
+  await expect(clone.getByLabel(PERMISSION_DESCRIPTIONS.view_events)).toBeChecked();
   await clone.getByRole("button", { name: "Save" }).click();
   await expect(clone).toBeHidden();
   const copy = page.locator("tr").filter({ has: page.getByRole("cell", { name: "Copy of Auditor", exact: true }) });

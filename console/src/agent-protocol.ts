@@ -5,6 +5,8 @@
 // tests. Keys never cross it: tabs ask for results (a decrypted name, a confirmation done), never
 // for key material.
 
+import type { Permission, ProviderRole } from "./api/generated";
+
 /** Whether the agent holds a session, and for whom. `locked`: tokens kept, keys dropped. */
 export type AgentStatus =
   | { readonly signedIn: false }
@@ -44,8 +46,9 @@ export interface Invitation {
 export interface ProviderSummary {
   readonly id: string;
   readonly name: string;
-  readonly role: string;
-  readonly permissions: readonly string[];
+  readonly role: ProviderRole;
+  /** The member's own rights as the server sends them (`rolePermissions`), owners and admins included. */
+  readonly permissions: readonly Permission[];
   readonly scope: string;
   readonly hasKey: boolean;
 }

@@ -22,6 +22,7 @@ import {
   portTransport,
   serve,
 } from "./agent-protocol";
+import type { ProfileProviderResponse } from "./api/generated";
 import {
   DEFAULT_PBKDF2,
   type Kdf,
@@ -374,14 +375,7 @@ interface SyncProfile {
   name: string | null;
   twoFactorEnabled: boolean;
   organizations: { id: string; name: string; key: string | null }[];
-  providers: {
-    id: string;
-    name: string;
-    key: string | null;
-    role?: string;
-    rolePermissions?: string[];
-    roleScope?: string;
-  }[];
+  providers: Pick<ProfileProviderResponse, "id" | "name" | "key" | "role" | "rolePermissions" | "roleScope">[];
 }
 
 async function loadProfile(): Promise<Profile> {
@@ -401,9 +395,9 @@ async function loadProfile(): Promise<Profile> {
     providers.push({
       id: pr.id,
       name: pr.name,
-      role: pr.role ?? "",
-      permissions: pr.rolePermissions ?? [],
-      scope: pr.roleScope ?? "all",
+      role: pr.role,
+      permissions: pr.rolePermissions,
+      scope: pr.roleScope,
       hasKey: s.providerKeys.has(pr.id),
     });
   }

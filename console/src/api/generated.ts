@@ -26,6 +26,8 @@ export enum ProviderType { "Msp" = 0 }
 
 export type ProviderRole = "owner" | "admin" | "technician" | "custom";
 
+export type Permission = "view_clients" | "add_or_link_client" | "unlink_client" | "launch_into_client" | "edit_client_info" | "manage_members" | "manage_roles" | "view_usage_and_billing" | "manage_integrations" | "view_events";
+
 export enum TwoFactorProviderType { "Authenticator" = 0, "Email" = 1, "Remember" = 5, "WebAuthn" = 7, "RecoveryCode" = 8 }
 
 export enum RevocationReason { "TwoFactorPolicy" = 1 }
@@ -772,9 +774,9 @@ object: string, };
 
 export type ProviderRoleResponse = { id: string, name: string, 
 /**
- * Permission names from the catalog (docs/provider-api.md).
+ * The role's permissions, in catalog order.
  */
-permissions: Array<string>, 
+permissions: Array<Permission>, 
 /**
  * `all` or `assigned` (only the member's assigned clients).
  */
@@ -838,10 +840,11 @@ key: string | null, status: ProviderUserStatus, type: ProviderUserType, enabled:
  */
 role: ProviderRole, roleId: string | null, 
 /**
- * The member's own effective permissions (catalog names), whatever their role: what a
- * console may offer them (the server still decides every call).
+ * The member's own effective permissions, whatever their role (owners and admins: the
+ * whole catalog), in catalog order: what a console may offer them (the server still decides
+ * every call).
  */
-rolePermissions: Array<string>, 
+rolePermissions: Array<Permission>, 
 /**
  * `all` or `assigned`: the clients those permissions cover.
  */
@@ -2305,9 +2308,10 @@ export type ProviderRoleRequest = {
  */
 name: string, 
 /**
- * Names from the permission catalog (`view_clients`, `launch_into_client`, …).
+ * Names from the permission catalog; an unknown one is a 400 naming the catalog in
+ * `validationErrors.permissions`.
  */
-permissions: Array<string>, 
+permissions: Array<Permission>, 
 /**
  * `all` or `assigned`.
  */
@@ -2442,3 +2446,31 @@ export type ReportFormatQuery = {
  * `json` (default) or `csv`.
  */
 format?: string, };
+
+/** Every permission, in catalog order (`Permission::ALL`). */
+export const PERMISSIONS: readonly Permission[] = [
+  "view_clients",
+  "add_or_link_client",
+  "unlink_client",
+  "launch_into_client",
+  "edit_client_info",
+  "manage_members",
+  "manage_roles",
+  "view_usage_and_billing",
+  "manage_integrations",
+  "view_events",
+];
+
+/** What each permission allows (`Permission::description`): help and labels. */
+export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
+  view_clients: "See clients (list, details).",
+  add_or_link_client: "Create client organizations and link existing ones.",
+  unlink_client: "Unlink clients.",
+  launch_into_client: "Launch into clients: act as an administrator inside a client organization.",
+  edit_client_info: "Change a client's name, website, region, notes and seats.",
+  manage_members: "Invite, confirm, change, assign, suspend and delete members.",
+  manage_roles: "Create, change and delete custom roles.",
+  view_usage_and_billing: "See the usage report.",
+  manage_integrations: "Manage integrations (reserved: Keyfleet has none yet).",
+  view_events: "See the provider event log.",
+};

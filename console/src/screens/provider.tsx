@@ -4,12 +4,16 @@
 
 import { useMemo, useState } from "preact/hooks";
 import type { Profile, ProviderSummary } from "../agent-protocol";
-import type {
-  AddableOrganizationResponse,
-  ProviderClientResponse,
-  ProviderInviteResponse,
-  ProviderMemberResponse,
-  ProviderRoleResponse,
+import {
+  type AddableOrganizationResponse,
+  PERMISSION_DESCRIPTIONS,
+  PERMISSIONS,
+  type Permission,
+  type ProviderClientResponse,
+  type ProviderInviteResponse,
+  type ProviderMemberResponse,
+  type ProviderRoleRequest,
+  type ProviderRoleResponse,
 } from "../api/generated";
 import type { ProviderTab } from "../routes";
 import {
@@ -30,26 +34,12 @@ import {
   usePaged,
 } from "../ui";
 
-export const CATALOG = [
-  "view_clients",
-  "add_or_link_client",
-  "unlink_client",
-  "launch_into_client",
-  "edit_client_info",
-  "manage_members",
-  "manage_roles",
-  "view_usage_and_billing",
-  "manage_integrations",
-  "view_events",
-] as const;
-
-const ALL_RIGHTS = new Set<string>(CATALOG);
-const TECHNICIAN = new Set(["view_clients", "launch_into_client"]);
-
-/** What the caller may do in this provider. */
-export function rightsOf(p: ProviderSummary): Set<string> {
-  if (p.role === "owner" || p.role === "admin") return ALL_RIGHTS;
-  if (p.role === "technician") return p.permissions.length > 0 ? new Set(p.permissions) : TECHNICIAN;
+/**
+ * What the caller may do in this provider: the rights the server sent for them
+ * (`rolePermissions`), whatever their role. The server decides who holds what; the console only
+ * shows what that allows.
+ */
+export function rightsOf(p: ProviderSummary): ReadonlySet<Permission> {
   return new Set(p.permissions);
 }
 
@@ -127,7 +117,7 @@ export function ProviderPage({
   );
 }
 
-function Overview({ p, rights }: { readonly p: ProviderSummary; readonly rights: Set<string> }) {
+function Overview({ p, rights }: { readonly p: ProviderSummary; readonly rights: ReadonlySet<Permission> }) {
   const clients = useLoad(
     () => (rights.has("view_clients") || rights.has("launch_into_client") ? get<List<ProviderClientResponse>>(`${pidPath(p.id)}/clients`) : Promise.resolve({ data: [] })),
     p.id,
@@ -147,7 +137,7 @@ function Overview({ p, rights }: { readonly p: ProviderSummary; readonly rights:
 // ---------------------------------------------------------------------------------------------
 // Members (P2)
 
-function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: Set<string> }) {
+function Members({ p, rights }: { readonly p: ProviderSummary; readonly rights: ReadonlySet<Permission> }) {
   const [n, setN] = useState(0);
   const reload = (): void => setN((x) => x + 1);
   const members = useLoad(() => get<List<ProviderMemberResponse>>(`${pidPath(p.id)}/users`), `${p.id}:${n}`);
@@ -413,7 +403,7 @@ function InviteDialog({
   onInvited,
 }: {
   readonly p: ProviderSummary;
-  readonly rights: Set<string>;
+  readonly rights: ReadonlySet<Permission>;
   readonly clients: ProviderClientResponse[];
   readonly roles: ProviderRoleResponse[];
   readonly onClose: () => void;
@@ -633,7 +623,7 @@ export function PasswordDialog({
 // ---------------------------------------------------------------------------------------------
 // Roles (P3)
 
-function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: Set<string> }) {
+function Roles({ p, rights }: { readonly p: ProviderSummary; readonly rights: ReadonlySet<Permission> }) {
   const [n, setN] = useState(0);
   const roles = useLoad(() => get<List<ProviderRoleResponse>>(`${pidPath(p.id)}/roles`), `${p.id}:${n}`);
   const [editing, setEditing] = useState<ProviderRoleResponse | "new" | null>(null);
@@ -732,7 +722,7 @@ function RoleDialog({
   onSaved,
 }: {
   readonly p: ProviderSummary;
-  readonly rights: Set<string>;
+  readonly rights: ReadonlySet<Permission>;
   readonly role: ProviderRoleResponse | null;
   /** A clone: a new role starting from this one's permissions and scope. */
   readonly template?: ProviderRoleResponse;
@@ -741,7 +731,7 @@ function RoleDialog({
 }) {
   const from = role ?? template ?? null;
   const [name, setName] = useState(role !== null ? role.name : template !== undefined ? `Copy of ${template.name}` : "");
-  const [perms, setPerms] = useState<string[]>(from?.permissions ?? []);
+  const [perms, setPerms] = useState<Permission[]>(from?.permissions ?? []);
   const [scope, setScope] = useState(from?.scope ?? "assigned");
   const mayAll = p.scope === "all";
   return (
@@ -749,7 +739,7 @@ function RoleDialog({
       <ActionForm
         submit="Save"
         action={async () => {
-          const body = { name, permissions: perms, scope };
+          const body: ProviderRoleRequest = { name, permissions: perms, scope };
           await call("api", {
             method: role === null ? "POST" : "PUT",
             path: role === null ? `${pidPath(p.id)}/roles` : `${pidPath(p.id)}/roles/${role.id}`,
@@ -761,7 +751,7 @@ function RoleDialog({
         <Field label="Name" value={name} onInput={setName} required />
         <fieldset>
           <legend>Permissions</legend>
-          {CATALOG.map((c) => (
+          {PERMISSIONS.map((c) => (
             <label class="inline" key={c}>
               <input
                 type="checkbox"
@@ -769,7 +759,7 @@ function RoleDialog({
                 checked={perms.includes(c)}
                 onChange={(e) => setPerms((e.currentTarget as HTMLInputElement).checked ? [...perms, c] : perms.filter((x) => x !== c))}
               />{" "}
-              {c.replace(/_/g, " ")}
+              {PERMISSION_DESCRIPTIONS[c]}
             </label>
           ))}
         </fieldset>
@@ -802,7 +792,7 @@ function useNames(p: ProviderSummary): Map<string, string> {
   }, [names.data]);
 }
 
-function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: Set<string> }) {
+function Clients({ p, rights }: { readonly p: ProviderSummary; readonly rights: ReadonlySet<Permission> }) {
   const [n, setN] = useState(0);
   const clients = useLoad(() => get<List<ProviderClientResponse>>(`${pidPath(p.id)}/clients`), `${p.id}:${n}`);
   const names = useNames(p);
@@ -1053,7 +1043,7 @@ function CreateClientDialog({
   );
 }
 
-function ClientDetail({ p, rights, poid }: { readonly p: ProviderSummary; readonly rights: Set<string>; readonly poid: string }) {
+function ClientDetail({ p, rights, poid }: { readonly p: ProviderSummary; readonly rights: ReadonlySet<Permission>; readonly poid: string }) {
   const [n, setN] = useState(0);
   const c = useLoad(() => get<ProviderClientResponse>(`${pidPath(p.id)}/clients/${encodeURIComponent(poid)}`), `${poid}:${n}`);
   const names = useNames(p);

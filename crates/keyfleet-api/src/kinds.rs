@@ -1,7 +1,8 @@
 //! The protocol's closed sets: member types and statuses, plans, policy and event types,
-//! provider roles and statuses. Each is an enum here and nowhere else; on the wire it is the
-//! number Bitwarden sends (or, for Keyfleet's provider role, its lowercase name), and storage
-//! keeps the same number (`code`, `TryFrom<i32>`).
+//! provider roles and statuses, the provider permission catalog. Each is an enum here and nowhere
+//! else; on the wire it is the number Bitwarden sends (or, for Keyfleet's provider role, its
+//! lowercase name), and storage keeps the same number (`code`, `TryFrom<i32>`). The permission
+//! catalog, Keyfleet's own, travels and is stored as its snake_case names.
 
 // ts-rs's derive of a TypeScript enum parses the discriminants with `from_str_radix(_, 10)`.
 #![allow(clippy::from_str_radix_10)]
@@ -500,6 +501,76 @@ impl TryFrom<i32> for ProviderRole {
     }
 }
 
+/// Declares the provider permission catalog from one list: each entry's wire name, its
+/// description (the variant's doc comment, the CLI's help and the console's label) and its place
+/// in [`Permission::ALL`]. One list, so a name, its text and the set cannot drift apart.
+macro_rules! catalog {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal: $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+        pub enum $name {
+            $(#[doc = $text] #[serde(rename = $wire)] $variant,)+
+        }
+
+        impl $name {
+            /// The whole catalog, in the order lists and help show it.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The name on the wire (and in storage).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire,)+
+                }
+            }
+
+            /// What holding it allows, as a sentence for help texts and labels.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// The entry a wire name stands for.
+            pub fn from_name(name: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|p| p.name() == name)
+            }
+        }
+
+        // OpenAPI: a string with the catalog's names, each name's description in the schema's.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .description(Some(concat!(
+                        stringify!($name), ": ", $("`", $wire, "`: ", $text, " ",)+
+                    ).trim_end()))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+catalog! {
+    /// The provider permission catalog: what a custom role may hold (owners and admins hold all
+    /// of it, technicians `view_clients` and `launch_into_client`; `keyfleet-domain` decides who
+    /// holds what). Sent and stored as the snake_case name.
+    Permission {
+        ViewClients = "view_clients": "See clients (list, details).",
+        AddOrLinkClient = "add_or_link_client": "Create client organizations and link existing ones.",
+        UnlinkClient = "unlink_client": "Unlink clients.",
+        LaunchIntoClient = "launch_into_client": "Launch into clients: act as an administrator inside a client organization.",
+        EditClientInfo = "edit_client_info": "Change a client's name, website, region, notes and seats.",
+        ManageMembers = "manage_members": "Invite, confirm, change, assign, suspend and delete members.",
+        ManageRoles = "manage_roles": "Create, change and delete custom roles.",
+        ViewUsageAndBilling = "view_usage_and_billing": "See the usage report.",
+        ManageIntegrations = "manage_integrations": "Manage integrations (reserved: Keyfleet has none yet).",
+        ViewEvents = "view_events": "See the provider event log.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -534,5 +605,24 @@ mod tests {
             assert_eq!(ProviderRole::from_name(r.name()), Some(*r));
         }
         assert!(ProviderRole::try_from(4).is_err());
+    }
+
+    #[test]
+    fn permissions_are_their_snake_case_names_on_the_wire_and_refuse_others() {
+        for p in Permission::ALL {
+            assert_eq!(
+                serde_json::to_string(p).unwrap(),
+                format!("\"{}\"", p.name())
+            );
+            assert_eq!(Permission::from_name(p.name()), Some(*p));
+            assert!(!p.description().is_empty());
+        }
+        assert_eq!(Permission::ALL.len(), 10);
+        assert_eq!(
+            serde_json::from_str::<Permission>("\"launch_into_client\"").unwrap(),
+            Permission::LaunchIntoClient
+        );
+        assert!(serde_json::from_str::<Permission>("\"launch\"").is_err());
+        assert_eq!(Permission::from_name("View_Clients"), None);
     }
 }

@@ -176,8 +176,14 @@ pub struct ProviderClientLaunchRequest {
 pub struct ProviderRoleRequest {
     /// Display name.
     pub name: String,
-    /// Names from the permission catalog (`view_clients`, `launch_into_client`, …).
+    /// Names from the permission catalog; an unknown one is a 400 naming the catalog in
+    /// `validationErrors.permissions`.
+    // Text, not `Vec<Permission>`: the domain parses the names, so an unknown one gets that
+    // field's refusal rather than serde's "body is not valid". The console and the OpenAPI
+    // document see the catalog type.
     #[serde(default)]
+    #[ts(as = "Vec<crate::kinds::Permission>")]
+    #[schema(value_type = Vec<crate::kinds::Permission>)]
     pub permissions: Vec<String>,
     /// `all` or `assigned`.
     #[serde(default)]

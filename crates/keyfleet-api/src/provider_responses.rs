@@ -2,7 +2,8 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::kinds::{
-    PlanType, ProviderRole, ProviderStatus, ProviderType, ProviderUserStatus, ProviderUserType,
+    Permission, PlanType, ProviderRole, ProviderStatus, ProviderType, ProviderUserStatus,
+    ProviderUserType,
 };
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};
@@ -110,8 +111,8 @@ pub struct ProviderMemberResponse {
 pub struct ProviderRoleResponse {
     pub id: String,
     pub name: String,
-    /// Permission names from the catalog (docs/provider-api.md).
-    pub permissions: Vec<String>,
+    /// The role's permissions, in catalog order.
+    pub permissions: Vec<Permission>,
     /// `all` or `assigned` (only the member's assigned clients).
     pub scope: String,
     /// Members holding the role.
@@ -190,9 +191,10 @@ pub struct ProfileProviderResponse {
     /// Keyfleet's role (the Bitwarden apps ignore it).
     pub role: ProviderRole,
     pub role_id: Option<String>,
-    /// The member's own effective permissions (catalog names), whatever their role: what a
-    /// console may offer them (the server still decides every call).
-    pub role_permissions: Vec<String>,
+    /// The member's own effective permissions, whatever their role (owners and admins: the
+    /// whole catalog), in catalog order: what a console may offer them (the server still decides
+    /// every call).
+    pub role_permissions: Vec<Permission>,
     /// `all` or `assigned`: the clients those permissions cover.
     pub role_scope: String,
     /// `"profileProvider"`.

@@ -29,6 +29,7 @@ fn render() -> String {
         ProviderUserType::decl(),
         ProviderType::decl(),
         ProviderRole::decl(),
+        Permission::decl(),
         TwoFactorProviderType::decl(),
         RevocationReason::decl(),
         VerificationRequest::decl(),
@@ -183,6 +184,29 @@ fn render() -> String {
         out.push_str(&d);
         out.push('\n');
     }
+    out.push_str(&catalog());
+    out
+}
+
+/// The permission catalog as values, not only a type: `Permission::ALL` in order and each
+/// entry's description, so the console lists and labels exactly what the server knows.
+fn catalog() -> String {
+    let quoted = |s: &str| serde_json::to_string(s).unwrap();
+    let mut out = String::from(
+        "\n/** Every permission, in catalog order (`Permission::ALL`). */\n\
+         export const PERMISSIONS: readonly Permission[] = [\n",
+    );
+    for p in Permission::ALL {
+        out.push_str(&format!("  {},\n", quoted(p.name())));
+    }
+    out.push_str(
+        "];\n\n/** What each permission allows (`Permission::description`): help and labels. */\n\
+         export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {\n",
+    );
+    for p in Permission::ALL {
+        out.push_str(&format!("  {}: {},\n", p.name(), quoted(p.description())));
+    }
+    out.push_str("};\n");
     out
 }
 

@@ -9123,9 +9123,9 @@
       providers.push({
         id: pr.id,
         name: pr.name,
-        role: pr.role ?? "",
-        permissions: pr.rolePermissions ?? [],
-        scope: pr.roleScope ?? "all",
+        role: pr.role,
+        permissions: pr.rolePermissions,
+        scope: pr.roleScope,
         hasKey: s.providerKeys.has(pr.id)
       });
     }

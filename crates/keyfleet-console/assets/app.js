@@ -1561,8 +1561,8 @@
     ] });
   }
 
-  // src/screens/provider.tsx
-  var CATALOG = [
+  // src/api/generated.ts
+  var PERMISSIONS = [
     "view_clients",
     "add_or_link_client",
     "unlink_client",
@@ -1574,11 +1574,21 @@
     "manage_integrations",
     "view_events"
   ];
-  var ALL_RIGHTS = new Set(CATALOG);
-  var TECHNICIAN = /* @__PURE__ */ new Set(["view_clients", "launch_into_client"]);
+  var PERMISSION_DESCRIPTIONS = {
+    view_clients: "See clients (list, details).",
+    add_or_link_client: "Create client organizations and link existing ones.",
+    unlink_client: "Unlink clients.",
+    launch_into_client: "Launch into clients: act as an administrator inside a client organization.",
+    edit_client_info: "Change a client's name, website, region, notes and seats.",
+    manage_members: "Invite, confirm, change, assign, suspend and delete members.",
+    manage_roles: "Create, change and delete custom roles.",
+    view_usage_and_billing: "See the usage report.",
+    manage_integrations: "Manage integrations (reserved: Keyfleet has none yet).",
+    view_events: "See the provider event log."
+  };
+
+  // src/screens/provider.tsx
   function rightsOf(p3) {
-    if (p3.role === "owner" || p3.role === "admin") return ALL_RIGHTS;
-    if (p3.role === "technician") return p3.permissions.length > 0 ? new Set(p3.permissions) : TECHNICIAN;
     return new Set(p3.permissions);
   }
   var pidPath = (pid) => `/api/providers/${encodeURIComponent(pid)}`;
@@ -2113,7 +2123,7 @@
           /* @__PURE__ */ a3(Field, { label: "Name", value: name, onInput: setName, required: true }),
           /* @__PURE__ */ a3("fieldset", { children: [
             /* @__PURE__ */ a3("legend", { children: "Permissions" }),
-            CATALOG.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
+            PERMISSIONS.map((c3) => /* @__PURE__ */ a3("label", { class: "inline", children: [
               /* @__PURE__ */ a3(
                 "input",
                 {
@@ -2124,7 +2134,7 @@
                 }
               ),
               " ",
-              c3.replace(/_/g, " ")
+              PERMISSION_DESCRIPTIONS[c3]
             ] }, c3))
           ] }),
           /* @__PURE__ */ a3("fieldset", { children: [

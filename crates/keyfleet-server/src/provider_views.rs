@@ -100,11 +100,7 @@ pub fn provider_role(r: &ProviderRoleRow, members: i64) -> ProviderRoleResponse 
     ProviderRoleResponse {
         id: r.id.to_string(),
         name: r.name.clone(),
-        permissions: PermissionSet::from_json(&r.permissions)
-            .names()
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+        permissions: PermissionSet::from_json(&r.permissions).permissions(),
         scope: if r.assigned_only { "assigned" } else { "all" }.into(),
         members,
         creation_date: r.creation_date.to_iso(),
@@ -169,12 +165,7 @@ pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
         provider_type: ProviderType::Msp,
         role: m.member.role,
         role_id: opt(m.member.role_id),
-        role_permissions: rights
-            .permissions
-            .names()
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        role_permissions: rights.permissions.permissions(),
         role_scope: rights.scope.name().into(),
         object: "profileProvider".into(),
     }
@@ -509,5 +500,33 @@ mod golden {
                 last_activity: Some(Timestamp(1_700_000_300_000)),
             }),
         );
+    }
+
+    /// The console takes a member's rights from `rolePermissions`/`roleScope` alone, so every
+    /// role's are spelt out there: owners and admins the whole catalog, technicians theirs.
+    #[test]
+    fn each_built_in_role_sends_its_complete_rights() {
+        let everything: Vec<Permission> = Permission::ALL.to_vec();
+        for (role, permissions, scope) in [
+            (ProviderRole::Owner, everything.clone(), "all"),
+            (ProviderRole::Admin, everything, "all"),
+            (
+                ProviderRole::Technician,
+                vec![Permission::ViewClients, Permission::LaunchIntoClient],
+                "assigned",
+            ),
+        ] {
+            let p = profile_provider(&ProviderMembership {
+                provider: provider_row(),
+                member: ProviderUserRow {
+                    role,
+                    role_id: None,
+                    ..member_row()
+                },
+                role: None,
+            });
+            assert_eq!(p.role_permissions, permissions, "{role:?}");
+            assert_eq!(p.role_scope, scope, "{role:?}");
+        }
     }
 }

@@ -2,24 +2,61 @@
 
 use super::PCtx;
 use crate::Failure;
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Subcommand, ValueEnum};
+use keyfleet_api::kinds::Permission;
 use keyfleet_api::provider_responses::ProviderRoleResponse;
 use keyfleet_client::{ProviderCalls, RoleScope};
 use serde_json::json;
+use std::ffi::OsStr;
 
-/// The permission catalog (docs/provider-api.md).
-pub const PERMISSIONS: &[&str] = &[
-    "view_clients",
-    "add_or_link_client",
-    "unlink_client",
-    "launch_into_client",
-    "edit_client_info",
-    "manage_members",
-    "manage_roles",
-    "view_usage_and_billing",
-    "manage_integrations",
-    "view_events",
-];
+/// `--permission NAME`: a name from the catalog (`keyfleet-api`'s `Permission`), in any case,
+/// with `-` or `_`. Checked here, so a typo is a usage error before anything is sent; `--help`
+/// lists the catalog with what each permission allows.
+#[derive(Clone, Copy)]
+struct PermissionParser;
+
+impl TypedValueParser for PermissionParser {
+    type Value = Permission;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Permission, clap::Error> {
+        let text = value.to_string_lossy();
+        permission(&text).ok_or_else(|| {
+            let mut e = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
+            let arg = arg.map(ToString::to_string).unwrap_or_default();
+            e.insert(ContextKind::InvalidArg, ContextValue::String(arg));
+            e.insert(
+                ContextKind::InvalidValue,
+                ContextValue::String(text.into_owned()),
+            );
+            let names = Permission::ALL.iter().map(|p| p.name().to_string());
+            e.insert(
+                ContextKind::ValidValue,
+                ContextValue::Strings(names.collect()),
+            );
+            e
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Permission::ALL
+                .iter()
+                .map(|p| PossibleValue::new(p.name()).help(p.description())),
+        ))
+    }
+}
+
+/// The catalog entry `text` names, forgiving case and `-` for `_`.
+fn permission(text: &str) -> Option<Permission> {
+    Permission::from_name(&text.trim().to_ascii_lowercase().replace('-', "_"))
+}
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ScopeArg {
@@ -54,11 +91,9 @@ pub enum RoleCommand {
 pub struct CreateArgs {
     /// The role's name.
     name: String,
-    /// A permission (repeatable): view_clients, add_or_link_client, unlink_client,
-    /// launch_into_client, edit_client_info, manage_members, manage_roles,
-    /// view_usage_and_billing, manage_integrations, view_events.
-    #[arg(long = "permission", value_name = "NAME")]
-    permissions: Vec<String>,
+    /// A permission (repeatable).
+    #[arg(long = "permission", value_name = "NAME", value_parser = PermissionParser)]
+    permissions: Vec<Permission>,
     /// Which clients the permissions reach.
     #[arg(long, value_enum, default_value = "all")]
     scope: ScopeArg,
@@ -72,8 +107,8 @@ pub struct EditArgs {
     #[arg(long)]
     name: Option<String>,
     /// Replace the permissions (repeatable).
-    #[arg(long = "permission", value_name = "NAME")]
-    permissions: Vec<String>,
+    #[arg(long = "permission", value_name = "NAME", value_parser = PermissionParser)]
+    permissions: Vec<Permission>,
     /// New scope.
     #[arg(long, value_enum)]
     scope: Option<ScopeArg>,
@@ -94,26 +129,6 @@ pub struct RoleArg {
     role: String,
 }
 
-/// Checks names against the catalog (a typo would otherwise be the server's 400).
-fn permissions(names: &[String]) -> Result<Vec<String>, Failure> {
-    names
-        .iter()
-        .map(|n| {
-            let wanted = n.replace('-', "_");
-            PERMISSIONS
-                .iter()
-                .find(|p| p.eq_ignore_ascii_case(&wanted))
-                .map(|p| (*p).to_string())
-                .ok_or_else(|| {
-                    Failure::usage(format!(
-                        "unknown permission {n:?}; choose from {}",
-                        PERMISSIONS.join(", ")
-                    ))
-                })
-        })
-        .collect()
-}
-
 fn describe(r: &ProviderRoleResponse) -> String {
     format!(
         "{}  {}  scope:{} members:{}\n  {}",
@@ -124,7 +139,8 @@ fn describe(r: &ProviderRoleResponse) -> String {
         if r.permissions.is_empty() {
             "(no permissions)".to_string()
         } else {
-            r.permissions.join(", ")
+            let names: Vec<&str> = r.permissions.iter().map(|p| p.name()).collect();
+            names.join(", ")
         }
     )
 }
@@ -151,21 +167,19 @@ pub async fn run(p: &PCtx, cmd: RoleCommand) -> Result<(), Failure> {
     let r = p.remote();
     match cmd {
         RoleCommand::Create(a) => {
-            let perms = permissions(&a.permissions)?;
             let role = r
-                .create_provider_role(&provider.id, &a.name, &perms, a.scope.scope())
+                .create_provider_role(&provider.id, &a.name, &a.permissions, a.scope.scope())
                 .await?;
             p.print(&role, format!("Role created:\n{}", describe(&role)));
         }
         RoleCommand::Edit(a) => {
-            let perms = permissions(&a.permissions)?;
             let current = p.role(&provider, &a.role).await?;
             // PUT replaces everything: keep what was not given.
             let name = a.name.unwrap_or_else(|| current.name.clone());
             let perms = if a.permissions.is_empty() {
                 current.permissions.clone()
             } else {
-                perms
+                a.permissions
             };
             let scope = match a.scope {
                 Some(s) => s.scope(),
@@ -200,16 +214,54 @@ pub async fn run(p: &PCtx, cmd: RoleCommand) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        role: RoleCommand,
+    }
 
     #[test]
     fn permissions_are_checked_against_the_catalog() {
+        let cli = Cli::try_parse_from([
+            "role",
+            "create",
+            "r",
+            "--permission",
+            "View-Clients",
+            "--permission",
+            "unlink_client",
+        ])
+        .ok();
+        let Some(Cli {
+            role: RoleCommand::Create(a),
+        }) = cli
+        else {
+            panic!("not parsed as a create");
+        };
         assert_eq!(
-            permissions(&["View-Clients".into(), "unlink_client".into()]).ok(),
-            Some(vec![
-                "view_clients".to_string(),
-                "unlink_client".to_string()
-            ])
+            a.permissions,
+            [Permission::ViewClients, Permission::UnlinkClient]
         );
-        assert!(permissions(&["launch".into()]).is_err());
+        let err = Cli::try_parse_from(["role", "create", "r", "--permission", "launch"])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("'launch'"), "{err}");
+        assert!(err.contains("launch_into_client"), "{err}");
+    }
+
+    #[test]
+    fn the_help_lists_the_catalog_with_what_each_allows() {
+        let mut cmd = Cli::command();
+        let help = cmd
+            .find_subcommand_mut("create")
+            .map(|c| c.render_long_help().to_string())
+            .unwrap_or_default();
+        for p in Permission::ALL {
+            assert!(help.contains(p.name()), "{help}");
+            assert!(help.contains(p.description()), "{help}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 use super::{provider_path, ClientEdit, MemberRole, ProviderEventFilter, RoleScope};
 use crate::authed::{send, send_text, Bearer, NO_BODY};
 use crate::{AccountCalls, ClientError};
+use keyfleet_api::kinds::Permission;
 use keyfleet_api::org_responses::{BulkMemberResponse, ProviderEventResponse};
 use keyfleet_api::provider_requests::{
     ProviderClientLaunchRequest, ProviderClientMembersRequest, ProviderClientUpdateRequest,
@@ -276,13 +277,13 @@ pub trait ProviderCalls: Bearer {
         &self,
         provider_id: &str,
         name: &str,
-        permissions: &[String],
+        permissions: &[Permission],
         scope: RoleScope,
     ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles", provider_path(provider_id));
         let body = ProviderRoleRequest {
             name: name.into(),
-            permissions: permissions.to_vec(),
+            permissions: permissions.iter().map(|p| p.name().to_string()).collect(),
             scope: Some(scope.name().into()),
         };
         send(self, Method::POST, &path, Some(&body)).await
@@ -294,13 +295,13 @@ pub trait ProviderCalls: Bearer {
         provider_id: &str,
         role_id: &str,
         name: &str,
-        permissions: &[String],
+        permissions: &[Permission],
         scope: RoleScope,
     ) -> Result<ProviderRoleResponse, ClientError> {
         let path = format!("{}/roles/{role_id}", provider_path(provider_id));
         let body = ProviderRoleRequest {
             name: name.into(),
-            permissions: permissions.to_vec(),
+            permissions: permissions.iter().map(|p| p.name().to_string()).collect(),
             scope: Some(scope.name().into()),
         };
         send(self, Method::PUT, &path, Some(&body)).await

@@ -32,7 +32,9 @@ use keyfleet_api::provider_requests::{
     AdminProviderCreateRequest, ProviderSetupRequest, ProviderUpdateRequest,
 };
 
-pub use keyfleet_api::kinds::{EventType, ProviderRole, ProviderStatus, ProviderUserStatus};
+pub use keyfleet_api::kinds::{
+    EventType, Permission, ProviderRole, ProviderStatus, ProviderUserStatus,
+};
 
 /// A short English name of an event type for exports (every type has its own, so a new one
 /// cannot go unnamed).
@@ -97,71 +99,13 @@ pub fn event_name(t: EventType) -> &'static str {
     }
 }
 
-/// One entry of the permission catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// See clients (list, details).
-    ViewClients,
-    /// Create client organizations and link existing ones.
-    AddOrLinkClient,
-    /// Unlink clients.
-    UnlinkClient,
-    /// Act as an administrator inside a client organization.
-    LaunchIntoClient,
-    /// Change a client's name, website, region, notes and seats.
-    EditClientInfo,
-    /// Invite, confirm, change, assign, suspend and delete members.
-    ManageMembers,
-    /// Create, change and delete custom roles.
-    ManageRoles,
-    /// The usage report.
-    ViewUsageAndBilling,
-    /// Integrations (reserved: Keyfleet has none to manage yet).
-    ManageIntegrations,
-    /// The provider event log.
-    ViewEvents,
+/// A permission's bit in a [`PermissionSet`]: its place in the catalog.
+fn bit(p: Permission) -> u16 {
+    1 << (p as u16)
 }
 
-impl Permission {
-    /// The whole catalog.
-    pub const ALL: [Permission; 10] = [
-        Permission::ViewClients,
-        Permission::AddOrLinkClient,
-        Permission::UnlinkClient,
-        Permission::LaunchIntoClient,
-        Permission::EditClientInfo,
-        Permission::ManageMembers,
-        Permission::ManageRoles,
-        Permission::ViewUsageAndBilling,
-        Permission::ManageIntegrations,
-        Permission::ViewEvents,
-    ];
-
-    /// The catalog name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Permission::ViewClients => "view_clients",
-            Permission::AddOrLinkClient => "add_or_link_client",
-            Permission::UnlinkClient => "unlink_client",
-            Permission::LaunchIntoClient => "launch_into_client",
-            Permission::EditClientInfo => "edit_client_info",
-            Permission::ManageMembers => "manage_members",
-            Permission::ManageRoles => "manage_roles",
-            Permission::ViewUsageAndBilling => "view_usage_and_billing",
-            Permission::ManageIntegrations => "manage_integrations",
-            Permission::ViewEvents => "view_events",
-        }
-    }
-
-    /// Parses a catalog name.
-    pub fn parse(name: &str) -> Option<Permission> {
-        Permission::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    fn bit(self) -> u16 {
-        1 << (self as u16)
-    }
-}
+// Every catalog entry must have a bit of its own.
+const _: () = assert!(Permission::ALL.len() <= u16::BITS as usize);
 
 /// A set of catalog permissions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -170,17 +114,17 @@ pub struct PermissionSet(u16);
 impl PermissionSet {
     /// Every permission.
     pub fn all() -> Self {
-        PermissionSet::of(&Permission::ALL)
+        PermissionSet::of(Permission::ALL)
     }
 
     /// These permissions.
     pub fn of(perms: &[Permission]) -> Self {
-        PermissionSet(perms.iter().fold(0, |acc, p| acc | p.bit()))
+        PermissionSet(perms.iter().fold(0, |acc, p| acc | bit(*p)))
     }
 
     /// Whether `p` is in the set.
     pub fn contains(self, p: Permission) -> bool {
-        self.0 & p.bit() != 0
+        self.0 & bit(p) != 0
     }
 
     /// Whether every permission of `other` is in the set.
@@ -188,12 +132,12 @@ impl PermissionSet {
         other.0 & !self.0 == 0
     }
 
-    /// The names, in catalog order.
-    pub fn names(self) -> Vec<&'static str> {
+    /// The permissions, in catalog order.
+    pub fn permissions(self) -> Vec<Permission> {
         Permission::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|p| self.contains(*p))
-            .map(Permission::name)
             .collect()
     }
 
@@ -201,23 +145,24 @@ impl PermissionSet {
     pub fn parse(names: &[String]) -> Result<Self, DomainError> {
         let mut set = PermissionSet::default();
         for n in names {
-            let p = Permission::parse(n.trim()).ok_or_else(|| {
+            let p = Permission::from_name(n.trim()).ok_or_else(|| {
+                let catalog: Vec<&str> = Permission::ALL.iter().map(|p| p.name()).collect();
                 DomainError::invalid(
                     "permissions",
                     format!(
                         "Unknown permission \"{n}\". Choose from: {}.",
-                        PermissionSet::all().names().join(", ")
+                        catalog.join(", ")
                     ),
                 )
             })?;
-            set.0 |= p.bit();
+            set.0 |= bit(p);
         }
         Ok(set)
     }
 
     /// As stored (a JSON array of names).
     pub fn to_json(self) -> String {
-        serde_json::to_string(&self.names()).unwrap_or_else(|_| "[]".into())
+        serde_json::to_string(&self.permissions()).unwrap_or_else(|_| "[]".into())
     }
 
     /// From storage; anything unreadable means no permissions.
@@ -869,6 +814,13 @@ mod tests {
         let set = PermissionSet::of(&[Permission::ViewEvents, Permission::ManageRoles]);
         assert_eq!(PermissionSet::from_json(&set.to_json()), set);
         assert!(PermissionSet::parse(&["fly".to_string()]).is_err());
-        assert_eq!(PermissionSet::all().names().len(), 10);
+        assert_eq!(PermissionSet::all().permissions(), Permission::ALL);
+        assert_eq!(
+            PermissionSet::parse(&[" view_events".to_string(), "view_clients".to_string()]).ok(),
+            Some(PermissionSet::of(&[
+                Permission::ViewClients,
+                Permission::ViewEvents
+            ]))
+        );
     }
 }

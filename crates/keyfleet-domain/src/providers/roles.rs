@@ -148,9 +148,9 @@ impl Domain {
             .await?
             .ok_or(DomainError::NotFound)?;
         let names: Vec<String> = PermissionSet::from_json(&source.permissions)
-            .names()
+            .permissions()
             .into_iter()
-            .map(String::from)
+            .map(|p| p.name().to_string())
             .collect();
         let scope = if source.assigned_only {
             "assigned"

@@ -15,6 +15,7 @@
 //! whom access to which client, from either side.
 
 use crate::provider_support::{account, client_request, ok, send, Account, Member, TwoStep, World};
+use keyfleet_client::api::kinds::Permission;
 use keyfleet_client::keys::wrap_to_public;
 use keyfleet_client::{Access, MemberRole, Method, NewClient, RoleScope, Session};
 use keyfleet_crypto::{EncString, SymmetricKey};
@@ -366,7 +367,7 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
         .create_role(
             powner,
             "Member managers",
-            &["manage_members", "view_clients"],
+            &[Permission::ManageMembers, Permission::ViewClients],
             RoleScope::Assigned,
         )
         .await;
@@ -381,7 +382,7 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
         .create_role(
             powner,
             "Role managers",
-            &["manage_roles", "view_clients"],
+            &[Permission::ManageRoles, Permission::ViewClients],
             RoleScope::Assigned,
         )
         .await;
@@ -397,17 +398,22 @@ async fn fixture(server: &TestServer, clock: &ManualClock) -> Fx {
             powner,
             "Wide",
             &[
-                "view_clients",
-                "launch_into_client",
-                "manage_roles",
-                "view_events",
+                Permission::ViewClients,
+                Permission::LaunchIntoClient,
+                Permission::ManageRoles,
+                Permission::ViewEvents,
             ],
             RoleScope::All,
         )
         .await;
     let narrow_role = w
         .provider
-        .create_role(powner, "Narrow", &["view_clients"], RoleScope::Assigned)
+        .create_role(
+            powner,
+            "Narrow",
+            &[Permission::ViewClients],
+            RoleScope::Assigned,
+        )
         .await;
     // The client's owner makes one technician a User of the client (in group T, no collection)
     // and invites another, who accepts.

@@ -13,6 +13,7 @@ use crate::provider_support::{
     account, client_request, ok, operator, own_org, send, Account, Provider, TwoStep, World,
 };
 use crate::support::client;
+use keyfleet_client::api::kinds::Permission as P;
 use keyfleet_client::{new_client_body, Access, MemberRole, Method, RawBody, RoleScope, Session};
 use keyfleet_crypto::EncString;
 use keyfleet_domain::SystemClock;
@@ -22,50 +23,9 @@ use keyfleet_testkit::{
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-/// The permission catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum P {
-    ViewClients,
-    AddOrLinkClient,
-    UnlinkClient,
-    LaunchIntoClient,
-    EditClientInfo,
-    ManageMembers,
-    ManageRoles,
-    ViewUsageAndBilling,
-    ManageIntegrations,
-    ViewEvents,
-}
-
-const CATALOG: [P; 10] = [
-    P::ViewClients,
-    P::AddOrLinkClient,
-    P::UnlinkClient,
-    P::LaunchIntoClient,
-    P::EditClientInfo,
-    P::ManageMembers,
-    P::ManageRoles,
-    P::ViewUsageAndBilling,
-    P::ManageIntegrations,
-    P::ViewEvents,
-];
-
-impl P {
-    fn name(self) -> &'static str {
-        match self {
-            P::ViewClients => "view_clients",
-            P::AddOrLinkClient => "add_or_link_client",
-            P::UnlinkClient => "unlink_client",
-            P::LaunchIntoClient => "launch_into_client",
-            P::EditClientInfo => "edit_client_info",
-            P::ManageMembers => "manage_members",
-            P::ManageRoles => "manage_roles",
-            P::ViewUsageAndBilling => "view_usage_and_billing",
-            P::ManageIntegrations => "manage_integrations",
-            P::ViewEvents => "view_events",
-        }
-    }
-}
+/// The permission catalog, as the server knows it: a permission added there gets its "only"
+/// and "all but" callers here without anyone remembering to.
+const CATALOG: &[P] = P::ALL;
 
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -531,7 +491,7 @@ async fn fixture(server: &TestServer) -> Fx {
     let w = World::build(server, &clock).await;
     let owner = w.owner.s();
     let p = &w.provider;
-    let all: Vec<&str> = CATALOG.iter().map(|p| p.name()).collect();
+    let all = CATALOG.to_vec();
     let nothing_role = p
         .create_role(owner, "Nothing", &[], RoleScope::Assigned)
         .await;
@@ -589,14 +549,14 @@ async fn fixture(server: &TestServer) -> Fx {
                     .create_role(
                         owner,
                         &format!("Only {}", perm.name()),
-                        &[perm.name()],
+                        &[perm],
                         RoleScope::All,
                     )
                     .await;
                 joined(server, &w, &email, MemberRole::Custom(role.clone()), &[]).await
             }
             AllBut(perm) => {
-                let rest: Vec<&str> = all.iter().copied().filter(|n| *n != perm.name()).collect();
+                let rest: Vec<P> = all.iter().copied().filter(|p| *p != perm).collect();
                 let role = p
                     .create_role(
                         owner,

@@ -9,6 +9,7 @@ use crate::provider_support::{
     TwoStep, World, ITEM_NAME, ITEM_PASSWORD,
 };
 use crate::support::{client, PASSWORD};
+use keyfleet_client::api::kinds::Permission;
 use keyfleet_client::{Access, MemberRole, Method, RoleScope, SecondFactor, Session};
 use keyfleet_crypto::EncString;
 use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
@@ -445,12 +446,18 @@ async fn ownership_transfer(_: &TestServer, _: &ManualClock, w: &World) {
 
 // ------------------------------------------------------------------ roles and clients
 
-/// A custom role cannot be deleted while someone holds it.
+/// A custom role cannot be deleted while someone holds it; a name outside the catalog is refused
+/// for the `permissions` field, naming the catalog.
 async fn a_role_in_use_stays(server: &TestServer, clock: &ManualClock, w: &World) {
     let owner = w.owner.s();
     let role = w
         .provider
-        .create_role(owner, "Helpdesk", &["view_clients"], RoleScope::Assigned)
+        .create_role(
+            owner,
+            "Helpdesk",
+            &[Permission::ViewClients],
+            RoleScope::Assigned,
+        )
         .await;
     let m = w
         .member(
@@ -491,6 +498,25 @@ async fn a_role_in_use_stays(server: &TestServer, clock: &ManualClock, w: &World
     ok(owner, Method::DELETE, &path, None).await;
     let roles = ok(owner, Method::GET, &w.path("/roles"), None).await;
     assert!(!ids_of(&roles["data"], "id").contains(&role));
+
+    let res = send(
+        owner,
+        Method::POST,
+        &w.path("/roles"),
+        Some(json!({ "name": "Pilot", "permissions": ["view_clients", "fly"], "scope": "all" })),
+    )
+    .await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    let catalog: Vec<&str> = Permission::ALL.iter().map(|p| p.name()).collect();
+    assert_eq!(
+        res.json()["validationErrors"]["permissions"][0],
+        format!(
+            "Unknown permission \"fly\". Choose from: {}.",
+            catalog.join(", ")
+        ),
+        "{}",
+        res.body
+    );
 }
 
 /// A client without a confirmed owner of its own cannot be unlinked. An organization linked by
@@ -804,12 +830,12 @@ async fn unassigned_clients_never_leak(server: &TestServer, clock: &ManualClock,
             w.owner.s(),
             "Account manager",
             &[
-                "view_clients",
-                "launch_into_client",
-                "view_events",
-                "view_usage_and_billing",
-                "manage_members",
-                "edit_client_info",
+                Permission::ViewClients,
+                Permission::LaunchIntoClient,
+                Permission::ViewEvents,
+                Permission::ViewUsageAndBilling,
+                Permission::ManageMembers,
+                Permission::EditClientInfo,
             ],
             RoleScope::Assigned,
         )
@@ -1225,7 +1251,7 @@ async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &Wo
         .create_role(
             owner,
             "Reports",
-            &["view_usage_and_billing"],
+            &[Permission::ViewUsageAndBilling],
             RoleScope::Assigned,
         )
         .await;
@@ -1248,9 +1274,12 @@ async fn what_the_console_needs(server: &TestServer, clock: &ManualClock, w: &Wo
     let p = mine(&ok(reporter.s(), Method::GET, "/api/accounts/profile", None).await);
     assert_eq!(p["rolePermissions"], json!(["view_usage_and_billing"]));
     assert_eq!(p["roleScope"], "assigned");
-    let p = mine(&ok(owner, Method::GET, "/api/accounts/profile", None).await);
-    assert_eq!(p["rolePermissions"].as_array().map(Vec::len), Some(10));
-    assert_eq!(p["roleScope"], "all");
+    // Owners and admins too: the console takes their rights from here alone.
+    for who in [owner, w.admin.s()] {
+        let p = mine(&ok(who, Method::GET, "/api/accounts/profile", None).await);
+        assert_eq!(p["rolePermissions"], json!(Permission::ALL));
+        assert_eq!(p["roleScope"], "all");
+    }
 
     // Names: a technician sees who manages what, and nothing more about them.
     let names = ok(w.tech_a.s(), Method::GET, &w.path("/users/names"), None).await;

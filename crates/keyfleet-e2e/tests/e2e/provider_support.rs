@@ -10,6 +10,7 @@
 
 use crate::support::{client, PASSWORD};
 use keyfleet_client::api::accounts::ProfileResponse;
+use keyfleet_client::api::kinds::Permission;
 use keyfleet_client::keys::{provider_key_in_profile, unwrap_with, wrap_to_public, wrap_with};
 use keyfleet_client::{
     MemberRole, Method, NewClient, ProviderCalls, RawBody, RawResponse, RoleScope, Session,
@@ -281,12 +282,11 @@ impl Provider {
         &self,
         by: &Session,
         name: &str,
-        permissions: &[&str],
+        permissions: &[Permission],
         scope: RoleScope,
     ) -> String {
-        let permissions: Vec<String> = permissions.iter().map(|p| p.to_string()).collect();
         let role = by
-            .create_provider_role(&self.id, name, &permissions, scope)
+            .create_provider_role(&self.id, name, permissions, scope)
             .await
             .unwrap();
         role.id
