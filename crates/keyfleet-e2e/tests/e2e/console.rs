@@ -12,7 +12,7 @@
 use crate::provider_support::{
     account, create_client_item, enable_totp, Member, Provider, TwoStep, FAST_KDF,
 };
-use crate::support::{client, mailed_registration_token, PASSWORD};
+use crate::support::{client, user_via_mail_with_kdf, PASSWORD};
 use keyfleet_client::{MemberRole, ProviderCalls};
 use keyfleet_domain::{Clock, ManualClock, SystemClock, Timestamp};
 use keyfleet_testkit::{
@@ -591,7 +591,7 @@ async fn people_sign_in_to_the_console_with_each_second_step() {
     let out_dir = work.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
 
-    let mailed = mailed_account(&server, &sink, "mailed@signin.test").await;
+    let mailed = user_via_mail_with_kdf(&server, &sink, "mailed@signin.test", FAST_KDF).await;
     mailed
         .send_email_setup_code(PASSWORD, "mailed@signin.test")
         .await
@@ -611,10 +611,10 @@ async fn people_sign_in_to_the_console_with_each_second_step() {
         }
     });
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let recover = mailed_account(&server, &sink, "recover@signin.test").await;
+    let recover = user_via_mail_with_kdf(&server, &sink, "recover@signin.test", FAST_KDF).await;
     let recover_totp = enable_totp(&recover, &SystemClock).await;
     let recovery_code = recover.recovery_code(PASSWORD).await.unwrap();
-    let remember = mailed_account(&server, &sink, "remember@signin.test").await;
+    let remember = user_via_mail_with_kdf(&server, &sink, "remember@signin.test", FAST_KDF).await;
     let remember_totp = enable_totp(&remember, &SystemClock).await;
     let step = SystemClock.now().unix_secs() / 30;
     std::fs::write(
@@ -660,22 +660,6 @@ async fn people_sign_in_to_the_console_with_each_second_step() {
     let again = c.login_password("recover@signin.test", PASSWORD).await;
     assert!(again.is_ok(), "no second step any more: {:?}", again.err());
     server.stop().await;
-}
-
-/// Registers `email` with [`FAST_KDF`] through the mailed verification link; logs in.
-async fn mailed_account(
-    server: &keyfleet_testkit::TestServer,
-    sink: &SmtpSink,
-    email: &str,
-) -> keyfleet_client::Session {
-    let c = client(server);
-    let started = c.start_registration(email, Some(email)).await.unwrap();
-    assert!(started.is_none(), "with SMTP the link is mailed");
-    let token = mailed_registration_token(sink, email);
-    c.finish_registration(email, PASSWORD, Some(email), FAST_KDF, &token)
-        .await
-        .unwrap();
-    c.login_password(email, PASSWORD).await.unwrap()
 }
 
 /// The six-digit code in a mail's text.

@@ -64,6 +64,16 @@ pub async fn user_via_mail(
     sink: &keyfleet_testkit::SmtpSink,
     email: &str,
 ) -> Session {
+    user_via_mail_with_kdf(server, sink, email, Kdf::default_pbkdf2()).await
+}
+
+/// [`user_via_mail`] with a chosen KDF (a fast one where the browser signs in many times).
+pub async fn user_via_mail_with_kdf(
+    server: &TestServer,
+    sink: &keyfleet_testkit::SmtpSink,
+    email: &str,
+    kdf: Kdf,
+) -> Session {
     let c = client(server);
     let started = c
         .start_registration(email, Some("Test User"))
@@ -74,14 +84,8 @@ pub async fn user_via_mail(
         "the server mailed the link, not the token"
     );
     let token = mailed_registration_token(sink, email);
-    c.finish_registration(
-        email,
-        PASSWORD,
-        Some("Test User"),
-        Kdf::default_pbkdf2(),
-        &token,
-    )
-    .await
-    .unwrap();
+    c.finish_registration(email, PASSWORD, Some("Test User"), kdf, &token)
+        .await
+        .unwrap();
     c.login_password(email, PASSWORD).await.unwrap()
 }
