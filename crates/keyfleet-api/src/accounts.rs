@@ -197,7 +197,8 @@ pub struct SyncHeadResponse {
     pub collections: Vec<crate::org_responses::CollectionDetailsResponse>,
     /// The policies of the user's organizations.
     pub policies: Vec<crate::org_responses::PolicyResponse>,
-    /// Sends (none yet).
+    /// The user's Sends (`crate::sends::SendResponse` objects; kept as JSON values here so the
+    /// console's generated types need not carry them).
     pub sends: Vec<serde_json::Value>,
     /// Null with `excludeDomains=true`.
     pub domains: Option<DomainsResponse>,

@@ -60,6 +60,10 @@ id_type!(
     FolderId
 );
 id_type!(
+    /// A Send (per user).
+    SendId
+);
+id_type!(
     /// A vault item.
     CipherId
 );

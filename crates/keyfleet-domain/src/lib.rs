@@ -11,6 +11,7 @@ pub mod membership;
 pub mod operator;
 pub mod orgs;
 pub mod providers;
+pub mod sends;
 pub mod store;
 pub mod throttle;
 pub mod vault;

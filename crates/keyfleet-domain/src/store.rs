@@ -10,6 +10,7 @@ pub use crate::identity::store::*;
 pub use crate::identity::two_factor::store::*;
 pub use crate::orgs::store::*;
 pub use crate::providers::store::*;
+pub use crate::sends::store::*;
 pub use crate::vault::store::*;
 
 pub use crate::error::StoreError;
@@ -49,6 +50,7 @@ pub trait Store:
     + AuditStore
     + ProviderStore
     + ThrottleStore
+    + SendStore
 {
 }
 impl<T> Store for T where
@@ -61,6 +63,7 @@ impl<T> Store for T where
         + AuditStore
         + ProviderStore
         + ThrottleStore
+        + SendStore
 {
 }
 

@@ -42,7 +42,8 @@ impl FromRequestParts<AppState> for OrgAuthed {
     }
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
+/// The bearer token of a request, when it has one.
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
     parts
         .headers
         .get(header::AUTHORIZATION)

@@ -9,6 +9,7 @@ mod console;
 mod data_dir;
 mod error;
 mod extract;
+mod jobs;
 mod limits;
 mod mail;
 pub mod openapi;
@@ -57,6 +58,7 @@ pub struct RunningServer {
     /// The operator API's own address, when `/admin` is served apart (`admin_bind`).
     pub admin_addr: Option<SocketAddr>,
     listeners: Vec<Listening>,
+    jobs: jobs::Jobs,
     store: SqlStore,
 }
 
@@ -70,6 +72,7 @@ impl RunningServer {
         for l in self.listeners {
             let _ = l.task.await;
         }
+        self.jobs.stop().await;
         self.store.close().await;
     }
 }
@@ -149,6 +152,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             config.limits.open_syncs_per_user,
         ),
     };
+    let jobs_domain = state.domain.clone();
     let hsts = !matches!(config.tls, TlsMode::InsecureHttp);
     let timeout = config.limits.request_timeout;
     let (main_surface, admin_listener) = match config.admin_bind {
@@ -217,6 +221,8 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         }
         None => None,
     };
+    // Started last, once nothing can fail, so a failed start leaves no task behind.
+    let jobs = jobs::Jobs::start(jobs_domain);
     tracing::info!(%base_url, "keyfleet listening");
     Ok(RunningServer {
         addr,
@@ -224,6 +230,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         ca_cert_path,
         admin_addr: admin.as_ref().map(|(a, _)| *a),
         listeners: std::iter::once(main).chain(admin.map(|(_, l)| l)).collect(),
+        jobs,
         store,
     })
 }

@@ -17,6 +17,7 @@ mod provider_clients;
 mod provider_records;
 mod providers;
 mod records;
+mod sends;
 mod throttles;
 mod two_factor;
 mod users;

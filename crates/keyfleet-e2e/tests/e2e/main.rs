@@ -17,6 +17,7 @@ mod provider_matrix;
 mod provider_rules;
 mod provider_support;
 mod robustness;
+mod sends;
 mod support;
 mod sync;
 mod two_factor;

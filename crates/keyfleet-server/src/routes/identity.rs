@@ -267,6 +267,9 @@ struct TokenForm {
     two_factor_provider: Option<String>,
     #[serde(rename = "twoFactorRemember", alias = "TwoFactorRemember")]
     two_factor_remember: Option<String>,
+    /// `send_access` grant: the Send's access id, and the client's hash of its password.
+    send_id: Option<String>,
+    password_hash_b64: Option<String>,
 }
 
 fn second_factor(form: &TokenForm) -> Result<Option<SecondFactor>, DomainError> {
@@ -301,7 +304,8 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, Identi
         .ok_or_else(|| IdentityError(DomainError::bad_request(format!("{name} is required."))))
 }
 
-/// `POST /identity/connect/token`: password, refresh_token and client_credentials grants.
+/// `POST /identity/connect/token`: password, refresh_token, client_credentials and send_access
+/// grants.
 async fn token(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -360,6 +364,14 @@ async fn token(
                 scope: outcome.scope,
             })
             .into_response())
+        }
+        "send_access" => {
+            crate::routes::sends::send_access_grant(
+                &app,
+                form.send_id.as_deref(),
+                form.password_hash_b64.as_deref(),
+            )
+            .await
         }
         _ => Err(IdentityError(DomainError::bad_request(
             "Unsupported grant_type.",

@@ -26,6 +26,7 @@ pub(crate) mod org_audit;
 mod organizations;
 pub(crate) mod providers;
 pub(crate) mod public_api;
+pub(crate) mod sends;
 pub(crate) mod sync;
 mod two_factor;
 
@@ -86,6 +87,7 @@ fn clients() -> Router<AppState> {
         .merge(collections::routes())
         .merge(org_audit::routes())
         .merge(public_api::routes())
+        .merge(sends::routes())
         // The provider's lists (clients, members, events, usage) grow with the MSP; the console
         // asks for gzip and gets a tenth of the bytes (2,000 clients: 1.4 MB of JSON).
         .merge(

@@ -66,13 +66,21 @@ async fn sync(
         .iter()
         .map(org_views::policy)
         .collect();
+    let sends = app
+        .domain
+        .list_sends(&caller)
+        .await?
+        .iter()
+        .map(|s| serde_json::to_value(super::sends::send_response(s)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| keyfleet_domain::DomainError::Internal(e.to_string()))?;
     let head = SyncHeadResponse {
         object: "sync".into(),
         profile: full_profile(&app, &caller, caller.user()).await?,
         folders,
         collections,
         policies,
-        sends: Vec::new(),
+        sends,
         domains,
         user_decryption: views::sync_user_decryption(caller.user()),
     };

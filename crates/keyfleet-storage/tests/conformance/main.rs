@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod providers;
+mod sends;
 
 use futures::StreamExt;
 use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
