@@ -42,6 +42,7 @@ impl Resync {
 pub trait Store:
     AccountStore
     + VaultStore
+    + ImportStore
     + TwoFactorStore
     + OrgStore
     + CollectionStore
@@ -54,6 +55,7 @@ pub trait Store:
 impl<T> Store for T where
     T: AccountStore
         + VaultStore
+        + ImportStore
         + TwoFactorStore
         + OrgStore
         + CollectionStore
