@@ -1883,6 +1883,97 @@ permissions: CipherPermissionsResponse,
  */
 organizationUseTotp: boolean, };
 
+export type ImportRelationship = { 
+/**
+ * Position of the item in `ciphers`.
+ */
+key: bigint, 
+/**
+ * Position of the folder in `folders` (or collection in `collections`).
+ */
+value: bigint, };
+
+export type ImportFolderRequest = { 
+/**
+ * An existing folder of the importer; anything else makes a new folder.
+ */
+id?: string | null, 
+/**
+ * EncString under the user key.
+ */
+name: string, };
+
+export type ImportCollectionRequest = { 
+/**
+ * An existing collection of the organization; anything else makes a new collection.
+ */
+id?: string | null, 
+/**
+ * EncString under the org key.
+ */
+name: string, 
+/**
+ * Directory id.
+ */
+externalId?: string | null, };
+
+export type ImportCiphersRequest = { 
+/**
+ * Folders, created unless they name one of the caller's.
+ */
+folders: Array<ImportFolderRequest>, 
+/**
+ * The items, encrypted with the user key (or their own item keys).
+ */
+ciphers: Array<CipherRequest>, 
+/**
+ * Which item goes into which folder.
+ */
+folderRelationships: Array<ImportRelationship>, };
+
+export type ImportOrganizationCiphersRequest = { 
+/**
+ * Collections, created unless they name one of the organization's.
+ */
+collections: Array<ImportCollectionRequest>, 
+/**
+ * The items, encrypted with the org key.
+ */
+ciphers: Array<CipherRequest>, 
+/**
+ * Which item goes into which collection (an item may be in several).
+ */
+collectionRelationships: Array<ImportRelationship>, 
+/**
+ * The importer's folders for these items.
+ */
+folders: Array<ImportFolderRequest>, 
+/**
+ * Which item goes into which of the importer's folders.
+ */
+folderRelationships: Array<ImportRelationship>, };
+
+export type ImportOrganizationQuery = { 
+/**
+ * The organization imported into.
+ */
+organizationId: string, };
+
+export type OrganizationExportResponse = { 
+/**
+ * `"organizationExport"`.
+ */
+object: string, 
+/**
+ * The organization's collections (for a member without import/export rights, the ones
+ * they manage).
+ */
+collections: Array<CollectionResponse>, 
+/**
+ * The items, with their collections.
+ */
+ciphers: Array<CipherDetailsResponse>, };
+
 export type OrganizationKeysRequest = { 
 /**
  * Base64 SPKI.

@@ -292,7 +292,8 @@ numbered! {
         OrganizationUserLeft = 1516,
         /// The organization's settings changed.
         OrganizationUpdated = 1600,
-        /// A client exported the organization's vault (client-reported).
+        /// The organization's vault was exported (the clients report it; Keyfleet records it
+        /// when it serves `GET /api/organizations/{id}/export` and drops the report).
         OrganizationClientExportedVault = 1602,
         /// A provider member opened the client's vault (written to the client's log on a
         /// launch).

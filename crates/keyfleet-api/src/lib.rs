@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod config;
 pub mod error;
 pub mod identity;
+pub mod imports;
 pub mod kinds;
 pub mod org_responses;
 pub mod orgs;

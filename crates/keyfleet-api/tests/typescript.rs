@@ -6,6 +6,7 @@
 
 use keyfleet_api::accounts::*;
 use keyfleet_api::identity::*;
+use keyfleet_api::imports::*;
 use keyfleet_api::kinds::*;
 use keyfleet_api::org_responses::*;
 use keyfleet_api::orgs::*;
@@ -129,6 +130,14 @@ fn render() -> String {
         IdsRequest::decl(),
         CipherPermissionsResponse::decl(),
         CipherDetailsResponse::decl(),
+        // import and export
+        ImportRelationship::decl(),
+        ImportFolderRequest::decl(),
+        ImportCollectionRequest::decl(),
+        ImportCiphersRequest::decl(),
+        ImportOrganizationCiphersRequest::decl(),
+        ImportOrganizationQuery::decl(),
+        OrganizationExportResponse::decl(),
         // requests
         OrganizationKeysRequest::decl(),
         PolicyFields::decl(),

@@ -11,6 +11,7 @@
 
 mod account;
 mod authed;
+mod imports;
 pub mod keys;
 mod orgs;
 mod providers;
@@ -18,6 +19,10 @@ mod session;
 
 pub use account::{AccountCalls, Authorized};
 pub use authed::Bearer;
+pub use imports::{
+    encrypt_item, org_import_request, parse_csv, parse_import, ImportFormat, PlainImport,
+    TransferCalls,
+};
 /// The wire types the calls take and answer.
 pub use keyfleet_api as api;
 pub use orgs::{Access, CreatedOrg, OrgCalls, OrgEventFilter};

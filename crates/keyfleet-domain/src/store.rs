@@ -43,6 +43,7 @@ impl Resync {
 pub trait Store:
     AccountStore
     + VaultStore
+    + ImportStore
     + TwoFactorStore
     + OrgStore
     + CollectionStore
@@ -56,6 +57,7 @@ pub trait Store:
 impl<T> Store for T where
     T: AccountStore
         + VaultStore
+        + ImportStore
         + TwoFactorStore
         + OrgStore
         + CollectionStore

@@ -10,6 +10,7 @@ mod audit;
 mod codes;
 mod collections;
 mod conn;
+mod imports;
 mod org_items;
 mod org_records;
 mod orgs;

@@ -6,6 +6,7 @@
 mod admin;
 mod audit;
 mod collections;
+mod import;
 pub mod members;
 mod spec;
 
@@ -62,6 +63,9 @@ pub enum OrgCommand {
     Events(audit::EventsArgs),
     /// Show (once) or rotate the organization's API key (owners; asks for the master password).
     ApiKey(admin::ApiKeyArgs),
+    /// Import a Bitwarden CSV/JSON or LastPass CSV file into the organization (encrypted here;
+    /// asks for the master password).
+    Import(import::ImportArgs),
 }
 
 /// `--json`.
@@ -300,6 +304,7 @@ fn output_flag(cmd: &OrgCommand) -> bool {
         C::Policy(c) => c.json(),
         C::Events(a) => a.org.out.json,
         C::ApiKey(a) => a.org.out.json,
+        C::Import(a) => a.out.json,
     }
 }
 
@@ -331,6 +336,7 @@ pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
         C::Policies(a) => audit::list_policies(&ctx, &a.org).await,
         C::Policy(c) => audit::run_policy(&ctx, c).await,
         C::Events(a) => audit::events(&ctx, a).await,
+        C::Import(a) => import::import(&ctx, a).await,
     }
 }
 

@@ -167,9 +167,12 @@ impl Domain {
         let mut events = Vec::new();
         let mut actors: Vec<OrgActor> = Vec::new();
         for r in reported {
+            // An organization export is recorded by the server when it serves the export
+            // (`Domain::export_org`); the client's own report of it would count it twice.
             let Some(event_type) = EventType::try_from(r.event_type)
                 .ok()
                 .filter(|t| t.client_reportable())
+                .filter(|t| *t != EventType::OrganizationClientExportedVault)
             else {
                 continue;
             };

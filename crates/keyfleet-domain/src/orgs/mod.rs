@@ -12,12 +12,14 @@ mod members;
 mod policies;
 mod public_api;
 pub mod store;
+mod transfer;
 
 pub(crate) use events::parse_range;
 pub use events::{EventPage, EventRange, EventType};
 pub use members::{InviteOutcome, MemberChange};
 pub use policies::PolicyType;
 pub use public_api::OrgApiCaller;
+pub use transfer::OrgExport;
 
 use crate::clock::Timestamp;
 use crate::error::DomainError;
@@ -72,6 +74,10 @@ pub enum OrgCapability {
     DeleteAnyCollection,
     /// See and manage every item (the admin vault view).
     ManageAllItems,
+    /// Import into and export the whole organization vault (owners, admins, Custom with
+    /// `accessImportExport`, launched provider members), as the official server's
+    /// `AccessImportExport` and `ExportWholeVault` rules.
+    ImportExport,
 }
 
 /// Who acts in an organization, with which role: the one place rights are decided — what the
@@ -141,6 +147,7 @@ impl OrgActor {
                 C::CreateCollections => p.create_new_collections,
                 C::EditAnyCollection | C::ManageAllItems => p.edit_any_collection,
                 C::DeleteAnyCollection => p.delete_any_collection,
+                C::ImportExport => p.access_import_export,
             },
             T::User => false,
         }

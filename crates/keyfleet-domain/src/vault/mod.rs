@@ -2,6 +2,7 @@
 //! every encrypted field really is an EncString (so plaintext cannot slip in), stores the content
 //! as one canonical JSON object, and enforces ownership and revision order.
 
+pub mod import;
 pub mod store;
 
 use crate::clock::Timestamp;

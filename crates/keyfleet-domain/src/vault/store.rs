@@ -156,3 +156,44 @@ pub trait VaultStore: Send + Sync {
         now: Timestamp,
     ) -> Result<u64, StoreError>;
 }
+
+/// The organization half of an import: new collections, item placements and the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgImport {
+    /// The organization imported into (every item's `org_id`).
+    pub org_id: OrgId,
+    /// Collections to create.
+    pub collections: Vec<crate::orgs::store::CollectionRow>,
+    /// The importing member, who manages the new collections (`None` for a provider member
+    /// acting in the client, who is no member of it).
+    pub manager: Option<crate::ids::OrgUserId>,
+    /// Which item goes into which collection (each pair once).
+    pub placements: Vec<(CipherId, CollectionId)>,
+    /// One event per collection created and per item.
+    pub events: Vec<crate::orgs::store::EventRow>,
+}
+
+/// Everything one import writes, all or nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportBatch {
+    /// Who imports: owns the folders, and the folder/favorite of each item is theirs.
+    pub importer: UserId,
+    /// Folders to create for the importer.
+    pub folders: Vec<FolderRow>,
+    /// The items (personal ones owned by the importer, or all of `org`'s organization), each
+    /// with the importer's folder and favorite for it.
+    pub ciphers: Vec<CipherView>,
+    /// Set for an organization import.
+    pub org: Option<OrgImport>,
+    /// Revision date for every account whose sync changes (the importer's, and for an
+    /// organization import every member's), bumped once.
+    pub now: Timestamp,
+}
+
+/// Imports: many rows in one transaction.
+#[async_trait::async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Writes the whole batch in one transaction (multi-row statements, so 10,000 items take
+    /// a few hundred statements); nothing is stored if any part fails.
+    async fn import_items(&self, batch: &ImportBatch) -> Result<(), StoreError>;
+}

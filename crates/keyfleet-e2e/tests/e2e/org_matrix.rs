@@ -150,6 +150,15 @@ fn org_keys(f: &Fixture, _: &str) -> Value {
 fn bulk_collections(f: &Fixture, t: &str) -> Value {
     json!({ "organizationId": f.org_id, "cipherIds": [t], "collectionIds": [f.collection_a], "removeCollections": false })
 }
+fn import_org(f: &Fixture, t: &str) -> Value {
+    json!({
+        "ciphers": [item(f, t)],
+        "collections": [{ "id": f.collection_a, "name": f.enc_name, "externalId": null, "groups": [], "users": [] }],
+        "collectionRelationships": [{ "key": 0, "value": 0 }],
+        "folders": [],
+        "folderRelationships": [],
+    })
+}
 fn item_collections(f: &Fixture, _: &str) -> Value {
     json!({ "collectionIds": [f.collection_a] })
 }
@@ -229,6 +238,11 @@ fn rows() -> Vec<Row> {
         r("PUT", "/api/organizations/{org}/policies/{type}", T::None, policy, ADMINS, NOBODY),
         r("GET", "/api/organizations/{org}/events", T::None, none, ADMINS, NOBODY),
         r("GET", "/api/ciphers/organization-details?organizationId={org}", T::None, none, ADMINS, NOBODY),
+        // Import: import/export rights, or managing every collection named (the manager manages
+        // A; a custom member editing any collection does too); other members get the official 400.
+        r("POST", "/api/ciphers/import-organization?organizationId={org}", T::None, import_org, MANAGE_A, &[User, CustomWithout]),
+        // Export: the whole vault with import/export rights, else the collections one manages.
+        r("GET", "/api/organizations/{org}/export", T::None, none, &[Owner, Admin, Manager], NOBODY),
         r("GET", "/api/ciphers/{target}", T::Item, none, EDIT_ITEM_A, NOBODY),
         r("PUT", "/api/ciphers/{target}", T::Item, item, EDIT_ITEM_A, NOBODY),
         r("PUT", "/api/ciphers/{target}/collections_v2", T::Item, item_collections, MANAGE_OR_ADMIN_ITEM, &[User]),

@@ -28,6 +28,7 @@ pub(crate) mod providers;
 pub(crate) mod public_api;
 pub(crate) mod sends;
 pub(crate) mod sync;
+mod transfer;
 mod two_factor;
 
 use crate::error::ApiError;
@@ -82,6 +83,7 @@ fn clients() -> Router<AppState> {
         .merge(sync::routes())
         .merge(folders::routes())
         .merge(ciphers::routes())
+        .merge(transfer::routes())
         .merge(two_factor::routes())
         .merge(organizations::routes())
         .merge(collections::routes())
