@@ -1541,7 +1541,8 @@ collections: Array<CollectionDetailsResponse>,
  */
 policies: Array<PolicyResponse>, 
 /**
- * Sends (none yet).
+ * The user's Sends (`crate::sends::SendResponse` objects; kept as JSON values here so the
+ * console's generated types need not carry them).
  */
 sends: Array<JsonValue>, 
 /**
@@ -1579,7 +1580,8 @@ collections: Array<CollectionDetailsResponse>,
  */
 policies: Array<PolicyResponse>, 
 /**
- * Sends (none yet).
+ * The user's Sends (`crate::sends::SendResponse` objects; kept as JSON values here so the
+ * console's generated types need not carry them).
  */
 sends: Array<JsonValue>, 
 /**
