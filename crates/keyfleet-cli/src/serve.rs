@@ -147,6 +147,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
         admin_bind: args.admin_bind,
         limits: Limits::default(),
+        files: keyfleet_server::FilesBackend::Local,
         trusted_proxies: args
             .trusted_proxies
             .iter()

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod files;
 pub mod identity;
 pub mod ids;
 pub mod mail;
@@ -85,6 +86,8 @@ pub struct Domain {
     mail_hourly: Throttle,
     settings: DomainSettings,
     mailer: Option<Arc<dyn mail::Mailer>>,
+    /// Where attachments and file Sends are kept.
+    files: Arc<dyn files::FileStore>,
     /// The WebAuthn relying party; `None` when the public URL's host is not a domain name.
     webauthn: Option<webauthn_rs::Webauthn>,
 }
@@ -96,6 +99,7 @@ impl Domain {
     /// Builds the domain, creating the token signing secret on first start.
     pub async fn new(
         store: Arc<dyn Store>,
+        files: Arc<dyn files::FileStore>,
         clock: Arc<dyn Clock>,
         settings: DomainSettings,
     ) -> Result<Self, DomainError> {
@@ -136,6 +140,7 @@ impl Domain {
                 },
             ),
             store,
+            files,
             clock,
             settings,
             mailer: None,
@@ -147,6 +152,11 @@ impl Domain {
     pub fn with_mailer(mut self, mailer: Arc<dyn mail::Mailer>) -> Self {
         self.mailer = Some(mailer);
         self
+    }
+
+    /// Where attachments and file Sends are kept.
+    pub fn files(&self) -> &dyn files::FileStore {
+        self.files.as_ref()
     }
 
     /// Current time from the domain clock.

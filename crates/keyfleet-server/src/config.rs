@@ -95,6 +95,14 @@ impl Default for Limits {
     }
 }
 
+/// Where attachments and file Sends are stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FilesBackend {
+    /// Under the data directory's `files/` (one instance, or a shared filesystem).
+    #[default]
+    Local,
+}
+
 /// Everything `keyfleet serve` needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -124,6 +132,8 @@ pub struct Config {
     pub admin_bind: Option<SocketAddr>,
     /// Bounds on connections, time and concurrent work.
     pub limits: Limits,
+    /// Where attachments and file Sends are stored.
+    pub files: FilesBackend,
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client (the login
     /// throttles count by client address); empty: the socket's peer is the client.
     pub trusted_proxies: Vec<crate::client_ip::Cidr>,
@@ -148,6 +158,7 @@ impl Config {
             admin_token: None,
             admin_bind: None,
             limits: Limits::default(),
+            files: FilesBackend::default(),
             trusted_proxies: vec![],
             clock: None,
         }

@@ -20,7 +20,7 @@ mod state;
 mod tls;
 mod views;
 
-pub use config::{Config, Limits, SmtpConfig, SmtpSecurity, TlsMode};
+pub use config::{Config, FilesBackend, Limits, SmtpConfig, SmtpSecurity, TlsMode};
 
 use conn::GuardAcceptor;
 use keyfleet_domain::{Domain, DomainSettings, SystemClock};
@@ -137,7 +137,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         Some(manual) => Arc::new(manual.clone()),
         None => Arc::new(SystemClock),
     };
-    let mut domain = Domain::new(Arc::new(store.clone()), clock, settings).await?;
+    let files: Arc<dyn keyfleet_domain::files::FileStore> = match &config.files {
+        FilesBackend::Local => Arc::new(
+            keyfleet_storage::files::LocalFiles::open(config.data_dir.join("files"))
+                .await
+                .map_err(|e| ServerError::Config(e.to_string()))?,
+        ),
+    };
+    tracing::info!(files = %files.describe(), "attachments and file Sends are stored here");
+    let mut domain = Domain::new(Arc::new(store.clone()), files, clock, settings).await?;
     if let Some(smtp) = &config.smtp {
         let mailer = mail::SmtpMailer::new(smtp).map_err(ServerError::Config)?;
         domain = domain.with_mailer(Arc::new(mailer));

@@ -10,6 +10,7 @@ mod audit;
 mod codes;
 mod collections;
 mod conn;
+pub mod files;
 mod imports;
 mod org_items;
 mod org_records;
