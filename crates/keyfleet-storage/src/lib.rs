@@ -19,6 +19,7 @@ mod provider_clients;
 mod provider_records;
 mod providers;
 mod records;
+mod rows;
 mod sends;
 mod throttles;
 mod two_factor;

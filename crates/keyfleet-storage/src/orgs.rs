@@ -18,38 +18,7 @@ use keyfleet_domain::store::{
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
-/// Inserts audit events inside the current transaction.
-pub(crate) async fn insert_events<C: Conn + ?Sized>(
-    tx: &mut C,
-    events: &[EventRow],
-) -> Result<(), StoreError> {
-    for e in events {
-        let q = sqlx::query(
-            "INSERT INTO events (id, event_type, date, org_id, user_id, acting_user_id, \
-             org_user_id, cipher_id, collection_id, group_id, policy_id, provider_id, \
-             provider_user_id, provider_org_id, device_type, ip_address) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .arg(e.id.to_string())
-        .arg(e.event_type.code())
-        .arg(e.date.0)
-        .arg(e.org_id.map(|v| v.to_string()))
-        .arg(e.user_id.map(|v| v.to_string()))
-        .arg(e.acting_user_id.map(|v| v.to_string()))
-        .arg(e.org_user_id.map(|v| v.to_string()))
-        .arg(e.cipher_id.map(|v| v.to_string()))
-        .arg(e.collection_id.map(|v| v.to_string()))
-        .arg(e.group_id.map(|v| v.to_string()))
-        .arg(e.policy_id.map(|v| v.to_string()))
-        .arg(e.provider_id.map(|v| v.to_string()))
-        .arg(e.provider_user_id.map(|v| v.to_string()))
-        .arg(e.provider_org_id.map(|v| v.to_string()))
-        .arg(e.device_type)
-        .arg(e.ip_address.as_deref());
-        tx.run(q).await?;
-    }
-    Ok(())
-}
+pub(crate) use crate::rows::insert_events;
 
 /// Bumps the revision of every account in an organization, so each member's client re-syncs.
 pub(crate) async fn bump_org_members<C: Conn + ?Sized>(
