@@ -5,7 +5,7 @@
 // tests. Keys never cross it: tabs ask for results (a decrypted name, a confirmation done), never
 // for key material.
 
-import type { Permission, ProviderRole } from "./api/generated";
+import type { Permission, ProviderRole, ProviderScope } from "./api/generated";
 
 /** Whether the agent holds a session, and for whom. `locked`: tokens kept, keys dropped. */
 export type AgentStatus =
@@ -49,7 +49,7 @@ export interface ProviderSummary {
   readonly role: ProviderRole;
   /** The member's own rights as the server sends them (`rolePermissions`), owners and admins included. */
   readonly permissions: readonly Permission[];
-  readonly scope: string;
+  readonly scope: ProviderScope;
   readonly hasKey: boolean;
 }
 

@@ -26,6 +26,8 @@ export enum ProviderType { "Msp" = 0 }
 
 export type ProviderRole = "owner" | "admin" | "technician" | "custom";
 
+export type ProviderScope = "all" | "assigned";
+
 export type Permission = "view_clients" | "add_or_link_client" | "unlink_client" | "launch_into_client" | "edit_client_info" | "manage_members" | "manage_roles" | "view_usage_and_billing" | "manage_integrations" | "view_events";
 
 export enum TwoFactorProviderType { "Authenticator" = 0, "Email" = 1, "Remember" = 5, "WebAuthn" = 7, "RecoveryCode" = 8 }
@@ -778,9 +780,9 @@ export type ProviderRoleResponse = { id: string, name: string,
  */
 permissions: Array<Permission>, 
 /**
- * `all` or `assigned` (only the member's assigned clients).
+ * Every client, or only the member's assigned clients.
  */
-scope: string, 
+scope: ProviderScope, 
 /**
  * Members holding the role.
  */
@@ -846,9 +848,9 @@ role: ProviderRole, roleId: string | null,
  */
 rolePermissions: Array<Permission>, 
 /**
- * `all` or `assigned`: the clients those permissions cover.
+ * The clients those permissions cover.
  */
-roleScope: string, 
+roleScope: ProviderScope, 
 /**
  * `"profileProvider"`.
  */
@@ -2406,9 +2408,10 @@ name: string,
  */
 permissions: Array<Permission>, 
 /**
- * `all` or `assigned`.
+ * `all` or `assigned` (the default). Text, like `permissions`: the domain reads it, so an
+ * unknown word gets this field's refusal.
  */
-scope?: string, };
+scope?: ProviderScope, };
 
 export type ProviderRoleCloneRequest = { 
 /**

@@ -428,6 +428,35 @@ numbered! {
     }
 }
 
+/// Which clients a provider member's permissions cover: sent as the lowercase name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderScope {
+    /// Every client of the provider.
+    All,
+    /// Only the clients the member is assigned to.
+    Assigned,
+}
+
+impl ProviderScope {
+    /// The name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProviderScope::All => "all",
+            ProviderScope::Assigned => "assigned",
+        }
+    }
+
+    /// The scope a name on the wire stands for.
+    pub fn from_name(name: &str) -> Option<ProviderScope> {
+        [ProviderScope::All, ProviderScope::Assigned]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
 /// Keyfleet's provider roles: stored as a number, sent as the lowercase name.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,

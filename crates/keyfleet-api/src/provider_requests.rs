@@ -185,8 +185,11 @@ pub struct ProviderRoleRequest {
     #[ts(as = "Vec<crate::kinds::Permission>")]
     #[schema(value_type = Vec<crate::kinds::Permission>)]
     pub permissions: Vec<String>,
-    /// `all` or `assigned`.
+    /// `all` or `assigned` (the default). Text, like `permissions`: the domain reads it, so an
+    /// unknown word gets this field's refusal.
     #[serde(default)]
+    #[ts(as = "Option<crate::kinds::ProviderScope>")]
+    #[schema(value_type = Option<crate::kinds::ProviderScope>)]
     pub scope: Option<String>,
 }
 

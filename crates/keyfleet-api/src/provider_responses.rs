@@ -2,7 +2,7 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::kinds::{
-    Permission, PlanType, ProviderRole, ProviderStatus, ProviderType, ProviderUserStatus,
+    Permission, PlanType, ProviderRole, ProviderScope, ProviderStatus, ProviderType, ProviderUserStatus,
     ProviderUserType,
 };
 use crate::orgs::Permissions;
@@ -113,8 +113,8 @@ pub struct ProviderRoleResponse {
     pub name: String,
     /// The role's permissions, in catalog order.
     pub permissions: Vec<Permission>,
-    /// `all` or `assigned` (only the member's assigned clients).
-    pub scope: String,
+    /// Every client, or only the member's assigned clients.
+    pub scope: ProviderScope,
     /// Members holding the role.
     pub members: i64,
     pub creation_date: String,
@@ -195,8 +195,8 @@ pub struct ProfileProviderResponse {
     /// whole catalog), in catalog order: what a console may offer them (the server still decides
     /// every call).
     pub role_permissions: Vec<Permission>,
-    /// `all` or `assigned`: the clients those permissions cover.
-    pub role_scope: String,
+    /// The clients those permissions cover.
+    pub role_scope: ProviderScope,
     /// `"profileProvider"`.
     pub object: String,
 }

@@ -30,6 +30,7 @@ fn render() -> String {
         ProviderUserType::decl(),
         ProviderType::decl(),
         ProviderRole::decl(),
+        ProviderScope::decl(),
         Permission::decl(),
         TwoFactorProviderType::decl(),
         RevocationReason::decl(),

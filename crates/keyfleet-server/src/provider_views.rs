@@ -2,7 +2,7 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::org_views;
-use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, ProviderType};
+use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, ProviderScope, ProviderType};
 use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
 use keyfleet_api::provider_responses::{
     AdminProviderResponse, ProfileProviderResponse, ProviderClientResponse,
@@ -101,7 +101,11 @@ pub fn provider_role(r: &ProviderRoleRow, members: i64) -> ProviderRoleResponse 
         id: r.id.to_string(),
         name: r.name.clone(),
         permissions: PermissionSet::from_json(&r.permissions).permissions(),
-        scope: if r.assigned_only { "assigned" } else { "all" }.into(),
+        scope: if r.assigned_only {
+            ProviderScope::Assigned
+        } else {
+            ProviderScope::All
+        },
         members,
         creation_date: r.creation_date.to_iso(),
         revision_date: r.revision_date.to_iso(),
@@ -166,7 +170,7 @@ pub fn profile_provider(m: &ProviderMembership) -> ProfileProviderResponse {
         role: m.member.role,
         role_id: opt(m.member.role_id),
         role_permissions: rights.permissions.permissions(),
-        role_scope: rights.scope.name().into(),
+        role_scope: rights.scope,
         object: "profileProvider".into(),
     }
 }
@@ -526,7 +530,7 @@ mod golden {
                 role: None,
             });
             assert_eq!(p.role_permissions, permissions, "{role:?}");
-            assert_eq!(p.role_scope, scope, "{role:?}");
+            assert_eq!(p.role_scope.name(), scope, "{role:?}");
         }
     }
 }

@@ -134,7 +134,7 @@ fn describe(r: &ProviderRoleResponse) -> String {
         "{}  {}  scope:{} members:{}\n  {}",
         r.id,
         r.name,
-        r.scope,
+        r.scope.name(),
         r.members,
         if r.permissions.is_empty() {
             "(no permissions)".to_string()
@@ -183,8 +183,7 @@ pub async fn run(p: &PCtx, cmd: RoleCommand) -> Result<(), Failure> {
             };
             let scope = match a.scope {
                 Some(s) => s.scope(),
-                None if current.scope == "assigned" => RoleScope::Assigned,
-                None => RoleScope::All,
+                None => current.scope,
             };
             let role = r
                 .update_provider_role(&provider.id, &current.id, &name, &perms, scope)

@@ -57,24 +57,8 @@ impl MemberRole {
     }
 }
 
-/// Which clients a custom role's permissions reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoleScope {
-    /// Every client of the provider.
-    All,
-    /// Only the clients the member is assigned to.
-    Assigned,
-}
-
-impl RoleScope {
-    /// The wire word.
-    pub fn name(self) -> &'static str {
-        match self {
-            RoleScope::All => "all",
-            RoleScope::Assigned => "assigned",
-        }
-    }
-}
+/// Which clients a custom role's permissions reach (the wire's closed set).
+pub use keyfleet_api::kinds::ProviderScope as RoleScope;
 
 /// Filters of the provider event log (all optional; the server's default range is the last
 /// 30 days).

@@ -172,24 +172,8 @@ impl PermissionSet {
     }
 }
 
-/// Which clients a member's permissions cover.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Every client of the provider.
-    All,
-    /// Only the clients the member is assigned to.
-    Assigned,
-}
-
-impl Scope {
-    /// The wire name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scope::All => "all",
-            Scope::Assigned => "assigned",
-        }
-    }
-}
+/// Which clients a member's permissions cover (the wire's closed set).
+pub use keyfleet_api::kinds::ProviderScope as Scope;
 
 /// Decisions only the owner or admins make. They are not in the permission catalog, so no custom
 /// role can hold them; [`ProviderRights::allows_action`] decides them.

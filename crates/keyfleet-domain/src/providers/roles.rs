@@ -41,12 +41,14 @@ impl Domain {
 
     fn parse_scope(scope: Option<&str>) -> Result<bool, DomainError> {
         match scope.map(str::trim) {
-            Some("all") => Ok(false),
-            None | Some("assigned") => Ok(true),
-            Some(other) => Err(DomainError::invalid(
-                "scope",
-                format!("Unknown scope \"{other}\". Choose all or assigned."),
-            )),
+            None => Ok(true),
+            Some(text) => match super::Scope::from_name(text) {
+                Some(scope) => Ok(scope == super::Scope::Assigned),
+                None => Err(DomainError::invalid(
+                    "scope",
+                    format!("Unknown scope \"{text}\". Choose all or assigned."),
+                )),
+            },
         }
     }
 
