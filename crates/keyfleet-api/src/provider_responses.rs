@@ -2,8 +2,8 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::kinds::{
-    Permission, PlanType, ProviderRole, ProviderScope, ProviderStatus, ProviderType, ProviderUserStatus,
-    ProviderUserType,
+    Permission, PlanType, ProviderRole, ProviderScope, ProviderStatus, ProviderType,
+    ProviderUserStatus, ProviderUserType,
 };
 use crate::orgs::Permissions;
 use serde::{Deserialize, Serialize};

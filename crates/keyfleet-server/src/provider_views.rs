@@ -2,7 +2,9 @@
 //! (shared/protocol/providers.md §4, §6), with Keyfleet's additions (docs/provider-api.md).
 
 use crate::org_views;
-use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, ProviderScope, ProviderType};
+use keyfleet_api::kinds::{
+    OrganizationUserStatus, OrganizationUserType, ProviderScope, ProviderType,
+};
 use keyfleet_api::org_responses::{ProfileOrganizationResponse, ProviderEventResponse};
 use keyfleet_api::provider_responses::{
     AdminProviderResponse, ProfileProviderResponse, ProviderClientResponse,
