@@ -2,7 +2,9 @@
 
 use crate::Failure;
 use clap::{Args, ValueEnum};
-use keyfleet_server::{Config, Limits, SmtpConfig, SmtpSecurity, TlsMode};
+use keyfleet_server::{
+    Config, FilesBackend, Limits, S3Addressing, S3Config, SmtpConfig, SmtpSecurity, TlsMode,
+};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -80,6 +82,47 @@ pub struct ServeArgs {
     /// Sender address of invitation mail, e.g. "Keyfleet <keyfleet@msp.example>".
     #[arg(long, env = "KEYFLEET_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// Store attachments and file Sends in this S3-compatible bucket (created beforehand), not
+    /// under the data directory: what several instances sharing one PostgreSQL need.
+    #[arg(
+        long,
+        env = "KEYFLEET_FILES_S3_BUCKET",
+        requires = "files_s3_access_key_id",
+        requires = "files_s3_secret_access_key"
+    )]
+    files_s3_bucket: Option<String>,
+    /// The S3 server's URL, e.g. http://minio:9000 (default: AWS's endpoint for the region).
+    #[arg(long, env = "KEYFLEET_FILES_S3_ENDPOINT", requires = "files_s3_bucket")]
+    files_s3_endpoint: Option<String>,
+    /// The region requests are signed for.
+    #[arg(long, env = "KEYFLEET_FILES_S3_REGION", default_value = "us-east-1")]
+    files_s3_region: String,
+    /// Keep the files under this key prefix (for a bucket shared with other data).
+    #[arg(long, env = "KEYFLEET_FILES_S3_PREFIX", requires = "files_s3_bucket")]
+    files_s3_prefix: Option<String>,
+    /// The S3 access key id.
+    #[arg(
+        long,
+        env = "KEYFLEET_FILES_S3_ACCESS_KEY_ID",
+        requires = "files_s3_bucket"
+    )]
+    files_s3_access_key_id: Option<String>,
+    /// The S3 secret access key. Prefer the environment variable to the flag.
+    #[arg(
+        long,
+        env = "KEYFLEET_FILES_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        requires = "files_s3_bucket"
+    )]
+    files_s3_secret_access_key: Option<String>,
+    /// Path-style URLs (endpoint/bucket/key), as MinIO, Ceph and most self-hosted servers
+    /// want; default: virtual-hosted (bucket.endpoint/key).
+    #[arg(
+        long,
+        env = "KEYFLEET_FILES_S3_PATH_STYLE",
+        requires = "files_s3_bucket"
+    )]
+    files_s3_path_style: bool,
     /// The operator's secret for `keyfleet admin …` (creating providers); without it the admin
     /// API is off. Prefer the environment variable to the flag.
     #[arg(long, env = "KEYFLEET_ADMIN_TOKEN", hide_env_values = true)]
@@ -147,7 +190,22 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
         admin_bind: args.admin_bind,
         limits: Limits::default(),
-        files: keyfleet_server::FilesBackend::Local,
+        files: match args.files_s3_bucket {
+            None => FilesBackend::Local,
+            Some(bucket) => FilesBackend::S3(S3Config {
+                endpoint: args.files_s3_endpoint,
+                region: args.files_s3_region,
+                bucket,
+                prefix: args.files_s3_prefix,
+                access_key_id: args.files_s3_access_key_id.unwrap_or_default(),
+                secret_access_key: args.files_s3_secret_access_key.unwrap_or_default().into(),
+                addressing: if args.files_s3_path_style {
+                    S3Addressing::Path
+                } else {
+                    S3Addressing::VirtualHosted
+                },
+            }),
+        },
         trusted_proxies: args
             .trusted_proxies
             .iter()

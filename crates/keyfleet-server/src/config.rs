@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use keyfleet_storage::files::{S3Addressing, S3Config};
+
 /// How the server speaks to clients.
 #[derive(Debug, Clone)]
 pub enum TlsMode {
@@ -96,11 +98,13 @@ impl Default for Limits {
 }
 
 /// Where attachments and file Sends are stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub enum FilesBackend {
     /// Under the data directory's `files/` (one instance, or a shared filesystem).
     #[default]
     Local,
+    /// In an S3-compatible bucket (several instances sharing one PostgreSQL); checked at start.
+    S3(S3Config),
 }
 
 /// Everything `keyfleet serve` needs.

@@ -20,7 +20,9 @@ mod state;
 mod tls;
 mod views;
 
-pub use config::{Config, FilesBackend, Limits, SmtpConfig, SmtpSecurity, TlsMode};
+pub use config::{
+    Config, FilesBackend, Limits, S3Addressing, S3Config, SmtpConfig, SmtpSecurity, TlsMode,
+};
 
 use conn::GuardAcceptor;
 use keyfleet_domain::{Domain, DomainSettings, SystemClock};
@@ -140,6 +142,11 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let files: Arc<dyn keyfleet_domain::files::FileStore> = match &config.files {
         FilesBackend::Local => Arc::new(
             keyfleet_storage::files::LocalFiles::open(config.data_dir.join("files"))
+                .await
+                .map_err(|e| ServerError::Config(e.to_string()))?,
+        ),
+        FilesBackend::S3(s3) => Arc::new(
+            keyfleet_storage::files::S3Files::connect(s3.clone())
                 .await
                 .map_err(|e| ServerError::Config(e.to_string()))?,
         ),

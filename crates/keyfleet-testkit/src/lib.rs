@@ -1,15 +1,18 @@
 //! keyfleet-testkit (dev-dependency only): start the real server over TLS on SQLite or on a
-//! throwaway PostgreSQL cluster, and drive the pinned official `bw` CLI against it.
+//! throwaway PostgreSQL cluster, and drive the pinned official `bw` CLI against it; start moto's
+//! S3-compatible server for the S3 file backend.
 //!
 //! Every test gets its own data directory or its own PostgreSQL database; no fixed ports, no
 //! shared state between tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
 mod bw;
+mod moto;
 mod postgres;
 mod smtp;
 
 pub use bw::{encode, Bw, BwOutput};
+pub use moto::{MotoServer, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY};
 pub use postgres::{pg_tool, PgDatabase};
 pub use smtp::{ReceivedMail, SmtpSink};
 

@@ -9,6 +9,7 @@ mod console;
 mod email_two_factor;
 mod errors;
 mod escalation;
+mod file_storage;
 mod import_export;
 mod org_matrix;
 mod org_rules;
