@@ -138,9 +138,7 @@ impl Domain {
             .as_ref()
             .and_then(|f| f.file_name.clone())
             .filter(|n| !n.is_empty())
-            .ok_or_else(|| {
-                DomainError::bad_request("File metadata is required for file sends.")
-            })?;
+            .ok_or_else(|| DomainError::bad_request("File metadata is required for file sends."))?;
         check_enc_string("fileName", &file_name, MAX_FILE_NAME_LEN)?;
         let file_id = FileId::new();
         let storage = self.settings.send_storage_per_user_bytes;
@@ -152,7 +150,11 @@ impl Domain {
         };
         let row = self
             .insert_new_send(caller, req, SendKind::File, |kept| {
-                let used: u64 = kept.iter().filter_map(SendFileData::of).map(|f| f.size).sum();
+                let used: u64 = kept
+                    .iter()
+                    .filter_map(SendFileData::of)
+                    .map(|f| f.size)
+                    .sum();
                 if used.saturating_add(len) > storage {
                     return Err(DomainError::bad_request("Not enough storage available."));
                 }

@@ -140,7 +140,10 @@ fn parse_request(req: &SendRequest, now: Timestamp) -> Result<SendContent, Domai
                 .text
                 .as_ref()
                 .ok_or_else(|| DomainError::invalid("text", "Text is required for text Sends."))?;
-            (opt_enc("text", text_model.text.as_ref())?, text_model.hidden)
+            (
+                opt_enc("text", text_model.text.as_ref())?,
+                text_model.hidden,
+            )
         }
         SendKind::File => (None, false),
     };
@@ -294,7 +297,10 @@ impl Domain {
         let file = if kind == SendKind::File {
             // Every Send the user keeps, those past their deletion date included (their files
             // are still stored until the sweep removes them).
-            let kept = self.store.sends(caller.user.id, Timestamp(i64::MIN)).await?;
+            let kept = self
+                .store
+                .sends(caller.user.id, Timestamp(i64::MIN))
+                .await?;
             file(&kept)?
         } else {
             None
@@ -495,11 +501,17 @@ impl Domain {
         let store = self.store.as_ref();
         let send_key = send.id.to_string();
         let now = self.now();
-        if let Err(retry_after_secs) = self.send_password_throttle.reserve(store, &send_key, now).await? {
+        if let Err(retry_after_secs) = self
+            .send_password_throttle
+            .reserve(store, &send_key, now)
+            .await?
+        {
             return Err(DomainError::RateLimited { retry_after_secs });
         }
         if let Err(retry_after_secs) = self.send_ip_throttle.reserve(store, ip, now).await? {
-            self.send_password_throttle.release(store, &send_key).await?;
+            self.send_password_throttle
+                .release(store, &send_key)
+                .await?;
             return Err(DomainError::RateLimited { retry_after_secs });
         }
         let verified = self
@@ -510,13 +522,17 @@ impl Domain {
             Ok(true) => {
                 // Released, not cleared: a recipient who knows the password does not reset the
                 // budget of someone guessing it.
-                self.send_password_throttle.release(store, &send_key).await?;
+                self.send_password_throttle
+                    .release(store, &send_key)
+                    .await?;
                 self.send_ip_throttle.release(store, ip).await?;
                 Ok(Ok(()))
             }
             Ok(false) => Ok(Err(SendAccessRefusal::PasswordInvalid)),
             Err(e) => {
-                self.send_password_throttle.release(store, &send_key).await?;
+                self.send_password_throttle
+                    .release(store, &send_key)
+                    .await?;
                 self.send_ip_throttle.release(store, ip).await?;
                 Err(e)
             }
@@ -540,7 +556,10 @@ impl Domain {
         let Some(send) = self.accessible_send(id).await? else {
             return Ok(Err(SendAccessRefusal::SendIdInvalid));
         };
-        if let Err(refusal) = self.check_send_password(&send, password_hash_b64, ip).await? {
+        if let Err(refusal) = self
+            .check_send_password(&send, password_hash_b64, ip)
+            .await?
+        {
             return Ok(Err(refusal));
         }
         let token = self.tokens.issue_purpose_token(
@@ -577,7 +596,10 @@ impl Domain {
             .accessible_send(id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if let Err(refusal) = self.check_send_password(&send, password_hash_b64, ip).await? {
+        if let Err(refusal) = self
+            .check_send_password(&send, password_hash_b64, ip)
+            .await?
+        {
             return Ok(Err(refusal));
         }
         Ok(Ok(self.count_access(id).await?))

@@ -125,5 +125,6 @@ pub trait SendStore: Send + Sync {
     ) -> Result<Option<SendRow>, StoreError>;
     /// Deletes every Send due for deletion at `now`, bumping their owners' revision dates;
     /// answers the ones deleted (their files are the caller's to remove).
-    async fn delete_sends_due(&self, now: Timestamp) -> Result<Vec<(SendId, SendKind)>, StoreError>;
+    async fn delete_sends_due(&self, now: Timestamp)
+        -> Result<Vec<(SendId, SendKind)>, StoreError>;
 }

@@ -19,8 +19,8 @@ use keyfleet_api::sends::{
     SendAccessErrorResponse, SendAccessRequest, SendAccessResponse, SendAccessTokenResponse,
     SendFileModel, SendRequest, SendResponse, SendTextModel,
 };
-use keyfleet_domain::sends::file::{readable_size, SendFileData};
 use keyfleet_api::ListResponse;
+use keyfleet_domain::sends::file::{readable_size, SendFileData};
 use keyfleet_domain::sends::{access_id, AccessedSend, SendAccessRefusal, SEND_ACCESS_TOKEN_SECS};
 use keyfleet_domain::store::{SendKind, SendRow};
 use keyfleet_domain::DomainError;
@@ -245,7 +245,10 @@ pub(crate) async fn send_access_grant(
             );
             return Ok((
                 StatusCode::TOO_MANY_REQUESTS,
-                [(axum::http::header::RETRY_AFTER, retry_after_secs.to_string())],
+                [(
+                    axum::http::header::RETRY_AFTER,
+                    retry_after_secs.to_string(),
+                )],
                 axum::Json(keyfleet_api::ErrorModel::new(message)),
             )
                 .into_response());
