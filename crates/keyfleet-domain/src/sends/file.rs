@@ -77,7 +77,7 @@ pub fn readable_size(size: u64) -> String {
 /// A size limit in the words of the official server's "Max file size is 500 MB.".
 fn limit_text(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MB", bytes / MIB)
     } else {
         readable_size(bytes)
