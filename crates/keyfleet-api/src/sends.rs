@@ -184,3 +184,32 @@ pub struct SendAccessErrorResponse {
     /// The precise refusal.
     pub send_access_error_type: String,
 }
+
+/// `POST /api/sends/file/v2` answer (`SendFileUploadDataResponseModel`, `object:
+/// "send-fileUpload"`): the new Send and where its file goes. With `fileUploadType` 0 (direct)
+/// the clients post the file to `/api/sends/{id}/file/{fileId}` and do not use `url`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SendFileUploadDataResponse {
+    /// The upload URL.
+    pub url: String,
+    /// 0: direct to this server (1 would be Azure).
+    pub file_upload_type: i32,
+    /// The Send as its owner sees it, with `file.id`.
+    pub send_response: SendResponse,
+    /// `"send-fileUpload"`.
+    pub object: String,
+}
+
+/// `POST /api/sends/access/file/{fileId}` answer (`SendFileDownloadDataResponseModel`,
+/// `object: "send-fileDownload"`): the URL the recipient fetches the encrypted file from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SendFileDownloadDataResponse {
+    /// The file id.
+    pub id: String,
+    /// Absolute, short-lived download URL (no authorization header needed).
+    pub url: String,
+    /// `"send-fileDownload"`.
+    pub object: String,
+}

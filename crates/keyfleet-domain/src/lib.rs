@@ -44,10 +44,19 @@ pub struct DomainSettings {
     pub ip_failures: Limit,
     /// Wrong second-factor codes allowed per account in the window.
     pub two_factor_failures: Limit,
+    /// Wrong Send passwords allowed per Send in the window.
+    pub send_password_failures: Limit,
+    /// Wrong Send passwords allowed per client IP in the window (all Sends together).
+    pub send_password_ip_failures: Limit,
+    /// Largest file a file Send may hold, in bytes (Bitwarden: 500 MiB).
+    pub send_file_max_bytes: u64,
+    /// Most bytes one user's file Sends may hold together.
+    pub send_storage_per_user_bytes: u64,
 }
 
 impl DomainSettings {
-    /// Production defaults: 10 failures per account and 50 per IP in 15 minutes.
+    /// Production defaults: 10 failures per account (and per Send password) and 50 per IP in
+    /// 15 minutes; file Sends up to 500 MiB each and 10 GiB per user.
     pub fn new(issuer: String) -> Self {
         DomainSettings {
             registration_open: true,
@@ -65,6 +74,16 @@ impl DomainSettings {
                 max_failures: 5,
                 window_secs: 15 * 60,
             },
+            send_password_failures: Limit {
+                max_failures: 10,
+                window_secs: 15 * 60,
+            },
+            send_password_ip_failures: Limit {
+                max_failures: 50,
+                window_secs: 15 * 60,
+            },
+            send_file_max_bytes: 500 * 1024 * 1024,
+            send_storage_per_user_bytes: 10 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -78,6 +97,10 @@ pub struct Domain {
     account_throttle: Throttle,
     ip_throttle: Throttle,
     two_factor_throttle: Throttle,
+    /// Wrong Send passwords per Send …
+    send_password_throttle: Throttle,
+    /// … and per client address.
+    send_ip_throttle: Throttle,
     /// Wrong master passwords on calls that re-check it (API key, ownership transfer, …).
     reverify_throttle: Throttle,
     /// Code mails per account: one a minute …
@@ -125,6 +148,8 @@ impl Domain {
             ip_throttle: Throttle::new("address", settings.ip_failures),
             two_factor_throttle: Throttle::new("two-step", settings.two_factor_failures),
             reverify_throttle: Throttle::new("reverify", settings.account_failures),
+            send_password_throttle: Throttle::new("send", settings.send_password_failures),
+            send_ip_throttle: Throttle::new("send-address", settings.send_password_ip_failures),
             mail_interval: Throttle::new(
                 "mail-minute",
                 Limit {

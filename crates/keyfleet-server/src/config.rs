@@ -80,6 +80,11 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Most client connections at once; further ones are closed as they are accepted.
     pub max_connections: usize,
+    /// Largest file Send, in bytes (Bitwarden: 500 MiB); its upload route takes bodies this
+    /// large (plus the multipart framing), every other route keeps its own limit.
+    pub send_file_max_bytes: u64,
+    /// Most bytes one user's file Sends may hold together.
+    pub send_storage_per_user_bytes: u64,
 }
 
 impl Default for Limits {
@@ -93,6 +98,8 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
             max_connections: 4096,
+            send_file_max_bytes: 500 * 1024 * 1024,
+            send_storage_per_user_bytes: 10 * 1024 * 1024 * 1024,
         }
     }
 }

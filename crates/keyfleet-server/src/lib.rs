@@ -135,6 +135,8 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let mut settings = DomainSettings::new(public_url.clone());
     settings.registration_open = !config.disable_registration;
     settings.unverified_registration = config.allow_unverified_registration;
+    settings.send_file_max_bytes = config.limits.send_file_max_bytes;
+    settings.send_storage_per_user_bytes = config.limits.send_storage_per_user_bytes;
     let clock: Arc<dyn keyfleet_domain::Clock> = match &config.clock {
         Some(manual) => Arc::new(manual.clone()),
         None => Arc::new(SystemClock),

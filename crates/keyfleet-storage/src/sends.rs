@@ -246,21 +246,30 @@ impl SendStore for SqlStore {
         rec.map(SendRow::try_from).transpose()
     }
 
-    async fn delete_sends_due(&self, now: Timestamp) -> Result<u64, StoreError> {
+    async fn delete_sends_due(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<(SendId, SendKind)>, StoreError> {
         const BUMP: &str = "UPDATE users SET revision_date = $1 \
             WHERE id IN (SELECT user_id FROM sends WHERE deletion_date <= $1)";
-        const DELETE: &str = "DELETE FROM sends WHERE deletion_date <= $1";
-        on_pool!(&self.pool, p => {
+        const DELETE: &str = "DELETE FROM sends WHERE deletion_date <= $1 RETURNING id, send_type";
+        let gone: Vec<(String, i32)> = on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(BUMP).bind(now.0).execute(&mut *tx).await.map_err(db)?;
-            let n = sqlx::query(DELETE)
+            let gone: Vec<(String, i32)> = sqlx::query_as(DELETE)
                 .bind(now.0)
-                .execute(&mut *tx)
+                .fetch_all(&mut *tx)
                 .await
-                .map_err(db)?
-                .rows_affected();
+                .map_err(db)?;
             tx.commit().await.map_err(db)?;
-            Ok(n)
-        })
+            gone
+        });
+        gone.into_iter()
+            .map(|(send_id, kind)| {
+                let kind = SendKind::from_code(kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("bad send type {kind}")))?;
+                Ok((id(&send_id)?, kind))
+            })
+            .collect()
     }
 }

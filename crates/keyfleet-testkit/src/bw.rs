@@ -99,6 +99,26 @@ impl Bw {
         self.env.push((key.into(), value.into()));
     }
 
+    /// A new, separate profile with this one's files copied: for a profile that is only
+    /// configured (never logged in, never received), a fresh stranger without paying for another
+    /// `bw config server` run.
+    pub fn copy_profile(&self) -> Bw {
+        let profile = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(self.profile.path()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), profile.path().join(entry.file_name())).unwrap();
+            }
+        }
+        Bw {
+            bin: self.bin.clone(),
+            ca: self.ca.clone(),
+            profile,
+            session: self.session.clone(),
+            env: self.env.clone(),
+        }
+    }
+
     /// Runs `bw ARGS`.
     pub fn run(&self, args: &[&str]) -> BwOutput {
         self.run_with_stdin(args, None)

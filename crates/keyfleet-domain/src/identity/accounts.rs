@@ -529,7 +529,18 @@ impl Domain {
         self.verify_master_password(&caller.user, client_hash)
             .await?;
         tracing::info!(user = %caller.user.id, "account deleted by its owner");
-        Ok(self.store.delete_user(caller.user.id).await?)
+        let file_sends: Vec<crate::ids::SendId> = self
+            .store
+            .sends(caller.user.id, crate::clock::Timestamp(i64::MIN))
+            .await?
+            .into_iter()
+            .filter(|s| s.kind == crate::sends::store::SendKind::File)
+            .map(|s| s.id)
+            .collect();
+        self.store.delete_user(caller.user.id).await?;
+        // Rows first (the cascade), files after.
+        self.remove_send_files(file_sends).await;
+        Ok(())
     }
 
     /// Another user's public key (needed to share keys with them). Any signed-in user may read

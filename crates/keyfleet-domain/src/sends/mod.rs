@@ -9,6 +9,7 @@
 //! `POST /api/sends/access`; the older `POST /api/sends/access/{accessId}` takes the password in
 //! its body. Both count one access, atomically, in the store.
 
+pub mod file;
 pub mod store;
 
 use crate::clock::Timestamp;
@@ -123,12 +124,6 @@ struct SendContent {
 fn parse_request(req: &SendRequest, now: Timestamp) -> Result<SendContent, DomainError> {
     let kind = SendKind::from_code(req.send_type)
         .ok_or_else(|| DomainError::invalid("type", "Unsupported Send type."))?;
-    if kind == SendKind::File {
-        return Err(DomainError::invalid(
-            "type",
-            "File Sends are not available on this server yet.",
-        ));
-    }
     let name = opt_enc("name", req.name.as_ref())?
         .ok_or_else(|| DomainError::invalid("name", "The Name field is required."))?;
     let notes = opt_enc("notes", req.notes.as_ref())?;
@@ -138,11 +133,20 @@ fn parse_request(req: &SendRequest, now: Timestamp) -> Result<SendContent, Domai
         .filter(|k| !k.is_empty())
         .ok_or_else(|| DomainError::invalid("key", "The Key field is required."))?;
     check_enc_string("key", key, MAX_KEY_LEN)?;
-    let text_model = req
-        .text
-        .as_ref()
-        .ok_or_else(|| DomainError::invalid("text", "Text is required for text Sends."))?;
-    let text = opt_enc("text", text_model.text.as_ref())?;
+    // A file Send's text is ignored (the official `ToSend` keeps only the file's name).
+    let (text, text_hidden) = match kind {
+        SendKind::Text => {
+            let text_model = req
+                .text
+                .as_ref()
+                .ok_or_else(|| DomainError::invalid("text", "Text is required for text Sends."))?;
+            (
+                opt_enc("text", text_model.text.as_ref())?,
+                text_model.hidden,
+            )
+        }
+        SendKind::File => (None, false),
+    };
     if let Some(max) = req.max_access_count {
         if max < 1 || max > i64::from(i32::MAX) {
             return Err(DomainError::invalid(
@@ -184,7 +188,7 @@ fn parse_request(req: &SendRequest, now: Timestamp) -> Result<SendContent, Domai
         name,
         notes,
         text,
-        text_hidden: text_model.hidden,
+        text_hidden,
         key: key.to_string(),
         max_access_count: req.max_access_count,
         expiration_date,
@@ -253,14 +257,30 @@ impl Domain {
             .ok_or(DomainError::NotFound)
     }
 
-    /// Creates a text Send.
+    /// Creates a text Send (file Sends come through [`Domain::create_file_send`]).
     pub async fn create_send(
         &self,
         caller: &Caller,
         req: &SendRequest,
     ) -> Result<SendRow, DomainError> {
+        self.insert_new_send(caller, req, SendKind::Text, |_| Ok(None))
+            .await
+    }
+
+    /// Checks and stores a new Send of `kind`; `file` gives the file metadata (checked after
+    /// the request and the policies, so a refused Send reveals nothing about storage).
+    async fn insert_new_send(
+        &self,
+        caller: &Caller,
+        req: &SendRequest,
+        kind: SendKind,
+        file: impl FnOnce(&[SendRow]) -> Result<Option<String>, DomainError>,
+    ) -> Result<SendRow, DomainError> {
         let now = self.now();
         let content = parse_request(req, now)?;
+        if content.kind != kind {
+            return Err(DomainError::bad_request("Invalid content."));
+        }
         if let Some(exp) = content.expiration_date {
             if exp <= now.plus_secs(DATE_SLACK_SECS) {
                 return Err(DomainError::bad_request(
@@ -274,6 +294,17 @@ impl Domain {
                 "You can keep at most {MAX_SENDS_PER_USER} Sends. Delete some and try again."
             )));
         }
+        let file = if kind == SendKind::File {
+            // Every Send the user keeps, those past their deletion date included (their files
+            // are still stored until the sweep removes them).
+            let kept = self
+                .store
+                .sends(caller.user.id, Timestamp(i64::MIN))
+                .await?;
+            file(&kept)?
+        } else {
+            None
+        };
         let password_hash = match password_change(req, None)? {
             PasswordChange::Set(client_hash) => Some(self.hasher.hash(client_hash).await?),
             PasswordChange::Keep | PasswordChange::Clear => None,
@@ -286,7 +317,7 @@ impl Domain {
             notes: content.notes,
             text: content.text,
             text_hidden: content.text_hidden,
-            file: None,
+            file,
             key: content.key,
             password_hash,
             max_access_count: content.max_access_count,
@@ -362,22 +393,31 @@ impl Domain {
         Ok(row)
     }
 
-    /// Deletes one of the caller's Sends (allowed whatever the policies say).
+    /// Deletes one of the caller's Sends (allowed whatever the policies say), then its file.
     pub async fn delete_send(&self, caller: &Caller, id: SendId) -> Result<(), DomainError> {
-        if self
+        if !self
             .store
             .delete_send(caller.user.id, id, self.now())
             .await?
         {
-            Ok(())
-        } else {
-            Err(DomainError::NotFound)
+            return Err(DomainError::NotFound);
         }
+        self.remove_send_files(vec![id]).await;
+        Ok(())
     }
 
-    /// Deletes every Send past its deletion date (the periodic job); answers how many.
+    /// Deletes every Send past its deletion date (the periodic job), then their files; answers
+    /// how many.
     pub async fn delete_sends_due(&self) -> Result<u64, DomainError> {
-        Ok(self.store.delete_sends_due(self.now()).await?)
+        let gone = self.store.delete_sends_due(self.now()).await?;
+        let n = gone.len() as u64;
+        let files: Vec<SendId> = gone
+            .into_iter()
+            .filter(|(_, kind)| *kind == SendKind::File)
+            .map(|(id, _)| id)
+            .collect();
+        self.remove_send_files(files).await;
+        Ok(n)
     }
 
     /// Refuses creating or editing a Send when an organization the caller belongs to (other
@@ -432,17 +472,25 @@ impl Domain {
             return Ok(None);
         };
         if send.deletion_date <= now {
-            self.store.delete_send(send.user_id, send.id, now).await?;
+            if self.store.delete_send(send.user_id, send.id, now).await? {
+                self.remove_send_files(vec![send.id]).await;
+            }
             return Ok(None);
         }
-        Ok(send.accessible_at(now).then_some(send))
+        // A file Send whose file never arrived opens for nobody.
+        let uploaded = send.kind != SendKind::File
+            || file::SendFileData::of(&send).is_some_and(|f| f.validated);
+        Ok((uploaded && send.accessible_at(now)).then_some(send))
     }
 
-    /// Checks `password_hash_b64` against a protected Send; `Ok(())` for an open one.
+    /// Checks `password_hash_b64` against a protected Send; `Ok(())` for an open one. Each
+    /// try is counted before it is judged, per Send and per client address (`ip`), so guessing
+    /// is refused (`RateLimited`) after a few wrong passwords; a right one gives its hits back.
     async fn check_send_password(
         &self,
         send: &SendRow,
         given: Option<&str>,
+        ip: &str,
     ) -> Result<Result<(), SendAccessRefusal>, DomainError> {
         let Some(stored) = &send.password_hash else {
             return Ok(Ok(()));
@@ -450,14 +498,44 @@ impl Domain {
         let Some(given) = given else {
             return Ok(Err(SendAccessRefusal::PasswordRequired));
         };
-        if self
-            .hasher
-            .verify(Some(stored.clone()), given.to_string())
+        let store = self.store.as_ref();
+        let send_key = send.id.to_string();
+        let now = self.now();
+        if let Err(retry_after_secs) = self
+            .send_password_throttle
+            .reserve(store, &send_key, now)
             .await?
         {
-            Ok(Ok(()))
-        } else {
-            Ok(Err(SendAccessRefusal::PasswordInvalid))
+            return Err(DomainError::RateLimited { retry_after_secs });
+        }
+        if let Err(retry_after_secs) = self.send_ip_throttle.reserve(store, ip, now).await? {
+            self.send_password_throttle
+                .release(store, &send_key)
+                .await?;
+            return Err(DomainError::RateLimited { retry_after_secs });
+        }
+        let verified = self
+            .hasher
+            .verify(Some(stored.clone()), given.to_string())
+            .await;
+        match verified {
+            Ok(true) => {
+                // Released, not cleared: a recipient who knows the password does not reset the
+                // budget of someone guessing it.
+                self.send_password_throttle
+                    .release(store, &send_key)
+                    .await?;
+                self.send_ip_throttle.release(store, ip).await?;
+                Ok(Ok(()))
+            }
+            Ok(false) => Ok(Err(SendAccessRefusal::PasswordInvalid)),
+            Err(e) => {
+                self.send_password_throttle
+                    .release(store, &send_key)
+                    .await?;
+                self.send_ip_throttle.release(store, ip).await?;
+                Err(e)
+            }
         }
     }
 
@@ -467,6 +545,7 @@ impl Domain {
         &self,
         access_id: Option<&str>,
         password_hash_b64: Option<&str>,
+        ip: &str,
     ) -> Result<Result<String, SendAccessRefusal>, DomainError> {
         let Some(access_id) = access_id else {
             return Ok(Err(SendAccessRefusal::SendIdRequired));
@@ -477,7 +556,10 @@ impl Domain {
         let Some(send) = self.accessible_send(id).await? else {
             return Ok(Err(SendAccessRefusal::SendIdInvalid));
         };
-        if let Err(refusal) = self.check_send_password(&send, password_hash_b64).await? {
+        if let Err(refusal) = self
+            .check_send_password(&send, password_hash_b64, ip)
+            .await?
+        {
             return Ok(Err(refusal));
         }
         let token = self.tokens.issue_purpose_token(
@@ -507,24 +589,34 @@ impl Domain {
         &self,
         access_id: &str,
         password_hash_b64: Option<&str>,
+        ip: &str,
     ) -> Result<Result<AccessedSend, SendAccessRefusal>, DomainError> {
         let id = parse_access_id(access_id).ok_or(DomainError::NotFound)?;
         let send = self
             .accessible_send(id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if let Err(refusal) = self.check_send_password(&send, password_hash_b64).await? {
+        if let Err(refusal) = self
+            .check_send_password(&send, password_hash_b64, ip)
+            .await?
+        {
             return Ok(Err(refusal));
         }
         Ok(Ok(self.count_access(id).await?))
     }
 
+    /// A recipient opens the Send: a text Send's access is counted now; a file Send's is
+    /// counted when the file's download URL is asked for (as on the official server), and one
+    /// whose file was never uploaded opens for nobody.
     async fn count_access(&self, id: SendId) -> Result<AccessedSend, DomainError> {
-        let send = self
-            .store
-            .record_send_access(id, self.now())
-            .await?
-            .ok_or(DomainError::NotFound)?;
+        let send = match self.accessible_send(id).await? {
+            Some(send) if send.kind == SendKind::File => send,
+            _ => self
+                .store
+                .record_send_access(id, self.now())
+                .await?
+                .ok_or(DomainError::NotFound)?,
+        };
         let creator_email = if send.hide_email {
             None
         } else {

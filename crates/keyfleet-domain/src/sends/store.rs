@@ -124,6 +124,7 @@ pub trait SendStore: Send + Sync {
         now: Timestamp,
     ) -> Result<Option<SendRow>, StoreError>;
     /// Deletes every Send due for deletion at `now`, bumping their owners' revision dates;
-    /// answers how many.
-    async fn delete_sends_due(&self, now: Timestamp) -> Result<u64, StoreError>;
+    /// answers the ones deleted (their files are the caller's to remove).
+    async fn delete_sends_due(&self, now: Timestamp)
+        -> Result<Vec<(SendId, SendKind)>, StoreError>;
 }

@@ -370,6 +370,7 @@ async fn token(
                 &app,
                 form.send_id.as_deref(),
                 form.password_hash_b64.as_deref(),
+                &ip,
             )
             .await
         }

@@ -3,8 +3,10 @@
 //! the current clients) or with the password in the body (`POST /api/sends/access/{accessId}`,
 //! older clients).
 
+mod files;
+
 use crate::error::{ApiError, IdentityError};
-use crate::extract::{bearer, Authed, Json};
+use crate::extract::{bearer, Authed, ClientIp, Json};
 use crate::routes::path_id;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Path, State};
@@ -15,9 +17,10 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use keyfleet_api::sends::{
     SendAccessErrorResponse, SendAccessRequest, SendAccessResponse, SendAccessTokenResponse,
-    SendRequest, SendResponse, SendTextModel,
+    SendFileModel, SendRequest, SendResponse, SendTextModel,
 };
 use keyfleet_api::ListResponse;
+use keyfleet_domain::sends::file::{readable_size, SendFileData};
 use keyfleet_domain::sends::{access_id, AccessedSend, SendAccessRefusal, SEND_ACCESS_TOKEN_SECS};
 use keyfleet_domain::store::{SendKind, SendRow};
 use keyfleet_domain::DomainError;
@@ -33,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sends/{id}/remove-auth", put(remove_send_password))
         .route("/api/sends/access", post(access_send))
         .route("/api/sends/access/{access_id}", post(access_send_legacy))
+        .merge(files::routes())
 }
 
 /// `AuthType` as the clients read it: 1 password, 2 none.
@@ -42,6 +46,16 @@ fn auth_type(s: &SendRow) -> i32 {
     } else {
         2
     }
+}
+
+/// A file Send's file as owners and recipients see it (`SendFileModel`).
+fn file_of(s: &SendRow) -> Option<SendFileModel> {
+    SendFileData::of(s).map(|f| SendFileModel {
+        id: Some(f.id),
+        file_name: Some(f.file_name),
+        size: Some(f.size.to_string()),
+        size_name: Some(readable_size(f.size)),
+    })
 }
 
 fn text_of(s: &SendRow) -> Option<SendTextModel> {
@@ -61,7 +75,7 @@ pub(crate) fn send_response(s: &SendRow) -> SendResponse {
         name: s.name.clone(),
         notes: s.notes.clone(),
         text: text_of(s),
-        file: None,
+        file: file_of(s),
         key: s.key.clone(),
         max_access_count: s.max_access_count,
         access_count: s.access_count,
@@ -85,7 +99,7 @@ fn access_response(a: &AccessedSend) -> SendAccessResponse {
         auth_type: auth_type(s),
         name: s.name.clone(),
         text: text_of(s),
-        file: None,
+        file: file_of(s),
         expiration_date: s.expiration_date.map(|t| t.to_iso()),
         creator_identifier: a.creator_email.clone(),
         object: "send-access".into(),
@@ -159,7 +173,7 @@ async fn delete_send(
 
 /// The bearer of `POST /api/sends/access`: a Send access token, not a user's (those have
 /// another audience and open no Send). A missing one is a 401 like any missing token.
-struct SendAccessBearer(String);
+pub(crate) struct SendAccessBearer(pub(crate) String);
 
 impl FromRequestParts<AppState> for SendAccessBearer {
     type Rejection = ApiError;
@@ -183,24 +197,28 @@ async fn access_send(
 /// wrong password is a 400 (the older clients then ask for it), as on the official server.
 async fn access_send_legacy(
     State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
     Path(access_id): Path<String>,
     Json(body): Json<SendAccessRequest>,
 ) -> Result<axum::Json<SendAccessResponse>, ApiError> {
     let password = body.password;
     match app
         .domain
-        .access_send_legacy(&access_id, password.as_deref())
+        .access_send_legacy(&access_id, password.as_deref(), &ip)
         .await?
     {
         Ok(accessed) => Ok(axum::Json(access_response(&accessed))),
-        Err(SendAccessRefusal::PasswordRequired) => Err(ApiError(DomainError::invalid(
-            "password",
-            "Password is required.",
-        ))),
-        Err(_) => Err(ApiError(DomainError::invalid(
-            "password",
-            "Invalid password.",
-        ))),
+        Err(refusal) => Err(legacy_refusal(refusal)),
+    }
+}
+
+/// A legacy access call's password refusal: a 400 the older clients answer by asking for it.
+pub(crate) fn legacy_refusal(refusal: SendAccessRefusal) -> ApiError {
+    match refusal {
+        SendAccessRefusal::PasswordRequired => {
+            ApiError(DomainError::invalid("password", "Password is required."))
+        }
+        _ => ApiError(DomainError::invalid("password", "Invalid password.")),
     }
 }
 
@@ -211,13 +229,32 @@ pub(crate) async fn send_access_grant(
     app: &AppState,
     send_id: Option<&str>,
     password_hash_b64: Option<&str>,
+    ip: &str,
 ) -> Result<Response, IdentityError> {
     let refusal = match app
         .domain
-        .send_access_token(send_id, password_hash_b64)
-        .await?
+        .send_access_token(send_id, password_hash_b64, ip)
+        .await
     {
-        Ok(token) => {
+        // Too many wrong passwords: the answer of the official server's rate limit on
+        // `/connect/token` (a 429 with its error model and `Retry-After`).
+        Err(DomainError::RateLimited { retry_after_secs }) => {
+            let message = format!(
+                "Slow down! Too many requests. Try again in {}m.",
+                retry_after_secs.div_ceil(60)
+            );
+            return Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(
+                    axum::http::header::RETRY_AFTER,
+                    retry_after_secs.to_string(),
+                )],
+                axum::Json(keyfleet_api::ErrorModel::new(message)),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e.into()),
+        Ok(Ok(token)) => {
             return Ok(axum::Json(SendAccessTokenResponse {
                 access_token: token,
                 expires_in: SEND_ACCESS_TOKEN_SECS,
@@ -226,7 +263,7 @@ pub(crate) async fn send_access_grant(
             })
             .into_response())
         }
-        Err(refusal) => refusal,
+        Ok(Err(refusal)) => refusal,
     };
     let (error, kind, description) = match refusal {
         SendAccessRefusal::SendIdRequired => (

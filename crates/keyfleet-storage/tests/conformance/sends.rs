@@ -92,7 +92,7 @@ async fn sends_round_trip_are_scoped_to_their_owner_and_count_accesses_atomicall
             .unwrap()
             .iter()
             .all(|r| r.id != due.id));
-        assert_eq!(s.delete_sends_due(Timestamp(3_000)).await.unwrap(), 1);
+        assert_eq!(s.delete_sends_due(Timestamp(3_000)).await.unwrap().len(), 1);
         assert!(s.send_unscoped_for_access(due.id).await.unwrap().is_none());
         assert_eq!(s.send_count(alice.id).await.unwrap(), 2);
         assert!(s.delete_send(alice.id, open.id, now).await.unwrap());
