@@ -44,12 +44,21 @@ pub struct DomainSettings {
     pub ip_failures: Limit,
     /// Wrong second-factor codes allowed per account in the window.
     pub two_factor_failures: Limit,
+    /// Attachment sizes and storage totals.
+    pub attachments: vault::attachments::AttachmentLimits,
+    /// The URL attachments are downloaded from (a signed `token` is added as its query).
+    pub attachment_download_url: String,
 }
 
 impl DomainSettings {
     /// Production defaults: 10 failures per account and 50 per IP in 15 minutes.
     pub fn new(issuer: String) -> Self {
         DomainSettings {
+            attachments: vault::attachments::AttachmentLimits::default(),
+            attachment_download_url: format!(
+                "{}/api/ciphers/attachment/download",
+                issuer.trim_end_matches('/')
+            ),
             registration_open: true,
             unverified_registration: false,
             issuer,

@@ -78,6 +78,12 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Most client connections at once; further ones are closed as they are accepted.
     pub max_connections: usize,
+    /// Largest attachment, in bytes (the official server's 500 MiB).
+    pub max_attachment_bytes: i64,
+    /// Attachment storage of one user's personal items, in bytes (1 GiB, as a premium plan).
+    pub attachment_storage_per_user: i64,
+    /// Attachment storage of one organization's items, in bytes (1 GiB).
+    pub attachment_storage_per_org: i64,
 }
 
 impl Default for Limits {
@@ -91,6 +97,9 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
             max_connections: 4096,
+            max_attachment_bytes: 500 * 1024 * 1024,
+            attachment_storage_per_user: 1024 * 1024 * 1024,
+            attachment_storage_per_org: 1024 * 1024 * 1024,
         }
     }
 }

@@ -155,6 +155,11 @@ pub async fn spawn_server_for_browser(backend: Backend) -> TestServer {
 }
 
 impl TestServer {
+    /// The server's data directory (its stored files are under `files/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     /// Stops the server and closes its database before the database is dropped.
     pub async fn stop(self) {
         let TestServer {

@@ -529,7 +529,9 @@ impl Domain {
         self.verify_master_password(&caller.user, client_hash)
             .await?;
         tracing::info!(user = %caller.user.id, "account deleted by its owner");
-        Ok(self.store.delete_user(caller.user.id).await?)
+        self.store.delete_user(caller.user.id).await?;
+        self.delete_queued_files().await;
+        Ok(())
     }
 
     /// Another user's public key (needed to share keys with them). Any signed-in user may read
