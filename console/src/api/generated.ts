@@ -14,7 +14,7 @@ export enum ProductTierType { "Free" = 0, "Families" = 1, "Teams" = 2, "Enterpri
 
 export enum PolicyType { "TwoFactorAuthentication" = 0, "MasterPassword" = 1, "PasswordGenerator" = 2, "SingleOrg" = 3, "RequireSso" = 4, "PersonalOwnership" = 5, "DisableSend" = 6, "SendOptions" = 7, "ResetPassword" = 8, "MaximumVaultTimeout" = 9, "DisablePersonalVaultExport" = 10, "ActivateAutofill" = 11 }
 
-export enum EventType { "UserClientExportedVault" = 1007, "CipherCreated" = 1100, "CipherUpdated" = 1101, "CipherDeleted" = 1102, "CipherShared" = 1105, "CipherUpdatedCollections" = 1106, "CipherClientViewed" = 1107, "CipherClientToggledPasswordVisible" = 1108, "CipherClientToggledHiddenFieldVisible" = 1109, "CipherClientToggledCardCodeVisible" = 1110, "CipherClientCopiedPassword" = 1111, "CipherClientCopiedHiddenField" = 1112, "CipherClientCopiedCardCode" = 1113, "CipherClientAutofilled" = 1114, "CipherSoftDeleted" = 1115, "CipherRestored" = 1116, "CipherClientToggledCardNumberVisible" = 1117, "CipherClientToggledTotpSeedVisible" = 1118, "CollectionCreated" = 1300, "CollectionUpdated" = 1301, "CollectionDeleted" = 1302, "GroupCreated" = 1400, "GroupUpdated" = 1401, "GroupDeleted" = 1402, "OrganizationUserInvited" = 1500, "OrganizationUserConfirmed" = 1501, "OrganizationUserUpdated" = 1502, "OrganizationUserRemoved" = 1503, "OrganizationUserUpdatedGroups" = 1504, "OrganizationUserRevoked" = 1511, "OrganizationUserRestored" = 1512, "OrganizationUserLeft" = 1516, "OrganizationUpdated" = 1600, "OrganizationClientExportedVault" = 1602, "OrganizationVaultAccessed" = 1603, "PolicyUpdated" = 1700, "ProviderUserInvited" = 1800, "ProviderUserConfirmed" = 1801, "ProviderUserUpdated" = 1802, "ProviderUserRemoved" = 1803, "ProviderRoleCreated" = 1850, "ProviderRoleUpdated" = 1851, "ProviderRoleDeleted" = 1852, "ProviderUserSuspended" = 1853, "ProviderUserRestored" = 1854, "ProviderOwnershipTransferred" = 1855, "ProviderClientAssigned" = 1856, "ProviderUpdated" = 1857, "ProviderSetUp" = 1858, "ProviderClientUnassigned" = 1859, "ProviderOrganizationCreated" = 1900, "ProviderOrganizationAdded" = 1901, "ProviderOrganizationRemoved" = 1902, "ProviderOrganizationVaultAccessed" = 1903, "ProviderOrganizationUpdated" = 1904 }
+export enum EventType { "UserClientExportedVault" = 1007, "CipherCreated" = 1100, "CipherUpdated" = 1101, "CipherDeleted" = 1102, "CipherAttachmentCreated" = 1103, "CipherAttachmentDeleted" = 1104, "CipherShared" = 1105, "CipherUpdatedCollections" = 1106, "CipherClientViewed" = 1107, "CipherClientToggledPasswordVisible" = 1108, "CipherClientToggledHiddenFieldVisible" = 1109, "CipherClientToggledCardCodeVisible" = 1110, "CipherClientCopiedPassword" = 1111, "CipherClientCopiedHiddenField" = 1112, "CipherClientCopiedCardCode" = 1113, "CipherClientAutofilled" = 1114, "CipherSoftDeleted" = 1115, "CipherRestored" = 1116, "CipherClientToggledCardNumberVisible" = 1117, "CipherClientToggledTotpSeedVisible" = 1118, "CollectionCreated" = 1300, "CollectionUpdated" = 1301, "CollectionDeleted" = 1302, "GroupCreated" = 1400, "GroupUpdated" = 1401, "GroupDeleted" = 1402, "OrganizationUserInvited" = 1500, "OrganizationUserConfirmed" = 1501, "OrganizationUserUpdated" = 1502, "OrganizationUserRemoved" = 1503, "OrganizationUserUpdatedGroups" = 1504, "OrganizationUserRevoked" = 1511, "OrganizationUserRestored" = 1512, "OrganizationUserLeft" = 1516, "OrganizationUpdated" = 1600, "OrganizationClientExportedVault" = 1602, "OrganizationVaultAccessed" = 1603, "PolicyUpdated" = 1700, "ProviderUserInvited" = 1800, "ProviderUserConfirmed" = 1801, "ProviderUserUpdated" = 1802, "ProviderUserRemoved" = 1803, "ProviderRoleCreated" = 1850, "ProviderRoleUpdated" = 1851, "ProviderRoleDeleted" = 1852, "ProviderUserSuspended" = 1853, "ProviderUserRestored" = 1854, "ProviderOwnershipTransferred" = 1855, "ProviderClientAssigned" = 1856, "ProviderUpdated" = 1857, "ProviderSetUp" = 1858, "ProviderClientUnassigned" = 1859, "ProviderOrganizationCreated" = 1900, "ProviderOrganizationAdded" = 1901, "ProviderOrganizationRemoved" = 1902, "ProviderOrganizationVaultAccessed" = 1903, "ProviderOrganizationUpdated" = 1904 }
 
 export enum ProviderUserStatus { "Invited" = 0, "Accepted" = 1, "Confirmed" = 2 }
 
@@ -1691,7 +1691,92 @@ archivedDate?: string | null,
 /**
  * The acting user id the client encrypted for.
  */
-encryptedFor: string | null, };
+encryptedFor: string | null, 
+/**
+ * The item's attachments' names and keys by attachment id, which the clients send with
+ * every save and re-encrypt when the item moves into an organization.
+ */
+attachments2?: { [key in string]?: AttachmentMetadataRequest } | null, };
+
+export type AttachmentMetadataRequest = { 
+/**
+ * EncString of the file's name.
+ */
+fileName: string | null, 
+/**
+ * EncString of the file's key.
+ */
+key: string | null, };
+
+export type AttachmentRequest = { 
+/**
+ * The file's own key, wrapped with the item key (or the user/org key): EncString.
+ */
+key: string, 
+/**
+ * The file's name: EncString.
+ */
+fileName: string, 
+/**
+ * Bytes of the encrypted file the client will upload.
+ */
+fileSize: number, 
+/**
+ * Sent by the admin console: act with the right to manage every item of the organization.
+ */
+adminRequest: boolean, 
+/**
+ * The client's revision date of the item (refused when older than the stored one).
+ */
+lastKnownRevisionDate: string | null, };
+
+export type AttachmentResponse = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Download link (carries a short-lived signed token).
+ */
+url: string, 
+/**
+ * EncString.
+ */
+fileName: string, 
+/**
+ * EncString.
+ */
+key: string, 
+/**
+ * Bytes, as a string (the official server sends a string).
+ */
+size: string, 
+/**
+ * Human-readable size, the way the official server writes it ("200 KB", "19.53 MB").
+ */
+sizeName: string, 
+/**
+ * Always `"attachment"`.
+ */
+object: string, };
+
+export type AttachmentUploadDataHead = { 
+/**
+ * Always `"attachment-fileUpload"`.
+ */
+object: string, 
+/**
+ * The new attachment's id, which names the upload URL.
+ */
+attachmentId: string, 
+/**
+ * Where to upload (the clients post Direct uploads to their own API path instead).
+ */
+url: string, 
+/**
+ * 0 Direct (a multipart POST to this server), 1 Azure.
+ */
+fileUploadType: number, };
 
 export type CipherLoginRequest = { 
 /**

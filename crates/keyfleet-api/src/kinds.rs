@@ -234,6 +234,10 @@ numbered! {
         CipherUpdated = 1101,
         /// An item was deleted for good.
         CipherDeleted = 1102,
+        /// A file was attached to an item.
+        CipherAttachmentCreated = 1103,
+        /// An item's attachment was deleted.
+        CipherAttachmentDeleted = 1104,
         /// A personal item moved into the organization.
         CipherShared = 1105,
         /// An item's collections changed.

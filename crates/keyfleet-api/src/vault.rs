@@ -87,6 +87,22 @@ pub struct CipherRequest {
     /// The acting user id the client encrypted for.
     #[serde(default)]
     pub encrypted_for: Option<String>,
+    /// The item's attachments' names and keys by attachment id, which the clients send with
+    /// every save and re-encrypt when the item moves into an organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments2: Option<std::collections::BTreeMap<String, AttachmentMetadataRequest>>,
+}
+
+/// One entry of a cipher request's `attachments2` (`AttachmentRequestModel` without a size).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentMetadataRequest {
+    /// EncString of the file's name.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// EncString of the file's key.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// A login item's `login` object as the client sends it (`CipherRequest::login` stays free
@@ -246,4 +262,62 @@ pub struct CipherPermissionsResponse {
     pub delete: bool,
     /// May restore it from the trash.
     pub restore: bool,
+}
+
+/// `AttachmentRequestModel`: what the clients send to `POST /api/ciphers/{id}/attachment/v2`
+/// before uploading the file (`cipher-file-upload.service.ts`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentRequest {
+    /// The file's own key, wrapped with the item key (or the user/org key): EncString.
+    pub key: String,
+    /// The file's name: EncString.
+    pub file_name: String,
+    /// Bytes of the encrypted file the client will upload.
+    #[ts(type = "number")]
+    pub file_size: i64,
+    /// Sent by the admin console: act with the right to manage every item of the organization.
+    #[serde(default)]
+    pub admin_request: bool,
+    /// The client's revision date of the item (refused when older than the stored one).
+    #[serde(default)]
+    pub last_known_revision_date: Option<String>,
+}
+
+/// `AttachmentResponseModel` (`object: "attachment"`): in items' `attachments` and as the
+/// answer of `GET /api/ciphers/{id}/attachment/{attachmentId}`, whose `url` the clients then
+/// fetch without a bearer token.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentResponse {
+    /// Id.
+    pub id: String,
+    /// Download link (carries a short-lived signed token).
+    pub url: String,
+    /// EncString.
+    pub file_name: String,
+    /// EncString.
+    pub key: String,
+    /// Bytes, as a string (the official server sends a string).
+    pub size: String,
+    /// Human-readable size, the way the official server writes it ("200 KB", "19.53 MB").
+    pub size_name: String,
+    /// Always `"attachment"`.
+    pub object: String,
+}
+
+/// `AttachmentUploadDataResponseModel` (`object: "attachment-fileUpload"`) without its item:
+/// the server writes `cipherResponse`/`cipherMiniResponse` after these fields, from the stored
+/// item JSON.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentUploadDataHead {
+    /// Always `"attachment-fileUpload"`.
+    pub object: String,
+    /// The new attachment's id, which names the upload URL.
+    pub attachment_id: String,
+    /// Where to upload (the clients post Direct uploads to their own API path instead).
+    pub url: String,
+    /// 0 Direct (a multipart POST to this server), 1 Azure.
+    pub file_upload_type: i32,
 }

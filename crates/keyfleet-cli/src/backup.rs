@@ -1,5 +1,5 @@
-//! `keyfleet backup`: an online, consistent copy of the SQLite database (the server may keep
-//! running). PostgreSQL is backed up with `pg_dump` (README).
+//! `keyfleet backup`: an online, consistent copy of the SQLite database and the stored files
+//! (attachments) beside it (the server may keep running). PostgreSQL is backed up with `pg_dump` (README).
 
 use crate::Failure;
 use clap::Args;
@@ -25,12 +25,15 @@ pub async fn run(args: BackupArgs) -> Result<(), Failure> {
             args.data_dir.join("keyfleet.sqlite3").display()
         )
     });
-    keyfleet_server::backup(&url, &args.out)
+    let files = args.data_dir.join("files");
+    keyfleet_server::backup(&url, &args.out, Some(&files))
         .await
         .map_err(Failure::usage)?;
     eprintln!(
-        "Backup written to {} (restore: stop the server, put it in place of keyfleet.sqlite3).",
-        args.out.display()
+        "Backup written to {} and the stored files to {} (restore: stop the server, put them in \
+         place of keyfleet.sqlite3 and files/).",
+        args.out.display(),
+        keyfleet_server::backup_files_dir(&args.out).display()
     );
     Ok(())
 }

@@ -32,6 +32,23 @@ pub struct ServeArgs {
     /// Directory for the SQLite file and generated TLS material.
     #[arg(long, env = "KEYFLEET_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
+    /// Largest attachment, in MiB.
+    #[arg(long, env = "KEYFLEET_MAX_ATTACHMENT_MIB", default_value_t = 500)]
+    max_attachment_mib: u32,
+    /// Attachment storage of one user's personal items, in MiB.
+    #[arg(
+        long,
+        env = "KEYFLEET_ATTACHMENT_STORAGE_PER_USER_MIB",
+        default_value_t = 1024
+    )]
+    attachment_storage_per_user_mib: u32,
+    /// Attachment storage of one organization's items, in MiB.
+    #[arg(
+        long,
+        env = "KEYFLEET_ATTACHMENT_STORAGE_PER_ORG_MIB",
+        default_value_t = 1024
+    )]
+    attachment_storage_per_org_mib: u32,
     /// `sqlite://…` or `postgres://…` (default: SQLite in the data directory).
     #[arg(long, env = "KEYFLEET_DATABASE_URL")]
     database_url: Option<String>,
@@ -189,7 +206,16 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         smtp,
         admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
         admin_bind: args.admin_bind,
-        limits: Limits::default(),
+        limits: Limits {
+            max_attachment_bytes: i64::from(args.max_attachment_mib) * 1024 * 1024,
+            attachment_storage_per_user: i64::from(args.attachment_storage_per_user_mib)
+                * 1024
+                * 1024,
+            attachment_storage_per_org: i64::from(args.attachment_storage_per_org_mib)
+                * 1024
+                * 1024,
+            ..Limits::default()
+        },
         files: match args.files_s3_bucket {
             None => FilesBackend::Local,
             Some(bucket) => FilesBackend::S3(S3Config {

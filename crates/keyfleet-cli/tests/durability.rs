@@ -266,6 +266,26 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli(backend: Backend) {
     for name in ["Router", "Firewall", "NAS"] {
         s.create_login(name, "admin", "pw").await.unwrap();
     }
+    // An attachment on the router, made by the stock CLI.
+    let config_file = dir.path().join("router.conf");
+    let config_bytes: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&config_file, &config_bytes).unwrap();
+    let router_id = tokio::task::block_in_place(|| {
+        let mut bw = keyfleet_testkit::Bw::new(&original);
+        bw.login(email, PASSWORD);
+        let items = bw.json(&["list", "items", "--search", "Router"]);
+        let id = items[0]["id"].as_str().unwrap().to_string();
+        bw.run(&[
+            "create",
+            "attachment",
+            "--file",
+            config_file.to_str().unwrap(),
+            "--itemid",
+            &id,
+        ])
+        .expect_ok();
+        id
+    });
     // The backup, online.
     let mut _restored_db = None;
     let restored_url = match backend {
@@ -274,6 +294,8 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli(backend: Backend) {
             let (code, out, err) = support::keyfleet(
                 &[
                     "backup",
+                    "--data-dir",
+                    original.data_dir().to_str().unwrap(),
                     "--database-url",
                     &url,
                     "--out",
@@ -286,6 +308,11 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli(backend: Backend) {
             let restored = dir.path().join("restored");
             std::fs::create_dir_all(&restored).unwrap();
             std::fs::copy(&copy, restored.join("keyfleet.sqlite3")).unwrap();
+            // The stored files, beside the copy: the data directory's files/.
+            copy_tree(
+                &keyfleet_server::backup_files_dir(&copy),
+                &restored.join("files"),
+            );
             format!("sqlite://{}", restored.join("keyfleet.sqlite3").display())
         }
         Backend::Postgres => {
@@ -299,6 +326,11 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli(backend: Backend) {
                 out.status.success(),
                 "{}",
                 String::from_utf8_lossy(&out.stderr)
+            );
+            // With PostgreSQL the files are copied as they are (README).
+            copy_tree(
+                &original.data_dir().join("files"),
+                &dir.path().join("restored/files"),
             );
             let (target, guard) = fresh_database_url(Backend::Postgres).await;
             _restored_db = Some(guard);
@@ -319,8 +351,10 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli(backend: Backend) {
     s.create_login("After the backup", "x", "y").await.unwrap();
     original.stop().await;
 
+    let restored_dir = dir.path().join("restored");
     let restored = keyfleet_testkit::spawn_server_with(backend, |c| {
         c.database_url = Some(restored_url.clone());
+        c.data_dir = restored_dir.clone();
     })
     .await;
     let mut bw = keyfleet_testkit::Bw::new(&restored);
@@ -334,6 +368,19 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli(backend: Backend) {
         .collect();
     names.sort_unstable();
     assert_eq!(names, ["Firewall", "NAS", "Router"]);
+    // The restored server serves the attachment, byte for byte.
+    let out = dir.path().join("router-restored.conf");
+    bw.run(&[
+        "get",
+        "attachment",
+        "router.conf",
+        "--itemid",
+        &router_id,
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .expect_ok();
+    assert_eq!(std::fs::read(&out).unwrap(), config_bytes);
     restored.stop().await;
 }
 
@@ -348,4 +395,18 @@ async fn a_restored_backup_serves_the_vault_to_the_bw_cli_on_postgres() {
         return;
     }
     a_restored_backup_serves_the_vault_to_the_bw_cli(Backend::Postgres).await;
+}
+
+/// Copies a directory tree as a restore would (`cp -r`).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -52,6 +52,10 @@ pub struct DomainSettings {
     pub send_file_max_bytes: u64,
     /// Most bytes one user's file Sends may hold together.
     pub send_storage_per_user_bytes: u64,
+    /// Attachment sizes and storage totals.
+    pub attachments: vault::attachments::AttachmentLimits,
+    /// The URL attachments are downloaded from (a signed `token` is added as its query).
+    pub attachment_download_url: String,
 }
 
 impl DomainSettings {
@@ -59,6 +63,11 @@ impl DomainSettings {
     /// 15 minutes; file Sends up to 500 MiB each and 10 GiB per user.
     pub fn new(issuer: String) -> Self {
         DomainSettings {
+            attachments: vault::attachments::AttachmentLimits::default(),
+            attachment_download_url: format!(
+                "{}/api/ciphers/attachment/download",
+                issuer.trim_end_matches('/')
+            ),
             registration_open: true,
             unverified_registration: false,
             issuer,

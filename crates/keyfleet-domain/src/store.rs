@@ -52,6 +52,7 @@ pub trait Store:
     + ProviderStore
     + ThrottleStore
     + SendStore
+    + AttachmentStore
 {
 }
 impl<T> Store for T where
@@ -66,6 +67,7 @@ impl<T> Store for T where
         + ProviderStore
         + ThrottleStore
         + SendStore
+        + AttachmentStore
 {
 }
 

@@ -85,6 +85,12 @@ pub struct Limits {
     pub send_file_max_bytes: u64,
     /// Most bytes one user's file Sends may hold together.
     pub send_storage_per_user_bytes: u64,
+    /// Largest attachment, in bytes (the official server's 500 MiB).
+    pub max_attachment_bytes: i64,
+    /// Attachment storage of one user's personal items, in bytes (1 GiB, as a premium plan).
+    pub attachment_storage_per_user: i64,
+    /// Attachment storage of one organization's items, in bytes (1 GiB).
+    pub attachment_storage_per_org: i64,
 }
 
 impl Default for Limits {
@@ -100,6 +106,9 @@ impl Default for Limits {
             max_connections: 4096,
             send_file_max_bytes: 500 * 1024 * 1024,
             send_storage_per_user_bytes: 10 * 1024 * 1024 * 1024,
+            max_attachment_bytes: 500 * 1024 * 1024,
+            attachment_storage_per_user: 1024 * 1024 * 1024,
+            attachment_storage_per_org: 1024 * 1024 * 1024,
         }
     }
 }

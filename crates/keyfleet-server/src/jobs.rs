@@ -1,5 +1,6 @@
 //! Periodic work the server runs while it serves: deleting Sends past their deletion date (reads
-//! already hide and delete them; this keeps the table from holding the ones nobody reads). Each
+//! already hide and delete them; this keeps the table from holding the ones nobody reads), and
+//! attachments: announcements never uploaded, files whose rows are gone. Each
 //! instance runs it; the statement is idempotent, so several instances do no harm.
 
 use keyfleet_domain::Domain;
@@ -27,11 +28,17 @@ impl Jobs {
             loop {
                 tokio::select! {
                     _ = &mut stopped => return,
-                    _ = every.tick() => match domain.delete_sends_due().await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(deleted = n, "deleted Sends past their deletion date"),
-                        Err(e) => tracing::warn!(error = ?e, "deleting expired Sends failed"),
-                    },
+                    _ = every.tick() => {
+                        match domain.delete_sends_due().await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(deleted = n, "deleted Sends past their deletion date"),
+                            Err(e) => tracing::warn!(error = ?e, "deleting expired Sends failed"),
+                        }
+                        // Attachments never uploaded, and files whose rows are gone.
+                        if let Err(e) = domain.sweep_attachments().await {
+                            tracing::warn!(error = ?e, "the attachment sweep failed");
+                        }
+                    }
                 }
             }
         });

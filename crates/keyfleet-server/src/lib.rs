@@ -137,6 +137,11 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     settings.unverified_registration = config.allow_unverified_registration;
     settings.send_file_max_bytes = config.limits.send_file_max_bytes;
     settings.send_storage_per_user_bytes = config.limits.send_storage_per_user_bytes;
+    settings.attachments = keyfleet_domain::vault::attachments::AttachmentLimits {
+        max_file_bytes: config.limits.max_attachment_bytes,
+        user_storage_bytes: config.limits.attachment_storage_per_user,
+        org_storage_bytes: config.limits.attachment_storage_per_org,
+    };
     let clock: Arc<dyn keyfleet_domain::Clock> = match &config.clock {
         Some(manual) => Arc::new(manual.clone()),
         None => Arc::new(SystemClock),
@@ -293,9 +298,25 @@ fn serve_on(
     Listening { handle, task }
 }
 
+/// Where `keyfleet backup` puts the copy of the stored files: beside the database copy `out`,
+/// named after it with `.files` appended (restore it as the data directory's `files/`).
+pub fn backup_files_dir(out: &std::path::Path) -> std::path::PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".files");
+    std::path::PathBuf::from(name)
+}
+
 /// `keyfleet backup`: an online, consistent copy of the SQLite database at `database_url` into
-/// the new file `out` (readable by its owner only). PostgreSQL: use `pg_dump`.
-pub async fn backup(database_url: &str, out: &std::path::Path) -> Result<(), ServerError> {
+/// the new file `out` (readable by its owner only), then of the stored files under `files`
+/// (the data directory's `files/`, when it exists) into [`backup_files_dir`]. The database
+/// goes first: a file is written before its row says it is uploaded, so every attachment the
+/// copy names has its file (unless deleted meanwhile, which only a later deletion can do).
+/// PostgreSQL: use `pg_dump`.
+pub async fn backup(
+    database_url: &str,
+    out: &std::path::Path,
+    files: Option<&std::path::Path>,
+) -> Result<(), ServerError> {
     use std::os::unix::fs::PermissionsExt;
     if out.exists() {
         return Err(ServerError::Config(format!(
@@ -313,6 +334,32 @@ pub async fn backup(database_url: &str, out: &std::path::Path) -> Result<(), Ser
     store.close().await;
     copied.map_err(|e| ServerError::Config(format!("backup failed: {e:?}")))?;
     std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600))?;
+    if let Some(files) = files.filter(|f| f.is_dir()) {
+        copy_tree(files, &backup_files_dir(out))?;
+    }
+    Ok(())
+}
+
+/// Copies a directory tree (private directories), leaving out uploads in progress (`tmp/`).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if from.join("tmp") == entry.path() {
+                continue;
+            }
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
     Ok(())
 }
 

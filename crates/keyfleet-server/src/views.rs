@@ -8,8 +8,9 @@ use keyfleet_api::identity::{
     AccountKeys, IdentityKdf, IdentityMasterPasswordUnlock, KdfSettings,
     MasterPasswordPolicyResponse, TokenResponse, UserDecryptionOptions,
 };
-use keyfleet_api::vault::FolderResponse;
-use keyfleet_domain::store::{CipherView, FolderRow, KdfParams, UserRow};
+use keyfleet_api::vault::{AttachmentResponse, FolderResponse};
+use keyfleet_domain::store::{AttachmentRow, CipherView, FolderRow, KdfParams, UserRow};
+use keyfleet_domain::vault::attachments::readable_size;
 use keyfleet_domain::LoginOutcome;
 use std::io::Write;
 
@@ -173,9 +174,11 @@ pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
         }
         let _ = write!(out, "\"{id}\"");
     }
+    out.extend_from_slice(b"],\"attachments\":");
+    write_attachments(out, &v.attachments);
     let _ = write!(
         out,
-        "],\"attachments\":null,\"creationDate\":\"{}\",\"revisionDate\":\"{}\",\"deletedDate\":",
+        ",\"creationDate\":\"{}\",\"revisionDate\":\"{}\",\"deletedDate\":",
         c.creation_date.to_iso(),
         c.revision_date.to_iso()
     );
@@ -188,6 +191,32 @@ pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
             out.extend_from_slice(rest.as_bytes());
         }
         _ => out.push(b'}'),
+    }
+}
+
+/// An attachment as the clients read it (`AttachmentResponseModel`).
+pub fn attachment(a: &AttachmentRow) -> AttachmentResponse {
+    AttachmentResponse {
+        id: a.id.to_string(),
+        url: a.download_url.clone(),
+        file_name: a.file_name.clone(),
+        key: a.key.clone(),
+        size: a.size.to_string(),
+        size_name: readable_size(a.size),
+        object: "attachment".into(),
+    }
+}
+
+/// An item's `attachments`: null when it has none, as the official server writes it.
+fn write_attachments(out: &mut Vec<u8>, attachments: &[AttachmentRow]) {
+    if attachments.is_empty() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    // The names and keys are client text (EncStrings): serde escapes them.
+    let list: Vec<AttachmentResponse> = attachments.iter().map(attachment).collect();
+    if serde_json::to_writer(&mut *out, &list).is_err() {
+        out.extend_from_slice(b"null");
     }
 }
 
@@ -245,6 +274,7 @@ mod tests {
             favorite: true,
             collection_ids: vec![],
             access: keyfleet_domain::store::ItemAccess::FULL,
+            attachments: vec![],
         };
         let mut out = Vec::new();
         write_cipher(&mut out, &v, "cipherDetails");

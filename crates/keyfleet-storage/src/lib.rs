@@ -6,6 +6,7 @@
 //! its `?` at the call. Migrations for both backends live side by side with the same version
 //! numbers. This crate is the only one that names sqlx.
 
+mod attachments;
 mod audit;
 mod codes;
 mod collections;

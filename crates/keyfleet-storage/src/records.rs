@@ -203,6 +203,7 @@ impl TryFrom<CipherRecord> for CipherView {
                 view_password: r.can_view != 0,
                 manage: r.can_manage != 0,
             },
+            attachments: vec![],
         })
     }
 }

@@ -69,7 +69,12 @@ impl SqlStore {
             .fetch_all(p)
             .await)
         .map_err(db)?;
-        recs.into_iter().map(CipherView::try_from).collect()
+        let mut page = recs
+            .into_iter()
+            .map(CipherView::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.fill_attachments(&mut page).await?;
+        Ok(page)
     }
 }
 
@@ -185,7 +190,13 @@ impl VaultStore for SqlStore {
             .fetch_optional(p)
             .await)
         .map_err(db)?;
-        rec.map(CipherView::try_from).transpose()
+        let Some(view) = rec.map(CipherView::try_from).transpose()? else {
+            return Ok(None);
+        };
+        let mut views = [view];
+        self.fill_attachments(&mut views).await?;
+        let [view] = views;
+        Ok(Some(view))
     }
 
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>> {

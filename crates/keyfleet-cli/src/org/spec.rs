@@ -199,6 +199,8 @@ pub fn event_name(t: EventType) -> &'static str {
         E::CipherDeleted => "item deleted",
         E::CipherShared => "item moved into the organization",
         E::CipherUpdatedCollections => "item collections changed",
+        E::CipherAttachmentCreated => "item attachment added",
+        E::CipherAttachmentDeleted => "item attachment deleted",
         E::CipherClientViewed => "item viewed",
         E::CipherClientToggledPasswordVisible => "item password viewed",
         E::CipherClientToggledHiddenFieldVisible => "item hidden field viewed",

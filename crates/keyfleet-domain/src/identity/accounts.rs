@@ -540,6 +540,7 @@ impl Domain {
         self.store.delete_user(caller.user.id).await?;
         // Rows first (the cascade), files after.
         self.remove_send_files(file_sends).await;
+        self.delete_queued_files().await;
         Ok(())
     }
 

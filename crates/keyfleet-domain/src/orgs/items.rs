@@ -34,7 +34,7 @@ fn org_of(req: &CipherRequest) -> Result<OrgId, DomainError> {
 }
 
 impl Domain {
-    fn cipher_event(&self, actor: &OrgActor, t: EventType, id: CipherId) -> EventRow {
+    pub(crate) fn cipher_event(&self, actor: &OrgActor, t: EventType, id: CipherId) -> EventRow {
         EventRow {
             cipher_id: Some(id),
             ..self.org_event(actor, t)
@@ -127,6 +127,7 @@ impl Domain {
                 favorite: false,
                 collection_ids: collections,
                 access: ItemAccess::FULL,
+                attachments: vec![],
             });
         }
         self.cipher(caller, cipher.id).await
@@ -186,6 +187,7 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
+        self.save_attachment_metadata(id, req).await?;
         self.cipher(caller, id).await
     }
 
@@ -276,6 +278,7 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
+        self.save_attachment_metadata(cipher.id, req).await?;
         Ok(cipher)
     }
 
@@ -308,13 +311,16 @@ impl Domain {
             .org_cipher(actor.org.id, id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        Ok(CipherView {
+        let mut view = CipherView {
             cipher,
             folder_id: None,
             favorite: false,
             collection_ids,
             access: ItemAccess::FULL,
-        })
+            attachments: vec![],
+        };
+        self.fill_attachments_of(&mut view).await?;
+        Ok(view)
     }
 
     /// An admin's edit of any item of the organization (`PUT /ciphers/{id}/admin`); a member
@@ -343,13 +349,16 @@ impl Domain {
             }
         }
         let cipher = self.write_org_cipher(&actor, &current, req).await?;
-        Ok(CipherView {
+        let mut view = CipherView {
             cipher,
             folder_id: None,
             favorite: false,
             collection_ids,
             access: ItemAccess::FULL,
-        })
+            attachments: vec![],
+        };
+        self.fill_attachments_of(&mut view).await?;
+        Ok(view)
     }
 
     /// Replaces the collections of an org item (those who manage it, or admins).
@@ -492,7 +501,9 @@ impl Domain {
             ));
         }
         self.change_editable_org_ciphers(caller, std::slice::from_ref(view), change)
-            .await
+            .await?;
+        self.after_change(change).await;
+        Ok(())
     }
 
     /// Applies `change` to org items already read for the caller with edit rights: one actor
@@ -543,6 +554,7 @@ impl Domain {
                 favorite: false,
                 collection_ids,
                 access: ItemAccess::FULL,
+                attachments: vec![],
             })
             .collect())
     }
@@ -567,9 +579,11 @@ impl Domain {
             .iter()
             .map(|id| self.cipher_event(&actor, change_event(change), *id))
             .collect();
-        Ok(self
+        let n = self
             .store
             .change_org_ciphers(org_id, ids, change, &events, self.now())
-            .await?)
+            .await?;
+        self.after_change(change).await;
+        Ok(n)
     }
 }

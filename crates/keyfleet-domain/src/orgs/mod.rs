@@ -525,7 +525,9 @@ impl Domain {
         self.verify_master_password(&caller.user, master_password_hash)
             .await?;
         tracing::info!(org = %org_id, user = %caller.user.id, "organization deleted by an owner");
-        Ok(self.store.delete_org(org_id, self.now()).await?)
+        self.store.delete_org(org_id, self.now()).await?;
+        self.delete_queued_files().await;
+        Ok(())
     }
 
     /// The organization API key (owners only, after a master password re-check). Only its

@@ -210,6 +210,7 @@ impl Domain {
                 favorite: false,
                 collection_ids: collections_of.remove(id).unwrap_or_default(),
                 access: ItemAccess::FULL,
+                attachments: vec![],
             });
             events.push(EventRow {
                 cipher_id: Some(*id),
@@ -290,6 +291,7 @@ impl Domain {
                     favorite: false,
                     collection_ids,
                     access: ItemAccess::FULL,
+                    attachments: vec![],
                 })
                 .collect(),
         })

@@ -45,6 +45,8 @@ pub fn event_name(t: EventType) -> &'static str {
         E::CipherCreated => "Item created",
         E::CipherUpdated => "Item changed",
         E::CipherDeleted => "Item deleted for good",
+        E::CipherAttachmentCreated => "Item attachment added",
+        E::CipherAttachmentDeleted => "Item attachment deleted",
         E::CipherShared => "Item moved to the organization",
         E::CipherUpdatedCollections => "Item's collections changed",
         E::CipherClientViewed => "Item viewed",

@@ -224,6 +224,7 @@ impl Domain {
                 favorite: c.favorite.unwrap_or(false),
                 collection_ids: vec![],
                 access: ItemAccess::FULL,
+                attachments: vec![],
             });
         }
         self.store

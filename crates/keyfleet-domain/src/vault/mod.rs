@@ -2,6 +2,7 @@
 //! every encrypted field really is an EncString (so plaintext cannot slip in), stores the content
 //! as one canonical JSON object, and enforces ownership and revision order.
 
+pub mod attachments;
 pub mod import;
 pub mod store;
 
@@ -124,6 +125,11 @@ pub fn cipher_content_json(req: &CipherRequest) -> Result<String, DomainError> {
     let reprompt = req.reprompt.unwrap_or(0);
     if !(0..=1).contains(&reprompt) {
         return Err(DomainError::invalid("reprompt", "Invalid reprompt value."));
+    }
+    for meta in req.attachments2.iter().flat_map(|m| m.values()) {
+        for value in [&meta.file_name, &meta.key].into_iter().flatten() {
+            check_enc_string("attachments2", value, MAX_NAME_LEN * 10)?;
+        }
     }
     let mut data = Map::new();
     data.insert("name".into(), Value::String(req.name.clone()));
@@ -324,10 +330,13 @@ impl Domain {
 
     /// One cipher the caller can read.
     pub async fn cipher(&self, caller: &Caller, id: CipherId) -> Result<CipherView, DomainError> {
-        self.store
+        let mut view = self
+            .store
             .cipher(caller.user.id, id)
             .await?
-            .ok_or(DomainError::NotFound)
+            .ok_or(DomainError::NotFound)?;
+        self.sign_attachments(&mut view);
+        Ok(view)
     }
 
     /// Creates a personal cipher.
@@ -355,6 +364,7 @@ impl Domain {
             favorite: req.favorite.unwrap_or(false),
             collection_ids: vec![],
             access: ItemAccess::FULL,
+            attachments: vec![],
         };
         self.store.insert_cipher(&view).await?;
         Ok(view)
@@ -397,6 +407,7 @@ impl Domain {
             favorite: req.favorite.unwrap_or(false),
             collection_ids: vec![],
             access: ItemAccess::FULL,
+            attachments: vec![],
         };
         if !self
             .store
@@ -406,6 +417,9 @@ impl Domain {
             // Someone else wrote in between: the client's copy is now out of date.
             return Err(DomainError::StaleRevision);
         }
+        let mut view = view;
+        self.save_attachment_metadata(id, req).await?;
+        self.fill_attachments_of(&mut view).await?;
         Ok(view)
     }
 
@@ -459,6 +473,7 @@ impl Domain {
         self.store
             .change_ciphers(caller.user.id, &[id], change, self.now())
             .await?;
+        self.after_change(change).await;
         Ok(())
     }
 
@@ -488,7 +503,15 @@ impl Domain {
             self.change_editable_org_ciphers(caller, &editable, change)
                 .await?;
         }
+        self.after_change(change).await;
         Ok(ids)
+    }
+
+    /// After a purge, the purged items' files go (their rows went with the items).
+    pub(crate) async fn after_change(&self, change: BulkCipherChange) {
+        if matches!(change, BulkCipherChange::Purge) {
+            self.delete_queued_files().await;
+        }
     }
 
     /// Soft-delete timestamp for "now".
@@ -508,7 +531,15 @@ impl Domain {
         &self,
         caller: &Caller,
     ) -> futures::stream::BoxStream<'_, Result<CipherView, crate::StoreError>> {
-        self.store.ciphers_stream(caller.user.id)
+        use futures::TryStreamExt;
+        Box::pin(
+            self.store
+                .ciphers_stream(caller.user.id)
+                .map_ok(|mut view| {
+                    self.sign_attachments(&mut view);
+                    view
+                }),
+        )
     }
 }
 

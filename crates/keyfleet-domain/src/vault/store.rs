@@ -53,6 +53,105 @@ pub struct CipherView {
     pub collection_ids: Vec<CollectionId>,
     /// What this user may do with it.
     pub access: ItemAccess,
+    /// Its uploaded attachments (the store fills them; the domain adds their download URLs).
+    pub attachments: Vec<AttachmentRow>,
+}
+
+/// A file attached to an item. The file itself is in the domain's `FileStore` under
+/// `FileKey::attachment(cipher_id, id)`; the row is written before the upload and marked
+/// `uploaded` once the whole file is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachmentRow {
+    /// Id (also the file's name in the store).
+    pub id: crate::files::FileId,
+    /// The item it belongs to.
+    pub cipher_id: CipherId,
+    /// EncString of the file's name.
+    pub file_name: String,
+    /// EncString of the file's own key.
+    pub key: String,
+    /// Bytes, as announced before the upload (the upload must have exactly these).
+    pub size: i64,
+    /// Whether the file is stored.
+    pub uploaded: bool,
+    /// Created.
+    pub creation_date: Timestamp,
+    /// Where a client downloads it: empty as stored, filled by the domain when it hands the
+    /// row out (a short-lived signed link).
+    pub download_url: String,
+}
+
+/// Whose storage an attachment counts against: a personal item's owner or an org item's
+/// organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageOwner {
+    /// A user's personal items.
+    User(UserId),
+    /// An organization's items.
+    Org(OrgId),
+}
+
+/// Attachments' rows; the files are the `FileStore`'s.
+#[async_trait::async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Adds a not-yet-uploaded attachment when `owner`'s attachments (uploaded or not) plus
+    /// this one stay within `limit_bytes`, in one statement; stamps the item's revision date,
+    /// stores `events` and bumps the revision date of everyone who syncs the item. `false`:
+    /// over the limit, nothing written.
+    async fn insert_attachment(
+        &self,
+        row: &AttachmentRow,
+        owner: StorageOwner,
+        limit_bytes: i64,
+        events: &[crate::orgs::store::EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// An item's uploaded attachments.
+    async fn cipher_attachments(&self, cipher: CipherId) -> Result<Vec<AttachmentRow>, StoreError>;
+    /// One attachment of an item (uploaded or not); the caller has already checked the item.
+    async fn attachment(
+        &self,
+        cipher: CipherId,
+        id: &crate::files::FileId,
+    ) -> Result<Option<AttachmentRow>, StoreError>;
+    /// Marks an attachment uploaded; `false` when its row is gone (the item was purged
+    /// meanwhile). Bumps the revision date of everyone who syncs the item.
+    async fn mark_attachment_uploaded(
+        &self,
+        cipher: CipherId,
+        id: &crate::files::FileId,
+        owner: StorageOwner,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Removes an attachment's row (its file is queued for deletion), stamps the item's
+    /// revision date, stores `events`; `false` when there was none.
+    async fn delete_attachment(
+        &self,
+        cipher: CipherId,
+        id: &crate::files::FileId,
+        owner: StorageOwner,
+        events: &[crate::orgs::store::EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Sets the names and keys of an item's attachments (`(id, file name, key)`; other items'
+    /// ids change nothing).
+    async fn update_attachment_metadata(
+        &self,
+        cipher: CipherId,
+        entries: &[(crate::files::FileId, String, String)],
+    ) -> Result<(), StoreError>;
+    /// Rows of attachments never uploaded, created before `before`, removed (files queued).
+    async fn delete_stale_attachments(&self, before: Timestamp) -> Result<u64, StoreError>;
+    /// Files whose rows are gone, waiting to be deleted (at most `limit`).
+    async fn queued_file_deletions(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(CipherId, crate::files::FileId)>, StoreError>;
+    /// Forgets queued deletions once their files are gone.
+    async fn forget_file_deletions(
+        &self,
+        done: &[(CipherId, crate::files::FileId)],
+    ) -> Result<(), StoreError>;
 }
 
 /// A user's rights on one item: all of them for personal items; for org items the most generous

@@ -17,6 +17,7 @@ pub(crate) use route_table;
 
 mod accounts;
 pub(crate) mod admin;
+mod attachments;
 mod ciphers;
 mod collections;
 mod folders;
@@ -83,6 +84,7 @@ fn clients() -> Router<AppState> {
         .merge(sync::routes())
         .merge(folders::routes())
         .merge(ciphers::routes())
+        .merge(attachments::routes())
         .merge(transfer::routes())
         .merge(two_factor::routes())
         .merge(organizations::routes())
@@ -144,6 +146,10 @@ pub fn router(state: AppState, surface: Surface, edge: Edge) -> Router {
         // and the idle timeout bounds the rest.
         .layer(axum::middleware::from_fn(
             move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                // A file upload takes as long as its bytes do; the idle timeout ends a stalled one.
+                if attachments::is_upload(req.method(), req.uri().path()) {
+                    return next.run(req).await;
+                }
                 match tokio::time::timeout(request_timeout, next.run(req)).await {
                     Ok(response) => response,
                     Err(_) => {

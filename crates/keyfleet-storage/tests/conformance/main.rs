@@ -59,6 +59,7 @@ fn cipher(owner: UserId, at: i64) -> CipherView {
         favorite: false,
         collection_ids: vec![],
         access: ItemAccess::FULL,
+        attachments: vec![],
     }
 }
 

@@ -1,0 +1,312 @@
+//! Attachments' rows. Deleting a row — by itself or with its item, by cascade — queues its file
+//! in `attachment_file_deletions` (a trigger, in the deleting transaction), so no path that
+//! removes items can forget their files; the domain deletes queued files and then forgets them.
+
+use crate::orgs::{bump_org_members, bump_user, insert_events};
+use crate::records::id;
+use crate::{db, on_pool, placeholders, SqlStore};
+use keyfleet_domain::files::FileId;
+use keyfleet_domain::ids::CipherId;
+use keyfleet_domain::store::{AttachmentRow, AttachmentStore, CipherView, EventRow, StorageOwner};
+use keyfleet_domain::{StoreError, Timestamp};
+use std::collections::HashMap;
+
+const COLUMNS: &str = "id, cipher_id, file_name, attachment_key, size, uploaded, creation_date";
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRecord {
+    id: String,
+    cipher_id: String,
+    file_name: String,
+    attachment_key: String,
+    size: i64,
+    uploaded: bool,
+    creation_date: i64,
+}
+
+impl TryFrom<AttachmentRecord> for AttachmentRow {
+    type Error = StoreError;
+    fn try_from(r: AttachmentRecord) -> Result<Self, StoreError> {
+        Ok(AttachmentRow {
+            id: FileId::parse(&r.id)
+                .ok_or_else(|| StoreError::Corrupt(format!("attachment id {:?}", r.id)))?,
+            cipher_id: id(&r.cipher_id)?,
+            file_name: r.file_name,
+            key: r.attachment_key,
+            size: r.size,
+            uploaded: r.uploaded,
+            creation_date: Timestamp(r.creation_date),
+            download_url: String::new(),
+        })
+    }
+}
+
+fn owner_filter(owner: StorageOwner) -> (&'static str, String) {
+    match owner {
+        StorageOwner::User(u) => ("c.user_id", u.to_string()),
+        StorageOwner::Org(o) => ("c.org_id", o.to_string()),
+    }
+}
+
+impl SqlStore {
+    /// Adds each view's uploaded attachments, with one query for all of them (a sync page's
+    /// 500 items are one statement, not 500).
+    pub(crate) async fn fill_attachments(
+        &self,
+        views: &mut [CipherView],
+    ) -> Result<(), StoreError> {
+        if views.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM attachments WHERE uploaded AND cipher_id IN ({}) \
+             ORDER BY creation_date, id",
+            placeholders(1, views.len())
+        );
+        let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
+        let recs: Vec<AttachmentRecord> = on_pool!(&self.pool, p => {
+            let mut q = sqlx::query_as(&sql);
+            for i in &ids {
+                q = q.bind(i);
+            }
+            q.fetch_all(p).await
+        })
+        .map_err(db)?;
+        if recs.is_empty() {
+            return Ok(());
+        }
+        let mut by_cipher: HashMap<CipherId, Vec<AttachmentRow>> = HashMap::new();
+        for r in recs {
+            let row = AttachmentRow::try_from(r)?;
+            by_cipher.entry(row.cipher_id).or_default().push(row);
+        }
+        for v in views {
+            if let Some(rows) = by_cipher.remove(&v.cipher.id) {
+                v.attachments = rows;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl AttachmentStore for SqlStore {
+    async fn insert_attachment(
+        &self,
+        row: &AttachmentRow,
+        owner: StorageOwner,
+        limit_bytes: i64,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (column, owner_id) = owner_filter(owner);
+        // One statement: the total and the insert cannot be split by another upload's insert
+        // on SQLite (one writer); on PostgreSQL two racing announcements may both pass, by at
+        // most one file each.
+        let sql = format!(
+            "INSERT INTO attachments ({COLUMNS}) \
+             SELECT $1, $2, $3, $4, CAST($5 AS BIGINT), FALSE, $6 \
+             WHERE (SELECT COALESCE(SUM(a.size), 0) FROM attachments a \
+                    JOIN ciphers c ON c.id = a.cipher_id WHERE {column} = $7) \
+                   + CAST($5 AS BIGINT) <= CAST($8 AS BIGINT)"
+        );
+        const TOUCH: &str = "UPDATE ciphers SET revision_date = $2 WHERE id = $1";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(&sql)
+                .bind(row.id.as_str())
+                .bind(row.cipher_id.to_string())
+                .bind(&row.file_name)
+                .bind(&row.key)
+                .bind(row.size)
+                .bind(row.creation_date.0)
+                .bind(&owner_id)
+                .bind(limit_bytes)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            sqlx::query(TOUCH)
+                .bind(row.cipher_id.to_string())
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            insert_events(&mut *tx, events).await?;
+            match owner {
+                StorageOwner::User(u) => bump_user(&mut *tx, u, now.0).await?,
+                StorageOwner::Org(o) => bump_org_members(&mut *tx, o, now.0).await?,
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn cipher_attachments(&self, cipher: CipherId) -> Result<Vec<AttachmentRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM attachments WHERE cipher_id = $1 AND uploaded \
+             ORDER BY creation_date, id"
+        );
+        let recs: Vec<AttachmentRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(cipher.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        recs.into_iter().map(AttachmentRow::try_from).collect()
+    }
+
+    async fn attachment(
+        &self,
+        cipher: CipherId,
+        attachment: &FileId,
+    ) -> Result<Option<AttachmentRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM attachments WHERE cipher_id = $1 AND id = $2");
+        let rec: Option<AttachmentRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(cipher.to_string())
+            .bind(attachment.as_str())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(AttachmentRow::try_from).transpose()
+    }
+
+    async fn mark_attachment_uploaded(
+        &self,
+        cipher: CipherId,
+        attachment: &FileId,
+        owner: StorageOwner,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE attachments SET uploaded = TRUE WHERE cipher_id = $1 AND id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(SQL)
+                .bind(cipher.to_string())
+                .bind(attachment.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            match owner {
+                StorageOwner::User(u) => bump_user(&mut *tx, u, now.0).await?,
+                StorageOwner::Org(o) => bump_org_members(&mut *tx, o, now.0).await?,
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn delete_attachment(
+        &self,
+        cipher: CipherId,
+        attachment: &FileId,
+        owner: StorageOwner,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "DELETE FROM attachments WHERE cipher_id = $1 AND id = $2";
+        const TOUCH: &str = "UPDATE ciphers SET revision_date = $2 WHERE id = $1";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let n = sqlx::query(SQL)
+                .bind(cipher.to_string())
+                .bind(attachment.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            sqlx::query(TOUCH)
+                .bind(cipher.to_string())
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            insert_events(&mut *tx, events).await?;
+            match owner {
+                StorageOwner::User(u) => bump_user(&mut *tx, u, now.0).await?,
+                StorageOwner::Org(o) => bump_org_members(&mut *tx, o, now.0).await?,
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn update_attachment_metadata(
+        &self,
+        cipher: CipherId,
+        entries: &[(FileId, String, String)],
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE attachments SET file_name = $3, attachment_key = $4 \
+            WHERE cipher_id = $1 AND id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            for (attachment, name, key) in entries {
+                sqlx::query(SQL)
+                    .bind(cipher.to_string())
+                    .bind(attachment.as_str())
+                    .bind(name)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn delete_stale_attachments(&self, before: Timestamp) -> Result<u64, StoreError> {
+        const SQL: &str = "DELETE FROM attachments WHERE NOT uploaded AND creation_date < $1";
+        on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(before.0)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db)
+    }
+
+    async fn queued_file_deletions(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(CipherId, FileId)>, StoreError> {
+        const SQL: &str = "SELECT cipher_id, attachment_id FROM attachment_file_deletions \
+            ORDER BY cipher_id, attachment_id LIMIT $1";
+        let rows: Vec<(String, String)> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            .bind(limit)
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|(c, a)| {
+                let a = FileId::parse(&a)
+                    .ok_or_else(|| StoreError::Corrupt(format!("attachment id {a:?}")))?;
+                Ok((id(&c)?, a))
+            })
+            .collect()
+    }
+
+    async fn forget_file_deletions(&self, done: &[(CipherId, FileId)]) -> Result<(), StoreError> {
+        const SQL: &str =
+            "DELETE FROM attachment_file_deletions WHERE cipher_id = $1 AND attachment_id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            for (c, a) in done {
+                sqlx::query(SQL)
+                    .bind(c.to_string())
+                    .bind(a.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            tx.commit().await.map_err(db)
+        })
+    }
+}
