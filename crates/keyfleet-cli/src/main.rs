@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Create an account, log in, show the session.
     #[command(subcommand)]
     Account(account::AccountCommand),
@@ -101,7 +101,7 @@ impl From<keyfleet_client::ClientError> for Failure {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => serve::run(args).await,
+        Command::Serve(args) => serve::run(*args).await,
         Command::Account(cmd) => account::run(cmd).await,
         Command::Org(cmd) => org::run(cmd).await,
         Command::Provider(args) => provider::run(args).await,
