@@ -55,8 +55,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/ciphers/attachment/download", get(download_attachment))
 }
 
-/// Whether a request is a file upload, which may take longer than the request timeout (the
-/// idle timeout still ends a stalled one).
+/// Whether a request is a file upload (an attachment's or a file Send's), which may take longer
+/// than the request timeout (the idle timeout still ends a stalled one).
 pub(crate) fn is_upload(method: &axum::http::Method, path: &str) -> bool {
     if method != axum::http::Method::POST {
         return false;
@@ -65,6 +65,9 @@ pub(crate) fn is_upload(method: &axum::http::Method, path: &str) -> bool {
     matches!(
         parts.as_slice(),
         ["", "api", "ciphers", _, "attachment", last] if *last != "v2"
+    ) || matches!(
+        parts.as_slice(),
+        ["", "api", "sends", send, "file", _] if *send != "access"
     )
 }
 
@@ -232,5 +235,9 @@ mod tests {
             "/api/ciphers/abc/attachment/xyz/delete"
         ));
         assert!(!is_upload(&Method::POST, "/api/ciphers/import"));
+        assert!(is_upload(&Method::POST, "/api/sends/abc/file/xyz"));
+        assert!(!is_upload(&Method::POST, "/api/sends/file/v2"));
+        assert!(!is_upload(&Method::GET, "/api/sends/abc/file/xyz"));
+        assert!(!is_upload(&Method::POST, "/api/sends/access/file/xyz"));
     }
 }
