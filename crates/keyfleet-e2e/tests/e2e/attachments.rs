@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const MIB: i64 = 1024 * 1024;
 const BOUNDARY: &str = "multipart/form-data; boundary=KeyfleetTestBoundary";
 
-fn random_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+pub(crate) fn random_file(dir: &Path, name: &str, len: usize) -> PathBuf {
     let path = dir.join(name);
     // xorshift: incompressible bytes, different per file.
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ (len as u64) ^ (name.len() as u64) << 32;
@@ -36,11 +36,11 @@ fn stored_files(server: &TestServer, item: &str) -> usize {
     std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
 }
 
-fn attachments(item: &Value) -> Vec<Value> {
+pub(crate) fn attachments(item: &Value) -> Vec<Value> {
     item["attachments"].as_array().cloned().unwrap_or_default()
 }
 
-fn create_item(bw: &mut Bw, name: &str, org: Option<(&str, &str)>) -> String {
+pub(crate) fn create_item(bw: &mut Bw, name: &str, org: Option<(&str, &str)>) -> String {
     let mut item = bw.json(&["get", "template", "item"]);
     item["name"] = json!(name);
     item["login"] = json!({ "username": "u", "password": "p" });
@@ -53,7 +53,7 @@ fn create_item(bw: &mut Bw, name: &str, org: Option<(&str, &str)>) -> String {
     created["id"].as_str().unwrap().to_string()
 }
 
-fn download(bw: &Bw, name: &str, item: &str, out: &Path) -> Vec<u8> {
+pub(crate) fn download(bw: &Bw, name: &str, item: &str, out: &Path) -> Vec<u8> {
     bw.run(&[
         "get",
         "attachment",
