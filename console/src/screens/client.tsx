@@ -581,6 +581,8 @@ const EVENT_NAMES: Record<number, string> = {
   1100: "Item created",
   1101: "Item edited",
   1102: "Item deleted forever",
+  1103: "Attachment added",
+  1104: "Attachment deleted",
   1106: "Item collections changed",
   1107: "Item viewed",
   1108: "Password revealed",
@@ -600,6 +602,7 @@ const EVENT_NAMES: Record<number, string> = {
   1511: "Member revoked",
   1512: "Member restored",
   1600: "Organization edited",
+  1602: "Vault exported",
   1700: "Policy changed",
 };
 

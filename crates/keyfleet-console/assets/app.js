@@ -3144,6 +3144,8 @@
     1100: "Item created",
     1101: "Item edited",
     1102: "Item deleted forever",
+    1103: "Attachment added",
+    1104: "Attachment deleted",
     1106: "Item collections changed",
     1107: "Item viewed",
     1108: "Password revealed",
@@ -3163,6 +3165,7 @@
     1511: "Member revoked",
     1512: "Member restored",
     1600: "Organization edited",
+    1602: "Vault exported",
     1700: "Policy changed"
   };
   function eventName(type) {
