@@ -88,7 +88,10 @@ async fn the_server_keeps_files_in_s3_and_refuses_a_missing_bucket() {
     );
     bw.run(&["delete", "attachment", &attachment, "--itemid", &item])
         .expect_ok();
-    assert!(objects(&moto, &bucket).await.is_empty(), "deleted from the bucket");
+    assert!(
+        objects(&moto, &bucket).await.is_empty(),
+        "deleted from the bucket"
+    );
     server.stop().await;
 
     let data = tempfile::tempdir().unwrap();
