@@ -305,6 +305,15 @@ impl Domain {
         caller: &Caller,
         id: CipherId,
     ) -> Result<CipherView, DomainError> {
+        Ok(self.admin_org_cipher_with_actor(caller, id).await?.0)
+    }
+
+    /// [`Domain::admin_org_cipher`] with the actor whose admin rights reach it.
+    pub(crate) async fn admin_org_cipher_with_actor(
+        &self,
+        caller: &Caller,
+        id: CipherId,
+    ) -> Result<(CipherView, OrgActor), DomainError> {
         let actor = self.admin_item_actor(caller, id).await?;
         let (cipher, collection_ids) = self
             .store
@@ -320,7 +329,7 @@ impl Domain {
             attachments: vec![],
         };
         self.fill_attachments_of(&mut view).await?;
-        Ok(view)
+        Ok((view, actor))
     }
 
     /// An admin's edit of any item of the organization (`PUT /ciphers/{id}/admin`); a member

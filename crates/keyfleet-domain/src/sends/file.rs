@@ -13,7 +13,7 @@
 //! the files after.
 
 use super::store::{SendKind, SendRow};
-use super::{parse_access_id, SendAccessRefusal, SEND_ACCESS_PURPOSE};
+use super::{SendAccessRefusal, SEND_ACCESS_PURPOSE};
 use crate::error::DomainError;
 use crate::files::{ByteStream, FileError, FileId, FileKey};
 use crate::identity::accounts::check_enc_string;
@@ -238,18 +238,13 @@ impl Domain {
         password_hash_b64: Option<&str>,
         ip: &str,
     ) -> Result<Result<SendFileDownload, SendAccessRefusal>, DomainError> {
-        let id = parse_access_id(access_id).ok_or(DomainError::NotFound)?;
-        let send = self
-            .accessible_send(id)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        if let Err(refusal) = self
-            .check_send_password(&send, password_hash_b64, ip)
+        match self
+            .open_send_legacy(access_id, password_hash_b64, ip)
             .await?
         {
-            return Ok(Err(refusal));
+            Ok(id) => Ok(Ok(self.count_file_access(id, file_id).await?)),
+            Err(refusal) => Ok(Err(refusal)),
         }
-        Ok(Ok(self.count_file_access(id, file_id).await?))
     }
 
     async fn count_file_access(

@@ -591,18 +591,32 @@ impl Domain {
         password_hash_b64: Option<&str>,
         ip: &str,
     ) -> Result<Result<AccessedSend, SendAccessRefusal>, DomainError> {
+        match self
+            .open_send_legacy(access_id, password_hash_b64, ip)
+            .await?
+        {
+            Ok(id) => Ok(Ok(self.count_access(id).await?)),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    }
+
+    /// The Send an older access call names, once its password (if any) checks out; the refusal
+    /// otherwise. Nothing is counted yet.
+    pub(crate) async fn open_send_legacy(
+        &self,
+        access_id: &str,
+        password_hash_b64: Option<&str>,
+        ip: &str,
+    ) -> Result<Result<SendId, SendAccessRefusal>, DomainError> {
         let id = parse_access_id(access_id).ok_or(DomainError::NotFound)?;
         let send = self
             .accessible_send(id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if let Err(refusal) = self
+        Ok(self
             .check_send_password(&send, password_hash_b64, ip)
             .await?
-        {
-            return Ok(Err(refusal));
-        }
-        Ok(Ok(self.count_access(id).await?))
+            .map(|()| id))
     }
 
     /// A recipient opens the Send: a text Send's access is counted now; a file Send's is

@@ -122,21 +122,7 @@ impl Domain {
                 Ok(EditableItem { view, actor })
             }
             Err(DomainError::NotFound) => {
-                let actor = self.admin_item_actor(caller, id).await?;
-                let (cipher, collection_ids) = self
-                    .store
-                    .org_cipher(actor.org.id, id)
-                    .await?
-                    .ok_or(DomainError::NotFound)?;
-                let mut view = CipherView {
-                    cipher,
-                    folder_id: None,
-                    favorite: false,
-                    collection_ids,
-                    access: ItemAccess::FULL,
-                    attachments: vec![],
-                };
-                self.fill_attachments_of(&mut view).await?;
+                let (view, actor) = self.admin_org_cipher_with_actor(caller, id).await?;
                 Ok(EditableItem {
                     view,
                     actor: Some(actor),
