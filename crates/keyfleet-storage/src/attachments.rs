@@ -2,14 +2,38 @@
 //! in `attachment_file_deletions` (a trigger, in the deleting transaction), so no path that
 //! removes items can forget their files; the domain deletes queued files and then forgets them.
 
+use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org_members, bump_user, insert_events};
 use crate::records::id;
 use crate::{db, on_pool, placeholders, SqlStore};
 use keyfleet_domain::files::FileId;
 use keyfleet_domain::ids::CipherId;
-use keyfleet_domain::store::{AttachmentRow, AttachmentStore, CipherView, EventRow, StorageOwner};
+use keyfleet_domain::store::{
+    AttachmentNames, AttachmentRow, AttachmentStore, CipherView, EventRow, StorageOwner,
+};
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
+
+/// Stores the new names and keys of an item's attachments inside the item's write (ids that
+/// are not the item's change nothing).
+pub(crate) async fn rename_attachments<C: Conn + ?Sized>(
+    tx: &mut C,
+    cipher: CipherId,
+    names: &[AttachmentNames],
+) -> Result<(), StoreError> {
+    for n in names {
+        let q = sqlx::query(
+            "UPDATE attachments SET file_name = $3, attachment_key = $4 \
+             WHERE cipher_id = $1 AND id = $2",
+        )
+        .arg(cipher.to_string())
+        .arg(n.id.as_str().to_string())
+        .arg(n.file_name.clone())
+        .arg(n.key.clone());
+        tx.run(q).await?;
+    }
+    Ok(())
+}
 
 const COLUMNS: &str = "id, cipher_id, file_name, attachment_key, size, uploaded, creation_date";
 
@@ -237,29 +261,6 @@ impl AttachmentStore for SqlStore {
             }
             tx.commit().await.map_err(db)?;
             Ok(true)
-        })
-    }
-
-    async fn update_attachment_metadata(
-        &self,
-        cipher: CipherId,
-        entries: &[(FileId, String, String)],
-    ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE attachments SET file_name = $3, attachment_key = $4 \
-            WHERE cipher_id = $1 AND id = $2";
-        on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
-            for (attachment, name, key) in entries {
-                sqlx::query(SQL)
-                    .bind(cipher.to_string())
-                    .bind(attachment.as_str())
-                    .bind(name)
-                    .bind(key)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
-            }
-            tx.commit().await.map_err(db)
         })
     }
 

@@ -2,6 +2,7 @@
 //! their personal items, every item of organizations they own or administer, and the items of
 //! collections granted to them directly or through groups.
 
+use crate::attachments::rename_attachments;
 use crate::codes::{OU_ADMIN, OU_MANAGER, OU_OWNER};
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
 use crate::conn::{Arg, Conn};
@@ -11,7 +12,9 @@ use crate::vault::bulk_change_sql;
 use crate::{db, on_pool, Backend, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
-use keyfleet_domain::store::{BulkCipherChange, CipherRow, EventRow, OrgItemStore};
+use keyfleet_domain::store::{
+    AttachmentNames, BulkCipherChange, CipherRow, EventRow, OrgItemStore,
+};
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
@@ -166,6 +169,7 @@ impl OrgItemStore for SqlStore {
         owner: UserId,
         c: &CipherRow,
         collections: &[CollectionId],
+        attachments: &[AttachmentNames],
         expected: Timestamp,
         events: &[EventRow],
     ) -> Result<bool, StoreError> {
@@ -191,6 +195,7 @@ impl OrgItemStore for SqlStore {
                 return Ok(false);
             }
             write_cipher_collections(&mut *tx, c.id, collections).await?;
+            rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
             bump_org_members(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
@@ -201,6 +206,7 @@ impl OrgItemStore for SqlStore {
     async fn update_org_cipher(
         &self,
         c: &CipherRow,
+        attachments: &[AttachmentNames],
         expected: Timestamp,
         events: &[EventRow],
     ) -> Result<bool, StoreError> {
@@ -225,6 +231,7 @@ impl OrgItemStore for SqlStore {
             if n != 1 {
                 return Ok(false);
             }
+            rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
             bump_org_members(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;

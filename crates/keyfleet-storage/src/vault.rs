@@ -1,13 +1,16 @@
 //! Folders and ciphers. Every statement filters on the owning user; every write that changes
 //! what a sync returns bumps the user's revision date in the same transaction.
 
+use crate::attachments::rename_attachments;
 use crate::org_items::{readable_ciphers, Reach};
 use crate::orgs::bump_user;
 use crate::records::{CipherRecord, FolderRecord};
 use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
-use keyfleet_domain::store::{BulkCipherChange, CipherView, FolderRow, VaultStore};
+use keyfleet_domain::store::{
+    AttachmentNames, BulkCipherChange, CipherView, FolderRow, VaultStore,
+};
 use keyfleet_domain::{StoreError, Timestamp};
 
 const UPSERT_STATE: &str =
@@ -268,6 +271,7 @@ impl VaultStore for SqlStore {
         &self,
         user_id: UserId,
         v: &CipherView,
+        attachments: &[AttachmentNames],
         expected: Timestamp,
     ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE ciphers SET data = $3, revision_date = $4, archived_date = $5 \
@@ -297,6 +301,7 @@ impl VaultStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
+            rename_attachments(&mut *tx, c.id, attachments).await?;
             bump_user(&mut *tx, user_id, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)

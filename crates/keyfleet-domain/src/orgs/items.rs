@@ -180,6 +180,7 @@ impl Domain {
                 caller.user.id,
                 &cipher,
                 &collections,
+                &Self::attachment_names(req),
                 current.cipher.revision_date,
                 &events,
             )
@@ -187,7 +188,6 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
-        self.save_attachment_metadata(id, req).await?;
         self.cipher(caller, id).await
     }
 
@@ -273,12 +273,16 @@ impl Domain {
         let events = [self.cipher_event(actor, EventType::CipherUpdated, cipher.id)];
         if !self
             .store
-            .update_org_cipher(&cipher, current.revision_date, &events)
+            .update_org_cipher(
+                &cipher,
+                &Self::attachment_names(req),
+                current.revision_date,
+                &events,
+            )
             .await?
         {
             return Err(DomainError::StaleRevision);
         }
-        self.save_attachment_metadata(cipher.id, req).await?;
         Ok(cipher)
     }
 

@@ -434,13 +434,16 @@ pub trait OrgItemStore: Send + Sync {
         owner: UserId,
         cipher: &CipherRow,
         collections: &[CollectionId],
+        attachments: &[crate::vault::store::AttachmentNames],
         expected: Timestamp,
         events: &[EventRow],
     ) -> Result<bool, StoreError>;
-    /// Replaces an org item's content if its revision is still `expected`.
+    /// Replaces an org item's content (and its attachments' names and keys) if its revision is
+    /// still `expected`.
     async fn update_org_cipher(
         &self,
         cipher: &CipherRow,
+        attachments: &[crate::vault::store::AttachmentNames],
         expected: Timestamp,
         events: &[EventRow],
     ) -> Result<bool, StoreError>;

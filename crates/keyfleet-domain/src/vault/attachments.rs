@@ -17,7 +17,7 @@ use crate::identity::accounts::check_enc_string;
 use crate::identity::caller::Caller;
 use crate::ids::CipherId;
 use crate::orgs::OrgActor;
-use crate::store::{AttachmentRow, CipherView, ItemAccess, StorageOwner};
+use crate::store::{AttachmentNames, AttachmentRow, CipherView, ItemAccess, StorageOwner};
 use crate::Domain;
 use keyfleet_api::kinds::EventType;
 use keyfleet_api::vault::AttachmentRequest;
@@ -142,30 +142,23 @@ impl Domain {
         Ok(())
     }
 
-    /// Takes the names and keys of the item's attachments from a save's `attachments2` (the
-    /// clients re-encrypt them when the item moves into an organization); ids that are not the
-    /// item's are ignored. The values were checked with the rest of the request.
-    pub(crate) async fn save_attachment_metadata(
-        &self,
-        id: CipherId,
+    /// The names and keys of the item's attachments a save's `attachments2` carries (the clients
+    /// re-encrypt them when the item moves into an organization), stored with the item's write.
+    /// The values were checked with the rest of the request.
+    pub(crate) fn attachment_names(
         req: &keyfleet_api::vault::CipherRequest,
-    ) -> Result<(), DomainError> {
-        let entries: Vec<(FileId, String, String)> = req
-            .attachments2
+    ) -> Vec<AttachmentNames> {
+        req.attachments2
             .iter()
             .flatten()
             .filter_map(|(attachment, meta)| {
-                Some((
-                    FileId::parse(attachment)?,
-                    meta.file_name.clone().filter(|s| !s.is_empty())?,
-                    meta.key.clone().filter(|s| !s.is_empty())?,
-                ))
+                Some(AttachmentNames {
+                    id: FileId::parse(attachment)?,
+                    file_name: meta.file_name.clone().filter(|s| !s.is_empty())?,
+                    key: meta.key.clone().filter(|s| !s.is_empty())?,
+                })
             })
-            .collect();
-        if !entries.is_empty() {
-            self.store.update_attachment_metadata(id, &entries).await?;
-        }
-        Ok(())
+            .collect()
     }
 
     /// Adds download links to a view's attachments.

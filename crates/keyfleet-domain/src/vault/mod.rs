@@ -411,14 +411,18 @@ impl Domain {
         };
         if !self
             .store
-            .update_cipher(caller.user.id, &view, current.cipher.revision_date)
+            .update_cipher(
+                caller.user.id,
+                &view,
+                &Self::attachment_names(req),
+                current.cipher.revision_date,
+            )
             .await?
         {
             // Someone else wrote in between: the client's copy is now out of date.
             return Err(DomainError::StaleRevision);
         }
         let mut view = view;
-        self.save_attachment_metadata(id, req).await?;
         self.fill_attachments_of(&mut view).await?;
         Ok(view)
     }

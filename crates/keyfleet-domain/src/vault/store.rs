@@ -57,6 +57,19 @@ pub struct CipherView {
     pub attachments: Vec<AttachmentRow>,
 }
 
+/// New name and key of an attachment, as a save re-encrypts them (`attachments2`): the clients
+/// send them when an item moves into an organization. Stored with the item's write; an id that
+/// is not the item's changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentNames {
+    /// The attachment.
+    pub id: crate::files::FileId,
+    /// Its file name (EncString).
+    pub file_name: String,
+    /// Its key (EncString).
+    pub key: String,
+}
+
 /// A file attached to an item. The file itself is in the domain's `FileStore` under
 /// `FileKey::attachment(cipher_id, id)`; the row is written before the upload and marked
 /// `uploaded` once the whole file is stored.
@@ -133,13 +146,6 @@ pub trait AttachmentStore: Send + Sync {
         events: &[crate::orgs::store::EventRow],
         now: Timestamp,
     ) -> Result<bool, StoreError>;
-    /// Sets the names and keys of an item's attachments (`(id, file name, key)`; other items'
-    /// ids change nothing).
-    async fn update_attachment_metadata(
-        &self,
-        cipher: CipherId,
-        entries: &[(crate::files::FileId, String, String)],
-    ) -> Result<(), StoreError>;
     /// Rows of attachments never uploaded, created before `before`, removed (files queued).
     async fn delete_stale_attachments(&self, before: Timestamp) -> Result<u64, StoreError>;
     /// Files whose rows are gone, waiting to be deleted (at most `limit`).
@@ -221,12 +227,14 @@ pub trait VaultStore: Send + Sync {
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>>;
     /// Stores a new personal cipher with the owner's folder/favorite.
     async fn insert_cipher(&self, view: &CipherView) -> Result<(), StoreError>;
-    /// Replaces a cipher's content if its revision is still `expected_revision`; `false` when it
-    /// is not the user's or changed meanwhile.
+    /// Replaces a cipher's content if its revision is still `expected_revision`, with the new
+    /// names and keys of its attachments in the same transaction; `false` when it is not the
+    /// user's or changed meanwhile.
     async fn update_cipher(
         &self,
         user_id: UserId,
         view: &CipherView,
+        attachments: &[AttachmentNames],
         expected_revision: Timestamp,
     ) -> Result<bool, StoreError>;
     /// Sets the user's own folder/favorite for a cipher they can read; `false` if they cannot.

@@ -7,11 +7,13 @@ mod providers;
 mod sends;
 
 use futures::StreamExt;
+use keyfleet_domain::files::FileId;
 use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::ids::{CipherId, FolderId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, BulkCipherChange, CipherRow, CipherView, CredentialUpdate, FolderRow, ItemAccess,
-    KdfParams, RefreshTokenRow, UserRow, VaultStore,
+    AccountStore, AttachmentNames, AttachmentRow, AttachmentStore, BulkCipherChange, CipherRow,
+    CipherView, CredentialUpdate, FolderRow, ItemAccess, KdfParams, RefreshTokenRow, StorageOwner,
+    UserRow, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
@@ -186,7 +188,7 @@ async fn a_users_vault_is_invisible_to_another_user() {
             .unwrap()
             .is_none());
         assert!(!s
-            .update_cipher(mallory.id, &c, c.cipher.revision_date)
+            .update_cipher(mallory.id, &c, &[], c.cipher.revision_date)
             .await
             .unwrap());
         assert_eq!(
@@ -222,9 +224,14 @@ async fn cipher_updates_are_compare_and_set_on_the_revision() {
         let mut edited = c.clone();
         edited.cipher.data = r#"{"name":"2.n|e|w"}"#.into();
         edited.cipher.revision_date = Timestamp(20);
-        assert!(s.update_cipher(u.id, &edited, Timestamp(10)).await.unwrap());
+        assert!(s
+            .update_cipher(u.id, &edited, &[], Timestamp(10))
+            .await
+            .unwrap());
         assert!(
-            !s.update_cipher(u.id, &edited, Timestamp(10)).await.unwrap(),
+            !s.update_cipher(u.id, &edited, &[], Timestamp(10))
+                .await
+                .unwrap(),
             "stale expected revision"
         );
         let back = s.cipher(u.id, c.cipher.id).await.unwrap().unwrap();
@@ -232,6 +239,76 @@ async fn cipher_updates_are_compare_and_set_on_the_revision() {
         assert_eq!(
             s.user_by_id(u.id).await.unwrap().unwrap().revision_date,
             Timestamp(20)
+        );
+    })
+    .await;
+}
+
+/// The name and key stored for an attachment.
+async fn stored_names(s: &SqlStore, a: &AttachmentRow) -> (String, String) {
+    let row = s.attachment(a.cipher_id, &a.id).await.unwrap().unwrap();
+    (row.file_name, row.key)
+}
+
+/// An item save's new attachment names and keys (`attachments2`) are part of the item's write:
+/// a save refused on its revision renames nothing; an id that is not the item's changes nothing.
+#[tokio::test]
+async fn attachment_names_change_only_with_their_items_write() {
+    each_backend(|s| async move {
+        let u = user("names@example.com");
+        s.insert_user(&u).await.unwrap();
+        let c = cipher(u.id, 10);
+        s.insert_cipher(&c).await.unwrap();
+        let other = cipher(u.id, 10);
+        s.insert_cipher(&other).await.unwrap();
+        let attachment = |item: CipherId| AttachmentRow {
+            id: FileId::new(),
+            cipher_id: item,
+            file_name: "2.old|name|x".into(),
+            key: "2.old|key|x".into(),
+            size: 10,
+            uploaded: true,
+            creation_date: Timestamp(10),
+            download_url: String::new(),
+        };
+        let mine = attachment(c.cipher.id);
+        let theirs = attachment(other.cipher.id);
+        for a in [&mine, &theirs] {
+            assert!(s
+                .insert_attachment(a, StorageOwner::User(u.id), 1 << 20, &[], Timestamp(10))
+                .await
+                .unwrap());
+        }
+        let rename = |id: &FileId| AttachmentNames {
+            id: id.clone(),
+            file_name: "2.new|name|x".into(),
+            key: "2.new|key|x".into(),
+        };
+        let names = [rename(&mine.id), rename(&theirs.id)];
+        let mut edited = c.clone();
+        edited.cipher.revision_date = Timestamp(20);
+
+        assert!(!s
+            .update_cipher(u.id, &edited, &names, Timestamp(5))
+            .await
+            .unwrap());
+        assert_eq!(
+            stored_names(&s, &mine).await,
+            ("2.old|name|x".into(), "2.old|key|x".into()),
+            "a refused save renames nothing"
+        );
+        assert!(s
+            .update_cipher(u.id, &edited, &names, Timestamp(10))
+            .await
+            .unwrap());
+        assert_eq!(
+            stored_names(&s, &mine).await,
+            ("2.new|name|x".into(), "2.new|key|x".into())
+        );
+        assert_eq!(
+            stored_names(&s, &theirs).await,
+            ("2.old|name|x".into(), "2.old|key|x".into()),
+            "another item's attachment is not renamed through this one"
         );
     })
     .await;
