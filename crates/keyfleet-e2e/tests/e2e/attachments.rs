@@ -1,7 +1,8 @@
 //! Attachments on both databases, one story each: the stock bw CLI attaches a 200 KB and a
 //! 20 MB file to a personal item, downloads both byte for byte, deletes one (its file leaves the
 //! data directory); an org item's file is downloaded by a member through their collection, and a
-//! read-only member can neither add nor delete; then the refusals, read back from stored state:
+//! read-only member can neither add nor delete, and a personal item moved into the org keeps a
+//! file the member opens; then the refusals, read back from stored state:
 //! an over-limit file, storage past the user's total and an upload of the wrong length store
 //! nothing; a stranger gets 404; purging an item removes its files.
 
@@ -195,6 +196,30 @@ fn bw_story(server: &TestServer, dir: &Path, org: &Org, big: bool) -> String {
         "nothing added or removed by a reader"
     );
     assert_eq!(stored_files(server, &org_item), 1);
+
+    // --- a personal item with a file moves into the org (`bw move` re-wraps the file's key
+    // with the org key, in the same write): a member reads the file
+    let moved = create_item(&mut alice, "Moved doc", None);
+    let doc = random_file(dir, "moved.txt", 30 * 1024);
+    alice
+        .run(&[
+            "create",
+            "attachment",
+            "--file",
+            doc.to_str().unwrap(),
+            "--itemid",
+            &moved,
+        ])
+        .expect_ok();
+    alice
+        .run(&["move", &moved, &org.id, &encode(&json!([org.collection]))])
+        .expect_ok();
+    carol.run(&["sync"]).expect_ok();
+    assert_eq!(
+        download(&carol, "moved.txt", &moved, &dir.join("carol-moved")),
+        std::fs::read(&doc).unwrap(),
+        "the moved item's file opens with the org key"
+    );
 
     // --- a purged item takes its files along
     alice
