@@ -491,22 +491,8 @@ fn every_organization_write_route_has_a_client_fixture() {
             .collect::<Vec<_>>()
             .join("/")
     };
-    // Every route module, those in sub-folders (e.g. `routes/sends/`) included.
-    let mut files = vec![];
-    let mut dirs = vec![workspace_root().join("crates/keyfleet-server/src/routes")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
     let mut declared = BTreeSet::new();
-    for file in files {
-        let text = std::fs::read_to_string(file).unwrap();
+    for text in crate::support::route_sources() {
         for part in text.split(".route(").skip(1) {
             let Some(path) = part.split('"').nth(1) else {
                 continue;

@@ -1046,10 +1046,8 @@ fn normalized(path: &str) -> String {
 /// unchecked).
 #[test]
 fn every_provider_route_has_a_row_in_the_matrix() {
-    let dir = keyfleet_testkit::workspace_root().join("crates/keyfleet-server/src/routes");
     let mut declared = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for text in crate::support::route_sources() {
         declared.extend(
             declared_routes(&text)
                 .into_iter()

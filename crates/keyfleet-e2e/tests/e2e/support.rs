@@ -89,3 +89,22 @@ pub async fn user_via_mail_with_kdf(
         .unwrap();
     c.login_password(email, PASSWORD).await.unwrap()
 }
+
+/// The source text of every route module of the server, those in sub-folders (e.g.
+/// `routes/sends/`) included: what the route-coverage tests read `.route(…)` calls from.
+pub fn route_sources() -> Vec<String> {
+    let mut texts = vec![];
+    let mut dirs =
+        vec![keyfleet_testkit::workspace_root().join("crates/keyfleet-server/src/routes")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                texts.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    texts
+}
