@@ -35,6 +35,18 @@ pub(crate) async fn rename_attachments<C: Conn + ?Sized>(
     Ok(())
 }
 
+/// Bumps the revision of whoever syncs an item of `owner`: the user, or every member of the org.
+async fn bump_owner<C: Conn + ?Sized>(
+    tx: &mut C,
+    owner: StorageOwner,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    match owner {
+        StorageOwner::User(u) => bump_user(tx, u, now.0).await,
+        StorageOwner::Org(o) => bump_org_members(tx, o, now.0).await,
+    }
+}
+
 const COLUMNS: &str = "id, cipher_id, file_name, attachment_key, size, uploaded, creation_date";
 
 #[derive(sqlx::FromRow)]
@@ -160,10 +172,7 @@ impl AttachmentStore for SqlStore {
                 .await
                 .map_err(db)?;
             insert_events(&mut *tx, events).await?;
-            match owner {
-                StorageOwner::User(u) => bump_user(&mut *tx, u, now.0).await?,
-                StorageOwner::Org(o) => bump_org_members(&mut *tx, o, now.0).await?,
-            }
+            bump_owner(&mut *tx, owner, now).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -217,10 +226,7 @@ impl AttachmentStore for SqlStore {
             if n != 1 {
                 return Ok(false);
             }
-            match owner {
-                StorageOwner::User(u) => bump_user(&mut *tx, u, now.0).await?,
-                StorageOwner::Org(o) => bump_org_members(&mut *tx, o, now.0).await?,
-            }
+            bump_owner(&mut *tx, owner, now).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -255,10 +261,7 @@ impl AttachmentStore for SqlStore {
                 .await
                 .map_err(db)?;
             insert_events(&mut *tx, events).await?;
-            match owner {
-                StorageOwner::User(u) => bump_user(&mut *tx, u, now.0).await?,
-                StorageOwner::Org(o) => bump_org_members(&mut *tx, o, now.0).await?,
-            }
+            bump_owner(&mut *tx, owner, now).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
