@@ -407,6 +407,44 @@ async fn story(backend: Backend, with_bw: bool) {
     .await;
     it.withdraw_from_account_recovery(org).await.unwrap();
     assert!(!enrolled(boss, org, &c.admin_member).await);
+
+    // --- a Custom member with manageResetPassword recovers users, not admins
+    let helpdesk = account(&server, "helpdesk@client1.example", TwoStep::Off, &clock).await;
+    let invite = ok(
+        boss,
+        Method::POST,
+        &format!("/api/organizations/{org}/users/invite"),
+        Some(json!({
+            "emails": ["helpdesk@client1.example"], "type": 4, "collections": [], "groups": [],
+            "permissions": { "manageResetPassword": true },
+        })),
+    )
+    .await;
+    let (hid, htoken) = (
+        invite["data"][0]["id"].as_str().unwrap(),
+        invite["data"][0]["token"].as_str().unwrap(),
+    );
+    helpdesk
+        .session
+        .accept_invite_enrolling(org, hid, htoken)
+        .await
+        .unwrap();
+    boss.confirm_member(org, hid, &w.client1.key).await.unwrap();
+    it.enrol_in_account_recovery(org, PASSWORD).await.unwrap();
+    assert_eq!(
+        recover_raw(&helpdesk.session, org, &c.admin_member).await,
+        (
+            400,
+            "Only Owners and Admins can recover an Admin's account.".to_string()
+        )
+    );
+    assert!(logs_in(&server, "it@client1.example", PASSWORD).await);
+    helpdesk
+        .session
+        .recover_account(org, id, NEW_PASSWORD, false)
+        .await
+        .unwrap();
+    assert!(logs_in(&server, "dave@client1.example", NEW_PASSWORD).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
