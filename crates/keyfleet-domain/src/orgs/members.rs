@@ -386,7 +386,9 @@ impl Domain {
 
     // ------------------------------------------------------------------ reading
 
-    /// Every member with details (those who manage members), or one with `only`.
+    /// Every member with details (those who manage members), or one with `only`. Those who may
+    /// only recover accounts see the members enrolled in account recovery, as on the official
+    /// server (the web vault finds whom to recover in this list).
     pub async fn org_members(
         &self,
         caller: &Caller,
@@ -394,8 +396,14 @@ impl Domain {
         only: Option<OrgUserId>,
     ) -> Result<Vec<OrgMemberDetails>, DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
-        actor.require(OrgCapability::ManageUsers)?;
-        let members = self.store.org_member_details(org_id, only).await?;
+        let enrolled_only = !actor.can(OrgCapability::ManageUsers);
+        if enrolled_only {
+            actor.require(OrgCapability::ManageResetPassword)?;
+        }
+        let mut members = self.store.org_member_details(org_id, only).await?;
+        if enrolled_only {
+            members.retain(|d| d.member.reset_password_key.is_some());
+        }
         if only.is_some() && members.is_empty() {
             return Err(DomainError::NotFound);
         }

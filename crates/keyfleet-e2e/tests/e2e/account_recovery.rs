@@ -431,6 +431,30 @@ async fn story(backend: Backend, with_bw: bool) {
         .unwrap();
     boss.confirm_member(org, hid, &w.client1.key).await.unwrap();
     it.enrol_in_account_recovery(org, PASSWORD).await.unwrap();
+    // Without manageUsers, the member list holds the enrolled members only.
+    let listed = ok(
+        &helpdesk.session,
+        Method::GET,
+        &format!("/api/organizations/{org}/users"),
+        None,
+    )
+    .await;
+    let listed: Vec<&str> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&id.as_str()) && listed.contains(&c.admin_member.as_str()));
+    assert!(!listed.contains(&c.carol_member.as_str()), "{listed:?}");
+    let carol = send(
+        &helpdesk.session,
+        Method::GET,
+        &format!("/api/organizations/{org}/users/{}", c.carol_member),
+        None,
+    )
+    .await;
+    assert_eq!(carol.status, 404);
     assert_eq!(
         recover_raw(&helpdesk.session, org, &c.admin_member).await,
         (
