@@ -14,7 +14,7 @@ export enum ProductTierType { "Free" = 0, "Families" = 1, "Teams" = 2, "Enterpri
 
 export enum PolicyType { "TwoFactorAuthentication" = 0, "MasterPassword" = 1, "PasswordGenerator" = 2, "SingleOrg" = 3, "RequireSso" = 4, "PersonalOwnership" = 5, "DisableSend" = 6, "SendOptions" = 7, "ResetPassword" = 8, "MaximumVaultTimeout" = 9, "DisablePersonalVaultExport" = 10, "ActivateAutofill" = 11 }
 
-export enum EventType { "UserClientExportedVault" = 1007, "CipherCreated" = 1100, "CipherUpdated" = 1101, "CipherDeleted" = 1102, "CipherAttachmentCreated" = 1103, "CipherAttachmentDeleted" = 1104, "CipherShared" = 1105, "CipherUpdatedCollections" = 1106, "CipherClientViewed" = 1107, "CipherClientToggledPasswordVisible" = 1108, "CipherClientToggledHiddenFieldVisible" = 1109, "CipherClientToggledCardCodeVisible" = 1110, "CipherClientCopiedPassword" = 1111, "CipherClientCopiedHiddenField" = 1112, "CipherClientCopiedCardCode" = 1113, "CipherClientAutofilled" = 1114, "CipherSoftDeleted" = 1115, "CipherRestored" = 1116, "CipherClientToggledCardNumberVisible" = 1117, "CipherClientToggledTotpSeedVisible" = 1118, "CollectionCreated" = 1300, "CollectionUpdated" = 1301, "CollectionDeleted" = 1302, "GroupCreated" = 1400, "GroupUpdated" = 1401, "GroupDeleted" = 1402, "OrganizationUserInvited" = 1500, "OrganizationUserConfirmed" = 1501, "OrganizationUserUpdated" = 1502, "OrganizationUserRemoved" = 1503, "OrganizationUserUpdatedGroups" = 1504, "OrganizationUserRevoked" = 1511, "OrganizationUserRestored" = 1512, "OrganizationUserLeft" = 1516, "OrganizationUpdated" = 1600, "OrganizationClientExportedVault" = 1602, "OrganizationVaultAccessed" = 1603, "PolicyUpdated" = 1700, "ProviderUserInvited" = 1800, "ProviderUserConfirmed" = 1801, "ProviderUserUpdated" = 1802, "ProviderUserRemoved" = 1803, "ProviderRoleCreated" = 1850, "ProviderRoleUpdated" = 1851, "ProviderRoleDeleted" = 1852, "ProviderUserSuspended" = 1853, "ProviderUserRestored" = 1854, "ProviderOwnershipTransferred" = 1855, "ProviderClientAssigned" = 1856, "ProviderUpdated" = 1857, "ProviderSetUp" = 1858, "ProviderClientUnassigned" = 1859, "ProviderOrganizationCreated" = 1900, "ProviderOrganizationAdded" = 1901, "ProviderOrganizationRemoved" = 1902, "ProviderOrganizationVaultAccessed" = 1903, "ProviderOrganizationUpdated" = 1904 }
+export enum EventType { "UserClientExportedVault" = 1007, "UserUpdatedTempPassword" = 1008, "CipherCreated" = 1100, "CipherUpdated" = 1101, "CipherDeleted" = 1102, "CipherAttachmentCreated" = 1103, "CipherAttachmentDeleted" = 1104, "CipherShared" = 1105, "CipherUpdatedCollections" = 1106, "CipherClientViewed" = 1107, "CipherClientToggledPasswordVisible" = 1108, "CipherClientToggledHiddenFieldVisible" = 1109, "CipherClientToggledCardCodeVisible" = 1110, "CipherClientCopiedPassword" = 1111, "CipherClientCopiedHiddenField" = 1112, "CipherClientCopiedCardCode" = 1113, "CipherClientAutofilled" = 1114, "CipherSoftDeleted" = 1115, "CipherRestored" = 1116, "CipherClientToggledCardNumberVisible" = 1117, "CipherClientToggledTotpSeedVisible" = 1118, "CollectionCreated" = 1300, "CollectionUpdated" = 1301, "CollectionDeleted" = 1302, "GroupCreated" = 1400, "GroupUpdated" = 1401, "GroupDeleted" = 1402, "OrganizationUserInvited" = 1500, "OrganizationUserConfirmed" = 1501, "OrganizationUserUpdated" = 1502, "OrganizationUserRemoved" = 1503, "OrganizationUserUpdatedGroups" = 1504, "OrganizationUserResetPasswordEnroll" = 1506, "OrganizationUserResetPasswordWithdraw" = 1507, "OrganizationUserAdminResetPassword" = 1508, "OrganizationUserRevoked" = 1511, "OrganizationUserRestored" = 1512, "OrganizationUserLeft" = 1516, "OrganizationUserAdminResetTwoFactor" = 1519, "OrganizationUpdated" = 1600, "OrganizationClientExportedVault" = 1602, "OrganizationVaultAccessed" = 1603, "PolicyUpdated" = 1700, "ProviderUserInvited" = 1800, "ProviderUserConfirmed" = 1801, "ProviderUserUpdated" = 1802, "ProviderUserRemoved" = 1803, "ProviderRoleCreated" = 1850, "ProviderRoleUpdated" = 1851, "ProviderRoleDeleted" = 1852, "ProviderUserSuspended" = 1853, "ProviderUserRestored" = 1854, "ProviderOwnershipTransferred" = 1855, "ProviderClientAssigned" = 1856, "ProviderUpdated" = 1857, "ProviderSetUp" = 1858, "ProviderClientUnassigned" = 1859, "ProviderOrganizationCreated" = 1900, "ProviderOrganizationAdded" = 1901, "ProviderOrganizationRemoved" = 1902, "ProviderOrganizationVaultAccessed" = 1903, "ProviderOrganizationUpdated" = 1904 }
 
 export enum ProviderUserStatus { "Invited" = 0, "Accepted" = 1, "Confirmed" = 2 }
 
@@ -536,6 +536,11 @@ type: PolicyType,
  */
 data: JsonValue | null, enabled: boolean, 
 /**
+ * Last change (ISO 8601). bw parses it with `new Date(…)` and writes it back with
+ * `toISOString()`, which throws on a missing one once the account has policies.
+ */
+revisionDate: string | null, 
+/**
  * `"policy"`.
  */
 object: string, };
@@ -597,6 +602,44 @@ export type OrganizationPublicKeyResponse = {
 publicKey: string | null, 
 /**
  * `"organizationPublicKey"`.
+ */
+object: string, };
+
+export type OrganizationUserResetPasswordDetailsResponse = { 
+/**
+ * The membership.
+ */
+organizationUserId: string, 
+/**
+ * The member's KDF type (0 PBKDF2, 1 Argon2id).
+ */
+kdf: number, 
+/**
+ * KDF iterations.
+ */
+kdfIterations: number, 
+/**
+ * Argon2id memory (MiB).
+ */
+kdfMemory: number | null, 
+/**
+ * Argon2id parallelism.
+ */
+kdfParallelism: number | null, 
+/**
+ * The KDF salt: the member's email, trimmed and lower-cased.
+ */
+masterPasswordSalt: string, 
+/**
+ * The member's enrolment (type 4 to the org public key).
+ */
+resetPasswordKey: string, 
+/**
+ * The organization's private key under the org key (type 2).
+ */
+encryptedPrivateKey: string, 
+/**
+ * `"organizationUserResetPasswordDetails"`.
  */
 object: string, };
 
@@ -1320,6 +1363,20 @@ masterPasswordHint: string | null,
  * User key re-wrapped under the new stretched master key.
  */
 key: string, };
+
+export type UpdateTempPasswordRequest = { 
+/**
+ * New hash.
+ */
+newMasterPasswordHash: string, 
+/**
+ * User key re-wrapped under the new stretched master key.
+ */
+key: string, 
+/**
+ * New hint.
+ */
+masterPasswordHint: string | null, };
 
 export type KdfRequest = { 
 /**
@@ -2214,7 +2271,41 @@ export type OrganizationUserAcceptRequest = {
 /**
  * The invitation token from the link.
  */
-token: string, };
+token: string, 
+/**
+ * The web vault's automatic account recovery enrolment: the user key wrapped to the org
+ * public key (type 4), sent when the org's Account recovery policy enrols automatically.
+ */
+resetPasswordKey?: string, };
+
+export type OrganizationUserResetPasswordEnrollmentRequest = { 
+/**
+ * Type-4 EncString of the 64-byte user key (RSA-OAEP-SHA1 to the org public key);
+ * `null` or empty withdraws.
+ */
+resetPasswordKey?: string, 
+/**
+ * The member's master password hash (checked when enrolling).
+ */
+masterPasswordHash?: string, };
+
+export type OrganizationUserResetPasswordRequest = { 
+/**
+ * Set a new master password (older clients omit it: they only reset passwords).
+ */
+resetMasterPassword: boolean, 
+/**
+ * Remove the member's two-step login providers.
+ */
+resetTwoFactor: boolean, 
+/**
+ * The new master password hash (client-side PBKDF2 of the new master key).
+ */
+newMasterPasswordHash?: string, 
+/**
+ * The member's user key under the new stretched master key (type 2).
+ */
+key?: string, };
 
 export type OrganizationUserConfirmRequest = { 
 /**

@@ -23,6 +23,21 @@ pub struct PasswordRequest {
     pub key: String,
 }
 
+/// `PUT /api/accounts/update-temp-password`: the member replaces the password an account
+/// recovery gave them (no current-password proof, as on the official server: only a session of
+/// a user with `forcePasswordReset` may call it).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateTempPasswordRequest {
+    /// New hash.
+    pub new_master_password_hash: String,
+    /// User key re-wrapped under the new stretched master key.
+    pub key: String,
+    /// New hint.
+    #[serde(default)]
+    pub master_password_hint: Option<String>,
+}
+
 /// `POST /api/accounts/kdf`: change KDF (flat form).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

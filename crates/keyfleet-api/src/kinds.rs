@@ -228,6 +228,8 @@ numbered! {
     EventType {
         /// A client exported the user's vault (client-reported).
         UserClientExportedVault = 1007,
+        /// The user replaced the temporary password an account recovery gave them.
+        UserUpdatedTempPassword = 1008,
         /// An item was created.
         CipherCreated = 1100,
         /// An item was changed.
@@ -288,12 +290,20 @@ numbered! {
         OrganizationUserRemoved = 1503,
         /// A member's groups changed.
         OrganizationUserUpdatedGroups = 1504,
+        /// A member enrolled in account recovery.
+        OrganizationUserResetPasswordEnroll = 1506,
+        /// A member withdrew from account recovery.
+        OrganizationUserResetPasswordWithdraw = 1507,
+        /// An administrator recovered a member's account (new master password).
+        OrganizationUserAdminResetPassword = 1508,
         /// A member was revoked.
         OrganizationUserRevoked = 1511,
         /// A member was restored.
         OrganizationUserRestored = 1512,
         /// A member left.
         OrganizationUserLeft = 1516,
+        /// An administrator removed a member's two-step login providers (account recovery).
+        OrganizationUserAdminResetTwoFactor = 1519,
         /// The organization's settings changed.
         OrganizationUpdated = 1600,
         /// The organization's vault was exported (the clients report it; Keyfleet records it

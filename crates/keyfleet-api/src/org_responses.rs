@@ -79,7 +79,7 @@ impl OrganizationFeatures {
             use_key_connector: false,
             use_scim: false,
             use_custom_permissions: paid,
-            use_reset_password: false,
+            use_reset_password: paid,
             use_secrets_manager: false,
             use_password_manager: true,
             use_pam: false,
@@ -376,6 +376,10 @@ pub struct PolicyResponse {
     /// The policy's options (shape per type), or null.
     pub data: Option<Value>,
     pub enabled: bool,
+    /// Last change (ISO 8601). bw parses it with `new Date(…)` and writes it back with
+    /// `toISOString()`, which throws on a missing one once the account has policies.
+    #[serde(default)]
+    pub revision_date: Option<String>,
     /// `"policy"`.
     pub object: String,
 }
@@ -501,6 +505,31 @@ pub struct OrganizationPublicKeyResponse {
     /// The org's public key.
     pub public_key: Option<String>,
     /// `"organizationPublicKey"`.
+    pub object: String,
+}
+
+/// `GET …/users/{orgUserId}/reset-password-details`: what the recovering admin's client needs to
+/// unwrap the member's user key (with the org private key) and derive a new master key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserResetPasswordDetailsResponse {
+    /// The membership.
+    pub organization_user_id: String,
+    /// The member's KDF type (0 PBKDF2, 1 Argon2id).
+    pub kdf: i32,
+    /// KDF iterations.
+    pub kdf_iterations: i32,
+    /// Argon2id memory (MiB).
+    pub kdf_memory: Option<i32>,
+    /// Argon2id parallelism.
+    pub kdf_parallelism: Option<i32>,
+    /// The KDF salt: the member's email, trimmed and lower-cased.
+    pub master_password_salt: String,
+    /// The member's enrolment (type 4 to the org public key).
+    pub reset_password_key: String,
+    /// The organization's private key under the org key (type 2).
+    pub encrypted_private_key: String,
+    /// `"organizationUserResetPasswordDetails"`.
     pub object: String,
 }
 

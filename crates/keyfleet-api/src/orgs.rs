@@ -133,9 +133,53 @@ pub struct OrganizationUserUpdateRequest {
 /// `POST …/users/{orgUserId}/accept`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct OrganizationUserAcceptRequest {
     /// The invitation token from the link.
     pub token: String,
+    /// The web vault's automatic account recovery enrolment: the user key wrapped to the org
+    /// public key (type 4), sent when the org's Account recovery policy enrols automatically.
+    #[serde(default)]
+    pub reset_password_key: Option<String>,
+}
+
+/// `PUT …/users/{userId}/reset-password-enrollment` (the member's own USER id): enrol in account
+/// recovery with the user key wrapped to the org public key, or withdraw with `null`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserResetPasswordEnrollmentRequest {
+    /// Type-4 EncString of the 64-byte user key (RSA-OAEP-SHA1 to the org public key);
+    /// `null` or empty withdraws.
+    #[serde(default)]
+    pub reset_password_key: Option<String>,
+    /// The member's master password hash (checked when enrolling).
+    #[serde(default)]
+    pub master_password_hash: Option<String>,
+}
+
+/// `PUT …/users/{orgUserId}/recover-account` (and `…/reset-password`): the web vault's
+/// "Recover account" with the new password's hash and the user key re-wrapped under it.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUserResetPasswordRequest {
+    /// Set a new master password (older clients omit it: they only reset passwords).
+    #[serde(default = "yes")]
+    pub reset_master_password: bool,
+    /// Remove the member's two-step login providers.
+    #[serde(default)]
+    pub reset_two_factor: bool,
+    /// The new master password hash (client-side PBKDF2 of the new master key).
+    #[serde(default)]
+    pub new_master_password_hash: Option<String>,
+    /// The member's user key under the new stretched master key (type 2).
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `POST …/users/{orgUserId}/confirm`.

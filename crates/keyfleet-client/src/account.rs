@@ -91,6 +91,21 @@ pub trait AccountCalls: Bearer {
         .await
     }
 
+    /// `PUT /api/accounts/update-temp-password`: replaces the password an account recovery set
+    /// (hash and re-wrapped key made by the caller).
+    async fn put_update_temp_password(
+        &self,
+        req: &keyfleet_api::accounts::UpdateTempPasswordRequest,
+    ) -> Result<(), ClientError> {
+        send(
+            self,
+            Method::PUT,
+            "/api/accounts/update-temp-password",
+            Some(req),
+        )
+        .await
+    }
+
     /// `PUT /api/two-factor/authenticator`: on with `key` and the app's current `code`.
     async fn put_authenticator(
         &self,

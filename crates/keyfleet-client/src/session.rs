@@ -219,7 +219,7 @@ impl Session {
     }
 
     /// The master password hash the server re-checks `password` against.
-    async fn hash(&self, password: &str) -> Result<String, ClientError> {
+    pub(crate) async fn hash(&self, password: &str) -> Result<String, ClientError> {
         Ok(self.client.password_hash(&self.email, password).await?.0)
     }
 

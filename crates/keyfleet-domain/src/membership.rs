@@ -400,6 +400,7 @@ mod tests {
             external_id: None,
             invited_at: Some(Timestamp(1)),
             revocation_reason: None,
+            reset_password_key: None,
             creation_date: Timestamp(0),
             revision_date: Timestamp(0),
         }

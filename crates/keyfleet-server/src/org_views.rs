@@ -64,6 +64,24 @@ pub fn organization(org: &OrgRow) -> OrganizationResponse {
     }
 }
 
+/// `organizationUserResetPasswordDetails`: the salt is the member's email (Keyfleet salts with
+/// the normalised email, as the official clients do without a stored salt).
+pub fn recovery_details(
+    d: &keyfleet_domain::orgs::RecoveryDetails,
+) -> keyfleet_api::org_responses::OrganizationUserResetPasswordDetailsResponse {
+    keyfleet_api::org_responses::OrganizationUserResetPasswordDetailsResponse {
+        organization_user_id: d.member.id.to_string(),
+        kdf: d.user.kdf.kdf_type,
+        kdf_iterations: d.user.kdf.iterations,
+        kdf_memory: d.user.kdf.memory,
+        kdf_parallelism: d.user.kdf.parallelism,
+        master_password_salt: d.user.email.clone(),
+        reset_password_key: d.member.reset_password_key.clone().unwrap_or_default(),
+        encrypted_private_key: d.org_private_key.clone(),
+        object: "organizationUserResetPasswordDetails".into(),
+    }
+}
+
 /// `ProfileOrganization`: one confirmed membership as sync and `GET /api/organizations` show it.
 pub fn profile_organization(org: &OrgRow, member: &OrgUserRow) -> ProfileOrganizationResponse {
     ProfileOrganizationResponse {
@@ -82,7 +100,7 @@ pub fn profile_organization(org: &OrgRow, member: &OrgUserRow) -> ProfileOrganiz
         max_storage_gb: 1,
         has_public_and_private_keys: has_keys(org),
         sso_bound: false,
-        reset_password_enrolled: false,
+        reset_password_enrolled: member.reset_password_key.is_some(),
         product_tier_type: org.plan_type.product_tier(),
         access_secrets_manager: false,
         limits: CollectionLimits::default(),
@@ -121,7 +139,7 @@ pub fn member(d: &OrgMemberDetails, object: &str) -> OrganizationUserDetailsResp
         sso_bound: false,
         uses_key_connector: false,
         has_master_password: m.user_id.is_some(),
-        reset_password_enrolled: false,
+        reset_password_enrolled: m.reset_password_key.is_some(),
         access_secrets_manager: false,
         access_all: m.member_type.is_admin(),
         permissions: Permissions::parse(&m.permissions),
@@ -238,6 +256,7 @@ pub fn policy(p: &PolicyRow) -> PolicyResponse {
         policy_type: p.policy_type,
         data: p.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
         enabled: p.enabled,
+        revision_date: Some(p.revision_date.to_iso()),
         object: "policy".into(),
     }
 }
@@ -365,6 +384,7 @@ pub(crate) mod golden {
             external_id: Some("ext-1".into()),
             invited_at: None,
             revocation_reason: None,
+            reset_password_key: None,
             creation_date: Timestamp(1_700_000_000_000),
             revision_date: Timestamp(1_700_000_100_000),
         }

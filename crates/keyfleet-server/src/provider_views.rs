@@ -197,6 +197,7 @@ pub fn profile_provider_organization(
         external_id: None,
         invited_at: None,
         revocation_reason: None,
+        reset_password_key: None,
         creation_date: org.creation_date,
         revision_date: org.revision_date,
     };

@@ -50,7 +50,7 @@ pub fn profile(
         private_key: u.private_key.clone(),
         account_keys: account_keys(u),
         security_stamp: u.security_stamp.clone(),
-        force_password_reset: false,
+        force_password_reset: u.force_password_reset,
         uses_key_connector: false,
         avatar_color: None,
         creation_date: u.creation_date.to_iso(),
@@ -94,7 +94,7 @@ pub fn token_response(o: &LoginOutcome) -> TokenResponse {
         kdf_memory: u.kdf.memory,
         kdf_parallelism: u.kdf.parallelism,
         reset_master_password: false,
-        force_password_reset: false,
+        force_password_reset: u.force_password_reset,
         master_password_policy: Some(master_password_policy(o.master_password_policy.as_ref())),
         user_decryption_options: UserDecryptionOptions {
             has_master_password: true,

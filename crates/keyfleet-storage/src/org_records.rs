@@ -60,6 +60,7 @@ pub(crate) struct OrgUserRecord {
     ou_external_id: Option<String>,
     ou_invited_at: Option<i64>,
     ou_revocation_reason: Option<i32>,
+    ou_reset_password_key: Option<String>,
     ou_creation_date: i64,
     ou_revision_date: i64,
 }
@@ -69,7 +70,8 @@ pub(crate) const ORG_USER_COLUMNS: &str = "ou.id AS ou_id, ou.org_id AS ou_org_i
     ou.user_id AS ou_user_id, ou.email AS ou_email, ou.member_type AS ou_member_type, \
     ou.status AS ou_status, ou.org_key AS ou_org_key, ou.permissions AS ou_permissions, \
     ou.external_id AS ou_external_id, ou.invited_at AS ou_invited_at, \
-    ou.revocation_reason AS ou_revocation_reason, ou.creation_date AS ou_creation_date, \
+    ou.revocation_reason AS ou_revocation_reason, \
+    ou.reset_password_key AS ou_reset_password_key, ou.creation_date AS ou_creation_date, \
     ou.revision_date AS ou_revision_date";
 
 impl TryFrom<OrgUserRecord> for OrgUserRow {
@@ -87,6 +89,7 @@ impl TryFrom<OrgUserRecord> for OrgUserRow {
             external_id: r.ou_external_id,
             invited_at: r.ou_invited_at.map(Timestamp),
             revocation_reason: r.ou_revocation_reason.map(code).transpose()?,
+            reset_password_key: r.ou_reset_password_key,
             creation_date: Timestamp(r.ou_creation_date),
             revision_date: Timestamp(r.ou_revision_date),
         })

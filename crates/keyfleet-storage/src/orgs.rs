@@ -8,12 +8,13 @@ use crate::org_records::{
 };
 use crate::providers::bump_managing_provider_members;
 use crate::records::{id, PublicKeyRecord};
+use crate::users::write_credentials;
 use crate::{db, on_pool, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{GroupId, OrgId, OrgUserId, UserId};
 use keyfleet_domain::store::{
-    AccessSelection, ApiKeyWrite, CollectionRow, EventRow, OrgMemberDetails, OrgRow, OrgStore,
-    OrgUserRow,
+    AccessSelection, ApiKeyWrite, CollectionRow, CredentialUpdate, EventRow, OrgMemberDetails,
+    OrgRow, OrgStore, OrgUserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
@@ -388,6 +389,24 @@ impl OrgStore for SqlStore {
             .collect()
     }
 
+    async fn has_membership_or_invitation(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+        email: &str,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM org_users \
+            WHERE org_id = $1 AND (user_id = $2 OR (user_id IS NULL AND email = $3))";
+        let n: i64 = on_pool!(&self.pool, p => sqlx::query_scalar(SQL)
+            .bind(org_id.to_string())
+            .bind(user_id.to_string())
+            .bind(email)
+            .fetch_one(p)
+            .await)
+        .map_err(db)?;
+        Ok(n > 0)
+    }
+
     async fn org_user_unscoped_for_accept(
         &self,
         id: OrgUserId,
@@ -513,7 +532,7 @@ impl OrgStore for SqlStore {
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE org_users SET user_id = $3, email = $4, member_type = $5, \
             status = $6, org_key = $7, permissions = $8, invited_at = $9, revocation_reason = $10, \
-            revision_date = $11 WHERE id = $1 AND org_id = $2";
+            revision_date = $11, reset_password_key = $12 WHERE id = $1 AND org_id = $2";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             sqlx::query(SQL)
@@ -528,6 +547,7 @@ impl OrgStore for SqlStore {
                 .bind(row.invited_at.map(|t| t.0))
                 .bind(row.revocation_reason.map(|r| r.code()))
                 .bind(row.revision_date.0)
+                .bind(&row.reset_password_key)
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
@@ -569,6 +589,53 @@ impl OrgStore for SqlStore {
                 .map_err(db)?;
             insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
+        })
+    }
+
+    async fn recover_member_account(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+        update: Option<&CredentialUpdate>,
+        reset_two_factor: bool,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const MEMBER: &str = "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND user_id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            // The membership is checked inside the write: a member removed meanwhile is not
+            // recovered by the organization that no longer holds them.
+            let members: i64 = sqlx::query_scalar(MEMBER)
+                .bind(org_id.to_string())
+                .bind(user_id.to_string())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            if members == 0 {
+                return Ok(false);
+            }
+            if let Some(update) = update {
+                write_credentials(&mut *tx, user_id, update, now).await?;
+            }
+            if reset_two_factor {
+                sqlx::query("DELETE FROM two_factor WHERE user_id = $1")
+                    .bind(user_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                sqlx::query(
+                    "UPDATE users SET recovery_code_hash = NULL, revision_date = $2 WHERE id = $1",
+                )
+                    .bind(user_id.to_string())
+                    .bind(now.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            insert_events(&mut *tx, events).await?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
         })
     }
 }

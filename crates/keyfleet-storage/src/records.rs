@@ -43,13 +43,15 @@ pub(crate) struct UserRecord {
     user_key_id: Option<String>,
     api_key: String,
     culture: String,
+    force_password_reset: bool,
     creation_date: i64,
     revision_date: i64,
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, email, name, password_hash, password_hint, kdf_type, \
     kdf_iterations, kdf_memory, kdf_parallelism, user_key, public_key, private_key, \
-    security_stamp, user_key_id, api_key, culture, creation_date, revision_date";
+    security_stamp, user_key_id, api_key, culture, force_password_reset, creation_date, \
+    revision_date";
 
 impl TryFrom<UserRecord> for UserRow {
     type Error = StoreError;
@@ -73,6 +75,7 @@ impl TryFrom<UserRecord> for UserRow {
             user_key_id: r.user_key_id,
             api_key_digest: r.api_key,
             culture: r.culture,
+            force_password_reset: r.force_password_reset,
             creation_date: Timestamp(r.creation_date),
             revision_date: Timestamp(r.revision_date),
         })

@@ -9,6 +9,41 @@ use keyfleet_domain::store::{
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
+/// Writes new credentials and ends every session made with the old ones: refresh tokens revoked,
+/// remembered second-factor devices forgotten (the new security stamp ends the access tokens).
+pub(crate) async fn write_credentials<C: Conn + ?Sized>(
+    tx: &mut C,
+    id: UserId,
+    u: &CredentialUpdate,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "UPDATE users SET password_hash = $2, \
+         password_hint = CASE WHEN $3 THEN $4 ELSE password_hint END, user_key = $5, kdf_type = $6, \
+         kdf_iterations = $7, kdf_memory = $8, kdf_parallelism = $9, security_stamp = $10, \
+         revision_date = $11, force_password_reset = $12 WHERE id = $1",
+    )
+    .arg(id.to_string())
+    .arg(u.password_hash.as_str())
+    .arg(u.replace_hint)
+    .arg(u.password_hint.as_deref())
+    .arg(u.key.as_str())
+    .arg(u.kdf.kdf_type)
+    .arg(u.kdf.iterations)
+    .arg(u.kdf.memory)
+    .arg(u.kdf.parallelism)
+    .arg(u.security_stamp.as_str())
+    .arg(now.0)
+    .arg(u.force_password_reset);
+    tx.run(q).await?;
+    let q = sqlx::query("UPDATE refresh_tokens SET revoked = TRUE WHERE user_id = $1")
+        .arg(id.to_string());
+    tx.run(q).await?;
+    let q = sqlx::query(crate::two_factor::FORGET_REMEMBERED_DEVICES).arg(id.to_string());
+    tx.run(q).await?;
+    Ok(())
+}
+
 /// Inserts a refresh token.
 async fn insert_token<C: Conn + ?Sized>(tx: &mut C, t: &RefreshTokenRow) -> Result<(), StoreError> {
     let q = sqlx::query(
@@ -86,34 +121,9 @@ impl AccountStore for SqlStore {
         u: &CredentialUpdate,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        const USER: &str = "UPDATE users SET password_hash = $2, \
-            password_hint = CASE WHEN $3 THEN $4 ELSE password_hint END, user_key = $5, kdf_type = $6, \
-            kdf_iterations = $7, kdf_memory = $8, kdf_parallelism = $9, security_stamp = $10, \
-            revision_date = $11 WHERE id = $1";
-        const TOKENS: &str = "UPDATE refresh_tokens SET revoked = TRUE WHERE user_id = $1";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            sqlx::query(USER)
-                .bind(id.to_string())
-                .bind(&u.password_hash)
-                .bind(u.replace_hint)
-                .bind(&u.password_hint)
-                .bind(&u.key)
-                .bind(u.kdf.kdf_type)
-                .bind(u.kdf.iterations)
-                .bind(u.kdf.memory)
-                .bind(u.kdf.parallelism)
-                .bind(&u.security_stamp)
-                .bind(now.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-            sqlx::query(TOKENS).bind(id.to_string()).execute(&mut *tx).await.map_err(db)?;
-            sqlx::query(crate::two_factor::FORGET_REMEMBERED_DEVICES)
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            write_credentials(&mut *tx, id, u, now).await?;
             tx.commit().await.map_err(db)
         })
     }

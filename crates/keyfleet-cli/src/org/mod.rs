@@ -8,6 +8,7 @@ mod audit;
 mod collections;
 mod import;
 pub mod members;
+mod recovery;
 mod spec;
 
 use crate::remote::Remote;
@@ -34,6 +35,9 @@ pub enum OrgCommand {
     Members(OrgArgs),
     /// Confirm an accepted member: check their fingerprint, then give them the org key.
     Confirm(members::ConfirmArgs),
+    /// Recover an enrolled member's account: set a new master password for them (asks for yours
+    /// and the new one; the crypto is done here).
+    Recover(recovery::RecoverArgs),
     /// Show your own key's fingerprint, for the admin who confirms you to compare.
     Fingerprint(FingerprintArgs),
     /// Revoke a member's access (keeps the membership).
@@ -295,6 +299,7 @@ fn output_flag(cmd: &OrgCommand) -> bool {
         C::Accept(a) => a.out.json,
         C::Members(a) | C::Groups(a) | C::Policies(a) => a.out.json,
         C::Confirm(a) => a.member.out.json,
+        C::Recover(a) => a.member.out.json,
         C::Fingerprint(a) => a.out.json,
         C::Revoke(a) | C::Restore(a) | C::Remove(a) => a.out.json,
         C::MemberRole(a) => a.member.out.json,
@@ -324,6 +329,7 @@ pub async fn run(cmd: OrgCommand) -> Result<(), Failure> {
         C::Accept(a) => members::accept(&ctx, a).await,
         C::Members(a) => members::list(&ctx, &a.org).await,
         C::Confirm(a) => members::confirm(&ctx, a).await,
+        C::Recover(a) => recovery::recover(&ctx, a).await,
         C::Fingerprint(a) => fingerprint(&ctx, a).await,
         C::Revoke(a) => members::change_status(&ctx, a, members::StatusChange::Revoke).await,
         C::Restore(a) => members::change_status(&ctx, a, members::StatusChange::Restore).await,

@@ -7,12 +7,14 @@ use keyfleet_api::accounts::{SecretVerificationRequest, UserKeyResponse};
 use keyfleet_api::kinds::PolicyType;
 use keyfleet_api::org_responses::{
     ApiKeyResponse, CollectionAccessDetailsResponse, CollectionResponse, EventResponse,
-    GroupDetailsResponse, OrganizationResponse, OrganizationUserDetailsResponse,
-    OrganizationUserInviteResponse, PolicyResponse, ProfileOrganizationResponse,
+    GroupDetailsResponse, OrganizationPublicKeyResponse, OrganizationResponse,
+    OrganizationUserDetailsResponse, OrganizationUserInviteResponse,
+    OrganizationUserResetPasswordDetailsResponse, PolicyResponse, ProfileOrganizationResponse,
 };
 use keyfleet_api::orgs::{
     CollectionRequest, GroupRequest, OrganizationCreateRequest, OrganizationSeatRequest,
     OrganizationUserAcceptRequest, OrganizationUserConfirmRequest, OrganizationUserInviteRequest,
+    OrganizationUserResetPasswordEnrollmentRequest, OrganizationUserResetPasswordRequest,
     OrganizationUserUpdateRequest, PolicyRequest,
 };
 use keyfleet_api::ListResponse;
@@ -140,11 +142,74 @@ pub trait OrgCalls: Bearer {
         member_id: &str,
         token: &str,
     ) -> Result<(), ClientError> {
+        self.accept_org_invite_with_key(org_id, member_id, token, None)
+            .await
+    }
+
+    /// `POST …/users/{orgUserId}/accept` `{token, resetPasswordKey}`: the acceptance that enrols
+    /// in account recovery (required when the org's policy enrols automatically).
+    async fn accept_org_invite_with_key(
+        &self,
+        org_id: &str,
+        member_id: &str,
+        token: &str,
+        reset_password_key: Option<&str>,
+    ) -> Result<(), ClientError> {
         let path = format!("{}/users/{member_id}/accept", org_path(org_id));
         let body = OrganizationUserAcceptRequest {
             token: token.to_string(),
+            reset_password_key: reset_password_key.map(str::to_string),
         };
         send(self, Method::POST, &path, Some(&body)).await
+    }
+
+    /// `GET /api/organizations/{id}/keys`: the org public key (any signed-in user; the name
+    /// the official clients call).
+    async fn org_public_key(
+        &self,
+        org_id: &str,
+    ) -> Result<OrganizationPublicKeyResponse, ClientError> {
+        let path = format!("{}/keys", org_path(org_id));
+        send(self, Method::GET, &path, NO_BODY).await
+    }
+
+    /// `PUT …/users/{userId}/reset-password-enrollment` (the caller's USER id): enrol in account
+    /// recovery, or withdraw with no key.
+    async fn put_recovery_enrolment(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        req: &OrganizationUserResetPasswordEnrollmentRequest,
+    ) -> Result<(), ClientError> {
+        let path = format!(
+            "{}/users/{user_id}/reset-password-enrollment",
+            org_path(org_id)
+        );
+        send(self, Method::PUT, &path, Some(req)).await
+    }
+
+    /// `GET …/users/{orgUserId}/reset-password-details`.
+    async fn recovery_details(
+        &self,
+        org_id: &str,
+        member_id: &str,
+    ) -> Result<OrganizationUserResetPasswordDetailsResponse, ClientError> {
+        let path = format!(
+            "{}/users/{member_id}/reset-password-details",
+            org_path(org_id)
+        );
+        send(self, Method::GET, &path, NO_BODY).await
+    }
+
+    /// `PUT …/users/{orgUserId}/recover-account` (hash and key made by the caller's client).
+    async fn put_recover_account(
+        &self,
+        org_id: &str,
+        member_id: &str,
+        req: &OrganizationUserResetPasswordRequest,
+    ) -> Result<(), ClientError> {
+        let path = format!("{}/users/{member_id}/recover-account", org_path(org_id));
+        send(self, Method::PUT, &path, Some(req)).await
     }
 
     /// `POST /api/organizations/{id}/users/{orgUserId}/confirm` (the org key wrapped to the

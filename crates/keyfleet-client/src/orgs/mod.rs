@@ -17,8 +17,10 @@ use keyfleet_crypto::{EncString, PublicKey, SymmetricKey};
 use serde_json::json;
 
 mod calls;
+mod recovery;
 
 pub use calls::{OrgCalls, OrgEventFilter};
+pub use recovery::{recovery_credentials, recovery_key};
 
 /// Access of a member or group to a collection, as the org calls take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -324,6 +324,7 @@ impl Domain {
             user_key_id: None,
             api_key_digest: String::new(),
             culture: "en-US".into(),
+            force_password_reset: false,
             creation_date: now,
             revision_date: now,
         };
@@ -412,6 +413,7 @@ impl Domain {
             key,
             kdf,
             security_stamp: new_security_stamp(),
+            force_password_reset: false,
         };
         Ok(self
             .store

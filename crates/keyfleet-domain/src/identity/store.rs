@@ -46,6 +46,9 @@ pub struct UserRow {
     pub api_key_digest: String,
     /// Locale.
     pub culture: String,
+    /// An administrator recovered the account: clients ask for a new master password
+    /// (`ForcePasswordReset`) until `update-temp-password` clears it.
+    pub force_password_reset: bool,
     /// Created.
     pub creation_date: Timestamp,
     /// Account revision: bumped whenever sync output changes.
@@ -76,6 +79,9 @@ pub struct CredentialUpdate {
     pub kdf: KdfParams,
     /// New security stamp (invalidates every token issued before).
     pub security_stamp: String,
+    /// The new `force_password_reset`: set by an account recovery, cleared by any password the
+    /// user chose themselves.
+    pub force_password_reset: bool,
 }
 
 /// A stored refresh token (only its hash is kept).

@@ -326,6 +326,7 @@ mod tests {
             user_key_id: None,
             api_key_digest: String::new(),
             culture: "en-US".into(),
+            force_password_reset: false,
             creation_date: Timestamp(0),
             revision_date: Timestamp(0),
         }

@@ -57,6 +57,15 @@ pub(crate) mod refusal {
     /// A provider member writing a provider member's membership.
     pub const PROVIDER_MEMBERSHIP: &str = "A provider member's membership in a client is made by \
          the client's own owners or admins.";
+    /// Recovering one's own account.
+    pub const RECOVER_SELF: &str = "You cannot recover your own account.";
+    /// A non-owner recovering an owner.
+    pub const RECOVER_OWNER: &str = "Only an Owner can recover another Owner's account.";
+    /// A Custom member recovering an admin.
+    pub const RECOVER_ADMIN: &str = "Only Owners and Admins can recover an Admin's account.";
+    /// A provider member recovering the client's owners or admins, or a provider member.
+    pub const PROVIDER_RECOVER: &str = "Provider members cannot recover the accounts of the \
+         client's owners and admins or of provider members: the client's own owners do.";
 }
 
 fn refused(message: &str) -> DomainError {
@@ -222,6 +231,31 @@ impl OrgActor {
         }
     }
 
+    /// May the actor recover the account of `subject` (account recovery)? The caller has already
+    /// required `ManageResetPassword`. Nobody recovers themselves; only owners recover owners,
+    /// owners and admins recover admins; a launched provider member never recovers the client's
+    /// owners or admins, nor a member of their provider (a new master password opens the whole
+    /// account, and with it the provider).
+    pub(crate) fn check_recovery_target(&self, subject: &MemberSubject) -> Result<(), DomainError> {
+        use OrganizationUserType as T;
+        if subject.own {
+            return Err(refused(refusal::RECOVER_SELF));
+        }
+        if self.via_provider.is_some() {
+            if subject.provider_member || matches!(subject.member_type, T::Owner | T::Admin) {
+                return Err(refused(refusal::PROVIDER_RECOVER));
+            }
+            return Ok(());
+        }
+        match (self.role, subject.member_type) {
+            (T::Owner, _) => Ok(()),
+            (_, T::Owner) => Err(refused(refusal::RECOVER_OWNER)),
+            (T::Admin, _) => Ok(()),
+            (_, T::Admin) => Err(refused(refusal::RECOVER_ADMIN)),
+            _ => Ok(()),
+        }
+    }
+
     /// A group's members go from `before` to `after`: the actor never adds themselves.
     pub(crate) fn check_group_members(
         &self,
@@ -290,7 +324,7 @@ impl OrgActor {
 #[cfg(test)]
 mod tests {
     use super::super::tests::actor;
-    use super::super::ProviderSource;
+    use super::super::{OrgCapability, ProviderSource};
     use super::*;
     use crate::ids::{ProviderId, ProviderOrgId, ProviderUserId};
 
@@ -420,6 +454,51 @@ mod tests {
             message(owner.check_member_write(&own, None)),
             refusal::OWN_MEMBERSHIP
         );
+    }
+
+    #[test]
+    fn account_recovery_follows_the_role_order_and_never_reaches_oneself() {
+        use OrganizationUserType as T;
+        let none = Permissions::default();
+        let recovery = Permissions {
+            manage_reset_password: true,
+            ..none
+        };
+        let owner = actor(T::Owner, none);
+        let admin = actor(T::Admin, none);
+        let custom = actor(T::Custom, recovery);
+        let tech = launched();
+        let check = |a: &OrgActor, t: T| message(a.check_recovery_target(&subject(t, none)));
+        for t in [T::Owner, T::Admin, T::Custom, T::User] {
+            assert_eq!(check(&owner, t), "ok");
+        }
+        assert_eq!(check(&admin, T::Owner), refusal::RECOVER_OWNER);
+        assert_eq!(check(&admin, T::Admin), "ok");
+        assert_eq!(check(&custom, T::Owner), refusal::RECOVER_OWNER);
+        assert_eq!(check(&custom, T::Admin), refusal::RECOVER_ADMIN);
+        assert_eq!(check(&custom, T::User), "ok");
+        assert_eq!(check(&tech, T::Owner), refusal::PROVIDER_RECOVER);
+        assert_eq!(check(&tech, T::Admin), refusal::PROVIDER_RECOVER);
+        assert_eq!(check(&tech, T::User), "ok");
+        let colleague = MemberSubject {
+            provider_member: true,
+            ..subject(T::User, none)
+        };
+        assert_eq!(
+            message(tech.check_recovery_target(&colleague)),
+            refusal::PROVIDER_RECOVER
+        );
+        let own = MemberSubject {
+            own: true,
+            ..subject(T::User, none)
+        };
+        assert_eq!(
+            message(owner.check_recovery_target(&own)),
+            refusal::RECOVER_SELF
+        );
+        assert!(custom.can(OrgCapability::ManageResetPassword));
+        assert!(!actor(T::Custom, none).can(OrgCapability::ManageResetPassword));
+        assert!(!actor(T::User, none).can(OrgCapability::ManageResetPassword));
     }
 
     #[test]

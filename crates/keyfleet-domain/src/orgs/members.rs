@@ -386,7 +386,9 @@ impl Domain {
 
     // ------------------------------------------------------------------ reading
 
-    /// Every member with details (those who manage members), or one with `only`.
+    /// Every member with details (those who manage members), or one with `only`. Those who may
+    /// only recover accounts see the members enrolled in account recovery, as on the official
+    /// server (the web vault finds whom to recover in this list).
     pub async fn org_members(
         &self,
         caller: &Caller,
@@ -394,8 +396,14 @@ impl Domain {
         only: Option<OrgUserId>,
     ) -> Result<Vec<OrgMemberDetails>, DomainError> {
         let actor = self.org_actor(caller, org_id).await?;
-        actor.require(OrgCapability::ManageUsers)?;
-        let members = self.store.org_member_details(org_id, only).await?;
+        let enrolled_only = !actor.can(OrgCapability::ManageUsers);
+        if enrolled_only {
+            actor.require(OrgCapability::ManageResetPassword)?;
+        }
+        let mut members = self.store.org_member_details(org_id, only).await?;
+        if enrolled_only {
+            members.retain(|d| d.member.reset_password_key.is_some());
+        }
         if only.is_some() && members.is_empty() {
             return Err(DomainError::NotFound);
         }
@@ -483,6 +491,7 @@ impl Domain {
                 external_id: None,
                 invited_at: Some(now),
                 revocation_reason: None,
+                reset_password_key: None,
                 creation_date: now,
                 revision_date: now,
             })
@@ -528,13 +537,15 @@ impl Domain {
     }
 
     /// Accepts an invitation for the signed-in caller (whose email must be the invited one),
-    /// when the organization's policies let them join.
+    /// when the organization's policies let them join; with the Account recovery policy on, the
+    /// `reset_password_key` the client sent enrols them (required when it enrols automatically).
     pub async fn accept_invite(
         &self,
         caller: &Caller,
         org_id: OrgId,
         id: OrgUserId,
         token: &str,
+        reset_password_key: Option<&str>,
     ) -> Result<(), DomainError> {
         let row = self
             .store
@@ -548,10 +559,15 @@ impl Domain {
                 .await?
                 .is_some())
         };
-        let m = self.accepted(caller, row, token, already).await?;
+        let mut m = self.accepted(caller, row, token, already).await?;
         let org = self.store.org(org_id).await?.ok_or(DomainError::NotFound)?;
         self.check_policies_on_join(caller, &org).await?;
-        self.store.update_org_user(&m, None, &[]).await?;
+        let events: Vec<_> = self
+            .enrol_on_accept(caller, &mut m, reset_password_key)
+            .await?
+            .into_iter()
+            .collect();
+        self.store.update_org_user(&m, None, &events).await?;
         Ok(())
     }
 
@@ -770,6 +786,7 @@ mod tests {
             external_id: None,
             invited_at: None,
             revocation_reason: None,
+            reset_password_key: None,
             creation_date: Timestamp(0),
             revision_date: Timestamp(0),
         }

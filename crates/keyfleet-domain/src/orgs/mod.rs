@@ -11,6 +11,7 @@ mod items;
 mod members;
 mod policies;
 mod public_api;
+mod recovery;
 pub mod store;
 mod transfer;
 
@@ -19,6 +20,7 @@ pub use events::{EventPage, EventRange, EventType};
 pub use members::{InviteOutcome, MemberChange};
 pub use policies::PolicyType;
 pub use public_api::OrgApiCaller;
+pub use recovery::RecoveryDetails;
 pub use transfer::OrgExport;
 
 use crate::clock::Timestamp;
@@ -78,6 +80,9 @@ pub enum OrgCapability {
     /// `accessImportExport`, launched provider members), as the official server's
     /// `AccessImportExport` and `ExportWholeVault` rules.
     ImportExport,
+    /// Recover members' accounts (owners, admins, Custom with `manageResetPassword`, launched
+    /// provider members); whom is `orgs::grants`' decision.
+    ManageResetPassword,
 }
 
 /// Who acts in an organization, with which role: the one place rights are decided — what the
@@ -148,6 +153,7 @@ impl OrgActor {
                 C::EditAnyCollection | C::ManageAllItems => p.edit_any_collection,
                 C::DeleteAnyCollection => p.delete_any_collection,
                 C::ImportExport => p.access_import_export,
+                C::ManageResetPassword => p.manage_reset_password,
             },
             T::User => false,
         }
@@ -365,6 +371,7 @@ impl Domain {
             external_id: None,
             invited_at: None,
             revocation_reason: None,
+            reset_password_key: None,
             creation_date: now,
             revision_date: now,
         };
@@ -607,6 +614,7 @@ pub(crate) mod tests {
                 external_id: None,
                 invited_at: None,
                 revocation_reason: None,
+                reset_password_key: None,
                 creation_date: now,
                 revision_date: now,
             }),

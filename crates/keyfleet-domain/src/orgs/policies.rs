@@ -53,6 +53,46 @@ pub fn combine_master_password_policies(policies: &[PolicyRow]) -> Option<Value>
     out.map(Value::Object)
 }
 
+/// Policies that need another one on first (as the official server's `RequiredPolicies`):
+/// Account recovery needs Single organization — a member of several organizations could otherwise
+/// be recovered by any of them.
+const REQUIRED_POLICIES: [(PolicyType, PolicyType); 1] =
+    [(PolicyType::ResetPassword, PolicyType::SingleOrg)];
+
+/// Refuses turning a policy on before the one it requires, or off while one requiring it is on.
+fn check_policy_dependencies(
+    existing: &[PolicyRow],
+    t: PolicyType,
+    enabling: bool,
+) -> Result<(), DomainError> {
+    let on = |t: PolicyType| existing.iter().any(|p| p.policy_type == t && p.enabled);
+    for (dependent, required) in REQUIRED_POLICIES {
+        if enabling && t == dependent && !on(required) {
+            return Err(DomainError::bad_request(format!(
+                "Turn on the {} policy because it is required for the {} policy.",
+                policy_name(required),
+                policy_name(dependent)
+            )));
+        }
+        if !enabling && t == required && on(dependent) {
+            return Err(DomainError::bad_request(format!(
+                "Turn off the {} policy because it requires the {} policy.",
+                policy_name(dependent),
+                policy_name(required)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn policy_name(t: PolicyType) -> &'static str {
+    match t {
+        PolicyType::SingleOrg => "Single organization",
+        PolicyType::ResetPassword => "Account recovery administration",
+        _ => "required",
+    }
+}
+
 impl Domain {
     /// The organization's policies (any confirmed member may read them).
     pub async fn org_policies(
@@ -124,6 +164,7 @@ impl Domain {
             }
         };
         let existing = self.store.policies(org_id).await?;
+        check_policy_dependencies(&existing, policy_type_, req.enabled)?;
         let id = existing
             .iter()
             .find(|p| p.policy_type == policy_type_)
@@ -333,6 +374,33 @@ mod tests {
         assert_eq!(combined["requireUpper"], true);
         assert_eq!(combined["enforceOnLogin"], true);
         assert_eq!(combined["minComplexity"], 3);
+    }
+
+    #[test]
+    fn account_recovery_needs_single_organization_first() {
+        let single = PolicyRow {
+            policy_type: PolicyType::SingleOrg,
+            ..mp("{}")
+        };
+        let recovery = PolicyRow {
+            policy_type: PolicyType::ResetPassword,
+            ..mp("{}")
+        };
+        assert!(check_policy_dependencies(&[], PolicyType::ResetPassword, true).is_err());
+        assert!(check_policy_dependencies(
+            std::slice::from_ref(&single),
+            PolicyType::ResetPassword,
+            true
+        )
+        .is_ok());
+        assert!(check_policy_dependencies(&[], PolicyType::ResetPassword, false).is_ok());
+        assert!(check_policy_dependencies(
+            &[single.clone(), recovery.clone()],
+            PolicyType::SingleOrg,
+            false
+        )
+        .is_err());
+        assert!(check_policy_dependencies(&[single], PolicyType::SingleOrg, false).is_ok());
     }
 
     #[test]

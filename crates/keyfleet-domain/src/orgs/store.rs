@@ -5,6 +5,7 @@
 
 use crate::clock::Timestamp;
 use crate::error::StoreError;
+use crate::identity::store::CredentialUpdate;
 use crate::ids::{CipherId, CollectionId, EventId, GroupId, OrgId, OrgUserId, PolicyId, UserId};
 use crate::vault::store::{BulkCipherChange, CipherRow};
 use keyfleet_api::kinds::{
@@ -67,6 +68,10 @@ pub struct OrgUserRow {
     pub invited_at: Option<Timestamp>,
     /// Why the member is revoked: `None` by an admin, or a policy (see `orgs::revocation`).
     pub revocation_reason: Option<RevocationReason>,
+    /// Account recovery enrolment: the member's user key wrapped to the org public key (type 4),
+    /// made by the member's client; `None` while not enrolled. New rows are never enrolled
+    /// (inserts leave it out); `update_org_user` writes it.
+    pub reset_password_key: Option<String>,
     /// Created.
     pub creation_date: Timestamp,
     /// Last change.
@@ -316,6 +321,14 @@ pub trait OrgStore: Send + Sync {
         org_id: OrgId,
         ids: &[OrgUserId],
     ) -> Result<Vec<(OrgUserId, UserId, Option<String>)>, StoreError>;
+    /// Whether `org_id` holds a membership of `user_id` in any status, or an invitation to
+    /// `email` (who may read the org public key: an invitee enrols on accepting).
+    async fn has_membership_or_invitation(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+        email: &str,
+    ) -> Result<bool, StoreError>;
     /// A membership by id alone (accepting an invitation, before the caller belongs anywhere).
     async fn org_user_unscoped_for_accept(
         &self,
@@ -335,8 +348,8 @@ pub trait OrgStore: Send + Sync {
         groups: &[GroupId],
         events: &[EventRow],
     ) -> Result<(), StoreError>;
-    /// Writes a membership's type, status, key, account, email, permissions and invite time.
-    /// `access` (when given) replaces its direct collection access and groups.
+    /// Writes a membership's type, status, key, account, email, permissions, invite time and
+    /// account recovery enrolment. `access` (when given) replaces its direct collection access and groups.
     async fn update_org_user(
         &self,
         row: &OrgUserRow,
@@ -351,6 +364,19 @@ pub trait OrgStore: Send + Sync {
         events: &[EventRow],
         now: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Account recovery of `user_id`, a member of `org_id`: writes `update` (when given; its
+    /// `force_password_reset` is set) as a password change does, removes every two-step login
+    /// provider and the recovery code when `reset_two_factor`, and stores `events`, in one
+    /// transaction. `false` (and nothing written) when the user is no longer a member of it.
+    async fn recover_member_account(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+        update: Option<&CredentialUpdate>,
+        reset_two_factor: bool,
+        events: &[EventRow],
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Collections and groups of an organization.

@@ -231,6 +231,7 @@ impl Domain {
             external_id: None,
             invited_at: Some(now),
             revocation_reason: None,
+            reset_password_key: None,
             creation_date: now,
             revision_date: now,
         });

@@ -7,7 +7,9 @@
 //! route has no fixture.
 
 use crate::provider_support::{account, ok, send, OrgKeyPair, TwoStep};
+use crate::support::PASSWORD;
 use keyfleet_client::keys::wrap_to_public;
+use keyfleet_client::recovery_key;
 use keyfleet_client::{Access, Method, Session};
 use keyfleet_crypto::{EncString, SymmetricKey};
 use keyfleet_domain::SystemClock;
@@ -167,6 +169,20 @@ impl Ctx<'_> {
         (c.id, c.revision_date)
     }
 
+    /// Single organization and Account recovery (which needs it) on; `effects_are_the_ones_asked`
+    /// turns them off again before it toggles every policy.
+    async fn recovery_policies_on(&self) {
+        for t in [3, 8] {
+            ok(
+                self.owner,
+                Method::PUT,
+                &self.o(&format!("/policies/{t}")),
+                Some(json!({ "enabled": true, "data": { "autoEnrollEnabled": false } })),
+            )
+            .await;
+        }
+    }
+
     /// The value of placeholder `name`, made on first use.
     async fn resolve(&mut self, name: &str) -> String {
         if let Some(v) = self.values.get(name) {
@@ -219,6 +235,40 @@ impl Ctx<'_> {
                 return self.values[name].clone();
             }
             "invited1" | "invited2" => self.invite(&self.fresh_email()).await.0,
+            // A confirmed member about to enrol in account recovery (the policies it needs on),
+            // with their user id, password hash and user key wrapped to the org public key.
+            "enrollee"
+            | "userId:enrollee"
+            | "masterPasswordHash:enrollee"
+            | "resetPasswordKey:enrollee" => {
+                self.recovery_policies_on().await;
+                self.member("enrollee", false).await;
+                let s = &self.sessions["enrollee"];
+                let (hash, _) = s.client().password_hash(&s.email, PASSWORD).await.unwrap();
+                let public = self.pair.wire(self.key)["publicKey"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let wrapped = recovery_key(&public, s.user_key()).unwrap();
+                let user_id = s.user_id.clone();
+                self.values.insert("userId:enrollee".into(), user_id);
+                self.values
+                    .insert("masterPasswordHash:enrollee".into(), hash);
+                self.values
+                    .insert("resetPasswordKey:enrollee".into(), wrapped);
+                self.values.insert("enrollee".into(), String::new());
+                return self.values[name].clone();
+            }
+            // A confirmed member enrolled in account recovery.
+            "enrolled1" => {
+                self.recovery_policies_on().await;
+                let id = self.member("enrolled1", false).await;
+                self.sessions["enrolled1"]
+                    .enrol_in_account_recovery(self.org, PASSWORD)
+                    .await
+                    .unwrap();
+                id
+            }
             "revoked1" | "revoked2" => {
                 let id = self.invite(&self.fresh_email()).await.0;
                 ok(
@@ -346,7 +396,7 @@ async fn run_fixtures(backend: Backend) {
             }
         }
     }
-    assert!(calls >= 58, "only {calls} calls");
+    assert!(calls >= 61, "only {calls} calls");
     assert!(
         failures.is_empty(),
         "{} of {calls} client requests refused:\n{}",
@@ -377,13 +427,22 @@ async fn effects_are_the_ones_asked(
     .await;
     assert!(policies["data"].is_array());
     // Every policy type Keyfleet knows, on then off, in both shapes (two-step login last: on,
-    // it would revoke members without it).
+    // it would revoke members without it). Account recovery (8) needs Single organization (3)
+    // on, which cannot go off while 8 is on: 8 goes off first, and 3 is on around 8's turn.
+    let policy_body = |on: bool| json!({ "enabled": on, "data": null });
+    let path_of = |t: i32| format!("/api/organizations/{org}/policies/{t}");
+    ok(owner, Method::PUT, &path_of(8), Some(policy_body(false))).await;
     let types: Vec<i32> = (0..=20).filter(|t| *t != 0).chain([0]).collect();
     for t in types {
-        let path = format!("/api/organizations/{org}/policies/{t}");
+        let path = path_of(t);
         let known = send(owner, Method::GET, &path, None).await.status == 200;
         if !known {
             continue;
+        }
+        if t == 8 {
+            let refused = send(owner, Method::PUT, &path, Some(policy_body(true))).await;
+            assert_eq!(refused.status, 400, "8 without 3: {}", refused.body);
+            ok(owner, Method::PUT, &path_of(3), Some(policy_body(true))).await;
         }
         for (enabled, body) in [
             (
@@ -402,6 +461,9 @@ async fn effects_are_the_ones_asked(
             assert_eq!(answer["type"], t);
             let stored = ok(owner, Method::GET, &path, None).await;
             assert_eq!(stored["enabled"], enabled, "policy {t} read back");
+        }
+        if t == 8 {
+            ok(owner, Method::PUT, &path_of(3), Some(policy_body(false))).await;
         }
     }
     let res = send(

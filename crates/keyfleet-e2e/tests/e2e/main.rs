@@ -2,6 +2,7 @@
 //! bw CLI and by keyfleet-client. One binary for all of them, to keep link times down.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_recovery;
 mod accounts;
 mod attachments;
 mod bw_cli;

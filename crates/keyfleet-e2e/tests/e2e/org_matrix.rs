@@ -41,6 +41,16 @@ const ROLES: [Role; 10] = [
 use Role::*;
 const MEMBERS: &[Role] = &[Owner, Admin, Manager, User, CustomWith, CustomWithout];
 const ADMINS: &[Role] = &[Owner, Admin, CustomWith];
+const MEMBERS_ANY_STATUS: &[Role] = &[
+    Owner,
+    Admin,
+    Manager,
+    User,
+    CustomWith,
+    CustomWithout,
+    Revoked,
+    Accepted,
+];
 const ONLY_OWNER: &[Role] = &[Owner];
 const OWNER_ADMIN: &[Role] = &[Owner, Admin];
 const COLLECTION_CREATORS: &[Role] = &[Owner, Admin, Manager, CustomWith];
@@ -159,6 +169,12 @@ fn import_org(f: &Fixture, t: &str) -> Value {
         "folderRelationships": [],
     })
 }
+fn enrolment(f: &Fixture, _: &str) -> Value {
+    json!({ "resetPasswordKey": "4.AAAA", "masterPasswordHash": f.owner_hash })
+}
+fn recover(f: &Fixture, _: &str) -> Value {
+    json!({ "resetMasterPassword": true, "resetTwoFactor": false, "newMasterPasswordHash": f.owner_hash, "key": f.enc_name })
+}
 fn item_collections(f: &Fixture, _: &str) -> Value {
     json!({ "collectionIds": [f.collection_a] })
 }
@@ -182,8 +198,10 @@ fn rows() -> Vec<Row> {
         r("GET", "/api/organizations/{org}", T::None, none, MEMBERS, NOBODY),
         r("PUT", "/api/organizations/{org}", T::None, org_update, OWNER_ADMIN, NOBODY),
         r("POST", "/api/organizations/{org}/subscription", T::None, seats, OWNER_ADMIN, NOBODY),
-        r("GET", "/api/organizations/{org}/public-key", T::None, none, MEMBERS, NOBODY),
-        r("GET", "/api/organizations/{org}/keys", T::None, none, MEMBERS, NOBODY),
+        // Anyone the organization holds a membership (any status) or invitation of: an invitee
+        // wraps their user key to it before accepting (account recovery auto-enrolment).
+        r("GET", "/api/organizations/{org}/public-key", T::None, none, MEMBERS_ANY_STATUS, NOBODY),
+        r("GET", "/api/organizations/{org}/keys", T::None, none, MEMBERS_ANY_STATUS, NOBODY),
         r("POST", "/api/organizations/{org}/keys", T::None, org_keys, OWNER_ADMIN, NOBODY),
         r("POST", "/api/organizations/{org}/api-key", T::None, owner_password, ONLY_OWNER, NOBODY),
         r("POST", "/api/organizations/{org}/rotate-api-key", T::None, owner_password, ONLY_OWNER, NOBODY),
@@ -209,6 +227,13 @@ fn rows() -> Vec<Row> {
         r("POST", "/api/organizations/{org}/users/remove", T::Invite, ids, ADMINS, NOBODY),
         r("POST", "/api/organizations/{org}/users/{target}/accept", T::Invite, accept, NOBODY, &ROLES),
         r("GET", "/api/organizations/{org}/users/{target}/events", T::Invite, none, ADMINS, NOBODY),
+        // Account recovery: the enrolment is the member's own (by USER id: another's is nobody's);
+        // nobody reads the details of a member who is not enrolled; with the policy off, those
+        // who may recover accounts are told so (400), everyone else learns nothing (404).
+        r("PUT", "/api/organizations/{org}/users/{target}/reset-password-enrollment", T::Invite, enrolment, NOBODY, NOBODY),
+        r("GET", "/api/organizations/{org}/users/{target}/reset-password-details", T::AcceptedMember, none, NOBODY, NOBODY),
+        r("PUT", "/api/organizations/{org}/users/{target}/recover-account", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
+        r("PUT", "/api/organizations/{org}/users/{target}/reset-password", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
         r("GET", "/api/organizations/{org}/collections", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/collections/details", T::None, none, MEMBERS, NOBODY),
         r("POST", "/api/organizations/{org}/collections", T::None, collection, COLLECTION_CREATORS, NOBODY),

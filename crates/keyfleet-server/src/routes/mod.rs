@@ -15,6 +15,7 @@ macro_rules! route_table {
 }
 pub(crate) use route_table;
 
+mod account_recovery;
 mod accounts;
 pub(crate) mod admin;
 mod attachments;
@@ -88,6 +89,7 @@ fn clients() -> Router<AppState> {
         .merge(transfer::routes())
         .merge(two_factor::routes())
         .merge(organizations::routes())
+        .merge(account_recovery::routes())
         .merge(collections::routes())
         .merge(org_audit::routes())
         .merge(public_api::routes())

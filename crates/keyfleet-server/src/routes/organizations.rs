@@ -269,9 +269,9 @@ async fn org_public_key(
     Authed(caller): Authed,
     Path(org): Path<String>,
 ) -> Answer<OrganizationPublicKeyResponse> {
-    let actor = app.domain.get_org(&caller, path_id(&org)?).await?;
+    let public_key = app.domain.org_public_key(&caller, path_id(&org)?).await?;
     Ok(axum::Json(OrganizationPublicKeyResponse {
-        public_key: actor.org().public_key.clone(),
+        public_key,
         object: "organizationPublicKey".into(),
     }))
 }
@@ -435,7 +435,13 @@ async fn accept_invite(
 ) -> Result<(), ApiError> {
     Ok(app
         .domain
-        .accept_invite(&caller, path_id(&org)?, path_id(&id)?, &req.token)
+        .accept_invite(
+            &caller,
+            path_id(&org)?,
+            path_id(&id)?,
+            &req.token,
+            req.reset_password_key.as_deref(),
+        )
         .await?)
 }
 

@@ -39,6 +39,7 @@ fn user(email: &str) -> UserRow {
         user_key_id: None,
         api_key_digest: String::new(),
         culture: "en-US".into(),
+        force_password_reset: false,
         creation_date: Timestamp(1_000),
         revision_date: Timestamp(1_000),
     }
@@ -148,6 +149,7 @@ async fn refresh_tokens_rotate_once_and_credential_changes_revoke_them() {
             key: "2.x|y|z".into(),
             kdf: u.kdf,
             security_stamp: "s2".into(),
+            force_password_reset: false,
         };
         s.update_credentials(u.id, &update, Timestamp(7))
             .await

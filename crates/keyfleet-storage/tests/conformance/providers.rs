@@ -105,6 +105,7 @@ fn org_member(o: &OrgRow, account: Option<&UserRow>, status: OrganizationUserSta
         external_id: None,
         invited_at: None,
         revocation_reason: None,
+        reset_password_key: None,
         creation_date: Timestamp(100),
         revision_date: Timestamp(100),
     }
