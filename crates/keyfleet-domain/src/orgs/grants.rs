@@ -66,6 +66,9 @@ pub(crate) mod refusal {
     /// A provider member recovering the client's owners or admins, or a provider member.
     pub const PROVIDER_RECOVER: &str = "Provider members cannot recover the accounts of the \
          client's owners and admins or of provider members: the client's own owners do.";
+    /// Anyone recovering the account of a member of a provider (the official server's text).
+    pub const RECOVER_PROVIDER_MEMBER: &str =
+        "You are not permitted to recover this Provider member's account.";
 }
 
 fn refused(message: &str) -> DomainError {
@@ -234,18 +237,29 @@ impl OrgActor {
     /// May the actor recover the account of `subject` (account recovery)? The caller has already
     /// required `ManageResetPassword`. Nobody recovers themselves; only owners recover owners,
     /// owners and admins recover admins; a launched provider member never recovers the client's
-    /// owners or admins, nor a member of their provider (a new master password opens the whole
-    /// account, and with it the provider).
-    pub(crate) fn check_recovery_target(&self, subject: &MemberSubject) -> Result<(), DomainError> {
+    /// owners or admins, nor a member of their provider; and nobody recovers the account of a
+    /// member of any provider (`in_a_provider`): a new master password opens the whole account,
+    /// and with it the provider's reach into every client it manages.
+    pub(crate) fn check_recovery_target(
+        &self,
+        subject: &MemberSubject,
+        in_a_provider: bool,
+    ) -> Result<(), DomainError> {
         use OrganizationUserType as T;
         if subject.own {
             return Err(refused(refusal::RECOVER_SELF));
         }
         if self.via_provider.is_some() {
-            if subject.provider_member || matches!(subject.member_type, T::Owner | T::Admin) {
+            if subject.provider_member
+                || in_a_provider
+                || matches!(subject.member_type, T::Owner | T::Admin)
+            {
                 return Err(refused(refusal::PROVIDER_RECOVER));
             }
             return Ok(());
+        }
+        if in_a_provider {
+            return Err(refused(refusal::RECOVER_PROVIDER_MEMBER));
         }
         match (self.role, subject.member_type) {
             (T::Owner, _) => Ok(()),
@@ -468,7 +482,7 @@ mod tests {
         let admin = actor(T::Admin, none);
         let custom = actor(T::Custom, recovery);
         let tech = launched();
-        let check = |a: &OrgActor, t: T| message(a.check_recovery_target(&subject(t, none)));
+        let check = |a: &OrgActor, t: T| message(a.check_recovery_target(&subject(t, none), false));
         for t in [T::Owner, T::Admin, T::Custom, T::User] {
             assert_eq!(check(&owner, t), "ok");
         }
@@ -485,7 +499,18 @@ mod tests {
             ..subject(T::User, none)
         };
         assert_eq!(
-            message(tech.check_recovery_target(&colleague)),
+            message(tech.check_recovery_target(&colleague, true)),
+            refusal::PROVIDER_RECOVER
+        );
+        // A member of some provider: nobody in the org recovers them, not even an owner.
+        for a in [&owner, &admin, &custom] {
+            assert_eq!(
+                message(a.check_recovery_target(&subject(T::User, none), true)),
+                refusal::RECOVER_PROVIDER_MEMBER
+            );
+        }
+        assert_eq!(
+            message(tech.check_recovery_target(&subject(T::User, none), true)),
             refusal::PROVIDER_RECOVER
         );
         let own = MemberSubject {
@@ -493,7 +518,7 @@ mod tests {
             ..subject(T::User, none)
         };
         assert_eq!(
-            message(owner.check_recovery_target(&own)),
+            message(owner.check_recovery_target(&own, false)),
             refusal::RECOVER_SELF
         );
         assert!(custom.can(OrgCapability::ManageResetPassword));

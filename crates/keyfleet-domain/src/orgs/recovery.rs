@@ -223,7 +223,11 @@ impl Domain {
             .ok_or(DomainError::NotFound)?;
         let people = self.provider_people(actor).await?;
         let subject = self.member_subject(actor, &m, &people).await?;
-        actor.check_recovery_target(&subject)?;
+        let in_a_provider = match m.user_id {
+            Some(u) => !self.store.provider_memberships_of_user(u).await?.is_empty(),
+            None => false,
+        };
+        actor.check_recovery_target(&subject, in_a_provider)?;
         let usable = matches!(
             m.status,
             OrganizationUserStatus::Accepted

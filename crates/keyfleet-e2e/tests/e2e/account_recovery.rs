@@ -263,6 +263,46 @@ async fn story(backend: Backend, with_bw: bool) {
         let details = tech.recovery_details(org, target).await.unwrap_err();
         assert_eq!(details.status(), Some(404));
     }
+    // A member of the provider who is also a user of the client, enrolled, is recovered by
+    // nobody there — not even the client's owner: their account reaches the provider's clients.
+    let colleague = w.tech_b.s();
+    let invite = boss
+        .invite_members(org, &[colleague.email.as_str()], 2, &[])
+        .await
+        .unwrap();
+    let colleague_member = invite[0].id.clone();
+    colleague
+        .accept_invite(org, &colleague_member, invite[0].token.as_deref().unwrap())
+        .await
+        .unwrap();
+    boss.confirm_member(org, &colleague_member, &w.client1.key)
+        .await
+        .unwrap();
+    colleague
+        .enrol_in_account_recovery(org, PASSWORD)
+        .await
+        .unwrap();
+    assert!(enrolled(boss, org, &colleague_member).await);
+    for by in [boss, it] {
+        assert_eq!(
+            recover_raw(by, org, &colleague_member).await,
+            (
+                400,
+                "You are not permitted to recover this Provider member's account.".to_string()
+            )
+        );
+        assert_eq!(
+            by.recovery_details(org, &colleague_member)
+                .await
+                .unwrap_err()
+                .status(),
+            Some(404)
+        );
+    }
+    assert!(
+        colleague.revision_date().await.is_ok(),
+        "the provider member's session (and password) untouched"
+    );
     for (email, who) in [
         ("boss@client1.example", "owner"),
         ("it@client1.example", "admin"),
