@@ -22,12 +22,17 @@ import {
   portTransport,
   serve,
 } from "./agent-protocol";
-import type { ProfileProviderResponse } from "./api/generated";
+import type {
+  OrganizationUserResetPasswordDetailsResponse,
+  OrganizationUserResetPasswordRequest,
+  ProfileProviderResponse,
+} from "./api/generated";
 import {
   DEFAULT_PBKDF2,
   type Kdf,
   PrivateKey,
   PublicKey,
+  type RecoveryCredentials,
   SymmetricKey,
   checkMinimums,
   decryptAes,
@@ -46,6 +51,7 @@ import {
   makeAccountKeys,
   masterPasswordHash,
   normalizeEmail,
+  recoveryCredentials,
   stretchMasterKey,
   unlockPrivateKey,
 } from "./crypto";
@@ -707,6 +713,31 @@ async function revealPassword(organizationId: string, id: string, copy: boolean)
 }
 
 // ---------------------------------------------------------------------------------------------
+// Account recovery
+
+async function recoverAccount(
+  organizationId: string,
+  id: string,
+  email: string,
+  password: string,
+  resetTwoFactor: boolean,
+): Promise<{ ok: true }> {
+  const s = need();
+  const key = await orgKey(s, organizationId);
+  const member = `${org(organizationId)}/users/${encodeURIComponent(id)}`;
+  const details = (await request("GET", `${member}/reset-password-details`, undefined)) as OrganizationUserResetPasswordDetailsResponse;
+  let credentials: RecoveryCredentials;
+  try {
+    credentials = await recoveryCredentials(details, key, email, password);
+  } catch {
+    throw new ApiFailure(0, "This member's recovery key does not open with the organization's key.");
+  }
+  const body: OrganizationUserResetPasswordRequest = { resetMasterPassword: true, resetTwoFactor, ...credentials };
+  await request("PUT", `${member}/recover-account`, body);
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wiring
 
 // lib.dom has no SharedWorkerGlobalScope (and lib.webworker clashes with it), so name only what is
@@ -829,6 +860,8 @@ scope.addEventListener("connect", (e) => {
     items: ({ organizationId }) => items(organizationId),
     saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
     revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy),
+    recoverAccount: ({ organizationId, id, email, password, resetTwoFactor }) =>
+      recoverAccount(organizationId, id, email, password, resetTwoFactor),
     },
   );
 });
