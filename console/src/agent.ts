@@ -725,7 +725,13 @@ async function recoverAccount(
   const s = need();
   const key = await orgKey(s, organizationId);
   const member = `${org(organizationId)}/users/${encodeURIComponent(id)}`;
-  const details = (await request("GET", `${member}/reset-password-details`, undefined)) as OrganizationUserResetPasswordDetailsResponse;
+  let details: OrganizationUserResetPasswordDetailsResponse;
+  try {
+    details = (await request("GET", `${member}/reset-password-details`, undefined)) as OrganizationUserResetPasswordDetailsResponse;
+  } catch (e) {
+    if (e instanceof ApiFailure && e.status === 404) throw await whyNotRecoverable(member, e);
+    throw e;
+  }
   let credentials: RecoveryCredentials;
   try {
     credentials = await recoveryCredentials(details, key, email, password);
@@ -735,6 +741,23 @@ async function recoverAccount(
   const body: OrganizationUserResetPasswordRequest = { resetMasterPassword: true, resetTwoFactor, ...credentials };
   await request("PUT", `${member}/recover-account`, body);
   return { ok: true };
+}
+
+/**
+ * The details hide a member the caller may not recover behind a 404, as the official server does;
+ * `recover-account` decides who may recover whom before it reads the body and says why in a 400.
+ * So it is asked with nothing it could act on (no credentials, two-step login kept): its refusal
+ * is the answer, and its complaint about the missing credentials means the 404 stands.
+ */
+async function whyNotRecoverable(member: string, notFound: ApiFailure): Promise<ApiFailure> {
+  const body: OrganizationUserResetPasswordRequest = { resetMasterPassword: true, resetTwoFactor: false };
+  const why = await request("PUT", `${member}/recover-account`, body).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  const refusal =
+    why instanceof ApiFailure && why.status === 400 && !("newMasterPasswordHash" in (why.validationErrors ?? {}));
+  return refusal ? why : notFound;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9377,7 +9377,13 @@
     const s = need();
     const key = await orgKey(s, organizationId);
     const member = `${org(organizationId)}/users/${encodeURIComponent(id)}`;
-    const details = await request("GET", `${member}/reset-password-details`, void 0);
+    let details;
+    try {
+      details = await request("GET", `${member}/reset-password-details`, void 0);
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 404) throw await whyNotRecoverable(member, e);
+      throw e;
+    }
     let credentials;
     try {
       credentials = await recoveryCredentials(details, key, email, password);
@@ -9387,6 +9393,15 @@
     const body = { resetMasterPassword: true, resetTwoFactor, ...credentials };
     await request("PUT", `${member}/recover-account`, body);
     return { ok: true };
+  }
+  async function whyNotRecoverable(member, notFound) {
+    const body = { resetMasterPassword: true, resetTwoFactor: false };
+    const why = await request("PUT", `${member}/recover-account`, body).then(
+      () => null,
+      (e) => e
+    );
+    const refusal = why instanceof ApiFailure && why.status === 400 && !("newMasterPasswordHash" in (why.validationErrors ?? {}));
+    return refusal ? why : notFound;
   }
   var scope = globalThis;
   var pid = (id) => `/api/providers/${encodeURIComponent(id)}`;
