@@ -39,6 +39,11 @@ export interface Fixture {
     otherItem?: { name: string; password: string };
     /** An organization of the owner's own, not yet a client. */
     linkableOrganization?: { organizationId: string; name: string };
+    /**
+     * A client with account recovery on: its owner and a user (e-mail addresses) are enrolled;
+     * the spec gives the user `newPassword`, which Rust then signs in with.
+     */
+    recovery?: { client: ClientRef; owner: string; member: string; newPassword: string };
   };
 }
 

@@ -142,6 +142,43 @@ test("an owner manages a custom role, the provider's settings, and a client's gr
   }
   await tab.setViewportSize({ width: 1280, height: 800 });
 
+  // Account recovery (issue 16) in a client where it is on: the enrolled user gets a new master
+  // password (Rust then signs in with it and reads their old item); the client's owner is for its
+  // own owners to recover, and the server's refusal shows.
+  if (ready.recovery !== undefined) {
+    const r = ready.recovery;
+    const rc = await launch(page, r.client.name, ready.owner.password);
+    await rc.getByRole("link", { name: "Members" }).click();
+    const recover = async (email: string) => {
+      await rc.getByRole("button", { name: `Recover the account of ${email}` }).click();
+      return rc.getByRole("dialog", { name: `Recover the account of ${email}` });
+    };
+    const owner = await recover(r.owner);
+    await owner.getByLabel("New master password", { exact: true }).fill(r.newPassword);
+    await owner.getByLabel("New master password again").fill(r.newPassword);
+    await owner.getByRole("button", { name: "Recover account" }).click();
+    await expect(owner.getByRole("alert")).toContainText("Provider members cannot recover the accounts of the client's owners");
+    await owner.getByRole("button", { name: "Close" }).click();
+    await expect(owner).toBeHidden();
+
+    const member = await recover(r.member);
+    await member.getByLabel("New master password", { exact: true }).fill("too short");
+    await member.getByLabel("New master password again").fill("too short");
+    await member.getByRole("button", { name: "Recover account" }).click();
+    await expect(member.getByRole("alert")).toContainText("at least 12 characters");
+    await member.getByLabel("New master password", { exact: true }).fill(r.newPassword);
+    await member.getByLabel("New master password again").fill(`${r.newPassword}!`);
+    await member.getByRole("button", { name: "Recover account" }).click();
+    await expect(member.getByRole("alert")).toContainText("The two passwords differ.");
+    await member.getByLabel("New master password again").fill(r.newPassword);
+    await member.getByLabel("Also turn off two-step login").check();
+    await checkA11y(rc, "C2 recover account");
+    await member.getByRole("button", { name: "Recover account" }).click();
+    await expect(member.getByTestId("recovered")).toContainText("asked to choose their own master password");
+    await member.getByRole("button", { name: "Close" }).click();
+    await rc.close();
+  }
+
   // Lock, then unlock with the master password: the launched tab works again.
   await page.bringToFront();
   await page.goto("/console/#/account");

@@ -198,6 +198,15 @@ export interface AgentMethods {
     params: { organizationId: string; id: string; copy: boolean };
     result: { readonly password: string };
   };
+  /**
+   * Account recovery of the enrolled member `id`: unwraps their user key with the org private key,
+   * sends `password`'s hash and the user key re-wrapped under it (issue 16). `email` is the KDF
+   * salt only when the server sends none.
+   */
+  recoverAccount: {
+    params: { organizationId: string; id: string; email: string; password: string; resetTwoFactor: boolean };
+    result: { readonly ok: true };
+  };
 }
 
 export type MethodName = keyof AgentMethods;
@@ -283,6 +292,7 @@ const METHOD_LIST: { [M in MethodName]: true } = {
   items: true,
   saveItem: true,
   revealPassword: true,
+  recoverAccount: true,
 };
 const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_LIST));
 

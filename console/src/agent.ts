@@ -22,12 +22,17 @@ import {
   portTransport,
   serve,
 } from "./agent-protocol";
-import type { ProfileProviderResponse } from "./api/generated";
+import type {
+  OrganizationUserResetPasswordDetailsResponse,
+  OrganizationUserResetPasswordRequest,
+  ProfileProviderResponse,
+} from "./api/generated";
 import {
   DEFAULT_PBKDF2,
   type Kdf,
   PrivateKey,
   PublicKey,
+  type RecoveryCredentials,
   SymmetricKey,
   checkMinimums,
   decryptAes,
@@ -46,6 +51,7 @@ import {
   makeAccountKeys,
   masterPasswordHash,
   normalizeEmail,
+  recoveryCredentials,
   stretchMasterKey,
   unlockPrivateKey,
 } from "./crypto";
@@ -707,6 +713,54 @@ async function revealPassword(organizationId: string, id: string, copy: boolean)
 }
 
 // ---------------------------------------------------------------------------------------------
+// Account recovery
+
+async function recoverAccount(
+  organizationId: string,
+  id: string,
+  email: string,
+  password: string,
+  resetTwoFactor: boolean,
+): Promise<{ ok: true }> {
+  const s = need();
+  const key = await orgKey(s, organizationId);
+  const member = `${org(organizationId)}/users/${encodeURIComponent(id)}`;
+  let details: OrganizationUserResetPasswordDetailsResponse;
+  try {
+    details = (await request("GET", `${member}/reset-password-details`, undefined)) as OrganizationUserResetPasswordDetailsResponse;
+  } catch (e) {
+    if (e instanceof ApiFailure && e.status === 404) throw await whyNotRecoverable(member, e);
+    throw e;
+  }
+  let credentials: RecoveryCredentials;
+  try {
+    credentials = await recoveryCredentials(details, key, email, password);
+  } catch {
+    throw new ApiFailure(0, "This member's recovery key does not open with the organization's key.");
+  }
+  const body: OrganizationUserResetPasswordRequest = { resetMasterPassword: true, resetTwoFactor, ...credentials };
+  await request("PUT", `${member}/recover-account`, body);
+  return { ok: true };
+}
+
+/**
+ * The details hide a member the caller may not recover behind a 404, as the official server does;
+ * `recover-account` decides who may recover whom before it reads the body and says why in a 400.
+ * So it is asked with nothing it could act on (no credentials, two-step login kept): its refusal
+ * is the answer, and its complaint about the missing credentials means the 404 stands.
+ */
+async function whyNotRecoverable(member: string, notFound: ApiFailure): Promise<ApiFailure> {
+  const body: OrganizationUserResetPasswordRequest = { resetMasterPassword: true, resetTwoFactor: false };
+  const why = await request("PUT", `${member}/recover-account`, body).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  const refusal =
+    why instanceof ApiFailure && why.status === 400 && !("newMasterPasswordHash" in (why.validationErrors ?? {}));
+  return refusal ? why : notFound;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wiring
 
 // lib.dom has no SharedWorkerGlobalScope (and lib.webworker clashes with it), so name only what is
@@ -829,6 +883,8 @@ scope.addEventListener("connect", (e) => {
     items: ({ organizationId }) => items(organizationId),
     saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
     revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy),
+    recoverAccount: ({ organizationId, id, email, password, resetTwoFactor }) =>
+      recoverAccount(organizationId, id, email, password, resetTwoFactor),
     },
   );
 });

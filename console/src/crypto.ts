@@ -554,3 +554,50 @@ export async function fingerprintPhrase(publicKeyDer: Bytes, fingerprintMaterial
   }
   return words.join("-");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Account recovery (keyfleet-client's orgs/recovery.rs, built from the functions above)
+
+/** What `reset-password-details` sends an administrator's client (the fields the crypto reads). */
+export interface RecoveryDetails {
+  readonly kdf: number;
+  readonly kdfIterations: number;
+  readonly kdfMemory: number | null;
+  readonly kdfParallelism: number | null;
+  /** The member's KDF salt; empty or missing from older servers: their normalised email. */
+  readonly masterPasswordSalt?: string | null;
+  /** The member's user key wrapped to the org public key (type 4). */
+  readonly resetPasswordKey: string;
+  /** The org's PKCS#8 private key under the org key (type 2). */
+  readonly encryptedPrivateKey: string;
+}
+
+/** The body fields `recover-account` needs for a new master password. */
+export interface RecoveryCredentials {
+  readonly newMasterPasswordHash: string;
+  /** The member's (unchanged) user key under the new stretched master key (type 2). */
+  readonly key: string;
+}
+
+/**
+ * `recovery_credentials`: unwraps the member's user key with the org private key (itself under
+ * `orgKey`), derives the new master key from `newPassword` with the member's KDF and salt, and
+ * re-wraps the same user key under it, so the member's vault stays readable. `email` is the salt
+ * only when the details carry none.
+ */
+export async function recoveryCredentials(
+  details: RecoveryDetails,
+  orgKey: SymmetricKey,
+  email: string,
+  newPassword: string,
+): Promise<RecoveryCredentials> {
+  const orgPrivate = await PrivateKey.fromPkcs8Der(await decryptAes(details.encryptedPrivateKey, orgKey));
+  const userKey = await SymmetricKey.fromBytes(await decryptRsa(details.resetPasswordKey, orgPrivate));
+  const kdf = kdfFromWire(details.kdf, details.kdfIterations, details.kdfMemory, details.kdfParallelism);
+  const salt = details.masterPasswordSalt ?? "";
+  const masterKey = await deriveMasterKey(newPassword, salt === "" ? email : salt, kdf);
+  return {
+    newMasterPasswordHash: await masterPasswordHash(masterKey, newPassword),
+    key: await encryptAes(await stretchMasterKey(masterKey), userKey.toBytes()),
+  };
+}

@@ -52,3 +52,15 @@ export function passwordsEqual(a: string, b: string): boolean {
   }
   return diff === 0;
 }
+
+/** The console's rule for a new master password (an account's, or one set by account recovery). */
+export const MIN_MASTER_PASSWORD_LENGTH = 12;
+
+/** Why `password` (typed twice) cannot be a new master password, or null when it can. */
+export function newPasswordProblem(password: string, again: string): string | null {
+  if (password.length < MIN_MASTER_PASSWORD_LENGTH) {
+    return `Use a master password of at least ${MIN_MASTER_PASSWORD_LENGTH} characters.`;
+  }
+  if (password !== again) return "The two passwords differ.";
+  return null;
+}

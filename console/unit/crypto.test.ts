@@ -29,6 +29,7 @@ import {
   masterPasswordHash,
   normalizeEmail,
   parseEncString,
+  recoveryCredentials,
   sha256,
   stretchMasterKey,
   toB64,
@@ -149,6 +150,80 @@ describe("vectors.json, as keyfleet-crypto verifies it", () => {
     assert.equal(EFF_LONG_WORDLIST[0], w.first);
     assert.equal(EFF_LONG_WORDLIST[EFF_LONG_WORDLIST.length - 1], w.last);
     assert.equal(hex(await sha256(utf8(EFF_LONG_WORDLIST.join("\n")))), w.sha256HexOfWordsJoinedByNewline);
+  });
+});
+
+describe("account recovery, as keyfleet-client's recovery_credentials", () => {
+  // The chain vector's account key pair stands in for an org key pair: its private key goes under
+  // the org key (the details' encryptedPrivateKey) and its type-4 provider key is a 64-byte key
+  // wrapped to it, as an enrolment wraps a user key. The new password and salt are the chain's, so
+  // the credentials must be the ones keyfleet-crypto derived for them (Argon2id).
+  const details = async (salt: string | null) => {
+    const c = vectors.chain;
+    const userKey = await unlockUserKey(c.email, c.password, kdfOf(c.kdf), c.key);
+    const orgKey = await keyOf(c.orgKeyB64);
+    const pkcs8 = await (await unlockPrivateKey(userKey, c.privateKey)).toPkcs8Der();
+    return {
+      orgKey,
+      details: {
+        kdf: c.kdf.type,
+        kdfIterations: c.kdf.iterations,
+        kdfMemory: c.kdf.memoryMiB,
+        kdfParallelism: c.kdf.parallelism,
+        masterPasswordSalt: salt,
+        resetPasswordKey: c.providerKey,
+        encryptedPrivateKey: await encryptAes(orgKey, pkcs8),
+      },
+    };
+  };
+
+  test("the type-4 enrolment unwraps with the org private key; the new hash and key match the vectors", async () => {
+    const c = vectors.chain;
+    const stretched = await SymmetricKey.fromBytes(Uint8Array.from(c.stretchedKeyHex.match(/../g) ?? [], (h) => parseInt(h, 16)));
+    for (const [salt, email] of [
+      [c.normalizedEmail, "someone.else@example.com"],
+      [null, c.email],
+      ["", c.email],
+    ] as const) {
+      const { orgKey, details: d } = await details(salt);
+      const r = await recoveryCredentials(d, orgKey, email, c.password);
+      assert.equal(r.newMasterPasswordHash, c.masterPasswordHash, String(salt));
+      assert.match(r.key, /^2\./);
+      assert.equal(toB64(await decryptAes(r.key, stretched)), c.providerKeyB64, String(salt));
+    }
+  });
+
+  test("a wrong org key or a tampered enrolment is refused", async () => {
+    const c = vectors.chain;
+    const { orgKey, details: d } = await details(c.normalizedEmail);
+    await assert.rejects(recoveryCredentials(d, await generateSymmetricKey(), c.email, "x"), isCryptoError("MacMismatch"));
+    const [, other] = await generateRsaKeypair();
+    const foreign = { ...d, resetPasswordKey: await encryptRsa(other, (await generateSymmetricKey()).toBytes()) };
+    await assert.rejects(recoveryCredentials(foreign, orgKey, c.email, "x"), isCryptoError("Decrypt"));
+  });
+
+  test("round trip with PBKDF2: the user key opens under the new password", async () => {
+    const kdf: Kdf = { type: 0, iterations: 5_000 };
+    const orgKey = await generateSymmetricKey();
+    const [orgPrivate, orgPublic] = await generateRsaKeypair();
+    const userKey = await generateSymmetricKey();
+    const r = await recoveryCredentials(
+      {
+        kdf: 0,
+        kdfIterations: 5_000,
+        kdfMemory: null,
+        kdfParallelism: null,
+        masterPasswordSalt: "member@example.com",
+        resetPasswordKey: await encryptRsa(orgPublic, userKey.toBytes()),
+        encryptedPrivateKey: await encryptAes(orgKey, await orgPrivate.toPkcs8Der()),
+      },
+      orgKey,
+      "ignored@example.com",
+      "new password",
+    );
+    const masterKey = await deriveMasterKey("new password", "member@example.com", kdf);
+    assert.equal(r.newMasterPasswordHash, await masterPasswordHash(masterKey, "new password"));
+    assert.deepEqual((await unlockUserKey("Member@Example.com ", "new password", kdf, r.key)).toBytes(), userKey.toBytes());
   });
 });
 

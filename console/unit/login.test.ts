@@ -1,7 +1,7 @@
 // The agent's reading of the token endpoint's answers, and the step-up comparison.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseTokenError, passwordsEqual } from "../src/login";
+import { newPasswordProblem, parseTokenError, passwordsEqual } from "../src/login";
 
 test("a 400 with TwoFactorProviders2 is a two-step challenge with its providers and parameters", () => {
   const e = parseTokenError({
@@ -40,4 +40,10 @@ test("the step-up comparison is exact", () => {
   assert.ok(!passwordsEqual("abc", "abcd"));
   assert.ok(!passwordsEqual("", "a"));
   assert.ok(passwordsEqual("", ""));
+});
+
+test("a new master password: at least 12 characters, typed the same twice", () => {
+  assert.equal(newPasswordProblem("short", "short"), "Use a master password of at least 12 characters.");
+  assert.equal(newPasswordProblem("long enough pw", "long enough pW"), "The two passwords differ.");
+  assert.equal(newPasswordProblem("long enough pw", "long enough pw"), null);
 });

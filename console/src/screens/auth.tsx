@@ -4,6 +4,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { AgentStatus, Invitation, LoginResult, Profile, TwoFactorChallenge } from "../agent-protocol";
+import { newPasswordProblem } from "../login";
 import {
   ActionButton,
   ActionForm,
@@ -235,8 +236,8 @@ export function CreateAccount({
         submit="Create account"
         busyText="Creating keys…"
         action={async () => {
-          if (password.length < 12) throw new Error("Use a master password of at least 12 characters.");
-          if (password !== again) throw new Error("The two passwords differ.");
+          const problem = newPasswordProblem(password, again);
+          if (problem !== null) throw new Error(problem);
           const r = await call("register", {
             email,
             name,

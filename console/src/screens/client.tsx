@@ -3,6 +3,7 @@
 
 import { useState } from "preact/hooks";
 import type { CollectionView, ItemView, LaunchedClient } from "../agent-protocol";
+import { MIN_MASTER_PASSWORD_LENGTH, newPasswordProblem } from "../login";
 import type { ClientTab } from "../routes";
 import { ActionButton, ActionForm, CopyButton, Dialog, ErrorNote, Field, Loading, type Page, Table, call, downloadText, formatDate, useLoad, usePaged } from "../ui";
 import { ConfirmDialog } from "./provider";
@@ -19,6 +20,7 @@ interface OrgUser {
   type: number;
   status: number;
   twoFactorEnabled?: boolean;
+  resetPasswordEnrolled?: boolean;
 }
 
 const TYPE_NAMES: Record<number, string> = { 0: "Owner", 1: "Admin", 2: "User", 3: "Manager", 4: "Custom" };
@@ -105,6 +107,7 @@ function Members({ l }: { readonly l: LaunchedClient }) {
   const [inviting, setInviting] = useState(false);
   const [links, setLinks] = useState<{ email: string | null; inviteUrl: string | null }[]>([]);
   const [confirming, setConfirming] = useState<OrgUser | null>(null);
+  const [recovering, setRecovering] = useState<OrgUser | null>(null);
   const reload = (): void => setN(n + 1);
   const act = (u: OrgUser, method: "PUT" | "DELETE", suffix: string) => async () => {
     await call("api", { method, path: `${orgPath(l.organizationId)}/users/${u.id}${suffix}` });
@@ -156,6 +159,13 @@ function Members({ l }: { readonly l: LaunchedClient }) {
                       Confirm
                     </button>
                   ) : null}
+                  {u.resetPasswordEnrolled === true && u.status !== 0 ? (
+                    // Who may recover whom is the server's call (owners, admins, provider
+                    // members): its refusal shows in the dialog.
+                    <button type="button" onClick={() => setRecovering(u)} aria-label={`Recover the account of ${u.email}`}>
+                      Recover account
+                    </button>
+                  ) : null}
                   {u.status === -1 ? (
                     <ActionButton label="Restore" ariaLabel={`Restore ${u.email}`} action={act(u, "PUT", "/restore")} />
                   ) : (
@@ -202,7 +212,91 @@ function Members({ l }: { readonly l: LaunchedClient }) {
           onClose={() => setConfirming(null)}
         />
       ) : null}
+      {recovering !== null ? (
+        <RecoverDialog l={l} member={recovering} onClose={() => setRecovering(null)} />
+      ) : null}
     </section>
+  );
+}
+
+/**
+ * Account recovery (issue 16): a new master password for a member enrolled in the organization's
+ * account recovery. The agent unwraps their user key and re-wraps it under the new password, so
+ * their vault stays readable; every session of theirs ends and they must choose their own
+ * password at their next sign-in.
+ */
+function RecoverDialog({
+  l,
+  member,
+  onClose,
+}: {
+  readonly l: LaunchedClient;
+  readonly member: OrgUser;
+  readonly onClose: () => void;
+}) {
+  const [password, setPassword] = useState("");
+  const [again, setAgain] = useState("");
+  const [resetTwoFactor, setResetTwoFactor] = useState(false);
+  const [done, setDone] = useState(false);
+  return (
+    <Dialog title={`Recover the account of ${member.email}`} onClose={onClose}>
+      {done ? (
+        <p role="status" data-testid="recovered">
+          {member.email} now signs in with the new master password
+          {resetTwoFactor ? " and no two-step login" : ""}. Give it to them safely: they will be asked
+          to choose their own master password when they sign in.
+        </p>
+      ) : (
+        <>
+          <p>
+            Sets a new master password for {member.email}; their items stay readable. Every session of
+            theirs ends.
+          </p>
+          <ActionForm
+            submit="Recover account"
+            busyText="Deriving keys…"
+            action={async () => {
+              const problem = newPasswordProblem(password, again);
+              if (problem !== null) throw new Error(problem);
+              await call("recoverAccount", {
+                organizationId: l.organizationId,
+                id: member.id,
+                email: member.email,
+                password,
+                resetTwoFactor,
+              });
+              setDone(true);
+            }}
+          >
+            <Field
+              label="New master password"
+              type="password"
+              value={password}
+              onInput={setPassword}
+              required
+              autocomplete="new-password"
+              hint={`At least ${MIN_MASTER_PASSWORD_LENGTH} characters.`}
+            />
+            <Field
+              label="New master password again"
+              type="password"
+              value={again}
+              onInput={setAgain}
+              required
+              autocomplete="new-password"
+            />
+            <label class="inline">
+              <input
+                type="checkbox"
+                checked={resetTwoFactor}
+                onChange={(e) => setResetTwoFactor((e.currentTarget as HTMLInputElement).checked)}
+              />{" "}
+              Also turn off two-step login
+            </label>
+          </ActionForm>
+        </>
+      )}
+    </Dialog>
   );
 }
 

@@ -47,7 +47,8 @@
     saveCollection: true,
     items: true,
     saveItem: true,
-    revealPassword: true
+    revealPassword: true,
+    recoverAccount: true
   };
   var METHODS = new Set(Object.keys(METHOD_LIST));
   function serve(transport, handlers) {
@@ -8842,6 +8843,17 @@
     }
     return words.join("-");
   }
+  async function recoveryCredentials(details, orgKey2, email, newPassword) {
+    const orgPrivate = await PrivateKey.fromPkcs8Der(await decryptAes(details.encryptedPrivateKey, orgKey2));
+    const userKey = await SymmetricKey.fromBytes(await decryptRsa(details.resetPasswordKey, orgPrivate));
+    const kdf = kdfFromWire(details.kdf, details.kdfIterations, details.kdfMemory, details.kdfParallelism);
+    const salt = details.masterPasswordSalt ?? "";
+    const masterKey = await deriveMasterKey(newPassword, salt === "" ? email : salt, kdf);
+    return {
+      newMasterPasswordHash: await masterPasswordHash(masterKey, newPassword),
+      key: await encryptAes(await stretchMasterKey(masterKey), userKey.toBytes())
+    };
+  }
 
   // src/login.ts
   var isObject2 = (x) => typeof x === "object" && x !== null;
@@ -9361,6 +9373,36 @@
     ]).catch(() => void 0);
     return { password };
   }
+  async function recoverAccount(organizationId, id, email, password, resetTwoFactor) {
+    const s = need();
+    const key = await orgKey(s, organizationId);
+    const member = `${org(organizationId)}/users/${encodeURIComponent(id)}`;
+    let details;
+    try {
+      details = await request("GET", `${member}/reset-password-details`, void 0);
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 404) throw await whyNotRecoverable(member, e);
+      throw e;
+    }
+    let credentials;
+    try {
+      credentials = await recoveryCredentials(details, key, email, password);
+    } catch {
+      throw new ApiFailure(0, "This member's recovery key does not open with the organization's key.");
+    }
+    const body = { resetMasterPassword: true, resetTwoFactor, ...credentials };
+    await request("PUT", `${member}/recover-account`, body);
+    return { ok: true };
+  }
+  async function whyNotRecoverable(member, notFound) {
+    const body = { resetMasterPassword: true, resetTwoFactor: false };
+    const why = await request("PUT", `${member}/recover-account`, body).then(
+      () => null,
+      (e) => e
+    );
+    const refusal = why instanceof ApiFailure && why.status === 400 && !("newMasterPasswordHash" in (why.validationErrors ?? {}));
+    return refusal ? why : notFound;
+  }
   var scope = globalThis;
   var pid = (id) => `/api/providers/${encodeURIComponent(id)}`;
   scope.addEventListener("connect", (e) => {
@@ -9470,7 +9512,8 @@
         },
         items: ({ organizationId }) => items(organizationId),
         saveItem: ({ organizationId, id, item }) => saveItem(organizationId, id, item),
-        revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy)
+        revealPassword: ({ organizationId, id, copy }) => revealPassword(organizationId, id, copy),
+        recoverAccount: ({ organizationId, id, email, password, resetTwoFactor }) => recoverAccount(organizationId, id, email, password, resetTwoFactor)
       }
     );
   });

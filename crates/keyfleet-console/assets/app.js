@@ -467,6 +467,16 @@
     return { name: "notFound", path };
   }
 
+  // src/login.ts
+  var MIN_MASTER_PASSWORD_LENGTH = 12;
+  function newPasswordProblem(password, again) {
+    if (password.length < MIN_MASTER_PASSWORD_LENGTH) {
+      return `Use a master password of at least ${MIN_MASTER_PASSWORD_LENGTH} characters.`;
+    }
+    if (password !== again) return "The two passwords differ.";
+    return null;
+  }
+
   // src/agent-protocol.ts
   function portTransport(port) {
     return {
@@ -504,7 +514,8 @@
     saveCollection: true,
     items: true,
     saveItem: true,
-    revealPassword: true
+    revealPassword: true,
+    recoverAccount: true
   };
   var METHODS = new Set(Object.keys(METHOD_LIST));
   var AgentCallError = class extends Error {
@@ -1108,8 +1119,8 @@
           submit: "Create account",
           busyText: "Creating keys\u2026",
           action: async () => {
-            if (password.length < 12) throw new Error("Use a master password of at least 12 characters.");
-            if (password !== again) throw new Error("The two passwords differ.");
+            const problem = newPasswordProblem(password, again);
+            if (problem !== null) throw new Error(problem);
             const r3 = await call("register", {
               email,
               name,
@@ -2739,6 +2750,7 @@
     const [inviting, setInviting] = d2(false);
     const [links, setLinks] = d2([]);
     const [confirming, setConfirming] = d2(null);
+    const [recovering, setRecovering] = d2(null);
     const reload = () => setN(n2 + 1);
     const act = (u3, method, suffix) => async () => {
       await call("api", { method, path: `${orgPath(l3.organizationId)}/users/${u3.id}${suffix}` });
@@ -2778,6 +2790,11 @@
           /* @__PURE__ */ a3("td", { children: STATUS_NAMES[String(u3.status)] ?? u3.status }),
           /* @__PURE__ */ a3("td", { class: "actions", children: [
             u3.status === 1 ? /* @__PURE__ */ a3("button", { type: "button", onClick: () => setConfirming(u3), "aria-label": `Confirm ${u3.email}`, children: "Confirm" }) : null,
+            u3.resetPasswordEnrolled === true && u3.status !== 0 ? (
+              // Who may recover whom is the server's call (owners, admins, provider
+              // members): its refusal shows in the dialog.
+              /* @__PURE__ */ a3("button", { type: "button", onClick: () => setRecovering(u3), "aria-label": `Recover the account of ${u3.email}`, children: "Recover account" })
+            ) : null,
             u3.status === -1 ? /* @__PURE__ */ a3(ActionButton, { label: "Restore", ariaLabel: `Restore ${u3.email}`, action: act(u3, "PUT", "/restore") }) : /* @__PURE__ */ a3(ActionButton, { label: "Revoke", ariaLabel: `Revoke ${u3.email}`, action: act(u3, "PUT", "/revoke") }),
             /* @__PURE__ */ a3(
               ActionButton,
@@ -2819,8 +2836,87 @@
           },
           onClose: () => setConfirming(null)
         }
-      ) : null
+      ) : null,
+      recovering !== null ? /* @__PURE__ */ a3(RecoverDialog, { l: l3, member: recovering, onClose: () => setRecovering(null) }) : null
     ] });
+  }
+  function RecoverDialog({
+    l: l3,
+    member,
+    onClose
+  }) {
+    const [password, setPassword] = d2("");
+    const [again, setAgain] = d2("");
+    const [resetTwoFactor, setResetTwoFactor] = d2(false);
+    const [done, setDone] = d2(false);
+    return /* @__PURE__ */ a3(Dialog, { title: `Recover the account of ${member.email}`, onClose, children: done ? /* @__PURE__ */ a3("p", { role: "status", "data-testid": "recovered", children: [
+      member.email,
+      " now signs in with the new master password",
+      resetTwoFactor ? " and no two-step login" : "",
+      ". Give it to them safely: they will be asked to choose their own master password when they sign in."
+    ] }) : /* @__PURE__ */ a3($, { children: [
+      /* @__PURE__ */ a3("p", { children: [
+        "Sets a new master password for ",
+        member.email,
+        "; their items stay readable. Every session of theirs ends."
+      ] }),
+      /* @__PURE__ */ a3(
+        ActionForm,
+        {
+          submit: "Recover account",
+          busyText: "Deriving keys\u2026",
+          action: async () => {
+            const problem = newPasswordProblem(password, again);
+            if (problem !== null) throw new Error(problem);
+            await call("recoverAccount", {
+              organizationId: l3.organizationId,
+              id: member.id,
+              email: member.email,
+              password,
+              resetTwoFactor
+            });
+            setDone(true);
+          },
+          children: [
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "New master password",
+                type: "password",
+                value: password,
+                onInput: setPassword,
+                required: true,
+                autocomplete: "new-password",
+                hint: `At least ${MIN_MASTER_PASSWORD_LENGTH} characters.`
+              }
+            ),
+            /* @__PURE__ */ a3(
+              Field,
+              {
+                label: "New master password again",
+                type: "password",
+                value: again,
+                onInput: setAgain,
+                required: true,
+                autocomplete: "new-password"
+              }
+            ),
+            /* @__PURE__ */ a3("label", { class: "inline", children: [
+              /* @__PURE__ */ a3(
+                "input",
+                {
+                  type: "checkbox",
+                  checked: resetTwoFactor,
+                  onChange: (e3) => setResetTwoFactor(e3.currentTarget.checked)
+                }
+              ),
+              " ",
+              "Also turn off two-step login"
+            ] })
+          ]
+        }
+      )
+    ] }) });
   }
   function OrgInviteDialog({
     l: l3,

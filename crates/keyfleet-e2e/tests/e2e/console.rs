@@ -348,8 +348,124 @@ async fn bw_made_item(
     });
 }
 
+/// The member whose account the management spec recovers, and what Rust checks afterwards.
+struct Recovery {
+    email: String,
+}
+
+const RECOVERED_PASSWORD: &str = "a temporary password from the console";
+const RECOVERED_ITEM: &str = "Payroll portal";
+
+/// A client with Single organization and Account recovery on, its own owner and a user, both
+/// enrolled in account recovery, the user with an item of their own: the management spec
+/// recovers the user's account in the console and is refused the owner's (a provider member
+/// never recovers the client's owners).
+async fn recovery_client(
+    server: &keyfleet_testkit::TestServer,
+    provider: &Provider,
+    msp: &keyfleet_client::Session,
+) -> (Value, Recovery) {
+    use keyfleet_client::api::kinds::PolicyType;
+    use keyfleet_client::api::orgs::PolicyRequest;
+    use keyfleet_client::OrgCalls;
+    let client = provider.create_client(msp, "Recovery Co").await;
+    let org = &client.org_id;
+    msp.launch_into_client(&provider.id, &client.poid, None)
+        .await
+        .unwrap();
+    let boss = join(server, msp, &client, "boss@recovery.test", 0).await;
+    let user = join(server, &boss, &client, "user@recovery.test", 2).await;
+    for (t, data) in [
+        (PolicyType::SingleOrg, None),
+        (
+            PolicyType::ResetPassword,
+            Some(json!({"autoEnrollEnabled": false})),
+        ),
+    ] {
+        let req = PolicyRequest {
+            enabled: true,
+            data,
+            metadata: None,
+        };
+        boss.save_org_policy(org, t, &req).await.unwrap();
+    }
+    for s in [&boss, &user] {
+        s.enrol_in_account_recovery(org, PASSWORD).await.unwrap();
+    }
+    user.create_login(RECOVERED_ITEM, "user", "payroll-s3cret")
+        .await
+        .unwrap();
+    let fixture = json!({
+        "client": { "providerOrganizationId": client.poid, "organizationId": org, "name": "Recovery Co" },
+        "owner": boss.email,
+        "member": user.email,
+        "newPassword": RECOVERED_PASSWORD,
+    });
+    (
+        fixture,
+        Recovery {
+            email: user.email.clone(),
+        },
+    )
+}
+
+/// `email` joins `client` as `member_type`, invited and confirmed by `by`.
+async fn join(
+    server: &keyfleet_testkit::TestServer,
+    by: &keyfleet_client::Session,
+    client: &crate::provider_support::ClientOrg,
+    email: &str,
+    member_type: i32,
+) -> keyfleet_client::Session {
+    let org = &client.org_id;
+    let a = account(server, email, TwoStep::Off, &SystemClock).await;
+    let invite = by
+        .invite_members(org, &[email], member_type, &[])
+        .await
+        .unwrap();
+    let id = invite[0].id.clone();
+    a.session
+        .accept_invite(org, &id, invite[0].token.as_deref().unwrap())
+        .await
+        .unwrap();
+    by.confirm_member(org, &id, &client.key).await.unwrap();
+    a.session
+}
+
+impl Recovery {
+    /// The member signs in with the password the console set, must choose their own, and reads
+    /// their old item: the console re-wrapped the same user key.
+    async fn the_member_reads_their_vault_under_the_new_password(
+        &self,
+        server: &keyfleet_testkit::TestServer,
+    ) {
+        use keyfleet_client::AccountCalls;
+        let c = client(server);
+        assert!(
+            c.login_password(&self.email, PASSWORD).await.is_err(),
+            "the old password is gone"
+        );
+        let member = c
+            .login_password(&self.email, RECOVERED_PASSWORD)
+            .await
+            .unwrap();
+        assert!(member.profile().await.unwrap().force_password_reset);
+        let sync = member.sync_json().await.unwrap();
+        let names: Vec<String> = sync["ciphers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["name"].as_str().map(|n| member.decrypt(n).unwrap()))
+            .collect();
+        assert!(names.contains(&RECOVERED_ITEM.to_string()), "{names:?}");
+    }
+}
+
 /// What the specs read: see `console/e2e/fixture.ts`.
-async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Value, RichItem) {
+async fn fixture(
+    server: &keyfleet_testkit::TestServer,
+    out_dir: &Path,
+) -> (Value, RichItem, Recovery) {
     let c = client(server);
     let onboarding = c
         .admin_create_provider(
@@ -369,6 +485,7 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Valu
     let rich = rich_item(&owner.session, &other).await;
     bw_made_item(server, &owner.session, &other).await;
     provider_lists_are_gzipped_on_request(server, &owner.session, &provider.id).await;
+    let (recovery_json, recovery) = recovery_client(server, &provider, &owner.session).await;
     // More than a page (100) of provider events, for the console's "Load more".
     for _ in 0..100 {
         owner
@@ -436,9 +553,10 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Valu
             "otherClient": client_json(&other, "Other Co"),
             "otherItem": { "name": "Other secret", "password": "never-shown-1" },
             "linkableOrganization": { "organizationId": linkable.org.id, "name": "Linkable Co" },
+            "recovery": recovery_json,
         },
     });
-    (fixture, rich)
+    (fixture, rich, recovery)
 }
 
 /// Runs the Playwright `specs` (all when empty) against a fresh server on `backend`; answers
@@ -446,15 +564,20 @@ async fn fixture(server: &keyfleet_testkit::TestServer, out_dir: &Path) -> (Valu
 async fn run_specs(
     backend: Backend,
     specs: &[&str],
-) -> Option<(keyfleet_testkit::TestServer, tempfile::TempDir, RichItem)> {
+) -> Option<(
+    keyfleet_testkit::TestServer,
+    tempfile::TempDir,
+    RichItem,
+    Recovery,
+)> {
     let browser = keyfleet_testkit::browser(&console_dir())?;
     let server = spawn_server_for_browser(backend).await;
     let work = tempfile::tempdir().unwrap();
     let out_dir = work.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let (fixture, rich) = fixture(&server, &out_dir).await;
+    let (fixture, rich, recovery) = fixture(&server, &out_dir).await;
     playwright(browser, &server, &work, &fixture, specs);
-    Some((server, work, rich))
+    Some((server, work, rich, recovery))
 }
 
 /// Runs Playwright's `specs` against `server` with `fixture` written into `work`.
@@ -491,10 +614,13 @@ fn playwright(
 /// employee's stock bw CLI decrypts what the console created and shared.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_msp_runs_its_clients_from_the_console_in_chromium_on_sqlite() {
-    let Some((server, work, rich)) = run_specs(Backend::Sqlite, &[]).await else {
+    let Some((server, work, rich, recovery)) = run_specs(Backend::Sqlite, &[]).await else {
         return;
     };
     rich.kept_what_the_console_did_not_edit(&server).await;
+    recovery
+        .the_member_reads_their_vault_under_the_new_password(&server)
+        .await;
     let out: Value = serde_json::from_slice(
         &std::fs::read(work.path().join("out/onboarding.json")).expect("onboarding.json"),
     )
@@ -560,7 +686,7 @@ async fn a_technician_reaches_only_their_client_in_the_console_on_postgres() {
     if !backends().contains(&Backend::Postgres) {
         return;
     }
-    if let Some((server, _work, _)) = run_specs(Backend::Postgres, &["isolation"]).await {
+    if let Some((server, _work, _, _)) = run_specs(Backend::Postgres, &["isolation"]).await {
         server.stop().await;
     }
 }
