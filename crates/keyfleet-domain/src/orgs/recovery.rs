@@ -408,17 +408,16 @@ impl Domain {
             force_password_reset: false,
         };
         let now = self.now();
-        self.store
-            .update_credentials(caller.user.id, &update, now)
-            .await?;
         let event = EventRow {
             user_id: Some(caller.user.id),
             acting_user_id: Some(caller.user.id),
             device_type: caller.claims.devicetype,
             ..EventRow::new(EventType::UserUpdatedTempPassword, now)
         };
-        self.store.insert_events(&[event]).await?;
-        Ok(())
+        Ok(self
+            .store
+            .update_credentials(caller.user.id, &update, &[event], now)
+            .await?)
     }
 }
 
