@@ -325,8 +325,14 @@ impl Domain {
         if update.is_some() {
             events.push(event(EventType::OrganizationUserAdminResetPassword));
         }
+        // Without two-step login, the member is out of every organization requiring it, as on
+        // the official server (revoked, restored once they turn it on again).
+        let mut revoked = vec![];
         if req.reset_two_factor {
             events.push(event(EventType::OrganizationUserAdminResetTwoFactor));
+            let (rows, revocations) = self.two_factor_policy_revocations(&actor, user.id).await?;
+            revoked = rows;
+            events.extend(revocations);
         }
         let done = self
             .store
@@ -335,6 +341,7 @@ impl Domain {
                 user.id,
                 update.as_ref(),
                 req.reset_two_factor,
+                &revoked,
                 &events,
                 self.now(),
             )

@@ -509,6 +509,50 @@ async fn story(backend: Backend, with_bw: bool) {
         .await
         .unwrap();
     assert!(logs_in(&server, "dave@client1.example", NEW_PASSWORD).await);
+
+    // --- removing two-step login revokes the member where it is required (the policy's own
+    // revocation, restored once they turn it on again)
+    let erin = account(&server, "erin@client1.example", TwoStep::On, &clock).await;
+    let invite = boss
+        .invite_members(org, &["erin@client1.example"], 2, &[])
+        .await
+        .unwrap();
+    let erin_member = invite[0].id.clone();
+    erin.session
+        .accept_invite(org, &erin_member, invite[0].token.as_deref().unwrap())
+        .await
+        .unwrap();
+    boss.confirm_member(org, &erin_member, &w.client1.key)
+        .await
+        .unwrap();
+    erin.session
+        .enrol_in_account_recovery(org, PASSWORD)
+        .await
+        .unwrap();
+    save_policy(boss, org, PolicyType::TwoFactorAuthentication, true, None).await;
+    let status = |m: &Value| m["status"].as_i64().unwrap();
+    let path = format!("/api/organizations/{org}/users/{erin_member}");
+    assert_eq!(status(&ok(boss, Method::GET, &path, None).await), 2);
+    boss.recover_account(org, &erin_member, NEW_PASSWORD, true)
+        .await
+        .unwrap();
+    assert!(
+        logs_in(&server, "erin@client1.example", NEW_PASSWORD).await,
+        "no second factor asked any more"
+    );
+    assert_eq!(status(&ok(boss, Method::GET, &path, None).await), -1);
+    let events = boss
+        .org_events(org, &Default::default())
+        .await
+        .unwrap()
+        .data;
+    let about_erin = |code: i32| {
+        events.iter().any(|e| {
+            e.event_type.code() == code
+                && e.organization_user_id.as_deref() == Some(erin_member.as_str())
+        })
+    };
+    assert!(about_erin(1519) && about_erin(1511));
 }
 
 #[tokio::test(flavor = "multi_thread")]
