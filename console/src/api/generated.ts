@@ -1366,17 +1366,27 @@ key: string, };
 
 export type UpdateTempPasswordRequest = { 
 /**
- * New hash.
+ * New hash (older form; newer clients send `authentication_data`).
  */
-newMasterPasswordHash: string, 
+newMasterPasswordHash?: string, 
 /**
- * User key re-wrapped under the new stretched master key.
+ * User key re-wrapped under the new stretched master key (older form; newer clients send
+ * `unlock_data`).
  */
-key: string, 
+key?: string, 
 /**
  * New hint.
  */
-masterPasswordHint: string | null, };
+masterPasswordHint?: string, 
+/**
+ * Newer clients' form of the new hash (with `unlock_data`): the KDF and salt stay the
+ * user's own.
+ */
+authenticationData?: MasterPasswordAuthenticationData, 
+/**
+ * Newer clients' form of the new key (with `authentication_data`).
+ */
+unlockData?: MasterPasswordUnlockData, };
 
 export type KdfRequest = { 
 /**
@@ -2305,7 +2315,16 @@ newMasterPasswordHash?: string,
 /**
  * The member's user key under the new stretched master key (type 2).
  */
-key?: string, };
+key?: string, 
+/**
+ * Newer clients' form of the new hash (with `unlock_data`, instead of the two above):
+ * the KDF and salt must be the member's own.
+ */
+authenticationData?: MasterPasswordAuthenticationData, 
+/**
+ * Newer clients' form of the new key (with `authentication_data`).
+ */
+unlockData?: MasterPasswordUnlockData, };
 
 export type OrganizationUserConfirmRequest = { 
 /**

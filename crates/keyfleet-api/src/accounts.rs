@@ -1,6 +1,8 @@
 //! Account endpoints and the sync payload's profile.
 
-use crate::identity::{AccountKeys, KdfSettings};
+use crate::identity::{
+    AccountKeys, KdfSettings, MasterPasswordAuthenticationData, MasterPasswordUnlockData,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -28,14 +30,25 @@ pub struct PasswordRequest {
 /// a user with `forcePasswordReset` may call it).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct UpdateTempPasswordRequest {
-    /// New hash.
-    pub new_master_password_hash: String,
-    /// User key re-wrapped under the new stretched master key.
-    pub key: String,
+    /// New hash (older form; newer clients send `authentication_data`).
+    #[serde(default)]
+    pub new_master_password_hash: Option<String>,
+    /// User key re-wrapped under the new stretched master key (older form; newer clients send
+    /// `unlock_data`).
+    #[serde(default)]
+    pub key: Option<String>,
     /// New hint.
     #[serde(default)]
     pub master_password_hint: Option<String>,
+    /// Newer clients' form of the new hash (with `unlock_data`): the KDF and salt stay the
+    /// user's own.
+    #[serde(default)]
+    pub authentication_data: Option<MasterPasswordAuthenticationData>,
+    /// Newer clients' form of the new key (with `authentication_data`).
+    #[serde(default)]
+    pub unlock_data: Option<MasterPasswordUnlockData>,
 }
 
 /// `POST /api/accounts/kdf`: change KDF (flat form).

@@ -2,6 +2,7 @@
 //! Requests are typed (clients send camelCase; unknown fields are ignored as the official server
 //! does). Large responses that clients only read are built by the server's views.
 
+use crate::identity::{MasterPasswordAuthenticationData, MasterPasswordUnlockData};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -176,6 +177,13 @@ pub struct OrganizationUserResetPasswordRequest {
     /// The member's user key under the new stretched master key (type 2).
     #[serde(default)]
     pub key: Option<String>,
+    /// Newer clients' form of the new hash (with `unlock_data`, instead of the two above):
+    /// the KDF and salt must be the member's own.
+    #[serde(default)]
+    pub authentication_data: Option<MasterPasswordAuthenticationData>,
+    /// Newer clients' form of the new key (with `authentication_data`).
+    #[serde(default)]
+    pub unlock_data: Option<MasterPasswordUnlockData>,
 }
 
 fn yes() -> bool {

@@ -37,6 +37,31 @@ pub(crate) async fn bump_org_members<C: Conn + ?Sized>(
     Ok(())
 }
 
+/// Writes a membership's fields (not its access) and bumps its account's revision.
+async fn write_org_user<C: Conn + ?Sized>(tx: &mut C, row: &OrgUserRow) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE org_users SET user_id = $3, email = $4, member_type = $5, \
+        status = $6, org_key = $7, permissions = $8, invited_at = $9, revocation_reason = $10, \
+        revision_date = $11, reset_password_key = $12 WHERE id = $1 AND org_id = $2";
+    let q = sqlx::query(SQL)
+        .arg(row.id.to_string())
+        .arg(row.org_id.to_string())
+        .arg(row.user_id.map(|v| v.to_string()))
+        .arg(row.email.clone())
+        .arg(row.member_type.code())
+        .arg(row.status.code())
+        .arg(row.key.clone())
+        .arg(row.permissions.clone())
+        .arg(row.invited_at.map(|t| t.0))
+        .arg(row.revocation_reason.map(|r| r.code()))
+        .arg(row.revision_date.0)
+        .arg(row.reset_password_key.clone());
+    tx.run(q).await?;
+    if let Some(user) = row.user_id {
+        bump_user(tx, user, row.revision_date.0).await?;
+    }
+    Ok(())
+}
+
 /// Bumps one account's revision, so its clients re-sync.
 pub(crate) async fn bump_user<C: Conn + ?Sized>(
     tx: &mut C,
@@ -530,34 +555,13 @@ impl OrgStore for SqlStore {
         access: Option<(&[AccessSelection], &[GroupId])>,
         events: &[EventRow],
     ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE org_users SET user_id = $3, email = $4, member_type = $5, \
-            status = $6, org_key = $7, permissions = $8, invited_at = $9, revocation_reason = $10, \
-            revision_date = $11, reset_password_key = $12 WHERE id = $1 AND org_id = $2";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
-            sqlx::query(SQL)
-                .bind(row.id.to_string())
-                .bind(row.org_id.to_string())
-                .bind(row.user_id.map(|v| v.to_string()))
-                .bind(&row.email)
-                .bind(row.member_type.code())
-                .bind(row.status.code())
-                .bind(&row.key)
-                .bind(&row.permissions)
-                .bind(row.invited_at.map(|t| t.0))
-                .bind(row.revocation_reason.map(|r| r.code()))
-                .bind(row.revision_date.0)
-                .bind(&row.reset_password_key)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            write_org_user(&mut *tx, row).await?;
             if let Some((collections, groups)) = access {
                 replace_member_access(&mut *tx, row.id, collections, groups).await?;
             }
             insert_events(&mut *tx, events).await?;
-            if let Some(user) = row.user_id {
-                bump_user(&mut *tx, user, row.revision_date.0).await?;
-            }
             tx.commit().await.map_err(db)
         })
     }
@@ -598,6 +602,7 @@ impl OrgStore for SqlStore {
         user_id: UserId,
         update: Option<&CredentialUpdate>,
         reset_two_factor: bool,
+        revoked: &[OrgUserRow],
         events: &[EventRow],
         now: Timestamp,
     ) -> Result<bool, StoreError> {
@@ -632,6 +637,9 @@ impl OrgStore for SqlStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(db)?;
+            }
+            for row in revoked {
+                write_org_user(&mut *tx, row).await?;
             }
             insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)?;

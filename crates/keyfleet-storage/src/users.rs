@@ -2,10 +2,11 @@
 
 use crate::conn::{Arg, Conn};
 use crate::records::{DeviceRecord, RefreshTokenRecord, UserRecord, REFRESH_COLUMNS, USER_COLUMNS};
+use crate::rows::insert_events;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceRow, RefreshTokenRow, UserRow,
+    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceRow, EventRow, RefreshTokenRow, UserRow,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
@@ -119,11 +120,13 @@ impl AccountStore for SqlStore {
         &self,
         id: UserId,
         u: &CredentialUpdate,
+        events: &[EventRow],
         now: Timestamp,
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(db)?;
             write_credentials(&mut *tx, id, u, now).await?;
+            insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })
     }

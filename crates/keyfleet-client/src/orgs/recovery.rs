@@ -110,6 +110,7 @@ impl Session {
             reset_two_factor,
             new_master_password_hash: Some(hash),
             key: Some(key),
+            ..Default::default()
         };
         self.put_recover_account(org_id, org_user_id, &req).await
     }
@@ -120,10 +121,14 @@ impl Session {
         let kdf = self.client().prelogin(&self.email).await?;
         let master = derive_master_key(new_password, &self.email, &kdf)?;
         let req = UpdateTempPasswordRequest {
-            new_master_password_hash: master_password_hash(&master, new_password),
-            key: EncString::encrypt_aes(&stretch_master_key(&master), &self.user_key().to_bytes())
-                .to_string(),
+            new_master_password_hash: Some(master_password_hash(&master, new_password)),
+            key: Some(
+                EncString::encrypt_aes(&stretch_master_key(&master), &self.user_key().to_bytes())
+                    .to_string(),
+            ),
             master_password_hint: None,
+            authentication_data: None,
+            unlock_data: None,
         };
         self.put_update_temp_password(&req).await
     }

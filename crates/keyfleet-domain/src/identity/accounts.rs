@@ -417,7 +417,7 @@ impl Domain {
         };
         Ok(self
             .store
-            .update_credentials(caller.user.id, &update, self.now())
+            .update_credentials(caller.user.id, &update, &[], self.now())
             .await?)
     }
 

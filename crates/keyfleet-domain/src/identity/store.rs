@@ -3,6 +3,7 @@
 use crate::clock::Timestamp;
 use crate::error::StoreError;
 use crate::ids::{DeviceId, TokenFamilyId, UserId};
+use crate::orgs::store::EventRow;
 
 /// KDF settings as stored and sent on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,11 +135,13 @@ pub trait AccountStore: Send + Sync {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError>;
     /// Looks a user up by id.
     async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, StoreError>;
-    /// Replaces credentials and revokes every refresh token of the user, in one transaction.
+    /// Replaces credentials, revokes every refresh token of the user and stores `events`, in
+    /// one transaction.
     async fn update_credentials(
         &self,
         id: UserId,
         update: &CredentialUpdate,
+        events: &[EventRow],
         now: Timestamp,
     ) -> Result<(), StoreError>;
     /// Records the SDK's user key id.

@@ -7,7 +7,7 @@ use super::{EventType, OrgCapability, OrganizationUserStatus, OrganizationUserTy
 use crate::error::DomainError;
 use crate::identity::caller::Caller;
 use crate::ids::{OrgId, PolicyId, UserId};
-use crate::orgs::store::{EventRow, OrgRow, PolicyRow};
+use crate::orgs::store::{EventRow, OrgRow, OrgUserRow, PolicyRow};
 use crate::Domain;
 use keyfleet_api::orgs::PolicyRequest;
 use serde_json::{Map, Value};
@@ -20,6 +20,16 @@ const MAX_POLICY_DATA_LEN: usize = 10_000;
 /// Owners and admins are exempt from most policies, as in the official server.
 fn exempt(member_type_: OrganizationUserType) -> bool {
     member_type_ == OrganizationUserType::Owner || member_type_ == OrganizationUserType::Admin
+}
+
+/// Whether the Require two-step login policy binds `m`: accepted or confirmed, neither owner
+/// nor admin (invited members are refused on joining, revoked ones are out already).
+fn bound_by_two_factor_policy(m: &OrgUserRow) -> bool {
+    !exempt(m.member_type)
+        && matches!(
+            m.status,
+            OrganizationUserStatus::Accepted | OrganizationUserStatus::Confirmed
+        )
 }
 
 /// The combined master password requirements of several policies (the strictest of each).
@@ -197,25 +207,70 @@ impl Domain {
         let members = self.store.org_member_details(actor.org.id, None).await?;
         for d in members {
             let m = d.member;
-            let affected = !exempt(m.member_type)
-                && (m.status == OrganizationUserStatus::Accepted
-                    || m.status == OrganizationUserStatus::Confirmed)
+            if bound_by_two_factor_policy(&m)
                 && m.user_id != Some(saving_user)
-                && !d.two_factor_enabled;
-            if affected {
-                let mut revoked = m.clone();
-                revoked.status = OrganizationUserStatus::Revoked;
-                revoked.revocation_reason = Some(RevocationReason::TwoFactorPolicy);
-                revoked.revision_date = self.now();
-                let events = [EventRow {
-                    org_user_id: Some(m.id),
-                    user_id: m.user_id,
-                    ..self.org_event(actor, EventType::OrganizationUserRevoked)
-                }];
-                self.store.update_org_user(&revoked, None, &events).await?;
+                && !d.two_factor_enabled
+            {
+                let (revoked, event) = self.revoked_for_two_factor(
+                    &m,
+                    self.org_event(actor, EventType::OrganizationUserRevoked),
+                );
+                self.store.update_org_user(&revoked, None, &[event]).await?;
             }
         }
         Ok(())
+    }
+
+    /// `m` revoked by the Require two-step login policy (the reason lets
+    /// [`Domain::restore_after_two_factor_enabled`] restore it), with its event: `event` about
+    /// `m`.
+    fn revoked_for_two_factor(&self, m: &OrgUserRow, event: EventRow) -> (OrgUserRow, EventRow) {
+        let mut revoked = m.clone();
+        revoked.status = OrganizationUserStatus::Revoked;
+        revoked.revocation_reason = Some(RevocationReason::TwoFactorPolicy);
+        revoked.revision_date = self.now();
+        let event = EventRow {
+            org_id: Some(m.org_id),
+            org_user_id: Some(m.id),
+            user_id: m.user_id,
+            ..event
+        };
+        (revoked, event)
+    }
+
+    /// The memberships of `user_id` the Require two-step login policy revokes once their
+    /// two-step login is gone (account recovery's `resetTwoFactor` by `actor`), with their
+    /// events: every organization with the policy on where the policy binds them, the actor's
+    /// and others (there the event names the actor's account only).
+    pub(crate) async fn two_factor_policy_revocations(
+        &self,
+        actor: &super::OrgActor,
+        user_id: UserId,
+    ) -> Result<(Vec<OrgUserRow>, Vec<EventRow>), DomainError> {
+        let mut out = (Vec::new(), Vec::new());
+        for (org, m) in self.store.memberships_of_user(user_id).await? {
+            if bound_by_two_factor_policy(&m)
+                && self
+                    .enabled_policy(org.id, PolicyType::TwoFactorAuthentication)
+                    .await?
+            {
+                let ours = self.org_event(actor, EventType::OrganizationUserRevoked);
+                let event = if org.id == actor.org.id {
+                    ours
+                } else {
+                    EventRow {
+                        acting_user_id: ours.acting_user_id,
+                        device_type: ours.device_type,
+                        ip_address: ours.ip_address,
+                        ..EventRow::new(EventType::OrganizationUserRevoked, self.now())
+                    }
+                };
+                let (revoked, event) = self.revoked_for_two_factor(&m, event);
+                out.0.push(revoked);
+                out.1.push(event);
+            }
+        }
+        Ok(out)
     }
 
     /// Restores memberships the two-step login policy revoked, once the user has turned it on.

@@ -9,13 +9,17 @@
 use super::{EventType, OrgActor, OrgCapability, OrganizationUserStatus, PolicyType};
 use crate::error::DomainError;
 use crate::identity::accounts::check_enc_string;
+use crate::identity::accounts::salt_for;
 use crate::identity::caller::Caller;
 use crate::identity::tokens::new_security_stamp;
 use crate::ids::{OrgId, OrgUserId, UserId};
 use crate::orgs::store::{EventRow, OrgUserRow};
-use crate::store::{CredentialUpdate, UserRow};
+use crate::store::{CredentialUpdate, KdfParams, UserRow};
 use crate::Domain;
 use keyfleet_api::accounts::UpdateTempPasswordRequest;
+use keyfleet_api::identity::{
+    KdfSettings, MasterPasswordAuthenticationData, MasterPasswordUnlockData,
+};
 use keyfleet_api::orgs::{
     OrganizationUserResetPasswordEnrollmentRequest, OrganizationUserResetPasswordRequest,
 };
@@ -32,6 +36,10 @@ pub(crate) const ENROLMENT_REQUIRED: &str = "Master Password reset is required, 
 const NOT_ENROLLED: &str = "Organization User not valid";
 const NOTHING_ASKED: &str = "At least one recovery action must be requested.";
 const NO_TEMP_PASSWORD: &str = "User does not have a temporary password to update.";
+const KDF_MISMATCH: &str = "authenticationData and unlockData must use the same KDF and salt.";
+const KDF_CHANGED: &str = "The KDF and salt cannot be changed here.";
+/// `kdfType` of Argon2id.
+const ARGON2ID: i32 = 1;
 
 /// What the recovering administrator's client needs (`reset-password-details`).
 #[derive(Debug, Clone)]
@@ -55,6 +63,55 @@ fn check_reset_password_key(key: &str) -> Result<(), DomainError> {
             "The key must be encrypted to the organization's public key.",
         ))
     }
+}
+
+/// The new master password of a recovery or temporary-password body, as `(hash, key)`: the
+/// older fields, or the newer `authenticationData` with `unlockData` (both; the same KDF and
+/// salt in each, and those of `user`: neither call changes them, as on the official server).
+fn new_password<'a>(
+    user: &UserRow,
+    hash: Option<&'a str>,
+    key: Option<&'a str>,
+    authentication: Option<&'a MasterPasswordAuthenticationData>,
+    unlock: Option<&'a MasterPasswordUnlockData>,
+) -> Result<(&'a str, &'a str), DomainError> {
+    let (hash, key) = match (authentication, unlock) {
+        (None, None) => (hash, key),
+        (Some(a), Some(u)) => {
+            if a.kdf != u.kdf || a.salt != u.salt {
+                return Err(DomainError::invalid("unlockData", KDF_MISMATCH));
+            }
+            if !same_kdf(&a.kdf, user.kdf) || a.salt != salt_for(&user.email) {
+                return Err(DomainError::invalid("authenticationData", KDF_CHANGED));
+            }
+            (
+                Some(a.master_password_authentication_hash.as_str()),
+                Some(u.master_key_wrapped_user_key.as_str()),
+            )
+        }
+        _ => {
+            return Err(DomainError::invalid(
+                "authenticationData",
+                "authenticationData and unlockData must be sent together.",
+            ))
+        }
+    };
+    let (Some(hash), Some(key)) = (hash.filter(|h| !h.is_empty()), key) else {
+        return Err(DomainError::invalid(
+            "newMasterPasswordHash",
+            "The new master password hash and key are required.",
+        ));
+    };
+    check_enc_string("key", key, MAX_KEY_LEN)?;
+    Ok((hash, key))
+}
+
+/// Whether `sent` is the KDF `current` (Argon2's memory and lanes count only for Argon2).
+fn same_kdf(sent: &KdfSettings, current: KdfParams) -> bool {
+    sent.kdf_type == current.kdf_type
+        && sent.iterations == current.iterations
+        && (current.kdf_type != ARGON2ID
+            || (sent.memory == current.memory && sent.parallelism == current.parallelism))
 }
 
 /// The policy's `autoEnrollEnabled`.
@@ -293,18 +350,13 @@ impl Domain {
         let update = match req.reset_master_password {
             false => None,
             true => {
-                let (Some(hash), Some(key)) = (
-                    req.new_master_password_hash
-                        .as_deref()
-                        .filter(|h| !h.is_empty()),
+                let (hash, key) = new_password(
+                    &user,
+                    req.new_master_password_hash.as_deref(),
                     req.key.as_deref(),
-                ) else {
-                    return Err(DomainError::invalid(
-                        "newMasterPasswordHash",
-                        "The new master password hash and key are required.",
-                    ));
-                };
-                check_enc_string("key", key, MAX_KEY_LEN)?;
+                    req.authentication_data.as_ref(),
+                    req.unlock_data.as_ref(),
+                )?;
                 Some(CredentialUpdate {
                     password_hash: self.hasher.hash(hash.to_string()).await?,
                     password_hint: None,
@@ -325,8 +377,14 @@ impl Domain {
         if update.is_some() {
             events.push(event(EventType::OrganizationUserAdminResetPassword));
         }
+        // Without two-step login, the member is out of every organization requiring it, as on
+        // the official server (revoked, restored once they turn it on again).
+        let mut revoked = vec![];
         if req.reset_two_factor {
             events.push(event(EventType::OrganizationUserAdminResetTwoFactor));
+            let (rows, revocations) = self.two_factor_policy_revocations(&actor, user.id).await?;
+            revoked = rows;
+            events.extend(revocations);
         }
         let done = self
             .store
@@ -335,6 +393,7 @@ impl Domain {
                 user.id,
                 update.as_ref(),
                 req.reset_two_factor,
+                &revoked,
                 &events,
                 self.now(),
             )
@@ -378,7 +437,13 @@ impl Domain {
         if !caller.user.force_password_reset {
             return Err(DomainError::bad_request(NO_TEMP_PASSWORD));
         }
-        check_enc_string("key", &req.key, MAX_KEY_LEN)?;
+        let (hash, key) = new_password(
+            &caller.user,
+            req.new_master_password_hash.as_deref(),
+            req.key.as_deref(),
+            req.authentication_data.as_ref(),
+            req.unlock_data.as_ref(),
+        )?;
         let hint = req.master_password_hint.clone().filter(|h| !h.is_empty());
         if hint
             .as_ref()
@@ -389,36 +454,26 @@ impl Domain {
                 format!("The master password hint must be at most {MAX_HINT_LEN} characters."),
             ));
         }
-        if req.new_master_password_hash.is_empty() {
-            return Err(DomainError::invalid(
-                "newMasterPasswordHash",
-                "The new master password hash is required.",
-            ));
-        }
         let update = CredentialUpdate {
-            password_hash: self
-                .hasher
-                .hash(req.new_master_password_hash.clone())
-                .await?,
+            password_hash: self.hasher.hash(hash.to_string()).await?,
             replace_hint: true,
             password_hint: hint,
-            key: req.key.clone(),
+            key: key.to_string(),
             kdf: caller.user.kdf,
             security_stamp: new_security_stamp(),
             force_password_reset: false,
         };
         let now = self.now();
-        self.store
-            .update_credentials(caller.user.id, &update, now)
-            .await?;
         let event = EventRow {
             user_id: Some(caller.user.id),
             acting_user_id: Some(caller.user.id),
             device_type: caller.claims.devicetype,
             ..EventRow::new(EventType::UserUpdatedTempPassword, now)
         };
-        self.store.insert_events(&[event]).await?;
-        Ok(())
+        Ok(self
+            .store
+            .update_credentials(caller.user.id, &update, &[event], now)
+            .await?)
     }
 }
 

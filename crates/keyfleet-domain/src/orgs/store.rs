@@ -366,14 +366,17 @@ pub trait OrgStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Account recovery of `user_id`, a member of `org_id`: writes `update` (when given; its
     /// `force_password_reset` is set) as a password change does, removes every two-step login
-    /// provider and the recovery code when `reset_two_factor`, and stores `events`, in one
+    /// provider and the recovery code when `reset_two_factor`, writes the memberships `revoked`
+    /// for it (organizations requiring two-step login), and stores `events`, in one
     /// transaction. `false` (and nothing written) when the user is no longer a member of it.
+    #[allow(clippy::too_many_arguments)]
     async fn recover_member_account(
         &self,
         org_id: OrgId,
         user_id: UserId,
         update: Option<&CredentialUpdate>,
         reset_two_factor: bool,
+        revoked: &[OrgUserRow],
         events: &[EventRow],
         now: Timestamp,
     ) -> Result<bool, StoreError>;

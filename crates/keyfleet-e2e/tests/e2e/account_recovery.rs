@@ -10,7 +10,8 @@ use crate::support::PASSWORD;
 use keyfleet_client::api::kinds::PolicyType;
 use keyfleet_client::api::orgs::PolicyRequest;
 use keyfleet_client::{
-    AccountCalls, ClientError, Method, OrgCalls, ProviderCalls, ProviderEventFilter, Session,
+    recovery_credentials, AccountCalls, ClientError, Method, OrgCalls, ProviderCalls,
+    ProviderEventFilter, Session,
 };
 use keyfleet_crypto::SymmetricKey;
 use keyfleet_domain::ManualClock;
@@ -509,6 +510,105 @@ async fn story(backend: Backend, with_bw: bool) {
         .await
         .unwrap();
     assert!(logs_in(&server, "dave@client1.example", NEW_PASSWORD).await);
+
+    // --- removing two-step login revokes the member where it is required (the policy's own
+    // revocation, restored once they turn it on again)
+    let erin = account(&server, "erin@client1.example", TwoStep::On, &clock).await;
+    let invite = boss
+        .invite_members(org, &["erin@client1.example"], 2, &[])
+        .await
+        .unwrap();
+    let erin_member = invite[0].id.clone();
+    erin.session
+        .accept_invite(org, &erin_member, invite[0].token.as_deref().unwrap())
+        .await
+        .unwrap();
+    boss.confirm_member(org, &erin_member, &w.client1.key)
+        .await
+        .unwrap();
+    erin.session
+        .enrol_in_account_recovery(org, PASSWORD)
+        .await
+        .unwrap();
+    save_policy(boss, org, PolicyType::TwoFactorAuthentication, true, None).await;
+    let status = |m: &Value| m["status"].as_i64().unwrap();
+    let path = format!("/api/organizations/{org}/users/{erin_member}");
+    assert_eq!(status(&ok(boss, Method::GET, &path, None).await), 2);
+    boss.recover_account(org, &erin_member, NEW_PASSWORD, true)
+        .await
+        .unwrap();
+    assert!(
+        logs_in(&server, "erin@client1.example", NEW_PASSWORD).await,
+        "no second factor asked any more"
+    );
+    assert_eq!(status(&ok(boss, Method::GET, &path, None).await), -1);
+    let events = boss
+        .org_events(org, &Default::default())
+        .await
+        .unwrap()
+        .data;
+    let about_erin = |code: i32| {
+        events.iter().any(|e| {
+            e.event_type.code() == code
+                && e.organization_user_id.as_deref() == Some(erin_member.as_str())
+        })
+    };
+    assert!(about_erin(1519) && about_erin(1511));
+
+    // --- the newer bodies: authenticationData with unlockData, the member's own KDF and salt
+    let bob_email = c.bob.session.email.clone();
+    let d = boss.recovery_details(org, &c.bob_member).await.unwrap();
+    let (hash, key) = recovery_credentials(&d, &w.client1.key, "the newer form").unwrap();
+    let kdf = json!({
+        "kdfType": d.kdf, "iterations": d.kdf_iterations,
+        "memory": d.kdf_memory, "parallelism": d.kdf_parallelism,
+    });
+    let newer = |hash: &str, key: &str, salt: &str| {
+        json!({
+            "resetMasterPassword": true, "resetTwoFactor": false,
+            "authenticationData": {
+                "kdf": kdf, "masterPasswordAuthenticationHash": hash, "salt": salt,
+            },
+            "unlockData": { "kdf": kdf, "masterKeyWrappedUserKey": key, "salt": salt },
+        })
+    };
+    let recover = format!(
+        "/api/organizations/{org}/users/{}/recover-account",
+        c.bob_member
+    );
+    let mut half = newer(&hash, &key, &d.master_password_salt);
+    half.as_object_mut().unwrap().remove("unlockData");
+    for (body, why) in [
+        (newer(&hash, &key, "another@salt.example"), "another salt"),
+        (half, "authenticationData alone"),
+    ] {
+        let res = send(boss, Method::PUT, &recover, Some(body)).await;
+        assert_eq!(res.status, 400, "{why}");
+    }
+    assert!(!logs_in(&server, &bob_email, "the newer form").await);
+    ok(
+        boss,
+        Method::PUT,
+        &recover,
+        Some(newer(&hash, &key, &d.master_password_salt)),
+    )
+    .await;
+    let bob = crate::support::client(&server)
+        .login_password(&bob_email, "the newer form")
+        .await
+        .unwrap();
+    assert!(bob.profile().await.unwrap().force_password_reset);
+    let (own, own_key) = recovery_credentials(&d, &w.client1.key, OWN_PASSWORD).unwrap();
+    let mut body = newer(&own, &own_key, &d.master_password_salt);
+    body["masterPasswordHint"] = json!("mine");
+    ok(
+        &bob,
+        Method::PUT,
+        "/api/accounts/update-temp-password",
+        Some(body),
+    )
+    .await;
+    assert!(logs_in(&server, &bob_email, OWN_PASSWORD).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,10 +10,11 @@ use futures::StreamExt;
 use keyfleet_domain::files::FileId;
 use keyfleet_domain::identity::two_factor::TwoFactorProviderType;
 use keyfleet_domain::ids::{CipherId, FolderId, TokenFamilyId, UserId};
+use keyfleet_domain::orgs::EventType;
 use keyfleet_domain::store::{
-    AccountStore, AttachmentNames, AttachmentRow, AttachmentStore, BulkCipherChange, CipherRow,
-    CipherView, CredentialUpdate, FolderRow, ItemAccess, KdfParams, RefreshTokenRow, StorageOwner,
-    UserRow, VaultStore,
+    AccountStore, AttachmentNames, AttachmentRow, AttachmentStore, AuditStore, BulkCipherChange,
+    CipherRow, CipherView, CredentialUpdate, EventQuery, EventRow, FolderRow, ItemAccess,
+    KdfParams, RefreshTokenRow, StorageOwner, UserRow, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use keyfleet_storage::SqlStore;
@@ -151,7 +152,12 @@ async fn refresh_tokens_rotate_once_and_credential_changes_revoke_them() {
             security_stamp: "s2".into(),
             force_password_reset: false,
         };
-        s.update_credentials(u.id, &update, Timestamp(7))
+        let event = EventRow {
+            user_id: Some(u.id),
+            acting_user_id: Some(u.id),
+            ..EventRow::new(EventType::UserUpdatedTempPassword, Timestamp(7))
+        };
+        s.update_credentials(u.id, &update, std::slice::from_ref(&event), Timestamp(7))
             .await
             .unwrap();
         assert!(s.refresh_token("h2").await.unwrap().unwrap().revoked);
@@ -159,6 +165,21 @@ async fn refresh_tokens_rotate_once_and_credential_changes_revoke_them() {
         assert_eq!(back.security_stamp, "s2");
         assert_eq!(back.password_hint.as_deref(), Some("hint"));
         assert_eq!(back.revision_date, Timestamp(7));
+        // The event is written with the credentials (update-temp-password's 1008).
+        let events = s
+            .events(&EventQuery {
+                org_id: None,
+                user_id: Some(u.id),
+                org_user_id: None,
+                cipher_id: None,
+                start: Timestamp(0),
+                end: Timestamp(10),
+                before: None,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(events, vec![event]);
     })
     .await;
 }
