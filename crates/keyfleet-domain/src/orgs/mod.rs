@@ -257,17 +257,21 @@ pub(crate) fn check_member_key(key: &str) -> Result<(), DomainError> {
 }
 
 impl Domain {
+    /// The organization `org_id` if it exists and is enabled, else `NotFound`.
+    pub(crate) async fn enabled_org(&self, org_id: OrgId) -> Result<OrgRow, DomainError> {
+        self.store
+            .org(org_id)
+            .await?
+            .filter(|o| o.enabled)
+            .ok_or(DomainError::NotFound)
+    }
+
     /// The caller acting in `org_id`: a confirmed member of an enabled organization, or a
     /// member of the provider managing it who may launch into it (see
     /// `Domain::provider_launch_actor`), else `NotFound`. Owners and admins act as members;
     /// anyone else with both routes acts through the provider, whose rights are wider.
     pub async fn org_actor(&self, caller: &Caller, org_id: OrgId) -> Result<OrgActor, DomainError> {
-        let org = self
-            .store
-            .org(org_id)
-            .await?
-            .filter(|o| o.enabled)
-            .ok_or(DomainError::NotFound)?;
+        let org = self.enabled_org(org_id).await?;
         let own = self.store.membership(org_id, caller.user.id).await?;
         let own_member = own.as_ref().map(|m| m.id);
         let member = own.filter(|m| m.status == OrganizationUserStatus::Confirmed);

@@ -146,12 +146,7 @@ impl Domain {
         caller: &Caller,
         org_id: OrgId,
     ) -> Result<Option<String>, DomainError> {
-        let org = self
-            .store
-            .org(org_id)
-            .await?
-            .filter(|o| o.enabled)
-            .ok_or(DomainError::NotFound)?;
+        let org = self.enabled_org(org_id).await?;
         if !self
             .store
             .has_membership_or_invitation(org_id, caller.user.id, &caller.user.email)
@@ -216,11 +211,7 @@ impl Domain {
         if user_id != caller.user.id {
             return Err(DomainError::NotFound);
         }
-        self.store
-            .org(org_id)
-            .await?
-            .filter(|o| o.enabled)
-            .ok_or(DomainError::NotFound)?;
+        self.enabled_org(org_id).await?;
         let mut m = self
             .store
             .membership(org_id, caller.user.id)
