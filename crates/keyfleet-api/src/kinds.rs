@@ -426,6 +426,46 @@ numbered! {
 }
 
 numbered! {
+    /// PushType: what a notification sent through the hub tells a client to do.
+    PushType {
+        /// An item changed: the client fetches it again.
+        SyncCipherUpdate = 0,
+        /// An item was created.
+        SyncCipherCreate = 1,
+        /// An item was deleted (older clients' name).
+        SyncLoginDelete = 2,
+        /// A folder was deleted.
+        SyncFolderDelete = 3,
+        /// Many items changed: sync.
+        SyncCiphers = 4,
+        /// The vault changed: sync.
+        SyncVault = 5,
+        /// Memberships or keys changed: a forced sync, and the hub connection is made again.
+        SyncOrgKeys = 6,
+        /// A folder was created.
+        SyncFolderCreate = 7,
+        /// A folder was renamed.
+        SyncFolderUpdate = 8,
+        /// An item was deleted.
+        SyncCipherDelete = 9,
+        /// Account settings (equivalent domains) changed: sync.
+        SyncSettings = 10,
+        /// Every session of the account ended: the client logs out.
+        LogOut = 11,
+        /// A Send was created.
+        SyncSendCreate = 12,
+        /// A Send changed.
+        SyncSendUpdate = 13,
+        /// A Send was deleted.
+        SyncSendDelete = 14,
+        /// Someone asks to log in with this account from another device.
+        AuthRequest = 15,
+        /// A login request was approved (sent on the anonymous hub only).
+        AuthRequestResponse = 16,
+    }
+}
+
+numbered! {
     /// TwoFactorProviderType: the two-step login methods Keyfleet offers, and the two pseudo
     /// providers a login may name (a remembered device, the recovery code).
     TwoFactorProviderType {

@@ -15,6 +15,7 @@ pub mod org_responses;
 pub mod orgs;
 pub mod provider_requests;
 pub mod provider_responses;
+pub mod push;
 pub mod sends;
 pub mod two_factor;
 pub mod vault;

@@ -12,6 +12,7 @@ pub mod membership;
 pub mod operator;
 pub mod orgs;
 pub mod providers;
+pub mod push;
 pub mod sends;
 pub mod store;
 pub mod throttle;
@@ -122,6 +123,8 @@ pub struct Domain {
     files: Arc<dyn files::FileStore>,
     /// The WebAuthn relying party; `None` when the public URL's host is not a domain name.
     webauthn: Option<webauthn_rs::Webauthn>,
+    /// Where live-sync notifications go (the server's hub); `None`: nobody is told.
+    pusher: Option<Arc<dyn push::Pusher>>,
 }
 
 /// Settings key of the token signing secret (generated on first start, shared by all instances).
@@ -178,6 +181,7 @@ impl Domain {
             clock,
             settings,
             mailer: None,
+            pusher: None,
         })
     }
 

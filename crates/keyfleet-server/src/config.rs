@@ -80,6 +80,10 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Most client connections at once; further ones are closed as they are accepted.
     pub max_connections: usize,
+    /// Most notification hub connections at once (each also holds a client connection) …
+    pub hub_connections: usize,
+    /// … and for one account.
+    pub hub_connections_per_user: usize,
     /// Largest file Send, in bytes (Bitwarden: 500 MiB); its upload route takes bodies this
     /// large (plus the multipart framing), every other route keeps its own limit.
     pub send_file_max_bytes: u64,
@@ -104,6 +108,8 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
             max_connections: 4096,
+            hub_connections: 3072,
+            hub_connections_per_user: 16,
             send_file_max_bytes: 500 * 1024 * 1024,
             send_storage_per_user_bytes: 10 * 1024 * 1024 * 1024,
             max_attachment_bytes: 500 * 1024 * 1024,

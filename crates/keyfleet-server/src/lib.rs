@@ -9,6 +9,7 @@ mod console;
 mod data_dir;
 mod error;
 mod extract;
+pub mod hub;
 mod jobs;
 mod limits;
 mod mail;
@@ -62,11 +63,19 @@ pub struct RunningServer {
     listeners: Vec<Listening>,
     jobs: jobs::Jobs,
     store: SqlStore,
+    hub: Arc<hub::Hub>,
+    relay: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningServer {
     /// Stops accepting connections, lets in-flight requests finish, and closes the database.
     pub async fn shutdown(self) {
+        // Hub connections would hold the graceful shutdown: they are told to go first.
+        self.hub.close();
+        for task in self.relay {
+            task.abort();
+            let _ = task.await;
+        }
         for l in &self.listeners {
             l.handle
                 .graceful_shutdown(Some(std::time::Duration::from_secs(10)));
@@ -159,7 +168,19 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         ),
     };
     tracing::info!(files = %files.describe(), "attachments and file Sends are stored here");
-    let mut domain = Domain::new(Arc::new(store.clone()), files, clock, settings).await?;
+    let hub = hub::Hub::new(hub::HubLimits {
+        connections: config.limits.hub_connections,
+        per_user: config.limits.hub_connections_per_user,
+    });
+    let relay = match store.push_relay() {
+        Some(relay) => hub::start_relay(&hub, relay)
+            .await
+            .map_err(|e| ServerError::Config(format!("listening for other instances: {e}")))?,
+        None => Vec::new(),
+    };
+    let mut domain = Domain::new(Arc::new(store.clone()), files, clock, settings)
+        .await?
+        .with_pusher(Arc::new(hub::HubPusher(hub.clone())));
     if let Some(smtp) = &config.smtp {
         let mailer = mail::SmtpMailer::new(smtp).map_err(ServerError::Config)?;
         domain = domain.with_mailer(Arc::new(mailer));
@@ -173,6 +194,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             config.limits.open_syncs,
             config.limits.open_syncs_per_user,
         ),
+        hub: hub.clone(),
     };
     let jobs_domain = state.domain.clone();
     let hsts = !matches!(config.tls, TlsMode::InsecureHttp);
@@ -254,6 +276,8 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         listeners: std::iter::once(main).chain(admin.map(|(_, l)| l)).collect(),
         jobs,
         store,
+        hub,
+        relay,
     })
 }
 

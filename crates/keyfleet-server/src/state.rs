@@ -16,4 +16,6 @@ pub struct AppState {
     pub trusted_proxies: Arc<[crate::client_ip::Cidr]>,
     /// Open sync responses, per user and overall.
     pub sync_slots: Arc<crate::limits::SyncSlots>,
+    /// The notification hub's connections.
+    pub hub: Arc<crate::hub::Hub>,
 }

@@ -20,6 +20,7 @@ mod provider_clients;
 mod provider_records;
 mod providers;
 mod records;
+pub mod relay;
 mod rows;
 mod sends;
 mod throttles;

@@ -330,6 +330,20 @@ impl OrgStore for SqlStore {
             .map_err(db)
     }
 
+    async fn confirmed_member_users(&self, org_id: OrgId) -> Result<Vec<UserId>, StoreError> {
+        const SQL: &str = concatcp!(
+            "SELECT user_id FROM org_users WHERE org_id = $1 AND status = ",
+            OU_CONFIRMED,
+            " AND user_id IS NOT NULL ORDER BY user_id"
+        );
+        let ids: Vec<String> = on_pool!(&self.pool, p => sqlx::query_scalar(SQL)
+            .bind(org_id.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        ids.iter().map(|s| crate::records::id(s)).collect()
+    }
+
     async fn collection_count(&self, org_id: OrgId) -> Result<i64, StoreError> {
         const SQL: &str = "SELECT COUNT(*) FROM collections WHERE org_id = $1";
         on_pool!(&self.pool, p => sqlx::query_scalar(SQL).bind(org_id.to_string()).fetch_one(p).await)

@@ -9,11 +9,13 @@
 mod bw;
 mod moto;
 mod postgres;
+mod signalr;
 mod smtp;
 
 pub use bw::{encode, Bw, BwOutput};
 pub use moto::{MotoServer, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY};
 pub use postgres::{pg_tool, PgDatabase};
+pub use signalr::{HubConnect, HubListener, HubProtocol, TokenIn};
 pub use smtp::{ReceivedMail, SmtpSink};
 
 use keyfleet_server::{Config, RunningServer};
@@ -74,6 +76,8 @@ pub enum DbGuard {
     Sqlite(TempDir),
     /// A database in the shared cluster.
     Postgres(PgDatabase),
+    /// Another server's database (that server keeps it).
+    Shared,
 }
 
 /// A fresh, empty database URL for `backend`.
@@ -103,6 +107,8 @@ pub struct TestServer {
     pub ca_pem: PathBuf,
     /// Which backend it stores into.
     pub backend: Backend,
+    /// Its database.
+    pub database_url: String,
     _db: DbGuard,
     _data: TempDir,
 }
@@ -135,7 +141,7 @@ pub async fn spawn_server_with(backend: Backend, adjust: impl FnOnce(&mut Config
     let data = tempfile::tempdir().unwrap();
     let (url, db) = fresh_database_url(backend).await;
     let mut config = Config::for_tests(data.path().to_path_buf());
-    config.database_url = Some(url);
+    config.database_url = Some(url.clone());
     config.admin_token = Some(TEST_ADMIN_TOKEN.to_string());
     adjust(&mut config);
     let server = keyfleet_server::start(config)
@@ -146,7 +152,31 @@ pub async fn spawn_server_with(backend: Backend, adjust: impl FnOnce(&mut Config
         ca_pem: server.ca_cert_path.clone().expect("self-signed CA"),
         server,
         backend,
+        database_url: url,
         _db: db,
+        _data: data,
+    }
+}
+
+/// Another instance on `first`'s database and with its public URL (several instances behind a
+/// load balancer share one PostgreSQL and one address: tokens name that address as their
+/// issuer): its own listening address, data directory and certificate. Stop it before `first`.
+pub async fn spawn_instance_sharing(first: &TestServer) -> TestServer {
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(data.path().to_path_buf());
+    config.database_url = Some(first.database_url.clone());
+    config.public_url = Some(first.base_url.clone());
+    config.admin_token = Some(TEST_ADMIN_TOKEN.to_string());
+    let server = keyfleet_server::start(config)
+        .await
+        .unwrap_or_else(|e| panic!("a second instance did not start: {e}"));
+    TestServer {
+        base_url: server.base_url.clone(),
+        ca_pem: server.ca_cert_path.clone().expect("self-signed CA"),
+        server,
+        backend: first.backend,
+        database_url: first.database_url.clone(),
+        _db: DbGuard::Shared,
         _data: data,
     }
 }

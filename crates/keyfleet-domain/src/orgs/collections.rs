@@ -11,7 +11,7 @@ use crate::orgs::store::{
     AccessSelection, CollectionAccess, CollectionRow, EventRow, GroupRow, UserCollection,
 };
 use crate::Domain;
-use keyfleet_api::kinds::EventType;
+use keyfleet_api::kinds::{EventType, PushType};
 use keyfleet_api::orgs::{CollectionRequest, GroupRequest, SelectionReadOnly};
 use std::collections::HashSet;
 
@@ -283,6 +283,7 @@ impl Domain {
             ..self.org_event(&actor, EventType::CollectionCreated)
         }];
         self.store.save_collection(&row, &access, &events).await?;
+        self.push_org_sync(row.org_id, PushType::SyncVault).await;
         Ok(row)
     }
 
@@ -328,6 +329,7 @@ impl Domain {
             ..self.org_event(&actor, EventType::CollectionUpdated)
         }];
         self.store.save_collection(&row, &access, &events).await?;
+        self.push_org_sync(row.org_id, PushType::SyncVault).await;
         Ok(row)
     }
 
@@ -363,6 +365,7 @@ impl Domain {
         self.store
             .delete_collections(org_id, &allowed, &events, self.now())
             .await?;
+        self.push_org_sync(org_id, PushType::SyncVault).await;
         Ok(())
     }
 
@@ -499,6 +502,7 @@ impl Domain {
         self.store
             .save_group(&row, &collections, &members, &events)
             .await?;
+        self.push_org_sync(row.org_id, PushType::SyncVault).await;
         Ok(row)
     }
 
@@ -535,6 +539,7 @@ impl Domain {
         self.store
             .save_group(&row, &collections, &members, &events)
             .await?;
+        self.push_org_sync(org_id, PushType::SyncVault).await;
         Ok(())
     }
 
@@ -568,6 +573,7 @@ impl Domain {
         self.store
             .delete_groups(org_id, &ids, &events, self.now())
             .await?;
+        self.push_org_sync(org_id, PushType::SyncVault).await;
         Ok(())
     }
 
@@ -590,6 +596,7 @@ impl Domain {
             .await?
             > 0
         {
+            self.push_org_sync(org_id, PushType::SyncVault).await;
             Ok(())
         } else {
             Err(DomainError::NotFound)

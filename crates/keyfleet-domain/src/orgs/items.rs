@@ -9,7 +9,7 @@ use crate::orgs::store::EventRow;
 use crate::store::{BulkCipherChange, CipherRow, CipherView, ItemAccess};
 use crate::vault::{cipher_content_json, MAX_BULK_IDS};
 use crate::Domain;
-use keyfleet_api::kinds::EventType;
+use keyfleet_api::kinds::{EventType, PushType};
 use keyfleet_api::orgs::CipherBulkUpdateCollectionsRequest;
 use keyfleet_api::vault::CipherRequest;
 use std::collections::HashSet;
@@ -118,6 +118,7 @@ impl Domain {
         self.store
             .insert_org_cipher(&cipher, &collections, &events)
             .await?;
+        self.push_cipher(PushType::SyncCipherCreate, &cipher).await;
         if actor.via_provider.is_some() {
             // A provider member is no member of the client: the per-user read below would not
             // find the item they just created. They hold owner rights on all of it.
@@ -188,6 +189,7 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
+        self.push_cipher(PushType::SyncCipherUpdate, &cipher).await;
         self.cipher(caller, id).await
     }
 
@@ -283,6 +285,7 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
+        self.push_cipher(PushType::SyncCipherUpdate, &cipher).await;
         Ok(cipher)
     }
 
@@ -400,6 +403,8 @@ impl Domain {
         self.store
             .set_cipher_collections(org_id, &[(id, collections)], &events, self.now())
             .await?;
+        // Who reaches the item changed: those who lost it drop it, those who gained it fetch it.
+        self.push_org_sync(org_id, PushType::SyncCiphers).await;
         // The caller may no longer reach the item through the collections left.
         Ok(self.cipher(caller, id).await.ok())
     }
@@ -428,6 +433,8 @@ impl Domain {
         self.store
             .set_cipher_collections(actor.org.id, &[(id, collections)], &events, self.now())
             .await?;
+        self.push_org_sync(actor.org.id, PushType::SyncCiphers)
+            .await;
         Ok(Some(self.admin_org_cipher(caller, id).await?))
     }
 
@@ -498,6 +505,7 @@ impl Domain {
         self.store
             .set_cipher_collections(org_id, &changes, &events, self.now())
             .await?;
+        self.push_org_sync(org_id, PushType::SyncCiphers).await;
         Ok(())
     }
 
@@ -541,9 +549,21 @@ impl Domain {
                 .iter()
                 .map(|id| self.cipher_event(&actor, change_event(change), *id))
                 .collect();
+            let now = self.now();
             self.store
-                .change_org_ciphers(org_id, &ids, change, &events, self.now())
+                .change_org_ciphers(org_id, &ids, change, &events, now)
                 .await?;
+            match views.iter().find(|v| ids == [v.cipher.id]) {
+                Some(one) => {
+                    let changed = CipherRow {
+                        revision_date: now,
+                        ..one.cipher.clone()
+                    };
+                    self.push_cipher(crate::push::change_push(change), &changed)
+                        .await;
+                }
+                None => self.push_org_sync(org_id, PushType::SyncCiphers).await,
+            }
         }
         Ok(())
     }
@@ -596,6 +616,9 @@ impl Domain {
             .store
             .change_org_ciphers(org_id, ids, change, &events, self.now())
             .await?;
+        if n > 0 {
+            self.push_org_sync(org_id, PushType::SyncCiphers).await;
+        }
         self.after_change(change).await;
         Ok(n)
     }

@@ -12,7 +12,7 @@ use crate::membership::{
 };
 use crate::orgs::store::{AccessSelection, EventRow, OrgMemberDetails, OrgRow, OrgUserRow};
 use crate::Domain;
-use keyfleet_api::kinds::{EventType, OrganizationUserStatus, OrganizationUserType};
+use keyfleet_api::kinds::{EventType, OrganizationUserStatus, OrganizationUserType, PushType};
 use keyfleet_api::orgs::{
     OrganizationUserInviteRequest, OrganizationUserUpdateRequest, SelectionReadOnly,
 };
@@ -599,6 +599,7 @@ impl Domain {
         m.mark_confirmed(key, self.now());
         let events = [self.member_event(actor, EventType::OrganizationUserConfirmed, &m)];
         self.store.update_org_user(&m, None, &events).await?;
+        self.push_sync(&[user_id], PushType::SyncOrgKeys);
         self.notify_new_admin(actor, &m).await
     }
 
@@ -650,6 +651,7 @@ impl Domain {
         self.store
             .update_org_user(&m, Some((&collections, &groups)), &events)
             .await?;
+        self.push_sync(m.user_id.as_slice(), PushType::SyncOrgKeys);
         if current.member.member_type != m.member_type {
             self.notify_new_admin(&actor, &m).await?;
         }
@@ -672,6 +674,7 @@ impl Domain {
         m.revision_date = self.now();
         let events = [self.member_event(actor, EventType::OrganizationUserRevoked, &m)];
         self.store.update_org_user(&m, None, &events).await?;
+        self.push_sync(m.user_id.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 
@@ -691,6 +694,7 @@ impl Domain {
         m.revision_date = self.now();
         let events = [self.member_event(actor, EventType::OrganizationUserRestored, &m)];
         self.store.update_org_user(&m, None, &events).await?;
+        self.push_sync(m.user_id.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 
@@ -708,6 +712,7 @@ impl Domain {
         self.store
             .delete_org_user(actor.org.id, id, &events, self.now())
             .await?;
+        self.push_sync(m.user_id.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 
@@ -721,6 +726,7 @@ impl Domain {
         self.store
             .delete_org_user(org_id, member.id, &events, self.now())
             .await?;
+        self.push_sync(member.user_id.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 

@@ -393,6 +393,8 @@ impl Domain {
             return Err(DomainError::NotFound);
         }
         tracing::info!(org = %org_id, member = %member.id, by = %caller.user.id, "account recovered");
+        // Their sessions ended with the new security stamp: their open clients log out now.
+        self.push_logout(user.id);
         self.mail_recovered(&actor, &user, update.is_some()).await;
         Ok(())
     }

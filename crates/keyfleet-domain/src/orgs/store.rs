@@ -293,6 +293,8 @@ pub trait OrgStore: Send + Sync {
     async fn seats_used(&self, org_id: OrgId) -> Result<i64, StoreError>;
     /// Confirmed owners (the last one may not leave, be removed, revoked or demoted).
     async fn confirmed_owners(&self, org_id: OrgId) -> Result<i64, StoreError>;
+    /// The accounts of the organization's confirmed members (who are told when its items change).
+    async fn confirmed_member_users(&self, org_id: OrgId) -> Result<Vec<UserId>, StoreError>;
     /// Collections in the organization.
     async fn collection_count(&self, org_id: OrgId) -> Result<i64, StoreError>;
 

@@ -18,7 +18,7 @@ use crate::store::{
 };
 use crate::Domain;
 use keyfleet_api::kinds::{
-    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, ProductTierType,
+    EventType, OrganizationUserStatus, OrganizationUserType, PlanType, ProductTierType, PushType,
 };
 use keyfleet_api::provider_requests::{ProviderClientCreateRequest, ProviderClientUpdateRequest};
 use std::collections::HashMap;
@@ -531,8 +531,11 @@ impl Domain {
                 "You cannot change your own membership.",
             ));
         }
-        let events: Vec<EventRow> = assignment_changes(&c.assigned, &wanted)
-            .map(|(member, t)| {
+        let changed: Vec<(ProviderUserId, EventType)> =
+            assignment_changes(&c.assigned, &wanted).collect();
+        let events: Vec<EventRow> = changed
+            .iter()
+            .map(|&(member, t)| {
                 let user = known.get(&member).copied().flatten();
                 self.assignment_event(&actor, t, member, user, c.link.id)
             })
@@ -541,6 +544,11 @@ impl Domain {
         self.store
             .set_client_assignments(provider_id, id, &wanted, resync, &events)
             .await?;
+        let told: Vec<UserId> = changed
+            .iter()
+            .filter_map(|(member, _)| known.get(member).copied().flatten())
+            .collect();
+        self.push_sync(&told, PushType::SyncOrgKeys);
         let client = self
             .store
             .provider_client(provider_id, id)

@@ -17,7 +17,9 @@ use crate::membership::{
 use crate::providers::store::{ProviderMemberDetails, ProviderRow, ProviderUserRow};
 use crate::store::{EventRow, Resync};
 use crate::Domain;
-use keyfleet_api::kinds::{EventType, ProviderRole, ProviderUserStatus, ProviderUserType};
+use keyfleet_api::kinds::{
+    EventType, ProviderRole, ProviderUserStatus, ProviderUserType, PushType,
+};
 use keyfleet_api::provider_requests::{ProviderRoleChoice, ProviderUserInviteRequest};
 use std::collections::HashSet;
 
@@ -559,6 +561,7 @@ impl Domain {
             .update_provider_users(&[m], &events)
             .await
             .map_err(changed_meanwhile)?;
+        self.push_sync(&[user_id], PushType::SyncOrgKeys);
         Ok(())
     }
 
@@ -580,10 +583,12 @@ impl Domain {
         m.role_id = role_id;
         m.revision_date = self.now();
         let events = [self.member_event_of(&actor, EventType::ProviderUserUpdated, &m)];
+        let user = m.user_id;
         self.store
             .update_provider_users(&[m], &events)
             .await
             .map_err(changed_meanwhile)?;
+        self.push_sync(user.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 
@@ -643,6 +648,9 @@ impl Domain {
         self.store
             .set_member_assignments(provider_id, id, &wanted, resync, &events)
             .await?;
+        if !events.is_empty() {
+            self.push_sync(target.member.user_id.as_slice(), PushType::SyncOrgKeys);
+        }
         Ok(())
     }
 
@@ -676,10 +684,12 @@ impl Domain {
             EventType::ProviderUserRestored
         };
         let events = [self.member_event_of(actor, t, &m)];
+        let user = m.user_id;
         self.store
             .update_provider_users(&[m], &events)
             .await
             .map_err(changed_meanwhile)?;
+        self.push_sync(user.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 
@@ -708,6 +718,7 @@ impl Domain {
         {
             return Err(DomainError::NotFound);
         }
+        self.push_sync(m.user_id.as_slice(), PushType::SyncOrgKeys);
         Ok(())
     }
 

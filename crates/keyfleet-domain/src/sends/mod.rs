@@ -330,6 +330,12 @@ impl Domain {
             hide_email: content.hide_email,
         };
         self.store.insert_send(&row).await?;
+        self.push_send(
+            keyfleet_api::kinds::PushType::SyncSendCreate,
+            row.user_id,
+            row.id,
+            row.revision_date,
+        );
         Ok(row)
     }
 
@@ -370,6 +376,12 @@ impl Domain {
         if !self.store.update_send(&row).await? {
             return Err(DomainError::NotFound);
         }
+        self.push_send(
+            keyfleet_api::kinds::PushType::SyncSendUpdate,
+            row.user_id,
+            row.id,
+            row.revision_date,
+        );
         Ok(row)
     }
 
@@ -390,18 +402,27 @@ impl Domain {
         if !self.store.update_send(&row).await? {
             return Err(DomainError::NotFound);
         }
+        self.push_send(
+            keyfleet_api::kinds::PushType::SyncSendUpdate,
+            row.user_id,
+            row.id,
+            row.revision_date,
+        );
         Ok(row)
     }
 
     /// Deletes one of the caller's Sends (allowed whatever the policies say), then its file.
     pub async fn delete_send(&self, caller: &Caller, id: SendId) -> Result<(), DomainError> {
-        if !self
-            .store
-            .delete_send(caller.user.id, id, self.now())
-            .await?
-        {
+        let now = self.now();
+        if !self.store.delete_send(caller.user.id, id, now).await? {
             return Err(DomainError::NotFound);
         }
+        self.push_send(
+            keyfleet_api::kinds::PushType::SyncSendDelete,
+            caller.user.id,
+            id,
+            now,
+        );
         self.remove_send_files(vec![id]).await;
         Ok(())
     }

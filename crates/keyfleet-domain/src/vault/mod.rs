@@ -13,6 +13,7 @@ use crate::identity::caller::Caller;
 use crate::ids::{CipherId, FolderId};
 use crate::store::{BulkCipherChange, CipherRow, CipherView, FolderRow, ItemAccess};
 use crate::Domain;
+use keyfleet_api::kinds::PushType;
 use keyfleet_api::vault::CipherRequest;
 use keyfleet_crypto::validate_enc_string;
 use serde_json::{Map, Value};
@@ -275,6 +276,12 @@ impl Domain {
             revision_date: self.now(),
         };
         self.store.insert_folder(caller.user.id, &folder).await?;
+        self.push_folder(
+            PushType::SyncFolderCreate,
+            caller.user.id,
+            folder.id,
+            folder.revision_date,
+        );
         Ok(folder)
     }
 
@@ -286,21 +293,33 @@ impl Domain {
         name: &str,
     ) -> Result<FolderRow, DomainError> {
         check_enc_string("name", name, MAX_NAME_LEN)?;
-        self.store
+        let folder = self
+            .store
             .rename_folder(caller.user.id, id, name, self.now())
             .await?
-            .ok_or(DomainError::NotFound)
+            .ok_or(DomainError::NotFound)?;
+        self.push_folder(
+            PushType::SyncFolderUpdate,
+            caller.user.id,
+            folder.id,
+            folder.revision_date,
+        );
+        Ok(folder)
     }
 
     /// Deletes one folder; its items stay, unfiled.
     pub async fn delete_folder(&self, caller: &Caller, id: FolderId) -> Result<(), DomainError> {
+        let now = self.now();
         match self
             .store
-            .delete_folders(caller.user.id, Some(&[id]), self.now())
+            .delete_folders(caller.user.id, Some(&[id]), now)
             .await?
         {
             0 => Err(DomainError::NotFound),
-            _ => Ok(()),
+            _ => {
+                self.push_folder(PushType::SyncFolderDelete, caller.user.id, id, now);
+                Ok(())
+            }
         }
     }
 
@@ -320,9 +339,14 @@ impl Domain {
             Some(ids) => Some(ids.iter().filter_map(|s| s.parse().ok()).collect()),
             None => None,
         };
-        self.store
+        if self
+            .store
             .delete_folders(caller.user.id, ids.as_deref(), self.now())
-            .await?;
+            .await?
+            > 0
+        {
+            self.push_sync(&[caller.user.id], PushType::SyncVault);
+        }
         Ok(())
     }
 
@@ -367,6 +391,8 @@ impl Domain {
             attachments: vec![],
         };
         self.store.insert_cipher(&view).await?;
+        self.push_cipher(PushType::SyncCipherCreate, &view.cipher)
+            .await;
         Ok(view)
     }
 
@@ -422,6 +448,8 @@ impl Domain {
             // Someone else wrote in between: the client's copy is now out of date.
             return Err(DomainError::StaleRevision);
         }
+        self.push_cipher(PushType::SyncCipherUpdate, &view.cipher)
+            .await;
         let mut view = view;
         self.fill_attachments_of(&mut view).await?;
         Ok(view)
@@ -444,6 +472,8 @@ impl Domain {
         {
             return Err(DomainError::NotFound);
         }
+        // The folder and favourite are the caller's own: only their other clients need to know.
+        self.push_sync(&[caller.user.id], PushType::SyncCiphers);
         self.cipher(caller, id).await
     }
 
@@ -460,6 +490,7 @@ impl Domain {
         self.store
             .move_ciphers(caller.user.id, &ids, folder_id, self.now())
             .await?;
+        self.push_sync(&[caller.user.id], PushType::SyncCiphers);
         Ok(())
     }
 
@@ -474,9 +505,16 @@ impl Domain {
         if view.cipher.org_id.is_some() {
             return self.change_org_cipher(caller, &view, change).await;
         }
+        let now = self.now();
         self.store
-            .change_ciphers(caller.user.id, &[id], change, self.now())
+            .change_ciphers(caller.user.id, &[id], change, now)
             .await?;
+        let changed = CipherRow {
+            revision_date: now,
+            ..view.cipher
+        };
+        self.push_cipher(crate::push::change_push(change), &changed)
+            .await;
         self.after_change(change).await;
         Ok(())
     }
@@ -506,6 +544,9 @@ impl Domain {
             }
             self.change_editable_org_ciphers(caller, &editable, change)
                 .await?;
+        }
+        if personal > 0 {
+            self.push_sync(&[caller.user.id], PushType::SyncCiphers);
         }
         self.after_change(change).await;
         Ok(ids)

@@ -100,6 +100,7 @@ fn clients() -> Router<AppState> {
             providers::routes().layer(tower_http::compression::CompressionLayer::new().gzip(true)),
         )
         .merge(crate::openapi::routes())
+        .merge(crate::hub::routes())
 }
 
 /// Which routes a listener serves.

@@ -1269,3 +1269,43 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
     })
     .await;
 }
+
+/// Who is told when an organization's items change: the accounts of its confirmed members
+/// only — not invitees, members waiting for confirmation, revoked members, or another
+/// organization's members.
+#[tokio::test]
+async fn only_confirmed_members_are_the_recipients_of_an_organizations_changes() {
+    each_backend(|s| async move {
+        let o = own_org(&s, "Pushed Co").await;
+        let other = own_org(&s, "Other Co").await;
+        let owner = s
+            .org_member_details(o.id, None)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+            .member
+            .user_id
+            .unwrap();
+        let confirmed = account(&s, "confirmed@pushed.example").await;
+        let accepted = account(&s, "accepted@pushed.example").await;
+        let revoked = account(&s, "revoked@pushed.example").await;
+        let rows = [
+            org_member(&o, Some(&confirmed), OrganizationUserStatus::Confirmed),
+            org_member(&o, Some(&accepted), OrganizationUserStatus::Accepted),
+            org_member(&o, Some(&revoked), OrganizationUserStatus::Revoked),
+            org_member(&o, None, OrganizationUserStatus::Invited),
+        ];
+        s.insert_org_users(&rows, &[], &[], &[]).await.unwrap();
+        let mut want = vec![owner, confirmed.id];
+        want.sort();
+        assert_eq!(s.confirmed_member_users(o.id).await.unwrap(), want);
+        assert_eq!(s.confirmed_member_users(other.id).await.unwrap().len(), 1);
+        assert!(s
+            .confirmed_member_users(OrgId::new())
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}

@@ -1,0 +1,206 @@
+//! Live sync: after a write has been committed, the domain tells the clients whose view changed
+//! through the `Pusher` port (the server's notifications hub, and on PostgreSQL every other
+//! instance). A push carries ids and dates only, never content: the client fetches what changed
+//! with its own token, so the rights of the read decide what it gets.
+//!
+//! Who is told what is decided here, next to the use cases that call it:
+//! * a personal item, folder or Send: its owner;
+//! * an organization item: every confirmed member of its organization (as the official server's
+//!   organization group; a member without access fetches, gets 404 and drops it);
+//! * memberships, collection and group access, provider membership and assignments: the members
+//!   concerned get `SyncOrgKeys` (a forced sync) or `SyncVault`, one message each, since clients
+//!   drop a message that names another account;
+//! * credentials replaced (account recovery, takeover): `LogOut`.
+//!
+//! Pushing never fails a use case and never waits: the port queues.
+
+use crate::ids::{OrgId, UserId};
+use crate::vault::store::CipherRow;
+use crate::{Domain, Timestamp};
+use keyfleet_api::kinds::PushType;
+use keyfleet_api::push::{
+    LogOutPayload, PushNotification, PushPayload, SyncCipherPayload, SyncFolderPayload,
+    SyncSendPayload, UserPayload,
+};
+
+/// One notification for some accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    /// The accounts whose connections receive it.
+    pub to: Vec<UserId>,
+    /// What they receive.
+    pub notification: PushNotification,
+}
+
+/// Delivers pushes to connected clients. Implementations queue and return at once.
+pub trait Pusher: Send + Sync {
+    /// Queues `push` for delivery.
+    fn push(&self, push: Push);
+}
+
+impl Domain {
+    /// Delivers pushes through `pusher` from now on.
+    pub fn with_pusher(mut self, pusher: std::sync::Arc<dyn Pusher>) -> Self {
+        self.pusher = Some(pusher);
+        self
+    }
+
+    fn send_push(&self, to: Vec<UserId>, push_type: PushType, payload: PushPayload) {
+        if to.is_empty() {
+            return;
+        }
+        if let Some(pusher) = &self.pusher {
+            pusher.push(Push {
+                to,
+                notification: PushNotification {
+                    context_id: None,
+                    push_type,
+                    payload,
+                },
+            });
+        }
+    }
+
+    /// A whole-account sync message (`SyncVault`, `SyncOrgKeys`, …) to each of `users`.
+    pub(crate) fn push_sync(&self, users: &[UserId], push_type: PushType) {
+        if self.pusher.is_none() {
+            return;
+        }
+        let date = self.now().to_iso();
+        for user in users {
+            self.send_push(
+                vec![*user],
+                push_type,
+                PushPayload::User(UserPayload {
+                    user_id: user.to_string(),
+                    date: date.clone(),
+                }),
+            );
+        }
+    }
+
+    /// `LogOut` to `user`'s connections (their credentials were replaced).
+    pub(crate) fn push_logout(&self, user: UserId) {
+        self.send_push(
+            vec![user],
+            PushType::LogOut,
+            PushPayload::LogOut(LogOutPayload {
+                user_id: user.to_string(),
+                reason: None,
+            }),
+        );
+    }
+
+    /// An item was created, changed or deleted (`cipher` as it is now, or was before a purge):
+    /// its owner, or every confirmed member of its organization, fetches it again or drops it.
+    /// Clients fetch an organization item they do not hold only when its collections meet theirs,
+    /// and skip one whose revision date they already have, so both are read back as stored.
+    pub(crate) async fn push_cipher(&self, push_type: PushType, cipher: &CipherRow) {
+        if self.pusher.is_none() {
+            return;
+        }
+        let (to, payload) = match (cipher.user_id, cipher.org_id) {
+            (Some(owner), _) => (
+                vec![owner],
+                SyncCipherPayload {
+                    id: cipher.id.to_string(),
+                    user_id: Some(owner.to_string()),
+                    organization_id: None,
+                    collection_ids: None,
+                    revision_date: cipher.revision_date.to_iso(),
+                },
+            ),
+            (None, Some(org)) => {
+                let stored = match push_type {
+                    PushType::SyncCipherDelete | PushType::SyncLoginDelete => None,
+                    _ => self.store.org_cipher(org, cipher.id).await.ok().flatten(),
+                };
+                let (revision_date, collections) = match stored {
+                    Some((row, collections)) => (row.revision_date, collections),
+                    None => (cipher.revision_date, Vec::new()),
+                };
+                (
+                    self.org_recipients(org).await,
+                    SyncCipherPayload {
+                        id: cipher.id.to_string(),
+                        user_id: None,
+                        organization_id: Some(org.to_string()),
+                        collection_ids: Some(collections.iter().map(|c| c.to_string()).collect()),
+                        revision_date: revision_date.to_iso(),
+                    },
+                )
+            }
+            (None, None) => return,
+        };
+        self.send_push(to, push_type, PushPayload::Cipher(payload));
+    }
+
+    /// Many items of an organization changed (bulk moves, deletes, imports): every confirmed
+    /// member syncs.
+    pub(crate) async fn push_org_sync(&self, org: OrgId, push_type: PushType) {
+        if self.pusher.is_none() {
+            return;
+        }
+        let users = self.org_recipients(org).await;
+        self.push_sync(&users, push_type);
+    }
+
+    /// A folder of `user` was created, renamed or deleted.
+    pub(crate) fn push_folder(
+        &self,
+        push_type: PushType,
+        user: UserId,
+        folder: crate::ids::FolderId,
+        revision_date: Timestamp,
+    ) {
+        self.send_push(
+            vec![user],
+            push_type,
+            PushPayload::Folder(SyncFolderPayload {
+                id: folder.to_string(),
+                user_id: user.to_string(),
+                revision_date: revision_date.to_iso(),
+            }),
+        );
+    }
+
+    /// A Send of `user` was created, changed or deleted.
+    pub(crate) fn push_send(
+        &self,
+        push_type: PushType,
+        user: UserId,
+        send: crate::ids::SendId,
+        revision_date: Timestamp,
+    ) {
+        self.send_push(
+            vec![user],
+            push_type,
+            PushPayload::Send(SyncSendPayload {
+                id: send.to_string(),
+                user_id: user.to_string(),
+                revision_date: revision_date.to_iso(),
+            }),
+        );
+    }
+
+    /// The confirmed members of `org` (a failed read pushes to nobody: the clients still sync on
+    /// their own schedule).
+    async fn org_recipients(&self, org: OrgId) -> Vec<UserId> {
+        match self.store.confirmed_member_users(org).await {
+            Ok(users) => users,
+            Err(e) => {
+                tracing::warn!(error = ?e, "reading an organization's members for a push failed");
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The push for an item deleted, restored or purged: soft deletes and restores are updates
+/// (the item stays, with or without its deleted date), a purge removes it.
+pub(crate) fn change_push(change: crate::vault::store::BulkCipherChange) -> PushType {
+    match change {
+        crate::vault::store::BulkCipherChange::Purge => PushType::SyncCipherDelete,
+        _ => PushType::SyncCipherUpdate,
+    }
+}

@@ -1,0 +1,451 @@
+//! The notifications hub (`/notifications/hub`): the official apps keep a WebSocket here and
+//! sync when told something changed. The domain decides who is told what (`keyfleet_domain::
+//! push`); this module holds the connections, speaks SignalR (`signalr`), and — on PostgreSQL —
+//! relays every push to the other instances and delivers theirs (`keyfleet_storage::relay`).
+//!
+//! A connection authenticates with its access token (`access_token` query, as the JavaScript
+//! SignalR client sends it for WebSockets, or `Authorization: Bearer`), says which protocol it
+//! speaks, then only receives. Bounds: connections per account and overall; a connection whose
+//! queue fills (a client that does not read) is closed; the server pings every 15 s and closes a
+//! connection it has heard nothing from (the clients ping every 15 s) for 60 s.
+
+pub mod signalr;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use keyfleet_domain::ids::UserId;
+use keyfleet_domain::push::{Push, Pusher};
+use keyfleet_domain::DomainError;
+use serde_json::Value;
+use signalr::Frame;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// How often the server pings (the clients give up after 30 s of silence).
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// A client not heard from for this long is gone.
+const CLIENT_SILENCE: Duration = Duration::from_secs(60);
+/// Time a new connection has to send its handshake.
+const HANDSHAKE_WITHIN: Duration = Duration::from_secs(10);
+/// Notifications waiting for one connection; a connection that falls this far behind is closed.
+const QUEUE: usize = 256;
+/// Largest message a client may send (they only send pings and a close).
+const MAX_INBOUND_BYTES: usize = 4096;
+/// The client method every notification invokes.
+const RECEIVE_MESSAGE: &str = "ReceiveMessage";
+
+/// Bounds on open hub connections.
+#[derive(Debug, Clone, Copy)]
+pub struct HubLimits {
+    /// Overall.
+    pub connections: usize,
+    /// For one account (its browser extension, desktop app, web vault tabs, …).
+    pub per_user: usize,
+}
+
+struct Connection {
+    id: u64,
+    queue: mpsc::Sender<Arc<Value>>,
+}
+
+/// The open connections of this instance, by account.
+pub struct Hub {
+    connections: Mutex<HashMap<UserId, Vec<Connection>>>,
+    next_id: AtomicU64,
+    limits: HubLimits,
+    /// Turns `true` when the server stops: every connection says goodbye.
+    closing: watch::Sender<bool>,
+    /// Names this instance in relayed pushes (it skips its own).
+    instance: String,
+    /// Pushes to relay to the other instances (PostgreSQL only).
+    relay: Mutex<Option<mpsc::Sender<Push>>>,
+}
+
+impl Hub {
+    /// An empty hub.
+    pub fn new(limits: HubLimits) -> Arc<Hub> {
+        Arc::new(Hub {
+            connections: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            limits,
+            closing: watch::channel(false).0,
+            instance: uuid::Uuid::new_v4().to_string(),
+            relay: Mutex::new(None),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Vec<Connection>>> {
+        self.connections
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a connection of `user`, if the bounds allow.
+    fn join(&self, user: UserId) -> Option<(u64, mpsc::Receiver<Arc<Value>>)> {
+        let mut all = self.lock();
+        let total: usize = all.values().map(Vec::len).sum();
+        let mine = all.entry(user).or_default();
+        if total >= self.limits.connections || mine.len() >= self.limits.per_user {
+            return None;
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (queue, rx) = mpsc::channel(QUEUE);
+        mine.push(Connection { id, queue });
+        Some((id, rx))
+    }
+
+    fn leave(&self, user: UserId, id: u64) {
+        let mut all = self.lock();
+        if let Some(mine) = all.get_mut(&user) {
+            mine.retain(|c| c.id != id);
+            if mine.is_empty() {
+                all.remove(&user);
+            }
+        }
+    }
+
+    /// How many connections are open (for tests and logs).
+    pub fn open_connections(&self) -> usize {
+        self.lock().values().map(Vec::len).sum()
+    }
+
+    /// Hands `push` to this instance's connections of its recipients. A connection whose queue
+    /// is full is dropped from the hub; its task then ends it.
+    pub fn deliver(&self, push: &Push) {
+        if let Ok(v) = serde_json::to_value(&push.notification) {
+            self.deliver_value(&push.to, Arc::new(v));
+        }
+    }
+
+    /// Ends every connection (the server is stopping) and the relay.
+    pub fn close(&self) {
+        let _ = self.closing.send(true);
+        self.relay
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        self.lock().clear();
+    }
+}
+
+/// The domain's `Pusher`: delivers here, and queues for the other instances.
+pub struct HubPusher(pub Arc<Hub>);
+
+impl Pusher for HubPusher {
+    fn push(&self, push: Push) {
+        self.0.deliver(&push);
+        let relay = self
+            .0
+            .relay
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(relay) = relay {
+            if relay.try_send(push).is_err() {
+                tracing::warn!(
+                    "the push relay is behind; a notification for other instances was dropped"
+                );
+            }
+        }
+    }
+}
+
+/// `GET /notifications/hub` (and the same under `/notifications/hub/`).
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/notifications/hub", get(connect))
+}
+
+#[derive(serde::Deserialize)]
+struct HubQuery {
+    access_token: Option<String>,
+}
+
+async fn connect(
+    State(app): State<AppState>,
+    Query(q): Query<HubQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let header_token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let token = match (&q.access_token, header_token) {
+        (Some(t), _) => t.as_str(),
+        (None, Some(t)) => t,
+        (None, None) => return Err(ApiError(DomainError::Unauthorized)),
+    };
+    let caller = app.domain.authenticate(token).await?;
+    let user = caller.user().id;
+    let hub = app.hub.clone();
+    let Some((id, queue)) = hub.join(user) else {
+        return Err(ApiError(DomainError::Busy {
+            retry_after_secs: 60,
+        }));
+    };
+    let closing = hub.closing.subscribe();
+    Ok(upgrade
+        .max_message_size(MAX_INBOUND_BYTES)
+        .max_frame_size(MAX_INBOUND_BYTES)
+        .on_failed_upgrade({
+            let hub = hub.clone();
+            move |_| hub.leave(user, id)
+        })
+        .on_upgrade(move |socket| async move {
+            serve(socket, queue, closing).await;
+            hub.leave(user, id);
+        }))
+}
+
+fn message(frame: Frame) -> Message {
+    match frame {
+        Frame::Text(t) => Message::Text(t.into()),
+        Frame::Binary(b) => Message::Binary(b.into()),
+    }
+}
+
+/// One connection: handshake, then notifications and pings out, pings in, until either side
+/// closes, the client falls silent or behind, or the server stops.
+async fn serve(
+    mut socket: WebSocket,
+    mut queue: mpsc::Receiver<Arc<Value>>,
+    mut closing: watch::Receiver<bool>,
+) {
+    let protocol = match tokio::time::timeout(HANDSHAKE_WITHIN, socket.recv()).await {
+        Ok(Some(Ok(Message::Text(t)))) => signalr::handshake(t.as_bytes()),
+        Ok(Some(Ok(Message::Binary(b)))) => signalr::handshake(&b),
+        _ => return,
+    };
+    let protocol = match protocol {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = socket
+                .send(Message::Text(signalr::handshake_answer(Some(e)).into()))
+                .await;
+            return;
+        }
+    };
+    if socket
+        .send(Message::Text(signalr::handshake_answer(None).into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut heard = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            next = queue.recv() => {
+                // `None`: the hub dropped this connection (it fell behind, or the server stops).
+                let Some(n) = next else { break };
+                if socket.send(message(protocol.invocation(RECEIVE_MESSAGE, &[&n]))).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => {
+                let frame = match incoming {
+                    Some(Ok(Message::Binary(b))) => b.to_vec(),
+                    Some(Ok(Message::Text(t))) => t.as_bytes().to_vec(),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Vec::new(),
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                };
+                heard = tokio::time::Instant::now();
+                if !frame.is_empty() && protocol.closes(&frame) {
+                    break;
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > CLIENT_SILENCE {
+                    break;
+                }
+                if socket.send(message(protocol.ping())).await.is_err() {
+                    return;
+                }
+            }
+            _ = closing.changed() => {
+                let _ = socket.send(message(protocol.close(None, true))).await;
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
+        }
+    }
+    let _ = socket.send(message(protocol.close(None, true))).await;
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+/// A push as it travels between instances.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Relayed {
+    /// The sending instance.
+    o: String,
+    /// Recipients.
+    to: Vec<UserId>,
+    /// The notification, as clients receive it.
+    n: Value,
+}
+
+/// Starts relaying pushes to the other instances and delivering theirs here (PostgreSQL).
+pub async fn start_relay(
+    hub: &Arc<Hub>,
+    relay: keyfleet_storage::relay::PushRelay,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, keyfleet_domain::StoreError> {
+    let mut listener = relay.listen().await?;
+    let (tx, mut rx) = mpsc::channel::<Push>(10_000);
+    *hub.relay
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tx);
+    let instance = hub.instance.clone();
+    let publish = tokio::spawn(async move {
+        while let Some(push) = rx.recv().await {
+            let Ok(n) = serde_json::to_value(&push.notification) else {
+                continue;
+            };
+            for payload in relay_payloads(&instance, &push.to, &n) {
+                if let Err(e) = relay.publish(&payload).await {
+                    tracing::warn!(error = ?e, "relaying a notification to other instances failed");
+                }
+            }
+        }
+    });
+    let me = hub.instance.clone();
+    let weak = Arc::downgrade(hub);
+    let mut closing = hub.closing.subscribe();
+    let receive = tokio::spawn(async move {
+        loop {
+            let payload = tokio::select! {
+                p = listener.recv() => p,
+                _ = closing.changed() => return,
+            };
+            let payload = match payload {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "listening for other instances' notifications failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            let Ok(r) = serde_json::from_str::<Relayed>(&payload) else {
+                continue;
+            };
+            if r.o == me {
+                continue;
+            }
+            let Some(hub) = weak.upgrade() else { return };
+            hub.deliver_value(&r.to, Arc::new(r.n));
+        }
+    });
+    Ok(vec![publish, receive])
+}
+
+impl Hub {
+    fn deliver_value(&self, to: &[UserId], notification: Arc<Value>) {
+        let mut all = self.lock();
+        for user in to {
+            if let Some(mine) = all.get_mut(user) {
+                mine.retain(|c| c.queue.try_send(notification.clone()).is_ok());
+                if mine.is_empty() {
+                    all.remove(user);
+                }
+            }
+        }
+    }
+}
+
+/// The relay messages for one push: its recipients split so that each fits a notification.
+fn relay_payloads(instance: &str, to: &[UserId], n: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chunk = to.len().max(1);
+    let mut start = 0;
+    while start < to.len() {
+        let end = (start + chunk).min(to.len());
+        let payload = serde_json::to_string(&Relayed {
+            o: instance.to_string(),
+            to: to[start..end].to_vec(),
+            n: n.clone(),
+        })
+        .unwrap_or_default();
+        if payload.len() > keyfleet_storage::relay::MAX_PAYLOAD_BYTES && end - start > 1 {
+            chunk = (end - start).div_ceil(2);
+            continue;
+        }
+        out.push(payload);
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn relayed_pushes_fit_a_notification() {
+        let to: Vec<UserId> = (0..1000).map(|_| UserId::new()).collect();
+        let n = serde_json::json!({"Type": 0, "Payload": {"Id": "x"}});
+        let payloads = relay_payloads("me", &to, &n);
+        assert!(payloads.len() > 1);
+        let mut back = Vec::new();
+        for p in &payloads {
+            assert!(p.len() <= keyfleet_storage::relay::MAX_PAYLOAD_BYTES);
+            let r: Relayed = serde_json::from_str(p).unwrap();
+            back.extend(r.to);
+        }
+        assert_eq!(back, to);
+    }
+
+    #[test]
+    fn connections_are_bounded_per_user_and_overall() {
+        let hub = Hub::new(HubLimits {
+            connections: 3,
+            per_user: 2,
+        });
+        let (a, b) = (UserId::new(), UserId::new());
+        let first = hub.join(a).unwrap();
+        let _second = hub.join(a).unwrap();
+        assert!(hub.join(a).is_none(), "a third for one user");
+        let _third = hub.join(b).unwrap();
+        assert!(hub.join(b).is_none(), "over the total");
+        hub.leave(a, first.0);
+        assert!(hub.join(b).is_some());
+    }
+
+    #[test]
+    fn a_connection_that_does_not_read_is_dropped() {
+        let hub = Hub::new(HubLimits {
+            connections: 10,
+            per_user: 10,
+        });
+        let user = UserId::new();
+        let (_id, mut rx) = hub.join(user).unwrap();
+        let push = Push {
+            to: vec![user],
+            notification: keyfleet_api::push::PushNotification {
+                context_id: None,
+                push_type: keyfleet_api::kinds::PushType::SyncVault,
+                payload: keyfleet_api::push::PushPayload::User(keyfleet_api::push::UserPayload {
+                    user_id: user.to_string(),
+                    date: "2026-01-01T00:00:00.000Z".into(),
+                }),
+            },
+        };
+        hub.deliver(&push);
+        assert_eq!(rx.try_recv().unwrap()["Type"], 5);
+        for _ in 0..=QUEUE {
+            hub.deliver(&push);
+        }
+        assert_eq!(hub.open_connections(), 0, "dropped once its queue was full");
+    }
+}

@@ -1,0 +1,67 @@
+//! Live-sync notifications between instances on one PostgreSQL database: each instance sends
+//! what it pushes on a channel (`NOTIFY`) and listens on it (`LISTEN`), so a client connected to
+//! instance B hears of a change made through instance A. SQLite has no such channel, and a
+//! SQLite database serves one instance: there is no relay.
+//!
+//! Delivery is at most once: a notification sent while an instance's listening connection is
+//! being re-established is lost for that instance (its clients catch up at their next sync).
+
+use crate::{db, Pool, SqlStore};
+use keyfleet_domain::StoreError;
+
+/// The channel every instance listens on.
+pub const CHANNEL: &str = "keyfleet_push";
+
+/// Largest payload PostgreSQL accepts in one notification (8000 bytes, less a margin).
+pub const MAX_PAYLOAD_BYTES: usize = 7900;
+
+/// Sends and receives notifications on [`CHANNEL`].
+#[derive(Clone)]
+pub struct PushRelay {
+    pool: sqlx::PgPool,
+}
+
+/// A listening connection; [`PushListener::recv`] waits for the next payload.
+pub struct PushListener(sqlx::postgres::PgListener);
+
+impl SqlStore {
+    /// The relay between instances, on PostgreSQL; `None` on SQLite.
+    pub fn push_relay(&self) -> Option<PushRelay> {
+        match &self.pool {
+            Pool::Postgres(pool) => Some(PushRelay { pool: pool.clone() }),
+            Pool::Sqlite(_) => None,
+        }
+    }
+}
+
+impl PushRelay {
+    /// Sends `payload` (at most [`MAX_PAYLOAD_BYTES`]) to every listening instance, this one
+    /// included.
+    pub async fn publish(&self, payload: &str) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(payload)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Starts listening (a connection of its own, outside the pool's count).
+    pub async fn listen(&self) -> Result<PushListener, StoreError> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .map_err(db)?;
+        listener.listen(CHANNEL).await.map_err(db)?;
+        Ok(PushListener(listener))
+    }
+}
+
+impl PushListener {
+    /// The next payload. A lost connection is re-established on the way (payloads sent
+    /// meanwhile are missed); an error means it could not be.
+    pub async fn recv(&mut self) -> Result<String, StoreError> {
+        let n = self.0.recv().await.map_err(db)?;
+        Ok(n.payload().to_string())
+    }
+}
