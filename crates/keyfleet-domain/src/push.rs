@@ -19,15 +19,18 @@ use crate::vault::store::CipherRow;
 use crate::{Domain, Timestamp};
 use keyfleet_api::kinds::PushType;
 use keyfleet_api::push::{
-    LogOutPayload, PushNotification, PushPayload, SyncCipherPayload, SyncFolderPayload,
-    SyncSendPayload, UserPayload,
+    AuthRequestPayload, LogOutPayload, PushNotification, PushPayload, SyncCipherPayload,
+    SyncFolderPayload, SyncSendPayload, UserPayload,
 };
 
-/// One notification for some accounts.
+/// One notification for some accounts, or for the device waiting on a login request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Push {
-    /// The accounts whose connections receive it.
+    /// The accounts whose connections receive it (on the hub).
     pub to: Vec<UserId>,
+    /// The login request whose anonymous connections receive it instead (the anonymous hub,
+    /// where a device without a session waits for its request's answer).
+    pub auth_request: Option<String>,
     /// What they receive.
     pub notification: PushNotification,
 }
@@ -52,6 +55,7 @@ impl Domain {
         if let Some(pusher) = &self.pusher {
             pusher.push(Push {
                 to,
+                auth_request: None,
                 notification: PushNotification {
                     context_id: None,
                     push_type,
@@ -76,6 +80,38 @@ impl Domain {
                     date: date.clone(),
                 }),
             );
+        }
+    }
+
+    /// `AuthRequest` to `user`'s connections: a device asks to log in (their logged-in apps
+    /// offer to approve it).
+    pub fn push_auth_request(&self, user: UserId, request: &str) {
+        self.send_push(
+            vec![user],
+            PushType::AuthRequest,
+            PushPayload::AuthRequest(AuthRequestPayload {
+                id: request.to_string(),
+                user_id: user.to_string(),
+            }),
+        );
+    }
+
+    /// `AuthRequestResponse` to the device waiting on `request` (anonymous hub): it was
+    /// approved, the device may fetch the answer with its access code.
+    pub fn push_auth_request_response(&self, user: UserId, request: &str) {
+        if let Some(pusher) = &self.pusher {
+            pusher.push(Push {
+                to: Vec::new(),
+                auth_request: Some(request.to_string()),
+                notification: PushNotification {
+                    context_id: None,
+                    push_type: PushType::AuthRequestResponse,
+                    payload: PushPayload::AuthRequest(AuthRequestPayload {
+                        id: request.to_string(),
+                        user_id: user.to_string(),
+                    }),
+                },
+            });
         }
     }
 

@@ -26,6 +26,8 @@ pub enum TokenIn {
     Header,
     /// `?access_token=` (the library in browsers, i.e. the web vault and the extension).
     Query,
+    /// No token: the anonymous hub.
+    None,
 }
 
 /// A connected hub client.
@@ -45,6 +47,7 @@ pub enum HubConnect {
 
 impl HubListener {
     /// Connects to `base_url`'s hub with `token`, trusting `ca`; waits until connected or failed.
+    /// With [`TokenIn::None`], `token` is a login request's id and the anonymous hub is used.
     pub async fn connect(
         base_url: &str,
         ca: &Path,
@@ -57,9 +60,13 @@ impl HubListener {
             dir.join("node_modules/@microsoft/signalr-protocol-msgpack").exists(),
             "the SignalR client is not installed: run scripts/install-signalr-client (or scripts/test)"
         );
+        let url = match token_in {
+            TokenIn::None => format!("{base_url}/notifications/anonymous-hub?Token={token}"),
+            _ => format!("{base_url}/notifications/hub"),
+        };
         let mut child = Command::new("node")
             .arg(dir.join("listen.mjs"))
-            .arg(format!("{base_url}/notifications/hub"))
+            .arg(url)
             .arg(token)
             .arg(match protocol {
                 HubProtocol::MessagePack => "messagepack",
@@ -68,6 +75,7 @@ impl HubListener {
             .arg(match token_in {
                 TokenIn::Header => "header",
                 TokenIn::Query => "query",
+                TokenIn::None => "none",
             })
             .env("NODE_EXTRA_CA_CERTS", ca)
             .stdin(Stdio::piped())
@@ -119,9 +127,17 @@ impl HubListener {
     /// The next notification (the `ReceiveMessage` argument), or `None` when nothing came
     /// within `within`; panics if the connection closed instead.
     pub async fn next_message(&mut self, within: Duration) -> Option<Value> {
+        Some(self.next_invocation(within).await?.1)
+    }
+
+    /// The next invocation: its client method and argument (`None`, `next_message`).
+    pub async fn next_invocation(&mut self, within: Duration) -> Option<(String, Value)> {
         let e = self.event(within).await?;
         assert_eq!(e["event"], "message", "expected a notification, got {e}");
-        Some(e["data"].clone())
+        Some((
+            e["target"].as_str().unwrap_or_default().to_string(),
+            e["data"].clone(),
+        ))
     }
 
     /// Notifications until one of `push_type` arrives (within `within` in all), answering it;

@@ -415,10 +415,12 @@ impl Domain {
             security_stamp: new_security_stamp(),
             force_password_reset: false,
         };
-        Ok(self
-            .store
+        self.store
             .update_credentials(caller.user.id, &update, &[], self.now())
-            .await?)
+            .await?;
+        // Every session ended with the new stamp: the user's open apps log out now.
+        self.push_logout(caller.user.id);
+        Ok(())
     }
 
     /// "View API key", after a master password re-check. Only a digest of the key is stored,

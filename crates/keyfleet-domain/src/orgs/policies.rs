@@ -196,6 +196,9 @@ impl Domain {
             self.revoke_members_without_two_factor(&actor, caller.user.id)
                 .await?;
         }
+        // Members' apps enforce policies from their sync.
+        self.push_org_sync(actor.org.id, keyfleet_api::kinds::PushType::SyncVault)
+            .await;
         Ok(row)
     }
 
@@ -216,6 +219,10 @@ impl Domain {
                     self.org_event(actor, EventType::OrganizationUserRevoked),
                 );
                 self.store.update_org_user(&revoked, None, &[event]).await?;
+                self.push_sync(
+                    revoked.user_id.as_slice(),
+                    keyfleet_api::kinds::PushType::SyncOrgKeys,
+                );
             }
         }
         Ok(())

@@ -463,10 +463,11 @@ impl Domain {
             device_type: caller.claims.devicetype,
             ..EventRow::new(EventType::UserUpdatedTempPassword, now)
         };
-        Ok(self
-            .store
+        self.store
             .update_credentials(caller.user.id, &update, &[event], now)
-            .await?)
+            .await?;
+        self.push_logout(caller.user.id);
+        Ok(())
     }
 }
 

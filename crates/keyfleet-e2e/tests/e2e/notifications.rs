@@ -28,6 +28,7 @@ const SYNC_CIPHERS: i64 = 4;
 const SYNC_VAULT: i64 = 5;
 const SYNC_ORG_KEYS: i64 = 6;
 const SYNC_FOLDER_CREATE: i64 = 7;
+const LOG_OUT: i64 = 11;
 
 fn payload(m: &Value) -> &Value {
     &m["Payload"]
@@ -177,6 +178,37 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
 
     // Technician B, assigned to client 2 only, heard none of it.
     assert_eq!(other.next_message(QUIET).await, None);
+
+    // A new master password ends every session: her apps log out at once.
+    dana.session
+        .change_password(crate::support::PASSWORD, "dana's new master password")
+        .await
+        .unwrap();
+    let m = both(&mut app, &mut web, LOG_OUT).await;
+    assert_eq!(payload(&m)["UserId"], dana.session.user_id.as_str());
+
+    // The anonymous hub takes a device waiting on a login request, named by its id; anything
+    // else is refused.
+    let waiting = HubListener::connected(
+        &server.base_url,
+        &server.ca_pem,
+        &uuid::Uuid::new_v4().to_string(),
+        HubProtocol::MessagePack,
+        TokenIn::None,
+    )
+    .await;
+    waiting.stop().await;
+    assert!(matches!(
+        HubListener::connect(
+            &server.base_url,
+            &server.ca_pem,
+            "not-a-request",
+            HubProtocol::MessagePack,
+            TokenIn::None,
+        )
+        .await,
+        HubConnect::Failed(_)
+    ));
 
     // A token that is no token gets no connection.
     match HubListener::connect(

@@ -5,7 +5,9 @@
 //!
 //! A connection authenticates with its access token (`access_token` query, as the JavaScript
 //! SignalR client sends it for WebSockets, or `Authorization: Bearer`), says which protocol it
-//! speaks, then only receives. Bounds: connections per account and overall; a connection whose
+//! speaks, then only receives. `/notifications/anonymous-hub?Token=<login request id>` takes a
+//! device with no session that waits for the answer to its login request: it hears only
+//! `AuthRequestResponseRecieved` (sic, the protocol's spelling) for that request. Bounds: connections per account and overall; a connection whose
 //! queue fills (a client that does not read) is closed; the server pings every 15 s and closes a
 //! connection it has heard nothing from (the clients ping every 15 s) for 60 s.
 
@@ -40,8 +42,14 @@ const HANDSHAKE_WITHIN: Duration = Duration::from_secs(10);
 const QUEUE: usize = 256;
 /// Largest message a client may send (they only send pings and a close).
 const MAX_INBOUND_BYTES: usize = 4096;
-/// The client method every notification invokes.
+/// The client method every notification invokes …
 const RECEIVE_MESSAGE: &str = "ReceiveMessage";
+/// … but on the anonymous hub.
+const AUTH_REQUEST_RESPONSE: &str = "AuthRequestResponseRecieved";
+/// Anonymous connections at once (overall; the rest of the hub's bound is for accounts) …
+const ANONYMOUS_CONNECTIONS: usize = 256;
+/// … and waiting on one login request.
+const ANONYMOUS_PER_REQUEST: usize = 2;
 
 /// Bounds on open hub connections.
 #[derive(Debug, Clone, Copy)]
@@ -57,9 +65,18 @@ struct Connection {
     queue: mpsc::Sender<Arc<Value>>,
 }
 
-/// The open connections of this instance, by account.
+/// Whom a connection listens for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Audience {
+    /// An account (the hub).
+    User(UserId),
+    /// A login request (the anonymous hub).
+    AuthRequest(String),
+}
+
+/// The open connections of this instance, by account or login request.
 pub struct Hub {
-    connections: Mutex<HashMap<UserId, Vec<Connection>>>,
+    connections: Mutex<HashMap<Audience, Vec<Connection>>>,
     next_id: AtomicU64,
     limits: HubLimits,
     /// Turns `true` when the server stops: every connection says goodbye.
@@ -83,18 +100,30 @@ impl Hub {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Vec<Connection>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Audience, Vec<Connection>>> {
         self.connections
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Registers a connection of `user`, if the bounds allow.
-    fn join(&self, user: UserId) -> Option<(u64, mpsc::Receiver<Arc<Value>>)> {
+    /// Registers a connection for `audience`, if the bounds allow.
+    fn join(&self, audience: Audience) -> Option<(u64, mpsc::Receiver<Arc<Value>>)> {
         let mut all = self.lock();
         let total: usize = all.values().map(Vec::len).sum();
-        let mine = all.entry(user).or_default();
-        if total >= self.limits.connections || mine.len() >= self.limits.per_user {
+        let anonymous: usize = all
+            .iter()
+            .filter(|(a, _)| matches!(a, Audience::AuthRequest(_)))
+            .map(|(_, c)| c.len())
+            .sum();
+        let (full, per) = match audience {
+            Audience::User(_) => (total >= self.limits.connections, self.limits.per_user),
+            Audience::AuthRequest(_) => (
+                total >= self.limits.connections || anonymous >= ANONYMOUS_CONNECTIONS,
+                ANONYMOUS_PER_REQUEST,
+            ),
+        };
+        let mine = all.entry(audience).or_default();
+        if full || mine.len() >= per {
             return None;
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -103,12 +132,12 @@ impl Hub {
         Some((id, rx))
     }
 
-    fn leave(&self, user: UserId, id: u64) {
+    fn leave(&self, audience: &Audience, id: u64) {
         let mut all = self.lock();
-        if let Some(mine) = all.get_mut(&user) {
+        if let Some(mine) = all.get_mut(audience) {
             mine.retain(|c| c.id != id);
             if mine.is_empty() {
-                all.remove(&user);
+                all.remove(audience);
             }
         }
     }
@@ -122,7 +151,7 @@ impl Hub {
     /// is full is dropped from the hub; its task then ends it.
     pub fn deliver(&self, push: &Push) {
         if let Ok(v) = serde_json::to_value(&push.notification) {
-            self.deliver_value(&push.to, Arc::new(v));
+            self.deliver_value(&push.to, push.auth_request.as_deref(), Arc::new(v));
         }
     }
 
@@ -159,14 +188,41 @@ impl Pusher for HubPusher {
     }
 }
 
-/// `GET /notifications/hub` (and the same under `/notifications/hub/`).
+/// `GET /notifications/hub` and `GET /notifications/anonymous-hub`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/notifications/hub", get(connect))
+    Router::new()
+        .route("/notifications/hub", get(connect))
+        .route("/notifications/anonymous-hub", get(connect_anonymous))
 }
 
 #[derive(serde::Deserialize)]
 struct HubQuery {
     access_token: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct AnonymousQuery {
+    #[serde(rename = "Token")]
+    token: Option<String>,
+}
+
+/// A device without a session waits for the answer to its login request (named by its id).
+async fn connect_anonymous(
+    State(app): State<AppState>,
+    Query(q): Query<AnonymousQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let request = q
+        .token
+        .as_deref()
+        .and_then(|t| uuid::Uuid::parse_str(t).ok())
+        .ok_or(ApiError(DomainError::NotFound))?;
+    accept(
+        app.hub.clone(),
+        Audience::AuthRequest(request.hyphenated().to_string()),
+        AUTH_REQUEST_RESPONSE,
+        upgrade,
+    )
 }
 
 async fn connect(
@@ -186,24 +242,35 @@ async fn connect(
         (None, None) => return Err(ApiError(DomainError::Unauthorized)),
     };
     let caller = app.domain.authenticate(token).await?;
-    let user = caller.user().id;
-    let hub = app.hub.clone();
-    let Some((id, queue)) = hub.join(user) else {
+    accept(
+        app.hub.clone(),
+        Audience::User(caller.user().id),
+        RECEIVE_MESSAGE,
+        upgrade,
+    )
+}
+
+/// Registers the connection (or answers 503 when the hub is full) and serves it once upgraded.
+fn accept(
+    hub: Arc<Hub>,
+    audience: Audience,
+    target: &'static str,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let Some((id, queue)) = hub.join(audience.clone()) else {
         return Err(ApiError(DomainError::Busy {
             retry_after_secs: 60,
         }));
     };
     let closing = hub.closing.subscribe();
+    let failed = (hub.clone(), audience.clone());
     Ok(upgrade
         .max_message_size(MAX_INBOUND_BYTES)
         .max_frame_size(MAX_INBOUND_BYTES)
-        .on_failed_upgrade({
-            let hub = hub.clone();
-            move |_| hub.leave(user, id)
-        })
+        .on_failed_upgrade(move |_| failed.0.leave(&failed.1, id))
         .on_upgrade(move |socket| async move {
-            serve(socket, queue, closing).await;
-            hub.leave(user, id);
+            serve(socket, target, queue, closing).await;
+            hub.leave(&audience, id);
         }))
 }
 
@@ -218,6 +285,7 @@ fn message(frame: Frame) -> Message {
 /// closes, the client falls silent or behind, or the server stops.
 async fn serve(
     mut socket: WebSocket,
+    target: &'static str,
     mut queue: mpsc::Receiver<Arc<Value>>,
     mut closing: watch::Receiver<bool>,
 ) {
@@ -250,7 +318,7 @@ async fn serve(
             next = queue.recv() => {
                 // `None`: the hub dropped this connection (it fell behind, or the server stops).
                 let Some(n) = next else { break };
-                if socket.send(message(protocol.invocation(RECEIVE_MESSAGE, &[&n]))).await.is_err() {
+                if socket.send(message(protocol.invocation(target, &[&n]))).await.is_err() {
                     return;
                 }
             }
@@ -292,6 +360,9 @@ struct Relayed {
     o: String,
     /// Recipients.
     to: Vec<UserId>,
+    /// The login request, for the anonymous hub.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
     /// The notification, as clients receive it.
     n: Value,
 }
@@ -312,7 +383,7 @@ pub async fn start_relay(
             let Ok(n) = serde_json::to_value(&push.notification) else {
                 continue;
             };
-            for payload in relay_payloads(&instance, &push.to, &n) {
+            for payload in relay_payloads(&instance, &push, &n) {
                 if let Err(e) = relay.publish(&payload).await {
                     tracing::warn!(error = ?e, "relaying a notification to other instances failed");
                 }
@@ -343,20 +414,24 @@ pub async fn start_relay(
                 continue;
             }
             let Some(hub) = weak.upgrade() else { return };
-            hub.deliver_value(&r.to, Arc::new(r.n));
+            hub.deliver_value(&r.to, r.a.as_deref(), Arc::new(r.n));
         }
     });
     Ok(vec![publish, receive])
 }
 
 impl Hub {
-    fn deliver_value(&self, to: &[UserId], notification: Arc<Value>) {
+    fn deliver_value(&self, to: &[UserId], auth_request: Option<&str>, n: Arc<Value>) {
         let mut all = self.lock();
-        for user in to {
-            if let Some(mine) = all.get_mut(user) {
-                mine.retain(|c| c.queue.try_send(notification.clone()).is_ok());
+        let audiences = to
+            .iter()
+            .map(|u| Audience::User(*u))
+            .chain(auth_request.map(|r| Audience::AuthRequest(r.to_string())));
+        for audience in audiences {
+            if let Some(mine) = all.get_mut(&audience) {
+                mine.retain(|c| c.queue.try_send(n.clone()).is_ok());
                 if mine.is_empty() {
-                    all.remove(user);
+                    all.remove(&audience);
                 }
             }
         }
@@ -364,8 +439,20 @@ impl Hub {
 }
 
 /// The relay messages for one push: its recipients split so that each fits a notification.
-fn relay_payloads(instance: &str, to: &[UserId], n: &Value) -> Vec<String> {
+fn relay_payloads(instance: &str, push: &Push, n: &Value) -> Vec<String> {
+    let to = &push.to;
     let mut out = Vec::new();
+    if let Some(request) = &push.auth_request {
+        out.extend(
+            serde_json::to_string(&Relayed {
+                o: instance.to_string(),
+                to: Vec::new(),
+                a: Some(request.clone()),
+                n: n.clone(),
+            })
+            .ok(),
+        );
+    }
     let mut chunk = to.len().max(1);
     let mut start = 0;
     while start < to.len() {
@@ -373,6 +460,7 @@ fn relay_payloads(instance: &str, to: &[UserId], n: &Value) -> Vec<String> {
         let payload = serde_json::to_string(&Relayed {
             o: instance.to_string(),
             to: to[start..end].to_vec(),
+            a: None,
             n: n.clone(),
         })
         .unwrap_or_default();
@@ -391,11 +479,47 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    fn sync_vault(user: UserId) -> keyfleet_api::push::PushNotification {
+        keyfleet_api::push::PushNotification {
+            context_id: None,
+            push_type: keyfleet_api::kinds::PushType::SyncVault,
+            payload: keyfleet_api::push::PushPayload::User(keyfleet_api::push::UserPayload {
+                user_id: user.to_string(),
+                date: "2026-01-01T00:00:00.000Z".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn an_auth_request_answer_reaches_only_the_anonymous_connection_waiting_on_it() {
+        let hub = Hub::new(HubLimits {
+            connections: 10,
+            per_user: 10,
+        });
+        let user = UserId::new();
+        let (_a, mut account) = hub.join(Audience::User(user)).unwrap();
+        let (_w, mut waiting) = hub.join(Audience::AuthRequest("req-1".into())).unwrap();
+        let (_o, mut other) = hub.join(Audience::AuthRequest("req-2".into())).unwrap();
+        hub.deliver(&Push {
+            to: Vec::new(),
+            auth_request: Some("req-1".into()),
+            notification: sync_vault(user),
+        });
+        assert!(waiting.try_recv().is_ok());
+        assert!(other.try_recv().is_err());
+        assert!(account.try_recv().is_err());
+    }
+
     #[test]
     fn relayed_pushes_fit_a_notification() {
         let to: Vec<UserId> = (0..1000).map(|_| UserId::new()).collect();
         let n = serde_json::json!({"Type": 0, "Payload": {"Id": "x"}});
-        let payloads = relay_payloads("me", &to, &n);
+        let push = Push {
+            to: to.clone(),
+            auth_request: None,
+            notification: sync_vault(UserId::new()),
+        };
+        let payloads = relay_payloads("me", &push, &n);
         assert!(payloads.len() > 1);
         let mut back = Vec::new();
         for p in &payloads {
@@ -412,14 +536,22 @@ mod tests {
             connections: 3,
             per_user: 2,
         });
-        let (a, b) = (UserId::new(), UserId::new());
-        let first = hub.join(a).unwrap();
-        let _second = hub.join(a).unwrap();
-        assert!(hub.join(a).is_none(), "a third for one user");
-        let _third = hub.join(b).unwrap();
-        assert!(hub.join(b).is_none(), "over the total");
-        hub.leave(a, first.0);
+        let (a, b) = (Audience::User(UserId::new()), Audience::User(UserId::new()));
+        let first = hub.join(a.clone()).unwrap();
+        let _second = hub.join(a.clone()).unwrap();
+        assert!(hub.join(a.clone()).is_none(), "a third for one user");
+        let _third = hub.join(b.clone()).unwrap();
+        assert!(hub.join(b.clone()).is_none(), "over the total");
+        hub.leave(&a, first.0);
         assert!(hub.join(b).is_some());
+        let hub = Hub::new(HubLimits {
+            connections: 1000,
+            per_user: 16,
+        });
+        let request = Audience::AuthRequest("r".into());
+        let _one = hub.join(request.clone()).unwrap();
+        let _two = hub.join(request.clone()).unwrap();
+        assert!(hub.join(request).is_none(), "a third for one login request");
     }
 
     #[test]
@@ -429,17 +561,11 @@ mod tests {
             per_user: 10,
         });
         let user = UserId::new();
-        let (_id, mut rx) = hub.join(user).unwrap();
+        let (_id, mut rx) = hub.join(Audience::User(user)).unwrap();
         let push = Push {
             to: vec![user],
-            notification: keyfleet_api::push::PushNotification {
-                context_id: None,
-                push_type: keyfleet_api::kinds::PushType::SyncVault,
-                payload: keyfleet_api::push::PushPayload::User(keyfleet_api::push::UserPayload {
-                    user_id: user.to_string(),
-                    date: "2026-01-01T00:00:00.000Z".into(),
-                }),
-            },
+            auth_request: None,
+            notification: sync_vault(user),
         };
         hub.deliver(&push);
         assert_eq!(rx.try_recv().unwrap()["Type"], 5);
