@@ -11,6 +11,7 @@
 
 mod account;
 mod authed;
+mod devices;
 mod imports;
 pub mod keys;
 mod orgs;
@@ -19,6 +20,7 @@ mod session;
 
 pub use account::{AccountCalls, Authorized};
 pub use authed::Bearer;
+pub use devices::{auth_request_fingerprint, DeviceCalls, DeviceLoginRequest};
 pub use imports::{
     encrypt_item, org_import_request, parse_csv, parse_import, ImportFormat, PlainImport,
     TransferCalls,
@@ -194,6 +196,13 @@ impl Client {
     /// The device identifier this client sends at login (stable for the life of the client).
     pub fn device_identifier(&self) -> &str {
         &self.device_id
+    }
+
+    /// The same connection presenting itself as the device `identifier` (an install that
+    /// logged in before keeps its identifier across logins).
+    pub fn with_device_identifier(mut self, identifier: &str) -> Client {
+        self.device_id = identifier.to_string();
+        self
     }
 
     /// The server's base URL.
