@@ -249,44 +249,6 @@ pub fn cipher_list_response(views: &[CipherView], object: &str) -> Response {
     raw_json(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use keyfleet_domain::ids::CipherId;
-    use keyfleet_domain::store::CipherRow;
-    use keyfleet_domain::Timestamp;
-
-    #[test]
-    fn a_written_cipher_is_valid_json_with_its_stored_content() {
-        let v = CipherView {
-            cipher: CipherRow {
-                id: CipherId::new(),
-                user_id: None,
-                org_id: None,
-                cipher_type: 1,
-                data: r#"{"name":"2.a|b|c","login":{"username":"x\"y"}}"#.into(),
-                creation_date: Timestamp(0),
-                revision_date: Timestamp(1000),
-                deleted_date: None,
-                archived_date: None,
-            },
-            folder_id: None,
-            favorite: true,
-            collection_ids: vec![],
-            access: keyfleet_domain::store::ItemAccess::FULL,
-            attachments: vec![],
-        };
-        let mut out = Vec::new();
-        write_cipher(&mut out, &v, "cipherDetails");
-        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(json["id"], v.cipher.id.to_string());
-        assert_eq!(json["login"]["username"], "x\"y");
-        assert_eq!(json["favorite"], true);
-        assert_eq!(json["revisionDate"], "1970-01-01T00:00:01.000Z");
-        assert_eq!(json["deletedDate"], serde_json::Value::Null);
-    }
-}
-
 /// A device as the device list and the device calls answer it.
 pub fn device(
     d: &keyfleet_domain::store::DeviceRow,
@@ -338,5 +300,43 @@ pub fn auth_request(
         origin: origin.to_string(),
         request_device_id: device_id.flatten().map(|d| d.to_string()),
         object: "auth-request".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyfleet_domain::ids::CipherId;
+    use keyfleet_domain::store::CipherRow;
+    use keyfleet_domain::Timestamp;
+
+    #[test]
+    fn a_written_cipher_is_valid_json_with_its_stored_content() {
+        let v = CipherView {
+            cipher: CipherRow {
+                id: CipherId::new(),
+                user_id: None,
+                org_id: None,
+                cipher_type: 1,
+                data: r#"{"name":"2.a|b|c","login":{"username":"x\"y"}}"#.into(),
+                creation_date: Timestamp(0),
+                revision_date: Timestamp(1000),
+                deleted_date: None,
+                archived_date: None,
+            },
+            folder_id: None,
+            favorite: true,
+            collection_ids: vec![],
+            access: keyfleet_domain::store::ItemAccess::FULL,
+            attachments: vec![],
+        };
+        let mut out = Vec::new();
+        write_cipher(&mut out, &v, "cipherDetails");
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["id"], v.cipher.id.to_string());
+        assert_eq!(json["login"]["username"], "x\"y");
+        assert_eq!(json["favorite"], true);
+        assert_eq!(json["revisionDate"], "1970-01-01T00:00:01.000Z");
+        assert_eq!(json["deletedDate"], serde_json::Value::Null);
     }
 }
