@@ -5,7 +5,7 @@
 
 use crate::authed::{send, Bearer, NO_BODY};
 use crate::keys::{unwrap_with_private, wrap_to_public};
-use crate::{Client, ClientError, RawBody, Session};
+use crate::{second_factor_fields, Client, ClientError, RawBody, SecondFactor, Session};
 use keyfleet_api::devices::{
     AuthRequestCreateRequest, AuthRequestResponse, AuthRequestUpdateRequest, DeviceRequest,
     DeviceResponse,
@@ -179,13 +179,19 @@ impl std::fmt::Debug for DeviceLoginRequest {
     }
 }
 
-/// A 25-character access code from the alphanumerics.
+/// A 25-character access code from the alphanumerics, uniformly (bytes past the last whole
+/// multiple of 62 are drawn again).
 fn new_access_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    random_bytes::<25>()
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect()
+    let mut code = String::with_capacity(25);
+    while code.len() < 25 {
+        for b in random_bytes::<32>() {
+            if usize::from(b) < 248 && code.len() < 25 {
+                code.push(char::from(ALPHABET[usize::from(b) % ALPHABET.len()]));
+            }
+        }
+    }
+    code
 }
 
 impl Client {
@@ -243,6 +249,16 @@ impl Client {
         &self,
         request: &DeviceLoginRequest,
     ) -> Result<Session, ClientError> {
+        self.login_with_device_and(request, None).await
+    }
+
+    /// [`Client::login_with_device`] with a second factor (the account has two-step login on:
+    /// the first try answers [`ClientError::TwoFactorRequired`], the request stays usable).
+    pub async fn login_with_device_and(
+        &self,
+        request: &DeviceLoginRequest,
+        second_factor: Option<&SecondFactor>,
+    ) -> Result<Session, ClientError> {
         let answer = self
             .auth_request_response(&request.id, &request.access_code)
             .await?;
@@ -254,7 +270,9 @@ impl Client {
         // Older approvers sent the master key (32 bytes) and a wrapped hash instead; only the
         // current form (the 64-byte user key) is understood here.
         let user_key = unwrap_with_private(&request.private_key, wrapped)?;
-        let token = self.login_auth_request_token(request).await?;
+        let token = self
+            .login_auth_request_token(request, second_factor)
+            .await?;
         let private_key = match &token.private_key {
             Some(p) => Some(unlock_private_key(&user_key, p)?),
             None => None,
@@ -267,6 +285,7 @@ impl Client {
     pub async fn login_auth_request_token(
         &self,
         request: &DeviceLoginRequest,
+        second_factor: Option<&SecondFactor>,
     ) -> Result<TokenResponse, ClientError> {
         let mut form = vec![
             ("grant_type".to_string(), "password".to_string()),
@@ -276,6 +295,7 @@ impl Client {
             ("scope".into(), "api offline_access".into()),
             ("client_id".into(), "cli".into()),
         ];
+        form.extend(second_factor_fields(second_factor));
         form.extend(self.device_fields());
         self.call(
             Method::POST,

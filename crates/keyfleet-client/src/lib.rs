@@ -490,14 +490,7 @@ impl Client {
             ("scope".into(), "api offline_access".into()),
             ("client_id".into(), "cli".into()),
         ];
-        if let Some(f) = second_factor {
-            form.push(("twoFactorProvider".into(), f.provider.to_string()));
-            form.push(("twoFactorToken".into(), f.token.clone()));
-            form.push((
-                "twoFactorRemember".into(),
-                if f.remember { "1" } else { "0" }.into(),
-            ));
-        }
+        form.extend(second_factor_fields(second_factor));
         form.extend(self.device_fields());
         let token: TokenResponse = self
             .call(
@@ -602,6 +595,22 @@ impl Client {
         )
         .await
     }
+}
+
+/// The token form's second-factor fields, when one is presented.
+pub(crate) fn second_factor_fields(second_factor: Option<&SecondFactor>) -> Vec<(String, String)> {
+    second_factor
+        .map(|f| {
+            vec![
+                ("twoFactorProvider".into(), f.provider.to_string()),
+                ("twoFactorToken".into(), f.token.clone()),
+                (
+                    "twoFactorRemember".into(),
+                    if f.remember { "1" } else { "0" }.into(),
+                ),
+            ]
+        })
+        .unwrap_or_default()
 }
 
 /// `?k=v&…` from the parameters that are set, each value percent-encoded (ISO times carry `:`

@@ -10,10 +10,12 @@ use crate::provider_support::FAST_KDF;
 use crate::support::{client, PASSWORD};
 use keyfleet_client::api::devices::{AuthRequestResponse, AuthRequestUpdateRequest};
 use keyfleet_client::{
-    auth_request_fingerprint, AccountCalls, Client, ClientError, DeviceCalls, RawBody, Session,
+    auth_request_fingerprint, AccountCalls, Client, ClientError, DeviceCalls, RawBody,
+    SecondFactor, Session,
 };
+use keyfleet_domain::Clock as _;
 use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
-use keyfleet_testkit::{Backend, Bw, TestServer};
+use keyfleet_testkit::{totp_code, Backend, Bw, TestServer};
 use reqwest::Method;
 use serde_json::json;
 
@@ -107,7 +109,10 @@ async fn approved_login_story(server: &TestServer) -> (Session, Client, Session)
         .await
         .unwrap();
     assert!(early.response_date.is_none() && early.key.is_none());
-    assert_eq!(refused(b.login_auth_request_token(&request).await).0, 400);
+    assert_eq!(
+        refused(b.login_auth_request_token(&request, None).await).0,
+        400
+    );
 
     let approved = a.approve_auth_request(seen).await.unwrap();
     assert!(approved.request_approved && approved.response_date.is_some());
@@ -127,7 +132,7 @@ async fn approved_login_story(server: &TestServer) -> (Session, Client, Session)
     assert_eq!(b_session.user_id, a.user_id);
 
     // One login per approval.
-    let (status, message) = refused(b.login_auth_request_token(&request).await);
+    let (status, message) = refused(b.login_auth_request_token(&request, None).await);
     assert_eq!(status, 400, "{message}");
     // Answering again is refused.
     assert_eq!(refused(a.approve_auth_request(seen).await).0, 400);
@@ -251,7 +256,10 @@ async fn a_login_is_approved_from_another_device_and_grants_nothing_more_on_sqli
         .unwrap();
     assert!(!answer.request_approved && answer.response_date.is_some() && answer.key.is_none());
     assert!(b.login_with_device(&newer).await.is_err());
-    assert_eq!(refused(b.login_auth_request_token(&newer).await).0, 400);
+    assert_eq!(
+        refused(b.login_auth_request_token(&newer, None).await).0,
+        400
+    );
     assert_eq!(refused(a.deny_auth_request(&newer.id).await).0, 400);
 
     // Expiry: 15 minutes to answer, read and use.
@@ -274,7 +282,7 @@ async fn a_login_is_approved_from_another_device_and_grants_nothing_more_on_sqli
         404
     );
     assert_eq!(
-        refused(b.login_auth_request_token(&approved_late).await).0,
+        refused(b.login_auth_request_token(&approved_late, None).await).0,
         400
     );
     assert!(a.pending_auth_requests().await.unwrap().is_empty());
@@ -307,10 +315,64 @@ async fn a_login_is_approved_from_another_device_and_grants_nothing_more_on_sqli
     // Lists answer only the caller's.
     let all: Vec<AuthRequestResponse> = a.auth_requests().await.unwrap();
     assert!(all.len() >= 5 && all.iter().all(|r| r.object == "auth-request"));
+
+    // Two-step login applies after the access code as after a password; a login stopped there
+    // does not use the request up.
+    let (_, key) = a.authenticator_setup(PASSWORD).await.unwrap();
+    a.enable_authenticator(PASSWORD, &key, &totp_code(&key, clock.now().unix_secs()))
+        .await
+        .unwrap();
+    let two_step = b.request_device_login(ALICE).await.unwrap();
+    let seen = a.auth_request(&two_step.id).await.unwrap();
+    a.approve_auth_request(&seen).await.unwrap();
+    match b.login_with_device(&two_step).await {
+        Err(ClientError::TwoFactorRequired { providers, .. }) => assert!(providers.contains(&0)),
+        other => panic!("expected a second factor to be asked, got {other:?}"),
+    }
+    clock.advance_secs(30);
+    let code = SecondFactor {
+        provider: 0,
+        token: totp_code(&key, clock.now().unix_secs()),
+        remember: false,
+    };
+    let with_code = b
+        .login_with_device_and(&two_step, Some(&code))
+        .await
+        .unwrap();
+    assert_eq!(with_code.user_id, a.user_id);
+    clock.advance_secs(30);
+    let next = SecondFactor {
+        token: totp_code(&key, clock.now().unix_secs()),
+        ..code
+    };
+    assert_eq!(
+        refused(b.login_auth_request_token(&two_step, Some(&next)).await).0,
+        400,
+        "used once"
+    );
 }
 
 #[tokio::test]
 async fn a_login_is_approved_from_another_device_on_postgres() {
     let (server, _clock) = server_with_clock(Backend::Postgres).await;
-    approved_login_story(&server).await;
+    let (a, _, _) = approved_login_story(&server).await;
+
+    // Two logins racing with one approval: exactly one gets tokens.
+    let b = client(&server);
+    b.login_password(ALICE, PASSWORD).await.unwrap();
+    let request = b.request_device_login(ALICE).await.unwrap();
+    let seen = a.auth_request(&request.id).await.unwrap();
+    a.approve_auth_request(&seen).await.unwrap();
+    let (first, second) = tokio::join!(
+        b.login_auth_request_token(&request, None),
+        b.login_auth_request_token(&request, None)
+    );
+    assert_eq!(
+        [first.is_ok(), second.is_ok()]
+            .iter()
+            .filter(|ok| **ok)
+            .count(),
+        1,
+        "{first:?} / {second:?}"
+    );
 }

@@ -218,6 +218,8 @@ impl Domain {
                 "Too many pending login requests. Answer them or wait 15 minutes.",
             ));
         }
+        // The notifications hub's AuthRequest (15) to the account's devices belongs here; until
+        // there is a hub the approving apps poll `…/pending`.
         Ok(row)
     }
 
@@ -355,7 +357,8 @@ impl Domain {
         {
             return Err(DomainError::bad_request(ALREADY_ANSWERED));
         }
-        // TODO(#16): push AuthRequestResponse (16) to the requester once the notifications hub exists.
+        // The notifications hub's AuthRequestResponse (16) to the requester belongs here; until
+        // there is a hub the requester polls `…/{id}/response`.
         self.auth_request_of(caller, id).await
     }
 
