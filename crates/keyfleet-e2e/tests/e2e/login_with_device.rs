@@ -312,6 +312,37 @@ async fn a_login_is_approved_from_another_device_and_grants_nothing_more_on_sqli
         .await
         .unwrap();
     assert_eq!(admin.status, 400, "{}", admin.body);
+    let untyped = stranger
+        .raw_with_headers(
+            Method::POST,
+            "/api/auth-requests/",
+            None,
+            RawBody::Json(json!({
+                "email": ALICE, "publicKey": older_seen.public_key, "deviceIdentifier": b_id,
+                "accessCode": "x".repeat(25), "type": 0,
+            })),
+            &[("Device-Type", "")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(untyped.status, 400, "{}", untyped.body);
+    assert!(
+        untyped.body.contains("Device type not provided."),
+        "{}",
+        untyped.body
+    );
+    // The account's calls need its token.
+    for path in [
+        "/api/devices",
+        "/api/auth-requests",
+        "/api/auth-requests/pending",
+    ] {
+        let r = stranger
+            .raw(Method::GET, path, None, RawBody::Empty)
+            .await
+            .unwrap();
+        assert_eq!(r.status, 401, "{path}");
+    }
     // Lists answer only the caller's.
     let all: Vec<AuthRequestResponse> = a.auth_requests().await.unwrap();
     assert!(all.len() >= 5 && all.iter().all(|r| r.object == "auth-request"));
