@@ -114,6 +114,7 @@ pub struct Domain {
     reverify_throttle: Throttle,
     auth_request_throttle: Throttle,
     auth_request_ip_throttle: Throttle,
+    auth_request_answer_throttle: Throttle,
     /// Code mails per account: one a minute …
     mail_interval: Throttle,
     /// … and a handful an hour.
@@ -173,6 +174,11 @@ impl Domain {
                     max_failures: 100,
                     window_secs: 15 * 60,
                 },
+            ),
+            // Wrong access codes (or unknown requests) per address reading an answer.
+            auth_request_answer_throttle: Throttle::new(
+                "auth-request-answer",
+                settings.ip_failures,
             ),
             send_password_throttle: Throttle::new("send", settings.send_password_failures),
             send_ip_throttle: Throttle::new("send-address", settings.send_password_ip_failures),

@@ -122,12 +122,13 @@ struct CodeQuery {
 /// holder.
 async fn auth_request_response(
     State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Query(q): Query<CodeQuery>,
 ) -> Result<axum::Json<AuthRequestResponse>, ApiError> {
     let row = app
         .domain
-        .auth_request_response(path_id(&id)?, q.code.as_deref().unwrap_or_default())
+        .auth_request_response(path_id(&id)?, q.code.as_deref().unwrap_or_default(), &ip)
         .await?;
     Ok(axum::Json(views::auth_request(&row, &app.public_url, None)))
 }

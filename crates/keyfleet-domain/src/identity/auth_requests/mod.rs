@@ -365,18 +365,32 @@ impl Domain {
     /// `GET /auth-requests/{id}/response?code=` (anonymous): the request, answered or not, for
     /// the holder of its access code while it is valid. A wrong code and an expired or unknown
     /// request are the same not-found.
+    /// Misses are counted per address (`ip`); a hit gives its count back, so a requester
+    /// polling its own answer is never slowed.
     pub async fn auth_request_response(
         &self,
         id: AuthRequestId,
         access_code: &str,
+        ip: &str,
     ) -> Result<AuthRequestRow, DomainError> {
         let now = self.now();
-        self.store
+        let store = self.store.as_ref();
+        if let Err(retry_after_secs) = self
+            .auth_request_answer_throttle
+            .reserve(store, ip, now)
+            .await?
+        {
+            return Err(DomainError::RateLimited { retry_after_secs });
+        }
+        let found = self
+            .store
             .auth_request(id)
             .await?
             .filter(|r| self.access_code_matches(r, access_code))
             .filter(|r| r.request_type != AuthRequestType::AdminApproval && !r.expired(now))
-            .ok_or(DomainError::NotFound)
+            .ok_or(DomainError::NotFound)?;
+        self.auth_request_answer_throttle.release(store, ip).await?;
+        Ok(found)
     }
 
     /// Whether `access_code` is the request's, compared in constant time on the keyed digests.
