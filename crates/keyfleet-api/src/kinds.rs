@@ -99,6 +99,18 @@ macro_rules! numbered {
 }
 
 numbered! {
+    /// AuthRequestType: what a login-with-device request asks for.
+    AuthRequestType {
+        /// Log in and unlock: a logged-out device.
+        AuthenticateAndUnlock = 0,
+        /// Unlock only: a logged-in, locked device.
+        Unlock = 1,
+        /// An administrator's approval (trusted-device encryption with SSO, not offered).
+        AdminApproval = 2,
+    }
+}
+
+numbered! {
     /// OrganizationUserType: a member's role in an organization.
     OrganizationUserType {
         /// Everything, including deleting the organization and its API key.

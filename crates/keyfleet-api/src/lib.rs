@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod config;
+pub mod devices;
 pub mod error;
 pub mod identity;
 pub mod imports;

@@ -11,6 +11,7 @@
 
 mod account;
 mod authed;
+mod devices;
 mod imports;
 pub mod keys;
 mod orgs;
@@ -19,6 +20,7 @@ mod session;
 
 pub use account::{AccountCalls, Authorized};
 pub use authed::Bearer;
+pub use devices::{auth_request_fingerprint, DeviceCalls, DeviceLoginRequest};
 pub use imports::{
     encrypt_item, org_import_request, parse_csv, parse_import, ImportFormat, PlainImport,
     TransferCalls,
@@ -194,6 +196,13 @@ impl Client {
     /// The device identifier this client sends at login (stable for the life of the client).
     pub fn device_identifier(&self) -> &str {
         &self.device_id
+    }
+
+    /// The same connection presenting itself as the device `identifier` (an install that
+    /// logged in before keeps its identifier across logins).
+    pub fn with_device_identifier(mut self, identifier: &str) -> Client {
+        self.device_id = identifier.to_string();
+        self
     }
 
     /// The server's base URL.
@@ -481,14 +490,7 @@ impl Client {
             ("scope".into(), "api offline_access".into()),
             ("client_id".into(), "cli".into()),
         ];
-        if let Some(f) = second_factor {
-            form.push(("twoFactorProvider".into(), f.provider.to_string()));
-            form.push(("twoFactorToken".into(), f.token.clone()));
-            form.push((
-                "twoFactorRemember".into(),
-                if f.remember { "1" } else { "0" }.into(),
-            ));
-        }
+        form.extend(second_factor_fields(second_factor));
         form.extend(self.device_fields());
         let token: TokenResponse = self
             .call(
@@ -593,6 +595,22 @@ impl Client {
         )
         .await
     }
+}
+
+/// The token form's second-factor fields, when one is presented.
+pub(crate) fn second_factor_fields(second_factor: Option<&SecondFactor>) -> Vec<(String, String)> {
+    second_factor
+        .map(|f| {
+            vec![
+                ("twoFactorProvider".into(), f.provider.to_string()),
+                ("twoFactorToken".into(), f.token.clone()),
+                (
+                    "twoFactorRemember".into(),
+                    if f.remember { "1" } else { "0" }.into(),
+                ),
+            ]
+        })
+        .unwrap_or_default()
 }
 
 /// `?k=v&…` from the parameters that are set, each value percent-encoded (ISO times carry `:`

@@ -56,6 +56,10 @@ id_type!(
     UserId
 );
 id_type!(
+    /// A login-with-device request (Bitwarden's auth request).
+    AuthRequestId
+);
+id_type!(
     /// A folder (personal, per user).
     FolderId
 );

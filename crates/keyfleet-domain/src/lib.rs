@@ -113,6 +113,9 @@ pub struct Domain {
     send_ip_throttle: Throttle,
     /// Wrong master passwords on calls that re-check it (API key, ownership transfer, …).
     reverify_throttle: Throttle,
+    auth_request_throttle: Throttle,
+    auth_request_ip_throttle: Throttle,
+    auth_request_answer_throttle: Throttle,
     /// Code mails per account: one a minute …
     mail_interval: Throttle,
     /// … and a handful an hour.
@@ -160,6 +163,26 @@ impl Domain {
             ip_throttle: Throttle::new("address", settings.ip_failures),
             two_factor_throttle: Throttle::new("two-step", settings.two_factor_failures),
             reverify_throttle: Throttle::new("reverify", settings.account_failures),
+            // Login-with-device requests an account and an address may make per 15 minutes.
+            auth_request_throttle: Throttle::new(
+                "auth-request",
+                Limit {
+                    max_failures: 20,
+                    window_secs: 15 * 60,
+                },
+            ),
+            auth_request_ip_throttle: Throttle::new(
+                "auth-request-address",
+                Limit {
+                    max_failures: 100,
+                    window_secs: 15 * 60,
+                },
+            ),
+            // Wrong access codes (or unknown requests) per address reading an answer.
+            auth_request_answer_throttle: Throttle::new(
+                "auth-request-answer",
+                settings.ip_failures,
+            ),
             send_password_throttle: Throttle::new("send", settings.send_password_failures),
             send_ip_throttle: Throttle::new("send-address", settings.send_password_ip_failures),
             mail_interval: Throttle::new(

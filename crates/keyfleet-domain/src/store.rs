@@ -6,6 +6,7 @@
 //! what a sync returns also bump the account revision date in that same transaction.
 
 use crate::clock::Timestamp;
+pub use crate::identity::auth_requests::store::*;
 pub use crate::identity::store::*;
 pub use crate::identity::two_factor::store::*;
 pub use crate::orgs::store::*;
@@ -42,6 +43,7 @@ impl Resync {
 /// Persistence as the domain needs it: the sum of the per-area traits.
 pub trait Store:
     AccountStore
+    + AuthRequestStore
     + VaultStore
     + ImportStore
     + TwoFactorStore
@@ -57,6 +59,7 @@ pub trait Store:
 }
 impl<T> Store for T where
     T: AccountStore
+        + AuthRequestStore
         + VaultStore
         + ImportStore
         + TwoFactorStore

@@ -249,6 +249,60 @@ pub fn cipher_list_response(views: &[CipherView], object: &str) -> Response {
     raw_json(out)
 }
 
+/// A device as the device list and the device calls answer it.
+pub fn device(
+    d: &keyfleet_domain::store::DeviceRow,
+    pending: Option<&keyfleet_domain::store::AuthRequestRow>,
+) -> keyfleet_api::devices::DeviceResponse {
+    keyfleet_api::devices::DeviceResponse {
+        id: d.id.to_string(),
+        name: d.name.clone(),
+        device_type: d.device_type,
+        identifier: d.identifier.clone(),
+        creation_date: d.creation_date.to_iso(),
+        last_activity_date: Some(d.last_seen.to_iso()),
+        is_trusted: false,
+        encrypted_user_key: None,
+        encrypted_public_key: None,
+        device_pending_auth_request: pending.map(|p| {
+            keyfleet_api::devices::PendingAuthRequestResponse {
+                id: p.id.to_string(),
+                creation_date: p.creation_date.to_iso(),
+            }
+        }),
+        object: "device".into(),
+    }
+}
+
+/// A login-with-device request; `device_id` is set for the `/pending` list (the requesting
+/// device's id, null when the account no longer has it).
+pub fn auth_request(
+    r: &keyfleet_domain::store::AuthRequestRow,
+    origin: &str,
+    device_id: Option<Option<keyfleet_domain::ids::DeviceId>>,
+) -> keyfleet_api::devices::AuthRequestResponse {
+    keyfleet_api::devices::AuthRequestResponse {
+        id: r.id.to_string(),
+        public_key: r.public_key.clone(),
+        request_device_identifier: r.request_device_identifier.clone(),
+        request_device_type_value: r.request_device_type,
+        request_device_type: keyfleet_domain::identity::auth_requests::device_type_name(
+            r.request_device_type,
+        )
+        .into(),
+        request_ip_address: r.request_ip.clone(),
+        request_country_name: None,
+        key: r.key.clone(),
+        master_password_hash: r.master_password_hash.clone(),
+        creation_date: r.creation_date.to_iso(),
+        response_date: r.response_date.map(|t| t.to_iso()),
+        request_approved: r.approved.unwrap_or(false),
+        origin: origin.to_string(),
+        request_device_id: device_id.flatten().map(|d| d.to_string()),
+        object: "auth-request".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

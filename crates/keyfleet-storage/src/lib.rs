@@ -8,6 +8,7 @@
 
 mod attachments;
 mod audit;
+mod auth_requests;
 mod codes;
 mod collections;
 mod conn;

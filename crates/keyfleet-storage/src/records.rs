@@ -89,7 +89,13 @@ pub(crate) struct DeviceRecord {
     identifier: String,
     device_type: i32,
     name: String,
+    creation_date: i64,
+    last_seen: i64,
 }
+
+/// The columns of a `DeviceRecord`.
+pub(crate) const DEVICE_COLUMNS: &str =
+    "id, user_id, identifier, device_type, name, creation_date, last_seen";
 
 impl TryFrom<DeviceRecord> for DeviceRow {
     type Error = StoreError;
@@ -100,6 +106,8 @@ impl TryFrom<DeviceRecord> for DeviceRow {
             identifier: r.identifier,
             device_type: r.device_type,
             name: r.name,
+            creation_date: Timestamp(r.creation_date),
+            last_seen: Timestamp(r.last_seen),
         })
     }
 }

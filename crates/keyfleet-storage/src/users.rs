@@ -1,12 +1,15 @@
 //! Users, devices, refresh tokens and server settings.
 
 use crate::conn::{Arg, Conn};
-use crate::records::{DeviceRecord, RefreshTokenRecord, UserRecord, REFRESH_COLUMNS, USER_COLUMNS};
+use crate::records::{
+    DeviceRecord, RefreshTokenRecord, UserRecord, DEVICE_COLUMNS, REFRESH_COLUMNS, USER_COLUMNS,
+};
 use crate::rows::insert_events;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
     AccountStore, ApiKeyWrite, CredentialUpdate, DeviceRow, EventRow, RefreshTokenRow, UserRow,
+    MAX_DEVICES_LISTED,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
@@ -198,7 +201,7 @@ impl AccountStore for SqlStore {
             VALUES ($1, $2, $3, $4, $5, $6, $6) \
             ON CONFLICT (user_id, identifier) DO UPDATE SET device_type = excluded.device_type, \
             name = excluded.name, last_seen = excluded.last_seen \
-            RETURNING id, user_id, identifier, device_type, name";
+            RETURNING id, user_id, identifier, device_type, name, creation_date, last_seen";
         let rec: DeviceRecord = on_pool!(&self.pool, p => sqlx::query_as(SQL)
             .bind(DeviceId::new().to_string())
             .bind(user_id.to_string())
@@ -224,14 +227,80 @@ impl AccountStore for SqlStore {
     }
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRow>, StoreError> {
-        const SQL: &str =
-            "SELECT id, user_id, identifier, device_type, name FROM devices WHERE id = $1";
-        let rec: Option<DeviceRecord> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+        let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1");
+        let rec: Option<DeviceRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
             .bind(id.to_string())
             .fetch_optional(p)
             .await)
         .map_err(db)?;
         rec.map(DeviceRow::try_from).transpose()
+    }
+
+    async fn devices_of(&self, user_id: UserId) -> Result<Vec<DeviceRow>, StoreError> {
+        let sql = format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = $1 \
+             ORDER BY last_seen DESC, id LIMIT {MAX_DEVICES_LISTED}"
+        );
+        let recs: Vec<DeviceRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        recs.into_iter().map(DeviceRow::try_from).collect()
+    }
+
+    async fn device_by_identifier(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+    ) -> Result<Option<DeviceRow>, StoreError> {
+        let sql =
+            format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = $1 AND identifier = $2");
+        let rec: Option<DeviceRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .bind(identifier)
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(DeviceRow::try_from).transpose()
+    }
+
+    async fn rename_device(
+        &self,
+        user_id: UserId,
+        id: DeviceId,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE devices SET name = $3 WHERE id = $1 AND user_id = $2";
+        let n = on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(id.to_string())
+            .bind(user_id.to_string())
+            .bind(name)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    async fn remove_device(&self, user_id: UserId, id: DeviceId) -> Result<bool, StoreError> {
+        // Revoked and detached rather than left to the foreign key's cascade: the revocation is
+        // what ends the sessions, whatever the driver does with the row.
+        const REVOKE: &str = "UPDATE refresh_tokens SET revoked = TRUE, device_id = NULL \
+            WHERE device_id = $1 AND user_id = $2";
+        const DELETE: &str = "DELETE FROM devices WHERE id = $1 AND user_id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let q = sqlx::query(REVOKE).arg(id.to_string()).arg(user_id.to_string());
+            tx.run(q).await?;
+            let q = sqlx::query(DELETE).arg(id.to_string()).arg(user_id.to_string());
+            let removed = tx.run(q).await?;
+            if removed != 1 {
+                return Ok(false);
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
     }
 
     async fn delete_user(&self, id: UserId) -> Result<(), StoreError> {

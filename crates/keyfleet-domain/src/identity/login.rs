@@ -7,7 +7,7 @@ use crate::identity::tokens::{
     api_key_matches, hash_opaque_token, new_refresh_token, AccessToken, REFRESH_TOKEN_SECS,
 };
 use crate::identity::two_factor::SecondFactor;
-use crate::ids::UserId;
+use crate::ids::{AuthRequestId, UserId};
 use crate::store::{RefreshTokenRow, UserRow};
 use crate::Domain;
 use keyfleet_crypto::normalize_email;
@@ -68,6 +68,63 @@ impl Domain {
         let remember = self
             .check_second_factor(&user, &device.identifier, second_factor)
             .await?;
+        self.finish_password_login(user, client_id, device, remember, now)
+            .await
+    }
+
+    /// Password grant with `authRequest=<id>` and the request's access code as the password
+    /// (log in with a device): valid only for an approved, unused, unexpired type-0 request of
+    /// this account, asked from this very device, which the account already knows. Every failure
+    /// is the wrong-password answer and counts against the same throttles. Two-step login then
+    /// applies as after a password; the request is used up only once that passed (a compare-
+    /// and-set, so two racing logins cannot both use it).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn login_auth_request(
+        &self,
+        username: &str,
+        access_code: &str,
+        auth_request: &str,
+        client_id: &str,
+        device: DeviceInfo,
+        second_factor: Option<&SecondFactor>,
+        ip: &str,
+    ) -> Result<LoginOutcome, DomainError> {
+        let email = normalize_email(username);
+        let now = self.now();
+        self.throttle_reserve(&email, ip, now).await?;
+        let user = self.store.user_by_email(&email).await?;
+        let id = auth_request.trim().parse::<AuthRequestId>().ok();
+        let usable = match (&user, id) {
+            (Some(u), Some(id)) => {
+                self.auth_request_for_login(u.id, id, access_code, &device.identifier, now)
+                    .await?
+            }
+            _ => false,
+        };
+        let (Some(user), Some(id), true) = (user, id, usable) else {
+            return Err(DomainError::InvalidCredentials);
+        };
+        self.throttle_succeeded(&email, ip).await?;
+        let remember = self
+            .check_second_factor(&user, &device.identifier, second_factor)
+            .await?;
+        if !self.store.use_auth_request(id, now).await? {
+            return Err(DomainError::InvalidCredentials);
+        }
+        self.finish_password_login(user, client_id, device, remember, now)
+            .await
+    }
+
+    /// Tokens for a password-grant login whose secret and second factor passed, and a
+    /// "remember this device" token when one was asked for.
+    async fn finish_password_login(
+        &self,
+        user: UserRow,
+        client_id: &str,
+        device: DeviceInfo,
+        remember: bool,
+        now: Timestamp,
+    ) -> Result<LoginOutcome, DomainError> {
         let mut outcome = self
             .issue_tokens(user, client_id, Some(device), PASSWORD_SCOPES, None, now)
             .await?;

@@ -123,7 +123,15 @@ pub struct DeviceRow {
     pub device_type: i32,
     /// Name (`linux`, `chrome`, …).
     pub name: String,
+    /// First login from it.
+    pub creation_date: Timestamp,
+    /// Its latest login.
+    pub last_seen: Timestamp,
 }
+
+/// The most devices a device list answers (a user logs in from a handful; every new device
+/// identifier adds one row, so the list is bounded rather than trusted to stay small).
+pub const MAX_DEVICES_LISTED: i64 = 500;
 
 /// Accounts, devices, refresh tokens and server settings.
 #[async_trait::async_trait]
@@ -179,6 +187,25 @@ pub trait AccountStore: Send + Sync {
     async fn device_exists(&self, user_id: UserId, identifier: &str) -> Result<bool, StoreError>;
     /// A device by id (to keep its identity in refreshed tokens).
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRow>, StoreError>;
+    /// The user's devices, most recently seen first (at most [`MAX_DEVICES_LISTED`]).
+    async fn devices_of(&self, user_id: UserId) -> Result<Vec<DeviceRow>, StoreError>;
+    /// The user's device with this identifier.
+    async fn device_by_identifier(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+    ) -> Result<Option<DeviceRow>, StoreError>;
+    /// Renames the user's device; false when the user has no such device.
+    async fn rename_device(
+        &self,
+        user_id: UserId,
+        id: DeviceId,
+        name: &str,
+    ) -> Result<bool, StoreError>;
+    /// Removes the user's device and ends its sessions, in one transaction: its refresh tokens
+    /// are revoked (and detached from it), its remembered second factor goes with the row.
+    /// False when the user has no such device.
+    async fn remove_device(&self, user_id: UserId, id: DeviceId) -> Result<bool, StoreError>;
     /// Deletes a user and, by cascade, their devices, tokens, folders and personal items.
     async fn delete_user(&self, id: UserId) -> Result<(), StoreError>;
     /// Stores a new refresh token.

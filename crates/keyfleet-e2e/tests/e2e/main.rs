@@ -13,6 +13,7 @@ mod errors;
 mod escalation;
 mod file_storage;
 mod import_export;
+mod login_with_device;
 mod notifications;
 mod org_matrix;
 mod org_rules;

@@ -267,6 +267,9 @@ struct TokenForm {
     two_factor_provider: Option<String>,
     #[serde(rename = "twoFactorRemember", alias = "TwoFactorRemember")]
     two_factor_remember: Option<String>,
+    /// Log in with a device: the approved request's id (`password` is then its access code).
+    #[serde(rename = "authRequest", alias = "AuthRequest")]
+    auth_request: Option<String>,
     /// `send_access` grant: the Send's access id, and the client's hash of its password.
     send_id: Option<String>,
     password_hash_b64: Option<String>,
@@ -316,6 +319,21 @@ async fn token(
             let username = required(&form.username, "username")?;
             let password = required(&form.password, "password")?;
             let client_id = required(&form.client_id, "client_id")?;
+            if let Some(auth_request) = form.auth_request.as_deref() {
+                let outcome = app
+                    .domain
+                    .login_auth_request(
+                        username,
+                        password,
+                        auth_request,
+                        client_id,
+                        device(&form)?,
+                        second_factor(&form)?.as_ref(),
+                        &ip,
+                    )
+                    .await?;
+                return Ok(axum::Json(views::token_response(&outcome)).into_response());
+            }
             let outcome = app
                 .domain
                 .login_password(

@@ -19,8 +19,10 @@ mod account_recovery;
 mod accounts;
 pub(crate) mod admin;
 mod attachments;
+mod auth_requests;
 mod ciphers;
 mod collections;
+mod devices;
 mod folders;
 mod identity;
 mod meta;
@@ -82,6 +84,8 @@ fn clients() -> Router<AppState> {
         .merge(meta::routes())
         .merge(identity::routes())
         .merge(accounts::routes())
+        .merge(devices::routes())
+        .merge(auth_requests::routes())
         .merge(sync::routes())
         .merge(folders::routes())
         .merge(ciphers::routes())

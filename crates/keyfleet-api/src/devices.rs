@@ -1,0 +1,137 @@
+//! `/api/devices/…` and `/api/auth-requests/…`: the devices a user logged in from, and "log in
+//! with a device" (Bitwarden's auth requests), as the official clients send and read them.
+
+use serde::{Deserialize, Serialize};
+
+/// A login request waiting on one of the device's answers (`devicePendingAuthRequest`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingAuthRequestResponse {
+    /// The request's id.
+    pub id: String,
+    /// When it was made (ISO 8601, UTC).
+    pub creation_date: String,
+}
+
+/// Bitwarden's `DeviceAuthRequestResponseModel` (`object: "device"`): what the web vault's and
+/// the apps' device lists show. Trusted-device encryption is not offered, so the key fields are
+/// always null and `isTrusted` false.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceResponse {
+    /// Device id.
+    pub id: String,
+    /// Name the client gave (`linux`, `chrome`, …).
+    pub name: String,
+    /// DeviceType number (25: Linux CLI).
+    #[serde(rename = "type")]
+    pub device_type: i32,
+    /// The client's stable identifier (its app id).
+    pub identifier: String,
+    /// First login from it.
+    pub creation_date: String,
+    /// Its latest login.
+    pub last_activity_date: Option<String>,
+    /// Trusted-device encryption: never.
+    pub is_trusted: bool,
+    /// Trusted-device encryption: always null.
+    pub encrypted_user_key: Option<String>,
+    /// Trusted-device encryption: always null.
+    pub encrypted_public_key: Option<String>,
+    /// The most recent pending login request from this device (lists only).
+    #[serde(default)]
+    pub device_pending_auth_request: Option<PendingAuthRequestResponse>,
+    /// Always `"device"`.
+    pub object: String,
+}
+
+/// `PUT /api/devices/{id}` (and its `POST` alias): Bitwarden's `DeviceRequestModel`. Only the
+/// name changes: a device's type and identifier are what its logins say.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceRequest {
+    /// New name.
+    pub name: String,
+    /// DeviceType number (ignored).
+    #[serde(default, rename = "type")]
+    pub device_type: Option<i32>,
+    /// Identifier (ignored).
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// Push token (ignored: no push relay).
+    #[serde(default)]
+    pub push_token: Option<String>,
+}
+
+/// `POST /api/auth-requests`: a logged-out device asks to log in with another device's help
+/// (Bitwarden's `AuthRequestCreateRequestModel`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthRequestCreateRequest {
+    /// The account's email.
+    pub email: String,
+    /// Base64 SPKI of a fresh RSA-2048 key the approving device wraps the user key to.
+    pub public_key: String,
+    /// The requesting device's identifier (must be a device the account already used).
+    pub device_identifier: String,
+    /// A secret the requester keeps (clients make 25 characters); it reads the answer and logs
+    /// in with it.
+    pub access_code: String,
+    /// AuthRequestType number (0 log in and unlock, 1 unlock; 2, admin approval, is refused).
+    #[serde(rename = "type")]
+    pub request_type: i32,
+}
+
+/// `PUT /api/auth-requests/{id}`: the logged-in device's answer (`AuthRequestUpdateRequestModel`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthRequestUpdateRequest {
+    /// The user key wrapped to the request's public key (type-4 EncString); older clients sent
+    /// the master key so wrapped. Required when approving.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Older clients: the master password hash wrapped to the request's key (kept opaque).
+    #[serde(default)]
+    pub master_password_hash: Option<String>,
+    /// The approving device's identifier (one of the approver's devices).
+    pub device_identifier: String,
+    /// Approve or deny.
+    pub request_approved: bool,
+}
+
+/// Bitwarden's `AuthRequestResponseModel` (`object: "auth-request"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthRequestResponse {
+    /// Request id.
+    pub id: String,
+    /// The requester's public key (base64 SPKI): both devices show its fingerprint phrase.
+    pub public_key: String,
+    /// The requesting device's identifier.
+    pub request_device_identifier: String,
+    /// Its DeviceType number.
+    pub request_device_type_value: i32,
+    /// Its DeviceType's display name (`Linux CLI`).
+    pub request_device_type: String,
+    /// The address the request came from.
+    pub request_ip_address: String,
+    /// Not looked up: always null.
+    pub request_country_name: Option<String>,
+    /// The wrapped key, once approved.
+    pub key: Option<String>,
+    /// The older clients' wrapped master password hash, once approved.
+    pub master_password_hash: Option<String>,
+    /// When it was made (ISO 8601, UTC, `Z`): clients compute expiry from it.
+    pub creation_date: String,
+    /// When it was answered; null while pending.
+    pub response_date: Option<String>,
+    /// Approved (false while pending and when denied; `responseDate` tells them apart).
+    pub request_approved: bool,
+    /// The vault's URL.
+    pub origin: String,
+    /// The id of the device the request came from (`/pending` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_device_id: Option<String>,
+    /// Always `"auth-request"`.
+    pub object: String,
+}

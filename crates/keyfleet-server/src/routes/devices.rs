@@ -1,0 +1,92 @@
+//! `/api/devices/…`: the caller's devices (list with pending login requests, one by id or
+//! identifier, rename, deactivate/remove). `knowndevice` (anonymous) lives in `accounts`.
+//! Trusted-device encryption (`…/keys`, `untrust`, `update-trust`) is not offered.
+
+use crate::error::ApiError;
+use crate::extract::{Authed, Json};
+use crate::routes::path_id;
+use crate::state::AppState;
+use crate::views;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::Router;
+use keyfleet_api::devices::{DeviceRequest, DeviceResponse};
+use keyfleet_api::ListResponse;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/devices", get(list_devices))
+        .route(
+            "/api/devices/{id}",
+            get(get_device)
+                .put(rename_device)
+                .post(rename_device)
+                .delete(remove_device),
+        )
+        .route("/api/devices/{id}/deactivate", post(remove_device))
+        .route(
+            "/api/devices/identifier/{identifier}",
+            get(get_device_by_identifier),
+        )
+}
+
+/// `GET /api/devices`: each device with its newest pending login request.
+async fn list_devices(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+) -> Result<axum::Json<ListResponse<DeviceResponse>>, ApiError> {
+    let devices = app.domain.list_devices(&caller).await?;
+    Ok(axum::Json(ListResponse::new(
+        devices
+            .iter()
+            .map(|l| views::device(&l.device, l.pending.as_ref()))
+            .collect(),
+    )))
+}
+
+/// `GET /api/devices/{id}`.
+async fn get_device(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<axum::Json<DeviceResponse>, ApiError> {
+    let device = app.domain.device_of(&caller, path_id(&id)?).await?;
+    Ok(axum::Json(views::device(&device, None)))
+}
+
+/// `GET /api/devices/identifier/{identifier}`.
+async fn get_device_by_identifier(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(identifier): Path<String>,
+) -> Result<axum::Json<DeviceResponse>, ApiError> {
+    let device = app
+        .domain
+        .device_with_identifier(&caller, &identifier)
+        .await?;
+    Ok(axum::Json(views::device(&device, None)))
+}
+
+/// `PUT|POST /api/devices/{id}` `{name, …}`: renames the device.
+async fn rename_device(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+    Json(req): Json<DeviceRequest>,
+) -> Result<axum::Json<DeviceResponse>, ApiError> {
+    let device = app
+        .domain
+        .rename_device(&caller, path_id(&id)?, &req.name)
+        .await?;
+    Ok(axum::Json(views::device(&device, None)))
+}
+
+/// `POST /api/devices/{id}/deactivate`, `DELETE /api/devices/{id}`: removes the device and
+/// revokes its refresh tokens.
+async fn remove_device(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(id): Path<String>,
+) -> Result<(), ApiError> {
+    Ok(app.domain.remove_device(&caller, path_id(&id)?).await?)
+}

@@ -1,0 +1,175 @@
+//! Login-with-device requests (`auth_requests`).
+
+use crate::conn::{Arg, Conn};
+use crate::records::{code, id, opt_id};
+use crate::{db, on_pool, SqlStore};
+use keyfleet_domain::ids::{AuthRequestId, UserId};
+use keyfleet_domain::store::{
+    AuthRequestAnswer, AuthRequestRow, AuthRequestStore, MAX_AUTH_REQUESTS_LISTED,
+};
+use keyfleet_domain::{StoreError, Timestamp};
+
+const COLUMNS: &str = "id, user_id, request_type, request_device_identifier, \
+    request_device_type, request_ip, public_key, access_code_digest, key, master_password_hash, \
+    creation_date, response_date, approved, response_device_id, authentication_date";
+
+#[derive(sqlx::FromRow)]
+struct AuthRequestRecord {
+    id: String,
+    user_id: String,
+    request_type: i32,
+    request_device_identifier: String,
+    request_device_type: i32,
+    request_ip: String,
+    public_key: String,
+    access_code_digest: String,
+    key: Option<String>,
+    master_password_hash: Option<String>,
+    creation_date: i64,
+    response_date: Option<i64>,
+    approved: Option<bool>,
+    response_device_id: Option<String>,
+    authentication_date: Option<i64>,
+}
+
+impl TryFrom<AuthRequestRecord> for AuthRequestRow {
+    type Error = StoreError;
+    fn try_from(r: AuthRequestRecord) -> Result<Self, StoreError> {
+        Ok(AuthRequestRow {
+            id: id(&r.id)?,
+            user_id: id(&r.user_id)?,
+            request_type: code(r.request_type)?,
+            request_device_identifier: r.request_device_identifier,
+            request_device_type: r.request_device_type,
+            request_ip: r.request_ip,
+            public_key: r.public_key,
+            access_code_digest: r.access_code_digest,
+            key: r.key,
+            master_password_hash: r.master_password_hash,
+            creation_date: Timestamp(r.creation_date),
+            response_date: r.response_date.map(Timestamp),
+            approved: r.approved,
+            response_device_id: opt_id(r.response_device_id.as_deref())?,
+            authentication_date: r.authentication_date.map(Timestamp),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl AuthRequestStore for SqlStore {
+    async fn insert_auth_request(
+        &self,
+        r: &AuthRequestRow,
+        max_pending: i64,
+        pending_since: Timestamp,
+        sweep_before: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const SWEEP: &str = "DELETE FROM auth_requests WHERE user_id = $1 AND creation_date < $2";
+        const PENDING: &str = "SELECT COUNT(*) FROM auth_requests \
+            WHERE user_id = $1 AND approved IS NULL AND creation_date > $2";
+        const INSERT: &str = "INSERT INTO auth_requests (id, user_id, request_type, \
+            request_device_identifier, request_device_type, request_ip, public_key, \
+            access_code_digest, key, master_password_hash, creation_date, response_date, approved, \
+            response_device_id, authentication_date) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+        let user = r.user_id.to_string();
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            let q = sqlx::query(SWEEP).arg(user.clone()).arg(sweep_before.0);
+            tx.run(q).await?;
+            let pending: i64 = sqlx::query_scalar(PENDING)
+                .bind(user.clone())
+                .bind(pending_since.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            if pending >= max_pending {
+                return Ok(false);
+            }
+            let q = sqlx::query(INSERT)
+                .arg(r.id.to_string())
+                .arg(user.clone())
+                .arg(r.request_type.code())
+                .arg(r.request_device_identifier.clone())
+                .arg(r.request_device_type)
+                .arg(r.request_ip.clone())
+                .arg(r.public_key.clone())
+                .arg(r.access_code_digest.clone())
+                .arg(r.key.clone())
+                .arg(r.master_password_hash.clone())
+                .arg(r.creation_date.0)
+                .arg(r.response_date.map(|t| t.0))
+                .arg(r.approved)
+                .arg(r.response_device_id.map(|d| d.to_string()))
+                .arg(r.authentication_date.map(|t| t.0));
+            tx.run(q).await?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+
+    async fn auth_request(&self, rid: AuthRequestId) -> Result<Option<AuthRequestRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM auth_requests WHERE id = $1");
+        let rec: Option<AuthRequestRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(rid.to_string())
+            .fetch_optional(p)
+            .await)
+        .map_err(db)?;
+        rec.map(AuthRequestRow::try_from).transpose()
+    }
+
+    async fn auth_requests_of(&self, user_id: UserId) -> Result<Vec<AuthRequestRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM auth_requests WHERE user_id = $1 \
+             ORDER BY creation_date DESC, id DESC LIMIT {MAX_AUTH_REQUESTS_LISTED}"
+        );
+        let recs: Vec<AuthRequestRecord> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        recs.into_iter().map(AuthRequestRow::try_from).collect()
+    }
+
+    async fn answer_auth_request(
+        &self,
+        user_id: UserId,
+        rid: AuthRequestId,
+        a: &AuthRequestAnswer,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE auth_requests SET approved = $3, key = $4, \
+            master_password_hash = $5, response_device_id = $6, response_date = $7 \
+            WHERE id = $1 AND user_id = $2 AND approved IS NULL";
+        let n = on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(rid.to_string())
+            .bind(user_id.to_string())
+            .bind(a.approved)
+            .bind(a.key.clone())
+            .bind(a.master_password_hash.clone())
+            .bind(a.response_device_id.to_string())
+            .bind(now.0)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    async fn use_auth_request(
+        &self,
+        rid: AuthRequestId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE auth_requests SET authentication_date = $2 \
+            WHERE id = $1 AND authentication_date IS NULL AND approved = TRUE";
+        let n = on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(rid.to_string())
+            .bind(now.0)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db)?;
+        Ok(n == 1)
+    }
+}

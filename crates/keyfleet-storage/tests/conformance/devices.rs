@@ -1,0 +1,208 @@
+//! Devices and login-with-device requests on both backends: listing and renaming scoped to the
+//! owner, removal revoking the device's refresh tokens, the pending bound, answers and the one
+//! use of a request as compare-and-sets.
+
+use crate::{each_backend, token, user};
+use keyfleet_domain::ids::{AuthRequestId, DeviceId, TokenFamilyId};
+use keyfleet_domain::store::{
+    AccountStore, AuthRequestAnswer, AuthRequestRow, AuthRequestStore, AuthRequestType, DeviceRow,
+};
+use keyfleet_domain::Timestamp;
+
+fn request(user: &keyfleet_domain::store::UserRow, device: &str, at: i64) -> AuthRequestRow {
+    AuthRequestRow {
+        id: AuthRequestId::new(),
+        user_id: user.id,
+        request_type: AuthRequestType::AuthenticateAndUnlock,
+        request_device_identifier: device.into(),
+        request_device_type: 25,
+        request_ip: "127.0.0.1".into(),
+        public_key: "MIIB".into(),
+        access_code_digest: "digest".into(),
+        key: None,
+        master_password_hash: None,
+        creation_date: Timestamp(at),
+        response_date: None,
+        approved: None,
+        response_device_id: None,
+        authentication_date: None,
+    }
+}
+
+#[tokio::test]
+async fn devices_are_listed_renamed_and_removed_only_by_their_owner() {
+    each_backend(|s| async move {
+        let alice = user("alice@example.com");
+        let bob = user("bob@example.com");
+        s.insert_user(&alice).await.unwrap();
+        s.insert_user(&bob).await.unwrap();
+        let a1 = s
+            .upsert_device(alice.id, "a-1", 25, "linux", Timestamp(10))
+            .await
+            .unwrap();
+        let a2 = s
+            .upsert_device(alice.id, "a-2", 21, "sdk", Timestamp(20))
+            .await
+            .unwrap();
+        s.upsert_device(bob.id, "b-1", 9, "chrome", Timestamp(30))
+            .await
+            .unwrap();
+        let listed: Vec<DeviceId> = s
+            .devices_of(alice.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(listed, vec![a2.id, a1.id], "most recently seen first");
+        assert_eq!(
+            (a1.creation_date, a1.last_seen),
+            (Timestamp(10), Timestamp(10))
+        );
+        let found: DeviceRow = s
+            .device_by_identifier(alice.id, "a-1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, a1.id);
+        assert!(s
+            .device_by_identifier(bob.id, "a-1")
+            .await
+            .unwrap()
+            .is_none());
+
+        assert!(!s.rename_device(bob.id, a1.id, "stolen").await.unwrap());
+        assert!(s.rename_device(alice.id, a1.id, "laptop").await.unwrap());
+        assert_eq!(s.device(a1.id).await.unwrap().unwrap().name, "laptop");
+
+        let mut t = token(&alice, TokenFamilyId::new(), "h-a1");
+        t.device_id = Some(a1.id);
+        s.insert_refresh_token(&t).await.unwrap();
+        let mut other = token(&alice, TokenFamilyId::new(), "h-a2");
+        other.device_id = Some(a2.id);
+        s.insert_refresh_token(&other).await.unwrap();
+
+        assert!(!s.remove_device(bob.id, a1.id).await.unwrap());
+        assert!(s.device(a1.id).await.unwrap().is_some());
+        assert!(!s.refresh_token("h-a1").await.unwrap().unwrap().revoked);
+
+        assert!(s.remove_device(alice.id, a1.id).await.unwrap());
+        assert!(s.device(a1.id).await.unwrap().is_none());
+        assert!(!s.device_exists(alice.id, "a-1").await.unwrap());
+        let revoked = s.refresh_token("h-a1").await.unwrap().unwrap();
+        assert!(revoked.revoked && revoked.device_id.is_none());
+        assert!(!s.refresh_token("h-a2").await.unwrap().unwrap().revoked);
+        assert!(
+            !s.remove_device(alice.id, a1.id).await.unwrap(),
+            "gone already"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn auth_requests_are_bounded_answered_once_and_used_once() {
+    each_backend(|s| async move {
+        let alice = user("alice@example.com");
+        let bob = user("bob@example.com");
+        s.insert_user(&alice).await.unwrap();
+        s.insert_user(&bob).await.unwrap();
+        let approver = s
+            .upsert_device(alice.id, "a-1", 25, "linux", Timestamp(10))
+            .await
+            .unwrap();
+        let old = request(&alice, "a-2", 100);
+        assert!(s
+            .insert_auth_request(&old, 2, Timestamp(0), Timestamp(0))
+            .await
+            .unwrap());
+        let r = request(&alice, "a-2", 200);
+        assert!(s
+            .insert_auth_request(&r, 2, Timestamp(0), Timestamp(0))
+            .await
+            .unwrap());
+        // Two pending: the third is refused, unless the first counts as past.
+        let third = request(&alice, "a-2", 300);
+        assert!(!s
+            .insert_auth_request(&third, 2, Timestamp(0), Timestamp(0))
+            .await
+            .unwrap());
+        assert!(s.auth_request(third.id).await.unwrap().is_none());
+        assert!(s
+            .insert_auth_request(&third, 2, Timestamp(150), Timestamp(0))
+            .await
+            .unwrap());
+        let listed: Vec<AuthRequestId> = s
+            .auth_requests_of(alice.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(listed, vec![third.id, r.id, old.id], "newest first");
+        assert!(s.auth_requests_of(bob.id).await.unwrap().is_empty());
+
+        let answer = AuthRequestAnswer {
+            approved: true,
+            key: Some("4.wrapped".into()),
+            master_password_hash: None,
+            response_device_id: approver.id,
+        };
+        assert!(!s
+            .answer_auth_request(bob.id, r.id, &answer, Timestamp(250))
+            .await
+            .unwrap());
+        assert!(
+            !s.use_auth_request(r.id, Timestamp(260)).await.unwrap(),
+            "not approved yet"
+        );
+        assert!(s
+            .answer_auth_request(alice.id, r.id, &answer, Timestamp(250))
+            .await
+            .unwrap());
+        let denial = AuthRequestAnswer {
+            approved: false,
+            key: None,
+            master_password_hash: None,
+            response_device_id: approver.id,
+        };
+        assert!(!s
+            .answer_auth_request(alice.id, r.id, &denial, Timestamp(251))
+            .await
+            .unwrap());
+        let stored = s.auth_request(r.id).await.unwrap().unwrap();
+        assert_eq!(stored.approved, Some(true));
+        assert_eq!(stored.key.as_deref(), Some("4.wrapped"));
+        assert_eq!(stored.response_date, Some(Timestamp(250)));
+        assert_eq!(stored.response_device_id, Some(approver.id));
+        assert_eq!(stored.access_code_digest, "digest");
+
+        assert!(s.use_auth_request(r.id, Timestamp(260)).await.unwrap());
+        assert!(!s.use_auth_request(r.id, Timestamp(261)).await.unwrap());
+        assert_eq!(
+            s.auth_request(r.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .authentication_date,
+            Some(Timestamp(260))
+        );
+
+        // A new request sweeps the user's requests made before the cut-off.
+        let late = request(&alice, "a-2", 10_000);
+        assert!(s
+            .insert_auth_request(&late, 2, Timestamp(9_000), Timestamp(250))
+            .await
+            .unwrap());
+        let left: Vec<AuthRequestId> = s
+            .auth_requests_of(alice.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(listed.len(), 3);
+        assert_eq!(left, vec![late.id, third.id]);
+    })
+    .await;
+}
