@@ -4,7 +4,9 @@
 //! B's request key, and B logs in with its access code and reads A's item. What the approval
 //! grants is checked from every side: one login only, nothing after a denial or expiry, nothing
 //! for another account, the same refusal for an unknown email and an unknown device, and a
-//! removed device loses its refresh token and is no longer known.
+//! removed device loses its refresh token and is no longer known. A's app connected to the
+//! notification hub hears of the request, and B, waiting on the anonymous hub, of the approval
+//! (the `@microsoft/signalr` client the apps use).
 
 use crate::provider_support::FAST_KDF;
 use crate::support::{client, PASSWORD};
@@ -15,13 +17,15 @@ use keyfleet_client::{
 };
 use keyfleet_domain::Clock as _;
 use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
-use keyfleet_testkit::{totp_code, Backend, Bw, TestServer};
+use keyfleet_testkit::{totp_code, Backend, Bw, HubListener, HubProtocol, TestServer, TokenIn};
 use reqwest::Method;
 use serde_json::json;
 
 const ALICE: &str = "alice@devices.test";
 const ITEM: &str = "Payroll portal";
 const UNKNOWN: &str = "User or known device not found.";
+/// How long a hub notification may take.
+const PUSHED_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The status of a refused call (and its message).
 fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (u16, String) {
@@ -80,8 +84,30 @@ async fn two_devices(server: &TestServer) -> (Session, String, Client, String) {
 /// item; B's device removed afterwards ends its session.
 async fn approved_login_story(server: &TestServer) -> (Session, Client, Session) {
     let (a, item, b, b_device) = two_devices(server).await;
+    // A's app is connected to the notification hub: it hears of the request at once.
+    let mut a_app = HubListener::connected(
+        &server.base_url,
+        &server.ca_pem,
+        &a.access_token,
+        HubProtocol::MessagePack,
+        TokenIn::Query,
+    )
+    .await;
     let request = b.request_device_login(ALICE).await.unwrap();
     assert_eq!(request.access_code.len(), 25);
+    let heard = a_app.expect_type(15, PUSHED_WITHIN).await;
+    assert_eq!(heard["Payload"]["Id"], request.id.as_str());
+    assert_eq!(heard["Payload"]["UserId"], a.user_id.as_str());
+    a_app.stop().await;
+    // B, logged out, waits for the answer on the anonymous hub.
+    let mut b_waits = HubListener::connected(
+        &server.base_url,
+        &server.ca_pem,
+        &request.id,
+        HubProtocol::MessagePack,
+        TokenIn::None,
+    )
+    .await;
 
     let pending = a.pending_auth_requests().await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -116,6 +142,13 @@ async fn approved_login_story(server: &TestServer) -> (Session, Client, Session)
 
     let approved = a.approve_auth_request(seen).await.unwrap();
     assert!(approved.request_approved && approved.response_date.is_some());
+    let (target, answer) = b_waits.next_invocation(PUSHED_WITHIN).await.unwrap();
+    assert_eq!(target, "AuthRequestResponseRecieved");
+    assert_eq!(
+        (answer["Type"].as_i64(), answer["Payload"]["Id"].as_str()),
+        (Some(16), Some(request.id.as_str()))
+    );
+    b_waits.stop().await;
     let stored = a.auth_request(&request.id).await.unwrap();
     assert!(stored.key.as_deref().is_some_and(|k| k.starts_with("4.")));
     assert!(stored.master_password_hash.is_none());

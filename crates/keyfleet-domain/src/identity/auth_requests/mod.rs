@@ -5,9 +5,10 @@
 //! endpoint (`identity::login::login_auth_request`).
 //!
 //! Only user requests (types 0 and 1) exist here: admin approval (type 2) belongs to SSO with
-//! trusted-device encryption, which Keyfleet does not offer. The notifications hub pushes
-//! (AuthRequest 15, AuthRequestResponse 16) are not sent: clients poll `…/pending` and
-//! `…/{id}/response`.
+//! trusted-device encryption, which Keyfleet does not offer. A new request is pushed to the
+//! account's connected apps (AuthRequest 15, on the notifications hub), an approval to the
+//! device waiting on the anonymous hub (AuthRequestResponse 16; a denial is not signalled, as
+//! on the official server); clients without a connection poll `…/pending` and `…/{id}/response`.
 
 pub mod store;
 
@@ -218,8 +219,7 @@ impl Domain {
                 "Too many pending login requests. Answer them or wait 15 minutes.",
             ));
         }
-        // The notifications hub's AuthRequest (15) to the account's devices belongs here; until
-        // there is a hub the approving apps poll `…/pending`.
+        self.push_auth_request(row.user_id, &row.id.to_string());
         Ok(row)
     }
 
@@ -357,8 +357,9 @@ impl Domain {
         {
             return Err(DomainError::bad_request(ALREADY_ANSWERED));
         }
-        // The notifications hub's AuthRequestResponse (16) to the requester belongs here; until
-        // there is a hub the requester polls `…/{id}/response`.
+        if req.request_approved {
+            self.push_auth_request_response(user_id, &id.to_string());
+        }
         self.auth_request_of(caller, id).await
     }
 
