@@ -2,13 +2,13 @@
 //! apps use (`@microsoft/signalr` with its MessagePack protocol, under Node): a client employee's
 //! connected apps hear at once of what the MSP's technician changes in their company, of their
 //! own changes made elsewhere and of membership changes — and a technician of another client
-//! hears nothing of it. With two instances on one PostgreSQL, a change made through one reaches
+//! hears nothing of it, until suspended. With two instances on one PostgreSQL, a change made through one reaches
 //! a client connected to the other.
 
 use crate::provider_support::{account, ok, Account, TwoStep, World};
 use crate::support::client;
 use keyfleet_client::Access;
-use keyfleet_client::{Method, OrgCalls};
+use keyfleet_client::{Method, OrgCalls, ProviderCalls};
 use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
 use keyfleet_testkit::{
     spawn_instance_sharing, spawn_server, Backend, HubConnect, HubListener, HubProtocol, TokenIn,
@@ -178,6 +178,12 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
 
     // Technician B, assigned to client 2 only, heard none of it.
     assert_eq!(other.next_message(QUIET).await, None);
+    // Suspended by the MSP's owner: B's app syncs at once and loses the provider's clients.
+    msp.suspend_provider_member(&w.provider.id, &w.tech_b.puid)
+        .await
+        .unwrap();
+    let m = other.expect_type(SYNC_ORG_KEYS, SOON).await;
+    assert_eq!(payload(&m)["UserId"], w.tech_b.s().user_id.as_str());
 
     // A new master password ends every session: her apps log out at once.
     dana.session
