@@ -39,6 +39,9 @@ pub struct Push {
 pub trait Pusher: Send + Sync {
     /// Queues `push` for delivery.
     fn push(&self, push: Push);
+    /// Whether anyone may hear a push (a connection here, or other instances): when nobody
+    /// can, the reads that find a push's recipients are skipped.
+    fn listening(&self) -> bool;
 }
 
 impl Domain {
@@ -63,6 +66,10 @@ impl Domain {
                 },
             });
         }
+    }
+
+    fn listening(&self) -> bool {
+        self.pusher.as_ref().is_some_and(|p| p.listening())
     }
 
     /// A whole-account sync message (`SyncVault`, `SyncOrgKeys`, …) to each of `users`.
@@ -132,7 +139,7 @@ impl Domain {
     /// Clients fetch an organization item they do not hold only when its collections meet theirs,
     /// and skip one whose revision date they already have, so both are read back as stored.
     pub(crate) async fn push_cipher(&self, push_type: PushType, cipher: &CipherRow) {
-        if self.pusher.is_none() {
+        if !self.listening() {
             return;
         }
         let (to, payload) = match (cipher.user_id, cipher.org_id) {
@@ -174,7 +181,7 @@ impl Domain {
     /// Many items of an organization changed (bulk moves, deletes, imports): every confirmed
     /// member syncs.
     pub(crate) async fn push_org_sync(&self, org: OrgId, push_type: PushType) {
-        if self.pusher.is_none() {
+        if !self.listening() {
             return;
         }
         let users = self.org_recipients(org).await;

@@ -170,6 +170,17 @@ impl Hub {
 pub struct HubPusher(pub Arc<Hub>);
 
 impl Pusher for HubPusher {
+    fn listening(&self) -> bool {
+        // Entries leave the map with their last connection: non-empty means someone listens.
+        !self.0.lock().is_empty()
+            || self
+                .0
+                .relay
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .is_some()
+    }
+
     fn push(&self, push: Push) {
         self.0.deliver(&push);
         let relay = self
