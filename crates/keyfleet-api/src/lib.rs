@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod config;
+pub mod emergency_access;
 pub mod error;
 pub mod identity;
 pub mod imports;

@@ -11,6 +11,7 @@ mod audit;
 mod codes;
 mod collections;
 mod conn;
+mod emergency_access;
 pub mod files;
 mod imports;
 mod org_items;

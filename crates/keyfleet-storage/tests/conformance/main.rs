@@ -2,6 +2,7 @@
 //! cannot drift apart unnoticed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod emergency_access;
 mod files;
 mod providers;
 mod sends;
