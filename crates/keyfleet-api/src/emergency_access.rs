@@ -22,6 +22,24 @@ pub struct EmergencyAccessInviteRequest {
     pub wait_time_days: i32,
 }
 
+/// The answer to `POST /api/emergency-access/invite` and `…/{id}/reinvite`. The official server
+/// answers nothing (its web vault reads nothing); Keyfleet, like its organization invitations,
+/// hands the link to the grantor when no mail went out (no SMTP), so it can be passed on.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmergencyAccessInviteResponse {
+    /// The new emergency access.
+    pub id: String,
+    /// Whether the invitation went out by mail.
+    pub mailed: bool,
+    /// The invitation token (only when not mailed).
+    pub token: Option<String>,
+    /// The accept link (only when not mailed).
+    pub link: Option<String>,
+    /// `"emergencyAccessInvite"`.
+    pub object: String,
+}
+
 /// `PUT /api/emergency-access/{id}` (and its `POST` alias).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]

@@ -11,6 +11,7 @@
 
 mod account;
 mod authed;
+mod emergency;
 mod imports;
 pub mod keys;
 mod orgs;
@@ -19,6 +20,7 @@ mod session;
 
 pub use account::{AccountCalls, Authorized};
 pub use authed::Bearer;
+pub use emergency::{takeover_credentials, EmergencyAccessCalls, EmergencyVault};
 pub use imports::{
     encrypt_item, org_import_request, parse_csv, parse_import, ImportFormat, PlainImport,
     TransferCalls,

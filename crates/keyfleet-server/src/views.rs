@@ -249,6 +249,91 @@ pub fn cipher_list_response(views: &[CipherView], object: &str) -> Response {
     raw_json(out)
 }
 
+/// An emergency access invitation: the link only when it was not mailed (a mailed link is
+/// never shown to anyone but its recipient).
+pub fn emergency_invite(
+    i: &keyfleet_domain::membership::Invite<keyfleet_domain::store::EmergencyAccessRow>,
+) -> keyfleet_api::emergency_access::EmergencyAccessInviteResponse {
+    keyfleet_api::emergency_access::EmergencyAccessInviteResponse {
+        id: i.member.id.to_string(),
+        mailed: i.mailed,
+        token: (!i.mailed).then(|| i.token.clone()),
+        link: (!i.mailed).then(|| i.link.clone()),
+        object: "emergencyAccessInvite".into(),
+    }
+}
+
+/// A trusted contact as its grantor reads it (`emergencyAccessGranteeDetails`).
+pub fn emergency_grantee(
+    d: &keyfleet_domain::store::EmergencyAccessDetails,
+) -> keyfleet_api::emergency_access::EmergencyAccessGranteeDetailsResponse {
+    keyfleet_api::emergency_access::EmergencyAccessGranteeDetailsResponse {
+        id: d.row.id.to_string(),
+        status: d.row.status,
+        access_type: d.row.access_type,
+        wait_time_days: d.row.wait_time_days,
+        grantee_id: d.row.grantee_id.map(|g| g.to_string()),
+        name: d.name.clone(),
+        email: d.email.clone(),
+        avatar_color: None,
+        object: "emergencyAccessGranteeDetails".into(),
+    }
+}
+
+/// Someone who trusts the caller (`emergencyAccessGrantorDetails`): the grantor's name and
+/// address only.
+pub fn emergency_grantor(
+    d: &keyfleet_domain::store::EmergencyAccessDetails,
+) -> keyfleet_api::emergency_access::EmergencyAccessGrantorDetailsResponse {
+    keyfleet_api::emergency_access::EmergencyAccessGrantorDetailsResponse {
+        id: d.row.id.to_string(),
+        status: d.row.status,
+        access_type: d.row.access_type,
+        wait_time_days: d.row.wait_time_days,
+        grantor_id: d.row.grantor_id.to_string(),
+        name: d.name.clone(),
+        email: d.email.clone(),
+        avatar_color: None,
+        object: "emergencyAccessGrantorDetails".into(),
+    }
+}
+
+/// What a takeover needs: the grantor's KDF and salt, and the wrapped key.
+pub fn emergency_takeover(
+    t: &keyfleet_domain::emergency_access::Takeover,
+) -> keyfleet_api::emergency_access::EmergencyAccessTakeoverResponse {
+    let k = t.grantor.kdf;
+    keyfleet_api::emergency_access::EmergencyAccessTakeoverResponse {
+        key_encrypted: t.key_encrypted.clone(),
+        kdf: k.kdf_type,
+        kdf_iterations: k.iterations,
+        kdf_memory: k.memory,
+        kdf_parallelism: k.parallelism,
+        salt: Some(keyfleet_domain::identity::accounts::salt_for(
+            &t.grantor.email,
+        )),
+        object: "emergencyAccessTakeover".into(),
+    }
+}
+
+/// `emergencyAccessView`: the wrapped key (an EncString: no escaping needed, but serde writes
+/// it) and the grantor's items spliced from their stored JSON.
+pub fn emergency_view(v: &keyfleet_domain::emergency_access::EmergencyView) -> Response {
+    let mut out = b"{\"object\":\"emergencyAccessView\",\"keyEncrypted\":".to_vec();
+    if serde_json::to_writer(&mut out, &v.key_encrypted).is_err() {
+        out.extend_from_slice(b"null");
+    }
+    out.extend_from_slice(b",\"ciphers\":[");
+    for (i, c) in v.ciphers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_cipher(&mut out, c, "cipher");
+    }
+    out.extend_from_slice(b"]}");
+    raw_json(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ use crate::identity::accounts::{parse_email, url_encode};
 use crate::identity::caller::Caller;
 use crate::identity::tokens::new_security_stamp;
 use crate::ids::{CipherId, EmergencyAccessId, UserId};
-use crate::membership::Membership;
+use crate::membership::{Invite, Membership};
 use crate::orgs::recovery::new_password;
 use crate::orgs::store::{EventRow, PolicyRow};
 use crate::orgs::{EventType, OrganizationUserType, PolicyType};
@@ -326,12 +326,12 @@ impl Domain {
     }
 
     /// `POST /emergency-access/invite`: a new trusted contact, invited by mail (when SMTP is
-    /// configured). Answers the row and the invitation link.
+    /// configured). Answers the invitation (its link is for the grantor only when not mailed).
     pub async fn invite_emergency_contact(
         &self,
         caller: &Caller,
         req: &EmergencyAccessInviteRequest,
-    ) -> Result<(EmergencyAccessRow, String), DomainError> {
+    ) -> Result<Invite<EmergencyAccessRow>, DomainError> {
         let email = parse_email(&req.email)?;
         if email == caller.user.email {
             return Err(DomainError::bad_request(
@@ -373,8 +373,7 @@ impl Domain {
             revision_date: now,
         };
         self.store.insert_emergency_access(&row).await?;
-        let link = self.mail_emergency_invite(caller, &row).await?;
-        Ok((row, link))
+        self.mail_emergency_invite(caller, &row).await
     }
 
     fn emergency_invite_link(
@@ -402,9 +401,8 @@ impl Domain {
         &self,
         caller: &Caller,
         row: &EmergencyAccessRow,
-    ) -> Result<String, DomainError> {
+    ) -> Result<Invite<EmergencyAccessRow>, DomainError> {
         let invite = self.issue_invite(row, |t| self.emergency_invite_link(caller, row, t))?;
-        let link = invite.link.clone();
         let who = caller
             .user
             .name
@@ -419,8 +417,9 @@ impl Domain {
                 i.link
             ),
         })
-        .await;
-        Ok(link)
+        .await
+        .pop()
+        .ok_or_else(|| DomainError::Internal("no invitation".into()))
     }
 
     /// `POST /emergency-access/{id}/reinvite`: a fresh invitation (older links stop working).
@@ -428,12 +427,20 @@ impl Domain {
         &self,
         caller: &Caller,
         id: EmergencyAccessId,
-    ) -> Result<String, DomainError> {
+    ) -> Result<Invite<EmergencyAccessRow>, DomainError> {
         let mut row = self.as_grantor(caller, id).await?;
         if row.status != Status::Invited {
             return Err(not_valid());
         }
+        let before = row.invited_at;
         row.mark_reinvited(self.now());
+        // The invitation time is part of the token's subject: it must move for the older link
+        // to stop working, even when two invitations fall in the same millisecond.
+        if let (Some(b), Some(now)) = (before, row.invited_at) {
+            if now <= b {
+                row.invited_at = Some(Timestamp(b.0 + 1));
+            }
+        }
         if !self
             .store
             .update_emergency_access(&row, Status::Invited)

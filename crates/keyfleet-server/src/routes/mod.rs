@@ -21,6 +21,7 @@ pub(crate) mod admin;
 mod attachments;
 mod ciphers;
 mod collections;
+mod emergency_access;
 mod folders;
 mod identity;
 mod meta;
@@ -90,6 +91,7 @@ fn clients() -> Router<AppState> {
         .merge(two_factor::routes())
         .merge(organizations::routes())
         .merge(account_recovery::routes())
+        .merge(emergency_access::routes())
         .merge(collections::routes())
         .merge(org_audit::routes())
         .merge(public_api::routes())
