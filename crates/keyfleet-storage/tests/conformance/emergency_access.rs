@@ -164,7 +164,7 @@ async fn an_emergency_takeover_writes_everything_in_one_transaction_only_while_a
         boss_m.member_type = OrganizationUserType::Owner;
         s.insert_org(&other, &boss_m, None, &[]).await.unwrap();
         let member = org_member(&other, Some(&grantor), OrganizationUserStatus::Confirmed);
-        s.insert_org_users(&[member.clone()], &[], &[], &[])
+        s.insert_org_users(std::slice::from_ref(&member), &[], &[], &[])
             .await
             .unwrap();
         let tf = TwoFactorRow {
