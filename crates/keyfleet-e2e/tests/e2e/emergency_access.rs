@@ -10,16 +10,16 @@
 use crate::provider_support::{
     account, account_with_kdf, ok, own_org, send, Account, OrgKeyPair, TwoStep,
 };
-use crate::support::PASSWORD;
+use crate::support::{percent_decode, user_via_mail_with_kdf, PASSWORD};
 use keyfleet_client::api::kinds::{
     EmergencyAccessStatusType as Status, EmergencyAccessType, PolicyType,
 };
 use keyfleet_client::api::orgs::PolicyRequest;
 use keyfleet_client::{AccountCalls, ClientError, EmergencyAccessCalls, Method, OrgCalls, Session};
 use keyfleet_crypto::{Kdf, SymmetricKey};
-use keyfleet_domain::ManualClock;
+use keyfleet_domain::{Clock, ManualClock, SystemClock};
 use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
-use keyfleet_testkit::{backends, Backend, Bw, TestServer};
+use keyfleet_testkit::{backends, spawn_server_with, Backend, Bw, SmtpSink, TestServer};
 
 const NEW_PASSWORD: &str = "set by my trusted contact";
 const ITEM: &str = "Bank account";
@@ -481,4 +481,93 @@ async fn emergency_takeover_holds_on_postgres() {
     }
     let (server, clock) = server_with_clock(Backend::Postgres).await;
     takeover(&server, &clock, false).await;
+}
+
+/// The text of the newest mail to `to` containing `needle`, if any.
+fn mail_to(sink: &SmtpSink, to: &str, needle: &str) -> Option<String> {
+    sink.received()
+        .iter()
+        .rev()
+        .map(|m| (m.to.clone(), m.decoded()))
+        .find(|(rcpt, text)| rcpt == &[to.to_string()] && text.contains(needle))
+        .map(|(_, text)| text)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn emergency_access_mails_each_step_and_policy_18_keeps_a_grantee_out() {
+    let sink = SmtpSink::start().await;
+    let smtp = sink.config();
+    let clock = ManualClock::new(SystemClock.now());
+    let server_clock = clock.clone();
+    let server = spawn_server_with(Backend::Sqlite, |c| {
+        c.smtp = Some(smtp);
+        c.clock = Some(server_clock);
+    })
+    .await;
+    let fast = crate::provider_support::FAST_KDF;
+    let (g_mail, c_mail) = ("grantor@example.com", "contact@example.com");
+    let grantor = user_via_mail_with_kdf(&server, &sink, g_mail, fast).await;
+    let mut contact = user_via_mail_with_kdf(&server, &sink, c_mail, fast).await;
+
+    // Mailed: the link is for the contact only.
+    let invite = grantor
+        .invite_emergency_contact(c_mail, EmergencyAccessType::Takeover, 1)
+        .await
+        .unwrap();
+    assert!(invite.mailed && invite.token.is_none() && invite.link.is_none());
+    let text = mail_to(&sink, c_mail, "/#/accept-emergency?id=").unwrap();
+    let raw = text.split("&token=").nth(1).unwrap();
+    let token = percent_decode(raw.split_whitespace().next().unwrap());
+    let id = invite.id;
+
+    // A member of an organization with Automatic user confirmation (18) on may not accept.
+    let (org, _) = own_org(&contact, &OrgKeyPair::generate(), "Contact's org").await;
+    let on = PolicyRequest {
+        enabled: true,
+        data: None,
+        metadata: None,
+    };
+    contact
+        .save_org_policy(&org, PolicyType::AutomaticUserConfirmation, &on)
+        .await
+        .unwrap();
+    let message = refused(contact.accept_emergency_access(&id, &token).await, 400);
+    assert!(message.contains("policy"), "{message}");
+    assert_eq!(
+        grantor.trusted_contact(&id).await.unwrap().status,
+        Status::Invited
+    );
+    let off = PolicyRequest {
+        enabled: false,
+        ..on
+    };
+    contact
+        .save_org_policy(&org, PolicyType::AutomaticUserConfirmation, &off)
+        .await
+        .unwrap();
+
+    contact.accept_emergency_access(&id, &token).await.unwrap();
+    assert!(mail_to(&sink, g_mail, "accepted your invitation").is_some());
+    grantor.confirm_emergency_access(&id).await.unwrap();
+    assert!(mail_to(&sink, c_mail, "confirmed you as an emergency contact").is_some());
+    contact.initiate_emergency_access(&id).await.unwrap();
+    assert!(mail_to(
+        &sink,
+        g_mail,
+        "asked for emergency access to take over your account"
+    )
+    .is_some());
+    clock.advance_secs(DAY);
+    contact.refresh().await.unwrap();
+    assert_eq!(
+        granted_status(&contact, &id).await,
+        Status::RecoveryApproved
+    );
+    assert!(mail_to(&sink, c_mail, "The wait time is over").is_some());
+    assert!(mail_to(&sink, g_mail, "your trusted contact can now use it").is_some());
+    contact
+        .emergency_takeover(&id, g_mail, NEW_PASSWORD, true)
+        .await
+        .unwrap();
+    assert!(mail_to(&sink, g_mail, "set a new master password").is_some());
 }
