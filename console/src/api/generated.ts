@@ -12,7 +12,7 @@ export enum PlanType { "Free" = 0, "TeamsMonthly" = 17, "TeamsAnnually" = 18, "E
 
 export enum ProductTierType { "Free" = 0, "Families" = 1, "Teams" = 2, "Enterprise" = 3, "TeamsStarter" = 4 }
 
-export enum PolicyType { "TwoFactorAuthentication" = 0, "MasterPassword" = 1, "PasswordGenerator" = 2, "SingleOrg" = 3, "RequireSso" = 4, "PersonalOwnership" = 5, "DisableSend" = 6, "SendOptions" = 7, "ResetPassword" = 8, "MaximumVaultTimeout" = 9, "DisablePersonalVaultExport" = 10, "ActivateAutofill" = 11 }
+export enum PolicyType { "TwoFactorAuthentication" = 0, "MasterPassword" = 1, "PasswordGenerator" = 2, "SingleOrg" = 3, "RequireSso" = 4, "PersonalOwnership" = 5, "DisableSend" = 6, "SendOptions" = 7, "ResetPassword" = 8, "MaximumVaultTimeout" = 9, "DisablePersonalVaultExport" = 10, "ActivateAutofill" = 11, "AutomaticUserConfirmation" = 18 }
 
 export enum EventType { "UserClientExportedVault" = 1007, "UserUpdatedTempPassword" = 1008, "CipherCreated" = 1100, "CipherUpdated" = 1101, "CipherDeleted" = 1102, "CipherAttachmentCreated" = 1103, "CipherAttachmentDeleted" = 1104, "CipherShared" = 1105, "CipherUpdatedCollections" = 1106, "CipherClientViewed" = 1107, "CipherClientToggledPasswordVisible" = 1108, "CipherClientToggledHiddenFieldVisible" = 1109, "CipherClientToggledCardCodeVisible" = 1110, "CipherClientCopiedPassword" = 1111, "CipherClientCopiedHiddenField" = 1112, "CipherClientCopiedCardCode" = 1113, "CipherClientAutofilled" = 1114, "CipherSoftDeleted" = 1115, "CipherRestored" = 1116, "CipherClientToggledCardNumberVisible" = 1117, "CipherClientToggledTotpSeedVisible" = 1118, "CollectionCreated" = 1300, "CollectionUpdated" = 1301, "CollectionDeleted" = 1302, "GroupCreated" = 1400, "GroupUpdated" = 1401, "GroupDeleted" = 1402, "OrganizationUserInvited" = 1500, "OrganizationUserConfirmed" = 1501, "OrganizationUserUpdated" = 1502, "OrganizationUserRemoved" = 1503, "OrganizationUserUpdatedGroups" = 1504, "OrganizationUserResetPasswordEnroll" = 1506, "OrganizationUserResetPasswordWithdraw" = 1507, "OrganizationUserAdminResetPassword" = 1508, "OrganizationUserRevoked" = 1511, "OrganizationUserRestored" = 1512, "OrganizationUserLeft" = 1516, "OrganizationUserAdminResetTwoFactor" = 1519, "OrganizationUpdated" = 1600, "OrganizationClientExportedVault" = 1602, "OrganizationVaultAccessed" = 1603, "PolicyUpdated" = 1700, "ProviderUserInvited" = 1800, "ProviderUserConfirmed" = 1801, "ProviderUserUpdated" = 1802, "ProviderUserRemoved" = 1803, "ProviderRoleCreated" = 1850, "ProviderRoleUpdated" = 1851, "ProviderRoleDeleted" = 1852, "ProviderUserSuspended" = 1853, "ProviderUserRestored" = 1854, "ProviderOwnershipTransferred" = 1855, "ProviderClientAssigned" = 1856, "ProviderUpdated" = 1857, "ProviderSetUp" = 1858, "ProviderClientUnassigned" = 1859, "ProviderOrganizationCreated" = 1900, "ProviderOrganizationAdded" = 1901, "ProviderOrganizationRemoved" = 1902, "ProviderOrganizationVaultAccessed" = 1903, "ProviderOrganizationUpdated" = 1904 }
 
@@ -33,6 +33,10 @@ export type Permission = "view_clients" | "add_or_link_client" | "unlink_client"
 export enum TwoFactorProviderType { "Authenticator" = 0, "Email" = 1, "Remember" = 5, "WebAuthn" = 7, "RecoveryCode" = 8 }
 
 export enum RevocationReason { "TwoFactorPolicy" = 1 }
+
+export enum EmergencyAccessStatusType { "Invited" = 0, "Accepted" = 1, "Confirmed" = 2, "RecoveryInitiated" = 3, "RecoveryApproved" = 4 }
+
+export enum EmergencyAccessType { "View" = 0, "Takeover" = 1 }
 
 export type VerificationRequest = { 
 /**
@@ -2038,6 +2042,206 @@ permissions: CipherPermissionsResponse,
  * Always true: TOTP codes are not a paid feature here.
  */
 organizationUseTotp: boolean, };
+
+export type EmergencyAccessInviteRequest = { 
+/**
+ * The grantee's address (they accept with an account of this address).
+ */
+email: string, 
+/**
+ * View or Takeover.
+ */
+type: EmergencyAccessType, 
+/**
+ * Days between the grantee's request and its automatic approval.
+ */
+waitTimeDays: number, };
+
+export type EmergencyAccessInviteResponse = { 
+/**
+ * The new emergency access.
+ */
+id: string, 
+/**
+ * Whether the invitation went out by mail.
+ */
+mailed: boolean, 
+/**
+ * The invitation token (only when not mailed).
+ */
+token: string | null, 
+/**
+ * The accept link (only when not mailed).
+ */
+link: string | null, 
+/**
+ * `"emergencyAccessInvite"`.
+ */
+object: string, };
+
+export type EmergencyAccessUpdateRequest = { 
+/**
+ * View or Takeover.
+ */
+type: EmergencyAccessType, 
+/**
+ * Days between the grantee's request and its automatic approval.
+ */
+waitTimeDays: number, 
+/**
+ * A re-wrapped key (key rotation); applied only when the row already holds one.
+ */
+keyEncrypted?: string, };
+
+export type EmergencyAccessAcceptRequest = { 
+/**
+ * The invitation token from the mail link.
+ */
+token: string, };
+
+export type EmergencyAccessConfirmRequest = { 
+/**
+ * The grantor's user key wrapped to the grantee's public key (RSA, type 4).
+ */
+key: string, };
+
+export type EmergencyAccessPasswordRequest = { 
+/**
+ * New hash (older form).
+ */
+newMasterPasswordHash?: string, 
+/**
+ * The user key under the new stretched master key (older form).
+ */
+key?: string, 
+/**
+ * Newer form of the hash (with `unlock_data`): the grantor's KDF and salt.
+ */
+authenticationData?: MasterPasswordAuthenticationData, 
+/**
+ * Newer form of the key (with `authentication_data`).
+ */
+unlockData?: MasterPasswordUnlockData, };
+
+export type EmergencyAccessGranteeDetailsResponse = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Where it stands.
+ */
+status: EmergencyAccessStatusType, 
+/**
+ * View or Takeover.
+ */
+type: EmergencyAccessType, 
+/**
+ * Wait time in days.
+ */
+waitTimeDays: number, 
+/**
+ * The grantee's account (`null` until accepted).
+ */
+granteeId: string | null, 
+/**
+ * The grantee's name.
+ */
+name: string | null, 
+/**
+ * The grantee's address (the invited one until accepted).
+ */
+email: string | null, 
+/**
+ * Avatar colour (Keyfleet keeps none).
+ */
+avatarColor: string | null, 
+/**
+ * `"emergencyAccessGranteeDetails"`.
+ */
+object: string, };
+
+export type EmergencyAccessGrantorDetailsResponse = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Where it stands.
+ */
+status: EmergencyAccessStatusType, 
+/**
+ * View or Takeover.
+ */
+type: EmergencyAccessType, 
+/**
+ * Wait time in days.
+ */
+waitTimeDays: number, 
+/**
+ * The grantor's account.
+ */
+grantorId: string, 
+/**
+ * The grantor's name.
+ */
+name: string | null, 
+/**
+ * The grantor's address.
+ */
+email: string | null, 
+/**
+ * Avatar colour (Keyfleet keeps none).
+ */
+avatarColor: string | null, 
+/**
+ * `"emergencyAccessGrantorDetails"`.
+ */
+object: string, };
+
+export type EmergencyAccessTakeoverResponse = { 
+/**
+ * The grantor's user key wrapped to the grantee's public key (type 4).
+ */
+keyEncrypted: string, 
+/**
+ * The grantor's KDF type.
+ */
+kdf: number, 
+/**
+ * Its iterations.
+ */
+kdfIterations: number, 
+/**
+ * Argon2id memory (MiB).
+ */
+kdfMemory: number | null, 
+/**
+ * Argon2id lanes.
+ */
+kdfParallelism: number | null, 
+/**
+ * The grantor's KDF salt (their address, lower-cased and trimmed).
+ */
+salt: string | null, 
+/**
+ * `"emergencyAccessTakeover"`.
+ */
+object: string, };
+
+export type EmergencyAccessViewResponse = { 
+/**
+ * The grantor's user key wrapped to the grantee's public key (type 4).
+ */
+keyEncrypted: string, 
+/**
+ * The grantor's personal items (`object: "cipher"`).
+ */
+ciphers: Array<CipherDetailsResponse>, 
+/**
+ * `"emergencyAccessView"`.
+ */
+object: string, };
 
 export type ImportRelationship = { 
 /**

@@ -231,6 +231,35 @@ numbered! {
         DisablePersonalVaultExport = 10,
         /// Activate autofill.
         ActivateAutofill = 11,
+        /// Automatic user confirmation: members of such an organization may neither grant nor
+        /// accept emergency access (the official server's only policy that disables it).
+        AutomaticUserConfirmation = 18,
+    }
+}
+
+numbered! {
+    /// EmergencyAccessStatusType: where an emergency access stands.
+    EmergencyAccessStatusType {
+        /// Invitation sent, not accepted.
+        Invited = 0,
+        /// Accepted by the grantee; waits for the grantor to wrap the key to them.
+        Accepted = 1,
+        /// The grantee holds the wrapped key and may ask for access.
+        Confirmed = 2,
+        /// The grantee asked; approved by the grantor or after the wait time.
+        RecoveryInitiated = 3,
+        /// The grantee may view or take over.
+        RecoveryApproved = 4,
+    }
+}
+
+numbered! {
+    /// EmergencyAccessType: what an approved grantee may do.
+    EmergencyAccessType {
+        /// Read the grantor's personal items.
+        View = 0,
+        /// Set a new master password for the grantor's account.
+        Takeover = 1,
     }
 }
 

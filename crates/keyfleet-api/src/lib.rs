@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod config;
 pub mod devices;
+pub mod emergency_access;
 pub mod error;
 pub mod identity;
 pub mod imports;

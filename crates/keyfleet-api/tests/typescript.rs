@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keyfleet_api::accounts::*;
+use keyfleet_api::emergency_access::*;
 use keyfleet_api::identity::*;
 use keyfleet_api::imports::*;
 use keyfleet_api::kinds::*;
@@ -34,6 +35,8 @@ fn render() -> String {
         Permission::decl(),
         TwoFactorProviderType::decl(),
         RevocationReason::decl(),
+        EmergencyAccessStatusType::decl(),
+        EmergencyAccessType::decl(),
         VerificationRequest::decl(),
         AuthenticatorRequest::decl(),
         DisableTwoFactorRequest::decl(),
@@ -137,6 +140,16 @@ fn render() -> String {
         IdsRequest::decl(),
         CipherPermissionsResponse::decl(),
         CipherDetailsResponse::decl(),
+        EmergencyAccessInviteRequest::decl(),
+        EmergencyAccessInviteResponse::decl(),
+        EmergencyAccessUpdateRequest::decl(),
+        EmergencyAccessAcceptRequest::decl(),
+        EmergencyAccessConfirmRequest::decl(),
+        EmergencyAccessPasswordRequest::decl(),
+        EmergencyAccessGranteeDetailsResponse::decl(),
+        EmergencyAccessGrantorDetailsResponse::decl(),
+        EmergencyAccessTakeoverResponse::decl(),
+        EmergencyAccessViewResponse::decl(),
         // import and export
         ImportRelationship::decl(),
         ImportFolderRequest::decl(),

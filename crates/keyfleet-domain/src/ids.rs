@@ -72,6 +72,10 @@ id_type!(
     CipherId
 );
 id_type!(
+    /// An emergency access (a grantor's trusted contact).
+    EmergencyAccessId
+);
+id_type!(
     /// A device a user logged in from.
     DeviceId
 );

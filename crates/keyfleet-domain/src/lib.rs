@@ -3,6 +3,7 @@
 //! do what*; it knows nothing of HTTP (no axum) or SQL (no sqlx).
 
 pub mod clock;
+pub mod emergency_access;
 pub mod error;
 pub mod files;
 pub mod identity;

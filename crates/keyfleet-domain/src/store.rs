@@ -1,12 +1,13 @@
 //! The `Store` trait: everything the domain needs from persistence (each area's rows and trait
 //! live beside its use cases: `identity::store`, `identity::two_factor::store`, `vault::store`,
-//! `orgs::store`, `providers::store`; this module gathers them). `keyfleet-storage` implements
+//! `orgs::store`, `providers::store`, `emergency_access::store`; this module gathers them). `keyfleet-storage` implements
 //! it once for SQLite and PostgreSQL. Every method that touches vault data takes the owning user,
 //! and every multi-row write is one transaction inside the implementation; writes that change
 //! what a sync returns also bump the account revision date in that same transaction.
 
 use crate::clock::Timestamp;
 pub use crate::identity::auth_requests::store::*;
+pub use crate::emergency_access::store::*;
 pub use crate::identity::store::*;
 pub use crate::identity::two_factor::store::*;
 pub use crate::orgs::store::*;
@@ -55,6 +56,7 @@ pub trait Store:
     + ThrottleStore
     + SendStore
     + AttachmentStore
+    + EmergencyAccessStore
 {
 }
 impl<T> Store for T where
@@ -71,6 +73,7 @@ impl<T> Store for T where
         + ThrottleStore
         + SendStore
         + AttachmentStore
+        + EmergencyAccessStore
 {
 }
 

@@ -1,6 +1,6 @@
 //! Periodic work the server runs while it serves: deleting Sends past their deletion date (reads
-//! already hide and delete them; this keeps the table from holding the ones nobody reads), and
-//! attachments: announcements never uploaded, files whose rows are gone. Each
+//! already hide and delete them; this keeps the table from holding the ones nobody reads),
+//! emergency access requests whose wait time is over (approved), and attachments: announcements never uploaded, files whose rows are gone. Each
 //! instance runs it; the statement is idempotent, so several instances do no harm.
 
 use keyfleet_domain::Domain;
@@ -33,6 +33,12 @@ impl Jobs {
                             Ok(0) => {}
                             Ok(n) => tracing::info!(deleted = n, "deleted Sends past their deletion date"),
                             Err(e) => tracing::warn!(error = ?e, "deleting expired Sends failed"),
+                        }
+                        // Emergency access requests whose wait time is over.
+                        match domain.approve_due_emergency_accesses().await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(approved = n, "approved emergency access requests after their wait time"),
+                            Err(e) => tracing::warn!(error = ?e, "approving emergency access requests failed"),
                         }
                         // Attachments never uploaded, and files whose rows are gone.
                         if let Err(e) = domain.sweep_attachments().await {

@@ -303,6 +303,95 @@ pub fn auth_request(
     }
 }
 
+/// An emergency access invitation: the link only when it was not mailed (a mailed link is
+/// never shown to anyone but its recipient).
+pub fn emergency_invite(
+    i: &keyfleet_domain::membership::Invite<keyfleet_domain::store::EmergencyAccessRow>,
+) -> keyfleet_api::emergency_access::EmergencyAccessInviteResponse {
+    keyfleet_api::emergency_access::EmergencyAccessInviteResponse {
+        id: i.member.id.to_string(),
+        mailed: i.mailed,
+        token: (!i.mailed).then(|| i.token.clone()),
+        link: (!i.mailed).then(|| i.link.clone()),
+        object: "emergencyAccessInvite".into(),
+    }
+}
+
+/// A trusted contact as its grantor reads it (`emergencyAccessGranteeDetails`).
+pub fn emergency_grantee(
+    d: &keyfleet_domain::store::EmergencyAccessDetails,
+) -> keyfleet_api::emergency_access::EmergencyAccessGranteeDetailsResponse {
+    keyfleet_api::emergency_access::EmergencyAccessGranteeDetailsResponse {
+        id: d.row.id.to_string(),
+        status: d.row.status,
+        access_type: d.row.access_type,
+        wait_time_days: d.row.wait_time_days,
+        grantee_id: d.row.grantee_id.map(|g| g.to_string()),
+        name: d.name.clone(),
+        email: d.email.clone(),
+        avatar_color: None,
+        object: "emergencyAccessGranteeDetails".into(),
+    }
+}
+
+/// Someone who trusts the caller (`emergencyAccessGrantorDetails`): the grantor's name and
+/// address only.
+pub fn emergency_grantor(
+    d: &keyfleet_domain::store::EmergencyAccessDetails,
+) -> keyfleet_api::emergency_access::EmergencyAccessGrantorDetailsResponse {
+    keyfleet_api::emergency_access::EmergencyAccessGrantorDetailsResponse {
+        id: d.row.id.to_string(),
+        status: d.row.status,
+        access_type: d.row.access_type,
+        wait_time_days: d.row.wait_time_days,
+        grantor_id: d.row.grantor_id.to_string(),
+        name: d.name.clone(),
+        email: d.email.clone(),
+        avatar_color: None,
+        object: "emergencyAccessGrantorDetails".into(),
+    }
+}
+
+/// What a takeover needs: the grantor's KDF and salt, and the wrapped key.
+pub fn emergency_takeover(
+    t: &keyfleet_domain::emergency_access::Takeover,
+) -> keyfleet_api::emergency_access::EmergencyAccessTakeoverResponse {
+    let k = t.grantor.kdf;
+    keyfleet_api::emergency_access::EmergencyAccessTakeoverResponse {
+        key_encrypted: t.key_encrypted.clone(),
+        kdf: k.kdf_type,
+        kdf_iterations: k.iterations,
+        kdf_memory: k.memory,
+        kdf_parallelism: k.parallelism,
+        salt: Some(keyfleet_domain::identity::accounts::salt_for(
+            &t.grantor.email,
+        )),
+        object: "emergencyAccessTakeover".into(),
+    }
+}
+
+/// `emergencyAccessView`: the wrapped key (an EncString: no escaping needed, but serde writes
+/// it) and the grantor's items spliced from their stored JSON.
+pub fn emergency_view(v: &keyfleet_domain::emergency_access::EmergencyView) -> Response {
+    raw_json(emergency_view_bytes(v))
+}
+
+fn emergency_view_bytes(v: &keyfleet_domain::emergency_access::EmergencyView) -> Vec<u8> {
+    let mut out = b"{\"object\":\"emergencyAccessView\",\"keyEncrypted\":".to_vec();
+    if serde_json::to_writer(&mut out, &v.key_encrypted).is_err() {
+        out.extend_from_slice(b"null");
+    }
+    out.extend_from_slice(b",\"ciphers\":[");
+    for (i, c) in v.ciphers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_cipher(&mut out, c, "cipher");
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +427,118 @@ mod tests {
         assert_eq!(json["favorite"], true);
         assert_eq!(json["revisionDate"], "1970-01-01T00:00:01.000Z");
         assert_eq!(json["deletedDate"], serde_json::Value::Null);
+    }
+
+    fn emergency_row() -> keyfleet_domain::store::EmergencyAccessDetails {
+        use crate::org_views::golden::id;
+        use keyfleet_domain::store::{
+            EmergencyAccessDetails, EmergencyAccessRow, EmergencyAccessStatusType,
+            EmergencyAccessType,
+        };
+        EmergencyAccessDetails {
+            row: EmergencyAccessRow {
+                id: id(0x41),
+                grantor_id: id(0x42),
+                grantee_id: Some(id(0x43)),
+                email: None,
+                key_encrypted: Some("4.wrapped".into()),
+                access_type: EmergencyAccessType::Takeover,
+                status: EmergencyAccessStatusType::RecoveryInitiated,
+                wait_time_days: 7,
+                recovery_initiated_at: Some(Timestamp(1_700_000_000_000)),
+                last_notification_at: Some(Timestamp(1_700_000_000_000)),
+                invited_at: None,
+                creation_date: Timestamp(1_690_000_000_000),
+                revision_date: Timestamp(1_700_000_000_000),
+            },
+            name: Some("Casey Contact".into()),
+            email: Some("casey@example.com".into()),
+        }
+    }
+
+    /// Golden fixtures of the emergency access answers (`KEYFLEET_BLESS=1` rewrites them).
+    #[test]
+    fn emergency_access_views_keep_their_wire_shape() {
+        use crate::org_views::golden::check;
+        let d = emergency_row();
+        check("emergency_grantee", &emergency_grantee(&d));
+        check("emergency_grantor", &emergency_grantor(&d));
+        let grantor = UserRow {
+            id: d.row.grantor_id,
+            email: "Grantor@Example.com".into(),
+            name: None,
+            password_hash: String::new(),
+            password_hint: None,
+            kdf: KdfParams {
+                kdf_type: 1,
+                iterations: 3,
+                memory: Some(64),
+                parallelism: Some(4),
+            },
+            key: "2.a|b|c".into(),
+            public_key: None,
+            private_key: None,
+            security_stamp: String::new(),
+            user_key_id: None,
+            api_key_digest: String::new(),
+            culture: "en-US".into(),
+            force_password_reset: false,
+            creation_date: Timestamp(0),
+            revision_date: Timestamp(0),
+        };
+        let t = keyfleet_domain::emergency_access::Takeover {
+            key_encrypted: "4.wrapped".into(),
+            grantor,
+        };
+        check("emergency_takeover", &emergency_takeover(&t));
+        let invite = keyfleet_domain::membership::Invite {
+            member: d.row.clone(),
+            token: "tok".into(),
+            link: "https://vault.example/#/accept-emergency?token=tok".into(),
+            mailed: false,
+        };
+        check("emergency_invite", &emergency_invite(&invite));
+        let mailed = keyfleet_domain::membership::Invite {
+            mailed: true,
+            ..invite
+        };
+        let answer = emergency_invite(&mailed);
+        assert_eq!(
+            (answer.token, answer.link),
+            (None, None),
+            "a mailed link is never shown"
+        );
+    }
+
+    #[test]
+    fn an_emergency_view_is_valid_json_with_the_items() {
+        let item = CipherView {
+            cipher: keyfleet_domain::store::CipherRow {
+                id: CipherId::new(),
+                user_id: None,
+                org_id: None,
+                cipher_type: 1,
+                data: r#"{"name":"2.a|b|c"}"#.into(),
+                creation_date: Timestamp(0),
+                revision_date: Timestamp(0),
+                deleted_date: None,
+                archived_date: None,
+            },
+            folder_id: None,
+            favorite: false,
+            collection_ids: vec![],
+            access: keyfleet_domain::store::ItemAccess::FULL,
+            attachments: vec![],
+        };
+        let v = keyfleet_domain::emergency_access::EmergencyView {
+            key_encrypted: "4.wrapped".into(),
+            ciphers: vec![item.clone(), item],
+        };
+        let json: serde_json::Value = serde_json::from_slice(&emergency_view_bytes(&v)).unwrap();
+        assert_eq!(json["object"], "emergencyAccessView");
+        assert_eq!(json["keyEncrypted"], "4.wrapped");
+        assert_eq!(json["ciphers"].as_array().unwrap().len(), 2);
+        assert_eq!(json["ciphers"][0]["object"], "cipher");
+        assert_eq!(json["ciphers"][0]["name"], "2.a|b|c");
     }
 }

@@ -12,6 +12,7 @@ mod auth_requests;
 mod codes;
 mod collections;
 mod conn;
+mod emergency_access;
 pub mod files;
 mod imports;
 mod org_items;

@@ -30,7 +30,7 @@ pub struct PolicySetArgs {
     org: String,
     /// Policy: two-factor, master-password, password-generator, single-org, require-sso,
     /// personal-ownership, disable-send, send-options, reset-password, maximum-vault-timeout,
-    /// disable-personal-vault-export, activate-autofill (or its number).
+    /// disable-personal-vault-export, activate-autofill, automatic-user-confirmation (or its number).
     #[arg(value_name = "TYPE")]
     policy: String,
     /// true or false.

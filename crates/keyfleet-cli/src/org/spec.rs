@@ -171,6 +171,7 @@ pub fn policy_name(t: PolicyType) -> &'static str {
         PolicyType::MaximumVaultTimeout => "maximum-vault-timeout",
         PolicyType::DisablePersonalVaultExport => "disable-personal-vault-export",
         PolicyType::ActivateAutofill => "activate-autofill",
+        PolicyType::AutomaticUserConfirmation => "automatic-user-confirmation",
     }
 }
 

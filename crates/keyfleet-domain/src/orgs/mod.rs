@@ -11,7 +11,7 @@ mod items;
 mod members;
 mod policies;
 mod public_api;
-mod recovery;
+pub(crate) mod recovery;
 pub mod store;
 mod transfer;
 

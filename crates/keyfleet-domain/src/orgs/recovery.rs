@@ -68,7 +68,7 @@ fn check_reset_password_key(key: &str) -> Result<(), DomainError> {
 /// The new master password of a recovery or temporary-password body, as `(hash, key)`: the
 /// older fields, or the newer `authenticationData` with `unlockData` (both; the same KDF and
 /// salt in each, and those of `user`: neither call changes them, as on the official server).
-fn new_password<'a>(
+pub(crate) fn new_password<'a>(
     user: &UserRow,
     hash: Option<&'a str>,
     key: Option<&'a str>,

@@ -9,6 +9,7 @@ mod bw_cli;
 mod client_requests;
 mod console;
 mod email_two_factor;
+mod emergency_access;
 mod errors;
 mod escalation;
 mod file_storage;

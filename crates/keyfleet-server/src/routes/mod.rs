@@ -23,6 +23,7 @@ mod auth_requests;
 mod ciphers;
 mod collections;
 mod devices;
+mod emergency_access;
 mod folders;
 mod identity;
 mod meta;
@@ -94,6 +95,7 @@ fn clients() -> Router<AppState> {
         .merge(two_factor::routes())
         .merge(organizations::routes())
         .merge(account_recovery::routes())
+        .merge(emergency_access::routes())
         .merge(collections::routes())
         .merge(org_audit::routes())
         .merge(public_api::routes())

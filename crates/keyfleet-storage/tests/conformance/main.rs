@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod devices;
+mod emergency_access;
 mod files;
 mod providers;
 mod sends;

@@ -71,7 +71,7 @@ fn role(p: &ProviderRow, name: &str) -> ProviderRoleRow {
     }
 }
 
-fn org(name: &str) -> OrgRow {
+pub(crate) fn org(name: &str) -> OrgRow {
     OrgRow {
         id: OrgId::new(),
         name: name.into(),
@@ -89,7 +89,11 @@ fn org(name: &str) -> OrgRow {
     }
 }
 
-fn org_member(o: &OrgRow, account: Option<&UserRow>, status: OrganizationUserStatus) -> OrgUserRow {
+pub(crate) fn org_member(
+    o: &OrgRow,
+    account: Option<&UserRow>,
+    status: OrganizationUserStatus,
+) -> OrgUserRow {
     OrgUserRow {
         id: OrgUserId::new(),
         org_id: o.id,
