@@ -6,8 +6,8 @@
 //! what a sync returns also bump the account revision date in that same transaction.
 
 use crate::clock::Timestamp;
-pub use crate::identity::auth_requests::store::*;
 pub use crate::emergency_access::store::*;
+pub use crate::identity::auth_requests::store::*;
 pub use crate::identity::store::*;
 pub use crate::identity::two_factor::store::*;
 pub use crate::orgs::store::*;
