@@ -6,16 +6,16 @@ use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// A point in time, in milliseconds since the Unix epoch (how both databases store it).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(pub i64);
+/// A timestamp written as ISO-8601 UTC with milliseconds ([`Timestamp::iso`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Iso(Timestamp);
 
-impl Timestamp {
-    /// ISO-8601 UTC with milliseconds, as Bitwarden clients expect (`2026-01-01T00:00:00.000Z`).
-    pub fn to_iso(self) -> String {
-        let nanos = i128::from(self.0) * 1_000_000;
+impl std::fmt::Display for Iso {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let nanos = i128::from(self.0 .0) * 1_000_000;
         match OffsetDateTime::from_unix_timestamp_nanos(nanos) {
-            Ok(t) => format!(
+            Ok(t) => write!(
+                f,
                 "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
                 t.year(),
                 u8::from(t.month()),
@@ -25,8 +25,25 @@ impl Timestamp {
                 t.second(),
                 t.millisecond()
             ),
-            Err(_) => "1970-01-01T00:00:00.000Z".into(),
+            Err(_) => f.write_str("1970-01-01T00:00:00.000Z"),
         }
+    }
+}
+
+/// A point in time, in milliseconds since the Unix epoch (how both databases store it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// ISO-8601 UTC with milliseconds, as Bitwarden clients expect (`2026-01-01T00:00:00.000Z`).
+    pub fn to_iso(self) -> String {
+        self.iso().to_string()
+    }
+
+    /// [`Timestamp::to_iso`] as a `Display`, to write into a buffer without a `String` of its
+    /// own (sync writes three dates per item).
+    pub fn iso(self) -> Iso {
+        Iso(self)
     }
 
     /// Parses an ISO-8601 / RFC 3339 date as clients send it.

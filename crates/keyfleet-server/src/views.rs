@@ -11,7 +11,7 @@ use keyfleet_api::identity::{
 use keyfleet_api::vault::{AttachmentResponse, FolderResponse};
 use keyfleet_domain::store::{AttachmentRow, CipherView, FolderRow, KdfParams, UserRow};
 use keyfleet_domain::vault::attachments::readable_size;
-use keyfleet_domain::LoginOutcome;
+use keyfleet_domain::{LoginOutcome, Timestamp};
 use std::io::Write;
 
 /// KDF in the nested camelCase form.
@@ -139,7 +139,7 @@ pub fn folder(f: &FolderRow) -> FolderResponse {
     }
 }
 
-fn json_opt_str(out: &mut Vec<u8>, v: Option<String>) {
+fn json_opt_str(out: &mut Vec<u8>, v: Option<impl std::fmt::Display>) {
     match v {
         Some(s) => {
             let _ = write!(out, "\"{s}\"");
@@ -157,9 +157,9 @@ pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
         "{{\"object\":\"{object}\",\"id\":\"{}\",\"organizationId\":",
         c.id
     );
-    json_opt_str(out, c.org_id.map(|o| o.to_string()));
+    json_opt_str(out, c.org_id);
     out.extend_from_slice(b",\"folderId\":");
-    json_opt_str(out, v.folder_id.map(|f| f.to_string()));
+    json_opt_str(out, v.folder_id);
     let a = v.access;
     let _ = write!(
         out,
@@ -178,13 +178,14 @@ pub fn write_cipher(out: &mut Vec<u8>, v: &CipherView, object: &str) {
     write_attachments(out, &v.attachments);
     let _ = write!(
         out,
-        ",\"creationDate\":\"{}\",\"revisionDate\":\"{}\",\"deletedDate\":",
-        c.creation_date.to_iso(),
-        c.revision_date.to_iso()
+        ",\"creationDate\":\"{}\",\"revisionDate\":\"{}\"",
+        c.creation_date.iso(),
+        c.revision_date.iso()
     );
-    json_opt_str(out, c.deleted_date.map(|t| t.to_iso()));
+    out.extend_from_slice(b",\"deletedDate\":");
+    json_opt_str(out, c.deleted_date.map(Timestamp::iso));
     out.extend_from_slice(b",\"archivedDate\":");
-    json_opt_str(out, c.archived_date.map(|t| t.to_iso()));
+    json_opt_str(out, c.archived_date.map(Timestamp::iso));
     match c.data.strip_prefix('{') {
         Some(rest) if rest.trim() != "}" => {
             out.push(b',');
@@ -427,6 +428,25 @@ mod tests {
         assert_eq!(json["favorite"], true);
         assert_eq!(json["revisionDate"], "1970-01-01T00:00:01.000Z");
         assert_eq!(json["deletedDate"], serde_json::Value::Null);
+        assert_eq!(json["archivedDate"], serde_json::Value::Null);
+        assert_eq!(json["organizationId"], serde_json::Value::Null);
+        assert_eq!(json["folderId"], serde_json::Value::Null);
+
+        // Set dates and ids are written as strings, like the ones above.
+        let org = keyfleet_domain::ids::OrgId::new();
+        let folder = keyfleet_domain::ids::FolderId::new();
+        let mut v = v;
+        v.cipher.org_id = Some(org);
+        v.folder_id = Some(folder);
+        v.cipher.deleted_date = Some(Timestamp(1_700_000_000_123));
+        v.cipher.archived_date = Some(Timestamp(1_700_000_000_456));
+        let mut out = Vec::new();
+        write_cipher(&mut out, &v, "cipherDetails");
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["organizationId"], org.to_string());
+        assert_eq!(json["folderId"], folder.to_string());
+        assert_eq!(json["deletedDate"], "2023-11-14T22:13:20.123Z");
+        assert_eq!(json["archivedDate"], "2023-11-14T22:13:20.456Z");
     }
 
     fn emergency_row() -> keyfleet_domain::store::EmergencyAccessDetails {

@@ -5,13 +5,14 @@
 use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org_members, bump_user, insert_events};
 use crate::records::id;
-use crate::{db, on_pool, placeholders, SqlStore};
+use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::files::FileId;
 use keyfleet_domain::ids::CipherId;
 use keyfleet_domain::store::{
     AttachmentNames, AttachmentRow, AttachmentStore, CipherView, EventRow, StorageOwner,
 };
 use keyfleet_domain::{StoreError, Timestamp};
+use const_format::concatcp;
 use std::collections::HashMap;
 
 /// Stores the new names and keys of an item's attachments inside the item's write (ids that
@@ -94,19 +95,38 @@ impl SqlStore {
         if views.is_empty() {
             return Ok(());
         }
-        let sql = format!(
-            "SELECT {COLUMNS} FROM attachments WHERE uploaded AND cipher_id IN ({}) \
-             ORDER BY creation_date, id",
-            placeholders(1, views.len())
-        );
+        // The ids travel as one parameter (a JSON array on SQLite, an array on PostgreSQL):
+        // SQLite finds a numbered parameter by walking the list of them, so a page's 500
+        // placeholders cost 500 × 500 steps to bind.
+        const ORDER: &str = "ORDER BY creation_date, id";
         let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
-        let recs: Vec<AttachmentRecord> = on_pool!(&self.pool, p => {
-            let mut q = sqlx::query_as(&sql);
-            for i in &ids {
-                q = q.bind(i);
+        let recs: Vec<AttachmentRecord> = match &self.pool {
+            crate::Pool::Sqlite(p) => {
+                let list = serde_json::to_string(&ids)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query_as(concatcp!(
+                    "SELECT ",
+                    COLUMNS,
+                    " FROM attachments WHERE uploaded AND cipher_id IN \
+                     (SELECT value FROM json_each($1)) ",
+                    ORDER
+                ))
+                .bind(list)
+                .fetch_all(p)
+                .await
             }
-            q.fetch_all(p).await
-        })
+            crate::Pool::Postgres(p) => {
+                sqlx::query_as(concatcp!(
+                    "SELECT ",
+                    COLUMNS,
+                    " FROM attachments WHERE uploaded AND cipher_id = ANY($1) ",
+                    ORDER
+                ))
+                .bind(&ids)
+                .fetch_all(p)
+                .await
+            }
+        }
         .map_err(db)?;
         if recs.is_empty() {
             return Ok(());
@@ -148,7 +168,7 @@ impl AttachmentStore for SqlStore {
         );
         const TOUCH: &str = "UPDATE ciphers SET revision_date = $2 WHERE id = $1";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(&sql)
                 .bind(row.id.as_str())
                 .bind(row.cipher_id.to_string())
@@ -215,7 +235,7 @@ impl AttachmentStore for SqlStore {
     ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE attachments SET uploaded = TRUE WHERE cipher_id = $1 AND id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(cipher.to_string())
                 .bind(attachment.as_str())
@@ -243,7 +263,7 @@ impl AttachmentStore for SqlStore {
         const SQL: &str = "DELETE FROM attachments WHERE cipher_id = $1 AND id = $2";
         const TOUCH: &str = "UPDATE ciphers SET revision_date = $2 WHERE id = $1";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(cipher.to_string())
                 .bind(attachment.as_str())
@@ -301,7 +321,7 @@ impl AttachmentStore for SqlStore {
         const SQL: &str =
             "DELETE FROM attachment_file_deletions WHERE cipher_id = $1 AND attachment_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for (c, a) in done {
                 sqlx::query(SQL)
                     .bind(c.to_string())

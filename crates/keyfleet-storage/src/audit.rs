@@ -51,7 +51,7 @@ impl AuditStore for SqlStore {
             ON CONFLICT (org_id, policy_type) DO UPDATE SET enabled = excluded.enabled, \
             data = excluded.data, revision_date = excluded.revision_date";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(UPSERT)
                 .bind(row.id.to_string())
                 .bind(row.org_id.to_string())
@@ -70,7 +70,7 @@ impl AuditStore for SqlStore {
 
     async fn insert_events(&self, events: &[EventRow]) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })

@@ -74,7 +74,7 @@ impl AuthRequestStore for SqlStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
         let user = r.user_id.to_string();
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let q = sqlx::query(SWEEP).arg(user.clone()).arg(sweep_before.0);
             tx.run(q).await?;
             let pending: i64 = sqlx::query_scalar(PENDING)

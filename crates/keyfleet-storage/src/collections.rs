@@ -227,7 +227,7 @@ impl CollectionStore for SqlStore {
         const GROUPS: &str = "INSERT INTO collection_groups (collection_id, group_id, read_only, \
             hide_passwords, manage) VALUES ($1, $2, $3, $4, $5)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(UPSERT)
                 .bind(row.id.to_string())
                 .bind(row.org_id.to_string())
@@ -272,7 +272,7 @@ impl CollectionStore for SqlStore {
             placeholders(2, ids.len())
         );
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let mut q = sqlx::query(&sql).bind(org_id.to_string());
             for id in ids {
                 q = q.bind(id.to_string());
@@ -350,7 +350,7 @@ impl CollectionStore for SqlStore {
         const COLLECTIONS: &str = "INSERT INTO collection_groups (group_id, collection_id, \
             read_only, hide_passwords, manage) VALUES ($1, $2, $3, $4, $5)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(UPSERT)
                 .bind(row.id.to_string())
                 .bind(row.org_id.to_string())
@@ -395,7 +395,7 @@ impl CollectionStore for SqlStore {
         now: Timestamp,
     ) -> Result<u64, StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let mut n = 0;
             for id in ids {
                 n += sqlx::query("DELETE FROM org_groups WHERE org_id = $1 AND id = $2")

@@ -255,7 +255,7 @@ impl EmergencyAccessStore for SqlStore {
         const STILL: &str = "SELECT COUNT(*) FROM emergency_access WHERE id = $1 \
             AND grantor_id = $2 AND grantee_id = $3 AND status = $4 AND access_type = $5";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             // Checked inside the write: a request rejected or deleted meanwhile takes nothing.
             let n: i64 = sqlx::query_scalar(STILL)
                 .bind(access.to_string())

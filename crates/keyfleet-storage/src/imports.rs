@@ -168,7 +168,7 @@ async fn write_batch<C: Conn + ?Sized>(tx: &mut C, b: &ImportBatch) -> Result<()
 impl ImportStore for SqlStore {
     async fn import_items(&self, batch: &ImportBatch) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             write_batch(&mut *tx, batch).await?;
             tx.commit().await.map_err(db)
         })

@@ -25,6 +25,7 @@ mod records;
 pub mod relay;
 mod rows;
 mod sends;
+mod sqlite_read;
 mod throttles;
 mod two_factor;
 mod users;
@@ -34,6 +35,7 @@ use keyfleet_domain::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A live connection pool on one of the two supported backends.
@@ -118,6 +120,38 @@ pub enum OpenError {
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: Pool,
+    /// SQLite: whose turn it is to write ([`SqlStore::begin`]).
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// How long a write waits for its turn (the pool's acquire timeout) before it is "busy".
+    write_wait: Duration,
+    /// SQLite on a file: sync pages read in one blocking call each (`sqlite_read`).
+    sqlite_reads: Option<Arc<sqlite_read::SqliteReads>>,
+}
+
+/// A write transaction ([`SqlStore::begin`]): the transaction, and on SQLite this store's turn at
+/// the database's one write lock. It dereferences to the connection, as a transaction does.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
 }
 
 /// How many database connections the store keeps and how long a request waits for one.
@@ -141,6 +175,29 @@ impl Default for PoolSettings {
 }
 
 impl SqlStore {
+    /// Begins a write transaction. On SQLite, writers first queue here, in the process, for the
+    /// database's one write lock: first come, first served, and woken the moment the writer
+    /// before them commits. Left to SQLite, a writer that finds the lock taken sleeps in the busy
+    /// handler (1, 2, 5, 10 … 100 ms between tries), which made the long tail of write latency;
+    /// and a transaction that read before writing could fail outright when another committed
+    /// in between. Waiting longer than the pool's acquire timeout answers "busy", as a pool
+    /// does. PostgreSQL writers go straight to the database (row locks, no queue).
+    pub(crate) async fn begin<DB: sqlx::Database>(
+        &self,
+        p: &sqlx::Pool<DB>,
+    ) -> Result<WriteTx<DB>, StoreError> {
+        let turn = if matches!(self.pool, Pool::Sqlite(_)) {
+            let turn = tokio::time::timeout(self.write_wait, self.writer.clone().lock_owned())
+                .await
+                .map_err(|_| StoreError::Busy)?;
+            Some(turn)
+        } else {
+            None
+        };
+        let tx = p.begin().await.map_err(db)?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+
     /// [`SqlStore::open_with`] the default pool settings.
     pub async fn open(url: &str) -> Result<Self, OpenError> {
         Self::open_with(url, PoolSettings::default()).await
@@ -149,6 +206,7 @@ impl SqlStore {
     /// Connects and applies pending migrations. A database whose schema is newer than this
     /// binary is refused (sqlx reports the applied-but-unknown version) rather than misread.
     pub async fn open_with(url: &str, settings: PoolSettings) -> Result<Self, OpenError> {
+        let mut sqlite_reads = None;
         let pool = match Backend::of_url(url).ok_or(OpenError::UnsupportedUrl)? {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
@@ -158,8 +216,18 @@ impl SqlStore {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                let path = options.get_filename().to_path_buf();
+                let max_connections = settings.max_connections.unwrap_or(8);
+                let in_memory = path.as_os_str().is_empty() || path.as_os_str() == ":memory:";
+                sqlite_reads = (!in_memory).then(|| {
+                    Arc::new(sqlite_read::SqliteReads::new(
+                        path,
+                        max_connections as usize,
+                        settings.acquire_timeout,
+                    ))
+                });
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(settings.max_connections.unwrap_or(8))
+                    .max_connections(max_connections)
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
@@ -185,7 +253,12 @@ impl SqlStore {
                 Pool::Postgres(pool)
             }
         };
-        let store = SqlStore { pool };
+        let store = SqlStore {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            write_wait: settings.acquire_timeout,
+            sqlite_reads,
+        };
         store
             .digest_clear_api_keys()
             .await

@@ -144,7 +144,7 @@ impl OrgItemStore for SqlStore {
             .org_id
             .ok_or_else(|| StoreError::Corrupt("org cipher without organization".into()))?;
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(SQL)
                 .bind(c.id.to_string())
                 .bind(org.to_string())
@@ -179,7 +179,7 @@ impl OrgItemStore for SqlStore {
             .org_id
             .ok_or_else(|| StoreError::Corrupt("shared cipher without organization".into()))?;
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(c.id.to_string())
                 .bind(owner.to_string())
@@ -216,7 +216,7 @@ impl OrgItemStore for SqlStore {
             .org_id
             .ok_or_else(|| StoreError::Corrupt("org cipher without organization".into()))?;
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(c.id.to_string())
                 .bind(org.to_string())
@@ -248,7 +248,7 @@ impl OrgItemStore for SqlStore {
     ) -> Result<(), StoreError> {
         const TOUCH: &str = "UPDATE ciphers SET revision_date = $3 WHERE id = $1 AND org_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for (id, collections) in changes {
                 let n = sqlx::query(TOUCH)
                     .bind(id.to_string())
@@ -282,7 +282,7 @@ impl OrgItemStore for SqlStore {
         }
         let (sql, stamp) = bulk_change_sql("org_id", change, ids.len(), now);
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let mut q = sqlx::query(&sql).bind(org_id.to_string()).bind(stamp);
             for id in ids {
                 q = q.bind(id.to_string());

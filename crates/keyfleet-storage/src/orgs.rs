@@ -210,7 +210,7 @@ impl OrgStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             insert_org_row(&mut *tx, org).await?;
             insert_org_user(&mut *tx, owner).await?;
             if let Some(c) = collection {
@@ -239,7 +239,7 @@ impl OrgStore for SqlStore {
             billing_email = $4, seats = $5, public_key = $6, private_key = $7, enabled = $8, \
             revision_date = $9 WHERE id = $1";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(SQL)
                 .bind(org.id.to_string())
                 .bind(&org.name)
@@ -278,7 +278,7 @@ impl OrgStore for SqlStore {
             ApiKeyWrite::Rotate => ROTATE,
         };
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let done = sqlx::query(sql)
                 .bind(org_id.to_string())
                 .bind(digest)
@@ -298,7 +298,7 @@ impl OrgStore for SqlStore {
 
     async fn delete_org(&self, id: OrgId, now: Timestamp) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             bump_org_members(&mut *tx, id, now.0).await?;
             bump_managing_provider_members(&mut *tx, id, now.0).await?;
             sqlx::query("DELETE FROM organizations WHERE id = $1")
@@ -553,7 +553,7 @@ impl OrgStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for m in rows {
                 insert_org_user(&mut *tx, m).await?;
                 replace_member_access(&mut *tx, m.id, collections, groups).await?;
@@ -570,7 +570,7 @@ impl OrgStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             write_org_user(&mut *tx, row).await?;
             if let Some((collections, groups)) = access {
                 replace_member_access(&mut *tx, row.id, collections, groups).await?;
@@ -588,7 +588,7 @@ impl OrgStore for SqlStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(
                 "UPDATE users SET revision_date = $3 WHERE id IN \
                  (SELECT user_id FROM org_users WHERE id = $1 AND org_id = $2)",
@@ -622,7 +622,7 @@ impl OrgStore for SqlStore {
     ) -> Result<bool, StoreError> {
         const MEMBER: &str = "SELECT COUNT(*) FROM org_users WHERE org_id = $1 AND user_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             // The membership is checked inside the write: a member removed meanwhile is not
             // recovered by the organization that no longer holds them.
             let members: i64 = sqlx::query_scalar(MEMBER)

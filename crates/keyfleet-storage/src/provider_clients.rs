@@ -188,7 +188,7 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let no_groups: &[GroupId] = &[];
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             insert_org_row(&mut *tx, org).await?;
             if let Some(c) = collection {
                 insert_collection_row(&mut *tx, c).await?;
@@ -216,7 +216,7 @@ impl SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             insert_link(&mut *tx, link).await?;
             assign_new_client(&mut *tx, link, assign_to).await?;
             insert_events(&mut *tx, events).await?;
@@ -238,7 +238,7 @@ impl SqlStore {
         const ORG: &str = "UPDATE organizations SET name = $2, seats = $3, revision_date = $4 \
             WHERE id = $1 AND id IN (SELECT org_id FROM provider_orgs WHERE id = $5 AND provider_id = $6)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(LINK)
                 .bind(link.id.to_string())
                 .bind(link.provider_id.to_string())
@@ -288,7 +288,7 @@ impl SqlStore {
         // Assignments go with the link (ON DELETE CASCADE), and so does the wrapped org key.
         const SQL: &str = "DELETE FROM provider_orgs WHERE id = $1 AND provider_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(id.to_string())
                 .bind(provider_id.to_string())

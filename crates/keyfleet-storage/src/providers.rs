@@ -211,7 +211,7 @@ impl ProviderStore for SqlStore {
             enabled, creation_date, revision_date, launch_requires_password) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(SQL)
                 .bind(provider.id.to_string())
                 .bind(&provider.name)
@@ -267,7 +267,7 @@ impl ProviderStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             write_provider(&mut *tx, row).await?;
             insert_events(&mut *tx, events).await?;
             bump_provider_members(&mut *tx, row.id, row.revision_date.0).await?;
@@ -474,7 +474,7 @@ impl ProviderStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for m in rows {
                 insert_provider_user(&mut *tx, m).await?;
             }
@@ -501,7 +501,7 @@ impl ProviderStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             write_provider_user(&mut *tx, owner).await?;
             write_provider(&mut *tx, provider).await?;
             insert_events(&mut *tx, events).await?;
@@ -516,7 +516,7 @@ impl ProviderStore for SqlStore {
         events: &[EventRow],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for m in rows {
                 // A membership deleted since it was read: write none of the rows (an ownership
                 // transfer must not demote the owner when the new owner is gone).
@@ -543,7 +543,7 @@ impl ProviderStore for SqlStore {
         const SQL: &str =
             "DELETE FROM provider_users WHERE id = $1 AND provider_id = $2 RETURNING user_id";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let deleted: Option<Option<String>> = sqlx::query_scalar(SQL)
                 .bind(id.to_string())
                 .bind(provider_id.to_string())
@@ -573,7 +573,7 @@ impl ProviderStore for SqlStore {
         const CLEAR: &str = "DELETE FROM provider_assignments WHERE provider_user_id = $1 \
             AND provider_user_id IN (SELECT id FROM provider_users WHERE id = $1 AND provider_id = $2)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(CLEAR)
                 .bind(member.to_string())
                 .bind(provider_id.to_string())
@@ -602,7 +602,7 @@ impl ProviderStore for SqlStore {
         const CLEAR: &str = "DELETE FROM provider_assignments WHERE provider_org_id = $1 \
             AND provider_org_id IN (SELECT id FROM provider_orgs WHERE id = $1 AND provider_id = $2)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             // Members losing the client and members gaining it both see their sync change.
             if let Resync::At(at) = resync {
                 bump_client_assignees(&mut *tx, provider_id, client, at.0).await?;
@@ -680,7 +680,7 @@ impl ProviderStore for SqlStore {
         const BUMP_HOLDERS: &str = "UPDATE users SET revision_date = $3 WHERE id IN \
             (SELECT user_id FROM provider_users WHERE role_id = $1 AND provider_id = $2)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(UPSERT)
                 .bind(row.id.to_string())
                 .bind(row.provider_id.to_string())
@@ -719,7 +719,7 @@ impl ProviderStore for SqlStore {
         const SQL: &str = "DELETE FROM provider_roles WHERE id = $1 AND provider_id = $2 \
             AND NOT EXISTS (SELECT 1 FROM provider_users WHERE role_id = $1)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(id.to_string())
                 .bind(provider_id.to_string())

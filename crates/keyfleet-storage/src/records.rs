@@ -184,6 +184,62 @@ pub(crate) struct CipherRecord {
     favorite: Option<bool>,
 }
 
+/// Where each column of a readable-ciphers query is, for SQLite's direct page reader
+/// (`sqlite_read`), which decodes rows itself rather than through `sqlx::FromRow`.
+pub(crate) struct CipherColumns([usize; 15]);
+
+impl CipherColumns {
+    /// The columns, in `CipherRecord`'s order.
+    const NAMES: [&'static str; 15] = [
+        "id",
+        "user_id",
+        "org_id",
+        "cipher_type",
+        "data",
+        "creation_date",
+        "revision_date",
+        "deleted_date",
+        "archived_date",
+        "can_edit",
+        "can_view",
+        "can_manage",
+        "collection_ids",
+        "folder_id",
+        "favorite",
+    ];
+
+    /// Finds the columns in a prepared statement (an error names a missing one).
+    pub(crate) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+        let mut at = [0; 15];
+        for (slot, name) in at.iter_mut().zip(Self::NAMES) {
+            *slot = stmt.column_index(name)?;
+        }
+        Ok(CipherColumns(at))
+    }
+
+    /// Decodes one row.
+    pub(crate) fn read(&self, r: &rusqlite::Row<'_>) -> rusqlite::Result<CipherRecord> {
+        let at = &self.0;
+        Ok(CipherRecord {
+            id: r.get(at[0])?,
+            user_id: r.get(at[1])?,
+            org_id: r.get(at[2])?,
+            cipher_type: r.get(at[3])?,
+            data: r.get(at[4])?,
+            creation_date: r.get(at[5])?,
+            revision_date: r.get(at[6])?,
+            deleted_date: r.get(at[7])?,
+            archived_date: r.get(at[8])?,
+            can_edit: r.get(at[9])?,
+            can_view: r.get(at[10])?,
+            can_manage: r.get(at[11])?,
+            collection_ids: r.get(at[12])?,
+            folder_id: r.get(at[13])?,
+            favorite: r.get(at[14])?,
+        })
+    }
+}
+
 impl TryFrom<CipherRecord> for CipherView {
     type Error = StoreError;
     fn try_from(r: CipherRecord) -> Result<Self, StoreError> {

@@ -130,7 +130,7 @@ impl SendStore for SqlStore {
              $11, $12, $13, $14, $15, $16, $17, $18)"
         );
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(&sql)
                 .bind(s.id.to_string())
                 .bind(s.user_id.to_string())
@@ -165,7 +165,7 @@ impl SendStore for SqlStore {
             deletion_date = $13, disabled = $14, hide_email = $15 \
             WHERE id = $1 AND user_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(s.id.to_string())
                 .bind(s.user_id.to_string())
@@ -202,7 +202,7 @@ impl SendStore for SqlStore {
     ) -> Result<bool, StoreError> {
         const SQL: &str = "DELETE FROM sends WHERE id = $1 AND user_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(send_id.to_string())
                 .bind(user_id.to_string())
@@ -230,7 +230,7 @@ impl SendStore for SqlStore {
              WHERE id = $1 AND {ACCESSIBLE} RETURNING {COLUMNS}"
         );
         let rec: Option<SendRecord> = on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let rec: Option<SendRecord> = sqlx::query_as(&sql)
                 .bind(send_id.to_string())
                 .bind(now.0)
@@ -254,7 +254,7 @@ impl SendStore for SqlStore {
             WHERE id IN (SELECT user_id FROM sends WHERE deletion_date <= $1)";
         const DELETE: &str = "DELETE FROM sends WHERE deletion_date <= $1 RETURNING id, send_type";
         let gone: Vec<(String, i32)> = on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(BUMP).bind(now.0).execute(&mut *tx).await.map_err(db)?;
             let gone: Vec<(String, i32)> = sqlx::query_as(DELETE)
                 .bind(now.0)

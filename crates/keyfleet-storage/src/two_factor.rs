@@ -51,7 +51,7 @@ impl TwoFactorStore for SqlStore {
         const RECOVERY: &str = "UPDATE users SET recovery_code_hash = $2 WHERE id = $1";
         const BUMP: &str = "UPDATE users SET revision_date = $2 WHERE id = $1";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(UPSERT)
                 .bind(user_id.to_string())
                 .bind(row.provider.code())
@@ -83,7 +83,7 @@ impl TwoFactorStore for SqlStore {
             "UPDATE users SET recovery_code_hash = NULL, revision_date = $2 WHERE id = $1";
         const BUMP: &str = "UPDATE users SET revision_date = $2 WHERE id = $1";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let removed = match provider {
                 Some(provider) => sqlx::query(ONE).bind(user_id.to_string()).bind(provider.code()).execute(&mut *tx).await,
                 None => sqlx::query(ALL).bind(user_id.to_string()).execute(&mut *tx).await,
@@ -189,7 +189,7 @@ impl TwoFactorStore for SqlStore {
         const OVERFLOW: &str = "DELETE FROM webauthn_challenges WHERE user_id = $1 AND challenge NOT IN \
             (SELECT challenge FROM webauthn_challenges WHERE user_id = $1 ORDER BY expires DESC LIMIT $2)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(EXPIRED).bind(c.user_id.to_string()).bind(now.0).execute(&mut *tx).await.map_err(db)?;
             sqlx::query(INSERT)
                 .bind(c.user_id.to_string())

@@ -127,7 +127,7 @@ impl AccountStore for SqlStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             write_credentials(&mut *tx, id, u, now).await?;
             insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
@@ -290,7 +290,7 @@ impl AccountStore for SqlStore {
             WHERE device_id = $1 AND user_id = $2";
         const DELETE: &str = "DELETE FROM devices WHERE id = $1 AND user_id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let q = sqlx::query(REVOKE).arg(id.to_string()).arg(user_id.to_string());
             tx.run(q).await?;
             let q = sqlx::query(DELETE).arg(id.to_string()).arg(user_id.to_string());
@@ -333,7 +333,7 @@ impl AccountStore for SqlStore {
         const MARK: &str =
             "UPDATE refresh_tokens SET used = $2 WHERE token_hash = $1 AND used IS NULL AND revoked = FALSE";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let marked = sqlx::query(MARK)
                 .bind(old_hash)
                 .bind(now.0)

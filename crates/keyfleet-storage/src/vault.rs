@@ -65,13 +65,21 @@ impl SqlStore {
         after: &str,
     ) -> Result<Vec<CipherView>, StoreError> {
         let sql = readable_ciphers(self.backend(), reach);
-        let recs: Vec<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(sql)
-            .bind(user_id.to_string())
-            .bind(after)
-            .bind(SYNC_PAGE as i64)
-            .fetch_all(p)
-            .await)
-        .map_err(db)?;
+        let recs: Vec<CipherRecord> = match (&self.pool, &self.sqlite_reads) {
+            // One blocking read instead of a thread hand-off per row.
+            (_, Some(reads)) => {
+                reads
+                    .cipher_page(sql, user_id.to_string(), after.to_string(), SYNC_PAGE as i64)
+                    .await?
+            }
+            (pool, None) => on_pool!(pool, p => sqlx::query_as(sql)
+                .bind(user_id.to_string())
+                .bind(after)
+                .bind(SYNC_PAGE as i64)
+                .fetch_all(p)
+                .await)
+            .map_err(db)?,
+        };
         let mut page = recs
             .into_iter()
             .map(CipherView::try_from)
@@ -107,7 +115,7 @@ impl VaultStore for SqlStore {
         const SQL: &str =
             "INSERT INTO folders (id, user_id, name, revision_date) VALUES ($1, $2, $3, $4)";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(SQL)
                 .bind(f.id.to_string())
                 .bind(user_id.to_string())
@@ -132,7 +140,7 @@ impl VaultStore for SqlStore {
             "UPDATE folders SET name = $3, revision_date = $4 WHERE id = $1 AND user_id = $2 \
             RETURNING id, name, revision_date";
         let rec: Option<FolderRecord> = on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let rec: Option<FolderRecord> = sqlx::query_as(SQL)
                 .bind(id.to_string())
                 .bind(user_id.to_string())
@@ -166,7 +174,7 @@ impl VaultStore for SqlStore {
             None => "DELETE FROM folders WHERE user_id = $1".to_string(),
         };
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let mut q = sqlx::query(&sql).bind(user_id.to_string());
             for id in ids.iter().flatten() {
                 q = q.bind(id);
@@ -239,7 +247,7 @@ impl VaultStore for SqlStore {
             .user_id
             .ok_or_else(|| StoreError::Corrupt("personal cipher without owner".into()))?;
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             sqlx::query(SQL)
                 .bind(c.id.to_string())
                 .bind(owner.to_string())
@@ -278,7 +286,7 @@ impl VaultStore for SqlStore {
             WHERE id = $1 AND user_id = $2 AND revision_date = $6";
         let c = &v.cipher;
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
                 .bind(c.id.to_string())
                 .bind(user_id.to_string())
@@ -321,7 +329,7 @@ impl VaultStore for SqlStore {
             readable_ciphers(self.backend(), Reach::One)
         );
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let owned: i64 = sqlx::query_scalar(&readable)
                 .bind(user_id.to_string())
                 .bind(id.to_string())
@@ -365,7 +373,7 @@ impl VaultStore for SqlStore {
         );
         let ids = ids_to_strings(ids);
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let mut q = sqlx::query(&sql).bind(user_id.to_string()).bind(folder_id.map(|f| f.to_string()));
             for id in &ids {
                 q = q.bind(id);
@@ -390,7 +398,7 @@ impl VaultStore for SqlStore {
         let (sql, stamp) = bulk_change_sql("user_id", change, ids.len(), now);
         let ids = ids_to_strings(ids);
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let mut q = sqlx::query(&sql).bind(user_id.to_string()).bind(stamp);
             for id in &ids {
                 q = q.bind(id);

@@ -1,0 +1,127 @@
+//! SQLite reads of many rows (sync pages), each run as one blocking call.
+//!
+//! sqlx hands every SQLite row from its worker thread to the async task on its own (a channel
+//! send and a wake-up each): a 10,000-item sync read that way spent most of its CPU on thread
+//! hand-offs. A sync page is instead read on a blocking thread, on a read-only connection of
+//! this module's own (same file, WAL: readers never wait for the writer), its statement prepared
+//! once per connection, rows decoded straight into records. Connections are kept between pages;
+//! at most as many pages are read at once as the main pool has connections, and a page that
+//! waits longer than the pool's acquire timeout is "busy", as the pool answers.
+
+use crate::records::{CipherColumns, CipherRecord};
+use keyfleet_domain::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+fn lite(e: rusqlite::Error) -> StoreError {
+    StoreError::Db(Box::new(e))
+}
+
+/// Read-only connections to one SQLite database file.
+#[derive(Debug)]
+pub(crate) struct SqliteReads {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl SqliteReads {
+    /// Reads of the database at `path`, `at_once` at most, each waiting `wait` at most for its
+    /// turn.
+    pub(crate) fn new(path: PathBuf, at_once: usize, wait: Duration) -> Self {
+        SqliteReads {
+            path,
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(at_once.max(1))),
+            wait,
+        }
+    }
+
+    fn connection(&self) -> Result<Connection, StoreError> {
+        if let Some(c) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(c);
+        }
+        let c = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(lite)?;
+        c.busy_timeout(Duration::from_secs(10)).map_err(lite)?;
+        Ok(c)
+    }
+
+    fn give_back(&self, c: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(c);
+        }
+    }
+
+    /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most)
+    /// and answers its rows.
+    pub(crate) async fn cipher_page(
+        self: &Arc<Self>,
+        sql: &'static str,
+        user: String,
+        after: String,
+        limit: i64,
+    ) -> Result<Vec<CipherRecord>, StoreError> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| StoreError::Busy)?
+            .map_err(|_| StoreError::Busy)?;
+        let reads = self.clone();
+        let page = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let c = reads.connection()?;
+            let page = read_page(&c, sql, &[&user, &after, &limit], limit);
+            // A connection that failed is dropped rather than kept.
+            if page.is_ok() {
+                reads.give_back(c);
+            }
+            page
+        })
+        .await;
+        page.map_err(|e| StoreError::Db(Box::new(e)))?
+    }
+}
+
+fn read_page(
+    c: &Connection,
+    sql: &str,
+    args: &[&dyn rusqlite::ToSql],
+    limit: i64,
+) -> Result<Vec<CipherRecord>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(lite)?;
+    bind_numbered(&mut stmt, args)?;
+    let cols = CipherColumns::of(&stmt).map_err(lite)?;
+    let mut out = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+    let mut rows = stmt.raw_query();
+    while let Some(row) = rows.next().map_err(lite)? {
+        out.push(cols.read(row).map_err(lite)?);
+    }
+    Ok(out)
+}
+
+/// Binds `args` to a statement written with `$1`, `$2`, … placeholders (as every statement
+/// here is, for both databases): SQLite numbers parameters by first appearance, so each is bound
+/// by the number in its name.
+fn bind_numbered(
+    stmt: &mut rusqlite::Statement<'_>,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<(), StoreError> {
+    for index in 1..=stmt.parameter_count() {
+        let number = stmt
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| (1..=args.len()).contains(n))
+            .ok_or_else(|| StoreError::Corrupt(format!("unbound parameter {index}")))?;
+        stmt.raw_bind_parameter(index, args[number - 1])
+            .map_err(lite)?;
+    }
+    Ok(())
+}
