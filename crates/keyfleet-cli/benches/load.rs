@@ -54,7 +54,8 @@ impl Drop for Server {
 fn serve(data: &Path, database_url: Option<&str>) -> Server {
     // KEYFLEET_BIN runs another build (e.g. a copy of the binary before a change) under the
     // same load.
-    let bin = std::env::var("KEYFLEET_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_keyfleet").into());
+    let bin =
+        std::env::var("KEYFLEET_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_keyfleet").into());
     let mut cmd = Command::new(bin);
     // A trusted proxy lets each simulated client log in from an address of its own, as users do.
     cmd.args([
@@ -65,12 +66,12 @@ fn serve(data: &Path, database_url: Option<&str>) -> Server {
         "--trusted-proxy",
         "127.0.0.1",
     ])
-        .arg("--data-dir")
-        .arg(data)
-        .env("RUST_LOG", "error")
-        .env_remove("KEYFLEET_ADMIN_TOKEN")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    .arg("--data-dir")
+    .arg(data)
+    .env("RUST_LOG", "error")
+    .env_remove("KEYFLEET_ADMIN_TOKEN")
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
     if let Some(url) = database_url {
         cmd.args(["--database-url", url]);
     }
@@ -143,7 +144,12 @@ impl Agent {
     }
 
     /// Sends one request, reads the whole answer, and answers (status, body length).
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (u16, usize) {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, usize) {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -234,7 +240,8 @@ fn item_body(s: &Session, i: usize) -> Value {
         &format!("password-{i}-0123456789"),
     ));
     body["notes"] = json!(s.encrypt(&"Some notes about this login. ".repeat(6)));
-    body["login"]["uris"] = json!([{"uri": s.encrypt(&format!("https://site{i}.example.com/login")), "match": null}]);
+    body["login"]["uris"] =
+        json!([{"uri": s.encrypt(&format!("https://site{i}.example.com/login")), "match": null}]);
     body
 }
 
@@ -499,7 +506,15 @@ async fn large_org(base: &str, pid: u32, client: &Client, sz: &Sizes) {
     while start < sz.items {
         let end = (start + IMPORT_BATCH).min(sz.items);
         let ciphers: Vec<Value> = (start..end)
-            .map(|i| json!(owner.org_login_item_body(&org_id, &org.key, &format!("Org item {i}"), "u", "p")))
+            .map(|i| {
+                json!(owner.org_login_item_body(
+                    &org_id,
+                    &org.key,
+                    &format!("Org item {i}"),
+                    "u",
+                    "p"
+                ))
+            })
             .collect();
         let relationships: Vec<Value> = (0..end - start)
             .map(|i| json!({"key": i, "value": 0}))

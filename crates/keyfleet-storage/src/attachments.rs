@@ -6,13 +6,13 @@ use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org_members, bump_user, insert_events};
 use crate::records::id;
 use crate::{db, on_pool, SqlStore};
+use const_format::concatcp;
 use keyfleet_domain::files::FileId;
 use keyfleet_domain::ids::CipherId;
 use keyfleet_domain::store::{
     AttachmentNames, AttachmentRow, AttachmentStore, CipherView, EventRow, StorageOwner,
 };
 use keyfleet_domain::{StoreError, Timestamp};
-use const_format::concatcp;
 use std::collections::HashMap;
 
 /// Stores the new names and keys of an item's attachments inside the item's write (ids that
@@ -102,8 +102,8 @@ impl SqlStore {
         let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
         let recs: Vec<AttachmentRecord> = match &self.pool {
             crate::Pool::Sqlite(p) => {
-                let list = serde_json::to_string(&ids)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let list =
+                    serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 sqlx::query_as(concatcp!(
                     "SELECT ",
                     COLUMNS,

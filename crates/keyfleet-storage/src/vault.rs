@@ -69,7 +69,12 @@ impl SqlStore {
             // One blocking read instead of a thread hand-off per row.
             (_, Some(reads)) => {
                 reads
-                    .cipher_page(sql, user_id.to_string(), after.to_string(), SYNC_PAGE as i64)
+                    .cipher_page(
+                        sql,
+                        user_id.to_string(),
+                        after.to_string(),
+                        SYNC_PAGE as i64,
+                    )
                     .await?
             }
             (pool, None) => on_pool!(pool, p => sqlx::query_as(sql)
