@@ -51,7 +51,15 @@ impl Domain {
         self
     }
 
-    fn send_push(&self, to: Vec<UserId>, push_type: PushType, payload: PushPayload) {
+    /// `by`: the device whose request caused the push (`ContextId`; its apps skip it, they made
+    /// the change). Set for item, folder and Send changes, as the official server does.
+    fn send_push(
+        &self,
+        to: Vec<UserId>,
+        push_type: PushType,
+        payload: PushPayload,
+        by: Option<&str>,
+    ) {
         if to.is_empty() {
             return;
         }
@@ -60,7 +68,7 @@ impl Domain {
                 to,
                 auth_request: None,
                 notification: PushNotification {
-                    context_id: None,
+                    context_id: by.map(str::to_string),
                     push_type,
                     payload,
                 },
@@ -86,6 +94,7 @@ impl Domain {
                     user_id: user.to_string(),
                     date: date.clone(),
                 }),
+                None,
             );
         }
     }
@@ -100,6 +109,7 @@ impl Domain {
                 id: request.to_string(),
                 user_id: user.to_string(),
             }),
+            None,
         );
     }
 
@@ -131,6 +141,7 @@ impl Domain {
                 user_id: user.to_string(),
                 reason: None,
             }),
+            None,
         );
     }
 
@@ -138,7 +149,12 @@ impl Domain {
     /// its owner, or every confirmed member of its organization, fetches it again or drops it.
     /// Clients fetch an organization item they do not hold only when its collections meet theirs,
     /// and skip one whose revision date they already have, so both are read back as stored.
-    pub(crate) async fn push_cipher(&self, push_type: PushType, cipher: &CipherRow) {
+    pub(crate) async fn push_cipher(
+        &self,
+        push_type: PushType,
+        cipher: &CipherRow,
+        by: Option<&str>,
+    ) {
         if !self.listening() {
             return;
         }
@@ -175,7 +191,7 @@ impl Domain {
             }
             (None, None) => return,
         };
-        self.send_push(to, push_type, PushPayload::Cipher(payload));
+        self.send_push(to, push_type, PushPayload::Cipher(payload), by);
     }
 
     /// Many items of an organization changed (bulk moves, deletes, imports): every confirmed
@@ -195,6 +211,7 @@ impl Domain {
         user: UserId,
         folder: crate::ids::FolderId,
         revision_date: Timestamp,
+        by: Option<&str>,
     ) {
         self.send_push(
             vec![user],
@@ -204,6 +221,7 @@ impl Domain {
                 user_id: user.to_string(),
                 revision_date: revision_date.to_iso(),
             }),
+            by,
         );
     }
 
@@ -214,6 +232,7 @@ impl Domain {
         user: UserId,
         send: crate::ids::SendId,
         revision_date: Timestamp,
+        by: Option<&str>,
     ) {
         self.send_push(
             vec![user],
@@ -223,6 +242,7 @@ impl Domain {
                 user_id: user.to_string(),
                 revision_date: revision_date.to_iso(),
             }),
+            by,
         );
     }
 

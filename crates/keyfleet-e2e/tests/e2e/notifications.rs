@@ -123,7 +123,8 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
         payload(&m)["CollectionIds"],
         serde_json::json!([w.client1.collection])
     );
-    assert_eq!(m["ContextId"], Value::Null);
+    // The technician's device made the change: its own apps skip the message (ContextId).
+    assert_eq!(m["ContextId"], tech.client().device_identifier());
     // The app fetches the item and skips it when its revision date is one it has: the date
     // must be the stored one.
     let fetched = dana.session.get_cipher(&w.item).await.unwrap();
@@ -170,11 +171,16 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
     let m = both(&mut app, &mut web, SYNC_FOLDER_CREATE).await;
     assert_eq!(payload(&m)["Id"], folder.id.as_str());
     assert_eq!(payload(&m)["UserId"], dana.session.user_id.as_str());
+    // These connections share the acting device's token: the message names that device, so
+    // the app that made the change ignores its echo.
+    assert_eq!(m["ContextId"], dana.session.client().device_identifier());
 
     // Revoked: her apps sync at once and lose the company's items.
     msp.revoke_org_member(&org, &dana_member).await.unwrap();
     let m = both(&mut app, &mut web, SYNC_ORG_KEYS).await;
     assert_eq!(payload(&m)["UserId"], dana.session.user_id.as_str());
+    // Not her change: no device skips it.
+    assert_eq!(m["ContextId"], Value::Null);
 
     // Technician B, assigned to client 2 only, heard none of it.
     assert_eq!(other.next_message(QUIET).await, None);
