@@ -542,6 +542,8 @@ impl Domain {
             .map(|s| s.id)
             .collect();
         self.store.delete_user(caller.user.id).await?;
+        // As the official server: the account's open apps log out (and the hub closes them).
+        self.push_logout(caller.user.id);
         // Rows first (the cascade), files after.
         self.remove_send_files(file_sends).await;
         self.delete_queued_files().await;

@@ -292,8 +292,90 @@ async fn a_change_through_one_instance_reaches_a_client_connected_to_another_on_
     let m = on_b.expect_type(SYNC_FOLDER_CREATE, SOON).await;
     assert_eq!(payload(&m)["Id"], folder.id.as_str());
 
+    // A new password through A: her phone on B hears LogOut, then B closes the connection.
+    erin.change_password(crate::support::PASSWORD, "erin's new master password")
+        .await
+        .unwrap();
+    on_b.expect_type(LOG_OUT, SOON).await;
+    assert!(
+        on_b.closed(SOON).await.is_some(),
+        "B closed the logged-out connection"
+    );
+    assert!(on_a.closed(SOON).await.is_some(), "A closed it too");
+
     on_a.stop().await;
     on_b.stop().await;
     b.stop().await;
     a.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_connection_ends_with_its_credentials() {
+    let (server, clock) = server_with_clock(Backend::Sqlite).await;
+    let connect = |token: String| {
+        let (url, ca) = (server.base_url.clone(), server.ca_pem.clone());
+        async move {
+            HubListener::connected(&url, &ca, &token, HubProtocol::MessagePack, TokenIn::Header)
+                .await
+        }
+    };
+    let erin = account(&server, "erin@example.com", TwoStep::Off, &clock).await;
+    let frank = account(&server, "frank@example.com", TwoStep::Off, &clock).await;
+    let gail = account(&server, "gail@example.com", TwoStep::Off, &clock).await;
+    let mut erin_hub = connect(erin.session.access_token.clone()).await;
+    let mut frank_hub = connect(frank.session.access_token.clone()).await;
+    let mut gail_hub = connect(gail.session.access_token.clone()).await;
+
+    // A new master password: LogOut, then the connection is closed (its token is void).
+    frank
+        .session
+        .change_password(crate::support::PASSWORD, "frank's new master password")
+        .await
+        .unwrap();
+    frank_hub.expect_type(LOG_OUT, SOON).await;
+    assert!(
+        frank_hub.closed(SOON).await.is_some(),
+        "closed after LogOut"
+    );
+
+    // A deleted account: the same.
+    ok(
+        &gail.session,
+        Method::DELETE,
+        "/api/accounts",
+        Some(serde_json::json!({ "masterPasswordHash": gail.hash })),
+    )
+    .await;
+    let m = gail_hub.expect_type(LOG_OUT, SOON).await;
+    assert_eq!(payload(&m)["UserId"], gail.session.user_id.as_str());
+    assert!(
+        gail_hub.closed(SOON).await.is_some(),
+        "closed after deletion"
+    );
+
+    // Neither touched Erin's connection; then her token expires (the clock passes its hour):
+    // the next notification is not delivered on it, the connection is closed instead, while a
+    // connection made with a fresh token hears it.
+    let folder = erin.session.create_folder("Before").await.unwrap();
+    let m = erin_hub.expect_type(SYNC_FOLDER_CREATE, SOON).await;
+    assert_eq!(payload(&m)["Id"], folder.id.as_str());
+    clock.advance_secs(3601);
+    let fresh = client(&server)
+        .login_password("erin@example.com", crate::support::PASSWORD)
+        .await
+        .unwrap();
+    let mut fresh_hub = connect(fresh.access_token.clone()).await;
+    let folder = fresh.create_folder("After").await.unwrap();
+    let m = fresh_hub.expect_type(SYNC_FOLDER_CREATE, SOON).await;
+    assert_eq!(payload(&m)["Id"], folder.id.as_str());
+    let e = erin_hub.next_event(SOON).await;
+    assert_eq!(
+        e.as_ref().map(|e| &e["event"]),
+        Some(&Value::from("closed")),
+        "the expired connection closed without the notification: {e:?}"
+    );
+    for hub in [erin_hub, frank_hub, gail_hub, fresh_hub] {
+        hub.stop().await;
+    }
+    server.stop().await;
 }
