@@ -6,7 +6,9 @@
 //! Who is told what is decided here, next to the use cases that call it:
 //! * a personal item, folder or Send: its owner;
 //! * an organization item: every confirmed member of its organization (as the official server's
-//!   organization group; a member without access fetches, gets 404 and drops it);
+//!   organization group; a member without access fetches, gets 404 and drops it). Provider
+//!   members who launch into a client are not told: they are no members, their sync holds none
+//!   of the client's items (the admin console reads them on demand), so there is nothing to update;
 //! * memberships, collection and group access, provider membership and assignments: the members
 //!   concerned get `SyncOrgKeys` (a forced sync) or `SyncVault`, one message each, since clients
 //!   drop a message that names another account;

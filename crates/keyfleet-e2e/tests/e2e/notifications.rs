@@ -97,6 +97,16 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
         TokenIn::Header,
     )
     .await;
+    // Technician A works in client 1 by launching in: no membership, so the client's items are
+    // not in A's sync (the admin console reads them on demand) and A's apps are not told.
+    let mut launched = HubListener::connected(
+        &server.base_url,
+        &server.ca_pem,
+        &tech.access_token,
+        HubProtocol::MessagePack,
+        TokenIn::Header,
+    )
+    .await;
 
     // Technician A, launched into client 1, edits the firewall item (an admin route: a provider
     // member is no member of the client).
@@ -182,8 +192,21 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
     // Not her change: no device skips it.
     assert_eq!(m["ContextId"], Value::Null);
 
-    // Technician B, assigned to client 2 only, heard none of it.
+    // Technician B, assigned to client 2 only, heard none of it; nor did A, whose sync holds
+    // none of client 1's items.
     assert_eq!(other.next_message(QUIET).await, None);
+    assert_eq!(launched.next_message(Duration::ZERO).await, None);
+    let client1_items = tech.sync_json().await.unwrap()["ciphers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["organizationId"] == org.as_str())
+        .count();
+    assert_eq!(
+        client1_items, 0,
+        "a launched technician's sync has no client items"
+    );
+    launched.stop().await;
     // Suspended by the MSP's owner: B's app syncs at once and loses the provider's clients.
     msp.suspend_provider_member(&w.provider.id, &w.tech_b.puid)
         .await
