@@ -150,7 +150,8 @@ impl Domain {
     /// An item was created, changed or deleted (`cipher` as it is now, or was before a purge):
     /// its owner, or every confirmed member of its organization, fetches it again or drops it.
     /// Clients fetch an organization item they do not hold only when its collections meet theirs,
-    /// and skip one whose revision date they already have, so both are read back as stored.
+    /// and skip one whose revision date they already have: `cipher` carries the date the write
+    /// stored, and the collections are read with the recipients.
     pub(crate) async fn push_cipher(
         &self,
         push_type: PushType,
@@ -172,22 +173,25 @@ impl Domain {
                 },
             ),
             (None, Some(org)) => {
-                let stored = match push_type {
-                    PushType::SyncCipherDelete | PushType::SyncLoginDelete => None,
-                    _ => self.store.org_cipher(org, cipher.id).await.ok().flatten(),
-                };
-                let (revision_date, collections) = match stored {
-                    Some((row, collections)) => (row.revision_date, collections),
-                    None => (cipher.revision_date, Vec::new()),
+                // The write has the item's revision date (the one stored); one read answers the
+                // collections (which the apps check before fetching) and the recipients.
+                let audience = match self.store.cipher_push_audience(org, cipher.id).await {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!(error = ?e, "reading an item's push recipients failed");
+                        return;
+                    }
                 };
                 (
-                    self.org_recipients(org).await,
+                    audience.recipients,
                     SyncCipherPayload {
                         id: cipher.id.to_string(),
                         user_id: None,
                         organization_id: Some(org.to_string()),
-                        collection_ids: Some(collections.iter().map(|c| c.to_string()).collect()),
-                        revision_date: revision_date.to_iso(),
+                        collection_ids: Some(
+                            audience.collections.iter().map(|c| c.to_string()).collect(),
+                        ),
+                        revision_date: cipher.revision_date.to_iso(),
                     },
                 )
             }

@@ -559,7 +559,7 @@ impl Domain {
             match views.iter().find(|v| ids == [v.cipher.id]) {
                 Some(one) => {
                     let changed = CipherRow {
-                        revision_date: now,
+                        revision_date: change.revision_date(now),
                         ..one.cipher.clone()
                     };
                     self.push_cipher(crate::push::change_push(change), &changed, actor.device())

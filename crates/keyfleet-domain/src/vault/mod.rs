@@ -518,7 +518,7 @@ impl Domain {
             .change_ciphers(caller.user.id, &[id], change, now)
             .await?;
         let changed = CipherRow {
-            revision_date: now,
+            revision_date: change.revision_date(now),
             ..view.cipher
         };
         self.push_cipher(crate::push::change_push(change), &changed, caller.device())
