@@ -100,9 +100,59 @@ enum Audience {
     AuthRequest(String),
 }
 
+/// The open connections of this instance, by account or login request, with their counts kept
+/// as they change (a connect checks the bounds without walking the map).
+#[derive(Default)]
+struct Connections {
+    by: HashMap<Audience, Vec<Connection>>,
+    total: usize,
+    anonymous: usize,
+}
+
+impl Connections {
+    fn counted(&mut self, audience: &Audience, added: usize, removed: usize) {
+        self.total = self.total + added - removed;
+        if matches!(audience, Audience::AuthRequest(_)) {
+            self.anonymous = self.anonymous + added - removed;
+        }
+    }
+
+    fn add(&mut self, audience: Audience, connection: Connection) {
+        self.counted(&audience, 1, 0);
+        self.by.entry(audience).or_default().push(connection);
+    }
+
+    /// Keeps the connections of `audience` for which `keep` holds; an audience left with none
+    /// leaves the map (so an empty map means nobody listens).
+    fn retain(&mut self, audience: &Audience, keep: impl FnMut(&Connection) -> bool) {
+        let Some(mine) = self.by.get_mut(audience) else {
+            return;
+        };
+        let before = mine.len();
+        mine.retain(keep);
+        let after = mine.len();
+        if after == 0 {
+            self.by.remove(audience);
+        }
+        self.counted(audience, 0, before - after);
+    }
+
+    fn count(&self, audience: &Audience) -> usize {
+        self.by.get(audience).map_or(0, Vec::len)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by.is_empty()
+    }
+
+    fn clear(&mut self) {
+        *self = Connections::default();
+    }
+}
+
 /// The open connections of this instance, by account or login request.
 pub struct Hub {
-    connections: Mutex<HashMap<Audience, Vec<Connection>>>,
+    connections: Mutex<Connections>,
     next_id: AtomicU64,
     limits: HubLimits,
     /// Turns `true` when the server stops: every connection says goodbye.
@@ -117,7 +167,7 @@ impl Hub {
     /// An empty hub.
     pub fn new(limits: HubLimits) -> Arc<Hub> {
         Arc::new(Hub {
-            connections: Mutex::new(HashMap::new()),
+            connections: Mutex::new(Connections::default()),
             next_id: AtomicU64::new(1),
             limits,
             closing: watch::channel(false).0,
@@ -126,7 +176,7 @@ impl Hub {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Audience, Vec<Connection>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connections> {
         self.connections
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -135,42 +185,29 @@ impl Hub {
     /// Registers a connection for `audience`, if the bounds allow.
     fn join(&self, audience: Audience) -> Option<(u64, mpsc::Receiver<Arc<Value>>)> {
         let mut all = self.lock();
-        let total: usize = all.values().map(Vec::len).sum();
-        let anonymous: usize = all
-            .iter()
-            .filter(|(a, _)| matches!(a, Audience::AuthRequest(_)))
-            .map(|(_, c)| c.len())
-            .sum();
         let (full, per) = match audience {
-            Audience::User(_) => (total >= self.limits.connections, self.limits.per_user),
+            Audience::User(_) => (all.total >= self.limits.connections, self.limits.per_user),
             Audience::AuthRequest(_) => (
-                total >= self.limits.connections || anonymous >= ANONYMOUS_CONNECTIONS,
+                all.total >= self.limits.connections || all.anonymous >= ANONYMOUS_CONNECTIONS,
                 ANONYMOUS_PER_REQUEST,
             ),
         };
-        let mine = all.entry(audience).or_default();
-        if full || mine.len() >= per {
+        if full || all.count(&audience) >= per {
             return None;
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (queue, rx) = mpsc::channel(QUEUE);
-        mine.push(Connection { id, queue });
+        all.add(audience, Connection { id, queue });
         Some((id, rx))
     }
 
     fn leave(&self, audience: &Audience, id: u64) {
-        let mut all = self.lock();
-        if let Some(mine) = all.get_mut(audience) {
-            mine.retain(|c| c.id != id);
-            if mine.is_empty() {
-                all.remove(audience);
-            }
-        }
+        self.lock().retain(audience, |c| c.id != id);
     }
 
     /// How many connections are open (for tests and logs).
     pub fn open_connections(&self) -> usize {
-        self.lock().values().map(Vec::len).sum()
+        self.lock().total
     }
 
     /// Hands `push` to this instance's connections of its recipients. A connection whose queue
@@ -488,12 +525,9 @@ impl Hub {
             .map(|u| Audience::User(*u))
             .chain(auth_request.map(|r| Audience::AuthRequest(r.to_string())));
         for audience in audiences {
-            if let Some(mine) = all.get_mut(&audience) {
-                mine.retain(|c| c.queue.try_send(n.clone()).is_ok());
-                if mine.is_empty() || logs_out {
-                    all.remove(&audience);
-                }
-            }
+            all.retain(&audience, |c| {
+                c.queue.try_send(n.clone()).is_ok() && !logs_out
+            });
         }
     }
 }
@@ -612,6 +646,54 @@ mod tests {
         let _one = hub.join(request.clone()).unwrap();
         let _two = hub.join(request.clone()).unwrap();
         assert!(hub.join(request).is_none(), "a third for one login request");
+    }
+
+    /// The counts kept with the map are the map's.
+    fn counts_match(hub: &Hub) {
+        let all = hub.lock();
+        let walked: usize = all.by.values().map(Vec::len).sum();
+        let anonymous: usize = all
+            .by
+            .iter()
+            .filter(|(a, _)| matches!(a, Audience::AuthRequest(_)))
+            .map(|(_, c)| c.len())
+            .sum();
+        assert_eq!((all.total, all.anonymous), (walked, anonymous));
+    }
+
+    #[test]
+    fn the_connection_counts_follow_joins_leaves_and_drops() {
+        let hub = Hub::new(HubLimits {
+            connections: 100,
+            per_user: 10,
+        });
+        let (user, request) = (
+            Audience::User(UserId::new()),
+            Audience::AuthRequest("r".into()),
+        );
+        let (first, _rx1) = hub.join(user.clone()).unwrap();
+        let (_second, rx2) = hub.join(user.clone()).unwrap();
+        let (waiting, _rx3) = hub.join(request.clone()).unwrap();
+        counts_match(&hub);
+        assert_eq!(hub.open_connections(), 3);
+        hub.leave(&user, first);
+        hub.leave(&request, waiting);
+        hub.leave(&request, waiting);
+        counts_match(&hub);
+        assert_eq!(hub.open_connections(), 1);
+        // A connection whose receiver is gone is dropped by the next delivery.
+        drop(rx2);
+        let Audience::User(id) = user else {
+            unreachable!()
+        };
+        hub.deliver(&Push {
+            to: vec![id],
+            auth_request: None,
+            notification: sync_vault(id),
+        });
+        counts_match(&hub);
+        assert_eq!(hub.open_connections(), 0);
+        assert!(hub.lock().is_empty());
     }
 
     #[test]
