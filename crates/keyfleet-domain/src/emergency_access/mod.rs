@@ -170,6 +170,23 @@ impl Domain {
         }
     }
 
+    /// Stores `row` only if the stored one still has status `was` (compare-and-set: of two
+    /// racing calls one wins, the other is `NOT_VALID`), then mails `to` the notice of it.
+    async fn transition(
+        &self,
+        row: &EmergencyAccessRow,
+        was: Status,
+        to: Option<UserId>,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), DomainError> {
+        if !self.store.update_emergency_access(row, was).await? {
+            return Err(not_valid());
+        }
+        self.mail_user(to, subject, body).await;
+        Ok(())
+    }
+
     async fn display_name(&self, id: UserId) -> String {
         match self.store.user_by_id(id).await {
             Ok(Some(u)) => u.name.filter(|n| !n.is_empty()).unwrap_or(u.email),
@@ -557,21 +574,15 @@ impl Domain {
         }
         check_wrapped_key("key", key)?;
         row.mark_confirmed(key, self.now());
-        if !self
-            .store
-            .update_emergency_access(&row, Status::Accepted)
-            .await?
-        {
-            return Err(not_valid());
-        }
         let grantor = self.display_name(row.grantor_id).await;
-        self.mail_user(
+        self.transition(
+            &row,
+            Status::Accepted,
             row.grantee_id,
             "Emergency access confirmed",
             &format!("{grantor} confirmed you as an emergency contact.\n"),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/initiate`: the grantee asks for access (only when
@@ -590,13 +601,6 @@ impl Domain {
         row.recovery_initiated_at = Some(now);
         row.last_notification_at = Some(now);
         row.revision_date = now;
-        if !self
-            .store
-            .update_emergency_access(&row, Status::Confirmed)
-            .await?
-        {
-            return Err(not_valid());
-        }
         let who = caller
             .user
             .name
@@ -606,7 +610,9 @@ impl Domain {
             EmergencyAccessType::View => "view your vault",
             EmergencyAccessType::Takeover => "take over your account",
         };
-        self.mail_user(
+        self.transition(
+            &row,
+            Status::Confirmed,
             Some(row.grantor_id),
             "Emergency access requested",
             &format!(
@@ -615,8 +621,7 @@ impl Domain {
                 row.wait_time_days
             ),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/approve`: the grantor approves a pending request.
@@ -631,21 +636,15 @@ impl Domain {
         }
         row.status = Status::RecoveryApproved;
         row.revision_date = self.now();
-        if !self
-            .store
-            .update_emergency_access(&row, Status::RecoveryInitiated)
-            .await?
-        {
-            return Err(not_valid());
-        }
         let grantor = self.display_name(row.grantor_id).await;
-        self.mail_user(
+        self.transition(
+            &row,
+            Status::RecoveryInitiated,
             row.grantee_id,
             "Emergency access approved",
             &format!("{grantor} approved your emergency access request.\n"),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/reject`: the grantor rejects a pending or approved
@@ -663,17 +662,15 @@ impl Domain {
         row.status = Status::Confirmed;
         row.recovery_initiated_at = None;
         row.revision_date = self.now();
-        if !self.store.update_emergency_access(&row, was).await? {
-            return Err(not_valid());
-        }
         let grantor = self.display_name(row.grantor_id).await;
-        self.mail_user(
+        self.transition(
+            &row,
+            was,
             row.grantee_id,
             "Emergency access rejected",
             &format!("{grantor} rejected your emergency access request.\n"),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/view`: an approved View grantee reads the grantor's
