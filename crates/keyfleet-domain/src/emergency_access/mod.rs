@@ -237,13 +237,26 @@ impl Domain {
     }
 
     /// Approves `row` when its wait time is over (compare-and-set: a racing sweep or reject
-    /// wins or loses cleanly), mailing both parties; answers the row as it now stands.
+    /// wins or loses cleanly), mailing both parties, or — in its last day — sends the
+    /// grantor's reminder if not sent yet; answers the row as it now stands.
     async fn approve_if_due(
         &self,
         mut row: EmergencyAccessRow,
     ) -> Result<EmergencyAccessRow, DomainError> {
         let now = self.now();
         if !row.wait_over_at(now) {
+            if row.reminder_due_at(now) {
+                let reminded = self
+                    .store
+                    .remind_due_emergency_accesses(now, Some(row.id))
+                    .await?;
+                for r in &reminded {
+                    self.mail_reminder(r).await;
+                }
+                if let Some(r) = reminded.into_iter().next() {
+                    return Ok(r);
+                }
+            }
             return Ok(row);
         }
         let mut approved = row.clone();
@@ -290,6 +303,48 @@ impl Domain {
         .await;
     }
 
+    /// Tells the grantor, a day before, that a request will be approved unless they reject it.
+    async fn mail_reminder(&self, row: &EmergencyAccessRow) {
+        if self.mailer.is_none() {
+            return;
+        }
+        let Some(grantee) = row.grantee_id else {
+            return;
+        };
+        let who = self.display_name(grantee).await;
+        let what = match row.access_type {
+            EmergencyAccessType::View => "view your vault",
+            EmergencyAccessType::Takeover => "take over your account",
+        };
+        let at = row
+            .recovery_initiated_at
+            .unwrap_or_default()
+            .plus_secs(i64::from(row.wait_time_days) * 86_400);
+        self.mail_user(
+            Some(row.grantor_id),
+            "Emergency access pending",
+            &format!(
+                "Reminder: {who} asked for emergency access to {what}. Unless you reject it, \
+                 it is approved automatically at {} (UTC).\n",
+                at.to_iso()
+            ),
+        )
+        .await;
+    }
+
+    /// The periodic sweep's reminders: mails the grantor of every request approved within a
+    /// day (once); answers how many.
+    pub async fn remind_due_emergency_accesses(&self) -> Result<usize, DomainError> {
+        let rows = self
+            .store
+            .remind_due_emergency_accesses(self.now(), None)
+            .await?;
+        for row in &rows {
+            self.mail_reminder(row).await;
+        }
+        Ok(rows.len())
+    }
+
     /// The periodic sweep: approves every request whose wait time is over and mails both
     /// parties; answers how many.
     pub async fn approve_due_emergency_accesses(&self) -> Result<usize, DomainError> {
@@ -325,7 +380,8 @@ impl Domain {
             .emergency_accesses_of_grantee(caller.user.id)
             .await?;
         for d in &mut list {
-            if d.row.wait_over_at(self.now()) {
+            let now = self.now();
+            if d.row.wait_over_at(now) || d.row.reminder_due_at(now) {
                 d.row = self.approve_if_due(d.row.clone()).await?;
             }
         }

@@ -511,7 +511,7 @@ async fn emergency_access_mails_each_step_and_policy_18_keeps_a_grantee_out() {
 
     // Mailed: the link is for the contact only.
     let invite = grantor
-        .invite_emergency_contact(c_mail, EmergencyAccessType::Takeover, 1)
+        .invite_emergency_contact(c_mail, EmergencyAccessType::Takeover, 2)
         .await
         .unwrap();
     assert!(invite.mailed && invite.token.is_none() && invite.link.is_none());
@@ -557,12 +557,36 @@ async fn emergency_access_mails_each_step_and_policy_18_keeps_a_grantee_out() {
         "asked for emergency access to take over your account"
     )
     .is_some());
+    // A day before the automatic approval the grantor is reminded, once (the sweep, or as
+    // here the grantee's next read, records that it was sent).
+    let reminders = || {
+        sink.received()
+            .iter()
+            .filter(|m| m.to == [g_mail.to_string()] && m.decoded().contains("Reminder:"))
+            .count()
+    };
+    assert_eq!(reminders(), 0);
+    clock.advance_secs(DAY);
+    contact.refresh().await.unwrap();
+    assert_eq!(
+        granted_status(&contact, &id).await,
+        Status::RecoveryInitiated
+    );
+    assert_eq!(reminders(), 1);
+    let text = mail_to(&sink, g_mail, "Reminder:").unwrap();
+    assert!(text.contains("take over your account"), "{text}");
+    assert_eq!(
+        granted_status(&contact, &id).await,
+        Status::RecoveryInitiated
+    );
+    assert_eq!(reminders(), 1, "reminded once");
     clock.advance_secs(DAY);
     contact.refresh().await.unwrap();
     assert_eq!(
         granted_status(&contact, &id).await,
         Status::RecoveryApproved
     );
+    assert_eq!(reminders(), 1);
     assert!(mail_to(&sink, c_mail, "The wait time is over").is_some());
     assert!(mail_to(&sink, g_mail, "your trusted contact can now use it").is_some());
     contact
