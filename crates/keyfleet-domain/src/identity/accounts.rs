@@ -69,6 +69,8 @@ pub enum InvitedTo {
     Organization,
     /// A provider (`providerInviteToken` + `providerUserId`).
     Provider,
+    /// Emergency access (`acceptEmergencyAccessInviteToken` + `acceptEmergencyAccessId`).
+    EmergencyAccess,
 }
 
 /// What prelogin tells a client.
@@ -258,6 +260,9 @@ impl Domain {
                 let purpose = match to {
                     InvitedTo::Organization => crate::orgs::store::OrgUserRow::PURPOSE,
                     InvitedTo::Provider => crate::providers::store::ProviderUserRow::PURPOSE,
+                    InvitedTo::EmergencyAccess => {
+                        crate::emergency_access::store::EmergencyAccessRow::PURPOSE
+                    }
                 };
                 if !self.invitation_names(token, purpose, member_id, &email) {
                     return Err(DomainError::invalid(
