@@ -12,7 +12,8 @@
 //! * memberships, collection and group access, provider membership and assignments: the members
 //!   concerned get `SyncOrgKeys` (a forced sync) or `SyncVault`, one message each, since clients
 //!   drop a message that names another account;
-//! * credentials replaced (account recovery, takeover): `LogOut`.
+//! * credentials replaced (account recovery, takeover) or the account deleted: `LogOut` (the hub
+//!   then closes that account's connections).
 //!
 //! Pushing never fails a use case and never waits: the port queues.
 
