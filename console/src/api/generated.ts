@@ -1066,6 +1066,16 @@ orgInviteToken?: string | null,
  */
 organizationUserId?: string | null, 
 /**
+ * Instead of the email token: an emergency access invitation's token (with
+ * `acceptEmergencyAccessId`), as the web vault sends it when a trusted contact registers
+ * from the invitation link.
+ */
+acceptEmergencyAccessInviteToken?: string | null, 
+/**
+ * The emergency access the invitation is to.
+ */
+acceptEmergencyAccessId?: string | null, 
+/**
  * Instead of the email token: a provider invitation's token (with `providerUserId`).
  */
 providerInviteToken?: string | null, 

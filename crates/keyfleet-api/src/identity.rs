@@ -114,6 +114,14 @@ pub struct RegisterFinishRequest {
     /// The invited organization membership.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_user_id: Option<String>,
+    /// Instead of the email token: an emergency access invitation's token (with
+    /// `acceptEmergencyAccessId`), as the web vault sends it when a trusted contact registers
+    /// from the invitation link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_emergency_access_invite_token: Option<String>,
+    /// The emergency access the invitation is to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_emergency_access_id: Option<String>,
     /// Instead of the email token: a provider invitation's token (with `providerUserId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_invite_token: Option<String>,

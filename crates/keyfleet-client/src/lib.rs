@@ -405,6 +405,24 @@ impl Client {
         self.register_with(email, password, None, kdf, proof).await
     }
 
+    /// Creates the account an emergency access invitation was sent to, with its token and the
+    /// emergency access id — possible when open registration is off.
+    pub async fn register_from_emergency_invitation(
+        &self,
+        email: &str,
+        password: &str,
+        kdf: Kdf,
+        emergency_access_id: &str,
+        token: &str,
+    ) -> Result<(), ClientError> {
+        let proof = RegisterFinishRequest {
+            accept_emergency_access_invite_token: Some(token.to_string()),
+            accept_emergency_access_id: Some(emergency_access_id.to_string()),
+            ..RegisterFinishRequest::default()
+        };
+        self.register_with(email, password, None, kdf, proof).await
+    }
+
     /// `register/finish` with the keys made here and the proof fields of `proof`.
     async fn register_with(
         &self,
@@ -422,6 +440,8 @@ impl Client {
             organization_user_id: proof.organization_user_id,
             provider_invite_token: proof.provider_invite_token,
             provider_user_id: proof.provider_user_id,
+            accept_emergency_access_invite_token: proof.accept_emergency_access_invite_token,
+            accept_emergency_access_id: proof.accept_emergency_access_id,
             name: name.map(str::to_string),
             master_password_hash: Some(keys.master_password_hash.clone()),
             master_password_hint: None,

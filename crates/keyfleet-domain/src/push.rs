@@ -6,11 +6,14 @@
 //! Who is told what is decided here, next to the use cases that call it:
 //! * a personal item, folder or Send: its owner;
 //! * an organization item: every confirmed member of its organization (as the official server's
-//!   organization group; a member without access fetches, gets 404 and drops it);
+//!   organization group; a member without access fetches, gets 404 and drops it). Provider
+//!   members who launch into a client are not told: they are no members, their sync holds none
+//!   of the client's items (the admin console reads them on demand), so there is nothing to update;
 //! * memberships, collection and group access, provider membership and assignments: the members
 //!   concerned get `SyncOrgKeys` (a forced sync) or `SyncVault`, one message each, since clients
 //!   drop a message that names another account;
-//! * credentials replaced (account recovery, takeover): `LogOut`.
+//! * credentials replaced (account recovery, takeover) or the account deleted: `LogOut` (the hub
+//!   then closes that account's connections).
 //!
 //! Pushing never fails a use case and never waits: the port queues.
 
@@ -51,7 +54,15 @@ impl Domain {
         self
     }
 
-    fn send_push(&self, to: Vec<UserId>, push_type: PushType, payload: PushPayload) {
+    /// `by`: the device whose request caused the push (`ContextId`; its apps skip it, they made
+    /// the change). Set for item, folder and Send changes, as the official server does.
+    fn send_push(
+        &self,
+        to: Vec<UserId>,
+        push_type: PushType,
+        payload: PushPayload,
+        by: Option<&str>,
+    ) {
         if to.is_empty() {
             return;
         }
@@ -60,7 +71,7 @@ impl Domain {
                 to,
                 auth_request: None,
                 notification: PushNotification {
-                    context_id: None,
+                    context_id: by.map(str::to_string),
                     push_type,
                     payload,
                 },
@@ -86,6 +97,7 @@ impl Domain {
                     user_id: user.to_string(),
                     date: date.clone(),
                 }),
+                None,
             );
         }
     }
@@ -100,6 +112,7 @@ impl Domain {
                 id: request.to_string(),
                 user_id: user.to_string(),
             }),
+            None,
         );
     }
 
@@ -131,14 +144,21 @@ impl Domain {
                 user_id: user.to_string(),
                 reason: None,
             }),
+            None,
         );
     }
 
     /// An item was created, changed or deleted (`cipher` as it is now, or was before a purge):
     /// its owner, or every confirmed member of its organization, fetches it again or drops it.
     /// Clients fetch an organization item they do not hold only when its collections meet theirs,
-    /// and skip one whose revision date they already have, so both are read back as stored.
-    pub(crate) async fn push_cipher(&self, push_type: PushType, cipher: &CipherRow) {
+    /// and skip one whose revision date they already have: `cipher` carries the date the write
+    /// stored, and the collections are read with the recipients.
+    pub(crate) async fn push_cipher(
+        &self,
+        push_type: PushType,
+        cipher: &CipherRow,
+        by: Option<&str>,
+    ) {
         if !self.listening() {
             return;
         }
@@ -154,28 +174,31 @@ impl Domain {
                 },
             ),
             (None, Some(org)) => {
-                let stored = match push_type {
-                    PushType::SyncCipherDelete | PushType::SyncLoginDelete => None,
-                    _ => self.store.org_cipher(org, cipher.id).await.ok().flatten(),
-                };
-                let (revision_date, collections) = match stored {
-                    Some((row, collections)) => (row.revision_date, collections),
-                    None => (cipher.revision_date, Vec::new()),
+                // The write has the item's revision date (the one stored); one read answers the
+                // collections (which the apps check before fetching) and the recipients.
+                let audience = match self.store.cipher_push_audience(org, cipher.id).await {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!(error = ?e, "reading an item's push recipients failed");
+                        return;
+                    }
                 };
                 (
-                    self.org_recipients(org).await,
+                    audience.recipients,
                     SyncCipherPayload {
                         id: cipher.id.to_string(),
                         user_id: None,
                         organization_id: Some(org.to_string()),
-                        collection_ids: Some(collections.iter().map(|c| c.to_string()).collect()),
-                        revision_date: revision_date.to_iso(),
+                        collection_ids: Some(
+                            audience.collections.iter().map(|c| c.to_string()).collect(),
+                        ),
+                        revision_date: cipher.revision_date.to_iso(),
                     },
                 )
             }
             (None, None) => return,
         };
-        self.send_push(to, push_type, PushPayload::Cipher(payload));
+        self.send_push(to, push_type, PushPayload::Cipher(payload), by);
     }
 
     /// Many items of an organization changed (bulk moves, deletes, imports): every confirmed
@@ -195,6 +218,7 @@ impl Domain {
         user: UserId,
         folder: crate::ids::FolderId,
         revision_date: Timestamp,
+        by: Option<&str>,
     ) {
         self.send_push(
             vec![user],
@@ -204,6 +228,7 @@ impl Domain {
                 user_id: user.to_string(),
                 revision_date: revision_date.to_iso(),
             }),
+            by,
         );
     }
 
@@ -214,6 +239,7 @@ impl Domain {
         user: UserId,
         send: crate::ids::SendId,
         revision_date: Timestamp,
+        by: Option<&str>,
     ) {
         self.send_push(
             vec![user],
@@ -223,6 +249,7 @@ impl Domain {
                 user_id: user.to_string(),
                 revision_date: revision_date.to_iso(),
             }),
+            by,
         );
     }
 

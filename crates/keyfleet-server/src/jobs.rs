@@ -40,6 +40,12 @@ impl Jobs {
                             Ok(n) => tracing::info!(approved = n, "approved emergency access requests after their wait time"),
                             Err(e) => tracing::warn!(error = ?e, "approving emergency access requests failed"),
                         }
+                        // … and the reminders a day before.
+                        match domain.remind_due_emergency_accesses().await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(reminded = n, "reminded grantors of emergency access requests"),
+                            Err(e) => tracing::warn!(error = ?e, "reminding of emergency access requests failed"),
+                        }
                         // Attachments never uploaded, and files whose rows are gone.
                         if let Err(e) = domain.sweep_attachments().await {
                             tracing::warn!(error = ?e, "the attachment sweep failed");

@@ -242,6 +242,32 @@ impl EmergencyAccessStore for SqlStore {
         recs.into_iter().map(EmergencyAccessRow::try_from).collect()
     }
 
+    async fn remind_due_emergency_accesses(
+        &self,
+        now: Timestamp,
+        only: Option<EmergencyAccessId>,
+    ) -> Result<Vec<EmergencyAccessRow>, StoreError> {
+        // As the official reminder job: in the last day of the wait, once a day at most (the
+        // request itself counts as the first notice).
+        let sql = format!(
+            "UPDATE emergency_access SET last_notification_at = $1 \
+             WHERE status = {} AND recovery_initiated_at IS NOT NULL \
+             AND recovery_initiated_at + (CAST(wait_time_days AS BIGINT) - 1) * {DAY_MS} <= $1 \
+             AND (last_notification_at IS NULL OR last_notification_at + {DAY_MS} <= $1) \
+             AND ($2 IS NULL OR id = $2) \
+             RETURNING {}",
+            EmergencyAccessStatusType::RecoveryInitiated.code(),
+            COLUMNS.replace("ea.", "")
+        );
+        let recs: Vec<Record> = on_pool!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(now.0)
+            .bind(only.map(|id| id.to_string()))
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        recs.into_iter().map(EmergencyAccessRow::try_from).collect()
+    }
+
     async fn emergency_takeover(
         &self,
         access: EmergencyAccessId,

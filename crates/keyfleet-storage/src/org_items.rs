@@ -3,7 +3,7 @@
 //! collections granted to them directly or through groups.
 
 use crate::attachments::rename_attachments;
-use crate::codes::{OU_ADMIN, OU_MANAGER, OU_OWNER};
+use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
 use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org_members, insert_events};
@@ -13,7 +13,7 @@ use crate::{db, on_pool, Backend, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
 use keyfleet_domain::store::{
-    AttachmentNames, BulkCipherChange, CipherRow, EventRow, OrgItemStore,
+    AttachmentNames, BulkCipherChange, CipherPushAudience, CipherRow, EventRow, OrgItemStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
@@ -323,6 +323,40 @@ impl OrgItemStore for SqlStore {
             .await)
         .map_err(db)?;
         org.map(|o| crate::records::id(&o)).transpose()
+    }
+
+    async fn cipher_push_audience(
+        &self,
+        org_id: OrgId,
+        id: CipherId,
+    ) -> Result<CipherPushAudience, StoreError> {
+        // Collections first (kind 0), then recipients (kind 1); the item's org is checked so a
+        // wrong pair names no collection.
+        const SQL: &str = concatcp!(
+            "SELECT 0 AS kind, cc.collection_id AS id FROM cipher_collections cc \
+               JOIN ciphers c ON c.id = cc.cipher_id \
+               WHERE cc.cipher_id = $2 AND c.org_id = $1 \
+             UNION ALL \
+             SELECT 1 AS kind, user_id AS id FROM org_users \
+               WHERE org_id = $1 AND status = ",
+            OU_CONFIRMED,
+            " AND user_id IS NOT NULL \
+             ORDER BY kind, id"
+        );
+        let rows: Vec<(i32, String)> = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            .bind(org_id.to_string())
+            .bind(id.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        let mut audience = CipherPushAudience::default();
+        for (kind, id) in rows {
+            match kind {
+                0 => audience.collections.push(crate::records::id(&id)?),
+                _ => audience.recipients.push(crate::records::id(&id)?),
+            }
+        }
+        Ok(audience)
     }
 }
 

@@ -154,6 +154,12 @@ impl HubListener {
         }
     }
 
+    /// The next event as the client reports it (`{"event": "message" | "closed", …}`), or
+    /// `None` after `within`: to check that a connection closed with no message before.
+    pub async fn next_event(&mut self, within: Duration) -> Option<Value> {
+        self.event(within).await
+    }
+
     /// Waits for the connection to be closed by the server; answers the close error, or `None`
     /// if it stayed open for `within`.
     pub async fn closed(&mut self, within: Duration) -> Option<Value> {

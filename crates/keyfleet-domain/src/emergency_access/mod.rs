@@ -170,6 +170,23 @@ impl Domain {
         }
     }
 
+    /// Stores `row` only if the stored one still has status `was` (compare-and-set: of two
+    /// racing calls one wins, the other is `NOT_VALID`), then mails `to` the notice of it.
+    async fn transition(
+        &self,
+        row: &EmergencyAccessRow,
+        was: Status,
+        to: Option<UserId>,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), DomainError> {
+        if !self.store.update_emergency_access(row, was).await? {
+            return Err(not_valid());
+        }
+        self.mail_user(to, subject, body).await;
+        Ok(())
+    }
+
     async fn display_name(&self, id: UserId) -> String {
         match self.store.user_by_id(id).await {
             Ok(Some(u)) => u.name.filter(|n| !n.is_empty()).unwrap_or(u.email),
@@ -220,13 +237,26 @@ impl Domain {
     }
 
     /// Approves `row` when its wait time is over (compare-and-set: a racing sweep or reject
-    /// wins or loses cleanly), mailing both parties; answers the row as it now stands.
+    /// wins or loses cleanly), mailing both parties, or — in its last day — sends the
+    /// grantor's reminder if not sent yet; answers the row as it now stands.
     async fn approve_if_due(
         &self,
         mut row: EmergencyAccessRow,
     ) -> Result<EmergencyAccessRow, DomainError> {
         let now = self.now();
         if !row.wait_over_at(now) {
+            if row.reminder_due_at(now) {
+                let reminded = self
+                    .store
+                    .remind_due_emergency_accesses(now, Some(row.id))
+                    .await?;
+                for r in &reminded {
+                    self.mail_reminder(r).await;
+                }
+                if let Some(r) = reminded.into_iter().next() {
+                    return Ok(r);
+                }
+            }
             return Ok(row);
         }
         let mut approved = row.clone();
@@ -273,6 +303,48 @@ impl Domain {
         .await;
     }
 
+    /// Tells the grantor, a day before, that a request will be approved unless they reject it.
+    async fn mail_reminder(&self, row: &EmergencyAccessRow) {
+        if self.mailer.is_none() {
+            return;
+        }
+        let Some(grantee) = row.grantee_id else {
+            return;
+        };
+        let who = self.display_name(grantee).await;
+        let what = match row.access_type {
+            EmergencyAccessType::View => "view your vault",
+            EmergencyAccessType::Takeover => "take over your account",
+        };
+        let at = row
+            .recovery_initiated_at
+            .unwrap_or_default()
+            .plus_secs(i64::from(row.wait_time_days) * 86_400);
+        self.mail_user(
+            Some(row.grantor_id),
+            "Emergency access pending",
+            &format!(
+                "Reminder: {who} asked for emergency access to {what}. Unless you reject it, \
+                 it is approved automatically at {} (UTC).\n",
+                at.to_iso()
+            ),
+        )
+        .await;
+    }
+
+    /// The periodic sweep's reminders: mails the grantor of every request approved within a
+    /// day (once); answers how many.
+    pub async fn remind_due_emergency_accesses(&self) -> Result<usize, DomainError> {
+        let rows = self
+            .store
+            .remind_due_emergency_accesses(self.now(), None)
+            .await?;
+        for row in &rows {
+            self.mail_reminder(row).await;
+        }
+        Ok(rows.len())
+    }
+
     /// The periodic sweep: approves every request whose wait time is over and mails both
     /// parties; answers how many.
     pub async fn approve_due_emergency_accesses(&self) -> Result<usize, DomainError> {
@@ -308,7 +380,8 @@ impl Domain {
             .emergency_accesses_of_grantee(caller.user.id)
             .await?;
         for d in &mut list {
-            if d.row.wait_over_at(self.now()) {
+            let now = self.now();
+            if d.row.wait_over_at(now) || d.row.reminder_due_at(now) {
                 d.row = self.approve_if_due(d.row.clone()).await?;
             }
         }
@@ -557,21 +630,15 @@ impl Domain {
         }
         check_wrapped_key("key", key)?;
         row.mark_confirmed(key, self.now());
-        if !self
-            .store
-            .update_emergency_access(&row, Status::Accepted)
-            .await?
-        {
-            return Err(not_valid());
-        }
         let grantor = self.display_name(row.grantor_id).await;
-        self.mail_user(
+        self.transition(
+            &row,
+            Status::Accepted,
             row.grantee_id,
             "Emergency access confirmed",
             &format!("{grantor} confirmed you as an emergency contact.\n"),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/initiate`: the grantee asks for access (only when
@@ -590,13 +657,6 @@ impl Domain {
         row.recovery_initiated_at = Some(now);
         row.last_notification_at = Some(now);
         row.revision_date = now;
-        if !self
-            .store
-            .update_emergency_access(&row, Status::Confirmed)
-            .await?
-        {
-            return Err(not_valid());
-        }
         let who = caller
             .user
             .name
@@ -606,7 +666,9 @@ impl Domain {
             EmergencyAccessType::View => "view your vault",
             EmergencyAccessType::Takeover => "take over your account",
         };
-        self.mail_user(
+        self.transition(
+            &row,
+            Status::Confirmed,
             Some(row.grantor_id),
             "Emergency access requested",
             &format!(
@@ -615,8 +677,7 @@ impl Domain {
                 row.wait_time_days
             ),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/approve`: the grantor approves a pending request.
@@ -631,21 +692,15 @@ impl Domain {
         }
         row.status = Status::RecoveryApproved;
         row.revision_date = self.now();
-        if !self
-            .store
-            .update_emergency_access(&row, Status::RecoveryInitiated)
-            .await?
-        {
-            return Err(not_valid());
-        }
         let grantor = self.display_name(row.grantor_id).await;
-        self.mail_user(
+        self.transition(
+            &row,
+            Status::RecoveryInitiated,
             row.grantee_id,
             "Emergency access approved",
             &format!("{grantor} approved your emergency access request.\n"),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/reject`: the grantor rejects a pending or approved
@@ -663,17 +718,15 @@ impl Domain {
         row.status = Status::Confirmed;
         row.recovery_initiated_at = None;
         row.revision_date = self.now();
-        if !self.store.update_emergency_access(&row, was).await? {
-            return Err(not_valid());
-        }
         let grantor = self.display_name(row.grantor_id).await;
-        self.mail_user(
+        self.transition(
+            &row,
+            was,
             row.grantee_id,
             "Emergency access rejected",
             &format!("{grantor} rejected your emergency access request.\n"),
         )
-        .await;
-        Ok(())
+        .await
     }
 
     /// `POST /emergency-access/{id}/view`: an approved View grantee reads the grantor's

@@ -49,6 +49,21 @@ impl EmergencyAccessRow {
     }
 }
 
+impl EmergencyAccessRow {
+    /// Whether a pending request is due for its reminder at `now` (the same rule as
+    /// `EmergencyAccessStore::remind_due_emergency_accesses`, checked before writing).
+    pub fn reminder_due_at(&self, now: Timestamp) -> bool {
+        let days = i64::from(self.wait_time_days);
+        self.status == EmergencyAccessStatusType::RecoveryInitiated
+            && self.recovery_initiated_at.is_some_and(|t| {
+                t.0.saturating_add((days - 1) * DAY_MS) <= now.0
+                    && self
+                        .last_notification_at
+                        .is_none_or(|n| n.0.saturating_add(DAY_MS) <= now.0)
+            })
+    }
+}
+
 /// A day in milliseconds (stored times are milliseconds).
 pub const DAY_MS: i64 = 86_400_000;
 
@@ -109,6 +124,14 @@ pub trait EmergencyAccessStore: Send + Sync {
     async fn approve_due_emergency_accesses(
         &self,
         now: Timestamp,
+    ) -> Result<Vec<EmergencyAccessRow>, StoreError>;
+    /// Records a reminder (last notification = `now`) on every pending request due for one —
+    /// its wait time ends within a day and the grantor was last told a day ago or more — or
+    /// only on `only`; answers the rows. One statement: whoever sweeps, a reminder goes once.
+    async fn remind_due_emergency_accesses(
+        &self,
+        now: Timestamp,
+        only: Option<EmergencyAccessId>,
     ) -> Result<Vec<EmergencyAccessRow>, StoreError>;
     /// An emergency takeover, in one transaction, only while row `id` still lets `grantee`
     /// take over `grantor`'s account (Takeover, RecoveryApproved): writes `update` as a

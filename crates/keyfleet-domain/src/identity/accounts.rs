@@ -69,6 +69,8 @@ pub enum InvitedTo {
     Organization,
     /// A provider (`providerInviteToken` + `providerUserId`).
     Provider,
+    /// Emergency access (`acceptEmergencyAccessInviteToken` + `acceptEmergencyAccessId`).
+    EmergencyAccess,
 }
 
 /// What prelogin tells a client.
@@ -258,6 +260,9 @@ impl Domain {
                 let purpose = match to {
                     InvitedTo::Organization => crate::orgs::store::OrgUserRow::PURPOSE,
                     InvitedTo::Provider => crate::providers::store::ProviderUserRow::PURPOSE,
+                    InvitedTo::EmergencyAccess => {
+                        crate::emergency_access::store::EmergencyAccessRow::PURPOSE
+                    }
                 };
                 if !self.invitation_names(token, purpose, member_id, &email) {
                     return Err(DomainError::invalid(
@@ -542,6 +547,8 @@ impl Domain {
             .map(|s| s.id)
             .collect();
         self.store.delete_user(caller.user.id).await?;
+        // As the official server: the account's open apps log out (and the hub closes them).
+        self.push_logout(caller.user.id);
         // Rows first (the cascade), files after.
         self.remove_send_files(file_sends).await;
         self.delete_queued_files().await;

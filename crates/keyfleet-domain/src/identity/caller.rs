@@ -65,4 +65,12 @@ impl Caller {
     pub fn claims(&self) -> &AccessClaims {
         &self.claims
     }
+
+    /// The identifier of the device acting: its apps skip the notifications this request causes
+    /// (`ContextId`). Taken from the token, which the device logged in with, rather than the
+    /// `Device-Identifier` header the official server reads: a header is the caller's to choose,
+    /// and naming another member's device would silence that device's apps.
+    pub fn device(&self) -> Option<&str> {
+        self.claims.device.as_deref()
+    }
 }

@@ -118,7 +118,8 @@ impl Domain {
         self.store
             .insert_org_cipher(&cipher, &collections, &events)
             .await?;
-        self.push_cipher(PushType::SyncCipherCreate, &cipher).await;
+        self.push_cipher(PushType::SyncCipherCreate, &cipher, actor.device())
+            .await;
         if actor.via_provider.is_some() {
             // A provider member is no member of the client: the per-user read below would not
             // find the item they just created. They hold owner rights on all of it.
@@ -189,7 +190,8 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
-        self.push_cipher(PushType::SyncCipherUpdate, &cipher).await;
+        self.push_cipher(PushType::SyncCipherUpdate, &cipher, actor.device())
+            .await;
         self.cipher(caller, id).await
     }
 
@@ -285,7 +287,8 @@ impl Domain {
         {
             return Err(DomainError::StaleRevision);
         }
-        self.push_cipher(PushType::SyncCipherUpdate, &cipher).await;
+        self.push_cipher(PushType::SyncCipherUpdate, &cipher, actor.device())
+            .await;
         Ok(cipher)
     }
 
@@ -556,10 +559,10 @@ impl Domain {
             match views.iter().find(|v| ids == [v.cipher.id]) {
                 Some(one) => {
                     let changed = CipherRow {
-                        revision_date: now,
+                        revision_date: change.revision_date(now),
                         ..one.cipher.clone()
                     };
-                    self.push_cipher(crate::push::change_push(change), &changed)
+                    self.push_cipher(crate::push::change_push(change), &changed, actor.device())
                         .await;
                 }
                 None => self.push_org_sync(org_id, PushType::SyncCiphers).await,

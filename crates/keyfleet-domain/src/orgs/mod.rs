@@ -112,6 +112,8 @@ pub struct OrgActor {
     pub(crate) permissions: Permissions,
     /// The acting client's DeviceType, for the audit log.
     pub(crate) device_type: Option<i32>,
+    /// The acting device's identifier (`ContextId` of the pushes it causes).
+    pub(crate) device: Option<String>,
 }
 
 /// A provider member acting in a client organization.
@@ -129,6 +131,11 @@ pub struct ProviderSource {
 }
 
 impl OrgActor {
+    /// The acting device (`ContextId` of the pushes it causes).
+    pub(crate) fn device(&self) -> Option<&str> {
+        self.device.as_deref()
+    }
+
     /// Whether the actor's role grants `cap`.
     pub fn can(&self, cap: OrgCapability) -> bool {
         use OrgCapability as C;
@@ -301,6 +308,7 @@ impl Domain {
             user_id: caller.user.id,
             email: caller.user.email.clone(),
             device_type: caller.claims.devicetype,
+            device: caller.claims.device.clone(),
             org,
             own_member: Some(member.id),
             member: Some(member),
@@ -403,6 +411,7 @@ impl Domain {
             role: OrganizationUserType::Owner,
             permissions: Permissions::default(),
             device_type: caller.claims.devicetype,
+            device: caller.claims.device.clone(),
         };
         let mut events = vec![self.org_event(&actor, EventType::OrganizationUpdated)];
         if let Some(c) = &collection {
@@ -627,6 +636,7 @@ pub(crate) mod tests {
             role,
             permissions,
             device_type: None,
+            device: None,
         }
     }
 

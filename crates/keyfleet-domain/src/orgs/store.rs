@@ -509,6 +509,22 @@ pub trait OrgItemStore: Send + Sync {
     /// The organization owning an item, whoever asks: the `*-admin` endpoints name only the
     /// item, and the caller's rights in that organization are checked right after.
     async fn org_of_cipher_unscoped(&self, id: CipherId) -> Result<Option<OrgId>, StoreError>;
+    /// Who is told of a change to item `id` of `org_id`, and the collections they are told it
+    /// is in — one read, made after every item write while someone listens.
+    async fn cipher_push_audience(
+        &self,
+        org_id: OrgId,
+        id: CipherId,
+    ) -> Result<CipherPushAudience, StoreError>;
+}
+
+/// The answer of [`OrgItemStore::cipher_push_audience`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CipherPushAudience {
+    /// The item's collections, by id (none when it is gone or in no collection).
+    pub collections: Vec<CollectionId>,
+    /// The accounts of the organization's confirmed members, by id.
+    pub recipients: Vec<UserId>,
 }
 
 /// Policies and the audit log.

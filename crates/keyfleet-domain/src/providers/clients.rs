@@ -333,6 +333,7 @@ impl Domain {
             role: OrganizationUserType::Owner,
             permissions: Permissions::default(),
             device_type: actor.device_type,
+            device: actor.device.clone(),
         }
     }
 

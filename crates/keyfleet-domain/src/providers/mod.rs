@@ -286,6 +286,8 @@ pub struct ProviderActor {
     pub(crate) email: String,
     /// The acting client's DeviceType, for the audit log.
     pub(crate) device_type: Option<i32>,
+    /// The acting device's identifier (`ContextId` of the pushes it causes).
+    pub(crate) device: Option<String>,
 }
 
 impl ProviderActor {
@@ -429,6 +431,7 @@ impl Domain {
             user_id: caller.user.id,
             email: caller.user.email.clone(),
             device_type: caller.claims.devicetype,
+            device: caller.claims.device.clone(),
         })
     }
 

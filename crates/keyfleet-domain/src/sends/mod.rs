@@ -335,6 +335,7 @@ impl Domain {
             row.user_id,
             row.id,
             row.revision_date,
+            caller.device(),
         );
         Ok(row)
     }
@@ -381,6 +382,7 @@ impl Domain {
             row.user_id,
             row.id,
             row.revision_date,
+            caller.device(),
         );
         Ok(row)
     }
@@ -407,6 +409,7 @@ impl Domain {
             row.user_id,
             row.id,
             row.revision_date,
+            caller.device(),
         );
         Ok(row)
     }
@@ -422,6 +425,7 @@ impl Domain {
             caller.user.id,
             id,
             now,
+            caller.device(),
         );
         self.remove_send_files(vec![id]).await;
         Ok(())

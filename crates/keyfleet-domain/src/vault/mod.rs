@@ -281,6 +281,7 @@ impl Domain {
             caller.user.id,
             folder.id,
             folder.revision_date,
+            caller.device(),
         );
         Ok(folder)
     }
@@ -303,6 +304,7 @@ impl Domain {
             caller.user.id,
             folder.id,
             folder.revision_date,
+            caller.device(),
         );
         Ok(folder)
     }
@@ -317,7 +319,13 @@ impl Domain {
         {
             0 => Err(DomainError::NotFound),
             _ => {
-                self.push_folder(PushType::SyncFolderDelete, caller.user.id, id, now);
+                self.push_folder(
+                    PushType::SyncFolderDelete,
+                    caller.user.id,
+                    id,
+                    now,
+                    caller.device(),
+                );
                 Ok(())
             }
         }
@@ -391,7 +399,7 @@ impl Domain {
             attachments: vec![],
         };
         self.store.insert_cipher(&view).await?;
-        self.push_cipher(PushType::SyncCipherCreate, &view.cipher)
+        self.push_cipher(PushType::SyncCipherCreate, &view.cipher, caller.device())
             .await;
         Ok(view)
     }
@@ -448,7 +456,7 @@ impl Domain {
             // Someone else wrote in between: the client's copy is now out of date.
             return Err(DomainError::StaleRevision);
         }
-        self.push_cipher(PushType::SyncCipherUpdate, &view.cipher)
+        self.push_cipher(PushType::SyncCipherUpdate, &view.cipher, caller.device())
             .await;
         let mut view = view;
         self.fill_attachments_of(&mut view).await?;
@@ -510,10 +518,10 @@ impl Domain {
             .change_ciphers(caller.user.id, &[id], change, now)
             .await?;
         let changed = CipherRow {
-            revision_date: now,
+            revision_date: change.revision_date(now),
             ..view.cipher
         };
-        self.push_cipher(crate::push::change_push(change), &changed)
+        self.push_cipher(crate::push::change_push(change), &changed, caller.device())
             .await;
         self.after_change(change).await;
         Ok(())

@@ -192,6 +192,17 @@ pub enum BulkCipherChange {
     Purge,
 }
 
+impl BulkCipherChange {
+    /// The revision date the change stores on the items it keeps (a soft delete's own date,
+    /// else `now`), which their push carries.
+    pub fn revision_date(self, now: Timestamp) -> Timestamp {
+        match self {
+            BulkCipherChange::SoftDelete(at) => at,
+            _ => now,
+        }
+    }
+}
+
 /// Folders and ciphers; every method is scoped to the owning user.
 #[async_trait::async_trait]
 pub trait VaultStore: Send + Sync {

@@ -511,7 +511,7 @@ async fn emergency_access_mails_each_step_and_policy_18_keeps_a_grantee_out() {
 
     // Mailed: the link is for the contact only.
     let invite = grantor
-        .invite_emergency_contact(c_mail, EmergencyAccessType::Takeover, 1)
+        .invite_emergency_contact(c_mail, EmergencyAccessType::Takeover, 2)
         .await
         .unwrap();
     assert!(invite.mailed && invite.token.is_none() && invite.link.is_none());
@@ -557,12 +557,36 @@ async fn emergency_access_mails_each_step_and_policy_18_keeps_a_grantee_out() {
         "asked for emergency access to take over your account"
     )
     .is_some());
+    // A day before the automatic approval the grantor is reminded, once (the sweep, or as
+    // here the grantee's next read, records that it was sent).
+    let reminders = || {
+        sink.received()
+            .iter()
+            .filter(|m| m.to == [g_mail.to_string()] && m.decoded().contains("Reminder:"))
+            .count()
+    };
+    assert_eq!(reminders(), 0);
+    clock.advance_secs(DAY);
+    contact.refresh().await.unwrap();
+    assert_eq!(
+        granted_status(&contact, &id).await,
+        Status::RecoveryInitiated
+    );
+    assert_eq!(reminders(), 1);
+    let text = mail_to(&sink, g_mail, "Reminder:").unwrap();
+    assert!(text.contains("take over your account"), "{text}");
+    assert_eq!(
+        granted_status(&contact, &id).await,
+        Status::RecoveryInitiated
+    );
+    assert_eq!(reminders(), 1, "reminded once");
     clock.advance_secs(DAY);
     contact.refresh().await.unwrap();
     assert_eq!(
         granted_status(&contact, &id).await,
         Status::RecoveryApproved
     );
+    assert_eq!(reminders(), 1);
     assert!(mail_to(&sink, c_mail, "The wait time is over").is_some());
     assert!(mail_to(&sink, g_mail, "your trusted contact can now use it").is_some());
     contact
@@ -636,4 +660,91 @@ async fn a_provider_members_account_is_not_taken_over() {
             other => Err(other),
         })
         .unwrap();
+}
+
+/// A trusted contact without an account registers from the invitation while registration is
+/// closed: the token proves the invited address, as organization and provider invitations do
+/// (another address, another id or an organization's token are refused), then they accept.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invited_contact_registers_with_the_invitation_when_registration_is_closed() {
+    let server = spawn_server_with(Backend::Sqlite, |c| c.disable_registration = true).await;
+    let c = crate::support::client(&server);
+    let fast = crate::provider_support::FAST_KDF;
+    // The grantor got in the one way a closed server allows: an operator's provider invitation.
+    let created = c
+        .admin_create_provider(
+            keyfleet_testkit::TEST_ADMIN_TOKEN,
+            "Closed MSP",
+            "grantor@closed.example",
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    c.register_from_invitation(
+        "grantor@closed.example",
+        PASSWORD,
+        fast,
+        true,
+        &created.owner_id,
+        &created.token,
+    )
+    .await
+    .unwrap();
+    let grantor = c
+        .login_password("grantor@closed.example", PASSWORD)
+        .await
+        .unwrap();
+
+    let contact = "contact@closed.example";
+    let invite = grantor
+        .invite_emergency_contact(contact, EmergencyAccessType::View, 1)
+        .await
+        .unwrap();
+    let token = invite.token.clone().unwrap();
+    assert!(
+        c.register(contact, PASSWORD, None, fast).await.is_err(),
+        "closed without the invitation"
+    );
+    let other_id = uuid::Uuid::new_v4().to_string();
+    for (email, id) in [
+        ("someone@closed.example", invite.id.as_str()),
+        (contact, other_id.as_str()),
+    ] {
+        let r = c
+            .register_from_emergency_invitation(email, PASSWORD, fast, id, &token)
+            .await;
+        assert!(r.is_err(), "{email} / {id}: {r:?}");
+    }
+    let crossed = c
+        .register_from_invitation(contact, PASSWORD, fast, false, &invite.id, &token)
+        .await;
+    assert!(
+        crossed.is_err(),
+        "an organization invitation it is not: {crossed:?}"
+    );
+    assert!(
+        c.login_password(contact, PASSWORD).await.is_err(),
+        "none made"
+    );
+
+    c.register_from_emergency_invitation(
+        "Contact@Closed.example",
+        PASSWORD,
+        fast,
+        &invite.id,
+        &token,
+    )
+    .await
+    .unwrap();
+    let grantee = c.login_password(contact, PASSWORD).await.unwrap();
+    grantee
+        .accept_emergency_access(&invite.id, &token)
+        .await
+        .unwrap();
+    assert_eq!(
+        grantor.trusted_contact(&invite.id).await.unwrap().status,
+        Status::Accepted
+    );
+    server.stop().await;
 }

@@ -97,6 +97,16 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
         TokenIn::Header,
     )
     .await;
+    // Technician A works in client 1 by launching in: no membership, so the client's items are
+    // not in A's sync (the admin console reads them on demand) and A's apps are not told.
+    let mut launched = HubListener::connected(
+        &server.base_url,
+        &server.ca_pem,
+        &tech.access_token,
+        HubProtocol::MessagePack,
+        TokenIn::Header,
+    )
+    .await;
 
     // Technician A, launched into client 1, edits the firewall item (an admin route: a provider
     // member is no member of the client).
@@ -123,7 +133,8 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
         payload(&m)["CollectionIds"],
         serde_json::json!([w.client1.collection])
     );
-    assert_eq!(m["ContextId"], Value::Null);
+    // The technician's device made the change: its own apps skip the message (ContextId).
+    assert_eq!(m["ContextId"], tech.client().device_identifier());
     // The app fetches the item and skips it when its revision date is one it has: the date
     // must be the stored one.
     let fetched = dana.session.get_cipher(&w.item).await.unwrap();
@@ -170,14 +181,32 @@ async fn connected_apps_hear_of_what_the_msp_changes_and_nothing_of_other_client
     let m = both(&mut app, &mut web, SYNC_FOLDER_CREATE).await;
     assert_eq!(payload(&m)["Id"], folder.id.as_str());
     assert_eq!(payload(&m)["UserId"], dana.session.user_id.as_str());
+    // These connections share the acting device's token: the message names that device, so
+    // the app that made the change ignores its echo.
+    assert_eq!(m["ContextId"], dana.session.client().device_identifier());
 
     // Revoked: her apps sync at once and lose the company's items.
     msp.revoke_org_member(&org, &dana_member).await.unwrap();
     let m = both(&mut app, &mut web, SYNC_ORG_KEYS).await;
     assert_eq!(payload(&m)["UserId"], dana.session.user_id.as_str());
+    // Not her change: no device skips it.
+    assert_eq!(m["ContextId"], Value::Null);
 
-    // Technician B, assigned to client 2 only, heard none of it.
+    // Technician B, assigned to client 2 only, heard none of it; nor did A, whose sync holds
+    // none of client 1's items.
     assert_eq!(other.next_message(QUIET).await, None);
+    assert_eq!(launched.next_message(Duration::ZERO).await, None);
+    let client1_items = tech.sync_json().await.unwrap()["ciphers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["organizationId"] == org.as_str())
+        .count();
+    assert_eq!(
+        client1_items, 0,
+        "a launched technician's sync has no client items"
+    );
+    launched.stop().await;
     // Suspended by the MSP's owner: B's app syncs at once and loses the provider's clients.
     msp.suspend_provider_member(&w.provider.id, &w.tech_b.puid)
         .await
@@ -286,8 +315,90 @@ async fn a_change_through_one_instance_reaches_a_client_connected_to_another_on_
     let m = on_b.expect_type(SYNC_FOLDER_CREATE, SOON).await;
     assert_eq!(payload(&m)["Id"], folder.id.as_str());
 
+    // A new password through A: her phone on B hears LogOut, then B closes the connection.
+    erin.change_password(crate::support::PASSWORD, "erin's new master password")
+        .await
+        .unwrap();
+    on_b.expect_type(LOG_OUT, SOON).await;
+    assert!(
+        on_b.closed(SOON).await.is_some(),
+        "B closed the logged-out connection"
+    );
+    assert!(on_a.closed(SOON).await.is_some(), "A closed it too");
+
     on_a.stop().await;
     on_b.stop().await;
     b.stop().await;
     a.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_connection_ends_with_its_credentials() {
+    let (server, clock) = server_with_clock(Backend::Sqlite).await;
+    let connect = |token: String| {
+        let (url, ca) = (server.base_url.clone(), server.ca_pem.clone());
+        async move {
+            HubListener::connected(&url, &ca, &token, HubProtocol::MessagePack, TokenIn::Header)
+                .await
+        }
+    };
+    let erin = account(&server, "erin@example.com", TwoStep::Off, &clock).await;
+    let frank = account(&server, "frank@example.com", TwoStep::Off, &clock).await;
+    let gail = account(&server, "gail@example.com", TwoStep::Off, &clock).await;
+    let mut erin_hub = connect(erin.session.access_token.clone()).await;
+    let mut frank_hub = connect(frank.session.access_token.clone()).await;
+    let mut gail_hub = connect(gail.session.access_token.clone()).await;
+
+    // A new master password: LogOut, then the connection is closed (its token is void).
+    frank
+        .session
+        .change_password(crate::support::PASSWORD, "frank's new master password")
+        .await
+        .unwrap();
+    frank_hub.expect_type(LOG_OUT, SOON).await;
+    assert!(
+        frank_hub.closed(SOON).await.is_some(),
+        "closed after LogOut"
+    );
+
+    // A deleted account: the same.
+    ok(
+        &gail.session,
+        Method::DELETE,
+        "/api/accounts",
+        Some(serde_json::json!({ "masterPasswordHash": gail.hash })),
+    )
+    .await;
+    let m = gail_hub.expect_type(LOG_OUT, SOON).await;
+    assert_eq!(payload(&m)["UserId"], gail.session.user_id.as_str());
+    assert!(
+        gail_hub.closed(SOON).await.is_some(),
+        "closed after deletion"
+    );
+
+    // Neither touched Erin's connection; then her token expires (the clock passes its hour):
+    // the next notification is not delivered on it, the connection is closed instead, while a
+    // connection made with a fresh token hears it.
+    let folder = erin.session.create_folder("Before").await.unwrap();
+    let m = erin_hub.expect_type(SYNC_FOLDER_CREATE, SOON).await;
+    assert_eq!(payload(&m)["Id"], folder.id.as_str());
+    clock.advance_secs(3601);
+    let fresh = client(&server)
+        .login_password("erin@example.com", crate::support::PASSWORD)
+        .await
+        .unwrap();
+    let mut fresh_hub = connect(fresh.access_token.clone()).await;
+    let folder = fresh.create_folder("After").await.unwrap();
+    let m = fresh_hub.expect_type(SYNC_FOLDER_CREATE, SOON).await;
+    assert_eq!(payload(&m)["Id"], folder.id.as_str());
+    let e = erin_hub.next_event(SOON).await;
+    assert_eq!(
+        e.as_ref().map(|e| &e["event"]),
+        Some(&Value::from("closed")),
+        "the expired connection closed without the notification: {e:?}"
+    );
+    for hub in [erin_hub, frank_hub, gail_hub, fresh_hub] {
+        hub.stop().await;
+    }
+    server.stop().await;
 }

@@ -10,6 +10,12 @@
 //! `AuthRequestResponseRecieved` (sic, the protocol's spelling) for that request. Bounds: connections per account and overall; a connection whose
 //! queue fills (a client that does not read) is closed; the server pings every 15 s and closes a
 //! connection it has heard nothing from (the clients ping every 15 s) for 60 s.
+//!
+//! A connection lasts no longer than its credentials: it is closed when its access token
+//! expires (by the domain's clock: checked at every ping and before every notification, so a
+//! moved test clock is seen too) and, on every instance, right after a `LogOut` to its account
+//! (new password or KDF, account recovery, takeover, account deleted) has been queued to it —
+//! the apps reconnect with a fresh token, which a stale security stamp will not get.
 
 pub mod signalr;
 
@@ -23,7 +29,7 @@ use axum::routing::get;
 use axum::Router;
 use keyfleet_domain::ids::UserId;
 use keyfleet_domain::push::{Push, Pusher};
-use keyfleet_domain::DomainError;
+use keyfleet_domain::{Domain, DomainError, Timestamp};
 use serde_json::Value;
 use signalr::Frame;
 use std::collections::HashMap;
@@ -50,6 +56,26 @@ const AUTH_REQUEST_RESPONSE: &str = "AuthRequestResponseRecieved";
 const ANONYMOUS_CONNECTIONS: usize = 256;
 /// … and waiting on one login request.
 const ANONYMOUS_PER_REQUEST: usize = 2;
+/// `LogOut`: after it the account's connections are closed.
+const LOG_OUT: i64 = keyfleet_api::kinds::PushType::LogOut as i64;
+
+/// When an authenticated connection's token expires, by the domain's clock.
+struct Expiry {
+    at: Timestamp,
+    domain: Arc<Domain>,
+}
+
+impl Expiry {
+    fn passed(&self) -> bool {
+        self.domain.now() >= self.at
+    }
+
+    /// The moment it passes on the real clock (a moved test clock is caught by `passed`).
+    fn deadline(&self) -> tokio::time::Instant {
+        let left = u64::try_from(self.at.0.saturating_sub(self.domain.now().0)).unwrap_or(0);
+        tokio::time::Instant::now() + Duration::from_millis(left)
+    }
+}
 
 /// Bounds on open hub connections.
 #[derive(Debug, Clone, Copy)]
@@ -74,9 +100,59 @@ enum Audience {
     AuthRequest(String),
 }
 
+/// The open connections of this instance, by account or login request, with their counts kept
+/// as they change (a connect checks the bounds without walking the map).
+#[derive(Default)]
+struct Connections {
+    by: HashMap<Audience, Vec<Connection>>,
+    total: usize,
+    anonymous: usize,
+}
+
+impl Connections {
+    fn counted(&mut self, audience: &Audience, added: usize, removed: usize) {
+        self.total = self.total + added - removed;
+        if matches!(audience, Audience::AuthRequest(_)) {
+            self.anonymous = self.anonymous + added - removed;
+        }
+    }
+
+    fn add(&mut self, audience: Audience, connection: Connection) {
+        self.counted(&audience, 1, 0);
+        self.by.entry(audience).or_default().push(connection);
+    }
+
+    /// Keeps the connections of `audience` for which `keep` holds; an audience left with none
+    /// leaves the map (so an empty map means nobody listens).
+    fn retain(&mut self, audience: &Audience, keep: impl FnMut(&Connection) -> bool) {
+        let Some(mine) = self.by.get_mut(audience) else {
+            return;
+        };
+        let before = mine.len();
+        mine.retain(keep);
+        let after = mine.len();
+        if after == 0 {
+            self.by.remove(audience);
+        }
+        self.counted(audience, 0, before - after);
+    }
+
+    fn count(&self, audience: &Audience) -> usize {
+        self.by.get(audience).map_or(0, Vec::len)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by.is_empty()
+    }
+
+    fn clear(&mut self) {
+        *self = Connections::default();
+    }
+}
+
 /// The open connections of this instance, by account or login request.
 pub struct Hub {
-    connections: Mutex<HashMap<Audience, Vec<Connection>>>,
+    connections: Mutex<Connections>,
     next_id: AtomicU64,
     limits: HubLimits,
     /// Turns `true` when the server stops: every connection says goodbye.
@@ -91,7 +167,7 @@ impl Hub {
     /// An empty hub.
     pub fn new(limits: HubLimits) -> Arc<Hub> {
         Arc::new(Hub {
-            connections: Mutex::new(HashMap::new()),
+            connections: Mutex::new(Connections::default()),
             next_id: AtomicU64::new(1),
             limits,
             closing: watch::channel(false).0,
@@ -100,7 +176,7 @@ impl Hub {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Audience, Vec<Connection>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connections> {
         self.connections
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -109,42 +185,29 @@ impl Hub {
     /// Registers a connection for `audience`, if the bounds allow.
     fn join(&self, audience: Audience) -> Option<(u64, mpsc::Receiver<Arc<Value>>)> {
         let mut all = self.lock();
-        let total: usize = all.values().map(Vec::len).sum();
-        let anonymous: usize = all
-            .iter()
-            .filter(|(a, _)| matches!(a, Audience::AuthRequest(_)))
-            .map(|(_, c)| c.len())
-            .sum();
         let (full, per) = match audience {
-            Audience::User(_) => (total >= self.limits.connections, self.limits.per_user),
+            Audience::User(_) => (all.total >= self.limits.connections, self.limits.per_user),
             Audience::AuthRequest(_) => (
-                total >= self.limits.connections || anonymous >= ANONYMOUS_CONNECTIONS,
+                all.total >= self.limits.connections || all.anonymous >= ANONYMOUS_CONNECTIONS,
                 ANONYMOUS_PER_REQUEST,
             ),
         };
-        let mine = all.entry(audience).or_default();
-        if full || mine.len() >= per {
+        if full || all.count(&audience) >= per {
             return None;
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (queue, rx) = mpsc::channel(QUEUE);
-        mine.push(Connection { id, queue });
+        all.add(audience, Connection { id, queue });
         Some((id, rx))
     }
 
     fn leave(&self, audience: &Audience, id: u64) {
-        let mut all = self.lock();
-        if let Some(mine) = all.get_mut(audience) {
-            mine.retain(|c| c.id != id);
-            if mine.is_empty() {
-                all.remove(audience);
-            }
-        }
+        self.lock().retain(audience, |c| c.id != id);
     }
 
     /// How many connections are open (for tests and logs).
     pub fn open_connections(&self) -> usize {
-        self.lock().values().map(Vec::len).sum()
+        self.lock().total
     }
 
     /// Hands `push` to this instance's connections of its recipients. A connection whose queue
@@ -232,6 +295,7 @@ async fn connect_anonymous(
         app.hub.clone(),
         Audience::AuthRequest(request.hyphenated().to_string()),
         AUTH_REQUEST_RESPONSE,
+        None,
         upgrade,
     )
 }
@@ -253,10 +317,15 @@ async fn connect(
         (None, None) => return Err(ApiError(DomainError::Unauthorized)),
     };
     let caller = app.domain.authenticate(token).await?;
+    let expiry = Expiry {
+        at: Timestamp(caller.claims().exp.saturating_mul(1000)),
+        domain: app.domain.clone(),
+    };
     accept(
         app.hub.clone(),
         Audience::User(caller.user().id),
         RECEIVE_MESSAGE,
+        Some(expiry),
         upgrade,
     )
 }
@@ -266,6 +335,7 @@ fn accept(
     hub: Arc<Hub>,
     audience: Audience,
     target: &'static str,
+    expiry: Option<Expiry>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let Some((id, queue)) = hub.join(audience.clone()) else {
@@ -280,7 +350,7 @@ fn accept(
         .max_frame_size(MAX_INBOUND_BYTES)
         .on_failed_upgrade(move |_| failed.0.leave(&failed.1, id))
         .on_upgrade(move |socket| async move {
-            serve(socket, target, queue, closing).await;
+            serve(socket, target, queue, closing, expiry).await;
             hub.leave(&audience, id);
         }))
 }
@@ -293,13 +363,23 @@ fn message(frame: Frame) -> Message {
 }
 
 /// One connection: handshake, then notifications and pings out, pings in, until either side
-/// closes, the client falls silent or behind, or the server stops.
+/// closes, the client falls silent or behind, its token expires, it is logged out, or the
+/// server stops.
 async fn serve(
     mut socket: WebSocket,
     target: &'static str,
     mut queue: mpsc::Receiver<Arc<Value>>,
     mut closing: watch::Receiver<bool>,
+    expiry: Option<Expiry>,
 ) {
+    let expired = || expiry.as_ref().is_some_and(Expiry::passed);
+    // The anonymous hub has no token: its connections end by silence or the bounds.
+    let deadline = expiry
+        .as_ref()
+        .map(Expiry::deadline)
+        .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(365 * 86_400));
+    let expires = tokio::time::sleep_until(deadline);
+    tokio::pin!(expires);
     let protocol = match tokio::time::timeout(HANDSHAKE_WITHIN, socket.recv()).await {
         Ok(Some(Ok(Message::Text(t)))) => signalr::handshake(t.as_bytes()),
         Ok(Some(Ok(Message::Binary(b)))) => signalr::handshake(&b),
@@ -329,6 +409,9 @@ async fn serve(
             next = queue.recv() => {
                 // `None`: the hub dropped this connection (it fell behind, or the server stops).
                 let Some(n) = next else { break };
+                if expired() {
+                    break;
+                }
                 if socket.send(message(protocol.invocation(target, &[&n]))).await.is_err() {
                     return;
                 }
@@ -346,13 +429,14 @@ async fn serve(
                 }
             }
             _ = ping.tick() => {
-                if heard.elapsed() > CLIENT_SILENCE {
+                if heard.elapsed() > CLIENT_SILENCE || expired() {
                     break;
                 }
                 if socket.send(message(protocol.ping())).await.is_err() {
                     return;
                 }
             }
+            _ = &mut expires => break,
             _ = closing.changed() => {
                 let _ = socket.send(message(protocol.close(None, true))).await;
                 let _ = socket.send(Message::Close(None)).await;
@@ -433,18 +517,17 @@ pub async fn start_relay(
 
 impl Hub {
     fn deliver_value(&self, to: &[UserId], auth_request: Option<&str>, n: Arc<Value>) {
+        // Dropping a connection's queue ends it once it has sent what is queued: the LogOut.
+        let logs_out = n.get("Type").and_then(Value::as_i64) == Some(LOG_OUT);
         let mut all = self.lock();
         let audiences = to
             .iter()
             .map(|u| Audience::User(*u))
             .chain(auth_request.map(|r| Audience::AuthRequest(r.to_string())));
         for audience in audiences {
-            if let Some(mine) = all.get_mut(&audience) {
-                mine.retain(|c| c.queue.try_send(n.clone()).is_ok());
-                if mine.is_empty() {
-                    all.remove(&audience);
-                }
-            }
+            all.retain(&audience, |c| {
+                c.queue.try_send(n.clone()).is_ok() && !logs_out
+            });
         }
     }
 }
@@ -563,6 +646,85 @@ mod tests {
         let _one = hub.join(request.clone()).unwrap();
         let _two = hub.join(request.clone()).unwrap();
         assert!(hub.join(request).is_none(), "a third for one login request");
+    }
+
+    /// The counts kept with the map are the map's.
+    fn counts_match(hub: &Hub) {
+        let all = hub.lock();
+        let walked: usize = all.by.values().map(Vec::len).sum();
+        let anonymous: usize = all
+            .by
+            .iter()
+            .filter(|(a, _)| matches!(a, Audience::AuthRequest(_)))
+            .map(|(_, c)| c.len())
+            .sum();
+        assert_eq!((all.total, all.anonymous), (walked, anonymous));
+    }
+
+    #[test]
+    fn the_connection_counts_follow_joins_leaves_and_drops() {
+        let hub = Hub::new(HubLimits {
+            connections: 100,
+            per_user: 10,
+        });
+        let (user, request) = (
+            Audience::User(UserId::new()),
+            Audience::AuthRequest("r".into()),
+        );
+        let (first, _rx1) = hub.join(user.clone()).unwrap();
+        let (_second, rx2) = hub.join(user.clone()).unwrap();
+        let (waiting, _rx3) = hub.join(request.clone()).unwrap();
+        counts_match(&hub);
+        assert_eq!(hub.open_connections(), 3);
+        hub.leave(&user, first);
+        hub.leave(&request, waiting);
+        hub.leave(&request, waiting);
+        counts_match(&hub);
+        assert_eq!(hub.open_connections(), 1);
+        // A connection whose receiver is gone is dropped by the next delivery.
+        drop(rx2);
+        let Audience::User(id) = user else {
+            unreachable!()
+        };
+        hub.deliver(&Push {
+            to: vec![id],
+            auth_request: None,
+            notification: sync_vault(id),
+        });
+        counts_match(&hub);
+        assert_eq!(hub.open_connections(), 0);
+        assert!(hub.lock().is_empty());
+    }
+
+    #[test]
+    fn a_log_out_ends_the_accounts_connections_after_delivering_it() {
+        let hub = Hub::new(HubLimits {
+            connections: 10,
+            per_user: 10,
+        });
+        let (gone, stays) = (UserId::new(), UserId::new());
+        let (_a, mut first) = hub.join(Audience::User(gone)).unwrap();
+        let (_b, mut second) = hub.join(Audience::User(gone)).unwrap();
+        let (_c, mut other) = hub.join(Audience::User(stays)).unwrap();
+        let mut log_out = sync_vault(gone);
+        log_out.push_type = keyfleet_api::kinds::PushType::LogOut;
+        hub.deliver(&Push {
+            to: vec![gone],
+            auth_request: None,
+            notification: log_out,
+        });
+        for rx in [&mut first, &mut second] {
+            assert_eq!(rx.try_recv().unwrap()["Type"], LOG_OUT);
+            assert!(matches!(
+                rx.try_recv(),
+                Err(mpsc::error::TryRecvError::Disconnected)
+            ));
+        }
+        assert!(matches!(
+            other.try_recv(),
+            Err(mpsc::error::TryRecvError::Empty)
+        ));
+        assert_eq!(hub.open_connections(), 1);
     }
 
     #[test]

@@ -172,15 +172,24 @@ async fn register_finish(
             req.provider_invite_token.as_deref(),
             req.provider_user_id.as_deref(),
         ),
+        (
+            req.accept_emergency_access_invite_token.as_deref(),
+            req.accept_emergency_access_id.as_deref(),
+        ),
     ) {
-        (Some(token), _, _) => RegistrationProof::EmailToken(token),
-        (None, (Some(token), Some(member_id)), _) => RegistrationProof::Invitation {
+        (Some(token), _, _, _) => RegistrationProof::EmailToken(token),
+        (None, (Some(token), Some(member_id)), _, _) => RegistrationProof::Invitation {
             to: InvitedTo::Organization,
             member_id,
             token,
         },
-        (None, _, (Some(token), Some(member_id))) => RegistrationProof::Invitation {
+        (None, _, (Some(token), Some(member_id)), _) => RegistrationProof::Invitation {
             to: InvitedTo::Provider,
+            member_id,
+            token,
+        },
+        (None, _, _, (Some(token), Some(member_id))) => RegistrationProof::Invitation {
+            to: InvitedTo::EmergencyAccess,
             member_id,
             token,
         },

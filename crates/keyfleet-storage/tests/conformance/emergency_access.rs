@@ -101,6 +101,44 @@ async fn emergency_access_is_scoped_moves_by_compare_and_set_and_is_approved_aft
             Some(pending.clone())
         );
 
+        // Reminders: from a day before the end of the wait, once a day at most; a row named
+        // alone is reminded the same way.
+        let remind_at = 10_000 + 6 * DAY_MS;
+        assert!(s
+            .remind_due_emergency_accesses(Timestamp(remind_at - 1), None)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(s
+            .remind_due_emergency_accesses(Timestamp(remind_at), Some(invited.id))
+            .await
+            .unwrap()
+            .is_empty());
+        let reminded = s
+            .remind_due_emergency_accesses(Timestamp(remind_at), Some(pending.id))
+            .await
+            .unwrap();
+        assert_eq!(reminded.len(), 1);
+        assert_eq!(reminded[0].id, pending.id);
+        assert_eq!(
+            reminded[0].last_notification_at,
+            Some(Timestamp(remind_at)),
+            "stored as sent"
+        );
+        assert!(s
+            .remind_due_emergency_accesses(Timestamp(remind_at + DAY_MS - 1), None)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            s.emergency_access(pending.id, grantor.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_notification_at,
+            Some(Timestamp(remind_at))
+        );
+
         // The sweep: not a millisecond early, then exactly once.
         let due = 10_000 + 7 * DAY_MS;
         assert!(s

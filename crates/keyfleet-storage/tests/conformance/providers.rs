@@ -1313,3 +1313,89 @@ async fn only_confirmed_members_are_the_recipients_of_an_organizations_changes()
     })
     .await;
 }
+
+/// One read answers an item change's push: the item's collections (of that organization only)
+/// and the confirmed members' accounts; a gone item, or one named with another organization,
+/// has no collections but the organization's members are still told.
+#[tokio::test]
+async fn an_items_push_audience_is_its_collections_and_the_confirmed_members() {
+    each_backend(|s| async move {
+        let o = own_org(&s, "Audience Co").await;
+        let other = own_org(&s, "Elsewhere Co").await;
+        let owner = s
+            .org_member_details(o.id, None)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+            .member
+            .user_id
+            .unwrap();
+        let confirmed = account(&s, "confirmed@audience.example").await;
+        let accepted = account(&s, "accepted@audience.example").await;
+        s.insert_org_users(
+            &[
+                org_member(&o, Some(&confirmed), OrganizationUserStatus::Confirmed),
+                org_member(&o, Some(&accepted), OrganizationUserStatus::Accepted),
+                org_member(&o, None, OrganizationUserStatus::Invited),
+            ],
+            &[],
+            &[],
+            &[],
+        )
+        .await
+        .unwrap();
+        let mut collections = Vec::new();
+        for name in ["2.a|a|a", "2.b|b|b"] {
+            let c = CollectionRow {
+                id: CollectionId::new(),
+                org_id: o.id,
+                name: name.into(),
+                external_id: None,
+                creation_date: Timestamp(100),
+                revision_date: Timestamp(100),
+            };
+            s.save_collection(&c, &Default::default(), &[])
+                .await
+                .unwrap();
+            collections.push(c.id);
+        }
+        collections.sort();
+        let item = |org: &OrgRow| CipherRow {
+            id: CipherId::new(),
+            user_id: None,
+            org_id: Some(org.id),
+            cipher_type: 1,
+            data: r#"{"name":"2.a|b|c"}"#.into(),
+            creation_date: Timestamp(200),
+            revision_date: Timestamp(200),
+            deleted_date: None,
+            archived_date: None,
+        };
+        let in_both = item(&o);
+        s.insert_org_cipher(&in_both, &collections, &[])
+            .await
+            .unwrap();
+        let in_none = item(&o);
+        s.insert_org_cipher(&in_none, &[], &[]).await.unwrap();
+
+        let mut members = vec![owner, confirmed.id];
+        members.sort();
+        let a = s.cipher_push_audience(o.id, in_both.id).await.unwrap();
+        assert_eq!(a.collections, collections);
+        assert_eq!(a.recipients, members);
+        let a = s.cipher_push_audience(o.id, in_none.id).await.unwrap();
+        assert!(a.collections.is_empty());
+        assert_eq!(a.recipients, members);
+        // Named with another organization: its members, none of this item's collections.
+        let a = s.cipher_push_audience(other.id, in_both.id).await.unwrap();
+        assert!(a.collections.is_empty());
+        assert_eq!(a.recipients.len(), 1);
+        assert_ne!(a.recipients, members);
+        // Gone: nothing of the item is left, its organization's members are told.
+        let a = s.cipher_push_audience(o.id, CipherId::new()).await.unwrap();
+        assert!(a.collections.is_empty());
+        assert_eq!(a.recipients, members);
+    })
+    .await;
+}
