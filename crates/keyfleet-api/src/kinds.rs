@@ -271,6 +271,9 @@ numbered! {
         UserClientExportedVault = 1007,
         /// The user replaced the temporary password an account recovery gave them.
         UserUpdatedTempPassword = 1008,
+        /// The user asked their organization's administrators to approve a device login
+        /// (admin approval; written to each organization's log).
+        UserRequestedDeviceApproval = 1010,
         /// An item was created.
         CipherCreated = 1100,
         /// An item was changed.
@@ -341,6 +344,10 @@ numbered! {
         OrganizationUserRevoked = 1511,
         /// A member was restored.
         OrganizationUserRestored = 1512,
+        /// An administrator approved a member's device login (admin approval).
+        OrganizationUserApprovedAuthRequest = 1513,
+        /// An administrator denied a member's device login (admin approval).
+        OrganizationUserRejectedAuthRequest = 1514,
         /// A member left.
         OrganizationUserLeft = 1516,
         /// An administrator removed a member's two-step login providers (account recovery).

@@ -303,6 +303,29 @@ pub fn auth_request(
     }
 }
 
+/// A pending admin approval request in an organization's list.
+pub fn org_auth_request(
+    r: &keyfleet_domain::store::OrgAuthRequestRow,
+) -> keyfleet_api::devices::PendingOrganizationAuthRequestResponse {
+    let q = &r.request;
+    keyfleet_api::devices::PendingOrganizationAuthRequestResponse {
+        id: q.id.to_string(),
+        user_id: q.user_id.to_string(),
+        organization_user_id: r.org_user_id.to_string(),
+        email: r.email.clone(),
+        public_key: q.public_key.clone(),
+        request_device_identifier: q.request_device_identifier.clone(),
+        request_device_type: keyfleet_domain::identity::auth_requests::device_type_name(
+            q.request_device_type,
+        )
+        .into(),
+        request_ip_address: q.request_ip.clone(),
+        request_country_name: None,
+        creation_date: q.creation_date.to_iso(),
+        object: "pending-org-auth-request".into(),
+    }
+}
+
 /// An emergency access invitation: the link only when it was not mailed (a mailed link is
 /// never shown to anyone but its recipient).
 pub fn emergency_invite(
