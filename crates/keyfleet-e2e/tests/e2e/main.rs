@@ -4,6 +4,7 @@
 
 mod account_recovery;
 mod accounts;
+mod admin_approval;
 mod attachments;
 mod bw_cli;
 mod client_requests;
