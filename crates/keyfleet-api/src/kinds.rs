@@ -105,7 +105,8 @@ numbered! {
         AuthenticateAndUnlock = 0,
         /// Unlock only: a logged-in, locked device.
         Unlock = 1,
-        /// An administrator's approval (trusted-device encryption with SSO, not offered).
+        /// An organization administrator's approval (`/auth-requests/admin-request`; answered
+        /// with the member's account recovery enrolment).
         AdminApproval = 2,
     }
 }
