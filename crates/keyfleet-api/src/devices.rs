@@ -14,8 +14,7 @@ pub struct PendingAuthRequestResponse {
 }
 
 /// Bitwarden's `DeviceAuthRequestResponseModel` (`object: "device"`): what the web vault's and
-/// the apps' device lists show. Trusted-device encryption is not offered, so the key fields are
-/// always null and `isTrusted` false.
+/// the apps' device lists show, with the device's trusted-device keys when it has them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceResponse {
@@ -32,11 +31,11 @@ pub struct DeviceResponse {
     pub creation_date: String,
     /// Its latest login.
     pub last_activity_date: Option<String>,
-    /// Trusted-device encryption: never.
+    /// Whether it holds trusted-device keys.
     pub is_trusted: bool,
-    /// Trusted-device encryption: always null.
+    /// Trusted-device encryption: the user key wrapped to the device's public key.
     pub encrypted_user_key: Option<String>,
-    /// Trusted-device encryption: always null.
+    /// Trusted-device encryption: the device's public key under the user key.
     pub encrypted_public_key: Option<String>,
     /// The most recent pending login request from this device (lists only).
     #[serde(default)]
@@ -202,4 +201,49 @@ pub struct OrganizationAuthRequestUpdateManyRequest {
 pub struct BulkDenyAdminAuthRequestRequest {
     /// Request ids.
     pub ids: Vec<String>,
+}
+
+/// `PUT /api/devices/{identifier}/keys` (and its `POST` alias): Bitwarden's
+/// `DeviceKeysRequestModel`, a device's trusted-device keys (all ciphertext).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceKeysRequest {
+    /// The user key wrapped to the device's public key (type-4 EncString).
+    pub encrypted_user_key: String,
+    /// The device's public key under the user key (type-2 EncString).
+    pub encrypted_public_key: String,
+    /// The device's private key under the device's own key (type-2 EncString).
+    pub encrypted_private_key: String,
+}
+
+/// `POST /api/devices/{identifier}/retrieve-keys`: Bitwarden's `ProtectedDeviceResponseModel`
+/// (`object: "protectedDevice"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectedDeviceResponse {
+    /// Device id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// DeviceType number.
+    #[serde(rename = "type")]
+    pub device_type: i32,
+    /// The client's identifier.
+    pub identifier: String,
+    /// First login from it.
+    pub creation_date: String,
+    /// The user key wrapped to the device's public key; null when not trusted.
+    pub encrypted_user_key: Option<String>,
+    /// The device's public key under the user key; null when not trusted.
+    pub encrypted_public_key: Option<String>,
+    /// Always `"protectedDevice"`.
+    pub object: String,
+}
+
+/// `POST /api/devices/untrust` (Bitwarden's `UntrustDevicesRequestModel`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UntrustDevicesRequest {
+    /// Device ids (the caller's own).
+    pub devices: Vec<String>,
 }

@@ -8,8 +8,9 @@ use crate::keys::{unwrap_with_private, wrap_to_public};
 use crate::{second_factor_fields, Client, ClientError, RawBody, SecondFactor, Session};
 use keyfleet_api::devices::{
     AdminAuthRequestUpdateRequest, AuthRequestCreateRequest, AuthRequestResponse,
-    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceRequest, DeviceResponse,
-    OrganizationAuthRequestUpdateManyRequest, PendingOrganizationAuthRequestResponse,
+    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceKeysRequest, DeviceRequest,
+    DeviceResponse, OrganizationAuthRequestUpdateManyRequest,
+    PendingOrganizationAuthRequestResponse, ProtectedDeviceResponse, UntrustDevicesRequest,
 };
 use keyfleet_api::identity::TokenResponse;
 use keyfleet_api::kinds::AuthRequestType;
@@ -117,6 +118,46 @@ pub trait DeviceCalls: Bearer {
             Some(body),
         )
         .await
+    }
+
+    /// `PUT /api/devices/{identifier}/keys`: stores a device's trusted-device keys (made by the
+    /// caller: ciphertext only).
+    async fn set_device_keys(
+        &self,
+        identifier: &str,
+        keys: &DeviceKeysRequest,
+    ) -> Result<DeviceResponse, ClientError> {
+        send(
+            self,
+            Method::PUT,
+            &format!("/api/devices/{identifier}/keys"),
+            Some(keys),
+        )
+        .await
+    }
+
+    /// `POST /api/devices/{identifier}/retrieve-keys`.
+    async fn retrieve_device_keys(
+        &self,
+        identifier: &str,
+    ) -> Result<ProtectedDeviceResponse, ClientError> {
+        send(
+            self,
+            Method::POST,
+            &format!("/api/devices/{identifier}/retrieve-keys"),
+            NO_BODY,
+        )
+        .await
+    }
+
+    /// `POST /api/devices/untrust`: clears the trusted-device keys of the caller's `devices`.
+    async fn untrust_devices(&self, devices: &[&str]) -> Result<(), ClientError> {
+        let body = UntrustDevicesRequest {
+            devices: devices.iter().map(|d| d.to_string()).collect(),
+        };
+        let _: serde::de::IgnoredAny =
+            send(self, Method::POST, "/api/devices/untrust", Some(&body)).await?;
+        Ok(())
     }
 
     /// `GET /api/organizations/{org}/auth-requests`: the organization's pending admin approval

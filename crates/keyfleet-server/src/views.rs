@@ -261,9 +261,9 @@ pub fn device(
         identifier: d.identifier.clone(),
         creation_date: d.creation_date.to_iso(),
         last_activity_date: Some(d.last_seen.to_iso()),
-        is_trusted: false,
-        encrypted_user_key: None,
-        encrypted_public_key: None,
+        is_trusted: d.keys.is_some(),
+        encrypted_user_key: d.keys.as_ref().map(|k| k.encrypted_user_key.clone()),
+        encrypted_public_key: d.keys.as_ref().map(|k| k.encrypted_public_key.clone()),
         device_pending_auth_request: pending.map(|p| {
             keyfleet_api::devices::PendingAuthRequestResponse {
                 id: p.id.to_string(),
@@ -300,6 +300,22 @@ pub fn auth_request(
         origin: origin.to_string(),
         request_device_id: device_id.flatten().map(|d| d.to_string()),
         object: "auth-request".into(),
+    }
+}
+
+/// A device with its trusted-device keys (`retrieve-keys`).
+pub fn protected_device(
+    d: &keyfleet_domain::store::DeviceRow,
+) -> keyfleet_api::devices::ProtectedDeviceResponse {
+    keyfleet_api::devices::ProtectedDeviceResponse {
+        id: d.id.to_string(),
+        name: d.name.clone(),
+        device_type: d.device_type,
+        identifier: d.identifier.clone(),
+        creation_date: d.creation_date.to_iso(),
+        encrypted_user_key: d.keys.as_ref().map(|k| k.encrypted_user_key.clone()),
+        encrypted_public_key: d.keys.as_ref().map(|k| k.encrypted_public_key.clone()),
+        object: "protectedDevice".into(),
     }
 }
 

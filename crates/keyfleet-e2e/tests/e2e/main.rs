@@ -9,6 +9,7 @@ mod attachments;
 mod bw_cli;
 mod client_requests;
 mod console;
+mod device_keys;
 mod email_two_factor;
 mod emergency_access;
 mod errors;

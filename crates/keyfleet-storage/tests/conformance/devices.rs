@@ -8,7 +8,7 @@ use keyfleet_domain::orgs::{EventType, OrganizationUserStatus, OrganizationUserT
 use keyfleet_domain::store::{
     AccountStore, AuthRequestAnswer, AuthRequestRow, AuthRequestStore, AuthRequestType, DeviceRow,
 };
-use keyfleet_domain::store::{AuditStore, EventQuery, EventRow, OrgStore};
+use keyfleet_domain::store::{AuditStore, DeviceKeys, EventQuery, EventRow, OrgStore};
 use keyfleet_domain::Timestamp;
 
 fn request(user: &keyfleet_domain::store::UserRow, device: &str, at: i64) -> AuthRequestRow {
@@ -393,6 +393,54 @@ async fn admin_approval_requests_are_listed_to_their_organization_and_answered_o
             .unwrap());
         assert!(s.auth_request(first.id).await.unwrap().is_none());
         assert!(s.auth_request(own.id).await.unwrap().is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn trusted_device_keys_are_set_and_cleared_only_on_the_owners_devices() {
+    each_backend(|s| async move {
+        let alice = user("alice-keys@example.com");
+        let bob = user("bob-keys@example.com");
+        s.insert_user(&alice).await.unwrap();
+        s.insert_user(&bob).await.unwrap();
+        let a = s
+            .upsert_device(alice.id, "same-id", 25, "linux", Timestamp(10))
+            .await
+            .unwrap();
+        let b = s
+            .upsert_device(bob.id, "same-id", 25, "linux", Timestamp(10))
+            .await
+            .unwrap();
+        assert!(a.keys.is_none());
+        let keys = DeviceKeys {
+            encrypted_user_key: "4.u".into(),
+            encrypted_public_key: "2.p|q|r".into(),
+            encrypted_private_key: "2.s|t|u".into(),
+        };
+        assert!(s
+            .set_device_keys(alice.id, "same-id", Some(&keys))
+            .await
+            .unwrap());
+        assert!(!s
+            .set_device_keys(alice.id, "nope", Some(&keys))
+            .await
+            .unwrap());
+        assert_eq!(
+            s.device(a.id).await.unwrap().unwrap().keys,
+            Some(keys.clone())
+        );
+        assert!(s.device(b.id).await.unwrap().unwrap().keys.is_none());
+        s.set_device_keys(bob.id, "same-id", Some(&keys))
+            .await
+            .unwrap();
+        // Clearing names devices, but only the user's own are touched.
+        s.clear_device_keys(alice.id, &[b.id]).await.unwrap();
+        assert!(s.device(b.id).await.unwrap().unwrap().keys.is_some());
+        s.clear_device_keys(alice.id, &[a.id]).await.unwrap();
+        assert!(s.device(a.id).await.unwrap().unwrap().keys.is_none());
+        assert!(s.set_device_keys(bob.id, "same-id", None).await.unwrap());
+        assert!(s.device(b.id).await.unwrap().unwrap().keys.is_none());
     })
     .await;
 }
