@@ -14,8 +14,7 @@ pub struct PendingAuthRequestResponse {
 }
 
 /// Bitwarden's `DeviceAuthRequestResponseModel` (`object: "device"`): what the web vault's and
-/// the apps' device lists show. Trusted-device encryption is not offered, so the key fields are
-/// always null and `isTrusted` false.
+/// the apps' device lists show, with the device's trusted-device keys when it has them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceResponse {
@@ -32,11 +31,11 @@ pub struct DeviceResponse {
     pub creation_date: String,
     /// Its latest login.
     pub last_activity_date: Option<String>,
-    /// Trusted-device encryption: never.
+    /// Whether it holds trusted-device keys.
     pub is_trusted: bool,
-    /// Trusted-device encryption: always null.
+    /// Trusted-device encryption: the user key wrapped to the device's public key.
     pub encrypted_user_key: Option<String>,
-    /// Trusted-device encryption: always null.
+    /// Trusted-device encryption: the device's public key under the user key.
     pub encrypted_public_key: Option<String>,
     /// The most recent pending login request from this device (lists only).
     #[serde(default)]
@@ -77,7 +76,8 @@ pub struct AuthRequestCreateRequest {
     /// A secret the requester keeps (clients make 25 characters); it reads the answer and logs
     /// in with it.
     pub access_code: String,
-    /// AuthRequestType number (0 log in and unlock, 1 unlock; 2, admin approval, is refused).
+    /// AuthRequestType number (0 log in and unlock, 1 unlock at `/auth-requests`; 2, admin
+    /// approval, at `/auth-requests/admin-request` only).
     #[serde(rename = "type")]
     pub request_type: i32,
 }
@@ -134,4 +134,116 @@ pub struct AuthRequestResponse {
     pub request_device_id: Option<String>,
     /// Always `"auth-request"`.
     pub object: String,
+}
+
+/// Bitwarden's `PendingOrganizationAuthRequestResponseModel` (`object:
+/// "pending-org-auth-request"`): an admin approval request in `GET
+/// /api/organizations/{orgId}/auth-requests`. The administrator's client shows the fingerprint
+/// phrase of `email` and `publicKey`, as the member's device does.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingOrganizationAuthRequestResponse {
+    /// Request id.
+    pub id: String,
+    /// The requesting member's account.
+    pub user_id: String,
+    /// Their membership of the organization (its `reset-password-details` give the key).
+    pub organization_user_id: String,
+    /// Their email.
+    pub email: String,
+    /// The requesting device's public key (base64 SPKI).
+    pub public_key: String,
+    /// The requesting device's identifier.
+    pub request_device_identifier: String,
+    /// Its DeviceType's display name (`Linux CLI`).
+    pub request_device_type: String,
+    /// The address the request came from.
+    pub request_ip_address: String,
+    /// Not looked up: always null.
+    pub request_country_name: Option<String>,
+    /// When it was made (ISO 8601, UTC).
+    pub creation_date: String,
+    /// Always `"pending-org-auth-request"`.
+    pub object: String,
+}
+
+/// `POST /api/organizations/{orgId}/auth-requests/{requestId}` (Bitwarden's
+/// `AdminAuthRequestUpdateRequestModel`): an administrator's answer to one request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminAuthRequestUpdateRequest {
+    /// The member's user key wrapped to the request's public key (type-4 EncString); required
+    /// when approving.
+    #[serde(default)]
+    pub encrypted_user_key: Option<String>,
+    /// Approve or deny.
+    pub request_approved: bool,
+}
+
+/// One entry of `POST /api/organizations/{orgId}/auth-requests` (a JSON array of these:
+/// Bitwarden's `OrganizationAuthRequestUpdateManyRequestModel`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationAuthRequestUpdateManyRequest {
+    /// Request id.
+    pub id: String,
+    /// The member's user key wrapped to the request's public key (approvals).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Approve or deny.
+    pub approved: bool,
+}
+
+/// `POST /api/organizations/{orgId}/auth-requests/deny` (Bitwarden's
+/// `BulkDenyAdminAuthRequestRequestModel`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDenyAdminAuthRequestRequest {
+    /// Request ids.
+    pub ids: Vec<String>,
+}
+
+/// `PUT /api/devices/{identifier}/keys` (and its `POST` alias): Bitwarden's
+/// `DeviceKeysRequestModel`, a device's trusted-device keys (all ciphertext).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceKeysRequest {
+    /// The user key wrapped to the device's public key (type-4 EncString).
+    pub encrypted_user_key: String,
+    /// The device's public key under the user key (type-2 EncString).
+    pub encrypted_public_key: String,
+    /// The device's private key under the device's own key (type-2 EncString).
+    pub encrypted_private_key: String,
+}
+
+/// `POST /api/devices/{identifier}/retrieve-keys`: Bitwarden's `ProtectedDeviceResponseModel`
+/// (`object: "protectedDevice"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectedDeviceResponse {
+    /// Device id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// DeviceType number.
+    #[serde(rename = "type")]
+    pub device_type: i32,
+    /// The client's identifier.
+    pub identifier: String,
+    /// First login from it.
+    pub creation_date: String,
+    /// The user key wrapped to the device's public key; null when not trusted.
+    pub encrypted_user_key: Option<String>,
+    /// The device's public key under the user key; null when not trusted.
+    pub encrypted_public_key: Option<String>,
+    /// Always `"protectedDevice"`.
+    pub object: String,
+}
+
+/// `POST /api/devices/untrust` (Bitwarden's `UntrustDevicesRequestModel`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UntrustDevicesRequest {
+    /// Device ids (the caller's own).
+    pub devices: Vec<String>,
 }

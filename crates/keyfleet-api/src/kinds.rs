@@ -105,7 +105,8 @@ numbered! {
         AuthenticateAndUnlock = 0,
         /// Unlock only: a logged-in, locked device.
         Unlock = 1,
-        /// An administrator's approval (trusted-device encryption with SSO, not offered).
+        /// An organization administrator's approval (`/auth-requests/admin-request`; answered
+        /// with the member's account recovery enrolment).
         AdminApproval = 2,
     }
 }
@@ -271,6 +272,9 @@ numbered! {
         UserClientExportedVault = 1007,
         /// The user replaced the temporary password an account recovery gave them.
         UserUpdatedTempPassword = 1008,
+        /// The user asked their organization's administrators to approve a device login
+        /// (admin approval; written to each organization's log).
+        UserRequestedDeviceApproval = 1010,
         /// An item was created.
         CipherCreated = 1100,
         /// An item was changed.
@@ -341,6 +345,10 @@ numbered! {
         OrganizationUserRevoked = 1511,
         /// A member was restored.
         OrganizationUserRestored = 1512,
+        /// An administrator approved a member's device login (admin approval).
+        OrganizationUserApprovedAuthRequest = 1513,
+        /// An administrator denied a member's device login (admin approval).
+        OrganizationUserRejectedAuthRequest = 1514,
         /// A member left.
         OrganizationUserLeft = 1516,
         /// An administrator removed a member's two-step login providers (account recovery).

@@ -7,8 +7,10 @@ use crate::authed::{send, Bearer, NO_BODY};
 use crate::keys::{unwrap_with_private, wrap_to_public};
 use crate::{second_factor_fields, Client, ClientError, RawBody, SecondFactor, Session};
 use keyfleet_api::devices::{
-    AuthRequestCreateRequest, AuthRequestResponse, AuthRequestUpdateRequest, DeviceRequest,
-    DeviceResponse,
+    AdminAuthRequestUpdateRequest, AuthRequestCreateRequest, AuthRequestResponse,
+    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceKeysRequest, DeviceRequest,
+    DeviceResponse, OrganizationAuthRequestUpdateManyRequest,
+    PendingOrganizationAuthRequestResponse, ProtectedDeviceResponse, UntrustDevicesRequest,
 };
 use keyfleet_api::identity::TokenResponse;
 use keyfleet_api::kinds::AuthRequestType;
@@ -117,6 +119,111 @@ pub trait DeviceCalls: Bearer {
         )
         .await
     }
+
+    /// `PUT /api/devices/{identifier}/keys`: stores a device's trusted-device keys (made by the
+    /// caller: ciphertext only).
+    async fn set_device_keys(
+        &self,
+        identifier: &str,
+        keys: &DeviceKeysRequest,
+    ) -> Result<DeviceResponse, ClientError> {
+        send(
+            self,
+            Method::PUT,
+            &format!("/api/devices/{identifier}/keys"),
+            Some(keys),
+        )
+        .await
+    }
+
+    /// `POST /api/devices/{identifier}/retrieve-keys`.
+    async fn retrieve_device_keys(
+        &self,
+        identifier: &str,
+    ) -> Result<ProtectedDeviceResponse, ClientError> {
+        send(
+            self,
+            Method::POST,
+            &format!("/api/devices/{identifier}/retrieve-keys"),
+            NO_BODY,
+        )
+        .await
+    }
+
+    /// `POST /api/devices/untrust`: clears the trusted-device keys of the caller's `devices`.
+    async fn untrust_devices(&self, devices: &[&str]) -> Result<(), ClientError> {
+        let body = UntrustDevicesRequest {
+            devices: devices.iter().map(|d| d.to_string()).collect(),
+        };
+        let _: serde::de::IgnoredAny =
+            send(self, Method::POST, "/api/devices/untrust", Some(&body)).await?;
+        Ok(())
+    }
+
+    /// `GET /api/organizations/{org}/auth-requests`: the organization's pending admin approval
+    /// requests.
+    async fn org_auth_requests(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<PendingOrganizationAuthRequestResponse>, ClientError> {
+        let l: ListResponse<_> = send(
+            self,
+            Method::GET,
+            &format!("/api/organizations/{org_id}/auth-requests"),
+            NO_BODY,
+        )
+        .await?;
+        Ok(l.data)
+    }
+
+    /// `POST /api/organizations/{org}/auth-requests/{id}` with a body as sent (denials, and
+    /// tests of refusals; approving is `Session::approve_member_device`).
+    async fn answer_org_auth_request(
+        &self,
+        org_id: &str,
+        id: &str,
+        body: &AdminAuthRequestUpdateRequest,
+    ) -> Result<(), ClientError> {
+        let _: serde::de::IgnoredAny = send(
+            self,
+            Method::POST,
+            &format!("/api/organizations/{org_id}/auth-requests/{id}"),
+            Some(body),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /api/organizations/{org}/auth-requests`: several answers at once.
+    async fn answer_org_auth_requests(
+        &self,
+        org_id: &str,
+        answers: &[OrganizationAuthRequestUpdateManyRequest],
+    ) -> Result<(), ClientError> {
+        let _: serde::de::IgnoredAny = send(
+            self,
+            Method::POST,
+            &format!("/api/organizations/{org_id}/auth-requests"),
+            Some(&answers),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /api/organizations/{org}/auth-requests/deny`.
+    async fn deny_org_auth_requests(&self, org_id: &str, ids: &[&str]) -> Result<(), ClientError> {
+        let body = BulkDenyAdminAuthRequestRequest {
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+        };
+        let _: serde::de::IgnoredAny = send(
+            self,
+            Method::POST,
+            &format!("/api/organizations/{org_id}/auth-requests/deny"),
+            Some(&body),
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 impl<T: Bearer + ?Sized> DeviceCalls for T {}
@@ -201,6 +308,35 @@ impl Client {
         &self,
         email: &str,
     ) -> Result<DeviceLoginRequest, ClientError> {
+        self.new_login_request(
+            email,
+            AuthRequestType::AuthenticateAndUnlock,
+            "/api/auth-requests/",
+        )
+        .await
+    }
+
+    /// `POST /api/auth-requests/admin-request`: asks the administrators of `email`'s
+    /// organizations to approve a login on this device (which the account must have used
+    /// before); read the answer and log in with [`Client::login_with_device`].
+    pub async fn request_admin_approval(
+        &self,
+        email: &str,
+    ) -> Result<DeviceLoginRequest, ClientError> {
+        self.new_login_request(
+            email,
+            AuthRequestType::AdminApproval,
+            "/api/auth-requests/admin-request",
+        )
+        .await
+    }
+
+    async fn new_login_request(
+        &self,
+        email: &str,
+        request_type: AuthRequestType,
+        path: &str,
+    ) -> Result<DeviceLoginRequest, ClientError> {
         let (private_key, public) = generate_rsa_keypair()?;
         let public_key = public.to_spki_der_b64()?;
         let access_code = new_access_code();
@@ -209,15 +345,10 @@ impl Client {
             public_key: public_key.clone(),
             device_identifier: self.device_identifier().to_string(),
             access_code: access_code.clone(),
-            request_type: AuthRequestType::AuthenticateAndUnlock.code(),
+            request_type: request_type.code(),
         };
         let created: AuthRequestResponse = self
-            .call(
-                Method::POST,
-                "/api/auth-requests/",
-                None,
-                RawBody::typed(&body)?,
-            )
+            .call(Method::POST, path, None, RawBody::typed(&body)?)
             .await?;
         Ok(DeviceLoginRequest {
             id: created.id,

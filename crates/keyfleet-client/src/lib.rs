@@ -29,7 +29,10 @@ pub use imports::{
 };
 /// The wire types the calls take and answer.
 pub use keyfleet_api as api;
-pub use orgs::{recovery_credentials, recovery_key, Access, CreatedOrg, OrgCalls, OrgEventFilter};
+pub use orgs::{
+    recovered_user_key, recovery_credentials, recovery_key, Access, CreatedOrg, OrgCalls,
+    OrgEventFilter,
+};
 pub use providers::{
     new_client_body, ClientEdit, CreateClientRequest, CreatedClient, LaunchedClient, MemberRole,
     NewClient, ProviderCalls, ProviderEventFilter, RoleScope,

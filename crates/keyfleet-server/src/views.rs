@@ -262,9 +262,9 @@ pub fn device(
         identifier: d.identifier.clone(),
         creation_date: d.creation_date.to_iso(),
         last_activity_date: Some(d.last_seen.to_iso()),
-        is_trusted: false,
-        encrypted_user_key: None,
-        encrypted_public_key: None,
+        is_trusted: d.keys.is_some(),
+        encrypted_user_key: d.keys.as_ref().map(|k| k.encrypted_user_key.clone()),
+        encrypted_public_key: d.keys.as_ref().map(|k| k.encrypted_public_key.clone()),
         device_pending_auth_request: pending.map(|p| {
             keyfleet_api::devices::PendingAuthRequestResponse {
                 id: p.id.to_string(),
@@ -301,6 +301,45 @@ pub fn auth_request(
         origin: origin.to_string(),
         request_device_id: device_id.flatten().map(|d| d.to_string()),
         object: "auth-request".into(),
+    }
+}
+
+/// A device with its trusted-device keys (`retrieve-keys`).
+pub fn protected_device(
+    d: &keyfleet_domain::store::DeviceRow,
+) -> keyfleet_api::devices::ProtectedDeviceResponse {
+    keyfleet_api::devices::ProtectedDeviceResponse {
+        id: d.id.to_string(),
+        name: d.name.clone(),
+        device_type: d.device_type,
+        identifier: d.identifier.clone(),
+        creation_date: d.creation_date.to_iso(),
+        encrypted_user_key: d.keys.as_ref().map(|k| k.encrypted_user_key.clone()),
+        encrypted_public_key: d.keys.as_ref().map(|k| k.encrypted_public_key.clone()),
+        object: "protectedDevice".into(),
+    }
+}
+
+/// A pending admin approval request in an organization's list.
+pub fn org_auth_request(
+    r: &keyfleet_domain::store::OrgAuthRequestRow,
+) -> keyfleet_api::devices::PendingOrganizationAuthRequestResponse {
+    let q = &r.request;
+    keyfleet_api::devices::PendingOrganizationAuthRequestResponse {
+        id: q.id.to_string(),
+        user_id: q.user_id.to_string(),
+        organization_user_id: r.org_user_id.to_string(),
+        email: r.email.clone(),
+        public_key: q.public_key.clone(),
+        request_device_identifier: q.request_device_identifier.clone(),
+        request_device_type: keyfleet_domain::identity::auth_requests::device_type_name(
+            q.request_device_type,
+        )
+        .into(),
+        request_ip_address: q.request_ip.clone(),
+        request_country_name: None,
+        creation_date: q.creation_date.to_iso(),
+        object: "pending-org-auth-request".into(),
     }
 }
 

@@ -42,6 +42,7 @@ pub(crate) trait Sql:
     + for<'q> Bind<'q, i32>
     + for<'q> Bind<'q, Option<i32>>
     + for<'q> Bind<'q, bool>
+    + for<'q> Bind<'q, Option<bool>>
 {
 }
 

@@ -91,11 +91,14 @@ pub(crate) struct DeviceRecord {
     name: String,
     creation_date: i64,
     last_seen: i64,
+    encrypted_user_key: Option<String>,
+    encrypted_public_key: Option<String>,
+    encrypted_private_key: Option<String>,
 }
 
 /// The columns of a `DeviceRecord`.
-pub(crate) const DEVICE_COLUMNS: &str =
-    "id, user_id, identifier, device_type, name, creation_date, last_seen";
+pub(crate) const DEVICE_COLUMNS: &str = "id, user_id, identifier, device_type, name, \
+    creation_date, last_seen, encrypted_user_key, encrypted_public_key, encrypted_private_key";
 
 impl TryFrom<DeviceRecord> for DeviceRow {
     type Error = StoreError;
@@ -108,6 +111,22 @@ impl TryFrom<DeviceRecord> for DeviceRow {
             name: r.name,
             creation_date: Timestamp(r.creation_date),
             last_seen: Timestamp(r.last_seen),
+            keys: match (
+                r.encrypted_user_key,
+                r.encrypted_public_key,
+                r.encrypted_private_key,
+            ) {
+                (
+                    Some(encrypted_user_key),
+                    Some(encrypted_public_key),
+                    Some(encrypted_private_key),
+                ) => Some(keyfleet_domain::store::DeviceKeys {
+                    encrypted_user_key,
+                    encrypted_public_key,
+                    encrypted_private_key,
+                }),
+                _ => None,
+            },
         })
     }
 }

@@ -8,8 +8,8 @@ use crate::rows::insert_events;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceRow, EventRow, RefreshTokenRow, UserRow,
-    MAX_DEVICES_LISTED,
+    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceKeys, DeviceRow, EventRow, RefreshTokenRow,
+    UserRow, MAX_DEVICES_LISTED,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
@@ -197,12 +197,14 @@ impl AccountStore for SqlStore {
         name: &str,
         now: Timestamp,
     ) -> Result<DeviceRow, StoreError> {
-        const SQL: &str = "INSERT INTO devices (id, user_id, identifier, device_type, name, creation_date, last_seen) \
+        let sql = format!(
+            "INSERT INTO devices (id, user_id, identifier, device_type, name, creation_date, last_seen) \
             VALUES ($1, $2, $3, $4, $5, $6, $6) \
             ON CONFLICT (user_id, identifier) DO UPDATE SET device_type = excluded.device_type, \
             name = excluded.name, last_seen = excluded.last_seen \
-            RETURNING id, user_id, identifier, device_type, name, creation_date, last_seen";
-        let rec: DeviceRecord = on_pool!(&self.pool, p => sqlx::query_as(SQL)
+            RETURNING {DEVICE_COLUMNS}"
+        );
+        let rec: DeviceRecord = on_pool!(&self.pool, p => sqlx::query_as(&sql)
             .bind(DeviceId::new().to_string())
             .bind(user_id.to_string())
             .bind(identifier)
@@ -300,6 +302,42 @@ impl AccountStore for SqlStore {
             }
             tx.commit().await.map_err(db)?;
             Ok(true)
+        })
+    }
+
+    async fn set_device_keys(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+        keys: Option<&DeviceKeys>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE devices SET encrypted_user_key = $3, encrypted_public_key = $4, \
+            encrypted_private_key = $5 WHERE user_id = $1 AND identifier = $2";
+        let n = on_pool!(&self.pool, p => sqlx::query(SQL)
+            .bind(user_id.to_string())
+            .bind(identifier.to_string())
+            .bind(keys.map(|k| k.encrypted_user_key.clone()))
+            .bind(keys.map(|k| k.encrypted_public_key.clone()))
+            .bind(keys.map(|k| k.encrypted_private_key.clone()))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db)?;
+        Ok(n >= 1)
+    }
+
+    async fn clear_device_keys(&self, user_id: UserId, ids: &[DeviceId]) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE devices SET encrypted_user_key = NULL, \
+            encrypted_public_key = NULL, encrypted_private_key = NULL \
+            WHERE user_id = $1 AND id = $2";
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            for id in ids {
+                let q = sqlx::query(SQL).arg(user_id.to_string()).arg(id.to_string());
+                tx.run(q).await?;
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(())
         })
     }
 

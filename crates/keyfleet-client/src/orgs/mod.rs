@@ -20,7 +20,7 @@ mod calls;
 mod recovery;
 
 pub use calls::{OrgCalls, OrgEventFilter};
-pub use recovery::{recovery_credentials, recovery_key};
+pub use recovery::{recovered_user_key, recovery_credentials, recovery_key};
 
 /// Access of a member or group to a collection, as the org calls take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,12 +32,7 @@ pub fn recovery_credentials(
     org_key: &SymmetricKey,
     new_password: &str,
 ) -> Result<(String, String), ClientError> {
-    let der = details
-        .encrypted_private_key
-        .parse::<EncString>()?
-        .decrypt_aes(org_key)?;
-    let org_private = PrivateKey::from_pkcs8_der(&der)?;
-    let user_key = unwrap_with_private(&org_private, &details.reset_password_key)?;
+    let user_key = recovered_user_key(details, org_key)?;
     let kdf = Kdf::from_wire(
         details.kdf,
         details.kdf_iterations,
@@ -49,7 +44,47 @@ pub fn recovery_credentials(
     Ok((master_password_hash(&master, new_password), key.to_string()))
 }
 
+/// The member's user key from their enrolment in `details`: unwrapped with the org private key,
+/// itself under `org_key`.
+pub fn recovered_user_key(
+    details: &keyfleet_api::org_responses::OrganizationUserResetPasswordDetailsResponse,
+    org_key: &SymmetricKey,
+) -> Result<SymmetricKey, ClientError> {
+    let der = details
+        .encrypted_private_key
+        .parse::<EncString>()?
+        .decrypt_aes(org_key)?;
+    let org_private = PrivateKey::from_pkcs8_der(&der)?;
+    unwrap_with_private(&org_private, &details.reset_password_key)
+}
+
 impl Session {
+    /// Approves a member's admin approval request `request` of `org_id` (device login): the
+    /// member's user key, unwrapped from their account recovery enrolment
+    /// (`reset-password-details` and the org private key), wrapped to the request's public key.
+    /// The org key comes from this user's sync (their membership, or the provider they launch
+    /// from). Compare the fingerprint phrase with the member first
+    /// (`auth_request_fingerprint(email, publicKey)`).
+    pub async fn approve_member_device(
+        &self,
+        org_id: &str,
+        request: &keyfleet_api::devices::PendingOrganizationAuthRequestResponse,
+    ) -> Result<(), ClientError> {
+        use crate::devices::DeviceCalls;
+        let org_key = self.org_key(org_id).await?;
+        let details = self
+            .recovery_details(org_id, &request.organization_user_id)
+            .await?;
+        let user_key = recovered_user_key(&details, &org_key)?;
+        let public = PublicKey::from_spki_der_b64(&request.public_key)?;
+        let body = keyfleet_api::devices::AdminAuthRequestUpdateRequest {
+            encrypted_user_key: Some(wrap_to_public(&public, &user_key)?),
+            request_approved: true,
+        };
+        self.answer_org_auth_request(org_id, &request.id, &body)
+            .await
+    }
+
     /// Enrols this user's membership of `org_id` in account recovery (password re-check).
     pub async fn enrol_in_account_recovery(
         &self,

@@ -12,8 +12,10 @@ use crate::error::DomainError;
 use crate::identity::auth_requests::store::AuthRequestRow;
 use crate::identity::caller::Caller;
 use crate::ids::DeviceId;
-use crate::store::DeviceRow;
+use crate::store::{DeviceKeys, DeviceRow};
 use crate::Domain;
+use keyfleet_api::devices::DeviceKeysRequest;
+use keyfleet_crypto::validate_enc_string;
 
 /// A device and the newest pending login request made from it.
 #[derive(Debug, Clone)]
@@ -26,6 +28,27 @@ pub struct DeviceListing {
 
 /// Longest device name.
 const MAX_DEVICE_NAME: usize = 128;
+/// Longest trusted-device key accepted (an RSA-4096 private key under a symmetric key is under
+/// 4,000 characters).
+const MAX_DEVICE_KEY: usize = 10_000;
+/// Most devices one `untrust` call names.
+const MAX_UNTRUST: usize = 100;
+
+/// `value` as an EncString of type `enc_type` (its first character) of a sane length.
+fn device_key(field: &'static str, value: &str, enc_type: char) -> Result<String, DomainError> {
+    let ok = value.len() <= MAX_DEVICE_KEY
+        && value.starts_with(enc_type)
+        && value[1..].starts_with('.')
+        && validate_enc_string(value).is_ok();
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!("The key must be an EncString of type {enc_type}."),
+        ))
+    }
+}
 
 impl Domain {
     /// `GET /devices`: the caller's devices, each with its newest pending login request.
@@ -92,6 +115,77 @@ impl Domain {
     /// devices and revokes its refresh tokens (see the module notes for its access token).
     pub async fn remove_device(&self, caller: &Caller, id: DeviceId) -> Result<(), DomainError> {
         if !self.store.remove_device(caller.user().id, id).await? {
+            return Err(DomainError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// `PUT /devices/{identifier}/keys`: stores the trusted-device keys of one of the caller's
+    /// devices (ciphertext only: the user key wrapped to the device's key, and the device's key
+    /// pair under the user key and the device key).
+    pub async fn set_device_keys(
+        &self,
+        caller: &Caller,
+        identifier: &str,
+        req: &DeviceKeysRequest,
+    ) -> Result<DeviceRow, DomainError> {
+        let keys = DeviceKeys {
+            encrypted_user_key: device_key("encryptedUserKey", &req.encrypted_user_key, '4')?,
+            encrypted_public_key: device_key("encryptedPublicKey", &req.encrypted_public_key, '2')?,
+            encrypted_private_key: device_key(
+                "encryptedPrivateKey",
+                &req.encrypted_private_key,
+                '2',
+            )?,
+        };
+        let user_id = caller.user().id;
+        if !self
+            .store
+            .set_device_keys(user_id, identifier, Some(&keys))
+            .await?
+        {
+            return Err(DomainError::NotFound);
+        }
+        self.device_with_identifier(caller, identifier).await
+    }
+
+    /// `POST /devices/untrust`: clears the trusted-device keys of the caller's devices `ids`.
+    /// One id that is not the caller's device refuses the whole call and changes nothing (400:
+    /// the official server's 403 would log the apps out).
+    pub async fn untrust_devices(
+        &self,
+        caller: &Caller,
+        ids: &[String],
+    ) -> Result<(), DomainError> {
+        if ids.len() > MAX_UNTRUST {
+            return Err(DomainError::bad_request(format!(
+                "At most {MAX_UNTRUST} devices can be untrusted at once."
+            )));
+        }
+        let user_id = caller.user().id;
+        let own = self.store.devices_of(user_id).await?;
+        let mut chosen = Vec::with_capacity(ids.len());
+        for id in ids {
+            match id.trim().parse::<DeviceId>() {
+                Ok(d) if own.iter().any(|o| o.id == d) => chosen.push(d),
+                _ => return Err(DomainError::bad_request("Invalid device.")),
+            }
+        }
+        Ok(self.store.clear_device_keys(user_id, &chosen).await?)
+    }
+
+    /// `POST /devices/lost-trust`: the calling device (its `Device-Identifier`) forgets its
+    /// trusted-device keys.
+    pub async fn lose_device_trust(
+        &self,
+        caller: &Caller,
+        identifier: &str,
+    ) -> Result<(), DomainError> {
+        if !self
+            .store
+            .set_device_keys(caller.user().id, identifier, None)
+            .await?
+        {
             return Err(DomainError::NotFound);
         }
         Ok(())

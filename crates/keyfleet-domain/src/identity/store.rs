@@ -127,6 +127,20 @@ pub struct DeviceRow {
     pub creation_date: Timestamp,
     /// Its latest login.
     pub last_seen: Timestamp,
+    /// Its trusted-device keys (`None`: not trusted).
+    pub keys: Option<DeviceKeys>,
+}
+
+/// A trusted device's keys (Bitwarden's trusted-device encryption), all ciphertext: the server
+/// cannot open any of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceKeys {
+    /// The user key wrapped to the device's public key (type 4).
+    pub encrypted_user_key: String,
+    /// The device's public key under the user key.
+    pub encrypted_public_key: String,
+    /// The device's private key under the device's own key.
+    pub encrypted_private_key: String,
 }
 
 /// The most devices a device list answers (a user logs in from a handful; every new device
@@ -206,6 +220,16 @@ pub trait AccountStore: Send + Sync {
     /// are revoked (and detached from it), its remembered second factor goes with the row.
     /// False when the user has no such device.
     async fn remove_device(&self, user_id: UserId, id: DeviceId) -> Result<bool, StoreError>;
+    /// Sets (or with `None` clears) the trusted-device keys of the user's device `identifier`;
+    /// false when the user has no such device.
+    async fn set_device_keys(
+        &self,
+        user_id: UserId,
+        identifier: &str,
+        keys: Option<&DeviceKeys>,
+    ) -> Result<bool, StoreError>;
+    /// Clears the trusted-device keys of the user's devices among `ids` (others' are untouched).
+    async fn clear_device_keys(&self, user_id: UserId, ids: &[DeviceId]) -> Result<(), StoreError>;
     /// Deletes a user and, by cascade, their devices, tokens, folders and personal items.
     async fn delete_user(&self, id: UserId) -> Result<(), StoreError>;
     /// Stores a new refresh token.

@@ -28,7 +28,7 @@ const MAX_KEY_LEN: usize = 10_000;
 const MAX_HINT_LEN: usize = 50;
 
 /// The official server's texts, so the official apps show the same words.
-const POLICY_OFF: &str = "Organization does not have the password reset policy enabled.";
+pub(crate) const POLICY_OFF: &str = "Organization does not have the password reset policy enabled.";
 const NO_WITHDRAW: &str =
     "Due to an Enterprise policy, you are not allowed to withdraw from account recovery.";
 /// Refused when accepting an invitation without the enrolment the policy requires.
@@ -257,7 +257,7 @@ impl Domain {
     /// accepted, confirmed or revoked, and one the grant rules let the actor recover. Refusals
     /// of the rules are `Invalid` (the official server answers 400 here: a 403 logs its apps
     /// out); a member not enrolled or unknown is `not_enrolled`.
-    async fn recovery_target(
+    pub(crate) async fn recovery_target(
         &self,
         actor: &OrgActor,
         id: OrgUserId,

@@ -26,22 +26,22 @@ const ITEM_PASSWORD: &str = "payroll-s3cret";
 
 /// The client company with its people, all of them members of client 1 and none of the
 /// provider (SingleOrg is on).
-struct Client1 {
-    org: String,
-    owner: Account,
-    owner_member: String,
-    admin: Account,
-    admin_member: String,
-    custom: Account,
-    alice: Account,
-    alice_member: String,
-    bob: Account,
-    bob_member: String,
-    carol_member: String,
+pub(crate) struct Client1 {
+    pub(crate) org: String,
+    pub(crate) owner: Account,
+    pub(crate) owner_member: String,
+    pub(crate) admin: Account,
+    pub(crate) admin_member: String,
+    pub(crate) custom: Account,
+    pub(crate) alice: Account,
+    pub(crate) alice_member: String,
+    pub(crate) bob: Account,
+    pub(crate) bob_member: String,
+    pub(crate) carol_member: String,
 }
 
 /// The message of a refused call (asserting its status).
-fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String {
+pub(crate) fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String {
     match r {
         Err(ClientError::Api {
             status: s, message, ..
@@ -52,7 +52,7 @@ fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String
 
 /// `email` joins client 1 with `member_type` (invited by `by`, confirmed with `key`); answers
 /// the account and its organization-user id.
-async fn join(
+pub(crate) async fn join(
     server: &TestServer,
     clock: &ManualClock,
     by: &Session,
@@ -87,7 +87,7 @@ async fn save_policy(s: &Session, org: &str, t: PolicyType, enabled: bool, data:
 /// Client 1's owner (brought in by the provider's owner as the client's first owner), an admin,
 /// a Custom member without `manageResetPassword`, and three users; SingleOrg and Account
 /// recovery (no automatic enrolment) on.
-async fn client1(server: &TestServer, clock: &ManualClock, w: &World) -> Client1 {
+pub(crate) async fn client1(server: &TestServer, clock: &ManualClock, w: &World) -> Client1 {
     let org = w.client1.org_id.clone();
     let key = w.client1.key.clone();
     let msp = w.owner.s();

@@ -269,6 +269,24 @@ impl Ctx<'_> {
                     .unwrap();
                 id
             }
+            // A pending admin approval request (device login) of a member enrolled in account
+            // recovery, asked from the device their session logged in on.
+            "adminRequest1" | "adminRequest2" | "adminRequest3" => {
+                if !self.sessions.contains_key("asker") {
+                    self.recovery_policies_on().await;
+                    self.member("asker", false).await;
+                    self.sessions["asker"]
+                        .enrol_in_account_recovery(self.org, PASSWORD)
+                        .await
+                        .unwrap();
+                }
+                let s = &self.sessions["asker"];
+                s.client()
+                    .request_admin_approval(&s.email)
+                    .await
+                    .unwrap()
+                    .id
+            }
             "revoked1" | "revoked2" => {
                 let id = self.invite(&self.fresh_email()).await.0;
                 ok(

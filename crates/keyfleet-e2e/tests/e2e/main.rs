@@ -4,10 +4,12 @@
 
 mod account_recovery;
 mod accounts;
+mod admin_approval;
 mod attachments;
 mod bw_cli;
 mod client_requests;
 mod console;
+mod device_keys;
 mod email_two_factor;
 mod emergency_access;
 mod errors;

@@ -175,6 +175,12 @@ fn enrolment(f: &Fixture, _: &str) -> Value {
 fn recover(f: &Fixture, _: &str) -> Value {
     json!({ "resetMasterPassword": true, "resetTwoFactor": false, "newMasterPasswordHash": f.owner_hash, "key": f.enc_name })
 }
+fn no_answers(_: &Fixture, _: &str) -> Value {
+    json!([])
+}
+fn deny_one(_: &Fixture, _: &str) -> Value {
+    json!({ "requestApproved": false })
+}
 fn item_collections(f: &Fixture, _: &str) -> Value {
     json!({ "collectionIds": [f.collection_a] })
 }
@@ -234,6 +240,12 @@ fn rows() -> Vec<Row> {
         r("GET", "/api/organizations/{org}/users/{target}/reset-password-details", T::AcceptedMember, none, NOBODY, NOBODY),
         r("PUT", "/api/organizations/{org}/users/{target}/recover-account", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
         r("PUT", "/api/organizations/{org}/users/{target}/reset-password", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
+        // Admin approval of device logins: those who may recover accounts; no request has a
+        // member's id, so answering one is nobody's.
+        r("GET", "/api/organizations/{org}/auth-requests", T::None, none, OWNER_ADMIN, NOBODY),
+        r("POST", "/api/organizations/{org}/auth-requests", T::None, no_answers, OWNER_ADMIN, NOBODY),
+        r("POST", "/api/organizations/{org}/auth-requests/deny", T::Invite, ids, OWNER_ADMIN, NOBODY),
+        r("POST", "/api/organizations/{org}/auth-requests/{target}", T::Invite, deny_one, NOBODY, NOBODY),
         r("GET", "/api/organizations/{org}/collections", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/collections/details", T::None, none, MEMBERS, NOBODY),
         r("POST", "/api/organizations/{org}/collections", T::None, collection, COLLECTION_CREATORS, NOBODY),

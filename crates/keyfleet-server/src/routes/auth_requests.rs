@@ -1,8 +1,9 @@
 //! `/api/auth-requests/…`: log in with a device. Creating a request and reading its answer are
 //! anonymous (the access code proves the requester); listing and answering need the account's
 //! bearer token. The login itself is the password grant with `authRequest` (`identity`).
-//! Admin approval (`admin-request`, the organization routes) is not offered: it needs SSO with
-//! trusted-device encryption.
+//! Admin approval: `admin-request` (anonymous here, like a type-0 request: Keyfleet has no SSO
+//! session to ask it in) and the organization's routes under
+//! `/api/organizations/{org}/auth-requests`, where an administrator answers.
 
 use crate::error::ApiError;
 use crate::extract::{Authed, ClientIp, Json};
@@ -11,10 +12,12 @@ use crate::state::AppState;
 use crate::views;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use keyfleet_api::devices::{
-    AuthRequestCreateRequest, AuthRequestResponse, AuthRequestUpdateRequest,
+    AdminAuthRequestUpdateRequest, AuthRequestCreateRequest, AuthRequestResponse,
+    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest,
+    OrganizationAuthRequestUpdateManyRequest, PendingOrganizationAuthRequestResponse,
 };
 use keyfleet_api::ListResponse;
 use keyfleet_domain::identity::auth_requests::RequestOrigin;
@@ -32,6 +35,22 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(create_auth_request),
         )
         .route("/api/auth-requests/pending", get(pending_auth_requests))
+        .route(
+            "/api/auth-requests/admin-request",
+            post(create_admin_request),
+        )
+        .route(
+            "/api/organizations/{org}/auth-requests",
+            get(org_auth_requests).post(answer_org_auth_requests),
+        )
+        .route(
+            "/api/organizations/{org}/auth-requests/deny",
+            post(deny_org_auth_requests),
+        )
+        .route(
+            "/api/organizations/{org}/auth-requests/{id}",
+            post(answer_org_auth_request),
+        )
         .route(
             "/api/auth-requests/{id}",
             get(get_auth_request).put(answer_auth_request),
@@ -61,6 +80,97 @@ async fn create_auth_request(
         )
         .await?;
     Ok(axum::Json(views::auth_request(&row, &app.public_url, None)))
+}
+
+/// `POST /api/auth-requests/admin-request` (anonymous, `Device-Type` header): ask the member's
+/// organizations to approve this device.
+async fn create_admin_request(
+    State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Json(req): Json<AuthRequestCreateRequest>,
+) -> Result<axum::Json<AuthRequestResponse>, ApiError> {
+    let device_type = headers.get("Device-Type").and_then(|v| v.to_str().ok());
+    let row = app
+        .domain
+        .create_admin_auth_request(
+            &req,
+            RequestOrigin {
+                device_type,
+                ip: &ip,
+            },
+        )
+        .await?;
+    Ok(axum::Json(views::auth_request(&row, &app.public_url, None)))
+}
+
+/// `GET /api/organizations/{org}/auth-requests`: pending admin approval requests.
+async fn org_auth_requests(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+) -> Result<axum::Json<ListResponse<PendingOrganizationAuthRequestResponse>>, ApiError> {
+    let rows = app
+        .domain
+        .pending_org_auth_requests(&caller, path_id(&org)?)
+        .await?;
+    Ok(axum::Json(ListResponse::new(
+        rows.iter().map(views::org_auth_request).collect(),
+    )))
+}
+
+/// `POST /api/organizations/{org}/auth-requests/{id}`: approve or deny one request.
+async fn answer_org_auth_request(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path((org, id)): Path<(String, String)>,
+    Json(req): Json<AdminAuthRequestUpdateRequest>,
+) -> Result<(), ApiError> {
+    app.domain
+        .answer_org_auth_request(
+            &caller,
+            path_id(&org)?,
+            path_id(&id)?,
+            req.request_approved,
+            req.encrypted_user_key.as_deref(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// `POST /api/organizations/{org}/auth-requests`: answer several requests.
+async fn answer_org_auth_requests(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<Vec<OrganizationAuthRequestUpdateManyRequest>>,
+) -> Result<(), ApiError> {
+    app.domain
+        .answer_org_auth_requests(&caller, path_id(&org)?, &req)
+        .await?;
+    Ok(())
+}
+
+/// `POST /api/organizations/{org}/auth-requests/deny`: deny several requests.
+async fn deny_org_auth_requests(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<BulkDenyAdminAuthRequestRequest>,
+) -> Result<(), ApiError> {
+    let answers: Vec<_> = req
+        .ids
+        .into_iter()
+        .map(|id| OrganizationAuthRequestUpdateManyRequest {
+            id,
+            key: None,
+            approved: false,
+        })
+        .collect();
+    app.domain
+        .answer_org_auth_requests(&caller, path_id(&org)?, &answers)
+        .await?;
+    Ok(())
 }
 
 /// `GET /api/auth-requests`.

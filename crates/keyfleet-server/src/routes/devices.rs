@@ -1,6 +1,8 @@
 //! `/api/devices/…`: the caller's devices (list with pending login requests, one by id or
 //! identifier, rename, deactivate/remove). `knowndevice` (anonymous) lives in `accounts`.
-//! Trusted-device encryption (`…/keys`, `untrust`, `update-trust`) is not offered.
+//! Trusted-device keys (`…/keys`, `retrieve-keys`, `untrust`, `lost-trust`) are stored and
+//! handed back as ciphertext for protocol completeness: the official apps use them only with SSO
+//! trusted-device encryption, which Keyfleet does not offer. `update-trust` is not served.
 
 use crate::error::ApiError;
 use crate::extract::{Authed, Json};
@@ -8,9 +10,13 @@ use crate::routes::path_id;
 use crate::state::AppState;
 use crate::views;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::Router;
-use keyfleet_api::devices::{DeviceRequest, DeviceResponse};
+use keyfleet_api::devices::{
+    DeviceKeysRequest, DeviceRequest, DeviceResponse, ProtectedDeviceResponse,
+    UntrustDevicesRequest,
+};
 use keyfleet_api::ListResponse;
 
 pub fn routes() -> Router<AppState> {
@@ -24,6 +30,17 @@ pub fn routes() -> Router<AppState> {
                 .delete(remove_device),
         )
         .route("/api/devices/{id}/deactivate", post(remove_device))
+        // `{id}` is the device's identifier in these two, as on the official server.
+        .route(
+            "/api/devices/{id}/keys",
+            axum::routing::put(set_device_keys).post(set_device_keys),
+        )
+        .route(
+            "/api/devices/{id}/retrieve-keys",
+            post(retrieve_device_keys),
+        )
+        .route("/api/devices/untrust", post(untrust_devices))
+        .route("/api/devices/lost-trust", post(lose_device_trust))
         .route(
             "/api/devices/identifier/{identifier}",
             get(get_device_by_identifier),
@@ -89,4 +106,54 @@ async fn remove_device(
     Path(id): Path<String>,
 ) -> Result<(), ApiError> {
     Ok(app.domain.remove_device(&caller, path_id(&id)?).await?)
+}
+
+/// `PUT|POST /api/devices/{identifier}/keys`: the device's trusted-device keys.
+async fn set_device_keys(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(identifier): Path<String>,
+    Json(req): Json<DeviceKeysRequest>,
+) -> Result<axum::Json<DeviceResponse>, ApiError> {
+    let device = app
+        .domain
+        .set_device_keys(&caller, &identifier, &req)
+        .await?;
+    Ok(axum::Json(views::device(&device, None)))
+}
+
+/// `POST /api/devices/{identifier}/retrieve-keys`.
+async fn retrieve_device_keys(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(identifier): Path<String>,
+) -> Result<axum::Json<ProtectedDeviceResponse>, ApiError> {
+    let device = app
+        .domain
+        .device_with_identifier(&caller, &identifier)
+        .await?;
+    Ok(axum::Json(views::protected_device(&device)))
+}
+
+/// `POST /api/devices/untrust` `{devices: [id]}`.
+async fn untrust_devices(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<UntrustDevicesRequest>,
+) -> Result<(), ApiError> {
+    Ok(app.domain.untrust_devices(&caller, &req.devices).await?)
+}
+
+/// `POST /api/devices/lost-trust`: the calling device (its `Device-Identifier` header) forgets
+/// its keys.
+async fn lose_device_trust(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    headers: HeaderMap,
+) -> Result<(), ApiError> {
+    let identifier = headers
+        .get("Device-Identifier")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    Ok(app.domain.lose_device_trust(&caller, identifier).await?)
 }

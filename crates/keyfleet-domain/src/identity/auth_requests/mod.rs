@@ -4,12 +4,13 @@
 //! requester reads the answer with its access code and logs in once with that code at the token
 //! endpoint (`identity::login::login_auth_request`).
 //!
-//! Only user requests (types 0 and 1) exist here: admin approval (type 2) belongs to SSO with
-//! trusted-device encryption, which Keyfleet does not offer. A new request is pushed to the
+//! Admin approval (type 2, `admin`) lets an organization's administrators answer instead, with
+//! the member's user key taken from their account recovery enrolment. A new request is pushed to the
 //! account's connected apps (AuthRequest 15, on the notifications hub), an approval to the
 //! device waiting on the anonymous hub (AuthRequestResponse 16; a denial is not signalled, as
 //! on the official server); clients without a connection poll `…/pending` and `…/{id}/response`.
 
+pub mod admin;
 pub mod store;
 
 use crate::clock::Timestamp;
@@ -40,6 +41,9 @@ pub const NOT_MOST_RECENT: &str =
     "This request is no longer valid. Make sure to approve the most recent request.";
 /// The official server's answer to a second answer.
 pub const ALREADY_ANSWERED: &str = "An authentication request with the same device already exists.";
+/// Refused when a user has [`MAX_PENDING_PER_USER`] unanswered requests.
+pub(crate) const TOO_MANY_PENDING: &str =
+    "Too many pending login requests. Answer them or wait 15 minutes.";
 /// Longest access code (clients make 25 characters; the official model's limit).
 const MAX_ACCESS_CODE: usize = 25;
 /// Longest wrapped key or hash accepted (an RSA-4096 type-4 EncString is under 700 characters).
@@ -86,9 +90,19 @@ pub fn device_type_name(device_type: i32) -> &'static str {
 }
 
 impl AuthRequestRow {
-    /// Past the 15 minutes in which it can be answered, read and used.
+    /// Past the time in which it can be answered, read and used: 15 minutes for a user's
+    /// request; for an admin approval request 7 days unanswered, 12 hours once approved
+    /// (`admin::ADMIN_REQUEST_TTL_SECS`, `admin::ADMIN_APPROVAL_TTL_SECS`).
     pub fn expired(&self, now: Timestamp) -> bool {
-        now >= self.creation_date.plus_secs(AUTH_REQUEST_TTL_SECS)
+        if self.request_type != AuthRequestType::AdminApproval {
+            return now >= self.creation_date.plus_secs(AUTH_REQUEST_TTL_SECS);
+        }
+        match (self.approved, self.response_date) {
+            (Some(true), Some(answered)) => {
+                now >= answered.plus_secs(admin::ADMIN_APPROVAL_TTL_SECS)
+            }
+            _ => now >= self.creation_date.plus_secs(admin::ADMIN_REQUEST_TTL_SECS),
+        }
     }
 
     /// Unanswered and not expired.
@@ -122,20 +136,46 @@ impl Domain {
         req: &AuthRequestCreateRequest,
         origin: RequestOrigin<'_>,
     ) -> Result<AuthRequestRow, DomainError> {
-        let device_type = origin
-            .device_type
-            .and_then(|t| t.trim().parse::<i32>().ok())
-            .filter(|t| (0..=100).contains(t))
-            .ok_or_else(|| DomainError::bad_request("Device type not provided."))?;
         let request_type = match AuthRequestType::try_from(req.request_type) {
             Ok(AuthRequestType::AdminApproval) => {
                 return Err(DomainError::bad_request(
-                    "You must be authenticated to create a request of that type.",
+                    "Admin approval is asked at /auth-requests/admin-request.",
                 ))
             }
             Ok(t) => t,
             Err(_) => return Err(DomainError::invalid("type", "Invalid request type.")),
         };
+        let row = self.new_auth_request(req, origin, request_type).await?;
+        let stored = self
+            .store
+            .insert_auth_request(
+                &row,
+                MAX_PENDING_PER_USER,
+                now_minus(row.creation_date, AUTH_REQUEST_TTL_SECS),
+                now_minus(row.creation_date, KEEP_SECS),
+            )
+            .await?;
+        if !stored {
+            return Err(DomainError::bad_request(TOO_MANY_PENDING));
+        }
+        self.push_auth_request(row.user_id, &row.id.to_string());
+        Ok(row)
+    }
+
+    /// A new, unanswered request of `request_type` for `req` after the checks both kinds of
+    /// creation share (anonymous, throttled per email and per address, a device the account
+    /// already has).
+    pub(crate) async fn new_auth_request(
+        &self,
+        req: &AuthRequestCreateRequest,
+        origin: RequestOrigin<'_>,
+        request_type: AuthRequestType,
+    ) -> Result<AuthRequestRow, DomainError> {
+        let device_type = origin
+            .device_type
+            .and_then(|t| t.trim().parse::<i32>().ok())
+            .filter(|t| (0..=100).contains(t))
+            .ok_or_else(|| DomainError::bad_request("Device type not provided."))?;
         if req.public_key.len() > MAX_PUBLIC_KEY
             || PublicKey::from_spki_der_b64(&req.public_key).is_err()
         {
@@ -190,6 +230,7 @@ impl Domain {
             id: AuthRequestId::new(),
             user_id: user.id,
             request_type,
+            organization_id: None,
             request_device_identifier: req.device_identifier.clone(),
             request_device_type: device_type,
             request_ip: origin.ip.to_string(),
@@ -205,21 +246,6 @@ impl Domain {
             response_device_id: None,
             authentication_date: None,
         };
-        let stored = self
-            .store
-            .insert_auth_request(
-                &row,
-                MAX_PENDING_PER_USER,
-                now.plus_secs(-AUTH_REQUEST_TTL_SECS),
-                now.plus_secs(-KEEP_SECS),
-            )
-            .await?;
-        if !stored {
-            return Err(DomainError::bad_request(
-                "Too many pending login requests. Answer them or wait 15 minutes.",
-            ));
-        }
-        self.push_auth_request(row.user_id, &row.id.to_string());
         Ok(row)
     }
 
@@ -348,7 +374,7 @@ impl Domain {
             approved: req.request_approved,
             key,
             master_password_hash,
-            response_device_id: device.id,
+            response_device_id: Some(device.id),
         };
         if !self
             .store
@@ -388,7 +414,7 @@ impl Domain {
             .auth_request(id)
             .await?
             .filter(|r| self.access_code_matches(r, access_code))
-            .filter(|r| r.request_type != AuthRequestType::AdminApproval && !r.expired(now))
+            .filter(|r| !r.expired(now))
             .ok_or(DomainError::NotFound)?;
         self.auth_request_answer_throttle.release(store, ip).await?;
         Ok(found)
@@ -421,9 +447,14 @@ impl Domain {
             return Ok(false);
         };
         let code_ok = self.access_code_matches(&row, access_code);
+        // An approved admin approval request logs in too: without SSO, the device has no other
+        // way to a session (the official server hands it the key inside an SSO session).
         let usable = code_ok
             && row.user_id == user_id
-            && row.request_type == AuthRequestType::AuthenticateAndUnlock
+            && matches!(
+                row.request_type,
+                AuthRequestType::AuthenticateAndUnlock | AuthRequestType::AdminApproval
+            )
             && row.approved == Some(true)
             && row.authentication_date.is_none()
             && !row.expired(now)
@@ -432,7 +463,12 @@ impl Domain {
     }
 }
 
+/// `t` moved back by `secs`.
+fn now_minus(t: Timestamp, secs: i64) -> Timestamp {
+    t.plus_secs(-secs)
+}
+
 /// A type-4 EncString (RSA-OAEP to the request's key) of a sane length.
-fn is_wrapped_to_public_key(s: &str) -> bool {
+pub(crate) fn is_wrapped_to_public_key(s: &str) -> bool {
     s.len() <= MAX_WRAPPED && s.starts_with("4.") && validate_enc_string(s).is_ok()
 }

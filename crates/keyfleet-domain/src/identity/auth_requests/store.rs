@@ -2,7 +2,8 @@
 
 use crate::clock::Timestamp;
 use crate::error::StoreError;
-use crate::ids::{AuthRequestId, DeviceId, UserId};
+use crate::ids::{AuthRequestId, DeviceId, OrgId, OrgUserId, UserId};
+use crate::orgs::store::EventRow;
 pub use keyfleet_api::kinds::AuthRequestType;
 
 /// A login-with-device request (Bitwarden's `AuthRequest`).
@@ -14,6 +15,8 @@ pub struct AuthRequestRow {
     pub user_id: UserId,
     /// What it asks for.
     pub request_type: AuthRequestType,
+    /// The organization whose administrators answer it (admin approval only).
+    pub organization_id: Option<OrgId>,
     /// The requesting device's identifier.
     pub request_device_identifier: String,
     /// The requesting device's DeviceType number.
@@ -50,8 +53,19 @@ pub struct AuthRequestAnswer {
     pub key: Option<String>,
     /// The older clients' wrapped master password hash (approvals only).
     pub master_password_hash: Option<String>,
-    /// The approver's device.
-    pub response_device_id: DeviceId,
+    /// The approver's device (`None` for an administrator's answer to an admin approval).
+    pub response_device_id: Option<DeviceId>,
+}
+
+/// A pending admin approval request with the membership it concerns (an organization's list).
+#[derive(Debug, Clone)]
+pub struct OrgAuthRequestRow {
+    /// The request.
+    pub request: AuthRequestRow,
+    /// The requesting member's membership of the organization.
+    pub org_user_id: OrgUserId,
+    /// The requesting member's email.
+    pub email: String,
 }
 
 /// The most requests a list answers (their creation is throttled and old ones are swept, so
@@ -83,6 +97,36 @@ pub trait AuthRequestStore: Send + Sync {
         user_id: UserId,
         id: AuthRequestId,
         answer: &AuthRequestAnswer,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Stores admin approval requests (one per organization of the user, `rows` all of one
+    /// user) with their audit `events` in one transaction, unless the user already has
+    /// `max_pending` unanswered requests made since `pending_since` (then false, nothing
+    /// written); the user's admin approval requests made before `sweep_before` are deleted.
+    async fn insert_admin_auth_requests(
+        &self,
+        rows: &[AuthRequestRow],
+        events: &[EventRow],
+        max_pending: i64,
+        pending_since: Timestamp,
+        sweep_before: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// The organization's unanswered admin approval requests made since `since`, of members
+    /// with a membership of it, newest first (at most [`MAX_AUTH_REQUESTS_LISTED`]).
+    async fn pending_org_auth_requests(
+        &self,
+        org_id: OrgId,
+        since: Timestamp,
+    ) -> Result<Vec<OrgAuthRequestRow>, StoreError>;
+    /// Answers the organization's admin approval request `id` if it is still unanswered
+    /// (compare-and-set), storing `events` in the same transaction; false (nothing written)
+    /// when it was answered meanwhile or is not the organization's.
+    async fn answer_org_auth_request(
+        &self,
+        org_id: OrgId,
+        id: AuthRequestId,
+        answer: &AuthRequestAnswer,
+        events: &[EventRow],
         now: Timestamp,
     ) -> Result<bool, StoreError>;
     /// Marks an approved request used by a login (compare-and-set on `authentication_date`):
