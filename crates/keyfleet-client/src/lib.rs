@@ -17,6 +17,7 @@ mod imports;
 pub mod keys;
 mod orgs;
 mod providers;
+mod rotation;
 mod session;
 
 pub use account::{AccountCalls, Authorized};
