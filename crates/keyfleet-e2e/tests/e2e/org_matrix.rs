@@ -232,6 +232,10 @@ fn rows() -> Vec<Row> {
         // who may recover accounts are told so (400), everyone else learns nothing (404).
         r("PUT", "/api/organizations/{org}/users/{target}/reset-password-enrollment", T::Invite, enrolment, NOBODY, NOBODY),
         r("GET", "/api/organizations/{org}/users/{target}/reset-password-details", T::AcceptedMember, none, NOBODY, NOBODY),
+        // The bulk details: those who may recover accounts get the list of the named members
+        // they may recover (here none: nobody is enrolled), everyone else learns nothing (the
+        // custom member here holds no manageResetPassword).
+        r("POST", "/api/organizations/{org}/users/account-recovery-details", T::AcceptedMember, ids, OWNER_ADMIN, NOBODY),
         r("PUT", "/api/organizations/{org}/users/{target}/recover-account", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
         r("PUT", "/api/organizations/{org}/users/{target}/reset-password", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
         r("GET", "/api/organizations/{org}/collections", T::None, none, MEMBERS, NOBODY),
