@@ -420,6 +420,22 @@ pub struct EventCollectRequest {
 
 /// `?start&end&continuationToken` of the event lists (org, member, item, public API, provider):
 /// ISO 8601 dates, and the cursor from the previous page.
+/// `GET /api/organizations/{org}/policies/token?token=&email=&organizationUserId=`: the invitation
+/// the web vault reads the organization's policies with before accepting it (anonymous).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoliciesByInviteQuery {
+    /// The invitation token from the link.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// The invited address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The invited membership.
+    #[serde(default)]
+    pub organization_user_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]

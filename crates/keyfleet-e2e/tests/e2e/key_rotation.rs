@@ -34,20 +34,6 @@ fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String
     }
 }
 
-/// `member` joins `boss`'s org as a User; answers the organization-user id.
-async fn join(boss: &Session, member: &Session, org: &str, key: &SymmetricKey) -> String {
-    let invite = boss
-        .invite_members(org, &[&member.email], 2, &[])
-        .await
-        .unwrap();
-    member
-        .accept_invite(org, &invite[0].id, invite[0].token.as_deref().unwrap())
-        .await
-        .unwrap();
-    boss.confirm_member(org, &invite[0].id, key).await.unwrap();
-    invite[0].id.clone()
-}
-
 async fn policy(s: &Session, org: &str, t: PolicyType, data: Option<serde_json::Value>) {
     let req = PolicyRequest {
         enabled: true,
@@ -88,7 +74,6 @@ async fn story(backend: Backend, with_bw: bool) {
 
     // Her company: SingleOrg and account recovery on, Alice enrolled.
     let (org, org_key) = own_org(b, &OrgKeyPair::generate(), "Acme").await;
-    let member = join(b, a, &org, &org_key).await;
     policy(b, &org, PolicyType::SingleOrg, None).await;
     policy(
         b,
@@ -97,6 +82,66 @@ async fn story(backend: Backend, with_bw: bool) {
         Some(json!({"autoEnrollEnabled": false})),
     )
     .await;
+    policy(b, &org, PolicyType::PasswordGenerator, None).await;
+    b.save_org_policy(
+        &org,
+        PolicyType::PasswordGenerator,
+        &PolicyRequest {
+            enabled: false,
+            data: None,
+            metadata: None,
+        },
+    )
+    .await
+    .unwrap();
+    // Before accepting, her web vault reads the enabled policies with the invitation alone.
+    let invite = b.invite_members(&org, &[&a.email], 2, &[]).await.unwrap();
+    let member = invite[0].id.clone();
+    let token = invite[0].token.clone().unwrap();
+    let anonymous = crate::support::client(&server);
+    let mut types: Vec<i32> = anonymous
+        .policies_by_invite(&org, &member, &a.email.to_uppercase(), &token)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.policy_type.code())
+        .collect();
+    types.sort();
+    assert_eq!(
+        types,
+        vec![
+            PolicyType::SingleOrg.code(),
+            PolicyType::ResetPassword.code()
+        ]
+    );
+    let elsewhere = "00000000-0000-4000-8000-000000000000";
+    for (o, who, email, t) in [
+        (
+            org.as_str(),
+            member.as_str(),
+            "someone@else.example",
+            token.as_str(),
+        ),
+        (
+            org.as_str(),
+            member.as_str(),
+            a.email.as_str(),
+            "not-a-token",
+        ),
+        (elsewhere, member.as_str(), a.email.as_str(), token.as_str()),
+        (org.as_str(), "junk", a.email.as_str(), token.as_str()),
+    ] {
+        refused(anonymous.policies_by_invite(o, who, email, t).await, 404);
+    }
+    a.accept_invite(&org, &member, &token).await.unwrap();
+    b.confirm_member(&org, &member, &org_key).await.unwrap();
+    // A used invitation opens nothing.
+    refused(
+        anonymous
+            .policies_by_invite(&org, &member, &a.email, &token)
+            .await,
+        404,
+    );
     a.enrol_in_account_recovery(&org, PASSWORD).await.unwrap();
     // Mallory's own organization (she is its owner, not enrolled) and item.
     let (mallory_org, _) = own_org(m, &OrgKeyPair::generate(), "Other").await;

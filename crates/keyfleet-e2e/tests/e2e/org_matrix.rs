@@ -262,6 +262,9 @@ fn rows() -> Vec<Row> {
         r("DELETE", "/api/organizations/{org}/groups", T::Group, ids, ADMINS, NOBODY),
         r("POST", "/api/organizations/{org}/groups/delete", T::Group, ids, ADMINS, NOBODY),
         r("POST", "/api/ciphers/bulk-collections", T::Item, bulk_collections, MANAGE_OR_ADMIN_ITEM_ALL, &[User, CustomWithout]),
+        // Anonymous, with an invitation's token, email and member id in the query: a call
+        // without them is nobody's.
+        r("GET", "/api/organizations/{org}/policies/token", T::None, none, NOBODY, NOBODY),
         r("GET", "/api/organizations/{org}/policies", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/policies/{type}", T::None, none, MEMBERS, NOBODY),
         r("PUT", "/api/organizations/{org}/policies/{type}", T::None, policy, ADMINS, NOBODY),
