@@ -143,6 +143,9 @@ async fn story(backend: Backend, with_bw: bool) {
         404,
     );
     a.enrol_in_account_recovery(&org, PASSWORD).await.unwrap();
+    let mine = a.orgs().await.unwrap();
+    let mine = mine.iter().find(|o| o.id == org).unwrap();
+    assert!(mine.features.use_reset_password && mine.reset_password_enrolled);
     // Mallory's own organization (she is its owner, not enrolled) and item.
     let (mallory_org, _) = own_org(m, &OrgKeyPair::generate(), "Other").await;
     let foreign_item = m.create_login("Mallory's", "m", "m-pw").await.unwrap().id;
