@@ -418,8 +418,6 @@ pub struct EventCollectRequest {
     pub organization_id: Option<String>,
 }
 
-/// `?start&end&continuationToken` of the event lists (org, member, item, public API, provider):
-/// ISO 8601 dates, and the cursor from the previous page.
 /// `GET /api/organizations/{org}/policies/token?token=&email=&organizationUserId=`: the invitation
 /// the web vault reads the organization's policies with before accepting it (anonymous).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -436,6 +434,8 @@ pub struct PoliciesByInviteQuery {
     pub organization_user_id: Option<String>,
 }
 
+/// `?start&end&continuationToken` of the event lists (org, member, item, public API, provider):
+/// ISO 8601 dates, and the cursor from the previous page.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
