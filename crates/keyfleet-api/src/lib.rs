@@ -12,6 +12,7 @@ pub mod emergency_access;
 pub mod error;
 pub mod identity;
 pub mod imports;
+pub mod key_management;
 pub mod kinds;
 pub mod org_responses;
 pub mod orgs;

@@ -79,7 +79,9 @@ impl OrganizationFeatures {
             use_key_connector: false,
             use_scim: false,
             use_custom_permissions: paid,
-            use_reset_password: paid,
+            // Account recovery works in every Keyfleet organization (the server checks the
+            // policy, not the plan), so the apps must not hide it on a free one.
+            use_reset_password: true,
             use_secrets_manager: false,
             use_password_manager: true,
             use_pam: false,
@@ -589,4 +591,18 @@ pub struct OrganizationTokenResponse {
     pub token_type: String,
     /// `"api.organization"`.
     pub scope: String,
+}
+
+#[cfg(test)]
+mod feature_tests {
+    use super::OrganizationFeatures;
+
+    #[test]
+    fn account_recovery_is_offered_on_every_plan() {
+        // Sync, the profile and org details all answer these flags: a free organization's
+        // members see account recovery too, since the server lets its policy work.
+        for paid in [false, true] {
+            assert!(OrganizationFeatures::keyfleet(paid).use_reset_password);
+        }
+    }
 }

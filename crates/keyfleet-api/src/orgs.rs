@@ -418,6 +418,22 @@ pub struct EventCollectRequest {
     pub organization_id: Option<String>,
 }
 
+/// `GET /api/organizations/{org}/policies/token?token=&email=&organizationUserId=`: the invitation
+/// the web vault reads the organization's policies with before accepting it (anonymous).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoliciesByInviteQuery {
+    /// The invitation token from the link.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// The invited address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The invited membership.
+    #[serde(default)]
+    pub organization_user_id: Option<String>,
+}
+
 /// `?start&end&continuationToken` of the event lists (org, member, item, public API, provider):
 /// ISO 8601 dates, and the cursor from the previous page.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]

@@ -6,6 +6,7 @@
 
 mod support;
 
+use keyfleet_client::AccountCalls;
 use keyfleet_testkit::{backends, spawn_server, Backend, Bw};
 use serde_json::Value;
 use support::{json, keyfleet, register_and_login};
@@ -175,6 +176,67 @@ async fn story(backend: Backend) {
         assert_eq!(find("NAS")["fields"][0]["value"], "backups");
         assert_eq!(find("NAS")["collectionIds"][0], servers.as_str());
     });
+
+    // --- `keyfleet org recover`: with SingleOrg and account recovery on and the member enrolled
+    // (the web vault's step, here keyfleet-client), the admin sets a new master password for
+    // them; their session ends and the new password opens the same user key.
+    run(&[
+        "org",
+        "policy",
+        "set",
+        "Acme Ltd",
+        "3",
+        "--enabled",
+        "true",
+        "--json",
+    ]);
+    run(&[
+        "org",
+        "policy",
+        "set",
+        "Acme Ltd",
+        "8",
+        "--enabled",
+        "true",
+        "--data",
+        r#"{"autoEnrollEnabled":false}"#,
+        "--json",
+    ]);
+    let client = keyfleet_client::Client::new(&server.base_url, Some(&server.ca_pem)).unwrap();
+    let member = client
+        .login_password("staff@acme.example", MEMBER_PW)
+        .await
+        .unwrap();
+    member
+        .enrol_in_account_recovery(&org_id, MEMBER_PW)
+        .await
+        .unwrap();
+    let helpdesk = "a temporary one from the helpdesk";
+    let (code, out, err) = keyfleet(
+        &[
+            "org",
+            "recover",
+            "Acme Ltd",
+            "staff@acme.example",
+            "--password-stdin",
+            "--json",
+        ],
+        &format!("{ADMIN_PW}\n{helpdesk}\n"),
+        &admin,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(json(&out)["recovered"], true);
+    assert_eq!(
+        member.revision_date().await.unwrap_err().status(),
+        Some(401),
+        "the member's session is over"
+    );
+    let again = client
+        .login_password("staff@acme.example", helpdesk)
+        .await
+        .unwrap();
+    assert_eq!(again.user_key(), member.user_key());
+    assert!(again.profile().await.unwrap().force_password_reset);
     server.stop().await;
 }
 

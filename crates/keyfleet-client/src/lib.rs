@@ -17,6 +17,7 @@ mod imports;
 pub mod keys;
 mod orgs;
 mod providers;
+mod rotation;
 mod session;
 
 pub use account::{AccountCalls, Authorized};
@@ -287,6 +288,28 @@ impl Client {
             return Err(api_error(resp.status, &resp.body));
         }
         Ok(resp.body)
+    }
+
+    /// `GET /api/organizations/{org}/policies/token` (no login): the enabled policies of the
+    /// organization an invitation (`member_id`, `email`, `token` from the link) is to.
+    pub async fn policies_by_invite(
+        &self,
+        org_id: &str,
+        member_id: &str,
+        email: &str,
+        token: &str,
+    ) -> Result<Vec<keyfleet_api::org_responses::PolicyResponse>, ClientError> {
+        let path = format!(
+            "/api/organizations/{org_id}/policies/token{}",
+            query_string(&[
+                ("token", Some(token)),
+                ("email", Some(email)),
+                ("organizationUserId", Some(member_id)),
+            ])
+        );
+        let list: keyfleet_api::ListResponse<keyfleet_api::org_responses::PolicyResponse> =
+            self.call(Method::GET, &path, None, RawBody::Empty).await?;
+        Ok(list.data)
     }
 
     /// Prelogin: the account's KDF settings.

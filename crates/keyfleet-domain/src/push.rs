@@ -137,12 +137,17 @@ impl Domain {
 
     /// `LogOut` to `user`'s connections (their credentials were replaced).
     pub(crate) fn push_logout(&self, user: UserId) {
+        self.push_logout_because(user, None);
+    }
+
+    /// `LogOut` with Bitwarden's reason (0 KDF change, 1 key rotation).
+    pub(crate) fn push_logout_because(&self, user: UserId, reason: Option<i32>) {
         self.send_push(
             vec![user],
             PushType::LogOut,
             PushPayload::LogOut(LogOutPayload {
                 user_id: user.to_string(),
-                reason: None,
+                reason,
             }),
             None,
         );

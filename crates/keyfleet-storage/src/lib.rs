@@ -15,6 +15,7 @@ mod conn;
 mod emergency_access;
 pub mod files;
 mod imports;
+mod key_rotation;
 mod org_items;
 mod org_records;
 mod orgs;

@@ -9,7 +9,7 @@ use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
     AccountStore, ApiKeyWrite, CredentialUpdate, DeviceKeys, DeviceRow, EventRow, RefreshTokenRow,
-    UserRow, MAX_DEVICES_LISTED,
+    RotationInventory, UserKeyRotation, UserRow, MAX_DEVICES_LISTED,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
@@ -132,6 +132,19 @@ impl AccountStore for SqlStore {
             insert_events(&mut *tx, events).await?;
             tx.commit().await.map_err(db)
         })
+    }
+
+    async fn rotation_inventory(&self, user_id: UserId) -> Result<RotationInventory, StoreError> {
+        self.read_rotation_inventory(user_id).await
+    }
+
+    async fn rotate_user_keys(
+        &self,
+        user_id: UserId,
+        rotation: &UserKeyRotation,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.write_rotation(user_id, rotation, now).await
     }
 
     async fn set_user_key_id(&self, id: UserId, key_id: &str) -> Result<(), StoreError> {

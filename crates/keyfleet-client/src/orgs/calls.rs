@@ -201,6 +201,22 @@ pub trait OrgCalls: Bearer {
         send(self, Method::GET, &path, NO_BODY).await
     }
 
+    /// `POST …/users/account-recovery-details` `{ids}`: the details of those of `member_ids`
+    /// the caller may recover.
+    async fn recovery_details_of_many(
+        &self,
+        org_id: &str,
+        member_ids: &[&str],
+    ) -> Result<Vec<OrganizationUserResetPasswordDetailsResponse>, ClientError> {
+        let path = format!("{}/users/account-recovery-details", org_path(org_id));
+        let body = keyfleet_api::orgs::OrganizationUserBulkRequest {
+            ids: member_ids.iter().map(|s| s.to_string()).collect(),
+        };
+        let list: keyfleet_api::ListResponse<OrganizationUserResetPasswordDetailsResponse> =
+            send(self, Method::POST, &path, Some(&body)).await?;
+        Ok(list.data)
+    }
+
     /// `PUT …/users/{orgUserId}/recover-account` (hash and key made by the caller's client).
     async fn put_recover_account(
         &self,

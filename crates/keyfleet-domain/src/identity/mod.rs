@@ -11,6 +11,7 @@ pub mod caller;
 pub mod devices;
 pub mod login;
 pub mod password;
+pub mod rotation;
 pub mod store;
 pub mod throttling;
 pub mod tokens;

@@ -2,7 +2,9 @@
 
 use crate::clock::Timestamp;
 use crate::error::StoreError;
-use crate::ids::{DeviceId, TokenFamilyId, UserId};
+use crate::ids::{
+    CipherId, DeviceId, EmergencyAccessId, FolderId, OrgId, SendId, TokenFamilyId, UserId,
+};
 use crate::orgs::store::EventRow;
 
 /// KDF settings as stored and sent on the wire.
@@ -83,6 +85,54 @@ pub struct CredentialUpdate {
     /// The new `force_password_reset`: set by an account recovery, cleared by any password the
     /// user chose themselves.
     pub force_password_reset: bool,
+}
+
+/// The rows a user key protects, by id ([`AccountStore::rotation_inventory`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RotationInventory {
+    /// Personal items (trash included) and their types.
+    pub ciphers: Vec<(CipherId, i32)>,
+    /// Folders.
+    pub folders: Vec<FolderId>,
+    /// Sends.
+    pub sends: Vec<SendId>,
+    /// Emergency accesses the user grants that hold a key (confirmed or later).
+    pub emergency_access: Vec<EmergencyAccessId>,
+    /// Organizations where the user's membership is enrolled in account recovery.
+    pub enrolments: Vec<OrgId>,
+}
+
+/// One personal item re-encrypted by a rotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotatedCipher {
+    /// The item.
+    pub id: CipherId,
+    /// Its new canonical content JSON.
+    pub data: String,
+    /// New names and keys of its attachments.
+    pub attachments: Vec<crate::store::AttachmentNames>,
+}
+
+/// Everything a user key rotation writes ([`AccountStore::rotate_user_keys`]); each list holds
+/// exactly the rows of the user's [`RotationInventory`].
+#[derive(Debug, Clone)]
+pub struct UserKeyRotation {
+    /// The new user key wrapped with the master key, hash, hint and security stamp.
+    pub credentials: CredentialUpdate,
+    /// The private key wrapped with the new user key.
+    pub private_key: String,
+    /// The SDK's id of the new user key, when the client sent one.
+    pub user_key_id: Option<String>,
+    /// Personal items.
+    pub ciphers: Vec<RotatedCipher>,
+    /// Folders and their new names.
+    pub folders: Vec<(FolderId, String)>,
+    /// Sends and their re-wrapped keys.
+    pub sends: Vec<(SendId, String)>,
+    /// Emergency accesses and the new user key wrapped to each grantee.
+    pub emergency_access: Vec<(EmergencyAccessId, String)>,
+    /// Enrolled organizations and the new user key wrapped to each one's public key.
+    pub enrolments: Vec<(OrgId, String)>,
 }
 
 /// A stored refresh token (only its hash is kept).
@@ -186,6 +236,22 @@ pub trait AccountStore: Send + Sync {
         hint: Option<&str>,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+
+    // --- user key rotation
+    /// What the user's key protects: personal items (with their type), folders, Sends,
+    /// emergency accesses they grant that hold a key, and memberships enrolled in account
+    /// recovery.
+    async fn rotation_inventory(&self, user_id: UserId) -> Result<RotationInventory, StoreError>;
+    /// Stores a user key rotation in one transaction: the credentials (new security stamp,
+    /// refresh tokens revoked, as [`AccountStore::update_credentials`]), the private key and
+    /// every re-encrypted row, each write scoped to the user. False, with nothing written, when
+    /// the rows no longer match the rotation's (one was added or removed meanwhile).
+    async fn rotate_user_keys(
+        &self,
+        user_id: UserId,
+        rotation: &UserKeyRotation,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     // --- devices and refresh tokens
     /// Finds or creates the device with this identifier for the user, updating its name/type.

@@ -114,6 +114,44 @@ impl Domain {
         Ok(self.store.policies(org_id).await?)
     }
 
+    /// `GET …/policies/token` (anonymous): the enabled policies of `org_id` for the holder of a
+    /// current invitation to it — the membership `member_id` of `org_id`, still invited, to
+    /// `email`, with its latest token (the same check as acceptance). Anything else is
+    /// `NotFound`, as on the official server.
+    pub async fn policies_by_invite(
+        &self,
+        org_id: OrgId,
+        member_id: &str,
+        email: &str,
+        token: &str,
+    ) -> Result<Vec<PolicyRow>, DomainError> {
+        let member_id: crate::ids::OrgUserId =
+            member_id.parse().map_err(|_| DomainError::NotFound)?;
+        let member = self
+            .store
+            .org_user(org_id, member_id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let addressed = member
+            .email
+            .as_deref()
+            .is_some_and(|e| e == keyfleet_crypto::normalize_email(email));
+        if !addressed || !self.invite_token_valid(&member, token) {
+            return Err(DomainError::NotFound);
+        }
+        let org = self.store.org(org_id).await?.ok_or(DomainError::NotFound)?;
+        if !org.enabled {
+            return Err(DomainError::NotFound);
+        }
+        Ok(self
+            .store
+            .policies(org_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.enabled)
+            .collect())
+    }
+
     /// One policy type of the organization (a disabled default when never set).
     pub async fn org_policy(
         &self,

@@ -315,6 +315,52 @@ impl Domain {
         })
     }
 
+    /// `POST …/users/account-recovery-details` `{ids}`: the details of those members the caller
+    /// may recover, decided per member by the same rule as the single call (a member it may not
+    /// recover, or that is not enrolled, is left out; an id that is no id names nobody).
+    pub async fn recovery_details_of_many(
+        &self,
+        caller: &Caller,
+        org_id: OrgId,
+        ids: &[String],
+    ) -> Result<Vec<RecoveryDetails>, DomainError> {
+        if ids.len() > crate::membership::MAX_PER_CALL {
+            return Err(DomainError::invalid(
+                "ids",
+                format!(
+                    "At most {} members per request.",
+                    crate::membership::MAX_PER_CALL
+                ),
+            ));
+        }
+        let actor = self.org_actor(caller, org_id).await?;
+        actor.require(OrgCapability::ManageResetPassword)?;
+        // Without its key pair the organization has nobody to recover.
+        let Some(org_private_key) = actor.org.private_key.clone() else {
+            return Ok(Vec::new());
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for id in ids.iter().filter_map(|s| s.parse::<OrgUserId>().ok()) {
+            if !seen.insert(id) {
+                continue;
+            }
+            match self
+                .recovery_target(&actor, id, || DomainError::NotFound)
+                .await
+            {
+                Ok((member, user)) => out.push(RecoveryDetails {
+                    member,
+                    user,
+                    org_private_key: org_private_key.clone(),
+                }),
+                Err(DomainError::NotFound | DomainError::Invalid { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
     /// `PUT …/users/{id}/recover-account`: sets the member's new master password (hash and user
     /// key re-wrapped by the administrator's client; the server hashes the hash as for any
     /// password change) and/or removes their two-step login. A new password rotates the

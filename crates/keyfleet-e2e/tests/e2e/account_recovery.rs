@@ -304,6 +304,43 @@ async fn story(backend: Backend, with_bw: bool) {
         colleague.revision_date().await.is_ok(),
         "the provider member's session (and password) untouched"
     );
+    // The bulk details decide member by member with the same rule: the named members the
+    // caller may recover, nobody else (its own membership, a provider member, one not
+    // enrolled, an id that is none); a caller without the right learns nothing.
+    let recoverable = |list: Vec<
+        keyfleet_client::api::org_responses::OrganizationUserResetPasswordDetailsResponse,
+    >| {
+        let mut ids: Vec<String> = list.into_iter().map(|d| d.organization_user_id).collect();
+        ids.sort();
+        ids
+    };
+    let mut expected = vec![c.alice_member.clone(), c.bob_member.clone()];
+    expected.sort();
+    let named = [
+        c.alice_member.as_str(),
+        c.bob_member.as_str(),
+        c.owner_member.as_str(),
+        colleague_member.as_str(),
+        c.carol_member.as_str(),
+        "junk",
+    ];
+    assert_eq!(
+        recoverable(boss.recovery_details_of_many(org, &named).await.unwrap()),
+        expected
+    );
+    assert_eq!(
+        recoverable(tech.recovery_details_of_many(org, &named).await.unwrap()),
+        expected,
+        "the technician: no owner or admin"
+    );
+    assert_eq!(
+        custom
+            .recovery_details_of_many(org, &named)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
     for (email, who) in [
         ("boss@client1.example", "owner"),
         ("it@client1.example", "admin"),

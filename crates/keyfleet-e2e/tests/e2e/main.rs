@@ -16,6 +16,7 @@ mod errors;
 mod escalation;
 mod file_storage;
 mod import_export;
+mod key_rotation;
 mod login_with_device;
 mod notifications;
 mod org_matrix;

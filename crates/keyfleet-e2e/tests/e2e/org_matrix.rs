@@ -238,6 +238,10 @@ fn rows() -> Vec<Row> {
         // who may recover accounts are told so (400), everyone else learns nothing (404).
         r("PUT", "/api/organizations/{org}/users/{target}/reset-password-enrollment", T::Invite, enrolment, NOBODY, NOBODY),
         r("GET", "/api/organizations/{org}/users/{target}/reset-password-details", T::AcceptedMember, none, NOBODY, NOBODY),
+        // The bulk details: those who may recover accounts get the list of the named members
+        // they may recover (here none: nobody is enrolled), everyone else learns nothing (the
+        // custom member here holds no manageResetPassword).
+        r("POST", "/api/organizations/{org}/users/account-recovery-details", T::AcceptedMember, ids, OWNER_ADMIN, NOBODY),
         r("PUT", "/api/organizations/{org}/users/{target}/recover-account", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
         r("PUT", "/api/organizations/{org}/users/{target}/reset-password", T::AcceptedMember, recover, NOBODY, OWNER_ADMIN),
         // Admin approval of device logins: those who may recover accounts; no request has a
@@ -270,6 +274,9 @@ fn rows() -> Vec<Row> {
         r("DELETE", "/api/organizations/{org}/groups", T::Group, ids, ADMINS, NOBODY),
         r("POST", "/api/organizations/{org}/groups/delete", T::Group, ids, ADMINS, NOBODY),
         r("POST", "/api/ciphers/bulk-collections", T::Item, bulk_collections, MANAGE_OR_ADMIN_ITEM_ALL, &[User, CustomWithout]),
+        // Anonymous, with an invitation's token, email and member id in the query: a call
+        // without them is nobody's.
+        r("GET", "/api/organizations/{org}/policies/token", T::None, none, NOBODY, NOBODY),
         r("GET", "/api/organizations/{org}/policies", T::None, none, MEMBERS, NOBODY),
         r("GET", "/api/organizations/{org}/policies/{type}", T::None, none, MEMBERS, NOBODY),
         r("PUT", "/api/organizations/{org}/policies/{type}", T::None, policy, ADMINS, NOBODY),

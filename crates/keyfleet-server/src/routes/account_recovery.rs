@@ -6,13 +6,15 @@ use crate::extract::{Authed, Json};
 use crate::routes::path_id;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::Router;
 use keyfleet_api::accounts::UpdateTempPasswordRequest;
 use keyfleet_api::org_responses::OrganizationUserResetPasswordDetailsResponse;
 use keyfleet_api::orgs::{
-    OrganizationUserResetPasswordEnrollmentRequest, OrganizationUserResetPasswordRequest,
+    OrganizationUserBulkRequest, OrganizationUserResetPasswordEnrollmentRequest,
+    OrganizationUserResetPasswordRequest,
 };
+use keyfleet_api::ListResponse;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/organizations/{org}/users/{id}/reset-password-details",
             get(recovery_details),
+        )
+        .route(
+            "/api/organizations/{org}/users/account-recovery-details",
+            post(recovery_details_of_many),
         )
         .route(
             "/api/organizations/{org}/users/{id}/recover-account",
@@ -66,6 +72,26 @@ async fn recovery_details(
         .recovery_details(&caller, path_id(&org)?, path_id(&id)?)
         .await?;
     Ok(axum::Json(crate::org_views::recovery_details(&d)))
+}
+
+/// `POST /api/organizations/{org}/users/account-recovery-details` `{ids}`: the details of the
+/// named members the caller may recover (the others are left out).
+async fn recovery_details_of_many(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Path(org): Path<String>,
+    Json(req): Json<OrganizationUserBulkRequest>,
+) -> Result<axum::Json<ListResponse<OrganizationUserResetPasswordDetailsResponse>>, ApiError> {
+    let details = app
+        .domain
+        .recovery_details_of_many(&caller, path_id(&org)?, &req.ids)
+        .await?;
+    Ok(axum::Json(ListResponse::new(
+        details
+            .iter()
+            .map(crate::org_views::recovery_details)
+            .collect(),
+    )))
 }
 
 /// `PUT /api/organizations/{org}/users/{id}/recover-account` (and `…/reset-password`)

@@ -11,6 +11,7 @@ use keyfleet_api::accounts::{
     ApiKeyResponse, KdfRequest, PasswordRequest, ProfileResponse, SecretVerificationRequest,
     UpdateProfileRequest, UserKeyIdRequest, UserKeyResponse,
 };
+use keyfleet_api::key_management::RotateUserAccountKeysRequest;
 use keyfleet_domain::store::KdfParams;
 
 pub fn routes() -> Router<AppState> {
@@ -23,6 +24,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/accounts/key-management/user-key-id",
             post(set_user_key_id),
+        )
+        .route(
+            "/api/accounts/key-management/rotate-user-account-keys",
+            // The whole personal vault comes in one request, as in an import.
+            post(rotate_user_account_keys).layer(axum::extract::DefaultBodyLimit::max(
+                crate::routes::transfer::MAX_IMPORT_BODY_BYTES,
+            )),
         )
         .route("/api/accounts/api-key", post(view_api_key))
         .route("/api/accounts/rotate-api-key", post(rotate_api_key))
@@ -75,6 +83,16 @@ async fn set_user_key_id(
         .domain
         .set_user_key_id(&caller, &req.user_key_id)
         .await?)
+}
+
+/// `POST /api/accounts/key-management/rotate-user-account-keys`: a new user key, everything it
+/// protects re-encrypted, stored at once; every session ends.
+async fn rotate_user_account_keys(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    Json(req): Json<RotateUserAccountKeysRequest>,
+) -> Result<(), ApiError> {
+    Ok(app.domain.rotate_user_keys(&caller, &req).await?)
 }
 
 fn api_key_response(

@@ -10,7 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::Router;
 use keyfleet_api::org_responses::{EventResponse, PolicyResponse};
-use keyfleet_api::orgs::{EventCollectRequest, EventRangeQuery, PolicyRequest};
+use keyfleet_api::orgs::{
+    EventCollectRequest, EventRangeQuery, PoliciesByInviteQuery, PolicyRequest,
+};
 use keyfleet_api::ListResponse;
 use keyfleet_domain::orgs::{EventPage, EventRange};
 use serde_json::Value;
@@ -21,6 +23,10 @@ type Answer<T = Value> = Result<axum::Json<T>, ApiError>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/organizations/{org}/policies", get(list_policies))
+        .route(
+            "/api/organizations/{org}/policies/token",
+            get(policies_by_invite),
+        )
         .route(
             "/api/organizations/{org}/policies/{type}",
             get(get_policy).put(save_policy),
@@ -63,6 +69,27 @@ async fn list_policies(
     Path(org): Path<String>,
 ) -> Answer<ListResponse<PolicyResponse>> {
     let policies = app.domain.org_policies(&caller, path_id(&org)?).await?;
+    Ok(axum::Json(v::list(
+        policies.iter().map(v::policy).collect(),
+        None,
+    )))
+}
+
+/// `GET /api/organizations/{org}/policies/token?token=&email=&organizationUserId=` (anonymous):
+/// the enabled policies an invitee's web vault reads before accepting.
+async fn policies_by_invite(
+    State(app): State<AppState>,
+    Path(org): Path<String>,
+    Query(q): Query<PoliciesByInviteQuery>,
+) -> Answer<ListResponse<PolicyResponse>> {
+    let (Some(token), Some(email), Some(member)) = (&q.token, &q.email, &q.organization_user_id)
+    else {
+        return Err(ApiError(keyfleet_domain::DomainError::NotFound));
+    };
+    let policies = app
+        .domain
+        .policies_by_invite(path_id(&org)?, member, email, token)
+        .await?;
     Ok(axum::Json(v::list(
         policies.iter().map(v::policy).collect(),
         None,

@@ -14,7 +14,7 @@ use keyfleet_domain::store::{
 };
 use keyfleet_domain::Timestamp;
 
-fn access(
+pub(crate) fn access(
     grantor: &UserRow,
     grantee: Option<&UserRow>,
     status: EmergencyAccessStatusType,

@@ -5,6 +5,7 @@
 mod devices;
 mod emergency_access;
 mod files;
+mod key_rotation;
 mod providers;
 mod sends;
 

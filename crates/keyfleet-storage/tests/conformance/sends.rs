@@ -5,7 +5,7 @@ use keyfleet_domain::ids::{SendId, UserId};
 use keyfleet_domain::store::{AccountStore, SendKind, SendRow, SendStore};
 use keyfleet_domain::Timestamp;
 
-fn send(owner: UserId, max: Option<i64>, deletion: i64) -> SendRow {
+pub(crate) fn send(owner: UserId, max: Option<i64>, deletion: i64) -> SendRow {
     SendRow {
         id: SendId::new(),
         user_id: owner,

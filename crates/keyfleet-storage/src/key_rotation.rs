@@ -1,0 +1,171 @@
+//! User key rotation: what the user key protects, and the one transaction that replaces it.
+//! Every statement is scoped to the rotating user; the rows are counted again inside the write,
+//! so a row added or removed since the domain checked the rotation makes it write nothing.
+
+use crate::attachments::rename_attachments;
+use crate::conn::{Arg, Conn};
+use crate::records::id;
+use crate::users::write_credentials;
+use crate::{db, on_pool, SqlStore};
+use keyfleet_domain::ids::UserId;
+use keyfleet_domain::store::{RotationInventory, UserKeyRotation};
+use keyfleet_domain::{StoreError, Timestamp};
+
+const CIPHERS: &str = "FROM ciphers WHERE user_id = $1";
+const FOLDERS: &str = "FROM folders WHERE user_id = $1";
+const SENDS: &str = "FROM sends WHERE user_id = $1";
+const GRANTS: &str = "FROM emergency_access WHERE grantor_id = $1 AND key_encrypted IS NOT NULL";
+const ENROLMENTS: &str = "FROM org_users WHERE user_id = $1 \
+    AND reset_password_key IS NOT NULL AND reset_password_key <> ''";
+
+/// Parses stored ids.
+fn ids<T: std::str::FromStr>(v: &[String]) -> Result<Vec<T>, StoreError> {
+    v.iter().map(|s| id(s)).collect()
+}
+
+/// Runs `q` and requires that it changed exactly one row.
+async fn one<'c, C: Conn + ?Sized>(
+    tx: &'c mut C,
+    q: crate::conn::Q<'c, C::Db>,
+) -> Result<bool, StoreError> {
+    Ok(tx.run(q).await? == 1)
+}
+
+impl SqlStore {
+    pub(crate) async fn read_rotation_inventory(
+        &self,
+        user: UserId,
+    ) -> Result<RotationInventory, StoreError> {
+        let u = user.to_string();
+        let sql = |what: &str, from: &str| format!("SELECT {what} {from} ORDER BY 1");
+        let ciphers: Vec<(String, i32)> = on_pool!(&self.pool, p => sqlx::query_as(&sql("id, cipher_type", CIPHERS))
+            .bind(&u).fetch_all(p).await.map_err(db)?);
+        let mut lists: Vec<Vec<String>> = Vec::with_capacity(4);
+        for (what, from) in [
+            ("id", FOLDERS),
+            ("id", SENDS),
+            ("id", GRANTS),
+            ("org_id", ENROLMENTS),
+        ] {
+            lists.push(
+                on_pool!(&self.pool, p => sqlx::query_scalar(&sql(what, from))
+                .bind(&u).fetch_all(p).await.map_err(db)?),
+            );
+        }
+        let [folders, sends, grants, orgs] = <[Vec<String>; 4]>::try_from(lists)
+            .map_err(|_| StoreError::Corrupt("rotation inventory".into()))?;
+        Ok(RotationInventory {
+            ciphers: ciphers
+                .into_iter()
+                .map(|(c, t)| Ok((id(&c)?, t)))
+                .collect::<Result<_, StoreError>>()?,
+            folders: ids(&folders)?,
+            sends: ids(&sends)?,
+            emergency_access: ids(&grants)?,
+            enrolments: ids(&orgs)?,
+        })
+    }
+
+    pub(crate) async fn write_rotation(
+        &self,
+        user: UserId,
+        r: &UserKeyRotation,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let u = user.to_string();
+        let counts = [
+            (CIPHERS, r.ciphers.len()),
+            (FOLDERS, r.folders.len()),
+            (SENDS, r.sends.len()),
+            (GRANTS, r.emergency_access.len()),
+            (ENROLMENTS, r.enrolments.len()),
+        ];
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await.map_err(db)?;
+            for c in &r.ciphers {
+                let q = sqlx::query(
+                    "UPDATE ciphers SET data = $3, revision_date = $4 WHERE id = $1 AND user_id = $2",
+                )
+                .arg(c.id.to_string())
+                .arg(u.as_str())
+                .arg(c.data.as_str())
+                .arg(now.0);
+                if !one(&mut *tx, q).await? {
+                    return Ok(false);
+                }
+                rename_attachments(&mut *tx, c.id, &c.attachments).await?;
+            }
+            for (f, name) in &r.folders {
+                let q = sqlx::query(
+                    "UPDATE folders SET name = $3, revision_date = $4 WHERE id = $1 AND user_id = $2",
+                )
+                .arg(f.to_string())
+                .arg(u.as_str())
+                .arg(name.as_str())
+                .arg(now.0);
+                if !one(&mut *tx, q).await? {
+                    return Ok(false);
+                }
+            }
+            for (s, key) in &r.sends {
+                let q = sqlx::query(
+                    "UPDATE sends SET send_key = $3, revision_date = $4 WHERE id = $1 AND user_id = $2",
+                )
+                .arg(s.to_string())
+                .arg(u.as_str())
+                .arg(key.as_str())
+                .arg(now.0);
+                if !one(&mut *tx, q).await? {
+                    return Ok(false);
+                }
+            }
+            for (e, key) in &r.emergency_access {
+                let q = sqlx::query(
+                    "UPDATE emergency_access SET key_encrypted = $3, revision_date = $4 \
+                     WHERE id = $1 AND grantor_id = $2 AND key_encrypted IS NOT NULL",
+                )
+                .arg(e.to_string())
+                .arg(u.as_str())
+                .arg(key.as_str())
+                .arg(now.0);
+                if !one(&mut *tx, q).await? {
+                    return Ok(false);
+                }
+            }
+            for (o, key) in &r.enrolments {
+                let q = sqlx::query(
+                    "UPDATE org_users SET reset_password_key = $3, revision_date = $4 \
+                     WHERE org_id = $1 AND user_id = $2 \
+                     AND reset_password_key IS NOT NULL AND reset_password_key <> ''",
+                )
+                .arg(o.to_string())
+                .arg(u.as_str())
+                .arg(key.as_str())
+                .arg(now.0);
+                if !one(&mut *tx, q).await? {
+                    return Ok(false);
+                }
+            }
+            // Counted after the updates, in the same transaction: a row added meanwhile (it
+            // would stay under the old key) makes the rotation write nothing.
+            for (from, expected) in counts {
+                let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+                    .bind(&u)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                if usize::try_from(n).ok() != Some(expected) {
+                    return Ok(false);
+                }
+            }
+            write_credentials(&mut *tx, user, &r.credentials, now).await?;
+            let q = sqlx::query("UPDATE users SET private_key = $2, user_key_id = $3 WHERE id = $1")
+                .arg(u.as_str())
+                .arg(r.private_key.as_str())
+                .arg(r.user_key_id.as_deref());
+            tx.run(q).await?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+}
