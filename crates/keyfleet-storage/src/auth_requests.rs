@@ -203,7 +203,7 @@ impl AuthRequestStore for SqlStore {
         }
         let user = first.user_id.to_string();
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let q = sqlx::query(SWEEP).arg(user.clone()).arg(sweep_before.0);
             tx.run(q).await?;
             let pending: i64 = sqlx::query_scalar(PENDING)
@@ -271,7 +271,7 @@ impl AuthRequestStore for SqlStore {
             master_password_hash = $5, response_device_id = $6, response_date = $7 \
             WHERE id = $1 AND organization_id = $2 AND approved IS NULL";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             let q = sqlx::query(SQL)
                 .arg(rid.to_string())
                 .arg(org_id.to_string())

@@ -81,7 +81,7 @@ impl SqlStore {
             (ENROLMENTS, r.enrolments.len()),
         ];
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for c in &r.ciphers {
                 let q = sqlx::query(
                     "UPDATE ciphers SET data = $3, revision_date = $4 WHERE id = $1 AND user_id = $2",

@@ -51,6 +51,9 @@ impl SqliteReads {
         )
         .map_err(lite)?;
         c.busy_timeout(Duration::from_secs(10)).map_err(lite)?;
+        // A small page cache of its own (1 MiB, not SQLite's 2 MiB default): the file's pages
+        // are in the OS cache anyway, and these connections stay open between syncs.
+        c.pragma_update(None, "cache_size", -1024).map_err(lite)?;
         Ok(c)
     }
 

@@ -344,7 +344,7 @@ impl AccountStore for SqlStore {
             encrypted_public_key = NULL, encrypted_private_key = NULL \
             WHERE user_id = $1 AND id = $2";
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await.map_err(db)?;
+            let mut tx = self.begin(p).await?;
             for id in ids {
                 let q = sqlx::query(SQL).arg(user_id.to_string()).arg(id.to_string());
                 tx.run(q).await?;
