@@ -21,14 +21,14 @@
 //! count with the figures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
-use keyfleet_client::{Access, Client, RawBody, Session};
+mod support;
+
+use keyfleet_client::{Access, Client, Session};
 use keyfleet_crypto::Kdf;
 use keyfleet_testkit::{backends, fresh_database_url, Backend};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{serve, token_form};
 
 const PASSWORD: &str = "a load-test passphrase long enough";
 const FAST: Kdf = Kdf::Argon2id {
@@ -38,54 +38,6 @@ const FAST: Kdf = Kdf::Argon2id {
 };
 /// Items per import request while seeding.
 const IMPORT_BATCH: usize = 5_000;
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path, database_url: Option<&str>) -> Server {
-    // KEYFLEET_BIN runs another build (e.g. a copy of the binary before a change) under the
-    // same load.
-    let bin =
-        std::env::var("KEYFLEET_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_keyfleet").into());
-    let mut cmd = Command::new(bin);
-    // A trusted proxy lets each simulated client log in from an address of its own, as users do.
-    cmd.args([
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--insecure-http",
-        "--trusted-proxy",
-        "127.0.0.1",
-    ])
-    .arg("--data-dir")
-    .arg(data)
-    .env("RUST_LOG", "error")
-    .env_remove("KEYFLEET_ADMIN_TOKEN")
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped());
-    if let Some(url) = database_url {
-        cmd.args(["--database-url", url]);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(url) = line.strip_prefix("Keyfleet is listening on ") {
-            break url.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, url }
-}
 
 /// The server's CPU time so far (user + system), from `/proc/PID/stat` (clock ticks of 10 ms).
 fn cpu(pid: u32) -> Duration {
@@ -209,24 +161,6 @@ async fn phase(pid: u32, label: &str, work: Vec<(Agent, Vec<Call>)>) {
     );
 }
 
-fn token_form(email: &str, hash: &str, device: &str) -> RawBody {
-    RawBody::Form(
-        [
-            ("grant_type", "password"),
-            ("username", email),
-            ("password", hash),
-            ("scope", "api offline_access"),
-            ("client_id", "cli"),
-            ("deviceType", "25"),
-            ("deviceIdentifier", device),
-            ("deviceName", "load"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect(),
-    )
-}
-
 async fn account(client: &Client, email: &str) -> Session {
     client.register(email, PASSWORD, None, FAST).await.unwrap();
     client.login_password(email, PASSWORD).await.unwrap()
@@ -296,7 +230,11 @@ async fn run(backend: Backend, sz: &Sizes) {
             (Some(url), Some(g))
         }
     };
-    let server = serve(&dir.path().join("data"), db_url.as_deref());
+    let server = serve(
+        &dir.path().join("data"),
+        db_url.as_deref(),
+        &["--insecure-http"],
+    );
     let pid = server.child.id();
     let base = server.url.clone();
     let client = Client::new(&base, None).unwrap();
@@ -415,7 +353,7 @@ async fn run(backend: Backend, sz: &Sizes) {
                             keyfleet_client::Method::POST,
                             "/identity/connect/token",
                             None,
-                            token_form(&email, &hash, c.device_identifier()),
+                            token_form(&email, &hash, c.device_identifier(), "load"),
                             &[("x-forwarded-for", address.as_str())],
                         )
                         .await

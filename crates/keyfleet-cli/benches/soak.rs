@@ -11,16 +11,16 @@
 //! runs it briefly (2 users, 5 s, 20 items) to prove it still works.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
+mod support;
+
 use keyfleet_client::{Client, Method, RawBody, Session};
 use keyfleet_crypto::Kdf;
 use keyfleet_testkit::{backends, fresh_database_url, Backend};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{serve, token_form, Server};
 
 const PASSWORD: &str = "a soak-test passphrase long enough";
 const FAST: Kdf = Kdf::Argon2id {
@@ -28,50 +28,6 @@ const FAST: Kdf = Kdf::Argon2id {
     memory_mib: 16,
     parallelism: 1,
 };
-
-struct Server {
-    child: Child,
-    url: String,
-    ca: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path, database_url: Option<&str>) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyfleet"));
-    cmd.args([
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--trusted-proxy",
-        "127.0.0.1",
-    ])
-    .arg("--data-dir")
-    .arg(data)
-    .env("RUST_LOG", "error")
-    .env_remove("KEYFLEET_ADMIN_TOKEN")
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped());
-    if let Some(url) = database_url {
-        cmd.args(["--database-url", url]);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(url) = line.strip_prefix("Keyfleet is listening on ") {
-            break url.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let ca = data.join("tls/ca.pem");
-    Server { child, url, ca }
-}
 
 /// (RSS MiB, open descriptors) of a process.
 fn sample(pid: u32) -> (f64, usize) {
@@ -108,24 +64,6 @@ impl Stats {
     }
 }
 
-fn token_form(email: &str, hash: &str, device: &str) -> RawBody {
-    RawBody::Form(
-        [
-            ("grant_type", "password"),
-            ("username", email),
-            ("password", hash),
-            ("scope", "api offline_access"),
-            ("client_id", "cli"),
-            ("deviceType", "25"),
-            ("deviceIdentifier", device),
-            ("deviceName", "soak"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect(),
-    )
-}
-
 struct User {
     session: Session,
     hash: String,
@@ -143,9 +81,9 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
         }
     };
     let data = dir.path().join("data");
-    let server = serve(&data, db_url.as_deref());
+    let server = serve(&data, db_url.as_deref(), &[]);
     let pid = server.child.id();
-    let ca = server.ca.clone();
+    let ca = data.join("tls/ca.pem");
     let idle = sample(pid);
 
     // Users, each with a vault.
@@ -252,7 +190,7 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
                                 Method::POST,
                                 "/identity/connect/token",
                                 None,
-                                token_form(&u.session.email, &u.hash, &device),
+                                token_form(&u.session.email, &u.hash, &device, "soak"),
                                 &xff,
                             )
                             .await;
@@ -266,7 +204,7 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
                                 Method::POST,
                                 "/identity/connect/token",
                                 None,
-                                token_form("victim@soak.example", "d3Jvbmc=", &device),
+                                token_form("victim@soak.example", "d3Jvbmc=", &device, "soak"),
                                 &attacker,
                             )
                             .await;
@@ -321,14 +259,14 @@ async fn soak(backend: Backend, users: usize, seconds: u64, items: usize) {
             println!("  errors by status: {kinds:?}");
         }
     }
-    burst(&server, pid, users).await;
+    burst(&server, &ca, pid, users).await;
     drop(server);
 }
 
 /// 200 concurrent wrong-password logins from 200 addresses, each for an account that exists
 /// (so every one would reach Argon2id): the server's RSS before and at its peak, and how the
 /// attempts were answered (400 judged, 503 busy beyond the hashing pool).
-async fn burst(server: &Server, pid: u32, users: usize) {
+async fn burst(server: &Server, ca: &std::path::Path, pid: u32, users: usize) {
     const GUESSES: usize = 200;
     let before = sample(pid).0;
     let stop = Arc::new(AtomicBool::new(false));
@@ -346,7 +284,7 @@ async fn burst(server: &Server, pid: u32, users: usize) {
     let mut tasks = Vec::new();
     for g in 0..GUESSES {
         let url = server.url.clone();
-        let ca = server.ca.clone();
+        let ca = ca.to_path_buf();
         tasks.push(tokio::spawn(async move {
             let c = Client::new(&url, Some(&ca)).unwrap();
             let address = format!("198.18.{}.{}", g / 250, g % 250 + 1);
@@ -356,7 +294,7 @@ async fn burst(server: &Server, pid: u32, users: usize) {
                 Method::POST,
                 "/identity/connect/token",
                 None,
-                token_form(&email, "d3Jvbmc=", &device),
+                token_form(&email, "d3Jvbmc=", &device, "soak"),
                 &[("x-forwarded-for", address.as_str())],
             )
             .await
