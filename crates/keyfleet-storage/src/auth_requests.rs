@@ -99,6 +99,62 @@ struct OrgAuthRequestRecord {
     email: String,
 }
 
+/// How a user's login requests are kept in bounds when new ones are written.
+struct Bounds {
+    /// Deletes the user's (`$1`) old requests of the kind being written, made before `$2`.
+    sweep: &'static str,
+    /// Most unanswered requests a user may have (of every kind) made after `pending_since`.
+    max_pending: i64,
+    pending_since: Timestamp,
+    sweep_before: Timestamp,
+}
+
+impl SqlStore {
+    /// Writes `rows` (one user's requests) and `events` in one transaction: first sweeps that
+    /// user's old requests, then answers `false` (nothing written) when the user already has
+    /// `max_pending` unanswered ones.
+    async fn insert_bounded(
+        &self,
+        rows: &[AuthRequestRow],
+        events: &[EventRow],
+        bounds: Bounds,
+    ) -> Result<bool, StoreError> {
+        const PENDING: &str = "SELECT COUNT(*) FROM auth_requests \
+            WHERE user_id = $1 AND approved IS NULL AND creation_date > $2";
+        let Some(first) = rows.first() else {
+            return Ok(true);
+        };
+        if rows.iter().any(|r| r.user_id != first.user_id) {
+            return Err(StoreError::Corrupt(
+                "login requests of several users".into(),
+            ));
+        }
+        let user = first.user_id.to_string();
+        on_pool!(&self.pool, p => {
+            let mut tx = self.begin(p).await?;
+            let q = sqlx::query(bounds.sweep)
+                .arg(user.clone())
+                .arg(bounds.sweep_before.0);
+            tx.run(q).await?;
+            let pending: i64 = sqlx::query_scalar(PENDING)
+                .bind(user.clone())
+                .bind(bounds.pending_since.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            if pending >= bounds.max_pending {
+                return Ok(false);
+            }
+            for r in rows {
+                insert_request(&mut *tx, r).await?;
+            }
+            insert_events(&mut *tx, events).await?;
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
+    }
+}
+
 #[async_trait::async_trait]
 impl AuthRequestStore for SqlStore {
     async fn insert_auth_request(
@@ -111,26 +167,14 @@ impl AuthRequestStore for SqlStore {
         // Admin approval requests live longer: they are swept by `insert_admin_auth_requests`.
         const SWEEP: &str = "DELETE FROM auth_requests \
             WHERE user_id = $1 AND creation_date < $2 AND organization_id IS NULL";
-        const PENDING: &str = "SELECT COUNT(*) FROM auth_requests \
-            WHERE user_id = $1 AND approved IS NULL AND creation_date > $2";
-        let user = r.user_id.to_string();
-        on_pool!(&self.pool, p => {
-            let mut tx = self.begin(p).await?;
-            let q = sqlx::query(SWEEP).arg(user.clone()).arg(sweep_before.0);
-            tx.run(q).await?;
-            let pending: i64 = sqlx::query_scalar(PENDING)
-                .bind(user.clone())
-                .bind(pending_since.0)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-            if pending >= max_pending {
-                return Ok(false);
-            }
-            insert_request(&mut *tx, r).await?;
-            tx.commit().await.map_err(db)?;
-            Ok(true)
-        })
+        let bounds = Bounds {
+            sweep: SWEEP,
+            max_pending,
+            pending_since,
+            sweep_before,
+        };
+        self.insert_bounded(std::slice::from_ref(r), &[], bounds)
+            .await
     }
 
     async fn auth_request(&self, rid: AuthRequestId) -> Result<Option<AuthRequestRow>, StoreError> {
@@ -191,37 +235,13 @@ impl AuthRequestStore for SqlStore {
     ) -> Result<bool, StoreError> {
         const SWEEP: &str = "DELETE FROM auth_requests \
             WHERE user_id = $1 AND creation_date < $2 AND organization_id IS NOT NULL";
-        const PENDING: &str = "SELECT COUNT(*) FROM auth_requests \
-            WHERE user_id = $1 AND approved IS NULL AND creation_date > $2";
-        let Some(first) = rows.first() else {
-            return Ok(true);
+        let bounds = Bounds {
+            sweep: SWEEP,
+            max_pending,
+            pending_since,
+            sweep_before,
         };
-        if rows.iter().any(|r| r.user_id != first.user_id) {
-            return Err(StoreError::Corrupt(
-                "admin approval requests of several users".into(),
-            ));
-        }
-        let user = first.user_id.to_string();
-        on_pool!(&self.pool, p => {
-            let mut tx = self.begin(p).await?;
-            let q = sqlx::query(SWEEP).arg(user.clone()).arg(sweep_before.0);
-            tx.run(q).await?;
-            let pending: i64 = sqlx::query_scalar(PENDING)
-                .bind(user.clone())
-                .bind(pending_since.0)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-            if pending >= max_pending {
-                return Ok(false);
-            }
-            for r in rows {
-                insert_request(&mut *tx, r).await?;
-            }
-            insert_events(&mut *tx, events).await?;
-            tx.commit().await.map_err(db)?;
-            Ok(true)
-        })
+        self.insert_bounded(rows, events, bounds).await
     }
 
     async fn pending_org_auth_requests(
