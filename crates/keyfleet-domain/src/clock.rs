@@ -58,6 +58,58 @@ impl Timestamp {
         Timestamp(self.0.saturating_add(secs.saturating_mul(1000)))
     }
 
+    /// Appends [`Timestamp::iso`] to `out` without the formatting machinery: a sync writes
+    /// three dates for each of thousands of items. Years outside 0000–9999 take the general path.
+    pub fn write_iso(self, out: &mut Vec<u8>) {
+        let days = self.0.div_euclid(86_400_000);
+        let ms_of_day = self.0.rem_euclid(86_400_000);
+        // Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        if !(0..=9999).contains(&year) {
+            use std::io::Write;
+            let _ = write!(out, "{}", self.iso());
+            return;
+        }
+        let (h, rest) = (ms_of_day / 3_600_000, ms_of_day % 3_600_000);
+        let (m, rest) = (rest / 60_000, rest % 60_000);
+        let (sec, ms) = (rest / 1000, rest % 1000);
+        let digit = |n: i64| b'0' + (n % 10) as u8;
+        out.extend_from_slice(&[
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+            b'T',
+            digit(h / 10),
+            digit(h),
+            b':',
+            digit(m / 10),
+            digit(m),
+            b':',
+            digit(sec / 10),
+            digit(sec),
+            b'.',
+            digit(ms / 100),
+            digit(ms / 10),
+            digit(ms),
+            b'Z',
+        ]);
+    }
+
     /// Whole seconds since the epoch (JWT `exp`).
     pub fn unix_secs(self) -> i64 {
         self.0.div_euclid(1000)
@@ -112,6 +164,37 @@ mod tests {
         let iso = t.to_iso();
         assert_eq!(iso, "2026-11-23T22:15:14.123Z");
         assert_eq!(Timestamp::parse_iso(&iso), Some(t));
+    }
+
+    #[test]
+    fn the_direct_iso_writer_agrees_with_the_formatter() {
+        let day = 86_400_000_i64;
+        let mut times = vec![
+            0,
+            -1,
+            1,
+            951_782_400_000,     // 2000-02-29
+            4_107_542_400_000,   // 2100-03-01
+            253_402_300_799_999, // 9999-12-31T23:59:59.999
+            253_402_300_800_000, // year 10000: the general path
+            -62_167_219_200_000, // 0000-01-01
+            -62_167_219_200_001, // year -1: the general path
+        ];
+        // Every day for 1,600 years around the epoch, at a time of day that moves.
+        let mut t = -day * 365 * 400;
+        while t < day * 365 * 1_200 {
+            times.push(t);
+            t += day + 3_723_456;
+        }
+        for t in times {
+            let mut out = Vec::new();
+            Timestamp(t).write_iso(&mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                Timestamp(t).to_iso(),
+                "{t}"
+            );
+        }
     }
 
     #[test]

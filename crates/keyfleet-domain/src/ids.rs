@@ -18,6 +18,12 @@ macro_rules! id_type {
             pub fn new() -> Self {
                 $name(Uuid::now_v7())
             }
+            /// Appends the id as it travels (lowercase, hyphenated) to `out`.
+            pub fn write_to(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(
+                    self.0.hyphenated().encode_lower(&mut Uuid::encode_buffer()).as_bytes(),
+                );
+            }
             /// The underlying UUID.
             pub fn uuid(&self) -> Uuid {
                 self.0

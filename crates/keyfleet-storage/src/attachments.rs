@@ -15,6 +15,10 @@ use keyfleet_domain::store::{
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
+/// An attachment's new name and key (`$1` item, `$2` attachment, `$3` name, `$4` key).
+pub(crate) const RENAME_ATTACHMENT: &str = "UPDATE attachments SET file_name = $3, \
+    attachment_key = $4 WHERE cipher_id = $1 AND id = $2";
+
 /// Stores the new names and keys of an item's attachments inside the item's write (ids that
 /// are not the item's change nothing).
 pub(crate) async fn rename_attachments<C: Conn + ?Sized>(
@@ -23,14 +27,11 @@ pub(crate) async fn rename_attachments<C: Conn + ?Sized>(
     names: &[AttachmentNames],
 ) -> Result<(), StoreError> {
     for n in names {
-        let q = sqlx::query(
-            "UPDATE attachments SET file_name = $3, attachment_key = $4 \
-             WHERE cipher_id = $1 AND id = $2",
-        )
-        .arg(cipher.to_string())
-        .arg(n.id.as_str().to_string())
-        .arg(n.file_name.clone())
-        .arg(n.key.clone());
+        let q = sqlx::query(RENAME_ATTACHMENT)
+            .arg(cipher.to_string())
+            .arg(n.id.as_str().to_string())
+            .arg(n.file_name.clone())
+            .arg(n.key.clone());
         tx.run(q).await?;
     }
     Ok(())
@@ -128,21 +129,57 @@ impl SqlStore {
             }
         }
         .map_err(db)?;
-        if recs.is_empty() {
-            return Ok(());
-        }
-        let mut by_cipher: HashMap<CipherId, Vec<AttachmentRow>> = HashMap::new();
-        for r in recs {
-            let row = AttachmentRow::try_from(r)?;
-            by_cipher.entry(row.cipher_id).or_default().push(row);
-        }
-        for v in views {
-            if let Some(rows) = by_cipher.remove(&v.cipher.id) {
-                v.attachments = rows;
-            }
-        }
+        let rows = recs
+            .into_iter()
+            .map(AttachmentRow::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        attach(views, rows);
         Ok(())
     }
+}
+
+/// Hands each view its attachments (rows in the order they are listed).
+pub(crate) fn attach(views: &mut [CipherView], rows: Vec<AttachmentRow>) {
+    if rows.is_empty() {
+        return;
+    }
+    let mut by_cipher: HashMap<CipherId, Vec<AttachmentRow>> = HashMap::new();
+    for row in rows {
+        by_cipher.entry(row.cipher_id).or_default().push(row);
+    }
+    for v in views {
+        if let Some(rows) = by_cipher.remove(&v.cipher.id) {
+            v.attachments = rows;
+        }
+    }
+}
+
+/// The uploaded attachments of the items whose ids are the JSON array `$1`, for SQLite's
+/// direct page reader (`sqlite_read`): one index probe per id, no temporary list.
+pub(crate) const SQLITE_PAGE_ATTACHMENTS: &str = "SELECT a.id, a.cipher_id, a.file_name, \
+    a.attachment_key, a.size, a.uploaded, a.creation_date FROM json_each($1) j \
+    JOIN attachments a ON a.cipher_id = j.value WHERE a.uploaded \
+    ORDER BY a.creation_date, a.id";
+
+/// Decodes a row of [`SQLITE_PAGE_ATTACHMENTS`].
+pub(crate) fn attachment_from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentRow> {
+    let file_id: String = r.get(0)?;
+    let cipher_id: String = r.get(1)?;
+    let corrupt = |what: String| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, what.into())
+    };
+    Ok(AttachmentRow {
+        id: FileId::parse(&file_id).ok_or_else(|| corrupt(format!("attachment id {file_id:?}")))?,
+        cipher_id: cipher_id
+            .parse()
+            .map_err(|_| corrupt(format!("bad id {cipher_id:?}")))?,
+        file_name: r.get(2)?,
+        key: r.get(3)?,
+        size: r.get(4)?,
+        uploaded: r.get(5)?,
+        creation_date: Timestamp(r.get(6)?),
+        download_url: String::new(),
+    })
 }
 
 #[async_trait::async_trait]

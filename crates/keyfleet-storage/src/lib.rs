@@ -188,15 +188,20 @@ impl SqlStore {
         p: &sqlx::Pool<DB>,
     ) -> Result<WriteTx<DB>, StoreError> {
         let turn = if matches!(self.pool, Pool::Sqlite(_)) {
-            let turn = tokio::time::timeout(self.write_wait, self.writer.clone().lock_owned())
-                .await
-                .map_err(|_| StoreError::Busy)?;
-            Some(turn)
+            Some(self.write_turn().await?)
         } else {
             None
         };
         let tx = p.begin().await.map_err(db)?;
         Ok(WriteTx { tx, _turn: turn })
+    }
+
+    /// This process's turn to write to SQLite (see [`SqlStore::begin`]); also taken by the
+    /// writes `sqlite_read` runs in one blocking call.
+    pub(crate) async fn write_turn(&self) -> Result<tokio::sync::OwnedMutexGuard<()>, StoreError> {
+        tokio::time::timeout(self.write_wait, self.writer.clone().lock_owned())
+            .await
+            .map_err(|_| StoreError::Busy)
     }
 
     /// [`SqlStore::open_with`] the default pool settings.
@@ -227,7 +232,10 @@ impl SqlStore {
                         settings.acquire_timeout,
                     ))
                 });
+                // No ping before each use: a connection to a file does not go stale, and
+                // sqlx's ping is one more hand-off to its worker thread per request.
                 let pool = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(max_connections)
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)

@@ -63,14 +63,15 @@ async fn write_org_user<C: Conn + ?Sized>(tx: &mut C, row: &OrgUserRow) -> Resul
 }
 
 /// Bumps one account's revision, so its clients re-sync.
+/// Moves an account's revision date (`$1` the account, `$2` the time).
+pub(crate) const BUMP_USER: &str = "UPDATE users SET revision_date = $2 WHERE id = $1";
+
 pub(crate) async fn bump_user<C: Conn + ?Sized>(
     tx: &mut C,
     user: UserId,
     at: i64,
 ) -> Result<(), StoreError> {
-    let q = sqlx::query("UPDATE users SET revision_date = $2 WHERE id = $1")
-        .arg(user.to_string())
-        .arg(at);
+    let q = sqlx::query(BUMP_USER).arg(user.to_string()).arg(at);
     tx.run(q).await?;
     Ok(())
 }

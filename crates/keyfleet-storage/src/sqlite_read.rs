@@ -8,7 +8,9 @@
 //! at most as many pages are read at once as the main pool has connections, and a page that
 //! waits longer than the pool's acquire timeout is "busy", as the pool answers.
 
-use crate::records::{CipherColumns, CipherRecord};
+use crate::attachments::{attach, attachment_from_sqlite, SQLITE_PAGE_ATTACHMENTS};
+use crate::records::CipherColumns;
+use keyfleet_domain::store::CipherView;
 use keyfleet_domain::StoreError;
 use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-fn lite(e: rusqlite::Error) -> StoreError {
+pub(crate) fn lite(e: rusqlite::Error) -> StoreError {
     StoreError::Db(Box::new(e))
 }
 
@@ -25,6 +27,8 @@ fn lite(e: rusqlite::Error) -> StoreError {
 pub(crate) struct SqliteReads {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// The read-write connection of [`SqliteReads::write`].
+    writer: Mutex<Option<Connection>>,
     permits: Arc<Semaphore>,
     wait: Duration,
 }
@@ -36,6 +40,7 @@ impl SqliteReads {
         SqliteReads {
             path,
             idle: Mutex::new(Vec::new()),
+            writer: Mutex::new(None),
             permits: Arc::new(Semaphore::new(at_once.max(1))),
             wait,
         }
@@ -64,14 +69,14 @@ impl SqliteReads {
     }
 
     /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most)
-    /// and answers its rows.
+    /// and answers its items with their attachments, both read in the one call.
     pub(crate) async fn cipher_page(
         self: &Arc<Self>,
         sql: &'static str,
         user: String,
         after: String,
         limit: i64,
-    ) -> Result<Vec<CipherRecord>, StoreError> {
+    ) -> Result<Vec<CipherView>, StoreError> {
         let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| StoreError::Busy)?
@@ -92,21 +97,127 @@ impl SqliteReads {
     }
 }
 
+impl SqliteReads {
+    /// Runs `work` as one write transaction (`BEGIN IMMEDIATE` … `COMMIT`) in one blocking
+    /// call on a read-write connection of this module's own: the hottest writes (an item's
+    /// create and update) cost one hand-off to a thread instead of one per statement. The
+    /// caller holds the process's write turn (`SqlStore::write_turn`), as every writer does;
+    /// an error rolls the transaction back.
+    pub(crate) async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let this = self.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            let mut slot = this
+                .writer
+                .lock()
+                .map_err(|_| StoreError::Corrupt("the write connection was poisoned".into()))?;
+            let mut c = match slot.take() {
+                Some(c) => c,
+                None => {
+                    let c = Connection::open_with_flags(
+                        &this.path,
+                        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )
+                    .map_err(lite)?;
+                    c.busy_timeout(Duration::from_secs(10)).map_err(lite)?;
+                    // As the pool's connections: foreign keys on, WAL with synchronous=NORMAL.
+                    c.pragma_update(None, "foreign_keys", "ON").map_err(lite)?;
+                    c.pragma_update(None, "synchronous", "NORMAL")
+                        .map_err(lite)?;
+                    c.pragma_update(None, "cache_size", -1024).map_err(lite)?;
+                    c
+                }
+            };
+            let out = (|| {
+                let tx = c
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(lite)?;
+                let out = work(&tx)?;
+                tx.commit().map_err(lite)?;
+                Ok(out)
+            })();
+            *slot = Some(c);
+            out
+        })
+        .await;
+        done.map_err(|e| StoreError::Db(Box::new(e)))?
+    }
+}
+
+/// Runs one statement written with `$1`, `$2`, … placeholders; answers the rows it changed.
+pub(crate) fn execute(
+    c: &Connection,
+    sql: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<usize, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(lite)?;
+    bind_numbered(&mut stmt, args)?;
+    stmt.raw_execute().map_err(written)
+}
+
+/// A write's error: a unique key taken is a conflict, as the pool's errors say.
+fn written(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation)
+            if matches!(
+                &e,
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                        || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ) =>
+        {
+            StoreError::Conflict
+        }
+        _ => lite(e),
+    }
+}
+
 fn read_page(
     c: &Connection,
     sql: &str,
     args: &[&dyn rusqlite::ToSql],
     limit: i64,
-) -> Result<Vec<CipherRecord>, StoreError> {
+) -> Result<Vec<CipherView>, StoreError> {
     let mut stmt = c.prepare_cached(sql).map_err(lite)?;
     bind_numbered(&mut stmt, args)?;
     let cols = CipherColumns::of(&stmt).map_err(lite)?;
-    let mut out = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+    let mut page = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(lite)? {
-        out.push(cols.read(row).map_err(lite)?);
+        page.push(cols.view(row)?);
     }
-    Ok(out)
+    drop(rows);
+    if page.is_empty() {
+        return Ok(page);
+    }
+    // The page's ids as one JSON array parameter.
+    let mut ids = String::with_capacity(page.len() * 39 + 2);
+    ids.push('[');
+    for (i, v) in page.iter().enumerate() {
+        if i > 0 {
+            ids.push(',');
+        }
+        ids.push('"');
+        ids.push_str(
+            v.cipher
+                .id
+                .uuid()
+                .hyphenated()
+                .encode_lower(&mut uuid::Uuid::encode_buffer()),
+        );
+        ids.push('"');
+    }
+    ids.push(']');
+    let mut stmt = c.prepare_cached(SQLITE_PAGE_ATTACHMENTS).map_err(lite)?;
+    let found = stmt
+        .query_map([&ids], attachment_from_sqlite)
+        .map_err(lite)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(lite)?;
+    attach(&mut page, found);
+    Ok(page)
 }
 
 /// Binds `args` to a statement written with `$1`, `$2`, … placeholders (as every statement

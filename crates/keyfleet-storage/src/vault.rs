@@ -1,10 +1,11 @@
 //! Folders and ciphers. Every statement filters on the owning user; every write that changes
 //! what a sync returns bumps the user's revision date in the same transaction.
 
-use crate::attachments::rename_attachments;
+use crate::attachments::{rename_attachments, RENAME_ATTACHMENT};
 use crate::org_items::{readable_ciphers, Reach};
-use crate::orgs::bump_user;
+use crate::orgs::{bump_user, BUMP_USER};
 use crate::records::{CipherRecord, FolderRecord};
+use crate::sqlite_read::execute;
 use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
@@ -65,26 +66,25 @@ impl SqlStore {
         after: &str,
     ) -> Result<Vec<CipherView>, StoreError> {
         let sql = readable_ciphers(self.backend(), reach);
-        let recs: Vec<CipherRecord> = match (&self.pool, &self.sqlite_reads) {
-            // One blocking read instead of a thread hand-off per row.
-            (_, Some(reads)) => {
-                reads
-                    .cipher_page(
-                        sql,
-                        user_id.to_string(),
-                        after.to_string(),
-                        SYNC_PAGE as i64,
-                    )
-                    .await?
-            }
-            (pool, None) => on_pool!(pool, p => sqlx::query_as(sql)
-                .bind(user_id.to_string())
-                .bind(after)
-                .bind(SYNC_PAGE as i64)
-                .fetch_all(p)
-                .await)
-            .map_err(db)?,
-        };
+        if let Some(reads) = &self.sqlite_reads {
+            // One blocking read (items and their attachments) instead of a thread hand-off
+            // per row.
+            return reads
+                .cipher_page(
+                    sql,
+                    user_id.to_string(),
+                    after.to_string(),
+                    SYNC_PAGE as i64,
+                )
+                .await;
+        }
+        let recs: Vec<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(sql)
+            .bind(user_id.to_string())
+            .bind(after)
+            .bind(SYNC_PAGE as i64)
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
         let mut page = recs
             .into_iter()
             .map(CipherView::try_from)
@@ -251,6 +251,38 @@ impl VaultStore for SqlStore {
         let owner = c
             .user_id
             .ok_or_else(|| StoreError::Corrupt("personal cipher without owner".into()))?;
+        if let Some(direct) = &self.sqlite_reads {
+            // One hand-off to a thread for the whole transaction (see `sqlite_read`).
+            let _turn = self.write_turn().await?;
+            let (id, owner) = (c.id.to_string(), owner.to_string());
+            let (cipher_type, data) = (c.cipher_type, c.data.clone());
+            let (created, revised) = (c.creation_date.0, c.revision_date.0);
+            let (deleted, archived) = (c.deleted_date.map(|t| t.0), c.archived_date.map(|t| t.0));
+            let (folder, favorite) = (v.folder_id.map(|f| f.to_string()), v.favorite);
+            return direct
+                .write(move |tx| {
+                    execute(
+                        tx,
+                        SQL,
+                        &[
+                            &id,
+                            &owner,
+                            &cipher_type,
+                            &data,
+                            &created,
+                            &revised,
+                            &deleted,
+                            &archived,
+                        ],
+                    )?;
+                    if folder.is_some() || favorite {
+                        execute(tx, UPSERT_STATE, &[&id, &owner, &folder, &favorite])?;
+                    }
+                    execute(tx, BUMP_USER, &[&owner, &revised])?;
+                    Ok(())
+                })
+                .await;
+        }
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
             sqlx::query(SQL)
@@ -290,6 +322,42 @@ impl VaultStore for SqlStore {
         const SQL: &str = "UPDATE ciphers SET data = $3, revision_date = $4, archived_date = $5 \
             WHERE id = $1 AND user_id = $2 AND revision_date = $6";
         let c = &v.cipher;
+        if let Some(direct) = &self.sqlite_reads {
+            // One hand-off to a thread for the whole transaction (see `sqlite_read`).
+            let _turn = self.write_turn().await?;
+            let (id, user) = (c.id.to_string(), user_id.to_string());
+            let (data, revised) = (c.data.clone(), c.revision_date.0);
+            let (archived, expected) = (c.archived_date.map(|t| t.0), expected.0);
+            let (folder, favorite) = (v.folder_id.map(|f| f.to_string()), v.favorite);
+            let renames: Vec<(String, String, String)> = attachments
+                .iter()
+                .map(|n| {
+                    (
+                        n.id.as_str().to_string(),
+                        n.file_name.clone(),
+                        n.key.clone(),
+                    )
+                })
+                .collect();
+            return direct
+                .write(move |tx| {
+                    let n = execute(
+                        tx,
+                        SQL,
+                        &[&id, &user, &data, &revised, &archived, &expected],
+                    )?;
+                    if n != 1 {
+                        return Ok(false);
+                    }
+                    execute(tx, UPSERT_STATE, &[&id, &user, &folder, &favorite])?;
+                    for (attachment, name, key) in &renames {
+                        execute(tx, RENAME_ATTACHMENT, &[&id, attachment, name, key])?;
+                    }
+                    execute(tx, BUMP_USER, &[&user, &revised])?;
+                    Ok(true)
+                })
+                .await;
+        }
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
             let n = sqlx::query(SQL)
