@@ -8,10 +8,10 @@ use crate::keys::{unwrap_with_private, wrap_to_public};
 use crate::{second_factor_fields, Client, ClientError, RawBody, SecondFactor, Session};
 use keyfleet_api::devices::{
     AdminAuthRequestUpdateRequest, AuthRequestCreateRequest, AuthRequestResponse,
-    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceKeysRequest, DeviceRequest,
-    DeviceKeysUpdateRequest, DeviceResponse, OrganizationAuthRequestUpdateManyRequest,
-    PendingOrganizationAuthRequestResponse, ProtectedDeviceResponse, UntrustDevicesRequest,
-    UpdateDevicesTrustRequest,
+    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceKeysRequest,
+    DeviceKeysUpdateRequest, DeviceRequest, DeviceResponse,
+    OrganizationAuthRequestUpdateManyRequest, PendingOrganizationAuthRequestResponse,
+    ProtectedDeviceResponse, UntrustDevicesRequest, UpdateDevicesTrustRequest,
 };
 use keyfleet_api::identity::TokenResponse;
 use keyfleet_api::kinds::AuthRequestType;

@@ -6,8 +6,8 @@
 //! `rotate-user-account-keys` call. The server ends every session.
 
 use crate::authed::{send, NO_BODY};
-use crate::keys::wrap_to_public;
 use crate::devices::rewrap_device_keys;
+use crate::keys::wrap_to_public;
 use crate::{ClientError, DeviceCalls, EmergencyAccessCalls, OrgCalls, Session};
 use keyfleet_api::devices::OtherDeviceKeysUpdateRequest;
 use keyfleet_api::key_management::{

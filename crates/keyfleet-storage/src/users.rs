@@ -1,16 +1,16 @@
 //! Users, devices, refresh tokens and server settings.
 
 use crate::conn::{Arg, Conn};
+use crate::key_rotation::rekey_trusted_devices;
 use crate::records::{
     DeviceRecord, RefreshTokenRecord, UserRecord, DEVICE_COLUMNS, REFRESH_COLUMNS, USER_COLUMNS,
 };
 use crate::rows::insert_events;
-use crate::key_rotation::rekey_trusted_devices;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceKeys, DeviceRow, DeviceTrustUpdate, EventRow, RefreshTokenRow,
-    RotationInventory, UserKeyRotation, UserRow, MAX_DEVICES_LISTED,
+    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceKeys, DeviceRow, DeviceTrustUpdate,
+    EventRow, RefreshTokenRow, RotationInventory, UserKeyRotation, UserRow, MAX_DEVICES_LISTED,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 

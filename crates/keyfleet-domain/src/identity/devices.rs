@@ -15,8 +15,8 @@ use crate::ids::DeviceId;
 use crate::store::{DeviceKeys, DeviceRow, DeviceTrustUpdate};
 use crate::Domain;
 use keyfleet_api::devices::{DeviceKeysRequest, UpdateDevicesTrustRequest};
-use std::collections::BTreeSet;
 use keyfleet_crypto::validate_enc_string;
+use std::collections::BTreeSet;
 
 /// A device and the newest pending login request made from it.
 #[derive(Debug, Clone)]

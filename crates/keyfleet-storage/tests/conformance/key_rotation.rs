@@ -161,9 +161,17 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
         assert_eq!(bobs.cipher.data, bobs_item.cipher.data);
         let hers = s.cipher(alice.id, item.cipher.id).await.unwrap().unwrap();
         assert_eq!(hers.cipher.data, item.cipher.data);
-        for (d, ident) in [(kept, "kept"), (left_out, "left-out"), (bobs_device, "bobs")] {
+        for (d, ident) in [
+            (kept, "kept"),
+            (left_out, "left-out"),
+            (bobs_device, "bobs"),
+        ] {
             let stored = s.device(d).await.unwrap().unwrap().keys;
-            assert_eq!(stored, Some(device_keys(ident)), "refused: {ident} unchanged");
+            assert_eq!(
+                stored,
+                Some(device_keys(ident)),
+                "refused: {ident} unchanged"
+            );
         }
 
         assert!(s
@@ -209,7 +217,10 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
         let k = s.device(kept).await.unwrap().unwrap().keys.unwrap();
         assert_eq!(k.encrypted_user_key, "4.new-device");
         assert_eq!(k.encrypted_public_key, "2.new-public|x|y");
-        assert_eq!(k.encrypted_private_key, device_keys("kept").encrypted_private_key);
+        assert_eq!(
+            k.encrypted_private_key,
+            device_keys("kept").encrypted_private_key
+        );
         assert_eq!(s.device(left_out).await.unwrap().unwrap().keys, None);
         assert_eq!(s.device(plain).await.unwrap().unwrap().keys, None);
         assert_eq!(
