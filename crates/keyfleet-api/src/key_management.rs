@@ -2,7 +2,8 @@
 //! current clients send it (`RotateUserAccountKeysAndDataRequestModel` of the official server,
 //! `src/Api/KeyManagement/Models/Requests/`). The client makes a new user key, re-encrypts every
 //! personal item, folder and Send with it and re-wraps it for each way back to it (master key,
-//! emergency access grantees, organizations' account recovery); the server stores it all at once.
+//! emergency access grantees, organizations' account recovery, trusted devices); the server
+//! stores it all at once.
 
 use crate::devices::OtherDeviceKeysUpdateRequest;
 use crate::kinds::EmergencyAccessType;

@@ -7,6 +7,10 @@
 //! it already holds stays valid until it expires (at most an hour): ending it at once would need
 //! a new security stamp, which would log out every other device too. A removed device that logs
 //! in again with the master password comes back as a new device.
+//!
+//! Trusted-device keys are the client's ciphertext. `update-trust` (and a user key rotation,
+//! `identity::rotation`) re-keys devices that are trusted already and untrusts the rest: it
+//! keeps or drops trust, never grants it.
 
 use crate::error::DomainError;
 use crate::identity::auth_requests::store::AuthRequestRow;
