@@ -247,3 +247,44 @@ pub struct UntrustDevicesRequest {
     /// Device ids (the caller's own).
     pub devices: Vec<String>,
 }
+
+/// Bitwarden's `DeviceKeysUpdateRequestModel`: a trusted device's keys re-wrapped after the
+/// user key changed. The device's private key (under the device's own key) stays as it is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceKeysUpdateRequest {
+    /// The device's public key under the new user key (type-2 EncString).
+    pub encrypted_public_key: String,
+    /// The new user key wrapped to the device's public key (type-4 EncString).
+    pub encrypted_user_key: String,
+}
+
+/// Bitwarden's `OtherDeviceKeysUpdateRequestModel`: [`DeviceKeysUpdateRequest`] for a device
+/// named by id (`otherDevices` of `update-trust`, `deviceKeyUnlockData` of a key rotation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherDeviceKeysUpdateRequest {
+    /// The device's id (not its identifier).
+    pub device_id: String,
+    /// The device's public key under the new user key (type-2 EncString).
+    pub encrypted_public_key: String,
+    /// The new user key wrapped to the device's public key (type-4 EncString).
+    pub encrypted_user_key: String,
+}
+
+/// `POST /api/devices/update-trust` (Bitwarden's `UpdateDevicesTrustRequestModel`, a
+/// `SecretVerificationRequestModel`): after a user verification, the calling device
+/// (`Device-Identifier` header) and the listed other devices get re-wrapped keys; every other
+/// trusted device loses its trust. The official web vault sends it after a key rotation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDevicesTrustRequest {
+    /// The caller's master password hash (Keyfleet verifies users by master password only).
+    #[serde(default, alias = "MasterPasswordHash")]
+    pub master_password_hash: Option<String>,
+    /// The calling device's new keys.
+    pub current_device: DeviceKeysUpdateRequest,
+    /// Other trusted devices to keep, with their new keys.
+    #[serde(default)]
+    pub other_devices: Option<Vec<OtherDeviceKeysUpdateRequest>>,
+}

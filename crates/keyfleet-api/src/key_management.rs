@@ -2,8 +2,10 @@
 //! current clients send it (`RotateUserAccountKeysAndDataRequestModel` of the official server,
 //! `src/Api/KeyManagement/Models/Requests/`). The client makes a new user key, re-encrypts every
 //! personal item, folder and Send with it and re-wraps it for each way back to it (master key,
-//! emergency access grantees, organizations' account recovery); the server stores it all at once.
+//! emergency access grantees, organizations' account recovery, trusted devices); the server
+//! stores it all at once.
 
+use crate::devices::OtherDeviceKeysUpdateRequest;
 use crate::kinds::EmergencyAccessType;
 use crate::sends::SendRequest;
 use crate::vault::CipherRequest;
@@ -42,9 +44,10 @@ pub struct UnlockDataRequest {
     /// Passkey login keys: Keyfleet has no passkey login with PRF, so nothing is kept from it.
     #[serde(default)]
     pub passkey_unlock_data: Vec<Value>,
-    /// Trusted-device keys: Keyfleet has no trusted-device encryption, so nothing is kept.
+    /// Trusted devices to keep, each with the new user key wrapped to its public key and that
+    /// public key under the new user key; a trusted device left out loses its trust.
     #[serde(default)]
-    pub device_key_unlock_data: Vec<Value>,
+    pub device_key_unlock_data: Vec<OtherDeviceKeysUpdateRequest>,
 }
 
 /// `MasterPasswordUnlockAndAuthenticationDataModel`.

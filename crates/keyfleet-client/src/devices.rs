@@ -8,15 +8,17 @@ use crate::keys::{unwrap_with_private, wrap_to_public};
 use crate::{second_factor_fields, Client, ClientError, RawBody, SecondFactor, Session};
 use keyfleet_api::devices::{
     AdminAuthRequestUpdateRequest, AuthRequestCreateRequest, AuthRequestResponse,
-    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceKeysRequest, DeviceRequest,
-    DeviceResponse, OrganizationAuthRequestUpdateManyRequest,
-    PendingOrganizationAuthRequestResponse, ProtectedDeviceResponse, UntrustDevicesRequest,
+    AuthRequestUpdateRequest, BulkDenyAdminAuthRequestRequest, DeviceKeysRequest,
+    DeviceKeysUpdateRequest, DeviceRequest, DeviceResponse,
+    OrganizationAuthRequestUpdateManyRequest, PendingOrganizationAuthRequestResponse,
+    ProtectedDeviceResponse, UntrustDevicesRequest, UpdateDevicesTrustRequest,
 };
 use keyfleet_api::identity::TokenResponse;
 use keyfleet_api::kinds::AuthRequestType;
 use keyfleet_api::ListResponse;
 use keyfleet_crypto::{
-    generate_rsa_keypair, normalize_email, random_bytes, unlock_private_key, PrivateKey, PublicKey,
+    generate_rsa_keypair, normalize_email, random_bytes, unlock_private_key, EncString, PrivateKey,
+    PublicKey, SymmetricKey,
 };
 use reqwest::Method;
 
@@ -24,6 +26,27 @@ use reqwest::Method;
 /// phrase of the request's public key with the lower-cased email as material.
 pub fn auth_request_fingerprint(email: &str, public_key_b64: &str) -> Result<String, ClientError> {
     Ok(PublicKey::from_spki_der_b64(public_key_b64)?.fingerprint_phrase(&email.to_lowercase())?)
+}
+
+/// A trusted device's keys re-wrapped from the user key `old` to `new`: its public key (under
+/// `old` in `encrypted_public_key`) is opened, put under `new`, and `new` is wrapped to it.
+/// `None` when the public key does not open with `old` (keys made by another client, or
+/// broken): such a device can only lose its trust.
+pub fn rewrap_device_keys(
+    encrypted_public_key: &str,
+    old: &SymmetricKey,
+    new: &SymmetricKey,
+) -> Option<DeviceKeysUpdateRequest> {
+    let der = encrypted_public_key
+        .parse::<EncString>()
+        .ok()?
+        .decrypt_aes(old)
+        .ok()?;
+    let public = PublicKey::from_spki_der(&der).ok()?;
+    Some(DeviceKeysUpdateRequest {
+        encrypted_public_key: EncString::encrypt_aes(new, &der).to_string(),
+        encrypted_user_key: wrap_to_public(&public, new).ok()?,
+    })
 }
 
 /// Device and login-request calls that need only an access token.
@@ -157,6 +180,30 @@ pub trait DeviceCalls: Bearer {
         };
         let _: serde::de::IgnoredAny =
             send(self, Method::POST, "/api/devices/untrust", Some(&body)).await?;
+        Ok(())
+    }
+
+    /// `POST /api/devices/update-trust` as the device `device_identifier` (its
+    /// `Device-Identifier` header): that device and `req`'s other devices get the re-wrapped
+    /// keys, every other trusted device of the account loses its trust.
+    async fn update_devices_trust(
+        &self,
+        device_identifier: &str,
+        req: &UpdateDevicesTrustRequest,
+    ) -> Result<(), ClientError> {
+        let (client, token) = self.bearer();
+        let r = client
+            .raw_with_headers(
+                Method::POST,
+                "/api/devices/update-trust",
+                Some(token),
+                RawBody::typed(req)?,
+                &[("Device-Identifier", device_identifier)],
+            )
+            .await?;
+        if !(200..300).contains(&r.status) {
+            return Err(crate::api_error(r.status, &r.body));
+        }
         Ok(())
     }
 

@@ -22,7 +22,7 @@ mod session;
 
 pub use account::{AccountCalls, Authorized};
 pub use authed::Bearer;
-pub use devices::{auth_request_fingerprint, DeviceCalls, DeviceLoginRequest};
+pub use devices::{auth_request_fingerprint, rewrap_device_keys, DeviceCalls, DeviceLoginRequest};
 pub use emergency::{takeover_credentials, EmergencyAccessCalls, EmergencyVault};
 pub use imports::{
     encrypt_item, org_import_request, parse_csv, parse_import, ImportFormat, PlainImport,

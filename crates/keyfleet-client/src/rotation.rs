@@ -2,11 +2,14 @@
 //! re-encrypted (an item with its own key, and a Send, only re-wrap that key), the private key
 //! re-wrapped, and the new key wrapped for each way back to it — the master key, each emergency
 //! access grantee that holds a key, each organization the account is enrolled in for account
-//! recovery — then one `rotate-user-account-keys` call. The server ends every session.
+//! recovery, each trusted device whose public key it can open — then one
+//! `rotate-user-account-keys` call. The server ends every session.
 
 use crate::authed::{send, NO_BODY};
+use crate::devices::rewrap_device_keys;
 use crate::keys::wrap_to_public;
-use crate::{ClientError, EmergencyAccessCalls, OrgCalls, Session};
+use crate::{ClientError, DeviceCalls, EmergencyAccessCalls, OrgCalls, Session};
+use keyfleet_api::devices::OtherDeviceKeysUpdateRequest;
 use keyfleet_api::key_management::{
     AccountDataRequest, AccountKeysRequest, CipherWithIdRequest, EmergencyAccessWithIdRequest,
     FolderWithIdRequest, MasterPasswordUnlockAndAuthenticationData,
@@ -276,6 +279,25 @@ impl Session {
             });
         }
 
+        // Each trusted device whose public key opens with the old user key keeps its trust:
+        // the new key wrapped to that public key, the public key under the new key. A device
+        // whose keys do not open (made by another client, or broken) is left out and loses
+        // its trust, as the official client untrusts it.
+        let mut devices = Vec::new();
+        for d in self.devices().await?.iter().filter(|d| d.is_trusted) {
+            let rewrapped = d
+                .encrypted_public_key
+                .as_deref()
+                .and_then(|k| rewrap_device_keys(k, old, &new));
+            if let Some(k) = rewrapped {
+                devices.push(OtherDeviceKeysUpdateRequest {
+                    device_id: d.id.clone(),
+                    encrypted_public_key: k.encrypted_public_key,
+                    encrypted_user_key: k.encrypted_user_key,
+                });
+            }
+        }
+
         let (kdf_type, kdf_iterations, kdf_memory, kdf_parallelism) = kdf_fields(&kdf);
         let req = RotateUserAccountKeysRequest {
             old_master_key_authentication_hash: hash.clone(),
@@ -299,7 +321,7 @@ impl Session {
                 emergency_access_unlock_data: emergency,
                 organization_account_recovery_unlock_data: recovery,
                 passkey_unlock_data: Vec::new(),
-                device_key_unlock_data: Vec::new(),
+                device_key_unlock_data: devices,
             },
             account_keys: AccountKeysRequest {
                 user_key_encrypted_account_private_key: EncString::encrypt_aes(

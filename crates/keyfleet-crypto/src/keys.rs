@@ -112,7 +112,23 @@ impl PublicKey {
         let der = base64::engine::general_purpose::STANDARD
             .decode(s.trim())
             .map_err(|_| CryptoError::InvalidKey("public key is not base64"))?;
-        rsa::RsaPublicKey::from_public_key_der(&der)
+        Self::from_spki_der(&der)
+    }
+
+    /// The DER SubjectPublicKeyInfo bytes (what a trusted device's `encryptedPublicKey`
+    /// encrypts).
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, CryptoError> {
+        Ok(self
+            .0
+            .to_public_key_der()
+            .map_err(|_| CryptoError::InvalidKey("cannot encode public key"))?
+            .as_bytes()
+            .to_vec())
+    }
+
+    /// Parses SPKI DER bytes.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, CryptoError> {
+        rsa::RsaPublicKey::from_public_key_der(der)
             .map(PublicKey)
             .map_err(|_| CryptoError::InvalidKey("public key is not RSA SPKI"))
     }

@@ -1,6 +1,8 @@
 //! User key rotation: what the user key protects, and the one transaction that replaces it.
 //! Every statement is scoped to the rotating user; the rows are counted again inside the write,
 //! so a row added or removed since the domain checked the rotation makes it write nothing.
+//! Trusted devices are re-keyed or lose their trust in the same transaction
+//! ([`rekey_trusted_devices`], shared with `update-trust`).
 
 use crate::attachments::rename_attachments;
 use crate::conn::{Arg, Conn};
@@ -8,7 +10,7 @@ use crate::records::id;
 use crate::users::write_credentials;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::UserId;
-use keyfleet_domain::store::{RotationInventory, UserKeyRotation};
+use keyfleet_domain::store::{DeviceTrustUpdate, RotationInventory, UserKeyRotation};
 use keyfleet_domain::{StoreError, Timestamp};
 
 const CIPHERS: &str = "FROM ciphers WHERE user_id = $1";
@@ -17,6 +19,46 @@ const SENDS: &str = "FROM sends WHERE user_id = $1";
 const GRANTS: &str = "FROM emergency_access WHERE grantor_id = $1 AND key_encrypted IS NOT NULL";
 const ENROLMENTS: &str = "FROM org_users WHERE user_id = $1 \
     AND reset_password_key IS NOT NULL AND reset_password_key <> ''";
+const TRUSTED: &str = "FROM devices WHERE user_id = $1 AND encrypted_user_key IS NOT NULL";
+const REKEY: &str = "UPDATE devices SET encrypted_user_key = $3, encrypted_public_key = $4 \
+    WHERE id = $1 AND user_id = $2 AND encrypted_user_key IS NOT NULL";
+const UNTRUST: &str = "UPDATE devices SET encrypted_user_key = NULL, \
+    encrypted_public_key = NULL, encrypted_private_key = NULL \
+    WHERE user_id = $1 AND encrypted_user_key IS NOT NULL";
+
+/// Gives the user's trusted `devices` their re-wrapped keys and clears the keys of every other
+/// trusted device of the user, so nothing stays wrapped to the old user key. False when one of
+/// `devices` is not a trusted device of the user: the caller then drops its transaction. The
+/// clearing runs after the re-keying in the same transaction, so a device trusted meanwhile
+/// (with a key wrapped to the old user key) is cleared too.
+pub(crate) async fn rekey_trusted_devices<C: Conn + ?Sized>(
+    tx: &mut C,
+    user: &str,
+    devices: &[DeviceTrustUpdate],
+) -> Result<bool, StoreError> {
+    for d in devices {
+        let q = sqlx::query(REKEY)
+            .arg(d.device.to_string())
+            .arg(user)
+            .arg(d.encrypted_user_key.as_str())
+            .arg(d.encrypted_public_key.as_str());
+        if !one(tx, q).await? {
+            return Ok(false);
+        }
+    }
+    let sql = if devices.is_empty() {
+        UNTRUST.to_string()
+    } else {
+        let keep: Vec<String> = (0..devices.len()).map(|i| format!("${}", i + 2)).collect();
+        format!("{UNTRUST} AND id NOT IN ({})", keep.join(", "))
+    };
+    let mut q = sqlx::query(&sql).arg(user);
+    for d in devices {
+        q = q.arg(d.device.to_string());
+    }
+    tx.run(q).await?;
+    Ok(true)
+}
 
 /// Parses stored ids.
 fn ids<T: std::str::FromStr>(v: &[String]) -> Result<Vec<T>, StoreError> {
@@ -40,19 +82,20 @@ impl SqlStore {
         let sql = |what: &str, from: &str| format!("SELECT {what} {from} ORDER BY 1");
         let ciphers: Vec<(String, i32)> = on_pool!(&self.pool, p => sqlx::query_as(&sql("id, cipher_type", CIPHERS))
             .bind(&u).fetch_all(p).await.map_err(db)?);
-        let mut lists: Vec<Vec<String>> = Vec::with_capacity(4);
+        let mut lists: Vec<Vec<String>> = Vec::with_capacity(5);
         for (what, from) in [
             ("id", FOLDERS),
             ("id", SENDS),
             ("id", GRANTS),
             ("org_id", ENROLMENTS),
+            ("id", TRUSTED),
         ] {
             lists.push(
                 on_pool!(&self.pool, p => sqlx::query_scalar(&sql(what, from))
                 .bind(&u).fetch_all(p).await.map_err(db)?),
             );
         }
-        let [folders, sends, grants, orgs] = <[Vec<String>; 4]>::try_from(lists)
+        let [folders, sends, grants, orgs, devices] = <[Vec<String>; 5]>::try_from(lists)
             .map_err(|_| StoreError::Corrupt("rotation inventory".into()))?;
         Ok(RotationInventory {
             ciphers: ciphers
@@ -63,6 +106,7 @@ impl SqlStore {
             sends: ids(&sends)?,
             emergency_access: ids(&grants)?,
             enrolments: ids(&orgs)?,
+            trusted_devices: ids(&devices)?,
         })
     }
 
@@ -157,6 +201,10 @@ impl SqlStore {
                 if usize::try_from(n).ok() != Some(expected) {
                     return Ok(false);
                 }
+            }
+            // The devices that stay trusted get the new user key; the others lose their trust.
+            if !rekey_trusted_devices(&mut *tx, &u, &r.devices).await? {
+                return Ok(false);
             }
             write_credentials(&mut *tx, user, &r.credentials, now).await?;
             let q = sqlx::query("UPDATE users SET private_key = $2, user_key_id = $3 WHERE id = $1")

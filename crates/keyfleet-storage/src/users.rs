@@ -1,6 +1,7 @@
 //! Users, devices, refresh tokens and server settings.
 
 use crate::conn::{Arg, Conn};
+use crate::key_rotation::rekey_trusted_devices;
 use crate::records::{
     DeviceRecord, RefreshTokenRecord, UserRecord, DEVICE_COLUMNS, REFRESH_COLUMNS, USER_COLUMNS,
 };
@@ -8,8 +9,8 @@ use crate::rows::insert_events;
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{DeviceId, TokenFamilyId, UserId};
 use keyfleet_domain::store::{
-    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceKeys, DeviceRow, EventRow, RefreshTokenRow,
-    RotationInventory, UserKeyRotation, UserRow, MAX_DEVICES_LISTED,
+    AccountStore, ApiKeyWrite, CredentialUpdate, DeviceKeys, DeviceRow, DeviceTrustUpdate,
+    EventRow, RefreshTokenRow, RotationInventory, UserKeyRotation, UserRow, MAX_DEVICES_LISTED,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 
@@ -337,6 +338,22 @@ impl AccountStore for SqlStore {
             .map(|r| r.rows_affected()))
         .map_err(db)?;
         Ok(n >= 1)
+    }
+
+    async fn update_device_trust(
+        &self,
+        user_id: UserId,
+        devices: &[DeviceTrustUpdate],
+    ) -> Result<bool, StoreError> {
+        let u = user_id.to_string();
+        on_pool!(&self.pool, p => {
+            let mut tx = self.begin(p).await?;
+            if !rekey_trusted_devices(&mut *tx, &u, devices).await? {
+                return Ok(false);
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(true)
+        })
     }
 
     async fn clear_device_keys(&self, user_id: UserId, ids: &[DeviceId]) -> Result<(), StoreError> {

@@ -7,15 +7,20 @@
 //! it already holds stays valid until it expires (at most an hour): ending it at once would need
 //! a new security stamp, which would log out every other device too. A removed device that logs
 //! in again with the master password comes back as a new device.
+//!
+//! Trusted-device keys are the client's ciphertext. `update-trust` (and a user key rotation,
+//! `identity::rotation`) re-keys devices that are trusted already and untrusts the rest: it
+//! keeps or drops trust, never grants it.
 
 use crate::error::DomainError;
 use crate::identity::auth_requests::store::AuthRequestRow;
 use crate::identity::caller::Caller;
 use crate::ids::DeviceId;
-use crate::store::{DeviceKeys, DeviceRow};
+use crate::store::{DeviceKeys, DeviceRow, DeviceTrustUpdate};
 use crate::Domain;
-use keyfleet_api::devices::DeviceKeysRequest;
+use keyfleet_api::devices::{DeviceKeysRequest, UpdateDevicesTrustRequest};
 use keyfleet_crypto::validate_enc_string;
+use std::collections::BTreeSet;
 
 /// A device and the newest pending login request made from it.
 #[derive(Debug, Clone)]
@@ -48,6 +53,23 @@ fn device_key(field: &'static str, value: &str, enc_type: char) -> Result<String
             format!("The key must be an EncString of type {enc_type}."),
         ))
     }
+}
+
+/// A device's keys re-wrapped for a new user key, checked as `PUT …/keys` checks them.
+pub(crate) fn trust_update(
+    device: DeviceId,
+    encrypted_user_key: &str,
+    encrypted_public_key: &str,
+) -> Result<DeviceTrustUpdate, DomainError> {
+    Ok(DeviceTrustUpdate {
+        device,
+        encrypted_user_key: device_key("encryptedUserKey", encrypted_user_key, '4')?,
+        encrypted_public_key: device_key("encryptedPublicKey", encrypted_public_key, '2')?,
+    })
+}
+
+fn invalid_device() -> DomainError {
+    DomainError::bad_request("Invalid device.")
 }
 
 impl Domain {
@@ -168,7 +190,7 @@ impl Domain {
         for id in ids {
             match id.trim().parse::<DeviceId>() {
                 Ok(d) if own.iter().any(|o| o.id == d) => chosen.push(d),
-                _ => return Err(DomainError::bad_request("Invalid device.")),
+                _ => return Err(invalid_device()),
             }
         }
         Ok(self.store.clear_device_keys(user_id, &chosen).await?)
@@ -187,6 +209,71 @@ impl Domain {
             .await?
         {
             return Err(DomainError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// `POST /devices/update-trust`: after the master password is checked, the calling device
+    /// (`identifier`, its `Device-Identifier`) and the listed other devices get re-wrapped keys
+    /// and every other trusted device of the caller loses its trust, in one transaction. Each
+    /// named device must be the caller's and trusted (400, nothing written): this call keeps
+    /// or drops trust, it never grants it (that is `PUT …/keys`).
+    pub async fn update_device_trust(
+        &self,
+        caller: &Caller,
+        identifier: &str,
+        req: &UpdateDevicesTrustRequest,
+    ) -> Result<(), DomainError> {
+        let others = req.other_devices.as_deref().unwrap_or_default();
+        if others.len() > MAX_UNTRUST {
+            return Err(DomainError::bad_request(format!(
+                "At most {MAX_UNTRUST} other devices can be updated at once."
+            )));
+        }
+        // The keys' shapes first (no password check is spent on a malformed body).
+        let current_keys = trust_update(
+            DeviceId::new(),
+            &req.current_device.encrypted_user_key,
+            &req.current_device.encrypted_public_key,
+        )?;
+        let mut updates = Vec::with_capacity(others.len() + 1);
+        for o in others {
+            let id = o
+                .device_id
+                .trim()
+                .parse::<DeviceId>()
+                .map_err(|_| invalid_device())?;
+            updates.push(trust_update(
+                id,
+                &o.encrypted_user_key,
+                &o.encrypted_public_key,
+            )?);
+        }
+        let user = &caller.user;
+        self.verify_master_password(user, req.master_password_hash.as_deref())
+            .await?;
+
+        let own = self.store.devices_of(user.id).await?;
+        let trusted = |id: DeviceId| own.iter().any(|d| d.id == id && d.keys.is_some());
+        let current = own
+            .iter()
+            .find(|d| d.identifier == identifier && d.keys.is_some())
+            .ok_or_else(invalid_device)?;
+        let mut seen = BTreeSet::from([current.id]);
+        for u in &updates {
+            // The current device is not one of the others (as on the official server), and
+            // no device is named twice.
+            if !trusted(u.device) || !seen.insert(u.device) {
+                return Err(invalid_device());
+            }
+        }
+        updates.push(DeviceTrustUpdate {
+            device: current.id,
+            ..current_keys
+        });
+        // Checked again inside the write: a device untrusted meanwhile refuses it all.
+        if !self.store.update_device_trust(user.id, &updates).await? {
+            return Err(invalid_device());
         }
         Ok(())
     }

@@ -9,10 +9,13 @@
 //! every personal item, folder and Send, every emergency access the user grants that holds a
 //! key and every organization membership enrolled in account recovery. Stricter than the
 //! official server, which skips ids it does not know: an id that is not the caller's is refused.
+//! Trusted devices (`deviceKeyUnlockData`) may be left out: they lose their trust, where the
+//! official server refuses the rotation.
 
 use crate::error::DomainError;
 use crate::identity::accounts::check_enc_string;
 use crate::identity::caller::Caller;
+use crate::identity::devices::trust_update;
 use crate::identity::password::PasswordHasher;
 use crate::identity::tokens::new_security_stamp;
 use crate::store::{CredentialUpdate, KdfParams, RotatedCipher, UserKeyRotation};
@@ -42,8 +45,12 @@ fn not_own(what: &str) -> DomainError {
     ))
 }
 
-/// The rotation names each of the account's rows of one kind exactly once, and nothing else.
-fn covers_exactly<T: Ord + Copy>(what: &str, given: &[T], held: &[T]) -> Result<(), DomainError> {
+/// The rotation names only the account's rows of one kind, each at most once.
+fn only_own_once<T: Ord + Copy>(
+    what: &str,
+    given: &[T],
+    held: &[T],
+) -> Result<BTreeSet<T>, DomainError> {
     let held: BTreeSet<T> = held.iter().copied().collect();
     let mut seen = BTreeSet::new();
     for id in given {
@@ -56,6 +63,12 @@ fn covers_exactly<T: Ord + Copy>(what: &str, given: &[T], held: &[T]) -> Result<
             )));
         }
     }
+    Ok(seen)
+}
+
+/// The rotation names each of the account's rows of one kind exactly once, and nothing else.
+fn covers_exactly<T: Ord + Copy>(what: &str, given: &[T], held: &[T]) -> Result<(), DomainError> {
+    let seen = only_own_once(what, given, held)?;
     if seen.len() != held.len() {
         return Err(DomainError::bad_request(format!(
             "All existing {what} must be included in the rotation."
@@ -198,6 +211,23 @@ impl Domain {
                 .collect::<Vec<_>>(),
         )?;
         covers_exactly("account recovery keys", &org_ids, &held.enrolments)?;
+        // Trusted devices: those listed keep their trust with re-wrapped keys, the others lose
+        // it in the same write (the official server refuses a rotation that leaves one out; a
+        // client that cannot re-wrap a device's keys would then be unable to rotate at all).
+        let device_data = &req.account_unlock_data.device_key_unlock_data;
+        let device_ids = parse_ids(
+            "trusted devices",
+            &device_data
+                .iter()
+                .map(|d| d.device_id.as_str())
+                .collect::<Vec<_>>(),
+        )?;
+        only_own_once("trusted devices", &device_ids, &held.trusted_devices)?;
+        let devices = device_ids
+            .iter()
+            .zip(device_data)
+            .map(|(id, d)| trust_update(*id, &d.encrypted_user_key, &d.encrypted_public_key))
+            .collect::<Result<Vec<_>, DomainError>>()?;
 
         // Each row's new content, checked as its own save would be.
         let mut ciphers = Vec::with_capacity(data.ciphers.len());
@@ -281,6 +311,7 @@ impl Domain {
             sends,
             emergency_access,
             enrolments,
+            devices,
         };
         if !self
             .store

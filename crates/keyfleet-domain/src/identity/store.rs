@@ -100,6 +100,8 @@ pub struct RotationInventory {
     pub emergency_access: Vec<EmergencyAccessId>,
     /// Organizations where the user's membership is enrolled in account recovery.
     pub enrolments: Vec<OrgId>,
+    /// Trusted devices (those holding keys).
+    pub trusted_devices: Vec<DeviceId>,
 }
 
 /// One personal item re-encrypted by a rotation.
@@ -133,6 +135,9 @@ pub struct UserKeyRotation {
     pub emergency_access: Vec<(EmergencyAccessId, String)>,
     /// Enrolled organizations and the new user key wrapped to each one's public key.
     pub enrolments: Vec<(OrgId, String)>,
+    /// The trusted devices that stay trusted, with their re-wrapped keys; every other trusted
+    /// device loses its trust ([`AccountStore::update_device_trust`]).
+    pub devices: Vec<DeviceTrustUpdate>,
 }
 
 /// A stored refresh token (only its hash is kept).
@@ -191,6 +196,18 @@ pub struct DeviceKeys {
     pub encrypted_public_key: String,
     /// The device's private key under the device's own key.
     pub encrypted_private_key: String,
+}
+
+/// A trusted device's keys re-wrapped for a new user key (`update-trust`, key rotation); its
+/// private key, under the device's own key, stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceTrustUpdate {
+    /// The device.
+    pub device: DeviceId,
+    /// The new user key wrapped to the device's public key (type 4).
+    pub encrypted_user_key: String,
+    /// The device's public key under the new user key (type 2).
+    pub encrypted_public_key: String,
 }
 
 /// The most devices a device list answers (a user logs in from a handful; every new device
@@ -293,6 +310,15 @@ pub trait AccountStore: Send + Sync {
         user_id: UserId,
         identifier: &str,
         keys: Option<&DeviceKeys>,
+    ) -> Result<bool, StoreError>;
+    /// Re-keys exactly the user's trusted devices in `devices` and clears the keys of the
+    /// user's other trusted devices, in one transaction (nothing is left wrapped to an old user
+    /// key). False, with nothing written, when one of `devices` is not a trusted device of the
+    /// user.
+    async fn update_device_trust(
+        &self,
+        user_id: UserId,
+        devices: &[DeviceTrustUpdate],
     ) -> Result<bool, StoreError>;
     /// Clears the trusted-device keys of the user's devices among `ids` (others' are untouched).
     async fn clear_device_keys(&self, user_id: UserId, ids: &[DeviceId]) -> Result<(), StoreError>;

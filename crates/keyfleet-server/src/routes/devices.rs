@@ -2,7 +2,8 @@
 //! identifier, rename, deactivate/remove). `knowndevice` (anonymous) lives in `accounts`.
 //! Trusted-device keys (`…/keys`, `retrieve-keys`, `untrust`, `lost-trust`) are stored and
 //! handed back as ciphertext for protocol completeness: the official apps use them only with SSO
-//! trusted-device encryption, which Keyfleet does not offer. `update-trust` is not served.
+//! trusted-device encryption, which Keyfleet does not offer. `update-trust` re-wraps them after
+//! a key rotation (the rotation itself also carries them).
 
 use crate::error::ApiError;
 use crate::extract::{Authed, Json};
@@ -15,7 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use keyfleet_api::devices::{
     DeviceKeysRequest, DeviceRequest, DeviceResponse, ProtectedDeviceResponse,
-    UntrustDevicesRequest,
+    UntrustDevicesRequest, UpdateDevicesTrustRequest,
 };
 use keyfleet_api::ListResponse;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             post(retrieve_device_keys),
         )
         .route("/api/devices/untrust", post(untrust_devices))
+        .route("/api/devices/update-trust", post(update_devices_trust))
         .route("/api/devices/lost-trust", post(lose_device_trust))
         .route(
             "/api/devices/identifier/{identifier}",
@@ -144,6 +146,15 @@ async fn untrust_devices(
     Ok(app.domain.untrust_devices(&caller, &req.devices).await?)
 }
 
+/// The calling device's identifier (the `Device-Identifier` header, as the official server
+/// reads it for these calls); empty names no device.
+fn device_identifier(headers: &HeaderMap) -> &str {
+    headers
+        .get("Device-Identifier")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
 /// `POST /api/devices/lost-trust`: the calling device (its `Device-Identifier` header) forgets
 /// its keys.
 async fn lose_device_trust(
@@ -151,9 +162,23 @@ async fn lose_device_trust(
     Authed(caller): Authed,
     headers: HeaderMap,
 ) -> Result<(), ApiError> {
-    let identifier = headers
-        .get("Device-Identifier")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    Ok(app.domain.lose_device_trust(&caller, identifier).await?)
+    Ok(app
+        .domain
+        .lose_device_trust(&caller, device_identifier(&headers))
+        .await?)
+}
+
+/// `POST /api/devices/update-trust` `{masterPasswordHash, currentDevice, otherDevices}`: the
+/// calling device (`Device-Identifier`) and the listed others get re-wrapped keys, every other
+/// trusted device loses its trust.
+async fn update_devices_trust(
+    State(app): State<AppState>,
+    Authed(caller): Authed,
+    headers: HeaderMap,
+    Json(req): Json<UpdateDevicesTrustRequest>,
+) -> Result<(), ApiError> {
+    Ok(app
+        .domain
+        .update_device_trust(&caller, device_identifier(&headers), &req)
+        .await?)
 }

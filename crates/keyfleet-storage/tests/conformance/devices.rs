@@ -7,6 +7,7 @@ use keyfleet_domain::ids::{AuthRequestId, DeviceId, TokenFamilyId};
 use keyfleet_domain::orgs::{EventType, OrganizationUserStatus, OrganizationUserType};
 use keyfleet_domain::store::{
     AccountStore, AuthRequestAnswer, AuthRequestRow, AuthRequestStore, AuthRequestType, DeviceRow,
+    DeviceTrustUpdate,
 };
 use keyfleet_domain::store::{AuditStore, DeviceKeys, EventQuery, EventRow, OrgStore};
 use keyfleet_domain::Timestamp;
@@ -441,6 +442,92 @@ async fn trusted_device_keys_are_set_and_cleared_only_on_the_owners_devices() {
         assert!(s.device(a.id).await.unwrap().unwrap().keys.is_none());
         assert!(s.set_device_keys(bob.id, "same-id", None).await.unwrap());
         assert!(s.device(b.id).await.unwrap().unwrap().keys.is_none());
+    })
+    .await;
+}
+
+/// Keys as `PUT …/keys` would store them for the device `tag`.
+fn keys_of(tag: &str) -> DeviceKeys {
+    DeviceKeys {
+        encrypted_user_key: format!("4.user-{tag}"),
+        encrypted_public_key: format!("2.public-{tag}|x|y"),
+        encrypted_private_key: format!("2.private-{tag}|x|y"),
+    }
+}
+
+fn rekeyed(device: DeviceId, tag: &str) -> DeviceTrustUpdate {
+    DeviceTrustUpdate {
+        device,
+        encrypted_user_key: format!("4.new-user-{tag}"),
+        encrypted_public_key: format!("2.new-public-{tag}|x|y"),
+    }
+}
+
+#[tokio::test]
+async fn updating_trust_rekeys_the_listed_devices_and_untrusts_the_rest_or_writes_nothing() {
+    each_backend(|s| async move {
+        let alice = user("alice-trust@example.com");
+        let bob = user("bob-trust@example.com");
+        s.insert_user(&alice).await.unwrap();
+        s.insert_user(&bob).await.unwrap();
+        let mut devs = Vec::new();
+        for (who, ident) in [(&alice, "kept"), (&alice, "dropped"), (&alice, "plain")] {
+            devs.push(
+                s.upsert_device(who.id, ident, 25, "linux", Timestamp(10))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let (kept, dropped, plain) = (devs[0].id, devs[1].id, devs[2].id);
+        let bobs = s
+            .upsert_device(bob.id, "bobs", 25, "linux", Timestamp(10))
+            .await
+            .unwrap()
+            .id;
+        for (who, ident) in [(&alice, "kept"), (&alice, "dropped"), (&bob, "bobs")] {
+            assert!(s
+                .set_device_keys(who.id, ident, Some(&keys_of(ident)))
+                .await
+                .unwrap());
+        }
+        let keys = |id| {
+            let s = s.clone();
+            async move { s.device(id).await.unwrap().unwrap().keys }
+        };
+
+        // Someone else's device, or one of hers that is not trusted: nothing written.
+        for wrong in [bobs, plain] {
+            assert!(!s
+                .update_device_trust(alice.id, &[rekeyed(kept, "k"), rekeyed(wrong, "w")])
+                .await
+                .unwrap());
+        }
+        assert_eq!(keys(kept).await, Some(keys_of("kept")));
+        assert_eq!(keys(dropped).await, Some(keys_of("dropped")));
+        assert_eq!(keys(bobs).await, Some(keys_of("bobs")));
+        assert_eq!(keys(plain).await, None);
+
+        assert!(s
+            .update_device_trust(alice.id, &[rekeyed(kept, "k")])
+            .await
+            .unwrap());
+        assert_eq!(
+            keys(kept).await,
+            Some(DeviceKeys {
+                encrypted_user_key: "4.new-user-k".into(),
+                encrypted_public_key: "2.new-public-k|x|y".into(),
+                // Under the device's own key: it stays.
+                encrypted_private_key: "2.private-kept|x|y".into(),
+            })
+        );
+        assert_eq!(keys(dropped).await, None, "not listed: untrusted");
+        assert_eq!(keys(plain).await, None, "never trusted: still not");
+        assert_eq!(keys(bobs).await, Some(keys_of("bobs")), "Bob's untouched");
+
+        // Listing nobody untrusts every device of hers.
+        assert!(s.update_device_trust(alice.id, &[]).await.unwrap());
+        assert_eq!(keys(kept).await, None);
+        assert_eq!(keys(bobs).await, Some(keys_of("bobs")));
     })
     .await;
 }

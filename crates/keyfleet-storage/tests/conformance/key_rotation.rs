@@ -1,6 +1,7 @@
 //! User key rotation on both backends: the inventory holds exactly the user's own rows, the
 //! rotation writes them all with the credentials, and a rotation that no longer matches the
-//! rows (one added meanwhile, or one of someone else's) writes nothing.
+//! rows (one added meanwhile, or one of someone else's) writes nothing. Trusted devices listed
+//! are re-keyed, the others lose their trust.
 
 use crate::emergency_access::access;
 use crate::providers::{org, org_member};
@@ -9,9 +10,18 @@ use crate::{cipher, user};
 use keyfleet_domain::ids::FolderId;
 use keyfleet_domain::orgs::OrganizationUserStatus;
 use keyfleet_domain::store::{
-    AccountStore, CredentialUpdate, EmergencyAccessStatusType, EmergencyAccessStore, FolderRow,
-    OrgStore, RotatedCipher, SendStore, UserKeyRotation, VaultStore,
+    AccountStore, CredentialUpdate, DeviceKeys, DeviceTrustUpdate, EmergencyAccessStatusType,
+    EmergencyAccessStore, FolderRow, OrgStore, RotatedCipher, SendStore, UserKeyRotation,
+    VaultStore,
 };
+
+fn device_keys(tag: &str) -> DeviceKeys {
+    DeviceKeys {
+        encrypted_user_key: format!("4.old-{tag}"),
+        encrypted_public_key: format!("2.old-public-{tag}|x|y"),
+        encrypted_private_key: format!("2.private-{tag}|x|y"),
+    }
+}
 use keyfleet_domain::Timestamp;
 
 #[tokio::test]
@@ -63,7 +73,33 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
             .unwrap();
         s.update_org_user(&enrolment, None, &[]).await.unwrap();
 
+        // Two trusted devices (one keeps its trust, one is left out), one never trusted, and
+        // Bob's trusted device.
+        let mut devices = Vec::new();
+        for (who, ident) in [
+            (&alice, "kept"),
+            (&alice, "left-out"),
+            (&alice, "plain"),
+            (&bob, "bobs"),
+        ] {
+            let d = s
+                .upsert_device(who.id, ident, 25, "linux", Timestamp(10))
+                .await
+                .unwrap();
+            if ident != "plain" {
+                assert!(s
+                    .set_device_keys(who.id, ident, Some(&device_keys(ident)))
+                    .await
+                    .unwrap());
+            }
+            devices.push(d.id);
+        }
+        let (kept, left_out, plain, bobs_device) = (devices[0], devices[1], devices[2], devices[3]);
+
         let inv = s.rotation_inventory(alice.id).await.unwrap();
+        let mut trusted = vec![kept, left_out];
+        trusted.sort_by_key(|d| d.to_string());
+        assert_eq!(inv.trusted_devices, trusted);
         assert_eq!(inv.ciphers, vec![(item.cipher.id, 1)]);
         assert_eq!(inv.folders, vec![folder.id]);
         assert_eq!(inv.sends, vec![note.id]);
@@ -91,6 +127,11 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
             sends: vec![(note.id, "2.new|s|s".into())],
             emergency_access: vec![(grant.id, "4.new-grant".into())],
             enrolments: vec![(enrolled_org.id, "4.new-enrolment".into())],
+            devices: vec![DeviceTrustUpdate {
+                device: kept,
+                encrypted_user_key: "4.new-device".into(),
+                encrypted_public_key: "2.new-public|x|y".into(),
+            }],
         };
 
         // Someone else's item in place of hers, or a row missing: nothing written.
@@ -98,7 +139,12 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
         foreign.ciphers[0].id = bobs_item.cipher.id;
         let mut short = rotation.clone();
         short.folders.clear();
-        for r in [&foreign, &short] {
+        // Bob's device, or one of hers that is not trusted, in the device list.
+        let mut foreign_device = rotation.clone();
+        foreign_device.devices[0].device = bobs_device;
+        let mut untrusted_device = rotation.clone();
+        untrusted_device.devices[0].device = plain;
+        for r in [&foreign, &short, &foreign_device, &untrusted_device] {
             assert!(!s
                 .rotate_user_keys(alice.id, r, Timestamp(5_000))
                 .await
@@ -115,6 +161,18 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
         assert_eq!(bobs.cipher.data, bobs_item.cipher.data);
         let hers = s.cipher(alice.id, item.cipher.id).await.unwrap().unwrap();
         assert_eq!(hers.cipher.data, item.cipher.data);
+        for (d, ident) in [
+            (kept, "kept"),
+            (left_out, "left-out"),
+            (bobs_device, "bobs"),
+        ] {
+            let stored = s.device(d).await.unwrap().unwrap().keys;
+            assert_eq!(
+                stored,
+                Some(device_keys(ident)),
+                "refused: {ident} unchanged"
+            );
+        }
 
         assert!(s
             .rotate_user_keys(alice.id, &rotation, Timestamp(5_000))
@@ -154,6 +212,21 @@ async fn a_rotation_rewrites_exactly_the_users_rows_or_nothing() {
         assert_eq!(m.reset_password_key.as_deref(), Some("4.new-enrolment"));
         let p = s.membership(plain_org.id, alice.id).await.unwrap().unwrap();
         assert_eq!(p.reset_password_key, None);
+        // The listed device holds the new key (its private key, under its own key, stays); the
+        // one left out lost its trust; the one never trusted is still not; Bob's is untouched.
+        let k = s.device(kept).await.unwrap().unwrap().keys.unwrap();
+        assert_eq!(k.encrypted_user_key, "4.new-device");
+        assert_eq!(k.encrypted_public_key, "2.new-public|x|y");
+        assert_eq!(
+            k.encrypted_private_key,
+            device_keys("kept").encrypted_private_key
+        );
+        assert_eq!(s.device(left_out).await.unwrap().unwrap().keys, None);
+        assert_eq!(s.device(plain).await.unwrap().unwrap().keys, None);
+        assert_eq!(
+            s.device(bobs_device).await.unwrap().unwrap().keys,
+            Some(device_keys("bobs"))
+        );
         // Bob's rows are as they were.
         let bobs = s
             .cipher(bob.id, bobs_item.cipher.id)
