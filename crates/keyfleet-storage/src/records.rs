@@ -210,7 +210,7 @@ pub(crate) struct CipherColumns([usize; 15]);
 
 impl CipherColumns {
     /// The columns, in `CipherRecord`'s order.
-    const NAMES: [&'static str; 15] = [
+    pub(crate) const NAMES: [&'static str; 15] = [
         "id",
         "user_id",
         "org_id",
@@ -281,6 +281,66 @@ impl CipherColumns {
                 edit: must(9)? != 0,
                 view_password: must(10)? != 0,
                 manage: must(11)? != 0,
+            },
+            attachments: vec![],
+        })
+    }
+}
+
+/// Where each column of a readable-ciphers query is in a PostgreSQL row: found once per page by
+/// name, then read by position (`FromRow` looks every column up by name, for every row).
+pub(crate) struct PgCipherColumns([usize; 15]);
+
+impl PgCipherColumns {
+    /// The columns of `row` (an error names a missing one).
+    pub(crate) fn of(row: &sqlx::postgres::PgRow) -> Result<Self, StoreError> {
+        use sqlx::{Column, Row};
+        let mut at = [0; 15];
+        for (slot, name) in at.iter_mut().zip(CipherColumns::NAMES) {
+            *slot = row.try_column(name).map_err(crate::db)?.ordinal();
+        }
+        Ok(PgCipherColumns(at))
+    }
+
+    /// Decodes one row straight into a view, ids parsed from the row's text in place.
+    pub(crate) fn view(&self, r: &sqlx::postgres::PgRow) -> Result<CipherView, StoreError> {
+        use sqlx::Row;
+        let at = &self.0;
+        let text = |i: usize| r.try_get::<Option<&str>, _>(at[i]).map_err(crate::db);
+        let int = |i: usize| r.try_get::<i32, _>(at[i]).map_err(crate::db);
+        let time = |i: usize| r.try_get::<Option<i64>, _>(at[i]).map_err(crate::db);
+        let must = |i: usize| {
+            time(i)?.ok_or_else(|| {
+                StoreError::Corrupt(format!("{} is null", CipherColumns::NAMES[i]))
+            })
+        };
+        Ok(CipherView {
+            cipher: CipherRow {
+                id: id(text(0)?.unwrap_or_default())?,
+                user_id: opt_id(text(1)?)?,
+                org_id: opt_id(text(2)?)?,
+                cipher_type: int(3)?,
+                data: text(4)?.unwrap_or_default().to_owned(),
+                creation_date: Timestamp(must(5)?),
+                revision_date: Timestamp(must(6)?),
+                deleted_date: time(7)?.map(Timestamp),
+                archived_date: time(8)?.map(Timestamp),
+            },
+            folder_id: opt_id(text(13)?)?,
+            favorite: r
+                .try_get::<Option<bool>, _>(at[14])
+                .map_err(crate::db)?
+                .unwrap_or(false),
+            collection_ids: text(12)?
+                .unwrap_or("")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(id)
+                .collect::<Result<_, _>>()?,
+            access: ItemAccess {
+                edit: int(9)? != 0,
+                view_password: int(10)? != 0,
+                manage: int(11)? != 0,
             },
             attachments: vec![],
         })

@@ -4,7 +4,7 @@
 use crate::attachments::{rename_attachments, RENAME_ATTACHMENT};
 use crate::org_items::{readable_ciphers, Reach};
 use crate::orgs::{bump_user, BUMP_USER};
-use crate::records::{CipherRecord, FolderRecord};
+use crate::records::{CipherRecord, FolderRecord, PgCipherColumns};
 use crate::sqlite_read::execute;
 use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
@@ -78,17 +78,39 @@ impl SqlStore {
                 )
                 .await;
         }
-        let recs: Vec<CipherRecord> = on_pool!(&self.pool, p => sqlx::query_as(sql)
-            .bind(user_id.to_string())
-            .bind(after)
-            .bind(SYNC_PAGE as i64)
-            .fetch_all(p)
-            .await)
-        .map_err(db)?;
-        let mut page = recs
-            .into_iter()
-            .map(CipherView::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut page = match &self.pool {
+            crate::Pool::Postgres(p) => {
+                let rows = sqlx::query(sql)
+                    .bind(user_id.to_string())
+                    .bind(after)
+                    .bind(SYNC_PAGE as i64)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db)?;
+                match rows.first() {
+                    Some(first) => {
+                        let cols = PgCipherColumns::of(first)?;
+                        rows.iter()
+                            .map(|r| cols.view(r))
+                            .collect::<Result<Vec<_>, _>>()?
+                    }
+                    None => Vec::new(),
+                }
+            }
+            // An in-memory database (tests), which the direct reader cannot open.
+            crate::Pool::Sqlite(p) => {
+                let recs: Vec<CipherRecord> = sqlx::query_as(sql)
+                    .bind(user_id.to_string())
+                    .bind(after)
+                    .bind(SYNC_PAGE as i64)
+                    .fetch_all(p)
+                    .await
+                    .map_err(db)?;
+                recs.into_iter()
+                    .map(CipherView::try_from)
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
         self.fill_attachments(&mut page).await?;
         Ok(page)
     }
