@@ -6,7 +6,7 @@ use crate::attachments::rename_attachments;
 use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
 use crate::conn::{Arg, Conn};
-use crate::orgs::{bump_org_members, insert_events};
+use crate::orgs::{bump_org, insert_events};
 use crate::records::CipherRecord;
 use crate::vault::bulk_change_sql;
 use crate::{db, on_pool, Backend, SqlStore};
@@ -159,7 +159,7 @@ impl OrgItemStore for SqlStore {
                 .map_err(db)?;
             write_cipher_collections(&mut *tx, c.id, collections).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
+            bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -197,7 +197,7 @@ impl OrgItemStore for SqlStore {
             write_cipher_collections(&mut *tx, c.id, collections).await?;
             rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
+            bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -233,7 +233,7 @@ impl OrgItemStore for SqlStore {
             }
             rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
+            bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -264,7 +264,7 @@ impl OrgItemStore for SqlStore {
                 write_cipher_collections(&mut *tx, *id, collections).await?;
             }
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org_id, now.0).await?;
+            bump_org(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -290,7 +290,7 @@ impl OrgItemStore for SqlStore {
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
                 insert_events(&mut *tx, events).await?;
-                bump_org_members(&mut *tx, org_id, now.0).await?;
+                bump_org(&mut *tx, org_id, now.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(n)
