@@ -63,9 +63,9 @@ async fn story(backend: Backend) {
         .await
         .unwrap();
     let general = collections["data"][0]["id"].as_str().unwrap().to_string();
-    let bob_member = join(&alice, &org, &key, &general, &bob, "bob@revisions.example").await;
+    let bob_member = join(alice, &org, &key, &general, &bob, "bob@revisions.example").await;
     join(
-        &alice,
+        alice,
         &org,
         &key,
         &general,
@@ -82,7 +82,7 @@ async fn story(backend: Backend) {
         .await
         .unwrap();
     let at = ms(&item.revision_date);
-    for s in [&alice, &bob.session, &carol.session] {
+    for s in [alice, &bob.session, &carol.session] {
         assert_eq!(s.revision_date().await.unwrap(), at);
     }
     assert_eq!(stranger.session.revision_date().await.unwrap(), stranger_at);
