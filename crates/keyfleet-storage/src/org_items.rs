@@ -43,19 +43,22 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     };
     // A shared page first picks its cipher ids (ids only, from the indexes), then aggregates
     // rights and collections for those alone: aggregating everything after `$2` on every page
-    // would make a sync quadratic in the vault's size.
+    // would make a sync quadratic in the vault's size. Each arm of the union stops at `$3` ids of
+    // its own (the page's ids are among them): a union of everything after `$2`, sorted, then
+    // cut, read the rest of the vault on every page (on SQLite a temporary B-tree of it).
     const PAGE: &str = concatcp!(
         "page AS (SELECT id FROM (\
-           SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
+           SELECT id FROM (SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
              WHERE m.member_type IN (",
         OU_OWNER,
         ", ",
         OU_ADMIN,
-        ") AND c.id > $2 \
+        ") AND c.id > $2 ORDER BY c.id LIMIT $3) administered \
            UNION \
-           SELECT cc.cipher_id AS id FROM a \
+           SELECT id FROM (SELECT DISTINCT cc.cipher_id AS id FROM a \
              JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
-             WHERE cc.cipher_id > $2) ids ORDER BY id LIMIT $3), "
+             WHERE cc.cipher_id > $2 ORDER BY cc.cipher_id LIMIT $3) granted\
+         ) ids ORDER BY id LIMIT $3), "
     );
     let (one_c, one_cc, page) = match reach {
         Reach::All => ("", "", ""),
