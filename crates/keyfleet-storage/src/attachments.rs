@@ -3,7 +3,7 @@
 //! removes items can forget their files; the domain deletes queued files and then forgets them.
 
 use crate::conn::{Arg, Conn};
-use crate::orgs::{bump_org_members, bump_user, insert_events};
+use crate::orgs::{bump_org, bump_user, insert_events};
 use crate::records::id;
 use crate::{db, on_pool, SqlStore};
 use const_format::concatcp;
@@ -45,7 +45,7 @@ async fn bump_owner<C: Conn + ?Sized>(
 ) -> Result<(), StoreError> {
     match owner {
         StorageOwner::User(u) => bump_user(tx, u, now.0).await,
-        StorageOwner::Org(o) => bump_org_members(tx, o, now.0).await,
+        StorageOwner::Org(o) => bump_org(tx, o, now.0).await,
     }
 }
 

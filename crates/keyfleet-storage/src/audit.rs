@@ -2,7 +2,7 @@
 
 use crate::codes::{OU_ACCEPTED, OU_CONFIRMED};
 use crate::org_records::{EventRecord, PolicyRecord, EVENT_COLUMNS};
-use crate::orgs::{bump_org_members, insert_events};
+use crate::orgs::{bump_org, insert_events};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{OrgId, UserId};
 use keyfleet_domain::providers::store::ProviderEventQuery;
@@ -63,7 +63,7 @@ impl AuditStore for SqlStore {
                 .await
                 .map_err(db)?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, row.org_id, row.revision_date.0).await?;
+            bump_org(&mut *tx, row.org_id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }

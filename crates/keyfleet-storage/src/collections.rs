@@ -3,7 +3,7 @@
 use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
 use crate::conn::{Arg, Conn};
 use crate::org_records::{CollectionRecord, GroupRecord, COLLECTION_COLUMNS};
-use crate::orgs::{bump_org_members, insert_events};
+use crate::orgs::{bump_org, insert_events};
 use crate::{db, on_pool, placeholders, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{CollectionId, GroupId, OrgId, OrgUserId, UserId};
@@ -252,7 +252,7 @@ impl CollectionStore for SqlStore {
             insert_selections(&mut *tx, USERS, row.id, &access.users).await?;
             insert_selections(&mut *tx, GROUPS, row.id, &access.groups).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, row.org_id, row.revision_date.0).await?;
+            bump_org(&mut *tx, row.org_id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -279,7 +279,7 @@ impl CollectionStore for SqlStore {
             }
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org_id, now.0).await?;
+            bump_org(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(n)
         })
@@ -382,7 +382,7 @@ impl CollectionStore for SqlStore {
                     .map_err(db)?;
             }
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, row.org_id, row.revision_date.0).await?;
+            bump_org(&mut *tx, row.org_id, row.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -410,7 +410,7 @@ impl CollectionStore for SqlStore {
                 return Ok(0);
             }
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org_id, now.0).await?;
+            bump_org(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(n)
         })

@@ -4,7 +4,7 @@
 //! revisions are bumped once at the end.
 
 use crate::conn::{Arg, Conn, Sql, Q};
-use crate::orgs::{bump_org_members, bump_user};
+use crate::orgs::{bump_org, bump_user};
 use crate::rows::{insert_events, insert_rows, Row};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgUserId, UserId};
@@ -159,7 +159,7 @@ async fn write_batch<C: Conn + ?Sized>(tx: &mut C, b: &ImportBatch) -> Result<()
         )
         .await?;
         insert_events(tx, &org.events).await?;
-        bump_org_members(tx, org.org_id, b.now.0).await?;
+        bump_org(tx, org.org_id, b.now.0).await?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::attachments::rename_attachments;
 use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
 use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
 use crate::conn::{Arg, Conn};
-use crate::orgs::{bump_org_members, insert_events};
+use crate::orgs::{bump_org, insert_events};
 use crate::records::CipherRecord;
 use crate::vault::bulk_change_sql;
 use crate::{db, on_pool, Backend, SqlStore};
@@ -43,19 +43,22 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     };
     // A shared page first picks its cipher ids (ids only, from the indexes), then aggregates
     // rights and collections for those alone: aggregating everything after `$2` on every page
-    // would make a sync quadratic in the vault's size.
+    // would make a sync quadratic in the vault's size. Each arm of the union stops at `$3` ids of
+    // its own (the page's ids are among them): a union of everything after `$2`, sorted, then
+    // cut, read the rest of the vault on every page (on SQLite a temporary B-tree of it).
     const PAGE: &str = concatcp!(
         "page AS (SELECT id FROM (\
-           SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
+           SELECT id FROM (SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
              WHERE m.member_type IN (",
         OU_OWNER,
         ", ",
         OU_ADMIN,
-        ") AND c.id > $2 \
+        ") AND c.id > $2 ORDER BY c.id LIMIT $3) administered \
            UNION \
-           SELECT cc.cipher_id AS id FROM a \
+           SELECT id FROM (SELECT DISTINCT cc.cipher_id AS id FROM a \
              JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
-             WHERE cc.cipher_id > $2) ids ORDER BY id LIMIT $3), "
+             WHERE cc.cipher_id > $2 ORDER BY cc.cipher_id LIMIT $3) granted\
+         ) ids ORDER BY id LIMIT $3), "
     );
     let (one_c, one_cc, page) = match reach {
         Reach::All => ("", "", ""),
@@ -159,7 +162,7 @@ impl OrgItemStore for SqlStore {
                 .map_err(db)?;
             write_cipher_collections(&mut *tx, c.id, collections).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
+            bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -197,7 +200,7 @@ impl OrgItemStore for SqlStore {
             write_cipher_collections(&mut *tx, c.id, collections).await?;
             rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
+            bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -233,7 +236,7 @@ impl OrgItemStore for SqlStore {
             }
             rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org, c.revision_date.0).await?;
+            bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
         })
@@ -264,7 +267,7 @@ impl OrgItemStore for SqlStore {
                 write_cipher_collections(&mut *tx, *id, collections).await?;
             }
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org_id, now.0).await?;
+            bump_org(&mut *tx, org_id, now.0).await?;
             tx.commit().await.map_err(db)
         })
     }
@@ -290,7 +293,7 @@ impl OrgItemStore for SqlStore {
             let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
             if n > 0 {
                 insert_events(&mut *tx, events).await?;
-                bump_org_members(&mut *tx, org_id, now.0).await?;
+                bump_org(&mut *tx, org_id, now.0).await?;
             }
             tx.commit().await.map_err(db)?;
             Ok(n)

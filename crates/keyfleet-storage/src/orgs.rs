@@ -21,8 +21,28 @@ use std::collections::HashMap;
 
 pub(crate) use crate::rows::insert_events;
 
-/// Bumps the revision of every account in an organization, so each member's client re-syncs.
-pub(crate) async fn bump_org_members<C: Conn + ?Sized>(
+/// Bumps an organization's revision: every account bound to it (`org_users.user_id`, whatever
+/// the membership's status, as the member rows' own bumps were) reads it as its own revision
+/// date (`users::USER_COLUMNS`), so each member's client re-syncs. One narrow row per write,
+/// not one `users` row per member.
+pub(crate) async fn bump_org<C: Conn + ?Sized>(
+    tx: &mut C,
+    org: OrgId,
+    at: i64,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(
+        "INSERT INTO org_revisions (org_id, revision_date) VALUES ($1, $2) \
+         ON CONFLICT (org_id) DO UPDATE SET revision_date = excluded.revision_date",
+    )
+    .arg(org.to_string())
+    .arg(at);
+    tx.run(q).await?;
+    Ok(())
+}
+
+/// Bumps the own revision of every account bound to an organization: for its deletion, after
+/// which its revision (`org_revisions`, gone with it) no longer reaches them.
+async fn bump_org_member_accounts<C: Conn + ?Sized>(
     tx: &mut C,
     org: OrgId,
     at: i64,
@@ -255,7 +275,7 @@ impl OrgStore for SqlStore {
                 .await
                 .map_err(db)?;
             insert_events(&mut *tx, events).await?;
-            bump_org_members(&mut *tx, org.id, org.revision_date.0).await?;
+            bump_org(&mut *tx, org.id, org.revision_date.0).await?;
             bump_managing_provider_members(&mut *tx, org.id, org.revision_date.0).await?;
             tx.commit().await.map_err(db)
         })
@@ -300,7 +320,7 @@ impl OrgStore for SqlStore {
     async fn delete_org(&self, id: OrgId, now: Timestamp) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
-            bump_org_members(&mut *tx, id, now.0).await?;
+            bump_org_member_accounts(&mut *tx, id, now.0).await?;
             bump_managing_provider_members(&mut *tx, id, now.0).await?;
             sqlx::query("DELETE FROM organizations WHERE id = $1")
                 .bind(id.to_string())

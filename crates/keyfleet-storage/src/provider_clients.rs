@@ -5,8 +5,8 @@ use crate::codes::{OU_ACCEPTED, OU_CONFIRMED, OU_INVITED, OU_REVOKED};
 use crate::conn::{Arg, Conn};
 use crate::org_records::ORG_COLUMNS;
 use crate::orgs::{
-    bump_org_members, bump_user, insert_collection_row, insert_events, insert_org_row,
-    insert_org_user, replace_member_access,
+    bump_org, bump_user, insert_collection_row, insert_events, insert_org_row, insert_org_user,
+    replace_member_access,
 };
 use crate::provider_records::{
     AssignmentRecord, ClientRecord, ProviderOrgRecord, UsageRecord, PROVIDER_ORG_COLUMNS,
@@ -269,7 +269,7 @@ impl SqlStore {
                 if n != 1 {
                     return Err(StoreError::Conflict);
                 }
-                bump_org_members(&mut *tx, org.id, org.revision_date.0).await?;
+                bump_org(&mut *tx, org.id, org.revision_date.0).await?;
                 bump_provider_members(&mut *tx, link.provider_id, org.revision_date.0).await?;
             }
             insert_events(&mut *tx, events).await?;

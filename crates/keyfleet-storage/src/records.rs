@@ -49,10 +49,16 @@ pub(crate) struct UserRecord {
     revision_date: i64,
 }
 
+/// The columns of a `users` row (`FROM users`), its revision date as the account's clients see
+/// it: the greater of its own and the revision of every organization it is bound to
+/// (`orgs::bump_org`), so an organization write moves every member's date without writing their
+/// rows. Every read of an account goes through this list.
 pub(crate) const USER_COLUMNS: &str = "id, email, name, password_hash, password_hint, kdf_type, \
     kdf_iterations, kdf_memory, kdf_parallelism, user_key, public_key, private_key, \
     security_stamp, user_key_id, api_key, culture, force_password_reset, creation_date, \
-    revision_date";
+    (SELECT MAX(r) FROM (SELECT users.revision_date AS r UNION ALL \
+    SELECT o.revision_date FROM org_users ou JOIN org_revisions o ON o.org_id = ou.org_id \
+    WHERE ou.user_id = users.id) revisions) AS revision_date";
 
 impl TryFrom<UserRecord> for UserRow {
     type Error = StoreError;

@@ -20,6 +20,7 @@ mod key_rotation;
 mod login_with_device;
 mod notifications;
 mod org_matrix;
+mod org_revisions;
 mod org_rules;
 mod orgs;
 mod provider_bw;

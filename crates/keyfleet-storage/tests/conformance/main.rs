@@ -6,6 +6,7 @@ mod devices;
 mod emergency_access;
 mod files;
 mod key_rotation;
+mod org_revisions;
 mod providers;
 mod sends;
 

@@ -1216,15 +1216,28 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
         s.save_collection(&collection, &Default::default(), &[])
             .await
             .unwrap();
-        let read_only = AccessSelection {
-            id: collection.id.uuid(),
+        // A second collection the reader also reads: an item in both comes once all the same.
+        let second = CollectionRow {
+            id: CollectionId::new(),
+            ..collection.clone()
+        };
+        s.save_collection(&second, &Default::default(), &[])
+            .await
+            .unwrap();
+        let read_only = |c: &CollectionRow| AccessSelection {
+            id: c.id.uuid(),
             read_only: true,
             hide_passwords: false,
             manage: false,
         };
-        s.insert_org_users(&[m], &[read_only], &[], &[])
-            .await
-            .unwrap();
+        s.insert_org_users(
+            &[m],
+            &[read_only(&collection), read_only(&second)],
+            &[],
+            &[],
+        )
+        .await
+        .unwrap();
         let mut in_collection = std::collections::BTreeSet::new();
         for i in 0..1_100 {
             let c = CipherRow {
@@ -1238,11 +1251,12 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
                 deleted_date: None,
                 archived_date: None,
             };
-            // Two of three in the collection; the rest only the owner reads.
-            let collections = if i % 3 == 0 {
-                vec![]
-            } else {
-                vec![collection.id]
+            // Two of three in the collection (half of those in the second one too); the rest
+            // only the owner reads.
+            let collections = match i % 3 {
+                0 => vec![],
+                1 => vec![collection.id],
+                _ => vec![collection.id, second.id],
             };
             if i % 3 != 0 {
                 in_collection.insert(c.id);
@@ -1269,7 +1283,14 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
         assert_eq!(reader_reads.len(), in_collection.len());
         assert!(reader_reads
             .iter()
-            .all(|v| !v.access.edit && v.collection_ids == [collection.id]));
+            .all(|v| !v.access.edit && v.collection_ids.contains(&collection.id)));
+        assert_eq!(
+            reader_reads
+                .iter()
+                .filter(|v| v.collection_ids.contains(&second.id))
+                .count(),
+            (0..1_100).filter(|i| i % 3 == 2).count()
+        );
     })
     .await;
 }
