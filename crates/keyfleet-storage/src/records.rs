@@ -316,9 +316,8 @@ impl PgCipherColumns {
         let int = |i: usize| r.try_get::<i32, _>(at[i]).map_err(crate::db);
         let time = |i: usize| r.try_get::<Option<i64>, _>(at[i]).map_err(crate::db);
         let must = |i: usize| {
-            time(i)?.ok_or_else(|| {
-                StoreError::Corrupt(format!("{} is null", CipherColumns::NAMES[i]))
-            })
+            time(i)?
+                .ok_or_else(|| StoreError::Corrupt(format!("{} is null", CipherColumns::NAMES[i])))
         };
         Ok(CipherView {
             cipher: CipherRow {
