@@ -262,34 +262,22 @@ impl CipherColumns {
         let must = |i: usize| -> Result<i64, StoreError> {
             int(i)?.ok_or_else(|| StoreError::Corrupt(format!("{} is null", Self::NAMES[i])))
         };
-        Ok(CipherView {
-            cipher: CipherRow {
-                id: id(text(0)?.unwrap_or_default())?,
-                user_id: opt_id(text(1)?)?,
-                org_id: opt_id(text(2)?)?,
-                cipher_type: i32::try_from(must(3)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                data: r.get(at[4]).map_err(lite)?,
-                creation_date: Timestamp(must(5)?),
-                revision_date: Timestamp(must(6)?),
-                deleted_date: int(7)?.map(Timestamp),
-                archived_date: int(8)?.map(Timestamp),
-            },
-            folder_id: opt_id(text(13)?)?,
+        CipherParts {
+            id: text(0)?.unwrap_or_default(),
+            user_id: text(1)?,
+            org_id: text(2)?,
+            cipher_type: i32::try_from(must(3)?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            data: r.get(at[4]).map_err(lite)?,
+            creation_date: must(5)?,
+            revision_date: must(6)?,
+            deleted_date: int(7)?,
+            archived_date: int(8)?,
+            can: [must(9)? != 0, must(10)? != 0, must(11)? != 0],
+            collection_ids: text(12)?,
+            folder_id: text(13)?,
             favorite: int(14)?.is_some_and(|f| f != 0),
-            collection_ids: text(12)?
-                .unwrap_or("")
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(id)
-                .collect::<Result<_, _>>()?,
-            access: ItemAccess {
-                edit: must(9)? != 0,
-                view_password: must(10)? != 0,
-                manage: must(11)? != 0,
-            },
-            attachments: vec![],
-        })
+        }
+        .view()
     }
 }
 
@@ -319,68 +307,98 @@ impl PgCipherColumns {
             time(i)?
                 .ok_or_else(|| StoreError::Corrupt(format!("{} is null", CipherColumns::NAMES[i])))
         };
-        Ok(CipherView {
-            cipher: CipherRow {
-                id: id(text(0)?.unwrap_or_default())?,
-                user_id: opt_id(text(1)?)?,
-                org_id: opt_id(text(2)?)?,
-                cipher_type: int(3)?,
-                data: text(4)?.unwrap_or_default().to_owned(),
-                creation_date: Timestamp(must(5)?),
-                revision_date: Timestamp(must(6)?),
-                deleted_date: time(7)?.map(Timestamp),
-                archived_date: time(8)?.map(Timestamp),
-            },
-            folder_id: opt_id(text(13)?)?,
+        CipherParts {
+            id: text(0)?.unwrap_or_default(),
+            user_id: text(1)?,
+            org_id: text(2)?,
+            cipher_type: int(3)?,
+            data: text(4)?.unwrap_or_default().to_owned(),
+            creation_date: must(5)?,
+            revision_date: must(6)?,
+            deleted_date: time(7)?,
+            archived_date: time(8)?,
+            can: [int(9)? != 0, int(10)? != 0, int(11)? != 0],
+            collection_ids: text(12)?,
+            folder_id: text(13)?,
             favorite: r
                 .try_get::<Option<bool>, _>(at[14])
                 .map_err(crate::db)?
                 .unwrap_or(false),
-            collection_ids: text(12)?
-                .unwrap_or("")
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(id)
-                .collect::<Result<_, _>>()?,
-            access: ItemAccess {
-                edit: int(9)? != 0,
-                view_password: int(10)? != 0,
-                manage: int(11)? != 0,
-            },
-            attachments: vec![],
-        })
+        }
+        .view()
     }
 }
 
 impl TryFrom<CipherRecord> for CipherView {
     type Error = StoreError;
     fn try_from(r: CipherRecord) -> Result<Self, StoreError> {
+        CipherParts {
+            id: &r.id,
+            user_id: r.user_id.as_deref(),
+            org_id: r.org_id.as_deref(),
+            cipher_type: r.cipher_type,
+            data: r.data,
+            creation_date: r.creation_date,
+            revision_date: r.revision_date,
+            deleted_date: r.deleted_date,
+            archived_date: r.archived_date,
+            can: [r.can_edit != 0, r.can_view != 0, r.can_manage != 0],
+            collection_ids: r.collection_ids.as_deref(),
+            folder_id: r.folder_id.as_deref(),
+            favorite: r.favorite.unwrap_or(false),
+        }
+        .view()
+    }
+}
+
+/// A readable-ciphers row as decoded by any of the three readers (sqlx's `FromRow`, SQLite's
+/// direct page reader, PostgreSQL's by position), text borrowed from the row.
+struct CipherParts<'a> {
+    id: &'a str,
+    user_id: Option<&'a str>,
+    org_id: Option<&'a str>,
+    cipher_type: i32,
+    data: String,
+    creation_date: i64,
+    revision_date: i64,
+    deleted_date: Option<i64>,
+    archived_date: Option<i64>,
+    /// Edit, view passwords, manage.
+    can: [bool; 3],
+    /// Comma-separated.
+    collection_ids: Option<&'a str>,
+    folder_id: Option<&'a str>,
+    favorite: bool,
+}
+
+impl CipherParts<'_> {
+    fn view(self) -> Result<CipherView, StoreError> {
+        let [edit, view_password, manage] = self.can;
         Ok(CipherView {
             cipher: CipherRow {
-                id: id(&r.id)?,
-                user_id: opt_id(r.user_id.as_deref())?,
-                org_id: opt_id(r.org_id.as_deref())?,
-                cipher_type: r.cipher_type,
-                data: r.data,
-                creation_date: Timestamp(r.creation_date),
-                revision_date: Timestamp(r.revision_date),
-                deleted_date: r.deleted_date.map(Timestamp),
-                archived_date: r.archived_date.map(Timestamp),
+                id: id(self.id)?,
+                user_id: opt_id(self.user_id)?,
+                org_id: opt_id(self.org_id)?,
+                cipher_type: self.cipher_type,
+                data: self.data,
+                creation_date: Timestamp(self.creation_date),
+                revision_date: Timestamp(self.revision_date),
+                deleted_date: self.deleted_date.map(Timestamp),
+                archived_date: self.archived_date.map(Timestamp),
             },
-            folder_id: opt_id(r.folder_id.as_deref())?,
-            favorite: r.favorite.unwrap_or(false),
-            collection_ids: r
+            folder_id: opt_id(self.folder_id)?,
+            favorite: self.favorite,
+            collection_ids: self
                 .collection_ids
-                .as_deref()
                 .unwrap_or("")
                 .split(',')
                 .filter(|s| !s.is_empty())
                 .map(id)
                 .collect::<Result<_, _>>()?,
             access: ItemAccess {
-                edit: r.can_edit != 0,
-                view_password: r.can_view != 0,
-                manage: r.can_manage != 0,
+                edit,
+                view_password,
+                manage,
             },
             attachments: vec![],
         })

@@ -13,6 +13,7 @@ use keyfleet_domain::store::{
     AttachmentNames, BulkCipherChange, CipherView, FolderRow, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
+use sqlx::FromRow;
 
 const UPSERT_STATE: &str =
     "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
@@ -57,6 +58,24 @@ fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
 /// a megabyte or so.
 pub(crate) const SYNC_PAGE: usize = 500;
 
+/// A sync page's rows as the backend answered them.
+enum PageRows {
+    Sqlite(Vec<sqlx::sqlite::SqliteRow>),
+    Postgres(Vec<sqlx::postgres::PgRow>),
+}
+
+impl From<Vec<sqlx::sqlite::SqliteRow>> for PageRows {
+    fn from(rows: Vec<sqlx::sqlite::SqliteRow>) -> Self {
+        PageRows::Sqlite(rows)
+    }
+}
+
+impl From<Vec<sqlx::postgres::PgRow>> for PageRows {
+    fn from(rows: Vec<sqlx::postgres::PgRow>) -> Self {
+        PageRows::Postgres(rows)
+    }
+}
+
 impl SqlStore {
     /// One page of what `user_id` reads (see [`Reach::PersonalPage`]).
     async fn cipher_page(
@@ -78,38 +97,33 @@ impl SqlStore {
                 )
                 .await;
         }
-        let mut page = match &self.pool {
-            crate::Pool::Postgres(p) => {
-                let rows = sqlx::query(sql)
-                    .bind(user_id.to_string())
-                    .bind(after)
-                    .bind(SYNC_PAGE as i64)
-                    .fetch_all(p)
-                    .await
-                    .map_err(db)?;
-                match rows.first() {
-                    Some(first) => {
-                        let cols = PgCipherColumns::of(first)?;
-                        rows.iter()
-                            .map(|r| cols.view(r))
-                            .collect::<Result<Vec<_>, _>>()?
-                    }
-                    None => Vec::new(),
+        let rows = on_pool!(&self.pool, p => sqlx::query(sql)
+            .bind(user_id.to_string())
+            .bind(after)
+            .bind(SYNC_PAGE as i64)
+            .fetch_all(p)
+            .await
+            .map(PageRows::from))
+        .map_err(db)?;
+        let mut page = match rows {
+            PageRows::Postgres(rows) => match rows.first() {
+                Some(first) => {
+                    let cols = PgCipherColumns::of(first)?;
+                    rows.iter()
+                        .map(|r| cols.view(r))
+                        .collect::<Result<Vec<_>, _>>()?
                 }
-            }
+                None => Vec::new(),
+            },
             // An in-memory database (tests), which the direct reader cannot open.
-            crate::Pool::Sqlite(p) => {
-                let recs: Vec<CipherRecord> = sqlx::query_as(sql)
-                    .bind(user_id.to_string())
-                    .bind(after)
-                    .bind(SYNC_PAGE as i64)
-                    .fetch_all(p)
-                    .await
-                    .map_err(db)?;
-                recs.into_iter()
-                    .map(CipherView::try_from)
-                    .collect::<Result<Vec<_>, _>>()?
-            }
+            PageRows::Sqlite(rows) => rows
+                .iter()
+                .map(|r| {
+                    CipherRecord::from_row(r)
+                        .map_err(db)
+                        .and_then(CipherView::try_from)
+                })
+                .collect::<Result<Vec<_>, _>>()?,
         };
         self.fill_attachments(&mut page).await?;
         Ok(page)

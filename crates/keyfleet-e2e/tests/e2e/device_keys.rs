@@ -6,6 +6,7 @@
 //! devices they list and untrust the others, and refuse (writing nothing) a wrong password,
 //! someone else's device or a device that is not trusted.
 
+use crate::account_recovery::refused;
 use crate::provider_support::FAST_KDF;
 use crate::support::{client, PASSWORD};
 use keyfleet_client::api::devices::{
@@ -105,16 +106,6 @@ async fn trusted_device_keys_are_set_read_and_cleared_only_by_their_owner() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(!alice.device_by_identifier(&me).await.unwrap().is_trusted);
     server.stop().await;
-}
-
-/// The message of a refused call (asserting its status).
-fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String {
-    match r {
-        Err(ClientError::Api {
-            status: s, message, ..
-        }) if s == status => message,
-        other => panic!("expected {status}, got {other:?}"),
-    }
 }
 
 /// Trusts `s`'s device `identifier` as the official clients do: the user key wrapped to a fresh

@@ -7,6 +7,7 @@
 //! approved by hand, reads the grantor's personal items (no organization items) with the Rust
 //! client, is rejected, and the refusals hold, each with the stored state read back.
 
+use crate::account_recovery::refused;
 use crate::provider_support::{
     account, account_with_kdf, ok, own_org, send, Account, OrgKeyPair, TwoStep,
 };
@@ -27,16 +28,6 @@ const ITEM_PASSWORD: &str = "bank-s3cret";
 const ORG_ITEM: &str = "Shared router";
 const NOT_VALID: &str = "Emergency Access not valid.";
 const DAY: i64 = 86_400;
-
-/// The message of a refused call (asserting its status).
-fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String {
-    match r {
-        Err(ClientError::Api {
-            status: s, message, ..
-        }) if s == status => message,
-        other => panic!("expected {status}, got {other:?}"),
-    }
-}
 
 /// `id` as `s` lists it among the emergency accesses granted to them.
 async fn granted_status(s: &Session, id: &str) -> Status {

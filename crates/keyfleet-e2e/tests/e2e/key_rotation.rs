@@ -7,11 +7,12 @@
 //! her vault (the re-wrapped emergency access key) and her company's owner recovers her account
 //! (the re-wrapped enrolment), after which her items still decrypt.
 
+use crate::account_recovery::refused;
 use crate::provider_support::{account, ok, own_org, Account, OrgKeyPair, TwoStep};
 use crate::support::PASSWORD;
 use keyfleet_client::api::kinds::{EmergencyAccessType, PolicyType};
 use keyfleet_client::api::orgs::PolicyRequest;
-use keyfleet_client::{AccountCalls, ClientError, EmergencyAccessCalls, Method, OrgCalls, Session};
+use keyfleet_client::{AccountCalls, EmergencyAccessCalls, Method, OrgCalls, Session};
 use keyfleet_crypto::{EncString, SymmetricKey};
 use keyfleet_domain::Clock;
 use keyfleet_testkit::spawn_server_with_clock as server_with_clock;
@@ -23,16 +24,6 @@ const ITEM_PASSWORD: &str = "payroll-s3cret";
 const NOTE_ITEM: &str = "Door codes";
 const FOLDER: &str = "Work";
 const RECOVERED: &str = "set by the helpdesk";
-
-/// The message of a refused call (asserting its status).
-fn refused<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16) -> String {
-    match r {
-        Err(ClientError::Api {
-            status: s, message, ..
-        }) if s == status => message,
-        other => panic!("expected {status}, got {other:?}"),
-    }
-}
 
 async fn policy(s: &Session, org: &str, t: PolicyType, data: Option<serde_json::Value>) {
     let req = PolicyRequest {
