@@ -96,32 +96,21 @@ impl SqlStore {
         if views.is_empty() {
             return Ok(());
         }
-        // The ids travel as one parameter (a JSON array on SQLite, an array on PostgreSQL):
-        // SQLite finds a numbered parameter by walking the list of them, so a page's 500
-        // placeholders cost 500 × 500 steps to bind.
-        const ORDER: &str = "ORDER BY creation_date, id";
-        let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
+        // The ids travel as one parameter (a JSON array on SQLite, an array on PostgreSQL).
         let recs: Vec<AttachmentRecord> = match &self.pool {
             crate::Pool::Sqlite(p) => {
-                let list =
-                    serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                sqlx::query_as(concatcp!(
-                    "SELECT ",
-                    COLUMNS,
-                    " FROM attachments WHERE uploaded AND cipher_id IN \
-                     (SELECT value FROM json_each($1)) ",
-                    ORDER
-                ))
-                .bind(list)
-                .fetch_all(p)
-                .await
+                sqlx::query_as(SQLITE_ATTACHMENTS_OF)
+                    .bind(ids_json(views))
+                    .fetch_all(p)
+                    .await
             }
             crate::Pool::Postgres(p) => {
+                let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
                 sqlx::query_as(concatcp!(
                     "SELECT ",
                     COLUMNS,
-                    " FROM attachments WHERE uploaded AND cipher_id = ANY($1) ",
-                    ORDER
+                    " FROM attachments WHERE uploaded AND cipher_id = ANY($1) \
+                     ORDER BY creation_date, id"
                 ))
                 .bind(&ids)
                 .fetch_all(p)
@@ -154,14 +143,38 @@ pub(crate) fn attach(views: &mut [CipherView], rows: Vec<AttachmentRow>) {
     }
 }
 
-/// The uploaded attachments of the items whose ids are the JSON array `$1`, for SQLite's
-/// direct page reader (`sqlite_read`): one index probe per id, no temporary list.
-pub(crate) const SQLITE_PAGE_ATTACHMENTS: &str = "SELECT a.id, a.cipher_id, a.file_name, \
+/// The uploaded attachments of the items whose ids are the JSON array `$1` ([`ids_json`]), on
+/// SQLite (through sqlx, and in `sqlite_read`'s page reads): one index probe per id, no
+/// temporary list.
+pub(crate) const SQLITE_ATTACHMENTS_OF: &str = "SELECT a.id, a.cipher_id, a.file_name, \
     a.attachment_key, a.size, a.uploaded, a.creation_date FROM json_each($1) j \
     JOIN attachments a ON a.cipher_id = j.value WHERE a.uploaded \
     ORDER BY a.creation_date, a.id";
 
-/// Decodes a row of [`SQLITE_PAGE_ATTACHMENTS`].
+/// The views' item ids as a JSON array (one parameter: SQLite finds a numbered parameter by
+/// walking the list of them, so 500 placeholders would cost 500 × 500 steps to bind).
+pub(crate) fn ids_json(views: &[CipherView]) -> String {
+    let mut ids = String::with_capacity(views.len() * 39 + 2);
+    ids.push('[');
+    for (i, v) in views.iter().enumerate() {
+        if i > 0 {
+            ids.push(',');
+        }
+        ids.push('"');
+        ids.push_str(
+            v.cipher
+                .id
+                .uuid()
+                .hyphenated()
+                .encode_lower(&mut uuid::Uuid::encode_buffer()),
+        );
+        ids.push('"');
+    }
+    ids.push(']');
+    ids
+}
+
+/// Decodes a row of [`SQLITE_ATTACHMENTS_OF`].
 pub(crate) fn attachment_from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentRow> {
     let file_id: String = r.get(0)?;
     let cipher_id: String = r.get(1)?;

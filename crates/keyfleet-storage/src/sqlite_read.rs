@@ -1,4 +1,5 @@
-//! SQLite reads of many rows (sync pages), each run as one blocking call.
+//! SQLite reads of many rows (sync pages) and the hottest writes (an item's create and update),
+//! each run as one blocking call.
 //!
 //! sqlx hands every SQLite row from its worker thread to the async task on its own (a channel
 //! send and a wake-up each): a 10,000-item sync read that way spent most of its CPU on thread
@@ -8,7 +9,7 @@
 //! at most as many pages are read at once as the main pool has connections, and a page that
 //! waits longer than the pool's acquire timeout is "busy", as the pool answers.
 
-use crate::attachments::{attach, attachment_from_sqlite, SQLITE_PAGE_ATTACHMENTS};
+use crate::attachments::{attach, attachment_from_sqlite, ids_json, SQLITE_ATTACHMENTS_OF};
 use crate::records::CipherColumns;
 use keyfleet_domain::store::CipherView;
 use keyfleet_domain::StoreError;
@@ -192,25 +193,8 @@ fn read_page(
     if page.is_empty() {
         return Ok(page);
     }
-    // The page's ids as one JSON array parameter.
-    let mut ids = String::with_capacity(page.len() * 39 + 2);
-    ids.push('[');
-    for (i, v) in page.iter().enumerate() {
-        if i > 0 {
-            ids.push(',');
-        }
-        ids.push('"');
-        ids.push_str(
-            v.cipher
-                .id
-                .uuid()
-                .hyphenated()
-                .encode_lower(&mut uuid::Uuid::encode_buffer()),
-        );
-        ids.push('"');
-    }
-    ids.push(']');
-    let mut stmt = c.prepare_cached(SQLITE_PAGE_ATTACHMENTS).map_err(lite)?;
+    let ids = ids_json(&page);
+    let mut stmt = c.prepare_cached(SQLITE_ATTACHMENTS_OF).map_err(lite)?;
     let found = stmt
         .query_map([&ids], attachment_from_sqlite)
         .map_err(lite)?
