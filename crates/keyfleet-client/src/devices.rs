@@ -465,16 +465,14 @@ impl Client {
         request: &DeviceLoginRequest,
         second_factor: Option<&SecondFactor>,
     ) -> Result<TokenResponse, ClientError> {
-        let mut form = vec![
-            ("grant_type".to_string(), "password".to_string()),
-            ("username".into(), normalize_email(&request.email)),
-            ("password".into(), request.access_code.clone()),
-            ("authRequest".into(), request.id.clone()),
-            ("scope".into(), "api offline_access".into()),
-            ("client_id".into(), "cli".into()),
-        ];
+        let mut form = crate::password_grant_form(
+            &normalize_email(&request.email),
+            &request.access_code,
+            self.device_identifier(),
+            crate::DEVICE_NAME,
+        );
+        form.push(("authRequest".into(), request.id.clone()));
         form.extend(second_factor_fields(second_factor));
-        form.extend(self.device_fields());
         self.call(
             Method::POST,
             "/identity/connect/token",

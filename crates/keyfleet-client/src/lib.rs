@@ -69,6 +69,32 @@ use std::path::Path;
 
 /// The device type this client reports (SDK).
 const DEVICE_TYPE: &str = "21";
+/// The device name this client logs in with.
+const DEVICE_NAME: &str = "keyfleet";
+
+/// The password grant's form (`/identity/connect/token`) as the official CLI sends it, naming the
+/// device `device_id` / `device_name`; `secret` is the master password hash (or a login
+/// request's access code). Second-factor fields are added by the caller.
+pub fn password_grant_form(
+    email: &str,
+    secret: &str,
+    device_id: &str,
+    device_name: &str,
+) -> Vec<(String, String)> {
+    [
+        ("grant_type", "password"),
+        ("username", email),
+        ("password", secret),
+        ("scope", "api offline_access"),
+        ("client_id", "cli"),
+        ("deviceType", DEVICE_TYPE),
+        ("deviceIdentifier", device_id),
+        ("deviceName", device_name),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
 
 /// What went wrong talking to the server.
 #[derive(Debug, thiserror::Error)]
@@ -498,7 +524,7 @@ impl Client {
         vec![
             ("deviceType".into(), DEVICE_TYPE.into()),
             ("deviceIdentifier".into(), self.device_id.clone()),
-            ("deviceName".into(), "keyfleet".into()),
+            ("deviceName".into(), DEVICE_NAME.into()),
         ]
     }
 
@@ -531,15 +557,8 @@ impl Client {
         second_factor: Option<&SecondFactor>,
     ) -> Result<Session, ClientError> {
         let (hash, kdf) = self.password_hash(email, password).await?;
-        let mut form = vec![
-            ("grant_type".to_string(), "password".to_string()),
-            ("username".into(), email.to_string()),
-            ("password".into(), hash),
-            ("scope".into(), "api offline_access".into()),
-            ("client_id".into(), "cli".into()),
-        ];
+        let mut form = password_grant_form(email, &hash, &self.device_id, DEVICE_NAME);
         form.extend(second_factor_fields(second_factor));
-        form.extend(self.device_fields());
         let token: TokenResponse = self
             .call(
                 Method::POST,

@@ -57,21 +57,9 @@ pub fn serve(data: &Path, database_url: Option<&str>, extra: &[&str]) -> Server 
     Server { child, url }
 }
 
-/// The password grant's form.
+/// The password grant's form, naming the device `device` / `name`.
 pub fn token_form(email: &str, hash: &str, device: &str, name: &str) -> RawBody {
-    RawBody::Form(
-        [
-            ("grant_type", "password"),
-            ("username", email),
-            ("password", hash),
-            ("scope", "api offline_access"),
-            ("client_id", "cli"),
-            ("deviceType", "25"),
-            ("deviceIdentifier", device),
-            ("deviceName", name),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect(),
-    )
+    RawBody::Form(keyfleet_client::password_grant_form(
+        email, hash, device, name,
+    ))
 }
