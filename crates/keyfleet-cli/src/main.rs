@@ -14,6 +14,14 @@ mod two_factor;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// jemalloc rather than glibc's allocator: glibc kept what large requests and sync pages had
+/// used in per-thread arenas for good (the server's memory under eight concurrent syncs was
+/// 15 MiB higher with it, and never went back down); jemalloc returns freed memory to the OS
+/// after a few seconds, at the same CPU cost.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "keyfleet",

@@ -11,6 +11,7 @@
 
 use crate::attachments::{attach, attachment_from_sqlite, ids_json, SQLITE_ATTACHMENTS_OF};
 use crate::records::CipherColumns;
+use crate::vault::Page;
 use keyfleet_domain::store::CipherView;
 use keyfleet_domain::StoreError;
 use rusqlite::{Connection, OpenFlags};
@@ -70,14 +71,16 @@ impl SqliteReads {
     }
 
     /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most)
-    /// and answers its items with their attachments, both read in the one call.
-    pub(crate) async fn cipher_page(
+    /// and reads its items with their attachments, both in the one blocking call, which also
+    /// runs `finish` on them.
+    pub(crate) async fn cipher_page<T: Send + 'static>(
         self: &Arc<Self>,
         sql: &'static str,
         user: String,
         after: String,
         limit: i64,
-    ) -> Result<Vec<CipherView>, StoreError> {
+        finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
+    ) -> Result<Page<T>, StoreError> {
         let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| StoreError::Busy)?
@@ -91,7 +94,7 @@ impl SqliteReads {
             if page.is_ok() {
                 reads.give_back(c);
             }
-            page
+            page.map(|views| Page::of(views, finish))
         })
         .await;
         page.map_err(|e| StoreError::Db(Box::new(e)))?

@@ -10,7 +10,7 @@ use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{
-    AttachmentNames, BulkCipherChange, CipherView, FolderRow, VaultStore,
+    AttachmentNames, BulkCipherChange, CipherView, FolderRow, ItemWriter, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use sqlx::FromRow;
@@ -76,14 +76,37 @@ impl From<Vec<sqlx::postgres::PgRow>> for PageRows {
     }
 }
 
+/// One page read: what `finish` made of its items, how many there were, and the last one's id
+/// (where the next page starts).
+pub(crate) struct Page<T> {
+    pub(crate) out: T,
+    pub(crate) items: usize,
+    pub(crate) last: Option<CipherId>,
+}
+
+impl<T> Page<T> {
+    /// Finishes a page of `views` with `finish`.
+    pub(crate) fn of(views: Vec<CipherView>, finish: impl FnOnce(Vec<CipherView>) -> T) -> Self {
+        let (items, last) = (views.len(), views.last().map(|v| v.cipher.id));
+        Page {
+            out: finish(views),
+            items,
+            last,
+        }
+    }
+}
+
 impl SqlStore {
-    /// One page of what `user_id` reads (see [`Reach::PersonalPage`]).
-    async fn cipher_page(
+    /// One page of what `user_id` reads (see [`Reach::PersonalPage`]), its items with their
+    /// attachments, passed to `finish` on the thread that read them (SQLite reads a page on a
+    /// blocking thread).
+    async fn cipher_page<T: Send + 'static>(
         &self,
         user_id: UserId,
         reach: Reach,
         after: &str,
-    ) -> Result<Vec<CipherView>, StoreError> {
+        finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
+    ) -> Result<Page<T>, StoreError> {
         let sql = readable_ciphers(self.backend(), reach);
         if let Some(reads) = &self.sqlite_reads {
             // One blocking read (items and their attachments) instead of a thread hand-off
@@ -94,6 +117,7 @@ impl SqlStore {
                     user_id.to_string(),
                     after.to_string(),
                     SYNC_PAGE as i64,
+                    finish,
                 )
                 .await;
         }
@@ -126,7 +150,38 @@ impl SqlStore {
                 .collect::<Result<Vec<_>, _>>()?,
         };
         self.fill_attachments(&mut page).await?;
-        Ok(page)
+        Ok(Page::of(page, finish))
+    }
+
+    /// Every page of what `user_id` reads, each read with a connection taken from the pool and
+    /// given back before the page is handed on: a client that reads slowly (or never) holds
+    /// memory for one page, never a database connection. Personal items first, then org
+    /// items, each by id.
+    fn pages<T, F>(&self, user_id: UserId, finish: F) -> BoxStream<'_, Result<T, StoreError>>
+    where
+        T: Send + 'static,
+        F: FnOnce(Vec<CipherView>) -> T + Clone + Send + Sync + 'static,
+    {
+        let start = (Some(Reach::PersonalPage), String::new());
+        futures::stream::try_unfold(start, move |(reach, after)| {
+            let finish = finish.clone();
+            async move {
+                let Some(reach) = reach else {
+                    return Ok(None);
+                };
+                let page = self.cipher_page(user_id, reach, &after, finish).await?;
+                let next = match page.last {
+                    Some(last) if page.items >= SYNC_PAGE => (Some(reach), last.to_string()),
+                    // The last page of this part: on to the next part, from its start.
+                    _ => (
+                        (reach == Reach::PersonalPage).then_some(Reach::SharedPage),
+                        String::new(),
+                    ),
+                };
+                Ok(Some((page.out, next)))
+            }
+        })
+        .boxed()
     }
 }
 
@@ -252,30 +307,26 @@ impl VaultStore for SqlStore {
     }
 
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>> {
-        // Pages, each read with a connection taken from the pool and given back before the page
-        // is handed on: a client that reads slowly (or never) holds memory for one page, never
-        // a database connection. Personal items first, then org items, each by id.
-        let start = (Some(Reach::PersonalPage), String::new());
-        futures::stream::try_unfold(start, move |(reach, after)| async move {
-            let Some(reach) = reach else {
-                return Ok(None);
-            };
-            let page = self.cipher_page(user_id, reach, &after).await?;
-            let next = if page.len() < SYNC_PAGE {
-                // The last page of this part: on to the next part, from its start.
-                let next = (reach == Reach::PersonalPage).then_some(Reach::SharedPage);
-                (next, String::new())
-            } else {
-                let last = page
-                    .last()
-                    .map(|v| v.cipher.id.to_string())
-                    .unwrap_or_default();
-                (Some(reach), last)
-            };
-            Ok(Some((page, next)))
+        self.pages(user_id, |views| views)
+            .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    fn cipher_pages(
+        &self,
+        user_id: UserId,
+        write: ItemWriter,
+    ) -> BoxStream<'_, Result<Vec<u8>, StoreError>> {
+        self.pages(user_id, move |views| {
+            let size: usize = views.iter().map(|v| v.cipher.data.len() + 640).sum();
+            let mut out = Vec::with_capacity(size);
+            for mut view in views {
+                write(&mut view, &mut out);
+            }
+            out
         })
-        .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
-        .try_flatten()
+        .try_filter(|page| futures::future::ready(!page.is_empty()))
         .boxed()
     }
 

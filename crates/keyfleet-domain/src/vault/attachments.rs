@@ -163,15 +163,21 @@ impl Domain {
 
     /// Adds download links to a view's attachments.
     pub(crate) fn sign_attachments(&self, view: &mut CipherView) {
-        let now = self.now();
-        for a in &mut view.attachments {
-            let subject = format!("{}/{}", a.cipher_id, a.id);
-            if let Ok(token) =
-                self.tokens
-                    .issue_purpose_token(DOWNLOAD_PURPOSE, &subject, DOWNLOAD_TTL_SECS, now)
-            {
-                a.download_url = format!("{}?token={token}", self.settings.attachment_download_url);
-            }
+        sign(
+            &self.tokens,
+            &self.settings.attachment_download_url,
+            self.now(),
+            view,
+        );
+    }
+
+    /// What [`Domain::sign_attachments`] does, apart from the domain: a sync's pages are
+    /// written on the thread that read them.
+    pub(crate) fn attachment_signer(&self) -> AttachmentSigner {
+        AttachmentSigner {
+            tokens: self.tokens.clone(),
+            clock: self.clock.clone(),
+            url: self.settings.attachment_download_url.clone(),
         }
     }
 
@@ -457,6 +463,38 @@ impl Domain {
         let before = Timestamp(self.now().0 - STALE_UPLOAD_SECS * 1000);
         self.store.delete_stale_attachments(before).await?;
         Ok(self.delete_queued_files().await)
+    }
+}
+
+/// Adds download links to attachments, on its own (see [`Domain::attachment_signer`]).
+#[derive(Clone)]
+pub(crate) struct AttachmentSigner {
+    tokens: crate::identity::tokens::TokenIssuer,
+    clock: std::sync::Arc<dyn crate::Clock>,
+    url: String,
+}
+
+impl AttachmentSigner {
+    /// Adds download links to a view's attachments.
+    pub(crate) fn sign(&self, view: &mut CipherView) {
+        sign(&self.tokens, &self.url, self.clock.now(), view);
+    }
+}
+
+/// Links each of `view`'s attachments to `url` with a download token good for a few minutes.
+fn sign(
+    tokens: &crate::identity::tokens::TokenIssuer,
+    url: &str,
+    now: Timestamp,
+    view: &mut CipherView,
+) {
+    for a in &mut view.attachments {
+        let subject = format!("{}/{}", a.cipher_id, a.id);
+        if let Ok(token) =
+            tokens.issue_purpose_token(DOWNLOAD_PURPOSE, &subject, DOWNLOAD_TTL_SECS, now)
+        {
+            a.download_url = format!("{url}?token={token}");
+        }
     }
 }
 

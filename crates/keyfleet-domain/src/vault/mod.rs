@@ -579,20 +579,22 @@ pub fn is_enc_string(s: &str) -> bool {
 }
 
 impl Domain {
-    /// Every cipher the caller can read, as a stream (for sync).
-    pub fn cipher_stream(
+    /// Every cipher the caller can read, as pages of bytes (for sync): `write` appends one item
+    /// in its wire shape, its attachments' download links already signed. See
+    /// [`store::VaultStore::cipher_pages`].
+    pub fn cipher_pages(
         &self,
         caller: &Caller,
-    ) -> futures::stream::BoxStream<'_, Result<CipherView, crate::StoreError>> {
-        use futures::TryStreamExt;
-        Box::pin(
-            self.store
-                .ciphers_stream(caller.user.id)
-                .map_ok(|mut view| {
-                    self.sign_attachments(&mut view);
-                    view
-                }),
-        )
+        write: store::ItemWriter,
+    ) -> futures::stream::BoxStream<'_, Result<Vec<u8>, crate::StoreError>> {
+        let signer = self.attachment_signer();
+        let write: store::ItemWriter = std::sync::Arc::new(move |view, out| {
+            if !view.attachments.is_empty() {
+                signer.sign(view);
+            }
+            write(view, out)
+        });
+        self.store.cipher_pages(caller.user.id, write)
     }
 }
 

@@ -40,6 +40,10 @@ pub struct CipherRow {
     pub archived_date: Option<Timestamp>,
 }
 
+/// Appends one item (its wire shape, decided by the caller) to a page's bytes; see
+/// [`VaultStore::cipher_pages`].
+pub type ItemWriter = std::sync::Arc<dyn Fn(&mut CipherView, &mut Vec<u8>) + Send + Sync>;
+
 /// A cipher together with the reading user's own settings for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CipherView {
@@ -236,6 +240,15 @@ pub trait VaultStore: Send + Sync {
     /// Every cipher the user can read (personal, then org), streamed so a 10,000-item sync never
     /// sits in memory.
     fn ciphers_stream(&self, user_id: UserId) -> BoxStream<'_, Result<CipherView, StoreError>>;
+    /// The same items as [`VaultStore::ciphers_stream`], in the same order, as bytes: each page
+    /// read is passed through `write` item by item on the thread that read it, and the page's
+    /// bytes are answered in one piece (an empty page answers nothing). A sync costs one
+    /// hand-off per page this way, not one per item.
+    fn cipher_pages(
+        &self,
+        user_id: UserId,
+        write: ItemWriter,
+    ) -> BoxStream<'_, Result<Vec<u8>, StoreError>>;
     /// Stores a new personal cipher with the owner's folder/favorite.
     async fn insert_cipher(&self, view: &CipherView) -> Result<(), StoreError>;
     /// Replaces a cipher's content if its revision is still `expected_revision`, with the new

@@ -1,6 +1,6 @@
 //! `GET /api/sync`: the whole vault, streamed. The head (profile, folders, …) is small and built
-//! up front; ciphers are written from a database cursor in 64 KiB chunks, so memory stays flat
-//! however large the vault is.
+//! up front; ciphers follow page by page (a few hundred items each, written by the store's
+//! reader), so memory stays flat however large the vault is.
 
 use crate::extract::Authed;
 use crate::limits::SyncSlot;
@@ -15,11 +15,11 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use keyfleet_api::accounts::{DomainsResponse, SyncHeadResponse};
+use keyfleet_domain::store::ItemWriter;
 use keyfleet_domain::{Caller, Domain};
 use serde::Deserialize;
 use std::sync::Arc;
 
-const CHUNK_BYTES: usize = 64 * 1024;
 /// How long a chunk may wait for the client to take it before the response is abandoned.
 const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -131,9 +131,10 @@ pub(crate) async fn full_profile(
 }
 
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.
-/// `slot` (one of the caller's open syncs) is held until the stream ends; a client that stops
-/// reading for `SEND_TIMEOUT` ends it, so a stalled response holds neither a connection to the
-/// database (the store reads in pages) nor memory for long.
+/// The store writes the items page by page on the thread that read each page; a page is one
+/// chunk of the response. `slot` (one of the caller's open syncs) is held until the stream
+/// ends; a client that stops reading for `SEND_TIMEOUT` ends it, so a stalled response holds
+/// neither a connection to the database (the store reads in pages) nor memory for long.
 pub(crate) fn stream_ciphers(
     domain: Arc<Domain>,
     caller: Caller,
@@ -141,7 +142,9 @@ pub(crate) fn stream_ciphers(
     head: Vec<u8>,
     tail: &'static [u8],
 ) -> Response {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    // One page waits for the client while the next is read: at most three pages of a sync are
+    // in memory (the one being written out, the one waiting, the one being read).
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
     tokio::spawn(async move {
         let _slot = slot;
         let send = |chunk: Result<Bytes, std::io::Error>| {
@@ -153,23 +156,25 @@ pub(crate) fn stream_ciphers(
                 )
             }
         };
-        let mut buf = head;
-        let mut ciphers = domain.cipher_stream(&caller);
+        if !send(Ok(Bytes::from(head))).await {
+            return;
+        }
+        // Each item is written with a comma before it; the very first item's is cut off.
+        let write: ItemWriter = Arc::new(|view, out| {
+            out.push(b',');
+            views::write_cipher(out, view, "cipherDetails");
+        });
+        let mut pages = domain.cipher_pages(&caller, write);
         let mut first = true;
-        while let Some(item) = ciphers.next().await {
-            match item {
-                Ok(view) => {
-                    if !first {
-                        buf.push(b',');
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(page) => {
+                    let mut page = Bytes::from(page);
+                    if std::mem::take(&mut first) {
+                        page = page.slice(1..);
                     }
-                    first = false;
-                    views::write_cipher(&mut buf, &view, "cipherDetails");
-                    if buf.len() >= CHUNK_BYTES {
-                        let chunk =
-                            std::mem::replace(&mut buf, Vec::with_capacity(CHUNK_BYTES + 4096));
-                        if !send(Ok(Bytes::from(chunk))).await {
-                            return; // the client went away or stopped reading
-                        }
+                    if !send(Ok(page)).await {
+                        return; // the client went away or stopped reading
                     }
                 }
                 Err(e) => {
@@ -179,8 +184,7 @@ pub(crate) fn stream_ciphers(
                 }
             }
         }
-        buf.extend_from_slice(tail);
-        send(Ok(Bytes::from(buf))).await;
+        send(Ok(Bytes::from_static(tail))).await;
     });
     let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))

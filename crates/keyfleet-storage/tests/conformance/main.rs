@@ -678,6 +678,32 @@ async fn a_sync_reads_every_item_once_across_pages() {
                 .collect::<std::collections::BTreeSet<_>>(),
             ids
         );
+        // As bytes: the same items in the same order, one piece per page read (500 items).
+        let write: keyfleet_domain::store::ItemWriter = std::sync::Arc::new(|v, out| {
+            out.extend_from_slice(format!("{}\n", v.cipher.id).as_bytes());
+        });
+        let pages: Vec<Vec<u8>> = s
+            .cipher_pages(alice.id, write)
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        let per_page: Vec<usize> = pages
+            .iter()
+            .map(|p| p.iter().filter(|b| **b == b'\n').count())
+            .collect();
+        assert_eq!(per_page, [500, 500, 234]);
+        let written: Vec<String> = pages
+            .iter()
+            .flat_map(|p| {
+                String::from_utf8(p.clone())
+                    .unwrap()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let read: Vec<String> = read.iter().map(ToString::to_string).collect();
+        assert_eq!(written, read);
     })
     .await;
 }
