@@ -132,8 +132,8 @@ pub(crate) async fn full_profile(
 
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.
 /// The store writes the items page by page on the thread that read each page; a page is one
-/// chunk of the response. `slot` (one of the caller's open syncs) is held until the stream
-/// ends; a client that stops reading for `SEND_TIMEOUT` ends it, so a stalled response holds
+/// chunk of the response. `slot` (one of the caller's open syncs) is held until the response
+/// body is done or dropped; a client that stops reading for `SEND_TIMEOUT` ends it, so a stalled response holds
 /// neither a connection to the database (the store reads in pages) nor memory for long.
 pub(crate) fn stream_ciphers(
     domain: Arc<Domain>,
@@ -142,11 +142,10 @@ pub(crate) fn stream_ciphers(
     head: Vec<u8>,
     tail: &'static [u8],
 ) -> Response {
-    // One page waits for the client while the next is read: at most three pages of a sync are
-    // in memory (the one being written out, the one waiting, the one being read).
+    // At most two pages of a sync are in memory: the one hyper is writing out and the one
+    // waiting here (the next is read only once this one is taken).
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
     tokio::spawn(async move {
-        let _slot = slot;
         let send = |chunk: Result<Bytes, std::io::Error>| {
             let tx = &tx;
             async move {
@@ -166,29 +165,38 @@ pub(crate) fn stream_ciphers(
         });
         let mut pages = domain.cipher_pages(&caller, write);
         let mut first = true;
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(page) => {
+        loop {
+            // Room for the next page first, then its read: a client that does not read holds
+            // the page hyper is writing and the one waiting, never a third.
+            let Ok(Ok(room)) = tokio::time::timeout(SEND_TIMEOUT, tx.reserve()).await else {
+                return; // the client went away or stopped reading
+            };
+            match pages.next().await {
+                Some(Ok(page)) => {
                     let mut page = Bytes::from(page);
                     if std::mem::take(&mut first) {
                         page = page.slice(1..);
                     }
-                    if !send(Ok(page)).await {
-                        return; // the client went away or stopped reading
-                    }
+                    room.send(Ok(page));
                 }
-                Err(e) => {
+                Some(Err(e)) => {
                     tracing::error!(error = ?e, "sync stream failed");
-                    send(Err(std::io::Error::other("storage error"))).await;
+                    room.send(Err(std::io::Error::other("storage error")));
+                    return;
+                }
+                None => {
+                    room.send(Ok(Bytes::from_static(tail)));
                     return;
                 }
             }
         }
-        send(Ok(Bytes::from_static(tail))).await;
     });
-    let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    }));
+    // The body holds the slot, not the producer: the producer may be done while a page waits
+    // in hyper's buffer for a client that does not read.
+    let body = Body::from_stream(futures::stream::unfold(
+        (rx, slot),
+        |(mut rx, slot)| async move { rx.recv().await.map(|item| (item, (rx, slot))) },
+    ));
     (
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
         body,
