@@ -195,6 +195,9 @@ pub struct Client {
     device_id: String,
 }
 
+/// How long an idle connection stays in the pool: well under the server's default keep-alive.
+const POOL_IDLE: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Client {
     /// A client for `base_url`, trusting `extra_ca_pem` in addition to the system roots.
     pub fn new(base_url: &str, extra_ca_pem: Option<&Path>) -> Result<Client, ClientError> {
@@ -211,6 +214,9 @@ impl Client {
         let mut builder = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(concat!("Keyfleet-CLI/", env!("CARGO_PKG_VERSION")))
+            // The server closes a connection idle for 10 s (it says so in `Keep-Alive`); a
+            // pooled connection reused just as it closes fails the request, so ours go first.
+            .pool_idle_timeout(POOL_IDLE)
             .use_rustls_tls();
         if let Some(path) = extra_ca_pem {
             let pem =

@@ -226,14 +226,17 @@ impl IntoResponse for IdentityError {
 /// Bitwarden's JSON envelope — axum's own answers (a method the path does not take, a malformed
 /// query string or path, a body over the limit) come as text or empty, which the apps cannot
 /// read — and every answer carries the headers a password manager's API owes its clients:
-/// `nosniff`, `no-store` (tokens and vault data are never to be cached), and HSTS when Keyfleet
-/// itself terminates TLS.
+/// `nosniff`, `no-store` (tokens and vault data are never to be cached), HSTS when Keyfleet
+/// itself terminates TLS, and on HTTP/1.1 how long an idle connection is kept (`keep_alive`;
+/// HTTP/2 forbids the header and pings instead).
 pub async fn finish_response(
     hsts: bool,
+    keep_alive: std::time::Duration,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     use axum::http::header::{self, HeaderValue};
+    let http1 = req.version() == axum::http::Version::HTTP_11;
     let mut res = next.run(req).await;
     let status = res.status();
     let json = res
@@ -275,6 +278,12 @@ pub async fn finish_response(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
         );
+    }
+    if http1 {
+        let value = format!("timeout={}", keep_alive.as_secs());
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(header::HeaderName::from_static("keep-alive"), value);
+        }
     }
     res
 }

@@ -217,8 +217,9 @@ fn tls_connector(server: &TestServer) -> tokio_rustls::TlsConnector {
 
 /// Slow and idle connections are closed, and the server takes no more connections than its
 /// limit: a socket that never starts TLS, one that sends half its headers, one that sends a
-/// request and then nothing — closed within their timeouts; past the connection limit, new
-/// sockets are closed at once, and a freed slot takes the next one.
+/// request and then nothing — closed within their timeouts (the idle one no sooner than its
+/// answer's `Keep-Alive` said); past the connection limit, new sockets are closed at once, and
+/// a freed slot takes the next one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_idle_and_surplus_connections_are_closed() {
     let server = spawn_server_with(Backend::Sqlite, |c| {
@@ -240,15 +241,24 @@ async fn slow_idle_and_surplus_connections_are_closed() {
         .await
         .unwrap();
     assert!(closed_by_server(&mut half, Duration::from_secs(5)).await);
-    // A full request, then idle: answered, then closed after the idle timeout.
+    // A full request, then idle: answered with how long the connection is kept, kept that
+    // long (a client that trusts it never sends into a closing socket), then closed.
     let tcp = TcpStream::connect(addr).await.unwrap();
     let mut idle = connector.connect(name.clone(), tcp).await.unwrap();
     idle.write_all(b"GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .await
         .unwrap();
-    let mut head = vec![0u8; 64];
-    let n = idle.read(&mut head).await.unwrap();
-    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"));
+    let mut head = Vec::new();
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let mut buf = [0u8; 1024];
+        let n = idle.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed before the answer's head");
+        head.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("\r\nkeep-alive: timeout=1\r\n"), "{head}");
+    assert!(!closed_by_server(&mut idle, Duration::from_millis(500)).await);
     assert!(closed_by_server(&mut idle, Duration::from_secs(8)).await);
 
     // Four connections fill the server; a fifth is closed as it is accepted.

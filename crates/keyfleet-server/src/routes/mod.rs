@@ -129,6 +129,11 @@ pub struct Edge {
     pub hsts: bool,
     /// Redirect `/` to the web console.
     pub console_at_root: bool,
+    /// How long an HTTP/1.1 connection may sit idle between requests before the server closes
+    /// it (hyper's header-read timeout runs from the end of one answer to the next request's
+    /// headers), announced in `Keep-Alive: timeout=…` so clients give up a pooled connection
+    /// before the server does instead of sending a request into a closing socket.
+    pub keep_alive: std::time::Duration,
 }
 
 /// The routes of `surface` (the web console with the client routes), with the body limit, the request timeout, the response finish
@@ -139,6 +144,7 @@ pub fn router(state: AppState, surface: Surface, edge: Edge) -> Router {
         request_timeout,
         hsts,
         console_at_root,
+        keep_alive,
     } = edge;
     let routes = match surface {
         Surface::Operator => Router::new().merge(admin::routes()),
@@ -172,7 +178,7 @@ pub fn router(state: AppState, surface: Surface, edge: Edge) -> Router {
             },
         ))
         .layer(axum::middleware::from_fn(move |req, next| {
-            crate::error::finish_response(hsts, req, next)
+            crate::error::finish_response(hsts, keep_alive, req, next)
         }))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
