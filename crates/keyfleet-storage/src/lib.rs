@@ -32,6 +32,8 @@ mod two_factor;
 mod users;
 mod vault;
 
+pub use vault::SYNC_PAGE_BYTES;
+
 use keyfleet_domain::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -11,7 +11,7 @@
 
 use crate::attachments::{attach, attachment_from_sqlite, ids_json, SQLITE_ATTACHMENTS_OF};
 use crate::records::CipherColumns;
-use crate::vault::Page;
+use crate::vault::{item_bytes, Page, PageBound};
 use keyfleet_domain::store::CipherView;
 use keyfleet_domain::StoreError;
 use rusqlite::{Connection, OpenFlags};
@@ -71,14 +71,14 @@ impl SqliteReads {
     }
 
     /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most)
-    /// and reads its items with their attachments, both in the one blocking call, which also
-    /// runs `finish` on them.
+    /// and reads its items within `bound` with their attachments, both in the one blocking
+    /// call, which also runs `finish` on them.
     pub(crate) async fn cipher_page<T: Send + 'static>(
         self: &Arc<Self>,
         sql: &'static str,
         user: String,
         after: String,
-        limit: i64,
+        bound: PageBound,
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
         let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
@@ -89,12 +89,12 @@ impl SqliteReads {
         let page = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let c = reads.connection()?;
-            let page = read_page(&c, sql, &[&user, &after, &limit], limit);
+            let page = read_page(&c, sql, &user, &after, bound);
             // A connection that failed is dropped rather than kept.
             if page.is_ok() {
                 reads.give_back(c);
             }
-            page.map(|views| Page::of(views, finish))
+            page.map(|views| Page::of(views, bound, finish))
         })
         .await;
         page.map_err(|e| StoreError::Db(Box::new(e)))?
@@ -181,16 +181,23 @@ fn written(e: rusqlite::Error) -> StoreError {
 fn read_page(
     c: &Connection,
     sql: &str,
-    args: &[&dyn rusqlite::ToSql],
-    limit: i64,
+    user: &str,
+    after: &str,
+    bound: PageBound,
 ) -> Result<Vec<CipherView>, StoreError> {
     let mut stmt = c.prepare_cached(sql).map_err(lite)?;
-    bind_numbered(&mut stmt, args)?;
+    let limit = bound.rows as i64;
+    bind_numbered(&mut stmt, &[&user, &after, &limit])?;
     let cols = CipherColumns::of(&stmt).map_err(lite)?;
-    let mut page = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+    let (mut page, mut bytes) = (Vec::with_capacity(bound.rows), 0);
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(lite)? {
-        page.push(cols.view(row)?);
+        let view = cols.view(row)?;
+        bytes += item_bytes(&view);
+        page.push(view);
+        if bound.reached(page.len(), bytes) {
+            break;
+        }
     }
     drop(rows);
     if page.is_empty() {

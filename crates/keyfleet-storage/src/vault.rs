@@ -54,57 +54,148 @@ fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
     ids.iter().map(ToString::to_string).collect()
 }
 
-/// Items per sync page: a 10,000-item vault is twenty reads, and a page in memory stays under
-/// a megabyte or so.
+/// Items per sync page at most: a 10,000-item vault of ordinary items is twenty reads.
 pub(crate) const SYNC_PAGE: usize = 500;
 
-/// A sync page's rows as the backend answered them.
-enum PageRows {
-    Sqlite(Vec<sqlx::sqlite::SqliteRow>),
-    Postgres(Vec<sqlx::postgres::PgRow>),
+/// Item data per sync page: a page ends with the item that reaches this many bytes, so a vault
+/// of large items (long notes, many fields) is read in more, smaller pages, and a sync holds a
+/// few megabytes at most (a page is bytes here, one on its way out, one in the response buffer)
+/// however large its items. One item is at most the body limit (2 MiB).
+pub const SYNC_PAGE_BYTES: usize = 1 << 20;
+
+/// How much one page reads: `rows` at most (the statement's `LIMIT`), and no more rows once the
+/// items' data reaches `bytes`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageBound {
+    pub(crate) rows: usize,
+    bytes: usize,
 }
 
-impl From<Vec<sqlx::sqlite::SqliteRow>> for PageRows {
-    fn from(rows: Vec<sqlx::sqlite::SqliteRow>) -> Self {
-        PageRows::Sqlite(rows)
+impl PageBound {
+    /// The first page of a part of the vault.
+    pub(crate) const FIRST: PageBound = PageBound {
+        rows: SYNC_PAGE,
+        bytes: SYNC_PAGE_BYTES,
+    };
+
+    /// Whether a page holding `items` items of `bytes` bytes of data is full.
+    pub(crate) fn reached(&self, items: usize, bytes: usize) -> bool {
+        items >= self.rows || bytes >= self.bytes
+    }
+
+    /// The bound of the page after a full one that held `items` items of `bytes` bytes: as
+    /// many rows as items of that size fit in the byte budget (and one more), so the statement
+    /// does not read (PostgreSQL: send) hundreds of large rows for a page that keeps a few.
+    fn after(self, items: usize, bytes: usize) -> PageBound {
+        let fit = (self.bytes.saturating_mul(items) / bytes.max(1)).saturating_add(1);
+        PageBound {
+            rows: fit.clamp(1, SYNC_PAGE),
+            bytes: self.bytes,
+        }
     }
 }
 
-impl From<Vec<sqlx::postgres::PgRow>> for PageRows {
-    fn from(rows: Vec<sqlx::postgres::PgRow>) -> Self {
-        PageRows::Postgres(rows)
-    }
+/// The bytes an item counts for in a page's budget: its data, and a little for the rest.
+pub(crate) fn item_bytes(view: &CipherView) -> usize {
+    view.cipher.data.len() + 256
 }
 
-/// One page read: what `finish` made of its items, how many there were, and the last one's id
-/// (where the next page starts).
+/// A sync page's rows as the in-memory SQLite test pool answers them.
+async fn sqlx_sqlite_page(
+    p: &sqlx::SqlitePool,
+    sql: &str,
+    user: String,
+    after: &str,
+    bound: PageBound,
+) -> Result<Vec<CipherView>, StoreError> {
+    let mut rows = sqlx::query(sql)
+        .bind(user)
+        .bind(after)
+        .bind(bound.rows as i64)
+        .fetch(p);
+    let (mut page, mut bytes) = (Vec::new(), 0);
+    while let Some(row) = rows.try_next().await.map_err(db)? {
+        let view = CipherRecord::from_row(&row)
+            .map_err(db)
+            .and_then(CipherView::try_from)?;
+        bytes += item_bytes(&view);
+        page.push(view);
+        if bound.reached(page.len(), bytes) {
+            break;
+        }
+    }
+    Ok(page)
+}
+
+/// A sync page's rows from PostgreSQL, taken as they arrive and decoded by position (the
+/// columns are found on the first row); the rows past a full page are left unread.
+async fn pg_page(
+    p: &sqlx::PgPool,
+    sql: &str,
+    user: String,
+    after: &str,
+    bound: PageBound,
+) -> Result<Vec<CipherView>, StoreError> {
+    let mut rows = sqlx::query(sql)
+        .bind(user)
+        .bind(after)
+        .bind(bound.rows as i64)
+        .fetch(p);
+    let (mut page, mut bytes, mut cols) = (Vec::new(), 0, None);
+    while let Some(row) = rows.try_next().await.map_err(db)? {
+        let cols = match &cols {
+            Some(cols) => cols,
+            None => cols.insert(PgCipherColumns::of(&row)?),
+        };
+        let view = cols.view(&row)?;
+        bytes += item_bytes(&view);
+        page.push(view);
+        if bound.reached(page.len(), bytes) {
+            break;
+        }
+    }
+    Ok(page)
+}
+
+/// One page read: what `finish` made of its items, how many there were, the last one's id
+/// (where the next page starts), their bytes and whether the page was full (more may follow).
 pub(crate) struct Page<T> {
     pub(crate) out: T,
     pub(crate) items: usize,
+    pub(crate) bytes: usize,
+    pub(crate) full: bool,
     pub(crate) last: Option<CipherId>,
 }
 
 impl<T> Page<T> {
-    /// Finishes a page of `views` with `finish`.
-    pub(crate) fn of(views: Vec<CipherView>, finish: impl FnOnce(Vec<CipherView>) -> T) -> Self {
+    /// Finishes a page of `views`, read within `bound`, with `finish`.
+    pub(crate) fn of(
+        views: Vec<CipherView>,
+        bound: PageBound,
+        finish: impl FnOnce(Vec<CipherView>) -> T,
+    ) -> Self {
         let (items, last) = (views.len(), views.last().map(|v| v.cipher.id));
+        let bytes = views.iter().map(item_bytes).sum();
         Page {
             out: finish(views),
             items,
+            bytes,
+            full: bound.reached(items, bytes),
             last,
         }
     }
 }
 
 impl SqlStore {
-    /// One page of what `user_id` reads (see [`Reach::PersonalPage`]), its items with their
-    /// attachments, passed to `finish` on the thread that read them (SQLite reads a page on a
-    /// blocking thread).
+    /// One page of what `user_id` reads (see [`Reach::PersonalPage`]) within `bound`, its items
+    /// with their attachments, passed to `finish` on the thread that read them (SQLite reads a
+    /// page on a blocking thread).
     async fn cipher_page<T: Send + 'static>(
         &self,
         user_id: UserId,
         reach: Reach,
         after: &str,
+        bound: PageBound,
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
         let sql = readable_ciphers(self.backend(), reach);
@@ -112,70 +203,49 @@ impl SqlStore {
             // One blocking read (items and their attachments) instead of a thread hand-off
             // per row.
             return reads
-                .cipher_page(
-                    sql,
-                    user_id.to_string(),
-                    after.to_string(),
-                    SYNC_PAGE as i64,
-                    finish,
-                )
+                .cipher_page(sql, user_id.to_string(), after.to_string(), bound, finish)
                 .await;
         }
-        let rows = on_pool!(&self.pool, p => sqlx::query(sql)
-            .bind(user_id.to_string())
-            .bind(after)
-            .bind(SYNC_PAGE as i64)
-            .fetch_all(p)
-            .await
-            .map(PageRows::from))
-        .map_err(db)?;
-        let mut page = match rows {
-            PageRows::Postgres(rows) => match rows.first() {
-                Some(first) => {
-                    let cols = PgCipherColumns::of(first)?;
-                    rows.iter()
-                        .map(|r| cols.view(r))
-                        .collect::<Result<Vec<_>, _>>()?
-                }
-                None => Vec::new(),
-            },
+        let user = user_id.to_string();
+        let mut page = match &self.pool {
+            crate::Pool::Postgres(p) => pg_page(p, sql, user, after, bound).await?,
             // An in-memory database (tests), which the direct reader cannot open.
-            PageRows::Sqlite(rows) => rows
-                .iter()
-                .map(|r| {
-                    CipherRecord::from_row(r)
-                        .map_err(db)
-                        .and_then(CipherView::try_from)
-                })
-                .collect::<Result<Vec<_>, _>>()?,
+            crate::Pool::Sqlite(p) => sqlx_sqlite_page(p, sql, user, after, bound).await?,
         };
         self.fill_attachments(&mut page).await?;
-        Ok(Page::of(page, finish))
+        Ok(Page::of(page, bound, finish))
     }
 
     /// Every page of what `user_id` reads, each read with a connection taken from the pool and
     /// given back before the page is handed on: a client that reads slowly (or never) holds
     /// memory for one page, never a database connection. Personal items first, then org
-    /// items, each by id.
+    /// items, each by id; a page is bounded by items and by bytes ([`PageBound`]).
     fn pages<T, F>(&self, user_id: UserId, finish: F) -> BoxStream<'_, Result<T, StoreError>>
     where
         T: Send + 'static,
         F: FnOnce(Vec<CipherView>) -> T + Clone + Send + Sync + 'static,
     {
-        let start = (Some(Reach::PersonalPage), String::new());
-        futures::stream::try_unfold(start, move |(reach, after)| {
+        let start = (Some(Reach::PersonalPage), String::new(), PageBound::FIRST);
+        futures::stream::try_unfold(start, move |(reach, after, bound)| {
             let finish = finish.clone();
             async move {
                 let Some(reach) = reach else {
                     return Ok(None);
                 };
-                let page = self.cipher_page(user_id, reach, &after, finish).await?;
+                let page = self
+                    .cipher_page(user_id, reach, &after, bound, finish)
+                    .await?;
                 let next = match page.last {
-                    Some(last) if page.items >= SYNC_PAGE => (Some(reach), last.to_string()),
+                    Some(last) if page.full => (
+                        Some(reach),
+                        last.to_string(),
+                        bound.after(page.items, page.bytes),
+                    ),
                     // The last page of this part: on to the next part, from its start.
                     _ => (
                         (reach == Reach::PersonalPage).then_some(Reach::SharedPage),
                         String::new(),
+                        PageBound::FIRST,
                     ),
                 };
                 Ok(Some((page.out, next)))

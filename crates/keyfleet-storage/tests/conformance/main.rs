@@ -708,6 +708,65 @@ async fn a_sync_reads_every_item_once_across_pages() {
     .await;
 }
 
+/// Pages are bounded by bytes as well as by items: a vault of large items is read in pages
+/// that stop at the item reaching `SYNC_PAGE_BYTES` of data (a sync holds a few of them, not
+/// 500 large items), and small items after them come in full pages again.
+#[tokio::test]
+async fn large_items_are_read_in_pages_bounded_by_bytes() {
+    use keyfleet_storage::SYNC_PAGE_BYTES;
+    each_backend(|s| async move {
+        let alice = user("large@example.com");
+        s.insert_user(&alice).await.unwrap();
+        let mut ids = Vec::new();
+        // 40 items of 100–300 KB (about 7.8 MB), then 700 small ones.
+        for i in 0..740 {
+            let mut c = cipher(alice.id, 2_000 + i);
+            if i < 40 {
+                let notes = "x".repeat(100_000 + (i as usize % 3) * 100_000);
+                c.cipher.data = format!(r#"{{"name":"2.a|b|c","notes":"{notes}"}}"#);
+            }
+            ids.push(c.cipher.id);
+            s.insert_cipher(&c).await.unwrap();
+        }
+        let write: keyfleet_domain::store::ItemWriter = std::sync::Arc::new(|v, out| {
+            out.extend_from_slice(format!("{} {}\n", v.cipher.id, v.cipher.data.len()).as_bytes());
+        });
+        let pages: Vec<Vec<(String, usize)>> = s
+            .cipher_pages(alice.id, write)
+            .map(|r| {
+                String::from_utf8(r.unwrap())
+                    .unwrap()
+                    .lines()
+                    .map(|l| {
+                        let (id, len) = l.split_once(' ').unwrap();
+                        (id.to_string(), len.parse().unwrap())
+                    })
+                    .collect()
+            })
+            .collect()
+            .await;
+        let read: Vec<String> = pages.iter().flatten().map(|(id, _)| id.clone()).collect();
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        assert_eq!(read, ids, "every item once, in order");
+        for page in &pages {
+            let before_last: usize = page[..page.len() - 1].iter().map(|(_, n)| n).sum();
+            assert!(
+                before_last < SYNC_PAGE_BYTES,
+                "a page read on past its byte budget: {} items, {before_last} bytes before the last",
+                page.len()
+            );
+        }
+        let big_pages = pages.iter().filter(|p| p.iter().any(|(_, n)| *n > 50_000)).count();
+        assert!(big_pages >= 7, "7.8 MB of items in {big_pages} pages");
+        let small_pages = pages.len() - big_pages;
+        assert!(
+            small_pages <= 3,
+            "700 small items after large ones took {small_pages} pages"
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn api_keys_are_stored_as_digests_issued_once_and_clear_ones_are_digested_on_open() {
     use keyfleet_domain::identity::tokens::{api_key_digest, api_key_matches};
