@@ -100,54 +100,16 @@ pub(crate) fn item_bytes(view: &CipherView) -> usize {
     view.cipher.data.len() + 256
 }
 
-/// A sync page's rows as the in-memory SQLite test pool answers them.
-async fn sqlx_sqlite_page(
-    p: &sqlx::SqlitePool,
-    sql: &str,
-    user: String,
-    after: &str,
+/// Takes a page's rows from `rows` as they arrive, decoding each with `view`, and stops once
+/// the page is full by `bound` (the rest of the statement's rows are left unread).
+async fn take_page<R>(
+    mut rows: BoxStream<'_, Result<R, sqlx::Error>>,
     bound: PageBound,
+    mut view: impl FnMut(&R) -> Result<CipherView, StoreError>,
 ) -> Result<Vec<CipherView>, StoreError> {
-    let mut rows = sqlx::query(sql)
-        .bind(user)
-        .bind(after)
-        .bind(bound.rows as i64)
-        .fetch(p);
     let (mut page, mut bytes) = (Vec::new(), 0);
     while let Some(row) = rows.try_next().await.map_err(db)? {
-        let view = CipherRecord::from_row(&row)
-            .map_err(db)
-            .and_then(CipherView::try_from)?;
-        bytes += item_bytes(&view);
-        page.push(view);
-        if bound.reached(page.len(), bytes) {
-            break;
-        }
-    }
-    Ok(page)
-}
-
-/// A sync page's rows from PostgreSQL, taken as they arrive and decoded by position (the
-/// columns are found on the first row); the rows past a full page are left unread.
-async fn pg_page(
-    p: &sqlx::PgPool,
-    sql: &str,
-    user: String,
-    after: &str,
-    bound: PageBound,
-) -> Result<Vec<CipherView>, StoreError> {
-    let mut rows = sqlx::query(sql)
-        .bind(user)
-        .bind(after)
-        .bind(bound.rows as i64)
-        .fetch(p);
-    let (mut page, mut bytes, mut cols) = (Vec::new(), 0, None);
-    while let Some(row) = rows.try_next().await.map_err(db)? {
-        let cols = match &cols {
-            Some(cols) => cols,
-            None => cols.insert(PgCipherColumns::of(&row)?),
-        };
-        let view = cols.view(&row)?;
+        let view = view(&row)?;
         bytes += item_bytes(&view);
         page.push(view);
         if bound.reached(page.len(), bytes) {
@@ -208,9 +170,39 @@ impl SqlStore {
         }
         let user = user_id.to_string();
         let mut page = match &self.pool {
-            crate::Pool::Postgres(p) => pg_page(p, sql, user, after, bound).await?,
+            crate::Pool::Postgres(p) => {
+                let rows = sqlx::query(sql)
+                    .bind(user)
+                    .bind(after)
+                    .bind(bound.rows as i64)
+                    .fetch(p);
+                // Decoded by position, the columns found on the first row.
+                let mut cols: Option<PgCipherColumns> = None;
+                take_page(rows, bound, |row| match &cols {
+                    Some(cols) => cols.view(row),
+                    None => {
+                        let found = PgCipherColumns::of(row)?;
+                        let view = found.view(row);
+                        cols = Some(found);
+                        view
+                    }
+                })
+                .await?
+            }
             // An in-memory database (tests), which the direct reader cannot open.
-            crate::Pool::Sqlite(p) => sqlx_sqlite_page(p, sql, user, after, bound).await?,
+            crate::Pool::Sqlite(p) => {
+                let rows = sqlx::query(sql)
+                    .bind(user)
+                    .bind(after)
+                    .bind(bound.rows as i64)
+                    .fetch(p);
+                take_page(rows, bound, |row| {
+                    CipherRecord::from_row(row)
+                        .map_err(db)
+                        .and_then(CipherView::try_from)
+                })
+                .await?
+            }
         };
         self.fill_attachments(&mut page).await?;
         Ok(Page::of(page, bound, finish))
