@@ -43,21 +43,43 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     };
     // A shared page first picks its cipher ids (ids only, from the indexes), then aggregates
     // rights and collections for those alone: aggregating everything after `$2` on every page
-    // would make a sync quadratic in the vault's size. Each arm of the union stops at `$3` ids of
-    // its own (the page's ids are among them): a union of everything after `$2`, sorted, then
-    // cut, read the rest of the vault on every page (on SQLite a temporary B-tree of it).
+    // would make a sync quadratic in the vault's size.
+    //
+    // The ids come from the user's own sources only — each organization they administer
+    // (`ciphers_org`) and each collection granted to them (`cipher_collections_collection`),
+    // never a walk of every organization's items — and each source is read only up to `hi`: the
+    // smallest of the sources' `$3`-th id after `$2`. That source alone has `$3` ids up to `hi`,
+    // so the page's `$3` ids are all at most `hi`, and every source is read for at most `$3` ids
+    // a page. (`MAX(id)` of all items keeps `hi` defined when no source has `$3` left.) Walking
+    // `cipher_collections` by item id instead cost every member's sync a pass over the whole
+    // server's items: 21 ms for a member of 50 items beside 200,000 items of other
+    // organizations.
     const PAGE: &str = concatcp!(
-        "page AS (SELECT id FROM (\
-           SELECT id FROM (SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
+        "hi AS (SELECT MIN(h) AS h FROM (\
+           SELECT MAX(id) AS h FROM ciphers \
+           UNION ALL \
+           SELECT (SELECT x.id FROM ciphers x WHERE x.org_id = m.org_id AND x.id > $2 \
+             ORDER BY x.id LIMIT 1 OFFSET $3 - 1) FROM m WHERE m.member_type IN (",
+        OU_OWNER,
+        ", ",
+        OU_ADMIN,
+        ") \
+           UNION ALL \
+           SELECT (SELECT x.cipher_id FROM cipher_collections x \
+             WHERE x.collection_id = a.collection_id AND x.cipher_id > $2 \
+             ORDER BY x.cipher_id LIMIT 1 OFFSET $3 - 1) FROM a\
+         ) bounds), \
+         page AS (SELECT id FROM (\
+           SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
              WHERE m.member_type IN (",
         OU_OWNER,
         ", ",
         OU_ADMIN,
-        ") AND c.id > $2 ORDER BY c.id LIMIT $3) administered \
+        ") AND c.id > $2 AND c.id <= (SELECT h FROM hi) \
            UNION \
-           SELECT id FROM (SELECT DISTINCT cc.cipher_id AS id FROM a \
+           SELECT cc.cipher_id AS id FROM a \
              JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
-             WHERE cc.cipher_id > $2 ORDER BY cc.cipher_id LIMIT $3) granted\
+             WHERE cc.cipher_id > $2 AND cc.cipher_id <= (SELECT h FROM hi)\
          ) ids ORDER BY id LIMIT $3), "
     );
     let (one_c, one_cc, page) = match reach {

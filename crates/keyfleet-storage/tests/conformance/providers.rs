@@ -1238,6 +1238,19 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
         )
         .await
         .unwrap();
+        // The reader also administers a second organization, whose items interleave with the
+        // first's by id: a page's ids come from both sources, each read only up to the page's
+        // bound. A third organization's items, which the reader does not reach, interleave too.
+        let administered = own_org(&s, "Administered").await;
+        let mut admin = org_member(
+            &administered,
+            Some(&reader),
+            OrganizationUserStatus::Confirmed,
+        );
+        admin.member_type = OrganizationUserType::Admin;
+        s.insert_org_users(&[admin], &[], &[], &[]).await.unwrap();
+        let foreign = own_org(&s, "Foreign").await;
+        let mut in_administered = std::collections::BTreeSet::new();
         let mut in_collection = std::collections::BTreeSet::new();
         for i in 0..1_100 {
             let c = CipherRow {
@@ -1262,6 +1275,22 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
                 in_collection.insert(c.id);
             }
             s.insert_org_cipher(&c, &collections, &[]).await.unwrap();
+            for (org, ids) in [
+                (&administered, Some(&mut in_administered)),
+                (&foreign, None),
+            ] {
+                if i % 2 == 0 {
+                    let other = CipherRow {
+                        id: CipherId::new(),
+                        org_id: Some(org.id),
+                        ..c.clone()
+                    };
+                    if let Some(ids) = ids {
+                        ids.insert(other.id);
+                    }
+                    s.insert_org_cipher(&other, &[], &[]).await.unwrap();
+                }
+            }
         }
         let owner_reads: Vec<_> = s
             .ciphers_stream(owner_id)
@@ -1279,8 +1308,20 @@ async fn a_sync_reads_every_org_item_once_across_pages() {
             .collect()
             .await;
         let ids: std::collections::BTreeSet<_> = reader_reads.iter().map(|v| v.cipher.id).collect();
-        assert_eq!(ids, in_collection);
-        assert_eq!(reader_reads.len(), in_collection.len());
+        assert_eq!(
+            ids,
+            in_collection.union(&in_administered).copied().collect()
+        );
+        assert_eq!(
+            reader_reads.len(),
+            in_collection.len() + in_administered.len()
+        );
+        let (admin_reads, reader_reads): (Vec<_>, Vec<_>) = reader_reads
+            .into_iter()
+            .partition(|v| v.cipher.org_id == Some(administered.id));
+        assert!(admin_reads
+            .iter()
+            .all(|v| v.access.edit && v.access.manage && v.collection_ids.is_empty()));
         assert!(reader_reads
             .iter()
             .all(|v| !v.access.edit && v.collection_ids.contains(&collection.id)));
