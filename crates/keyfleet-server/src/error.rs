@@ -227,11 +227,11 @@ impl IntoResponse for IdentityError {
 /// query string or path, a body over the limit) come as text or empty, which the apps cannot
 /// read — and every answer carries the headers a password manager's API owes its clients:
 /// `nosniff`, `no-store` (tokens and vault data are never to be cached), HSTS when Keyfleet
-/// itself terminates TLS, and on HTTP/1.1 how long an idle connection is kept (`keep_alive`;
-/// HTTP/2 forbids the header and pings instead).
+/// itself terminates TLS, and on HTTP/1.1 how long an idle connection is kept (`keep_alive`,
+/// `timeout=…`; HTTP/2 forbids the header and pings instead).
 pub async fn finish_response(
     hsts: bool,
-    keep_alive: std::time::Duration,
+    keep_alive: Option<axum::http::HeaderValue>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -279,11 +279,8 @@ pub async fn finish_response(
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    if http1 {
-        let value = format!("timeout={}", keep_alive.as_secs());
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(header::HeaderName::from_static("keep-alive"), value);
-        }
+    if let Some(keep_alive) = keep_alive.filter(|_| http1) {
+        headers.insert(header::HeaderName::from_static("keep-alive"), keep_alive);
     }
     res
 }

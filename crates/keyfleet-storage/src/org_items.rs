@@ -35,6 +35,9 @@ pub(crate) enum Reach {
     SharedPage,
 }
 
+/// A membership in `m` that administers its organization (Owner or Admin): every item of it.
+const ADMINISTERS: &str = concatcp!("m.member_type IN (", OU_OWNER, ", ", OU_ADMIN, ")");
+
 /// The readable-ciphers query for `backend` (only the collection-id aggregate differs).
 pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     let agg = match backend {
@@ -59,11 +62,9 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
            SELECT MAX(id) AS h FROM ciphers \
            UNION ALL \
            SELECT (SELECT x.id FROM ciphers x WHERE x.org_id = m.org_id AND x.id > $2 \
-             ORDER BY x.id LIMIT 1 OFFSET $3 - 1) FROM m WHERE m.member_type IN (",
-        OU_OWNER,
-        ", ",
-        OU_ADMIN,
-        ") \
+             ORDER BY x.id LIMIT 1 OFFSET $3 - 1) FROM m WHERE ",
+        ADMINISTERS,
+        " \
            UNION ALL \
            SELECT (SELECT x.cipher_id FROM cipher_collections x \
              WHERE x.collection_id = a.collection_id AND x.cipher_id > $2 \
@@ -71,11 +72,9 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
          ) bounds), \
          page AS (SELECT id FROM (\
            SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
-             WHERE m.member_type IN (",
-        OU_OWNER,
-        ", ",
-        OU_ADMIN,
-        ") AND c.id > $2 AND c.id <= (SELECT h FROM hi) \
+             WHERE ",
+        ADMINISTERS,
+        " AND c.id > $2 AND c.id <= (SELECT h FROM hi) \
            UNION \
            SELECT cc.cipher_id AS id FROM a \
              JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
@@ -100,7 +99,7 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
            SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
              JOIN ciphers c ON c.org_id = m.org_id \
              LEFT JOIN cipher_collections cc ON cc.cipher_id = c.id \
-             WHERE m.member_type IN ({OU_OWNER}, {OU_ADMIN}){one_c} \
+             WHERE {ADMINISTERS}{one_c} \
            UNION ALL \
            SELECT cc.cipher_id, cc.collection_id, CASE WHEN a.read_only THEN 0 ELSE 1 END, \
              CASE WHEN a.hide_passwords THEN 0 ELSE 1 END, \

@@ -11,7 +11,7 @@
 
 use crate::attachments::{attach, attachment_from_sqlite, ids_json, SQLITE_ATTACHMENTS_OF};
 use crate::records::CipherColumns;
-use crate::vault::{item_bytes, Page, PageBound};
+use crate::vault::{Page, PageBound, PageFill};
 use keyfleet_domain::store::CipherView;
 use keyfleet_domain::StoreError;
 use rusqlite::{Connection, OpenFlags};
@@ -94,7 +94,7 @@ impl SqliteReads {
             if page.is_ok() {
                 reads.give_back(c);
             }
-            page.map(|views| Page::of(views, bound, finish))
+            page.map(|page| page.finish(finish))
         })
         .await;
         page.map_err(|e| StoreError::Db(Box::new(e)))?
@@ -184,33 +184,30 @@ fn read_page(
     user: &str,
     after: &str,
     bound: PageBound,
-) -> Result<Vec<CipherView>, StoreError> {
+) -> Result<PageFill, StoreError> {
     let mut stmt = c.prepare_cached(sql).map_err(lite)?;
     let limit = bound.rows as i64;
     bind_numbered(&mut stmt, &[&user, &after, &limit])?;
     let cols = CipherColumns::of(&stmt).map_err(lite)?;
-    let (mut page, mut bytes) = (Vec::with_capacity(bound.rows), 0);
+    let mut page = PageFill::new(bound);
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(lite)? {
-        let view = cols.view(row)?;
-        bytes += item_bytes(&view);
-        page.push(view);
-        if bound.reached(page.len(), bytes) {
+        if page.take(cols.view(row)?) {
             break;
         }
     }
     drop(rows);
-    if page.is_empty() {
+    if page.views.is_empty() {
         return Ok(page);
     }
-    let ids = ids_json(&page);
+    let ids = ids_json(&page.views);
     let mut stmt = c.prepare_cached(SQLITE_ATTACHMENTS_OF).map_err(lite)?;
     let found = stmt
         .query_map([&ids], attachment_from_sqlite)
         .map_err(lite)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(lite)?;
-    attach(&mut page, found);
+    attach(&mut page.views, found);
     Ok(page)
 }
 

@@ -95,9 +95,46 @@ impl PageBound {
     }
 }
 
-/// The bytes an item counts for in a page's budget: its data, and a little for the rest.
-pub(crate) fn item_bytes(view: &CipherView) -> usize {
-    view.cipher.data.len() + 256
+/// A page as it is read: its items so far and their bytes (an item counts its data and a
+/// little for the rest), until `bound` says it is full.
+pub(crate) struct PageFill {
+    bound: PageBound,
+    pub(crate) views: Vec<CipherView>,
+    bytes: usize,
+}
+
+impl PageFill {
+    pub(crate) fn new(bound: PageBound) -> PageFill {
+        PageFill {
+            bound,
+            views: Vec::with_capacity(bound.rows),
+            bytes: 0,
+        }
+    }
+
+    /// Adds an item; answers whether the page is full (no more rows are to be read).
+    pub(crate) fn take(&mut self, view: CipherView) -> bool {
+        self.bytes += view.cipher.data.len() + 256;
+        self.views.push(view);
+        self.full()
+    }
+
+    fn full(&self) -> bool {
+        self.bound.reached(self.views.len(), self.bytes)
+    }
+
+    /// The page read: what `finish` makes of its items, with where the next page starts.
+    pub(crate) fn finish<T>(self, finish: impl FnOnce(Vec<CipherView>) -> T) -> Page<T> {
+        let full = self.full();
+        let (items, last) = (self.views.len(), self.views.last().map(|v| v.cipher.id));
+        Page {
+            out: finish(self.views),
+            items,
+            bytes: self.bytes,
+            full,
+            last,
+        }
+    }
 }
 
 /// Takes a page's rows from `rows` as they arrive, decoding each with `view`, and stops once
@@ -106,13 +143,10 @@ async fn take_page<R>(
     mut rows: BoxStream<'_, Result<R, sqlx::Error>>,
     bound: PageBound,
     mut view: impl FnMut(&R) -> Result<CipherView, StoreError>,
-) -> Result<Vec<CipherView>, StoreError> {
-    let (mut page, mut bytes) = (Vec::new(), 0);
+) -> Result<PageFill, StoreError> {
+    let mut page = PageFill::new(bound);
     while let Some(row) = rows.try_next().await.map_err(db)? {
-        let view = view(&row)?;
-        bytes += item_bytes(&view);
-        page.push(view);
-        if bound.reached(page.len(), bytes) {
+        if page.take(view(&row)?) {
             break;
         }
     }
@@ -127,25 +161,6 @@ pub(crate) struct Page<T> {
     pub(crate) bytes: usize,
     pub(crate) full: bool,
     pub(crate) last: Option<CipherId>,
-}
-
-impl<T> Page<T> {
-    /// Finishes a page of `views`, read within `bound`, with `finish`.
-    pub(crate) fn of(
-        views: Vec<CipherView>,
-        bound: PageBound,
-        finish: impl FnOnce(Vec<CipherView>) -> T,
-    ) -> Self {
-        let (items, last) = (views.len(), views.last().map(|v| v.cipher.id));
-        let bytes = views.iter().map(item_bytes).sum();
-        Page {
-            out: finish(views),
-            items,
-            bytes,
-            full: bound.reached(items, bytes),
-            last,
-        }
-    }
 }
 
 impl SqlStore {
@@ -204,8 +219,8 @@ impl SqlStore {
                 .await?
             }
         };
-        self.fill_attachments(&mut page).await?;
-        Ok(Page::of(page, bound, finish))
+        self.fill_attachments(&mut page.views).await?;
+        Ok(page.finish(finish))
     }
 
     /// Every page of what `user_id` reads, each read with a connection taken from the pool and

@@ -146,6 +146,9 @@ pub fn router(state: AppState, surface: Surface, edge: Edge) -> Router {
         console_at_root,
         keep_alive,
     } = edge;
+    // Written once, sent on every HTTP/1.1 answer (digits: always a valid header value).
+    let keep_alive =
+        axum::http::HeaderValue::try_from(format!("timeout={}", keep_alive.as_secs())).ok();
     let routes = match surface {
         Surface::Operator => Router::new().merge(admin::routes()),
         Surface::Clients => clients().merge(crate::console::routes(console_at_root)),
@@ -178,7 +181,7 @@ pub fn router(state: AppState, surface: Surface, edge: Edge) -> Router {
             },
         ))
         .layer(axum::middleware::from_fn(move |req, next| {
-            crate::error::finish_response(hsts, keep_alive, req, next)
+            crate::error::finish_response(hsts, keep_alive.clone(), req, next)
         }))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -133,8 +133,9 @@ pub(crate) async fn full_profile(
 /// Streams `head`, then every cipher the caller can read (comma separated), then `tail`.
 /// The store writes the items page by page on the thread that read each page; a page is one
 /// chunk of the response. `slot` (one of the caller's open syncs) is held until the response
-/// body is done or dropped; a client that stops reading for `SEND_TIMEOUT` ends it, so a stalled response holds
-/// neither a connection to the database (the store reads in pages) nor memory for long.
+/// body is done or dropped; a client that stops reading for `SEND_TIMEOUT` ends it, so a
+/// stalled response holds neither a connection to the database (the store reads in pages) nor
+/// memory for long.
 pub(crate) fn stream_ciphers(
     domain: Arc<Domain>,
     caller: Caller,
@@ -146,18 +147,17 @@ pub(crate) fn stream_ciphers(
     // waiting here (the next is read only once this one is taken).
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
     tokio::spawn(async move {
-        let send = |chunk: Result<Bytes, std::io::Error>| {
-            let tx = &tx;
-            async move {
-                matches!(
-                    tokio::time::timeout(SEND_TIMEOUT, tx.send(chunk)).await,
-                    Ok(Ok(()))
-                )
+        // Room for one more chunk, or `None` once the client went away or stopped reading.
+        let room = || async {
+            match tokio::time::timeout(SEND_TIMEOUT, tx.reserve()).await {
+                Ok(Ok(room)) => Some(room),
+                _ => None,
             }
         };
-        if !send(Ok(Bytes::from(head))).await {
+        let Some(first_room) = room().await else {
             return;
-        }
+        };
+        first_room.send(Ok(Bytes::from(head)));
         // Each item is written with a comma before it; the very first item's is cut off.
         let write: ItemWriter = Arc::new(|view, out| {
             out.push(b',');
@@ -168,8 +168,8 @@ pub(crate) fn stream_ciphers(
         loop {
             // Room for the next page first, then its read: a client that does not read holds
             // the page hyper is writing and the one waiting, never a third.
-            let Ok(Ok(room)) = tokio::time::timeout(SEND_TIMEOUT, tx.reserve()).await else {
-                return; // the client went away or stopped reading
+            let Some(room) = room().await else {
+                return;
             };
             match pages.next().await {
                 Some(Ok(page)) => {
