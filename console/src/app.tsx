@@ -29,9 +29,12 @@ type AgentState =
   | { readonly kind: "unavailable"; readonly reason: string };
 
 function Home({ profile }: { readonly profile: Profile }) {
-  if (profile.providers.length === 1 && profile.providers[0] !== undefined) {
-    location.replace(`#/p/${profile.providers[0].id}/clients`);
-  }
+  const only = profile.providers.length === 1 ? profile.providers[0]?.id : undefined;
+  useEffect(() => {
+    // A member of one provider goes straight to its clients, unless the address moved on while
+    // the profile loaded (a link followed meanwhile must not be overwritten).
+    if (only !== undefined && parseRoute(location.hash).name === "home") location.replace(`#/p/${only}/clients`);
+  }, [only]);
   return (
     <section aria-labelledby="home-h" class="card wide">
       <h2 id="home-h">Your providers</h2>

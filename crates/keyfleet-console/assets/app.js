@@ -3442,9 +3442,10 @@
     return route;
   }
   function Home({ profile }) {
-    if (profile.providers.length === 1 && profile.providers[0] !== void 0) {
-      location.replace(`#/p/${profile.providers[0].id}/clients`);
-    }
+    const only = profile.providers.length === 1 ? profile.providers[0]?.id : void 0;
+    A2(() => {
+      if (only !== void 0 && parseRoute(location.hash).name === "home") location.replace(`#/p/${only}/clients`);
+    }, [only]);
     return /* @__PURE__ */ a3("section", { "aria-labelledby": "home-h", class: "card wide", children: [
       /* @__PURE__ */ a3("h2", { id: "home-h", children: "Your providers" }),
       profile.providers.length === 0 ? /* @__PURE__ */ a3("p", { children: [
