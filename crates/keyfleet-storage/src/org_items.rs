@@ -44,20 +44,21 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
         Backend::Sqlite => "group_concat(DISTINCT g.collection_id)",
         Backend::Postgres => "string_agg(DISTINCT g.collection_id, ',')",
     };
-    // A shared page first picks its cipher ids (ids only, from the indexes), then aggregates
-    // rights and collections for those alone: aggregating everything after `$2` on every page
-    // would make a sync quadratic in the vault's size.
-    //
-    // The ids come from the user's own sources only — each organization they administer
+    // A shared page reads the user's own sources only — each organization they administer
     // (`ciphers_org`) and each collection granted to them (`cipher_collections_collection`),
-    // never a walk of every organization's items — and each source is read only up to `hi`: the
-    // smallest of the sources' `$3`-th id after `$2`. That source alone has `$3` ids up to `hi`,
-    // so the page's `$3` ids are all at most `hi`, and every source is read for at most `$3` ids
-    // a page. (`MAX(id)` of all items keeps `hi` defined when no source has `$3` left.) Walking
-    // `cipher_collections` by item id instead cost every member's sync a pass over the whole
-    // server's items: 21 ms for a member of 50 items beside 200,000 items of other
+    // never a walk of every organization's items — and each only up to `hi`: the smallest of the
+    // sources' `$3`-th id after `$2`. That source alone has `$3` ids up to `hi`, so the page's
+    // `$3` ids are all at most `hi`, and every source is read for at most `$3` ids a page.
+    // (`MAX(id)` of all items keeps `hi` defined when no source has `$3` left.) The rights and
+    // collections are then aggregated for the ids up to `hi` and the first `$3` of them kept:
+    // every grant of those ids is within the range, so no separate pass picks the ids first.
+    // `CROSS JOIN` keeps the sources the outer loop on SQLite (without statistics its planner
+    // walked all items in the range and looked each up in the sources).
+    //
+    // Walking `cipher_collections` by item id instead cost every member's sync a pass over the
+    // whole server's items: 21 ms for a member of 50 items beside 200,000 items of other
     // organizations.
-    const PAGE: &str = concatcp!(
+    const HI: &str = concatcp!(
         "hi AS (SELECT MIN(h) AS h FROM (\
            SELECT MAX(id) AS h FROM ciphers \
            UNION ALL \
@@ -69,44 +70,36 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
            SELECT (SELECT x.cipher_id FROM cipher_collections x \
              WHERE x.collection_id = a.collection_id AND x.cipher_id > $2 \
              ORDER BY x.cipher_id LIMIT 1 OFFSET $3 - 1) FROM a\
-         ) bounds), \
-         page AS (SELECT id FROM (\
-           SELECT c.id FROM m JOIN ciphers c ON c.org_id = m.org_id \
-             WHERE ",
-        ADMINISTERS,
-        " AND c.id > $2 AND c.id <= (SELECT h FROM hi) \
-           UNION \
-           SELECT cc.cipher_id AS id FROM a \
-             JOIN cipher_collections cc ON cc.collection_id = a.collection_id \
-             WHERE cc.cipher_id > $2 AND cc.cipher_id <= (SELECT h FROM hi)\
-         ) ids ORDER BY id LIMIT $3), "
+         ) bounds), "
     );
-    let (one_c, one_cc, page) = match reach {
-        Reach::All => ("", "", ""),
-        Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2", ""),
-        Reach::PersonalPage => (" AND c.id > $2", "", ""),
+    let (one_c, one_cc, hi, first) = match reach {
+        Reach::All => ("", "", "", ""),
+        Reach::One => (" AND c.id = $2", " AND cc.cipher_id = $2", "", ""),
+        Reach::PersonalPage => (" AND c.id > $2", "", "", ""),
         Reach::SharedPage => (
-            " AND c.id IN (SELECT id FROM page)",
-            " AND cc.cipher_id IN (SELECT id FROM page)",
-            PAGE,
+            " AND c.id > $2 AND c.id <= (SELECT h FROM hi)",
+            " AND cc.cipher_id > $2 AND cc.cipher_id <= (SELECT h FROM hi)",
+            HI,
+            " ORDER BY cipher_id LIMIT $3",
         ),
     };
     const COLS: &str = "c.id, c.user_id, c.org_id, c.cipher_type, c.data, c.creation_date, \
         c.revision_date, c.deleted_date, c.archived_date";
     let ctes = format!(
-        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, {page}\
+        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, {hi}\
          g AS (\
-           SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
-             JOIN ciphers c ON c.org_id = m.org_id \
+           SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg \
+             FROM m CROSS JOIN ciphers c \
              LEFT JOIN cipher_collections cc ON cc.cipher_id = c.id \
-             WHERE {ADMINISTERS}{one_c} \
+             WHERE c.org_id = m.org_id AND {ADMINISTERS}{one_c} \
            UNION ALL \
            SELECT cc.cipher_id, cc.collection_id, CASE WHEN a.read_only THEN 0 ELSE 1 END, \
              CASE WHEN a.hide_passwords THEN 0 ELSE 1 END, \
              CASE WHEN a.manage OR a.member_type = {OU_MANAGER} THEN 1 ELSE 0 END \
-             FROM a JOIN cipher_collections cc ON cc.collection_id = a.collection_id{one_cc}), \
+             FROM a CROSS JOIN cipher_collections cc \
+             WHERE cc.collection_id = a.collection_id{one_cc}), \
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
-           {agg} AS collection_ids FROM g GROUP BY cipher_id)"
+           {agg} AS collection_ids FROM g GROUP BY cipher_id{first})"
     );
     let personal = format!(
         "SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
