@@ -11,7 +11,8 @@
 //! - item create and update, 1 and 8 concurrent clients;
 //! - login (password grant; the server's Argon2id of the master password hash dominates);
 //! - a large organization: a member of an organization with ITEMS items and MEMBERS confirmed
-//!   members syncs it, and items are created in it (a write bumps every member's revision date).
+//!   members syncs it, so does its owner, and so does a member granted only a collection of 50
+//!   of its items; then items are created in it (a write bumps every member's revision date).
 //!
 //! `cargo bench -p keyfleet-cli --bench load -- [ITEMS] [MEMBERS] [sqlite|postgres|both] [SYNCS]`
 //! (defaults 10,000 items, 500 members, both databases, 30 syncs per phase; `KEYFLEET_BIN=path` measures another
@@ -38,6 +39,8 @@ const FAST: Kdf = Kdf::Argon2id {
 };
 /// Items per import request while seeding.
 const IMPORT_BATCH: usize = 5_000;
+/// Items of the small collection in the large organization.
+const FEW_ITEMS: usize = 50;
 
 /// The server's CPU time so far (user + system), from `/proc/PID/stat` (clock ticks of 10 ms).
 fn cpu(pid: u32) -> Duration {
@@ -472,12 +475,62 @@ async fn large_org(base: &str, pid: u32, client: &Client, sz: &Sizes) {
         assert_eq!(status, 200);
         start = end;
     }
+    // A member granted a small collection of the same organization: their sync reads their
+    // items, not the organization's.
+    let few = owner
+        .create_collection(&org_id, &org.key, "Few", &[])
+        .await
+        .unwrap()
+        .collection
+        .id
+        .to_string();
+    let invite = owner
+        .invite_members(
+            &org_id,
+            &["few@load.example"],
+            2,
+            &[(few.clone(), Access::EDIT)],
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    let few_member = account(client, "few@load.example").await;
+    few_member
+        .accept_invite(&org_id, &invite.id, invite.token.as_deref().unwrap())
+        .await
+        .unwrap();
+    owner
+        .confirm_member(&org_id, &invite.id, &org.key)
+        .await
+        .unwrap();
+    for i in 0..FEW_ITEMS {
+        let body = json!({
+            "cipher": owner.org_login_item_body(&org_id, &org.key, &format!("Few {i}"), "u", "p"),
+            "collectionIds": [few],
+        });
+        let (status, _) = owner_agent
+            .send(reqwest::Method::POST, "/api/ciphers/create", Some(&body))
+            .await;
+        assert_eq!(status, 200);
+    }
     let member_agent = Agent::new(base, &member);
     let k = sz.items;
     phase(
         pid,
         &format!("org member sync {k}, {} members", sz.members),
         syncs(std::slice::from_ref(&member_agent), sz.syncs),
+    )
+    .await;
+    phase(
+        pid,
+        &format!("org owner sync {}", k + FEW_ITEMS),
+        syncs(std::slice::from_ref(&owner_agent), sz.syncs),
+    )
+    .await;
+    phase(
+        pid,
+        &format!("org member sync {FEW_ITEMS} of {}", k + FEW_ITEMS),
+        syncs(&[Agent::new(base, &few_member)], sz.syncs),
     )
     .await;
     let calls = (0..sz.writes)
