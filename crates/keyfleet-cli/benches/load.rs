@@ -24,7 +24,7 @@
 
 mod support;
 
-use keyfleet_client::{Access, Client, Session};
+use keyfleet_client::{Access, Client, CreatedOrg, Session};
 use keyfleet_crypto::Kdf;
 use keyfleet_testkit::{backends, fresh_database_url, Backend};
 use serde_json::{json, Value};
@@ -393,6 +393,35 @@ async fn run(backend: Backend, sz: &Sizes) {
     );
 }
 
+/// New accounts for `emails`, confirmed as Users of `org` with edit access to `collection`.
+async fn join(
+    client: &Client,
+    owner: &Session,
+    org: &CreatedOrg,
+    emails: &[&str],
+    collection: &str,
+) -> Vec<Session> {
+    let org_id = &org.org.id;
+    let invites = owner
+        .invite_members(org_id, emails, 2, &[(collection.to_string(), Access::EDIT)])
+        .await
+        .unwrap();
+    let mut members = Vec::with_capacity(emails.len());
+    for (email, invite) in emails.iter().zip(&invites) {
+        let member = account(client, email).await;
+        member
+            .accept_invite(org_id, &invite.id, invite.token.as_deref().unwrap())
+            .await
+            .unwrap();
+        owner
+            .confirm_member(org_id, &invite.id, &org.key)
+            .await
+            .unwrap();
+        members.push(member);
+    }
+    members
+}
+
 /// An organization with `items` items and `members` confirmed members: a member's sync, and
 /// item creation in it.
 async fn large_org(base: &str, pid: u32, client: &Client, sz: &Sizes) {
@@ -423,21 +452,9 @@ async fn large_org(base: &str, pid: u32, client: &Client, sz: &Sizes) {
         .collect();
     for batch in emails.chunks(20) {
         let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
-        let invites = owner
-            .invite_members(&org_id, &refs, 2, &[(collection.clone(), Access::EDIT)])
-            .await
-            .unwrap();
-        for (email, invite) in batch.iter().zip(&invites) {
-            let member = account(client, email).await;
-            member
-                .accept_invite(&org_id, &invite.id, invite.token.as_deref().unwrap())
-                .await
-                .unwrap();
-            owner
-                .confirm_member(&org_id, &invite.id, &org.key)
-                .await
-                .unwrap();
-            first_member.get_or_insert(member);
+        let joined = join(client, &owner, &org, &refs, &collection).await;
+        if first_member.is_none() {
+            first_member = joined.into_iter().next();
         }
     }
     let member = first_member.expect("at least one member");
@@ -484,25 +501,9 @@ async fn large_org(base: &str, pid: u32, client: &Client, sz: &Sizes) {
         .collection
         .id
         .to_string();
-    let invite = owner
-        .invite_members(
-            &org_id,
-            &["few@load.example"],
-            2,
-            &[(few.clone(), Access::EDIT)],
-        )
+    let few_member = join(client, &owner, &org, &["few@load.example"], &few)
         .await
-        .unwrap()
         .remove(0);
-    let few_member = account(client, "few@load.example").await;
-    few_member
-        .accept_invite(&org_id, &invite.id, invite.token.as_deref().unwrap())
-        .await
-        .unwrap();
-    owner
-        .confirm_member(&org_id, &invite.id, &org.key)
-        .await
-        .unwrap();
     for i in 0..FEW_ITEMS {
         let body = json!({
             "cipher": owner.org_login_item_body(&org_id, &org.key, &format!("Few {i}"), "u", "p"),
