@@ -52,8 +52,9 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     // (`MAX(id)` of all items keeps `hi` defined when no source has `$3` left.) The rights and
     // collections are then aggregated for the ids up to `hi` and the first `$3` of them kept:
     // every grant of those ids is within the range, so no separate pass picks the ids first.
-    // `CROSS JOIN` keeps the sources the outer loop on SQLite (without statistics its planner
-    // walked all items in the range and looked each up in the sources).
+    // `CROSS JOIN` keeps the sources the outer loop on SQLite, whatever its planner estimates
+    // without statistics (SQLite 3.40 planned this range the other way: every item in it, each
+    // looked up in the sources).
     //
     // Walking `cipher_collections` by item id instead cost every member's sync a pass over the
     // whole server's items: 21 ms for a member of 50 items beside 200,000 items of other
