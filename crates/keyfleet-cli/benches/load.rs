@@ -422,8 +422,8 @@ async fn join(
     members
 }
 
-/// An organization with `items` items and `members` confirmed members: a member's sync, and
-/// item creation in it.
+/// An organization with `items` items and `members` confirmed members: a member's, its owner's
+/// and a 50-item member's sync, and item creation in it.
 async fn large_org(base: &str, pid: u32, client: &Client, sz: &Sizes) {
     let owner = account(client, "owner@load.example").await;
     let org = owner
