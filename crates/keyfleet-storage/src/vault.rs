@@ -112,11 +112,22 @@ impl PageFill {
         }
     }
 
-    /// Adds an item; answers whether the page is full (no more rows are to be read).
-    pub(crate) fn take(&mut self, view: CipherView) -> bool {
+    /// Adds an item; answers whether the page is full (no more rows are to be read). Rows must
+    /// come in id order (the next page starts after the last id taken): one that does not is
+    /// an error, never an item skipped or sent twice.
+    pub(crate) fn take(&mut self, view: CipherView) -> Result<bool, StoreError> {
+        if self
+            .views
+            .last()
+            .is_some_and(|last| last.cipher.id >= view.cipher.id)
+        {
+            return Err(StoreError::Corrupt(
+                "a sync page's items out of id order".into(),
+            ));
+        }
         self.bytes += view.cipher.data.len() + 256;
         self.views.push(view);
-        self.full()
+        Ok(self.full())
     }
 
     fn full(&self) -> bool {
@@ -146,7 +157,7 @@ async fn take_page<R>(
 ) -> Result<PageFill, StoreError> {
     let mut page = PageFill::new(bound);
     while let Some(row) = rows.try_next().await.map_err(db)? {
-        if page.take(view(&row)?) {
+        if page.take(view(&row)?)? {
             break;
         }
     }
