@@ -38,7 +38,8 @@ pub(crate) enum Reach {
 /// A membership in `m` that administers its organization (Owner or Admin): every item of it.
 const ADMINISTERS: &str = concatcp!("m.member_type IN (", OU_OWNER, ", ", OU_ADMIN, ")");
 
-/// The readable-ciphers query for `backend` (only the collection-id aggregate differs).
+/// The readable-ciphers query for `backend` (the collection-id aggregate differs, and how a
+/// shared page keeps its id order: see below).
 pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     // A shared page's rows come in `acc`'s order, by id. PostgreSQL sees that (the items are
     // joined to `acc` in a nested loop ordered by the join key) and sorts nothing for the

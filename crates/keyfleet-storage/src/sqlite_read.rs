@@ -117,20 +117,20 @@ impl SqliteReads {
     /// made the writes' p99. It changes nothing of durability: a commit is in the WAL either way.
     pub(crate) fn start_checkpoints(self: &Arc<Self>) {
         let reads = Arc::downgrade(self);
+        let path = self.path.clone();
         let spawned = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
                 let mut conn: Option<Connection> = None;
                 loop {
                     std::thread::sleep(CHECKPOINT_EVERY);
-                    let Some(reads) = reads.upgrade() else {
+                    // Until the store, and these reads with it, are dropped.
+                    if reads.strong_count() == 0 {
                         return;
-                    };
-                    let path = reads.path.clone();
-                    drop(reads);
+                    }
                     let c = match conn.take() {
                         Some(c) => c,
-                        None => match checkpoint_connection(&path) {
+                        None => match open_read_write(&path) {
                             Ok(c) => c,
                             Err(e) => {
                                 tracing::warn!(error = %e, "cannot open the WAL checkpointer's connection");
@@ -168,16 +168,11 @@ impl SqliteReads {
             let mut c = match slot.take() {
                 Some(c) => c,
                 None => {
-                    let c = Connection::open_with_flags(
-                        &this.path,
-                        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                    )
-                    .map_err(lite)?;
+                    let c = open_read_write(&this.path).map_err(lite)?;
                     c.busy_timeout(Duration::from_secs(10)).map_err(lite)?;
-                    // As the pool's connections: foreign keys on, WAL with synchronous=NORMAL.
+                    // As the pool's connections: foreign keys on, the WAL checkpointed by the
+                    // checkpointer thread.
                     c.pragma_update(None, "foreign_keys", "ON").map_err(lite)?;
-                    c.pragma_update(None, "synchronous", "NORMAL")
-                        .map_err(lite)?;
                     c.pragma_update(None, "cache_size", -1024).map_err(lite)?;
                     c.pragma_update(None, "wal_autocheckpoint", WAL_BACKSTOP_PAGES)
                         .map_err(lite)?;
@@ -200,8 +195,9 @@ impl SqliteReads {
     }
 }
 
-/// The checkpointer's connection: read-write, syncing as the writers do (`synchronous=NORMAL`).
-fn checkpoint_connection(path: &std::path::Path) -> Result<Connection, rusqlite::Error> {
+/// A read-write connection (the writer's, the checkpointer's), syncing as the pool's
+/// connections do (`synchronous=NORMAL`, WAL).
+fn open_read_write(path: &std::path::Path) -> Result<Connection, rusqlite::Error> {
     let c = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
