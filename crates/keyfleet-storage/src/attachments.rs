@@ -105,26 +105,44 @@ impl SqlStore {
                     .await
             }
             crate::Pool::Postgres(p) => {
-                let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
-                sqlx::query_as(concatcp!(
-                    "SELECT ",
-                    COLUMNS,
-                    " FROM attachments WHERE uploaded AND cipher_id = ANY($1) \
-                     ORDER BY creation_date, id"
-                ))
-                .bind(&ids)
-                .fetch_all(p)
-                .await
+                let mut conn = p.acquire().await.map_err(db)?;
+                return pg_fill_attachments(&mut conn, views).await;
             }
         }
         .map_err(db)?;
-        let rows = recs
-            .into_iter()
-            .map(AttachmentRow::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        attach(views, rows);
-        Ok(())
+        attach_records(views, recs)
     }
+}
+
+/// [`SqlStore::fill_attachments`] on PostgreSQL, on a connection the caller holds (a sync page
+/// reads its items and their attachments on one).
+pub(crate) async fn pg_fill_attachments(
+    conn: &mut sqlx::PgConnection,
+    views: &mut [CipherView],
+) -> Result<(), StoreError> {
+    if views.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = views.iter().map(|v| v.cipher.id.to_string()).collect();
+    let recs: Vec<AttachmentRecord> = sqlx::query_as(concatcp!(
+        "SELECT ",
+        COLUMNS,
+        " FROM attachments WHERE uploaded AND cipher_id = ANY($1) ORDER BY creation_date, id"
+    ))
+    .bind(&ids)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?;
+    attach_records(views, recs)
+}
+
+fn attach_records(views: &mut [CipherView], recs: Vec<AttachmentRecord>) -> Result<(), StoreError> {
+    let rows = recs
+        .into_iter()
+        .map(AttachmentRow::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    attach(views, rows);
+    Ok(())
 }
 
 /// Hands each view its attachments (rows in the order they are listed).

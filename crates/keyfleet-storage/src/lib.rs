@@ -41,6 +41,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long a PostgreSQL connection may sit idle in the pool before it is pinged before use.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(10);
+
 /// A live connection pool on one of the two supported backends.
 #[derive(Debug, Clone)]
 pub enum Pool {
@@ -236,7 +239,12 @@ impl SqlStore {
                     .busy_timeout(Duration::from_secs(10));
                 let path = options.get_filename().to_path_buf();
                 let max_connections = settings.max_connections.unwrap_or(8);
-                let in_memory = path.as_os_str().is_empty() || path.as_os_str() == ":memory:";
+                // sqlx names an in-memory database (`sqlite::memory:`, `mode=memory`) by a
+                // `file:` URI of its own, which the direct reader and writer cannot open.
+                let in_memory = path.as_os_str().is_empty()
+                    || path.as_os_str() == ":memory:"
+                    || url.contains(":memory:")
+                    || url.contains("mode=memory");
                 sqlite_reads = (!in_memory).then(|| {
                     Arc::new(sqlite_read::SqliteReads::new(
                         path,
@@ -264,7 +272,21 @@ impl SqlStore {
             }
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url).map_err(OpenError::Connect)?;
+                // No ping before each use (sqlx's default): a round trip to the database
+                // before every statement, on every request's path. Only a connection idle long
+                // enough to have been dropped on the way (a restarted database, a firewall's
+                // idle timeout) is checked first; a broken one is replaced, not handed out.
+                // (sqlx still checks each connection as it comes back, off the request's path.)
                 let pool = PgPoolOptions::new()
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= PING_IDLE_AFTER {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .max_connections(settings.max_connections.unwrap_or(16))
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)

@@ -113,12 +113,17 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
            {agg} AS collection_ids FROM g GROUP BY cipher_id{first})"
     );
+    const STATE: &str = "FROM ciphers c \
+        LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
+        WHERE c.user_id = $1";
     let personal = format!(
         "SELECT {COLS}, 1 AS can_edit, 1 AS can_view, 1 AS can_manage, \
-           CAST(NULL AS TEXT) AS collection_ids, s.folder_id, s.favorite \
-           FROM ciphers c LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1 \
-           WHERE c.user_id = $1{one_c}"
+           CAST(NULL AS TEXT) AS collection_ids, s.folder_id, s.favorite {STATE}{one_c}"
     );
+    // An own-items page leaves out what is the same on every row (`OWN_ITEMS_OMIT`: the owner,
+    // the rights, the collections); its readers fill them in.
+    const OWN_COLS: &str = "c.id, c.org_id, c.cipher_type, c.data, c.creation_date, \
+        c.revision_date, c.deleted_date, c.archived_date, s.folder_id, s.favorite";
     let shared = format!(
         "SELECT {COLS}, acc.e AS can_edit, acc.v AS can_view, acc.mg AS can_manage, \
            acc.collection_ids, s.folder_id, s.favorite \
@@ -127,7 +132,7 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     );
     match reach {
         Reach::All | Reach::One => format!("{ctes} {personal} UNION ALL {shared}"),
-        Reach::PersonalPage => format!("{personal} ORDER BY c.id LIMIT $3"),
+        Reach::PersonalPage => format!("SELECT {OWN_COLS} {STATE}{one_c} ORDER BY c.id LIMIT $3"),
         Reach::SharedPage => format!("{ctes} {shared}{page_order}"),
     }
 }

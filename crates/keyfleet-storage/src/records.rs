@@ -191,9 +191,13 @@ impl TryFrom<FolderRecord> for FolderRow {
     }
 }
 
+/// A readable-ciphers row. The columns an own-items page leaves out
+/// ([`CipherColumns::OWN_ITEMS_OMIT`]) default to nothing here: [`CipherRecord::own_item`]
+/// fills them in for such a page's rows.
 #[derive(sqlx::FromRow)]
 pub(crate) struct CipherRecord {
     id: String,
+    #[sqlx(default)]
     user_id: Option<String>,
     org_id: Option<String>,
     cipher_type: i32,
@@ -202,17 +206,38 @@ pub(crate) struct CipherRecord {
     revision_date: i64,
     deleted_date: Option<i64>,
     archived_date: Option<i64>,
+    #[sqlx(default)]
     can_edit: i32,
+    #[sqlx(default)]
     can_view: i32,
+    #[sqlx(default)]
     can_manage: i32,
+    #[sqlx(default)]
     collection_ids: Option<String>,
     folder_id: Option<String>,
     favorite: Option<bool>,
 }
 
+impl CipherRecord {
+    /// A row of `reader`'s own-items page, with what that page leaves out: the owner, every
+    /// right, no collections.
+    pub(crate) fn own_item(mut self, reader: &str) -> Self {
+        self.user_id = Some(reader.to_owned());
+        (self.can_edit, self.can_view, self.can_manage) = (1, 1, 1);
+        self.collection_ids = None;
+        self
+    }
+}
+
 /// Where each column of a readable-ciphers query is, for SQLite's direct page reader
-/// (`sqlite_read`), which decodes rows itself rather than through `sqlx::FromRow`.
-pub(crate) struct CipherColumns([usize; 15]);
+/// (`sqlite_read`), which decodes rows itself rather than through `sqlx::FromRow`. A column
+/// in [`CipherColumns::OWN_ITEMS_OMIT`] may be absent (`None`).
+pub(crate) struct CipherColumns([Option<usize>; 15]);
+
+/// Column indexes in [`CipherColumns::NAMES`] of the columns an own-items page leaves out.
+const USER_ID: usize = 1;
+const CAN_EDIT: usize = 9;
+const COLLECTION_IDS: usize = 12;
 
 impl CipherColumns {
     /// The columns, in `CipherRecord`'s order.
@@ -234,21 +259,57 @@ impl CipherColumns {
         "favorite",
     ];
 
-    /// Finds the columns in a prepared statement (an error names a missing one).
-    pub(crate) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
-        let mut at = [0; 15];
+    /// The columns an own-items page (`Reach::PersonalPage`) leaves out, because they are the
+    /// same on every one of its rows: the owner (the reader), the rights (all of them) and the
+    /// collections (none). A decoder fills them in as such ([`own_item_default`]); a sync
+    /// decodes ten thousand rows, and these were a third of each row's values.
+    pub(crate) const OWN_ITEMS_OMIT: [&'static str; 5] = [
+        "user_id",
+        "can_edit",
+        "can_view",
+        "can_manage",
+        "collection_ids",
+    ];
+
+    /// Where each of [`CipherColumns::NAMES`] is by `find`, which answers `None` for a column
+    /// the statement does not return: an error names a missing column that may not be left out.
+    fn find<E>(
+        mut find: impl FnMut(&'static str) -> Result<Option<usize>, E>,
+        err: impl Fn(&'static str) -> E,
+    ) -> Result<[Option<usize>; 15], E> {
+        let mut at = [None; 15];
         for (slot, name) in at.iter_mut().zip(Self::NAMES) {
-            *slot = stmt.column_index(name)?;
+            *slot = find(name)?;
+            if slot.is_none() && !Self::OWN_ITEMS_OMIT.contains(&name) {
+                return Err(err(name));
+            }
         }
-        Ok(CipherColumns(at))
+        Ok(at)
     }
 
-    /// Decodes one row straight into a view: ids are parsed from the row's text in place, with
-    /// no `String` of their own (a sync decodes ten thousand of these).
-    pub(crate) fn view(&self, r: &rusqlite::Row<'_>) -> Result<CipherView, StoreError> {
+    /// Finds the columns in a prepared statement (an error names a missing one).
+    pub(crate) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+        let names = stmt.column_names();
+        Self::find(
+            |name| Ok(names.iter().position(|n| n.eq_ignore_ascii_case(name))),
+            |name| rusqlite::Error::InvalidColumnName(name.into()),
+        )
+        .map(CipherColumns)
+    }
+
+    /// Decodes one row of `reader`'s page straight into a view: ids are parsed from the row's
+    /// text in place, with no `String` of their own (a sync decodes ten thousand of these).
+    pub(crate) fn view(
+        &self,
+        r: &rusqlite::Row<'_>,
+        reader: &str,
+    ) -> Result<CipherView, StoreError> {
         let at = &self.0;
         let text = |i: usize| -> Result<Option<&str>, StoreError> {
-            match r.get_ref(at[i]).map_err(lite)? {
+            let Some(at) = at[i] else {
+                return Ok(own_item_default(i, reader).text);
+            };
+            match r.get_ref(at).map_err(lite)? {
                 rusqlite::types::ValueRef::Null => Ok(None),
                 v => v
                     .as_str()
@@ -257,17 +318,21 @@ impl CipherColumns {
             }
         };
         let int = |i: usize| -> Result<Option<i64>, StoreError> {
-            r.get::<_, Option<i64>>(at[i]).map_err(lite)
+            match at[i] {
+                Some(at) => r.get::<_, Option<i64>>(at).map_err(lite),
+                None => Ok(Some(own_item_default(i, reader).int.into())),
+            }
         };
         let must = |i: usize| -> Result<i64, StoreError> {
             int(i)?.ok_or_else(|| StoreError::Corrupt(format!("{} is null", Self::NAMES[i])))
         };
+        let data = at[4].ok_or_else(|| StoreError::Corrupt("no data column".into()))?;
         CipherParts {
             id: text(0)?.unwrap_or_default(),
             user_id: text(1)?,
             org_id: text(2)?,
             cipher_type: i32::try_from(must(3)?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            data: r.get(at[4]).map_err(lite)?,
+            data: r.get(data).map_err(lite)?,
             creation_date: must(5)?,
             revision_date: must(6)?,
             deleted_date: int(7)?,
@@ -281,32 +346,67 @@ impl CipherColumns {
     }
 }
 
+/// What a column of [`CipherColumns::OWN_ITEMS_OMIT`] (by its index in
+/// [`CipherColumns::NAMES`]) is on every row of `reader`'s own-items page: the owner is the
+/// reader, every right is granted (1), there are no collections.
+struct OwnItemDefault<'a> {
+    text: Option<&'a str>,
+    int: i32,
+}
+
+fn own_item_default(column: usize, reader: &str) -> OwnItemDefault<'_> {
+    match column {
+        USER_ID => OwnItemDefault {
+            text: Some(reader),
+            int: 0,
+        },
+        CAN_EDIT..COLLECTION_IDS => OwnItemDefault { text: None, int: 1 },
+        _ => OwnItemDefault { text: None, int: 0 },
+    }
+}
+
 /// Where each column of a readable-ciphers query is in a PostgreSQL row: found once per page by
 /// name, then read by position (`FromRow` looks every column up by name, for every row).
-pub(crate) struct PgCipherColumns([usize; 15]);
+pub(crate) struct PgCipherColumns([Option<usize>; 15]);
 
 impl PgCipherColumns {
     /// The columns of `row` (an error names a missing one), their types checked on it: the
     /// rows of one query all have the same, so [`PgCipherColumns::view`] reads each value
     /// without checking its type again (the checks were a seventh of a sync's CPU).
-    pub(crate) fn of(row: &sqlx::postgres::PgRow) -> Result<Self, StoreError> {
+    pub(crate) fn of(row: &sqlx::postgres::PgRow, reader: &str) -> Result<Self, StoreError> {
         use sqlx::{Column, Row};
-        let mut at = [0; 15];
-        for (slot, name) in at.iter_mut().zip(CipherColumns::NAMES) {
-            *slot = row.try_column(name).map_err(crate::db)?.ordinal();
-        }
+        let at = CipherColumns::find(
+            |name| {
+                Ok::<_, StoreError>(
+                    row.columns()
+                        .iter()
+                        .find(|c| c.name() == name)
+                        .map(|c| c.ordinal()),
+                )
+            },
+            |name| StoreError::Corrupt(format!("a sync page without column {name}")),
+        )?;
         let cols = PgCipherColumns(at);
-        cols.decode(row, true)?;
+        cols.decode(row, reader, true)?;
         Ok(cols)
     }
 
-    /// Decodes one row of the query whose columns these are straight into a view, ids parsed
-    /// from the row's text in place.
-    pub(crate) fn view(&self, r: &sqlx::postgres::PgRow) -> Result<CipherView, StoreError> {
-        self.decode(r, false)
+    /// Decodes one row of `reader`'s page whose columns these are straight into a view, ids
+    /// parsed from the row's text in place.
+    pub(crate) fn view(
+        &self,
+        r: &sqlx::postgres::PgRow,
+        reader: &str,
+    ) -> Result<CipherView, StoreError> {
+        self.decode(r, reader, false)
     }
 
-    fn decode(&self, r: &sqlx::postgres::PgRow, check: bool) -> Result<CipherView, StoreError> {
+    fn decode(
+        &self,
+        r: &sqlx::postgres::PgRow,
+        reader: &str,
+        check: bool,
+    ) -> Result<CipherView, StoreError> {
         use sqlx::postgres::Postgres;
         use sqlx::{Decode, Row, Type};
         fn get<'r, T: Decode<'r, Postgres> + Type<Postgres>>(
@@ -322,9 +422,22 @@ impl PgCipherColumns {
             .map_err(crate::db)
         }
         let at = &self.0;
-        let text = |i: usize| get::<Option<&str>>(r, at[i], check);
-        let int = |i: usize| get::<i32>(r, at[i], check);
-        let time = |i: usize| get::<Option<i64>>(r, at[i], check);
+        // A column the page left out (only those of `OWN_ITEMS_OMIT`) is what it always is.
+        let text = |i: usize| match at[i] {
+            Some(at) => get::<Option<&str>>(r, at, check),
+            None => Ok(own_item_default(i, reader).text),
+        };
+        let int = |i: usize| match at[i] {
+            Some(at) => get::<i32>(r, at, check),
+            None => Ok(own_item_default(i, reader).int),
+        };
+        let time = |i: usize| match at[i] {
+            Some(at) => get::<Option<i64>>(r, at, check),
+            None => Err(StoreError::Corrupt(format!(
+                "no {}",
+                CipherColumns::NAMES[i]
+            ))),
+        };
         let must = |i: usize| {
             time(i)?
                 .ok_or_else(|| StoreError::Corrupt(format!("{} is null", CipherColumns::NAMES[i])))
@@ -342,7 +455,10 @@ impl PgCipherColumns {
             can: [int(9)? != 0, int(10)? != 0, int(11)? != 0],
             collection_ids: text(12)?,
             folder_id: text(13)?,
-            favorite: get::<Option<bool>>(r, at[14], check)?.unwrap_or(false),
+            favorite: match at[14] {
+                Some(at) => get::<Option<bool>>(r, at, check)?.unwrap_or(false),
+                None => false,
+            },
         }
         .view()
     }

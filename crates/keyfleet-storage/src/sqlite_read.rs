@@ -248,7 +248,7 @@ fn read_page(
     let mut page = PageFill::new(bound);
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(lite)? {
-        if page.take(cols.view(row)?)? {
+        if page.take(cols.view(row, user)?)? {
             break;
         }
     }

@@ -195,43 +195,49 @@ impl SqlStore {
                 .await;
         }
         let user = user_id.to_string();
-        let mut page = match &self.pool {
+        match &self.pool {
             crate::Pool::Postgres(p) => {
+                // The items and their attachments on one connection: one turn at the pool.
+                let mut conn = p.acquire().await.map_err(db)?;
                 let rows = sqlx::query(sql)
-                    .bind(user)
+                    .bind(user.as_str())
                     .bind(after)
                     .bind(bound.rows as i64)
-                    .fetch(p);
+                    .fetch(&mut *conn);
                 // Decoded by position, the columns found on the first row.
                 let mut cols: Option<PgCipherColumns> = None;
-                take_page(rows, bound, |row| match &cols {
-                    Some(cols) => cols.view(row),
+                let mut page = take_page(rows, bound, |row| match &cols {
+                    Some(cols) => cols.view(row, &user),
                     None => {
-                        let found = PgCipherColumns::of(row)?;
-                        let view = found.view(row);
+                        let found = PgCipherColumns::of(row, &user)?;
+                        let view = found.view(row, &user);
                         cols = Some(found);
                         view
                     }
                 })
-                .await?
+                .await?;
+                crate::attachments::pg_fill_attachments(&mut conn, &mut page.views).await?;
+                Ok(page.finish(finish))
             }
             // An in-memory database (tests), which the direct reader cannot open.
             crate::Pool::Sqlite(p) => {
                 let rows = sqlx::query(sql)
-                    .bind(user)
+                    .bind(user.as_str())
                     .bind(after)
                     .bind(bound.rows as i64)
                     .fetch(p);
-                take_page(rows, bound, |row| {
-                    CipherRecord::from_row(row)
-                        .map_err(db)
-                        .and_then(CipherView::try_from)
+                let mut page = take_page(rows, bound, |row| {
+                    let rec = CipherRecord::from_row(row).map_err(db)?;
+                    CipherView::try_from(match reach {
+                        Reach::PersonalPage => rec.own_item(&user),
+                        _ => rec,
+                    })
                 })
-                .await?
+                .await?;
+                self.fill_attachments(&mut page.views).await?;
+                Ok(page.finish(finish))
             }
-        };
-        self.fill_attachments(&mut page.views).await?;
-        Ok(page.finish(finish))
+        }
     }
 
     /// Every page of what `user_id` reads, each read with a connection taken from the pool and

@@ -831,3 +831,39 @@ async fn api_keys_are_stored_as_digests_issued_once_and_clear_ones_are_digested_
         s.close().await;
     }
 }
+
+/// An own-items page leaves out the owner, the rights and the collections (the same on every
+/// row); every reader puts them back: a synced item is its owner's, with every right and no
+/// collection. Read on each backend, and on an in-memory SQLite database (read through sqlx,
+/// not the direct reader).
+#[tokio::test]
+async fn own_items_come_back_with_their_owner_every_right_and_no_collection() {
+    let story = |s: SqlStore| async move {
+        let alice = user("own@example.com");
+        s.insert_user(&alice).await.unwrap();
+        let mut written = Vec::new();
+        for i in 0..3 {
+            let c = cipher(alice.id, 3_000 + i);
+            s.insert_cipher(&c).await.unwrap();
+            written.push(c);
+        }
+        let read: Vec<CipherView> = s
+            .ciphers_stream(alice.id)
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        assert_eq!(read.len(), 3);
+        for (r, w) in read.iter().zip(&written) {
+            assert_eq!(r.cipher.id, w.cipher.id);
+            assert_eq!(r.cipher.user_id, Some(alice.id));
+            assert_eq!(r.cipher.org_id, None);
+            assert_eq!(r.cipher.data, w.cipher.data);
+            assert_eq!(r.access, ItemAccess::FULL);
+            assert!(r.collection_ids.is_empty());
+        }
+    };
+    each_backend(story).await;
+    let memory = SqlStore::open("sqlite::memory:").await.unwrap();
+    story(memory.clone()).await;
+    memory.close().await;
+}
