@@ -41,8 +41,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a PostgreSQL connection may sit idle in the pool before it is pinged before use.
-const PING_IDLE_AFTER: Duration = Duration::from_secs(10);
+/// How long a PostgreSQL connection may sit idle in the pool before it is pinged before use:
+/// under load none is, and after a lull (or a restarted database) each one is checked once.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// A live connection pool on one of the two supported backends.
 #[derive(Debug, Clone)]
@@ -273,9 +274,9 @@ impl SqlStore {
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url).map_err(OpenError::Connect)?;
                 // No ping before each use (sqlx's default): a round trip to the database
-                // before every statement, on every request's path. Only a connection idle long
-                // enough to have been dropped on the way (a restarted database, a firewall's
-                // idle timeout) is checked first; a broken one is replaced, not handed out.
+                // before every statement, on every request's path. Only a connection idle for a
+                // moment (which a restarted database or a firewall's idle timeout may have
+                // dropped) is checked first; a broken one is replaced, not handed out.
                 // (sqlx still checks each connection as it comes back, off the request's path.)
                 let pool = PgPoolOptions::new()
                     .test_before_acquire(false)

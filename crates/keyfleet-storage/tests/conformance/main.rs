@@ -867,3 +867,36 @@ async fn own_items_come_back_with_their_owner_every_right_and_no_collection() {
     story(memory.clone()).await;
     memory.close().await;
 }
+
+/// The PostgreSQL pool does not ping a connection before each statement, but one idle for a
+/// moment is checked before it is handed out: after the database drops every connection (a
+/// restart), the next call is served on a new one instead of failing on a dead one.
+#[tokio::test]
+async fn postgres_connections_dropped_by_the_database_are_replaced_before_use() {
+    if !backends().contains(&keyfleet_testkit::Backend::Postgres) {
+        return;
+    }
+    let (url, _guard) = fresh_database_url(keyfleet_testkit::Backend::Postgres).await;
+    let s = SqlStore::open(&url).await.unwrap();
+    let u = user("dropped@example.com");
+    s.insert_user(&u).await.unwrap();
+    for _ in 0..3 {
+        assert!(s.user_by_id(u.id).await.unwrap().is_some());
+    }
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let dropped: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(dropped >= 1, "the store held no connection");
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    for _ in 0..3 {
+        assert!(s.user_by_id(u.id).await.unwrap().is_some());
+    }
+    s.close().await;
+}
