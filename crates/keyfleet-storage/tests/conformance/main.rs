@@ -255,18 +255,42 @@ async fn cipher_updates_are_compare_and_set_on_the_revision() {
             .update_cipher(u.id, &edited, &[], Timestamp(10))
             .await
             .unwrap());
+        // A refused update writes nothing: not the data, not the favorite, not the revision.
+        let mut stale = edited.clone();
+        stale.cipher.data = r#"{"name":"2.s|t|a"}"#.into();
+        stale.cipher.revision_date = Timestamp(30);
+        stale.favorite = true;
         assert!(
-            !s.update_cipher(u.id, &edited, &[], Timestamp(10))
+            !s.update_cipher(u.id, &stale, &[], Timestamp(10))
                 .await
                 .unwrap(),
             "stale expected revision"
         );
         let back = s.cipher(u.id, c.cipher.id).await.unwrap().unwrap();
         assert_eq!(back.cipher.data, edited.cipher.data);
+        assert!(!back.favorite);
         assert_eq!(
             s.user_by_id(u.id).await.unwrap().unwrap().revision_date,
             Timestamp(20)
         );
+        // Someone else's update of it is refused the same way, and bumps nobody.
+        let other = user("c-other@example.com");
+        s.insert_user(&other).await.unwrap();
+        assert!(!s
+            .update_cipher(other.id, &stale, &[], Timestamp(20))
+            .await
+            .unwrap());
+        assert_eq!(
+            s.user_by_id(other.id).await.unwrap().unwrap().revision_date,
+            other.revision_date
+        );
+        assert!(!s.cipher(u.id, c.cipher.id).await.unwrap().unwrap().favorite);
+        // An update that applies sets the favorite with it.
+        assert!(s
+            .update_cipher(u.id, &stale, &[], Timestamp(20))
+            .await
+            .unwrap());
+        assert!(s.cipher(u.id, c.cipher.id).await.unwrap().unwrap().favorite);
     })
     .await;
 }
