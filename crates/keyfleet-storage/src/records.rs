@@ -272,27 +272,32 @@ impl CipherColumns {
     ];
 
     /// Where each of [`CipherColumns::NAMES`] is by `find`, which answers `None` for a column
-    /// the statement does not return: an error names a missing column that may not be left out.
+    /// the statement does not return. Only an own-items page (`own_items`) may leave out those
+    /// of [`CipherColumns::OWN_ITEMS_OMIT`]: any other page missing a column is an error naming
+    /// it, never a right granted by default.
     fn find<E>(
         mut find: impl FnMut(&'static str) -> Result<Option<usize>, E>,
         err: impl Fn(&'static str) -> E,
+        own_items: bool,
     ) -> Result<[Option<usize>; 15], E> {
         let mut at = [None; 15];
         for (slot, name) in at.iter_mut().zip(Self::NAMES) {
             *slot = find(name)?;
-            if slot.is_none() && !Self::OWN_ITEMS_OMIT.contains(&name) {
+            if slot.is_none() && !(own_items && Self::OWN_ITEMS_OMIT.contains(&name)) {
                 return Err(err(name));
             }
         }
         Ok(at)
     }
 
-    /// Finds the columns in a prepared statement (an error names a missing one).
-    pub(crate) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+    /// Finds the columns in a prepared statement, of an own-items page or not (an error names
+    /// a missing one).
+    pub(crate) fn of(stmt: &rusqlite::Statement<'_>, own_items: bool) -> rusqlite::Result<Self> {
         let names = stmt.column_names();
         Self::find(
             |name| Ok(names.iter().position(|n| n.eq_ignore_ascii_case(name))),
             |name| rusqlite::Error::InvalidColumnName(name.into()),
+            own_items,
         )
         .map(CipherColumns)
     }
@@ -370,10 +375,15 @@ fn own_item_default(column: usize, reader: &str) -> OwnItemDefault<'_> {
 pub(crate) struct PgCipherColumns([Option<usize>; 15]);
 
 impl PgCipherColumns {
-    /// The columns of `row` (an error names a missing one), their types checked on it: the
+    /// The columns of `row`, of an own-items page or not (an error names a missing one), their
+    /// types checked on it: the
     /// rows of one query all have the same, so [`PgCipherColumns::view`] reads each value
     /// without checking its type again (the checks were a seventh of a sync's CPU).
-    pub(crate) fn of(row: &sqlx::postgres::PgRow, reader: &str) -> Result<Self, StoreError> {
+    pub(crate) fn of(
+        row: &sqlx::postgres::PgRow,
+        reader: &str,
+        own_items: bool,
+    ) -> Result<Self, StoreError> {
         use sqlx::{Column, Row};
         let at = CipherColumns::find(
             |name| {
@@ -385,6 +395,7 @@ impl PgCipherColumns {
                 )
             },
             |name| StoreError::Corrupt(format!("a sync page without column {name}")),
+            own_items,
         )?;
         let cols = PgCipherColumns(at);
         cols.decode(row, reader, true)?;
@@ -546,4 +557,39 @@ pub(crate) struct PublicKeyRecord {
     pub(crate) id: String,
     pub(crate) user_id: String,
     pub(crate) public_key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CipherColumns;
+
+    /// The columns of a statement returning every readable-ciphers column but `leave_out`.
+    fn columns_without(leave_out: &[&str], own_items: bool) -> rusqlite::Result<CipherColumns> {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        let list = CipherColumns::NAMES
+            .iter()
+            .filter(|n| !leave_out.contains(n))
+            .map(|n| format!("NULL AS {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let stmt = c.prepare(&format!("SELECT {list}")).unwrap();
+        CipherColumns::of(&stmt, own_items)
+    }
+
+    /// Only an own-items page may leave out the owner, the rights and the collections: on any
+    /// other page a missing rights column is an error, never a right granted by default.
+    #[test]
+    fn only_an_own_items_page_may_leave_out_its_constant_columns() {
+        let omit = CipherColumns::OWN_ITEMS_OMIT;
+        assert!(columns_without(&omit, true).is_ok());
+        assert!(columns_without(&[], true).is_ok());
+        assert!(columns_without(&[], false).is_ok());
+        for name in omit {
+            let err = columns_without(&[name], false).err().expect(name);
+            assert!(err.to_string().contains(name), "{err}");
+        }
+        for name in ["data", "id", "favorite"] {
+            assert!(columns_without(&[name], true).is_err(), "{name}");
+        }
+    }
 }

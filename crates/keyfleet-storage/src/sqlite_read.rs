@@ -70,7 +70,8 @@ impl SqliteReads {
         }
     }
 
-    /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most)
+    /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most;
+    /// `own_items` if it is the user's own-items page)
     /// and reads its items within `bound` with their attachments, both in the one blocking
     /// call, which also runs `finish` on them.
     pub(crate) async fn cipher_page<T: Send + 'static>(
@@ -78,6 +79,7 @@ impl SqliteReads {
         sql: &'static str,
         user: String,
         after: String,
+        own_items: bool,
         bound: PageBound,
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
@@ -89,7 +91,7 @@ impl SqliteReads {
         let page = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let c = reads.connection()?;
-            let page = read_page(&c, sql, &user, &after, bound);
+            let page = read_page(&c, sql, &user, &after, own_items, bound);
             // A connection that failed is dropped rather than kept.
             if page.is_ok() {
                 reads.give_back(c);
@@ -239,12 +241,13 @@ fn read_page(
     sql: &str,
     user: &str,
     after: &str,
+    own_items: bool,
     bound: PageBound,
 ) -> Result<PageFill, StoreError> {
     let mut stmt = c.prepare_cached(sql).map_err(lite)?;
     let limit = bound.rows as i64;
     bind_numbered(&mut stmt, &[&user, &after, &limit])?;
-    let cols = CipherColumns::of(&stmt).map_err(lite)?;
+    let cols = CipherColumns::of(&stmt, own_items).map_err(lite)?;
     let mut page = PageFill::new(bound);
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(lite)? {

@@ -187,11 +187,19 @@ impl SqlStore {
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
         let sql = readable_ciphers(self.backend(), reach);
+        let own_items = reach == Reach::PersonalPage;
         if let Some(reads) = &self.sqlite_reads {
             // One blocking read (items and their attachments) instead of a thread hand-off
             // per row.
             return reads
-                .cipher_page(sql, user_id.to_string(), after.to_string(), bound, finish)
+                .cipher_page(
+                    sql,
+                    user_id.to_string(),
+                    after.to_string(),
+                    own_items,
+                    bound,
+                    finish,
+                )
                 .await;
         }
         let user = user_id.to_string();
@@ -209,7 +217,7 @@ impl SqlStore {
                 let mut page = take_page(rows, bound, |row| match &cols {
                     Some(cols) => cols.view(row, &user),
                     None => {
-                        let found = PgCipherColumns::of(row, &user)?;
+                        let found = PgCipherColumns::of(row, &user, own_items)?;
                         let view = found.view(row, &user);
                         cols = Some(found);
                         view
@@ -228,10 +236,7 @@ impl SqlStore {
                     .fetch(p);
                 let mut page = take_page(rows, bound, |row| {
                     let rec = CipherRecord::from_row(row).map_err(db)?;
-                    CipherView::try_from(match reach {
-                        Reach::PersonalPage => rec.own_item(&user),
-                        _ => rec,
-                    })
+                    CipherView::try_from(if own_items { rec.own_item(&user) } else { rec })
                 })
                 .await?;
                 self.fill_attachments(&mut page.views).await?;
