@@ -243,7 +243,6 @@ impl SqlStore {
                 // sqlx names an in-memory database (`sqlite::memory:`, `mode=memory`) by a
                 // `file:` URI of its own, which the direct reader and writer cannot open.
                 let in_memory = path.as_os_str().is_empty()
-                    || path.as_os_str() == ":memory:"
                     || url.contains(":memory:")
                     || url.contains("mode=memory");
                 sqlite_reads = (!in_memory).then(|| {

@@ -121,7 +121,7 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
            CAST(NULL AS TEXT) AS collection_ids, s.folder_id, s.favorite {STATE}{one_c}"
     );
     // An own-items page leaves out what is the same on every row (`OWN_ITEMS_OMIT`: the owner,
-    // the rights, the collections); its readers fill them in.
+    // the rights, the collections); `PageFill` fills them in.
     const OWN_COLS: &str = "c.id, c.org_id, c.cipher_type, c.data, c.creation_date, \
         c.revision_date, c.deleted_date, c.archived_date, s.folder_id, s.favorite";
     let shared = format!(

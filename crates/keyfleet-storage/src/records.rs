@@ -192,8 +192,8 @@ impl TryFrom<FolderRecord> for FolderRow {
 }
 
 /// A readable-ciphers row. The columns an own-items page leaves out
-/// ([`CipherColumns::OWN_ITEMS_OMIT`]) default to nothing here: [`CipherRecord::own_item`]
-/// fills them in for such a page's rows.
+/// ([`CipherColumns::OWN_ITEMS_OMIT`]) are nothing here (no owner, no right, no collection):
+/// the page fills them in ([`PageFill`](crate::vault::PageFill)).
 #[derive(sqlx::FromRow)]
 pub(crate) struct CipherRecord {
     id: String,
@@ -218,26 +218,10 @@ pub(crate) struct CipherRecord {
     favorite: Option<bool>,
 }
 
-impl CipherRecord {
-    /// A row of `reader`'s own-items page, with what that page leaves out: the owner, every
-    /// right, no collections.
-    pub(crate) fn own_item(mut self, reader: &str) -> Self {
-        self.user_id = Some(reader.to_owned());
-        (self.can_edit, self.can_view, self.can_manage) = (1, 1, 1);
-        self.collection_ids = None;
-        self
-    }
-}
-
 /// Where each column of a readable-ciphers query is, for SQLite's direct page reader
 /// (`sqlite_read`), which decodes rows itself rather than through `sqlx::FromRow`. A column
-/// in [`CipherColumns::OWN_ITEMS_OMIT`] may be absent (`None`).
+/// in [`CipherColumns::OWN_ITEMS_OMIT`] may be absent (`None`): it reads as nothing.
 pub(crate) struct CipherColumns([Option<usize>; 15]);
-
-/// Column indexes in [`CipherColumns::NAMES`] of the columns an own-items page leaves out.
-const USER_ID: usize = 1;
-const CAN_EDIT: usize = 9;
-const COLLECTION_IDS: usize = 12;
 
 impl CipherColumns {
     /// The columns, in `CipherRecord`'s order.
@@ -261,8 +245,9 @@ impl CipherColumns {
 
     /// The columns an own-items page (`Reach::PersonalPage`) leaves out, because they are the
     /// same on every one of its rows: the owner (the reader), the rights (all of them) and the
-    /// collections (none). A decoder fills them in as such ([`own_item_default`]); a sync
-    /// decodes ten thousand rows, and these were a third of each row's values.
+    /// collections (none). A decoder reads them as nothing and the page fills them in
+    /// ([`PageFill`](crate::vault::PageFill)); a sync decodes ten thousand rows, and these were a
+    /// third of each row's values.
     pub(crate) const OWN_ITEMS_OMIT: [&'static str; 5] = [
         "user_id",
         "can_edit",
@@ -302,17 +287,13 @@ impl CipherColumns {
         .map(CipherColumns)
     }
 
-    /// Decodes one row of `reader`'s page straight into a view: ids are parsed from the row's
-    /// text in place, with no `String` of their own (a sync decodes ten thousand of these).
-    pub(crate) fn view(
-        &self,
-        r: &rusqlite::Row<'_>,
-        reader: &str,
-    ) -> Result<CipherView, StoreError> {
+    /// Decodes one row straight into a view: ids are parsed from the row's text in place, with
+    /// no `String` of their own (a sync decodes ten thousand of these).
+    pub(crate) fn view(&self, r: &rusqlite::Row<'_>) -> Result<CipherView, StoreError> {
         let at = &self.0;
         let text = |i: usize| -> Result<Option<&str>, StoreError> {
             let Some(at) = at[i] else {
-                return Ok(own_item_default(i, reader).text);
+                return Ok(None);
             };
             match r.get_ref(at).map_err(lite)? {
                 rusqlite::types::ValueRef::Null => Ok(None),
@@ -325,7 +306,7 @@ impl CipherColumns {
         let int = |i: usize| -> Result<Option<i64>, StoreError> {
             match at[i] {
                 Some(at) => r.get::<_, Option<i64>>(at).map_err(lite),
-                None => Ok(Some(own_item_default(i, reader).int.into())),
+                None => Ok(Some(0)),
             }
         };
         let must = |i: usize| -> Result<i64, StoreError> {
@@ -351,25 +332,6 @@ impl CipherColumns {
     }
 }
 
-/// What a column of [`CipherColumns::OWN_ITEMS_OMIT`] (by its index in
-/// [`CipherColumns::NAMES`]) is on every row of `reader`'s own-items page: the owner is the
-/// reader, every right is granted (1), there are no collections.
-struct OwnItemDefault<'a> {
-    text: Option<&'a str>,
-    int: i32,
-}
-
-fn own_item_default(column: usize, reader: &str) -> OwnItemDefault<'_> {
-    match column {
-        USER_ID => OwnItemDefault {
-            text: Some(reader),
-            int: 0,
-        },
-        CAN_EDIT..COLLECTION_IDS => OwnItemDefault { text: None, int: 1 },
-        _ => OwnItemDefault { text: None, int: 0 },
-    }
-}
-
 /// Where each column of a readable-ciphers query is in a PostgreSQL row: found once per page by
 /// name, then read by position (`FromRow` looks every column up by name, for every row).
 pub(crate) struct PgCipherColumns([Option<usize>; 15]);
@@ -379,11 +341,7 @@ impl PgCipherColumns {
     /// types checked on it: the
     /// rows of one query all have the same, so [`PgCipherColumns::view`] reads each value
     /// without checking its type again (the checks were a seventh of a sync's CPU).
-    pub(crate) fn of(
-        row: &sqlx::postgres::PgRow,
-        reader: &str,
-        own_items: bool,
-    ) -> Result<Self, StoreError> {
+    pub(crate) fn of(row: &sqlx::postgres::PgRow, own_items: bool) -> Result<Self, StoreError> {
         use sqlx::{Column, Row};
         let at = CipherColumns::find(
             |name| {
@@ -398,26 +356,17 @@ impl PgCipherColumns {
             own_items,
         )?;
         let cols = PgCipherColumns(at);
-        cols.decode(row, reader, true)?;
+        cols.decode(row, true)?;
         Ok(cols)
     }
 
-    /// Decodes one row of `reader`'s page whose columns these are straight into a view, ids
-    /// parsed from the row's text in place.
-    pub(crate) fn view(
-        &self,
-        r: &sqlx::postgres::PgRow,
-        reader: &str,
-    ) -> Result<CipherView, StoreError> {
-        self.decode(r, reader, false)
+    /// Decodes one row of the query whose columns these are straight into a view, ids parsed
+    /// from the row's text in place.
+    pub(crate) fn view(&self, r: &sqlx::postgres::PgRow) -> Result<CipherView, StoreError> {
+        self.decode(r, false)
     }
 
-    fn decode(
-        &self,
-        r: &sqlx::postgres::PgRow,
-        reader: &str,
-        check: bool,
-    ) -> Result<CipherView, StoreError> {
+    fn decode(&self, r: &sqlx::postgres::PgRow, check: bool) -> Result<CipherView, StoreError> {
         use sqlx::postgres::Postgres;
         use sqlx::{Decode, Row, Type};
         fn get<'r, T: Decode<'r, Postgres> + Type<Postgres>>(
@@ -433,22 +382,10 @@ impl PgCipherColumns {
             .map_err(crate::db)
         }
         let at = &self.0;
-        // A column the page left out (only those of `OWN_ITEMS_OMIT`) is what it always is.
-        let text = |i: usize| match at[i] {
-            Some(at) => get::<Option<&str>>(r, at, check),
-            None => Ok(own_item_default(i, reader).text),
-        };
-        let int = |i: usize| match at[i] {
-            Some(at) => get::<i32>(r, at, check),
-            None => Ok(own_item_default(i, reader).int),
-        };
-        let time = |i: usize| match at[i] {
-            Some(at) => get::<Option<i64>>(r, at, check),
-            None => Err(StoreError::Corrupt(format!(
-                "no {}",
-                CipherColumns::NAMES[i]
-            ))),
-        };
+        // A column the page left out (only those of `OWN_ITEMS_OMIT`) reads as nothing.
+        let text = |i: usize| at[i].map_or(Ok(None), |at| get::<Option<&str>>(r, at, check));
+        let int = |i: usize| at[i].map_or(Ok(0), |at| get::<i32>(r, at, check));
+        let time = |i: usize| at[i].map_or(Ok(None), |at| get::<Option<i64>>(r, at, check));
         let must = |i: usize| {
             time(i)?
                 .ok_or_else(|| StoreError::Corrupt(format!("{} is null", CipherColumns::NAMES[i])))
@@ -466,10 +403,9 @@ impl PgCipherColumns {
             can: [int(9)? != 0, int(10)? != 0, int(11)? != 0],
             collection_ids: text(12)?,
             folder_id: text(13)?,
-            favorite: match at[14] {
-                Some(at) => get::<Option<bool>>(r, at, check)?.unwrap_or(false),
-                None => false,
-            },
+            favorite: at[14]
+                .map_or(Ok(None), |at| get::<Option<bool>>(r, at, check))?
+                .unwrap_or(false),
         }
         .view()
     }

@@ -10,7 +10,7 @@ use crate::{db, on_pool, placeholders, SqlStore};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{
-    AttachmentNames, BulkCipherChange, CipherView, FolderRow, ItemWriter, VaultStore,
+    AttachmentNames, BulkCipherChange, CipherView, FolderRow, ItemAccess, ItemWriter, VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use sqlx::FromRow;
@@ -99,14 +99,19 @@ impl PageBound {
 /// little for the rest), until `bound` says it is full.
 pub(crate) struct PageFill {
     bound: PageBound,
+    /// The reader, on a page of their own items: its statement leaves out what is the same on
+    /// every row (`CipherColumns::OWN_ITEMS_OMIT`), filled in here, in one place for every
+    /// reader: each item is theirs, with every right and no collection.
+    own_items_of: Option<UserId>,
     pub(crate) views: Vec<CipherView>,
     bytes: usize,
 }
 
 impl PageFill {
-    pub(crate) fn new(bound: PageBound) -> PageFill {
+    pub(crate) fn new(bound: PageBound, own_items_of: Option<UserId>) -> PageFill {
         PageFill {
             bound,
+            own_items_of,
             views: Vec::with_capacity(bound.rows),
             bytes: 0,
         }
@@ -115,7 +120,7 @@ impl PageFill {
     /// Adds an item; answers whether the page is full (no more rows are to be read). Rows must
     /// come in id order (the next page starts after the last id taken): one that does not is
     /// an error, never an item skipped or sent twice.
-    pub(crate) fn take(&mut self, view: CipherView) -> Result<bool, StoreError> {
+    pub(crate) fn take(&mut self, mut view: CipherView) -> Result<bool, StoreError> {
         if self
             .views
             .last()
@@ -124,6 +129,11 @@ impl PageFill {
             return Err(StoreError::Corrupt(
                 "a sync page's items out of id order".into(),
             ));
+        }
+        if let Some(owner) = self.own_items_of {
+            view.cipher.user_id = Some(owner);
+            view.access = ItemAccess::FULL;
+            view.collection_ids.clear();
         }
         self.bytes += view.cipher.data.len() + 256;
         self.views.push(view);
@@ -148,14 +158,13 @@ impl PageFill {
     }
 }
 
-/// Takes a page's rows from `rows` as they arrive, decoding each with `view`, and stops once
-/// the page is full by `bound` (the rest of the statement's rows are left unread).
+/// Takes a page's rows from `rows` into `page` as they arrive, decoding each with `view`, and
+/// stops once the page is full (the rest of the statement's rows are left unread).
 async fn take_page<R>(
     mut rows: BoxStream<'_, Result<R, sqlx::Error>>,
-    bound: PageBound,
+    mut page: PageFill,
     mut view: impl FnMut(&R) -> Result<CipherView, StoreError>,
 ) -> Result<PageFill, StoreError> {
-    let mut page = PageFill::new(bound);
     while let Some(row) = rows.try_next().await.map_err(db)? {
         if page.take(view(&row)?)? {
             break;
@@ -187,7 +196,8 @@ impl SqlStore {
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
         let sql = readable_ciphers(self.backend(), reach);
-        let own_items = reach == Reach::PersonalPage;
+        // A page of the user's own items leaves out what is the same on every row.
+        let own_items_of = (reach == Reach::PersonalPage).then_some(user_id);
         if let Some(reads) = &self.sqlite_reads {
             // One blocking read (items and their attachments) instead of a thread hand-off
             // per row.
@@ -196,7 +206,7 @@ impl SqlStore {
                     sql,
                     user_id.to_string(),
                     after.to_string(),
-                    own_items,
+                    own_items_of,
                     bound,
                     finish,
                 )
@@ -208,17 +218,18 @@ impl SqlStore {
                 // The items and their attachments on one connection: one turn at the pool.
                 let mut conn = p.acquire().await.map_err(db)?;
                 let rows = sqlx::query(sql)
-                    .bind(user.as_str())
+                    .bind(user)
                     .bind(after)
                     .bind(bound.rows as i64)
                     .fetch(&mut *conn);
                 // Decoded by position, the columns found on the first row.
                 let mut cols: Option<PgCipherColumns> = None;
-                let mut page = take_page(rows, bound, |row| match &cols {
-                    Some(cols) => cols.view(row, &user),
+                let page = PageFill::new(bound, own_items_of);
+                let mut page = take_page(rows, page, |row| match &cols {
+                    Some(cols) => cols.view(row),
                     None => {
-                        let found = PgCipherColumns::of(row, &user, own_items)?;
-                        let view = found.view(row, &user);
+                        let found = PgCipherColumns::of(row, own_items_of.is_some())?;
+                        let view = found.view(row);
                         cols = Some(found);
                         view
                     }
@@ -230,13 +241,15 @@ impl SqlStore {
             // An in-memory database (tests), which the direct reader cannot open.
             crate::Pool::Sqlite(p) => {
                 let rows = sqlx::query(sql)
-                    .bind(user.as_str())
+                    .bind(user)
                     .bind(after)
                     .bind(bound.rows as i64)
                     .fetch(p);
-                let mut page = take_page(rows, bound, |row| {
-                    let rec = CipherRecord::from_row(row).map_err(db)?;
-                    CipherView::try_from(if own_items { rec.own_item(&user) } else { rec })
+                let page = PageFill::new(bound, own_items_of);
+                let mut page = take_page(rows, page, |row| {
+                    CipherRecord::from_row(row)
+                        .map_err(db)
+                        .and_then(CipherView::try_from)
                 })
                 .await?;
                 self.fill_attachments(&mut page.views).await?;
