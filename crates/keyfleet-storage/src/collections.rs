@@ -22,13 +22,14 @@ pub(crate) const MY_MEMBERSHIPS: &str = concatcp!(
     " AND o.enabled)"
 );
 
-/// Collection grants of the memberships in `m`, direct and through groups; a Manager manages
-/// the collections assigned to them.
+/// Collection grants of the memberships in `m`, direct and through groups (a collection may
+/// come more than once), with the organization of each; a Manager manages the collections
+/// assigned to them.
 pub(crate) const MY_GRANTS: &str = "a AS (\
-    SELECT cu.collection_id, cu.read_only, cu.hide_passwords, cu.manage, m.member_type \
+    SELECT cu.collection_id, cu.read_only, cu.hide_passwords, cu.manage, m.member_type, m.org_id \
       FROM m JOIN collection_users cu ON cu.org_user_id = m.ou_id \
     UNION ALL \
-    SELECT cg.collection_id, cg.read_only, cg.hide_passwords, cg.manage, m.member_type \
+    SELECT cg.collection_id, cg.read_only, cg.hide_passwords, cg.manage, m.member_type, m.org_id \
       FROM m JOIN group_users gu ON gu.org_user_id = m.ou_id \
       JOIN collection_groups cg ON cg.group_id = gu.group_id)";
 

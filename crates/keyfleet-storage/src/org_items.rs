@@ -38,6 +38,23 @@ pub(crate) enum Reach {
 /// A membership in `m` that administers its organization (Owner or Admin): every item of it.
 const ADMINISTERS: &str = concatcp!("m.member_type IN (", OU_OWNER, ", ", OU_ADMIN, ")");
 
+/// `ag`: each collection granted to the user (`a`) once, with the widest right of the grants
+/// that reach it (direct, or through any group), leaving out the collections of organizations
+/// they administer (`ADMINISTERS` reads all of those items already, with every right). So an
+/// item comes once per collection it is read through, and its collections are listed without
+/// a `DISTINCT` (which cost a sort per item).
+const GRANTED: &str = concatcp!(
+    "ag AS (SELECT collection_id, \
+       MAX(CASE WHEN read_only THEN 0 ELSE 1 END) AS e, \
+       MAX(CASE WHEN hide_passwords THEN 0 ELSE 1 END) AS v, \
+       MAX(CASE WHEN manage OR member_type = ",
+    OU_MANAGER,
+    " THEN 1 ELSE 0 END) AS mg \
+     FROM a WHERE org_id NOT IN (SELECT m.org_id FROM m WHERE ",
+    ADMINISTERS,
+    ") GROUP BY collection_id)"
+);
+
 /// The readable-ciphers query for `backend` (the collection-id aggregate differs, and how a
 /// shared page keeps its id order: see below).
 pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
@@ -48,15 +65,12 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     // keeps its order without an `ORDER BY`; the reader refuses a page out of id order
     // (`PageFill::take`).
     let (agg, items_join, page_order) = match backend {
-        Backend::Sqlite => ("group_concat(DISTINCT g.collection_id)", "CROSS JOIN", ""),
-        Backend::Postgres => (
-            "string_agg(DISTINCT g.collection_id, ',')",
-            "JOIN",
-            " ORDER BY c.id",
-        ),
+        Backend::Sqlite => ("group_concat(g.collection_id)", "CROSS JOIN", ""),
+        Backend::Postgres => ("string_agg(g.collection_id, ',')", "JOIN", " ORDER BY c.id"),
     };
     // A shared page reads the user's own sources only — each organization they administer
-    // (`ciphers_org`) and each collection granted to them (`cipher_collections_collection`),
+    // (`ciphers_org`) and each collection granted to them in one they do not administer
+    // (`ag`, through `cipher_collections_collection`),
     // never a walk of every organization's items — and each only up to `hi`: the smallest of the
     // sources' `$3`-th id after `$2`. That source alone has `$3` ids up to `hi`, so the page's
     // `$3` ids are all at most `hi`, and every source is read for at most `$3` ids a page.
@@ -80,8 +94,8 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
         " \
            UNION ALL \
            SELECT (SELECT x.cipher_id FROM cipher_collections x \
-             WHERE x.collection_id = a.collection_id AND x.cipher_id > $2 \
-             ORDER BY x.cipher_id LIMIT 1 OFFSET $3 - 1) FROM a\
+             WHERE x.collection_id = ag.collection_id AND x.cipher_id > $2 \
+             ORDER BY x.cipher_id LIMIT 1 OFFSET $3 - 1) FROM ag\
          ) bounds), "
     );
     let (one_c, one_cc, hi, first) = match reach {
@@ -98,18 +112,16 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     const COLS: &str = "c.id, c.user_id, c.org_id, c.cipher_type, c.data, c.creation_date, \
         c.revision_date, c.deleted_date, c.archived_date";
     let ctes = format!(
-        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, {hi}\
+        "WITH {MY_MEMBERSHIPS}, {MY_GRANTS}, {GRANTED}, {hi}\
          g AS (\
            SELECT c.id AS cipher_id, cc.collection_id, 1 AS e, 1 AS v, 1 AS mg \
              FROM m CROSS JOIN ciphers c \
              LEFT JOIN cipher_collections cc ON cc.cipher_id = c.id \
              WHERE c.org_id = m.org_id AND {ADMINISTERS}{one_c} \
            UNION ALL \
-           SELECT cc.cipher_id, cc.collection_id, CASE WHEN a.read_only THEN 0 ELSE 1 END, \
-             CASE WHEN a.hide_passwords THEN 0 ELSE 1 END, \
-             CASE WHEN a.manage OR a.member_type = {OU_MANAGER} THEN 1 ELSE 0 END \
-             FROM a CROSS JOIN cipher_collections cc \
-             WHERE cc.collection_id = a.collection_id{one_cc}), \
+           SELECT cc.cipher_id, cc.collection_id, ag.e, ag.v, ag.mg \
+             FROM ag CROSS JOIN cipher_collections cc \
+             WHERE cc.collection_id = ag.collection_id{one_cc}), \
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
            {agg} AS collection_ids FROM g GROUP BY cipher_id{first})"
     );
