@@ -924,3 +924,91 @@ async fn postgres_connections_dropped_by_the_database_are_replaced_before_use() 
     }
     s.close().await;
 }
+
+/// Org items are read in pages of their own (up to a thousand items, where own items come 500
+/// to a page): an owner and a member granted one collection read every item they reach once, in
+/// id order, across the page boundary; the member none outside the collection, each with the
+/// grant's rights.
+#[tokio::test]
+async fn org_items_are_read_once_each_across_org_pages() {
+    use crate::providers::{org, org_member};
+    use keyfleet_domain::ids::CollectionId;
+    use keyfleet_domain::orgs::{OrganizationUserStatus, OrganizationUserType};
+    use keyfleet_domain::store::{AccessSelection, CollectionRow, OrgItemStore, OrgStore};
+    each_backend(|s| async move {
+        let owner = user("pages-owner@example.com");
+        let member = user("pages-member@example.com");
+        s.insert_user(&owner).await.unwrap();
+        s.insert_user(&member).await.unwrap();
+        let acme = org("Acme");
+        let mut owner_m = org_member(&acme, Some(&owner), OrganizationUserStatus::Confirmed);
+        owner_m.member_type = OrganizationUserType::Owner;
+        let shared = CollectionRow {
+            id: CollectionId::new(),
+            org_id: acme.id,
+            name: "2.c|o|l".into(),
+            external_id: None,
+            creation_date: Timestamp(100),
+            revision_date: Timestamp(100),
+        };
+        s.insert_org(&acme, &owner_m, Some(&shared), &[])
+            .await
+            .unwrap();
+        let member_m = org_member(&acme, Some(&member), OrganizationUserStatus::Confirmed);
+        let read_only = AccessSelection {
+            id: shared.id.uuid(),
+            read_only: true,
+            hide_passwords: false,
+            manage: false,
+        };
+        s.insert_org_users(&[member_m], &[read_only], &[], &[])
+            .await
+            .unwrap();
+        let (mut all, mut granted) = (Vec::new(), Vec::new());
+        for i in 0..1_200 {
+            let mut c = cipher(owner.id, 3_000 + i).cipher;
+            c.user_id = None;
+            c.org_id = Some(acme.id);
+            // Every tenth item is in no collection: the owner reads it, the member does not.
+            let collections = if i % 10 == 3 { vec![] } else { vec![shared.id] };
+            s.insert_org_cipher(&c, &collections, &[]).await.unwrap();
+            all.push(c.id.to_string());
+            if !collections.is_empty() {
+                granted.push(c.id.to_string());
+            }
+        }
+        all.sort();
+        granted.sort();
+        let write: keyfleet_domain::store::ItemWriter = std::sync::Arc::new(|v, out| {
+            let a = v.access;
+            let line = format!("{} {} {}\n", v.cipher.id, a.edit, v.collection_ids.len());
+            out.extend_from_slice(line.as_bytes());
+        });
+        for (who, want, edit) in [(&owner, &all, true), (&member, &granted, false)] {
+            let pages: Vec<Vec<String>> = s
+                .cipher_pages(who.id, write.clone())
+                .map(|p| {
+                    String::from_utf8(p.unwrap())
+                        .unwrap()
+                        .lines()
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .collect()
+                .await;
+            let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+            assert_eq!(sizes, [1_000, want.len() - 1_000], "{}", who.email);
+            let read: Vec<&str> = pages
+                .iter()
+                .flatten()
+                .map(|l| l.split(' ').next().unwrap())
+                .collect();
+            assert_eq!(read, *want, "{}: every item once, in order", who.email);
+            for line in pages.iter().flatten() {
+                let mut parts = line.split(' ').skip(1);
+                assert_eq!(parts.next(), Some(if edit { "true" } else { "false" }));
+            }
+        }
+    })
+    .await;
+}
