@@ -37,23 +37,9 @@ async fn add_member(
     member_type: i32,
     collection: &str,
 ) -> String {
-    let invite = owner
-        .invite_members(
-            org,
-            &[&member.email],
-            member_type,
-            &[(collection.to_string(), Access::EDIT)],
-        )
-        .await
-        .unwrap();
-    let id = invite[0].id.as_str().to_string();
-    member
-        .accept_invite(org, &id, invite[0].token.as_deref().unwrap())
-        .await
-        .unwrap();
     let key = owner.org_key(org).await.unwrap();
-    owner.confirm_member(org, &id, &key).await.unwrap();
-    id
+    let grants = [(collection.to_string(), Access::EDIT)];
+    support::join_org(owner, org, &key, member, member_type, &grants).await
 }
 
 async fn first_collection(owner: &Session, org: &str) -> String {

@@ -321,6 +321,22 @@ async fn members_see_exactly_their_collections_in_the_bw_cli_on_postgres() {
     org_story(Backend::Postgres).await;
 }
 
+/// The collections of a sync, by id: `(readOnly, hidePasswords, manage)`.
+fn collections_of(sync: &Value) -> std::collections::BTreeMap<String, (bool, bool, bool)> {
+    sync["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let flag = |k: &str| c[k].as_bool().unwrap();
+            (
+                c["id"].as_str().unwrap().to_string(),
+                (flag("readOnly"), flag("hidePasswords"), flag("manage")),
+            )
+        })
+        .collect()
+}
+
 /// The org items of a sync, by id: `(collection ids sorted, edit, viewPassword)`.
 fn reach_of(sync: &Value) -> std::collections::BTreeMap<String, (Vec<String>, bool, bool)> {
     sync["ciphers"]
@@ -348,30 +364,11 @@ fn reach_of(sync: &Value) -> std::collections::BTreeMap<String, (Vec<String>, bo
         .collect()
 }
 
-/// Invites `s` as `member_type` with `grants`; `s` accepts and the owner confirms. Answers the
-/// membership's id.
-async fn join(
-    owner: &Session,
-    org: &str,
-    key: &SymmetricKey,
-    s: &Session,
-    member_type: i32,
-    grants: &[(String, Access)],
-) -> String {
-    let invited = owner
-        .invite_members(org, &[s.email.as_str()], member_type, grants)
-        .await
-        .unwrap();
-    let (id, token) = invite_token(&invited);
-    s.accept_invite(org, &id, &token).await.unwrap();
-    owner.confirm_member(org, &id, key).await.unwrap();
-    id
-}
-
 /// A member reaches the same collections directly and through groups: each item comes once,
 /// with each of its reachable collections listed once and the widest right of any path (a
-/// read-only, hidden grant does not narrow an editing one). An admin who is also granted a
-/// collection directly sees every item with its collections once and every right.
+/// read-only, hidden grant does not narrow an editing one); the sync's collections likewise. An
+/// admin who is also granted a collection directly sees every item and collection once, with
+/// every right.
 async fn rights_through_several_grants(backend: Backend) {
     use crate::provider_support::ok;
     use keyfleet_client::Method;
@@ -379,13 +376,11 @@ async fn rights_through_several_grants(backend: Backend) {
     let alice = support::user(&server, "alice@example.com").await;
     let bob = support::user(&server, "bob@example.com").await;
     let carol = support::user(&server, "carol@example.com").await;
-    let org = alice
+    let created = alice
         .create_org("Acme Corp", "billing@acme.example", 17, Some(5), "General")
         .await
-        .unwrap()
-        .org
-        .id;
-    let key = alice.org_key(&org).await.unwrap();
+        .unwrap();
+    let (org, key) = (created.org.id, created.key);
     let path = format!("/api/organizations/{org}/collections");
     let listed = ok(&alice, Method::GET, &path, None).await;
     let general = listed["data"][0]["id"].as_str().unwrap().to_string();
@@ -404,8 +399,8 @@ async fn rights_through_several_grants(backend: Backend) {
         manage: false,
     };
     let direct = [(general.clone(), hidden), (ops.clone(), Access::READ_ONLY)];
-    let bob_member = join(&alice, &org, &key, &bob, 2, &direct).await;
-    join(&alice, &org, &key, &carol, 1, &[(finance.clone(), hidden)]).await;
+    let bob_member = support::join_org(&alice, &org, &key, &bob, 2, &direct).await;
+    support::join_org(&alice, &org, &key, &carol, 1, &[(finance.clone(), hidden)]).await;
     let path = format!("/api/organizations/{org}/groups");
     for (name, grant) in [
         ("Editors", Access::EDIT.selection(&general)),
@@ -448,8 +443,21 @@ async fn rights_through_several_grants(backend: Backend) {
     ]
     .into_iter()
     .collect();
-    let got = reach_of(&bob.sync_json().await.unwrap());
-    assert_eq!(got, want, "bob's items, collections and rights");
+    let bob_sync = bob.sync_json().await.unwrap();
+    assert_eq!(
+        reach_of(&bob_sync),
+        want,
+        "bob's items, collections and rights"
+    );
+    // His collections, each once, with the widest grant reaching it.
+    let want: std::collections::BTreeMap<_, _> = [
+        (general.clone(), (false, false, false)),
+        (finance.clone(), (true, true, false)),
+        (ops.clone(), (true, false, false)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(collections_of(&bob_sync), want, "bob's collections");
 
     // Carol administers the organization and is granted Finance hidden: every item, its
     // collections once, every right.
@@ -462,8 +470,17 @@ async fn rights_through_several_grants(backend: Backend) {
     ]
     .into_iter()
     .collect();
-    let got = reach_of(&carol.sync_json().await.unwrap());
-    assert_eq!(got, want, "carol's items, collections and rights");
+    let carol_sync = carol.sync_json().await.unwrap();
+    assert_eq!(
+        reach_of(&carol_sync),
+        want,
+        "carol's items, collections and rights"
+    );
+    let want: std::collections::BTreeMap<_, _> = [&general, &finance, &ops]
+        .into_iter()
+        .map(|c| (c.clone(), (false, false, true)))
+        .collect();
+    assert_eq!(collections_of(&carol_sync), want, "carol's collections");
     server.stop().await;
 }
 

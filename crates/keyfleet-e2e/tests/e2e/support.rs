@@ -1,7 +1,7 @@
 //! Shared helpers for the end-to-end tests.
 
-use keyfleet_client::{Client, Session};
-use keyfleet_crypto::Kdf;
+use keyfleet_client::{Access, Client, Session};
+use keyfleet_crypto::{Kdf, SymmetricKey};
 use keyfleet_testkit::TestServer;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -18,6 +18,29 @@ pub async fn user(server: &TestServer, email: &str) -> Session {
         .await
         .unwrap();
     c.login_password(email, PASSWORD).await.unwrap()
+}
+
+/// `owner` invites `member` to `org` as `member_type` with `grants`; `member` accepts and
+/// `owner` confirms them with the org `key`. Answers the membership's id.
+pub async fn join_org(
+    owner: &Session,
+    org: &str,
+    key: &SymmetricKey,
+    member: &Session,
+    member_type: i32,
+    grants: &[(String, Access)],
+) -> String {
+    let invited = owner
+        .invite_members(org, &[member.email.as_str()], member_type, grants)
+        .await
+        .unwrap();
+    let id = invited[0].id.clone();
+    member
+        .accept_invite(org, &id, invited[0].token.as_deref().unwrap())
+        .await
+        .unwrap();
+    owner.confirm_member(org, &id, key).await.unwrap();
+    id
 }
 
 /// Percent-decodes a URL query value.
