@@ -3,8 +3,8 @@
 //! collections granted to them directly or through groups.
 
 use crate::attachments::rename_attachments;
-use crate::codes::{OU_ADMIN, OU_CONFIRMED, OU_MANAGER, OU_OWNER};
-use crate::collections::{MY_GRANTS, MY_MEMBERSHIPS};
+use crate::codes::OU_CONFIRMED;
+use crate::collections::{ADMINISTERS, GRANTED, MY_GRANTS, MY_MEMBERSHIPS};
 use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org, insert_events};
 use crate::records::CipherRecord;
@@ -34,26 +34,6 @@ pub(crate) enum Reach {
     /// The org items they read with an id after `$2`, by id, `$3` at most.
     SharedPage,
 }
-
-/// A membership in `m` that administers its organization (Owner or Admin): every item of it.
-const ADMINISTERS: &str = concatcp!("m.member_type IN (", OU_OWNER, ", ", OU_ADMIN, ")");
-
-/// `ag`: each collection granted to the user (`a`) once, with the widest right of the grants
-/// that reach it (direct, or through any group), leaving out the collections of organizations
-/// they administer (`ADMINISTERS` reads all of those items already, with every right). So an
-/// item comes once per collection it is read through, and its collections are listed without
-/// a `DISTINCT` (which cost a sort per item).
-const GRANTED: &str = concatcp!(
-    "ag AS (SELECT collection_id, \
-       MAX(CASE WHEN read_only THEN 0 ELSE 1 END) AS e, \
-       MAX(CASE WHEN hide_passwords THEN 0 ELSE 1 END) AS v, \
-       MAX(CASE WHEN manage OR member_type = ",
-    OU_MANAGER,
-    " THEN 1 ELSE 0 END) AS mg \
-     FROM a WHERE org_id NOT IN (SELECT m.org_id FROM m WHERE ",
-    ADMINISTERS,
-    ") GROUP BY collection_id)"
-);
 
 /// The readable-ciphers query for `backend` (the collection-id aggregate differs, and how a
 /// shared page keeps its id order: see below).
