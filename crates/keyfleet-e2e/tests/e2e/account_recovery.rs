@@ -267,18 +267,8 @@ async fn story(backend: Backend, with_bw: bool) {
     // A member of the provider who is also a user of the client, enrolled, is recovered by
     // nobody there — not even the client's owner: their account reaches the provider's clients.
     let colleague = w.tech_b.s();
-    let invite = boss
-        .invite_members(org, &[colleague.email.as_str()], 2, &[])
-        .await
-        .unwrap();
-    let colleague_member = invite[0].id.clone();
-    colleague
-        .accept_invite(org, &colleague_member, invite[0].token.as_deref().unwrap())
-        .await
-        .unwrap();
-    boss.confirm_member(org, &colleague_member, &w.client1.key)
-        .await
-        .unwrap();
+    let colleague_member =
+        crate::support::join_org(boss, org, &w.client1.key, colleague, 2, &[]).await;
     colleague
         .enrol_in_account_recovery(org, PASSWORD)
         .await
