@@ -6,7 +6,8 @@ use crate::org_items::{readable_ciphers, Reach};
 use crate::orgs::{bump_user, BUMP_USER};
 use crate::records::{CipherRecord, FolderRecord, PgCipherColumns};
 use crate::sqlite_read::execute;
-use crate::{db, on_pool, placeholders, SqlStore};
+use crate::{db, on_pool, placeholders, Pool, SqlStore};
+use const_format::concatcp;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{
@@ -14,6 +15,10 @@ use keyfleet_domain::store::{
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use sqlx::FromRow;
+
+/// A personal item's row: id, owner, type, data, created, revised, deleted, archived.
+const INSERT_CIPHER: &str = "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, \
+    revision_date, deleted_date, archived_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 const UPSERT_STATE: &str =
     "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
@@ -463,9 +468,7 @@ impl VaultStore for SqlStore {
     }
 
     async fn insert_cipher(&self, v: &CipherView) -> Result<(), StoreError> {
-        const SQL: &str =
-            "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, revision_date, \
-            deleted_date, archived_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        const SQL: &str = INSERT_CIPHER;
         let c = &v.cipher;
         let owner = c
             .user_id
@@ -501,6 +504,31 @@ impl VaultStore for SqlStore {
                     Ok(())
                 })
                 .await;
+        }
+        if let Pool::Postgres(p) = &self.pool {
+            // One statement, so one round trip: the item, its state and the bump, atomically.
+            const PG: &str = concatcp!(
+                "WITH c AS (",
+                INSERT_CIPHER,
+                "), s AS (INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
+                   SELECT $1, $2, $9, $10 WHERE $9::text IS NOT NULL OR $10) \
+                 UPDATE users SET revision_date = $6 WHERE id = $2"
+            );
+            sqlx::query(PG)
+                .bind(c.id.to_string())
+                .bind(owner.to_string())
+                .bind(c.cipher_type)
+                .bind(&c.data)
+                .bind(c.creation_date.0)
+                .bind(c.revision_date.0)
+                .bind(c.deleted_date.map(|t| t.0))
+                .bind(c.archived_date.map(|t| t.0))
+                .bind(v.folder_id.map(|f| f.to_string()))
+                .bind(v.favorite)
+                .execute(p)
+                .await
+                .map_err(db)?;
+            return Ok(());
         }
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
@@ -576,6 +604,46 @@ impl VaultStore for SqlStore {
                     Ok(true)
                 })
                 .await;
+        }
+        if let Pool::Postgres(p) = &self.pool {
+            // One statement, so one round trip: the state, the attachments' names and the bump
+            // are written only when the item was (`c`), all atomically.
+            const PG: &str = concatcp!(
+                "WITH c AS (",
+                SQL,
+                " RETURNING id), \
+                 s AS (INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
+                   SELECT c.id, $2, $7, $8 FROM c ON CONFLICT (cipher_id, user_id) DO UPDATE \
+                   SET folder_id = excluded.folder_id, favorite = excluded.favorite), \
+                 r AS (UPDATE attachments a SET file_name = n.file_name, attachment_key = n.k \
+                   FROM c, unnest($9::text[], $10::text[], $11::text[]) AS n(id, file_name, k) \
+                   WHERE a.cipher_id = c.id AND a.id = n.id), \
+                 u AS (UPDATE users SET revision_date = $4 WHERE id = $2 \
+                   AND EXISTS (SELECT 1 FROM c)) \
+                 SELECT COUNT(*) FROM c"
+            );
+            let (mut ids, mut names, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+            for n in attachments {
+                ids.push(n.id.as_str().to_string());
+                names.push(n.file_name.clone());
+                keys.push(n.key.clone());
+            }
+            let n: i64 = sqlx::query_scalar(PG)
+                .bind(c.id.to_string())
+                .bind(user_id.to_string())
+                .bind(&c.data)
+                .bind(c.revision_date.0)
+                .bind(c.archived_date.map(|t| t.0))
+                .bind(expected.0)
+                .bind(v.folder_id.map(|f| f.to_string()))
+                .bind(v.favorite)
+                .bind(ids)
+                .bind(names)
+                .bind(keys)
+                .fetch_one(p)
+                .await
+                .map_err(db)?;
+            return Ok(n == 1);
         }
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
