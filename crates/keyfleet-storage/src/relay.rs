@@ -35,15 +35,20 @@ impl SqlStore {
 }
 
 impl PushRelay {
-    /// Sends `payload` (at most [`MAX_PAYLOAD_BYTES`]) to every listening instance, this one
-    /// included.
-    pub async fn publish(&self, payload: &str) -> Result<(), StoreError> {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(payload)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+    /// Sends each payload (at most [`MAX_PAYLOAD_BYTES`] each) to every listening instance,
+    /// this one included, in one statement. Identical payloads sent together arrive once.
+    pub async fn publish(&self, payloads: &[String]) -> Result<(), StoreError> {
+        if payloads.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS u(p, i) ORDER BY i",
+        )
+        .bind(CHANNEL)
+        .bind(payloads)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 

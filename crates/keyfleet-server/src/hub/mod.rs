@@ -448,6 +448,9 @@ async fn serve(
     let _ = socket.send(Message::Close(None)).await;
 }
 
+/// Most pushes relayed in one statement.
+const RELAY_BATCH: usize = 64;
+
 /// A push as it travels between instances.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Relayed {
@@ -474,14 +477,20 @@ pub async fn start_relay(
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tx);
     let instance = hub.instance.clone();
     let publish = tokio::spawn(async move {
-        while let Some(push) = rx.recv().await {
-            let Ok(n) = serde_json::to_value(&push.notification) else {
-                continue;
-            };
-            for payload in relay_payloads(&instance, &push, &n) {
-                if let Err(e) = relay.publish(&payload).await {
-                    tracing::warn!(error = ?e, "relaying a notification to other instances failed");
-                }
+        // What has queued up while the last batch was sent goes in one statement: under a
+        // burst of writes, one round trip for many pushes instead of one each.
+        let mut pushes = Vec::new();
+        while rx.recv_many(&mut pushes, RELAY_BATCH).await > 0 {
+            let payloads: Vec<String> = pushes
+                .drain(..)
+                .filter_map(|push| {
+                    let n = serde_json::to_value(&push.notification).ok()?;
+                    Some(relay_payloads(&instance, &push, &n))
+                })
+                .flatten()
+                .collect();
+            if let Err(e) = relay.publish(&payloads).await {
+                tracing::warn!(error = ?e, "relaying notifications to other instances failed");
             }
         }
     });

@@ -925,6 +925,32 @@ async fn postgres_connections_dropped_by_the_database_are_replaced_before_use() 
     s.close().await;
 }
 
+/// Pushes relayed between instances go out several to one statement: each payload sent is
+/// heard once, in the order sent, by every listening instance.
+#[tokio::test]
+async fn postgres_relay_delivers_each_payload_of_a_batch_in_order() {
+    if !backends().contains(&keyfleet_testkit::Backend::Postgres) {
+        return;
+    }
+    let (url, _guard) = fresh_database_url(keyfleet_testkit::Backend::Postgres).await;
+    let s = SqlStore::open(&url).await.unwrap();
+    let relay = s.push_relay().expect("PostgreSQL relays");
+    let mut listener = relay.listen().await.unwrap();
+    relay.publish(&[]).await.unwrap();
+    let batch: Vec<String> = (0..5).map(|i| format!("{{\"n\":{i}}}")).collect();
+    relay.publish(&batch).await.unwrap();
+    relay.publish(&["after".to_string()]).await.unwrap();
+    let mut heard = Vec::new();
+    for _ in 0..6 {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv());
+        heard.push(next.await.expect("a payload in time").unwrap());
+    }
+    let mut sent = batch.clone();
+    sent.push("after".into());
+    assert_eq!(heard, sent);
+    s.close().await;
+}
+
 /// Org items are read in pages of their own (up to a thousand items, where own items come 500
 /// to a page): an owner and a member granted one collection read every item they reach once, in
 /// id order, across the page boundary; the member none outside the collection, each with the
