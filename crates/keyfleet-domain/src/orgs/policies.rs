@@ -11,6 +11,7 @@ use crate::orgs::store::{EventRow, OrgRow, OrgUserRow, PolicyRow};
 use crate::Domain;
 use keyfleet_api::orgs::PolicyRequest;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 pub use keyfleet_api::kinds::PolicyType;
 use keyfleet_api::kinds::RevocationReason;
@@ -415,26 +416,49 @@ impl Domain {
         Ok(())
     }
 
+    /// The enabled policies that bind the user: those of each enabled organization they are an
+    /// accepted or confirmed member of, other than as an owner or admin (the official policy
+    /// requirements exempt them). Two reads, however many organizations the user belongs to.
+    pub(crate) async fn binding_policies(
+        &self,
+        user_id: UserId,
+    ) -> Result<Vec<PolicyRow>, DomainError> {
+        let bound: HashSet<OrgId> = self
+            .store
+            .memberships_of_user(user_id)
+            .await?
+            .into_iter()
+            .filter(|(org, m)| {
+                matches!(
+                    m.status,
+                    OrganizationUserStatus::Accepted | OrganizationUserStatus::Confirmed
+                ) && !exempt(m.member_type)
+                    && org.enabled
+            })
+            .map(|(org, _)| org.id)
+            .collect();
+        if bound.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut policies = self.store.policies_of_user(user_id).await?;
+        policies.retain(|p| p.enabled && bound.contains(&p.org_id));
+        Ok(policies)
+    }
+
     /// Refuses a new personal item when an organization the caller belongs to (other than as an
     /// owner or admin) removes the individual vault.
     pub(crate) async fn check_personal_ownership(
         &self,
         caller: &Caller,
     ) -> Result<(), DomainError> {
-        for (org, m) in self.store.memberships_of_user(caller.user.id).await? {
-            let bound = (m.status == OrganizationUserStatus::Accepted
-                || m.status == OrganizationUserStatus::Confirmed)
-                && !exempt(m.member_type)
-                && org.enabled;
-            if bound
-                && self
-                    .enabled_policy(org.id, PolicyType::PersonalOwnership)
-                    .await?
-            {
-                return Err(DomainError::bad_request(
-                    "Due to an Enterprise Policy, you are restricted from saving items to your personal vault. Change the ownership option to an organization.",
-                ));
-            }
+        let policies = self.binding_policies(caller.user.id).await?;
+        if policies
+            .iter()
+            .any(|p| p.policy_type == PolicyType::PersonalOwnership)
+        {
+            return Err(DomainError::bad_request(
+                "Due to an Enterprise Policy, you are restricted from saving items to your personal vault. Change the ownership option to an organization.",
+            ));
         }
         Ok(())
     }

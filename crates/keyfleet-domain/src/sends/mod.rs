@@ -19,7 +19,7 @@ use crate::identity::caller::Caller;
 use crate::ids::SendId;
 use crate::Domain;
 use base64::Engine;
-use keyfleet_api::kinds::{OrganizationUserStatus, OrganizationUserType, PolicyType};
+use keyfleet_api::kinds::PolicyType;
 use keyfleet_api::sends::SendRequest;
 use store::{SendKind, SendRow};
 
@@ -453,36 +453,23 @@ impl Domain {
         caller: &Caller,
         hide_email: bool,
     ) -> Result<(), DomainError> {
-        for (org, m) in self.store.memberships_of_user(caller.user.id).await? {
-            let bound = (m.status == OrganizationUserStatus::Accepted
-                || m.status == OrganizationUserStatus::Confirmed)
-                && m.member_type != OrganizationUserType::Owner
-                && m.member_type != OrganizationUserType::Admin
-                && org.enabled;
-            if !bound {
-                continue;
+        for p in self.binding_policies(caller.user.id).await? {
+            if p.policy_type == PolicyType::DisableSend {
+                return Err(DomainError::bad_request(
+                    "Due to an Enterprise Policy, you are only able to delete an existing Send.",
+                ));
             }
-            for p in self.store.policies(org.id).await? {
-                if !p.enabled {
-                    continue;
-                }
-                if p.policy_type == PolicyType::DisableSend {
+            if p.policy_type == PolicyType::SendOptions && hide_email {
+                let disable_hide_email = p
+                    .data
+                    .as_deref()
+                    .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                    .and_then(|v| v.get("disableHideEmail").and_then(|b| b.as_bool()))
+                    .unwrap_or(false);
+                if disable_hide_email {
                     return Err(DomainError::bad_request(
-                        "Due to an Enterprise Policy, you are only able to delete an existing Send.",
+                        "Due to an Enterprise Policy, you are not allowed to hide your email address from recipients when creating or editing a Send.",
                     ));
-                }
-                if p.policy_type == PolicyType::SendOptions && hide_email {
-                    let disable_hide_email = p
-                        .data
-                        .as_deref()
-                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-                        .and_then(|v| v.get("disableHideEmail").and_then(|b| b.as_bool()))
-                        .unwrap_or(false);
-                    if disable_hide_email {
-                        return Err(DomainError::bad_request(
-                            "Due to an Enterprise Policy, you are not allowed to hide your email address from recipients when creating or editing a Send.",
-                        ));
-                    }
                 }
             }
         }
