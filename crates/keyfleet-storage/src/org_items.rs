@@ -135,17 +135,34 @@ async fn write_cipher_collections<C: Conn + ?Sized>(
     cipher: CipherId,
     collections: &[CollectionId],
 ) -> Result<(), StoreError> {
-    let cipher = cipher.to_string();
-    tx.run(sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1").arg(cipher.as_str()))
-        .await?;
-    for c in collections {
-        let q = sqlx::query(
-            "INSERT INTO cipher_collections (cipher_id, collection_id) VALUES ($1, $2)",
-        )
-        .arg(cipher.as_str())
-        .arg(c.to_string());
-        tx.run(q).await?;
+    let q = sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1")
+        .arg(cipher.to_string());
+    tx.run(q).await?;
+    add_cipher_collections(tx, cipher, collections).await
+}
+
+/// Puts an item in collections it is not in yet (a new item, or one just shared into the
+/// organization): one statement for all of them.
+async fn add_cipher_collections<C: Conn + ?Sized>(
+    tx: &mut C,
+    cipher: CipherId,
+    collections: &[CollectionId],
+) -> Result<(), StoreError> {
+    if collections.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<String> = (0..collections.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO cipher_collections (cipher_id, collection_id) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql).arg(cipher.to_string());
+    for c in collections {
+        q = q.arg(c.to_string());
+    }
+    tx.run(q).await?;
     Ok(())
 }
 
@@ -183,7 +200,7 @@ impl OrgItemStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            write_cipher_collections(&mut *tx, c.id, collections).await?;
+            add_cipher_collections(&mut *tx, c.id, collections).await?;
             insert_events(&mut *tx, events).await?;
             bump_org(&mut *tx, org, c.revision_date.0).await?;
             tx.commit().await.map_err(db)
@@ -220,7 +237,7 @@ impl OrgItemStore for SqlStore {
             if n != 1 {
                 return Ok(false);
             }
-            write_cipher_collections(&mut *tx, c.id, collections).await?;
+            add_cipher_collections(&mut *tx, c.id, collections).await?;
             rename_attachments(&mut *tx, c.id, attachments).await?;
             insert_events(&mut *tx, events).await?;
             bump_org(&mut *tx, org, c.revision_date.0).await?;
