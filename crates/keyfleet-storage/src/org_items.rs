@@ -135,8 +135,8 @@ async fn write_cipher_collections<C: Conn + ?Sized>(
     cipher: CipherId,
     collections: &[CollectionId],
 ) -> Result<(), StoreError> {
-    let q = sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1")
-        .arg(cipher.to_string());
+    let q =
+        sqlx::query("DELETE FROM cipher_collections WHERE cipher_id = $1").arg(cipher.to_string());
     tx.run(q).await?;
     add_cipher_collections(tx, cipher, collections).await
 }
