@@ -1,6 +1,6 @@
 //! Organization rules through the Rust client, on both databases: seats, the last owner,
-//! invitation expiry, the two-step login and single-organization policies, master password
-//! requirements at login, and the event log.
+//! invitation expiry, the two-step login, single-organization and personal-ownership policies,
+//! master password requirements at login, and the event log.
 
 use crate::support::{self, client, PASSWORD};
 use keyfleet_client::{Access, ClientError, Method, OrgCalls, RawBody, Session};
@@ -371,6 +371,55 @@ async fn single_org_policy(server: &TestServer) {
     );
 }
 
+async fn set_personal_ownership(owner: &Session, org: &str, enabled: bool) {
+    let path = format!("/api/organizations/{org}/policies/5");
+    call(
+        owner,
+        Method::PUT,
+        &path,
+        Some(json!({ "enabled": enabled })),
+    )
+    .await
+    .unwrap();
+}
+
+/// Removing the individual vault binds a member through each organization on its own: the
+/// policy in an organization they own does not stop them, the same policy in one where they are
+/// a User does, and turning it off there frees them again.
+async fn personal_ownership_across_organizations(server: &TestServer) {
+    let p_owner = support::user(server, "po-owner@example.com").await;
+    let both = support::user(server, "po-both@example.com").await;
+    let policy = p_owner
+        .create_org("Policy Co", "po@example.com", 17, Some(5), "G")
+        .await
+        .unwrap();
+    let policy_id = policy.org.id.clone();
+    let mine = both
+        .create_org("Own Co", "own@example.com", 17, Some(5), "G")
+        .await
+        .unwrap();
+    let mine_id = mine.org.id.clone();
+    let general = first_collection(&p_owner, &policy_id).await;
+    add_member(&p_owner, &policy_id, &both, 2, &general).await;
+    set_personal_ownership(&both, &mine_id, true).await;
+    both.create_login("Mine still", "u", "p").await.unwrap();
+    set_personal_ownership(&p_owner, &policy_id, true).await;
+    let refused = both.create_login("Refused", "u", "p").await.unwrap_err();
+    assert!(message(&refused).contains("personal vault"), "{refused}");
+    set_personal_ownership(&p_owner, &policy_id, false).await;
+    both.create_login("Free again", "u", "p").await.unwrap();
+    let personal: Vec<String> = both
+        .sync()
+        .await
+        .unwrap()
+        .ciphers
+        .iter()
+        .filter(|c| c.organization_id.is_none())
+        .map(|c| c.id.clone())
+        .collect();
+    assert_eq!(personal.len(), 2, "the refused item was not stored");
+}
+
 async fn client_events(server: &TestServer) {
     let owner = support::user(server, "viewer@example.com").await;
     let created = owner
@@ -665,6 +714,7 @@ async fn rules(backend: Backend) {
     seats_and_owners(&server).await;
     two_step_policy(&server, &clock).await;
     single_org_policy(&server).await;
+    personal_ownership_across_organizations(&server).await;
     client_events(&server).await;
     org_api_key(&server).await;
     item_rules(&server).await;
