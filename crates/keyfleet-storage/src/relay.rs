@@ -52,7 +52,7 @@ impl PushRelay {
         Ok(())
     }
 
-    /// Starts listening (a connection of its own, outside the pool's count).
+    /// Starts listening, on one of the pool's connections, held until the listener is dropped.
     pub async fn listen(&self) -> Result<PushListener, StoreError> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
             .await

@@ -948,6 +948,8 @@ async fn postgres_relay_delivers_each_payload_of_a_batch_in_order() {
     let mut sent = batch.clone();
     sent.push("after".into());
     assert_eq!(heard, sent);
+    // The listener holds one of the pool's connections: closing waits for it.
+    drop(listener);
     s.close().await;
 }
 
