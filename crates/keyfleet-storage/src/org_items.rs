@@ -8,7 +8,7 @@ use crate::collections::{ADMINISTERS, GRANTED, MY_GRANTS, MY_MEMBERSHIPS};
 use crate::conn::{Arg, Conn};
 use crate::orgs::{bump_org, insert_events};
 use crate::records::CipherRecord;
-use crate::vault::bulk_change_sql;
+use crate::vault::{bulk_change_sql, cipher_row_args};
 use crate::{db, on_pool, Backend, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
@@ -188,18 +188,8 @@ impl OrgItemStore for SqlStore {
             .ok_or_else(|| StoreError::Corrupt("org cipher without organization".into()))?;
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
-            sqlx::query(SQL)
-                .bind(c.id.to_string())
-                .bind(org.to_string())
-                .bind(c.cipher_type)
-                .bind(&c.data)
-                .bind(c.creation_date.0)
-                .bind(c.revision_date.0)
-                .bind(c.deleted_date.map(|t| t.0))
-                .bind(c.archived_date.map(|t| t.0))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            tx.run(cipher_row_args(sqlx::query(SQL), c, org.to_string()))
+                .await?;
             add_cipher_collections(&mut *tx, c.id, collections).await?;
             insert_events(&mut *tx, events).await?;
             bump_org(&mut *tx, org, c.revision_date.0).await?;

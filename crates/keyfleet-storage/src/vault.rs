@@ -2,6 +2,7 @@
 //! what a sync returns bumps the user's revision date in the same transaction.
 
 use crate::attachments::{rename_attachments, RENAME_ATTACHMENT};
+use crate::conn::{Arg, Conn, Sql, Q};
 use crate::org_items::{readable_ciphers, Reach};
 use crate::orgs::{bump_user, BUMP_USER};
 use crate::records::{CipherRecord, FolderRecord, PgCipherColumns};
@@ -11,7 +12,8 @@ use const_format::concatcp;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use keyfleet_domain::ids::{CipherId, FolderId, UserId};
 use keyfleet_domain::store::{
-    AttachmentNames, BulkCipherChange, CipherView, FolderRow, ItemAccess, ItemWriter, VaultStore,
+    AttachmentNames, BulkCipherChange, CipherRow, CipherView, FolderRow, ItemAccess, ItemWriter,
+    VaultStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use sqlx::FromRow;
@@ -19,6 +21,23 @@ use sqlx::FromRow;
 /// A personal item's row: id, owner, type, data, created, revised, deleted, archived.
 const INSERT_CIPHER: &str = "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, \
     revision_date, deleted_date, archived_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Binds a new item's row as `$1`…`$8` in `INSERT_CIPHER`'s order, with `scope` (its owner's or
+/// its organization's id) as `$2`.
+pub(crate) fn cipher_row_args<'q, DB: Sql>(
+    q: Q<'q, DB>,
+    c: &'q CipherRow,
+    scope: String,
+) -> Q<'q, DB> {
+    q.arg(c.id.to_string())
+        .arg(scope)
+        .arg(c.cipher_type)
+        .arg(c.data.as_str())
+        .arg(c.creation_date.0)
+        .arg(c.revision_date.0)
+        .arg(c.deleted_date.map(|t| t.0))
+        .arg(c.archived_date.map(|t| t.0))
+}
 
 const UPSERT_STATE: &str =
     "INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
@@ -514,15 +533,7 @@ impl VaultStore for SqlStore {
                    SELECT $1, $2, $9, $10 WHERE $9::text IS NOT NULL OR $10) \
                  UPDATE users SET revision_date = $6 WHERE id = $2"
             );
-            sqlx::query(PG)
-                .bind(c.id.to_string())
-                .bind(owner.to_string())
-                .bind(c.cipher_type)
-                .bind(&c.data)
-                .bind(c.creation_date.0)
-                .bind(c.revision_date.0)
-                .bind(c.deleted_date.map(|t| t.0))
-                .bind(c.archived_date.map(|t| t.0))
+            cipher_row_args(sqlx::query(PG), c, owner.to_string())
                 .bind(v.folder_id.map(|f| f.to_string()))
                 .bind(v.favorite)
                 .execute(p)
@@ -532,18 +543,8 @@ impl VaultStore for SqlStore {
         }
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
-            sqlx::query(SQL)
-                .bind(c.id.to_string())
-                .bind(owner.to_string())
-                .bind(c.cipher_type)
-                .bind(&c.data)
-                .bind(c.creation_date.0)
-                .bind(c.revision_date.0)
-                .bind(c.deleted_date.map(|t| t.0))
-                .bind(c.archived_date.map(|t| t.0))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            tx.run(cipher_row_args(sqlx::query(SQL), c, owner.to_string()))
+                .await?;
             if v.folder_id.is_some() || v.favorite {
                 sqlx::query(UPSERT_STATE)
                     .bind(c.id.to_string())
