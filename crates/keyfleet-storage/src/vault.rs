@@ -487,7 +487,6 @@ impl VaultStore for SqlStore {
     }
 
     async fn insert_cipher(&self, v: &CipherView) -> Result<(), StoreError> {
-        const SQL: &str = INSERT_CIPHER;
         let c = &v.cipher;
         let owner = c
             .user_id
@@ -504,7 +503,7 @@ impl VaultStore for SqlStore {
                 .write(move |tx| {
                     execute(
                         tx,
-                        SQL,
+                        INSERT_CIPHER,
                         &[
                             &id,
                             &owner,
@@ -524,40 +523,47 @@ impl VaultStore for SqlStore {
                 })
                 .await;
         }
-        if let Pool::Postgres(p) = &self.pool {
-            // One statement, so one round trip: the item, its state and the bump, atomically.
-            const PG: &str = concatcp!(
+        match &self.pool {
+            Pool::Postgres(p) => {
+                // One statement, so one round trip: the item, its state and the bump, atomically.
+                const PG: &str = concatcp!(
                 "WITH c AS (",
                 INSERT_CIPHER,
                 "), s AS (INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
                    SELECT $1, $2, $9, $10 WHERE $9::text IS NOT NULL OR $10) \
                  UPDATE users SET revision_date = $6 WHERE id = $2"
             );
-            cipher_row_args(sqlx::query(PG), c, owner.to_string())
-                .bind(v.folder_id.map(|f| f.to_string()))
-                .bind(v.favorite)
-                .execute(p)
-                .await
-                .map_err(db)?;
-            return Ok(());
-        }
-        on_pool!(&self.pool, p => {
-            let mut tx = self.begin(p).await?;
-            tx.run(cipher_row_args(sqlx::query(SQL), c, owner.to_string()))
-                .await?;
-            if v.folder_id.is_some() || v.favorite {
-                sqlx::query(UPSERT_STATE)
-                    .bind(c.id.to_string())
-                    .bind(owner.to_string())
+                cipher_row_args(sqlx::query(PG), c, owner.to_string())
                     .bind(v.folder_id.map(|f| f.to_string()))
                     .bind(v.favorite)
-                    .execute(&mut *tx)
+                    .execute(p)
                     .await
                     .map_err(db)?;
+                Ok(())
             }
-            bump_user(&mut *tx, owner, c.revision_date.0).await?;
-            tx.commit().await.map_err(db)
-        })
+            // An in-memory SQLite database (a file one took the blocking call above).
+            Pool::Sqlite(p) => {
+                let mut tx = self.begin(p).await?;
+                tx.run(cipher_row_args(
+                    sqlx::query(INSERT_CIPHER),
+                    c,
+                    owner.to_string(),
+                ))
+                .await?;
+                if v.folder_id.is_some() || v.favorite {
+                    sqlx::query(UPSERT_STATE)
+                        .bind(c.id.to_string())
+                        .bind(owner.to_string())
+                        .bind(v.folder_id.map(|f| f.to_string()))
+                        .bind(v.favorite)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                }
+                bump_user(&mut *tx, owner, c.revision_date.0).await?;
+                tx.commit().await.map_err(db)
+            }
+        }
     }
 
     async fn update_cipher(
@@ -606,13 +612,14 @@ impl VaultStore for SqlStore {
                 })
                 .await;
         }
-        if let Pool::Postgres(p) = &self.pool {
-            // One statement, so one round trip: the state, the attachments' names and the bump
-            // are written only when the item was (`c`), all atomically.
-            const PG: &str = concatcp!(
-                "WITH c AS (",
-                SQL,
-                " RETURNING id), \
+        match &self.pool {
+            Pool::Postgres(p) => {
+                // One statement, so one round trip: the state, the attachments' names and the bump
+                // are written only when the item was (`c`), all atomically.
+                const PG: &str = concatcp!(
+                    "WITH c AS (",
+                    SQL,
+                    " RETURNING id), \
                  s AS (INSERT INTO cipher_user_state (cipher_id, user_id, folder_id, favorite) \
                    SELECT c.id, $2, $7, $8 FROM c ON CONFLICT (cipher_id, user_id) DO UPDATE \
                    SET folder_id = excluded.folder_id, favorite = excluded.favorite), \
@@ -622,59 +629,60 @@ impl VaultStore for SqlStore {
                  u AS (UPDATE users SET revision_date = $4 WHERE id = $2 \
                    AND EXISTS (SELECT 1 FROM c)) \
                  SELECT COUNT(*) FROM c"
-            );
-            let (mut ids, mut names, mut keys) = (Vec::new(), Vec::new(), Vec::new());
-            for n in attachments {
-                ids.push(n.id.as_str().to_string());
-                names.push(n.file_name.clone());
-                keys.push(n.key.clone());
+                );
+                let (mut ids, mut names, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+                for n in attachments {
+                    ids.push(n.id.as_str().to_string());
+                    names.push(n.file_name.clone());
+                    keys.push(n.key.clone());
+                }
+                let n: i64 = sqlx::query_scalar(PG)
+                    .bind(c.id.to_string())
+                    .bind(user_id.to_string())
+                    .bind(&c.data)
+                    .bind(c.revision_date.0)
+                    .bind(c.archived_date.map(|t| t.0))
+                    .bind(expected.0)
+                    .bind(v.folder_id.map(|f| f.to_string()))
+                    .bind(v.favorite)
+                    .bind(ids)
+                    .bind(names)
+                    .bind(keys)
+                    .fetch_one(p)
+                    .await
+                    .map_err(db)?;
+                Ok(n == 1)
             }
-            let n: i64 = sqlx::query_scalar(PG)
-                .bind(c.id.to_string())
-                .bind(user_id.to_string())
-                .bind(&c.data)
-                .bind(c.revision_date.0)
-                .bind(c.archived_date.map(|t| t.0))
-                .bind(expected.0)
-                .bind(v.folder_id.map(|f| f.to_string()))
-                .bind(v.favorite)
-                .bind(ids)
-                .bind(names)
-                .bind(keys)
-                .fetch_one(p)
-                .await
-                .map_err(db)?;
-            return Ok(n == 1);
+            Pool::Sqlite(p) => {
+                let mut tx = self.begin(p).await?;
+                let n = sqlx::query(SQL)
+                    .bind(c.id.to_string())
+                    .bind(user_id.to_string())
+                    .bind(&c.data)
+                    .bind(c.revision_date.0)
+                    .bind(c.archived_date.map(|t| t.0))
+                    .bind(expected.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                if n != 1 {
+                    return Ok(false);
+                }
+                sqlx::query(UPSERT_STATE)
+                    .bind(c.id.to_string())
+                    .bind(user_id.to_string())
+                    .bind(v.folder_id.map(|f| f.to_string()))
+                    .bind(v.favorite)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                rename_attachments(&mut *tx, c.id, attachments).await?;
+                bump_user(&mut *tx, user_id, c.revision_date.0).await?;
+                tx.commit().await.map_err(db)?;
+                Ok(true)
+            }
         }
-        on_pool!(&self.pool, p => {
-            let mut tx = self.begin(p).await?;
-            let n = sqlx::query(SQL)
-                .bind(c.id.to_string())
-                .bind(user_id.to_string())
-                .bind(&c.data)
-                .bind(c.revision_date.0)
-                .bind(c.archived_date.map(|t| t.0))
-                .bind(expected.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?
-                .rows_affected();
-            if n != 1 {
-                return Ok(false);
-            }
-            sqlx::query(UPSERT_STATE)
-                .bind(c.id.to_string())
-                .bind(user_id.to_string())
-                .bind(v.folder_id.map(|f| f.to_string()))
-                .bind(v.favorite)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-            rename_attachments(&mut *tx, c.id, attachments).await?;
-            bump_user(&mut *tx, user_id, c.revision_date.0).await?;
-            tx.commit().await.map_err(db)?;
-            Ok(true)
-        })
     }
 
     async fn set_cipher_user_state(
