@@ -13,16 +13,17 @@ use crate::{db, on_pool, Backend, SqlStore};
 use const_format::concatcp;
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgId, UserId};
 use keyfleet_domain::store::{
-    AttachmentNames, BulkCipherChange, CipherPushAudience, CipherRow, EventRow, OrgItemStore,
+    AttachmentNames, BulkCipherChange, CipherPushAudience, CipherRow, CipherView, EventRow,
+    ItemAccess, OrgItemStore,
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use std::collections::HashMap;
 
 /// Which ciphers a readable-ciphers query returns. `All` and `One` have no ORDER BY: personal
 /// items stream straight from their index, then org items, so the database never sorts a whole
-/// vault. Sync reads in pages instead (`PersonalPage`, then `SharedPage`): each is ordered by id
-/// and starts after the last id of the page before (`$2`, keyset), `$3` rows at most, so no
-/// connection is held while the client reads.
+/// vault. Sync reads in pages instead (`PersonalPage`, then a walk of the user's organizations,
+/// [`OrgWalk`], or `SharedPage`): each is ordered by id and starts after the last id of the page
+/// before (`$2`, keyset), `$3` rows at most, so no connection is held while the client reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reach {
     /// Every cipher user `$1` can read.
@@ -33,6 +34,23 @@ pub(crate) enum Reach {
     PersonalPage,
     /// The org items they read with an id after `$2`, by id, `$3` at most.
     SharedPage,
+}
+
+/// How a page of items sorted by id, after `$2`, joins the user's (`$1`) folder and favorite
+/// of each. PostgreSQL is handed the user's rows in id order from `$2` as a sorted subquery, so
+/// it merges them with the items and stops with the page: with the state in the join's `ON`
+/// alone, it sorted every row of the user's (one per item for a user who files items in
+/// folders) again for each page, 4–7 ms a page for 10,000 such rows. SQLite looks each item's
+/// row up by its key.
+pub(crate) fn page_state_join(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "LEFT JOIN cipher_user_state s ON s.cipher_id = c.id AND s.user_id = $1",
+        Backend::Postgres => {
+            "LEFT JOIN (SELECT x.cipher_id, x.folder_id, x.favorite FROM cipher_user_state x \
+               WHERE x.user_id = $1 AND x.cipher_id > $2 ORDER BY x.user_id, x.cipher_id) s \
+             ON s.cipher_id = c.id"
+        }
+    }
 }
 
 /// The readable-ciphers query for `backend` (the collection-id aggregate differs, and how a
@@ -124,8 +142,174 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
     );
     match reach {
         Reach::All | Reach::One => format!("{ctes} {personal} UNION ALL {shared}"),
-        Reach::PersonalPage => format!("SELECT {OWN_COLS} {STATE}{one_c} ORDER BY c.id LIMIT $3"),
+        Reach::PersonalPage => format!(
+            "SELECT {OWN_COLS} FROM ciphers c {} WHERE c.user_id = $1{one_c} ORDER BY c.id LIMIT $3",
+            page_state_join(backend)
+        ),
         Reach::SharedPage => format!("{ctes} {shared}{page_order}"),
+    }
+}
+
+/// Most organizations a sync walks item by item ([`OrgWalk`]): one branch each in the
+/// statement. A user reaching more (a technician launched into many clients) is read through
+/// the readable-ciphers query's shared pages.
+pub(crate) const WALK_MOST_ORGS: usize = 4;
+
+/// The organizations whose items a user reads, and with which rights: the same answer as the
+/// readable-ciphers query's, taken from its own `m`, `a` and `ag` (so membership status, a
+/// disabled organization, groups and the widest of several grants are decided in one place),
+/// read once per sync.
+///
+/// A sync walks these organizations' items by `ciphers_org`, in id order, as a personal sync
+/// walks the user's own, and [`OrgWalk::admit`] keeps each item the user reaches, with its
+/// rights, from the item's own list of collections (`ciphers.collection_list`): no aggregate
+/// per item and no probe of each item by id, which made a member's sync cost half as much again
+/// as a personal one of the same size.
+#[derive(Debug, Default)]
+pub(crate) struct OrgWalk {
+    /// Each organization and what the user reaches in it: `None` for one they administer
+    /// (every item, every right, all its collections), else the collections granted to them
+    /// with the widest rights through each.
+    pub(crate) orgs: Vec<(OrgId, Option<HashMap<CollectionId, ItemAccess>>)>,
+}
+
+impl OrgWalk {
+    /// Keeps `view` (an item of one of the walked organizations, its `collection_ids` every
+    /// collection it is in) if the user reaches it: its rights are then set, and its collections
+    /// narrowed to those the user reaches it through, as the readable-ciphers query answers.
+    pub(crate) fn admit(&self, view: &mut CipherView) -> bool {
+        let Some(org) = view.cipher.org_id else {
+            return false;
+        };
+        let Some((_, reach)) = self.orgs.iter().find(|(o, _)| *o == org) else {
+            return false;
+        };
+        let Some(grants) = reach else {
+            view.access = ItemAccess::FULL;
+            return true;
+        };
+        let mut access: Option<ItemAccess> = None;
+        view.collection_ids.retain(|c| match grants.get(c) {
+            Some(g) => {
+                let a = access.get_or_insert(*g);
+                a.edit |= g.edit;
+                a.view_password |= g.view_password;
+                a.manage |= g.manage;
+                true
+            }
+            None => false,
+        });
+        match access {
+            Some(a) => {
+                view.access = a;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The rows of [`OrgWalk`]: an organization the user administers (no collection), or one
+/// collection granted to them with its widest rights and its organization.
+const ORG_WALK_GRANTS: &str = concatcp!(
+    "WITH ",
+    MY_MEMBERSHIPS,
+    ", ",
+    MY_GRANTS,
+    ", ",
+    GRANTED,
+    " SELECT m.org_id, CAST(NULL AS TEXT) AS collection_id, 1 AS e, 1 AS v, 1 AS mg FROM m \
+       WHERE ",
+    ADMINISTERS,
+    " UNION ALL \
+     SELECT c.org_id, ag.collection_id, ag.e, ag.v, ag.mg \
+       FROM ag JOIN collections c ON c.id = ag.collection_id \
+     ORDER BY 1, 2"
+);
+
+/// A page of the items of `k` organizations (`$4`…), in id order after `$2`, `$3` at most, with
+/// every collection each is in; the rights are [`OrgWalk::admit`]'s (none until it sets them).
+/// More than one organization: one branch each, merged by id.
+pub(crate) fn org_walk_sql(backend: Backend, k: usize) -> &'static str {
+    use std::sync::OnceLock;
+    static CACHE: [OnceLock<String>; 2 * WALK_MOST_ORGS] =
+        [const { OnceLock::new() }; 2 * WALK_MOST_ORGS];
+    let k = k.clamp(1, WALK_MOST_ORGS);
+    let slot = match backend {
+        Backend::Sqlite => 0,
+        Backend::Postgres => WALK_MOST_ORGS,
+    } + k
+        - 1;
+    CACHE[slot].get_or_init(|| {
+        let branch = |n: usize| {
+            format!(
+                "SELECT c.id, c.user_id, c.org_id, c.cipher_type, c.data, c.creation_date, \
+                   c.revision_date, c.deleted_date, c.archived_date, 0 AS can_edit, \
+                   0 AS can_view, 0 AS can_manage, c.collection_list AS collection_ids, \
+                   s.folder_id, s.favorite \
+                 FROM ciphers c {} \
+                 WHERE c.org_id = ${} AND c.id > $2 ORDER BY c.id LIMIT $3",
+                page_state_join(backend),
+                n + 4
+            )
+        };
+        if k == 1 {
+            return branch(0);
+        }
+        let branches: Vec<String> = (0..k)
+            .map(|n| format!("SELECT * FROM ({}) w{n}", branch(n)))
+            .collect();
+        format!("{} ORDER BY id LIMIT $3", branches.join(" UNION ALL "))
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct WalkGrantRecord {
+    org_id: String,
+    collection_id: Option<String>,
+    e: i32,
+    v: i32,
+    mg: i32,
+}
+
+impl SqlStore {
+    /// What `user` reads of each organization, if a sync may walk them item by item: at most
+    /// [`WALK_MOST_ORGS`] organizations (an empty walk when they reach none), else `None`.
+    pub(crate) async fn org_walk(&self, user: UserId) -> Result<Option<OrgWalk>, StoreError> {
+        let recs: Vec<WalkGrantRecord> = on_pool!(&self.pool, p => sqlx::query_as(ORG_WALK_GRANTS)
+            .bind(user.to_string())
+            .fetch_all(p)
+            .await)
+        .map_err(db)?;
+        let mut walk = OrgWalk::default();
+        for r in recs {
+            let org: OrgId = crate::records::id(&r.org_id)?;
+            if walk.orgs.last().is_none_or(|(o, _)| *o != org) {
+                if walk.orgs.len() == WALK_MOST_ORGS {
+                    return Ok(None);
+                }
+                walk.orgs.push((org, Some(HashMap::new())));
+            }
+            let Some((_, reach)) = walk.orgs.last_mut() else {
+                continue;
+            };
+            match (r.collection_id, reach.as_mut()) {
+                // Administers (no grant rows come for such an organization).
+                (None, _) => *reach = None,
+                (Some(c), Some(grants)) => {
+                    grants.insert(
+                        crate::records::id(&c)?,
+                        ItemAccess {
+                            edit: r.e != 0,
+                            view_password: r.v != 0,
+                            manage: r.mg != 0,
+                        },
+                    );
+                }
+                (Some(_), None) => {}
+            }
+        }
+        Ok(Some(walk))
     }
 }
 

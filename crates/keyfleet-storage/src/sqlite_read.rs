@@ -11,8 +11,7 @@
 
 use crate::attachments::{attach, attachment_from_sqlite, ids_json, SQLITE_ATTACHMENTS_OF};
 use crate::records::CipherColumns;
-use crate::vault::{Page, PageBound, PageFill};
-use keyfleet_domain::ids::UserId;
+use crate::vault::{Page, PageBound, PageFill, PageQuery};
 use keyfleet_domain::store::CipherView;
 use keyfleet_domain::StoreError;
 use rusqlite::{Connection, OpenFlags};
@@ -71,16 +70,11 @@ impl SqliteReads {
         }
     }
 
-    /// Runs `sql` (a readable-ciphers page: `$1` user, `$2` after this id, `$3` rows at most;
-    /// `own_items_of` the user if it is their own-items page, see [`PageFill`])
-    /// and reads its items within `bound` with their attachments, both in the one blocking
-    /// call, which also runs `finish` on them.
+    /// Runs a page's statement and reads its items within `bound` with their attachments,
+    /// both in the one blocking call, which also runs `finish` on them.
     pub(crate) async fn cipher_page<T: Send + 'static>(
         self: &Arc<Self>,
-        sql: &'static str,
-        user: String,
-        after: String,
-        own_items_of: Option<UserId>,
+        q: PageQuery,
         bound: PageBound,
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
@@ -92,7 +86,7 @@ impl SqliteReads {
         let page = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let c = reads.connection()?;
-            let page = read_page(&c, sql, &user, &after, own_items_of, bound);
+            let page = read_page(&c, &q, bound);
             // A connection that failed is dropped rather than kept.
             if page.is_ok() {
                 reads.give_back(c);
@@ -237,19 +231,14 @@ fn written(e: rusqlite::Error) -> StoreError {
     }
 }
 
-fn read_page(
-    c: &Connection,
-    sql: &str,
-    user: &str,
-    after: &str,
-    own_items_of: Option<UserId>,
-    bound: PageBound,
-) -> Result<PageFill, StoreError> {
-    let mut stmt = c.prepare_cached(sql).map_err(lite)?;
+fn read_page(c: &Connection, q: &PageQuery, bound: PageBound) -> Result<PageFill, StoreError> {
+    let mut stmt = c.prepare_cached(q.sql).map_err(lite)?;
     let limit = bound.rows as i64;
-    bind_numbered(&mut stmt, &[&user, &after, &limit])?;
-    let cols = CipherColumns::of(&stmt, own_items_of.is_some()).map_err(lite)?;
-    let mut page = PageFill::new(bound, own_items_of);
+    let mut args: Vec<&dyn rusqlite::ToSql> = vec![&q.user, &q.after, &limit];
+    args.extend(q.orgs.iter().map(|o| o as &dyn rusqlite::ToSql));
+    bind_numbered(&mut stmt, &args)?;
+    let cols = CipherColumns::of(&stmt, q.own_items_of.is_some()).map_err(lite)?;
+    let mut page = q.fill(bound);
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(lite)? {
         if page.take(cols.view(row)?)? {

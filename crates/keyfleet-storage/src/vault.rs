@@ -3,7 +3,7 @@
 
 use crate::attachments::{rename_attachments, RENAME_ATTACHMENT};
 use crate::conn::{Arg, Conn, Sql, Q};
-use crate::org_items::{readable_ciphers, Reach};
+use crate::org_items::{org_walk_sql, readable_ciphers, OrgWalk, Reach};
 use crate::orgs::{bump_user, BUMP_USER};
 use crate::records::{CipherRecord, FolderRecord, PgCipherColumns};
 use crate::sqlite_read::execute;
@@ -17,6 +17,7 @@ use keyfleet_domain::store::{
 };
 use keyfleet_domain::{StoreError, Timestamp};
 use sqlx::FromRow;
+use std::sync::Arc;
 
 /// A personal item's row: id, owner, type, data, created, revised, deleted, archived.
 const INSERT_CIPHER: &str = "INSERT INTO ciphers (id, user_id, cipher_type, data, creation_date, \
@@ -82,11 +83,16 @@ fn ids_to_strings<T: ToString>(ids: &[T]) -> Vec<String> {
 /// is twenty reads.
 pub(crate) const SYNC_PAGE: usize = 500;
 
-/// Items per sync page of org items at most. Such a page costs more than its items: the grants
-/// it reads through, the bound of its range (`hi`) and the grouping of rights are worked out
-/// again for each page, so it takes twice as many rows (a tenth less CPU for a member's 10,000
-/// items). A page still ends at [`SYNC_PAGE_BYTES`] of data.
+/// Items per shared sync page of org items ([`Reach::SharedPage`]) at most. Such a page costs
+/// more than its items: the grants it reads through, the bound of its range (`hi`) and the
+/// grouping of rights are worked out again for each page, so it takes twice as many rows (a
+/// tenth less CPU for a member's 10,000 items). A page still ends at [`SYNC_PAGE_BYTES`] of data.
 pub(crate) const SHARED_SYNC_PAGE: usize = 1000;
+
+/// Rows of a walk's first page ([`OrgWalk`]): few, because it also tells whether the walk
+/// suits the user. One who reaches fewer than half the items read goes on through their
+/// granted collections, having read a hundred rows for nothing rather than a full page.
+pub(crate) const WALK_FIRST_PAGE: usize = 100;
 
 /// Item data per sync page: a page ends with the item that reaches this many bytes, so a vault
 /// of large items (long notes, many fields) is read in more, smaller pages, and a sync holds a
@@ -105,12 +111,9 @@ pub(crate) struct PageBound {
 }
 
 impl PageBound {
-    /// The first page of a part of the vault.
-    pub(crate) fn first(reach: Reach) -> PageBound {
-        let most = match reach {
-            Reach::SharedPage => SHARED_SYNC_PAGE,
-            _ => SYNC_PAGE,
-        };
+    /// The first page of a part of the vault, `most` rows at most ([`SYNC_PAGE`],
+    /// [`SHARED_SYNC_PAGE`]).
+    pub(crate) fn first(most: usize) -> PageBound {
         PageBound {
             rows: most,
             bytes: SYNC_PAGE_BYTES,
@@ -118,15 +121,18 @@ impl PageBound {
         }
     }
 
-    /// Whether a page holding `items` items of `bytes` bytes of data is full.
-    pub(crate) fn reached(&self, items: usize, bytes: usize) -> bool {
-        items >= self.rows || bytes >= self.bytes
+    /// Whether a page that read `rows` rows and holds `bytes` bytes of data is full.
+    pub(crate) fn reached(&self, rows: usize, bytes: usize) -> bool {
+        rows >= self.rows || bytes >= self.bytes
     }
 
     /// The bound of the page after a full one that held `items` items of `bytes` bytes: as
     /// many rows as items of that size fit in the byte budget (and one more), so the statement
     /// does not read (PostgreSQL: send) hundreds of large rows for a page that keeps a few.
     fn after(self, items: usize, bytes: usize) -> PageBound {
+        if items == 0 {
+            return self;
+        }
         let fit = (self.bytes.saturating_mul(items) / bytes.max(1)).saturating_add(1);
         PageBound {
             rows: fit.clamp(1, self.most),
@@ -143,32 +149,49 @@ pub(crate) struct PageFill {
     /// every row (`CipherColumns::OWN_ITEMS_OMIT`), filled in here, in one place for every
     /// reader: each item is theirs, with every right and no collection.
     own_items_of: Option<UserId>,
+    /// On a page of organizations walked item by item: what the reader reaches of them, which
+    /// keeps the items they read (with their rights) and drops the others.
+    walk: Option<Arc<OrgWalk>>,
     pub(crate) views: Vec<CipherView>,
     bytes: usize,
+    /// Rows read (a walk's page reads items it drops), and the last one's id: where the next
+    /// page starts.
+    rows: usize,
+    last_row: Option<CipherId>,
 }
 
 impl PageFill {
-    pub(crate) fn new(bound: PageBound, own_items_of: Option<UserId>) -> PageFill {
+    pub(crate) fn new(
+        bound: PageBound,
+        own_items_of: Option<UserId>,
+        walk: Option<Arc<OrgWalk>>,
+    ) -> PageFill {
         PageFill {
             bound,
             own_items_of,
+            walk,
             views: Vec::with_capacity(bound.rows),
             bytes: 0,
+            rows: 0,
+            last_row: None,
         }
     }
 
     /// Adds an item; answers whether the page is full (no more rows are to be read). Rows must
-    /// come in id order (the next page starts after the last id taken): one that does not is
+    /// come in id order (the next page starts after the last id read): one that does not is
     /// an error, never an item skipped or sent twice.
     pub(crate) fn take(&mut self, mut view: CipherView) -> Result<bool, StoreError> {
-        if self
-            .views
-            .last()
-            .is_some_and(|last| last.cipher.id >= view.cipher.id)
-        {
+        if self.last_row.is_some_and(|last| last >= view.cipher.id) {
             return Err(StoreError::Corrupt(
                 "a sync page's items out of id order".into(),
             ));
+        }
+        self.rows += 1;
+        self.last_row = Some(view.cipher.id);
+        if let Some(walk) = &self.walk {
+            if !walk.admit(&mut view) {
+                return Ok(self.full());
+            }
         }
         if let Some(owner) = self.own_items_of {
             view.cipher.user_id = Some(owner);
@@ -181,16 +204,17 @@ impl PageFill {
     }
 
     fn full(&self) -> bool {
-        self.bound.reached(self.views.len(), self.bytes)
+        self.bound.reached(self.rows, self.bytes)
     }
 
     /// The page read: what `finish` makes of its items, with where the next page starts.
     pub(crate) fn finish<T>(self, finish: impl FnOnce(Vec<CipherView>) -> T) -> Page<T> {
         let full = self.full();
-        let (items, last) = (self.views.len(), self.views.last().map(|v| v.cipher.id));
+        let (items, rows, last) = (self.views.len(), self.rows, self.last_row);
         Page {
             out: finish(self.views),
             items,
+            rows,
             bytes: self.bytes,
             full,
             last,
@@ -213,62 +237,108 @@ async fn take_page<R>(
     Ok(page)
 }
 
-/// One page read: what `finish` made of its items, how many there were, the last one's id
-/// (where the next page starts), their bytes and whether the page was full (more may follow).
+/// One page read: what `finish` made of its items, how many there were (and how many rows were
+/// read for them), the last row's id (where the next page starts), their bytes and whether the
+/// page was full (more may follow).
 pub(crate) struct Page<T> {
     pub(crate) out: T,
     pub(crate) items: usize,
+    pub(crate) rows: usize,
     pub(crate) bytes: usize,
     pub(crate) full: bool,
     pub(crate) last: Option<CipherId>,
 }
 
+/// A part of a sync, read in pages by id.
+#[derive(Clone)]
+enum Part {
+    /// The user's own items ([`Reach::PersonalPage`]).
+    Personal,
+    /// Org items through the readable-ciphers query ([`Reach::SharedPage`]).
+    Shared,
+    /// The items of a few organizations, walked by id ([`OrgWalk`]).
+    Walk(Arc<OrgWalk>),
+}
+
+/// One page's statement, its arguments, and what its rows need to become items.
+pub(crate) struct PageQuery {
+    pub(crate) sql: &'static str,
+    /// `$1` the user, `$2` the id the page starts after, then (from `$4`; `$3` is the bound's
+    /// rows) the organizations of a walk.
+    pub(crate) user: String,
+    pub(crate) after: String,
+    pub(crate) orgs: Vec<String>,
+    /// See [`PageFill`].
+    pub(crate) own_items_of: Option<UserId>,
+    pub(crate) walk: Option<Arc<OrgWalk>>,
+}
+
+impl PageQuery {
+    fn new(backend: crate::Backend, user_id: UserId, part: &Part, after: &str) -> PageQuery {
+        let (sql, own_items_of, walk) = match part {
+            Part::Personal => (
+                readable_ciphers(backend, Reach::PersonalPage),
+                Some(user_id),
+                None,
+            ),
+            Part::Shared => (readable_ciphers(backend, Reach::SharedPage), None, None),
+            Part::Walk(w) => (org_walk_sql(backend, w.orgs.len()), None, Some(w.clone())),
+        };
+        PageQuery {
+            sql,
+            user: user_id.to_string(),
+            after: after.to_string(),
+            orgs: walk
+                .iter()
+                .flat_map(|w| w.orgs.iter().map(|(o, _)| o.to_string()))
+                .collect(),
+            own_items_of,
+            walk,
+        }
+    }
+
+    pub(crate) fn fill(&self, bound: PageBound) -> PageFill {
+        PageFill::new(bound, self.own_items_of, self.walk.clone())
+    }
+}
+
 impl SqlStore {
-    /// One page of what `user_id` reads (see [`Reach::PersonalPage`]) within `bound`, its items
-    /// with their attachments, passed to `finish` on the thread that read them (SQLite reads a
-    /// page on a blocking thread).
+    /// One page of `part` of what `user_id` reads, within `bound`, its items with their
+    /// attachments, passed to `finish` on the thread that read them (SQLite reads a page on a
+    /// blocking thread).
     async fn cipher_page<T: Send + 'static>(
         &self,
         user_id: UserId,
-        reach: Reach,
+        part: &Part,
         after: &str,
         bound: PageBound,
         finish: impl FnOnce(Vec<CipherView>) -> T + Send + 'static,
     ) -> Result<Page<T>, StoreError> {
-        let sql = readable_ciphers(self.backend(), reach);
-        // A page of the user's own items leaves out what is the same on every row.
-        let own_items_of = (reach == Reach::PersonalPage).then_some(user_id);
+        let q = PageQuery::new(self.backend(), user_id, part, after);
         if let Some(reads) = &self.sqlite_reads {
             // One blocking read (items and their attachments) instead of a thread hand-off
             // per row.
-            return reads
-                .cipher_page(
-                    sql,
-                    user_id.to_string(),
-                    after.to_string(),
-                    own_items_of,
-                    bound,
-                    finish,
-                )
-                .await;
+            return reads.cipher_page(q, bound, finish).await;
         }
-        let user = user_id.to_string();
         match &self.pool {
             crate::Pool::Postgres(p) => {
                 // The items and their attachments on one connection: one turn at the pool.
                 let mut conn = p.acquire().await.map_err(db)?;
-                let rows = sqlx::query(sql)
-                    .bind(user)
-                    .bind(after)
-                    .bind(bound.rows as i64)
-                    .fetch(&mut *conn);
+                let mut query = sqlx::query(q.sql)
+                    .bind(&q.user)
+                    .bind(&q.after)
+                    .bind(bound.rows as i64);
+                for org in &q.orgs {
+                    query = query.bind(org);
+                }
+                let rows = query.fetch(&mut *conn);
                 // Decoded by position, the columns found on the first row.
                 let mut cols: Option<PgCipherColumns> = None;
-                let page = PageFill::new(bound, own_items_of);
-                let mut page = take_page(rows, page, |row| match &cols {
+                let own_items = q.own_items_of.is_some();
+                let mut page = take_page(rows, q.fill(bound), |row| match &cols {
                     Some(cols) => cols.view(row),
                     None => {
-                        let found = PgCipherColumns::of(row, own_items_of.is_some())?;
+                        let found = PgCipherColumns::of(row, own_items)?;
                         let view = found.view(row);
                         cols = Some(found);
                         view
@@ -280,13 +350,15 @@ impl SqlStore {
             }
             // An in-memory database (tests), which the direct reader cannot open.
             crate::Pool::Sqlite(p) => {
-                let rows = sqlx::query(sql)
-                    .bind(user)
-                    .bind(after)
-                    .bind(bound.rows as i64)
-                    .fetch(p);
-                let page = PageFill::new(bound, own_items_of);
-                let mut page = take_page(rows, page, |row| {
+                let mut query = sqlx::query(q.sql)
+                    .bind(&q.user)
+                    .bind(&q.after)
+                    .bind(bound.rows as i64);
+                for org in &q.orgs {
+                    query = query.bind(org);
+                }
+                let rows = query.fetch(p);
+                let mut page = take_page(rows, q.fill(bound), |row| {
                     CipherRecord::from_row(row)
                         .map_err(db)
                         .and_then(CipherView::try_from)
@@ -296,6 +368,23 @@ impl SqlStore {
                 Ok(page.finish(finish))
             }
         }
+    }
+
+    /// The part of a sync after the user's own items: nothing if they reach no organization's
+    /// items; a walk of each organization if they reach a few ([`OrgWalk`]); else the
+    /// readable-ciphers query's shared pages.
+    async fn shared_part(&self, user_id: UserId) -> Result<Option<(Part, PageBound)>, StoreError> {
+        Ok(match self.org_walk(user_id).await? {
+            Some(walk) if walk.orgs.is_empty() => None,
+            Some(walk) => Some((
+                Part::Walk(Arc::new(walk)),
+                PageBound {
+                    rows: WALK_FIRST_PAGE,
+                    ..PageBound::first(SYNC_PAGE)
+                },
+            )),
+            None => Some((Part::Shared, PageBound::first(SHARED_SYNC_PAGE))),
+        })
     }
 
     /// Every page of what `user_id` reads, each read with a connection taken from the pool and
@@ -308,31 +397,37 @@ impl SqlStore {
         F: FnOnce(Vec<CipherView>) -> T + Clone + Send + Sync + 'static,
     {
         let start = (
-            Some(Reach::PersonalPage),
+            Some((Part::Personal, PageBound::first(SYNC_PAGE))),
             String::new(),
-            PageBound::first(Reach::PersonalPage),
         );
-        futures::stream::try_unfold(start, move |(reach, after, bound)| {
+        futures::stream::try_unfold(start, move |(part, after)| {
             let finish = finish.clone();
             async move {
-                let Some(reach) = reach else {
+                let Some((part, bound)) = part else {
                     return Ok(None);
                 };
                 let page = self
-                    .cipher_page(user_id, reach, &after, bound, finish)
+                    .cipher_page(user_id, &part, &after, bound, finish)
                     .await?;
                 let next = match page.last {
-                    Some(last) if page.full => (
-                        Some(reach),
-                        last.to_string(),
-                        bound.after(page.items, page.bytes),
-                    ),
+                    // A walk that keeps fewer than half the items it reads (a member granted a
+                    // small part of a large organization) goes on from there through the
+                    // collections granted to them, which reads only their items.
+                    Some(last) if page.full => match part {
+                        Part::Walk(_) if page.items * 2 < page.rows => (
+                            Some((Part::Shared, PageBound::first(SHARED_SYNC_PAGE))),
+                            last.to_string(),
+                        ),
+                        part => (
+                            Some((part, bound.after(page.items, page.bytes))),
+                            last.to_string(),
+                        ),
+                    },
                     // The last page of this part: on to the next part, from its start.
-                    _ => (
-                        (reach == Reach::PersonalPage).then_some(Reach::SharedPage),
-                        String::new(),
-                        PageBound::first(Reach::SharedPage),
-                    ),
+                    _ => match part {
+                        Part::Personal => (self.shared_part(user_id).await?, String::new()),
+                        _ => (None, String::new()),
+                    },
                 };
                 Ok(Some((page.out, next)))
             }

@@ -9,6 +9,7 @@ mod key_rotation;
 mod org_revisions;
 mod providers;
 mod sends;
+mod sync_reach;
 
 use futures::StreamExt;
 use keyfleet_domain::files::FileId;
@@ -953,10 +954,10 @@ async fn postgres_relay_delivers_each_payload_of_a_batch_in_order() {
     s.close().await;
 }
 
-/// Org items are read in pages of their own (up to a thousand items, where own items come 500
-/// to a page): an owner and a member granted one collection read every item they reach once, in
-/// id order, across the page boundary; the member none outside the collection, each with the
-/// grant's rights.
+/// Org items are read in pages of their own (an organization walked item by item, 500 rows to a
+/// page): an owner and a member granted one collection read every item they reach once, in id
+/// order, across page boundaries; the member none outside the collection, each with the grant's
+/// rights.
 #[tokio::test]
 async fn org_items_are_read_once_each_across_org_pages() {
     use crate::providers::{org, org_member};
@@ -1025,7 +1026,8 @@ async fn org_items_are_read_once_each_across_org_pages() {
                 .collect()
                 .await;
             let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
-            assert_eq!(sizes, [1_000, want.len() - 1_000], "{}", who.email);
+            assert!(sizes.len() >= 3, "{}: {sizes:?}", who.email);
+            assert!(sizes.iter().all(|n| *n <= 500), "{}: {sizes:?}", who.email);
             let read: Vec<&str> = pages
                 .iter()
                 .flatten()
