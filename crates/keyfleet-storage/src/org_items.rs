@@ -313,6 +313,15 @@ impl SqlStore {
     }
 }
 
+/// An item's `ciphers.collection_list` as the triggers that keep it write it: its collections'
+/// ids in order, comma-separated; none for an item in no collection.
+fn collection_list(collections: &[CollectionId]) -> Option<String> {
+    let mut ids: Vec<String> = collections.iter().map(ToString::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    (!ids.is_empty()).then(|| ids.join(","))
+}
+
 /// Replaces an item's collections.
 async fn write_cipher_collections<C: Conn + ?Sized>(
     tx: &mut C,
@@ -364,15 +373,18 @@ impl OrgItemStore for SqlStore {
         collections: &[CollectionId],
         events: &[EventRow],
     ) -> Result<(), StoreError> {
+        // The item's collection list is stored with it, so the triggers that keep the list
+        // (migration 0017) find it right and write the row no second time.
         const SQL: &str = "INSERT INTO ciphers (id, user_id, org_id, cipher_type, data, \
-            creation_date, revision_date, deleted_date, archived_date) \
-            VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8)";
+            creation_date, revision_date, deleted_date, archived_date, collection_list) \
+            VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9)";
         let org = c
             .org_id
             .ok_or_else(|| StoreError::Corrupt("org cipher without organization".into()))?;
+        let list = collection_list(collections);
         on_pool!(&self.pool, p => {
             let mut tx = self.begin(p).await?;
-            tx.run(cipher_row_args(sqlx::query(SQL), c, org.to_string()))
+            tx.run(cipher_row_args(sqlx::query(SQL), c, org.to_string()).arg(list.clone()))
                 .await?;
             add_cipher_collections(&mut *tx, c.id, collections).await?;
             insert_events(&mut *tx, events).await?;
