@@ -234,8 +234,9 @@ fn written(e: rusqlite::Error) -> StoreError {
 fn read_page(c: &Connection, q: &PageQuery, bound: PageBound) -> Result<PageFill, StoreError> {
     let mut stmt = c.prepare_cached(q.sql).map_err(lite)?;
     let limit = bound.rows as i64;
+    let orgs = q.org_ids();
     let mut args: Vec<&dyn rusqlite::ToSql> = vec![&q.user, &q.after, &limit];
-    args.extend(q.orgs.iter().map(|o| o as &dyn rusqlite::ToSql));
+    args.extend(orgs.iter().map(|o| o as &dyn rusqlite::ToSql));
     bind_numbered(&mut stmt, &args)?;
     let cols = CipherColumns::of(&stmt, q.own_items_of.is_some()).map_err(lite)?;
     let mut page = q.fill(bound);

@@ -45,6 +45,23 @@ const UPSERT_STATE: &str =
     VALUES ($1, $2, $3, $4) ON CONFLICT (cipher_id, user_id) DO UPDATE \
     SET folder_id = excluded.folder_id, favorite = excluded.favorite";
 
+/// Writes a user's folder and favorite flag for an item (`UPSERT_STATE`).
+async fn upsert_state<C: Conn + ?Sized>(
+    tx: &mut C,
+    cipher: CipherId,
+    user: UserId,
+    folder: Option<FolderId>,
+    favorite: bool,
+) -> Result<(), StoreError> {
+    let q = sqlx::query(UPSERT_STATE)
+        .arg(cipher.to_string())
+        .arg(user.to_string())
+        .arg(folder.map(|f| f.to_string()))
+        .arg(favorite);
+    tx.run(q).await?;
+    Ok(())
+}
+
 /// The statement of a bulk soft delete / restore / purge of the items whose `scope_column`
 /// (`user_id` or `org_id`) is `$1`, with the time it stamps as `$2` and the ids from `$3`.
 pub(crate) fn bulk_change_sql(
@@ -263,11 +280,10 @@ enum Part {
 /// One page's statement, its arguments, and what its rows need to become items.
 pub(crate) struct PageQuery {
     pub(crate) sql: &'static str,
-    /// `$1` the user, `$2` the id the page starts after, then (from `$4`; `$3` is the bound's
-    /// rows) the organizations of a walk.
+    /// `$1` the user, `$2` the id the page starts after (`$3` is the bound's rows; from `$4`,
+    /// the organizations of a walk: [`PageQuery::org_ids`]).
     pub(crate) user: String,
     pub(crate) after: String,
-    pub(crate) orgs: Vec<String>,
     /// See [`PageFill`].
     pub(crate) own_items_of: Option<UserId>,
     pub(crate) walk: Option<Arc<OrgWalk>>,
@@ -288,13 +304,26 @@ impl PageQuery {
             sql,
             user: user_id.to_string(),
             after: after.to_string(),
-            orgs: walk
-                .iter()
-                .flat_map(|w| w.orgs.iter().map(|(o, _)| o.to_string()))
-                .collect(),
             own_items_of,
             walk,
         }
+    }
+
+    /// The walked organizations' ids, `$4` on (none for other pages).
+    pub(crate) fn org_ids(&self) -> Vec<String> {
+        self.walk
+            .iter()
+            .flat_map(|w| w.orgs.iter().map(|(o, _)| o.to_string()))
+            .collect()
+    }
+
+    /// The statement with its arguments bound, for a page of `bound`.
+    fn query<DB: Sql>(&self, bound: PageBound) -> Q<'_, DB> {
+        let q = sqlx::query(self.sql)
+            .arg(self.user.as_str())
+            .arg(self.after.as_str())
+            .arg(bound.rows as i64);
+        self.org_ids().into_iter().fold(q, |q, org| q.arg(org))
     }
 
     pub(crate) fn fill(&self, bound: PageBound) -> PageFill {
@@ -324,14 +353,7 @@ impl SqlStore {
             crate::Pool::Postgres(p) => {
                 // The items and their attachments on one connection: one turn at the pool.
                 let mut conn = p.acquire().await.map_err(db)?;
-                let mut query = sqlx::query(q.sql)
-                    .bind(&q.user)
-                    .bind(&q.after)
-                    .bind(bound.rows as i64);
-                for org in &q.orgs {
-                    query = query.bind(org);
-                }
-                let rows = query.fetch(&mut *conn);
+                let rows = q.query(bound).fetch(&mut *conn);
                 // Decoded by position, the columns found on the first row.
                 let mut cols: Option<PgCipherColumns> = None;
                 let own_items = q.own_items_of.is_some();
@@ -350,14 +372,7 @@ impl SqlStore {
             }
             // An in-memory database (tests), which the direct reader cannot open.
             crate::Pool::Sqlite(p) => {
-                let mut query = sqlx::query(q.sql)
-                    .bind(&q.user)
-                    .bind(&q.after)
-                    .bind(bound.rows as i64);
-                for org in &q.orgs {
-                    query = query.bind(org);
-                }
-                let rows = query.fetch(p);
+                let rows = q.query(bound).fetch(p);
                 let mut page = take_page(rows, q.fill(bound), |row| {
                     CipherRecord::from_row(row)
                         .map_err(db)
@@ -646,14 +661,7 @@ impl VaultStore for SqlStore {
                 ))
                 .await?;
                 if v.folder_id.is_some() || v.favorite {
-                    sqlx::query(UPSERT_STATE)
-                        .bind(c.id.to_string())
-                        .bind(owner.to_string())
-                        .bind(v.folder_id.map(|f| f.to_string()))
-                        .bind(v.favorite)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db)?;
+                    upsert_state(&mut *tx, c.id, owner, v.folder_id, v.favorite).await?;
                 }
                 bump_user(&mut *tx, owner, c.revision_date.0).await?;
                 tx.commit().await.map_err(db)
@@ -764,14 +772,7 @@ impl VaultStore for SqlStore {
                 if n != 1 {
                     return Ok(false);
                 }
-                sqlx::query(UPSERT_STATE)
-                    .bind(c.id.to_string())
-                    .bind(user_id.to_string())
-                    .bind(v.folder_id.map(|f| f.to_string()))
-                    .bind(v.favorite)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
+                upsert_state(&mut *tx, c.id, user_id, v.folder_id, v.favorite).await?;
                 rename_attachments(&mut *tx, c.id, attachments).await?;
                 bump_user(&mut *tx, user_id, c.revision_date.0).await?;
                 tx.commit().await.map_err(db)?;
@@ -803,14 +804,7 @@ impl VaultStore for SqlStore {
             if owned == 0 {
                 return Ok(false);
             }
-            sqlx::query(UPSERT_STATE)
-                .bind(id.to_string())
-                .bind(user_id.to_string())
-                .bind(folder_id.map(|f| f.to_string()))
-                .bind(favorite)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            upsert_state(&mut *tx, id, user_id, folder_id, favorite).await?;
             bump_user(&mut *tx, user_id, now.0).await?;
             tx.commit().await.map_err(db)?;
             Ok(true)
