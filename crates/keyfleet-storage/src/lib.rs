@@ -219,6 +219,7 @@ impl SqlStore {
     /// binary is refused (sqlx reports the applied-but-unknown version) rather than misread.
     pub async fn open_with(url: &str, settings: PoolSettings) -> Result<Self, OpenError> {
         let mut sqlite_reads = None;
+        let writer = Arc::new(tokio::sync::Mutex::new(()));
         let pool = match Backend::of_url(url).ok_or(OpenError::UnsupportedUrl)? {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
@@ -266,7 +267,7 @@ impl SqlStore {
                     .await
                     .map_err(OpenError::Migrate)?;
                 if let Some(reads) = &sqlite_reads {
-                    reads.start_checkpoints();
+                    reads.start_checkpoints(writer.clone());
                 }
                 Pool::Sqlite(pool)
             }
@@ -301,7 +302,7 @@ impl SqlStore {
         };
         let store = SqlStore {
             pool,
-            writer: Arc::new(tokio::sync::Mutex::new(())),
+            writer,
             write_wait: settings.acquire_timeout,
             sqlite_reads,
         };
@@ -478,30 +479,10 @@ mod tests {
         let store = SqlStore::open(&format!("sqlite://{}", path.display()))
             .await
             .unwrap();
-        let user = keyfleet_domain::store::UserRow {
-            id: keyfleet_domain::ids::UserId::new(),
-            email: "wal@example.test".into(),
-            name: None,
-            password_hash: "$argon2id$x".into(),
-            password_hint: None,
-            kdf: keyfleet_domain::store::KdfParams {
-                kdf_type: 0,
-                iterations: 600_000,
-                memory: None,
-                parallelism: None,
-            },
-            key: "2.a|b|c".into(),
-            public_key: None,
-            private_key: None,
-            security_stamp: "s".into(),
-            user_key_id: None,
-            api_key_digest: String::new(),
-            culture: "en-US".into(),
-            force_password_reset: false,
-            creation_date: keyfleet_domain::Timestamp(1),
-            revision_date: keyfleet_domain::Timestamp(1),
-        };
-        store.insert_user(&user).await.unwrap();
+        store
+            .insert_user(&user_row("wal@example.test"))
+            .await
+            .unwrap();
         let in_file = || -> i64 {
             let c = rusqlite::Connection::open_with_flags(
                 format!("file:{}?immutable=1", path.display()),
@@ -521,6 +502,90 @@ mod tests {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             waited += 1;
         }
+        drop(store);
+    }
+
+    /// A user's row, as an account's registration writes it.
+    fn user_row(email: &str) -> keyfleet_domain::store::UserRow {
+        keyfleet_domain::store::UserRow {
+            id: keyfleet_domain::ids::UserId::new(),
+            email: email.into(),
+            name: None,
+            password_hash: "$argon2id$x".into(),
+            password_hint: None,
+            kdf: keyfleet_domain::store::KdfParams {
+                kdf_type: 0,
+                iterations: 600_000,
+                memory: None,
+                parallelism: None,
+            },
+            key: "2.a|b|c".into(),
+            public_key: None,
+            private_key: None,
+            security_stamp: "s".into(),
+            user_key_id: None,
+            api_key_digest: String::new(),
+            culture: "en-US".into(),
+            force_password_reset: false,
+            creation_date: keyfleet_domain::Timestamp(1),
+            revision_date: keyfleet_domain::Timestamp(1),
+        }
+    }
+
+    /// Under writes that never pause, the WAL still starts over from its beginning: the
+    /// checkpointer copies the last frames holding the write turn. Without that, every
+    /// checkpoint beside the writes left some frames behind, the WAL never started over and
+    /// grew to the backstop, where a write checkpointed all of it itself (`sqlite_read`).
+    #[tokio::test]
+    async fn a_steady_stream_of_writes_does_not_grow_the_wal_to_the_backstop() {
+        use keyfleet_domain::store::{AccountStore, VaultStore};
+        use keyfleet_domain::vault::store::{CipherRow, CipherView, ItemAccess};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.sqlite3");
+        let store = SqlStore::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let owner = user_row("wal@example.test");
+        store.insert_user(&owner).await.unwrap();
+        // The WAL file keeps the size it grew to (the migrations' writes): empty it first.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        drop(c);
+        let wal = dir.path().join("k.sqlite3-wal");
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+        // Each item's create writes its row, its keys' pages and its owner's revision date:
+        // several frames, so these are several times the backstop's frames in all.
+        let mut largest = 0;
+        for at in 0..i64::from(sqlite_read::WAL_BACKSTOP_PAGES) {
+            let item = CipherView {
+                cipher: CipherRow {
+                    id: keyfleet_domain::ids::CipherId::new(),
+                    user_id: Some(owner.id),
+                    org_id: None,
+                    cipher_type: 1,
+                    data: r#"{"name":"2.a|b|c"}"#.into(),
+                    creation_date: keyfleet_domain::Timestamp(at),
+                    revision_date: keyfleet_domain::Timestamp(at),
+                    deleted_date: None,
+                    archived_date: None,
+                },
+                folder_id: None,
+                favorite: false,
+                collection_ids: vec![],
+                access: ItemAccess::FULL,
+                attachments: vec![],
+            };
+            store.insert_cipher(&item).await.unwrap();
+            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        }
+        // A WAL file is a 32-byte header, then frames: a 24-byte header and a 16 KiB page each.
+        let backstop = 32 + u64::from(sqlite_read::WAL_BACKSTOP_PAGES) * (24 + 16 * 1024);
+        assert!(
+            largest < backstop,
+            "the WAL grew to {largest} bytes, the backstop's {backstop}"
+        );
         drop(store);
     }
 
