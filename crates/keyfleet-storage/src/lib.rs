@@ -45,6 +45,11 @@ use std::time::Duration;
 /// under load none is, and after a lull (or a restarted database) each one is checked once.
 const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
 
+/// The page size of a new SQLite database (an existing one keeps its own: WAL cannot change
+/// it): 16 KiB, against SQLite's default 4 KiB, so a sync reads a quarter as many pages, each
+/// one read call and one page-cache entry (8% of a 10,000-item sync's CPU).
+const SQLITE_PAGE_SIZE: u32 = 16 * 1024;
+
 /// A live connection pool on one of the two supported backends.
 #[derive(Debug, Clone)]
 pub enum Pool {
@@ -225,11 +230,7 @@ impl SqlStore {
                 let options = SqliteConnectOptions::from_str(url)
                     .map_err(OpenError::Connect)?
                     .create_if_missing(true)
-                    // 16 KiB pages for a new database (an existing one keeps its own: WAL
-                    // cannot change it): a sync reads a quarter of the pages it reads at
-                    // SQLite's default 4 KiB, each one read call and one page-cache entry
-                    // (8% of a 10,000-item sync's CPU).
-                    .page_size(16 * 1024)
+                    .page_size(SQLITE_PAGE_SIZE)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     // Checkpoints are the checkpointer thread's (`sqlite_read`), not a write's.
@@ -580,8 +581,9 @@ mod tests {
             store.insert_cipher(&item).await.unwrap();
             largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
         }
-        // A WAL file is a 32-byte header, then frames: a 24-byte header and a 16 KiB page each.
-        let backstop = 32 + u64::from(sqlite_read::WAL_BACKSTOP_PAGES) * (24 + 16 * 1024);
+        // A WAL file is a 32-byte header, then frames: a 24-byte header and a page each.
+        let frame = 24 + u64::from(SQLITE_PAGE_SIZE);
+        let backstop = 32 + u64::from(sqlite_read::WAL_BACKSTOP_PAGES) * frame;
         assert!(
             largest < backstop,
             "the WAL grew to {largest} bytes, the backstop's {backstop}"
