@@ -101,10 +101,12 @@ async fn login(server: &Server, ca: &Path, email: &str) -> Session {
     c.login_password(email, PASSWORD).await.unwrap()
 }
 
-/// Writes until the task is aborted, recording each acknowledged write.
-async fn load(s: Session, org: String, acked: Arc<Mutex<Acked>>, seed: u64) {
+/// Writes until the task is aborted, recording each acknowledged write. Write numbers start at
+/// `first`, above every number an earlier round used: an update the client never saw answered
+/// may still have been stored, and a later round's update must never count as older than it.
+async fn load(s: Session, org: String, acked: Arc<Mutex<Acked>>, seed: u64, first: u64) {
     let mut rng = Jitter(seed | 1);
-    let mut n = 0u64;
+    let mut n = first;
     loop {
         n += 1;
         match rng.next(3) {
@@ -167,7 +169,14 @@ async fn nothing_acknowledged_is_lost(backend: Backend) {
     let mut rng = Jitter(0x9e37_79b9_7f4a_7c15 ^ u64::from(std::process::id()));
     for round in 0..6 {
         let s = login(&server, &ca, email).await;
-        let task = tokio::spawn(load(s, org.clone(), acked.clone(), rng.next(u64::MAX)));
+        let first = round * 1_000_000_000;
+        let task = tokio::spawn(load(
+            s,
+            org.clone(),
+            acked.clone(),
+            rng.next(u64::MAX),
+            first,
+        ));
         tokio::time::sleep(std::time::Duration::from_millis(300 + rng.next(900))).await;
         server.kill();
         task.abort();
