@@ -4,16 +4,22 @@
 //! revisions are bumped once at the end.
 
 use crate::conn::{Arg, Conn, Sql, Q};
+use crate::org_items::collection_list;
 use crate::orgs::{bump_org, bump_user};
 use crate::rows::{insert_events, insert_rows, Row};
 use crate::{db, on_pool, SqlStore};
 use keyfleet_domain::ids::{CipherId, CollectionId, OrgUserId, UserId};
 use keyfleet_domain::store::{CipherRow, CollectionRow, FolderRow, ImportBatch, ImportStore};
 use keyfleet_domain::StoreError;
+use std::collections::HashMap;
 
-struct Cipher<'a>(&'a CipherRow);
+/// An item with its `collection_list`, written with the row so that the triggers on
+/// `cipher_collections` find it already right and write the row no second time (a second
+/// version of each row also left PostgreSQL's copies of an imported organization's items
+/// scattered over the table out of id order, and a member's sync read a page for each item).
+struct Cipher<'a>(&'a CipherRow, Option<String>);
 impl Row for Cipher<'_> {
-    const WIDTH: usize = 9;
+    const WIDTH: usize = 10;
     fn bind<'q, DB: Sql>(&self, q: Q<'q, DB>) -> Q<'q, DB> {
         let c = self.0;
         q.arg(c.id.to_string())
@@ -25,6 +31,7 @@ impl Row for Cipher<'_> {
             .arg(c.revision_date.0)
             .arg(c.deleted_date.map(|t| t.0))
             .arg(c.archived_date.map(|t| t.0))
+            .arg(self.1.clone())
     }
 }
 
@@ -118,11 +125,24 @@ async fn write_batch<C: Conn + ?Sized>(tx: &mut C, b: &ImportBatch) -> Result<()
             .await?;
         }
     }
-    let ciphers: Vec<Cipher<'_>> = b.ciphers.iter().map(|v| Cipher(&v.cipher)).collect();
+    let mut placed: HashMap<CipherId, Vec<CollectionId>> = HashMap::new();
+    for (item, collection) in b.org.iter().flat_map(|o| &o.placements) {
+        placed.entry(*item).or_default().push(*collection);
+    }
+    let ciphers: Vec<Cipher<'_>> = b
+        .ciphers
+        .iter()
+        .map(|v| {
+            let list = placed
+                .get(&v.cipher.id)
+                .and_then(|cols| collection_list(cols));
+            Cipher(&v.cipher, list)
+        })
+        .collect();
     insert_rows(
         tx,
         "INSERT INTO ciphers (id, user_id, org_id, cipher_type, data, creation_date, \
-         revision_date, deleted_date, archived_date)",
+         revision_date, deleted_date, archived_date, collection_list)",
         &ciphers,
     )
     .await?;

@@ -315,7 +315,7 @@ impl SqlStore {
 
 /// An item's `ciphers.collection_list` as the triggers that keep it write it: its collections'
 /// ids in order, comma-separated; none for an item in no collection.
-fn collection_list(collections: &[CollectionId]) -> Option<String> {
+pub(crate) fn collection_list(collections: &[CollectionId]) -> Option<String> {
     let mut ids: Vec<String> = collections.iter().map(ToString::to_string).collect();
     ids.sort();
     ids.dedup();

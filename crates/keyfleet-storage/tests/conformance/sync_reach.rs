@@ -12,8 +12,9 @@ use futures::StreamExt;
 use keyfleet_domain::ids::{CipherId, CollectionId, FolderId, GroupId, OrgUserId, UserId};
 use keyfleet_domain::orgs::{OrganizationUserStatus, OrganizationUserType};
 use keyfleet_domain::store::{
-    AccessSelection, AccountStore, CipherRow, CollectionAccess, CollectionRow, CollectionStore,
-    FolderRow, GroupRow, ItemAccess, OrgItemStore, OrgRow, OrgStore, UserRow, VaultStore,
+    AccessSelection, AccountStore, CipherRow, CipherView, CollectionAccess, CollectionRow,
+    CollectionStore, FolderRow, GroupRow, ImportBatch, ImportStore, ItemAccess, OrgImport,
+    OrgItemStore, OrgRow, OrgStore, UserRow, VaultStore,
 };
 use keyfleet_domain::Timestamp;
 use keyfleet_storage::SqlStore;
@@ -48,6 +49,14 @@ fn collection(o: &OrgRow, n: usize) -> CollectionRow {
     }
 }
 
+/// How an organization's items are written: one by one, or in one import (which writes each
+/// item's list of collections with the item, before its placements).
+#[derive(Clone, Copy, PartialEq)]
+enum Written {
+    OneByOne,
+    Imported,
+}
+
 /// An organization owned by `owner` with `k` collections and `items` items, item `i` in the
 /// collections a small generator picks (none for some), answering its collections and items.
 async fn org_with_items(
@@ -57,6 +66,7 @@ async fn org_with_items(
     k: usize,
     items: usize,
     enabled: bool,
+    written: Written,
 ) -> (OrgRow, Vec<CollectionRow>, Vec<CipherId>) {
     let mut o = org(name);
     o.enabled = enabled;
@@ -70,6 +80,8 @@ async fn org_with_items(
             .unwrap();
     }
     let mut ids = Vec::new();
+    let mut imported = Vec::new();
+    let mut placements = Vec::new();
     let mut x: u64 = 0x9e37_79b9 ^ items as u64;
     for i in 0..items {
         x = x
@@ -99,8 +111,40 @@ async fn org_with_items(
             deleted_date: None,
             archived_date: None,
         };
-        s.insert_org_cipher(&c, &chosen, &[]).await.unwrap();
         ids.push(c.id);
+        match written {
+            Written::OneByOne => s.insert_org_cipher(&c, &chosen, &[]).await.unwrap(),
+            Written::Imported => {
+                placements.extend(chosen.iter().map(|col| (c.id, *col)));
+                imported.push(CipherView {
+                    cipher: c,
+                    folder_id: None,
+                    favorite: false,
+                    collection_ids: vec![],
+                    access: ItemAccess::FULL,
+                    attachments: vec![],
+                });
+            }
+        }
+    }
+    if written == Written::Imported {
+        // Placements in no particular order, as an import file lists them.
+        placements.reverse();
+        s.import_items(&ImportBatch {
+            importer: owner.id,
+            folders: vec![],
+            ciphers: imported,
+            org: Some(OrgImport {
+                org_id: o.id,
+                collections: vec![],
+                manager: None,
+                placements,
+                events: vec![],
+            }),
+            now: Timestamp(200),
+        })
+        .await
+        .unwrap();
     }
     (o, cols, ids)
 }
@@ -182,13 +226,16 @@ async fn a_sync_reads_what_the_readable_ciphers_query_answers() {
         ] {
             s.insert_user(u).await.unwrap();
         }
-        let (a, a_cols, a_items) = org_with_items(&s, "A", &owner, 3, 70, true).await;
-        let (b, b_cols, b_items) = org_with_items(&s, "B", &owner, 2, 30, true).await;
+        use Written::{Imported, OneByOne};
+        // A and Big imported, the others' items saved one by one.
+        let (a, a_cols, a_items) = org_with_items(&s, "A", &owner, 3, 70, true, Imported).await;
+        let (b, b_cols, b_items) = org_with_items(&s, "B", &owner, 2, 30, true, OneByOne).await;
         // Large enough that a walk's first page reads it in part only.
-        let (big, big_cols, big_items) = org_with_items(&s, "Big", &owner, 4, 640, true).await;
-        let (c, c_cols, c_items) = org_with_items(&s, "C", &owner, 1, 12, true).await;
-        let (d, d_cols, d_items) = org_with_items(&s, "D", &owner, 1, 12, false).await;
-        let (e, e_cols, e_items) = org_with_items(&s, "E", &owner, 2, 12, true).await;
+        let (big, big_cols, big_items) =
+            org_with_items(&s, "Big", &owner, 4, 640, true, Imported).await;
+        let (c, c_cols, c_items) = org_with_items(&s, "C", &owner, 1, 12, true, OneByOne).await;
+        let (d, d_cols, d_items) = org_with_items(&s, "D", &owner, 1, 12, false, OneByOne).await;
+        let (e, e_cols, e_items) = org_with_items(&s, "E", &owner, 2, 12, true, OneByOne).await;
         use OrganizationUserStatus::{Accepted, Confirmed};
         use OrganizationUserType::{Admin, Manager, User};
         // An admin of A, a read-only User of B.
@@ -404,6 +451,52 @@ async fn a_sync_reads_what_the_readable_ciphers_query_answers() {
             .unwrap();
         let _ = (e_cols, d_cols);
         check("after a collection's deletion and moves").await;
+    })
+    .await;
+}
+
+/// An import writes each item's list of collections with the item itself, so the trigger that
+/// keeps the list when an item is put in a collection has nothing left to write (a second write
+/// of every imported row). With that trigger gone, a sync's walk still reads every imported
+/// item in its collections, as the query (which reads the placements themselves) answers.
+#[tokio::test]
+async fn an_import_writes_each_items_collections_with_the_item() {
+    crate::each_backend(|s| async move {
+        let owner = user("import-owner@example.com");
+        let member = user("import-member@example.com");
+        for u in [&owner, &member] {
+            s.insert_user(u).await.unwrap();
+        }
+        let sql = match s.pool() {
+            keyfleet_storage::Pool::Sqlite(_) => "DROP TRIGGER cipher_collections_listed",
+            keyfleet_storage::Pool::Postgres(_) => {
+                "DROP TRIGGER cipher_collections_listed ON cipher_collections"
+            }
+        };
+        match s.pool() {
+            keyfleet_storage::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            keyfleet_storage::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let (o, cols, items) =
+            org_with_items(&s, "I", &owner, 3, 150, true, Written::Imported).await;
+        join(
+            &s,
+            &o,
+            &member,
+            OrganizationUserType::User,
+            OrganizationUserStatus::Confirmed,
+            &[
+                grant(&cols[0], true, false, false),
+                grant(&cols[2], false, true, false),
+            ],
+        )
+        .await;
+        for u in [&owner, &member] {
+            let want = by_query(&s, u.id, &items).await;
+            assert!(want.values().any(|v| v.3.len() > 1), "{}", u.email);
+            assert_eq!(by_sync(&s, u.id).await, want, "{}", u.email);
+        }
     })
     .await;
 }
