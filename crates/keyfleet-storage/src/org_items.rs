@@ -66,6 +66,19 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
         Backend::Sqlite => ("group_concat(g.collection_id)", "CROSS JOIN", ""),
         Backend::Postgres => ("string_agg(g.collection_id, ',')", "JOIN", " ORDER BY c.id"),
     };
+    // Each granted collection's items are read from `cipher_collections(collection_id,
+    // cipher_id)`, one range per collection. PostgreSQL, which reorders a `CROSS JOIN`, estimated
+    // the range's bound (`hi`, known only when it runs) at a few rows and read the whole range of
+    // item ids instead, every collection's, then kept the granted ones by hash: 9,950 rows and
+    // 3-4 ms for a member of 50 items. A `LATERAL` subquery with `OFFSET 0` (which the planner
+    // does not flatten) keeps the collections the outer loop there.
+    let (granted_open, granted_close) = match backend {
+        Backend::Sqlite => ("cipher_collections cc", ""),
+        Backend::Postgres => (
+            "LATERAL (SELECT cc.cipher_id, cc.collection_id FROM cipher_collections cc",
+            " OFFSET 0) cc",
+        ),
+    };
     // A shared page reads the user's own sources only — each organization they administer
     // (`ciphers_org`) and each collection granted to them in one they do not administer
     // (`ag`, through `cipher_collections_collection`),
@@ -118,8 +131,8 @@ pub(crate) fn readable_ciphers_sql(backend: Backend, reach: Reach) -> String {
              WHERE c.org_id = m.org_id AND {ADMINISTERS}{one_c} \
            UNION ALL \
            SELECT cc.cipher_id, cc.collection_id, ag.e, ag.v, ag.mg \
-             FROM ag CROSS JOIN cipher_collections cc \
-             WHERE cc.collection_id = ag.collection_id{one_cc}), \
+             FROM ag CROSS JOIN {granted_open} \
+             WHERE cc.collection_id = ag.collection_id{one_cc}{granted_close}), \
          acc AS (SELECT cipher_id, MAX(e) AS e, MAX(v) AS v, MAX(mg) AS mg, \
            {agg} AS collection_ids FROM g GROUP BY cipher_id{first})"
     );
