@@ -118,11 +118,7 @@ async fn org_with_items(
                 placements.extend(chosen.iter().map(|col| (c.id, *col)));
                 imported.push(CipherView {
                     cipher: c,
-                    folder_id: None,
-                    favorite: false,
-                    collection_ids: vec![],
-                    access: ItemAccess::FULL,
-                    attachments: vec![],
+                    ..crate::cipher(owner.id, 200)
                 });
             }
         }
