@@ -533,64 +533,6 @@ mod tests {
         }
     }
 
-    /// Under writes that never pause, the WAL still starts over from its beginning: the
-    /// checkpointer copies the last frames holding the write turn. Without that, every
-    /// checkpoint beside the writes left some frames behind, the WAL never started over and
-    /// grew to the backstop, where a write checkpointed all of it itself (`sqlite_read`).
-    #[tokio::test]
-    async fn a_steady_stream_of_writes_does_not_grow_the_wal_to_the_backstop() {
-        use keyfleet_domain::store::{AccountStore, VaultStore};
-        use keyfleet_domain::vault::store::{CipherRow, CipherView, ItemAccess};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("k.sqlite3");
-        let store = SqlStore::open(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        let owner = user_row("wal@example.test");
-        store.insert_user(&owner).await.unwrap();
-        // The WAL file keeps the size it grew to (the migrations' writes): empty it first.
-        let c = rusqlite::Connection::open(&path).unwrap();
-        c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
-        drop(c);
-        let wal = dir.path().join("k.sqlite3-wal");
-        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
-        // Each item's create writes its row, its keys' pages and its owner's revision date:
-        // several frames, so these are several times the backstop's frames in all.
-        let mut largest = 0;
-        for at in 0..i64::from(sqlite_read::WAL_BACKSTOP_PAGES) {
-            let item = CipherView {
-                cipher: CipherRow {
-                    id: keyfleet_domain::ids::CipherId::new(),
-                    user_id: Some(owner.id),
-                    org_id: None,
-                    cipher_type: 1,
-                    data: r#"{"name":"2.a|b|c"}"#.into(),
-                    creation_date: keyfleet_domain::Timestamp(at),
-                    revision_date: keyfleet_domain::Timestamp(at),
-                    deleted_date: None,
-                    archived_date: None,
-                },
-                folder_id: None,
-                favorite: false,
-                collection_ids: vec![],
-                access: ItemAccess::FULL,
-                attachments: vec![],
-            };
-            store.insert_cipher(&item).await.unwrap();
-            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
-        }
-        // A WAL file is a 32-byte header, then frames: a 24-byte header and a page each.
-        let frame = 24 + u64::from(SQLITE_PAGE_SIZE);
-        let backstop = 32 + u64::from(sqlite_read::WAL_BACKSTOP_PAGES) * frame;
-        assert!(
-            largest < backstop,
-            "the WAL grew to {largest} bytes, the backstop's {backstop}"
-        );
-        drop(store);
-    }
-
     #[test]
     fn placeholders_are_numbered_from_the_given_index() {
         assert_eq!(placeholders(3, 3), "$3, $4, $5");

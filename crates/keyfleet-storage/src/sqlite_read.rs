@@ -159,13 +159,7 @@ impl SqliteReads {
                             }
                         },
                     };
-                    let done = checkpoint(&c).and_then(|found| {
-                        if found >= RESTART_FROM {
-                            let _turn = turn.blocking_lock();
-                            checkpoint(&c)?;
-                        }
-                        Ok(found)
-                    });
+                    let done = pass(&c, &turn);
                     // A failed checkpoint drops its connection; the backstop still bounds the WAL.
                     before = frames;
                     frames = match done {
@@ -228,6 +222,19 @@ impl SqliteReads {
         .await;
         done.map_err(|e| StoreError::Db(Box::new(e)))?
     }
+}
+
+/// One pass of the checkpointer ([`SqliteReads::start_checkpoints`]): a checkpoint beside the
+/// writes, then, past [`RESTART_FROM`] frames, one holding `turn`, which copies what was
+/// written during the first, so that the next write starts the WAL over. Answers the WAL's
+/// frames as the pass began (-1 when another checkpoint was running).
+fn pass(c: &Connection, turn: &tokio::sync::Mutex<()>) -> Result<i64, rusqlite::Error> {
+    let found = checkpoint(c)?;
+    if found >= RESTART_FROM {
+        let _turn = turn.blocking_lock();
+        checkpoint(c)?;
+    }
+    Ok(found)
 }
 
 /// A `PASSIVE` checkpoint: answers the WAL's frames as it began (-1 when another checkpoint
@@ -323,4 +330,79 @@ fn bind_numbered(
             .map_err(lite)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    /// The WAL's frames (a `PASSIVE` checkpoint's second column), checkpointing them.
+    fn frames(c: &Connection) -> i64 {
+        c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap()
+    }
+
+    /// A pass over a WAL past [`RESTART_FROM`] frames, beside a writer that never pauses (each
+    /// write in the turn, as the store's are), leaves nothing of it to copy: the next write
+    /// starts the WAL over. A checkpoint beside the writes alone always left the frames written
+    /// while it copied, and the WAL grew to the backstop.
+    #[test]
+    fn a_pass_beside_steady_writes_lets_the_next_write_start_the_wal_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.sqlite3");
+        drop(Connection::open(&path).unwrap());
+        let open = || {
+            let c = open_read_write(&path).unwrap();
+            c.busy_timeout(Duration::from_secs(10)).unwrap();
+            // No backstop here: only the pass checkpoints.
+            c.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+            c
+        };
+        let first = open();
+        first
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; CREATE TABLE t (x BLOB);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+                 INSERT INTO t SELECT randomblob(3000) FROM n;",
+            )
+            .unwrap();
+        let turn = Arc::new(tokio::sync::Mutex::new(()));
+        let (stop, written) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicUsize::new(0)),
+        );
+        let writer = {
+            let (turn, stop, written, w) = (turn.clone(), stop.clone(), written.clone(), open());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let _turn = turn.blocking_lock();
+                    w.execute("INSERT INTO t VALUES (randomblob(3000))", [])
+                        .unwrap();
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        };
+        while written.load(Ordering::Relaxed) < 10 {
+            std::thread::yield_now();
+        }
+        let checkpointer = open();
+        // A connection checkpoints only once it has read the database (and found it in WAL).
+        checkpointer
+            .query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))
+            .unwrap();
+        let found = pass(&checkpointer, &turn).unwrap();
+        assert!(found >= RESTART_FROM, "the WAL held {found} frames");
+        // The next write after the pass (the writer's, or this one, in the turn) started the
+        // WAL over: it holds that write's frames, not the thousands before.
+        let held = turn.blocking_lock();
+        stop.store(true, Ordering::Relaxed);
+        first
+            .execute("INSERT INTO t VALUES (randomblob(3000))", [])
+            .unwrap();
+        let left = frames(&checkpointer);
+        assert!(left < 100, "the WAL went on from {left} frames");
+        drop(held);
+        writer.join().unwrap();
+    }
 }
