@@ -161,6 +161,21 @@ impl Domain {
             .collect()
     }
 
+    /// An item's attachments (as read, their links signed) once a save has stored `names` with
+    /// it: what a read after the save answers.
+    pub(crate) fn renamed(
+        mut attachments: Vec<AttachmentRow>,
+        names: &[AttachmentNames],
+    ) -> Vec<AttachmentRow> {
+        for a in &mut attachments {
+            if let Some(n) = names.iter().find(|n| n.id == a.id) {
+                a.file_name.clone_from(&n.file_name);
+                a.key.clone_from(&n.key);
+            }
+        }
+        attachments
+    }
+
     /// Adds download links to a view's attachments.
     pub(crate) fn sign_attachments(&self, view: &mut CipherView) {
         sign(

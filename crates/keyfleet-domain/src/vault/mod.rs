@@ -430,27 +430,26 @@ impl Domain {
         }
         let (data, folder_id) = self.prepare_cipher(caller, req).await?;
         let now = self.now();
+        let names = Self::attachment_names(req);
+        let expected = current.cipher.revision_date;
         let view = CipherView {
             cipher: CipherRow {
                 data,
-                revision_date: now.max(Timestamp(current.cipher.revision_date.0 + 1)),
+                revision_date: now.max(Timestamp(expected.0 + 1)),
                 archived_date: req.archived_date.as_deref().and_then(Timestamp::parse_iso),
-                ..current.cipher.clone()
+                ..current.cipher
             },
             folder_id,
             favorite: req.favorite.unwrap_or(false),
             collection_ids: vec![],
             access: ItemAccess::FULL,
-            attachments: vec![],
+            // As the write leaves them: it renames them in the same transaction, and only if
+            // the item is still as read (an attachment added or removed since changes it).
+            attachments: Self::renamed(current.attachments, &names),
         };
         if !self
             .store
-            .update_cipher(
-                caller.user.id,
-                &view,
-                &Self::attachment_names(req),
-                current.cipher.revision_date,
-            )
+            .update_cipher(caller.user.id, &view, &names, expected)
             .await?
         {
             // Someone else wrote in between: the client's copy is now out of date.
@@ -458,8 +457,6 @@ impl Domain {
         }
         self.push_cipher(PushType::SyncCipherUpdate, &view.cipher, caller.device())
             .await;
-        let mut view = view;
-        self.fill_attachments_of(&mut view).await?;
         Ok(view)
     }
 

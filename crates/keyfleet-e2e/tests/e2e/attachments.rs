@@ -275,6 +275,42 @@ async fn item_attachments(s: &Session, item: &str) -> Vec<Value> {
     attachments(&v)
 }
 
+/// An item's update carries new names and keys for its attachments (`attachments2`, as the
+/// clients send them when they re-encrypt): its answer shows them as a read afterwards does,
+/// renamed.
+async fn an_update_renames_attachments(s: &Session, item: &str) {
+    let current: Value = s
+        .call(Method::GET, &format!("/api/ciphers/{item}"), None)
+        .await
+        .unwrap();
+    let renamed = attachments(&current)[0]["id"].as_str().unwrap().to_string();
+    let mut body = current.clone();
+    body["attachments2"] = json!({ &renamed: { "fileName": enc(7), "key": enc(8) } });
+    body["lastKnownRevisionDate"] = current["revisionDate"].clone();
+    let updated: Value = s
+        .call(Method::PUT, &format!("/api/ciphers/{item}"), Some(body))
+        .await
+        .unwrap();
+    // The links carry a token of their own each time: the rest must be the same.
+    let unlinked = |list: Vec<Value>| -> Vec<Value> {
+        list.into_iter()
+            .map(|mut a| {
+                a["url"] = Value::Null;
+                a
+            })
+            .collect()
+    };
+    let answered = unlinked(attachments(&updated));
+    assert_eq!(answered, unlinked(item_attachments(s, item).await));
+    assert_eq!(answered.len(), attachments(&current).len());
+    let first = answered
+        .iter()
+        .find(|a| a["id"] == renamed.as_str())
+        .unwrap();
+    assert_eq!(first["fileName"], enc(7));
+    assert_eq!(first["key"], enc(8));
+}
+
 /// Keyfleet's refusals, each read back from what is stored.
 async fn refusals(server: &TestServer, alice: &Session, mallory: &Session, item: &str) {
     let c = support::client(server);
@@ -437,6 +473,7 @@ async fn story(backend: Backend, big: bool) {
     let dir = tempfile::tempdir().unwrap();
     let item = tokio::task::block_in_place(|| bw_story(&server, dir.path(), &org, big));
     refusals(&server, &alice, &mallory, &item).await;
+    an_update_renames_attachments(&alice, &item).await;
     // Purging the personal item removes its remaining files.
     alice
         .call::<Value>(Method::DELETE, &format!("/api/ciphers/{item}"), None)
