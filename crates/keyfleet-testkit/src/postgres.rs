@@ -99,9 +99,17 @@ fn start_cluster() -> Cluster {
 
     let port = free_port();
     let postgres = bin.join("postgres");
+    // A throwaway cluster need not survive a power cut: tests run it without syncing. With
+    // `KEYFLEET_PG_DURABLE=1` (the load bench's) it syncs as a deployment's does, so its write
+    // figures are a deployment's too.
+    let durability = if std::env::var_os("KEYFLEET_PG_DURABLE").is_some_and(|v| v == "1") {
+        ""
+    } else {
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    };
     let script = format!(
-        "'{pg}' -D '{data}' -p {port} -c listen_addresses=127.0.0.1 -k '{root}' -c fsync=off \
-         -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 >'{root}/log' 2>&1 & pid=$!; \
+        "'{pg}' -D '{data}' -p {port} -c listen_addresses=127.0.0.1 -k '{root}' {durability} \
+         -c max_connections=300 >'{root}/log' 2>&1 & pid=$!; \
          read _; kill -INT $pid; wait $pid; rm -rf '{root}'",
         pg = postgres.display(),
         data = data.display(),
