@@ -248,9 +248,7 @@ async fn run(backend: Backend, sz: &Sizes) {
     let client = Client::new(&base, None).unwrap();
     let synced = match backend {
         Backend::Sqlite => "",
-        _ if std::env::var_os("KEYFLEET_PG_DURABLE").is_some_and(|v| v == "1") => {
-            ", cluster syncing"
-        }
+        _ if keyfleet_testkit::pg_durable() => ", cluster syncing",
         _ => ", cluster not syncing: write figures flattered",
     };
     println!(

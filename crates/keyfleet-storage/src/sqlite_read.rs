@@ -337,12 +337,6 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-    /// The WAL's frames (a `PASSIVE` checkpoint's second column), checkpointing them.
-    fn frames(c: &Connection) -> i64 {
-        c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
-            .unwrap()
-    }
-
     /// A pass over a WAL past [`RESTART_FROM`] frames, beside a writer that never pauses (each
     /// write in the turn, as the store's are), leaves nothing of it to copy: the next write
     /// starts the WAL over. A checkpoint beside the writes alone always left the frames written
@@ -400,7 +394,7 @@ mod tests {
         first
             .execute("INSERT INTO t VALUES (randomblob(3000))", [])
             .unwrap();
-        let left = frames(&checkpointer);
+        let left = checkpoint(&checkpointer).unwrap();
         assert!(left < 100, "the WAL went on from {left} frames");
         drop(held);
         writer.join().unwrap();

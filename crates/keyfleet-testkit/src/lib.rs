@@ -14,7 +14,7 @@ mod smtp;
 
 pub use bw::{encode, Bw, BwOutput};
 pub use moto::{MotoServer, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY};
-pub use postgres::{pg_tool, PgDatabase};
+pub use postgres::{durable as pg_durable, pg_tool, PgDatabase};
 pub use signalr::{HubConnect, HubListener, HubProtocol, TokenIn};
 pub use smtp::{ReceivedMail, SmtpSink};
 

@@ -102,7 +102,7 @@ fn start_cluster() -> Cluster {
     // A throwaway cluster need not survive a power cut: tests run it without syncing. With
     // `KEYFLEET_PG_DURABLE=1` (the load bench's) it syncs as a deployment's does, so its write
     // figures are a deployment's too.
-    let durability = if std::env::var_os("KEYFLEET_PG_DURABLE").is_some_and(|v| v == "1") {
+    let durability = if durable() {
         ""
     } else {
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -155,6 +155,12 @@ fn start_cluster() -> Cluster {
         port,
         _guard: Mutex::new(child),
     }
+}
+
+/// Whether the cluster syncs as a deployment's does (`KEYFLEET_PG_DURABLE=1`, the load bench's
+/// setting), read when it starts.
+pub fn durable() -> bool {
+    std::env::var_os("KEYFLEET_PG_DURABLE").is_some_and(|v| v == "1")
 }
 
 fn run_psql(cluster: &Cluster, sql: &str) -> std::process::Output {
